@@ -1,0 +1,41 @@
+// airwasm public API: Module, a decoded, validated and lowered core WebAssembly module.
+// Immutable once compiled and cheap to copy (shared); instantiate it any number of times in any Store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "airwasm/engine.hh"
+#include "airwasm/error.hh"
+#include "airwasm/types.hh"
+
+namespace airwasm {
+
+namespace internal {
+struct ModuleImpl;
+}
+
+class Module {
+ public:
+  // Decodes, validates and lowers `binary`. Errors are kMalformed or kInvalid with the spec's wording.
+  static Result<Module> compile(const Engine& engine, std::span<const uint8_t> binary);
+  // Decodes and validates only.
+  static Result<void> validate(const Engine& engine, std::span<const uint8_t> binary);
+
+  std::vector<ImportType> imports() const;
+  std::vector<ExportType> exports() const;
+  // The module name from the name section, or empty.
+  std::string name() const;
+
+  const internal::ModuleImpl& impl() const { return *impl_; }
+  const std::shared_ptr<const internal::ModuleImpl>& shared_impl() const { return impl_; }
+  explicit Module(std::shared_ptr<const internal::ModuleImpl> impl) : impl_(std::move(impl)) {}
+
+ private:
+  std::shared_ptr<const internal::ModuleImpl> impl_;
+};
+
+}  // namespace airwasm

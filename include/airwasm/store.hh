@@ -1,0 +1,90 @@
+// airwasm public API: Store, the unit of isolation. It owns everything instantiated in it (instances,
+// memories, tables, globals, host functions), its fuel, its resource limits and its host data.
+// A Store is used by one thread at a time; an InterruptHandle may be used from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "airwasm/engine.hh"
+#include "airwasm/error.hh"
+
+namespace airwasm {
+
+namespace internal {
+struct StoreImpl;
+struct InterruptState;
+}  // namespace internal
+
+// Static limits on what guests of one Store may allocate. Exceeding one makes memory.grow / table.grow
+// return -1, or instantiation fail with a kLimit error; the host never runs out of memory because of a guest.
+struct StoreLimits {
+  uint64_t max_memory_bytes = ~uint64_t{0};  // total bytes of all linear memories of the Store
+  uint64_t max_table_elements = 10'000'000;  // per table
+  uint32_t max_instances = 10'000;
+  uint32_t max_memories = 10'000;
+  uint32_t max_tables = 10'000;
+};
+
+// Custom policy on top of StoreLimits (like wasmtime's ResourceLimiter). Return false to deny a growth;
+// the guest then sees -1 from memory.grow / table.grow, or instantiation fails.
+class ResourceLimiter {
+ public:
+  virtual ~ResourceLimiter() = default;
+  // `current` and `desired` are in bytes; `maximum` is the memory's declared maximum in bytes, if any.
+  virtual bool memory_growing(uint64_t current, uint64_t desired, std::optional<uint64_t> maximum) = 0;
+  virtual bool table_growing(uint64_t current, uint64_t desired, std::optional<uint64_t> maximum) = 0;
+};
+
+// Thread-safe handle that stops the WebAssembly code running in a Store. The running call traps with
+// "interrupted" within a bounded number of instructions (checks sit at loop headers and function entries).
+class InterruptHandle {
+ public:
+  void interrupt() const;
+  explicit InterruptHandle(std::shared_ptr<internal::InterruptState> state) : state_(std::move(state)) {}
+
+ private:
+  std::shared_ptr<internal::InterruptState> state_;
+};
+
+class Store {
+ public:
+  explicit Store(const Engine& engine);
+  ~Store();
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const Engine& engine() const;
+  uint64_t id() const;
+
+  // ---- fuel (requires EngineConfig::consume_fuel) ----
+  Result<void> set_fuel(uint64_t fuel);      // remaining fuel := fuel
+  Result<void> add_fuel(uint64_t fuel);      // remaining fuel += fuel (saturating)
+  Result<uint64_t> fuel_remaining() const;
+  Result<uint64_t> fuel_consumed() const;    // total charged since the Store was created
+
+  // ---- limits ----
+  void set_limits(const StoreLimits& limits);
+  const StoreLimits& limits() const;
+  // Not owned; must outlive the Store or be reset with nullptr.
+  void set_limiter(ResourceLimiter* limiter);
+
+  // ---- interruption ----
+  InterruptHandle interrupt_handle() const;
+
+  // ---- host data (one opaque pointer for the embedder; not owned) ----
+  void set_data(void* data);
+  void* data() const;
+
+  internal::StoreImpl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<internal::StoreImpl> impl_;
+};
+
+}  // namespace airwasm

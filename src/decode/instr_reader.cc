@@ -1,0 +1,159 @@
+// decode: instruction syntax. The opcode maps and immediate kinds come from opcodes.def.
+#include "decode/instr_reader.hh"
+
+namespace airwasm::decode {
+
+using wasm::ImmKind;
+using wasm::Instr;
+using wasm::Opcode;
+
+Result<void> InstrReader::next(Instr& out) {
+  out.position = r_.offset();
+  AIRWASM_TRY_ASSIGN(uint8_t byte, r_.u8());
+  Opcode op;
+  if (byte == 0xFC || byte == 0xFD) {
+    AIRWASM_TRY_ASSIGN(uint32_t sub, r_.u32());
+    if (byte == 0xFC) {
+      op = sub < 32 ? wasm::kOpcodeMaps.fc[sub] : Opcode::kCount;
+    } else {
+      op = (sub < 256 && simd_) ? wasm::kOpcodeMaps.fd[sub] : Opcode::kCount;
+    }
+  } else {
+    op = wasm::kOpcodeMaps.single[byte];
+  }
+  if (op == Opcode::kCount) [[unlikely]] return base::malformed("illegal opcode", out.position);
+  out.op = op;
+  if (wasm::op_info(op).imm == ImmKind::None) return {};
+  return read_immediates(out);
+}
+
+Result<wasm::BlockType> InstrReader::read_block_type() {
+  wasm::BlockType bt;
+  // Fast path: the common one-byte encodings.
+  AIRWASM_TRY_ASSIGN(uint8_t first, r_.peek_u8());
+  if (first == 0x40) {
+    r_.skip(1).value();
+    bt.kind = wasm::BlockType::kEmpty;
+    return bt;
+  }
+  if (wasm::is_valtype_byte(first)) {
+    r_.skip(1).value();
+    bt.kind = wasm::BlockType::kValue;
+    bt.value = wasm::ValType(first);
+    return bt;
+  }
+  const size_t at = r_.offset();
+  AIRWASM_TRY_ASSIGN(int64_t v, r_.s33());
+  if (v < 0) return base::malformed("malformed value type", at);
+  bt.kind = wasm::BlockType::kTypeIndex;
+  bt.type_index = uint32_t(v);
+  return bt;
+}
+
+static Result<void> zero_byte(base::ByteReader& r) {
+  const size_t at = r.offset();
+  AIRWASM_TRY_ASSIGN(uint8_t b, r.u8());
+  if (b != 0) return base::malformed("zero byte expected", at);
+  return {};
+}
+
+Result<void> InstrReader::read_immediates(Instr& out) {
+  switch (wasm::op_info(out.op).imm) {
+    case ImmKind::None:
+      return {};
+    case ImmKind::BlockType: {
+      AIRWASM_TRY_ASSIGN(out.block, read_block_type());
+      return {};
+    }
+    case ImmKind::Index: {
+      AIRWASM_TRY_ASSIGN(out.index, r_.u32());
+      return {};
+    }
+    case ImmKind::IndexPair: {
+      AIRWASM_TRY_ASSIGN(out.index, r_.u32());
+      AIRWASM_TRY_ASSIGN(out.index2, r_.u32());
+      return {};
+    }
+    case ImmKind::BrTable: {
+      AIRWASM_TRY_ASSIGN(uint32_t count, r_.u32());
+      // Each label takes at least one byte: reject absurd counts before reserving memory.
+      if (count > r_.remaining()) return r_.eof_error();
+      br_targets_.resize(count);
+      for (uint32_t i = 0; i < count; ++i) {
+        AIRWASM_TRY_ASSIGN(br_targets_[i], r_.u32());
+      }
+      out.index = count;
+      AIRWASM_TRY_ASSIGN(out.index2, r_.u32());
+      return {};
+    }
+    case ImmKind::SelectT: {
+      AIRWASM_TRY_ASSIGN(uint32_t count, r_.u32());
+      out.index = count;
+      if (count > r_.remaining()) return r_.eof_error();
+      for (uint32_t i = 0; i < count; ++i) {
+        const size_t at = r_.offset();
+        AIRWASM_TRY_ASSIGN(uint8_t t, r_.u8());
+        if (!wasm::is_valtype_byte(t)) return base::malformed("malformed value type", at);
+        if (i == 0) out.type = wasm::ValType(t);
+      }
+      return {};
+    }
+    case ImmKind::MemArgLane:
+    case ImmKind::MemArg: {
+      AIRWASM_TRY_ASSIGN(out.align, r_.u32());
+      AIRWASM_TRY_ASSIGN(uint32_t offset, r_.u32());
+      out.offset = offset;
+      out.index2 = 0;
+      if (wasm::op_info(out.op).imm == ImmKind::MemArgLane) {
+        AIRWASM_TRY_ASSIGN(out.lane, r_.u8());
+      }
+      return {};
+    }
+    case ImmKind::MemIndex:
+      out.index = 0;
+      return zero_byte(r_);
+    case ImmKind::MemPair:
+      AIRWASM_TRY(zero_byte(r_));
+      return zero_byte(r_);
+    case ImmKind::IndexMem: {
+      AIRWASM_TRY_ASSIGN(out.index, r_.u32());
+      return zero_byte(r_);
+    }
+    case ImmKind::I32: {
+      AIRWASM_TRY_ASSIGN(out.value.i32, r_.s32());
+      return {};
+    }
+    case ImmKind::I64: {
+      AIRWASM_TRY_ASSIGN(out.value.i64, r_.s64());
+      return {};
+    }
+    case ImmKind::F32: {
+      AIRWASM_TRY_ASSIGN(out.value.f32_bits, r_.u32_fixed());
+      return {};
+    }
+    case ImmKind::F64: {
+      AIRWASM_TRY_ASSIGN(out.value.f64_bits, r_.u64_fixed());
+      return {};
+    }
+    case ImmKind::V128:
+    case ImmKind::Shuffle: {
+      AIRWASM_TRY_ASSIGN(auto bytes, r_.bytes(16));
+      std::memcpy(out.v128.bytes, bytes.data(), 16);
+      return {};
+    }
+    case ImmKind::Lane: {
+      AIRWASM_TRY_ASSIGN(out.lane, r_.u8());
+      return {};
+    }
+    case ImmKind::RefType: {
+      const size_t at = r_.offset();
+      AIRWASM_TRY_ASSIGN(uint8_t t, r_.u8());
+      if (t != 0x70 && t != 0x6f) return base::malformed("malformed reference type", at);
+      out.type = wasm::ValType(t);
+      return {};
+    }
+  }
+  return {};
+}
+
+}  // namespace airwasm::decode
