@@ -19,6 +19,11 @@ std::string member(const json& j, const char* key) {
   return it->get<std::string>();
 }
 
+int64_t line_of(const json& j) {
+  auto it = j.find("line");
+  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::string describe_module(const json& cmd) {
@@ -50,10 +55,15 @@ Outcome cmd_module(CommandContext& ctx, const json& cmd) {
     if (!module) return std::unexpected(module.error());
     return ctx.session.instantiate(*module);
   }();
-  Outcome out = instance ? Outcome::done()
-                         : Outcome::failed(what, "module loads", instance.error().to_string());
-  ctx.session.set_current(member(cmd, "name"), std::move(instance));
-  return out;
+  if (instance) {
+    ctx.session.set_current(member(cmd, "name"), std::move(instance));
+    return Outcome::done();
+  }
+  std::string reason = instance.error().to_string();
+  // Later commands on this module report where it failed to load, not just that it is missing.
+  ctx.session.set_current(member(cmd, "name"),
+                          make_error(instance.error().kind, "line " + std::to_string(line_of(cmd)) + ": " + reason));
+  return Outcome::failed(what, "module loads", reason);
 }
 
 Outcome cmd_register(CommandContext& ctx, const json& cmd) {

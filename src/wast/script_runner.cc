@@ -89,7 +89,7 @@ Counts ScriptRunner::run_file(const std::string& path) {
   };
   auto finish = [&]() {
     out_ << shown << ": " << counts.passed << " passed, " << counts.failed << " failed, " << counts.skipped
-         << " skipped\n";
+         << " skipped" << std::endl;  // flushed: the lines so far survive if the engine crashes later
     totals_ += counts;
     return counts;
   };

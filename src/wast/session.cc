@@ -87,7 +87,7 @@ Result<Instance> Session::find_instance(std::string_view name) const {
   }
   if (found->has_value()) return *found;
   // Name the module that failed, so a report points at the cause rather than at the symptom.
-  return make_error(ErrorKind::kUsage, "module failed to load: " + found->error().message);
+  return make_error(ErrorKind::kUsage, "the module failed to load at " + found->error().message);
 }
 
 Result<void> Session::register_instance(std::string_view name, std::string_view as) {
@@ -112,17 +112,19 @@ ActionResult Session::run_action(const json& action) {
   };
 
   if (!action.is_object()) return fail("action is not an object");
-  auto instance = find_instance(module);
-  if (!instance) return fail(instance.error().message);
-
+  std::vector<Val> args;
   if (type == "invoke") {
-    std::vector<Val> args;
     if (auto it = action.find("args"); it != action.end()) {
       auto parsed = parse_values(*it);
       if (!parsed) return fail("bad arguments: " + parsed.error());
       args = std::move(*parsed);
     }
     out.description += " " + format_values(args);
+  }
+  auto instance = find_instance(module);
+  if (!instance) return fail(instance.error().message);
+
+  if (type == "invoke") {
     auto func = instance->get_func(store_, field);
     if (!func) return fail("no exported function " + in_quotes(field));
     FuncType ft = func->type(store_);
