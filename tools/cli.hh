@@ -21,7 +21,9 @@ struct Subcommand {
   SubcommandMain main;
 };
 
-inline bool is_help_flag(std::string_view arg) { return arg == "-h" || arg == "--help"; }
+inline bool is_help_flag(std::string_view arg) {
+  return arg == "-h" || arg == "--help";
+}
 
 int cmd_wast(int argc, char** argv);
 int cmd_validate(int argc, char** argv);

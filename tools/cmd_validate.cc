@@ -2,8 +2,6 @@
 // Prints "FILE: valid" on stdout, or "FILE: error at 0xOFF: message" on stderr; exit 1 if any file is
 // invalid or unreadable.
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +10,7 @@
 #include "airwasm/error.hh"
 #include "airwasm/module.hh"
 #include "cli.hh"
+#include "wast/file_io.hh"
 
 namespace airwasm::cli {
 namespace {
@@ -24,13 +23,6 @@ void print_validate_usage(std::FILE* out) {
                "\n"
                "options:\n"
                "  -h, --help  show this help\n");
-}
-
-bool read_file(const std::string& path, std::vector<uint8_t>& bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
 }
 
 }  // namespace
@@ -61,13 +53,13 @@ int cmd_validate(int argc, char** argv) {
   Engine engine;
   int status = kExitOk;
   for (const std::string& file : files) {
-    std::vector<uint8_t> bytes;
-    if (!read_file(file, bytes)) {
-      std::fprintf(stderr, "%s: error: cannot read file\n", file.c_str());
+    auto bytes = wast::read_file_bytes(file);
+    if (!bytes) {
+      std::fprintf(stderr, "%s: error: cannot read file: %s\n", file.c_str(), bytes.error().c_str());
       status = kExitFailure;
       continue;
     }
-    auto result = Module::validate(engine, bytes);
+    auto result = Module::validate(engine, *bytes);
     if (result) {
       std::printf("%s: valid\n", file.c_str());
       continue;

@@ -79,4 +79,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace airwasm::cli
 
-int main(int argc, char** argv) { return airwasm::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  return airwasm::cli::run(argc, argv);
+}

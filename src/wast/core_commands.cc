@@ -24,7 +24,9 @@ int64_t line_of(const json& j) {
   return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 std::string describe_module(const json& cmd) {
   std::string out = member(cmd, "type");
@@ -32,7 +34,9 @@ std::string describe_module(const json& cmd) {
   return out + " " + member(cmd, "filename");
 }
 
-std::string trap_text(const Trap& trap) { return "trap: " + trap.message(); }
+std::string trap_text(const Trap& trap) {
+  return "trap: " + trap.message();
+}
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -41,9 +45,12 @@ bool contains(std::string_view haystack, std::string_view needle) {
 // What an action produced, in words (for the "actual" side of a report).
 std::string actual_of(const ActionResult& r, const std::vector<ExpectedValue>* shape = nullptr) {
   switch (r.kind) {
-    case ActionResult::Kind::kReturned: return format_values(r.values, shape);
-    case ActionResult::Kind::kTrapped: return trap_text(r.trap);
-    case ActionResult::Kind::kError: return "error: " + r.error;
+    case ActionResult::Kind::kReturned:
+      return format_values(r.values, shape);
+    case ActionResult::Kind::kTrapped:
+      return trap_text(r.trap);
+    case ActionResult::Kind::kError:
+      return "error: " + r.error;
   }
   return "?";
 }
@@ -61,8 +68,9 @@ Outcome cmd_module(CommandContext& ctx, const json& cmd) {
   }
   std::string reason = instance.error().to_string();
   // Later commands on this module report where it failed to load, not just that it is missing.
-  ctx.session.set_current(member(cmd, "name"),
-                          make_error(instance.error().kind, "line " + std::to_string(line_of(cmd)) + ": " + reason));
+  ctx.session.set_current(
+      member(cmd, "name"),
+      make_error(instance.error().kind, "line " + std::to_string(line_of(cmd)) + ": " + reason));
   return Outcome::failed(what, "module loads", reason);
 }
 
@@ -88,18 +96,30 @@ Outcome cmd_action(CommandContext& ctx, const json& cmd) {
 }
 
 Outcome cmd_assert_return(CommandContext& ctx, const json& cmd) {
+  // "expected": one pattern per result. "either" (relaxed SIMD): one result matching any of the patterns.
+  auto either_it = cmd.find("either");
+  bool either = either_it != cmd.end();
   std::vector<ExpectedValue> expected;
-  if (auto it = cmd.find("expected"); it != cmd.end()) {
+  if (auto it = either ? either_it : cmd.find("expected"); it != cmd.end()) {
     auto parsed = parse_expected_values(*it);
-    if (!parsed) return Outcome::failed("assert_return", "a well-formed command", "bad expected value: " + parsed.error());
+    if (!parsed) {
+      return Outcome::failed("assert_return", "a well-formed command",
+                             "bad expected value: " + parsed.error());
+    }
     expected = std::move(*parsed);
   }
   ActionResult r = ctx.session.run_action(action_of(cmd));
   std::string what = "assert_return " + r.description;
-  std::string want = format_expected_values(expected);
+  std::string want = (either ? "either " : "") + format_expected_values(expected);
   if (r.kind != ActionResult::Kind::kReturned) return Outcome::failed(what, want, actual_of(r, &expected));
-  bool ok = r.values.size() == expected.size();
-  for (size_t i = 0; ok && i < expected.size(); ++i) ok = matches(expected[i], r.values[i]);
+  bool ok = false;
+  if (either) {
+    for (size_t i = 0; !ok && i < expected.size(); ++i)
+      ok = r.values.size() == 1 && matches(expected[i], r.values[0]);
+  } else {
+    ok = r.values.size() == expected.size();
+    for (size_t i = 0; ok && i < expected.size(); ++i) ok = matches(expected[i], r.values[i]);
+  }
   return ok ? Outcome::passed() : Outcome::failed(what, want, actual_of(r, &expected));
 }
 
@@ -113,7 +133,8 @@ Outcome expect_instantiation_failure(CommandContext& ctx, const json& cmd) {
   if (!module) return Outcome::failed(what, want, "compile error: " + module.error().to_string());
   auto instance = ctx.session.instantiate(*module);
   if (instance) return Outcome::failed(what, want, "instantiated");
-  if (!contains(instance.error().message, text)) return Outcome::failed(what, want, instance.error().to_string());
+  if (!contains(instance.error().message, text))
+    return Outcome::failed(what, want, instance.error().to_string());
   return Outcome::passed();
 }
 
@@ -156,6 +177,8 @@ constexpr CommandEntry kCoreCommands[] = {
 
 }  // namespace
 
-std::span<const CommandEntry> core_commands() { return kCoreCommands; }
+std::span<const CommandEntry> core_commands() {
+  return kCoreCommands;
+}
 
 }  // namespace airwasm::wast

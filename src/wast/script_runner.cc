@@ -4,13 +4,12 @@
 #include "wast/script_runner.hh"
 
 #include <exception>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "wast/commands.hh"
+#include "wast/file_io.hh"
 #include "wast/session.hh"
 #include "wast/skip_list.hh"
 
@@ -56,7 +55,8 @@ Outcome run_command(CommandContext& ctx, const json& cmd, const std::string& fil
     return Outcome{Outcome::Status::kSkipped, type, {}, std::string(*reason)};
   }
   const CommandEntry* entry = find_handler(type);
-  if (!entry) return Outcome::failed(type.empty() ? "<command>" : type, "a known command", "unknown command type");
+  if (!entry)
+    return Outcome::failed(type.empty() ? "<command>" : type, "a known command", "unknown command type");
   try {
     Outcome o = entry->handler(ctx, cmd);
     // Assertions are always counted; other commands only when they fail.
@@ -94,14 +94,12 @@ Counts ScriptRunner::run_file(const std::string& path) {
     return counts;
   };
 
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  if (in) text << in.rdbuf();
-  if (!in) {
-    report_failure(0, "read " + path, "a readable file", "cannot read the file");
+  auto bytes = read_file_bytes(path);
+  if (!bytes) {
+    report_failure(0, "read " + path, "a readable file", bytes.error());
     return finish();
   }
-  json script = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  json script = json::parse(bytes->begin(), bytes->end(), nullptr, /*allow_exceptions=*/false);
   auto commands = script.is_object() ? script.find("commands") : script.end();
   if (script.is_discarded() || !script.is_object() || commands == script.end() || !commands->is_array()) {
     report_failure(0, "parse " + path, "a wast2json command file", "not a JSON object with \"commands\"");
@@ -118,10 +116,17 @@ Counts ScriptRunner::run_file(const std::string& path) {
     for (const json& cmd : *commands) {
       Outcome o = run_command(ctx, cmd, file_name);
       switch (o.status) {
-        case Outcome::Status::kPassed: ++counts.passed; break;
-        case Outcome::Status::kSkipped: ++counts.skipped; break;
-        case Outcome::Status::kNotCounted: break;
-        case Outcome::Status::kFailed: report_failure(line_of(cmd), o.what, o.expected, o.actual); break;
+        case Outcome::Status::kPassed:
+          ++counts.passed;
+          break;
+        case Outcome::Status::kSkipped:
+          ++counts.skipped;
+          break;
+        case Outcome::Status::kNotCounted:
+          break;
+        case Outcome::Status::kFailed:
+          report_failure(line_of(cmd), o.what, o.expected, o.actual);
+          break;
       }
     }
   } catch (const std::exception& e) {

@@ -26,8 +26,8 @@ struct Counts {
 };
 
 struct RunnerOptions {
-  bool verbose = false;            // print each failure: file, line, command, expected, actual
-  std::optional<uint64_t> fuel;    // fuel for each file's Store (needs EngineConfig::consume_fuel)
+  bool verbose = false;          // print each failure: file, line, command, expected, actual
+  std::optional<uint64_t> fuel;  // fuel for each file's Store (needs EngineConfig::consume_fuel)
 };
 
 class ScriptRunner {

@@ -3,11 +3,9 @@
 // argument type (checked here so that a bad script cannot reach the engine with ill-typed values).
 #include "wast/session.hh"
 
-#include <fstream>
-#include <iterator>
-
 #include <nlohmann/json.hpp>
 
+#include "wast/file_io.hh"
 #include "wast/spectest_host.hh"
 #include "wast/values.hh"
 
@@ -24,7 +22,9 @@ std::string string_or_empty(const json& j, const char* key) {
   return it->get<std::string>();
 }
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 std::string types_string(const std::vector<ValType>& types) {
   std::string out = "(";
@@ -58,11 +58,9 @@ Result<std::vector<uint8_t>> Session::read_file(std::string_view filename) const
   if (filename.empty()) return make_error(ErrorKind::kIo, "command has no module file name");
   std::string path = std::string(filename);
   if (path.front() != '/' && !dir_.empty()) path = dir_ + "/" + path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorKind::kIo, "cannot open module file " + path);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error(ErrorKind::kIo, "cannot read module file " + path);
-  return bytes;
+  auto bytes = read_file_bytes(path);
+  if (!bytes) return make_error(ErrorKind::kIo, "cannot read module file " + path + ": " + bytes.error());
+  return std::move(*bytes);
 }
 
 Result<Module> Session::compile_file(std::string_view filename) const {
@@ -71,7 +69,9 @@ Result<Module> Session::compile_file(std::string_view filename) const {
   return Module::compile(*engine_, *bytes);
 }
 
-Result<Instance> Session::instantiate(const Module& module) { return linker_.instantiate(store_, module); }
+Result<Instance> Session::instantiate(const Module& module) {
+  return linker_.instantiate(store_, module);
+}
 
 void Session::set_current(std::string_view name, Result<Instance> instance) {
   current_ = instance;
@@ -118,8 +118,12 @@ ActionResult Session::run_action(const json& action) {
       auto parsed = parse_values(*it);
       if (!parsed) return fail("bad arguments: " + parsed.error());
       args = std::move(*parsed);
+      // Parsed once more as patterns only to print v128 arguments in the lanes the script wrote them in.
+      auto shapes = parse_expected_values(*it);
+      out.description += " " + format_values(args, shapes ? &*shapes : nullptr);
+    } else {
+      out.description += " ()";
     }
-    out.description += " " + format_values(args);
   }
   auto instance = find_instance(module);
   if (!instance) return fail(instance.error().message);

@@ -14,7 +14,9 @@ constexpr SkipRule kSkipRules[] = {
 
 }  // namespace
 
-std::span<const SkipRule> skip_rules() { return kSkipRules; }
+std::span<const SkipRule> skip_rules() {
+  return kSkipRules;
+}
 
 bool glob_match(std::string_view pattern, std::string_view text) {
   // Iterative matcher with one backtrack point (the last '*'): linear in practice, no recursion.

@@ -17,7 +17,9 @@ struct PrintFunc {
   FuncType type;
 };
 
-TrapResult<void> do_nothing(Caller&, std::span<const Val>, std::span<Val>) { return {}; }
+TrapResult<void> do_nothing(Caller&, std::span<const Val>, std::span<Val>) {
+  return {};
+}
 
 }  // namespace
 

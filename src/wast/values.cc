@@ -30,33 +30,51 @@ std::optional<NanKind> parse_nan(std::string_view text) {
 
 unsigned lane_bits(LaneType t) {
   switch (t) {
-    case LaneType::kI8: return 8;
-    case LaneType::kI16: return 16;
+    case LaneType::kI8:
+      return 8;
+    case LaneType::kI16:
+      return 16;
     case LaneType::kI32:
-    case LaneType::kF32: return 32;
+    case LaneType::kF32:
+      return 32;
     case LaneType::kI64:
-    case LaneType::kF64: return 64;
+    case LaneType::kF64:
+      return 64;
   }
   return 32;
 }
 
-bool is_float_lane(LaneType t) { return t == LaneType::kF32 || t == LaneType::kF64; }
+bool is_float_lane(LaneType t) {
+  return t == LaneType::kF32 || t == LaneType::kF64;
+}
 
 void set_lane_bits(V128& v, LaneType t, unsigned i, uint64_t bits) {
   switch (lane_bits(t)) {
-    case 8: v.set_lane<uint8_t>(i, static_cast<uint8_t>(bits)); break;
-    case 16: v.set_lane<uint16_t>(i, static_cast<uint16_t>(bits)); break;
-    case 32: v.set_lane<uint32_t>(i, static_cast<uint32_t>(bits)); break;
-    default: v.set_lane<uint64_t>(i, bits); break;
+    case 8:
+      v.set_lane<uint8_t>(i, static_cast<uint8_t>(bits));
+      break;
+    case 16:
+      v.set_lane<uint16_t>(i, static_cast<uint16_t>(bits));
+      break;
+    case 32:
+      v.set_lane<uint32_t>(i, static_cast<uint32_t>(bits));
+      break;
+    default:
+      v.set_lane<uint64_t>(i, bits);
+      break;
   }
 }
 
 uint64_t get_lane_bits(const V128& v, LaneType t, unsigned i) {
   switch (lane_bits(t)) {
-    case 8: return v.lane<uint8_t>(i);
-    case 16: return v.lane<uint16_t>(i);
-    case 32: return v.lane<uint32_t>(i);
-    default: return v.lane<uint64_t>(i);
+    case 8:
+      return v.lane<uint8_t>(i);
+    case 16:
+      return v.lane<uint16_t>(i);
+    case 32:
+      return v.lane<uint32_t>(i);
+    default:
+      return v.lane<uint64_t>(i);
   }
 }
 
@@ -84,13 +102,18 @@ std::string format_f64_bits(uint64_t bits) {
 
 std::string format_lane(LaneType t, uint64_t bits) {
   switch (t) {
-    case LaneType::kF32: return format_f32_bits(static_cast<uint32_t>(bits));
-    case LaneType::kF64: return format_f64_bits(bits);
-    default: return std::to_string(bits);
+    case LaneType::kF32:
+      return format_f32_bits(static_cast<uint32_t>(bits));
+    case LaneType::kF64:
+      return format_f64_bits(bits);
+    default:
+      return std::to_string(bits);
   }
 }
 
-const char* nan_name(NanKind k) { return k == NanKind::kCanonical ? "nan:canonical" : "nan:arithmetic"; }
+const char* nan_name(NanKind k) {
+  return k == NanKind::kCanonical ? "nan:canonical" : "nan:arithmetic";
+}
 
 // The shared part of parse_value and parse_expected. With `expected`, NaN patterns and type-only values
 // are allowed and recorded in `out`.
@@ -126,7 +149,8 @@ ParseResult<ExpectedValue> parse_any(const json& j, bool expected) {
       if (!lane.is_string()) return std::unexpected("v128 lane is not a string");
       const auto& text = lane.get_ref<const std::string&>();
       if (auto nan = parse_nan(text)) {
-        if (!expected || !is_float_lane(*lanes)) return std::unexpected("unexpected NaN pattern in v128 lane");
+        if (!expected || !is_float_lane(*lanes))
+          return std::unexpected("unexpected NaN pattern in v128 lane");
         out.lane_nan[i] = *nan;
         continue;
       }
@@ -180,28 +204,38 @@ ParseResult<ExpectedValue> parse_any(const json& j, bool expected) {
         return out;
       }
       // A function given by index cannot be named from the host: as an expectation it means "some function".
-      if (!expected || !parse_int_bits(text, 64)) return std::unexpected("bad funcref value \"" + text + "\"");
+      if (!expected || !parse_int_bits(text, 64))
+        return std::unexpected("bad funcref value \"" + text + "\"");
       out.match = ExpectedValue::Match::kNonNullRef;
       out.value = Val::null_ref(ValType::kFuncRef);
       return out;
     }
-    default: break;
+    default:
+      break;
   }
   return std::unexpected("unsupported value type \"" + *type_text + "\"");
 }
 
 }  // namespace
 
-unsigned lane_count(LaneType t) { return 128 / lane_bits(t); }
+unsigned lane_count(LaneType t) {
+  return 128 / lane_bits(t);
+}
 
 const char* lane_type_name(LaneType t) {
   switch (t) {
-    case LaneType::kI8: return "i8";
-    case LaneType::kI16: return "i16";
-    case LaneType::kI32: return "i32";
-    case LaneType::kI64: return "i64";
-    case LaneType::kF32: return "f32";
-    case LaneType::kF64: return "f64";
+    case LaneType::kI8:
+      return "i8";
+    case LaneType::kI16:
+      return "i16";
+    case LaneType::kI32:
+      return "i32";
+    case LaneType::kI64:
+      return "i64";
+    case LaneType::kF32:
+      return "f32";
+    case LaneType::kF64:
+      return "f64";
   }
   return "?";
 }
@@ -218,14 +252,22 @@ std::optional<LaneType> parse_lane_type(std::string_view name) {
 
 const char* type_name(ValType t) {
   switch (t) {
-    case ValType::kI32: return "i32";
-    case ValType::kI64: return "i64";
-    case ValType::kF32: return "f32";
-    case ValType::kF64: return "f64";
-    case ValType::kV128: return "v128";
-    case ValType::kFuncRef: return "funcref";
-    case ValType::kExternRef: return "externref";
-    case ValType::kBottom: return "bottom";
+    case ValType::kI32:
+      return "i32";
+    case ValType::kI64:
+      return "i64";
+    case ValType::kF32:
+      return "f32";
+    case ValType::kF64:
+      return "f64";
+    case ValType::kV128:
+      return "v128";
+    case ValType::kFuncRef:
+      return "funcref";
+    case ValType::kExternRef:
+      return "externref";
+    case ValType::kBottom:
+      return "bottom";
   }
   return "?";
 }
@@ -241,10 +283,18 @@ std::optional<ValType> parse_type_name(std::string_view name) {
   return std::nullopt;
 }
 
-bool is_canonical_nan_f32(uint32_t bits) { return (bits & 0x7fffffffu) == 0x7fc00000u; }
-bool is_arithmetic_nan_f32(uint32_t bits) { return (bits & 0x7fc00000u) == 0x7fc00000u; }
-bool is_canonical_nan_f64(uint64_t bits) { return (bits & 0x7fffffffffffffffull) == 0x7ff8000000000000ull; }
-bool is_arithmetic_nan_f64(uint64_t bits) { return (bits & 0x7ff8000000000000ull) == 0x7ff8000000000000ull; }
+bool is_canonical_nan_f32(uint32_t bits) {
+  return (bits & 0x7fffffffu) == 0x7fc00000u;
+}
+bool is_arithmetic_nan_f32(uint32_t bits) {
+  return (bits & 0x7fc00000u) == 0x7fc00000u;
+}
+bool is_canonical_nan_f64(uint64_t bits) {
+  return (bits & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
+}
+bool is_arithmetic_nan_f64(uint64_t bits) {
+  return (bits & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
+}
 
 bool nan_matches_f32(NanKind kind, uint32_t bits) {
   return kind == NanKind::kCanonical ? is_canonical_nan_f32(bits) : is_arithmetic_nan_f32(bits);
@@ -289,7 +339,9 @@ ParseResult<std::vector<Val>> parse_values(const json& array) {
   return out;
 }
 
-ParseResult<ExpectedValue> parse_expected(const json& j) { return parse_any(j, /*expected=*/true); }
+ParseResult<ExpectedValue> parse_expected(const json& j) {
+  return parse_any(j, /*expected=*/true);
+}
 
 ParseResult<std::vector<ExpectedValue>> parse_expected_values(const json& array) {
   if (!array.is_array()) return std::unexpected("expected list is not an array");
@@ -307,20 +359,28 @@ bool matches(const ExpectedValue& e, const Val& actual) {
   if (actual.type() != e.type) return false;
   using Match = ExpectedValue::Match;
   switch (e.match) {
-    case Match::kAnyOfType: return true;
-    case Match::kNonNullRef: return !actual.ref().is_null();
+    case Match::kAnyOfType:
+      return true;
+    case Match::kNonNullRef:
+      return !actual.ref().is_null();
     case Match::kNan:
       return e.type == ValType::kF32 ? nan_matches_f32(e.nan, actual.f32_bits())
                                      : nan_matches_f64(e.nan, actual.f64_bits());
-    case Match::kExact: break;
+    case Match::kExact:
+      break;
   }
   switch (e.type) {
-    case ValType::kI32: return actual.i32() == e.value.i32();
-    case ValType::kI64: return actual.i64() == e.value.i64();
-    case ValType::kF32: return actual.f32_bits() == e.value.f32_bits();
-    case ValType::kF64: return actual.f64_bits() == e.value.f64_bits();
+    case ValType::kI32:
+      return actual.i32() == e.value.i32();
+    case ValType::kI64:
+      return actual.i64() == e.value.i64();
+    case ValType::kF32:
+      return actual.f32_bits() == e.value.f32_bits();
+    case ValType::kF64:
+      return actual.f64_bits() == e.value.f64_bits();
     case ValType::kFuncRef:
-    case ValType::kExternRef: return actual.ref() == e.value.ref();
+    case ValType::kExternRef:
+      return actual.ref() == e.value.ref();
     case ValType::kV128: {
       LaneType lt = e.lanes.value_or(LaneType::kI32);
       V128 want = e.value.v128(), got = actual.v128();
@@ -336,7 +396,8 @@ bool matches(const ExpectedValue& e, const Val& actual) {
       }
       return true;
     }
-    case ValType::kBottom: break;
+    case ValType::kBottom:
+      break;
   }
   return false;
 }
@@ -356,8 +417,10 @@ std::string format_value(const Val& v, std::optional<LaneType> lanes) {
       if (v.i64() < 0) out += " (" + std::to_string(v.i64()) + ")";
       return out;
     }
-    case ValType::kF32: return out + format_f32_bits(v.f32_bits());
-    case ValType::kF64: return out + format_f64_bits(v.f64_bits());
+    case ValType::kF32:
+      return out + format_f32_bits(v.f32_bits());
+    case ValType::kF64:
+      return out + format_f64_bits(v.f64_bits());
     case ValType::kV128: {
       LaneType lt = lanes.value_or(LaneType::kI32);
       out += std::string(lane_type_name(lt)) + "x" + std::to_string(lane_count(lt));
@@ -371,7 +434,8 @@ std::string format_value(const Val& v, std::optional<LaneType> lanes) {
     case ValType::kExternRef:
       if (v.ref().is_null()) return out + "null";
       return out + "ref.extern " + std::to_string(v.ref().bits - 1);
-    case ValType::kBottom: break;
+    case ValType::kBottom:
+      break;
   }
   return out + "?";
 }
@@ -380,10 +444,14 @@ std::string format_expected(const ExpectedValue& e) {
   using Match = ExpectedValue::Match;
   std::string type = type_name(e.type);
   switch (e.match) {
-    case Match::kAnyOfType: return type + ":<any>";
-    case Match::kNonNullRef: return type + ":<non-null>";
-    case Match::kNan: return type + ":" + nan_name(e.nan);
-    case Match::kExact: break;
+    case Match::kAnyOfType:
+      return type + ":<any>";
+    case Match::kNonNullRef:
+      return type + ":<non-null>";
+    case Match::kNan:
+      return type + ":" + nan_name(e.nan);
+    case Match::kExact:
+      break;
   }
   if (e.type != ValType::kV128) return format_value(e.value);
   LaneType lt = e.lanes.value_or(LaneType::kI32);

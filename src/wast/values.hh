@@ -3,7 +3,8 @@
 // Pure data and functions: nothing here touches a Store or needs the runtime library, so it is unit tested
 // on its own. Parsing never throws; a malformed value is an error string.
 // Encoding (wast2json): {"type":"i32","value":"4294967295"} (unsigned decimal; floats as their bit pattern),
-// {"type":"v128","lane_type":"f32","value":["0","nan:canonical",...]}, {"type":"externref","value":"null"|"N"},
+// {"type":"v128","lane_type":"f32","value":["0","nan:canonical",...]},
+// {"type":"externref","value":"null"|"N"},
 // {"type":"funcref","value":"null"}; a value without "value" (assert_trap's "expected") is a type only.
 #pragma once
 
@@ -37,7 +38,9 @@ const char* type_name(ValType t);
 std::optional<ValType> parse_type_name(std::string_view name);
 
 // Host token of the script's `ref.extern N`: N + 1, since the token 0 is the null reference.
-inline uint64_t extern_token(uint64_t n) { return n + 1; }
+inline uint64_t extern_token(uint64_t n) {
+  return n + 1;
+}
 
 // NaN classes of the spec (bit patterns, either sign).
 bool is_canonical_nan_f32(uint32_t bits);
@@ -57,10 +60,10 @@ struct ExpectedValue {
   };
   ValType type = ValType::kI32;
   Match match = Match::kExact;
-  Val value;                                // the exact bits (scalar, v128, ref token)
-  NanKind nan = NanKind::kNone;             // for kNan
-  std::optional<LaneType> lanes;            // v128: how the lanes were written (matching and printing)
-  std::array<NanKind, 4> lane_nan{};        // v128 with float lanes: per-lane NaN class (f32x4 / f64x2)
+  Val value;                          // the exact bits (scalar, v128, ref token)
+  NanKind nan = NanKind::kNone;       // for kNan
+  std::optional<LaneType> lanes;      // v128: how the lanes were written (matching and printing)
+  std::array<NanKind, 4> lane_nan{};  // v128 with float lanes: per-lane NaN class (f32x4 / f64x2)
 };
 
 // An argument (or constant) value. NaN patterns and type-only values are rejected.

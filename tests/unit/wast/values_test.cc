@@ -11,7 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-json J(const char* text) { return json::parse(text); }
+json J(const char* text) {
+  return json::parse(text);
+}
 
 TEST(WastValues, ParsesIntegersAsUnsignedDecimal) {
   auto v = parse_value(J(R"({"type":"i32","value":"4294967295"})"));
@@ -89,7 +91,7 @@ TEST(WastValues, ExactFloatsCompareBitwise) {
   auto e = parse_expected(J(R"({"type":"f32","value":"0"})"));
   ASSERT_TRUE(e);
   EXPECT_TRUE(matches(*e, Val::f32_bits(0)));
-  EXPECT_FALSE(matches(*e, Val::f32_bits(0x80000000u)));  // -0 is not +0
+  EXPECT_FALSE(matches(*e, Val::f32_bits(0x80000000u)));            // -0 is not +0
   e = parse_expected(J(R"({"type":"f32","value":"2143289345"})"));  // a specific NaN payload
   ASSERT_TRUE(e);
   EXPECT_TRUE(matches(*e, Val::f32_bits(0x7fc00001u)));
@@ -97,13 +99,15 @@ TEST(WastValues, ExactFloatsCompareBitwise) {
 }
 
 TEST(WastValues, V128IntegerLanes) {
-  auto v = parse_value(J(R"({"type":"v128","lane_type":"i16","value":["0","1","65535","3","4","5","6","32768"]})"));
+  auto v = parse_value(
+      J(R"({"type":"v128","lane_type":"i16","value":["0","1","65535","3","4","5","6","32768"]})"));
   ASSERT_TRUE(v);
   ASSERT_EQ(v->type(), ValType::kV128);
   EXPECT_EQ(v->v128().lane<uint16_t>(2), 0xffffu);
   EXPECT_EQ(v->v128().lane<uint16_t>(7), 0x8000u);
   EXPECT_FALSE(parse_value(J(R"({"type":"v128","lane_type":"i16","value":["0","1"]})")));
-  EXPECT_FALSE(parse_value(J(R"({"type":"v128","lane_type":"i8","value":["256","0","0","0","0","0","0","0","0","0","0","0","0","0","0","0"]})")));
+  EXPECT_FALSE(parse_value(J(
+      R"({"type":"v128","lane_type":"i8","value":["256","0","0","0","0","0","0","0","0","0","0","0","0","0","0","0"]})")));
   EXPECT_FALSE(parse_value(J(R"({"type":"v128","value":["0","0","0","0"]})")));
   EXPECT_FALSE(parse_value(J(R"({"type":"v128","lane_type":"i128","value":["0"]})")));
 
@@ -133,7 +137,8 @@ TEST(WastValues, V128PerLaneNan) {
   bits.set_lane<uint32_t>(2, 0x7f800001u);  // signalling NaN is not arithmetic
   EXPECT_FALSE(matches(*e, Val::v128(bits)));
 
-  e = parse_expected(J(R"({"type":"v128","lane_type":"f64","value":["nan:arithmetic","4611686018427387904"]})"));
+  e = parse_expected(
+      J(R"({"type":"v128","lane_type":"f64","value":["nan:arithmetic","4611686018427387904"]})"));
   ASSERT_TRUE(e);
   V128 d;
   d.set_lane<uint64_t>(0, 0xfff8000000000001ull);
