@@ -113,6 +113,8 @@ struct ExecContext {
   TrapCode trap = TrapCode::kUnreachable;
   std::unique_ptr<Trap> host_trap;    // a trap raised by a host function, with its message
   const uint8_t* trap_pc = nullptr;
+  uint64_t trap_detail = kNoTrapDetail;  // e.g. the table index of an uninitialized element
+  static constexpr uint64_t kNoTrapDetail = ~uint64_t{0};
 
   // callbacks into runtime/ (policy lives there)
   void* store = nullptr;              // the public Store*, for Caller

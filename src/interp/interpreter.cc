@@ -324,8 +324,10 @@ RunStatus run_impl(ExecContext* ctxp) {
     if (index >= table->elems.size()) [[unlikely]]
       TRAP(TrapCode::kUndefinedElement);
     callee = reinterpret_cast<const FuncInst*>(table->elems[index]);
-    if (callee == nullptr) [[unlikely]]
+    if (callee == nullptr) [[unlikely]] {
+      ctx.trap_detail = index;
       TRAP(TrapCode::kUninitializedElement);
+    }
     if (callee->type_id != OPND(0)) [[unlikely]]
       TRAP(TrapCode::kIndirectCallTypeMismatch);
     call_args = reinterpret_cast<uint64_t*>(SLOT(3));
@@ -475,9 +477,9 @@ RunStatus run_impl(ExecContext* ctxp) {
   BINOP(F64Ge, double, uint32_t, a >= b)
   UNOP(F32Abs, float, float, num::fabs_bits(a))
   UNOP(F32Neg, float, float, num::fneg_bits(a))
-  UNOP(F32Ceil, float, float, std::ceil(a))
-  UNOP(F32Floor, float, float, std::floor(a))
-  UNOP(F32Trunc, float, float, std::trunc(a))
+  UNOP(F32Ceil, float, float, num::ceil(a))
+  UNOP(F32Floor, float, float, num::floor(a))
+  UNOP(F32Trunc, float, float, num::trunc(a))
   UNOP(F32Nearest, float, float, num::nearest(a))
   UNOP(F32Sqrt, float, float, std::sqrt(a))
   BINOP(F32Add, float, float, a + b)
@@ -489,9 +491,9 @@ RunStatus run_impl(ExecContext* ctxp) {
   BINOP(F32Copysign, float, float, num::copysign_bits(a, b))
   UNOP(F64Abs, double, double, num::fabs_bits(a))
   UNOP(F64Neg, double, double, num::fneg_bits(a))
-  UNOP(F64Ceil, double, double, std::ceil(a))
-  UNOP(F64Floor, double, double, std::floor(a))
-  UNOP(F64Trunc, double, double, std::trunc(a))
+  UNOP(F64Ceil, double, double, num::ceil(a))
+  UNOP(F64Floor, double, double, num::floor(a))
+  UNOP(F64Trunc, double, double, num::trunc(a))
   UNOP(F64Nearest, double, double, num::nearest(a))
   UNOP(F64Sqrt, double, double, std::sqrt(a))
   BINOP(F64Add, double, double, a + b)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "decode/body_scanner.hh"
 #include "decode/instr_reader.hh"
 #include "airwasm/trap.hh"
 #include "interp/lower.hh"
@@ -77,7 +78,7 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   decode::InstrReader instrs(reader, ctx_.simd);
   wasm::Instr in;
   while (!validator_.done()) {
-    if (reader.at_end()) return base::malformed("END opcode expected", reader.offset());
+    if (reader.at_end()) return decode::body_end_error(*ctx_.module, func_index - ctx_.module->num_imported_funcs);
     AIRWASM_TRY(instrs.next(in));
     AIRWASM_TRY(validator_.step(in, instrs.br_targets()));
     pending_ = last_;
@@ -262,6 +263,11 @@ uint32_t FunctionLowerer::emit_cond_branch(bool when_true, size_t materialize_fr
   }
   if (cmp >= 0 || eqz) code_.resize(p.start);  // the comparison is fused into the branch
   materialize_range(materialize_from);
+  uint32_t cond_slot = 0;
+  if (cmp < 0 && !eqz) {
+    Entry c = cond;
+    cond_slot = operand_slot(c);  // may emit a constant: must precede the branch's start
+  }
   const uint32_t start = pos();
   if (cmp >= 0) {
     const int c = when_true ? cmp : kNegatedCompare[cmp];
@@ -276,10 +282,8 @@ uint32_t FunctionLowerer::emit_cond_branch(bool when_true, size_t materialize_fr
     emit_op(is64 ? (on_zero ? IOp::BrIfEqz64 : IOp::BrIfNez64) : (on_zero ? IOp::BrIfEqz32 : IOp::BrIfNez32));
     put_u32(off(p.a));
   } else {
-    Entry c = cond;
-    const uint32_t slot = operand_slot(c);
     emit_op(when_true ? IOp::BrIfNez32 : IOp::BrIfEqz32);
-    put_u32(off(slot));
+    put_u32(off(cond_slot));
   }
   const uint32_t field = pos();
   put_u32(0);
@@ -585,7 +589,14 @@ Result<void> lower_module(const wasm::Module& module, const validate::BodyContex
   FunctionLowerer lowerer(ctx, options, out.type_ids, out.code);
   for (size_t i = 0; i < module.codes.size(); ++i) {
     const uint32_t func_index = module.num_imported_funcs + uint32_t(i);
-    AIRWASM_TRY_ASSIGN(CompiledFunc cf, lowerer.lower(func_index, module.codes[i]));
+    auto lowered = lowerer.lower(func_index, module.codes[i]);
+    if (!lowered) {
+      // The spec decodes everything before validating: a malformed body anywhere wins over this error.
+      if (lowered.error().kind != ErrorKind::kMalformed)
+        if (auto malformed = decode::find_malformed_body(module, i, options.simd)) return std::unexpected(*malformed);
+      return std::unexpected(lowered.error());
+    }
+    CompiledFunc cf = *lowered;
     cf.type_index = module.functions[i];
     out.funcs.push_back(cf);
   }

@@ -29,8 +29,21 @@ inline F fmax(F a, F b) {
   return a > b ? a : b;
 }
 
-inline float nearest(float x) { return __builtin_roundevenf(x); }
-inline double nearest(double x) { return __builtin_roundeven(x); }
+// Rounding: libm returns a signalling NaN unchanged, the spec wants it quieted (x + x does that).
+template <typename F>
+inline F ceil(F x) {
+  return is_nan(x) ? x + x : std::ceil(x);
+}
+template <typename F>
+inline F floor(F x) {
+  return is_nan(x) ? x + x : std::floor(x);
+}
+template <typename F>
+inline F trunc(F x) {
+  return is_nan(x) ? x + x : std::trunc(x);
+}
+inline float nearest(float x) { return is_nan(x) ? x + x : __builtin_roundevenf(x); }
+inline double nearest(double x) { return is_nan(x) ? x + x : __builtin_roundeven(x); }
 
 // Sign manipulation on the bits: must not touch NaN payloads.
 inline float fabs_bits(float x) { return std::bit_cast<float>(std::bit_cast<uint32_t>(x) & 0x7fffffffu); }

@@ -58,6 +58,10 @@ bool val_matches(const StoreImpl&, const Val& v, ValType type) { return v.type()
 Trap StoreImpl::make_trap(size_t frame_base) {
   Trap trap = exec.host_trap ? *exec.host_trap : Trap(exec.trap);
   exec.host_trap.reset();
+  if (exec.trap_detail != interp::ExecContext::kNoTrapDetail) {
+    trap = Trap(trap.code(), trap.message() + " " + std::to_string(exec.trap_detail));
+    exec.trap_detail = interp::ExecContext::kNoTrapDetail;
+  }
   std::vector<FrameInfo> frames;
   for (interp::Frame* f = exec.frame_top; f-- > exec.frames_begin + frame_base;) {
     const interp::FuncInst* fn = f->func;

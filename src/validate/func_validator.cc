@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "decode/body_scanner.hh"
 #include "decode/instr_reader.hh"
 
 namespace airwasm::validate {
@@ -169,13 +170,15 @@ Result<void> FuncValidator::step(const Instr& in, std::span<const uint32_t> br_t
         if (lane >= 32) return base::invalid("invalid lane index", in.position);
       break;
     case ImmKind::IndexMem:  // memory.init
-      if (!ctx_.has_data_count) return base::malformed("data count section required", in.position);
+      if (!ctx_.has_data_count && ctx_.num_datas > 0)
+        return base::malformed("data count section required", in.position);
       AIRWASM_TRY(check_memory(0, in.position));
       if (in.index >= ctx_.num_datas) return unknown("data segment", in.index, in.position);
       break;
     case ImmKind::Index:  // data.drop, elem.drop
       if (in.op == Opcode::DataDrop) {
-        if (!ctx_.has_data_count) return base::malformed("data count section required", in.position);
+        if (!ctx_.has_data_count && ctx_.num_datas > 0)
+          return base::malformed("data count section required", in.position);
         if (in.index >= ctx_.num_datas) return unknown("data segment", in.index, in.position);
       } else if (in.op == Opcode::ElemDrop) {
         if (in.index >= ctx_.elem_types.size()) return unknown("elem segment", in.index, in.position);
@@ -388,7 +391,7 @@ Result<void> FuncValidator::validate_function(const BodyContext& ctx, uint32_t f
   decode::InstrReader instrs(reader, ctx.simd);
   wasm::Instr in;
   while (!v.done()) {
-    if (reader.at_end()) return base::malformed("END opcode expected", reader.offset());
+    if (reader.at_end()) return decode::body_end_error(*ctx.module, func_index - ctx.module->num_imported_funcs);
     AIRWASM_TRY(instrs.next(in));
     AIRWASM_TRY(v.step(in, instrs.br_targets()));
   }

@@ -27,6 +27,18 @@ inline std::optional<std::string_view> find_skip(std::string_view command, std::
   return find_skip(skip_rules(), command, module_type, file_name);
 }
 
+// A command whose expected message cannot match because the converter changed the module: the assertion
+// still runs and must fail the same way, but `accepted` is the text checked instead of the script's.
+struct MessageException {
+  std::string_view file_name;  // the script's file name
+  int line;                    // the command's line in the .wast
+  std::string_view accepted;
+  std::string_view reason;
+};
+
+// The message to check for the command at (file, line), if the list has an exception for it.
+std::optional<std::string_view> message_exception(std::string_view file_name, int line);
+
 // Shell-style glob match of the whole text.
 bool glob_match(std::string_view pattern, std::string_view text);
 
