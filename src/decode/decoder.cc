@@ -81,11 +81,16 @@ Result<void> decode_sections(base::ByteReader& r, wasm::Module& m, const DecodeO
     AIRWASM_TRY_ASSIGN(uint32_t size, r.u32());
     if (size > r.remaining()) return malformed("length out of bounds", size_at);
     const size_t payload_offset = r.offset();
-    AIRWASM_TRY_ASSIGN(auto payload, r.bytes(size));
+    const size_t section_end = payload_offset + size;
 
-    base::ByteReader section(payload, payload_offset, detail::kSectionEof);
-    AIRWASM_TRY(section_decoder(id)(detail::SectionInput{section, m, options, state}));
-    if (!section.at_end()) return malformed("section size mismatch", section.offset());
+    // As in the spec's reference decoder, a section's contents are read from the rest of the binary and
+    // the size is checked afterwards: a section that runs over its size is a "section size mismatch"
+    // (or whatever error the bytes after it produce), and running off the end of the whole binary is
+    // "unexpected end of section or function". This ordering is what the spec tests' messages encode.
+    base::ByteReader section({r.position(), r.remaining()}, payload_offset, detail::kSectionEof);
+    AIRWASM_TRY(section_decoder(id)(detail::SectionInput{section, m, options, state, section_end}));
+    if (section.offset() != section_end) return malformed("section size mismatch", section.offset());
+    AIRWASM_TRY(r.skip(size));
   }
   return {};
 }
