@@ -16,18 +16,33 @@ namespace {
 using base::malformed;
 
 enum SectionId : uint8_t {
-  kCustom = 0, kType = 1, kImport = 2, kFunction = 3, kTable = 4, kMemory = 5, kGlobal = 6,
-  kExport = 7, kStart = 8, kElem = 9, kCode = 10, kData = 11, kDataCount = 12,
+  kCustom = 0,
+  kType = 1,
+  kImport = 2,
+  kFunction = 3,
+  kTable = 4,
+  kMemory = 5,
+  kGlobal = 6,
+  kExport = 7,
+  kStart = 8,
+  kElem = 9,
+  kCode = 10,
+  kData = 11,
+  kDataCount = 12,
 };
 constexpr uint8_t kMaxSectionId = kDataCount;
 
 // Position of each non-custom section in the required order (datacount sits between elem and code).
 constexpr uint8_t section_rank(uint8_t id) {
   switch (id) {
-    case kDataCount: return 10;
-    case kCode: return 11;
-    case kData: return 12;
-    default: return id;  // type (1) .. elem (9)
+    case kDataCount:
+      return 10;
+    case kCode:
+      return 11;
+    case kData:
+      return 12;
+    default:
+      return id;  // type (1) .. elem (9)
   }
 }
 
@@ -35,19 +50,32 @@ using SectionDecoder = Result<void> (*)(detail::SectionInput);
 
 SectionDecoder section_decoder(uint8_t id) {
   switch (id) {
-    case kCustom: return detail::decode_custom_section;
-    case kType: return detail::decode_type_section;
-    case kImport: return detail::decode_import_section;
-    case kFunction: return detail::decode_function_section;
-    case kTable: return detail::decode_table_section;
-    case kMemory: return detail::decode_memory_section;
-    case kGlobal: return detail::decode_global_section;
-    case kExport: return detail::decode_export_section;
-    case kStart: return detail::decode_start_section;
-    case kElem: return detail::decode_elem_section;
-    case kCode: return detail::decode_code_section;
-    case kData: return detail::decode_data_section;
-    case kDataCount: return detail::decode_datacount_section;
+    case kCustom:
+      return detail::decode_custom_section;
+    case kType:
+      return detail::decode_type_section;
+    case kImport:
+      return detail::decode_import_section;
+    case kFunction:
+      return detail::decode_function_section;
+    case kTable:
+      return detail::decode_table_section;
+    case kMemory:
+      return detail::decode_memory_section;
+    case kGlobal:
+      return detail::decode_global_section;
+    case kExport:
+      return detail::decode_export_section;
+    case kStart:
+      return detail::decode_start_section;
+    case kElem:
+      return detail::decode_elem_section;
+    case kCode:
+      return detail::decode_code_section;
+    case kData:
+      return detail::decode_data_section;
+    case kDataCount:
+      return detail::decode_datacount_section;
   }
   return nullptr;
 }
@@ -97,7 +125,8 @@ Result<void> decode_sections(base::ByteReader& r, wasm::Module& m, const DecodeO
 
 }  // namespace
 
-Result<std::unique_ptr<wasm::Module>> decode_module(std::span<const uint8_t> binary, const DecodeOptions& options) {
+Result<std::unique_ptr<wasm::Module>> decode_module(std::span<const uint8_t> binary,
+                                                    const DecodeOptions& options) {
   auto m = std::make_unique<wasm::Module>();
   m->binary.assign(binary.begin(), binary.end());
 

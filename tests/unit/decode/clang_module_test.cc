@@ -71,7 +71,8 @@ Objdump parse_objdump(std::istream& in) {
       out.exports.push_back({kind, line.substr(quote + 5, line.size() - quote - 6), index});
     } else if (section == "Function" && parse_entity(line, kind, index)) {
       const size_t open = line.find('<'), close = line.rfind('>');
-      if (open != std::string::npos && close > open) out.function_names[index] = line.substr(open + 1, close - open - 1);
+      if (open != std::string::npos && close > open)
+        out.function_names[index] = line.substr(open + 1, close - open - 1);
     }
   }
   return out;
@@ -79,10 +80,14 @@ Objdump parse_objdump(std::istream& in) {
 
 std::string kind_name(ExternKind k) {
   switch (k) {
-    case ExternKind::kFunc: return "func";
-    case ExternKind::kTable: return "table";
-    case ExternKind::kMemory: return "memory";
-    case ExternKind::kGlobal: return "global";
+    case ExternKind::kFunc:
+      return "func";
+    case ExternKind::kTable:
+      return "table";
+    case ExternKind::kMemory:
+      return "memory";
+    case ExternKind::kGlobal:
+      return "global";
   }
   return "?";
 }
@@ -94,7 +99,8 @@ TEST(ClangModule, MatchesWasmObjdump) {
 #else
   std::ifstream wasm_file(AIRWASM_TEST_WASI_WASM, std::ios::binary);
   ASSERT_TRUE(wasm_file) << AIRWASM_TEST_WASI_WASM;
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(wasm_file)), std::istreambuf_iterator<char>());
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(wasm_file)),
+                                   std::istreambuf_iterator<char>());
   std::ifstream dump_file(AIRWASM_TEST_WASI_OBJDUMP);
   ASSERT_TRUE(dump_file) << AIRWASM_TEST_WASI_OBJDUMP;
   const Objdump dump = parse_objdump(dump_file);

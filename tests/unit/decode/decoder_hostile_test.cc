@@ -12,7 +12,9 @@ namespace {
 
 using namespace test;
 
-Result<std::unique_ptr<wasm::Module>> decode(const Bytes& b) { return decode::decode_module(b, {}); }
+Result<std::unique_ptr<wasm::Module>> decode(const Bytes& b) {
+  return decode::decode_module(b, {});
+}
 
 // A module that touches every section kind, for truncation and mutation sweeps.
 Bytes rich_module() {
@@ -26,9 +28,11 @@ Bytes rich_module() {
       section(6, vec({cat({Bytes{0x7f, 0x01}, expr({0x23, 0x00})})})),
       section(7, vec({cat({name("main"), Bytes{0x00, 0x00}}), cat({name("mem"), Bytes{0x02, 0x00}})})),
       section(8, uleb(1)),
-      section(9, vec({cat({uleb(0), expr(i32_const(0)), vec({uleb(0), uleb(1)})}), cat({uleb(5), Bytes{0x70}, vec({expr({0xd2, 0x00})})})})),
+      section(9, vec({cat({uleb(0), expr(i32_const(0)), vec({uleb(0), uleb(1)})}),
+                      cat({uleb(5), Bytes{0x70}, vec({expr({0xd2, 0x00})})})})),
       section(12, uleb(2)),
-      section(10, vec({body(cat({uleb(1), uleb(2), Bytes{0x7e}}), {0x20, 0x00, 0x0b}), body(uleb(0), {0x0b})})),
+      section(10,
+              vec({body(cat({uleb(1), uleb(2), Bytes{0x7e}}), {0x20, 0x00, 0x0b}), body(uleb(0), {0x0b})})),
       section(11, vec({cat({uleb(0), expr(i32_const(8)), name("hello")}), cat({uleb(1), name("p")})})),
       section(0, cat({name("name"), names})),
   });

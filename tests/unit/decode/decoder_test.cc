@@ -46,7 +46,8 @@ TEST(Decoder, Header) {
 }
 
 TEST(Decoder, TypeSection) {
-  auto m = decode(module({section(1, vec({functype({0x7f, 0x7e}, {0x7d}), functype({}, {0x7c, 0x70, 0x6f, 0x7b})}))}));
+  auto m = decode(
+      module({section(1, vec({functype({0x7f, 0x7e}, {0x7d}), functype({}, {0x7c, 0x70, 0x6f, 0x7b})}))}));
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ((*m)->types.size(), 2u);
   EXPECT_EQ((*m)->types[0].params, (std::vector<ValType>{ValType::kI32, ValType::kI64}));
@@ -58,7 +59,8 @@ TEST(Decoder, TypeSection) {
 TEST(Decoder, TypeSectionErrors) {
   // header(8) + id + size + count = 11: the form byte.
   expect_malformed(module({section(1, vec({Bytes{0x61, 0x00, 0x00}}))}), "malformed function type", 11);
-  expect_malformed(module({section(1, vec({Bytes{0xe0, 0x7f, 0x00, 0x00}}))}), "integer representation too long", 11);
+  expect_malformed(module({section(1, vec({Bytes{0xe0, 0x7f, 0x00, 0x00}}))}),
+                   "integer representation too long", 11);
   expect_malformed(module({section(1, vec({functype({0x7a}, {})}))}), "malformed value type", 13);
   // v128 is a SIMD type: with the feature off it is not a value type.
   const Bytes simd_type = module({section(1, vec({functype({0x7b}, {})}))});
@@ -98,7 +100,8 @@ TEST(Decoder, ImportSection) {
 }
 
 TEST(Decoder, ImportSectionErrors) {
-  expect_malformed(module({section(2, vec({cat({name(""), name(""), Bytes{0x04}})}))}), "malformed import kind", 13);
+  expect_malformed(module({section(2, vec({cat({name(""), name(""), Bytes{0x04}})}))}),
+                   "malformed import kind", 13);
   expect_malformed(module({section(2, vec({cat({name("a"), Bytes{0x01, 0xff}, Bytes{0x00, 0x00}})}))}),
                    "malformed UTF-8 encoding");
   // A name longer than what is left.
@@ -142,13 +145,15 @@ TEST(Decoder, ModuleOwnsItsBytes) {
 
 TEST(Decoder, FunctionCodeMismatchAndLocals) {
   const Bytes type = section(1, vec({functype({}, {})}));
-  expect_malformed(module({type, section(3, vec({uleb(0), uleb(0)})), section(10, vec({body(uleb(0), {0x0b})}))}),
+  expect_malformed(
+      module({type, section(3, vec({uleb(0), uleb(0)})), section(10, vec({body(uleb(0), {0x0b})}))}),
+      "function and code section have inconsistent lengths");
+  expect_malformed(module({type, section(3, vec({uleb(0)}))}),
                    "function and code section have inconsistent lengths");
-  expect_malformed(module({type, section(3, vec({uleb(0)}))}), "function and code section have inconsistent lengths");
   expect_malformed(module({type, section(10, vec({body(uleb(0), {0x0b})}))}),
                    "function and code section have inconsistent lengths");
-  // 0xffffffff + 2 locals: one more than the index space holds.
-  const Bytes too_many = cat({uleb(2), uleb(0xffffffff), Bytes{0x7f}, uleb(2), Bytes{0x7e}});
+  // 0xffffffff + 1 locals: exactly 2^32, one more than the format allows.
+  const Bytes too_many = cat({uleb(2), uleb(0xffffffff), Bytes{0x7f}, uleb(1), Bytes{0x7e}});
   expect_malformed(module({type, section(3, vec({uleb(0)})), section(10, vec({body(too_many, {0x0b})}))}),
                    "too many locals");
   // Exactly 2^32-1 locals is allowed by the format.
@@ -166,7 +171,8 @@ TEST(Decoder, TableMemoryGlobalSections) {
   const Bytes bin = module({
       section(4, vec({Bytes{0x70, 0x00, 0x01}, Bytes{0x6f, 0x01, 0x00, 0x05}})),
       section(5, vec({Bytes{0x01, 0x01, 0x80, 0x02}})),
-      section(6, vec({cat({Bytes{0x7f, 0x00}, expr(i32_const(-5))}), cat({Bytes{0x70, 0x01}, expr({0xd0, 0x70})})})),
+      section(6, vec({cat({Bytes{0x7f, 0x00}, expr(i32_const(-5))}),
+                      cat({Bytes{0x70, 0x01}, expr({0xd0, 0x70})})})),
   });
   auto m = decode(bin);
   ASSERT_TRUE(m) << m.error().to_string();
@@ -195,7 +201,8 @@ TEST(Decoder, LimitsFlags) {
   expect_malformed(module({section(5, vec({Bytes{0x81, 0x00, 0x00}}))}), "integer representation too long");
   expect_malformed(module({section(4, vec({Bytes{0x70, 0x04, 0x00}}))}), "integer too large");  // 64-bit
   expect_malformed(module({section(4, vec({Bytes{0x7f, 0x00, 0x00}}))}), "malformed reference type", 11);
-  expect_malformed(module({section(5, vec({Bytes{0x00, 0x82, 0x80, 0x80, 0x80, 0x70}}))}), "integer too large");
+  expect_malformed(module({section(5, vec({Bytes{0x00, 0x82, 0x80, 0x80, 0x80, 0x70}}))}),
+                   "integer too large");
 }
 
 TEST(Decoder, ConstantExpressions) {
@@ -207,15 +214,17 @@ TEST(Decoder, ConstantExpressions) {
                    "END opcode expected");
   expect_malformed(module({section(6, vec({cat({Bytes{0x7f, 0x00, 0x06, 0x0b}})}))}), "illegal opcode", 13);
   // Nested blocks are kept whole (validation rejects them as non-constant).
-  auto m = decode(module({section(6, vec({cat({Bytes{0x7f, 0x00}, Bytes{0x02, 0x40, 0x0b}, i32_const(1), Bytes{0x0b}})}))}));
+  auto m = decode(module(
+      {section(6, vec({cat({Bytes{0x7f, 0x00}, Bytes{0x02, 0x40, 0x0b}, i32_const(1), Bytes{0x0b}})}))}));
   ASSERT_TRUE(m) << m.error().to_string();
   EXPECT_EQ((*m)->globals[0].init.instrs.size(), 3u);
 }
 
 TEST(Decoder, ExportAndStartSections) {
-  const Bytes bin = module({section(1, vec({functype({}, {})})), section(3, vec({uleb(0)})),
-                            section(7, vec({cat({name("run"), Bytes{0x00, 0x00}}), cat({name("mem"), Bytes{0x02, 0x00}})})),
-                            section(8, uleb(0)), section(10, vec({body(uleb(0), {0x0b})}))});
+  const Bytes bin =
+      module({section(1, vec({functype({}, {})})), section(3, vec({uleb(0)})),
+              section(7, vec({cat({name("run"), Bytes{0x00, 0x00}}), cat({name("mem"), Bytes{0x02, 0x00}})})),
+              section(8, uleb(0)), section(10, vec({body(uleb(0), {0x0b})}))});
   auto m = decode(bin);
   ASSERT_TRUE(m) << m.error().to_string();
   ASSERT_EQ((*m)->exports.size(), 2u);
@@ -229,22 +238,22 @@ TEST(Decoder, ElementSegmentsAllEncodings) {
   const Bytes off = expr(i32_const(2));
   const Bytes ref_func_1 = expr({0xd2, 0x01});
   const Bytes segs = vec({
-      cat({uleb(0), off, vec({uleb(0), uleb(1)})}),                       // active, table 0, indices
-      cat({uleb(1), Bytes{0x00}, vec({uleb(1)})}),                        // passive, elemkind, indices
-      cat({uleb(2), uleb(1), off, Bytes{0x00}, vec({uleb(0)})}),          // active, table 1, indices
-      cat({uleb(3), Bytes{0x00}, vec({uleb(0)})}),                        // declarative, indices
-      cat({uleb(4), off, vec({ref_func_1, expr({0xd0, 0x70})})}),         // active, table 0, exprs
-      cat({uleb(5), Bytes{0x6f}, vec({expr({0xd0, 0x6f})})}),             // passive, reftype, exprs
-      cat({uleb(6), uleb(1), off, Bytes{0x70}, vec({ref_func_1})}),       // active, table 1, exprs
-      cat({uleb(7), Bytes{0x70}, vec({ref_func_1})}),                     // declarative, exprs
+      cat({uleb(0), off, vec({uleb(0), uleb(1)})}),                  // active, table 0, indices
+      cat({uleb(1), Bytes{0x00}, vec({uleb(1)})}),                   // passive, elemkind, indices
+      cat({uleb(2), uleb(1), off, Bytes{0x00}, vec({uleb(0)})}),     // active, table 1, indices
+      cat({uleb(3), Bytes{0x00}, vec({uleb(0)})}),                   // declarative, indices
+      cat({uleb(4), off, vec({ref_func_1, expr({0xd0, 0x70})})}),    // active, table 0, exprs
+      cat({uleb(5), Bytes{0x6f}, vec({expr({0xd0, 0x6f})})}),        // passive, reftype, exprs
+      cat({uleb(6), uleb(1), off, Bytes{0x70}, vec({ref_func_1})}),  // active, table 1, exprs
+      cat({uleb(7), Bytes{0x70}, vec({ref_func_1})}),                // declarative, exprs
   });
   auto m = decode(module({section(9, segs)}));
   ASSERT_TRUE(m) << m.error().to_string();
   const auto& e = (*m)->elems;
   ASSERT_EQ(e.size(), 8u);
-  const SegmentMode modes[8] = {SegmentMode::kActive, SegmentMode::kPassive, SegmentMode::kActive,
-                                SegmentMode::kDeclarative, SegmentMode::kActive, SegmentMode::kPassive,
-                                SegmentMode::kActive, SegmentMode::kDeclarative};
+  const SegmentMode modes[8] = {SegmentMode::kActive,      SegmentMode::kPassive,    SegmentMode::kActive,
+                                SegmentMode::kDeclarative, SegmentMode::kActive,     SegmentMode::kPassive,
+                                SegmentMode::kActive,      SegmentMode::kDeclarative};
   const uint32_t tables[8] = {0, 0, 1, 0, 0, 0, 1, 0};
   for (int i = 0; i < 8; ++i) {
     EXPECT_EQ(e[i].mode, modes[i]) << i;
@@ -268,9 +277,12 @@ TEST(Decoder, ElementSegmentsAllEncodings) {
 }
 
 TEST(Decoder, ElementSegmentErrors) {
-  expect_malformed(module({section(9, vec({cat({uleb(8), Bytes{0x00}})}))}), "malformed elements segment kind", 11);
-  expect_malformed(module({section(9, vec({cat({uleb(1), Bytes{0x01}, vec({})})}))}), "malformed element kind", 12);
-  expect_malformed(module({section(9, vec({cat({uleb(5), Bytes{0x7f}, vec({})})}))}), "malformed reference type", 12);
+  expect_malformed(module({section(9, vec({cat({uleb(8), Bytes{0x00}})}))}),
+                   "malformed elements segment kind", 11);
+  expect_malformed(module({section(9, vec({cat({uleb(1), Bytes{0x01}, vec({})})}))}),
+                   "malformed element kind", 12);
+  expect_malformed(module({section(9, vec({cat({uleb(5), Bytes{0x7f}, vec({})})}))}),
+                   "malformed reference type", 12);
   expect_malformed(module({section(9, vec({cat({uleb(5), Bytes{0x70}, vec({Bytes{0xf3, 0x00, 0x0b}})})}))}),
                    "illegal opcode");
 }
@@ -290,7 +302,8 @@ TEST(Decoder, DataSegmentsAndDataCount) {
   EXPECT_EQ(d[0].mode, SegmentMode::kActive);
   EXPECT_EQ(d[0].offset.instrs[0].value.i32, 16);
   EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(d[0].bytes.data()), d[0].bytes.size()), "abc");
-  EXPECT_EQ(d[0].bytes.data() >= (*m)->binary.data() && d[0].bytes.data() < (*m)->binary.data() + bin.size(), true);
+  EXPECT_EQ(d[0].bytes.data() >= (*m)->binary.data() && d[0].bytes.data() < (*m)->binary.data() + bin.size(),
+            true);
   EXPECT_EQ(d[1].mode, SegmentMode::kPassive);
   EXPECT_EQ(d[1].bytes.size(), 2u);
   EXPECT_EQ(d[2].memory, 0u);
@@ -314,10 +327,11 @@ TEST(Decoder, SectionFraming) {
   // datacount goes after element and before code...
   EXPECT_TRUE(decode(module({section(9, vec({})), section(12, uleb(0)), section(10, vec({}))})));
   // ... not after code.
-  expect_malformed(module({section(10, vec({})), section(12, uleb(0))}), "unexpected content after last section");
+  expect_malformed(module({section(10, vec({})), section(12, uleb(0))}),
+                   "unexpected content after last section");
   // Custom sections go anywhere, any number of times.
-  EXPECT_TRUE(decode(module({section(0, name("a")), type, section(0, name("a")), section(10, vec({})),
-                             section(0, name("b"))})));
+  EXPECT_TRUE(decode(module(
+      {section(0, name("a")), type, section(0, name("a")), section(10, vec({})), section(0, name("b"))})));
   // Section payload longer than its contents / contents running past the size / size beyond the end.
   expect_malformed(module({section(1, cat({vec({}), Bytes{0x00}}))}), "section size mismatch", 11);
   expect_malformed(module({Bytes{0x01, 0x01, 0x01, 0x60, 0x00, 0x00}}), "section size mismatch");
@@ -328,12 +342,14 @@ TEST(Decoder, SectionFraming) {
 
 TEST(Decoder, CustomAndNameSections) {
   const Bytes func_names = vec({cat({uleb(0), name("main")}), cat({uleb(1), name("helper")})});
-  const Bytes local_names = vec({cat({uleb(1), vec({cat({uleb(0), name("x")}), cat({uleb(2), name("tmp")})})})});
-  const Bytes names = cat({Bytes{0x00}, uleb(name("mod").size()), name("mod"),
-                           Bytes{0x01}, uleb(func_names.size()), func_names,
-                           Bytes{0x02}, uleb(local_names.size()), local_names,
-                           Bytes{0x07}, uleb(2), Bytes{0xff, 0xff}});  // an unknown subsection is skipped
-  auto m = decode(module({section(0, cat({name("producers"), Bytes{1, 2, 3}})), section(0, cat({name("name"), names}))}));
+  const Bytes local_names =
+      vec({cat({uleb(1), vec({cat({uleb(0), name("x")}), cat({uleb(2), name("tmp")})})})});
+  const Bytes names =
+      cat({Bytes{0x00}, uleb(name("mod").size()), name("mod"), Bytes{0x01}, uleb(func_names.size()),
+           func_names, Bytes{0x02}, uleb(local_names.size()), local_names, Bytes{0x07}, uleb(2),
+           Bytes{0xff, 0xff}});  // an unknown subsection is skipped
+  auto m = decode(
+      module({section(0, cat({name("producers"), Bytes{1, 2, 3}})), section(0, cat({name("name"), names}))}));
   ASSERT_TRUE(m) << m.error().to_string();
   const wasm::Module& mod = **m;
   ASSERT_EQ(mod.customs.size(), 2u);

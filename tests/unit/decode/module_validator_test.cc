@@ -31,7 +31,9 @@ wasm::Instr ref_null(ValType t) {
   in.type = t;
   return in;
 }
-wasm::ConstExpr ce(std::initializer_list<wasm::Instr> instrs) { return wasm::ConstExpr{instrs, 0}; }
+wasm::ConstExpr ce(std::initializer_list<wasm::Instr> instrs) {
+  return wasm::ConstExpr{instrs, 0};
+}
 
 // A small valid module: one imported function and global, two defined functions, a table, a memory.
 wasm::Module base_module() {
@@ -200,7 +202,9 @@ TEST(ModuleValidator, StartFunction) {
 
 TEST(ModuleValidator, Exports) {
   auto m = base_module();
-  m.exports = {{"f", ExternKind::kFunc, 2}, {"t", ExternKind::kTable, 0}, {"m", ExternKind::kMemory, 0},
+  m.exports = {{"f", ExternKind::kFunc, 2},
+               {"t", ExternKind::kTable, 0},
+               {"m", ExternKind::kMemory, 0},
                {"g", ExternKind::kGlobal, 1}};
   EXPECT_TRUE(validate::validate_module(m, {}));
   m.exports.push_back({"f", ExternKind::kGlobal, 0});
@@ -234,9 +238,9 @@ TEST(ModuleValidator, DeclaredFuncRefs) {
 // Decoder and validator together on a hand-built binary (the path the spec runner takes).
 TEST(ModuleValidator, DecodedModule) {
   using namespace test;
-  const Bytes bin = module({section(1, vec({functype({}, {})})), section(3, vec({uleb(0)})),
-                            section(5, vec({Bytes{0x01, 0x02, 0x01}})),
-                            section(10, vec({body(uleb(0), {0x0b})}))});
+  const Bytes bin =
+      module({section(1, vec({functype({}, {})})), section(3, vec({uleb(0)})),
+              section(5, vec({Bytes{0x01, 0x02, 0x01}})), section(10, vec({body(uleb(0), {0x0b})}))});
   auto m = decode::decode_module(bin, {});
   ASSERT_TRUE(m);
   expect_invalid(**m, "size minimum must not be greater than maximum");

@@ -40,7 +40,9 @@ inline Bytes sleb(int64_t v) {
   }
 }
 
-inline Bytes name(std::string_view s) { return cat({uleb(s.size()), Bytes(s.begin(), s.end())}); }
+inline Bytes name(std::string_view s) {
+  return cat({uleb(s.size()), Bytes(s.begin(), s.end())});
+}
 
 // A vector: the count followed by the items.
 inline Bytes vec(std::initializer_list<Bytes> items) {
@@ -49,9 +51,13 @@ inline Bytes vec(std::initializer_list<Bytes> items) {
   return out;
 }
 
-inline Bytes section(uint8_t id, const Bytes& payload) { return cat({Bytes{id}, uleb(payload.size()), payload}); }
+inline Bytes section(uint8_t id, const Bytes& payload) {
+  return cat({Bytes{id}, uleb(payload.size()), payload});
+}
 
-inline Bytes header() { return {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00}; }
+inline Bytes header() {
+  return {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+}
 
 inline Bytes module(std::initializer_list<Bytes> sections) {
   Bytes out = header();
@@ -63,8 +69,12 @@ inline Bytes module(std::initializer_list<Bytes> sections) {
 inline Bytes functype(const Bytes& params, const Bytes& results) {
   return cat({Bytes{0x60}, uleb(params.size()), params, uleb(results.size()), results});
 }
-inline Bytes i32_const(int32_t v) { return cat({Bytes{0x41}, sleb(v)}); }
-inline Bytes expr(const Bytes& instrs) { return cat({instrs, Bytes{0x0b}}); }
+inline Bytes i32_const(int32_t v) {
+  return cat({Bytes{0x41}, sleb(v)});
+}
+inline Bytes expr(const Bytes& instrs) {
+  return cat({instrs, Bytes{0x0b}});
+}
 // A function body: local declarations (count, type pairs already encoded) and the instruction bytes.
 inline Bytes body(const Bytes& locals, const Bytes& code) {
   const Bytes content = cat({locals, code});
