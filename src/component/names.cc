@@ -98,7 +98,7 @@ struct Parser {
         version = next;
         next = {};
       }
-      if (out) out->version = version;
+      if (out) out->version = version, out->has_version = true;
       if (!is_interface) AIRWASM_TRY(check_semver(version, offset));
     }
     return {};

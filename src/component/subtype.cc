@@ -44,6 +44,34 @@ std::string core_valtype_name(const CoreValType& t) {
   return "ref";
 }
 
+std::string core_valtype_text(const CoreValType& t) {
+  switch (t.kind) {
+    case 0x7f: return "i32";
+    case 0x7e: return "i64";
+    case 0x7d: return "f32";
+    case 0x7c: return "f64";
+    case 0x7b: return "v128";
+  }
+  if (t.heap == -0x70) return t.nullable ? "funcref" : "(ref func)";
+  if (t.heap == -0x6f) return t.nullable ? "externref" : "(ref extern)";
+  return t.nullable ? "(ref null " + std::to_string(t.heap) + ")" : "(ref " + std::to_string(t.heap) + ")";
+}
+
+std::string core_func_text(const CoreFuncType& f) {
+  std::string s = "(func";
+  if (!f.params.empty()) {
+    s += " (param";
+    for (auto& p : f.params) s += " " + core_valtype_text(p);
+    s += ")";
+  }
+  if (!f.results.empty()) {
+    s += " (result";
+    for (auto& p : f.results) s += " " + core_valtype_text(p);
+    s += ")";
+  }
+  return s + ")";
+}
+
 ResourceId SubtypeCx::resolve(ResourceId r) const {
   for (int i = 0; i < 64; ++i) {
     auto it = map_.find(r);
@@ -106,16 +134,17 @@ Result<void> SubtypeCx::any_type(TypeId a, TypeId b, size_t off) {
 
 Result<void> SubtypeCx::val(TypeId a, TypeId b, size_t off) {
   if (map_.empty() && s_.canon_id(a) == s_.canon_id(b)) return {};
-  const TypeNode& na = s_.canon(a);
-  const TypeNode& nb = s_.canon(b);
+  const TypeNode& na = s_.node(s_.strip(a));
+  const TypeNode& nb = s_.node(s_.strip(b));
   if (na.kind == TypeKind::kResource || nb.kind == TypeKind::kResource) return any_type(a, b, off);
   if (na.kind != nb.kind) {
-    bool fixed = na.kind == TypeKind::kFixedList || nb.kind == TypeKind::kFixedList;
-    if (!(fixed && (na.kind == TypeKind::kList || nb.kind == TypeKind::kList))) {
-      if (na.kind == TypeKind::kPrim && nb.kind == TypeKind::kPrim) {}
-      return fail("expected " + s_.describe(b) + ", found " + s_.describe(a), off);
-    }
-    return fail("expected " + s_.describe(b) + ", found " + s_.describe(a), off);
+    // A primitive written inline names itself; one defined by index is "primitive".
+    bool raw_a = a < TypeId(Prim::kErrorContext) + 1, raw_b = b < TypeId(Prim::kErrorContext) + 1;
+    std::string da = na.kind == TypeKind::kPrim ? (raw_a ? prim_name(na.prim) : "primitive") : s_.describe(a);
+    std::string db = nb.kind == TypeKind::kPrim ? (raw_b ? prim_name(nb.prim) : "primitive") : s_.describe(b);
+    if (na.kind == TypeKind::kPrim && !raw_b) da = prim_name(na.prim);
+    if (nb.kind == TypeKind::kPrim && !raw_a) db = raw_b ? prim_name(nb.prim) : "primitive";
+    return fail("expected " + db + ", found " + da, off);
   }
   switch (na.kind) {
     case TypeKind::kPrim:
@@ -227,8 +256,8 @@ Result<void> SubtypeCx::func(TypeId a, TypeId b, size_t off) {
   }
   TypeId ra = na.children[pa], rb = nb.children[pb];
   if (ra != kNoType && rb != kNoType) return ctx(val(ra, rb, off), "type mismatch with result type");
-  if (ra != kNoType) return fail("expected no result, found one", off);
-  if (rb != kNoType) return fail("expected a result, found none", off);
+  if (ra != kNoType) return fail("expected a result, found none", off);
+  if (rb != kNoType) return fail("expected no result, found one", off);
   return {};
 }
 
@@ -279,11 +308,13 @@ Result<void> SubtypeCx::core_entity(const CoreEntity& a, const CoreEntity& b, si
   }
   switch (a.kind) {
     case 0: case 4:
-      if (!(a.func == b.func)) return fail("type mismatch: expected a function of a different type", off);
+      if (!(a.func == b.func)) {
+        return fail("expected: " + core_func_text(b.func) + "\nfound:    " + core_func_text(a.func), off);
+      }
       return {};
     case 1:
       if (!(a.val == b.val)) {
-        return fail("expected table element type " + core_valtype_name(b.val) + ", found " + core_valtype_name(a.val), off);
+        return fail("expected table element type " + core_valtype_text(b.val) + ", found " + core_valtype_text(a.val), off);
       }
       if (a.limits.shared != b.limits.shared) return fail("mismatch in the shared flag for tables", off);
       [[fallthrough]];
@@ -298,7 +329,7 @@ Result<void> SubtypeCx::core_entity(const CoreEntity& a, const CoreEntity& b, si
     case 3:
       if (a.mut != b.mut) return fail("global types differ in mutability", off);
       if (!(a.val == b.val)) {
-        return fail("expected global type " + core_valtype_name(b.val) + ", found " + core_valtype_name(a.val), off);
+        return fail("expected global type " + core_valtype_text(b.val) + ", found " + core_valtype_text(a.val), off);
       }
       return {};
   }

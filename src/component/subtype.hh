@@ -42,6 +42,8 @@ class SubtypeCx {
   std::unordered_set<ResourceId> bindable_;
 };
 
-std::string core_valtype_name(const CoreValType& t);  // "I32", "F64", ...
+std::string core_valtype_name(const CoreValType& t);  // "I32", "F64", ... (as in lowering messages)
+std::string core_valtype_text(const CoreValType& t);  // "i32", "funcref", ... (text format)
+std::string core_func_text(const CoreFuncType& f);    // "(func (param i32) (result i64))"
 
 }  // namespace airwasm::component

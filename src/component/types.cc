@@ -287,8 +287,9 @@ void TypeStore::compute_layout(TypeNode& n) {
 }
 
 TypeId TypeStore::remap(TypeId id, const ResourceMap& map, std::unordered_map<TypeId, TypeId>& memo) {
-  if (id == kNoType || map.empty()) return id;
+  if (id == kNoType) return id;
   if (auto it = memo.find(id); it != memo.end()) return it->second;
+  if (map.empty() && memo.empty()) return id;
   TypeNode n = nodes_[id];
   TypeId out = id;
   switch (n.kind) {

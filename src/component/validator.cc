@@ -34,7 +34,7 @@ Result<TypeId> Validator::module_at(uint32_t i, size_t off) {
   return cur().core_modules[i];
 }
 Result<CoreFuncType> Validator::core_func_at(uint32_t i, size_t off) {
-  if (i >= cur().core_funcs.size()) return fail(idx_oob("core func", i), off);
+  if (i >= cur().core_funcs.size()) return fail(idx_oob("function", i), off);
   return cur().core_funcs[i];
 }
 Result<const CoreInstanceType*> Validator::core_instance_at(uint32_t i, size_t off) {
@@ -267,7 +267,7 @@ Result<void> Validator::check_name(const ExternName& en, const Entity& e, bool i
   };
   switch (pn.kind) {
     case NK::kInterface:
-      if (!pn.version.empty()) {
+      if (pn.has_version) {
         std::string v = pn.version + (en.version_suffix ? *en.version_suffix : "");
         auto r = check_semver(v, off);
         if (!r) return fail("invalid interface version: " + r.error().message, off);
@@ -562,6 +562,15 @@ Result<void> Validator::instance(const Instance& in) {
     ResourceMap map = cx.map();
     for (ResourceId r : info.defined_resources) map[r] = s_.new_resource();
     std::unordered_map<TypeId, TypeId> memo;
+    // Type imports are replaced by the types supplied for them (so their names carry over).
+    for (auto& imp : info.imports) {
+      if (imp.entity.kind != Entity::Kind::kType) continue;
+      for (auto& a : args) {
+        if (a.name == imp.name && a.entity.kind == Entity::Kind::kType && s_.node(imp.entity.type).kind == TypeKind::kAlias) {
+          memo[imp.entity.type] = a.entity.type;
+        }
+      }
+    }
     InstanceTypeInfo out;
     for (auto& e : info.exports) {
       NamedEntity ne = e;

@@ -63,6 +63,8 @@ bool same(const std::vector<FlatType>& f, const std::vector<CoreValType>& c) {
 
 const CoreValType kI32{0x7f, false, 0};
 
+std::string idx_oob_core_type(uint32_t i) { return "unknown type " + std::to_string(i) + ": type index out of bounds"; }
+
 }  // namespace
 
 struct CanonOpts {
@@ -89,7 +91,7 @@ Result<TypeId> Validator::defined(const DefinedType& d, size_t off) {
     return valtype(*r, off);
   };
   switch (d.kind) {
-    case K::kPrim: return s_.prim(d.prim);
+    case K::kPrim: return s_.alias(s_.prim(d.prim));  // a distinct id: "primitive" in messages
     case K::kRecord: {
       if (d.fields.empty()) return fail("record type must have at least one field", off);
       n.kind = TypeKind::kRecord;
@@ -400,7 +402,10 @@ Result<std::vector<FlatType>> Validator::lower_sig(TypeId func, bool lift, const
   }
   TypeId r = f.children[np];
   results->clear();
-  if (r != kNoType) {
+  if (r != kNoType && o.async) {
+    const TypeNode& rn = s_.canon(r);
+    if (!lift || rn.flat.size() > kMaxFlatParams || rn.contains_ptr) AIRWASM_TRY(require_memory());
+  } else if (r != kNoType) {
     const TypeNode& rn = s_.canon(r);
     if (!lift && rn.contains_ptr) AIRWASM_TRY(require_realloc());
     if (rn.flat.size() > kMaxFlatResults) {
@@ -486,9 +491,16 @@ Result<void> Validator::canon(const Canon& c) {
           return fail("canonical option `post-return` uses a core function with an incorrect signature", off);
         }
       }
-      if (o.async) return make_error(ErrorKind::kUnsupported, "canonical option `async` is not supported yet", off);
+      if (o.async && !s_.canon(ft).aux) return fail("the `async` canonical option requires an async function type", off);
+      if (o.callback) {
+        AIRWASM_TRY_ASSIGN(CoreFuncType cb, core_func_at(*o.callback, off));
+        if (cb.params != std::vector<CoreValType>(3, kI32) && cb.params != std::vector<CoreValType>{kI32}) {
+          return fail("canonical option `callback` uses a core function with an incorrect signature", off);
+        }
+      }
       std::vector<FlatType> results;
       AIRWASM_TRY_ASSIGN(auto params, lower_sig(ft, true, o, off, &results));
+      if (o.async) results = o.callback ? std::vector<FlatType>{FlatType::kI32} : std::vector<FlatType>{};
       if (!same(params, core.params)) {
         return fail("lowered parameter types `" + flat_list(params) + "` do not match parameter types `" +
                     core_list(core.params) + "` of core function " + std::to_string(c.func), off);
@@ -503,9 +515,19 @@ Result<void> Validator::canon(const Canon& c) {
     case Canon::kLower: {
       AIRWASM_TRY_ASSIGN(TypeId ft, func_at(c.func, off));
       if (o.post_return) return fail("canonical option `post-return` cannot be specified for lowerings", off);
-      if (o.async) return make_error(ErrorKind::kUnsupported, "canonical option `async` is not supported yet", off);
+      if (o.callback) return fail("canonical option `callback` cannot be specified for lowerings", off);
       std::vector<FlatType> results;
       AIRWASM_TRY_ASSIGN(auto params, lower_sig(ft, false, o, off, &results));
+      if (o.async) {
+        const TypeNode& f = s_.canon(ft);
+        params.clear();
+        for (size_t i = 0; i < f.labels.size(); ++i) {
+          for (FlatType t : s_.canon(f.children[i]).flat) params.push_back(t);
+        }
+        if (params.size() > 4) params = {FlatType::kI32};
+        if (f.children.back() != kNoType) params.push_back(FlatType::kI32);
+        results = {FlatType::kI32};
+      }
       static const uint8_t kCodes[] = {0x7f, 0x7e, 0x7d, 0x7c};
       CoreFuncType core;
       for (FlatType f : params) core.params.push_back(CoreValType{kCodes[int(f)], false, 0});
@@ -529,8 +551,75 @@ Result<void> Validator::canon(const Canon& c) {
       return {};
     }
   }
-  return make_error(ErrorKind::kUnsupported,
-                          std::string("canonical built-in `") + canon_name(c.op) + "` is not supported yet", off);
+  // The async and thread built-ins: type-checked here, run by the runtime later.
+  const CoreValType I = kI32, L{0x7e, false, 0};
+  auto push = [&](std::vector<CoreValType> p, std::vector<CoreValType> r) {
+    cur().core_funcs.push_back(CoreFuncType{std::move(p), std::move(r)});
+    return Result<void>{};
+  };
+  auto typed = [&](TypeKind want, const char* what) -> Result<void> {
+    AIRWASM_TRY_ASSIGN(TypeId t, type_at(c.type, off));
+    if (s_.canon(t).kind != want) {
+      return fail(std::string("`") + canon_name(c.op) + "` requires a " + what + " type", off);
+    }
+    return {};
+  };
+  switch (c.op) {
+    case 0x09: {  // task.return
+      if (o.post_return) return fail("cannot specify `post-return` option on `task.return`", off);
+      if (o.realloc) return fail("cannot specify `realloc` option on `task.return`", off);
+      std::vector<CoreValType> params;
+      if (c.result) {
+        AIRWASM_TRY_ASSIGN(TypeId t, valtype(*c.result, off));
+        const TypeNode& n = s_.canon(t);
+        static const uint8_t kCodes[] = {0x7f, 0x7e, 0x7d, 0x7c};
+        if (n.flat.size() > kMaxFlatParams) {
+          if (!o.memory) return fail("canonical option `memory` is required", off);
+          params.push_back(I);
+        } else {
+          if (n.contains_ptr && !o.memory) return fail("canonical option `memory` is required", off);
+          for (FlatType f : n.flat) params.push_back(CoreValType{kCodes[int(f)], false, 0});
+        }
+      }
+      return push(params, {});
+    }
+    case 0x05: case 0x24: case 0x25: return push({}, {});
+    case 0x0a: case 0x0b:
+      if (c.val.kind != 0x7f) return fail(std::string("`") + canon_name(c.op) + "` only supports `i32` or `i64`", off);
+      if (c.extra > 1) return fail(std::string("`") + canon_name(c.op) + "` immediate must be less than 2", off);
+      return c.op == 0x0a ? push({}, {c.val}) : push({c.val}, {});
+    case 0x06: return push({I}, {I});
+    case 0x0d: return push({I}, {});
+    case 0x0e: AIRWASM_TRY(typed(TypeKind::kStream, "stream")); return push({}, {L});
+    case 0x15: AIRWASM_TRY(typed(TypeKind::kFuture, "future")); return push({}, {L});
+    case 0x0f: case 0x10: AIRWASM_TRY(typed(TypeKind::kStream, "stream")); return push({I, I, I}, {I});
+    case 0x16: case 0x17: AIRWASM_TRY(typed(TypeKind::kFuture, "future")); return push({I, I}, {I});
+    case 0x11: case 0x12: AIRWASM_TRY(typed(TypeKind::kStream, "stream")); return push({I}, {I});
+    case 0x18: case 0x19: AIRWASM_TRY(typed(TypeKind::kFuture, "future")); return push({I}, {I});
+    case 0x13: case 0x14: AIRWASM_TRY(typed(TypeKind::kStream, "stream")); return push({I}, {});
+    case 0x1a: case 0x1b: AIRWASM_TRY(typed(TypeKind::kFuture, "future")); return push({I}, {});
+    case 0x1c: return push({I, I}, {I});
+    case 0x1d: return push({I, I}, {});
+    case 0x1e: return push({I}, {});
+    case 0x1f: return push({}, {I});
+    case 0x20: case 0x21:
+      AIRWASM_TRY(core_memory_at(c.extra, off));
+      return push({I, I}, {I});
+    case 0x22: return push({I}, {});
+    case 0x23: return push({I, I}, {});
+    case 0x26: return push({}, {I});
+    case 0x27: {
+      if (c.type >= cur().core_types.size()) return fail(idx_oob_core_type(c.type), off);
+      if (c.extra >= cur().core_tables.size()) return fail("unknown table " + std::to_string(c.extra) + ": table index out of bounds", off);
+      return push({I, I}, {I});
+    }
+    case 0x28: return push({I}, {});
+    case 0x29: case 0x0c: return push({}, {I});
+    case 0x2a: case 0x2b: case 0x2c: case 0x2d: return push({I}, {I});
+    case 0x40: case 0x41: case 0x42:
+      return make_error(ErrorKind::kUnsupported, std::string("canonical built-in `") + canon_name(c.op) + "` is not supported", off);
+  }
+  return make_error(ErrorKind::kUnsupported, std::string("canonical built-in `") + canon_name(c.op) + "` is not supported", off);
 }
 
 }  // namespace airwasm::component::detail
