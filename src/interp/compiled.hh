@@ -1,0 +1,27 @@
+// interp: the lowered form of a module: one code buffer with every function's internal code, and per
+// function the frame geometry the call sequence needs.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace airwasm::interp {
+
+struct CompiledFunc {
+  const uint8_t* entry = nullptr;  // first instruction (valid once the module's code is final)
+  uint32_t code_offset = 0;
+  uint32_t code_size = 0;
+  uint32_t func_index = 0;         // in the module's function index space
+  uint32_t type_index = 0;
+  uint32_t param_slots = 0;
+  uint32_t local_slots = 0;        // declared locals (zeroed on entry), excluding parameters
+  uint32_t frame_slots = 0;        // parameters + locals + deepest operand stack
+};
+
+struct CompiledModule {
+  std::vector<uint8_t> code;
+  std::vector<CompiledFunc> funcs;  // defined functions, in order
+  std::vector<uint32_t> type_ids;   // module type index -> engine canonical type id
+};
+
+}  // namespace airwasm::interp

@@ -1,0 +1,133 @@
+// interp: the execution model as plain data: function, memory, table, global and instance records as the
+// dispatch loop sees them, the call-frame record and the per-Store execution context. runtime/ owns
+// their lifecycle and the growth policies; the interpreter only reads and writes them (one-way layering:
+// operations that need policy, like memory.grow, go through callbacks in ExecContext).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "airwasm/extern.hh"
+#include "airwasm/trap.hh"
+#include "wasm/types.hh"
+
+namespace airwasm::interp {
+
+struct CompiledModule;
+struct CompiledFunc;
+struct InstanceData;
+
+// A function instance: either WebAssembly code of some instance or a host function.
+struct FuncInst {
+  uint32_t type_id = 0;               // engine-wide canonical id of the function type
+  const wasm::FuncType* type = nullptr;
+  InstanceData* instance = nullptr;   // wasm functions: the defining instance
+  const CompiledFunc* code = nullptr; // wasm functions: the lowered body; null for host functions
+  RawHostCallback host;               // host functions
+  uint32_t param_slots = 0;
+  uint32_t result_slots = 0;
+  uint32_t store_index = 0;           // index in the Store's function list (for Func handles)
+  bool is_host() const { return code == nullptr; }
+};
+
+// A linear memory. `base` points into a reservation large enough for the maximum, so growth never moves it.
+struct MemoryInst {
+  uint8_t* base = nullptr;
+  uint64_t size_bytes = 0;
+  uint64_t max_pages = 0;             // effective maximum (declared or 65536)
+  std::optional<uint64_t> declared_max;
+  uint64_t reserved_bytes = 0;
+  uint32_t store_index = 0;
+};
+
+struct TableInst {
+  std::vector<uint64_t> elems;        // references: FuncInst* bits for funcref, host token for externref
+  wasm::TableType type;
+  uint32_t store_index = 0;
+};
+
+struct GlobalInst {
+  alignas(16) uint64_t value[2] = {0, 0};  // v128 uses both words
+  wasm::GlobalType type;
+  uint32_t store_index = 0;
+};
+
+// Everything the dispatch loop needs about one instance, by index.
+struct InstanceData {
+  const CompiledModule* code = nullptr;
+  std::vector<FuncInst*> funcs;
+  std::vector<TableInst*> tables;
+  std::vector<MemoryInst*> memories;
+  std::vector<GlobalInst*> globals;
+  std::vector<std::vector<uint64_t>> elems;      // element segments as references; emptied by elem.drop
+  std::vector<std::span<const uint8_t>> datas;   // data segments; emptied by data.drop
+  MemoryInst* memory0 = nullptr;
+  void* owner = nullptr;                          // runtime's instance record
+};
+
+// One activation record on the frame stack. The operand/locals slots live on the value stack.
+struct Frame {
+  const FuncInst* func = nullptr;     // function running in this frame
+  const uint8_t* return_pc = nullptr; // where the caller continues (null: return to the host)
+  uint64_t* caller_fp = nullptr;
+  InstanceData* caller_instance = nullptr;
+};
+
+enum class RunStatus : uint8_t { kDone, kTrap, kSuspended };
+
+// Interruption request word shared with InterruptHandle and the deadline timer (0: none).
+enum InterruptReason : uint32_t { kNoInterrupt = 0, kInterruptRequested = 1, kDeadlineReached = 2 };
+
+// Per-Store execution state. A call runs on it; a suspended call keeps its frames here.
+struct ExecContext {
+  // value stack
+  std::unique_ptr<uint64_t[]> stack;
+  uint64_t* stack_begin = nullptr;
+  uint64_t* stack_end = nullptr;
+  // frame stack (bounded by max_call_depth)
+  std::unique_ptr<Frame[]> frames;
+  Frame* frames_begin = nullptr;
+  Frame* frames_end = nullptr;
+  Frame* frame_top = nullptr;         // one past the innermost frame
+
+  // saved registers of a suspended (or host-calling) activation
+  const uint8_t* pc = nullptr;
+  uint64_t* fp = nullptr;
+  InstanceData* instance = nullptr;
+  uint64_t* host_stack_top = nullptr; // first free slot while a host function runs (for re-entry)
+
+  // metering: fuel_limit is what the running slice may still spend; fuel_total what the Store has left
+  bool fuel_enabled = false;
+  int64_t fuel = 0;                   // budget of the current activation (min of total and slice)
+  bool fuel_is_slice = false;         // running out means "suspend", not "trap"
+  bool sliced = false;                // the outermost call runs in slices (host yields suspend it)
+  uint64_t fuel_consumed = 0;         // lifetime total
+  std::atomic<uint32_t>* interrupt = nullptr;
+  bool yield_requested = false;
+  uint32_t host_depth = 0;            // > 0 while a host function runs (re-entry makes a call unsuspendable)
+
+  // trap detail
+  TrapCode trap = TrapCode::kUnreachable;
+  std::unique_ptr<Trap> host_trap;    // a trap raised by a host function, with its message
+  const uint8_t* trap_pc = nullptr;
+  uint64_t trap_detail = kNoTrapDetail;  // e.g. the table index of an uninitialized element
+  static constexpr uint64_t kNoTrapDetail = ~uint64_t{0};
+
+  // callbacks into runtime/ (policy lives there)
+  void* store = nullptr;              // the public Store*, for Caller
+  int64_t (*memory_grow)(ExecContext&, MemoryInst*, uint64_t delta_pages) = nullptr;  // old pages or -1
+  int64_t (*table_grow)(ExecContext&, TableInst*, uint64_t delta, uint64_t init) = nullptr;
+};
+
+// Runs the activation saved in ctx (pc, fp, instance, frames) until the frame that returns to the
+// host (return_pc == null) returns, a trap, or a suspension.
+RunStatus run(ExecContext& ctx);
+
+// Pushes an entry frame for `func` whose arguments are already at `args` (the frame base) and runs it.
+// Results are left at args[0..]. Handles host functions directly.
+RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args);
+
+}  // namespace airwasm::interp

@@ -1,0 +1,811 @@
+// interp: the dispatch loop. One function, direct-threaded with computed goto (labels-as-values): every
+// lowered instruction begins with the address of its handler, so dispatch is one indirect jump.
+// Registers: pc (current instruction), fp (frame base: slot 0 = first parameter), inst (current
+// instance), mem_base/mem_size (memory 0 of inst), fuel (budget of this activation), frame_top.
+// Wasm-to-wasm calls push a Frame record and never recurse natively; host calls do (re-entry is
+// allowed but such nested activations cannot be suspended). Handlers read all operands before writing
+// their destination, since the lowering may alias a destination with an operand.
+// Layout conventions are documented in iops.def and lower_ops.cc.
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cstring>
+
+#include "interp/compiled.hh"
+#include "interp/exec.hh"
+#include "interp/iop.hh"
+#include "interp/numeric.hh"
+
+namespace airwasm::interp {
+
+namespace {
+
+template <typename T>
+inline T rd(const void* p) {
+  T v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename T>
+inline void wr(void* p, T v) {
+  __builtin_memcpy(p, &v, sizeof v);
+}
+
+const void* const* g_handler_table = nullptr;
+const void* g_invalid_handler = nullptr;
+
+RunStatus run_impl(ExecContext* ctxp);
+
+}  // namespace
+
+const void* const* handler_table() {
+  static const void* const* table = (run_impl(nullptr), g_handler_table);
+  return table;
+}
+
+bool iop_implemented(IOp op) { return handler_table()[size_t(op)] != g_invalid_handler; }
+
+namespace {
+
+// Operand access: operands are u32 fields after the 8-byte handler address.
+#define OPND(n) rd<uint32_t>(pc + 8 + 4 * (n))
+#define SLOT(n) (reinterpret_cast<uint8_t*>(fp) + OPND(n))
+#define GET(T, n) rd<T>(SLOT(n))
+#define SET(T, n, v) wr<T>(SLOT(n), (v))
+#define DISPATCH() goto* rd<const void*>(pc)
+#define NEXT(size) \
+  do {             \
+    pc += (size);  \
+    DISPATCH();    \
+  } while (0)
+#define HANDLE(name) L_##name:
+#define TRAP(code)         \
+  do {                     \
+    trap_code = (code);    \
+    goto trap;             \
+  } while (0)
+#define RELOAD_MEMORY()                                 \
+  do {                                                  \
+    MemoryInst* m_ = inst->memory0;                     \
+    mem_base = m_ ? m_->base : nullptr;                 \
+    mem_size = m_ ? m_->size_bytes : 0;                 \
+  } while (0)
+
+// ---- handler families ----
+#define UNOP(name, T, R, expr) \
+  HANDLE(name) {               \
+    const T a = GET(T, 1);     \
+    SET(R, 0, (expr));         \
+    NEXT(16);                  \
+  }
+#define BINOP(name, T, R, expr) \
+  HANDLE(name) {                \
+    const T a = GET(T, 1);      \
+    const T b = GET(T, 2);      \
+    SET(R, 0, (expr));          \
+    NEXT(20);                   \
+  }
+#define BINOP_I32(name, T, R, expr)       \
+  HANDLE(name) {                          \
+    const T a = GET(T, 1);                \
+    const T b = T(OPND(2));               \
+    SET(R, 0, (expr));                    \
+    NEXT(20);                             \
+  }
+#define BINOP_I64(name, T, R, expr)       \
+  HANDLE(name) {                          \
+    const T a = GET(T, 1);                \
+    const T b = rd<T>(pc + 16);           \
+    SET(R, 0, (expr));                    \
+    NEXT(24);                             \
+  }
+#define LOAD(name, M, R)                                                  \
+  HANDLE(name) {                                                          \
+    const uint64_t ea = uint64_t(GET(uint32_t, 1)) + OPND(2);             \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                           \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                 \
+    SET(R, 0, R(rd<M>(mem_base + ea)));                                   \
+    NEXT(20);                                                             \
+  }
+#define STORE(name, V, M)                                                 \
+  HANDLE(name) {                                                          \
+    const uint64_t ea = uint64_t(GET(uint32_t, 0)) + OPND(2);             \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                           \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                 \
+    wr<M>(mem_base + ea, M(GET(V, 1)));                                   \
+    NEXT(20);                                                             \
+  }
+#define TRUNC(name, F, I)                                                            \
+  HANDLE(name) {                                                                     \
+    I r;                                                                             \
+    switch (num::trunc_checked<I, F>(GET(F, 1), &r)) {                               \
+      case num::TruncResult::kNaN: TRAP(TrapCode::kInvalidConversionToInteger);      \
+      case num::TruncResult::kOverflow: TRAP(TrapCode::kIntegerOverflow);            \
+      case num::TruncResult::kOk: break;                                             \
+    }                                                                                \
+    SET(I, 0, r);                                                                    \
+    NEXT(16);                                                                        \
+  }
+#define CMP_BRANCH(name, T, cond)                         \
+  HANDLE(name) {                                          \
+    const T a = GET(T, 0);                                \
+    const T b = GET(T, 1);                                \
+    if (cond) pc += int32_t(OPND(2));                     \
+    else pc += 20;                                        \
+    DISPATCH();                                           \
+  }
+#define CMP_BRANCH_I32(name, T, cond)                     \
+  HANDLE(name) {                                          \
+    const T a = GET(T, 0);                                \
+    const T b = T(OPND(1));                               \
+    if (cond) pc += int32_t(OPND(2));                     \
+    else pc += 20;                                        \
+    DISPATCH();                                           \
+  }
+#define CMP_BRANCH_I64(name, T, cond)                     \
+  HANDLE(name) {                                          \
+    const T a = GET(T, 0);                                \
+    const T b = rd<T>(pc + 12);                           \
+    if (cond) pc += rd<int32_t>(pc + 20);                 \
+    else pc += 24;                                        \
+    DISPATCH();                                           \
+  }
+
+// The ten integer comparisons, as (suffix, signed-ness, operator) for each family.
+#define INT_COMPARES(X, T, S, U)                                                          \
+  X(Eq, T, a == b) X(Ne, T, a != b) X(LtS, S, S(a) < S(b)) X(LtU, U, U(a) < U(b))          \
+  X(GtS, S, S(a) > S(b)) X(GtU, U, U(a) > U(b)) X(LeS, S, S(a) <= S(b))                    \
+  X(LeU, U, U(a) <= U(b)) X(GeS, S, S(a) >= S(b)) X(GeU, U, U(a) >= U(b))
+
+RunStatus run_impl(ExecContext* ctxp) {
+  static const void* const kTable[] = {
+#define AIRWASM_OP(name, code, text, imm, sig, arg) &&L_##name,
+#include "wasm/opcodes.def"
+#undef AIRWASM_OP
+#define AIRWASM_IOP(name) &&L_##name,
+#include "interp/iops.def"
+#undef AIRWASM_IOP
+  };
+  static_assert(sizeof(kTable) / sizeof(kTable[0]) == kIOpCount);
+  if (ctxp == nullptr) {
+    g_handler_table = kTable;
+    g_invalid_handler = &&L_invalid;
+    return RunStatus::kDone;
+  }
+
+  ExecContext& ctx = *ctxp;
+  const uint8_t* pc = ctx.pc;
+  uint64_t* fp = ctx.fp;
+  InstanceData* inst = ctx.instance;
+  Frame* frame_top = ctx.frame_top;
+  int64_t fuel = ctx.fuel;
+  std::atomic<uint32_t>* const interrupt = ctx.interrupt;
+  uint8_t* mem_base;
+  uint64_t mem_size;
+  TrapCode trap_code = TrapCode::kUnreachable;
+  // call sequence inputs
+  const FuncInst* callee;
+  uint64_t* call_args;
+  const uint8_t* call_return;
+  RELOAD_MEMORY();
+  DISPATCH();
+
+  // ======================================== moves and constants
+  HANDLE(Copy8) {
+    SET(uint64_t, 0, GET(uint64_t, 1));
+    NEXT(16);
+  }
+  HANDLE(Copy16) {
+    uint8_t tmp[16];
+    std::memcpy(tmp, SLOT(1), 16);
+    std::memcpy(SLOT(0), tmp, 16);
+    NEXT(16);
+  }
+  HANDLE(Const32) {
+    SET(uint32_t, 0, OPND(1));
+    NEXT(16);
+  }
+  HANDLE(Const64) {
+    SET(uint64_t, 0, rd<uint64_t>(pc + 12));
+    NEXT(20);
+  }
+  HANDLE(Const128) {
+    std::memcpy(SLOT(0), pc + 12, 16);
+    NEXT(28);
+  }
+  HANDLE(Select8) {
+    const uint64_t a = GET(uint64_t, 1), b = GET(uint64_t, 2);
+    SET(uint64_t, 0, GET(uint32_t, 3) ? a : b);
+    NEXT(24);
+  }
+  HANDLE(Select16) {
+    uint8_t tmp[16];
+    std::memcpy(tmp, GET(uint32_t, 3) ? SLOT(1) : SLOT(2), 16);
+    std::memcpy(SLOT(0), tmp, 16);
+    NEXT(24);
+  }
+  HANDLE(GlobalGet8) {
+    SET(uint64_t, 0, inst->globals[OPND(1)]->value[0]);
+    NEXT(16);
+  }
+  HANDLE(GlobalGet16) {
+    std::memcpy(SLOT(0), inst->globals[OPND(1)]->value, 16);
+    NEXT(16);
+  }
+  HANDLE(GlobalSet8) {
+    inst->globals[OPND(1)]->value[0] = GET(uint64_t, 0);
+    NEXT(16);
+  }
+  HANDLE(GlobalSet16) {
+    std::memcpy(inst->globals[OPND(1)]->value, SLOT(0), 16);
+    NEXT(16);
+  }
+
+  // ======================================== control
+  HANDLE(Jump) {
+    pc += int32_t(OPND(0));
+    DISPATCH();
+  }
+  HANDLE(BrIfNez32) {
+    if (GET(uint32_t, 0)) pc += int32_t(OPND(1));
+    else pc += 16;
+    DISPATCH();
+  }
+  HANDLE(BrIfEqz32) {
+    if (!GET(uint32_t, 0)) pc += int32_t(OPND(1));
+    else pc += 16;
+    DISPATCH();
+  }
+  HANDLE(BrIfNez64) {
+    if (GET(uint64_t, 0)) pc += int32_t(OPND(1));
+    else pc += 16;
+    DISPATCH();
+  }
+  HANDLE(BrIfEqz64) {
+    if (!GET(uint64_t, 0)) pc += int32_t(OPND(1));
+    else pc += 16;
+    DISPATCH();
+  }
+  HANDLE(BrTableOp) {
+    uint32_t i = GET(uint32_t, 0);
+    const uint32_t n = OPND(1);
+    if (i > n) i = n;
+    pc += rd<int32_t>(pc + 16 + 4 * size_t(i));
+    DISPATCH();
+  }
+#define X(suffix, T, cond) CMP_BRANCH(BrIfI32##suffix, T, cond)
+  INT_COMPARES(X, uint32_t, int32_t, uint32_t)
+#undef X
+#define X(suffix, T, cond) CMP_BRANCH_I32(BrIfI32##suffix##I, T, cond)
+  INT_COMPARES(X, uint32_t, int32_t, uint32_t)
+#undef X
+#define X(suffix, T, cond) CMP_BRANCH(BrIfI64##suffix, T, cond)
+  INT_COMPARES(X, uint64_t, int64_t, uint64_t)
+#undef X
+#define X(suffix, T, cond) CMP_BRANCH_I64(BrIfI64##suffix##I, T, cond)
+  INT_COMPARES(X, uint64_t, int64_t, uint64_t)
+#undef X
+
+  HANDLE(Trap) { TRAP(TrapCode(OPND(0))); }
+
+  // ======================================== metering
+  HANDLE(Fuel) {
+    const int64_t cost = OPND(0);
+    if (fuel < cost) [[unlikely]]
+      goto out_of_fuel;
+    fuel -= cost;
+    NEXT(12);
+  }
+  HANDLE(LoopCheck) {
+    if (interrupt->load(std::memory_order_relaxed)) [[unlikely]]
+      goto interrupted;
+    NEXT(8);
+  }
+  HANDLE(FuelLoopCheck) {
+    if (interrupt->load(std::memory_order_relaxed)) [[unlikely]]
+      goto interrupted;
+    const int64_t cost = OPND(0);
+    if (fuel < cost) [[unlikely]]
+      goto out_of_fuel;
+    fuel -= cost;
+    NEXT(12);
+  }
+
+  // ======================================== calls
+  HANDLE(CallOp) {
+    callee = inst->funcs[OPND(0)];
+    call_args = reinterpret_cast<uint64_t*>(SLOT(1));
+    call_return = pc + 16;
+    goto do_call;
+  }
+  HANDLE(CallIndirectOp) {
+    const TableInst* table = inst->tables[OPND(1)];
+    const uint32_t index = GET(uint32_t, 2);
+    if (index >= table->elems.size()) [[unlikely]]
+      TRAP(TrapCode::kUndefinedElement);
+    callee = reinterpret_cast<const FuncInst*>(table->elems[index]);
+    if (callee == nullptr) [[unlikely]] {
+      ctx.trap_detail = index;
+      TRAP(TrapCode::kUninitializedElement);
+    }
+    if (callee->type_id != OPND(0)) [[unlikely]]
+      TRAP(TrapCode::kIndirectCallTypeMismatch);
+    call_args = reinterpret_cast<uint64_t*>(SLOT(3));
+    call_return = pc + 24;
+    goto do_call;
+  }
+  HANDLE(ReturnOp) {
+    --frame_top;
+    pc = frame_top->return_pc;
+    fp = frame_top->caller_fp;
+    if (pc == nullptr) goto done;
+    if (frame_top->caller_instance != inst) {
+      inst = frame_top->caller_instance;
+      RELOAD_MEMORY();
+    }
+    DISPATCH();
+  }
+
+  // ======================================== i32
+  UNOP(I32Eqz, uint32_t, uint32_t, a == 0)
+#define X(suffix, T, cond) BINOP(I32##suffix, T, uint32_t, cond)
+  INT_COMPARES(X, uint32_t, int32_t, uint32_t)
+#undef X
+#define X(suffix, T, cond) BINOP_I32(I32##suffix##I, T, uint32_t, cond)
+  INT_COMPARES(X, uint32_t, int32_t, uint32_t)
+#undef X
+  UNOP(I32Clz, uint32_t, uint32_t, uint32_t(std::countl_zero(a)))
+  UNOP(I32Ctz, uint32_t, uint32_t, uint32_t(std::countr_zero(a)))
+  UNOP(I32Popcnt, uint32_t, uint32_t, uint32_t(std::popcount(a)))
+  BINOP(I32Add, uint32_t, uint32_t, a + b)
+  BINOP(I32Sub, uint32_t, uint32_t, a - b)
+  BINOP(I32Mul, uint32_t, uint32_t, a * b)
+  HANDLE(I32DivS) {
+    const int32_t a = GET(int32_t, 1), b = GET(int32_t, 2);
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
+    if (a == INT32_MIN && b == -1) [[unlikely]] TRAP(TrapCode::kIntegerOverflow);
+    SET(int32_t, 0, a / b);
+    NEXT(20);
+  }
+  HANDLE(I32DivU) {
+    const uint32_t a = GET(uint32_t, 1), b = GET(uint32_t, 2);
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
+    SET(uint32_t, 0, a / b);
+    NEXT(20);
+  }
+  HANDLE(I32RemS) {
+    const int32_t a = GET(int32_t, 1), b = GET(int32_t, 2);
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
+    SET(int32_t, 0, b == -1 ? 0 : a % b);
+    NEXT(20);
+  }
+  HANDLE(I32RemU) {
+    const uint32_t a = GET(uint32_t, 1), b = GET(uint32_t, 2);
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
+    SET(uint32_t, 0, a % b);
+    NEXT(20);
+  }
+  BINOP(I32And, uint32_t, uint32_t, a & b)
+  BINOP(I32Or, uint32_t, uint32_t, a | b)
+  BINOP(I32Xor, uint32_t, uint32_t, a ^ b)
+  BINOP(I32Shl, uint32_t, uint32_t, a << (b & 31))
+  BINOP(I32ShrS, uint32_t, uint32_t, uint32_t(int32_t(a) >> (b & 31)))
+  BINOP(I32ShrU, uint32_t, uint32_t, a >> (b & 31))
+  BINOP(I32Rotl, uint32_t, uint32_t, std::rotl(a, int(b & 31)))
+  BINOP(I32Rotr, uint32_t, uint32_t, std::rotr(a, int(b & 31)))
+  BINOP_I32(I32AddI, uint32_t, uint32_t, a + b)
+  BINOP_I32(I32MulI, uint32_t, uint32_t, a * b)
+  BINOP_I32(I32AndI, uint32_t, uint32_t, a & b)
+  BINOP_I32(I32OrI, uint32_t, uint32_t, a | b)
+  BINOP_I32(I32XorI, uint32_t, uint32_t, a ^ b)
+  BINOP_I32(I32ShlI, uint32_t, uint32_t, a << (b & 31))
+  BINOP_I32(I32ShrSI, uint32_t, uint32_t, uint32_t(int32_t(a) >> (b & 31)))
+  BINOP_I32(I32ShrUI, uint32_t, uint32_t, a >> (b & 31))
+  BINOP_I32(I32RotlI, uint32_t, uint32_t, std::rotl(a, int(b & 31)))
+  BINOP_I32(I32RotrI, uint32_t, uint32_t, std::rotr(a, int(b & 31)))
+
+  // ======================================== i64
+  UNOP(I64Eqz, uint64_t, uint32_t, a == 0)
+#define X(suffix, T, cond) BINOP(I64##suffix, T, uint32_t, cond)
+  INT_COMPARES(X, uint64_t, int64_t, uint64_t)
+#undef X
+#define X(suffix, T, cond) BINOP_I64(I64##suffix##I, T, uint32_t, cond)
+  INT_COMPARES(X, uint64_t, int64_t, uint64_t)
+#undef X
+  UNOP(I64Clz, uint64_t, uint64_t, uint64_t(std::countl_zero(a)))
+  UNOP(I64Ctz, uint64_t, uint64_t, uint64_t(std::countr_zero(a)))
+  UNOP(I64Popcnt, uint64_t, uint64_t, uint64_t(std::popcount(a)))
+  BINOP(I64Add, uint64_t, uint64_t, a + b)
+  BINOP(I64Sub, uint64_t, uint64_t, a - b)
+  BINOP(I64Mul, uint64_t, uint64_t, a * b)
+  HANDLE(I64DivS) {
+    const int64_t a = GET(int64_t, 1), b = GET(int64_t, 2);
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
+    if (a == INT64_MIN && b == -1) [[unlikely]] TRAP(TrapCode::kIntegerOverflow);
+    SET(int64_t, 0, a / b);
+    NEXT(20);
+  }
+  HANDLE(I64DivU) {
+    const uint64_t a = GET(uint64_t, 1), b = GET(uint64_t, 2);
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
+    SET(uint64_t, 0, a / b);
+    NEXT(20);
+  }
+  HANDLE(I64RemS) {
+    const int64_t a = GET(int64_t, 1), b = GET(int64_t, 2);
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
+    SET(int64_t, 0, b == -1 ? 0 : a % b);
+    NEXT(20);
+  }
+  HANDLE(I64RemU) {
+    const uint64_t a = GET(uint64_t, 1), b = GET(uint64_t, 2);
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
+    SET(uint64_t, 0, a % b);
+    NEXT(20);
+  }
+  BINOP(I64And, uint64_t, uint64_t, a & b)
+  BINOP(I64Or, uint64_t, uint64_t, a | b)
+  BINOP(I64Xor, uint64_t, uint64_t, a ^ b)
+  BINOP(I64Shl, uint64_t, uint64_t, a << (b & 63))
+  BINOP(I64ShrS, uint64_t, uint64_t, uint64_t(int64_t(a) >> (b & 63)))
+  BINOP(I64ShrU, uint64_t, uint64_t, a >> (b & 63))
+  BINOP(I64Rotl, uint64_t, uint64_t, std::rotl(a, int(b & 63)))
+  BINOP(I64Rotr, uint64_t, uint64_t, std::rotr(a, int(b & 63)))
+  BINOP_I64(I64AddI, uint64_t, uint64_t, a + b)
+  BINOP_I64(I64MulI, uint64_t, uint64_t, a * b)
+  BINOP_I64(I64AndI, uint64_t, uint64_t, a & b)
+  BINOP_I64(I64OrI, uint64_t, uint64_t, a | b)
+  BINOP_I64(I64XorI, uint64_t, uint64_t, a ^ b)
+  BINOP_I64(I64ShlI, uint64_t, uint64_t, a << (b & 63))
+  BINOP_I64(I64ShrSI, uint64_t, uint64_t, uint64_t(int64_t(a) >> (b & 63)))
+  BINOP_I64(I64ShrUI, uint64_t, uint64_t, a >> (b & 63))
+  BINOP_I64(I64RotlI, uint64_t, uint64_t, std::rotl(a, int(b & 63)))
+  BINOP_I64(I64RotrI, uint64_t, uint64_t, std::rotr(a, int(b & 63)))
+
+  // ======================================== f32 / f64
+  BINOP(F32Eq, float, uint32_t, a == b)
+  BINOP(F32Ne, float, uint32_t, a != b)
+  BINOP(F32Lt, float, uint32_t, a < b)
+  BINOP(F32Gt, float, uint32_t, a > b)
+  BINOP(F32Le, float, uint32_t, a <= b)
+  BINOP(F32Ge, float, uint32_t, a >= b)
+  BINOP(F64Eq, double, uint32_t, a == b)
+  BINOP(F64Ne, double, uint32_t, a != b)
+  BINOP(F64Lt, double, uint32_t, a < b)
+  BINOP(F64Gt, double, uint32_t, a > b)
+  BINOP(F64Le, double, uint32_t, a <= b)
+  BINOP(F64Ge, double, uint32_t, a >= b)
+  UNOP(F32Abs, float, float, num::fabs_bits(a))
+  UNOP(F32Neg, float, float, num::fneg_bits(a))
+  UNOP(F32Ceil, float, float, num::ceil(a))
+  UNOP(F32Floor, float, float, num::floor(a))
+  UNOP(F32Trunc, float, float, num::trunc(a))
+  UNOP(F32Nearest, float, float, num::nearest(a))
+  UNOP(F32Sqrt, float, float, std::sqrt(a))
+  BINOP(F32Add, float, float, a + b)
+  BINOP(F32Sub, float, float, a - b)
+  BINOP(F32Mul, float, float, a * b)
+  BINOP(F32Div, float, float, a / b)
+  BINOP(F32Min, float, float, num::fmin(a, b))
+  BINOP(F32Max, float, float, num::fmax(a, b))
+  BINOP(F32Copysign, float, float, num::copysign_bits(a, b))
+  UNOP(F64Abs, double, double, num::fabs_bits(a))
+  UNOP(F64Neg, double, double, num::fneg_bits(a))
+  UNOP(F64Ceil, double, double, num::ceil(a))
+  UNOP(F64Floor, double, double, num::floor(a))
+  UNOP(F64Trunc, double, double, num::trunc(a))
+  UNOP(F64Nearest, double, double, num::nearest(a))
+  UNOP(F64Sqrt, double, double, std::sqrt(a))
+  BINOP(F64Add, double, double, a + b)
+  BINOP(F64Sub, double, double, a - b)
+  BINOP(F64Mul, double, double, a * b)
+  BINOP(F64Div, double, double, a / b)
+  BINOP(F64Min, double, double, num::fmin(a, b))
+  BINOP(F64Max, double, double, num::fmax(a, b))
+  BINOP(F64Copysign, double, double, num::copysign_bits(a, b))
+
+  // ======================================== conversions
+  UNOP(I32WrapI64, uint64_t, uint32_t, uint32_t(a))
+  TRUNC(I32TruncF32S, float, int32_t)
+  TRUNC(I32TruncF32U, float, uint32_t)
+  TRUNC(I32TruncF64S, double, int32_t)
+  TRUNC(I32TruncF64U, double, uint32_t)
+  UNOP(I64ExtendI32S, int32_t, int64_t, int64_t(a))
+  UNOP(I64ExtendI32U, uint32_t, uint64_t, uint64_t(a))
+  TRUNC(I64TruncF32S, float, int64_t)
+  TRUNC(I64TruncF32U, float, uint64_t)
+  TRUNC(I64TruncF64S, double, int64_t)
+  TRUNC(I64TruncF64U, double, uint64_t)
+  UNOP(F32ConvertI32S, int32_t, float, float(a))
+  UNOP(F32ConvertI32U, uint32_t, float, float(a))
+  UNOP(F32ConvertI64S, int64_t, float, float(a))
+  UNOP(F32ConvertI64U, uint64_t, float, float(a))
+  UNOP(F32DemoteF64, double, float, float(a))
+  UNOP(F64ConvertI32S, int32_t, double, double(a))
+  UNOP(F64ConvertI32U, uint32_t, double, double(a))
+  UNOP(F64ConvertI64S, int64_t, double, double(a))
+  UNOP(F64ConvertI64U, uint64_t, double, double(a))
+  UNOP(F64PromoteF32, float, double, double(a))
+  UNOP(I32ReinterpretF32, uint32_t, uint32_t, a)
+  UNOP(I64ReinterpretF64, uint64_t, uint64_t, a)
+  UNOP(F32ReinterpretI32, uint32_t, uint32_t, a)
+  UNOP(F64ReinterpretI64, uint64_t, uint64_t, a)
+  UNOP(I32Extend8S, uint32_t, uint32_t, uint32_t(int32_t(int8_t(a))))
+  UNOP(I32Extend16S, uint32_t, uint32_t, uint32_t(int32_t(int16_t(a))))
+  UNOP(I64Extend8S, uint64_t, uint64_t, uint64_t(int64_t(int8_t(a))))
+  UNOP(I64Extend16S, uint64_t, uint64_t, uint64_t(int64_t(int16_t(a))))
+  UNOP(I64Extend32S, uint64_t, uint64_t, uint64_t(int64_t(int32_t(a))))
+  UNOP(I32TruncSatF32S, float, int32_t, (num::trunc_sat<int32_t, float>(a)))
+  UNOP(I32TruncSatF32U, float, uint32_t, (num::trunc_sat<uint32_t, float>(a)))
+  UNOP(I32TruncSatF64S, double, int32_t, (num::trunc_sat<int32_t, double>(a)))
+  UNOP(I32TruncSatF64U, double, uint32_t, (num::trunc_sat<uint32_t, double>(a)))
+  UNOP(I64TruncSatF32S, float, int64_t, (num::trunc_sat<int64_t, float>(a)))
+  UNOP(I64TruncSatF32U, float, uint64_t, (num::trunc_sat<uint64_t, float>(a)))
+  UNOP(I64TruncSatF64S, double, int64_t, (num::trunc_sat<int64_t, double>(a)))
+  UNOP(I64TruncSatF64U, double, uint64_t, (num::trunc_sat<uint64_t, double>(a)))
+
+  // ======================================== memory
+  LOAD(I32Load, uint32_t, uint32_t)
+  LOAD(I64Load, uint64_t, uint64_t)
+  LOAD(F32Load, uint32_t, uint32_t)
+  LOAD(F64Load, uint64_t, uint64_t)
+  LOAD(I32Load8S, int8_t, int32_t)
+  LOAD(I32Load8U, uint8_t, uint32_t)
+  LOAD(I32Load16S, int16_t, int32_t)
+  LOAD(I32Load16U, uint16_t, uint32_t)
+  LOAD(I64Load8S, int8_t, int64_t)
+  LOAD(I64Load8U, uint8_t, uint64_t)
+  LOAD(I64Load16S, int16_t, int64_t)
+  LOAD(I64Load16U, uint16_t, uint64_t)
+  LOAD(I64Load32S, int32_t, int64_t)
+  LOAD(I64Load32U, uint32_t, uint64_t)
+  STORE(I32Store, uint32_t, uint32_t)
+  STORE(I64Store, uint64_t, uint64_t)
+  STORE(F32Store, uint32_t, uint32_t)
+  STORE(F64Store, uint64_t, uint64_t)
+  STORE(I32Store8, uint32_t, uint8_t)
+  STORE(I32Store16, uint32_t, uint16_t)
+  STORE(I64Store8, uint64_t, uint8_t)
+  STORE(I64Store16, uint64_t, uint16_t)
+  STORE(I64Store32, uint64_t, uint32_t)
+  HANDLE(MemorySize) {
+    SET(uint32_t, 0, uint32_t(mem_size / wasm::kPageSize));
+    NEXT(12);
+  }
+  HANDLE(MemoryGrow) {
+    const uint32_t delta = GET(uint32_t, 1);
+    ctx.fuel = fuel;
+    const int64_t old = ctx.memory_grow(ctx, inst->memory0, delta);
+    RELOAD_MEMORY();
+    SET(uint32_t, 0, uint32_t(old));
+    NEXT(16);
+  }
+  HANDLE(MemoryInit) {  // [d][s][n][data]
+    const uint64_t d = GET(uint32_t, 0), s = GET(uint32_t, 1), n = GET(uint32_t, 2);
+    const std::span<const uint8_t> data = inst->datas[OPND(3)];
+    if (s + n > data.size() || d + n > mem_size) [[unlikely]]
+      TRAP(TrapCode::kMemoryOutOfBounds);
+    if (n) std::memcpy(mem_base + d, data.data() + s, n);
+    NEXT(24);
+  }
+  HANDLE(DataDrop) {
+    inst->datas[OPND(0)] = {};
+    NEXT(12);
+  }
+  HANDLE(MemoryCopy) {  // [d][s][n]
+    const uint64_t d = GET(uint32_t, 0), s = GET(uint32_t, 1), n = GET(uint32_t, 2);
+    if (s + n > mem_size || d + n > mem_size) [[unlikely]]
+      TRAP(TrapCode::kMemoryOutOfBounds);
+    if (n) std::memmove(mem_base + d, mem_base + s, n);
+    NEXT(20);
+  }
+  HANDLE(MemoryFill) {  // [d][v][n]
+    const uint64_t d = GET(uint32_t, 0), n = GET(uint32_t, 2);
+    const uint8_t v = uint8_t(GET(uint32_t, 1));
+    if (d + n > mem_size) [[unlikely]]
+      TRAP(TrapCode::kMemoryOutOfBounds);
+    if (n) std::memset(mem_base + d, v, n);
+    NEXT(20);
+  }
+
+  // ======================================== references and tables
+  HANDLE(RefIsNull) {
+    SET(uint32_t, 0, GET(uint64_t, 1) == 0);
+    NEXT(16);
+  }
+  HANDLE(RefFunc) {
+    SET(uint64_t, 0, reinterpret_cast<uint64_t>(inst->funcs[OPND(1)]));
+    NEXT(16);
+  }
+  HANDLE(TableGet) {  // [dst][table][i]
+    const TableInst* t = inst->tables[OPND(1)];
+    const uint32_t i = GET(uint32_t, 2);
+    if (i >= t->elems.size()) [[unlikely]]
+      TRAP(TrapCode::kTableOutOfBounds);
+    SET(uint64_t, 0, t->elems[i]);
+    NEXT(20);
+  }
+  HANDLE(TableSet) {  // [table][i][v]
+    TableInst* t = inst->tables[OPND(0)];
+    const uint32_t i = GET(uint32_t, 1);
+    if (i >= t->elems.size()) [[unlikely]]
+      TRAP(TrapCode::kTableOutOfBounds);
+    t->elems[i] = GET(uint64_t, 2);
+    NEXT(20);
+  }
+  HANDLE(TableSize) {  // [dst][table]
+    SET(uint32_t, 0, uint32_t(inst->tables[OPND(1)]->elems.size()));
+    NEXT(16);
+  }
+  HANDLE(TableGrow) {  // [dst][table][init][n]
+    TableInst* t = inst->tables[OPND(1)];
+    const uint64_t init = GET(uint64_t, 2);
+    const uint32_t n = GET(uint32_t, 3);
+    SET(uint32_t, 0, uint32_t(ctx.table_grow(ctx, t, n, init)));
+    NEXT(24);
+  }
+  HANDLE(TableFill) {  // [table][i][v][n]
+    TableInst* t = inst->tables[OPND(0)];
+    const uint64_t i = GET(uint32_t, 1), n = GET(uint32_t, 3);
+    const uint64_t v = GET(uint64_t, 2);
+    if (i + n > t->elems.size()) [[unlikely]]
+      TRAP(TrapCode::kTableOutOfBounds);
+    std::fill_n(t->elems.begin() + i, n, v);
+    NEXT(24);
+  }
+  HANDLE(TableCopy) {  // [dst table][src table][d][s][n]
+    TableInst* dt = inst->tables[OPND(0)];
+    const TableInst* st = inst->tables[OPND(1)];
+    const uint64_t d = GET(uint32_t, 2), s = GET(uint32_t, 3), n = GET(uint32_t, 4);
+    if (s + n > st->elems.size() || d + n > dt->elems.size()) [[unlikely]]
+      TRAP(TrapCode::kTableOutOfBounds);
+    if (n) std::memmove(dt->elems.data() + d, st->elems.data() + s, n * sizeof(uint64_t));
+    NEXT(28);
+  }
+  HANDLE(TableInit) {  // [elem][table][d][s][n]
+    const std::vector<uint64_t>& seg = inst->elems[OPND(0)];
+    TableInst* t = inst->tables[OPND(1)];
+    const uint64_t d = GET(uint32_t, 2), s = GET(uint32_t, 3), n = GET(uint32_t, 4);
+    if (s + n > seg.size() || d + n > t->elems.size()) [[unlikely]]
+      TRAP(TrapCode::kTableOutOfBounds);
+    if (n) std::memcpy(t->elems.data() + d, seg.data() + s, n * sizeof(uint64_t));
+    NEXT(28);
+  }
+  HANDLE(ElemDrop) {
+    inst->elems[OPND(0)].clear();
+    inst->elems[OPND(0)].shrink_to_fit();
+    NEXT(12);
+  }
+
+  // ======================================== not lowered to themselves (handled by other ops)
+  L_Unreachable: L_Nop: L_Block: L_Loop: L_If: L_Else: L_End: L_Br: L_BrIf: L_BrTable: L_Return:
+  L_Call: L_CallIndirect: L_Drop: L_Select: L_SelectT: L_LocalGet: L_LocalSet: L_LocalTee:
+  L_GlobalGet: L_GlobalSet: L_I32Const: L_I64Const: L_F32Const: L_F64Const: L_RefNull:
+#include "interp/simd_handlers.inc"
+  L_invalid:
+    TRAP(TrapCode::kUnreachable);
+
+  // ======================================== call sequence (callee, call_args, call_return)
+do_call:
+  if (callee->is_host()) {
+    ctx.pc = call_return;
+    ctx.fp = fp;
+    ctx.instance = inst;
+    ctx.frame_top = frame_top;
+    ctx.fuel = fuel;
+    ctx.host_stack_top = call_args + std::max(callee->param_slots, callee->result_slots);
+    ++ctx.host_depth;
+    Caller caller(static_cast<Store*>(ctx.store), inst->owner);
+    TrapResult<void> r = callee->host(caller, call_args);
+    --ctx.host_depth;
+    fuel = ctx.fuel;
+    RELOAD_MEMORY();
+    pc = call_return;
+    if (!r) [[unlikely]] {
+      trap_code = r.error().code();
+      ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
+      goto trap;
+    }
+    if (ctx.yield_requested) [[unlikely]] {
+      ctx.yield_requested = false;
+      if (ctx.sliced && ctx.host_depth == 0) goto suspend;
+    }
+    DISPATCH();
+  }
+  {
+    const CompiledFunc* code = callee->code;
+    if (frame_top == ctx.frames_end || call_args + code->frame_slots > ctx.stack_end) [[unlikely]]
+      TRAP(TrapCode::kCallStackExhausted);
+    if (interrupt->load(std::memory_order_relaxed)) [[unlikely]]
+      goto interrupted;
+    frame_top->func = callee;
+    frame_top->return_pc = call_return;
+    frame_top->caller_fp = fp;
+    frame_top->caller_instance = inst;
+    ++frame_top;
+    std::memset(call_args + code->param_slots, 0, size_t(code->local_slots) * 8);
+    fp = call_args;
+    pc = code->entry;
+    if (callee->instance != inst) {
+      inst = callee->instance;
+      RELOAD_MEMORY();
+    }
+    DISPATCH();
+  }
+
+  // ======================================== exits
+out_of_fuel:
+  if (ctx.fuel_is_slice) goto suspend;
+  TRAP(TrapCode::kOutOfFuel);
+
+interrupted: {
+  const uint32_t reason = interrupt->exchange(kNoInterrupt, std::memory_order_relaxed);
+  TRAP(reason == kDeadlineReached ? TrapCode::kDeadlineExceeded : TrapCode::kInterrupted);
+}
+
+suspend:
+  ctx.pc = pc;
+  ctx.fp = fp;
+  ctx.instance = inst;
+  ctx.frame_top = frame_top;
+  ctx.fuel = fuel;
+  return RunStatus::kSuspended;
+
+trap:
+  ctx.trap = trap_code;
+  ctx.trap_pc = pc;
+  ctx.pc = pc;
+  ctx.fp = fp;
+  ctx.instance = inst;
+  ctx.frame_top = frame_top;
+  ctx.fuel = fuel;
+  return RunStatus::kTrap;
+
+done:
+  ctx.frame_top = frame_top;
+  ctx.fuel = fuel;
+  return RunStatus::kDone;
+}
+
+}  // namespace
+
+RunStatus run(ExecContext& ctx) { return run_impl(&ctx); }
+
+RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
+  if (ctx.frame_top == ctx.frames_end) {
+    ctx.trap = TrapCode::kCallStackExhausted;
+    ctx.trap_pc = nullptr;
+    return RunStatus::kTrap;
+  }
+  if (func->is_host()) {
+    ++ctx.host_depth;
+    Caller caller(static_cast<Store*>(ctx.store), nullptr);
+    TrapResult<void> r = func->host(caller, args);
+    --ctx.host_depth;
+    if (!r) {
+      ctx.trap = r.error().code();
+      ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
+      ctx.trap_pc = nullptr;
+      return RunStatus::kTrap;
+    }
+    return RunStatus::kDone;
+  }
+  const CompiledFunc* code = func->code;
+  if (args + code->frame_slots > ctx.stack_end) {
+    ctx.trap = TrapCode::kCallStackExhausted;
+    ctx.trap_pc = nullptr;
+    return RunStatus::kTrap;
+  }
+  Frame* f = ctx.frame_top++;
+  f->func = func;
+  f->return_pc = nullptr;
+  f->caller_fp = ctx.fp;
+  f->caller_instance = ctx.instance;
+  std::memset(args + code->param_slots, 0, size_t(code->local_slots) * 8);
+  ctx.pc = code->entry;
+  ctx.fp = args;
+  ctx.instance = func->instance;
+  return run_impl(&ctx);
+}
+
+}  // namespace airwasm::interp

@@ -1,0 +1,339 @@
+// interp: lowering of data operations: numeric/memory instructions (generic layout
+// [handler][dst?][operand slots...][immediates]), immediate forms, locals, globals, select, tables, refs.
+#include <cstring>
+
+#include "interp/lower.hh"
+
+namespace airwasm::interp {
+
+using wasm::ImmKind;
+using wasm::Opcode;
+
+namespace {
+
+// Immediate form of a binary integer instruction, and whether the operands may be swapped
+// (`swapped` receives the op to use when the constant is the *first* operand; kCount if impossible).
+struct ImmForm {
+  IOp op = IOp::kCount;
+  IOp swapped = IOp::kCount;
+  bool negate = false;  // sub x, c  ==  add x, -c
+};
+
+ImmForm imm_form(Opcode op) {
+  // Comparisons: [eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u]; swapping operands maps lt<->gt, le<->ge.
+  static constexpr int kSwap[10] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
+  const auto cmp = [&](Opcode first, IOp imm_first) -> ImmForm {
+    const int i = int(op) - int(first);
+    return {iop_offset(imm_first, i), iop_offset(imm_first, kSwap[i]), false};
+  };
+  switch (op) {
+    case Opcode::I32Add: return {IOp::I32AddI, IOp::I32AddI};
+    case Opcode::I32Sub: return {IOp::I32AddI, IOp::kCount, true};
+    case Opcode::I32Mul: return {IOp::I32MulI, IOp::I32MulI};
+    case Opcode::I32And: return {IOp::I32AndI, IOp::I32AndI};
+    case Opcode::I32Or: return {IOp::I32OrI, IOp::I32OrI};
+    case Opcode::I32Xor: return {IOp::I32XorI, IOp::I32XorI};
+    case Opcode::I32Shl: return {IOp::I32ShlI};
+    case Opcode::I32ShrS: return {IOp::I32ShrSI};
+    case Opcode::I32ShrU: return {IOp::I32ShrUI};
+    case Opcode::I32Rotl: return {IOp::I32RotlI};
+    case Opcode::I32Rotr: return {IOp::I32RotrI};
+    case Opcode::I64Add: return {IOp::I64AddI, IOp::I64AddI};
+    case Opcode::I64Sub: return {IOp::I64AddI, IOp::kCount, true};
+    case Opcode::I64Mul: return {IOp::I64MulI, IOp::I64MulI};
+    case Opcode::I64And: return {IOp::I64AndI, IOp::I64AndI};
+    case Opcode::I64Or: return {IOp::I64OrI, IOp::I64OrI};
+    case Opcode::I64Xor: return {IOp::I64XorI, IOp::I64XorI};
+    case Opcode::I64Shl: return {IOp::I64ShlI};
+    case Opcode::I64ShrS: return {IOp::I64ShrSI};
+    case Opcode::I64ShrU: return {IOp::I64ShrUI};
+    case Opcode::I64Rotl: return {IOp::I64RotlI};
+    case Opcode::I64Rotr: return {IOp::I64RotrI};
+    default: break;
+  }
+  if (op >= Opcode::I32Eq && op <= Opcode::I32GeU) return cmp(Opcode::I32Eq, IOp::I32EqI);
+  if (op >= Opcode::I64Eq && op <= Opcode::I64GeU) return cmp(Opcode::I64Eq, IOp::I64EqI);
+  return {};
+}
+
+}  // namespace
+
+Result<void> FunctionLowerer::lower_instr(const wasm::Instr& in, std::span<const uint32_t> br_targets) {
+  switch (in.op) {
+    case Opcode::Unreachable: case Opcode::Block: case Opcode::Loop: case Opcode::If: case Opcode::Else:
+    case Opcode::End: case Opcode::Br: case Opcode::BrIf: case Opcode::BrTable: case Opcode::Return:
+    case Opcode::Call: case Opcode::CallIndirect:
+      return lower_control(in, br_targets);
+    case Opcode::Nop:
+      return {};
+    case Opcode::Drop:
+      pop();
+      return {};
+    case Opcode::LocalGet:
+      push_local(in.index);
+      return {};
+    case Opcode::LocalSet:
+      lower_local_set(in.index, false);
+      return {};
+    case Opcode::LocalTee:
+      lower_local_set(in.index, true);
+      return {};
+    case Opcode::I32Const: case Opcode::I64Const: case Opcode::F32Const: case Opcode::F64Const:
+    case Opcode::V128Const:
+      lower_const(in);
+      return {};
+    default:
+      break;
+  }
+  if (!wasm::op_info(in.op).sig.special) return lower_simple(in);
+  return lower_other(in);
+}
+
+void FunctionLowerer::lower_const(const wasm::Instr& in) {
+  switch (in.op) {
+    case Opcode::I32Const: push_const(ValType::kI32, uint32_t(in.value.i32)); return;
+    case Opcode::I64Const: push_const(ValType::kI64, uint64_t(in.value.i64)); return;
+    case Opcode::F32Const: push_const(ValType::kF32, in.value.f32_bits); return;
+    case Opcode::F64Const: push_const(ValType::kF64, in.value.f64_bits); return;
+    default: {  // v128: emitted directly, no immediate forms take it
+      Entry& e = push_slot(ValType::kV128);
+      emit_op(IOp::Const128);
+      const uint32_t dst_field = pos();
+      put_u32(off(e.slot));
+      put_bytes(in.v128.bytes, 16);
+      note_result(dst_field, IOp::Const128, 0, 0, 0);
+      return;
+    }
+  }
+}
+
+bool FunctionLowerer::try_lower_binary_imm(const wasm::Instr& in) {
+  const ImmForm form = imm_form(in.op);
+  if (form.op == IOp::kCount) return false;
+  Entry& b = entries_.back();
+  Entry& a = entries_[entries_.size() - 2];
+  IOp op;
+  Entry var;
+  uint64_t imm;
+  if (b.kind == Entry::kConst) {
+    op = form.op;
+    var = a;
+    imm = b.bits;
+  } else if (a.kind == Entry::kConst && form.swapped != IOp::kCount) {
+    op = form.swapped;
+    var = b;
+    imm = a.bits;
+  } else {
+    return false;
+  }
+  const bool is64 = a.type == ValType::kI64;
+  if (form.negate) imm = is64 ? uint64_t(0) - imm : uint32_t(0u - uint32_t(imm));
+  pop();
+  pop();
+  const uint32_t a_slot = operand_slot(var);
+  Entry& r = push_slot(wasm::op_info(in.op).sig.result);
+  emit_op(op);
+  const uint32_t dst_field = pos();
+  put_u32(off(r.slot));
+  put_u32(off(a_slot));
+  if (is64) put_u64(imm);
+  else put_u32(uint32_t(imm));
+  note_result(dst_field, op, a_slot, 0, imm);
+  return true;
+}
+
+Result<void> FunctionLowerer::lower_simple(const wasm::Instr& in) {
+  const wasm::OpInfo& info = wasm::op_info(in.op);
+  const IOp op = iop_of(in.op);
+  if (!iop_implemented(op))
+    return make_error(ErrorKind::kUnsupported, std::string("instruction not supported: ") + info.text, in.position);
+  if (info.sig.num_params == 2 && info.sig.has_result && info.imm == ImmKind::None && try_lower_binary_imm(in))
+    return {};
+
+  uint32_t slots[3] = {0, 0, 0};
+  for (size_t i = info.sig.num_params; i-- > 0;) {
+    Entry e = pop();
+    slots[i] = operand_slot(e);
+  }
+  uint32_t dst_slot = 0;
+  if (info.sig.has_result) dst_slot = push_slot(info.sig.result).slot;
+  emit_op(op);
+  const uint32_t dst_field = pos();
+  if (info.sig.has_result) put_u32(off(dst_slot));
+  for (size_t i = 0; i < info.sig.num_params; ++i) put_u32(off(slots[i]));
+  switch (info.imm) {
+    case ImmKind::MemArg: put_u32(uint32_t(in.offset)); break;
+    case ImmKind::MemArgLane: put_u32(uint32_t(in.offset)); put_u8(in.lane); break;
+    case ImmKind::Lane: put_u8(in.lane); break;
+    case ImmKind::Shuffle: put_bytes(in.v128.bytes, 16); break;
+    case ImmKind::Index: case ImmKind::IndexMem: put_u32(in.index); break;
+    default: break;
+  }
+  if (info.sig.has_result) note_result(dst_field, op, slots[0], slots[1], 0);
+  return {};
+}
+
+void FunctionLowerer::lower_local_set(uint32_t local, bool tee) {
+  Entry v = pop();
+  const uint32_t local_slot = local_slot_[local];
+  const ValType t = validator_.local_types()[local];
+  if (v.kind == Entry::kLocal && v.local == local) {
+    if (tee) push_local(local);
+    return;
+  }
+  const bool refs = has_local_refs(local);
+  if (refs) materialize_local_refs(local);
+  const LastOp p = pending_;
+  uint32_t pending_dst = ~0u;
+  if (p.valid) std::memcpy(&pending_dst, code_.data() + p.dst_field, 4);
+  if (!refs && p.valid && v.kind == Entry::kSlot && pending_dst == off(v.slot)) {
+    patch_u32(p.dst_field, off(local_slot));  // destination folding
+  } else {
+    switch (v.kind) {
+      case Entry::kSlot: emit_copy(t, local_slot, v.slot); break;
+      case Entry::kLocal: emit_copy(t, local_slot, local_slot_[v.local]); break;
+      case Entry::kConst: emit_const(t, local_slot, v.bits); break;
+    }
+  }
+  if (tee) push_local(local);
+}
+
+Result<void> FunctionLowerer::lower_other(const wasm::Instr& in) {
+  switch (in.op) {
+    case Opcode::GlobalGet: {
+      const ValType t = ctx_.globals[in.index].type;
+      Entry& r = push_slot(t);
+      const IOp op = t == ValType::kV128 ? IOp::GlobalGet16 : IOp::GlobalGet8;
+      emit_op(op);
+      const uint32_t dst_field = pos();
+      put_u32(off(r.slot));
+      put_u32(in.index);
+      note_result(dst_field, op, 0, 0, 0);
+      return {};
+    }
+    case Opcode::GlobalSet: {
+      Entry v = pop();
+      const uint32_t slot = operand_slot(v);
+      emit_op(v.type == ValType::kV128 ? IOp::GlobalSet16 : IOp::GlobalSet8);
+      put_u32(off(slot));
+      put_u32(in.index);
+      return {};
+    }
+    case Opcode::Select:
+    case Opcode::SelectT: {
+      Entry c = pop();
+      Entry b = pop();
+      Entry a = pop();
+      const uint32_t cs = operand_slot(c), bs = operand_slot(b), as = operand_slot(a);
+      Entry& r = push_slot(a.type);
+      const IOp op = a.type == ValType::kV128 ? IOp::Select16 : IOp::Select8;
+      emit_op(op);
+      const uint32_t dst_field = pos();
+      put_u32(off(r.slot));
+      put_u32(off(as));
+      put_u32(off(bs));
+      put_u32(off(cs));
+      note_result(dst_field, op, 0, 0, 0);
+      return {};
+    }
+    case Opcode::RefNull:
+      push_const(in.type, 0);
+      return {};
+    case Opcode::RefIsNull: {
+      Entry a = pop();
+      const uint32_t as = operand_slot(a);
+      Entry& r = push_slot(ValType::kI32);
+      emit_op(IOp::RefIsNull);
+      const uint32_t dst_field = pos();
+      put_u32(off(r.slot));
+      put_u32(off(as));
+      note_result(dst_field, IOp::RefIsNull, as, 0, 0);
+      return {};
+    }
+    case Opcode::RefFunc: {
+      Entry& r = push_slot(ValType::kFuncRef);
+      emit_op(IOp::RefFunc);
+      const uint32_t dst_field = pos();
+      put_u32(off(r.slot));
+      put_u32(in.index);
+      note_result(dst_field, IOp::RefFunc, 0, 0, 0);
+      return {};
+    }
+    case Opcode::TableGet: {
+      Entry i = pop();
+      const uint32_t is = operand_slot(i);
+      Entry& r = push_slot(ctx_.tables[in.index].elem);
+      emit_op(IOp::TableGet);
+      const uint32_t dst_field = pos();
+      put_u32(off(r.slot));
+      put_u32(in.index);
+      put_u32(off(is));
+      note_result(dst_field, IOp::TableGet, 0, 0, 0);
+      return {};
+    }
+    case Opcode::TableSet: {
+      Entry v = pop();
+      Entry i = pop();
+      const uint32_t vs = operand_slot(v), is = operand_slot(i);
+      emit_op(IOp::TableSet);
+      put_u32(in.index);
+      put_u32(off(is));
+      put_u32(off(vs));
+      return {};
+    }
+    case Opcode::TableSize: {
+      Entry& r = push_slot(ValType::kI32);
+      emit_op(IOp::TableSize);
+      const uint32_t dst_field = pos();
+      put_u32(off(r.slot));
+      put_u32(in.index);
+      note_result(dst_field, IOp::TableSize, 0, 0, 0);
+      return {};
+    }
+    case Opcode::TableGrow: {
+      Entry n = pop();
+      Entry init = pop();
+      const uint32_t ns = operand_slot(n), is = operand_slot(init);
+      Entry& r = push_slot(ValType::kI32);
+      emit_op(IOp::TableGrow);
+      const uint32_t dst_field = pos();
+      put_u32(off(r.slot));
+      put_u32(in.index);
+      put_u32(off(is));
+      put_u32(off(ns));
+      note_result(dst_field, IOp::TableGrow, 0, 0, 0);
+      return {};
+    }
+    case Opcode::TableFill: {
+      Entry n = pop();
+      Entry v = pop();
+      Entry i = pop();
+      const uint32_t ns = operand_slot(n), vs = operand_slot(v), is = operand_slot(i);
+      emit_op(IOp::TableFill);
+      put_u32(in.index);
+      put_u32(off(is));
+      put_u32(off(vs));
+      put_u32(off(ns));
+      return {};
+    }
+    case Opcode::TableCopy:
+    case Opcode::TableInit: {
+      Entry n = pop();
+      Entry s = pop();
+      Entry d = pop();
+      const uint32_t ns = operand_slot(n), ss = operand_slot(s), ds = operand_slot(d);
+      emit_op(iop_of(in.op));
+      put_u32(in.index);
+      put_u32(in.index2);
+      put_u32(off(ds));
+      put_u32(off(ss));
+      put_u32(off(ns));
+      return {};
+    }
+    default:
+      return make_error(ErrorKind::kUnsupported, std::string("instruction not supported: ") + wasm::op_name(in.op),
+                        in.position);
+  }
+}
+
+}  // namespace airwasm::interp

@@ -1,0 +1,125 @@
+// runtime: Engine (shared configuration, engine-wide interned function types) and Module compilation
+// (decode -> validate -> lower).
+#include "decode/body_scanner.hh"
+#include "decode/decoder.hh"
+#include "interp/lower.hh"
+#include "runtime/internal.hh"
+#include "validate/module_validator.hh"
+
+namespace airwasm {
+
+namespace internal {
+
+uint32_t EngineImpl::intern(const FuncType& type) {
+  std::string key;
+  key.reserve(type.params.size() + type.results.size() + 1);
+  for (ValType t : type.params) key.push_back(char(t));
+  key.push_back(':');
+  for (ValType t : type.results) key.push_back(char(t));
+  std::lock_guard lock(types_mutex);
+  auto [it, inserted] = type_ids.emplace(std::move(key), uint32_t(types.size()));
+  if (inserted) types.push_back(type);
+  return it->second;
+}
+
+const FuncType* EngineImpl::type(uint32_t id) {
+  std::lock_guard lock(types_mutex);
+  return &types[id];
+}
+
+}  // namespace internal
+
+Engine::Engine(EngineConfig config) : impl_(std::make_shared<internal::EngineImpl>()) { impl_->config = config; }
+
+const EngineConfig& Engine::config() const { return impl_->config; }
+
+namespace {
+
+struct Checked {
+  std::unique_ptr<wasm::Module> module;
+  validate::BodyContext ctx;
+};
+
+Result<Checked> decode_and_check(const Engine& engine, std::span<const uint8_t> binary) {
+  decode::DecodeOptions options;
+  options.features = engine.config().features;
+  AIRWASM_TRY_ASSIGN(std::unique_ptr<wasm::Module> module, decode::decode_module(binary, options));
+  AIRWASM_TRY(validate::validate_module(*module, options.features));
+  auto refs = validate::declared_func_refs(*module);
+  validate::BodyContext ctx = validate::BodyContext::build(*module, options.features, std::move(refs));
+  return Checked{std::move(module), std::move(ctx)};
+}
+
+}  // namespace
+
+Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> binary) {
+  AIRWASM_TRY_ASSIGN(Checked checked, decode_and_check(engine, binary));
+  auto impl = std::make_shared<internal::ModuleImpl>(internal::ModuleImpl{engine, nullptr, {}});
+  // The checked context points at the module; keep the module where it is (heap) and move ownership.
+  impl->module = std::move(checked.module);
+  for (const FuncType& t : impl->module->types) impl->compiled.type_ids.push_back(engine.impl().intern(t));
+  interp::LowerOptions options;
+  options.fuel = engine.config().consume_fuel;
+  options.interruptible = engine.config().interruptible;
+  options.simd = engine.config().features.simd;
+  AIRWASM_TRY(interp::lower_module(*impl->module, checked.ctx, options, impl->compiled));
+  return Module(std::move(impl));
+}
+
+Result<void> Module::validate(const Engine& engine, std::span<const uint8_t> binary) {
+  AIRWASM_TRY_ASSIGN(Checked checked, decode_and_check(engine, binary));
+  const wasm::Module& m = *checked.module;
+  for (size_t i = 0; i < m.codes.size(); ++i) {
+    auto r = validate::FuncValidator::validate_function(checked.ctx, m.num_imported_funcs + uint32_t(i), m.codes[i]);
+    if (!r) {
+      if (r.error().kind != ErrorKind::kMalformed)
+        if (auto malformed = decode::find_malformed_body(m, i, checked.ctx.simd)) return std::unexpected(*malformed);
+      return r;
+    }
+  }
+  return {};
+}
+
+namespace {
+
+ExternType extern_type_of_import(const wasm::Module& m, const wasm::Import& imp) {
+  ExternType t;
+  t.kind = imp.kind;
+  switch (imp.kind) {
+    case ExternKind::kFunc: t.func = m.types[imp.func_type]; break;
+    case ExternKind::kTable: t.table = imp.table; break;
+    case ExternKind::kMemory: t.memory = imp.memory; break;
+    case ExternKind::kGlobal: t.global = imp.global; break;
+  }
+  return t;
+}
+
+}  // namespace
+
+std::vector<ImportType> Module::imports() const {
+  std::vector<ImportType> out;
+  const wasm::Module& m = *impl_->module;
+  for (const wasm::Import& imp : m.imports) out.push_back(ImportType{imp.module, imp.name, extern_type_of_import(m, imp)});
+  return out;
+}
+
+std::vector<ExportType> Module::exports() const {
+  std::vector<ExportType> out;
+  const wasm::Module& m = *impl_->module;
+  for (const wasm::Export& e : m.exports) {
+    ExternType t;
+    t.kind = e.kind;
+    switch (e.kind) {
+      case ExternKind::kFunc: t.func = m.func_type(e.index); break;
+      case ExternKind::kTable: t.table = m.table_type(e.index); break;
+      case ExternKind::kMemory: t.memory = m.memory_type(e.index); break;
+      case ExternKind::kGlobal: t.global = m.global_type(e.index); break;
+    }
+    out.push_back(ExportType{e.name, t});
+  }
+  return out;
+}
+
+std::string Module::name() const { return impl_->module->names.module_name.value_or(""); }
+
+}  // namespace airwasm

@@ -1,0 +1,213 @@
+// runtime: module instantiation (the spec's instantiate): resolve and type-check imports, allocate the
+// instance's functions, tables, memories and globals, evaluate constant expressions, apply active
+// element and data segments in order, then run the start function. A trap during initialisation fails
+// instantiation with the trap's message; writes already done to shared tables/memories remain, as the
+// spec requires.
+#include <cstring>
+
+#include "runtime/internal.hh"
+
+namespace airwasm {
+
+using internal::InstanceRecord;
+using internal::StoreImpl;
+
+namespace {
+
+struct ConstValue {
+  uint64_t v[2] = {0, 0};
+};
+
+// Evaluates a validated constant expression (Wasm 2.0 plus extended-const integer arithmetic).
+ConstValue eval_const(const wasm::ConstExpr& expr, const interp::InstanceData& data) {
+  std::vector<ConstValue> stack;
+  for (const wasm::Instr& in : expr.instrs) {
+    ConstValue c;
+    switch (in.op) {
+      case wasm::Opcode::I32Const: c.v[0] = uint32_t(in.value.i32); break;
+      case wasm::Opcode::I64Const: c.v[0] = uint64_t(in.value.i64); break;
+      case wasm::Opcode::F32Const: c.v[0] = in.value.f32_bits; break;
+      case wasm::Opcode::F64Const: c.v[0] = in.value.f64_bits; break;
+      case wasm::Opcode::V128Const: std::memcpy(c.v, in.v128.bytes, 16); break;
+      case wasm::Opcode::RefNull: break;
+      case wasm::Opcode::RefFunc: c.v[0] = reinterpret_cast<uint64_t>(data.funcs[in.index]); break;
+      case wasm::Opcode::GlobalGet: std::memcpy(c.v, data.globals[in.index]->value, 16); break;
+      case wasm::Opcode::I32Add: case wasm::Opcode::I32Sub: case wasm::Opcode::I32Mul:
+      case wasm::Opcode::I64Add: case wasm::Opcode::I64Sub: case wasm::Opcode::I64Mul: {
+        const uint64_t b = stack.back().v[0];
+        stack.pop_back();
+        const uint64_t a = stack.back().v[0];
+        stack.pop_back();
+        uint64_t r = in.op == wasm::Opcode::I32Add || in.op == wasm::Opcode::I64Add   ? a + b
+                     : in.op == wasm::Opcode::I32Sub || in.op == wasm::Opcode::I64Sub ? a - b
+                                                                                      : a * b;
+        if (in.op <= wasm::Opcode::I32Mul && in.op >= wasm::Opcode::I32Add) r = uint32_t(r);
+        c.v[0] = r;
+        break;
+      }
+      default: break;
+    }
+    stack.push_back(c);
+  }
+  return stack.empty() ? ConstValue{} : stack.back();
+}
+
+bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const Limits& expected) {
+  if (actual_min < expected.min) return false;
+  if (expected.max) return actual_max && *actual_max <= *expected.max;
+  return true;
+}
+
+std::unexpected<Error> unlinkable(const wasm::Import& imp, const char* what) {
+  return make_error(ErrorKind::kUnlinkable, std::string(what) + ": \"" + imp.module + "\" \"" + imp.name + "\"");
+}
+
+Result<void> check_import(const StoreImpl& s, const wasm::Module& m, const wasm::Import& imp, const Extern& ext) {
+  if (ext.kind() != imp.kind) return unlinkable(imp, "incompatible import type");
+  switch (imp.kind) {
+    case ExternKind::kFunc:
+      if (!(*s.funcs[ext.index()]->type == m.types[imp.func_type])) return unlinkable(imp, "incompatible import type");
+      break;
+    case ExternKind::kTable: {
+      const interp::TableInst& t = *s.tables[ext.index()];
+      if (t.type.elem != imp.table.elem || !limits_match(t.elems.size(), t.type.limits.max, imp.table.limits))
+        return unlinkable(imp, "incompatible import type");
+      break;
+    }
+    case ExternKind::kMemory: {
+      const interp::MemoryInst& mem = *s.memories[ext.index()];
+      if (!limits_match(mem.size_bytes / wasm::kPageSize, mem.declared_max, imp.memory.limits))
+        return unlinkable(imp, "incompatible import type");
+      break;
+    }
+    case ExternKind::kGlobal:
+      if (!(s.globals[ext.index()]->type == imp.global)) return unlinkable(imp, "incompatible import type");
+      break;
+  }
+  return {};
+}
+
+std::unexpected<Error> uninstantiable(const Trap& trap) {
+  return make_error(ErrorKind::kUninstantiable, trap.message());
+}
+
+}  // namespace
+
+Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
+  StoreImpl& s = store.impl();
+  const internal::ModuleImpl& mi = module.impl();
+  const wasm::Module& m = *mi.module;
+  if (&mi.engine.impl() != &s.engine.impl())
+    return make_error(ErrorKind::kUsage, "module and store belong to different engines");
+  if (s.instances.size() >= s.limits.max_instances)
+    return make_error(ErrorKind::kLimit, "instance count limit of the store exceeded");
+
+  // 1. Resolve imports.
+  std::vector<Extern> resolved;
+  resolved.reserve(m.imports.size());
+  for (const wasm::Import& imp : m.imports) {
+    std::optional<Extern> ext = get(store, imp.module, imp.name);
+    if (!ext) return unlinkable(imp, "unknown import");
+    if (ext->store_id() != s.id) return make_error(ErrorKind::kUsage, "imported item belongs to another store");
+    AIRWASM_TRY(check_import(s, m, imp, *ext));
+    resolved.push_back(*ext);
+  }
+
+  // 2. Allocate.
+  auto rec = std::make_unique<InstanceRecord>();
+  rec->module = module.shared_impl();
+  interp::InstanceData& data = rec->data;
+  data.code = &mi.compiled;
+  data.owner = rec.get();
+  for (const Extern& ext : resolved) {
+    switch (ext.kind()) {
+      case ExternKind::kFunc: data.funcs.push_back(s.funcs[ext.index()].get()); break;
+      case ExternKind::kTable: data.tables.push_back(s.tables[ext.index()].get()); break;
+      case ExternKind::kMemory: data.memories.push_back(s.memories[ext.index()].get()); break;
+      case ExternKind::kGlobal: data.globals.push_back(s.globals[ext.index()].get()); break;
+    }
+  }
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    auto f = std::make_unique<interp::FuncInst>();
+    const uint32_t type_index = m.functions[i];
+    f->type_id = mi.compiled.type_ids[type_index];
+    f->type = s.engine.impl().type(f->type_id);
+    f->instance = &data;
+    f->code = &mi.compiled.funcs[i];
+    f->param_slots = internal::slot_count(f->type->params);
+    f->result_slots = internal::slot_count(f->type->results);
+    f->store_index = uint32_t(s.funcs.size());
+    data.funcs.push_back(f.get());
+    s.funcs.push_back(std::move(f));
+  }
+  for (const TableType& t : m.tables) {
+    AIRWASM_TRY_ASSIGN(interp::TableInst * table, s.add_table(t, 0));
+    data.tables.push_back(table);
+  }
+  for (const MemoryType& t : m.memories) {
+    AIRWASM_TRY_ASSIGN(interp::MemoryInst * mem, s.add_memory(t));
+    data.memories.push_back(mem);
+  }
+  data.memory0 = data.memories.empty() ? nullptr : data.memories[0];
+  for (const wasm::Global& g : m.globals) {
+    interp::GlobalInst* global = s.add_global(g.type);
+    const ConstValue v = eval_const(g.init, data);
+    std::memcpy(global->value, v.v, 16);
+    data.globals.push_back(global);
+  }
+  for (const wasm::ElemSegment& seg : m.elems) {
+    std::vector<uint64_t> refs;
+    refs.reserve(seg.items.size());
+    for (const wasm::ConstExpr& item : seg.items) refs.push_back(eval_const(item, data).v[0]);
+    data.elems.push_back(std::move(refs));
+  }
+  for (const wasm::DataSegment& seg : m.datas) data.datas.push_back(seg.bytes);
+  for (const wasm::Export& e : m.exports) {
+    uint32_t store_index = 0;
+    switch (e.kind) {
+      case ExternKind::kFunc: store_index = data.funcs[e.index]->store_index; break;
+      case ExternKind::kTable: store_index = data.tables[e.index]->store_index; break;
+      case ExternKind::kMemory: store_index = data.memories[e.index]->store_index; break;
+      case ExternKind::kGlobal: store_index = data.globals[e.index]->store_index; break;
+    }
+    switch (e.kind) {
+      case ExternKind::kFunc: rec->exports.emplace_back(e.name, Func(s.id, store_index)); break;
+      case ExternKind::kTable: rec->exports.emplace_back(e.name, Table(s.id, store_index)); break;
+      case ExternKind::kMemory: rec->exports.emplace_back(e.name, Memory(s.id, store_index)); break;
+      case ExternKind::kGlobal: rec->exports.emplace_back(e.name, Global(s.id, store_index)); break;
+    }
+  }
+  for (size_t i = 0; i < rec->exports.size(); ++i) rec->export_index.emplace(rec->exports[i].first, i);
+  const uint32_t instance_index = uint32_t(s.instances.size());
+  s.instances.push_back(std::move(rec));
+
+  // 3. Initialise: element segments, then data segments, then the start function.
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const wasm::ElemSegment& seg = m.elems[i];
+    if (seg.mode == wasm::SegmentMode::kActive) {
+      const uint64_t offset = uint32_t(eval_const(seg.offset, data).v[0]);
+      interp::TableInst* table = data.tables[seg.table];
+      const std::vector<uint64_t>& refs = data.elems[i];
+      if (offset + refs.size() > table->elems.size()) return uninstantiable(Trap(TrapCode::kTableOutOfBounds));
+      std::copy(refs.begin(), refs.end(), table->elems.begin() + offset);
+    }
+    if (seg.mode != wasm::SegmentMode::kPassive) data.elems[i].clear();
+  }
+  for (size_t i = 0; i < m.datas.size(); ++i) {
+    const wasm::DataSegment& seg = m.datas[i];
+    if (seg.mode != wasm::SegmentMode::kActive) continue;
+    const uint64_t offset = uint32_t(eval_const(seg.offset, data).v[0]);
+    interp::MemoryInst* mem = data.memories[seg.memory];
+    if (offset + seg.bytes.size() > mem->size_bytes) return uninstantiable(Trap(TrapCode::kMemoryOutOfBounds));
+    if (!seg.bytes.empty()) std::memcpy(mem->base + offset, seg.bytes.data(), seg.bytes.size());
+    data.datas[i] = {};
+  }
+  if (m.start) {
+    const interp::FuncInst* start = data.funcs[*m.start];
+    auto r = s.call(start, {}, {});
+    if (!r) return uninstantiable(r.error());
+  }
+  return Instance(s.id, instance_index);
+}
+
+}  // namespace airwasm

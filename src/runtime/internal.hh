@@ -1,0 +1,109 @@
+// runtime: the implementation records behind the public handles (Engine, Module, Store, Linker) and the
+// helpers the runtime files share. Not part of the public API.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "airwasm/airwasm.hh"
+#include "base/result.hh"
+#include "interp/compiled.hh"
+#include "interp/exec.hh"
+#include "wasm/module.hh"
+
+namespace airwasm::internal {
+
+struct EngineImpl {
+  EngineConfig config;
+  std::mutex types_mutex;
+  std::unordered_map<std::string, uint32_t> type_ids;  // encoded FuncType -> id
+  std::deque<FuncType> types;                          // id -> type (stable addresses)
+
+  uint32_t intern(const FuncType& type);
+  const FuncType* type(uint32_t id);
+};
+
+struct ModuleImpl {
+  Engine engine;
+  std::unique_ptr<wasm::Module> module;
+  interp::CompiledModule compiled;
+};
+
+struct InterruptState {
+  std::atomic<uint32_t> flag{interp::kNoInterrupt};
+};
+
+// An instance as the Store keeps it: the interpreter's view plus the export table.
+struct InstanceRecord {
+  interp::InstanceData data;
+  std::shared_ptr<const ModuleImpl> module;
+  std::vector<std::pair<std::string, Extern>> exports;
+  std::unordered_map<std::string_view, size_t> export_index;  // keys view into `exports`
+};
+
+struct StoreImpl {
+  explicit StoreImpl(const Engine& e);
+  ~StoreImpl();
+
+  Engine engine;
+  uint64_t id;
+  Store* public_store = nullptr;  // kept current across moves of the Store
+  interp::ExecContext exec;
+  std::shared_ptr<InterruptState> interrupt = std::make_shared<InterruptState>();
+
+  StoreLimits limits;
+  ResourceLimiter* limiter = nullptr;
+  void* data = nullptr;
+  uint64_t fuel_remaining = 0;   // between calls; during a call the live budget is exec.fuel
+  uint64_t fuel_consumed = 0;
+  uint64_t total_memory_bytes = 0;
+  bool call_active = false;      // a top-level call is running or suspended
+
+  std::vector<std::unique_ptr<interp::FuncInst>> funcs;
+  std::vector<std::unique_ptr<interp::MemoryInst>> memories;
+  std::vector<std::unique_ptr<interp::TableInst>> tables;
+  std::vector<std::unique_ptr<interp::GlobalInst>> globals;
+  std::vector<std::unique_ptr<InstanceRecord>> instances;
+  std::unordered_map<uint64_t, uint32_t> linker_funcs;  // Linker host definition id -> func index
+
+  // ---- object creation (checked against the limits) ----
+  interp::FuncInst* add_host_func(const FuncType& type, RawHostCallback callback);
+  Result<interp::MemoryInst*> add_memory(const MemoryType& type);
+  Result<interp::TableInst*> add_table(const TableType& type, uint64_t init);
+  interp::GlobalInst* add_global(const GlobalType& type);
+
+  // ---- growth (also used by the interpreter through ExecContext callbacks) ----
+  int64_t grow_memory(interp::MemoryInst* mem, uint64_t delta_pages);
+  int64_t grow_table(interp::TableInst* table, uint64_t delta, uint64_t init);
+
+  // ---- calls ----
+  // Runs `func` with arguments in Val form; the results are written to `results`.
+  TrapResult<void> call(const interp::FuncInst* func, std::span<const Val> args, std::span<Val> results);
+  Trap make_trap(size_t frame_base);  // from exec's trap state and the frames above frame_base
+
+  bool fuel_enabled() const { return engine.config().consume_fuel; }
+};
+
+// ---- value conversion between Val and interpreter slots ----
+void val_to_slots(const StoreImpl& store, const Val& v, uint64_t* slots);
+Val slots_to_val(const StoreImpl& store, ValType type, const uint64_t* slots);
+bool val_matches(const StoreImpl& store, const Val& v, ValType type);
+// Reference conversion: funcref Vals carry (store function index + 1); slots carry FuncInst*.
+uint64_t ref_to_slot(const StoreImpl& store, ValType type, Ref ref);
+Ref slot_to_ref(ValType type, uint64_t bits);
+
+uint32_t slot_count(std::span<const ValType> types);
+
+inline StoreImpl& store_impl(Store& s) { return s.impl(); }
+inline const StoreImpl& store_impl(const Store& s) { return s.impl(); }
+
+// Usage errors surfaced as traps from call paths.
+Trap usage_trap(std::string message);
+
+}  // namespace airwasm::internal

@@ -1,0 +1,214 @@
+// runtime: Store, its execution context, fuel, limits, and the creation and growth of memories, tables and
+// globals. Linear memories are reserved up front (their maximum, at most 4 GiB of address space) and
+// committed as they grow, so growth never moves them and the interpreter can cache the base pointer.
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "runtime/internal.hh"
+
+namespace airwasm {
+
+namespace internal {
+
+namespace {
+
+std::atomic<uint64_t> g_next_store_id{1};
+
+int64_t exec_memory_grow(interp::ExecContext& ctx, interp::MemoryInst* mem, uint64_t delta) {
+  return static_cast<Store*>(ctx.store)->impl().grow_memory(mem, delta);
+}
+int64_t exec_table_grow(interp::ExecContext& ctx, interp::TableInst* table, uint64_t delta, uint64_t init) {
+  return static_cast<Store*>(ctx.store)->impl().grow_table(table, delta, init);
+}
+
+}  // namespace
+
+StoreImpl::StoreImpl(const Engine& e) : engine(e), id(g_next_store_id.fetch_add(1)) {
+  const EngineConfig& cfg = engine.config();
+  const size_t slots = std::max<size_t>(cfg.value_stack_bytes / 8, 1024);
+  exec.stack.reset(new uint64_t[slots]);
+  exec.stack_begin = exec.stack.get();
+  exec.stack_end = exec.stack_begin + slots;
+  const size_t depth = std::max<uint32_t>(cfg.max_call_depth, 1) + 1;  // + the host entry frame
+  exec.frames.reset(new interp::Frame[depth]);
+  exec.frames_begin = exec.frames.get();
+  exec.frames_end = exec.frames_begin + depth;
+  exec.frame_top = exec.frames_begin;
+  exec.fuel_enabled = cfg.consume_fuel;
+  exec.interrupt = &interrupt->flag;
+  exec.memory_grow = exec_memory_grow;
+  exec.table_grow = exec_table_grow;
+}
+
+StoreImpl::~StoreImpl() {
+  for (auto& m : memories)
+    if (m->base) munmap(m->base, m->reserved_bytes);
+}
+
+interp::FuncInst* StoreImpl::add_host_func(const FuncType& type, RawHostCallback callback) {
+  auto f = std::make_unique<interp::FuncInst>();
+  f->type_id = engine.impl().intern(type);
+  f->type = engine.impl().type(f->type_id);
+  f->host = std::move(callback);
+  f->param_slots = slot_count(type.params);
+  f->result_slots = slot_count(type.results);
+  f->store_index = uint32_t(funcs.size());
+  funcs.push_back(std::move(f));
+  return funcs.back().get();
+}
+
+Result<interp::MemoryInst*> StoreImpl::add_memory(const MemoryType& type) {
+  if (memories.size() >= limits.max_memories)
+    return make_error(ErrorKind::kLimit, "memory count limit of the store exceeded");
+  const uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(wasm::kMaxPages32), wasm::kMaxPages32);
+  const uint64_t initial = type.limits.min * wasm::kPageSize;
+  if (type.limits.min > max_pages || total_memory_bytes + initial > limits.max_memory_bytes ||
+      (limiter && !limiter->memory_growing(0, initial, type.limits.max ? std::optional(*type.limits.max * wasm::kPageSize)
+                                                                         : std::nullopt)))
+    return make_error(ErrorKind::kLimit, "memory limit of the store exceeded");
+  auto m = std::make_unique<interp::MemoryInst>();
+  // Reserve at least one page of address space so that base is never null.
+  m->reserved_bytes = std::max<uint64_t>(max_pages, 1) * wasm::kPageSize;
+  void* p = mmap(nullptr, m->reserved_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return make_error(ErrorKind::kLimit, "cannot reserve address space for a linear memory");
+  m->base = static_cast<uint8_t*>(p);
+  if (initial && mprotect(m->base, initial, PROT_READ | PROT_WRITE) != 0) {
+    munmap(p, m->reserved_bytes);
+    return make_error(ErrorKind::kLimit, "cannot commit linear memory");
+  }
+  m->size_bytes = initial;
+  m->max_pages = max_pages;
+  m->declared_max = type.limits.max;
+  m->store_index = uint32_t(memories.size());
+  total_memory_bytes += initial;
+  memories.push_back(std::move(m));
+  return memories.back().get();
+}
+
+int64_t StoreImpl::grow_memory(interp::MemoryInst* mem, uint64_t delta) {
+  const uint64_t old_pages = mem->size_bytes / wasm::kPageSize;
+  if (delta == 0) return int64_t(old_pages);
+  if (delta > mem->max_pages - old_pages) return -1;
+  const uint64_t new_bytes = (old_pages + delta) * wasm::kPageSize;
+  const uint64_t added = new_bytes - mem->size_bytes;
+  if (total_memory_bytes + added > limits.max_memory_bytes) return -1;
+  if (limiter && !limiter->memory_growing(mem->size_bytes, new_bytes,
+                                          mem->declared_max ? std::optional(*mem->declared_max * wasm::kPageSize)
+                                                            : std::nullopt))
+    return -1;
+  if (mprotect(mem->base + mem->size_bytes, added, PROT_READ | PROT_WRITE) != 0) return -1;
+  mem->size_bytes = new_bytes;
+  total_memory_bytes += added;
+  return int64_t(old_pages);
+}
+
+Result<interp::TableInst*> StoreImpl::add_table(const TableType& type, uint64_t init) {
+  if (tables.size() >= limits.max_tables) return make_error(ErrorKind::kLimit, "table count limit of the store exceeded");
+  if (type.limits.min > limits.max_table_elements ||
+      (limiter && !limiter->table_growing(0, type.limits.min, type.limits.max)))
+    return make_error(ErrorKind::kLimit, "table element limit of the store exceeded");
+  auto t = std::make_unique<interp::TableInst>();
+  t->type = type;
+  t->elems.assign(type.limits.min, init);
+  t->store_index = uint32_t(tables.size());
+  tables.push_back(std::move(t));
+  return tables.back().get();
+}
+
+int64_t StoreImpl::grow_table(interp::TableInst* table, uint64_t delta, uint64_t init) {
+  const uint64_t old = table->elems.size();
+  if (delta == 0) return int64_t(old);
+  const uint64_t max = std::min<uint64_t>(table->type.limits.max.value_or(wasm::kMaxTableSize), wasm::kMaxTableSize);
+  if (delta > max - old) return -1;
+  if (old + delta > limits.max_table_elements) return -1;
+  if (limiter && !limiter->table_growing(old, old + delta, table->type.limits.max)) return -1;
+  table->elems.resize(old + delta, init);
+  return int64_t(old);
+}
+
+interp::GlobalInst* StoreImpl::add_global(const GlobalType& type) {
+  auto g = std::make_unique<interp::GlobalInst>();
+  g->type = type;
+  g->store_index = uint32_t(globals.size());
+  globals.push_back(std::move(g));
+  return globals.back().get();
+}
+
+uint32_t slot_count(std::span<const ValType> types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += t == ValType::kV128 ? 2 : 1;
+  return n;
+}
+
+Trap usage_trap(std::string message) { return Trap(TrapCode::kHostError, std::move(message)); }
+
+}  // namespace internal
+
+// ---- Store ----
+
+Store::Store(const Engine& engine) : impl_(std::make_unique<internal::StoreImpl>(engine)) {
+  impl_->public_store = this;
+  impl_->exec.store = this;
+}
+Store::~Store() = default;
+Store::Store(Store&& other) noexcept : impl_(std::move(other.impl_)) {
+  impl_->public_store = this;
+  impl_->exec.store = this;
+}
+Store& Store::operator=(Store&& other) noexcept {
+  impl_ = std::move(other.impl_);
+  impl_->public_store = this;
+  impl_->exec.store = this;
+  return *this;
+}
+
+const Engine& Store::engine() const { return impl_->engine; }
+uint64_t Store::id() const { return impl_->id; }
+
+static Result<void> require_fuel(const internal::StoreImpl& s) {
+  if (!s.fuel_enabled()) return make_error(ErrorKind::kUsage, "fuel is not enabled in this engine's configuration");
+  return {};
+}
+
+Result<void> Store::set_fuel(uint64_t fuel) {
+  AIRWASM_TRY(require_fuel(*impl_));
+  if (impl_->exec.host_depth > 0) impl_->exec.fuel = int64_t(std::min<uint64_t>(fuel, INT64_MAX));
+  else impl_->fuel_remaining = fuel;
+  return {};
+}
+
+Result<void> Store::add_fuel(uint64_t fuel) {
+  AIRWASM_TRY(require_fuel(*impl_));
+  if (impl_->exec.host_depth > 0) {
+    impl_->exec.fuel = int64_t(std::min<uint64_t>(uint64_t(impl_->exec.fuel) + fuel, INT64_MAX));
+  } else {
+    const uint64_t sum = impl_->fuel_remaining + fuel;
+    impl_->fuel_remaining = sum < fuel ? std::numeric_limits<uint64_t>::max() : sum;
+  }
+  return {};
+}
+
+Result<uint64_t> Store::fuel_remaining() const {
+  AIRWASM_TRY(require_fuel(*impl_));
+  if (impl_->exec.host_depth > 0) return uint64_t(impl_->exec.fuel);
+  return impl_->fuel_remaining;
+}
+
+Result<uint64_t> Store::fuel_consumed() const {
+  AIRWASM_TRY(require_fuel(*impl_));
+  return impl_->fuel_consumed;
+}
+
+void Store::set_limits(const StoreLimits& limits) { impl_->limits = limits; }
+const StoreLimits& Store::limits() const { return impl_->limits; }
+void Store::set_limiter(ResourceLimiter* limiter) { impl_->limiter = limiter; }
+InterruptHandle Store::interrupt_handle() const { return InterruptHandle(impl_->interrupt); }
+void Store::set_data(void* data) { impl_->data = data; }
+void* Store::data() const { return impl_->data; }
+
+void InterruptHandle::interrupt() const { state_->flag.store(interp::kInterruptRequested, std::memory_order_relaxed); }
+
+}  // namespace airwasm

@@ -1,0 +1,54 @@
+// wast: the spec-script runner. Runs the JSON command files of wabt's `wast2json` against the public
+// embedding API, one fresh Store and Linker per file, and counts every assertion as passed, failed or
+// skipped (skips come only from skip_list.cc). A failing module/register/action command is a failure too.
+// It never throws and never stops early: a command that cannot run is a counted failure with a reason.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "airwasm/engine.hh"
+
+namespace airwasm::wast {
+
+struct Counts {
+  uint64_t passed = 0;
+  uint64_t failed = 0;
+  uint64_t skipped = 0;
+  Counts& operator+=(const Counts& o) {
+    passed += o.passed;
+    failed += o.failed;
+    skipped += o.skipped;
+    return *this;
+  }
+};
+
+struct RunnerOptions {
+  bool verbose = false;          // print each failure: file, line, command, expected, actual
+  std::optional<uint64_t> fuel;  // fuel for each file's Store (needs EngineConfig::consume_fuel)
+};
+
+class ScriptRunner {
+ public:
+  // `out` receives the per-file summary lines and, when verbose, the failures. Both must outlive the runner.
+  ScriptRunner(const Engine& engine, RunnerOptions options, std::ostream& out);
+
+  // Runs one command file and prints "NAME: P passed, F failed, S skipped". A file that cannot be read
+  // or parsed counts as one failure.
+  Counts run_file(const std::string& path);
+
+  // The totals of all files run so far.
+  const Counts& totals() const { return totals_; }
+  // Prints "N passed, N failed, N skipped" for the totals.
+  void print_totals() const;
+
+ private:
+  const Engine& engine_;
+  RunnerOptions options_;
+  std::ostream& out_;
+  Counts totals_;
+};
+
+}  // namespace airwasm::wast

@@ -1,0 +1,93 @@
+// tools: `airwasm wast [-v] [--fuel N] FILE.json...` runs spec-test scripts (JSON command files from
+// wabt's wast2json) with the runner of src/wast. One Engine serves all files; each file gets its own
+// Store. Prints one summary line per file, then "N passed, N failed, N skipped"; exit 1 if anything failed.
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "airwasm/engine.hh"
+#include "cli.hh"
+#include "wast/script_runner.hh"
+
+namespace airwasm::cli {
+namespace {
+
+void print_wast_usage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: airwasm wast [-v] [--fuel N] FILE.json...\n"
+               "\n"
+               "Runs spec-test scripts converted by wast2json (the .wasm files next to each .json).\n"
+               "\n"
+               "options:\n"
+               "  -v, --verbose  print each failure with its line, command, expected and actual result\n"
+               "  --fuel N       meter fuel; each file's store gets N units\n"
+               "  -h, --help     show this help\n");
+}
+
+std::optional<uint64_t> parse_u64(std::string_view s) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+int cmd_wast(int argc, char** argv) {
+  wast::RunnerOptions options;
+  std::vector<std::string> files;
+  bool options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
+      files.emplace_back(arg);
+    } else if (arg == "--") {
+      options_done = true;
+    } else if (is_help_flag(arg)) {
+      print_wast_usage(stdout);
+      return kExitOk;
+    } else if (arg == "-v" || arg == "--verbose") {
+      options.verbose = true;
+    } else if (arg == "--fuel" || arg.starts_with("--fuel=")) {
+      std::string_view value;
+      if (arg == "--fuel") {
+        if (i + 1 >= argc) {
+          std::fprintf(stderr, "airwasm wast: --fuel needs a number\n");
+          return kExitUsage;
+        }
+        value = argv[++i];
+      } else {
+        value = arg.substr(7);
+      }
+      options.fuel = parse_u64(value);
+      if (!options.fuel) {
+        std::fprintf(stderr, "airwasm wast: bad fuel amount '%.*s'\n", static_cast<int>(value.size()),
+                     value.data());
+        return kExitUsage;
+      }
+    } else {
+      std::fprintf(stderr, "airwasm wast: unknown option '%s'\n\n", argv[i]);
+      print_wast_usage(stderr);
+      return kExitUsage;
+    }
+  }
+  if (files.empty()) {
+    print_wast_usage(stderr);
+    return kExitUsage;
+  }
+
+  EngineConfig config;
+  config.consume_fuel = options.fuel.has_value();
+  Engine engine(config);
+  wast::ScriptRunner runner(engine, options, std::cout);
+  for (const std::string& file : files) runner.run_file(file);
+  runner.print_totals();
+  std::cout.flush();
+  return runner.totals().failed == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace airwasm::cli
