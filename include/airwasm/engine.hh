@@ -15,8 +15,6 @@ struct EngineConfig {
   Features features;
   // Fuel metering: modules are lowered with a per-basic-block fuel charge. Off: no metering code at all.
   bool consume_fuel = false;
-  // Interruption checks at loop headers and function entries (InterruptHandle, call deadlines).
-  bool interruptible = true;
   // Maximum depth of nested WebAssembly calls; deeper calls trap with "call stack exhausted".
   uint32_t max_call_depth = 20000;
   // Size of the operand/locals stack of each Store, in bytes; exhausting it also traps.

@@ -54,7 +54,7 @@ using RawHostCallback = std::function<TrapResult<void>(Caller&, uint64_t* slots)
 // Options of one call from the host.
 struct CallOptions {
   // Wall-clock budget of the call: when it passes, the guest traps with "deadline exceeded" within a
-  // bounded number of instructions (requires EngineConfig::interruptible, the default).
+  // bounded number of instructions (interruption is checked on every backward branch and call).
   std::optional<std::chrono::nanoseconds> timeout;
 };
 

@@ -40,7 +40,8 @@ class ResourceLimiter {
 };
 
 // Thread-safe handle that stops the WebAssembly code running in a Store. The running call traps with
-// "interrupted" within a bounded number of instructions (checks sit at loop headers and function entries).
+// "interrupted" within a bounded number of instructions (checks sit on backward branches and calls).
+// A request made while nothing runs applies to the next call; a trap consumes it.
 class InterruptHandle {
  public:
   void interrupt() const;

@@ -16,6 +16,7 @@ struct CompiledFunc {
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;        // declared locals (zeroed on entry), excluding parameters
   uint32_t frame_slots = 0;        // parameters + locals + deepest operand stack
+  uint32_t entry_cost = 0;         // fuel cost of the first basic block (charged by the call)
 };
 
 struct CompiledModule {

@@ -112,6 +112,7 @@ struct ExecContext {
   bool fuel_is_slice = false;
   bool slice_overrun = false;
   bool sliced = false;                // the top-level call runs in slices (host yields suspend it)
+  int64_t pending_charge = 0;         // fuel owed for the block at pc before it may run (see interpreter.cc)
   std::atomic<uint32_t>* interrupt = nullptr;
   bool yield_requested = false;
   uint32_t host_depth = 0;            // > 0 while a host function runs (re-entry makes a call unsuspendable)

@@ -5,6 +5,9 @@
 // Wasm-to-wasm calls push a Frame record and never recurse natively; host calls do (re-entry is
 // allowed but such nested activations cannot be suspended). Handlers read all operands before writing
 // their destination, since the lowering may alias a destination with an operand.
+// Interruption is checked on taken backward branches (only loops jump backwards) and at calls.
+// Fuel: see iops.def. A transfer that cannot pay for the block it enters stops at that block's start
+// with the charge pending (ExecContext::pending_charge), which a resumed run pays first.
 // Layout conventions are documented in iops.def and lower_ops.cc.
 #include <algorithm>
 #include <atomic>
@@ -38,6 +41,10 @@ RunStatus run_impl(ExecContext* ctxp);
 
 }  // namespace
 
+#ifdef AIRWASM_OP_STATS
+void op_stats_record(const void* handler);  // op_stats.cc
+#endif
+
 const void* const* handler_table() {
   static const void* const* table = (run_impl(nullptr), g_handler_table);
   return table;
@@ -52,7 +59,16 @@ namespace {
 #define SLOT(n) (reinterpret_cast<uint8_t*>(fp) + OPND(n))
 #define GET(T, n) rd<T>(SLOT(n))
 #define SET(T, n, v) wr<T>(SLOT(n), (v))
+#ifdef AIRWASM_OP_STATS
+// Profiling build (cmake -DAIRWASM_OP_STATS=ON): counts executed internal ops and op pairs.
+#define DISPATCH()                              \
+  do {                                          \
+    op_stats_record(rd<const void*>(pc));       \
+    goto* rd<const void*>(pc);                  \
+  } while (0)
+#else
 #define DISPATCH() goto* rd<const void*>(pc)
+#endif
 #define NEXT(size) \
   do {             \
     pc += (size);  \
@@ -69,6 +85,35 @@ namespace {
     MemoryInst* m_ = inst->memory0;                     \
     mem_base = m_ ? m_->base : nullptr;                 \
     mem_size = m_ ? m_->size_bytes : 0;                 \
+  } while (0)
+
+// Taking a branch: backward branches check for interruption; with fuel, entering a block charges it.
+#define GO_REL(rel)                                                                     \
+  do {                                                                                  \
+    const int32_t r_ = (rel);                                                           \
+    pc += r_;                                                                           \
+    if (r_ < 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]]              \
+      goto interrupted;                                                                 \
+    DISPATCH();                                                                         \
+  } while (0)
+#define CHARGE_AND_DISPATCH(cost)              \
+  do {                                         \
+    const int64_t c_ = (cost);                 \
+    if (fuel < c_) [[unlikely]] {              \
+      pending = c_;                            \
+      goto out_of_fuel;                        \
+    }                                          \
+    fuel -= c_;                                \
+    DISPATCH();                                \
+  } while (0)
+#define GO_REL_CHARGED(rel, cost)                                                       \
+  do {                                                                                  \
+    const int32_t r_ = (rel);                                                           \
+    const uint32_t cost_ = (cost);                                                      \
+    pc += r_;                                                                           \
+    if (r_ < 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]]              \
+      goto interrupted;                                                                 \
+    CHARGE_AND_DISPATCH(cost_);                                                         \
   } while (0)
 
 // ---- handler families ----
@@ -130,25 +175,81 @@ namespace {
   HANDLE(name) {                                          \
     const T a = GET(T, 0);                                \
     const T b = GET(T, 1);                                \
-    if (cond) pc += int32_t(OPND(2));                     \
-    else pc += 20;                                        \
-    DISPATCH();                                           \
+    if (cond) GO_REL(int32_t(OPND(2)));                   \
+    NEXT(20);                                             \
   }
 #define CMP_BRANCH_I32(name, T, cond)                     \
   HANDLE(name) {                                          \
     const T a = GET(T, 0);                                \
     const T b = T(OPND(1));                               \
-    if (cond) pc += int32_t(OPND(2));                     \
-    else pc += 20;                                        \
-    DISPATCH();                                           \
+    if (cond) GO_REL(int32_t(OPND(2)));                   \
+    NEXT(20);                                             \
   }
 #define CMP_BRANCH_I64(name, T, cond)                     \
   HANDLE(name) {                                          \
     const T a = GET(T, 0);                                \
     const T b = rd<T>(pc + 12);                           \
-    if (cond) pc += rd<int32_t>(pc + 20);                 \
-    else pc += 24;                                        \
-    DISPATCH();                                           \
+    if (cond) GO_REL(rd<int32_t>(pc + 20));               \
+    NEXT(24);                                             \
+  }
+// Fuel forms: [..][rel][tc][fc] at the given byte position of rel.
+#define CMP_BRANCH_F(name, T, cond)                                                   \
+  HANDLE(name) {                                                                      \
+    const T a = GET(T, 0);                                                            \
+    const T b = GET(T, 1);                                                            \
+    if (cond) GO_REL_CHARGED(int32_t(OPND(2)), OPND(3));                              \
+    const uint32_t fc_ = OPND(4);                                                     \
+    pc += 28;                                                                         \
+    CHARGE_AND_DISPATCH(fc_);                                                         \
+  }
+#define CMP_BRANCH_I32_F(name, T, cond)                                               \
+  HANDLE(name) {                                                                      \
+    const T a = GET(T, 0);                                                            \
+    const T b = T(OPND(1));                                                           \
+    if (cond) GO_REL_CHARGED(int32_t(OPND(2)), OPND(3));                              \
+    const uint32_t fc_ = OPND(4);                                                     \
+    pc += 28;                                                                         \
+    CHARGE_AND_DISPATCH(fc_);                                                         \
+  }
+#define CMP_BRANCH_I64_F(name, T, cond)                                               \
+  HANDLE(name) {                                                                      \
+    const T a = GET(T, 0);                                                            \
+    const T b = rd<T>(pc + 12);                                                       \
+    if (cond) GO_REL_CHARGED(rd<int32_t>(pc + 20), rd<uint32_t>(pc + 24));            \
+    const uint32_t fc_ = rd<uint32_t>(pc + 28);                                       \
+    pc += 32;                                                                         \
+    CHARGE_AND_DISPATCH(fc_);                                                         \
+  }
+#define BINOP_F32I(name, R, expr)                 \
+  HANDLE(name) {                                  \
+    const float a = GET(float, 1);                \
+    const float b = rd<float>(pc + 16);           \
+    SET(R, 0, (expr));                            \
+    NEXT(20);                                     \
+  }
+#define BINOP_F64I(name, R, expr)                 \
+  HANDLE(name) {                                  \
+    const double a = GET(double, 1);              \
+    const double b = rd<double>(pc + 16);         \
+    SET(R, 0, (expr));                            \
+    NEXT(24);                                     \
+  }
+// Displacement forms: address = u32(base + disp) + offset.
+#define LOAD_D(name, M, R)                                                                  \
+  HANDLE(name##D) {                                                                         \
+    const uint64_t ea = uint64_t(uint32_t(GET(uint32_t, 1) + OPND(2))) + OPND(3);           \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                                             \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                                   \
+    SET(R, 0, R(rd<M>(mem_base + ea)));                                                     \
+    NEXT(24);                                                                               \
+  }
+#define STORE_D(name, V, M)                                                                 \
+  HANDLE(name##D) {                                                                         \
+    const uint64_t ea = uint64_t(uint32_t(GET(uint32_t, 0) + OPND(2))) + OPND(3);           \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                                             \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                                   \
+    wr<M>(mem_base + ea, M(GET(V, 1)));                                                     \
+    NEXT(24);                                                                               \
   }
 
 // The ten integer comparisons, as (suffix, signed-ness, operator) for each family.
@@ -187,7 +288,16 @@ RunStatus run_impl(ExecContext* ctxp) {
   const FuncInst* callee;
   uint64_t* call_args;
   const uint8_t* call_return;
+  bool call_charged = false;     // fuel form: charge the callee's entry and the continuation
+  uint32_t call_continuation = 0;
+  int64_t pending = 0;           // cost of the block at pc that could not be paid
   RELOAD_MEMORY();
+  if (ctx.pending_charge) {
+    pending = ctx.pending_charge;
+    ctx.pending_charge = 0;
+    if (fuel < pending) goto out_of_fuel;
+    fuel -= pending;
+  }
   DISPATCH();
 
   // ======================================== moves and constants
@@ -242,36 +352,40 @@ RunStatus run_impl(ExecContext* ctxp) {
   }
 
   // ======================================== control
-  HANDLE(Jump) {
-    pc += int32_t(OPND(0));
-    DISPATCH();
+  HANDLE(Jump) { GO_REL(int32_t(OPND(0))); }
+  HANDLE(JumpF) { GO_REL_CHARGED(int32_t(OPND(0)), OPND(1)); }
+#define COND_BRANCH(name, T, cond)                   \
+  HANDLE(name) {                                     \
+    if (cond(GET(T, 0))) GO_REL(int32_t(OPND(1)));   \
+    NEXT(16);                                        \
+  }                                                  \
+  HANDLE(name##F) {                                  \
+    if (cond(GET(T, 0))) GO_REL_CHARGED(int32_t(OPND(1)), OPND(2)); \
+    const uint32_t fc_ = OPND(3);                    \
+    pc += 24;                                        \
+    CHARGE_AND_DISPATCH(fc_);                        \
   }
-  HANDLE(BrIfNez32) {
-    if (GET(uint32_t, 0)) pc += int32_t(OPND(1));
-    else pc += 16;
-    DISPATCH();
-  }
-  HANDLE(BrIfEqz32) {
-    if (!GET(uint32_t, 0)) pc += int32_t(OPND(1));
-    else pc += 16;
-    DISPATCH();
-  }
-  HANDLE(BrIfNez64) {
-    if (GET(uint64_t, 0)) pc += int32_t(OPND(1));
-    else pc += 16;
-    DISPATCH();
-  }
-  HANDLE(BrIfEqz64) {
-    if (!GET(uint64_t, 0)) pc += int32_t(OPND(1));
-    else pc += 16;
-    DISPATCH();
-  }
+#define NONZERO(x) ((x) != 0)
+#define ISZERO(x) ((x) == 0)
+  COND_BRANCH(BrIfNez32, uint32_t, NONZERO)
+  COND_BRANCH(BrIfEqz32, uint32_t, ISZERO)
+  COND_BRANCH(BrIfNez64, uint64_t, NONZERO)
+  COND_BRANCH(BrIfEqz64, uint64_t, ISZERO)
+#undef NONZERO
+#undef ISZERO
+#undef COND_BRANCH
   HANDLE(BrTableOp) {
     uint32_t i = GET(uint32_t, 0);
     const uint32_t n = OPND(1);
     if (i > n) i = n;
-    pc += rd<int32_t>(pc + 16 + 4 * size_t(i));
-    DISPATCH();
+    GO_REL(rd<int32_t>(pc + 16 + 4 * size_t(i)));
+  }
+  HANDLE(BrTableOpF) {
+    uint32_t i = GET(uint32_t, 0);
+    const uint32_t n = OPND(1);
+    if (i > n) i = n;
+    const uint8_t* entry = pc + 16 + 8 * size_t(i);
+    GO_REL_CHARGED(rd<int32_t>(entry), rd<uint32_t>(entry + 4));
   }
 #define X(suffix, T, cond) CMP_BRANCH(BrIfI32##suffix, T, cond)
   INT_COMPARES(X, uint32_t, int32_t, uint32_t)
@@ -285,30 +399,26 @@ RunStatus run_impl(ExecContext* ctxp) {
 #define X(suffix, T, cond) CMP_BRANCH_I64(BrIfI64##suffix##I, T, cond)
   INT_COMPARES(X, uint64_t, int64_t, uint64_t)
 #undef X
+#define X(suffix, T, cond) CMP_BRANCH_F(BrIfI32##suffix##F, T, cond)
+  INT_COMPARES(X, uint32_t, int32_t, uint32_t)
+#undef X
+#define X(suffix, T, cond) CMP_BRANCH_I32_F(BrIfI32##suffix##IF, T, cond)
+  INT_COMPARES(X, uint32_t, int32_t, uint32_t)
+#undef X
+#define X(suffix, T, cond) CMP_BRANCH_F(BrIfI64##suffix##F, T, cond)
+  INT_COMPARES(X, uint64_t, int64_t, uint64_t)
+#undef X
+#define X(suffix, T, cond) CMP_BRANCH_I64_F(BrIfI64##suffix##IF, T, cond)
+  INT_COMPARES(X, uint64_t, int64_t, uint64_t)
+#undef X
 
   HANDLE(Trap) { TRAP(TrapCode(OPND(0))); }
 
   // ======================================== metering
   HANDLE(Fuel) {
-    const int64_t cost = OPND(0);
-    if (fuel < cost) [[unlikely]]
-      goto out_of_fuel;
-    fuel -= cost;
-    NEXT(12);
-  }
-  HANDLE(LoopCheck) {
-    if (interrupt->load(std::memory_order_relaxed)) [[unlikely]]
-      goto interrupted;
-    NEXT(8);
-  }
-  HANDLE(FuelLoopCheck) {
-    if (interrupt->load(std::memory_order_relaxed)) [[unlikely]]
-      goto interrupted;
-    const int64_t cost = OPND(0);
-    if (fuel < cost) [[unlikely]]
-      goto out_of_fuel;
-    fuel -= cost;
-    NEXT(12);
+    const uint32_t cost = OPND(0);
+    pc += 12;
+    CHARGE_AND_DISPATCH(cost);
   }
 
   // ======================================== calls
@@ -316,23 +426,27 @@ RunStatus run_impl(ExecContext* ctxp) {
     callee = inst->funcs[OPND(0)];
     call_args = reinterpret_cast<uint64_t*>(SLOT(1));
     call_return = pc + 16;
+    call_charged = false;
+    goto do_call;
+  }
+  HANDLE(CallOpF) {
+    callee = inst->funcs[OPND(0)];
+    call_args = reinterpret_cast<uint64_t*>(SLOT(1));
+    call_continuation = OPND(2);
+    call_return = pc + 20;
+    call_charged = true;
     goto do_call;
   }
   HANDLE(CallIndirectOp) {
-    const TableInst* table = inst->tables[OPND(1)];
-    const uint32_t index = GET(uint32_t, 2);
-    if (index >= table->elems.size()) [[unlikely]]
-      TRAP(TrapCode::kUndefinedElement);
-    callee = reinterpret_cast<const FuncInst*>(table->elems[index]);
-    if (callee == nullptr) [[unlikely]] {
-      ctx.trap_detail = index;
-      TRAP(TrapCode::kUninitializedElement);
-    }
-    if (callee->type_id != OPND(0)) [[unlikely]]
-      TRAP(TrapCode::kIndirectCallTypeMismatch);
-    call_args = reinterpret_cast<uint64_t*>(SLOT(3));
     call_return = pc + 24;
-    goto do_call;
+    call_charged = false;
+    goto do_call_indirect;
+  }
+  HANDLE(CallIndirectOpF) {
+    call_return = pc + 28;
+    call_continuation = OPND(4);
+    call_charged = true;
+    goto do_call_indirect;
   }
   HANDLE(ReturnOp) {
     --frame_top;
@@ -344,6 +458,17 @@ RunStatus run_impl(ExecContext* ctxp) {
       RELOAD_MEMORY();
     }
     DISPATCH();
+  }
+  HANDLE(ReturnOpF) {
+    --frame_top;
+    pc = frame_top->return_pc;
+    fp = frame_top->caller_fp;
+    if (pc == nullptr) goto done;
+    if (frame_top->caller_instance != inst) {
+      inst = frame_top->caller_instance;
+      RELOAD_MEMORY();
+    }
+    CHARGE_AND_DISPATCH(rd<uint32_t>(pc - 4));  // the call's continuation cost, its last field
   }
 
   // ======================================== i32
@@ -504,6 +629,27 @@ RunStatus run_impl(ExecContext* ctxp) {
   BINOP(F64Max, double, double, num::fmax(a, b))
   BINOP(F64Copysign, double, double, num::copysign_bits(a, b))
 
+  BINOP_F32I(F32AddI, float, a + b)
+  BINOP_F32I(F32SubI, float, a - b)
+  BINOP_F32I(F32MulI, float, a * b)
+  BINOP_F32I(F32DivI, float, a / b)
+  BINOP_F32I(F32EqI, uint32_t, a == b)
+  BINOP_F32I(F32NeI, uint32_t, a != b)
+  BINOP_F32I(F32LtI, uint32_t, a < b)
+  BINOP_F32I(F32GtI, uint32_t, a > b)
+  BINOP_F32I(F32LeI, uint32_t, a <= b)
+  BINOP_F32I(F32GeI, uint32_t, a >= b)
+  BINOP_F64I(F64AddI, double, a + b)
+  BINOP_F64I(F64SubI, double, a - b)
+  BINOP_F64I(F64MulI, double, a * b)
+  BINOP_F64I(F64DivI, double, a / b)
+  BINOP_F64I(F64EqI, uint32_t, a == b)
+  BINOP_F64I(F64NeI, uint32_t, a != b)
+  BINOP_F64I(F64LtI, uint32_t, a < b)
+  BINOP_F64I(F64GtI, uint32_t, a > b)
+  BINOP_F64I(F64LeI, uint32_t, a <= b)
+  BINOP_F64I(F64GeI, uint32_t, a >= b)
+
   // ======================================== conversions
   UNOP(I32WrapI64, uint64_t, uint32_t, uint32_t(a))
   TRUNC(I32TruncF32S, float, int32_t)
@@ -568,6 +714,29 @@ RunStatus run_impl(ExecContext* ctxp) {
   STORE(I64Store8, uint64_t, uint8_t)
   STORE(I64Store16, uint64_t, uint16_t)
   STORE(I64Store32, uint64_t, uint32_t)
+  LOAD_D(I32Load, uint32_t, uint32_t)
+  LOAD_D(I64Load, uint64_t, uint64_t)
+  LOAD_D(F32Load, uint32_t, uint32_t)
+  LOAD_D(F64Load, uint64_t, uint64_t)
+  LOAD_D(I32Load8S, int8_t, int32_t)
+  LOAD_D(I32Load8U, uint8_t, uint32_t)
+  LOAD_D(I32Load16S, int16_t, int32_t)
+  LOAD_D(I32Load16U, uint16_t, uint32_t)
+  LOAD_D(I64Load8S, int8_t, int64_t)
+  LOAD_D(I64Load8U, uint8_t, uint64_t)
+  LOAD_D(I64Load16S, int16_t, int64_t)
+  LOAD_D(I64Load16U, uint16_t, uint64_t)
+  LOAD_D(I64Load32S, int32_t, int64_t)
+  LOAD_D(I64Load32U, uint32_t, uint64_t)
+  STORE_D(I32Store, uint32_t, uint32_t)
+  STORE_D(I64Store, uint64_t, uint64_t)
+  STORE_D(F32Store, uint32_t, uint32_t)
+  STORE_D(F64Store, uint64_t, uint64_t)
+  STORE_D(I32Store8, uint32_t, uint8_t)
+  STORE_D(I32Store16, uint32_t, uint16_t)
+  STORE_D(I64Store8, uint64_t, uint8_t)
+  STORE_D(I64Store16, uint64_t, uint16_t)
+  STORE_D(I64Store32, uint64_t, uint32_t)
   HANDLE(MemorySize) {
     SET(uint32_t, 0, uint32_t(mem_size / wasm::kPageSize));
     NEXT(12);
@@ -686,6 +855,24 @@ RunStatus run_impl(ExecContext* ctxp) {
     TRAP(TrapCode::kUnreachable);
 
   // ======================================== call sequence (callee, call_args, call_return)
+do_call_indirect: {
+  // call_return points past the instruction: its fields are at fixed offsets before it.
+  const uint8_t* op = call_return - (call_charged ? 28 : 24);
+  const TableInst* table = inst->tables[rd<uint32_t>(op + 12)];
+  const uint32_t index = rd<uint32_t>(reinterpret_cast<uint8_t*>(fp) + rd<uint32_t>(op + 16));
+  if (index >= table->elems.size()) [[unlikely]]
+    TRAP(TrapCode::kUndefinedElement);
+  callee = reinterpret_cast<const FuncInst*>(table->elems[index]);
+  if (callee == nullptr) [[unlikely]] {
+    ctx.trap_detail = index;
+    TRAP(TrapCode::kUninitializedElement);
+  }
+  if (callee->type_id != rd<uint32_t>(op + 8)) [[unlikely]]
+    TRAP(TrapCode::kIndirectCallTypeMismatch);
+  call_args = reinterpret_cast<uint64_t*>(reinterpret_cast<uint8_t*>(fp) + rd<uint32_t>(op + 20));
+  goto do_call;
+}
+
 do_call:
   if (callee->is_host()) {
     ctx.pc = call_return;
@@ -710,8 +897,12 @@ do_call:
       const bool suspend_now = ctx.sliced;
       ctx.yield_requested = false;
       ctx.slice_overrun = false;
-      if (suspend_now) goto suspend;
+      if (suspend_now) {
+        ctx.pending_charge = call_charged ? call_continuation : 0;
+        goto suspend;
+      }
     }
+    if (call_charged) CHARGE_AND_DISPATCH(call_continuation);
     DISPATCH();
   }
   {
@@ -732,20 +923,29 @@ do_call:
       inst = callee->instance;
       RELOAD_MEMORY();
     }
+    if (call_charged) CHARGE_AND_DISPATCH(code->entry_cost);
     DISPATCH();
   }
 
   // ======================================== exits
 out_of_fuel:
-  // pc is at the Fuel/FuelLoopCheck op, so a resumed call re-executes the charge.
+  // pc is the start of a block that costs `pending`, which the budget cannot cover.
   if (ctx.fuel_is_slice) {
-    if (ctx.host_depth == 0) goto suspend;
+    if (ctx.host_depth == 0) {
+      ctx.pending_charge = pending;
+      goto suspend;
+    }
+    // A nested activation cannot suspend: it continues on the reserve, and the top-level activation
+    // suspends once control is back in it (slice_overrun).
     const uint64_t moved = std::min<uint64_t>(ctx.fuel_reserve, uint64_t(INT64_MAX - fuel));
     fuel += int64_t(moved);
     ctx.fuel_reserve -= moved;
     ctx.fuel_is_slice = false;
     ctx.slice_overrun = true;
-    DISPATCH();
+    if (fuel >= pending) {
+      fuel -= pending;
+      DISPATCH();
+    }
   }
   TRAP(TrapCode::kOutOfFuel);
 
@@ -816,6 +1016,7 @@ RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
   ctx.pc = code->entry;
   ctx.fp = args;
   ctx.instance = func->instance;
+  ctx.pending_charge = ctx.fuel_enabled ? code->entry_cost : 0;  // the entry block, paid first
   return run_impl(&ctx);
 }
 

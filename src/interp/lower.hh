@@ -3,12 +3,17 @@
 // Every operand-stack position has a fixed frame slot (its "canonical" slot, known statically), so an
 // instruction names its operands by slot: `i32.add` becomes [I32Add][dst][a][b]. To avoid copies,
 // stack entries may stay *virtual*: a `local.get` is an entry naming the local's slot, a constant is an
-// entry holding its value (consumed as an immediate where an immediate form exists). Virtual entries are
-// materialized into their canonical slots when needed: before a write to the local they name, at block
-// boundaries and for call arguments. A result that is immediately stored by local.set is written straight
-// into the local (destination folding); an integer comparison consumed by br_if/if becomes one fused
-// compare-and-branch. Branch targets, result copies and stack heights are all resolved here.
-// Fuel (when enabled) is charged once per basic block by a Fuel op whose cost is summed at lowering time.
+// entry holding its value (consumed as an immediate where an immediate form exists), and `x + constant`
+// is an entry that a load or store consumes as base + displacement. Virtual entries are materialized into
+// their canonical slots when needed: before a write to the local they name, at block boundaries and for
+// call arguments. A result that is immediately stored by local.set is written straight into the local
+// (destination folding); an integer comparison consumed by br_if/if becomes one fused compare-and-branch.
+// Branch targets, result copies and stack heights are all resolved here.
+//
+// Fuel (when enabled) is charged per basic block with costs summed here, on the control transfer that
+// enters the block: branch ops carry the cost of their target and of their fall-through, calls charge the
+// callee's entry block and carry the cost of their own continuation. Costs of blocks not yet lowered are
+// patched when the block ends. Only a fall-through into a merge point needs a separate Fuel op.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +29,6 @@ namespace airwasm::interp {
 
 struct LowerOptions {
   bool fuel = false;
-  bool interruptible = true;
   bool simd = true;
 };
 
@@ -43,16 +47,17 @@ class FunctionLowerer {
 
   // An operand-stack entry.
   struct Entry {
-    enum Kind : uint8_t { kSlot, kLocal, kConst };
+    enum Kind : uint8_t { kSlot, kLocal, kConst, kAddImm };
     ValType type;
     Kind kind;
     uint32_t slot;    // canonical slot of this stack position
-    uint32_t local;   // kLocal: local index
-    uint64_t bits;    // kConst: value bits (i32 zero-extended)
+    uint32_t local;   // kLocal: local index; kAddImm: base local, or kNone when the base is `slot` itself
+    uint64_t bits;    // kConst: value bits (i32 zero-extended); kAddImm: the i32 displacement
   };
   struct Fixup {
     uint32_t field;        // position of the rel32 field
     uint32_t instr_start;  // position the rel is relative to
+    uint32_t cost_field;   // position of the edge's fuel cost field, or kNone
     uint32_t next;         // next fixup of the same label, or kNone
   };
   struct Ctrl {
@@ -64,6 +69,13 @@ class FunctionLowerer {
     uint32_t else_fixup;    // `if`: head of the branch-to-else list, or kNone
     uint32_t loop_pos;      // `loop`: position of the header
     bool dead_at_entry;
+    uint32_t header_block;  // `loop`: fuel block id of the header block
+    uint32_t header_cost;   // `loop`: that block's cost once it has ended, else kNone
+  };
+  // A conditional branch just emitted: its fixup (rel and taken-edge cost) and fall-through cost field.
+  struct CondBranch {
+    uint32_t fixup;
+    uint32_t fall_cost_field;  // kNone without fuel
   };
   // The instruction just emitted, for destination folding and compare-branch fusion.
   struct LastOp {
@@ -88,18 +100,24 @@ class FunctionLowerer {
   void lower_return();
   void lower_call(uint32_t func_index);
   void lower_call_indirect(uint32_t type_index, uint32_t table);
-  // Emits a conditional branch on the top entry (popped); `when_true` selects the polarity. Fuses a
-  // preceding comparison if there is one. Returns the fixup head for the branch's rel field.
-  uint32_t emit_cond_branch(bool when_true, size_t materialize_from);
+  // Emits a conditional branch on the top entry (popped) after making entries [materialize_from..]
+  // canonical; `when_true` selects the polarity. Fuses a preceding comparison if there is one.
+  CondBranch emit_cond_branch(bool when_true, size_t materialize_from);
   // Moves the top `count` entries (label values) to the slots starting at `dst_slot`.
   void move_label_values(size_t count, uint32_t dst_slot);
+  void copy_canonical_values(size_t first, uint32_t dst_slot);
   void bind_fixups(uint32_t head, uint32_t target_pos);
-  uint32_t add_fixup(uint32_t head, uint32_t field, uint32_t instr_start);
-  void emit_jump_to(const Ctrl& target);  // unconditional jump (or return for the function frame)
+  uint32_t add_fixup(uint32_t head, uint32_t field, uint32_t instr_start, uint32_t cost_field);
+  // Points a branch (rel field, cost field) at `target`: a loop header now, a forward label later.
+  void link_branch(Ctrl& target, uint32_t rel_field, uint32_t instr_start, uint32_t cost_field);
+  void emit_jump_to(Ctrl& target);  // unconditional jump to a block or loop label
+  void emit_return();
+  void mark_dead();
 
   // ---- data operations (lower_ops.cc) ----
   Result<void> lower_simple(const wasm::Instr& in);
   bool try_lower_binary_imm(const wasm::Instr& in);
+  bool try_lower_memory_disp(const wasm::Instr& in);
   void lower_local_set(uint32_t local, bool tee);
   void lower_const(const wasm::Instr& in);
   Result<void> lower_other(const wasm::Instr& in);
@@ -129,10 +147,11 @@ class FunctionLowerer {
   void reset_to(const Ctrl& c, std::span<const ValType> types);  // stack := base + types as slots
   void note_result(uint32_t dst_field, IOp op, uint32_t a, uint32_t b, uint64_t imm);
 
-  // ---- fuel ----
-  void fuel_begin_block();
-  void fuel_end_block();
-  void fuel_split() { fuel_end_block(); fuel_begin_block(); }
+  // ---- fuel: the basic block being lowered and the cost fields waiting for its cost ----
+  static constexpr uint32_t kEntryCostField = kNone - 1;  // "the function's entry_cost"
+  void fuel_open(std::vector<uint32_t> fields);
+  void fuel_close();
+  uint32_t put_cost_field();  // appends a u32 cost field (0 until patched), returns its position
 
   const validate::BodyContext& ctx_;
   LowerOptions opts_;
@@ -148,10 +167,12 @@ class FunctionLowerer {
   std::vector<Fixup> fixups_;
   std::vector<Entry> scratch_;
   bool dead_ = false;
-  LastOp last_;     // set by the instruction being lowered
-  LastOp pending_;  // what the previous instruction left
-  uint32_t fuel_field_ = kNone;
+  LastOp last_;  // the most recently emitted instruction, while nothing has been emitted after it
+  bool block_open_ = false;
+  uint32_t block_id_ = 0;
   uint32_t fuel_accum_ = 0;
+  std::vector<uint32_t> block_fields_;
+  uint32_t entry_cost_ = 0;
 };
 
 // Lowers every defined function of a validated-structure module.

@@ -1,11 +1,11 @@
 // interp: lowering driver, control flow (blocks, branches, calls, returns), stack bookkeeping and fuel.
-// See lower.hh for the model (canonical slots, virtual entries, fixups).
+// See lower.hh for the model (canonical slots, virtual entries, fixups, edge-charged fuel).
 #include <algorithm>
 #include <cstring>
 
+#include "airwasm/trap.hh"
 #include "decode/body_scanner.hh"
 #include "decode/instr_reader.hh"
-#include "airwasm/trap.hh"
 #include "interp/lower.hh"
 
 namespace airwasm::interp {
@@ -67,12 +67,12 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   ctrls_.clear();
   fixups_.clear();
   dead_ = false;
-  last_ = pending_ = LastOp{};
+  last_ = LastOp{};
+  block_open_ = false;
+  entry_cost_ = 0;
   const uint32_t start = pos();
-  ctrls_.push_back(Ctrl{Opcode::Block, {{}, ft.results}, 0, num_local_slots_, kNone, kNone, 0, false});
-  fuel_field_ = kNone;
-  fuel_accum_ = 0;
-  fuel_begin_block();
+  ctrls_.push_back(Ctrl{Opcode::Block, {{}, ft.results}, 0, num_local_slots_, kNone, kNone, 0, false, 0, kNone});
+  fuel_open({kEntryCostField});
 
   base::ByteReader reader(body.code, body.code_offset, "unexpected end of section or function");
   decode::InstrReader instrs(reader, ctx_.simd);
@@ -81,8 +81,6 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
     if (reader.at_end()) return decode::body_end_error(*ctx_.module, func_index - ctx_.module->num_imported_funcs);
     AIRWASM_TRY(instrs.next(in));
     AIRWASM_TRY(validator_.step(in, instrs.br_targets()));
-    pending_ = last_;
-    last_.valid = false;
     if (dead_) {
       if (is_structural(in.op)) AIRWASM_TRY(lower_control(in, instrs.br_targets()));
       continue;
@@ -99,6 +97,7 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   cf.param_slots = param_slots;
   cf.local_slots = num_local_slots_ - param_slots;
   cf.frame_slots = std::max(max_slot_, slots_of(ft.results));
+  cf.entry_cost = entry_cost_;
   return cf;
 }
 
@@ -109,7 +108,8 @@ Result<void> FunctionLowerer::lower_control(const wasm::Instr& in, std::span<con
     case Opcode::If: {
       AIRWASM_TRY_ASSIGN(validate::BlockSignature sig, validator_.block_signature(in.block, in.position));
       if (dead_) {
-        ctrls_.push_back(Ctrl{in.op, sig, uint32_t(entries_.size()), top_slot(), kNone, kNone, 0, true});
+        ctrls_.push_back(
+            Ctrl{in.op, sig, uint32_t(entries_.size()), top_slot(), kNone, kNone, 0, true, 0, kNone});
         return {};
       }
       if (in.op == Opcode::If) lower_if(sig);
@@ -127,12 +127,17 @@ Result<void> FunctionLowerer::lower_control(const wasm::Instr& in, std::span<con
     case Opcode::Unreachable:
       emit_op(IOp::Trap);
       put_u32(uint32_t(TrapCode::kUnreachable));
-      dead_ = true;
-      entries_.resize(ctrls_.back().base);
+      mark_dead();
       return {};
     default:
       return base::invalid("internal: not a control instruction", in.position);
   }
+}
+
+void FunctionLowerer::mark_dead() {
+  fuel_close();
+  dead_ = true;
+  entries_.resize(ctrls_.back().base);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -142,46 +147,48 @@ void FunctionLowerer::lower_block(const wasm::Instr& in, validate::BlockSignatur
   materialize_range(ctrls_.back().base);
   const uint32_t base = uint32_t(entries_.size() - sig.params.size());
   const uint32_t base_slot = sig.params.empty() ? top_slot() : entries_[base].slot;
-  ctrls_.push_back(Ctrl{in.op, sig, base, base_slot, kNone, kNone, 0, false});
-  if (in.op == Opcode::Loop) {
-    fuel_end_block();
-    ctrls_.back().loop_pos = pos();
-    if (opts_.fuel) {
-      emit_op(opts_.interruptible ? IOp::FuelLoopCheck : IOp::Fuel);
-      fuel_field_ = pos();
-      fuel_accum_ = 0;
-      put_u32(0);
-    } else if (opts_.interruptible) {
-      emit_op(IOp::LoopCheck);
-    }
-    last_.valid = false;
+  ctrls_.push_back(Ctrl{in.op, sig, base, base_slot, kNone, kNone, 0, false, 0, kNone});
+  if (in.op != Opcode::Loop) return;
+  // A loop header is a merge point (entry and back edges): the entry edge pays with a Fuel op, the back
+  // edges carry the header block's cost themselves.
+  Ctrl& loop = ctrls_.back();
+  if (opts_.fuel) {
+    fuel_close();
+    emit_op(IOp::Fuel);
+    const uint32_t field = put_cost_field();
+    fuel_open({field});
+    loop.header_block = block_id_;
   }
+  loop.loop_pos = pos();
+  last_.valid = false;
 }
 
 void FunctionLowerer::lower_if(validate::BlockSignature sig) {
   // The condition is popped and all other entries of the frame are made canonical before branching.
-  const uint32_t fix = emit_cond_branch(false, ctrls_.back().base);
+  const CondBranch br = emit_cond_branch(false, ctrls_.back().base);
   const uint32_t base = uint32_t(entries_.size() - sig.params.size());
   const uint32_t base_slot = sig.params.empty() ? top_slot() : entries_[base].slot;
-  ctrls_.push_back(Ctrl{Opcode::If, sig, base, base_slot, kNone, fix, 0, false});
-  fuel_split();
+  ctrls_.push_back(Ctrl{Opcode::If, sig, base, base_slot, kNone, br.fixup, 0, false, 0, kNone});
+  fuel_close();
+  if (opts_.fuel) fuel_open({br.fall_cost_field});
 }
 
 void FunctionLowerer::lower_else() {
   Ctrl& c = ctrls_.back();
   if (!dead_) {
     materialize_range(c.base);
-    emit_op(IOp::Jump);
-    c.fixups = add_fixup(c.fixups, pos(), pos() - 8);
-    put_u32(0);
+    emit_jump_to(c);
   }
+  fuel_close();
+  std::vector<uint32_t> fields;
+  for (uint32_t i = c.else_fixup; i != kNone; i = fixups_[i].next)
+    if (fixups_[i].cost_field != kNone) fields.push_back(fixups_[i].cost_field);
   bind_fixups(c.else_fixup, pos());
   c.else_fixup = kNone;
   c.kind = Opcode::Else;
   dead_ = c.dead_at_entry;
   reset_to(c, c.sig.params);
-  fuel_end_block();
-  if (!dead_) fuel_begin_block();
+  if (!dead_ && opts_.fuel) fuel_open(std::move(fields));
   last_.valid = false;
 }
 
@@ -189,23 +196,35 @@ void FunctionLowerer::lower_end() {
   const Ctrl c = ctrls_.back();
   if (ctrls_.size() == 1) {  // the function's final end
     if (!dead_) lower_return();
-    fuel_end_block();
+    fuel_close();
     ctrls_.pop_back();
     return;
   }
   const bool fallthrough = !dead_;
   if (fallthrough) materialize_range(c.base);
   const bool merge = c.fixups != kNone || c.else_fixup != kNone;
-  bind_fixups(c.fixups, pos());
-  bind_fixups(c.else_fixup, pos());
-  ctrls_.pop_back();
-  dead_ = c.dead_at_entry || (!fallthrough && !merge);
-  reset_to(c, c.sig.results);
-  if (merge || !fallthrough) {
-    fuel_end_block();
-    if (!dead_) fuel_begin_block();
+  if (merge) {
+    std::vector<uint32_t> fields;
+    for (uint32_t head : {c.fixups, c.else_fixup})
+      for (uint32_t i = head; i != kNone; i = fixups_[i].next)
+        if (fixups_[i].cost_field != kNone) fields.push_back(fixups_[i].cost_field);
+    fuel_close();
+    if (fallthrough && opts_.fuel) {
+      emit_op(IOp::Fuel);  // the fall-through edge pays for the block after the label
+      fields.push_back(put_cost_field());
+    }
+    bind_fixups(c.fixups, pos());
+    bind_fixups(c.else_fixup, pos());
+    ctrls_.pop_back();
+    dead_ = c.dead_at_entry;
+    if (!dead_ && opts_.fuel) fuel_open(std::move(fields));
     last_.valid = false;
+  } else {
+    // No branch targets this label: straight-line code continues (or stays dead).
+    ctrls_.pop_back();
+    dead_ = c.dead_at_entry || !fallthrough;
   }
+  reset_to(c, c.sig.results);
 }
 
 void FunctionLowerer::reset_to(const Ctrl& c, std::span<const ValType> types) {
@@ -222,8 +241,8 @@ void FunctionLowerer::reset_to(const Ctrl& c, std::span<const ValType> types) {
 // ---------------------------------------------------------------------------------------------------------
 // branches
 
-uint32_t FunctionLowerer::add_fixup(uint32_t head, uint32_t field, uint32_t instr_start) {
-  fixups_.push_back(Fixup{field, instr_start, head});
+uint32_t FunctionLowerer::add_fixup(uint32_t head, uint32_t field, uint32_t instr_start, uint32_t cost_field) {
+  fixups_.push_back(Fixup{field, instr_start, cost_field, head});
   return uint32_t(fixups_.size() - 1);
 }
 
@@ -232,25 +251,37 @@ void FunctionLowerer::bind_fixups(uint32_t head, uint32_t target) {
     patch_u32(fixups_[i].field, uint32_t(int32_t(target) - int32_t(fixups_[i].instr_start)));
 }
 
-void FunctionLowerer::emit_jump_to(const Ctrl& t) {
-  const uint32_t start = pos();
-  emit_op(IOp::Jump);
+void FunctionLowerer::link_branch(Ctrl& t, uint32_t rel_field, uint32_t instr_start, uint32_t cost_field) {
   if (t.kind == Opcode::Loop) {
-    put_u32(uint32_t(int32_t(t.loop_pos) - int32_t(start)));
-  } else {
-    Ctrl& target = const_cast<Ctrl&>(t);
-    target.fixups = add_fixup(target.fixups, pos(), start);
-    put_u32(0);
+    patch_u32(rel_field, uint32_t(int32_t(t.loop_pos) - int32_t(instr_start)));
+    if (cost_field == kNone) return;
+    if (t.header_cost != kNone) patch_u32(cost_field, t.header_cost);
+    else block_fields_.push_back(cost_field);  // the header block is the one being lowered
+    return;
   }
+  t.fixups = add_fixup(t.fixups, rel_field, instr_start, cost_field);
 }
 
-uint32_t FunctionLowerer::emit_cond_branch(bool when_true, size_t materialize_from) {
+void FunctionLowerer::emit_jump_to(Ctrl& t) {
+  const uint32_t start = pos();
+  emit_op(opts_.fuel ? IOp::JumpF : IOp::Jump);
+  const uint32_t rel = pos();
+  put_u32(0);
+  const uint32_t cost = opts_.fuel ? put_cost_field() : kNone;
+  link_branch(t, rel, start, cost);
+}
+
+void FunctionLowerer::emit_return() {
+  emit_op(opts_.fuel ? IOp::ReturnOpF : IOp::ReturnOp);
+}
+
+FunctionLowerer::CondBranch FunctionLowerer::emit_cond_branch(bool when_true, size_t materialize_from) {
   const Entry cond = pop();
   bool is64 = false, imm = false;
   int cmp = -1;
   bool eqz = false;
-  const LastOp p = pending_;
-  if (p.valid && cond.kind == Entry::kSlot && p.dst_field != 0) {
+  const LastOp p = last_;
+  if (p.valid && cond.kind == Entry::kSlot) {
     uint32_t dst;
     std::memcpy(&dst, code_.data() + p.dst_field, 4);
     if (dst == off(cond.slot)) {
@@ -266,28 +297,39 @@ uint32_t FunctionLowerer::emit_cond_branch(bool when_true, size_t materialize_fr
   uint32_t cond_slot = 0;
   if (cmp < 0 && !eqz) {
     Entry c = cond;
-    cond_slot = operand_slot(c);  // may emit a constant: must precede the branch's start
+    cond_slot = operand_slot(c);  // may emit code: must precede the branch's start
   }
+  const bool f = opts_.fuel;
   const uint32_t start = pos();
   if (cmp >= 0) {
     const int c = when_true ? cmp : kNegatedCompare[cmp];
-    const IOp base = is64 ? (imm ? IOp::BrIfI64EqI : IOp::BrIfI64Eq) : (imm ? IOp::BrIfI32EqI : IOp::BrIfI32Eq);
+    IOp base;
+    if (is64) base = imm ? (f ? IOp::BrIfI64EqIF : IOp::BrIfI64EqI) : (f ? IOp::BrIfI64EqF : IOp::BrIfI64Eq);
+    else base = imm ? (f ? IOp::BrIfI32EqIF : IOp::BrIfI32EqI) : (f ? IOp::BrIfI32EqF : IOp::BrIfI32Eq);
     emit_op(iop_offset(base, c));
     put_u32(off(p.a));
     if (imm) is64 ? put_u64(p.imm) : put_u32(uint32_t(p.imm));
     else put_u32(off(p.b));
   } else if (eqz) {
-    // (x == 0) true  <=> branch when x is zero
+    // (x == 0) is true  <=> branch when x is zero
     const bool on_zero = when_true;
-    emit_op(is64 ? (on_zero ? IOp::BrIfEqz64 : IOp::BrIfNez64) : (on_zero ? IOp::BrIfEqz32 : IOp::BrIfNez32));
+    IOp op = is64 ? (on_zero ? IOp::BrIfEqz64 : IOp::BrIfNez64) : (on_zero ? IOp::BrIfEqz32 : IOp::BrIfNez32);
+    if (f) op = iop_offset(op, int(IOp::BrIfNez32F) - int(IOp::BrIfNez32));
+    emit_op(op);
     put_u32(off(p.a));
   } else {
-    emit_op(when_true ? IOp::BrIfNez32 : IOp::BrIfEqz32);
+    IOp op = when_true ? IOp::BrIfNez32 : IOp::BrIfEqz32;
+    if (f) op = iop_offset(op, int(IOp::BrIfNez32F) - int(IOp::BrIfNez32));
+    emit_op(op);
     put_u32(off(cond_slot));
   }
-  const uint32_t field = pos();
+  const uint32_t rel = pos();
   put_u32(0);
-  return add_fixup(kNone, field, start);
+  CondBranch br{kNone, kNone};
+  const uint32_t taken_cost = f ? put_cost_field() : kNone;
+  if (f) br.fall_cost_field = put_cost_field();
+  br.fixup = add_fixup(kNone, rel, start, taken_cost);
+  return br;
 }
 
 void FunctionLowerer::move_label_values(size_t count, uint32_t dst_slot) {
@@ -299,12 +341,23 @@ void FunctionLowerer::move_label_values(size_t count, uint32_t dst_slot) {
       case Entry::kSlot: emit_copy(e.type, dst_slot, e.slot); break;
       case Entry::kLocal: emit_copy(e.type, dst_slot, local_slot_[e.local]); break;
       case Entry::kConst: emit_const(e.type, dst_slot, e.bits); break;
+      case Entry::kAddImm: {
+        Entry copy = e;
+        materialize(copy);  // computes into the canonical slot, then moves (rare: branches with a value)
+        emit_copy(e.type, dst_slot, copy.slot);
+        break;
+      }
     }
     return;
   }
-  // Several values: make them canonical, then copy upwards-to-downwards in ascending order (the
-  // destination never lies above the source, so an ascending copy cannot clobber a pending source).
+  // Several values: make them canonical, then copy them down in ascending order.
   materialize_range(first);
+  copy_canonical_values(first, dst_slot);
+}
+
+// Copies canonical entries [first..] to the slots starting at dst_slot. The destination never lies above
+// the source, so an ascending copy cannot clobber a source still to be read.
+void FunctionLowerer::copy_canonical_values(size_t first, uint32_t dst_slot) {
   uint32_t d = dst_slot;
   for (size_t i = first; i < entries_.size(); ++i) {
     emit_copy(entries_[i].type, d, entries_[i].slot);
@@ -313,15 +366,14 @@ void FunctionLowerer::move_label_values(size_t count, uint32_t dst_slot) {
 }
 
 void FunctionLowerer::lower_br(uint32_t depth) {
-  const Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
+  Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
   if (&t == &ctrls_.front()) {
     lower_return();
     return;
   }
   move_label_values(t.kind == Opcode::Loop ? t.sig.params.size() : t.sig.results.size(), t.base_slot);
   emit_jump_to(t);
-  dead_ = true;
-  entries_.resize(ctrls_.back().base);
+  mark_dead();
 }
 
 void FunctionLowerer::lower_br_if(uint32_t depth) {
@@ -333,27 +385,24 @@ void FunctionLowerer::lower_br_if(uint32_t depth) {
   const uint32_t dst = to_function ? 0 : ctrls_[ti].base_slot;
   const size_t first = entries_.size() - 1 - n;  // label values sit below the condition
   const bool direct = !to_function && (n == 0 || entries_[first].slot == dst);
+  uint32_t fall_cost_field;
   if (direct) {
-    const uint32_t fix = emit_cond_branch(true, first);
-    Ctrl& t = ctrls_[ti];
-    if (t.kind == Opcode::Loop) {
-      bind_fixups(fix, t.loop_pos);
-    } else {
-      fixups_[fix].next = t.fixups;
-      t.fixups = fix;
-    }
+    const CondBranch br = emit_cond_branch(true, first);
+    const Fixup fx = fixups_[br.fixup];
+    link_branch(ctrls_[ti], fx.field, fx.instr_start, fx.cost_field);
+    fall_cost_field = br.fall_cost_field;
   } else {
-    const uint32_t skip = emit_cond_branch(false, first);
-    uint32_t d = dst;
-    for (size_t i = first; i < entries_.size(); ++i) {
-      emit_copy(entries_[i].type, d, entries_[i].slot);
-      d += wasm::slot_count(entries_[i].type);
-    }
-    if (to_function) emit_op(IOp::ReturnOp);
+    // Branch around the copies when the condition is false; the taken edge of that branch is the
+    // fall-through of the br_if, and the copy path carries the real target's cost itself.
+    const CondBranch skip = emit_cond_branch(false, first);
+    copy_canonical_values(first, dst);
+    if (to_function) emit_return();
     else emit_jump_to(ctrls_[ti]);
-    bind_fixups(skip, pos());
+    bind_fixups(skip.fixup, pos());
+    fall_cost_field = fixups_[skip.fixup].cost_field;
   }
-  fuel_split();
+  fuel_close();
+  if (opts_.fuel) fuel_open({fall_cost_field});
   last_.valid = false;
 }
 
@@ -366,12 +415,14 @@ void FunctionLowerer::lower_br_table(uint32_t default_depth, std::span<const uin
   const size_t first = entries_.size() - n;
   materialize_range(first);
 
+  const bool f = opts_.fuel;
+  const uint32_t stride = f ? 8 : 4;
   const uint32_t start = pos();
-  emit_op(IOp::BrTableOp);
+  emit_op(f ? IOp::BrTableOpF : IOp::BrTableOp);
   put_u32(off(index_slot));
   put_u32(uint32_t(targets.size()));
   const uint32_t table = pos();
-  for (size_t i = 0; i <= targets.size(); ++i) put_u32(0);
+  for (size_t i = 0; i <= targets.size(); ++i) put_bytes("\0\0\0\0\0\0\0\0", stride);
 
   struct Stub {
     uint32_t depth;
@@ -381,45 +432,33 @@ void FunctionLowerer::lower_br_table(uint32_t default_depth, std::span<const uin
   std::vector<std::pair<uint32_t, uint32_t>> pending_stubs;  // (rel field, depth)
   for (size_t i = 0; i <= targets.size(); ++i) {
     const uint32_t depth = i < targets.size() ? targets[i] : default_depth;
-    const uint32_t field = table + uint32_t(i) * 4;
+    const uint32_t field = table + uint32_t(i) * stride;
     const size_t ti = ctrls_.size() - 1 - depth;
     Ctrl& t = ctrls_[ti];
     const bool direct = ti != 0 && (n == 0 || entries_[first].slot == t.base_slot);
-    if (!direct) {
-      pending_stubs.emplace_back(field, depth);
-    } else if (t.kind == Opcode::Loop) {
-      patch_u32(field, uint32_t(int32_t(t.loop_pos) - int32_t(start)));
-    } else {
-      t.fixups = add_fixup(t.fixups, field, start);
-    }
+    if (direct) link_branch(t, field, start, f ? field + 4 : kNone);
+    else pending_stubs.emplace_back(field, depth);  // its cost stays 0: the stub's jump pays
   }
   for (auto [field, depth] : pending_stubs) {
     auto it = std::find_if(stubs.begin(), stubs.end(), [&](const Stub& s) { return s.depth == depth; });
     if (it == stubs.end()) {
       const uint32_t stub_pos = pos();
       const size_t ti = ctrls_.size() - 1 - depth;
-      const uint32_t dst = ti == 0 ? 0 : ctrls_[ti].base_slot;
-      uint32_t d = dst;
-      for (size_t i = first; i < entries_.size(); ++i) {
-        emit_copy(entries_[i].type, d, entries_[i].slot);
-        d += wasm::slot_count(entries_[i].type);
-      }
-      if (ti == 0) emit_op(IOp::ReturnOp);
+      copy_canonical_values(first, ti == 0 ? 0 : ctrls_[ti].base_slot);
+      if (ti == 0) emit_return();
       else emit_jump_to(ctrls_[ti]);
       stubs.push_back(Stub{depth, stub_pos});
       it = stubs.end() - 1;
     }
     patch_u32(field, uint32_t(int32_t(it->pos) - int32_t(start)));
   }
-  dead_ = true;
-  entries_.resize(ctrls_.back().base);
+  mark_dead();
 }
 
 void FunctionLowerer::lower_return() {
   move_label_values(ctrls_.front().sig.results.size(), 0);
-  emit_op(IOp::ReturnOp);
-  dead_ = true;
-  entries_.resize(ctrls_.back().base);
+  emit_return();
+  mark_dead();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -430,13 +469,15 @@ void FunctionLowerer::lower_call(uint32_t func_index) {
   const size_t first = entries_.size() - ft.params.size();
   materialize_range(first);
   const uint32_t arg_slot = ft.params.empty() ? top_slot() : entries_[first].slot;
-  emit_op(IOp::CallOp);
+  emit_op(opts_.fuel ? IOp::CallOpF : IOp::CallOp);
   put_u32(func_index);
   put_u32(off(arg_slot));
+  const uint32_t continuation = opts_.fuel ? put_cost_field() : kNone;
   entries_.resize(first);
   for (ValType t : ft.results) push_slot(t);
   max_slot_ = std::max(max_slot_, arg_slot + std::max(slots_of(ft.params), slots_of(ft.results)));
-  fuel_split();
+  fuel_close();
+  if (opts_.fuel) fuel_open({continuation});
 }
 
 void FunctionLowerer::lower_call_indirect(uint32_t type_index, uint32_t table) {
@@ -446,15 +487,17 @@ void FunctionLowerer::lower_call_indirect(uint32_t type_index, uint32_t table) {
   const size_t first = entries_.size() - ft.params.size();
   materialize_range(first);
   const uint32_t arg_slot = ft.params.empty() ? top_slot() : entries_[first].slot;
-  emit_op(IOp::CallIndirectOp);
+  emit_op(opts_.fuel ? IOp::CallIndirectOpF : IOp::CallIndirectOp);
   put_u32(type_ids_[type_index]);
   put_u32(table);
   put_u32(off(index_slot));
   put_u32(off(arg_slot));
+  const uint32_t continuation = opts_.fuel ? put_cost_field() : kNone;
   entries_.resize(first);
   for (ValType t : ft.results) push_slot(t);
   max_slot_ = std::max(max_slot_, arg_slot + std::max(slots_of(ft.params), slots_of(ft.results)) + 1);
-  fuel_split();
+  fuel_close();
+  if (opts_.fuel) fuel_open({continuation});
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -497,6 +540,16 @@ void FunctionLowerer::materialize(Entry& e) {
     case Entry::kSlot: return;
     case Entry::kLocal: emit_copy(e.type, e.slot, local_slot_[e.local]); break;
     case Entry::kConst: emit_const(e.type, e.slot, e.bits); break;
+    case Entry::kAddImm: {
+      const uint32_t base = e.local == kNone ? e.slot : local_slot_[e.local];
+      emit_op(IOp::I32AddI);
+      const uint32_t dst_field = pos();
+      put_u32(off(e.slot));
+      put_u32(off(base));
+      put_u32(uint32_t(e.bits));
+      note_result(dst_field, IOp::I32AddI, base, 0, uint32_t(e.bits));
+      break;
+    }
   }
   e.kind = Entry::kSlot;
 }
@@ -511,15 +564,19 @@ void FunctionLowerer::materialize_range(size_t from) {
   for (size_t i = from; i < entries_.size(); ++i) materialize(entries_[i]);
 }
 
+static bool refers_to_local(uint8_t kind, uint32_t entry_local, uint32_t local) {
+  return (kind == 1 /* kLocal */ || kind == 3 /* kAddImm */) && entry_local == local;
+}
+
 bool FunctionLowerer::has_local_refs(uint32_t local) const {
   for (size_t i = ctrls_.back().base; i < entries_.size(); ++i)
-    if (entries_[i].kind == Entry::kLocal && entries_[i].local == local) return true;
+    if (refers_to_local(entries_[i].kind, entries_[i].local, local)) return true;
   return false;
 }
 
 void FunctionLowerer::materialize_local_refs(uint32_t local) {
   for (size_t i = ctrls_.back().base; i < entries_.size(); ++i)
-    if (entries_[i].kind == Entry::kLocal && entries_[i].local == local) materialize(entries_[i]);
+    if (refers_to_local(entries_[i].kind, entries_[i].local, local)) materialize(entries_[i]);
 }
 
 void FunctionLowerer::emit_copy(ValType t, uint32_t dst, uint32_t src) {
@@ -542,6 +599,7 @@ void FunctionLowerer::emit_const(ValType t, uint32_t dst, uint64_t bits) {
 }
 
 void FunctionLowerer::emit_op(IOp op) {
+  last_.valid = false;  // any emission ends the window for folding into the previous instruction
   const void* h = handler(op);
   put_bytes(&h, sizeof h);
 }
@@ -563,19 +621,29 @@ void FunctionLowerer::note_result(uint32_t dst_field, IOp op, uint32_t a, uint32
 // ---------------------------------------------------------------------------------------------------------
 // fuel
 
-void FunctionLowerer::fuel_begin_block() {
-  if (!opts_.fuel) return;
-  emit_op(IOp::Fuel);
-  fuel_field_ = pos();
-  fuel_accum_ = 0;
+uint32_t FunctionLowerer::put_cost_field() {
+  const uint32_t at = pos();
   put_u32(0);
-  last_.valid = false;
+  return at;
 }
 
-void FunctionLowerer::fuel_end_block() {
-  if (fuel_field_ == kNone) return;
-  patch_u32(fuel_field_, fuel_accum_);
-  fuel_field_ = kNone;
+void FunctionLowerer::fuel_open(std::vector<uint32_t> fields) {
+  if (!opts_.fuel) return;
+  block_open_ = true;
+  ++block_id_;
+  fuel_accum_ = 0;
+  block_fields_ = std::move(fields);
+}
+
+void FunctionLowerer::fuel_close() {
+  if (!block_open_) return;
+  block_open_ = false;
+  for (uint32_t field : block_fields_) {
+    if (field == kEntryCostField) entry_cost_ = fuel_accum_;
+    else patch_u32(field, fuel_accum_);
+  }
+  for (Ctrl& c : ctrls_)
+    if (c.kind == Opcode::Loop && c.header_block == block_id_) c.header_cost = fuel_accum_;
   fuel_accum_ = 0;
 }
 

@@ -26,6 +26,12 @@ ImmForm imm_form(Opcode op) {
     const int i = int(op) - int(first);
     return {iop_offset(imm_first, i), iop_offset(imm_first, kSwap[i]), false};
   };
+  // Float comparisons: [eq ne lt gt le ge]; swapping maps lt<->gt, le<->ge.
+  static constexpr int kFloatSwap[6] = {0, 1, 3, 2, 5, 4};
+  const auto fcmp = [&](Opcode first, IOp imm_first) -> ImmForm {
+    const int i = int(op) - int(first);
+    return {iop_offset(imm_first, 4 + i), iop_offset(imm_first, 4 + kFloatSwap[i]), false};
+  };
   switch (op) {
     case Opcode::I32Add: return {IOp::I32AddI, IOp::I32AddI};
     case Opcode::I32Sub: return {IOp::I32AddI, IOp::kCount, true};
@@ -49,11 +55,30 @@ ImmForm imm_form(Opcode op) {
     case Opcode::I64ShrU: return {IOp::I64ShrUI};
     case Opcode::I64Rotl: return {IOp::I64RotlI};
     case Opcode::I64Rotr: return {IOp::I64RotrI};
+    case Opcode::F32Add: return {IOp::F32AddI, IOp::F32AddI};
+    case Opcode::F32Sub: return {IOp::F32SubI};
+    case Opcode::F32Mul: return {IOp::F32MulI, IOp::F32MulI};
+    case Opcode::F32Div: return {IOp::F32DivI};
+    case Opcode::F64Add: return {IOp::F64AddI, IOp::F64AddI};
+    case Opcode::F64Sub: return {IOp::F64SubI};
+    case Opcode::F64Mul: return {IOp::F64MulI, IOp::F64MulI};
+    case Opcode::F64Div: return {IOp::F64DivI};
     default: break;
   }
   if (op >= Opcode::I32Eq && op <= Opcode::I32GeU) return cmp(Opcode::I32Eq, IOp::I32EqI);
   if (op >= Opcode::I64Eq && op <= Opcode::I64GeU) return cmp(Opcode::I64Eq, IOp::I64EqI);
+  if (op >= Opcode::F32Eq && op <= Opcode::F32Ge) return fcmp(Opcode::F32Eq, IOp::F32AddI);
+  if (op >= Opcode::F64Eq && op <= Opcode::F64Ge) return fcmp(Opcode::F64Eq, IOp::F64AddI);
   return {};
+}
+
+// The displacement form of a load or store, or kCount.
+IOp disp_form(Opcode op) {
+  if (op >= Opcode::I32Load && op <= Opcode::I64Load32U)
+    return iop_offset(IOp::I32LoadD, int(op) - int(Opcode::I32Load));
+  if (op >= Opcode::I32Store && op <= Opcode::I64Store32)
+    return iop_offset(IOp::I32StoreD, int(op) - int(Opcode::I32Store));
+  return IOp::kCount;
 }
 
 }  // namespace
@@ -115,19 +140,41 @@ bool FunctionLowerer::try_lower_binary_imm(const wasm::Instr& in) {
   IOp op;
   Entry var;
   uint64_t imm;
+  bool var_is_first;
   if (b.kind == Entry::kConst) {
     op = form.op;
     var = a;
     imm = b.bits;
+    var_is_first = true;
   } else if (a.kind == Entry::kConst && form.swapped != IOp::kCount) {
     op = form.swapped;
     var = b;
     imm = a.bits;
+    var_is_first = false;
   } else {
     return false;
   }
-  const bool is64 = a.type == ValType::kI64;
+  const bool is64 = a.type == ValType::kI64 || a.type == ValType::kF64;
   if (form.negate) imm = is64 ? uint64_t(0) - imm : uint32_t(0u - uint32_t(imm));
+  const uint32_t result_slot = a.slot;
+  // `x + constant` stays virtual: a load or store will use it as base + displacement. The base must be a
+  // local, or a value already in the result's own slot (which no later push can overwrite).
+  if (op == IOp::I32AddI) {
+    const bool base_ok = var.kind == Entry::kLocal || (var_is_first && var.kind == Entry::kSlot) ||
+                         (var_is_first && var.kind == Entry::kAddImm);
+    if (base_ok) {
+      Entry sum{ValType::kI32, Entry::kAddImm, result_slot, kNone, uint32_t(imm)};
+      if (var.kind == Entry::kLocal) sum.local = var.local;
+      if (var.kind == Entry::kAddImm) {
+        sum.local = var.local;
+        sum.bits = uint32_t(uint32_t(var.bits) + uint32_t(imm));
+      }
+      pop();
+      pop();
+      entries_.push_back(sum);
+      return true;
+    }
+  }
   pop();
   pop();
   const uint32_t a_slot = operand_slot(var);
@@ -142,6 +189,38 @@ bool FunctionLowerer::try_lower_binary_imm(const wasm::Instr& in) {
   return true;
 }
 
+// A load or store whose address is a virtual `base + displacement` entry: one instruction does both.
+bool FunctionLowerer::try_lower_memory_disp(const wasm::Instr& in) {
+  const IOp op = disp_form(in.op);
+  if (op == IOp::kCount) return false;
+  const bool is_store = in.op >= Opcode::I32Store;
+  Entry& addr = entries_[entries_.size() - (is_store ? 2 : 1)];
+  if (addr.kind != Entry::kAddImm) return false;
+  const uint32_t disp = uint32_t(addr.bits);
+  const uint32_t base = addr.local == kNone ? addr.slot : local_slot_[addr.local];
+  if (is_store) {
+    Entry value = pop();
+    pop();
+    const uint32_t value_slot = operand_slot(value);
+    emit_op(op);
+    put_u32(off(base));
+    put_u32(off(value_slot));
+    put_u32(disp);
+    put_u32(uint32_t(in.offset));
+    return true;
+  }
+  pop();
+  Entry& r = push_slot(wasm::op_info(in.op).sig.result);
+  emit_op(op);
+  const uint32_t dst_field = pos();
+  put_u32(off(r.slot));
+  put_u32(off(base));
+  put_u32(disp);
+  put_u32(uint32_t(in.offset));
+  note_result(dst_field, op, base, 0, 0);
+  return true;
+}
+
 Result<void> FunctionLowerer::lower_simple(const wasm::Instr& in) {
   const wasm::OpInfo& info = wasm::op_info(in.op);
   const IOp op = iop_of(in.op);
@@ -149,6 +228,7 @@ Result<void> FunctionLowerer::lower_simple(const wasm::Instr& in) {
     return make_error(ErrorKind::kUnsupported, std::string("instruction not supported: ") + info.text, in.position);
   if (info.sig.num_params == 2 && info.sig.has_result && info.imm == ImmKind::None && try_lower_binary_imm(in))
     return {};
+  if (info.imm == ImmKind::MemArg && try_lower_memory_disp(in)) return {};
 
   uint32_t slots[3] = {0, 0, 0};
   for (size_t i = info.sig.num_params; i-- > 0;) {
@@ -174,6 +254,7 @@ Result<void> FunctionLowerer::lower_simple(const wasm::Instr& in) {
 }
 
 void FunctionLowerer::lower_local_set(uint32_t local, bool tee) {
+  const LastOp p = last_;
   Entry v = pop();
   const uint32_t local_slot = local_slot_[local];
   const ValType t = validator_.local_types()[local];
@@ -183,16 +264,24 @@ void FunctionLowerer::lower_local_set(uint32_t local, bool tee) {
   }
   const bool refs = has_local_refs(local);
   if (refs) materialize_local_refs(local);
-  const LastOp p = pending_;
-  uint32_t pending_dst = ~0u;
-  if (p.valid) std::memcpy(&pending_dst, code_.data() + p.dst_field, 4);
-  if (!refs && p.valid && v.kind == Entry::kSlot && pending_dst == off(v.slot)) {
+  uint32_t last_dst = ~0u;
+  if (p.valid) std::memcpy(&last_dst, code_.data() + p.dst_field, 4);
+  if (!refs && p.valid && v.kind == Entry::kSlot && last_dst == off(v.slot)) {
     patch_u32(p.dst_field, off(local_slot));  // destination folding
+    last_ = p;                                // still the last instruction (now writing the local)
   } else {
     switch (v.kind) {
       case Entry::kSlot: emit_copy(t, local_slot, v.slot); break;
       case Entry::kLocal: emit_copy(t, local_slot, local_slot_[v.local]); break;
       case Entry::kConst: emit_const(t, local_slot, v.bits); break;
+      case Entry::kAddImm: {
+        const uint32_t base = v.local == kNone ? v.slot : local_slot_[v.local];
+        emit_op(IOp::I32AddI);
+        put_u32(off(local_slot));
+        put_u32(off(base));
+        put_u32(uint32_t(v.bits));
+        break;
+      }
     }
   }
   if (tee) push_local(local);

@@ -60,7 +60,6 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bi
   for (const FuncType& t : impl->module->types) impl->compiled.type_ids.push_back(engine.impl().intern(t));
   interp::LowerOptions options;
   options.fuel = engine.config().consume_fuel;
-  options.interruptible = engine.config().interruptible;
   options.simd = engine.config().features.simd;
   AIRWASM_TRY(interp::lower_module(*impl->module, checked.ctx, options, impl->compiled));
   return Module(std::move(impl));
