@@ -64,6 +64,7 @@ struct RunOptions {
   std::optional<std::chrono::nanoseconds> timeout;
   std::string timeout_text;
   std::optional<uint64_t> max_memory;
+  std::string max_memory_text;
   std::string file;
   std::vector<std::string> args;  // after FILE
 };
@@ -117,6 +118,7 @@ std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
       if (missing) return needs("a size");
       o.max_memory = parse_size(v);
       if (!o.max_memory) return usage_error("bad size '" + std::string(v) + "' (examples: 65536, 64KiB, 16MiB)");
+      o.max_memory_text = std::string(v);
     } else {
       return usage_error("unknown option '" + std::string(arg) + "'");
     }
@@ -239,7 +241,9 @@ int cmd_run(int argc, char** argv) {
 
   auto instance = linker.instantiate(store, *module);
   if (!instance) {
-    std::fprintf(stderr, "%s: error: %s\n", o.file.c_str(), instance.error().message.c_str());
+    std::string message = instance.error().message;
+    if (instance.error().kind == ErrorKind::kLimit && o.max_memory) message += " (--max-memory " + o.max_memory_text + ")";
+    std::fprintf(stderr, "%s: error: %s\n", o.file.c_str(), message.c_str());
     return kExitFailure;
   }
 
