@@ -7,7 +7,8 @@
 
 namespace airwasm::cli {
 
-bool option_value(int argc, char** argv, int& i, std::string_view name, std::string_view& value, bool& missing) {
+bool option_value(int argc, char** argv, int& i, std::string_view name, std::string_view& value,
+                  bool& missing) {
   std::string_view arg = argv[i];
   missing = false;
   if (arg == name) {
@@ -58,13 +59,20 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view s) {
   if (!nu) return std::nullopt;
   uint64_t scale;
   const std::string& u = nu->second;
-  if (u == "ns") scale = 1;
-  else if (u == "us") scale = 1'000;
-  else if (u == "ms") scale = 1'000'000;
-  else if (u == "s" || u.empty()) scale = 1'000'000'000;
-  else if (u == "m") scale = 60'000'000'000;
-  else if (u == "h") scale = 3'600'000'000'000;
-  else return std::nullopt;
+  if (u == "ns")
+    scale = 1;
+  else if (u == "us")
+    scale = 1'000;
+  else if (u == "ms")
+    scale = 1'000'000;
+  else if (u == "s" || u.empty())
+    scale = 1'000'000'000;
+  else if (u == "m")
+    scale = 60'000'000'000;
+  else if (u == "h")
+    scale = 3'600'000'000'000;
+  else
+    return std::nullopt;
   auto ns = checked_mul(nu->first, scale);
   if (!ns || *ns > uint64_t(INT64_MAX)) return std::nullopt;
   return std::chrono::nanoseconds(int64_t(*ns));
@@ -75,11 +83,16 @@ std::optional<uint64_t> parse_size(std::string_view s) {
   if (!nu) return std::nullopt;
   const std::string& u = nu->second;
   uint64_t scale;
-  if (u.empty() || u == "b") scale = 1;
-  else if (u == "k" || u == "kb" || u == "kib") scale = uint64_t{1} << 10;
-  else if (u == "m" || u == "mb" || u == "mib") scale = uint64_t{1} << 20;
-  else if (u == "g" || u == "gb" || u == "gib") scale = uint64_t{1} << 30;
-  else return std::nullopt;
+  if (u.empty() || u == "b")
+    scale = 1;
+  else if (u == "k" || u == "kb" || u == "kib")
+    scale = uint64_t{1} << 10;
+  else if (u == "m" || u == "mb" || u == "mib")
+    scale = uint64_t{1} << 20;
+  else if (u == "g" || u == "gb" || u == "gib")
+    scale = uint64_t{1} << 30;
+  else
+    return std::nullopt;
   return checked_mul(nu->first, scale);
 }
 

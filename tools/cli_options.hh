@@ -12,7 +12,8 @@ namespace airwasm::cli {
 
 // If argv[i] is `name` or `name=...`, stores the value (taking argv[i+1] and advancing i for the first
 // form) and returns true. `missing` is set when the value is absent.
-bool option_value(int argc, char** argv, int& i, std::string_view name, std::string_view& value, bool& missing);
+bool option_value(int argc, char** argv, int& i, std::string_view name, std::string_view& value,
+                  bool& missing);
 
 std::optional<uint64_t> parse_u64(std::string_view s);
 // Units: ns, us, ms, s, m, h; a bare number is seconds.

@@ -28,8 +28,9 @@ void print_inspect_usage(std::FILE* out) {
 }
 
 const char* section_name(uint8_t id) {
-  static constexpr const char* kNames[] = {"custom", "type",  "import", "function", "table", "memory", "global",
-                                           "export", "start", "element", "code",    "data",  "datacount"};
+  static constexpr const char* kNames[] = {"custom", "type",   "import",   "function", "table",
+                                           "memory", "global", "export",   "start",    "element",
+                                           "code",   "data",   "datacount"};
   return id < std::size(kNames) ? kNames[id] : "unknown";
 }
 
@@ -62,7 +63,8 @@ std::vector<SectionInfo> list_sections(std::span<const uint8_t> bytes) {
     if (s.id == 0) {
       size_t n = at;
       uint64_t len;
-      if (leb(n, len) && len <= bytes.size() - n) s.custom_name.assign(reinterpret_cast<const char*>(&bytes[n]), len);
+      if (leb(n, len) && len <= bytes.size() - n)
+        s.custom_name.assign(reinterpret_cast<const char*>(&bytes[n]), len);
     }
     out.push_back(std::move(s));
     pos = at + size_t(size);
@@ -79,9 +81,12 @@ std::string limits_text(const Limits& l, const char* unit) {
 
 std::string type_text(const wasm::Module& m, const ExternType& t) {
   switch (t.kind) {
-    case ExternKind::kFunc: return "func " + t.func.to_string();
-    case ExternKind::kTable: return std::string("table ") + valtype_name(t.table.elem) + " " + limits_text(t.table.limits, "");
-    case ExternKind::kMemory: return "memory " + limits_text(t.memory.limits, " pages");
+    case ExternKind::kFunc:
+      return "func " + t.func.to_string();
+    case ExternKind::kTable:
+      return std::string("table ") + valtype_name(t.table.elem) + " " + limits_text(t.table.limits, "");
+    case ExternKind::kMemory:
+      return "memory " + limits_text(t.memory.limits, " pages");
     case ExternKind::kGlobal:
       return std::string("global ") + (t.global.mut ? "mut " : "const ") + valtype_name(t.global.type);
   }
@@ -92,10 +97,18 @@ ExternType export_type(const wasm::Module& m, const wasm::Export& e) {
   ExternType t;
   t.kind = e.kind;
   switch (e.kind) {
-    case ExternKind::kFunc: t.func = m.func_type(e.index); break;
-    case ExternKind::kTable: t.table = m.table_type(e.index); break;
-    case ExternKind::kMemory: t.memory = m.memory_type(e.index); break;
-    case ExternKind::kGlobal: t.global = m.global_type(e.index); break;
+    case ExternKind::kFunc:
+      t.func = m.func_type(e.index);
+      break;
+    case ExternKind::kTable:
+      t.table = m.table_type(e.index);
+      break;
+    case ExternKind::kMemory:
+      t.memory = m.memory_type(e.index);
+      break;
+    case ExternKind::kGlobal:
+      t.global = m.global_type(e.index);
+      break;
   }
   return t;
 }
@@ -107,9 +120,15 @@ ExternType import_type(const wasm::Module& m, const wasm::Import& i) {
     case ExternKind::kFunc:
       if (i.func_type < m.types.size()) t.func = m.types[i.func_type];
       break;
-    case ExternKind::kTable: t.table = i.table; break;
-    case ExternKind::kMemory: t.memory = i.memory; break;
-    case ExternKind::kGlobal: t.global = i.global; break;
+    case ExternKind::kTable:
+      t.table = i.table;
+      break;
+    case ExternKind::kMemory:
+      t.memory = i.memory;
+      break;
+    case ExternKind::kGlobal:
+      t.global = i.global;
+      break;
   }
   return t;
 }
@@ -117,10 +136,14 @@ ExternType import_type(const wasm::Module& m, const wasm::Import& i) {
 // Export indices are only known to be in range after validation; inspect does not require a valid module.
 bool export_in_range(const wasm::Module& m, const wasm::Export& e) {
   switch (e.kind) {
-    case ExternKind::kFunc: return e.index < m.num_funcs() && m.func_type_index(e.index) < m.types.size();
-    case ExternKind::kTable: return e.index < m.num_tables();
-    case ExternKind::kMemory: return e.index < m.num_memories();
-    case ExternKind::kGlobal: return e.index < m.num_globals();
+    case ExternKind::kFunc:
+      return e.index < m.num_funcs() && m.func_type_index(e.index) < m.types.size();
+    case ExternKind::kTable:
+      return e.index < m.num_tables();
+    case ExternKind::kMemory:
+      return e.index < m.num_memories();
+    case ExternKind::kGlobal:
+      return e.index < m.num_globals();
   }
   return false;
 }
@@ -184,8 +207,9 @@ int cmd_inspect(int argc, char** argv) {
   }
   std::printf("exports: %zu\n", m.exports.size());
   for (const wasm::Export& e : m.exports) {
-    const std::string t = export_in_range(m, e) ? type_text(m, export_type(m, e))
-                                                 : std::string(extern_kind_name(e.kind)) + " (index out of range)";
+    const std::string t = export_in_range(m, e)
+                              ? type_text(m, export_type(m, e))
+                              : std::string(extern_kind_name(e.kind)) + " (index out of range)";
     std::printf("  %s: %s\n", e.name.c_str(), t.c_str());
   }
 

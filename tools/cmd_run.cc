@@ -1,8 +1,11 @@
 // tools: `airwasm run [options] FILE.wasm [ARGS...]` runs a WASI command module (its `_start`) or, with
 // --invoke, one exported function, printing its results one per line (wasmtime conventions).
 // Exit status: the guest's proc_exit status; 0 when _start returns; 1 when loading or linking fails;
-// 134 (as wasmtime: 128 + SIGABRT) when the guest traps; 2 for a bad command line.
-// Sandbox and limits: --dir, --env, --fuel, --timeout (watchdog.hh), --max-memory.
+// 134 (as wasmtime: 128 + SIGABRT) when the guest traps, also in its start function; 2 for a bad
+// command line.
+// Sandbox and limits: --dir, --env, --fuel, --timeout (a per-call deadline; watchdog.hh covers the start
+// function), --max-memory.
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
@@ -47,7 +50,8 @@ void print_run_usage(std::FILE* out) {
                "  -h, --help            show this help\n"
                "\n"
                "exit status: the guest's proc_exit status, 0 when '_start' returns, 1 when the module\n"
-               "cannot be loaded or linked, 134 when the guest traps, 2 for a bad command line.\n");
+               "cannot be loaded or linked, 134 when the guest traps (also in a start function), 2 for a\n"
+               "bad command line.\n");
 }
 
 int usage_error(const std::string& message) {
@@ -95,7 +99,8 @@ std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
       wasi::Preopen p;
       p.host_path = std::string(v.substr(0, sep));
       p.guest_path = sep == std::string_view::npos ? p.host_path : std::string(v.substr(sep + 2));
-      if (p.host_path.empty() || p.guest_path.empty()) return usage_error("bad --dir '" + std::string(v) + "'");
+      if (p.host_path.empty() || p.guest_path.empty())
+        return usage_error("bad --dir '" + std::string(v) + "'");
       o.dirs.push_back(std::move(p));
     } else if (option_value(argc, argv, i, "--env", v, missing)) {
       if (missing || v.empty() || v[0] == '=') return needs("NAME=VALUE");
@@ -117,7 +122,8 @@ std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
     } else if (option_value(argc, argv, i, "--max-memory", v, missing)) {
       if (missing) return needs("a size");
       o.max_memory = parse_size(v);
-      if (!o.max_memory) return usage_error("bad size '" + std::string(v) + "' (examples: 65536, 64KiB, 16MiB)");
+      if (!o.max_memory)
+        return usage_error("bad size '" + std::string(v) + "' (examples: 65536, 64KiB, 16MiB)");
       o.max_memory_text = std::string(v);
     } else {
       return usage_error("unknown option '" + std::string(arg) + "'");
@@ -157,7 +163,8 @@ std::optional<Val> parse_value(ValType t, const std::string& s) {
       if (*end) return std::nullopt;
       return Val::f64(d);
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -172,14 +179,15 @@ std::string format_result(const Val& v) {
       if (std::isnan(v.f64())) return "NaN";
       std::snprintf(buf, sizeof buf, "%.17g", v.f64());
       return buf;
-    default: return v.to_string();
+    default:
+      return v.to_string();
   }
 }
 
-int report_trap(const RunOptions& o, const Trap& trap, bool timed_out) {
+int report_trap(const RunOptions& o, const Trap& trap) {
   if (trap.code() == TrapCode::kExit) return trap.exit_status();
   std::string text = trap.to_string();
-  if (trap.code() == TrapCode::kInterrupted && timed_out) {
+  if ((trap.code() == TrapCode::kDeadlineExceeded || trap.code() == TrapCode::kInterrupted) && o.timeout) {
     text += "\n(the --timeout of " + o.timeout_text + " expired)";
   }
   std::fflush(stdout);
@@ -236,15 +244,23 @@ int cmd_run(int argc, char** argv) {
     return kExitFailure;
   }
 
+  // --timeout: the call below gets a per-call deadline (CallOptions); instantiation, which may run a
+  // start function, has no call options, so the watchdog covers that part.
+  const auto started = std::chrono::steady_clock::now();
   std::unique_ptr<Watchdog> watchdog;
   if (o.timeout) watchdog = std::make_unique<Watchdog>(store.interrupt_handle(), *o.timeout);
-
   auto instance = linker.instantiate(store, *module);
+  const bool start_timed_out = watchdog && watchdog->fired();
+  watchdog.reset();
   if (!instance) {
     std::string message = instance.error().message;
-    if (instance.error().kind == ErrorKind::kLimit && o.max_memory) message += " (--max-memory " + o.max_memory_text + ")";
+    if (instance.error().kind == ErrorKind::kLimit && o.max_memory)
+      message += " (--max-memory " + o.max_memory_text + ")";
+    if (start_timed_out)
+      message += " (the --timeout of " + o.timeout_text + " expired in the start function)";
     std::fprintf(stderr, "%s: error: %s\n", o.file.c_str(), message.c_str());
-    return kExitFailure;
+    // A trap in the start function is a trap like any other.
+    return instance.error().kind == ErrorKind::kUninstantiable ? kExitTrap : kExitFailure;
   }
 
   const std::string name = o.invoke.value_or("_start");
@@ -263,27 +279,33 @@ int cmd_run(int argc, char** argv) {
   if (o.invoke) {
     const FuncType type = func->type(store);
     if (o.args.size() != type.params.size()) {
-      std::fprintf(stderr, "%s: error: '%s' takes %zu argument(s) %s, got %zu\n", o.file.c_str(), name.c_str(),
-                   type.params.size(), type.to_string().c_str(), o.args.size());
+      std::fprintf(stderr, "%s: error: '%s' takes %zu argument(s) %s, got %zu\n", o.file.c_str(),
+                   name.c_str(), type.params.size(), type.to_string().c_str(), o.args.size());
       return kExitUsage;
     }
     for (size_t i = 0; i < o.args.size(); ++i) {
       auto v = parse_value(type.params[i], o.args[i]);
       if (!v) {
-        std::fprintf(stderr, "%s: error: argument %zu of '%s': '%s' is not a valid %s\n", o.file.c_str(), i + 1,
-                     name.c_str(), o.args[i].c_str(), valtype_name(type.params[i]));
+        std::fprintf(stderr, "%s: error: argument %zu of '%s': '%s' is not a valid %s\n", o.file.c_str(),
+                     i + 1, name.c_str(), o.args[i].c_str(), valtype_name(type.params[i]));
         return kExitUsage;
       }
       args.push_back(*v);
     }
   }
 
+  CallOptions call_options;
+  if (o.timeout) {
+    const auto spent = std::chrono::steady_clock::now() - started;
+    call_options.timeout =
+        std::max<std::chrono::nanoseconds>(*o.timeout - spent, std::chrono::nanoseconds(1));
+  }
+  std::vector<Val> results;
+  for (ValType t : func->type(store).results) results.push_back(Val::zero(t));
   std::fflush(stdout);
-  auto results = func->call(store, args);
-  const bool timed_out = watchdog && watchdog->fired();
-  watchdog.reset();  // stops and joins the thread
-  if (!results) return report_trap(o, results.error(), timed_out);
-  for (const Val& v : *results) std::printf("%s\n", format_result(v).c_str());
+  auto called = func->call(store, args, results, call_options);
+  if (!called) return report_trap(o, called.error());
+  for (const Val& v : results) std::printf("%s\n", format_result(v).c_str());
   std::fflush(stdout);
   return kExitOk;
 }

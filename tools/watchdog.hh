@@ -1,6 +1,7 @@
 // tools: the --timeout watchdog. A thread that calls InterruptHandle::interrupt() once the duration has
-// passed, unless it is destroyed first. Deliberately tiny: when the runtime's per-call deadline API lands,
-// `airwasm run` swaps this for a deadline on the call and the file goes away.
+// passed, unless it is destroyed first. `airwasm run` gives its main call a per-call deadline
+// (CallOptions::timeout); this covers what has no call options: instantiation running a start function.
+// Deliberately tiny, so that it goes away once instantiation takes a deadline too.
 #pragma once
 
 #include <atomic>

@@ -23,9 +23,9 @@ struct Preopen {
 };
 
 struct WasiConfig {
-  std::vector<std::string> args;     // argv, argv[0] included
-  std::vector<std::string> env;      // "NAME=VALUE" entries
-  std::vector<Preopen> preopens;     // become guest fds 3, 4, ... in this order
+  std::vector<std::string> args;  // argv, argv[0] included
+  std::vector<std::string> env;   // "NAME=VALUE" entries
+  std::vector<Preopen> preopens;  // become guest fds 3, 4, ... in this order
   // Host file descriptors for the guest's fds 0, 1, 2 (duplicated; the originals stay the caller's).
   // -1 leaves the guest fd closed. Point them at files or pipes to redirect the guest's stdio.
   int stdin_fd = 0;

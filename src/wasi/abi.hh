@@ -9,24 +9,95 @@ namespace airwasm::wasi::abi {
 
 // ---- errno (u16) ----
 enum Errno : uint16_t {
-  kSuccess = 0, k2Big = 1, kAcces = 2, kAddrInUse = 3, kAddrNotAvail = 4, kAfNoSupport = 5, kAgain = 6,
-  kAlready = 7, kBadf = 8, kBadMsg = 9, kBusy = 10, kCanceled = 11, kChild = 12, kConnAborted = 13,
-  kConnRefused = 14, kConnReset = 15, kDeadlk = 16, kDestAddrReq = 17, kDom = 18, kDquot = 19, kExist = 20,
-  kFault = 21, kFbig = 22, kHostUnreach = 23, kIdrm = 24, kIlseq = 25, kInProgress = 26, kIntr = 27,
-  kInval = 28, kIo = 29, kIsConn = 30, kIsDir = 31, kLoop = 32, kMfile = 33, kMlink = 34, kMsgSize = 35,
-  kMultihop = 36, kNameTooLong = 37, kNetDown = 38, kNetReset = 39, kNetUnreach = 40, kNfile = 41,
-  kNoBufs = 42, kNoDev = 43, kNoEnt = 44, kNoExec = 45, kNoLck = 46, kNoLink = 47, kNoMem = 48, kNoMsg = 49,
-  kNoProtoOpt = 50, kNoSpc = 51, kNoSys = 52, kNotConn = 53, kNotDir = 54, kNotEmpty = 55,
-  kNotRecoverable = 56, kNotSock = 57, kNotSup = 58, kNotTy = 59, kNxio = 60, kOverflow = 61,
-  kOwnerDead = 62, kPerm = 63, kPipe = 64, kProto = 65, kProtoNoSupport = 66, kProtoType = 67, kRange = 68,
-  kRofs = 69, kSpipe = 70, kSrch = 71, kStale = 72, kTimedOut = 73, kTxtBsy = 74, kXdev = 75,
+  kSuccess = 0,
+  k2Big = 1,
+  kAcces = 2,
+  kAddrInUse = 3,
+  kAddrNotAvail = 4,
+  kAfNoSupport = 5,
+  kAgain = 6,
+  kAlready = 7,
+  kBadf = 8,
+  kBadMsg = 9,
+  kBusy = 10,
+  kCanceled = 11,
+  kChild = 12,
+  kConnAborted = 13,
+  kConnRefused = 14,
+  kConnReset = 15,
+  kDeadlk = 16,
+  kDestAddrReq = 17,
+  kDom = 18,
+  kDquot = 19,
+  kExist = 20,
+  kFault = 21,
+  kFbig = 22,
+  kHostUnreach = 23,
+  kIdrm = 24,
+  kIlseq = 25,
+  kInProgress = 26,
+  kIntr = 27,
+  kInval = 28,
+  kIo = 29,
+  kIsConn = 30,
+  kIsDir = 31,
+  kLoop = 32,
+  kMfile = 33,
+  kMlink = 34,
+  kMsgSize = 35,
+  kMultihop = 36,
+  kNameTooLong = 37,
+  kNetDown = 38,
+  kNetReset = 39,
+  kNetUnreach = 40,
+  kNfile = 41,
+  kNoBufs = 42,
+  kNoDev = 43,
+  kNoEnt = 44,
+  kNoExec = 45,
+  kNoLck = 46,
+  kNoLink = 47,
+  kNoMem = 48,
+  kNoMsg = 49,
+  kNoProtoOpt = 50,
+  kNoSpc = 51,
+  kNoSys = 52,
+  kNotConn = 53,
+  kNotDir = 54,
+  kNotEmpty = 55,
+  kNotRecoverable = 56,
+  kNotSock = 57,
+  kNotSup = 58,
+  kNotTy = 59,
+  kNxio = 60,
+  kOverflow = 61,
+  kOwnerDead = 62,
+  kPerm = 63,
+  kPipe = 64,
+  kProto = 65,
+  kProtoNoSupport = 66,
+  kProtoType = 67,
+  kRange = 68,
+  kRofs = 69,
+  kSpipe = 70,
+  kSrch = 71,
+  kStale = 72,
+  kTimedOut = 73,
+  kTxtBsy = 74,
+  kXdev = 75,
   kNotCapable = 76,
 };
 
 // ---- filetype (u8) ----
 enum Filetype : uint8_t {
-  kUnknown = 0, kBlockDevice = 1, kCharacterDevice = 2, kDirectory = 3, kRegularFile = 4,
-  kSocketDgram = 5, kSocketStream = 6, kSymbolicLink = 7,
+  kUnknown = 0,
+  kBlockDevice = 1,
+  kCharacterDevice = 2,
+  kDirectory = 3,
+  kRegularFile = 4,
+  kSocketDgram = 5,
+  kSocketStream = 6,
+  kSymbolicLink = 7,
 };
 
 // ---- fdflags (u16), oflags (u16), lookupflags (u32), fstflags (u16) ----
@@ -73,11 +144,13 @@ inline constexpr uint64_t kDirRights =
     kRightFdFdstatSetFlags | kRightFdSync | kRightFdAdvise | kRightPathCreateDirectory |
     kRightPathCreateFile | kRightPathLinkSource | kRightPathLinkTarget | kRightPathOpen | kRightFdReaddir |
     kRightPathReadlink | kRightPathRenameSource | kRightPathRenameTarget | kRightPathFilestatGet |
-    kRightPathFilestatSetSize | kRightPathFilestatSetTimes | kRightFdFilestatGet |
-    kRightFdFilestatSetTimes | kRightPathSymlink | kRightPathRemoveDirectory | kRightPathUnlinkFile;
+    kRightPathFilestatSetSize | kRightPathFilestatSetTimes | kRightFdFilestatGet | kRightFdFilestatSetTimes |
+    kRightPathSymlink | kRightPathRemoveDirectory | kRightPathUnlinkFile;
 
 // ---- structure layouts: sizes and field offsets in guest memory ----
-namespace iovec { inline constexpr uint32_t kSize = 8, kBuf = 0, kLen = 4; }
+namespace iovec {
+inline constexpr uint32_t kSize = 8, kBuf = 0, kLen = 4;
+}
 namespace fdstat {
 inline constexpr uint32_t kSize = 24, kFiletype = 0, kFlags = 2, kRightsBase = 8, kRightsInheriting = 16;
 }
@@ -85,8 +158,12 @@ namespace filestat {
 inline constexpr uint32_t kSize = 64, kDev = 0, kIno = 8, kFiletype = 16, kNlink = 24, kFileSize = 32,
                           kAtim = 40, kMtim = 48, kCtim = 56;
 }
-namespace prestat { inline constexpr uint32_t kSize = 8, kTag = 0, kNameLen = 4; }
-namespace dirent { inline constexpr uint32_t kSize = 24, kNext = 0, kIno = 8, kNamlen = 16, kType = 20; }
+namespace prestat {
+inline constexpr uint32_t kSize = 8, kTag = 0, kNameLen = 4;
+}
+namespace dirent {
+inline constexpr uint32_t kSize = 24, kNext = 0, kIno = 8, kNamlen = 16, kType = 20;
+}
 namespace subscription {
 inline constexpr uint32_t kSize = 48, kUserdata = 0, kTag = 8, kClockId = 16, kClockTimeout = 24,
                           kClockPrecision = 32, kClockFlags = 40, kFd = 16;

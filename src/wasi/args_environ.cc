@@ -21,7 +21,8 @@ uint16_t sizes_get(Env& env, const std::vector<std::string>& list, uint32_t coun
 uint16_t list_get(Env& env, const std::vector<std::string>& list, uint32_t ptrs, uint32_t buf) {
   uint64_t bytes = 0;
   for (const std::string& s : list) bytes += s.size() + 1;
-  if (!env.mem.in_bounds(ptrs, uint64_t(list.size()) * 4) || !env.mem.in_bounds(buf, bytes)) return abi::kFault;
+  if (!env.mem.in_bounds(ptrs, uint64_t(list.size()) * 4) || !env.mem.in_bounds(buf, bytes))
+    return abi::kFault;
   uint32_t at = buf;
   for (size_t i = 0; i < list.size(); ++i) {
     env.mem.store<uint32_t>(ptrs + uint32_t(i * 4), at);
@@ -33,11 +34,15 @@ uint16_t list_get(Env& env, const std::vector<std::string>& list, uint32_t ptrs,
   return abi::kSuccess;
 }
 
-uint16_t args_get(Env& env, const uint64_t* a) { return list_get(env, env.state.args, arg32(a, 0), arg32(a, 1)); }
+uint16_t args_get(Env& env, const uint64_t* a) {
+  return list_get(env, env.state.args, arg32(a, 0), arg32(a, 1));
+}
 uint16_t args_sizes_get(Env& env, const uint64_t* a) {
   return sizes_get(env, env.state.args, arg32(a, 0), arg32(a, 1));
 }
-uint16_t environ_get(Env& env, const uint64_t* a) { return list_get(env, env.state.env, arg32(a, 0), arg32(a, 1)); }
+uint16_t environ_get(Env& env, const uint64_t* a) {
+  return list_get(env, env.state.env, arg32(a, 0), arg32(a, 1));
+}
 uint16_t environ_sizes_get(Env& env, const uint64_t* a) {
   return sizes_get(env, env.state.env, arg32(a, 0), arg32(a, 1));
 }

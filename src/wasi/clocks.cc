@@ -9,15 +9,26 @@ namespace airwasm::wasi::internal {
 
 bool host_clock(uint32_t id, clockid_t& out) {
   switch (id) {
-    case abi::kClockRealtime: out = CLOCK_REALTIME; return true;
-    case abi::kClockMonotonic: out = CLOCK_MONOTONIC; return true;
-    case abi::kClockProcessCputime: out = CLOCK_PROCESS_CPUTIME_ID; return true;
-    case abi::kClockThreadCputime: out = CLOCK_THREAD_CPUTIME_ID; return true;
-    default: return false;
+    case abi::kClockRealtime:
+      out = CLOCK_REALTIME;
+      return true;
+    case abi::kClockMonotonic:
+      out = CLOCK_MONOTONIC;
+      return true;
+    case abi::kClockProcessCputime:
+      out = CLOCK_PROCESS_CPUTIME_ID;
+      return true;
+    case abi::kClockThreadCputime:
+      out = CLOCK_THREAD_CPUTIME_ID;
+      return true;
+    default:
+      return false;
   }
 }
 
-uint64_t to_nanos(const timespec& ts) { return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec); }
+uint64_t to_nanos(const timespec& ts) {
+  return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec);
+}
 
 namespace {
 

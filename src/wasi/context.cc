@@ -12,7 +12,9 @@
 namespace airwasm::wasi {
 namespace internal {
 
-WasiState::~WasiState() { close_all(); }
+WasiState::~WasiState() {
+  close_all();
+}
 
 FdEntry* WasiState::find(uint32_t fd) {
   auto it = fds.find(fd);
@@ -38,13 +40,20 @@ void WasiState::close_all() {
 
 abi::Filetype filetype_of_mode(unsigned mode) {
   switch (mode & S_IFMT) {
-    case S_IFREG: return abi::kRegularFile;
-    case S_IFDIR: return abi::kDirectory;
-    case S_IFCHR: return abi::kCharacterDevice;
-    case S_IFBLK: return abi::kBlockDevice;
-    case S_IFLNK: return abi::kSymbolicLink;
-    case S_IFSOCK: return abi::kSocketStream;
-    default: return abi::kUnknown;  // FIFOs included, as wasmtime reports them
+    case S_IFREG:
+      return abi::kRegularFile;
+    case S_IFDIR:
+      return abi::kDirectory;
+    case S_IFCHR:
+      return abi::kCharacterDevice;
+    case S_IFBLK:
+      return abi::kBlockDevice;
+    case S_IFLNK:
+      return abi::kSymbolicLink;
+    case S_IFSOCK:
+      return abi::kSocketStream;
+    default:
+      return abi::kUnknown;  // FIFOs included, as wasmtime reports them
   }
 }
 
@@ -57,83 +66,160 @@ abi::Errno get_fd(Env& env, uint32_t fd, uint64_t rights, FdEntry*& out) {
 
 abi::Errno from_host_errno(int e) {
   switch (e) {
-    case 0: return abi::kSuccess;
-    case E2BIG: return abi::k2Big;
-    case EACCES: return abi::kAcces;
-    case EADDRINUSE: return abi::kAddrInUse;
-    case EADDRNOTAVAIL: return abi::kAddrNotAvail;
-    case EAFNOSUPPORT: return abi::kAfNoSupport;
-    case EAGAIN: return abi::kAgain;
-    case EALREADY: return abi::kAlready;
-    case EBADF: return abi::kBadf;
-    case EBADMSG: return abi::kBadMsg;
-    case EBUSY: return abi::kBusy;
-    case ECANCELED: return abi::kCanceled;
-    case ECHILD: return abi::kChild;
-    case ECONNABORTED: return abi::kConnAborted;
-    case ECONNREFUSED: return abi::kConnRefused;
-    case ECONNRESET: return abi::kConnReset;
-    case EDEADLK: return abi::kDeadlk;
-    case EDESTADDRREQ: return abi::kDestAddrReq;
-    case EDOM: return abi::kDom;
-    case EDQUOT: return abi::kDquot;
-    case EEXIST: return abi::kExist;
-    case EFAULT: return abi::kFault;
-    case EFBIG: return abi::kFbig;
-    case EHOSTUNREACH: return abi::kHostUnreach;
-    case EIDRM: return abi::kIdrm;
-    case EILSEQ: return abi::kIlseq;
-    case EINPROGRESS: return abi::kInProgress;
-    case EINTR: return abi::kIntr;
-    case EINVAL: return abi::kInval;
-    case EIO: return abi::kIo;
-    case EISCONN: return abi::kIsConn;
-    case EISDIR: return abi::kIsDir;
-    case ELOOP: return abi::kLoop;
-    case EMFILE: return abi::kMfile;
-    case EMLINK: return abi::kMlink;
-    case EMSGSIZE: return abi::kMsgSize;
-    case EMULTIHOP: return abi::kMultihop;
-    case ENAMETOOLONG: return abi::kNameTooLong;
-    case ENETDOWN: return abi::kNetDown;
-    case ENETRESET: return abi::kNetReset;
-    case ENETUNREACH: return abi::kNetUnreach;
-    case ENFILE: return abi::kNfile;
-    case ENOBUFS: return abi::kNoBufs;
-    case ENODEV: return abi::kNoDev;
-    case ENOENT: return abi::kNoEnt;
-    case ENOEXEC: return abi::kNoExec;
-    case ENOLCK: return abi::kNoLck;
-    case ENOLINK: return abi::kNoLink;
-    case ENOMEM: return abi::kNoMem;
-    case ENOMSG: return abi::kNoMsg;
-    case ENOPROTOOPT: return abi::kNoProtoOpt;
-    case ENOSPC: return abi::kNoSpc;
-    case ENOSYS: return abi::kNoSys;
-    case ENOTCONN: return abi::kNotConn;
-    case ENOTDIR: return abi::kNotDir;
-    case ENOTEMPTY: return abi::kNotEmpty;
-    case ENOTRECOVERABLE: return abi::kNotRecoverable;
-    case ENOTSOCK: return abi::kNotSock;
-    case ENOTSUP: return abi::kNotSup;  // == EOPNOTSUPP on Linux
-    case ENOTTY: return abi::kNotTy;
-    case ENXIO: return abi::kNxio;
-    case EOVERFLOW: return abi::kOverflow;
-    case EOWNERDEAD: return abi::kOwnerDead;
-    case EPERM: return abi::kPerm;
-    case EPIPE: return abi::kPipe;
-    case EPROTO: return abi::kProto;
-    case EPROTONOSUPPORT: return abi::kProtoNoSupport;
-    case EPROTOTYPE: return abi::kProtoType;
-    case ERANGE: return abi::kRange;
-    case EROFS: return abi::kRofs;
-    case ESPIPE: return abi::kSpipe;
-    case ESRCH: return abi::kSrch;
-    case ESTALE: return abi::kStale;
-    case ETIMEDOUT: return abi::kTimedOut;
-    case ETXTBSY: return abi::kTxtBsy;
-    case EXDEV: return abi::kXdev;
-    default: return abi::kIo;
+    case 0:
+      return abi::kSuccess;
+    case E2BIG:
+      return abi::k2Big;
+    case EACCES:
+      return abi::kAcces;
+    case EADDRINUSE:
+      return abi::kAddrInUse;
+    case EADDRNOTAVAIL:
+      return abi::kAddrNotAvail;
+    case EAFNOSUPPORT:
+      return abi::kAfNoSupport;
+    case EAGAIN:
+      return abi::kAgain;
+    case EALREADY:
+      return abi::kAlready;
+    case EBADF:
+      return abi::kBadf;
+    case EBADMSG:
+      return abi::kBadMsg;
+    case EBUSY:
+      return abi::kBusy;
+    case ECANCELED:
+      return abi::kCanceled;
+    case ECHILD:
+      return abi::kChild;
+    case ECONNABORTED:
+      return abi::kConnAborted;
+    case ECONNREFUSED:
+      return abi::kConnRefused;
+    case ECONNRESET:
+      return abi::kConnReset;
+    case EDEADLK:
+      return abi::kDeadlk;
+    case EDESTADDRREQ:
+      return abi::kDestAddrReq;
+    case EDOM:
+      return abi::kDom;
+    case EDQUOT:
+      return abi::kDquot;
+    case EEXIST:
+      return abi::kExist;
+    case EFAULT:
+      return abi::kFault;
+    case EFBIG:
+      return abi::kFbig;
+    case EHOSTUNREACH:
+      return abi::kHostUnreach;
+    case EIDRM:
+      return abi::kIdrm;
+    case EILSEQ:
+      return abi::kIlseq;
+    case EINPROGRESS:
+      return abi::kInProgress;
+    case EINTR:
+      return abi::kIntr;
+    case EINVAL:
+      return abi::kInval;
+    case EIO:
+      return abi::kIo;
+    case EISCONN:
+      return abi::kIsConn;
+    case EISDIR:
+      return abi::kIsDir;
+    case ELOOP:
+      return abi::kLoop;
+    case EMFILE:
+      return abi::kMfile;
+    case EMLINK:
+      return abi::kMlink;
+    case EMSGSIZE:
+      return abi::kMsgSize;
+    case EMULTIHOP:
+      return abi::kMultihop;
+    case ENAMETOOLONG:
+      return abi::kNameTooLong;
+    case ENETDOWN:
+      return abi::kNetDown;
+    case ENETRESET:
+      return abi::kNetReset;
+    case ENETUNREACH:
+      return abi::kNetUnreach;
+    case ENFILE:
+      return abi::kNfile;
+    case ENOBUFS:
+      return abi::kNoBufs;
+    case ENODEV:
+      return abi::kNoDev;
+    case ENOENT:
+      return abi::kNoEnt;
+    case ENOEXEC:
+      return abi::kNoExec;
+    case ENOLCK:
+      return abi::kNoLck;
+    case ENOLINK:
+      return abi::kNoLink;
+    case ENOMEM:
+      return abi::kNoMem;
+    case ENOMSG:
+      return abi::kNoMsg;
+    case ENOPROTOOPT:
+      return abi::kNoProtoOpt;
+    case ENOSPC:
+      return abi::kNoSpc;
+    case ENOSYS:
+      return abi::kNoSys;
+    case ENOTCONN:
+      return abi::kNotConn;
+    case ENOTDIR:
+      return abi::kNotDir;
+    case ENOTEMPTY:
+      return abi::kNotEmpty;
+    case ENOTRECOVERABLE:
+      return abi::kNotRecoverable;
+    case ENOTSOCK:
+      return abi::kNotSock;
+    case ENOTSUP:
+      return abi::kNotSup;  // == EOPNOTSUPP on Linux
+    case ENOTTY:
+      return abi::kNotTy;
+    case ENXIO:
+      return abi::kNxio;
+    case EOVERFLOW:
+      return abi::kOverflow;
+    case EOWNERDEAD:
+      return abi::kOwnerDead;
+    case EPERM:
+      return abi::kPerm;
+    case EPIPE:
+      return abi::kPipe;
+    case EPROTO:
+      return abi::kProto;
+    case EPROTONOSUPPORT:
+      return abi::kProtoNoSupport;
+    case EPROTOTYPE:
+      return abi::kProtoType;
+    case ERANGE:
+      return abi::kRange;
+    case EROFS:
+      return abi::kRofs;
+    case ESPIPE:
+      return abi::kSpipe;
+    case ESRCH:
+      return abi::kSrch;
+    case ESTALE:
+      return abi::kStale;
+    case ETIMEDOUT:
+      return abi::kTimedOut;
+    case ETXTBSY:
+      return abi::kTxtBsy;
+    case EXDEV:
+      return abi::kXdev;
+    default:
+      return abi::kIo;
   }
 }
 
@@ -143,10 +229,11 @@ namespace {
 // wasi-libc's isatty() recognises one.
 Result<FdEntry> stdio_entry(int host_fd, const char* what) {
   int fd = ::fcntl(host_fd, F_DUPFD_CLOEXEC, 0);
-  if (fd < 0) return make_error(ErrorKind::kIo, std::string("cannot use ") + what + ": " + std::strerror(errno));
+  if (fd < 0)
+    return make_error(ErrorKind::kIo, std::string("cannot use ") + what + ": " + std::strerror(errno));
   FdEntry e;
   e.host_fd = fd;
-  struct stat st{};
+  struct stat st {};
   e.filetype = ::fstat(fd, &st) == 0 ? filetype_of_mode(st.st_mode) : abi::kUnknown;
   e.rights_base = abi::kFileRights;
   if (::isatty(fd)) {
@@ -183,7 +270,8 @@ Result<WasiContext> WasiContext::create(const WasiConfig& config) {
   for (const Preopen& p : config.preopens) {
     int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-      return make_error(ErrorKind::kIo, "cannot pre-open directory '" + p.host_path + "': " + std::strerror(errno));
+      return make_error(ErrorKind::kIo,
+                        "cannot pre-open directory '" + p.host_path + "': " + std::strerror(errno));
     }
     internal::FdEntry e;
     e.host_fd = fd;

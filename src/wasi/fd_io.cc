@@ -47,10 +47,18 @@ uint16_t transfer(Env& env, Op op, uint32_t fd, uint32_t iovs, uint32_t count, u
   if (!host.empty()) {
     do {
       switch (op) {
-        case Op::kRead: n = ::readv(e->host_fd, host.data(), int(host.size())); break;
-        case Op::kWrite: n = ::writev(e->host_fd, host.data(), int(host.size())); break;
-        case Op::kPread: n = ::preadv(e->host_fd, host.data(), int(host.size()), off_t(offset)); break;
-        case Op::kPwrite: n = ::pwritev(e->host_fd, host.data(), int(host.size()), off_t(offset)); break;
+        case Op::kRead:
+          n = ::readv(e->host_fd, host.data(), int(host.size()));
+          break;
+        case Op::kWrite:
+          n = ::writev(e->host_fd, host.data(), int(host.size()));
+          break;
+        case Op::kPread:
+          n = ::preadv(e->host_fd, host.data(), int(host.size()), off_t(offset));
+          break;
+        case Op::kPwrite:
+          n = ::pwritev(e->host_fd, host.data(), int(host.size()), off_t(offset));
+          break;
       }
     } while (n < 0 && errno == EINTR);
     if (n < 0) return last_errno();
@@ -80,10 +88,17 @@ uint16_t fd_seek(Env& env, const uint64_t* a) {
   if (abi::Errno err = get_fd(env, arg32(a, 0), rights, e)) return err;
   int host_whence;
   switch (whence) {
-    case abi::kWhenceSet: host_whence = SEEK_SET; break;
-    case abi::kWhenceCur: host_whence = SEEK_CUR; break;
-    case abi::kWhenceEnd: host_whence = SEEK_END; break;
-    default: return abi::kInval;
+    case abi::kWhenceSet:
+      host_whence = SEEK_SET;
+      break;
+    case abi::kWhenceCur:
+      host_whence = SEEK_CUR;
+      break;
+    case abi::kWhenceEnd:
+      host_whence = SEEK_END;
+      break;
+    default:
+      return abi::kInval;
   }
   if (!env.mem.in_bounds(arg32(a, 3), 8)) return abi::kFault;
   off_t pos = ::lseek(e->host_fd, off_t(offset), host_whence);
@@ -139,13 +154,26 @@ uint16_t fd_advise(Env& env, const uint64_t* a) {
   if (abi::Errno err = get_fd(env, arg32(a, 0), abi::kRightFdAdvise, e)) return err;
   int advice;
   switch (arg32(a, 3)) {
-    case abi::kAdviceNormal: advice = POSIX_FADV_NORMAL; break;
-    case abi::kAdviceSequential: advice = POSIX_FADV_SEQUENTIAL; break;
-    case abi::kAdviceRandom: advice = POSIX_FADV_RANDOM; break;
-    case abi::kAdviceWillNeed: advice = POSIX_FADV_WILLNEED; break;
-    case abi::kAdviceDontNeed: advice = POSIX_FADV_DONTNEED; break;
-    case abi::kAdviceNoReuse: advice = POSIX_FADV_NOREUSE; break;
-    default: return abi::kInval;
+    case abi::kAdviceNormal:
+      advice = POSIX_FADV_NORMAL;
+      break;
+    case abi::kAdviceSequential:
+      advice = POSIX_FADV_SEQUENTIAL;
+      break;
+    case abi::kAdviceRandom:
+      advice = POSIX_FADV_RANDOM;
+      break;
+    case abi::kAdviceWillNeed:
+      advice = POSIX_FADV_WILLNEED;
+      break;
+    case abi::kAdviceDontNeed:
+      advice = POSIX_FADV_DONTNEED;
+      break;
+    case abi::kAdviceNoReuse:
+      advice = POSIX_FADV_NOREUSE;
+      break;
+    default:
+      return abi::kInval;
   }
   const uint64_t offset = arg64(a, 1), len = arg64(a, 2);
   if (offset > uint64_t(INT64_MAX) || len > uint64_t(INT64_MAX)) return abi::kInval;

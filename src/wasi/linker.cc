@@ -31,7 +31,8 @@ Result<void> add_to_linker(Linker& linker, ContextGetter getter) {
   auto shared_getter = std::make_shared<ContextGetter>(std::move(getter));
   for (const internal::FunctionDef& def : all_functions()) {
     FuncType type;
-    for (const char* p = def.params; *p; ++p) type.params.push_back(*p == 'I' ? ValType::kI64 : ValType::kI32);
+    for (const char* p = def.params; *p; ++p)
+      type.params.push_back(*p == 'I' ? ValType::kI64 : ValType::kI32);
     if (def.returns_errno) type.results.push_back(ValType::kI32);
     internal::Handler handler = def.handler;
     const bool returns = def.returns_errno;
@@ -46,7 +47,8 @@ Result<void> add_to_linker(Linker& linker, ContextGetter getter) {
       if (returns) slots[0] = err;
       return {};
     };
-    if (auto r = linker.define_func_raw(kModule, def.name, std::move(type), std::move(callback)); !r) return r;
+    if (auto r = linker.define_func_raw(kModule, def.name, std::move(type), std::move(callback)); !r)
+      return r;
   }
   return {};
 }

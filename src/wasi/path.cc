@@ -14,8 +14,8 @@
 namespace airwasm::wasi::internal {
 namespace {
 
-abi::Errno resolve(Env& env, uint32_t dir_fd, uint64_t rights, uint32_t path_ptr, uint32_t path_len, bool follow,
-                   ResolvedPath& out, FdEntry** dir_entry = nullptr) {
+abi::Errno resolve(Env& env, uint32_t dir_fd, uint64_t rights, uint32_t path_ptr, uint32_t path_len,
+                   bool follow, ResolvedPath& out, FdEntry** dir_entry = nullptr) {
   FdEntry* e;
   if (abi::Errno err = get_fd(env, dir_fd, rights, e)) return err;
   if (e->filetype != abi::kDirectory) return abi::kNotDir;
@@ -26,7 +26,8 @@ abi::Errno resolve(Env& env, uint32_t dir_fd, uint64_t rights, uint32_t path_ptr
 }
 
 uint16_t path_open(Env& env, const uint64_t* a) {
-  const uint32_t dirflags = arg32(a, 1), oflags = arg32(a, 4), fdflags = arg32(a, 7), result_ptr = arg32(a, 8);
+  const uint32_t dirflags = arg32(a, 1), oflags = arg32(a, 4), fdflags = arg32(a, 7),
+                 result_ptr = arg32(a, 8);
   const uint64_t base = arg64(a, 5), inheriting = arg64(a, 6);
   uint64_t needed = abi::kRightPathOpen;
   if (oflags & abi::kOflagCreat) needed |= abi::kRightPathCreateFile;
@@ -36,7 +37,8 @@ uint16_t path_open(Env& env, const uint64_t* a) {
   const bool follow = (dirflags & abi::kLookupSymlinkFollow) && !(oflags & abi::kOflagExcl);
   ResolvedPath rp;
   FdEntry* parent;
-  if (abi::Errno err = resolve(env, arg32(a, 0), needed, arg32(a, 2), arg32(a, 3), follow, rp, &parent)) return err;
+  if (abi::Errno err = resolve(env, arg32(a, 0), needed, arg32(a, 2), arg32(a, 3), follow, rp, &parent))
+    return err;
 
   int flags = O_CLOEXEC | O_NOFOLLOW;
   if (oflags & abi::kOflagCreat) flags |= O_CREAT;
@@ -44,8 +46,8 @@ uint16_t path_open(Env& env, const uint64_t* a) {
   if (oflags & abi::kOflagTrunc) flags |= O_TRUNC;
   const bool want_dir = (oflags & abi::kOflagDirectory) || rp.must_be_dir;
   const bool read = base & (abi::kRightFdRead | abi::kRightFdReaddir);
-  const bool write =
-      base & (abi::kRightFdWrite | abi::kRightFdDatasync | abi::kRightFdAllocate | abi::kRightFdFilestatSetSize);
+  const bool write = base & (abi::kRightFdWrite | abi::kRightFdDatasync | abi::kRightFdAllocate |
+                             abi::kRightFdFilestatSetSize);
   if (want_dir) {
     flags |= O_DIRECTORY | O_RDONLY;
   } else if (read && write) {
@@ -69,7 +71,7 @@ uint16_t path_open(Env& env, const uint64_t* a) {
     // Opening a directory for writing: EISDIR, as POSIX has it.
     return last_errno();
   }
-  struct ::stat st{};
+  struct ::stat st {};
   if (::fstat(fd, &st) != 0) {
     abi::Errno err = last_errno();
     ::close(fd);
@@ -89,7 +91,8 @@ uint16_t path_open(Env& env, const uint64_t* a) {
 
 uint16_t path_create_directory(Env& env, const uint64_t* a) {
   ResolvedPath rp;
-  if (abi::Errno err = resolve(env, arg32(a, 0), abi::kRightPathCreateDirectory, arg32(a, 1), arg32(a, 2), false, rp))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 0), abi::kRightPathCreateDirectory, arg32(a, 1), arg32(a, 2), false, rp))
     return err;
   if (rp.name == ".") return abi::kExist;
   return ::mkdirat(rp.dir, rp.name.c_str(), 0777) == 0 ? abi::kSuccess : last_errno();
@@ -97,14 +100,16 @@ uint16_t path_create_directory(Env& env, const uint64_t* a) {
 
 uint16_t path_remove_directory(Env& env, const uint64_t* a) {
   ResolvedPath rp;
-  if (abi::Errno err = resolve(env, arg32(a, 0), abi::kRightPathRemoveDirectory, arg32(a, 1), arg32(a, 2), false, rp))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 0), abi::kRightPathRemoveDirectory, arg32(a, 1), arg32(a, 2), false, rp))
     return err;
   return ::unlinkat(rp.dir, rp.name.c_str(), AT_REMOVEDIR) == 0 ? abi::kSuccess : last_errno();
 }
 
 uint16_t path_unlink_file(Env& env, const uint64_t* a) {
   ResolvedPath rp;
-  if (abi::Errno err = resolve(env, arg32(a, 0), abi::kRightPathUnlinkFile, arg32(a, 1), arg32(a, 2), false, rp))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 0), abi::kRightPathUnlinkFile, arg32(a, 1), arg32(a, 2), false, rp))
     return err;
   if (rp.name == ".") return abi::kIsDir;
   return ::unlinkat(rp.dir, rp.name.c_str(), 0) == 0 ? abi::kSuccess : last_errno();
@@ -112,9 +117,11 @@ uint16_t path_unlink_file(Env& env, const uint64_t* a) {
 
 uint16_t path_rename(Env& env, const uint64_t* a) {
   ResolvedPath from, to;
-  if (abi::Errno err = resolve(env, arg32(a, 0), abi::kRightPathRenameSource, arg32(a, 1), arg32(a, 2), false, from))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 0), abi::kRightPathRenameSource, arg32(a, 1), arg32(a, 2), false, from))
     return err;
-  if (abi::Errno err = resolve(env, arg32(a, 3), abi::kRightPathRenameTarget, arg32(a, 4), arg32(a, 5), false, to))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 3), abi::kRightPathRenameTarget, arg32(a, 4), arg32(a, 5), false, to))
     return err;
   if (from.name == "." || to.name == ".") return abi::kBusy;
   return ::renameat(from.dir, from.name.c_str(), to.dir, to.name.c_str()) == 0 ? abi::kSuccess : last_errno();
@@ -141,7 +148,8 @@ uint16_t path_readlink(Env& env, const uint64_t* a) {
   uint8_t* out = env.mem.range(buf, buf_len);
   if (!out || !env.mem.in_bounds(used_ptr, 4)) return abi::kFault;
   ResolvedPath rp;
-  if (abi::Errno err = resolve(env, arg32(a, 0), abi::kRightPathReadlink, arg32(a, 1), arg32(a, 2), false, rp))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 0), abi::kRightPathReadlink, arg32(a, 1), arg32(a, 2), false, rp))
     return err;
   std::string text(4096, '\0');
   ssize_t n = ::readlinkat(rp.dir, rp.name.c_str(), text.data(), text.size());
@@ -157,9 +165,10 @@ uint16_t path_filestat_get(Env& env, const uint64_t* a) {
   if (!env.mem.in_bounds(out, abi::filestat::kSize)) return abi::kFault;
   ResolvedPath rp;
   const bool follow = arg32(a, 1) & abi::kLookupSymlinkFollow;
-  if (abi::Errno err = resolve(env, arg32(a, 0), abi::kRightPathFilestatGet, arg32(a, 2), arg32(a, 3), follow, rp))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 0), abi::kRightPathFilestatGet, arg32(a, 2), arg32(a, 3), follow, rp))
     return err;
-  struct ::stat st{};
+  struct ::stat st {};
   if (::fstatat(rp.dir, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return last_errno();
   store_filestat(env.mem, out, st);
   return abi::kSuccess;
@@ -179,13 +188,16 @@ uint16_t path_filestat_set_times(Env& env, const uint64_t* a) {
 uint16_t path_link(Env& env, const uint64_t* a) {
   ResolvedPath from, to;
   const bool follow = arg32(a, 1) & abi::kLookupSymlinkFollow;
-  if (abi::Errno err = resolve(env, arg32(a, 0), abi::kRightPathLinkSource, arg32(a, 2), arg32(a, 3), follow, from))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 0), abi::kRightPathLinkSource, arg32(a, 2), arg32(a, 3), follow, from))
     return err;
-  if (abi::Errno err = resolve(env, arg32(a, 4), abi::kRightPathLinkTarget, arg32(a, 5), arg32(a, 6), false, to))
+  if (abi::Errno err =
+          resolve(env, arg32(a, 4), abi::kRightPathLinkTarget, arg32(a, 5), arg32(a, 6), false, to))
     return err;
   if (from.name == ".") return abi::kPerm;
   if (to.name == ".") return abi::kExist;
-  return ::linkat(from.dir, from.name.c_str(), to.dir, to.name.c_str(), 0) == 0 ? abi::kSuccess : last_errno();
+  return ::linkat(from.dir, from.name.c_str(), to.dir, to.name.c_str(), 0) == 0 ? abi::kSuccess
+                                                                                : last_errno();
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ struct FdSub {
 };
 
 uint64_t readable_bytes(int fd) {
-  struct ::stat st{};
+  struct ::stat st {};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
     off_t pos = ::lseek(fd, 0, SEEK_CUR);
     return pos >= 0 && st.st_size > pos ? uint64_t(st.st_size - pos) : 0;
@@ -89,8 +89,9 @@ uint16_t poll_oneoff(Env& env, const uint64_t* a) {
         const uint64_t n = to_nanos(now);
         relative = timeout > n ? timeout - n : 0;
       }
-      const uint64_t deadline =
-          relative > std::numeric_limits<uint64_t>::max() - start ? std::numeric_limits<uint64_t>::max() : start + relative;
+      const uint64_t deadline = relative > std::numeric_limits<uint64_t>::max() - start
+                                    ? std::numeric_limits<uint64_t>::max()
+                                    : start + relative;
       clocks.push_back({userdata, deadline});
     } else if (tag == abi::kEventFdRead || tag == abi::kEventFdWrite) {
       uint32_t fd = 0;
@@ -153,6 +154,8 @@ uint16_t poll_oneoff(Env& env, const uint64_t* a) {
 
 }  // namespace
 
-void register_poll(std::vector<FunctionDef>& out) { out.push_back({"poll_oneoff", "iiii", true, poll_oneoff}); }
+void register_poll(std::vector<FunctionDef>& out) {
+  out.push_back({"poll_oneoff", "iiii", true, poll_oneoff});
+}
 
 }  // namespace airwasm::wasi::internal

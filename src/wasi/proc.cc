@@ -11,12 +11,16 @@ uint16_t proc_exit(Env& env, const uint64_t* a) {
   env.trap = Trap::exit(int(arg32(a, 0)));
   return 0;
 }
-uint16_t proc_raise(Env&, const uint64_t*) { return abi::kNoSys; }
+uint16_t proc_raise(Env&, const uint64_t*) {
+  return abi::kNoSys;
+}
 uint16_t sched_yield(Env&, const uint64_t*) {
   ::sched_yield();
   return abi::kSuccess;
 }
-uint16_t not_supported(Env&, const uint64_t*) { return abi::kNotSup; }
+uint16_t not_supported(Env&, const uint64_t*) {
+  return abi::kNotSup;
+}
 
 }  // namespace
 

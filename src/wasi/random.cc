@@ -25,6 +25,8 @@ uint16_t random_get(Env& env, const uint64_t* a) {
 
 }  // namespace
 
-void register_random(std::vector<FunctionDef>& out) { out.push_back({"random_get", "ii", true, random_get}); }
+void register_random(std::vector<FunctionDef>& out) {
+  out.push_back({"random_get", "ii", true, random_get});
+}
 
 }  // namespace airwasm::wasi::internal

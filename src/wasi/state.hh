@@ -32,9 +32,9 @@ struct FdEntry {
   abi::Filetype filetype = abi::kUnknown;
   uint64_t rights_base = 0;
   uint64_t rights_inheriting = 0;
-  uint16_t fdflags = 0;             // as reported by fd_fdstat_get
+  uint16_t fdflags = 0;  // as reported by fd_fdstat_get
   bool is_preopen = false;
-  std::string preopen_name;         // the guest-visible name of a pre-opened directory
+  std::string preopen_name;             // the guest-visible name of a pre-opened directory
   std::vector<CachedDirent> dir_cache;  // fd_readdir: the listing read at cookie 0 (cookie = index)
 };
 
@@ -45,7 +45,7 @@ struct WasiState {
 
   ~WasiState();
   FdEntry* find(uint32_t fd);
-  uint32_t insert(FdEntry entry);   // at the lowest free number
+  uint32_t insert(FdEntry entry);  // at the lowest free number
   void close_all();
 };
 
@@ -78,7 +78,9 @@ void register_proc(std::vector<FunctionDef>& out);
 
 // Host errno -> preview1 errno.
 abi::Errno from_host_errno(int host_errno);
-inline abi::Errno last_errno() { return from_host_errno(errno); }
+inline abi::Errno last_errno() {
+  return from_host_errno(errno);
+}
 // The preview1 file type of a host st_mode.
 abi::Filetype filetype_of_mode(unsigned mode);
 
@@ -88,8 +90,12 @@ bool store_filestat(const GuestMemory& mem, uint32_t ptr, const struct ::stat& s
 abi::Errno make_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags, struct ::timespec out[2]);
 
 // Argument helpers.
-inline uint32_t arg32(const uint64_t* a, int i) { return uint32_t(a[i]); }
-inline uint64_t arg64(const uint64_t* a, int i) { return a[i]; }
+inline uint32_t arg32(const uint64_t* a, int i) {
+  return uint32_t(a[i]);
+}
+inline uint64_t arg64(const uint64_t* a, int i) {
+  return a[i];
+}
 
 // Looks up `fd` and checks that it has all of `rights`: EBADF / ENOTCAPABLE otherwise.
 abi::Errno get_fd(Env& env, uint32_t fd, uint64_t rights, FdEntry*& out);

@@ -93,7 +93,7 @@ TEST_F(SandboxPathTest, EscapesAreNotCapable) {
   EXPECT_EQ(resolve("abs", true), abi::kNotCapable);
   EXPECT_EQ(resolve("sub/parent/..", true), abi::kNotCapable);
   EXPECT_EQ(resolve("sub/parent/up", true), abi::kNotCapable);
-  EXPECT_EQ(resolve("up/", false), abi::kNotCapable);  // a trailing slash follows the link
+  EXPECT_EQ(resolve("up/", false), abi::kNotCapable);   // a trailing slash follows the link
   EXPECT_EQ(resolve("up/x", false), abi::kNotCapable);  // intermediate links are always followed
 }
 
