@@ -27,5 +27,7 @@ inline bool is_help_flag(std::string_view arg) {
 
 int cmd_wast(int argc, char** argv);
 int cmd_validate(int argc, char** argv);
+int cmd_run(int argc, char** argv);
+int cmd_inspect(int argc, char** argv);
 
 }  // namespace airwasm::cli

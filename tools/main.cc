@@ -15,7 +15,9 @@ namespace {
 
 constexpr Subcommand kSubcommands[] = {
     {"wast", "run spec-test scripts (JSON from wast2json)", cmd_wast},
+    {"run", "run a WASI command module, or invoke an exported function", cmd_run},
     {"validate", "decode and validate a WebAssembly module", cmd_validate},
+    {"inspect", "show a module's sections, imports, exports and limits", cmd_inspect},
 };
 
 void print_usage(std::FILE* out) {

@@ -1,0 +1,27 @@
+;; tests/cli: the module behind the CLI golden files (`inspect`, `run --invoke`, traps, limits).
+(module $sample
+  (memory (export "memory") 1 4)
+  (table $t 2 10 funcref)
+  (global $counter (export "counter") (mut i32) (i32.const 0))
+  (global $pi f64 (f64.const 3.25))
+  (func $add (export "add") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.add)
+  (func $fact (export "fact") (param i64) (result i64)
+    local.get 0 i64.const 2 i64.lt_u
+    if (result i64) i64.const 1
+    else local.get 0 local.get 0 i64.const 1 i64.sub call $fact i64.mul end)
+  (func $half (export "half") (param f64) (result f64)
+    local.get 0 f64.const 0.5 f64.mul)
+  (func $swap (export "swap") (param i32 f32) (result f32 i32)
+    local.get 1 local.get 0)
+  (func $inner unreachable)
+  (func $middle call $inner)
+  (func $crash (export "crash") call $middle)
+  (func $spin (export "spin") (loop br 0))
+  (func $grow (export "grow") (param i32) (result i32)
+    local.get 0 memory.grow)
+  (func $div (export "div") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.div_s)
+  (elem (table $t) (i32.const 0) func $add $half)
+  (data (i32.const 16) "airwasm")
+)
