@@ -48,7 +48,9 @@ class Gen:
         if choice == 4: return f"({a} / ({b} | 1u))"
         if choice == 5: return f"({a} % ({b} | {r.randrange(1, 255)}u))"
         if choice == 6: return f"({a} < {b} ? {a} : {b} + {k}u)"
-        if choice == 7: return f"(uint32_t)(((uint64_t){a} * {r.randrange(1, 1 << 62)}ull) >> {r.randrange(1, 63)})"
+        if choice == 7:
+            k64, shift = r.randrange(1, 1 << 62), r.randrange(1, 63)
+            return f"(uint32_t)(((uint64_t){a} * {k64}ull) >> {shift})"
         if choice == 8: return f"g_tab[({a} >> {r.randrange(0, 24)}) & 255u]"
         if choice == 9: return f"({a} & {k}u) + ({b} | {r.randrange(1, 1 << 16)}u)"
         if choice == 10 and self.leaves:
@@ -73,7 +75,8 @@ class Gen:
             return [f"{pad}g_acc64 = g_acc64 * {r.randrange(3, 1 << 40) | 1}ull + {target};"]
         if choice == 5:  # bounded loop
             i = f"i{depth}"
-            out = [f"{pad}for (uint32_t {i} = 0; {i} < ({self.var(names)} & {r.choice([3, 7, 15])}u); {i}++) {{"]
+            bound = f"({self.var(names)} & {r.choice([3, 7, 15])}u)"
+            out = [f"{pad}for (uint32_t {i} = 0; {i} < {bound}; {i}++) {{"]
             for _ in range(r.randrange(1, 4)):
                 out += self.stmt(names + [i], indent + 1, depth + 1)
             out.append(f"{pad}}}")

@@ -137,6 +137,9 @@ def log(msg):
 # 1. programs
 
 
+METRIC = "wall"  # or "cpu" (user + system time of the child), set from --metric
+
+
 @dataclass
 class Cell:
     """One program under one runtime."""
@@ -145,7 +148,9 @@ class Cell:
 
     @property
     def median(self):
-        return statistics.median(r.wall for r in self.runs) if self.runs and not self.error else None
+        if not self.runs or self.error:
+            return None
+        return statistics.median(r.wall if METRIC == "wall" else r.cpu for r in self.runs)
 
 
 def discover_programs(args, bench_dir):
@@ -246,11 +251,13 @@ def programs_table(names, runtimes, results, reps):
     for rt in runtimes:
         g = geomean(ratios[rt.name])
         n = len(ratios[rt.name])
-        row.append("–" if g is None else f"**{g:.2f}x**" + ("" if n == len(names) else f" ({n}/{len(names)})"))
+        partial = "" if n == len(names) else f" ({n}/{len(names)})"
+        row.append("–" if g is None else f"**{g:.2f}x**{partial}")
     lines.append("| " + " | ".join(row) + " |")
     lines.append("")
-    lines.append(f"Median wall time of {reps} run(s) each, process start to exit; every run's stdout "
-                 f"compared with the native run's.")
+    what = "wall time" if METRIC == "wall" else "CPU time (user + system)"
+    lines.append(f"Median {what} of {reps} run(s) each, process start to exit, seconds; every run's "
+                 f"stdout compared with the native run's.")
     return "\n".join(lines)
 
 
@@ -390,7 +397,7 @@ def bench_load(args, bench_dir, runtimes):
     for rt in runtimes:
         run = {"runtime": rt.name}
         if rt.problem:
-            run["error"] = rt.problem
+            run["error"], run["unavailable"] = rt.problem, True
         else:
             r = run_once(rt.command(large), args.timeout)
             run["seconds"] = r.wall
@@ -421,7 +428,9 @@ def load_table(load, reps):
     lines.append("")
     lines.append(f"MB/s = file bytes / 10^6 / seconds, median of {reps} fresh process(es); node measures "
                  f"one synchronous `new WebAssembly.Module(bytes)`.")
-    runs = [f"{r['runtime']} " + ("ok" if "output" in r else f"FAIL ({md(r['error'])})") for r in load["runs"]]
+    runs = [f"{r['runtime']} " + ("ok" if "output" in r else
+                                  f"n/a ({md(r['error'])})" if r.get("unavailable") else
+                                  f"FAIL ({md(r['error'])})") for r in load["runs"]]
     if runs:
         lines.append(f"Running it as a program (checksums compared with the first runtime that ran it): "
                      + ", ".join(runs) + ".")
@@ -457,7 +466,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog=__doc__.split("\n\n", 1)[1])
-    ap.add_argument("--build-dir", default=str(ROOT / "build"), help="CMake build directory (default: build/)")
+    ap.add_argument("--build-dir", default=str(ROOT / "build"),
+                    help="CMake build directory (default: build/)")
     ap.add_argument("--bench-dir", help="where native/, wasm/, startup/ are (default: BUILD/bench)")
     ap.add_argument("--reps", type=int, default=5, help="runs per program and runtime (default 5)")
     ap.add_argument("--startup-reps", type=int, default=20, help="runs of the empty program (default 20)")
@@ -474,12 +484,17 @@ def main():
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
     ap.add_argument("--no-load", action="store_true", help="skip the large-module load-speed measurement")
     ap.add_argument("--large", help="module for load speed (default: BENCH/large/large.wasm)")
+    ap.add_argument("--metric", choices=["wall", "cpu"], default="wall",
+                    help="program table: median wall time (default) or user+system CPU time, which "
+                         "suffers less from other load on a shared machine")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per run (default 600)")
     ap.add_argument("--json", metavar="FILE", help="save raw results as JSON")
     ap.add_argument("--markdown", metavar="FILE", help="also write the tables to FILE")
     ap.add_argument("--strict", action="store_true",
                     help="exit 1 if any runtime is unavailable, fails or prints a different checksum")
     args = ap.parse_args()
+    global METRIC
+    METRIC = args.metric
     if args.quick:
         args.reps, args.startup_reps, args.load_reps = 1, 3, 1
     if min(args.reps, args.startup_reps, args.load_reps) < 1:
@@ -491,6 +506,7 @@ def main():
         if rt.problem:
             log(f"note: {rt.name} unavailable: {rt.problem}; its column will say so")
     report = {"environment": environment(args), "bench_dir": str(bench_dir), "reps": args.reps,
+              "metric": args.metric,
               "runtimes": {rt.name: {"command": rt.prefix, "problem": rt.problem} for rt in runtimes}}
     sections = []
     failed = False
@@ -502,7 +518,8 @@ def main():
         sections.append("## Programs\n\n" + programs_table(names, runtimes, results, args.reps))
         report["programs"] = {
             name: {rt: {"median": c.median, "error": c.error,
-                        "wall": [r.wall for r in c.runs if not r.error], "cpu": [r.cpu for r in c.runs if not r.error],
+                        "wall": [r.wall for r in c.runs if not r.error],
+                        "cpu": [r.cpu for r in c.runs if not r.error],
                         "stdout": c.runs[0].stdout if c.runs else None}
                    for rt, c in cells.items()}
             for name, cells in results.items()}

@@ -28,7 +28,9 @@
 #define ARGS_CALLS 20000000u
 #endif
 
-static NOINLINE uint32_t fib(uint32_t n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+static NOINLINE uint32_t fib(uint32_t n) {
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
 
 static uint64_t tak_calls;
 static NOINLINE int tak(int x, int y, int z) {
@@ -43,11 +45,11 @@ typedef struct Tree {
   uint32_t value;
 } Tree;
 
-static Tree *tree_pool;
+static Tree* tree_pool;
 static uint32_t tree_used;
 
-static NOINLINE Tree *tree_build(int depth, uint32_t seed) {
-  Tree *t = &tree_pool[tree_used++];
+static NOINLINE Tree* tree_build(int depth, uint32_t seed) {
+  Tree* t = &tree_pool[tree_used++];
   t->value = seed * 2654435761u + (uint32_t)depth;
   if (depth == 0) {
     t->left = t->right = NULL;
@@ -58,16 +60,16 @@ static NOINLINE Tree *tree_build(int depth, uint32_t seed) {
   return t;
 }
 
-static NOINLINE uint32_t tree_hash(const Tree *t, uint32_t salt) {
+static NOINLINE uint32_t tree_hash(const Tree* t, uint32_t salt) {
   if (!t) return salt;
   uint32_t l = tree_hash(t->left, salt + 1u);
   uint32_t r = tree_hash(t->right, salt ^ 0x5bd1e995u);
   return (l * 31u) ^ (r + t->value);
 }
 
-static NOINLINE void tree_mirror(Tree *t) {
+static NOINLINE void tree_mirror(Tree* t) {
   if (!t) return;
-  Tree *tmp = t->left;
+  Tree* tmp = t->left;
   t->left = t->right;
   t->right = tmp;
   tree_mirror(t->left);
@@ -76,14 +78,30 @@ static NOINLINE void tree_mirror(Tree *t) {
 
 /* ---- expression tree evaluated through a function-pointer table ---- */
 typedef uint32_t (*BinOp)(uint32_t, uint32_t);
-static NOINLINE uint32_t op_add(uint32_t a, uint32_t b) { return a + b; }
-static NOINLINE uint32_t op_sub(uint32_t a, uint32_t b) { return a - b; }
-static NOINLINE uint32_t op_mul(uint32_t a, uint32_t b) { return a * b + 1u; }
-static NOINLINE uint32_t op_xor(uint32_t a, uint32_t b) { return a ^ (b >> 3); }
-static NOINLINE uint32_t op_rot(uint32_t a, uint32_t b) { return (a << (b & 31u)) | (a >> ((32u - b) & 31u)); }
-static NOINLINE uint32_t op_min(uint32_t a, uint32_t b) { return a < b ? a : b + 7u; }
-static NOINLINE uint32_t op_div(uint32_t a, uint32_t b) { return a / (b | 1u); }
-static NOINLINE uint32_t op_avg(uint32_t a, uint32_t b) { return (a >> 1) + (b >> 1) + (a & b & 1u); }
+static NOINLINE uint32_t op_add(uint32_t a, uint32_t b) {
+  return a + b;
+}
+static NOINLINE uint32_t op_sub(uint32_t a, uint32_t b) {
+  return a - b;
+}
+static NOINLINE uint32_t op_mul(uint32_t a, uint32_t b) {
+  return a * b + 1u;
+}
+static NOINLINE uint32_t op_xor(uint32_t a, uint32_t b) {
+  return a ^ (b >> 3);
+}
+static NOINLINE uint32_t op_rot(uint32_t a, uint32_t b) {
+  return (a << (b & 31u)) | (a >> ((32u - b) & 31u));
+}
+static NOINLINE uint32_t op_min(uint32_t a, uint32_t b) {
+  return a < b ? a : b + 7u;
+}
+static NOINLINE uint32_t op_div(uint32_t a, uint32_t b) {
+  return a / (b | 1u);
+}
+static NOINLINE uint32_t op_avg(uint32_t a, uint32_t b) {
+  return (a >> 1) + (b >> 1) + (a & b & 1u);
+}
 static BinOp const kOps[8] = {op_add, op_sub, op_mul, op_xor, op_rot, op_min, op_div, op_avg};
 
 typedef struct Expr {
@@ -91,10 +109,10 @@ typedef struct Expr {
   uint32_t op_or_value;
 } Expr;
 
-static Expr *exprs;
+static Expr* exprs;
 
 static NOINLINE uint32_t expr_eval(int32_t i, uint32_t x) {
-  const Expr *e = &exprs[i];
+  const Expr* e = &exprs[i];
   if (e->left < 0) return e->op_or_value ^ x;
   return kOps[e->op_or_value & 7u](expr_eval(e->left, x), expr_eval(e->right, x + 1u));
 }
@@ -134,7 +152,7 @@ int main(void) {
 
   tree_pool = malloc(sizeof(Tree) << (TREE_DEPTH + 1));
   if (!tree_pool) return 2;
-  Tree *root = tree_build(TREE_DEPTH, 1u);
+  Tree* root = tree_build(TREE_DEPTH, 1u);
   uint32_t th = 0;
   for (int w = 0; w < TREE_WALKS; w++) {
     th = th * 31u + tree_hash(root, (uint32_t)w);
@@ -148,7 +166,8 @@ int main(void) {
   for (uint32_t k = 0; k < EXPR_EVALS; k++) eh = eh * 33u + expr_eval(expr_root, k);
 
   uint32_t acc = 1;
-  for (uint32_t i = 0; i < ARGS_CALLS; i++) acc = blend8(acc, i, acc >> 3, i * 7u, acc + 1u, i ^ acc, 5u, acc >> 11);
+  for (uint32_t i = 0; i < ARGS_CALLS; i++)
+    acc = blend8(acc, i, acc >> 3, i * 7u, acc + 1u, i ^ acc, 5u, acc >> 11);
 
   printf("fib(%d) %u\n", FIB_N, f);
   printf("tak %d calls %llu\n", t, (unsigned long long)tak_calls);

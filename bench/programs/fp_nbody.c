@@ -3,10 +3,10 @@
  * kick-drift-kick leapfrog. The inner loop is loads, mul/add, one sqrt and one divide per pair.
  * Only IEEE basic operations and sqrt are used (no libm transcendental functions, compiled with
  * -ffp-contract=off), so the printed energies are bit-identical on every conforming runtime. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <math.h>
 
 #ifdef BENCH_SMALL
 #define NBODIES 64

@@ -30,8 +30,12 @@ static uint64_t rng_next(void) {
   return x * 0x2545F4914F6CDD1Dull;
 }
 
-static inline uint64_t rotl64(uint64_t x, unsigned r) { return (x << r) | (x >> (64u - r)); }
-static inline uint32_t rotl32(uint32_t x, unsigned r) { return (x << r) | (x >> (32u - r)); }
+static inline uint64_t rotl64(uint64_t x, unsigned r) {
+  return (x << r) | (x >> (64u - r));
+}
+static inline uint32_t rotl32(uint32_t x, unsigned r) {
+  return (x << r) | (x >> (32u - r));
+}
 
 static uint32_t crc_table[256];
 
@@ -43,14 +47,14 @@ static void crc_init(void) {
   }
 }
 
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n) {
+static uint32_t crc32_update(uint32_t crc, const uint8_t* p, size_t n) {
   crc = ~crc;
   for (size_t i = 0; i < n; i++) crc = crc_table[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
   return ~crc;
 }
 
 /* Two lanes so that the multiply latency of one overlaps the other; the lanes feed each other. */
-static uint64_t mix_words(const uint64_t *w, size_t n, uint64_t seed) {
+static uint64_t mix_words(const uint64_t* w, size_t n, uint64_t seed) {
   uint64_t a = seed ^ 0x9E3779B97F4A7C15ull, b = ~seed;
   for (size_t i = 0; i < n; i++) {
     uint64_t v = w[i];
@@ -64,7 +68,7 @@ static uint64_t mix_words(const uint64_t *w, size_t n, uint64_t seed) {
 }
 
 /* A 32-bit lane hash: exercises i32 mul/rotate/xor with a data-dependent rotate amount. */
-static uint32_t mix32(const uint32_t *w, size_t n) {
+static uint32_t mix32(const uint32_t* w, size_t n) {
   uint32_t h = 0x811C9DC5u;
   for (size_t i = 0; i < n; i++) {
     uint32_t v = w[i];
@@ -100,18 +104,18 @@ static int probably_prime(uint32_t n) {
 int main(void) {
   crc_init();
   static const char kCheck[] = "123456789";
-  if (crc32_update(0, (const uint8_t *)kCheck, 9) != 0xCBF43926u) {
+  if (crc32_update(0, (const uint8_t*)kCheck, 9) != 0xCBF43926u) {
     printf("crc self-test FAILED\n");
     return 1;
   }
 
-  uint64_t *buf = malloc(BUF_WORDS * sizeof(uint64_t));
+  uint64_t* buf = malloc(BUF_WORDS * sizeof(uint64_t));
   if (!buf) return 2;
   for (size_t i = 0; i < BUF_WORDS; i++) buf[i] = rng_next();
 
   uint32_t crc = 0;
   for (int p = 0; p < CRC_PASSES; p++) {
-    crc = crc32_update(crc, (const uint8_t *)buf, BUF_WORDS * sizeof(uint64_t));
+    crc = crc32_update(crc, (const uint8_t*)buf, BUF_WORDS * sizeof(uint64_t));
     buf[p] ^= crc; /* make each pass depend on the previous one */
   }
 
@@ -119,7 +123,7 @@ int main(void) {
   uint32_t m32 = 0;
   for (int p = 0; p < MIX_PASSES; p++) {
     mix ^= mix_words(buf, BUF_WORDS, mix + (uint64_t)p);
-    m32 ^= mix32((const uint32_t *)buf, BUF_WORDS * 2u) + (uint32_t)p;
+    m32 ^= mix32((const uint32_t*)buf, BUF_WORDS * 2u) + (uint32_t)p;
     buf[(mix >> 7) % BUF_WORDS] += mix;
   }
 

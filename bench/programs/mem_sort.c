@@ -14,8 +14,8 @@
 #define TRANSPOSE_DIM 256u
 #define TRANSPOSE_REPS 2
 #else
-#define SORT_N (2u << 20)  /* 8 MiB of keys */
-#define WALK_N (1u << 21)  /* 8 MiB cycle */
+#define SORT_N (2u << 20)   /* 8 MiB of keys */
+#define WALK_N (1u << 21)   /* 8 MiB cycle */
 #define TRANSPOSE_DIM 2048u /* 16 MiB matrix */
 #define TRANSPOSE_REPS 2
 #endif
@@ -32,9 +32,11 @@ static uint32_t rng32(void) {
 }
 
 /* Uniform in [0, n) without modulo bias worth caring about here (n < 2^32, 64-bit product). */
-static uint32_t rng_below(uint32_t n) { return (uint32_t)(((uint64_t)rng32() * n) >> 32); }
+static uint32_t rng_below(uint32_t n) {
+  return (uint32_t)(((uint64_t)rng32() * n) >> 32);
+}
 
-static void insertion_sort(uint32_t *a, int64_t lo, int64_t hi) {
+static void insertion_sort(uint32_t* a, int64_t lo, int64_t hi) {
   for (int64_t i = lo + 1; i <= hi; i++) {
     uint32_t v = a[i];
     int64_t j = i - 1;
@@ -46,13 +48,13 @@ static void insertion_sort(uint32_t *a, int64_t lo, int64_t hi) {
   }
 }
 
-static inline void swap32(uint32_t *a, int64_t i, int64_t j) {
+static inline void swap32(uint32_t* a, int64_t i, int64_t j) {
   uint32_t t = a[i];
   a[i] = a[j];
   a[j] = t;
 }
 
-static void quick_sort(uint32_t *a, int64_t lo, int64_t hi) {
+static void quick_sort(uint32_t* a, int64_t lo, int64_t hi) {
   while (hi - lo > 24) {
     int64_t mid = lo + (hi - lo) / 2;
     if (a[mid] < a[lo]) swap32(a, mid, lo);
@@ -61,8 +63,10 @@ static void quick_sort(uint32_t *a, int64_t lo, int64_t hi) {
     uint32_t pivot = a[mid];
     int64_t i = lo - 1, j = hi + 1;
     for (;;) { /* Hoare partition */
-      do i++; while (a[i] < pivot);
-      do j--; while (a[j] > pivot);
+      do i++;
+      while (a[i] < pivot);
+      do j--;
+      while (a[j] > pivot);
       if (i >= j) break;
       swap32(a, i, j);
     }
@@ -78,7 +82,7 @@ static void quick_sort(uint32_t *a, int64_t lo, int64_t hi) {
 }
 
 static uint64_t sort_kernel(void) {
-  uint32_t *a = malloc(SORT_N * sizeof(uint32_t));
+  uint32_t* a = malloc(SORT_N * sizeof(uint32_t));
   if (!a) exit(2);
   for (uint32_t i = 0; i < SORT_N; i++) a[i] = rng32() & 0x3FFFFFFFu; /* some duplicates */
   quick_sort(a, 0, (int64_t)SORT_N - 1);
@@ -95,7 +99,7 @@ static uint64_t sort_kernel(void) {
 }
 
 static uint64_t walk_kernel(void) {
-  uint32_t *next = malloc(WALK_N * sizeof(uint32_t));
+  uint32_t* next = malloc(WALK_N * sizeof(uint32_t));
   if (!next) exit(2);
   for (uint32_t i = 0; i < WALK_N; i++) next[i] = i;
   for (uint32_t i = WALK_N - 1; i > 0; i--) swap32(next, i, rng_below(i)); /* Sattolo: one cycle */
@@ -115,14 +119,14 @@ static uint64_t walk_kernel(void) {
 
 static uint64_t transpose_kernel(void) {
   const uint32_t n = TRANSPOSE_DIM;
-  uint32_t *m = malloc((size_t)n * n * sizeof(uint32_t));
-  uint32_t *t = malloc((size_t)n * n * sizeof(uint32_t));
+  uint32_t* m = malloc((size_t)n * n * sizeof(uint32_t));
+  uint32_t* t = malloc((size_t)n * n * sizeof(uint32_t));
   if (!m || !t) exit(2);
   for (uint32_t i = 0; i < n * n; i++) m[i] = i * 2654435761u;
   for (int rep = 0; rep < TRANSPOSE_REPS; rep++) {
     for (uint32_t r = 0; r < n; r++)
       for (uint32_t c = 0; c < n; c++) t[(size_t)c * n + r] = m[(size_t)r * n + c] + (uint32_t)rep;
-    uint32_t *tmp = m;
+    uint32_t* tmp = m;
     m = t;
     t = tmp;
   }

@@ -35,20 +35,20 @@ static uint32_t rng32(void) {
 }
 
 /* ---------------- inputs ---------------- */
-static uint8_t *make_text(size_t n) {
-  static const char *const kSyllables[] = {"ka", "to", "ri", "men", "sa", "lo", "ven", "dra", "qu", "is",
-                                           "ath", "el", "on", "ur", "bi", "tes", "no", "ga", "lim", "pe"};
+static uint8_t* make_text(size_t n) {
+  static const char* const kSyllables[] = {"ka",  "to", "ri", "men", "sa", "lo",  "ven", "dra", "qu",  "is",
+                                           "ath", "el", "on", "ur",  "bi", "tes", "no",  "ga",  "lim", "pe"};
   enum { kWords = 600 };
   char words[kWords][16];
   for (int w = 0; w < kWords; w++) {
     int len = 0, syl = 1 + (int)(rng32() % 4u);
     for (int s = 0; s < syl; s++) {
-      const char *p = kSyllables[rng32() % 20u];
+      const char* p = kSyllables[rng32() % 20u];
       while (*p && len < 15) words[w][len++] = *p++;
     }
     words[w][len] = 0;
   }
-  uint8_t *t = malloc(n);
+  uint8_t* t = malloc(n);
   if (!t) exit(2);
   size_t at = 0;
   int sentence = 0;
@@ -56,7 +56,7 @@ static uint8_t *make_text(size_t n) {
     uint32_t r = rng32();
     /* product of two uniforms: small indices (common words) are much more likely */
     uint32_t idx = ((r & 0x3FFu) * ((r >> 10) & 0x3FFu)) % kWords;
-    const char *w = words[idx];
+    const char* w = words[idx];
     if (sentence == 0 && at < n) t[at++] = (uint8_t)(w[0] - 'a' + 'A'), w++;
     while (*w && at < n) t[at++] = (uint8_t)*w++;
     sentence++;
@@ -82,8 +82,8 @@ typedef struct {
   uint8_t name[8];
 } Record; /* 24 bytes, no padding */
 
-static uint8_t *make_records(size_t count, size_t *bytes) {
-  Record *rec = malloc(count * sizeof(Record));
+static uint8_t* make_records(size_t count, size_t* bytes) {
+  Record* rec = malloc(count * sizeof(Record));
   if (!rec) exit(2);
   int32_t x = 0, y = 0;
   for (size_t i = 0; i < count; i++) {
@@ -98,26 +98,26 @@ static uint8_t *make_records(size_t count, size_t *bytes) {
     memcpy(rec[i].name, (r >> 16) % 3u ? "sensor\0\0" : "gateway\0", 8);
   }
   *bytes = count * sizeof(Record);
-  return (uint8_t *)rec;
+  return (uint8_t*)rec;
 }
 
 /* ---------------- compressor ---------------- */
 static int32_t head[1u << HASH_BITS];
 static int32_t chain[WINDOW_SIZE];
 
-static inline uint32_t hash4(const uint8_t *p) {
+static inline uint32_t hash4(const uint8_t* p) {
   uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
   return (v * 2654435761u) >> (32 - HASH_BITS);
 }
 
-static inline void insert(const uint8_t *in, uint32_t pos) {
+static inline void insert(const uint8_t* in, uint32_t pos) {
   uint32_t h = hash4(in + pos);
   chain[pos & WINDOW_MASK] = head[h];
   head[h] = (int32_t)pos;
 }
 
 /* Longest match for position pos among earlier positions in the window; returns length, sets *dist. */
-static uint32_t find_match(const uint8_t *in, uint32_t pos, uint32_t n, uint32_t *dist) {
+static uint32_t find_match(const uint8_t* in, uint32_t pos, uint32_t n, uint32_t* dist) {
   uint32_t best = 0, limit = n - pos < MAX_MATCH ? n - pos : MAX_MATCH;
   if (limit < MIN_MATCH) return 0;
   int32_t cand = head[hash4(in + pos)];
@@ -138,7 +138,7 @@ static uint32_t find_match(const uint8_t *in, uint32_t pos, uint32_t n, uint32_t
   return best >= MIN_MATCH ? best : 0;
 }
 
-static size_t put_varint(uint8_t *out, size_t o, uint32_t v) {
+static size_t put_varint(uint8_t* out, size_t o, uint32_t v) {
   while (v >= 0x80u) {
     out[o++] = (uint8_t)(v | 0x80u);
     v >>= 7;
@@ -147,7 +147,7 @@ static size_t put_varint(uint8_t *out, size_t o, uint32_t v) {
   return o;
 }
 
-static size_t compress(const uint8_t *in, uint32_t n, uint8_t *out) {
+static size_t compress(const uint8_t* in, uint32_t n, uint8_t* out) {
   for (uint32_t i = 0; i < (1u << HASH_BITS); i++) head[i] = -1;
   size_t o = 0;
   uint32_t pos = 0, lit_start = 0;
@@ -183,7 +183,7 @@ static size_t compress(const uint8_t *in, uint32_t n, uint8_t *out) {
   return o + (n - lit_start);
 }
 
-static uint32_t get_varint(const uint8_t *in, size_t *i) {
+static uint32_t get_varint(const uint8_t* in, size_t* i) {
   uint32_t v = 0;
   for (int shift = 0;; shift += 7) {
     uint8_t b = in[(*i)++];
@@ -192,7 +192,7 @@ static uint32_t get_varint(const uint8_t *in, size_t *i) {
   }
 }
 
-static int decompress(const uint8_t *in, size_t in_len, uint8_t *out, uint32_t n) {
+static int decompress(const uint8_t* in, size_t in_len, uint8_t* out, uint32_t n) {
   size_t i = 0;
   uint32_t o = 0;
   for (;;) {
@@ -204,21 +204,21 @@ static int decompress(const uint8_t *in, size_t in_len, uint8_t *out, uint32_t n
     uint32_t dist = (uint32_t)in[i] | (uint32_t)in[i + 1] << 8;
     i += 2;
     if (dist == 0 || dist > o || len > n - o) return -1;
-    const uint8_t *src = out + o - dist;
+    const uint8_t* src = out + o - dist;
     for (uint32_t k = 0; k < len; k++) out[o + k] = src[k]; /* may overlap: byte by byte */
     o += len;
   }
 }
 
-static uint32_t fnv1a(const uint8_t *p, size_t n) {
+static uint32_t fnv1a(const uint8_t* p, size_t n) {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
   return h;
 }
 
-static void run(const char *name, const uint8_t *in, uint32_t n) {
-  uint8_t *packed = malloc(n + n / 64 + 64);
-  uint8_t *back = malloc(n);
+static void run(const char* name, const uint8_t* in, uint32_t n) {
+  uint8_t* packed = malloc(n + n / 64 + 64);
+  uint8_t* back = malloc(n);
   if (!packed || !back) exit(2);
   size_t packed_len = 0;
   uint32_t h = 0;
@@ -236,10 +236,10 @@ static void run(const char *name, const uint8_t *in, uint32_t n) {
 }
 
 int main(void) {
-  uint8_t *text = make_text(TEXT_BYTES);
+  uint8_t* text = make_text(TEXT_BYTES);
   run("text", text, TEXT_BYTES);
   size_t rec_bytes = 0;
-  uint8_t *records = make_records(RECORD_COUNT, &rec_bytes);
+  uint8_t* records = make_records(RECORD_COUNT, &rec_bytes);
   run("records", records, (uint32_t)rec_bytes);
   free(text);
   free(records);

@@ -3,10 +3,10 @@
  * three reflection bounces, 2x2 supersampling. Mixes f32 arithmetic (sqrt, divide), small structs
  * passed by value, calls and data-dependent branches. Only IEEE basic operations and sqrtf are used, and
  * -ffp-contract=off is passed, so the image hash is identical everywhere. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <math.h>
 
 #ifdef BENCH_SMALL
 #define WIDTH 64
@@ -18,15 +18,31 @@
 #define NSPHERES 14
 #define MAX_BOUNCES 3
 
-typedef struct { float x, y, z; } Vec;
+typedef struct {
+  float x, y, z;
+} Vec;
 
-static inline Vec v3(float x, float y, float z) { return (Vec){x, y, z}; }
-static inline Vec add(Vec a, Vec b) { return v3(a.x + b.x, a.y + b.y, a.z + b.z); }
-static inline Vec sub(Vec a, Vec b) { return v3(a.x - b.x, a.y - b.y, a.z - b.z); }
-static inline Vec scale(Vec a, float s) { return v3(a.x * s, a.y * s, a.z * s); }
-static inline Vec mul(Vec a, Vec b) { return v3(a.x * b.x, a.y * b.y, a.z * b.z); }
-static inline float dot(Vec a, Vec b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-static inline Vec norm(Vec a) { return scale(a, 1.0f / sqrtf(dot(a, a))); }
+static inline Vec v3(float x, float y, float z) {
+  return (Vec){x, y, z};
+}
+static inline Vec add(Vec a, Vec b) {
+  return v3(a.x + b.x, a.y + b.y, a.z + b.z);
+}
+static inline Vec sub(Vec a, Vec b) {
+  return v3(a.x - b.x, a.y - b.y, a.z - b.z);
+}
+static inline Vec scale(Vec a, float s) {
+  return v3(a.x * s, a.y * s, a.z * s);
+}
+static inline Vec mul(Vec a, Vec b) {
+  return v3(a.x * b.x, a.y * b.y, a.z * b.z);
+}
+static inline float dot(Vec a, Vec b) {
+  return a.x * b.x + a.y * b.y + a.z * b.z;
+}
+static inline Vec norm(Vec a) {
+  return scale(a, 1.0f / sqrtf(dot(a, a)));
+}
 
 typedef struct {
   Vec centre, colour;
@@ -64,7 +80,7 @@ static void build_scene(void) {
 
 /* Nearest hit along origin + t*dir (dir normalised) with t > eps; returns object id, -1 for the plane,
  * -2 for nothing. */
-static int intersect(Vec origin, Vec dir, float *t_out) {
+static int intersect(Vec origin, Vec dir, float* t_out) {
   float best = 1e30f;
   int hit = -2;
   for (int i = 0; i < NSPHERES; i++) {
@@ -158,7 +174,7 @@ static uint8_t to_byte(float c) {
 
 int main(void) {
   build_scene();
-  uint8_t *img = malloc((size_t)WIDTH * HEIGHT * 3);
+  uint8_t* img = malloc((size_t)WIDTH * HEIGHT * 3);
   if (!img) return 2;
   const Vec eye = v3(0.0f, 2.2f, -6.0f);
   const float aspect = (float)WIDTH / (float)HEIGHT;
@@ -173,7 +189,7 @@ int main(void) {
           sum = add(sum, trace(eye, dir));
         }
       }
-      uint8_t *px = &img[((size_t)y * WIDTH + (size_t)x) * 3];
+      uint8_t* px = &img[((size_t)y * WIDTH + (size_t)x) * 3];
       px[0] = to_byte(sum.x * 0.25f);
       px[1] = to_byte(sum.y * 0.25f);
       px[2] = to_byte(sum.z * 0.25f);
