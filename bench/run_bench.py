@@ -102,6 +102,15 @@ def first_difference(expected, got):
     return "outputs differ"
 
 
+def shown(path):
+    """A path as the user would type it: relative to the repository root when inside it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def executable(path):
     return path.is_file() and os.access(path, os.X_OK)
 
@@ -110,7 +119,7 @@ def make_runtimes(args):
     runtimes = []
     if not args.no_airwasm:
         airwasm = Path(args.airwasm) if args.airwasm else Path(args.build_dir) / "tools" / "airwasm"
-        problem = "" if executable(airwasm) else f"not built ({airwasm} missing)"
+        problem = "" if executable(airwasm) else f"not built ({shown(airwasm)} missing)"
         runtimes.append(Runtime("airwasm", [str(airwasm), "run"], problem))
     if not args.no_node:
         node = shutil.which(args.node)
@@ -240,8 +249,10 @@ def programs_table(names, runtimes, results, reps):
         row = [name, fmt_s(base) if base is not None else f"FAIL: {md(cells['native'].error)}"]
         for rt in runtimes:
             cell = cells[rt.name]
-            if cell.median is None:
-                unavailable = rt.problem or "not built" in cell.error or cell.error.startswith("skipped")
+            if rt.problem:
+                row.append("n/a")  # explained once below the table
+            elif cell.median is None:
+                unavailable = "not built" in cell.error or cell.error.startswith("skipped")
                 row.append(("n/a: " if unavailable else "FAIL: ") + md(cell.error))
             elif base:
                 ratio = cell.median / base
@@ -274,6 +285,9 @@ def programs_table(names, runtimes, results, reps):
     if others:
         lines.append(f"Geometric mean of the ratios measured by {label[other]} instead: "
                      + ", ".join(others) + ".")
+    for rt in runtimes:
+        if rt.problem:
+            lines.append(f"{rt.name}: n/a, {md(rt.problem)}.")
     return "\n".join(lines)
 
 
@@ -369,7 +383,8 @@ def median_mb_per_s(cmd, reps, timeout):
 def bench_load(args, bench_dir, runtimes):
     large = Path(args.large) if args.large else bench_dir / "large" / "large.wasm"
     if not large.is_file():
-        return {"error": f"{large} not built (cmake --build {args.build_dir} --target bench_large)"}
+        build = shown(args.build_dir)
+        return {"error": f"{shown(large)} not built (cmake --build {build} --target bench_large)"}
     info = wasm_summary(large)
     out = {"module": str(large), **info, "rows": [], "runs": []}
     by_name = {rt.name: rt for rt in runtimes}
@@ -379,7 +394,7 @@ def bench_load(args, bench_dir, runtimes):
         row = {"runtime": "airwasm", "what": "decode + validate + lower"}
         load_speed = Path(args.build_dir) / "bench" / "load_speed"
         if executable(load_speed):
-            row["command"] = f"{load_speed} FILE"
+            row["command"] = f"{shown(load_speed)} FILE"
             row["mb_per_s"], row["error"] = median_mb_per_s([str(load_speed), str(large)], args.load_reps,
                                                             args.timeout)
         elif not airwasm.problem:
@@ -387,7 +402,7 @@ def bench_load(args, bench_dir, runtimes):
             row["mb_per_s"], row["error"] = median_mb_per_s(
                 [airwasm.prefix[0], "compile", "--time", str(large)], args.load_reps, args.timeout)
         else:
-            row["error"] = f"{load_speed} not built and airwasm {airwasm.problem}"
+            row["error"] = f"{shown(load_speed)} not built and airwasm {airwasm.problem}"
         out["rows"].append(row)
 
     node = by_name.get("node")
