@@ -92,7 +92,7 @@ namespace {
   do {                                                                                  \
     const int32_t r_ = (rel);                                                           \
     pc += r_;                                                                           \
-    if (r_ < 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]]              \
+    if (r_ <= 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]]             \
       goto interrupted;                                                                 \
     DISPATCH();                                                                         \
   } while (0)
@@ -111,7 +111,7 @@ namespace {
     const int32_t r_ = (rel);                                                           \
     const uint32_t cost_ = (cost);                                                      \
     pc += r_;                                                                           \
-    if (r_ < 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]]              \
+    if (r_ <= 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]]             \
       goto interrupted;                                                                 \
     CHARGE_AND_DISPATCH(cost_);                                                         \
   } while (0)

@@ -30,19 +30,26 @@ TEST(Scheduler, ThousandSpinningGuestsShareTwoThreadsFairly) {
                                  [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
 
   constexpr int kGuests = 1000;
-  Scheduler scheduler(SchedulerConfig{2, 10'000});
-  std::vector<CallFuture> futures;
+  // Stores are created first, then all calls are spawned at once, so every guest starts together.
+  std::vector<std::pair<std::shared_ptr<Store>, Func>> guests;
   for (int i = 0; i < kGuests; ++i) {
     auto store = std::make_shared<Store>(engine);
     ASSERT_TRUE(store->set_fuel(UINT64_MAX));
     auto instance = linker.instantiate(*store, *module);
     ASSERT_TRUE(instance);
-    futures.push_back(scheduler.spawn(store, *instance->get_func(*store, "spin"), {}));
+    guests.emplace_back(store, *instance->get_func(*store, "spin"));
   }
-  std::this_thread::sleep_for(std::chrono::seconds(3));
+  Scheduler scheduler(SchedulerConfig{2, 10'000});
+  std::vector<CallFuture> futures;
+  for (auto& [store, func] : guests) futures.push_back(scheduler.spawn(store, func, {}));
 
+  // Fairness is measured over a window in steady state, after every guest has had its first turns.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<uint64_t> before;
+  for (const CallFuture& f : futures) before.push_back(f.fuel_consumed());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   std::vector<uint64_t> fuel;
-  for (const CallFuture& f : futures) fuel.push_back(f.fuel_consumed());
+  for (size_t i = 0; i < futures.size(); ++i) fuel.push_back(futures[i].fuel_consumed() - before[i]);
   const double average = std::accumulate(fuel.begin(), fuel.end(), 0.0) / kGuests;
   const uint64_t least = *std::min_element(fuel.begin(), fuel.end());
   EXPECT_GT(least, 0u) << "a guest made no progress";

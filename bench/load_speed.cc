@@ -1,0 +1,44 @@
+// bench: load speed of a module: decode + validate + lower (Module::compile), in-process, no
+// instantiation. Usage: load_speed FILE.wasm [repetitions]. Prints the median over the repetitions as
+// "MB/s: X" (X = file bytes / 10^6 / seconds), the line run_bench.py reads, plus the first (cold) run.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "airwasm/airwasm.hh"
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: load_speed FILE.wasm [repetitions]\n");
+    return 2;
+  }
+  std::ifstream in(argv[1], std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "load_speed: cannot read %s\n", argv[1]);
+    return 1;
+  }
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  const int reps = argc > 2 ? std::max(1, std::atoi(argv[2])) : 7;
+  airwasm::Engine engine;
+  std::vector<double> seconds;
+  for (int i = 0; i < reps; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    auto module = airwasm::Module::compile(engine, bytes);
+    const auto end = std::chrono::steady_clock::now();
+    if (!module) {
+      std::fprintf(stderr, "load_speed: %s: %s\n", argv[1], module.error().to_string().c_str());
+      return 1;
+    }
+    seconds.push_back(std::chrono::duration<double>(end - start).count());
+  }
+  const double cold = seconds.front();
+  std::sort(seconds.begin(), seconds.end());
+  const double median = seconds[seconds.size() / 2];
+  const double mb = double(bytes.size()) / 1e6;
+  std::printf("size: %.2f MB\ncold: %.1f MB/s\nMB/s: %.1f\n", mb, mb / cold, mb / median);
+  return 0;
+}
