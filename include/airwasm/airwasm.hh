@@ -10,3 +10,5 @@
 #include "airwasm/trap.hh"
 #include "airwasm/types.hh"
 #include "airwasm/value.hh"
+#include "airwasm/sliced.hh"
+#include "airwasm/scheduler.hh"

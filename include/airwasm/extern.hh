@@ -3,6 +3,7 @@
 // Store and checks that the handle belongs to it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -50,6 +51,13 @@ using HostCallback = std::function<TrapResult<void>(Caller&, std::span<const Val
 // are read from slots[0..], results are written to slots[0..]. The fastest way to call into the host.
 using RawHostCallback = std::function<TrapResult<void>(Caller&, uint64_t* slots)>;
 
+// Options of one call from the host.
+struct CallOptions {
+  // Wall-clock budget of the call: when it passes, the guest traps with "deadline exceeded" within a
+  // bounded number of instructions (requires EngineConfig::interruptible, the default).
+  std::optional<std::chrono::nanoseconds> timeout;
+};
+
 class Func {
  public:
   static Func wrap(Store& store, FuncType type, HostCallback callback);
@@ -58,6 +66,8 @@ class Func {
   FuncType type(const Store& store) const;
   TrapResult<std::vector<Val>> call(Store& store, std::span<const Val> args) const;
   TrapResult<void> call(Store& store, std::span<const Val> args, std::span<Val> results) const;
+  TrapResult<void> call(Store& store, std::span<const Val> args, std::span<Val> results,
+                        const CallOptions& options) const;
 
   // Conversion to and from funcref values.
   Ref to_ref(const Store& store) const;

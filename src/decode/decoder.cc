@@ -16,18 +16,33 @@ namespace {
 using base::malformed;
 
 enum SectionId : uint8_t {
-  kCustom = 0, kType = 1, kImport = 2, kFunction = 3, kTable = 4, kMemory = 5, kGlobal = 6,
-  kExport = 7, kStart = 8, kElem = 9, kCode = 10, kData = 11, kDataCount = 12,
+  kCustom = 0,
+  kType = 1,
+  kImport = 2,
+  kFunction = 3,
+  kTable = 4,
+  kMemory = 5,
+  kGlobal = 6,
+  kExport = 7,
+  kStart = 8,
+  kElem = 9,
+  kCode = 10,
+  kData = 11,
+  kDataCount = 12,
 };
 constexpr uint8_t kMaxSectionId = kDataCount;
 
 // Position of each non-custom section in the required order (datacount sits between elem and code).
 constexpr uint8_t section_rank(uint8_t id) {
   switch (id) {
-    case kDataCount: return 10;
-    case kCode: return 11;
-    case kData: return 12;
-    default: return id;  // type (1) .. elem (9)
+    case kDataCount:
+      return 10;
+    case kCode:
+      return 11;
+    case kData:
+      return 12;
+    default:
+      return id;  // type (1) .. elem (9)
   }
 }
 
@@ -35,19 +50,32 @@ using SectionDecoder = Result<void> (*)(detail::SectionInput);
 
 SectionDecoder section_decoder(uint8_t id) {
   switch (id) {
-    case kCustom: return detail::decode_custom_section;
-    case kType: return detail::decode_type_section;
-    case kImport: return detail::decode_import_section;
-    case kFunction: return detail::decode_function_section;
-    case kTable: return detail::decode_table_section;
-    case kMemory: return detail::decode_memory_section;
-    case kGlobal: return detail::decode_global_section;
-    case kExport: return detail::decode_export_section;
-    case kStart: return detail::decode_start_section;
-    case kElem: return detail::decode_elem_section;
-    case kCode: return detail::decode_code_section;
-    case kData: return detail::decode_data_section;
-    case kDataCount: return detail::decode_datacount_section;
+    case kCustom:
+      return detail::decode_custom_section;
+    case kType:
+      return detail::decode_type_section;
+    case kImport:
+      return detail::decode_import_section;
+    case kFunction:
+      return detail::decode_function_section;
+    case kTable:
+      return detail::decode_table_section;
+    case kMemory:
+      return detail::decode_memory_section;
+    case kGlobal:
+      return detail::decode_global_section;
+    case kExport:
+      return detail::decode_export_section;
+    case kStart:
+      return detail::decode_start_section;
+    case kElem:
+      return detail::decode_elem_section;
+    case kCode:
+      return detail::decode_code_section;
+    case kData:
+      return detail::decode_data_section;
+    case kDataCount:
+      return detail::decode_datacount_section;
   }
   return nullptr;
 }
@@ -81,18 +109,24 @@ Result<void> decode_sections(base::ByteReader& r, wasm::Module& m, const DecodeO
     AIRWASM_TRY_ASSIGN(uint32_t size, r.u32());
     if (size > r.remaining()) return malformed("length out of bounds", size_at);
     const size_t payload_offset = r.offset();
-    AIRWASM_TRY_ASSIGN(auto payload, r.bytes(size));
+    const size_t section_end = payload_offset + size;
 
-    base::ByteReader section(payload, payload_offset, detail::kSectionEof);
-    AIRWASM_TRY(section_decoder(id)(detail::SectionInput{section, m, options, state}));
-    if (!section.at_end()) return malformed("section size mismatch", section.offset());
+    // As in the spec's reference decoder, a section's contents are read from the rest of the binary and
+    // the size is checked afterwards: a section that runs over its size is a "section size mismatch"
+    // (or whatever error the bytes after it produce), and running off the end of the whole binary is
+    // "unexpected end of section or function". This ordering is what the spec tests' messages encode.
+    base::ByteReader section({r.position(), r.remaining()}, payload_offset, detail::kSectionEof);
+    AIRWASM_TRY(section_decoder(id)(detail::SectionInput{section, m, options, state, section_end}));
+    if (section.offset() != section_end) return malformed("section size mismatch", section.offset());
+    AIRWASM_TRY(r.skip(size));
   }
   return {};
 }
 
 }  // namespace
 
-Result<std::unique_ptr<wasm::Module>> decode_module(std::span<const uint8_t> binary, const DecodeOptions& options) {
+Result<std::unique_ptr<wasm::Module>> decode_module(std::span<const uint8_t> binary,
+                                                    const DecodeOptions& options) {
   auto m = std::make_unique<wasm::Module>();
   m->binary.assign(binary.begin(), binary.end());
 

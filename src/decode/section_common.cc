@@ -12,7 +12,12 @@ Result<ValType> read_valtype(base::ByteReader& r, const Features& features) {
   const size_t at = r.offset();
   AIRWASM_TRY_ASSIGN(uint8_t b, r.u8());
   switch (b) {
-    case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x70: case 0x6f:
+    case 0x7f:
+    case 0x7e:
+    case 0x7d:
+    case 0x7c:
+    case 0x70:
+    case 0x6f:
       return ValType(b);
     case 0x7b:
       if (features.simd) return ValType::kV128;

@@ -1,8 +1,9 @@
-// decode: helpers shared by the per-section decoders (internal to decode/). Every section is read through
-// its own ByteReader bounded by the section size, whose end-of-input message is the spec's
-// "unexpected end of section or function"; the helpers here read the small recurring structures (value
-// and reference types, limits, table/memory/global types, constant expressions) with the spec tests'
-// error wording. Nothing here reserves memory from an untrusted count without bounding it by the bytes left.
+// decode: helpers shared by the per-section decoders (internal to decode/). A section decoder reads from
+// a ByteReader that starts at the section's payload and, like the spec's reference decoder, extends to the
+// end of the binary (the caller checks the section size afterwards); its end-of-input message is
+// "unexpected end of section or function". The helpers read the small recurring structures (value and
+// reference types, limits, table/memory/global types, constant expressions) with the spec tests' error
+// wording. Nothing here reserves memory from an untrusted count without bounding it by the bytes left.
 #pragma once
 
 #include <algorithm>
@@ -21,13 +22,14 @@ struct DecodeState {
   bool saw_name_section = false;  // only the first "name" custom section is decoded
 };
 
-// Everything a section decoder needs: the bounded reader of its payload, the module being filled, the
-// options (feature flags) and the decoder's running state.
+// Everything a section decoder needs: the reader positioned at its payload, the module being filled,
+// the options (feature flags), the decoder's running state and where the section should end.
 struct SectionInput {
   base::ByteReader& r;
   wasm::Module& m;
   const DecodeOptions& options;
   DecodeState& state;
+  size_t section_end;  // absolute offset one past the section's payload
 };
 
 // Reserves room for `count` items of a vector read from `r`, but never more than the bytes left could
@@ -55,8 +57,8 @@ Result<wasm::GlobalType> read_global_type(base::ByteReader& r, const Features& f
 Result<void> read_const_expr(base::ByteReader& r, const Features& features, wasm::ConstExpr& out);
 
 // Per-section decoders (one file per section or small group), called by the top-level loop in
-// decoder.cc with a reader bounded to the section payload. They need not consume all of it: the caller
-// reports "section size mismatch" for leftovers.
+// decoder.cc. They read what their grammar says; the caller reports "section size mismatch" if that did
+// not end exactly at `section_end`.
 Result<void> decode_custom_section(SectionInput in);
 Result<void> decode_type_section(SectionInput in);
 Result<void> decode_function_section(SectionInput in);

@@ -66,11 +66,14 @@ Result<void> decode_custom_section(SectionInput in) {
   wasm::CustomSection custom;
   custom.name = name;
   custom.offset = at;
-  AIRWASM_TRY_ASSIGN(custom.payload, in.r.bytes(in.r.remaining()));
+  // The name may have run past the section's end; the payload is whatever the section has left.
+  if (in.r.offset() > in.section_end) return base::malformed(kSectionEof, in.r.offset());
+  const size_t payload_offset = in.r.offset();
+  AIRWASM_TRY_ASSIGN(custom.payload, in.r.bytes(in.section_end - payload_offset));
 
   if (name == "name" && !in.state.saw_name_section) {
     in.state.saw_name_section = true;
-    base::ByteReader payload(custom.payload, in.r.offset() - custom.payload.size(), kSectionEof);
+    base::ByteReader payload(custom.payload, payload_offset, kSectionEof);
     wasm::NameSection names;
     if (decode_name_section(payload, names)) in.m.names = std::move(names);
   }

@@ -8,7 +8,8 @@ using base::malformed;
 
 namespace {
 
-Result<void> read_result_types(base::ByteReader& r, const Features& features, std::vector<wasm::ValType>& out) {
+Result<void> read_result_types(base::ByteReader& r, const Features& features,
+                               std::vector<wasm::ValType>& out) {
   AIRWASM_TRY_ASSIGN(uint32_t count, r.u32());
   reserve_bounded(out, count, r);
   for (uint32_t i = 0; i < count; ++i) {

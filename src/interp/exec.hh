@@ -69,11 +69,13 @@ struct InstanceData {
 };
 
 // One activation record on the frame stack. The operand/locals slots live on the value stack.
+// Deliberately without initializers: the frame stack is allocated uninitialised so that its pages are
+// only touched as deep as calls actually go (a thousand idle Stores must stay cheap).
 struct Frame {
-  const FuncInst* func = nullptr;     // function running in this frame
-  const uint8_t* return_pc = nullptr; // where the caller continues (null: return to the host)
-  uint64_t* caller_fp = nullptr;
-  InstanceData* caller_instance = nullptr;
+  const FuncInst* func;         // function running in this frame
+  const uint8_t* return_pc;     // where the caller continues (null: return to the host)
+  uint64_t* caller_fp;
+  InstanceData* caller_instance;
 };
 
 enum class RunStatus : uint8_t { kDone, kTrap, kSuspended };
@@ -99,12 +101,17 @@ struct ExecContext {
   InstanceData* instance = nullptr;
   uint64_t* host_stack_top = nullptr; // first free slot while a host function runs (for re-entry)
 
-  // metering: fuel_limit is what the running slice may still spend; fuel_total what the Store has left
+  // Metering. The Store's remaining fuel is split in two while a call runs: `fuel` is the budget the
+  // dispatch loop spends (the whole remainder, or the current slice) and `fuel_reserve` the rest.
+  // When `fuel` runs out: in a sliced top-level activation the call suspends; in a nested activation
+  // (a host function re-entered wasm, which cannot suspend) the reserve is moved in and the outer
+  // activation suspends as soon as control returns to it (slice_overrun); otherwise it traps.
   bool fuel_enabled = false;
-  int64_t fuel = 0;                   // budget of the current activation (min of total and slice)
-  bool fuel_is_slice = false;         // running out means "suspend", not "trap"
-  bool sliced = false;                // the outermost call runs in slices (host yields suspend it)
-  uint64_t fuel_consumed = 0;         // lifetime total
+  int64_t fuel = 0;
+  uint64_t fuel_reserve = 0;
+  bool fuel_is_slice = false;
+  bool slice_overrun = false;
+  bool sliced = false;                // the top-level call runs in slices (host yields suspend it)
   std::atomic<uint32_t>* interrupt = nullptr;
   bool yield_requested = false;
   uint32_t host_depth = 0;            // > 0 while a host function runs (re-entry makes a call unsuspendable)

@@ -709,9 +709,11 @@ do_call:
       ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
       goto trap;
     }
-    if (ctx.yield_requested) [[unlikely]] {
+    if ((ctx.yield_requested || ctx.slice_overrun) && ctx.host_depth == 0) [[unlikely]] {
+      const bool suspend_now = ctx.sliced;
       ctx.yield_requested = false;
-      if (ctx.sliced && ctx.host_depth == 0) goto suspend;
+      ctx.slice_overrun = false;
+      if (suspend_now) goto suspend;
     }
     DISPATCH();
   }
@@ -738,7 +740,16 @@ do_call:
 
   // ======================================== exits
 out_of_fuel:
-  if (ctx.fuel_is_slice) goto suspend;
+  // pc is at the Fuel/FuelLoopCheck op, so a resumed call re-executes the charge.
+  if (ctx.fuel_is_slice) {
+    if (ctx.host_depth == 0) goto suspend;
+    const uint64_t moved = std::min<uint64_t>(ctx.fuel_reserve, uint64_t(INT64_MAX - fuel));
+    fuel += int64_t(moved);
+    ctx.fuel_reserve -= moved;
+    ctx.fuel_is_slice = false;
+    ctx.slice_overrun = true;
+    DISPATCH();
+  }
   TRAP(TrapCode::kOutOfFuel);
 
 interrupted: {

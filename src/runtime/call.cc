@@ -82,64 +82,6 @@ Trap StoreImpl::make_trap(size_t frame_base) {
   return trap;
 }
 
-TrapResult<void> StoreImpl::call(const interp::FuncInst* func, std::span<const Val> args, std::span<Val> results) {
-  const FuncType& type = *func->type;
-  if (args.size() != type.params.size())
-    return std::unexpected(usage_trap("wrong number of arguments: expected " + std::to_string(type.params.size()) +
-                                      ", got " + std::to_string(args.size())));
-  if (results.size() != type.results.size())
-    return std::unexpected(usage_trap("wrong number of result slots"));
-  for (size_t i = 0; i < args.size(); ++i)
-    if (!val_matches(*this, args[i], type.params[i]))
-      return std::unexpected(usage_trap("argument " + std::to_string(i) + " has type " + valtype_name(args[i].type()) +
-                                        ", expected " + valtype_name(type.params[i])));
-  const bool top_level = exec.host_depth == 0;
-  if (top_level && call_active) return std::unexpected(usage_trap("the store has a suspended call"));
-  uint64_t* base = top_level ? exec.stack_begin : exec.host_stack_top;
-  const uint32_t slots = std::max(func->param_slots, func->result_slots);
-  if (base + slots > exec.stack_end) return std::unexpected(Trap(TrapCode::kCallStackExhausted));
-  uint64_t* p = base;
-  for (const Val& v : args) {
-    val_to_slots(*this, v, p);
-    p += v.type() == ValType::kV128 ? 2 : 1;
-  }
-  if (top_level && fuel_enabled()) {
-    exec.fuel = int64_t(std::min<uint64_t>(fuel_remaining, INT64_MAX));
-    exec.fuel_is_slice = false;
-    exec.sliced = false;
-  }
-  const int64_t fuel_before = exec.fuel;
-  const size_t frame_base = size_t(exec.frame_top - exec.frames_begin);
-  const uint8_t* saved_pc = exec.pc;
-  uint64_t* saved_fp = exec.fp;
-  interp::InstanceData* saved_instance = exec.instance;
-  if (top_level) call_active = true;
-  const interp::RunStatus status = interp::invoke(exec, func, base);
-  if (top_level) {
-    call_active = false;
-    if (fuel_enabled()) {
-      const uint64_t consumed = uint64_t(fuel_before - exec.fuel);
-      fuel_remaining -= std::min(consumed, fuel_remaining);
-      fuel_consumed += consumed;
-    }
-  }
-  exec.pc = saved_pc;
-  exec.fp = saved_fp;
-  exec.instance = saved_instance;
-  if (status != interp::RunStatus::kDone) {
-    Trap trap = status == interp::RunStatus::kTrap ? make_trap(frame_base)
-                                                   : usage_trap("call suspended outside of sliced execution");
-    exec.frame_top = exec.frames_begin + frame_base;
-    return std::unexpected(std::move(trap));
-  }
-  p = base;
-  for (size_t i = 0; i < type.results.size(); ++i) {
-    results[i] = slots_to_val(*this, type.results[i], p);
-    p += type.results[i] == ValType::kV128 ? 2 : 1;
-  }
-  return {};
-}
-
 }  // namespace internal
 
 using internal::StoreImpl;
@@ -192,6 +134,12 @@ TrapResult<void> Func::call(Store& store, std::span<const Val> args, std::span<V
   return store.impl().call(f, args, results);
 }
 
+TrapResult<void> Func::call(Store& store, std::span<const Val> args, std::span<Val> results,
+                            const CallOptions& options) const {
+  AIRWASM_TRY_ASSIGN(const interp::FuncInst* f, lookup(store, *this));
+  return store.impl().call(f, args, results, &options);
+}
+
 TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args) const {
   AIRWASM_TRY_ASSIGN(const interp::FuncInst* f, lookup(store, *this));
   std::vector<Val> results(f->type->results.size());
@@ -227,11 +175,16 @@ std::optional<Memory> Caller::memory() const {
 TrapResult<void> Caller::consume_fuel(uint64_t fuel) const {
   StoreImpl& s = store_->impl();
   if (!s.fuel_enabled()) return {};
-  if (uint64_t(s.exec.fuel) < fuel) {
-    s.exec.fuel = 0;
+  // Spend from the running budget first, then from the reserve (a host function's work is not sliced).
+  uint64_t need = fuel;
+  const uint64_t from_budget = std::min<uint64_t>(need, uint64_t(s.exec.fuel));
+  s.exec.fuel -= int64_t(from_budget);
+  need -= from_budget;
+  if (need > s.exec.fuel_reserve) {
+    s.exec.fuel_reserve = 0;
     return std::unexpected(Trap(TrapCode::kOutOfFuel));
   }
-  s.exec.fuel -= int64_t(fuel);
+  s.exec.fuel_reserve -= need;
   return {};
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "airwasm/airwasm.hh"
+#include "airwasm/sliced.hh"
 #include "base/result.hh"
 #include "interp/compiled.hh"
 #include "interp/exec.hh"
@@ -37,6 +38,8 @@ struct ModuleImpl {
 
 struct InterruptState {
   std::atomic<uint32_t> flag{interp::kNoInterrupt};
+  std::mutex mutex;           // orders a deadline's expiry against the end of the call that armed it
+  uint64_t armed_ticket = 0;  // the deadline that may still fire, 0 if none
 };
 
 // An instance as the Store keeps it: the interpreter's view plus the export table.
@@ -64,6 +67,11 @@ struct StoreImpl {
   uint64_t fuel_consumed = 0;
   uint64_t total_memory_bytes = 0;
   bool call_active = false;      // a top-level call is running or suspended
+  uint64_t fuel_snapshot = 0;    // exec.fuel + exec.fuel_reserve when last loaded (or adjusted)
+  // the sliced call in progress, if any
+  bool sliced_suspended = false;
+  uint64_t sliced_generation = 0;
+  const interp::FuncInst* sliced_func = nullptr;
 
   std::vector<std::unique_ptr<interp::FuncInst>> funcs;
   std::vector<std::unique_ptr<interp::MemoryInst>> memories;
@@ -82,9 +90,23 @@ struct StoreImpl {
   int64_t grow_memory(interp::MemoryInst* mem, uint64_t delta_pages);
   int64_t grow_table(interp::TableInst* table, uint64_t delta, uint64_t init);
 
-  // ---- calls ----
+  // ---- calls (execution.cc) ----
   // Runs `func` with arguments in Val form; the results are written to `results`.
-  TrapResult<void> call(const interp::FuncInst* func, std::span<const Val> args, std::span<Val> results);
+  TrapResult<void> call(const interp::FuncInst* func, std::span<const Val> args, std::span<Val> results,
+                        const CallOptions* options = nullptr);
+  TrapResult<void> check_args(const interp::FuncInst* func, std::span<const Val> args, size_t num_results);
+  void write_args(std::span<const Val> args, uint64_t* base);
+  void read_results(const interp::FuncInst* func, const uint64_t* base, std::span<Val> results);
+  // Sliced calls.
+  TrapResult<CallStatus> start_sliced(const interp::FuncInst* func, std::span<const Val> args, uint64_t slice);
+  TrapResult<CallStatus> resume_sliced(uint64_t slice);
+  TrapResult<CallStatus> finish_slice(interp::RunStatus status);
+  void abandon_sliced();
+  // Fuel: split the remaining fuel into the running budget (whole, or a slice) and the reserve, and back.
+  void load_fuel(std::optional<uint64_t> slice);
+  void save_fuel();
+  uint64_t live_fuel() const;            // remaining fuel, also correct while a call runs
+  void adjust_live_fuel(uint64_t fuel);  // set the remaining fuel while a call runs
   Trap make_trap(size_t frame_base);  // from exec's trap state and the frames above frame_base
 
   bool fuel_enabled() const { return engine.config().consume_fuel; }

@@ -29,11 +29,11 @@ int64_t exec_table_grow(interp::ExecContext& ctx, interp::TableInst* table, uint
 StoreImpl::StoreImpl(const Engine& e) : engine(e), id(g_next_store_id.fetch_add(1)) {
   const EngineConfig& cfg = engine.config();
   const size_t slots = std::max<size_t>(cfg.value_stack_bytes / 8, 1024);
-  exec.stack.reset(new uint64_t[slots]);
+  exec.stack = std::make_unique_for_overwrite<uint64_t[]>(slots);
   exec.stack_begin = exec.stack.get();
   exec.stack_end = exec.stack_begin + slots;
   const size_t depth = std::max<uint32_t>(cfg.max_call_depth, 1) + 1;  // + the host entry frame
-  exec.frames.reset(new interp::Frame[depth]);
+  exec.frames = std::make_unique_for_overwrite<interp::Frame[]>(depth);
   exec.frames_begin = exec.frames.get();
   exec.frames_end = exec.frames_begin + depth;
   exec.frame_top = exec.frames_begin;
@@ -175,31 +175,29 @@ static Result<void> require_fuel(const internal::StoreImpl& s) {
 
 Result<void> Store::set_fuel(uint64_t fuel) {
   AIRWASM_TRY(require_fuel(*impl_));
-  if (impl_->exec.host_depth > 0) impl_->exec.fuel = int64_t(std::min<uint64_t>(fuel, INT64_MAX));
-  else impl_->fuel_remaining = fuel;
+  impl_->adjust_live_fuel(fuel);
   return {};
 }
 
 Result<void> Store::add_fuel(uint64_t fuel) {
   AIRWASM_TRY(require_fuel(*impl_));
-  if (impl_->exec.host_depth > 0) {
-    impl_->exec.fuel = int64_t(std::min<uint64_t>(uint64_t(impl_->exec.fuel) + fuel, INT64_MAX));
-  } else {
-    const uint64_t sum = impl_->fuel_remaining + fuel;
-    impl_->fuel_remaining = sum < fuel ? std::numeric_limits<uint64_t>::max() : sum;
-  }
+  const uint64_t live = impl_->live_fuel();
+  const uint64_t sum = live + fuel;
+  impl_->adjust_live_fuel(sum < live ? std::numeric_limits<uint64_t>::max() : sum);
   return {};
 }
 
 Result<uint64_t> Store::fuel_remaining() const {
   AIRWASM_TRY(require_fuel(*impl_));
-  if (impl_->exec.host_depth > 0) return uint64_t(impl_->exec.fuel);
-  return impl_->fuel_remaining;
+  return impl_->live_fuel();
 }
 
 Result<uint64_t> Store::fuel_consumed() const {
   AIRWASM_TRY(require_fuel(*impl_));
-  return impl_->fuel_consumed;
+  const internal::StoreImpl& s = *impl_;
+  if (s.call_active && !s.sliced_suspended)
+    return s.fuel_consumed + (s.fuel_snapshot - std::min(s.fuel_snapshot, s.live_fuel()));
+  return s.fuel_consumed;
 }
 
 void Store::set_limits(const StoreLimits& limits) { impl_->limits = limits; }

@@ -10,22 +10,34 @@ using base::invalid;
 using wasm::Opcode;
 using wasm::ValType;
 
-Result<void> check_const_expr(const ModuleContext& c, const wasm::ConstExpr& expr, ValType expected, bool simd) {
+Result<void> check_const_expr(const ModuleContext& c, const wasm::ConstExpr& expr, ValType expected,
+                              bool simd) {
   size_t pushed = 0;
   ValType top = ValType::kBottom;
   for (const wasm::Instr& in : expr.instrs) {
     switch (in.op) {
-      case Opcode::I32Const: top = ValType::kI32; break;
-      case Opcode::I64Const: top = ValType::kI64; break;
-      case Opcode::F32Const: top = ValType::kF32; break;
-      case Opcode::F64Const: top = ValType::kF64; break;
+      case Opcode::I32Const:
+        top = ValType::kI32;
+        break;
+      case Opcode::I64Const:
+        top = ValType::kI64;
+        break;
+      case Opcode::F32Const:
+        top = ValType::kF32;
+        break;
+      case Opcode::F64Const:
+        top = ValType::kF64;
+        break;
       case Opcode::V128Const:
         if (!simd) return invalid("constant expression required", in.position);
         top = ValType::kV128;
         break;
-      case Opcode::RefNull: top = in.type; break;
+      case Opcode::RefNull:
+        top = in.type;
+        break;
       case Opcode::RefFunc:
-        if (in.index >= c.num_funcs()) return invalid("unknown function " + std::to_string(in.index), in.position);
+        if (in.index >= c.num_funcs())
+          return invalid("unknown function " + std::to_string(in.index), in.position);
         top = ValType::kFuncRef;
         break;
       case Opcode::GlobalGet: {

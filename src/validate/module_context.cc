@@ -9,10 +9,18 @@ ModuleContext make_module_context(const wasm::Module& m) {
   c.func_types.reserve(m.imports.size() + m.functions.size());
   for (const wasm::Import& imp : m.imports) {
     switch (imp.kind) {
-      case wasm::ExternKind::kFunc: c.func_types.push_back(imp.func_type); break;
-      case wasm::ExternKind::kTable: c.tables.push_back(imp.table); break;
-      case wasm::ExternKind::kMemory: c.memories.push_back(imp.memory); break;
-      case wasm::ExternKind::kGlobal: c.globals.push_back(imp.global); break;
+      case wasm::ExternKind::kFunc:
+        c.func_types.push_back(imp.func_type);
+        break;
+      case wasm::ExternKind::kTable:
+        c.tables.push_back(imp.table);
+        break;
+      case wasm::ExternKind::kMemory:
+        c.memories.push_back(imp.memory);
+        break;
+      case wasm::ExternKind::kGlobal:
+        c.globals.push_back(imp.global);
+        break;
     }
   }
   c.num_imported_globals = c.num_globals();

@@ -13,11 +13,11 @@ namespace airwasm::validate {
 
 struct ModuleContext {
   const wasm::Module* module = nullptr;
-  std::vector<uint32_t> func_types;          // type index of every function in the function index space
-  std::vector<wasm::TableType> tables;       // every table, imported ones first
-  std::vector<wasm::MemoryType> memories;    // every memory, imported ones first
-  std::vector<wasm::GlobalType> globals;     // every global, imported ones first
-  uint32_t num_imported_globals = 0;         // constant expressions may read only these (Wasm 2.0)
+  std::vector<uint32_t> func_types;        // type index of every function in the function index space
+  std::vector<wasm::TableType> tables;     // every table, imported ones first
+  std::vector<wasm::MemoryType> memories;  // every memory, imported ones first
+  std::vector<wasm::GlobalType> globals;   // every global, imported ones first
+  uint32_t num_imported_globals = 0;       // constant expressions may read only these (Wasm 2.0)
 
   uint32_t num_funcs() const { return uint32_t(func_types.size()); }
   uint32_t num_tables() const { return uint32_t(tables.size()); }

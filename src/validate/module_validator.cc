@@ -33,7 +33,9 @@ Result<void> check_min_max(const wasm::Limits& limits) {
 }
 
 // Table sizes are u32 in the binary, so the 2^32-1 range holds by construction.
-Result<void> check_table_type(const wasm::TableType& t) { return check_min_max(t.limits); }
+Result<void> check_table_type(const wasm::TableType& t) {
+  return check_min_max(t.limits);
+}
 
 Result<void> check_memory_type(const wasm::MemoryType& t) {
   const wasm::Limits& l = t.limits;
@@ -45,10 +47,17 @@ Result<void> check_memory_type(const wasm::MemoryType& t) {
 Result<void> check_imports(const wasm::Module& m) {
   for (const wasm::Import& imp : m.imports) {
     switch (imp.kind) {
-      case ExternKind::kFunc: AIRWASM_TRY(check_type_index(m, imp.func_type)); break;
-      case ExternKind::kTable: AIRWASM_TRY(check_table_type(imp.table)); break;
-      case ExternKind::kMemory: AIRWASM_TRY(check_memory_type(imp.memory)); break;
-      case ExternKind::kGlobal: break;
+      case ExternKind::kFunc:
+        AIRWASM_TRY(check_type_index(m, imp.func_type));
+        break;
+      case ExternKind::kTable:
+        AIRWASM_TRY(check_table_type(imp.table));
+        break;
+      case ExternKind::kMemory:
+        AIRWASM_TRY(check_memory_type(imp.memory));
+        break;
+      case ExternKind::kGlobal:
+        break;
     }
   }
   return {};
@@ -56,7 +65,8 @@ Result<void> check_imports(const wasm::Module& m) {
 
 Result<void> check_elems(const ModuleContext& c, const Features& features) {
   for (const wasm::ElemSegment& seg : c.module->elems) {
-    for (const wasm::ConstExpr& item : seg.items) AIRWASM_TRY(check_const_expr(c, item, seg.type, features.simd));
+    for (const wasm::ConstExpr& item : seg.items)
+      AIRWASM_TRY(check_const_expr(c, item, seg.type, features.simd));
     if (seg.mode != wasm::SegmentMode::kActive) continue;
     if (seg.table >= c.num_tables()) return unknown("table", seg.table, seg.position);
     if (c.tables[seg.table].elem != seg.type) return invalid("type mismatch", seg.position);
@@ -121,7 +131,8 @@ Result<void> validate_module(const wasm::Module& m, const Features& features) {
   if (m.num_memories() > 1) return invalid("multiple memories");
 
   const ModuleContext c = make_module_context(m);
-  for (const wasm::Global& g : m.globals) AIRWASM_TRY(check_const_expr(c, g.init, g.type.type, features.simd));
+  for (const wasm::Global& g : m.globals)
+    AIRWASM_TRY(check_const_expr(c, g.init, g.type.type, features.simd));
   AIRWASM_TRY(check_elems(c, features));
   AIRWASM_TRY(check_datas(c, features));
   AIRWASM_TRY(check_start(c));

@@ -1,36 +1,19 @@
 // Unit tests for v128 values at the embedding API: parameters and results of exported functions
 // (Func::call), of host functions defined through the Linker and through Func::wrap (including a
 // v128 between scalars, so slot offsets are exercised), and v128 globals read and written from both
-// sides. The module is embedded as bytes; its text is below.
-//
-// (module
-//   (import "host" "mix" (func $mix (param v128 i32 v128) (result v128 i64 v128)))
-//   (global $g (export "g") (mut v128) (v128.const i32x4 1 2 3 4))
-//   (func (export "run") (param v128 v128) (result v128 i64 v128)
-//     (call $mix (local.get 0) (i32.const 5) (local.get 1)))
-//   (func (export "get_g") (result v128) (global.get $g))
-//   (func (export "set_g") (param v128) (global.set $g (local.get 0)))
-//   (func (export "add_g") (param v128) (result v128) (i32x4.add (local.get 0) (global.get $g))))
-#include <gtest/gtest.h>
-
+// sides. The guest is wat/v128_api.wat.
 #include <cstdint>
 #include <vector>
 
-#include "airwasm/airwasm.hh"
+#include "fixture.hh"
 
-namespace airwasm {
+namespace airwasm::testing {
 namespace {
 
-const std::vector<uint8_t> kModule = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x1f, 0x05, 0x60, 0x03, 0x7b, 0x7f, 0x7b, 0x03, 0x7b,
-    0x7e, 0x7b, 0x60, 0x02, 0x7b, 0x7b, 0x03, 0x7b, 0x7e, 0x7b, 0x60, 0x00, 0x01, 0x7b, 0x60, 0x01, 0x7b, 0x00,
-    0x60, 0x01, 0x7b, 0x01, 0x7b, 0x02, 0x0c, 0x01, 0x04, 0x68, 0x6f, 0x73, 0x74, 0x03, 0x6d, 0x69, 0x78, 0x00,
-    0x00, 0x03, 0x05, 0x04, 0x01, 0x02, 0x03, 0x04, 0x06, 0x16, 0x01, 0x7b, 0x01, 0xfd, 0x0c, 0x01, 0x00, 0x00,
-    0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x0b, 0x07, 0x23, 0x05, 0x01,
-    0x67, 0x03, 0x00, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x01, 0x05, 0x67, 0x65, 0x74, 0x5f, 0x67, 0x00, 0x02, 0x05,
-    0x73, 0x65, 0x74, 0x5f, 0x67, 0x00, 0x03, 0x05, 0x61, 0x64, 0x64, 0x5f, 0x67, 0x00, 0x04, 0x0a, 0x22, 0x04,
-    0x0a, 0x00, 0x20, 0x00, 0x41, 0x05, 0x20, 0x01, 0x10, 0x00, 0x0b, 0x04, 0x00, 0x23, 0x00, 0x0b, 0x06, 0x00,
-    0x20, 0x00, 0x24, 0x00, 0x0b, 0x09, 0x00, 0x20, 0x00, 0x23, 0x00, 0xfd, 0xae, 0x01, 0x0b};
+const std::vector<uint8_t>& module_bytes() {
+  static const std::vector<uint8_t> bytes = read_fixture("v128_api.wasm");
+  return bytes;
+}
 
 V128 i32x4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
   V128 v;
@@ -71,7 +54,7 @@ void expect_run(Store& store, const Instance& inst) {
 
 TEST(V128Api, HostFunctionThroughLinker) {
   Engine engine;
-  auto module = Module::compile(engine, kModule);
+  auto module = Module::compile(engine, module_bytes());
   ASSERT_TRUE(module) << module.error().to_string();
   Store store(engine);
   Linker linker(engine);
@@ -83,7 +66,7 @@ TEST(V128Api, HostFunctionThroughLinker) {
 
 TEST(V128Api, HostFunctionThroughWrap) {
   Engine engine;
-  auto module = Module::compile(engine, kModule);
+  auto module = Module::compile(engine, module_bytes());
   ASSERT_TRUE(module);
   Store store(engine);
   Linker linker(engine);
@@ -95,7 +78,7 @@ TEST(V128Api, HostFunctionThroughWrap) {
 
 TEST(V128Api, Globals) {
   Engine engine;
-  auto module = Module::compile(engine, kModule);
+  auto module = Module::compile(engine, module_bytes());
   ASSERT_TRUE(module);
   Store store(engine);
   Linker linker(engine);
@@ -138,4 +121,4 @@ TEST(V128Api, HostGlobalOfTypeV128) {
 }
 
 }  // namespace
-}  // namespace airwasm
+}  // namespace airwasm::testing

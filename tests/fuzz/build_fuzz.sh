@@ -1,0 +1,15 @@
+#!/bin/sh
+# Builds the component decoder fuzz target with clang-19 + libFuzzer + ASan/UBSan into $1 (default
+# build-fuzz/) and, if a seed directory is given as $2, runs it for $3 seconds (default 600).
+set -eu
+here=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$here/build-fuzz}
+mkdir -p "$out"
+flags="-std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$here/include -I$here/src"
+srcs="$here/tests/fuzz/component_decoder_fuzz.cc $here/src/component/*.cc $here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc"
+clang++-19 $flags $srcs -o "$out/component_decoder_fuzz"
+if [ $# -ge 2 ]; then
+  mkdir -p "$out/corpus"
+  "$out/component_decoder_fuzz" -max_total_time="${3:-600}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+    "$out/corpus" "$2"
+fi

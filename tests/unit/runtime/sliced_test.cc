@@ -1,0 +1,116 @@
+// Sliced calls: suspension after a fuel slice or a host yield, resumption (also on another thread),
+// equivalence with an unsliced run, the re-entry limit, and abandoning a call.
+#include <thread>
+
+#include "fixture.hh"
+
+namespace airwasm::testing {
+namespace {
+
+EngineConfig fuel_config() {
+  EngineConfig c;
+  c.consume_fuel = true;
+  return c;
+}
+
+TEST(Sliced, InfiniteLoopSuspendsAfterEachSlice) {
+  MeteringGuest g(fuel_config());
+  ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));
+  auto call = SlicedCall::start(*g.store, g.func("spin"), {}, 1000);
+  ASSERT_TRUE(call);
+  EXPECT_EQ(call->status(), CallStatus::kSuspended);
+  EXPECT_EQ(*g.store->fuel_consumed(), 1000u);  // 200 iterations of 5
+  for (int i = 0; i < 10; ++i) {
+    auto s = call->resume(*g.store, 1000);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(*s, CallStatus::kSuspended);
+  }
+  EXPECT_EQ(*g.store->fuel_consumed(), 11000u);
+  call->abandon(*g.store);
+  EXPECT_TRUE(g.func("three").call(*g.store, {}));  // the Store is free again
+}
+
+TEST(Sliced, SlicedRunGivesTheSameResult) {
+  MeteringGuest g(fuel_config());
+  ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));
+  auto call = SlicedCall::start(*g.store, g.func("sum"), std::vector{Val::i32(100000)}, 777);
+  ASSERT_TRUE(call);
+  int slices = 1;
+  while (!call->finished()) {
+    ASSERT_TRUE(call->resume(*g.store, 777));
+    ++slices;
+  }
+  EXPECT_GT(slices, 1000);
+  EXPECT_EQ(call->results()[0].i64(), int64_t(100000) * 100001 / 2);
+}
+
+TEST(Sliced, ResumesOnAnotherThread) {
+  MeteringGuest g(fuel_config());
+  ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));
+  auto call = SlicedCall::start(*g.store, g.func("sum"), std::vector{Val::i32(5000)}, 1000);
+  ASSERT_TRUE(call);
+  std::thread worker([&] {
+    while (!call->finished()) ASSERT_TRUE(call->resume(*g.store, 1000));
+  });
+  worker.join();
+  EXPECT_EQ(call->results()[0].i64(), 5000 * 5001 / 2);
+}
+
+TEST(Sliced, HostFunctionCanYield) {
+  MeteringGuest g(fuel_config());
+  ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));
+  auto call = SlicedCall::start(*g.store, g.func("yield_n"), std::vector{Val::i32(3)}, 1'000'000);
+  ASSERT_TRUE(call);
+  int suspensions = 0;
+  while (!call->finished()) {
+    ++suspensions;
+    ASSERT_TRUE(call->resume(*g.store, 1'000'000));
+  }
+  EXPECT_EQ(suspensions, 3);  // once after each host call
+  EXPECT_EQ(call->results()[0].i32(), 3);
+}
+
+TEST(Sliced, YieldIsIgnoredOutsideSlicedCalls) {
+  MeteringGuest g(fuel_config());
+  ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));
+  auto r = g.func("yield_n").call(*g.store, std::vector{Val::i32(3)});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].i32(), 3);
+}
+
+TEST(Sliced, ReenteredWasmRunsPastTheSliceThenTheOuterCallSuspends) {
+  MeteringGuest g(fuel_config());
+  ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));
+  // `outer` calls the host, which calls `sum` (nested, on the host's stack): the nested call cannot
+  // suspend, so it completes although it needs far more than the slice, and `outer` suspends right
+  // after the host function returns.
+  auto call = SlicedCall::start(*g.store, g.func("outer"), std::vector{Val::i32(1000)}, 100);
+  ASSERT_TRUE(call) << call.error().to_string();
+  EXPECT_EQ(call->status(), CallStatus::kSuspended);
+  EXPECT_GT(*g.store->fuel_consumed(), 10000u);
+  auto s = call->resume(*g.store, 100);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*s, CallStatus::kFinished);
+  EXPECT_EQ(call->results()[0].i32(), 500500);
+}
+
+TEST(Sliced, TotalFuelStillBindsAndTraps) {
+  MeteringGuest g(fuel_config());
+  ASSERT_TRUE(g.store->set_fuel(2500));
+  auto call = SlicedCall::start(*g.store, g.func("spin"), {}, 1000);
+  ASSERT_TRUE(call);
+  ASSERT_TRUE(call->resume(*g.store, 1000));
+  auto last = call->resume(*g.store, 1000);  // only 500 left: the total binds, not the slice
+  ASSERT_FALSE(last);
+  EXPECT_EQ(last.error().code(), TrapCode::kOutOfFuel);
+  EXPECT_EQ(*g.store->fuel_consumed(), 2500u);
+}
+
+TEST(Sliced, RequiresFuelMetering) {
+  MeteringGuest g(EngineConfig{});
+  auto call = SlicedCall::start(*g.store, g.func("spin"), {}, 1000);
+  ASSERT_FALSE(call);
+}
+
+}  // namespace
+}  // namespace airwasm::testing
