@@ -95,10 +95,14 @@ void run_kernel(benchmark::State& state, const char* name, std::vector<Val> args
 
 constexpr int kN = 16384;
 
-#define KERNEL(name, ...)                                                                          \
-  void BM_##name##_scalar(benchmark::State& s) { run_kernel(s, #name, {__VA_ARGS__}, false); } \
-  void BM_##name##_simd(benchmark::State& s) { run_kernel(s, #name, {__VA_ARGS__}, true); }    \
-  BENCHMARK(BM_##name##_scalar)->Unit(benchmark::kMicrosecond);                                 \
+#define KERNEL(name, ...)                                       \
+  void BM_##name##_scalar(benchmark::State& s) {                \
+    run_kernel(s, #name, {__VA_ARGS__}, false);                 \
+  }                                                             \
+  void BM_##name##_simd(benchmark::State& s) {                  \
+    run_kernel(s, #name, {__VA_ARGS__}, true);                  \
+  }                                                             \
+  BENCHMARK(BM_##name##_scalar)->Unit(benchmark::kMicrosecond); \
   BENCHMARK(BM_##name##_simd)->Unit(benchmark::kMicrosecond);
 
 KERNEL(dot, Val::i32(kN))
@@ -107,8 +111,12 @@ KERNEL(blend, Val::i32(kN), Val::i32(100))
 KERNEL(dot_i16, Val::i32(kN))
 KERNEL(matmul, Val::i32(4))
 
-void BM_scalar_hash(benchmark::State& s) { run_kernel(s, "scalar_hash", {Val::i32(kN)}, false); }
-void BM_fib(benchmark::State& s) { run_kernel(s, "fib", {Val::i32(25)}, false); }
+void BM_scalar_hash(benchmark::State& s) {
+  run_kernel(s, "scalar_hash", {Val::i32(kN)}, false);
+}
+void BM_fib(benchmark::State& s) {
+  run_kernel(s, "fib", {Val::i32(25)}, false);
+}
 BENCHMARK(BM_scalar_hash)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_fib)->Unit(benchmark::kMicrosecond);
 

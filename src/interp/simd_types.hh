@@ -26,7 +26,9 @@ inline v128 load(const void* p) {
   __builtin_memcpy(&v, p, 16);
   return v;
 }
-inline void store(void* p, v128 v) { __builtin_memcpy(p, &v, 16); }
+inline void store(void* p, v128 v) {
+  __builtin_memcpy(p, &v, 16);
+}
 
 // Lanes of type T, lane 0 first (the host is little-endian, like WebAssembly).
 template <typename T>

@@ -31,12 +31,15 @@ std::string hex(v128 v) {
 
 // ---- edge-case lane values per lane type ----
 const std::vector<uint64_t>& edges(int kind) {
-  static const std::vector<uint64_t> k8 = {0, 1, 2, 0x7f, 0x80, 0x81, 0xfe, 0xff, 0x55, 0xaa, 0x0f, 0xf0, 7, 8, 9, 16};
-  static const std::vector<uint64_t> k16 = {0,      1,      2,      0x7fff, 0x8000, 0x8001, 0xfffe, 0xffff, 0x00ff,
-                                            0x0100, 0xff00, 0x4000, 0xc000, 0x7f,   0x80,   0xff80, 0x5555, 0xaaaa};
-  static const std::vector<uint64_t> k32 = {0,          1,          2,          0x7fffffff, 0x80000000, 0x80000001,
-                                            0xffffffff, 0xfffffffe, 0x0000ffff, 0x00010000, 0xffff0000, 0x00007fff,
-                                            0x00008000, 0xffff8000, 0xffff7fff, 0x55555555, 0xaaaaaaaa, 0x12345678};
+  static const std::vector<uint64_t> k8 = {0,    1,    2,    0x7f, 0x80, 0x81, 0xfe, 0xff,
+                                           0x55, 0xaa, 0x0f, 0xf0, 7,    8,    9,    16};
+  static const std::vector<uint64_t> k16 = {0,      1,      2,      0x7fff, 0x8000, 0x8001,
+                                            0xfffe, 0xffff, 0x00ff, 0x0100, 0xff00, 0x4000,
+                                            0xc000, 0x7f,   0x80,   0xff80, 0x5555, 0xaaaa};
+  static const std::vector<uint64_t> k32 = {0,          1,          2,          0x7fffffff, 0x80000000,
+                                            0x80000001, 0xffffffff, 0xfffffffe, 0x0000ffff, 0x00010000,
+                                            0xffff0000, 0x00007fff, 0x00008000, 0xffff8000, 0xffff7fff,
+                                            0x55555555, 0xaaaaaaaa, 0x12345678};
   static const std::vector<uint64_t> k64 = {0,
                                             1,
                                             2,
@@ -54,17 +57,41 @@ const std::vector<uint64_t>& edges(int kind) {
                                             0x123456789abcdef0};
   static const std::vector<uint64_t> kf32 = [] {
     std::vector<uint64_t> v;
-    const float values[] = {0.0f,          1.0f,          0.5f,          1.5f,          2.5f,          3.5f,
-                            0.49999997f,   0.50000006f,   0.99999994f,   1.00000012f,   8388607.5f,    8388608.0f,
-                            8388609.0f,    16777216.0f,   4194303.5f,    2147483520.0f, 2147483648.0f, 2147483904.0f,
-                            4294967040.0f, 4294967296.0f, 65536.0f,      65535.5f,      1e-40f,        1.17549435e-38f,
-                            3.40282347e38f, 1e30f,        123.456f,      0.1f,          std::numeric_limits<float>::infinity()};
+    const float values[] = {0.0f,
+                            1.0f,
+                            0.5f,
+                            1.5f,
+                            2.5f,
+                            3.5f,
+                            0.49999997f,
+                            0.50000006f,
+                            0.99999994f,
+                            1.00000012f,
+                            8388607.5f,
+                            8388608.0f,
+                            8388609.0f,
+                            16777216.0f,
+                            4194303.5f,
+                            2147483520.0f,
+                            2147483648.0f,
+                            2147483904.0f,
+                            4294967040.0f,
+                            4294967296.0f,
+                            65536.0f,
+                            65535.5f,
+                            1e-40f,
+                            1.17549435e-38f,
+                            3.40282347e38f,
+                            1e30f,
+                            123.456f,
+                            0.1f,
+                            std::numeric_limits<float>::infinity()};
     for (float f : values) {
       v.push_back(std::bit_cast<uint32_t>(f));
       v.push_back(std::bit_cast<uint32_t>(-f));
     }
-    for (uint32_t nan : {0x7fc00000u, 0xffc00000u, 0x7fc00001u, 0x7fa00000u, 0x7f800001u, 0xff800001u, 0x7fffffffu,
-                         0xffffffffu, 0x7f900000u})
+    for (uint32_t nan : {0x7fc00000u, 0xffc00000u, 0x7fc00001u, 0x7fa00000u, 0x7f800001u, 0xff800001u,
+                         0x7fffffffu, 0xffffffffu, 0x7f900000u})
       v.push_back(nan);
     for (uint32_t sub : {1u, 0x80000001u, 0x007fffffu, 0x807fffffu}) v.push_back(sub);
     return v;
@@ -99,7 +126,7 @@ const std::vector<uint64_t>& edges(int kind) {
                              3.4028234663852886e38,
                              3.4028235677973366e38,  // rounds to float infinity
                              1.401298464324817e-45,
-                             7e-46,  // rounds to 0 or the smallest float subnormal
+                             7e-46,       // rounds to 0 or the smallest float subnormal
                              16777217.0,  // halfway between floats: ties to even
                              0.1,
                              std::numeric_limits<double>::infinity()};
@@ -107,18 +134,25 @@ const std::vector<uint64_t>& edges(int kind) {
       v.push_back(std::bit_cast<uint64_t>(d));
       v.push_back(std::bit_cast<uint64_t>(-d));
     }
-    for (uint64_t nan : {0x7ff8000000000000ull, 0xfff8000000000000ull, 0x7ff8000000000001ull, 0x7ff4000000000000ull,
-                         0x7ff0000000000001ull, 0xfff0000000000001ull, 0x7fffffffffffffffull, 0x7ff8000020000000ull})
+    for (uint64_t nan :
+         {0x7ff8000000000000ull, 0xfff8000000000000ull, 0x7ff8000000000001ull, 0x7ff4000000000000ull,
+          0x7ff0000000000001ull, 0xfff0000000000001ull, 0x7fffffffffffffffull, 0x7ff8000020000000ull})
       v.push_back(nan);
     return v;
   }();
   switch (kind) {
-    case 0: return k8;
-    case 1: return k16;
-    case 2: return k32;
-    case 3: return k64;
-    case 4: return kf32;
-    default: return kf64;
+    case 0:
+      return k8;
+    case 1:
+      return k16;
+    case 2:
+      return k32;
+    case 3:
+      return k64;
+    case 4:
+      return kf32;
+    default:
+      return kf64;
   }
 }
 constexpr int kLaneBytes[6] = {1, 2, 4, 8, 4, 8};
@@ -149,9 +183,12 @@ class Inputs {
   }
   uint32_t count() {  // shift counts: in range, multiples of the lane width, huge
     switch (rng_() % 3) {
-      case 0: return uint32_t(rng_() % 70);
-      case 1: return uint32_t(rng_() % 300);
-      default: return uint32_t(rng_());
+      case 0:
+        return uint32_t(rng_() % 70);
+      case 1:
+        return uint32_t(rng_() % 300);
+      default:
+        return uint32_t(rng_());
     }
   }
   uint64_t scalar(bool wide) {
@@ -168,7 +205,8 @@ class Inputs {
 enum class Res { Int, F32, F64 };
 
 bool is_canonical(uint64_t bits, int w) {
-  return w == 4 ? (bits & 0x7fffffffu) == 0x7fc00000u : (bits & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
+  return w == 4 ? (bits & 0x7fffffffu) == 0x7fc00000u
+                : (bits & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
 }
 bool is_nan(uint64_t bits, int w) {
   return w == 4 ? (bits & 0x7fffffffu) > 0x7f800000u : (bits & 0x7fffffffffffffffull) > 0x7ff0000000000000ull;
@@ -245,7 +283,8 @@ struct Checker {
       if (i % 4 == 0) a = v128{-1, -1};  // all_true needs all-nonzero inputs now and then
       if (i % 4 == 1) a = a | v128{0x0101010101010101, 0x0101010101010101};
       const uint32_t x = f(a), y = r(a);
-      if (x != y && ++failures <= 5) ADD_FAILURE() << name << "(" << hex(a) << "): fast " << x << ", ref " << y;
+      if (x != y && ++failures <= 5)
+        ADD_FAILURE() << name << "(" << hex(a) << "): fast " << x << ", ref " << y;
     }
   }
   template <typename Fast, typename Ref>
@@ -309,7 +348,8 @@ TEST(SimdRef, SpecEdgeCases) {
   // ceil(-0.5) = -0
   EXPECT_EQ(bits(ref::f32x4_ceil(f32(-0.5f, 0, 0, 0)))[0], 0x80000000u);
   // trunc_sat saturates and maps NaN to 0
-  const Lanes<int32_t> t = lanes<int32_t>(ref::i32x4_trunc_sat_f32x4_s(f32(3e9f, -3e9f, std::nanf(""), -1.9f)));
+  const Lanes<int32_t> t =
+      lanes<int32_t>(ref::i32x4_trunc_sat_f32x4_s(f32(3e9f, -3e9f, std::nanf(""), -1.9f)));
   EXPECT_EQ(t[0], INT32_MAX);
   EXPECT_EQ(t[1], INT32_MIN);
   EXPECT_EQ(t[2], 0);

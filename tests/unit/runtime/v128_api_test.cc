@@ -27,7 +27,8 @@ const FuncType kMixType{{ValType::kV128, ValType::kI32, ValType::kV128},
 
 // mix(a, k, b) = (b, k * 1000 + lane 0 of a, a with every lane plus k)
 TrapResult<void> mix(Caller&, std::span<const Val> p, std::span<Val> r) {
-  if (p.size() != 3 || p[0].type() != ValType::kV128 || p[1].type() != ValType::kI32 || p[2].type() != ValType::kV128)
+  if (p.size() != 3 || p[0].type() != ValType::kV128 || p[1].type() != ValType::kI32 ||
+      p[2].type() != ValType::kV128)
     return std::unexpected(Trap(TrapCode::kUnreachable, "bad parameters"));
   const V128 a = p[0].v128();
   const uint32_t k = uint32_t(p[1].i32());
@@ -42,7 +43,8 @@ TrapResult<void> mix(Caller&, std::span<const Val> p, std::span<Val> r) {
 void expect_run(Store& store, const Instance& inst) {
   std::optional<Func> run = inst.get_func(store, "run");
   ASSERT_TRUE(run);
-  const Val args[] = {Val::v128(i32x4(10, 20, 30, 40)), Val::v128(i32x4(0xdeadbeef, 0xffffffff, 0, 0x80000000))};
+  const Val args[] = {Val::v128(i32x4(10, 20, 30, 40)),
+                      Val::v128(i32x4(0xdeadbeef, 0xffffffff, 0, 0x80000000))};
   auto results = run->call(store, args);
   ASSERT_TRUE(results) << results.error().message();
   ASSERT_EQ(results->size(), 3u);
