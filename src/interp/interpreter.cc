@@ -18,6 +18,7 @@
 #include "interp/exec.hh"
 #include "interp/iop.hh"
 #include "interp/numeric.hh"
+#include "interp/simd_fast.hh"
 
 namespace airwasm::interp {
 
@@ -850,9 +851,11 @@ RunStatus run_impl(ExecContext* ctxp) {
   L_Unreachable: L_Nop: L_Block: L_Loop: L_If: L_Else: L_End: L_Br: L_BrIf: L_BrTable: L_Return:
   L_Call: L_CallIndirect: L_Drop: L_Select: L_SelectT: L_LocalGet: L_LocalSet: L_LocalTee:
   L_GlobalGet: L_GlobalSet: L_I32Const: L_I64Const: L_F32Const: L_F64Const: L_RefNull:
-#include "interp/simd_handlers.inc"
   L_invalid:
     TRAP(TrapCode::kUnreachable);
+
+  // ======================================== SIMD
+#include "interp/simd_handlers.inc"
 
   // ======================================== call sequence (callee, call_args, call_return)
 do_call_indirect: {
