@@ -11,10 +11,16 @@ function(airwasm_library name)
   endif()
 endfunction()
 
-# airwasm_unit_test(NAME SOURCES... DEPS ...): a GoogleTest executable registered with CTest.
+# airwasm_unit_test(NAME [SERIAL] SOURCES... DEPS ...): a GoogleTest executable registered with CTest.
+# SERIAL: its tests measure wall-clock bounds (deadlines, fairness) and must not share the CPU with
+# other tests of a parallel ctest run.
 function(airwasm_unit_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest_main)
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+  if(ARG_SERIAL)
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit RUN_SERIAL TRUE)
+  else()
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
+  endif()
 endfunction()

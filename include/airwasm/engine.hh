@@ -19,6 +19,8 @@ struct EngineConfig {
   uint32_t max_call_depth = 20000;
   // Size of the operand/locals stack of each Store, in bytes; exhausting it also traps.
   size_t value_stack_bytes = size_t{8} << 20;
+  // Threads used to lower the functions of a large module (0: one per hardware thread).
+  unsigned compile_threads = 0;
 };
 
 namespace internal {

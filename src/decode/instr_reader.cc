@@ -7,7 +7,7 @@ using wasm::ImmKind;
 using wasm::Instr;
 using wasm::Opcode;
 
-Result<void> InstrReader::next(Instr& out) {
+Result<void> InstrReader::next_slow(Instr& out) {
   out.position = r_.offset();
   AIRWASM_TRY_ASSIGN(uint8_t byte, r_.u8());
   Opcode op;

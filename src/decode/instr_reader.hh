@@ -17,12 +17,36 @@ class InstrReader {
 
   // Reads the next instruction into `out`. For br_table, the label list is in br_targets() and
   // out.index holds its length (excluding the default label, which is in out.index2).
-  Result<void> next(wasm::Instr& out);
+  // Inline fast path: a one-byte opcode whose immediate (if any) is a one-byte LEB128 index.
+  Result<void> next(wasm::Instr& out) {
+    const uint8_t* p = r_.position();
+    if (r_.remaining() >= 2 && p[0] < 0xFC) [[likely]] {
+      const wasm::Opcode op = wasm::kOpcodeMaps.single[p[0]];
+      if (op != wasm::Opcode::kCount) [[likely]] {
+        const wasm::ImmKind imm = wasm::op_info(op).imm;
+        if (imm == wasm::ImmKind::None) {
+          out.position = r_.offset();
+          out.op = op;
+          (void)r_.skip(1);
+          return {};
+        }
+        if (imm == wasm::ImmKind::Index && p[1] < 0x80) {
+          out.position = r_.offset();
+          out.op = op;
+          out.index = p[1];
+          (void)r_.skip(2);
+          return {};
+        }
+      }
+    }
+    return next_slow(out);
+  }
 
   const std::vector<uint32_t>& br_targets() const { return br_targets_; }
   base::ByteReader& reader() { return r_; }
 
  private:
+  Result<void> next_slow(wasm::Instr& out);
   Result<void> read_immediates(wasm::Instr& out);
   Result<wasm::BlockType> read_block_type();
 

@@ -1,15 +1,18 @@
-// interp: the lowered form of a module: one code buffer with every function's internal code, and per
-// function the frame geometry the call sequence needs.
+// interp: the lowered form of a module: code segments holding every function's internal code (one per
+// compilation thread), and per function the frame geometry the call sequence needs.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "interp/code_buffer.hh"
+
 namespace airwasm::interp {
 
 struct CompiledFunc {
   const uint8_t* entry = nullptr;  // first instruction (valid once the module's code is final)
-  uint32_t code_offset = 0;
+  uint32_t segment = 0;            // index into CompiledModule::code
+  uint32_t code_offset = 0;        // within that segment
   uint32_t code_size = 0;
   uint32_t func_index = 0;         // in the module's function index space
   uint32_t type_index = 0;
@@ -20,7 +23,7 @@ struct CompiledFunc {
 };
 
 struct CompiledModule {
-  std::vector<uint8_t> code;
+  std::vector<CodeBuffer> code;     // segments; CompiledFunc::entry points into them
   std::vector<CompiledFunc> funcs;  // defined functions, in order
   std::vector<uint32_t> type_ids;   // module type index -> engine canonical type id
 };

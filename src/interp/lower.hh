@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -30,13 +31,18 @@ namespace airwasm::interp {
 struct LowerOptions {
   bool fuel = false;
   bool simd = true;
+  unsigned threads = 1;  // functions are lowered in parallel by up to this many threads
 };
 
 class FunctionLowerer {
  public:
   FunctionLowerer(const validate::BodyContext& ctx, const LowerOptions& options,
-                  std::span<const uint32_t> type_ids, std::vector<uint8_t>& code)
-      : ctx_(ctx), opts_(options), type_ids_(type_ids), code_(code), validator_(ctx) {}
+                  std::span<const uint32_t> type_ids, CodeBuffer& code)
+      : ctx_(ctx), opts_(options), type_ids_(type_ids), code_(code), validator_(ctx), handlers_(handler_table()) {
+    entries_.reserve(64);
+    ctrls_.reserve(16);
+    fixups_.reserve(64);
+  }
 
   // Validates and lowers one defined function, appending its code to the shared buffer.
   Result<CompiledFunc> lower(uint32_t func_index, const wasm::FunctionBody& body);
@@ -136,12 +142,17 @@ class FunctionLowerer {
   bool has_local_refs(uint32_t local) const;
   void emit_copy(ValType t, uint32_t dst_slot, uint32_t src_slot);
   void emit_const(ValType t, uint32_t dst_slot, uint64_t bits);
-  void emit_op(IOp op);
-  void put_u8(uint8_t v);
-  void put_u32(uint32_t v);
-  void put_u64(uint64_t v);
-  void put_bytes(const void* p, size_t n);
-  void patch_u32(uint32_t pos, uint32_t v);
+  // Emission is on the hot path of compilation: inline, no zero-filling (see CodeBuffer).
+  void emit_op(IOp op) {
+    last_.valid = false;  // any emission ends the window for folding into the previous instruction
+    const void* h = handlers_[size_t(op)];
+    code_.append(&h, sizeof h);
+  }
+  void put_u8(uint8_t v) { code_.append(&v, 1); }
+  void put_u32(uint32_t v) { code_.append(&v, 4); }
+  void put_u64(uint64_t v) { code_.append(&v, 8); }
+  void put_bytes(const void* p, size_t n) { code_.append(p, n); }
+  void patch_u32(uint32_t at, uint32_t v) { std::memcpy(code_.data() + at, &v, 4); }
   uint32_t pos() const { return uint32_t(code_.size()); }
   static uint32_t off(uint32_t slot) { return slot * 8; }  // slot -> byte offset operand
   void reset_to(const Ctrl& c, std::span<const ValType> types);  // stack := base + types as slots
@@ -156,8 +167,9 @@ class FunctionLowerer {
   const validate::BodyContext& ctx_;
   LowerOptions opts_;
   std::span<const uint32_t> type_ids_;
-  std::vector<uint8_t>& code_;
+  CodeBuffer& code_;
   validate::FuncValidator validator_;
+  const void* const* handlers_;
 
   std::vector<uint32_t> local_slot_;  // slot of each local
   uint32_t num_local_slots_ = 0;

@@ -2,6 +2,7 @@
 // See lower.hh for the model (canonical slots, virtual entries, fixups, edge-charged fuel).
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "airwasm/trap.hh"
 #include "decode/body_scanner.hh"
@@ -292,7 +293,7 @@ FunctionLowerer::CondBranch FunctionLowerer::emit_cond_branch(bool when_true, si
       }
     }
   }
-  if (cmp >= 0 || eqz) code_.resize(p.start);  // the comparison is fused into the branch
+  if (cmp >= 0 || eqz) code_.truncate(p.start);  // the comparison is fused into the branch
   materialize_range(materialize_from);
   uint32_t cond_slot = 0;
   if (cmp < 0 && !eqz) {
@@ -598,22 +599,6 @@ void FunctionLowerer::emit_const(ValType t, uint32_t dst, uint64_t bits) {
   }
 }
 
-void FunctionLowerer::emit_op(IOp op) {
-  last_.valid = false;  // any emission ends the window for folding into the previous instruction
-  const void* h = handler(op);
-  put_bytes(&h, sizeof h);
-}
-
-void FunctionLowerer::put_u8(uint8_t v) { code_.push_back(v); }
-void FunctionLowerer::put_u32(uint32_t v) { put_bytes(&v, 4); }
-void FunctionLowerer::put_u64(uint64_t v) { put_bytes(&v, 8); }
-void FunctionLowerer::put_bytes(const void* p, size_t n) {
-  const size_t at = code_.size();
-  code_.resize(at + n);
-  std::memcpy(code_.data() + at, p, n);
-}
-void FunctionLowerer::patch_u32(uint32_t at, uint32_t v) { std::memcpy(code_.data() + at, &v, 4); }
-
 void FunctionLowerer::note_result(uint32_t dst_field, IOp op, uint32_t a, uint32_t b, uint64_t imm) {
   last_ = LastOp{true, dst_field - 8, dst_field, op, a, b, imm};
 }
@@ -650,26 +635,83 @@ void FunctionLowerer::fuel_close() {
 // ---------------------------------------------------------------------------------------------------------
 // module
 
+namespace {
+
+// Lowers defined functions [first, last) into `code`. On failure returns the index of the first failing
+// function with its error; later functions of the range are not lowered.
+struct RangeResult {
+  std::vector<CompiledFunc> funcs;
+  size_t failed = SIZE_MAX;
+  Error error;
+};
+
+RangeResult lower_range(const wasm::Module& module, const validate::BodyContext& ctx, const LowerOptions& options,
+                        std::span<const uint32_t> type_ids, CodeBuffer& code, size_t first, size_t last) {
+  RangeResult r;
+  size_t bytes = 0;
+  for (size_t i = first; i < last; ++i) bytes += module.codes[i].code.size();
+  code.reserve(bytes * 12 + 4096);  // lowered code is ~10x its wasm (untouched pages cost nothing)
+  r.funcs.reserve(last - first);
+  FunctionLowerer lowerer(ctx, options, type_ids, code);
+  for (size_t i = first; i < last; ++i) {
+    auto lowered = lowerer.lower(module.num_imported_funcs + uint32_t(i), module.codes[i]);
+    if (!lowered) {
+      r.failed = i;
+      r.error = std::move(lowered.error());
+      return r;
+    }
+    lowered->type_index = module.functions[i];
+    r.funcs.push_back(*lowered);
+  }
+  return r;
+}
+
+}  // namespace
+
 Result<void> lower_module(const wasm::Module& module, const validate::BodyContext& ctx, const LowerOptions& options,
                           CompiledModule& out) {
-  out.funcs.reserve(module.codes.size());
-  out.code.reserve(module.binary.size() * 3);
-  FunctionLowerer lowerer(ctx, options, out.type_ids, out.code);
-  for (size_t i = 0; i < module.codes.size(); ++i) {
-    const uint32_t func_index = module.num_imported_funcs + uint32_t(i);
-    auto lowered = lowerer.lower(func_index, module.codes[i]);
-    if (!lowered) {
-      // The spec decodes everything before validating: a malformed body anywhere wins over this error.
-      if (lowered.error().kind != ErrorKind::kMalformed)
-        if (auto malformed = decode::find_malformed_body(module, i, options.simd)) return std::unexpected(*malformed);
-      return std::unexpected(lowered.error());
-    }
-    CompiledFunc cf = *lowered;
-    cf.type_index = module.functions[i];
-    out.funcs.push_back(cf);
+  const size_t n = module.codes.size();
+  size_t total_bytes = 0;
+  for (const wasm::FunctionBody& body : module.codes) total_bytes += body.code.size();
+  // Parallel lowering pays off only for large modules: a thread costs tens of microseconds.
+  constexpr size_t kBytesPerThread = 256 * 1024;
+  const size_t threads = std::max<size_t>(1, std::min<size_t>({options.threads, total_bytes / kBytesPerThread, n}));
+
+  // Split into contiguous ranges of about equal code size.
+  std::vector<size_t> bounds{0};
+  size_t acc = 0;
+  for (size_t i = 0; i < n && bounds.size() < threads; ++i) {
+    acc += module.codes[i].code.size();
+    if (acc * threads >= total_bytes * bounds.size()) bounds.push_back(i + 1);
   }
-  out.code.shrink_to_fit();
-  for (CompiledFunc& f : out.funcs) f.entry = out.code.data() + f.code_offset;
+  bounds.push_back(n);
+  const size_t ranges = bounds.size() - 1;
+
+  out.code.resize(ranges);
+  std::vector<RangeResult> results(ranges);
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < ranges; ++t)
+    workers.emplace_back([&, t] {
+      results[t] = lower_range(module, ctx, options, out.type_ids, out.code[t], bounds[t], bounds[t + 1]);
+    });
+  results[0] = lower_range(module, ctx, options, out.type_ids, out.code[0], bounds[0], bounds[1]);
+  for (std::thread& w : workers) w.join();
+
+  // The first failing function in module order decides the error, as in a sequential pass.
+  for (RangeResult& r : results) {
+    if (r.failed == SIZE_MAX) continue;
+    // The spec decodes everything before validating: a malformed body anywhere wins over this error.
+    if (r.error.kind != ErrorKind::kMalformed)
+      if (auto malformed = decode::find_malformed_body(module, r.failed, options.simd)) return std::unexpected(*malformed);
+    return std::unexpected(std::move(r.error));
+  }
+  out.funcs.reserve(n);
+  for (size_t t = 0; t < ranges; ++t)
+    for (CompiledFunc& f : results[t].funcs) {
+      f.segment = uint32_t(t);
+      f.entry = out.code[t].data() + f.code_offset;
+      out.funcs.push_back(f);
+    }
   return {};
 }
 

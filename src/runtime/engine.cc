@@ -1,5 +1,8 @@
 // runtime: Engine (shared configuration, engine-wide interned function types) and Module compilation
 // (decode -> validate -> lower).
+#include <algorithm>
+#include <thread>
+
 #include "decode/body_scanner.hh"
 #include "decode/decoder.hh"
 #include "interp/lower.hh"
@@ -61,6 +64,8 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bi
   interp::LowerOptions options;
   options.fuel = engine.config().consume_fuel;
   options.simd = engine.config().features.simd;
+  options.threads = engine.config().compile_threads ? engine.config().compile_threads
+                                                    : std::max(1u, std::thread::hardware_concurrency());
   AIRWASM_TRY(interp::lower_module(*impl->module, checked.ctx, options, impl->compiled));
   return Module(std::move(impl));
 }

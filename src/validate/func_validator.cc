@@ -95,7 +95,7 @@ Result<ValType> FuncValidator::pop(size_t at) {
   return t;
 }
 
-Result<void> FuncValidator::pop_expect(ValType expected, size_t at) {
+Result<void> FuncValidator::pop_expect_slow(ValType expected, size_t at) {
   AIRWASM_TRY_ASSIGN(ValType actual, pop(at));
   if (actual != expected && actual != ValType::kBottom && expected != ValType::kBottom) return type_mismatch(at);
   return {};

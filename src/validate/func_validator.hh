@@ -73,7 +73,15 @@ class FuncValidator {
 
  private:
   Result<ValType> pop(size_t at);
-  Result<void> pop_expect(ValType expected, size_t at);
+  // Fast path inline: the operand is there and has the expected type.
+  Result<void> pop_expect(ValType expected, size_t at) {
+    if (vals_.size() > ctrls_.back().height && vals_.back() == expected) [[likely]] {
+      vals_.pop_back();
+      return {};
+    }
+    return pop_expect_slow(expected, at);
+  }
+  Result<void> pop_expect_slow(ValType expected, size_t at);
   Result<void> pop_types(std::span<const ValType> types, size_t at);
   void push(ValType t) { vals_.push_back(t); }
   void push_types(std::span<const ValType> types) { vals_.insert(vals_.end(), types.begin(), types.end()); }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything airwasm needs to build, test and benchmark on Debian 12 (bookworm), as root:
+# the C++ toolchain and libraries, wabt (spec-test conversion), clang-19 + wasi-libc (guest programs),
+# libFuzzer's runtime, Python 3 and Node.js with npm (component tooling, V8 comparison).
+# Idempotent and quiet when everything is already installed.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build ccache pkg-config
+  googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
+  wabt
+  clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
+  python3
+)
+# Node.js: keep an existing installation (e.g. a newer one), otherwise take Debian's.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  echo "install_deps: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
