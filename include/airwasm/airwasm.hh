@@ -8,6 +8,7 @@
 #include "airwasm/module.hh"
 #include "airwasm/store.hh"
 #include "airwasm/trap.hh"
+#include "airwasm/typed_func.hh"
 #include "airwasm/types.hh"
 #include "airwasm/value.hh"
 #include "airwasm/sliced.hh"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "airwasm/typed_func.hh"
 #include "runtime/internal.hh"
 
 namespace airwasm {
@@ -152,6 +153,13 @@ Ref Func::to_ref(const Store&) const { return Ref{uint64_t(index_) + 1}; }
 std::optional<Func> Func::from_ref(const Store& store, Ref ref) {
   if (ref.is_null() || ref.bits - 1 >= store.impl().funcs.size()) return std::nullopt;
   return Func(store.id(), uint32_t(ref.bits - 1));
+}
+
+// ---- typed host functions (airwasm/typed_func.hh) ----
+
+Ref typed::funcref_from_slot(uint64_t bits) { return internal::slot_to_ref(ValType::kFuncRef, bits); }
+uint64_t typed::funcref_to_slot(Caller& caller, Ref ref) {
+  return internal::ref_to_slot(caller.store().impl(), ValType::kFuncRef, ref);
 }
 
 // ---- Caller ----
