@@ -56,6 +56,31 @@ Val slots_to_val(const StoreImpl& store, ValType type, const uint64_t* slots) {
 
 bool val_matches(const StoreImpl&, const Val& v, ValType type) { return v.type() == type; }
 
+RawHostCallback adapt_val_callback(const FuncType& type, HostCallback callback) {
+  return [type, cb = std::move(callback)](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+    const StoreImpl& s = caller.store().impl();
+    std::vector<Val> params;
+    params.reserve(type.params.size());
+    const uint64_t* p = slots;
+    for (ValType t : type.params) {
+      params.push_back(slots_to_val(s, t, p));
+      p += t == ValType::kV128 ? 2 : 1;
+    }
+    std::vector<Val> results;
+    results.reserve(type.results.size());
+    for (ValType t : type.results) results.push_back(Val::zero(t));
+    AIRWASM_TRY(cb(caller, params, results));
+    uint64_t* q = slots;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].type() != type.results[i])
+        return std::unexpected(usage_trap("host function returned a value of the wrong type"));
+      val_to_slots(s, results[i], q);
+      q += type.results[i] == ValType::kV128 ? 2 : 1;
+    }
+    return {};
+  };
+}
+
 Trap StoreImpl::make_trap(size_t frame_base) {
   Trap trap = exec.host_trap ? *exec.host_trap : Trap(exec.trap);
   exec.host_trap.reset();
@@ -100,28 +125,7 @@ Func Func::wrap_raw(Store& store, FuncType type, RawHostCallback callback) {
 }
 
 Func Func::wrap(Store& store, FuncType type, HostCallback callback) {
-  const FuncType captured = type;
-  RawHostCallback raw = [captured, cb = std::move(callback)](Caller& caller, uint64_t* slots) -> TrapResult<void> {
-    const StoreImpl& s = caller.store().impl();
-    std::vector<Val> params;
-    params.reserve(captured.params.size());
-    const uint64_t* p = slots;
-    for (ValType t : captured.params) {
-      params.push_back(internal::slots_to_val(s, t, p));
-      p += t == ValType::kV128 ? 2 : 1;
-    }
-    std::vector<Val> results;
-    for (ValType t : captured.results) results.push_back(Val::zero(t));
-    AIRWASM_TRY(cb(caller, params, results));
-    uint64_t* q = slots;
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].type() != captured.results[i])
-        return std::unexpected(internal::usage_trap("host function returned a value of the wrong type"));
-      internal::val_to_slots(s, results[i], q);
-      q += captured.results[i] == ValType::kV128 ? 2 : 1;
-    }
-    return {};
-  };
+  RawHostCallback raw = internal::adapt_val_callback(type, std::move(callback));
   return wrap_raw(store, std::move(type), std::move(raw));
 }
 

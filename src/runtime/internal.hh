@@ -122,6 +122,9 @@ Ref slot_to_ref(ValType type, uint64_t bits);
 
 uint32_t slot_count(std::span<const ValType> types);
 
+// Wraps a Val-based host callback as a raw-slot one (converting parameters and checking results).
+RawHostCallback adapt_val_callback(const FuncType& type, HostCallback callback);
+
 inline StoreImpl& store_impl(Store& s) { return s.impl(); }
 inline const StoreImpl& store_impl(const Store& s) { return s.impl(); }
 

@@ -72,30 +72,10 @@ Result<void> Linker::define_func_raw(std::string_view module, std::string_view n
 
 Result<void> Linker::define_func(std::string_view module, std::string_view name, FuncType type,
                                  HostCallback callback) {
-  // Reuse Func::wrap's conversion by wrapping lazily per store: keep the Val-level callback here.
   internal::LinkerImpl::Definition def;
-  def.type = type;
+  def.host = internal::adapt_val_callback(type, std::move(callback));
+  def.type = std::move(type);
   def.host_id = internal::g_next_host_id.fetch_add(1);
-  def.host = [type, cb = std::move(callback)](Caller& caller, uint64_t* slots) -> TrapResult<void> {
-    const internal::StoreImpl& s = caller.store().impl();
-    std::vector<Val> params;
-    const uint64_t* p = slots;
-    for (ValType t : type.params) {
-      params.push_back(internal::slots_to_val(s, t, p));
-      p += t == ValType::kV128 ? 2 : 1;
-    }
-    std::vector<Val> results;
-    for (ValType t : type.results) results.push_back(Val::zero(t));
-    AIRWASM_TRY(cb(caller, params, results));
-    uint64_t* q = slots;
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (results[i].type() != type.results[i])
-        return std::unexpected(internal::usage_trap("host function returned a value of the wrong type"));
-      internal::val_to_slots(s, results[i], q);
-      q += type.results[i] == ValType::kV128 ? 2 : 1;
-    }
-    return {};
-  };
   return impl_->add(module, name, std::move(def));
 }
 

@@ -13,6 +13,12 @@
 
 namespace airwasm::testing {
 
+inline EngineConfig fuel_config() {
+  EngineConfig c;
+  c.consume_fuel = true;
+  return c;
+}
+
 inline std::vector<uint8_t> read_fixture(const std::string& name) {
   std::ifstream in(std::string(AIRWASM_FIXTURE_DIR) + "/" + name, std::ios::binary);
   return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), {});

@@ -4,12 +4,6 @@
 namespace airwasm::testing {
 namespace {
 
-EngineConfig fuel_config() {
-  EngineConfig c;
-  c.consume_fuel = true;
-  return c;
-}
-
 TEST(Fuel, InfiniteLoopConsumesExactlyWhatItCanPayFor) {
   MeteringGuest g(fuel_config());
   // The loop body costs 5 per iteration; with 1003 units it runs 200 iterations and cannot pay for the

@@ -10,12 +10,6 @@
 namespace airwasm::testing {
 namespace {
 
-EngineConfig fuel_config() {
-  EngineConfig c;
-  c.consume_fuel = true;
-  return c;
-}
-
 TEST(Scheduler, ThousandSpinningGuestsShareTwoThreadsFairly) {
   const Engine engine(fuel_config());
   auto module = Module::compile(engine, read_fixture("metering.wasm"));

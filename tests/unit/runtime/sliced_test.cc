@@ -7,12 +7,6 @@
 namespace airwasm::testing {
 namespace {
 
-EngineConfig fuel_config() {
-  EngineConfig c;
-  c.consume_fuel = true;
-  return c;
-}
-
 TEST(Sliced, InfiniteLoopSuspendsAfterEachSlice) {
   MeteringGuest g(fuel_config());
   ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));
