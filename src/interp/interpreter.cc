@@ -244,6 +244,33 @@ namespace {
     SET(R, 0, R(rd<M>(mem_base + ea)));                                                     \
     NEXT(24);                                                                               \
   }
+#define LOAD_X(name, M, R)                                                                  \
+  HANDLE(name##X) {                                                                         \
+    const uint32_t a_ = GET(uint32_t, 1) + (GET(uint32_t, 2) << OPND(3)) + OPND(4);          \
+    const uint64_t ea = uint64_t(a_) + OPND(5);                                             \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                                             \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                                   \
+    SET(R, 0, R(rd<M>(mem_base + ea)));                                                     \
+    NEXT(32);                                                                               \
+  }
+#define STORE_X(name, V, M)                                                                 \
+  HANDLE(name##X) {                                                                         \
+    const uint32_t a_ = GET(uint32_t, 0) + (GET(uint32_t, 2) << OPND(3)) + OPND(4);          \
+    const uint64_t ea = uint64_t(a_) + OPND(5);                                             \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                                             \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                                   \
+    wr<M>(mem_base + ea, M(GET(V, 1)));                                                     \
+    NEXT(32);                                                                               \
+  }
+#define FUSED3(name, T, expr)  \
+  HANDLE(name) {               \
+    const T a = GET(T, 1);     \
+    const T b = GET(T, 2);     \
+    const T c = GET(T, 3);     \
+    const T t = a * b;         \
+    SET(T, 0, (expr));         \
+    NEXT(24);                  \
+  }
 #define STORE_D(name, V, M)                                                                 \
   HANDLE(name##D) {                                                                         \
     const uint64_t ea = uint64_t(uint32_t(GET(uint32_t, 0) + OPND(2))) + OPND(3);           \
@@ -738,6 +765,41 @@ RunStatus run_impl(ExecContext* ctxp) {
   STORE_D(I64Store8, uint64_t, uint8_t)
   STORE_D(I64Store16, uint64_t, uint16_t)
   STORE_D(I64Store32, uint64_t, uint32_t)
+  LOAD_X(I32Load, uint32_t, uint32_t)
+  LOAD_X(I64Load, uint64_t, uint64_t)
+  LOAD_X(F32Load, uint32_t, uint32_t)
+  LOAD_X(F64Load, uint64_t, uint64_t)
+  LOAD_X(I32Load8S, int8_t, int32_t)
+  LOAD_X(I32Load8U, uint8_t, uint32_t)
+  LOAD_X(I32Load16S, int16_t, int32_t)
+  LOAD_X(I32Load16U, uint16_t, uint32_t)
+  LOAD_X(I64Load8S, int8_t, int64_t)
+  LOAD_X(I64Load8U, uint8_t, uint64_t)
+  LOAD_X(I64Load16S, int16_t, int64_t)
+  LOAD_X(I64Load16U, uint16_t, uint64_t)
+  LOAD_X(I64Load32S, int32_t, int64_t)
+  LOAD_X(I64Load32U, uint32_t, uint64_t)
+  STORE_X(I32Store, uint32_t, uint32_t)
+  STORE_X(I64Store, uint64_t, uint64_t)
+  STORE_X(F32Store, uint32_t, uint32_t)
+  STORE_X(F64Store, uint64_t, uint64_t)
+  STORE_X(I32Store8, uint32_t, uint8_t)
+  STORE_X(I32Store16, uint32_t, uint16_t)
+  STORE_X(I64Store8, uint64_t, uint8_t)
+  STORE_X(I64Store16, uint64_t, uint16_t)
+  STORE_X(I64Store32, uint64_t, uint32_t)
+  HANDLE(I32Lea) {
+    SET(uint32_t, 0, GET(uint32_t, 1) + (GET(uint32_t, 2) << OPND(3)) + OPND(4));
+    NEXT(28);
+  }
+  FUSED3(F32MulAdd, float, t + c)
+  FUSED3(F32AddMul, float, c + t)
+  FUSED3(F32MulSub, float, t - c)
+  FUSED3(F32SubMul, float, c - t)
+  FUSED3(F64MulAdd, double, t + c)
+  FUSED3(F64AddMul, double, c + t)
+  FUSED3(F64MulSub, double, t - c)
+  FUSED3(F64SubMul, double, c - t)
   HANDLE(MemorySize) {
     SET(uint32_t, 0, uint32_t(mem_size / wasm::kPageSize));
     NEXT(12);

@@ -52,13 +52,17 @@ class FunctionLowerer {
   static constexpr uint32_t kNone = ~uint32_t{0};
 
   // An operand-stack entry.
+  // Virtual address entries keep their sources by reference: a local, or the entry's own canonical
+  // slot (kNone in `local`/`index`), which no later push can overwrite. At most one source is "own".
   struct Entry {
-    enum Kind : uint8_t { kSlot, kLocal, kConst, kAddImm };
+    enum Kind : uint8_t { kSlot, kLocal, kConst, kAddImm, kShlImm, kIndexed };
     ValType type;
     Kind kind;
     uint32_t slot;    // canonical slot of this stack position
-    uint32_t local;   // kLocal: local index; kAddImm: base local, or kNone when the base is `slot` itself
-    uint64_t bits;    // kConst: value bits (i32 zero-extended); kAddImm: the i32 displacement
+    uint32_t local;   // kLocal: the local; kAddImm/kShlImm: the source; kIndexed: the base (kNone: own)
+    uint64_t bits;    // kConst: value bits (i32 zero-extended); kAddImm/kIndexed: the displacement
+    uint32_t index = kNone;  // kIndexed: the index local (kNone: own slot)
+    uint8_t shift = 0;       // kShlImm/kIndexed: shift count (0..31)
   };
   struct Fixup {
     uint32_t field;        // position of the rel32 field
@@ -124,6 +128,11 @@ class FunctionLowerer {
   Result<void> lower_simple(const wasm::Instr& in);
   bool try_lower_binary_imm(const wasm::Instr& in);
   bool try_lower_memory_disp(const wasm::Instr& in);
+  bool try_lower_address_add(const wasm::Instr& in);
+  bool try_fuse_multiply(const wasm::Instr& in);
+  uint32_t source_slot(const Entry& e, uint32_t local) const { return local == kNone ? e.slot : local_slot_[local]; }
+  // Emits the computation of a virtual address entry into `dst` (kAddImm, kShlImm, kIndexed).
+  void emit_address(const Entry& e, uint32_t dst);
   void lower_local_set(uint32_t local, bool tee);
   void lower_const(const wasm::Instr& in);
   Result<void> lower_other(const wasm::Instr& in);
@@ -140,6 +149,7 @@ class FunctionLowerer {
   void materialize_range(size_t from);   // entries_[from..]
   void materialize_local_refs(uint32_t local);
   bool has_local_refs(uint32_t local) const;
+  static bool refers_to_local(const Entry& e, uint32_t local);
   void emit_copy(ValType t, uint32_t dst_slot, uint32_t src_slot);
   void emit_const(ValType t, uint32_t dst_slot, uint64_t bits);
   // Emission is on the hot path of compilation: inline, no zero-filling (see CodeBuffer).

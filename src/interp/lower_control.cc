@@ -342,12 +342,9 @@ void FunctionLowerer::move_label_values(size_t count, uint32_t dst_slot) {
       case Entry::kSlot: emit_copy(e.type, dst_slot, e.slot); break;
       case Entry::kLocal: emit_copy(e.type, dst_slot, local_slot_[e.local]); break;
       case Entry::kConst: emit_const(e.type, dst_slot, e.bits); break;
-      case Entry::kAddImm: {
-        Entry copy = e;
-        materialize(copy);  // computes into the canonical slot, then moves (rare: branches with a value)
-        emit_copy(e.type, dst_slot, copy.slot);
-        break;
-      }
+      case Entry::kAddImm:
+      case Entry::kShlImm:
+      case Entry::kIndexed: emit_address(e, dst_slot); break;
     }
     return;
   }
@@ -541,18 +538,49 @@ void FunctionLowerer::materialize(Entry& e) {
     case Entry::kSlot: return;
     case Entry::kLocal: emit_copy(e.type, e.slot, local_slot_[e.local]); break;
     case Entry::kConst: emit_const(e.type, e.slot, e.bits); break;
+    case Entry::kAddImm:
+    case Entry::kShlImm:
+    case Entry::kIndexed: emit_address(e, e.slot); break;
+  }
+  e.kind = Entry::kSlot;
+}
+
+void FunctionLowerer::emit_address(const Entry& e, uint32_t dst) {
+  switch (e.kind) {
     case Entry::kAddImm: {
-      const uint32_t base = e.local == kNone ? e.slot : local_slot_[e.local];
+      const uint32_t base = source_slot(e, e.local);
       emit_op(IOp::I32AddI);
       const uint32_t dst_field = pos();
-      put_u32(off(e.slot));
+      put_u32(off(dst));
       put_u32(off(base));
       put_u32(uint32_t(e.bits));
       note_result(dst_field, IOp::I32AddI, base, 0, uint32_t(e.bits));
-      break;
+      return;
     }
+    case Entry::kShlImm: {
+      const uint32_t src = source_slot(e, e.local);
+      emit_op(IOp::I32ShlI);
+      const uint32_t dst_field = pos();
+      put_u32(off(dst));
+      put_u32(off(src));
+      put_u32(e.shift);
+      note_result(dst_field, IOp::I32ShlI, src, 0, e.shift);
+      return;
+    }
+    case Entry::kIndexed: {
+      emit_op(IOp::I32Lea);
+      const uint32_t dst_field = pos();
+      put_u32(off(dst));
+      put_u32(off(source_slot(e, e.local)));
+      put_u32(off(source_slot(e, e.index)));
+      put_u32(e.shift);
+      put_u32(uint32_t(e.bits));
+      note_result(dst_field, IOp::I32Lea, 0, 0, 0);
+      return;
+    }
+    default:
+      return;
   }
-  e.kind = Entry::kSlot;
 }
 
 uint32_t FunctionLowerer::operand_slot(Entry& e) {
@@ -565,19 +593,26 @@ void FunctionLowerer::materialize_range(size_t from) {
   for (size_t i = from; i < entries_.size(); ++i) materialize(entries_[i]);
 }
 
-static bool refers_to_local(uint8_t kind, uint32_t entry_local, uint32_t local) {
-  return (kind == 1 /* kLocal */ || kind == 3 /* kAddImm */) && entry_local == local;
+// Whether a (possibly virtual) entry reads `local`.
+bool FunctionLowerer::refers_to_local(const Entry& e, uint32_t local) {
+  switch (e.kind) {
+    case Entry::kLocal:
+    case Entry::kAddImm:
+    case Entry::kShlImm: return e.local == local;
+    case Entry::kIndexed: return e.local == local || e.index == local;
+    default: return false;
+  }
 }
 
 bool FunctionLowerer::has_local_refs(uint32_t local) const {
   for (size_t i = ctrls_.back().base; i < entries_.size(); ++i)
-    if (refers_to_local(entries_[i].kind, entries_[i].local, local)) return true;
+    if (refers_to_local(entries_[i], local)) return true;
   return false;
 }
 
 void FunctionLowerer::materialize_local_refs(uint32_t local) {
   for (size_t i = ctrls_.back().base; i < entries_.size(); ++i)
-    if (refers_to_local(entries_[i].kind, entries_[i].local, local)) materialize(entries_[i]);
+    if (refers_to_local(entries_[i], local)) materialize(entries_[i]);
 }
 
 void FunctionLowerer::emit_copy(ValType t, uint32_t dst, uint32_t src) {

@@ -81,6 +81,15 @@ IOp disp_form(Opcode op) {
   return IOp::kCount;
 }
 
+// The indexed form of a load or store, or kCount.
+IOp indexed_form(Opcode op) {
+  if (op >= Opcode::I32Load && op <= Opcode::I64Load32U)
+    return iop_offset(IOp::I32LoadX, int(op) - int(Opcode::I32Load));
+  if (op >= Opcode::I32Store && op <= Opcode::I64Store32)
+    return iop_offset(IOp::I32StoreX, int(op) - int(Opcode::I32Store));
+  return IOp::kCount;
+}
+
 }  // namespace
 
 Result<void> FunctionLowerer::lower_instr(const wasm::Instr& in, std::span<const uint32_t> br_targets) {
@@ -157,21 +166,29 @@ bool FunctionLowerer::try_lower_binary_imm(const wasm::Instr& in) {
   const bool is64 = a.type == ValType::kI64 || a.type == ValType::kF64;
   if (form.negate) imm = is64 ? uint64_t(0) - imm : uint32_t(0u - uint32_t(imm));
   const uint32_t result_slot = a.slot;
-  // `x + constant` stays virtual: a load or store will use it as base + displacement. The base must be a
-  // local, or a value already in the result's own slot (which no later push can overwrite).
-  if (op == IOp::I32AddI) {
-    const bool base_ok = var.kind == Entry::kLocal || (var_is_first && var.kind == Entry::kSlot) ||
-                         (var_is_first && var.kind == Entry::kAddImm);
-    if (base_ok) {
-      Entry sum{ValType::kI32, Entry::kAddImm, result_slot, kNone, uint32_t(imm)};
-      if (var.kind == Entry::kLocal) sum.local = var.local;
-      if (var.kind == Entry::kAddImm) {
-        sum.local = var.local;
-        sum.bits = uint32_t(uint32_t(var.bits) + uint32_t(imm));
-      }
+  // `x + constant` and `x << constant` stay virtual: a load or store will use them as its address. Their
+  // source must be a local, or a value already in the result's own slot (which no later push overwrites).
+  if (op == IOp::I32AddI || op == IOp::I32ShlI) {
+    const bool is_add = op == IOp::I32AddI;
+    const bool own = var_is_first;  // var sits in the result's slot
+    Entry e{ValType::kI32, is_add ? Entry::kAddImm : Entry::kShlImm, result_slot, kNone, 0};
+    bool ok = false;
+    if (var.kind == Entry::kLocal) {
+      e.local = var.local;
+      ok = true;
+    } else if (own && var.kind == Entry::kSlot) {
+      ok = true;
+    } else if (is_add && own && (var.kind == Entry::kAddImm || var.kind == Entry::kIndexed)) {
+      e = var;  // fold the constant into the displacement
+      e.slot = result_slot;
+      ok = true;
+    }
+    if (ok) {
+      if (is_add) e.bits = uint32_t(uint32_t(e.bits) + uint32_t(imm));
+      else e.shift = uint8_t(imm & 31);
       pop();
       pop();
-      entries_.push_back(sum);
+      entries_.push_back(e);
       return true;
     }
   }
@@ -189,15 +206,49 @@ bool FunctionLowerer::try_lower_binary_imm(const wasm::Instr& in) {
   return true;
 }
 
-// A load or store whose address is a virtual `base + displacement` entry: one instruction does both.
+// `a + b` where the operands can form a virtual address: base + (index << shift). Same stability rule.
+bool FunctionLowerer::try_lower_address_add(const wasm::Instr& in) {
+  if (in.op != Opcode::I32Add) return false;
+  const Entry& a = entries_[entries_.size() - 2];  // its position is the result's: "own" means a.slot
+  const Entry& b = entries_.back();
+  Entry e{ValType::kI32, Entry::kIndexed, a.slot, kNone, 0};
+  if (a.kind == Entry::kShlImm && b.kind == Entry::kLocal) {  // (x << k) + base
+    e.local = b.local;
+    e.index = a.local;
+    e.shift = a.shift;
+  } else if (b.kind == Entry::kShlImm && b.local != kNone && (a.kind == Entry::kLocal || a.kind == Entry::kSlot)) {
+    e.local = a.kind == Entry::kLocal ? a.local : kNone;  // base + (local << k)
+    e.index = b.local;
+    e.shift = b.shift;
+  } else if (b.kind == Entry::kLocal && (a.kind == Entry::kLocal || a.kind == Entry::kSlot)) {
+    e.local = a.kind == Entry::kLocal ? a.local : kNone;  // base + index
+    e.index = b.local;
+  } else {
+    return false;
+  }
+  pop();
+  pop();
+  entries_.push_back(e);
+  return true;
+}
+
+// A load or store whose address is a virtual address entry: one instruction computes and accesses.
 bool FunctionLowerer::try_lower_memory_disp(const wasm::Instr& in) {
-  const IOp op = disp_form(in.op);
-  if (op == IOp::kCount) return false;
+  if (disp_form(in.op) == IOp::kCount) return false;
   const bool is_store = in.op >= Opcode::I32Store;
-  Entry& addr = entries_[entries_.size() - (is_store ? 2 : 1)];
-  if (addr.kind != Entry::kAddImm) return false;
-  const uint32_t disp = uint32_t(addr.bits);
-  const uint32_t base = addr.local == kNone ? addr.slot : local_slot_[addr.local];
+  const Entry addr = entries_[entries_.size() - (is_store ? 2 : 1)];
+  if (addr.kind != Entry::kAddImm && addr.kind != Entry::kIndexed) return false;
+  const bool indexed = addr.kind == Entry::kIndexed;
+  const IOp op = indexed ? indexed_form(in.op) : disp_form(in.op);
+  const uint32_t base = source_slot(addr, addr.local);
+  const auto put_address_tail = [&] {
+    if (indexed) {
+      put_u32(off(source_slot(addr, addr.index)));
+      put_u32(addr.shift);
+    }
+    put_u32(uint32_t(addr.bits));
+    put_u32(uint32_t(in.offset));
+  };
   if (is_store) {
     Entry value = pop();
     pop();
@@ -205,8 +256,7 @@ bool FunctionLowerer::try_lower_memory_disp(const wasm::Instr& in) {
     emit_op(op);
     put_u32(off(base));
     put_u32(off(value_slot));
-    put_u32(disp);
-    put_u32(uint32_t(in.offset));
+    put_address_tail();
     return true;
   }
   pop();
@@ -215,9 +265,46 @@ bool FunctionLowerer::try_lower_memory_disp(const wasm::Instr& in) {
   const uint32_t dst_field = pos();
   put_u32(off(r.slot));
   put_u32(off(base));
-  put_u32(disp);
-  put_u32(uint32_t(in.offset));
+  put_address_tail();
   note_result(dst_field, op, base, 0, 0);
+  return true;
+}
+
+// f32/f64 add or sub whose operand was computed by the multiply just emitted: one fused instruction
+// (still two roundings). The multiply's operands are read by the fused instruction instead.
+bool FunctionLowerer::try_fuse_multiply(const wasm::Instr& in) {
+  IOp mul, mul_first, mul_second;  // mul_first: (a*b) OP c;  mul_second: c OP (a*b)
+  switch (in.op) {
+    case Opcode::F32Add: mul = IOp::F32Mul, mul_first = IOp::F32MulAdd, mul_second = IOp::F32AddMul; break;
+    case Opcode::F32Sub: mul = IOp::F32Mul, mul_first = IOp::F32MulSub, mul_second = IOp::F32SubMul; break;
+    case Opcode::F64Add: mul = IOp::F64Mul, mul_first = IOp::F64MulAdd, mul_second = IOp::F64AddMul; break;
+    case Opcode::F64Sub: mul = IOp::F64Mul, mul_first = IOp::F64MulSub, mul_second = IOp::F64SubMul; break;
+    default: return false;
+  }
+  const LastOp p = last_;
+  if (!p.valid || p.op != mul) return false;
+  uint32_t mul_dst;
+  std::memcpy(&mul_dst, code_.data() + p.dst_field, 4);
+  const Entry& a = entries_[entries_.size() - 2];
+  const Entry& b = entries_.back();
+  const bool b_is_product = b.kind == Entry::kSlot && off(b.slot) == mul_dst;
+  const bool a_is_product = !b_is_product && a.kind == Entry::kSlot && off(a.slot) == mul_dst;
+  if (!a_is_product && !b_is_product) return false;
+  Entry other = a_is_product ? b : a;
+  if (other.kind != Entry::kSlot && other.kind != Entry::kLocal) return false;  // nothing may be emitted
+  code_.truncate(p.start);  // the multiply becomes part of the fused instruction
+  pop();
+  pop();
+  const uint32_t c = operand_slot(other);
+  Entry& r = push_slot(a.type);
+  const IOp op = a_is_product ? mul_first : mul_second;
+  emit_op(op);
+  const uint32_t dst_field = pos();
+  put_u32(off(r.slot));
+  put_u32(off(p.a));
+  put_u32(off(p.b));
+  put_u32(off(c));
+  note_result(dst_field, op, 0, 0, 0);
   return true;
 }
 
@@ -226,8 +313,9 @@ Result<void> FunctionLowerer::lower_simple(const wasm::Instr& in) {
   const IOp op = iop_of(in.op);
   if (!iop_implemented(op))
     return make_error(ErrorKind::kUnsupported, std::string("instruction not supported: ") + info.text, in.position);
-  if (info.sig.num_params == 2 && info.sig.has_result && info.imm == ImmKind::None && try_lower_binary_imm(in))
-    return {};
+  if (info.sig.num_params == 2 && info.sig.has_result && info.imm == ImmKind::None) {
+    if (try_lower_binary_imm(in) || try_lower_address_add(in) || try_fuse_multiply(in)) return {};
+  }
   if (info.imm == ImmKind::MemArg && try_lower_memory_disp(in)) return {};
 
   uint32_t slots[3] = {0, 0, 0};
@@ -274,14 +362,9 @@ void FunctionLowerer::lower_local_set(uint32_t local, bool tee) {
       case Entry::kSlot: emit_copy(t, local_slot, v.slot); break;
       case Entry::kLocal: emit_copy(t, local_slot, local_slot_[v.local]); break;
       case Entry::kConst: emit_const(t, local_slot, v.bits); break;
-      case Entry::kAddImm: {
-        const uint32_t base = v.local == kNone ? v.slot : local_slot_[v.local];
-        emit_op(IOp::I32AddI);
-        put_u32(off(local_slot));
-        put_u32(off(base));
-        put_u32(uint32_t(v.bits));
-        break;
-      }
+      case Entry::kAddImm:
+      case Entry::kShlImm:
+      case Entry::kIndexed: emit_address(v, local_slot); break;
     }
   }
   if (tee) push_local(local);
