@@ -6,6 +6,7 @@
 #include "component/reader_internal.hh"
 #include "component/try_set.hh"
 #include "decode/instr_reader.hh"
+#include "validate/module_check.hh"
 
 namespace airwasm::component {
 
@@ -65,7 +66,11 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
         AIRWASM_TRY_ASSIGN(uint32_t n, s.count());
         for (uint32_t i = 0; i < n; ++i) {
           AIRWASM_TRY_ASSIGN(auto def, s.core_type(true, 0));
-          for (auto& st : def.rec) types.push_back(std::move(st));
+          if (def.rec.size() != 1) info.beyond_wasm2 = true;
+          for (auto& st : def.rec) {
+            if (st.comp != CoreSubType::Comp::kFunc || !st.final || !st.supers.empty()) info.beyond_wasm2 = true;
+            types.push_back(std::move(st));
+          }
         }
         break;
       }
@@ -196,7 +201,21 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
       default: break;  // start, elem, datacount, code, data: the core validator's business
     }
   }
+  size_t memory_count = memories.size();
+  if (memory_count > 1 || !tags.empty()) info.beyond_wasm2 = true;
+  for (const auto& e : memories) info.beyond_wasm2 |= e.limits.shared || e.limits.is64;
+  for (const auto& e : tables) info.beyond_wasm2 |= e.limits.is64;
   return info;
+}
+
+Result<void> check_core_module(std::span<const uint8_t> bytes, size_t base) {
+  auto r = validate::check_module_binary(bytes, Features{});
+  if (!r) {
+    Error e = r.error();
+    if (e.offset != Error::kNoOffset) e.offset += base;
+    return std::unexpected(std::move(e));
+  }
+  return {};
 }
 
 }  // namespace airwasm::component

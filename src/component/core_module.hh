@@ -2,8 +2,8 @@
 // (imports and exports with their core entity types), which is all component type checking needs.
 // Today it reads the module's header sections itself (types, imports, functions, tables, memories,
 // globals, exports, tags), checking section order and the component model's extra rule that two-level
-// import names must be distinct; function bodies are validated by validate/ once that lands (see
-// docs/RATIONALE.md, "Why a core-module adapter?").
+// import names must be distinct; then the whole module (function bodies included) is checked by decode/
+// and validate/ (see docs/RATIONALE.md, "Why a core-module adapter?").
 #pragma once
 
 #include <span>
@@ -15,5 +15,10 @@ namespace airwasm::component {
 
 // `base` is the absolute offset of bytes[0] (for error offsets).
 Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t base);
+
+// The full core check (binary format, module-level rules, every function body) by decode/ and validate/,
+// with error offsets made absolute. Run after core_module_type, which has already accepted the header,
+// when the header stays within Wasm 2.0 (ModuleTypeInfo::beyond_wasm2 is false).
+Result<void> check_core_module(std::span<const uint8_t> bytes, size_t base);
 
 }  // namespace airwasm::component

@@ -93,6 +93,9 @@ struct CoreEntity {
 struct ModuleTypeInfo {
   std::vector<std::pair<std::pair<std::string, std::string>, CoreEntity>> imports;
   std::vector<std::pair<std::string, CoreEntity>> exports;
+  // The header uses a proposal beyond Wasm 2.0 (GC types, tags, multiple/shared/64-bit memories), which
+  // the core engine does not implement: such a module gets the header-level checks only.
+  bool beyond_wasm2 = false;
 };
 
 struct ResourceInfo {

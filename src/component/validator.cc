@@ -628,6 +628,7 @@ Result<TypeId> Validator::component(const Component& c) {
       case Item::Kind::kCoreModule: {
         const auto& m = c.modules[item.index];
         AIRWASM_TRY_ASSIGN(ModuleTypeInfo info, core_module_type(m.bytes, m.offset));
+        if (!info.beyond_wasm2) AIRWASM_TRY(check_core_module(m.bytes, m.offset));
         cur().core_modules.push_back(s_.add_module(std::move(info)));
         break;
       }

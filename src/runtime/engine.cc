@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <thread>
 
-#include "decode/body_scanner.hh"
 #include "decode/decoder.hh"
 #include "interp/lower.hh"
 #include "runtime/internal.hh"
+#include "validate/module_check.hh"
 #include "validate/module_validator.hh"
 
 namespace airwasm {
@@ -71,17 +71,7 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bi
 }
 
 Result<void> Module::validate(const Engine& engine, std::span<const uint8_t> binary) {
-  AIRWASM_TRY_ASSIGN(Checked checked, decode_and_check(engine, binary));
-  const wasm::Module& m = *checked.module;
-  for (size_t i = 0; i < m.codes.size(); ++i) {
-    auto r = validate::FuncValidator::validate_function(checked.ctx, m.num_imported_funcs + uint32_t(i), m.codes[i]);
-    if (!r) {
-      if (r.error().kind != ErrorKind::kMalformed)
-        if (auto malformed = decode::find_malformed_body(m, i, checked.ctx.simd)) return std::unexpected(*malformed);
-      return r;
-    }
-  }
-  return {};
+  return validate::check_module_binary(binary, engine.config().features);
 }
 
 namespace {
