@@ -1,5 +1,5 @@
 // tools: `airwasm wast [-v] [--fuel N] FILE.json...` runs spec-test scripts (JSON command files from
-// wabt's wast2json) with the runner of src/wast. One Engine serves all files; each file gets its own
+// wabt's wast2json, or component-model scripts from cm-wast2json) with the runner of src/wast. One Engine serves all files; each file gets its own
 // Store. Prints one summary line per file, then "N passed, N failed, N skipped"; exit 1 if anything failed.
 #include <charconv>
 #include <cstdio>
@@ -20,7 +20,10 @@ void print_wast_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: airwasm wast [-v] [--fuel N] FILE.json...\n"
                "\n"
-               "Runs spec-test scripts converted by wast2json (the .wasm files next to each .json).\n"
+               "Runs spec-test scripts (the .wasm files next to each .json): core WebAssembly scripts\n"
+               "converted by wabt's wast2json, and Component Model scripts converted by the official\n"
+               "component-model tests' cm-wast2json (decode and validation commands; instantiation\n"
+               "and calls of components are counted as skipped until components can run).\n"
                "\n"
                "options:\n"
                "  -v, --verbose  print each failure with its line, command, expected and actual result\n"

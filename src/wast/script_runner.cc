@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "component/reader.hh"
 #include "wast/commands.hh"
 #include "wast/file_io.hh"
 #include "wast/session.hh"
@@ -30,8 +31,23 @@ int64_t line_of(const json& j) {
   return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
-const CommandEntry* find_handler(std::string_view type) {
-  for (const CommandEntry& e : core_commands()) {
+// The command dialect of a script: "component" when it uses component-model commands or loads a
+// component binary as a valid module, "core" otherwise. (Only `module` commands are looked at: core
+// scripts assert that binaries with a component-like header are malformed.)
+std::string_view dialect_of(const json& commands, const Session& session) {
+  for (const json& cmd : commands) {
+    if (!cmd.is_object()) continue;
+    std::string type = member(cmd, "type");
+    if (type == "module_definition" || type == "module_instance") return "component";
+    std::string file = member(cmd, "filename");
+    if (type != "module" || file.empty() || member(cmd, "module_type") == "text") continue;
+    if (auto bytes = session.read_file(file); bytes && component::is_component_binary(*bytes)) return "component";
+  }
+  return "core";
+}
+
+const CommandEntry* find_handler(std::span<const CommandEntry> table, std::string_view type) {
+  for (const CommandEntry& e : table) {
     if (e.type == type) return &e;
   }
   return nullptr;
@@ -48,13 +64,13 @@ std::string dir_name(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-Outcome run_command(CommandContext& ctx, const json& cmd, const std::string& file_name) {
+Outcome run_command(CommandContext& ctx, const json& cmd, const std::string& file_name, std::string_view dialect) {
   if (!cmd.is_object()) return Outcome::failed("<command>", "a command object", "not an object");
   std::string type = member(cmd, "type");
-  if (auto reason = find_skip(type, member(cmd, "module_type"), file_name)) {
+  if (auto reason = find_skip(type, member(cmd, "module_type"), file_name, dialect)) {
     return Outcome{Outcome::Status::kSkipped, type, {}, std::string(*reason)};
   }
-  const CommandEntry* entry = find_handler(type);
+  const CommandEntry* entry = find_handler(dialect == "component" ? component_commands() : core_commands(), type);
   if (!entry)
     return Outcome::failed(type.empty() ? "<command>" : type, "a known command", "unknown command type");
   try {
@@ -113,8 +129,9 @@ Counts ScriptRunner::run_file(const std::string& path) {
       return finish();
     }
     CommandContext ctx{session, file_name};
+    std::string_view dialect = dialect_of(*commands, session);
     for (const json& cmd : *commands) {
-      Outcome o = run_command(ctx, cmd, file_name);
+      Outcome o = run_command(ctx, cmd, file_name, dialect);
       switch (o.status) {
         case Outcome::Status::kPassed:
           ++counts.passed;

@@ -2,6 +2,8 @@
 // embedding API, one fresh Store and Linker per file, and counts every assertion as passed, failed or
 // skipped (skips come only from skip_list.cc). A failing module/register/action command is a failure too.
 // It never throws and never stops early: a command that cannot run is a counted failure with a reason.
+// Two dialects: core scripts (wast2json) and component-model scripts (the official component-model tests'
+// cm-wast2json), told apart per file by their commands and binaries; each has its own command table.
 #pragma once
 
 #include <cstdint>

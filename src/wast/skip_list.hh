@@ -14,6 +14,7 @@ struct SkipRule {
   std::string_view module_type;  // "text", "binary", or "" for commands without one
   std::string_view file_glob;    // matched against the script's file name (no directory)
   std::string_view reason;
+  std::string_view dialect = "*";  // "core" (wast2json scripts) or "component" (component-model scripts)
 };
 
 // The built-in list (skip_list.cc).
@@ -21,10 +22,11 @@ std::span<const SkipRule> skip_rules();
 
 // The reason of the first rule matching, or nullopt when the command must run.
 std::optional<std::string_view> find_skip(std::span<const SkipRule> rules, std::string_view command,
-                                          std::string_view module_type, std::string_view file_name);
+                                          std::string_view module_type, std::string_view file_name,
+                                          std::string_view dialect = "core");
 inline std::optional<std::string_view> find_skip(std::string_view command, std::string_view module_type,
-                                                 std::string_view file_name) {
-  return find_skip(skip_rules(), command, module_type, file_name);
+                                                 std::string_view file_name, std::string_view dialect = "core") {
+  return find_skip(skip_rules(), command, module_type, file_name, dialect);
 }
 
 // A command whose expected message cannot match because the converter changed the module: the assertion

@@ -15,6 +15,18 @@ TEST(WastSkipList, SkipsOnlyTextModules) {
   EXPECT_FALSE(find_skip("module", "", "i32.json"));
 }
 
+TEST(WastSkipList, ComponentScriptsSkipOnlyInstantiationAndCalls) {
+  EXPECT_TRUE(find_skip("assert_return", "", "unit.json", "component"));
+  EXPECT_TRUE(find_skip("module_instance", "", "unit.json", "component"));
+  EXPECT_TRUE(find_skip("module", "text", "unit.json", "component"));
+  EXPECT_FALSE(find_skip("module", "binary", "unit.json", "component"));
+  EXPECT_FALSE(find_skip("module_definition", "binary", "unit.json", "component"));
+  EXPECT_FALSE(find_skip("assert_invalid", "binary", "kebab.json", "component"));
+  // The component rules never apply to core scripts.
+  EXPECT_FALSE(find_skip("assert_return", "", "unit.json", "core"));
+  EXPECT_FALSE(find_skip("assert_uninstantiable", "", "linking.json"));
+}
+
 TEST(WastSkipList, EveryRuleHasAReason) {
   for (const SkipRule& r : skip_rules()) EXPECT_FALSE(r.reason.empty()) << r.command;
 }
