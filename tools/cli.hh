@@ -4,7 +4,17 @@
 // add one row to kSubcommands in main.cc and the file to tools/CMakeLists.txt.
 #pragma once
 
+#include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "airwasm/error.hh"
+
+namespace airwasm {
+class Engine;
+}
 
 namespace airwasm::cli {
 
@@ -29,5 +39,20 @@ int cmd_wast(int argc, char** argv);
 int cmd_validate(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
+
+// cmd_inspect.cc: the section table of a module or component whose framing decoded without error.
+struct SectionInfo {
+  uint8_t id;
+  size_t offset;  // of the id byte
+  size_t size;    // of the contents
+  std::string custom_name;
+};
+std::vector<SectionInfo> list_sections(std::span<const uint8_t> bytes);
+
+// Components (validate and inspect tell them from modules by the preamble's layer field).
+// cmd_validate.cc: decodes and type-checks a component binary, then validates every core module in it.
+Result<void> validate_component_binary(const Engine& engine, std::span<const uint8_t> bytes);
+// cmd_inspect_component.cc: `airwasm inspect` for a component binary; returns the exit status.
+int inspect_component(const std::string& file, std::span<const uint8_t> bytes);
 
 }  // namespace airwasm::cli

@@ -2,6 +2,7 @@
 // imports and exports with their types, function/table/memory/global counts with limits, the start
 // function and the custom sections. The module is decoded (not validated: `airwasm validate` does that),
 // so a malformed file gives "FILE: error at 0xOFF: message" and exit 1, like validate.
+// Components (layer 1 in the preamble) are handed to cmd_inspect_component.cc.
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "airwasm/engine.hh"
 #include "base/byte_reader.hh"
 #include "cli.hh"
+#include "component/reader.hh"
 #include "decode/decoder.hh"
 #include "wast/file_io.hh"
 
@@ -22,6 +24,9 @@ void print_inspect_usage(std::FILE* out) {
                "\n"
                "Prints the sections (with offsets and sizes), imports and exports (with types), functions,\n"
                "tables and memories (with limits), globals, the start function and the custom sections.\n"
+               "For a component: its sections, imports and exports with their kinds and types (the\n"
+               "functions and types of imported and exported instances), core modules, nested components\n"
+               "and custom sections.\n"
                "\n"
                "options:\n"
                "  -h, --help  show this help\n");
@@ -32,44 +37,6 @@ const char* section_name(uint8_t id) {
                                            "memory", "global", "export",   "start",    "element",
                                            "code",   "data",   "datacount"};
   return id < std::size(kNames) ? kNames[id] : "unknown";
-}
-
-struct SectionInfo {
-  uint8_t id;
-  size_t offset;  // of the id byte
-  size_t size;    // of the contents
-  std::string custom_name;
-};
-
-// The section table of an already decoded module (so the framing is known to be well-formed).
-std::vector<SectionInfo> list_sections(std::span<const uint8_t> bytes) {
-  std::vector<SectionInfo> out;
-  size_t pos = 8;
-  auto leb = [&](size_t& at, uint64_t& v) {
-    v = 0;
-    for (int shift = 0; at < bytes.size() && shift < 35; shift += 7) {
-      uint8_t b = bytes[at++];
-      v |= uint64_t(b & 0x7f) << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  };
-  while (pos < bytes.size()) {
-    SectionInfo s{bytes[pos], pos, 0, {}};
-    size_t at = pos + 1;
-    uint64_t size;
-    if (!leb(at, size) || size > bytes.size() - at) break;
-    s.size = size_t(size);
-    if (s.id == 0) {
-      size_t n = at;
-      uint64_t len;
-      if (leb(n, len) && len <= bytes.size() - n)
-        s.custom_name.assign(reinterpret_cast<const char*>(&bytes[n]), len);
-    }
-    out.push_back(std::move(s));
-    pos = at + size_t(size);
-  }
-  return out;
 }
 
 std::string limits_text(const Limits& l, const char* unit) {
@@ -150,6 +117,37 @@ bool export_in_range(const wasm::Module& m, const wasm::Export& e) {
 
 }  // namespace
 
+// The section table of an already decoded module or component (so the framing is known to be well-formed).
+std::vector<SectionInfo> list_sections(std::span<const uint8_t> bytes) {
+  std::vector<SectionInfo> out;
+  size_t pos = 8;
+  auto leb = [&](size_t& at, uint64_t& v) {
+    v = 0;
+    for (int shift = 0; at < bytes.size() && shift < 35; shift += 7) {
+      uint8_t b = bytes[at++];
+      v |= uint64_t(b & 0x7f) << shift;
+      if (!(b & 0x80)) return true;
+    }
+    return false;
+  };
+  while (pos < bytes.size()) {
+    SectionInfo s{bytes[pos], pos, 0, {}};
+    size_t at = pos + 1;
+    uint64_t size;
+    if (!leb(at, size) || size > bytes.size() - at) break;
+    s.size = size_t(size);
+    if (s.id == 0) {
+      size_t n = at;
+      uint64_t len;
+      if (leb(n, len) && len <= bytes.size() - n)
+        s.custom_name.assign(reinterpret_cast<const char*>(&bytes[n]), len);
+    }
+    out.push_back(std::move(s));
+    pos = at + size_t(size);
+  }
+  return out;
+}
+
 int cmd_inspect(int argc, char** argv) {
   std::string file;
   for (int i = 1; i < argc; ++i) {
@@ -179,6 +177,7 @@ int cmd_inspect(int argc, char** argv) {
     std::fprintf(stderr, "%s: error: cannot read file: %s\n", file.c_str(), bytes.error().c_str());
     return kExitFailure;
   }
+  if (component::is_component_binary(*bytes)) return inspect_component(file, *bytes);
   auto decoded = decode::decode_module(*bytes, decode::DecodeOptions{});
   if (!decoded) {
     const Error& e = decoded.error();
