@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$here/build-fuzz}
 mkdir -p "$out"
 flags="-std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$here/include -I$here/src"
-srcs="$here/tests/fuzz/component_decoder_fuzz.cc $here/src/component/*.cc $here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc"
+srcs="$here/tests/fuzz/component_decoder_fuzz.cc $here/src/component/*.cc $here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc $here/src/validate/*.cc"
 clang++-19 $flags $srcs -o "$out/component_decoder_fuzz"
 if [ $# -ge 2 ]; then
   mkdir -p "$out/corpus"
