@@ -50,8 +50,6 @@ struct SectionInfo {
 std::vector<SectionInfo> list_sections(std::span<const uint8_t> bytes);
 
 // Components (validate and inspect tell them from modules by the preamble's layer field).
-// cmd_validate.cc: decodes and type-checks a component binary, then validates every core module in it.
-Result<void> validate_component_binary(const Engine& engine, std::span<const uint8_t> bytes);
 // cmd_inspect_component.cc: `airwasm inspect` for a component binary; returns the exit status.
 int inspect_component(const std::string& file, std::span<const uint8_t> bytes);
 

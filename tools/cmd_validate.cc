@@ -1,11 +1,9 @@
 // tools: `airwasm validate FILE.wasm...` decodes and validates modules and components without
 // instantiating them. Prints "FILE: valid" on stdout, or "FILE: error at 0xOFF: message" on stderr; exit 1
 // if any file is invalid or unreadable. A file whose preamble has layer 1 is a component: it is decoded
-// and type-checked by component/, then every core module inside it (nested components included) is
-// validated by the core validator, which component/ leaves to validate/ (function bodies included).
+// and type-checked by component/, which also runs the core validator on every core module inside it.
 // Offsets are always absolute offsets into the file.
 #include <cstdio>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,34 +30,7 @@ void print_validate_usage(std::FILE* out) {
                "  -h, --help  show this help\n");
 }
 
-// The core modules of a decoded component and of the components nested in it, in binary order.
-void collect_core_modules(const component::Component& c, std::vector<const component::CoreModuleBytes*>& out) {
-  for (const component::Item& item : c.items) {
-    if (item.kind == component::Item::Kind::kCoreModule) {
-      out.push_back(&c.modules[item.index]);  // indices come from the reader
-    } else if (item.kind == component::Item::Kind::kComponent) {
-      collect_core_modules(*c.components[item.index], out);
-    }
-  }
-}
-
 }  // namespace
-
-Result<void> validate_component_binary(const Engine& engine, std::span<const uint8_t> bytes) {
-  AIRWASM_TRY_ASSIGN(auto ast, component::read_component(bytes));
-  AIRWASM_TRY(component::validate_component(*ast));
-  std::vector<const component::CoreModuleBytes*> modules;
-  collect_core_modules(*ast, modules);
-  for (const component::CoreModuleBytes* m : modules) {
-    auto result = Module::validate(engine, m->bytes);
-    if (!result) {
-      Error e = result.error();
-      if (e.offset != Error::kNoOffset) e.offset += m->offset;
-      return std::unexpected(std::move(e));
-    }
-  }
-  return {};
-}
 
 int cmd_validate(int argc, char** argv) {
   std::vector<std::string> files;
@@ -93,8 +64,11 @@ int cmd_validate(int argc, char** argv) {
       status = kExitFailure;
       continue;
     }
-    auto result = component::is_component_binary(*bytes) ? validate_component_binary(engine, *bytes)
-                                                          : Module::validate(engine, *bytes);
+    auto result = [&]() -> Result<void> {
+      if (!component::is_component_binary(*bytes)) return Module::validate(engine, *bytes);
+      AIRWASM_TRY(component::load_component(*bytes));
+      return {};
+    }();
     if (result) {
       std::printf("%s: valid\n", file.c_str());
       continue;
