@@ -29,5 +29,6 @@ int cmd_wast(int argc, char** argv);
 int cmd_validate(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
+int cmd_wit(int argc, char** argv);
 
 }  // namespace airwasm::cli

@@ -18,6 +18,7 @@ constexpr Subcommand kSubcommands[] = {
     {"run", "run a WASI command module, or invoke an exported function", cmd_run},
     {"validate", "decode and validate a WebAssembly module", cmd_validate},
     {"inspect", "show a module's sections, imports, exports and limits", cmd_inspect},
+    {"wit", "print a component's world and the interfaces it uses, in WIT", cmd_wit},
 };
 
 void print_usage(std::FILE* out) {
