@@ -80,6 +80,7 @@ class Decoder {
   std::unordered_map<uint32_t, size_t> iface_pkg_;
   std::map<OwnerKey, std::map<std::string, uint32_t>> resources_;
   std::unordered_map<TypeId, uint32_t> type_map_;
+  std::vector<bool> visiting_;
 };
 
 bool Decoder::is_prim_def(TypeId id) const {
@@ -136,6 +137,7 @@ Result<Resolve> Decoder::run(TypeId component, const ExternOrder& order) {
   // Foreign packages in topological order (a package after those whose types it uses), then root.
   std::vector<size_t> topo;
   std::vector<bool> done(foreign_.size(), false);
+  visiting_.assign(foreign_.size(), false);
   for (size_t i = 0; i < foreign_.size(); ++i) AIRWASM_TRY(visit_package(i, topo, done));
   for (size_t idx : topo) {
     uint32_t p = uint32_t(r_.packages.size());
@@ -163,7 +165,8 @@ Result<Resolve> Decoder::run(TypeId component, const ExternOrder& order) {
 }
 
 Result<void> Decoder::visit_package(size_t idx, std::vector<size_t>& order, std::vector<bool>& done) {
-  if (done[idx]) return {};
+  if (done[idx] || visiting_[idx]) return {};  // a cycle between packages is printed in visiting order
+  visiting_[idx] = true;
   for (auto& [_, iface] : foreign_[idx].pkg.interfaces) {
     for (auto& [name, tid] : r_.interfaces[iface].types) {
       const TypeDef& t = r_.types[tid];
@@ -485,8 +488,6 @@ Result<void> Decoder::register_valtype(TypeId wasm, const std::optional<Ty>& wit
 }
 
 }  // namespace
-
-ExternOrder extern_order(const Component& component);
 
 Result<Resolve> decode(const TypeStore& store, TypeId component, const ExternOrder& order) {
   Decoder d(store);
