@@ -14,10 +14,11 @@ namespace airwasm::cli {
 namespace {
 
 constexpr Subcommand kSubcommands[] = {
-    {"wast", "run spec-test scripts (JSON from wast2json)", cmd_wast},
+    {"wast", "run spec-test scripts (JSON from wast2json or cm-wast2json)", cmd_wast},
     {"run", "run a WASI command module, or invoke an exported function", cmd_run},
-    {"validate", "decode and validate a WebAssembly module", cmd_validate},
-    {"inspect", "show a module's sections, imports, exports and limits", cmd_inspect},
+    {"validate", "decode and validate a WebAssembly module or component", cmd_validate},
+    {"inspect", "show the sections, imports and exports of a module or component", cmd_inspect},
+    {"wit", "print a component's world and the interfaces it uses, in WIT", cmd_wit},
 };
 
 void print_usage(std::FILE* out) {

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Converts the official component-model tests (all folders but async/) to JSON with the suite's own
-# converter and runs them with `airwasm wast` (skips: src/wast/skip_list.cc). The converter's npm dependency is installed
-# into the build tree from the committed package.json / package-lock.json.
+# converter and runs them with `airwasm wast` (skips: src/wast/skip_list.cc). The npm dependencies (the
+# converter's text parser, jco for component_wit) are installed into the build tree from the committed
+# package.json / package-lock.json. The converted JSON stays in WORK_DIR/json for component_wit (fixture
+# component_spec_json).
 # Usage: run_spec.sh AIRWASM SHARED_DIR WORK_DIR
 set -eu
 airwasm=$1
@@ -11,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 suite=$shared/testsuite/component-model
 mkdir -p "$work"
 cp "$here/package.json" "$here/package-lock.json" "$work/"
-if [ ! -d "$work/node_modules/@bytecodealliance/jco-transpile" ]; then
+if [ ! -d "$work/node_modules/@bytecodealliance/jco-transpile" ] || [ ! -d "$work/node_modules/@bytecodealliance/jco" ]; then
   (cd "$work" && npm install --no-audit --no-fund --loglevel=error)
 fi
 rm -rf "$work/json"

@@ -1,0 +1,115 @@
+// component: the WIT view of a validated component: packages, interfaces, one world, type definitions
+// and functions, as WIT tooling models them. Built from the TypeStore by wit_decode.cc and printed by
+// wit_printer.cc. The decoding follows the rules the reference tooling (wit-parser's component decoder)
+// applies, so that printed worlds agree with theirs: named types come from type imports/exports, a
+// type export that re-exports an already named type becomes `type a = b` (or a `use` across
+// interfaces), anonymous types are keyed by their exact TypeId, and foreign interfaces (`ns:pkg/i`)
+// hold only what the component uses of them. Invariant: every index here is valid in its Resolve.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.hh"
+#include "component/types.hh"
+
+namespace airwasm::component::wit {
+
+// A WIT type reference: a primitive, or an index into Resolve::types.
+struct Ty {
+  bool is_prim = true;
+  Prim prim = Prim::kBool;
+  uint32_t id = 0;
+  static Ty of(uint32_t i) { return Ty{false, Prim::kBool, i}; }
+  static Ty of(Prim p) { return Ty{true, p, 0}; }
+};
+
+enum class DefKind : uint8_t {
+  kAlias,  // `type a = T`: types[0] is T
+  kRecord, kVariant, kList, kFixedList, kTuple, kFlags, kEnum, kOption, kResult, kOwn, kBorrow,
+  kFuture, kStream, kMap, kResource,
+};
+
+struct Owner {
+  enum class Kind : uint8_t { kNone, kWorld, kInterface };
+  Kind kind = Kind::kNone;
+  uint32_t index = 0;
+  bool operator==(const Owner&) const = default;
+};
+
+struct TypeDef {
+  std::optional<std::string> name;
+  DefKind kind = DefKind::kAlias;
+  std::vector<std::string> labels;       // record fields, variant cases, flags, enum cases
+  std::vector<std::optional<Ty>> types;  // record fields, variant payloads, tuple elements; list/option/
+                                         // future/stream element; result ok, err; map key, value; alias
+  uint32_t length = 0;                   // fixed-length list
+  uint32_t resource = 0;                 // own / borrow: the resource's TypeDef
+  Owner owner;
+  std::optional<std::string> external_id;
+};
+
+enum class FuncKind : uint8_t { kFreestanding, kConstructor, kMethod, kStatic };
+
+struct Function {
+  std::string name;  // the extern name, `[method]r.f` included
+  FuncKind kind = FuncKind::kFreestanding;
+  bool async = false;
+  uint32_t resource = 0;  // constructor / method / static
+  std::vector<std::pair<std::string, Ty>> params;
+  std::optional<Ty> result;
+  std::optional<std::string> external_id;
+  std::string_view item_name() const;  // `f` of `[method]r.f`, `constructor`, or the name
+};
+
+struct Interface {
+  std::optional<std::string> name;  // none for an inline `import x: interface { ... }`
+  std::optional<uint32_t> package;
+  std::vector<std::pair<std::string, uint32_t>> types;  // in definition order
+  std::vector<Function> functions;
+};
+
+struct WorldItem {
+  enum class Kind : uint8_t { kInterface, kFunction, kType };
+  Kind kind = Kind::kInterface;
+  std::optional<std::string> name;  // the key: a plain name, or none for an `ns:pkg/i` key
+  uint32_t id = 0;                  // interface or type
+  Function func;
+  std::optional<std::string> external_id;  // interface items
+};
+
+struct World {
+  std::string name;
+  uint32_t package = 0;
+  std::vector<WorldItem> imports, exports;
+};
+
+struct Package {
+  std::string ns, name;
+  std::optional<std::string> version;
+  std::vector<std::pair<std::string, uint32_t>> interfaces;
+  std::vector<std::pair<std::string, uint32_t>> worlds;
+};
+
+struct Resolve {
+  std::vector<Package> packages;  // dependencies first (topological order), the main package last
+  std::vector<Interface> interfaces;
+  std::vector<TypeDef> types;
+  std::vector<World> worlds;
+  uint32_t main_package = 0;
+  uint32_t world = 0;  // the component's world, `root` in package `root:component`
+};
+
+// Where each import/export sits in the component binary: true for an import, in binary order.
+// (The decoder visits imports and exports interleaved, as they appear.) Empty: imports, then exports.
+using ExternOrder = std::vector<bool>;
+ExternOrder extern_order(const Component& component);
+
+// Builds the WIT view of a component type. Fails, with a message saying why, when the component cannot
+// be described in WIT (a type exported from the component, an unnamed record in a function, ...).
+Result<Resolve> decode(const TypeStore& store, TypeId component, const ExternOrder& order = {});
+
+}  // namespace airwasm::component::wit
