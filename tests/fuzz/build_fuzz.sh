@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the component decoder fuzz target with clang-19 + libFuzzer + ASan/UBSan into $1 (default
+# Builds the component front-end fuzz target (reader, validator, WIT printer) with clang-19 + libFuzzer + ASan/UBSan into $1 (default
 # build-fuzz/) and, if a seed directory is given as $2, runs it for $3 seconds (default 600).
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
