@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything airwasm needs to build, test and benchmark on Debian 12 (bookworm), as root:
 # the C++ toolchain and libraries, wabt (spec-test conversion), clang-19 + wasi-libc (guest programs),
+# Debian's rustc 1.63 with the wasm32-wasi std (Rust guest programs; its rust-lld is a link to lld-14,
+# which is only a Recommends and so must be named here),
 # libFuzzer's runtime, Python 3 and Node.js with npm (component tooling, V8 comparison).
 # Idempotent and quiet when everything is already installed.
 set -euo pipefail
@@ -10,6 +12,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   wabt
   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
+  rustc libstd-rust-dev-wasm32 lld-14
   python3
 )
 # Node.js: keep an existing installation (e.g. a newer one), otherwise take Debian's.
