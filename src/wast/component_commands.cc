@@ -9,6 +9,7 @@
 
 #include "component/reader.hh"
 #include "component/validator.hh"
+#include "wast/command_fields.hh"
 #include "wast/commands.hh"
 
 namespace airwasm::wast {
@@ -16,18 +17,6 @@ namespace airwasm::wast {
 using nlohmann::json;
 
 namespace {
-
-std::string member(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-std::string describe_module(const json& cmd) {
-  std::string out = member(cmd, "type");
-  if (auto name = member(cmd, "name"); !name.empty()) out += " " + name;
-  return out + " " + member(cmd, "filename");
-}
 
 // Decodes and validates a component or core module binary from the script's directory.
 Result<void> check_binary(CommandContext& ctx, const json& cmd) {

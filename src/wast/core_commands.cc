@@ -4,6 +4,7 @@
 // engine uses the spec's wording first, detail after it).
 #include <nlohmann/json.hpp>
 
+#include "wast/command_fields.hh"
 #include "wast/commands.hh"
 #include "wast/skip_list.hh"
 #include "wast/values.hh"
@@ -14,25 +15,8 @@ using nlohmann::json;
 
 namespace {
 
-std::string member(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-int64_t line_of(const json& j) {
-  auto it = j.find("line");
-  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
-
 std::string in_quotes(std::string_view s) {
   return "\"" + std::string(s) + "\"";
-}
-
-std::string describe_module(const json& cmd) {
-  std::string out = member(cmd, "type");
-  if (auto name = member(cmd, "name"); !name.empty()) out += " " + name;
-  return out + " " + member(cmd, "filename");
 }
 
 std::string trap_text(const Trap& trap) {

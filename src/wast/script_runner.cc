@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "component/reader.hh"
+#include "wast/command_fields.hh"
 #include "wast/commands.hh"
 #include "wast/file_io.hh"
 #include "wast/session.hh"
@@ -19,17 +20,6 @@ namespace airwasm::wast {
 using nlohmann::json;
 
 namespace {
-
-std::string member(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-int64_t line_of(const json& j) {
-  auto it = j.find("line");
-  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
-}
 
 // The command dialect of a script: "component" when it uses component-model commands or loads a
 // component binary as a valid module, "core" otherwise. (Only `module` commands are looked at: core
