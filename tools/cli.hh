@@ -35,6 +35,12 @@ inline bool is_help_flag(std::string_view arg) {
   return arg == "-h" || arg == "--help";
 }
 
+// Prints "FILE: error at 0xOFF: message" (or "FILE: error: message" without an offset) on stderr: the one
+// error line of every subcommand that reads a module or component.
+void print_file_error(const std::string& file, const Error& e);
+// Prints "FILE: error: cannot read file: REASON" on stderr.
+void print_read_error(const std::string& file, const std::string& reason);
+
 int cmd_wast(int argc, char** argv);
 int cmd_validate(int argc, char** argv);
 int cmd_run(int argc, char** argv);

@@ -174,18 +174,13 @@ int cmd_inspect(int argc, char** argv) {
   }
   auto bytes = wast::read_file_bytes(file);
   if (!bytes) {
-    std::fprintf(stderr, "%s: error: cannot read file: %s\n", file.c_str(), bytes.error().c_str());
+    print_read_error(file, bytes.error());
     return kExitFailure;
   }
   if (component::is_component_binary(*bytes)) return inspect_component(file, *bytes);
   auto decoded = decode::decode_module(*bytes, decode::DecodeOptions{});
   if (!decoded) {
-    const Error& e = decoded.error();
-    if (e.offset != Error::kNoOffset) {
-      std::fprintf(stderr, "%s: error at 0x%zx: %s\n", file.c_str(), e.offset, e.message.c_str());
-    } else {
-      std::fprintf(stderr, "%s: error: %s\n", file.c_str(), e.message.c_str());
-    }
+    print_file_error(file, decoded.error());
     return kExitFailure;
   }
   const wasm::Module& m = **decoded;

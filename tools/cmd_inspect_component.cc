@@ -175,20 +175,12 @@ void print_entity(const TypeStore& store, const TypePrinter& scope, const NamedE
   }
 }
 
-void print_error(const std::string& file, const Error& e) {
-  if (e.offset != Error::kNoOffset) {
-    std::fprintf(stderr, "%s: error at 0x%zx: %s\n", file.c_str(), e.offset, e.message.c_str());
-  } else {
-    std::fprintf(stderr, "%s: error: %s\n", file.c_str(), e.message.c_str());
-  }
-}
-
 }  // namespace
 
 int inspect_component(const std::string& file, std::span<const uint8_t> bytes) {
   auto decoded = component::read_component(bytes);
   if (!decoded) {
-    print_error(file, decoded.error());
+    print_file_error(file, decoded.error());
     return kExitFailure;
   }
   const component::Component& c = **decoded;
@@ -240,7 +232,7 @@ int inspect_component(const std::string& file, std::span<const uint8_t> bytes) {
     std::printf("  \"%s\": %zu bytes\n", s.name.c_str(), s.payload.size());
   }
   if (!validated) {
-    print_error(file, validated.error());
+    print_file_error(file, validated.error());
     return kExitFailure;
   }
   return kExitOk;

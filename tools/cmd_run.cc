@@ -203,7 +203,7 @@ int cmd_run(int argc, char** argv) {
 
   auto bytes = wast::read_file_bytes(o.file);
   if (!bytes) {
-    std::fprintf(stderr, "%s: error: cannot read file: %s\n", o.file.c_str(), bytes.error().c_str());
+    print_read_error(o.file, bytes.error());
     return kExitFailure;
   }
   EngineConfig config;
@@ -211,12 +211,7 @@ int cmd_run(int argc, char** argv) {
   Engine engine(config);
   auto module = Module::compile(engine, *bytes);
   if (!module) {
-    const Error& e = module.error();
-    if (e.offset != Error::kNoOffset) {
-      std::fprintf(stderr, "%s: error at 0x%zx: %s\n", o.file.c_str(), e.offset, e.message.c_str());
-    } else {
-      std::fprintf(stderr, "%s: error: %s\n", o.file.c_str(), e.message.c_str());
-    }
+    print_file_error(o.file, module.error());
     return kExitFailure;
   }
 

@@ -60,7 +60,7 @@ int cmd_validate(int argc, char** argv) {
   for (const std::string& file : files) {
     auto bytes = wast::read_file_bytes(file);
     if (!bytes) {
-      std::fprintf(stderr, "%s: error: cannot read file: %s\n", file.c_str(), bytes.error().c_str());
+      print_read_error(file, bytes.error());
       status = kExitFailure;
       continue;
     }
@@ -73,12 +73,7 @@ int cmd_validate(int argc, char** argv) {
       std::printf("%s: valid\n", file.c_str());
       continue;
     }
-    const Error& e = result.error();
-    if (e.offset != Error::kNoOffset) {
-      std::fprintf(stderr, "%s: error at 0x%zx: %s\n", file.c_str(), e.offset, e.message.c_str());
-    } else {
-      std::fprintf(stderr, "%s: error: %s\n", file.c_str(), e.message.c_str());
-    }
+    print_file_error(file, result.error());
     status = kExitFailure;
   }
   return status;

@@ -61,7 +61,7 @@ int cmd_wit(int argc, char** argv) {
   }
   auto bytes = wast::read_file_bytes(file);
   if (!bytes) {
-    std::fprintf(stderr, "%s: error: cannot read file: %s\n", file.c_str(), bytes.error().c_str());
+    print_read_error(file, bytes.error());
     return kExitFailure;
   }
   if (!component::is_component_binary(*bytes)) {
@@ -70,12 +70,7 @@ int cmd_wit(int argc, char** argv) {
   }
   auto text = component::component_wit(*bytes, options);
   if (!text) {
-    const Error& e = text.error();
-    if (e.offset != Error::kNoOffset) {
-      std::fprintf(stderr, "%s: error at 0x%zx: %s\n", file.c_str(), e.offset, e.message.c_str());
-    } else {
-      std::fprintf(stderr, "%s: error: %s\n", file.c_str(), e.message.c_str());
-    }
+    print_file_error(file, text.error());
     return kExitFailure;
   }
   std::fwrite(text->data(), 1, text->size(), stdout);
