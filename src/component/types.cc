@@ -129,31 +129,28 @@ TypeId TypeStore::resource_type(ResourceId r) {
   return id;
 }
 
-TypeId TypeStore::add_instance(InstanceTypeInfo info) {
-  instances_.push_back(std::move(info));
+TypeId TypeStore::push_nominal(TypeKind kind, size_t info_index) {
+  // Instance, component and module types are never interned: each is its own canonical node.
   TypeNode n;
-  n.kind = TypeKind::kInstance;
-  n.aux = uint32_t(instances_.size() - 1);
+  n.kind = kind;
+  n.aux = uint32_t(info_index);
   n.canon = TypeId(nodes_.size());
   return push(std::move(n));
+}
+
+TypeId TypeStore::add_instance(InstanceTypeInfo info) {
+  instances_.push_back(std::move(info));
+  return push_nominal(TypeKind::kInstance, instances_.size() - 1);
 }
 
 TypeId TypeStore::add_component(ComponentTypeInfo info) {
   components_.push_back(std::move(info));
-  TypeNode n;
-  n.kind = TypeKind::kComponent;
-  n.aux = uint32_t(components_.size() - 1);
-  n.canon = TypeId(nodes_.size());
-  return push(std::move(n));
+  return push_nominal(TypeKind::kComponent, components_.size() - 1);
 }
 
 TypeId TypeStore::add_module(ModuleTypeInfo info) {
   modules_.push_back(std::move(info));
-  TypeNode n;
-  n.kind = TypeKind::kModule;
-  n.aux = uint32_t(modules_.size() - 1);
-  n.canon = TypeId(nodes_.size());
-  return push(std::move(n));
+  return push_nominal(TypeKind::kModule, modules_.size() - 1);
 }
 
 void TypeStore::compute_abi(TypeNode& n) {

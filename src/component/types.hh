@@ -145,6 +145,8 @@ class TypeStore {
  private:
   struct Key;
   TypeId push(TypeNode node);
+  // A node of `kind` for the info at `info_index`, canonical to itself (never shared).
+  TypeId push_nominal(TypeKind kind, size_t info_index);
   void compute_abi(TypeNode& n);
   void compute_layout(TypeNode& n);
 
