@@ -286,6 +286,59 @@ namespace {
   X(GtS, S, S(a) > S(b)) X(GtU, U, U(a) > U(b)) X(LeS, S, S(a) <= S(b))                    \
   X(LeU, U, U(a) <= U(b)) X(GeS, S, S(a) >= S(b)) X(GeU, U, U(a) >= U(b))
 
+// The integer arithmetic handlers of one width (P = I32 or I64): the same semantics at both widths,
+// written once. BINOP_IMM reads the right operand as an immediate of the width.
+#define INT_ARITH(P, U, S, BITS, BINOP_IMM, S_MIN)                                        \
+  UNOP(P##Clz, U, U, U(std::countl_zero(a)))                                             \
+  UNOP(P##Ctz, U, U, U(std::countr_zero(a)))                                             \
+  UNOP(P##Popcnt, U, U, U(std::popcount(a)))                                             \
+  BINOP(P##Add, U, U, a + b)                                                             \
+  BINOP(P##Sub, U, U, a - b)                                                             \
+  BINOP(P##Mul, U, U, a * b)                                                             \
+  HANDLE(P##DivS) {                                                                      \
+    const S a = GET(S, 1), b = GET(S, 2);                                                \
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);                       \
+    if (a == S_MIN && b == -1) [[unlikely]] TRAP(TrapCode::kIntegerOverflow);            \
+    SET(S, 0, a / b);                                                                    \
+    NEXT(20);                                                                            \
+  }                                                                                      \
+  HANDLE(P##DivU) {                                                                      \
+    const U a = GET(U, 1), b = GET(U, 2);                                                \
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);                       \
+    SET(U, 0, a / b);                                                                    \
+    NEXT(20);                                                                            \
+  }                                                                                      \
+  HANDLE(P##RemS) {                                                                      \
+    const S a = GET(S, 1), b = GET(S, 2);                                                \
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);                       \
+    SET(S, 0, b == -1 ? 0 : a % b);                                                      \
+    NEXT(20);                                                                            \
+  }                                                                                      \
+  HANDLE(P##RemU) {                                                                      \
+    const U a = GET(U, 1), b = GET(U, 2);                                                \
+    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);                       \
+    SET(U, 0, a % b);                                                                    \
+    NEXT(20);                                                                            \
+  }                                                                                      \
+  BINOP(P##And, U, U, a & b)                                                             \
+  BINOP(P##Or, U, U, a | b)                                                              \
+  BINOP(P##Xor, U, U, a ^ b)                                                             \
+  BINOP(P##Shl, U, U, a << (b & (BITS - 1)))                                             \
+  BINOP(P##ShrS, U, U, U(S(a) >> (b & (BITS - 1))))                                      \
+  BINOP(P##ShrU, U, U, a >> (b & (BITS - 1)))                                            \
+  BINOP(P##Rotl, U, U, std::rotl(a, int(b & (BITS - 1))))                                \
+  BINOP(P##Rotr, U, U, std::rotr(a, int(b & (BITS - 1))))                                \
+  BINOP_IMM(P##AddI, U, U, a + b)                                                        \
+  BINOP_IMM(P##MulI, U, U, a * b)                                                        \
+  BINOP_IMM(P##AndI, U, U, a & b)                                                        \
+  BINOP_IMM(P##OrI, U, U, a | b)                                                         \
+  BINOP_IMM(P##XorI, U, U, a ^ b)                                                        \
+  BINOP_IMM(P##ShlI, U, U, a << (b & (BITS - 1)))                                        \
+  BINOP_IMM(P##ShrSI, U, U, U(S(a) >> (b & (BITS - 1))))                                 \
+  BINOP_IMM(P##ShrUI, U, U, a >> (b & (BITS - 1)))                                       \
+  BINOP_IMM(P##RotlI, U, U, std::rotl(a, int(b & (BITS - 1))))                           \
+  BINOP_IMM(P##RotrI, U, U, std::rotr(a, int(b & (BITS - 1))))
+
 RunStatus run_impl(ExecContext* ctxp) {
   static const void* const kTable[] = {
 #define AIRWASM_OP(name, code, text, imm, sig, arg) &&L_##name,
@@ -507,55 +560,7 @@ RunStatus run_impl(ExecContext* ctxp) {
 #define X(suffix, T, cond) BINOP_I32(I32##suffix##I, T, uint32_t, cond)
   INT_COMPARES(X, uint32_t, int32_t, uint32_t)
 #undef X
-  UNOP(I32Clz, uint32_t, uint32_t, uint32_t(std::countl_zero(a)))
-  UNOP(I32Ctz, uint32_t, uint32_t, uint32_t(std::countr_zero(a)))
-  UNOP(I32Popcnt, uint32_t, uint32_t, uint32_t(std::popcount(a)))
-  BINOP(I32Add, uint32_t, uint32_t, a + b)
-  BINOP(I32Sub, uint32_t, uint32_t, a - b)
-  BINOP(I32Mul, uint32_t, uint32_t, a * b)
-  HANDLE(I32DivS) {
-    const int32_t a = GET(int32_t, 1), b = GET(int32_t, 2);
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
-    if (a == INT32_MIN && b == -1) [[unlikely]] TRAP(TrapCode::kIntegerOverflow);
-    SET(int32_t, 0, a / b);
-    NEXT(20);
-  }
-  HANDLE(I32DivU) {
-    const uint32_t a = GET(uint32_t, 1), b = GET(uint32_t, 2);
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
-    SET(uint32_t, 0, a / b);
-    NEXT(20);
-  }
-  HANDLE(I32RemS) {
-    const int32_t a = GET(int32_t, 1), b = GET(int32_t, 2);
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
-    SET(int32_t, 0, b == -1 ? 0 : a % b);
-    NEXT(20);
-  }
-  HANDLE(I32RemU) {
-    const uint32_t a = GET(uint32_t, 1), b = GET(uint32_t, 2);
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
-    SET(uint32_t, 0, a % b);
-    NEXT(20);
-  }
-  BINOP(I32And, uint32_t, uint32_t, a & b)
-  BINOP(I32Or, uint32_t, uint32_t, a | b)
-  BINOP(I32Xor, uint32_t, uint32_t, a ^ b)
-  BINOP(I32Shl, uint32_t, uint32_t, a << (b & 31))
-  BINOP(I32ShrS, uint32_t, uint32_t, uint32_t(int32_t(a) >> (b & 31)))
-  BINOP(I32ShrU, uint32_t, uint32_t, a >> (b & 31))
-  BINOP(I32Rotl, uint32_t, uint32_t, std::rotl(a, int(b & 31)))
-  BINOP(I32Rotr, uint32_t, uint32_t, std::rotr(a, int(b & 31)))
-  BINOP_I32(I32AddI, uint32_t, uint32_t, a + b)
-  BINOP_I32(I32MulI, uint32_t, uint32_t, a * b)
-  BINOP_I32(I32AndI, uint32_t, uint32_t, a & b)
-  BINOP_I32(I32OrI, uint32_t, uint32_t, a | b)
-  BINOP_I32(I32XorI, uint32_t, uint32_t, a ^ b)
-  BINOP_I32(I32ShlI, uint32_t, uint32_t, a << (b & 31))
-  BINOP_I32(I32ShrSI, uint32_t, uint32_t, uint32_t(int32_t(a) >> (b & 31)))
-  BINOP_I32(I32ShrUI, uint32_t, uint32_t, a >> (b & 31))
-  BINOP_I32(I32RotlI, uint32_t, uint32_t, std::rotl(a, int(b & 31)))
-  BINOP_I32(I32RotrI, uint32_t, uint32_t, std::rotr(a, int(b & 31)))
+  INT_ARITH(I32, uint32_t, int32_t, 32, BINOP_I32, INT32_MIN)
 
   // ======================================== i64
   UNOP(I64Eqz, uint64_t, uint32_t, a == 0)
@@ -565,55 +570,7 @@ RunStatus run_impl(ExecContext* ctxp) {
 #define X(suffix, T, cond) BINOP_I64(I64##suffix##I, T, uint32_t, cond)
   INT_COMPARES(X, uint64_t, int64_t, uint64_t)
 #undef X
-  UNOP(I64Clz, uint64_t, uint64_t, uint64_t(std::countl_zero(a)))
-  UNOP(I64Ctz, uint64_t, uint64_t, uint64_t(std::countr_zero(a)))
-  UNOP(I64Popcnt, uint64_t, uint64_t, uint64_t(std::popcount(a)))
-  BINOP(I64Add, uint64_t, uint64_t, a + b)
-  BINOP(I64Sub, uint64_t, uint64_t, a - b)
-  BINOP(I64Mul, uint64_t, uint64_t, a * b)
-  HANDLE(I64DivS) {
-    const int64_t a = GET(int64_t, 1), b = GET(int64_t, 2);
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
-    if (a == INT64_MIN && b == -1) [[unlikely]] TRAP(TrapCode::kIntegerOverflow);
-    SET(int64_t, 0, a / b);
-    NEXT(20);
-  }
-  HANDLE(I64DivU) {
-    const uint64_t a = GET(uint64_t, 1), b = GET(uint64_t, 2);
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
-    SET(uint64_t, 0, a / b);
-    NEXT(20);
-  }
-  HANDLE(I64RemS) {
-    const int64_t a = GET(int64_t, 1), b = GET(int64_t, 2);
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
-    SET(int64_t, 0, b == -1 ? 0 : a % b);
-    NEXT(20);
-  }
-  HANDLE(I64RemU) {
-    const uint64_t a = GET(uint64_t, 1), b = GET(uint64_t, 2);
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);
-    SET(uint64_t, 0, a % b);
-    NEXT(20);
-  }
-  BINOP(I64And, uint64_t, uint64_t, a & b)
-  BINOP(I64Or, uint64_t, uint64_t, a | b)
-  BINOP(I64Xor, uint64_t, uint64_t, a ^ b)
-  BINOP(I64Shl, uint64_t, uint64_t, a << (b & 63))
-  BINOP(I64ShrS, uint64_t, uint64_t, uint64_t(int64_t(a) >> (b & 63)))
-  BINOP(I64ShrU, uint64_t, uint64_t, a >> (b & 63))
-  BINOP(I64Rotl, uint64_t, uint64_t, std::rotl(a, int(b & 63)))
-  BINOP(I64Rotr, uint64_t, uint64_t, std::rotr(a, int(b & 63)))
-  BINOP_I64(I64AddI, uint64_t, uint64_t, a + b)
-  BINOP_I64(I64MulI, uint64_t, uint64_t, a * b)
-  BINOP_I64(I64AndI, uint64_t, uint64_t, a & b)
-  BINOP_I64(I64OrI, uint64_t, uint64_t, a | b)
-  BINOP_I64(I64XorI, uint64_t, uint64_t, a ^ b)
-  BINOP_I64(I64ShlI, uint64_t, uint64_t, a << (b & 63))
-  BINOP_I64(I64ShrSI, uint64_t, uint64_t, uint64_t(int64_t(a) >> (b & 63)))
-  BINOP_I64(I64ShrUI, uint64_t, uint64_t, a >> (b & 63))
-  BINOP_I64(I64RotlI, uint64_t, uint64_t, std::rotl(a, int(b & 63)))
-  BINOP_I64(I64RotrI, uint64_t, uint64_t, std::rotr(a, int(b & 63)))
+  INT_ARITH(I64, uint64_t, int64_t, 64, BINOP_I64, INT64_MIN)
 
   // ======================================== f32 / f64
   BINOP(F32Eq, float, uint32_t, a == b)
