@@ -68,6 +68,7 @@ class Linker {
   std::optional<Extern> get(Store& store, std::string_view module, std::string_view name) const;
 
  private:
+  Result<Instance> instantiate_impl(Store& store, const Module& module) const;
   std::unique_ptr<internal::LinkerImpl> impl_;
 };
 

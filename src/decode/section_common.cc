@@ -8,6 +8,11 @@ namespace airwasm::decode::detail {
 using base::malformed;
 using wasm::ValType;
 
+std::unexpected<Error> over_limit(const char* what, uint64_t limit, size_t at) {
+  return make_error(ErrorKind::kLimit,
+                    std::string("too many ") + what + " (implementation limit " + std::to_string(limit) + ")", at);
+}
+
 Result<ValType> read_valtype(base::ByteReader& r, const Features& features) {
   const size_t at = r.offset();
   AIRWASM_TRY_ASSIGN(uint8_t b, r.u8());

@@ -4,6 +4,7 @@
 // instantiation with the trap's message; writes already done to shared tables/memories remain, as the
 // spec requires.
 #include <cstring>
+#include <new>
 
 #include "runtime/internal.hh"
 
@@ -94,6 +95,16 @@ std::unexpected<Error> uninstantiable(const Trap& trap) {
 }  // namespace
 
 Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
+  // Host memory for tables, segments and the instance record depends on the guest: running out is an
+  // error value (objects already created stay in the Store unreferenced, as after a trapping start).
+  try {
+    return instantiate_impl(store, module);
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::kLimit, "out of host memory while instantiating");
+  }
+}
+
+Result<Instance> Linker::instantiate_impl(Store& store, const Module& module) const {
   StoreImpl& s = store.impl();
   const internal::ModuleImpl& mi = module.impl();
   const wasm::Module& m = *mi.module;

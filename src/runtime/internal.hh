@@ -66,6 +66,7 @@ struct StoreImpl {
   uint64_t fuel_remaining = 0;   // between calls; during a call the live budget is exec.fuel
   uint64_t fuel_consumed = 0;
   uint64_t total_memory_bytes = 0;
+  uint64_t total_table_bytes = 0;  // sizeof(uint64_t) per element of every table of the Store
   bool call_active = false;      // a top-level call is running or suspended
   uint64_t fuel_snapshot = 0;    // exec.fuel + exec.fuel_reserve when last loaded (or adjusted)
   // the sliced call in progress, if any

@@ -156,9 +156,16 @@ TEST(Decoder, FunctionCodeMismatchAndLocals) {
   const Bytes too_many = cat({uleb(2), uleb(0xffffffff), Bytes{0x7f}, uleb(1), Bytes{0x7e}});
   expect_malformed(module({type, section(3, vec({uleb(0)})), section(10, vec({body(too_many, {0x0b})}))}),
                    "too many locals");
-  // Exactly 2^32-1 locals is allowed by the format.
+  // Exactly 2^32-1 locals is allowed by the format, but not by the default implementation limit.
   const Bytes max_locals = cat({uleb(2), uleb(0xfffffffe), Bytes{0x7f}, uleb(1), Bytes{0x7e}});
-  auto m = decode(module({type, section(3, vec({uleb(0)})), section(10, vec({body(max_locals, {0x0b})}))}));
+  const Bytes max_locals_module =
+      module({type, section(3, vec({uleb(0)})), section(10, vec({body(max_locals, {0x0b})}))});
+  auto limited = decode(max_locals_module);
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.error().kind, ErrorKind::kLimit);
+  decode::DecodeOptions unlimited;
+  unlimited.limits.max_function_locals = UINT32_MAX;
+  auto m = decode::decode_module(max_locals_module, unlimited);
   ASSERT_TRUE(m) << m.error().to_string();
   EXPECT_EQ((*m)->codes[0].local_count, 0xffffffffu);
   // A local count that does not fit 32 bits.
