@@ -40,6 +40,12 @@ struct InterruptState {
   std::atomic<uint32_t> flag{interp::kNoInterrupt};
   std::mutex mutex;           // orders a deadline's expiry against the end of the call that armed it
   uint64_t armed_ticket = 0;  // the deadline that may still fire, 0 if none
+  // eventfd that wakes a host call blocked in wait_interruptible (blocking.cc); -1 until one first waits.
+  std::atomic<int> wake_fd{-1};
+
+  ~InterruptState();
+  int wake_fd_for_waiting();  // creates the descriptor on first use; -1 if that fails
+  void wake();                // after setting `flag`: wakes a blocked host call, if any
 };
 
 // An instance as the Store keeps it: the interpreter's view plus the export table.

@@ -167,7 +167,7 @@ uint32_t slot_count(std::span<const ValType> types) {
   return n;
 }
 
-Trap usage_trap(std::string message) { return Trap(TrapCode::kHostError, std::move(message)); }
+Trap usage_trap(std::string message) { return Trap(TrapCode::kUsage, "usage error: " + std::move(message)); }
 
 }  // namespace internal
 
@@ -231,6 +231,9 @@ InterruptHandle Store::interrupt_handle() const { return InterruptHandle(impl_->
 void Store::set_data(void* data) { impl_->data = data; }
 void* Store::data() const { return impl_->data; }
 
-void InterruptHandle::interrupt() const { state_->flag.store(interp::kInterruptRequested, std::memory_order_relaxed); }
+void InterruptHandle::interrupt() const {
+  state_->flag.store(interp::kInterruptRequested);
+  state_->wake();
+}
 
 }  // namespace airwasm
