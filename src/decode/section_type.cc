@@ -33,6 +33,9 @@ Result<void> decode_type_section(SectionInput in) {
     if (form != 0x60) {
       // The form is a one-byte signed LEB128 in the spec's grammar.
       if (form & 0x80) return malformed("integer representation too long", at);
+      if (form == 0x5e || form == 0x5f || form == 0x4e || form == 0x50 || form == 0x4f)
+        return malformed("malformed function type (a GC type definition: the GC proposal, which airwasm does not "
+                         "support)", at);
       return malformed("malformed function type", at);
     }
     wasm::FuncType& type = in.m.types.emplace_back();
