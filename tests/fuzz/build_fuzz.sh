@@ -21,8 +21,12 @@ case $target in
     run_flags="-max_len=65536 -timeout=5 -rss_limit_mb=1024" ;;
   *) echo "unknown FUZZ_TARGET $target" >&2; exit 2 ;;
 esac
+# One object per source, two compilers at a time (the machine has 2 cores), then one link.
+mkdir -p "$out/obj-$target"
 # shellcheck disable=SC2086
-clang++-19 $flags $srcs -o "$out/$target"
+for src in $srcs; do echo "$src"; done |
+  xargs -P "${FUZZ_JOBS:-2}" -I{} sh -c 'o="$1/$(echo "$2" | tr / _).o"; clang++-19 $3 -c "$2" -o "$o"' _ "$out/obj-$target" {} "$flags"
+clang++-19 $flags "$out/obj-$target"/*.o -o "$out/$target"
 if [ $# -ge 2 ]; then
   mkdir -p "$out/corpus-$target"
   # shellcheck disable=SC2086
