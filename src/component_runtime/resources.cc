@@ -88,7 +88,7 @@ TrapResult<void> drop_handle(Store& store, uint32_t instance, ResourceType type,
 
 Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, ValType rep) {
   FuncType ft{{rep}, {ValType::kI32}};
-  return Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+  return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
     ComponentStore& cs = ComponentStore::of(caller.store());
     HandleEntry e;
     e.type = type;
@@ -102,7 +102,7 @@ Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, Val
 
 Extern make_resource_rep(Store& store, uint32_t instance, ResourceType type, ValType rep) {
   FuncType ft{{ValType::kI32}, {rep}};
-  return Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+  return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
     ComponentStore& cs = ComponentStore::of(caller.store());
     const uint32_t index = uint32_t(slots[0]);
     AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance].handles.get(index));
@@ -114,7 +114,7 @@ Extern make_resource_rep(Store& store, uint32_t instance, ResourceType type, Val
 
 Extern make_resource_drop(Store& store, uint32_t instance, ResourceType type) {
   FuncType ft{{ValType::kI32}, {}};
-  return Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+  return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
     return drop_handle(caller.store(), instance, type, uint32_t(slots[0]));
   });
 }
