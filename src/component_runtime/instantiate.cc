@@ -426,6 +426,14 @@ Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl
       AIRWASM_TRY(bind_resources(cs_, ts, node, entity.type, resources));
       for (const NamedEntity& e : ts.instance(entity.type).exports) {
         auto it = node.children.find(e.name);
+        if (it == node.children.end() && e.entity.kind == Entity::Kind::kType &&
+            ts.canon(e.entity.type).kind != TypeKind::kResource) {
+          Item type_item;
+          type_item.kind = Item::Kind::kType;
+          type_item.type = e.entity.type;
+          inst->exports.emplace_back(e.name, std::move(type_item));
+          continue;
+        }
         if (it == node.children.end()) return unlinkable("import `" + path + "` has no export `" + e.name + "`");
         AIRWASM_TRY_ASSIGN(Item sub, from_linker(owner, *it->second, e.entity, path + "#" + e.name, resources));
         inst->exports.emplace_back(e.name, std::move(sub));
