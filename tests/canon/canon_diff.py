@@ -12,6 +12,8 @@ cases through canon_diff_driver, and compares:
           lift_flat_values: trap or not, the flat values, memory, realloc calls, the values lifted back
   string  store_string_into_range from each source encoding into each destination encoding (the
           transcoding paths), then load_string_from_range: pointer, tagged length, bytes, realloc calls
+  adapt   a component-to-component call: lift_flat_values from one encoding, lower_flat_values into
+          another, the strings' source encodings passed along: flat values, memory, realloc calls, values
   load    load from a valid memory image with a few bytes corrupted (bad discriminants, bad chars,
           out-of-bounds pointers and lengths, invalid UTF-8/UTF-16): trap exactly when definitions.py traps,
           otherwise the same value
@@ -27,6 +29,7 @@ The run is deterministic for a seed (default 1; --seed N or AIRWASM_CANON_DIFF_S
 Driver protocol, one line per case (whitespace-separated tokens):
   in:  id op encoding fused mem_size heap bad_call bad_value ptr max_flat ntypes TYPE... nvalues VALUE...
        nflat FLAT... (fill SEED | hex HEX | hex -) [string op: source_encoding tagged s:TEXT_HEX]
+       [adapt op: source_encoding]
   out: id T message                                   (the first step trapped)
        id R nflat FLAT... M MEM_HEX C ncalls (old old_size align new_size)... L (T message | V VALUE...)
        id V VALUE...                                  (load and lift ops)
@@ -511,6 +514,48 @@ def gen_string(g, cid):
     return c
 
 
+def gen_adapt(g, cid):
+    r = g.r
+    c = Case(cid, 'adapt')
+    n = r.choice([1, 1, 2, 3, 17])
+    c.types = [g.type(r.choice([0, 1, 2, 3])) for _ in range(n)]
+    c.max_flat = r.choice([16, 16, 1])
+    src_encoding = r.choice(['utf8', 'utf16', 'latin1+utf16'])
+    c.encoding = r.choice(['utf8', 'utf16', 'latin1+utf16'])
+    c.extra = [src_encoding]
+    c.mem_size = 8192
+    mem = fill_memory(c.mem_size, r.randint(0, 255))
+    alloc = Allocator(mem, 64, -1, 0)
+    src_cx = make_cx(mem, src_encoding, alloc)
+    try:
+        flat = d.lower_flat_values(src_cx, c.max_flat, [g.value(t) for t in c.types], c.types)
+    except d.Trap:
+        return None
+    fts = d.flatten_types(c.types, src_cx.opts)
+    if len(fts) > c.max_flat:
+        fts = ['i32']
+    c.flat = flat_bits(flat, fts)
+    c.heap = (alloc.next + 7) // 8 * 8
+    c.mem_spec = ['hex', bytes(mem).hex()]
+    pick_realloc_fault(g, c)
+
+    def steps(cx, alloc, mem):
+        src = make_cx(mem, src_encoding, alloc)
+        try:
+            vals = d.lift_flat_values(src, c.max_flat, d.CoreValueIter(flat_python(c.flat, fts)), c.types)
+            out_flat = d.lower_flat_values(cx, c.max_flat, vals, c.types)
+        except d.Trap:
+            return ['T']
+        dst_fts = d.flatten_types(c.types, cx.opts)
+        if len(dst_fts) > c.max_flat:
+            dst_fts = ['i32']
+        out = effects_tokens(flat_bits(out_flat, dst_fts), mem, alloc.calls) + ['L']
+        return out + lift_tokens(lambda: values_tokens(
+            c.types, d.lift_flat_values(cx, c.max_flat, d.CoreValueIter(out_flat), c.types)))
+    c.expected = run_reference(c, steps)
+    return c
+
+
 def corrupt(g, mem, regions):
     r = g.r
     for _ in range(r.choice([0, 1, 1, 2, 3])):
@@ -628,8 +673,8 @@ def main():
     setup_prims()
 
     g = Gen(random.Random(seed))
-    kinds = [('store', gen_store, 30), ('flat', gen_flat, 25), ('string', gen_string, 15), ('load', gen_load, 20),
-             ('lift', gen_lift, 10)]
+    kinds = [('store', gen_store, 25), ('flat', gen_flat, 20), ('string', gen_string, 15), ('adapt', gen_adapt, 10),
+             ('load', gen_load, 20), ('lift', gen_lift, 10)]
     cases = []
     counts = {k: 0 for k, _, _ in kinds}
     errors = []

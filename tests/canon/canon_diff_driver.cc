@@ -312,6 +312,25 @@ std::string run(Case& c, const TypeStore& ts) {
     if (!l) return out + " L" + trap_line(l.error());
     return out + " L V s:" + hex(reinterpret_cast<const uint8_t*>(l->text.data()), l->text.size());
   }
+  if (c.op == "adapt") {
+    // A component-to-component call: lift from the caller's memory in the source encoding, lower into the
+    // callee's (here the same bytes) in the destination encoding, passing the strings' sources along.
+    DiffContext src(ts, c);
+    src.encoding = c.source.encoding;
+    std::vector<StringSource> sources;
+    src.lifted_strings = &sources;
+    FlatReader r(c.flat);
+    auto vals = lift_flat_values(src, c.max_flat, r, c.types);
+    if (!vals) return trap_line(vals.error());
+    cx.string_sources = &sources;
+    std::vector<uint64_t> flat;
+    auto s = lower_flat_values(cx, c.max_flat, *vals, c.types, flat);
+    if (!s) return trap_line(s.error());
+    std::string out = effects(flat);
+    FlatReader back(flat);
+    auto l = lift_flat_values(cx, c.max_flat, back, c.types);
+    return out + " L" + (l ? values_line(ts, c.types, *l) : trap_line(l.error()));
+  }
   if (c.op == "load") {
     auto l = load(cx, c.types[0], c.ptr);
     return l ? values_line(ts, c.types, {*l}) : trap_line(l.error());
@@ -333,7 +352,7 @@ StringEncoding encoding_of(const std::string& w) {
 
 // Input line: id op encoding fused mem_size heap bad_call bad_value ptr max_flat
 //             ntypes type... nvalues value... nflat flat... memory (fill SEED | hex HEX | hex -)
-//             [string op: source_encoding tagged text_hex]
+//             [string op: source_encoding tagged text_hex] [adapt op: source_encoding]
 int main() {
   using namespace airwasm::canon;
   std::string line;
@@ -372,6 +391,7 @@ int main() {
         c.memory.assign(bytes.begin(), bytes.end());
       }
     }
+    if (c.op == "adapt") c.source.encoding = encoding_of(p.word());
     if (c.op == "string") {
       c.source.encoding = encoding_of(p.word());
       c.source.tagged_utf16 = p.num() != 0;

@@ -12,7 +12,6 @@ namespace {
 
 using component::ValKind;
 
-std::string trap_text(const Trap& t) { return t.message(); }
 
 template <typename T>
 std::string trap_of(const TrapResult<T>& r) {
