@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the component front-end fuzz target (reader, validator, WIT printer) with clang-19 + libFuzzer + ASan/UBSan into $1 (default
+# Builds the fuzz targets (the component front end: reader, validator, WIT printer; the canonical ABI codec) with clang-19 + libFuzzer + ASan/UBSan into $1 (default
 # build-fuzz/) and, if a seed directory is given as $2, runs it for $3 seconds (default 600).
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -8,6 +8,9 @@ mkdir -p "$out"
 flags="-std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$here/include -I$here/src"
 srcs="$here/tests/fuzz/component_decoder_fuzz.cc $here/src/component/*.cc $here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc $here/src/validate/*.cc"
 clang++-19 $flags $srcs -o "$out/component_decoder_fuzz"
+# The canonical ABI codec on hostile memories, flat values and reallocs (run: $out/canon_fuzz -max_total_time=N DIR).
+clang++-19 $flags "$here/tests/fuzz/canon_fuzz.cc" $here/src/canon/*.cc $here/src/component/*.cc $here/src/base/*.cc \
+  $here/src/wasm/*.cc $here/src/decode/*.cc $here/src/validate/*.cc -o "$out/canon_fuzz"
 if [ $# -ge 2 ]; then
   mkdir -p "$out/corpus"
   "$out/component_decoder_fuzz" -max_total_time="${3:-600}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
