@@ -675,6 +675,8 @@ Result<TypeId> Validator::component(const Component& c) {
 
 namespace airwasm::component {
 
+using namespace ast;  // the front end works on the syntax throughout
+
 Result<ValidatedComponent> validate_component(const Component& component) {
   ValidatedComponent out;
   out.store = std::make_unique<TypeStore>();

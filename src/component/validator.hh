@@ -18,7 +18,7 @@ struct ValidatedComponent {
   TypeId type = kNoType;  // a kComponent type: the component's imports and exports
 };
 
-Result<ValidatedComponent> validate_component(const Component& component);
+Result<ValidatedComponent> validate_component(const ast::Component& component);
 
 // Decodes and validates a component binary in one step.
 Result<ValidatedComponent> load_component(std::span<const uint8_t> bytes);

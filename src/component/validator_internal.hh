@@ -12,6 +12,8 @@
 
 namespace airwasm::component::detail {
 
+using namespace ::airwasm::component::ast;  // the front end works on the syntax throughout
+
 std::unexpected<Error> fail(std::string m, size_t off);
 
 enum class ScopeKind : uint8_t { kComponent, kComponentType, kInstanceType };

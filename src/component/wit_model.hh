@@ -132,7 +132,7 @@ struct Resolve {
 // Where each import/export sits in the component binary: true for an import, in binary order.
 // (The decoder visits imports and exports interleaved, as they appear.) Empty: imports, then exports.
 using ExternOrder = std::vector<bool>;
-ExternOrder extern_order(const Component& component);
+ExternOrder extern_order(const ast::Component& component);
 
 // Builds the WIT view of a component type. Fails, with a message saying why, when the component cannot
 // be described in WIT (a type exported from the component, an unnamed record in a function, ...).

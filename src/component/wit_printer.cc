@@ -12,6 +12,8 @@
 
 namespace airwasm::component {
 
+using namespace ast;  // the front end works on the syntax throughout
+
 namespace {
 
 using wit::Resolve; using wit::TypeDef; using wit::Ty; using wit::DefKind; using wit::Owner; using wit::Function;
