@@ -136,16 +136,22 @@ Result<void> Printer::package(uint32_t p, bool is_main) {
   } else {
     out_.open();
   }
+  // Items of the main package are separated by a blank line (a component's main package has one
+  // world, so its layout does not depend on this).
+  bool first_item = true;
   for (auto& [name, id] : pkg.interfaces) {
+    if (is_main && !first_item) out_.newline();
+    first_item = false;
     docs(r_.interfaces[id].docs);
     stability(r_.interfaces[id].stability);
     out_.str("interface " + escape(name));
     out_.open();
     AIRWASM_TRY(interface(id));
     out_.close();
-    if (is_main) out_.newline();
   }
   for (auto& [name, id] : pkg.worlds) {
+    if (is_main && !first_item) out_.newline();
+    first_item = false;
     docs(r_.worlds[id].docs);
     stability(r_.worlds[id].stability);
     out_.str("world " + escape(name));

@@ -35,6 +35,7 @@ class Parser {
  private:
   // Tokens.
   Result<void> advance() {
+    prev_end_ = lex_.position();
     AIRWASM_TRY_ASSIGN(tok_, lex_.next());
     return {};
   }
@@ -84,6 +85,7 @@ class Parser {
   Lexer lex_;
   uint32_t index_;
   Token tok_;
+  uint32_t prev_end_ = 0;  // the end of the token before tok_
 };
 
 Result<Id> Parser::id() {
@@ -514,6 +516,9 @@ Result<Extern> Parser::extern_item(bool is_import, Attrs a, int depth) {
   e.attrs = std::move(a);
   uint32_t start = tok_.offset;
   AIRWASM_TRY_ASSIGN(Id first, id());
+  // `a:b` written without spaces is a package name (the grammar lexes it as one token), so
+  // `import a:b;` is an error while `import a: b;` imports interface `b` under the name `a`.
+  bool glued = at(Tok::kColon) && tok_.offset == prev_end_;
   if (!at(Tok::kColon)) {  // `import iface;`
     e.path.offset = start;
     e.path.iface = first;
@@ -540,7 +545,9 @@ Result<Extern> Parser::extern_item(bool is_import, Attrs a, int depth) {
     e.inline_iface = std::make_shared<Interface>(std::move(body));
     return e;
   }
+  glued = glued && tok_.offset == prev_end_;
   AIRWASM_TRY_ASSIGN(Id second, id());
+  if (glued && !at(Tok::kSlash)) return unexpected(tok_name(Tok::kSlash));
   if (at(Tok::kSlash)) {  // `import ns:pkg/iface@v;`
     AIRWASM_TRY(advance());
     e.path.offset = start;
@@ -602,8 +609,11 @@ Result<World> Parser::world(Attrs a) {
           if (!comma) break;
         }
         AIRWASM_TRY(expect(Tok::kRBrace));
+        // The grammar ends `with { ... }` without `;`; its examples write one: both are accepted.
+        AIRWASM_TRY(eat(Tok::kSemicolon));
+      } else {
+        AIRWASM_TRY(expect(Tok::kSemicolon));
       }
-      AIRWASM_TRY(expect(Tok::kSemicolon));
       w.includes.push_back(std::move(inc));
     } else {
       AIRWASM_TRY_ASSIGN(bool is_type, typedef_item(ia, w.types, 0));

@@ -239,7 +239,7 @@ Result<uint32_t> Resolver::lookup_interface(uint32_t pkg, const ast::UsePath& pa
   const PendingPackage& p = pending_[target];
   for (size_t i = 0; i < p.interfaces.size(); ++i) {
     if (p.interfaces[i]->name.name != iface) continue;
-    if (target == pkg) return resolve_interface(pkg, i);
+    if (target == pkg) return resolve_interface(pkg, i, file, path.offset);
     if (p.model == ~0u) return error(file, path.offset, "package `" + p.name.key() + "` is not resolved yet");
     return p.iface_ids[i];
   }
@@ -298,12 +298,15 @@ Result<void> Resolver::resolve_package(uint32_t p) {
   return {};
 }
 
-Result<uint32_t> Resolver::resolve_interface(uint32_t pkg, size_t idx) {
+Result<uint32_t> Resolver::resolve_interface(uint32_t pkg, size_t idx, uint32_t file, uint32_t offset) {
   PendingPackage& p = pending_[pkg];
   uint32_t id = p.iface_ids[idx];
   if (p.iface_state[idx] == 2) return id;
   const ast::Interface& ai = *p.interfaces[idx];
-  if (p.iface_state[idx] == 1) return error(ai.file, ai.name.offset, "interface `" + ai.name.name + "` depends on itself");
+  if (p.iface_state[idx] == 1) {
+    if (file == ~0u) return error(ai.file, ai.name.offset, "interface `" + ai.name.name + "` depends on itself");
+    return error(file, offset, "interface `" + ai.name.name + "` depends on itself");
+  }
   DepthGuard guard(depth_);
   if (guard.too_deep()) return error(ai.file, ai.name.offset, "interfaces use each other too deeply");
   p.iface_state[idx] = 1;

@@ -56,7 +56,8 @@ class Resolver {
   Result<uint32_t> lookup_interface(uint32_t pkg, const ast::UsePath& path, uint32_t file);
   Result<uint32_t> lookup_world(uint32_t pkg, const ast::UsePath& path, uint32_t file);
   Result<void> resolve_package(uint32_t p);
-  Result<uint32_t> resolve_interface(uint32_t pkg, size_t idx);
+  // `file`/`offset`: where the interface is needed (a `use`), for the cycle message.
+  Result<uint32_t> resolve_interface(uint32_t pkg, size_t idx, uint32_t file = ~0u, uint32_t offset = 0);
   Result<void> fill_interface(uint32_t pkg, const ast::Interface& ai, uint32_t id);
   Result<uint32_t> resolve_world(uint32_t pkg, size_t idx);
   Result<void> fill_world(uint32_t pkg, const ast::World& aw, uint32_t id);
