@@ -75,7 +75,8 @@ class Parser {
   Result<Use> use_item(Attrs a);
   Result<Interface> interface_body(Id name, Attrs a, int depth);
   Result<World> world(Attrs a);
-  Result<PackageBody> package_body();
+  Result<PackageBody> package_body(std::vector<TopUse>& uses);
+  Result<TopUse> top_use();
   Result<bool> typedef_item(Attrs& a, std::vector<TypeDecl>& out, int depth);
   Result<FuncSig> func_sig(int depth);
   Result<Type> type(int depth);
@@ -624,12 +625,31 @@ Result<World> Parser::world(Attrs a) {
   return w;
 }
 
-// Interfaces and worlds up to `}` or the end of the file.
-Result<PackageBody> Parser::package_body() {
+// After a top-level `use`: `ns:pkg/iface@v (as name)?;`
+Result<TopUse> Parser::top_use() {
+  TopUse u;
+  AIRWASM_TRY_ASSIGN(u.path, use_path());
+  if (!u.path.ns) return error_at(src_, u.path.offset, "a top-level `use` needs a package: `use ns:pkg/iface;`");
+  AIRWASM_TRY_ASSIGN(bool as, eat_kw("as"));
+  if (as) {
+    AIRWASM_TRY_ASSIGN(u.as, id());
+  } else {
+    u.as = u.path.iface;
+  }
+  AIRWASM_TRY(expect(Tok::kSemicolon));
+  return u;
+}
+
+// The items of a nested package up to its `}`. Its `use`s name interfaces for the whole file.
+Result<PackageBody> Parser::package_body(std::vector<TopUse>& uses) {
   PackageBody body;
   while (!at(Tok::kRBrace) && !at(Tok::kEof)) {
     AIRWASM_TRY_ASSIGN(Attrs a, attrs());
-    if (at_kw("interface")) {
+    if (at_kw("use")) {
+      AIRWASM_TRY(advance());
+      AIRWASM_TRY_ASSIGN(TopUse u, top_use());
+      uses.push_back(std::move(u));
+    } else if (at_kw("interface")) {
       AIRWASM_TRY(advance());
       AIRWASM_TRY_ASSIGN(Id name, id());
       AIRWASM_TRY_ASSIGN(Interface i, interface_body(std::move(name), std::move(a), 0));
@@ -639,7 +659,7 @@ Result<PackageBody> Parser::package_body() {
       AIRWASM_TRY_ASSIGN(World w, world(std::move(a)));
       body.worlds.push_back(std::move(w));
     } else {
-      return unexpected("`interface` or `world`");
+      return unexpected("`interface`, `world` or `use`");
     }
   }
   return body;
@@ -670,7 +690,7 @@ Result<File> Parser::run() {
         NestedPackage n;
         n.name = std::move(name);
         n.docs = docs;
-        AIRWASM_TRY_ASSIGN(n.body, package_body());
+        AIRWASM_TRY_ASSIGN(n.body, package_body(f.top_uses));
         AIRWASM_TRY(expect(Tok::kRBrace));
         f.nested.push_back(std::move(n));
       }
@@ -685,16 +705,7 @@ Result<File> Parser::run() {
       f.body.worlds.push_back(std::move(w));
     } else if (at_kw("use")) {
       AIRWASM_TRY(advance());
-      TopUse u;
-      AIRWASM_TRY_ASSIGN(u.path, use_path());
-      if (!u.path.ns) return error_at(src_, u.path.offset, "a top-level `use` needs a package: `use ns:pkg/iface;`");
-      AIRWASM_TRY_ASSIGN(bool as, eat_kw("as"));
-      if (as) {
-        AIRWASM_TRY_ASSIGN(u.as, id());
-      } else {
-        u.as = u.path.iface;
-      }
-      AIRWASM_TRY(expect(Tok::kSemicolon));
+      AIRWASM_TRY_ASSIGN(TopUse u, top_use());
       f.top_uses.push_back(std::move(u));
     } else {
       return unexpected("`package`, `interface`, `world` or `use`");

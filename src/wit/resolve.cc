@@ -47,7 +47,7 @@ Result<void> Resolver::add_group(SourceGroup& group, bool is_main) {
   bool has_items = false;
   for (uint32_t fi : file_ids) {
     const ast::File& f = files_[fi];
-    has_items |= !f.body.interfaces.empty() || !f.body.worlds.empty() || !f.top_uses.empty();
+    has_items |= !f.body.interfaces.empty() || !f.body.worlds.empty();
     if (!f.package) continue;
     if (header && header->package->key() != f.package->key()) {
       return error(f.source, f.package->offset,

@@ -2,11 +2,14 @@
 // (the WIT parser, src/wit/) must print T again, byte for byte. For WIT sources (a .wit file or a
 // directory with deps/), the printed text P must be a fixed point the same way: `airwasm wit P` == P.
 //
-// Usage: node wit_roundtrip.mjs [--keep DIR] AIRWASM PATH...
+// Usage: node wit_roundtrip.mjs [--keep DIR] [--wasi DIR] AIRWASM PATH...
 //   PATH: a component .wasm, a directory holding the suite converter's JSON files (their `module` /
 //   `module_definition` commands name the valid components), a directory of .wasm files, a WIT
 //   directory (has .wit files) or a .wit file. Core modules and components without a WIT form
 //   (`airwasm wit` fails on them) are counted as skipped.
+//   --wasi DIR: DIR/<version>/<package>/*.wit (the WASI packages jco ships, lib/wit/builtin): each
+//   package is parsed as a main package with the other packages of its version as its deps/ (linked
+//   into a temporary directory), then round-tripped like any WIT source.
 // Prints `N round-tripped, N differed, N not WIT (expected), N skipped`; exits 1 on any difference,
 // on an unexpected parse failure, or when an expected failure no longer fails (keep the list true).
 import { spawnSync } from 'node:child_process';
@@ -72,9 +75,11 @@ function firstDiff(a, b) {
 
 const args = process.argv.slice(2);
 let keep = null;
+const wasiDirs = [];
 while (args.length && args[0].startsWith('--')) {
   const a = args.shift();
   if (a === '--keep') keep = args.shift();
+  else if (a === '--wasi') wasiDirs.push(args.shift());
   else usage();
 }
 if (args.length < 2) usage();
@@ -83,6 +88,24 @@ const items = [];
 for (const p of args) collect(p, items);
 const tmp = keep || fs.mkdtempSync(path.join(os.tmpdir(), 'airwasm-wit-rt-'));
 fs.mkdirSync(tmp, { recursive: true });
+for (const dir of wasiDirs) {
+  for (const version of fs.readdirSync(dir).sort()) {
+    const vdir = path.join(dir, version);
+    if (!/^\d+\.\d+\.\d+/.test(version) || !fs.statSync(vdir).isDirectory()) continue;
+    const pkgs = fs.readdirSync(vdir).filter((p) => fs.statSync(path.join(vdir, p)).isDirectory()).sort();
+    for (const pkg of pkgs) {
+      const main = path.join(tmp, `wasi-${version}-${pkg}`);
+      fs.mkdirSync(path.join(main, 'deps'), { recursive: true });
+      for (const f of fs.readdirSync(path.join(vdir, pkg))) {
+        if (f.endsWith('.wit')) fs.copyFileSync(path.join(vdir, pkg, f), path.join(main, f));
+      }
+      for (const other of pkgs) {
+        if (other !== pkg) fs.symlinkSync(path.join(vdir, other), path.join(main, 'deps', other));
+      }
+      items.push({ kind: 'wit', path: main });
+    }
+  }
+}
 
 let ok = 0, differed = 0, notWit = 0, skipped = 0, failures = 0;
 const wit = (p) => spawnSync(airwasm, ['wit', p], { encoding: 'utf8' });
