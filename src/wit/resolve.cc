@@ -115,11 +115,13 @@ Result<void> Resolver::add_package(const ast::PackageName& name, const model::Do
   for (const ast::Interface& i : body.interfaces) {
     if (!enabled(i.attrs.stability)) continue;
     AIRWASM_TRY(add(i.name, i.file));
+    p.iface_index.emplace(i.name.name, p.interfaces.size());
     p.interfaces.push_back(&i);
   }
   for (const ast::World& w : body.worlds) {
     if (!enabled(w.attrs.stability)) continue;
     AIRWASM_TRY(add(w.name, w.file));
+    p.world_index.emplace(w.name.name, p.worlds.size());
     p.worlds.push_back(&w);
   }
   p.iface_state.assign(p.interfaces.size(), 0);
@@ -157,9 +159,7 @@ Result<std::vector<std::pair<std::string, uint32_t>>> Resolver::package_refs(uin
       return {};
     }
     if (auto it = top_uses_.find({file, u.iface.name}); it != top_uses_.end()) {
-      bool local = false;
-      for (const ast::Interface* i : pkg.interfaces) local |= i->name.name == u.iface.name && i->file == file;
-      if (!local) {
+      if (!pkg.iface_index.count(u.iface.name)) {
         AIRWASM_TRY_ASSIGN(uint32_t q, find_package(it->second, source(file)));
         if (q != p) out.push_back({pending_[q].name.key(), q});
       }
@@ -219,13 +219,11 @@ Result<uint32_t> Resolver::lookup_interface(uint32_t pkg, const ast::UsePath& pa
   std::string iface = path.iface.name;
   const ast::UsePath* foreign = path.ns ? &path : nullptr;
   if (!foreign) {
-    bool local = false;
-    for (const ast::Interface* i : pending_[pkg].interfaces) local |= i->name.name == iface;
-    if (!local) {
+    if (!pending_[pkg].iface_index.count(iface)) {
       auto it = top_uses_.find({file, iface});
       if (it == top_uses_.end()) {
-        for (const ast::World* w : pending_[pkg].worlds) {
-          if (w->name.name == iface) return error(file, path.iface.offset, "name `" + iface + "` is not an interface");
+        if (pending_[pkg].world_index.count(iface)) {
+          return error(file, path.iface.offset, "name `" + iface + "` is not an interface");
         }
         return error(file, path.iface.offset, "interface or world `" + iface + "` does not exist");
       }
@@ -237,8 +235,8 @@ Result<uint32_t> Resolver::lookup_interface(uint32_t pkg, const ast::UsePath& pa
     AIRWASM_TRY_ASSIGN(target, find_package(*foreign, source(file)));
   }
   const PendingPackage& p = pending_[target];
-  for (size_t i = 0; i < p.interfaces.size(); ++i) {
-    if (p.interfaces[i]->name.name != iface) continue;
+  if (auto it = p.iface_index.find(iface); it != p.iface_index.end()) {
+    size_t i = it->second;
     if (target == pkg) return resolve_interface(pkg, i, file, path.offset);
     if (p.model == ~0u) return error(file, path.offset, "package `" + p.name.key() + "` is not resolved yet");
     return p.iface_ids[i];
@@ -252,10 +250,10 @@ Result<uint32_t> Resolver::lookup_world(uint32_t pkg, const ast::UsePath& path, 
     AIRWASM_TRY_ASSIGN(target, find_package(path, source(file)));
   }
   const PendingPackage& p = pending_[target];
-  for (size_t i = 0; i < p.worlds.size(); ++i) {
-    if (p.worlds[i]->name.name != path.iface.name) continue;
-    if (target == pkg) return resolve_world(pkg, i);
-    return p.world_ids[i];
+  if (auto it = p.world_index.find(path.iface.name); it != p.world_index.end()) {
+    if (target == pkg) return resolve_world(pkg, it->second);
+    if (p.model == ~0u) return error(file, path.offset, "package `" + p.name.key() + "` is not resolved yet");
+    return p.world_ids[it->second];
   }
   return error(file, path.iface.offset, "world `" + path.iface.name + "` not found in package `" + p.name.key() + "`");
 }

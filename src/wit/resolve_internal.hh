@@ -21,6 +21,7 @@ struct PendingPackage {
   model::Docs docs;
   std::vector<const ast::Interface*> interfaces;
   std::vector<const ast::World*> worlds;
+  std::map<std::string, size_t> iface_index, world_index;  // name -> index in interfaces / worlds
   uint32_t model = ~0u;  // its index in Resolve::packages once resolved
   std::vector<uint32_t> iface_ids, world_ids;  // model ids, parallel to interfaces / worlds
   std::vector<uint8_t> iface_state, world_state;  // 0 new, 1 resolving, 2 done
@@ -76,6 +77,7 @@ class Resolver {
   Result<model::TypeDef> structure(Scope& scope, const ast::Type& t, int depth);
   Result<uint32_t> lookup_type(Scope& scope, const ast::Id& name);
   Result<uint32_t> resource_of(Scope& scope, const ast::Id& name);
+  bool is_resource(uint32_t id) const;
   uint32_t anonymous(model::TypeDef def);
   Result<model::Function> function(Scope& scope, const ast::Func& f, std::optional<uint32_t> resource,
                                    const std::string& resource_name);

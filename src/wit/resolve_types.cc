@@ -145,16 +145,21 @@ Result<uint32_t> Resolver::lookup_type(Scope& scope, const ast::Id& name) {
   return it->second.id;
 }
 
-// The resource a name stands for (through aliases), or an error.
+// Whether a type is a resource, through aliases (filled: aliases form no cycle).
+bool Resolver::is_resource(uint32_t id) const {
+  for (int i = 0; i < 100000; ++i) {
+    const model::TypeDef& d = r_.types[id];
+    if (d.kind == model::DefKind::kResource) return true;
+    if (d.kind != model::DefKind::kAlias || d.types.empty() || !d.types[0] || d.types[0]->is_prim) return false;
+    id = d.types[0]->id;
+  }
+  return false;
+}
+
+// The type a name stands for, which must be a resource (through aliases).
 Result<uint32_t> Resolver::resource_of(Scope& scope, const ast::Id& name) {
   AIRWASM_TRY_ASSIGN(uint32_t id, lookup_type(scope, name));
-  uint32_t cur = id;
-  for (int i = 0; i < 10000; ++i) {
-    const model::TypeDef& d = r_.types[cur];
-    if (d.kind == model::DefKind::kResource) return id;
-    if (d.kind != model::DefKind::kAlias || d.types.empty() || !d.types[0] || d.types[0]->is_prim) break;
-    cur = d.types[0]->id;
-  }
+  if (is_resource(id)) return id;
   return error_at(*scope.src, name.offset, "type `" + name.name + "` is not a resource");
 }
 
@@ -164,8 +169,7 @@ Result<model::Ty> Resolver::type(Scope& scope, const ast::Type& t, int depth) {
   if (t.kind == ast::Type::Kind::kErrorContext) return model::Ty::of(component::Prim::kErrorContext);
   if (t.kind == ast::Type::Kind::kName) {
     AIRWASM_TRY_ASSIGN(uint32_t id, lookup_type(scope, t.name));
-    auto res = resource_of(scope, t.name);
-    if (!res) return model::Ty::of(id);
+    if (!is_resource(id)) return model::Ty::of(id);
     model::TypeDef own;
     own.kind = model::DefKind::kOwn;
     own.resource = id;
