@@ -100,7 +100,7 @@ for (const dir of wasiDirs) {
         if (f.endsWith('.wit')) fs.copyFileSync(path.join(vdir, pkg, f), path.join(main, f));
       }
       for (const other of pkgs) {
-        if (other !== pkg) fs.symlinkSync(path.join(vdir, other), path.join(main, 'deps', other));
+        if (other !== pkg) fs.symlinkSync(path.resolve(vdir, other), path.join(main, 'deps', other));
       }
       items.push({ kind: 'wit', path: main });
     }
@@ -108,7 +108,14 @@ for (const dir of wasiDirs) {
 }
 
 let ok = 0, differed = 0, notWit = 0, skipped = 0, failures = 0;
-const wit = (p) => spawnSync(airwasm, ['wit', p], { encoding: 'utf8' });
+const wit = (p) => {
+  const r = spawnSync(airwasm, ['wit', p], { encoding: 'utf8' });
+  if (r.error) {  // airwasm could not be run at all: not a property of the input
+    console.log(`cannot run ${airwasm}: ${r.error.message}`);
+    process.exit(1);
+  }
+  return r;
+};
 for (const [n, item] of items.entries()) {
   let text;
   if (item.kind === 'wasm') {
