@@ -3,9 +3,10 @@
 // `package root:component; world root { ... }`, is what jco's componentWit prints; --world prints only
 // that. `airwasm wit FILE.wit|DIR` parses WIT text instead (src/wit/) and prints the resolved packages in
 // the same form, main package first; --json dumps the resolved model instead of WIT text.
-// Invalid input: "FILE: error at 0xOFF: message" (binary) or "error: FILE:LINE:COL: message" (WIT
+// Invalid input: "FILE: error at 0xOFF: message" (binary) or "FILE:LINE:COL: error: message" (WIT
 // text) on stderr, exit 1.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -35,6 +36,23 @@ void print_wit_usage(std::FILE* out) {
                "  --features F,...  keep items gated by @unstable(feature = F) (WIT input)\n"
                "  --all-features    keep every @unstable item (WIT input)\n"
                "  -h, --help        show this help\n");
+}
+
+// WIT errors read "FILE:LINE:COL: message"; printed as "FILE:LINE:COL: error: message" (the file name
+// may itself hold colons, so the location is the first `:LINE:COL: ` found). I/O errors have no location.
+void print_wit_error(const std::string& m) {
+  for (size_t i = 0; i < m.size(); ++i) {
+    if (m[i] != ':') continue;
+    size_t j = i + 1, digits1 = 0, digits2 = 0;
+    while (j < m.size() && std::isdigit(static_cast<unsigned char>(m[j]))) ++j, ++digits1;
+    if (!digits1 || j >= m.size() || m[j] != ':') continue;
+    ++j;
+    while (j < m.size() && std::isdigit(static_cast<unsigned char>(m[j]))) ++j, ++digits2;
+    if (!digits2 || j + 1 >= m.size() || m[j] != ':' || m[j + 1] != ' ') continue;
+    std::fprintf(stderr, "%.*s error: %s\n", int(j + 1), m.c_str(), m.c_str() + j + 2);
+    return;
+  }
+  std::fprintf(stderr, "error: %s\n", m.c_str());
 }
 
 }  // namespace
@@ -113,7 +131,7 @@ int cmd_wit(int argc, char** argv) {
     auto resolve = is_dir ? wit::parse_wit_path(file, parse_options)
                           : wit::parse_wit_text(file, std::string(bytes.begin(), bytes.end()), parse_options);
     if (!resolve) {
-      std::fprintf(stderr, "error: %s\n", resolve.error().message.c_str());
+      print_wit_error(resolve.error().message);
       return kExitFailure;
     }
     text = json ? wit::resolve_to_json(*resolve) : component::print_wit(*resolve, options);
