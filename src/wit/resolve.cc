@@ -539,7 +539,9 @@ std::vector<uint32_t> Resolver::interface_deps(uint32_t iface) const {
 
 // wit-parser's world elaboration: every interface an import uses types from is imported before it; an
 // export's dependencies are the exports of the world that provide them, or else imports. Items keep
-// their relative order; only missing imports are added. The dependency graph of interfaces is acyclic
+// their relative order; only missing imports are added. (wit-parser also moves exported functions
+// before exported interfaces; we keep the written order, which is the binary order for a world printed
+// from a component, so that such text stays a fixed point. The printer groups imports by kind anyway.) The dependency graph of interfaces is acyclic
 // (resolution rejects cycles), so the recursion ends; its depth is bounded by the number of interfaces.
 Result<void> Resolver::elaborate(uint32_t world) {
   model::World& w = r_.worlds[world];
@@ -550,24 +552,28 @@ Result<void> Resolver::elaborate(uint32_t world) {
     }
     return false;
   };
-  auto import_iface = [&](auto& self, uint32_t iface, int depth) -> void {
+  // An import added for a dependency takes the gate of the item that needs it (as in wit-parser).
+  auto import_iface = [&](auto& self, uint32_t iface, const model::Stability& gate, int depth) -> void {
     if (has_iface(imports, iface) || depth > 1000) return;
-    for (uint32_t dep : interface_deps(iface)) self(self, dep, depth + 1);
+    for (uint32_t dep : interface_deps(iface)) self(self, dep, gate, depth + 1);
     if (has_iface(imports, iface)) return;
     model::WorldItem item;
     item.kind = model::WorldItem::Kind::kInterface;
     item.id = iface;
+    item.stability = gate;
     imports.push_back(std::move(item));
   };
   for (const model::WorldItem& item : w.imports) {
     if (item.kind == model::WorldItem::Kind::kInterface) {
-      for (uint32_t dep : interface_deps(item.id)) import_iface(import_iface, dep, 0);
+      for (uint32_t dep : interface_deps(item.id)) import_iface(import_iface, dep, item.stability, 0);
       if (!item.name && has_iface(imports, item.id)) continue;
     } else if (item.kind == model::WorldItem::Kind::kType) {
       const model::TypeDef& t = r_.types[item.id];
       if (t.kind == model::DefKind::kAlias && t.types[0] && !t.types[0]->is_prim) {
         const model::TypeDef& other = r_.types[t.types[0]->id];
-        if (other.owner.kind == model::Owner::Kind::kInterface) import_iface(import_iface, other.owner.index, 0);
+        if (other.owner.kind == model::Owner::Kind::kInterface) {
+          import_iface(import_iface, other.owner.index, t.stability, 0);
+        }
       }
     }
     imports.push_back(item);
@@ -577,7 +583,7 @@ Result<void> Resolver::elaborate(uint32_t world) {
     if (has_iface(exports, iface) || depth > 1000) return;
     for (uint32_t dep : interface_deps(iface)) {
       if (has_iface(w.exports, dep)) self(self, dep, depth + 1);
-      else import_iface(import_iface, dep, 0);
+      else import_iface(import_iface, dep, model::Stability{}, 0);
     }
     for (const model::WorldItem& e : w.exports) {
       if (e.kind == model::WorldItem::Kind::kInterface && !e.name && e.id == iface && !has_iface(exports, iface)) {
@@ -589,7 +595,7 @@ Result<void> Resolver::elaborate(uint32_t world) {
     if (item.kind == model::WorldItem::Kind::kInterface) {
       for (uint32_t dep : interface_deps(item.id)) {
         if (has_iface(w.exports, dep)) export_dep(export_dep, dep, 0);
-        else import_iface(import_iface, dep, 0);
+        else import_iface(import_iface, dep, item.stability, 0);
       }
       if (!item.name && has_iface(exports, item.id)) continue;
     }
