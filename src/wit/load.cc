@@ -67,8 +67,12 @@ Result<component::wit::Resolve> parse_wit_path(const std::string& path, const Pa
       } else if (e.extension() == ".wit") {
         AIRWASM_TRY_ASSIGN(Source s, read_source(e));
         groups.push_back(SourceGroup{std::move(s)});
+      } else if (e.extension() == ".wasm" || e.extension() == ".wat") {
+        // wit-parser reads these as binary-encoded WIT packages; we do not (yet): say so rather than
+        // report the package as missing later.
+        return make_error(ErrorKind::kUnsupported, e.string() + ": WIT packages encoded as wasm are not supported");
       }
-      // Other entries (`.wasm` packages, stray files) are ignored.
+      // Other entries (README, .DS_Store, ...) are ignored, as wit-parser ignores them.
     }
   }
   AIRWASM_TRY_ASSIGN(SourceGroup main, read_dir(p));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/utf8.hh"
 #include "component/names.hh"
 
 namespace airwasm::wit {
@@ -718,6 +719,18 @@ Result<File> Parser::run() {
 }  // namespace
 
 Result<File> parse_file(const Source& src, uint32_t index) {
+  // WIT files are UTF-8 (WIT.md); wit-parser refuses others before lexing, and so do we, at the first
+  // malformed byte.
+  if (!base::is_valid_utf8(src.text)) {
+    size_t i = 0;
+    uint32_t cp = 0;
+    while (i < src.text.size()) {
+      size_t n = base::decode_utf8(src.text, i, &cp);
+      if (n == 0) break;
+      i += n;
+    }
+    return error_at(src, uint32_t(i), "the file is not valid UTF-8");
+  }
   Parser p(src, index);
   return p.run();
 }

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Builds the component front-end fuzz target (reader, validator, WIT printer) with clang-19 + libFuzzer + ASan/UBSan into $1 (default
-# build-fuzz/) and, if a seed directory is given as $2, runs it for $3 seconds (default 600).
+# Builds the component front-end fuzz target (reader, validator, WIT printer) and the WIT text parser target
+# with clang-19 + libFuzzer + ASan/UBSan into $1 (default build-fuzz/) and, if a seed directory is given as
+# $2, runs the component target for $3 seconds (default 600). The WIT target: `$1/wit_parser_fuzz CORPUS SEEDS`
+# with WIT files as seeds (e.g. the output of `airwasm wit` on the suite, or jco's lib/wit/builtin).
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$here/build-fuzz}
@@ -8,6 +10,8 @@ mkdir -p "$out"
 flags="-std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$here/include -I$here/src"
 srcs="$here/tests/fuzz/component_decoder_fuzz.cc $here/src/component/*.cc $here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc $here/src/validate/*.cc"
 clang++-19 $flags $srcs -o "$out/component_decoder_fuzz"
+clang++-19 $flags "$here/tests/fuzz/wit_parser_fuzz.cc" $here/src/wit/*.cc $here/src/component/*.cc \
+  $here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc $here/src/validate/*.cc -o "$out/wit_parser_fuzz"
 if [ $# -ge 2 ]; then
   mkdir -p "$out/corpus"
   "$out/component_decoder_fuzz" -max_total_time="${3:-600}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \

@@ -36,7 +36,9 @@ TEST(WitParserErrors, Lexical) {
   expect_error("package a:b;\nworld w {\n  @external-id(\"\\q\")\n  import f: func();\n}\n", 3, 17,
                "invalid escape");
   expect_error("package a:b;\ninterface i {\n  % x: func();\n}\n", 3, 3, "expected an identifier after `%`");
-  expect_error("package a:b;\ninterface i {\n  \xff\n}\n", 3, 3, "unexpected character (byte 0xff)");
+  expect_error("package a:b;\ninterface i {\n  \xff\n}\n", 3, 3, "not valid UTF-8");
+  expect_error("package a:b;\n// caf\xc3\xa9 is fine, \xc3( is not\n", 2, 19, "not valid UTF-8");  // columns count bytes
+  expect_error("package a:b;\ninterface i {\n  caf\xc3\xa9: func();\n}\n", 3, 6, "unexpected character (byte 0xc3)");
 }
 
 TEST(WitParserErrors, Names) {
