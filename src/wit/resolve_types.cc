@@ -164,7 +164,10 @@ Result<uint32_t> Resolver::resource_of(Scope& scope, const ast::Id& name) {
 }
 
 Result<model::Ty> Resolver::type(Scope& scope, const ast::Type& t, int depth) {
-  if (depth > kMaxDepth) return error_at(*scope.src, t.offset, "type nested too deeply");
+  // Both bounds: `depth` for one expression, the resolver's depth_ for expressions that fill aliases
+  // whose expressions fill aliases ... (a chain of deep expressions).
+  DepthGuard guard(depth_);
+  if (depth > kMaxDepth || guard.too_deep()) return error_at(*scope.src, t.offset, "type nested too deeply");
   if (t.kind == ast::Type::Kind::kPrim) return model::Ty::of(t.prim);
   if (t.kind == ast::Type::Kind::kErrorContext) return model::Ty::of(component::Prim::kErrorContext);
   if (t.kind == ast::Type::Kind::kName) {
@@ -291,7 +294,9 @@ Result<std::vector<model::Function>> Resolver::resource_functions(Scope& scope, 
   std::vector<model::Function> out;
   for (const ast::TypeDecl& d : decls) {
     if (d.kind != ast::TypeDecl::Kind::kResource || !enabled(d.attrs.stability)) continue;
-    uint32_t id = scope.names.at(d.name.name).id;
+    auto entry = scope.names.find(d.name.name);
+    if (entry == scope.names.end()) return error_at(*scope.src, d.name.offset, "resource `" + d.name.name + "` not found");
+    uint32_t id = entry->second.id;
     std::vector<std::string> seen;
     for (const ast::Func& f : d.funcs) {
       if (!enabled(f.attrs.stability)) continue;

@@ -145,6 +145,17 @@ TEST(WitParserErrors, DeepNesting) {
   for (int i = 0; i < 20000; ++i) chain += "  type t" + std::to_string(i) + " = t" + std::to_string(i + 1) + ";\n";
   chain += "  type t20000 = u8;\n}\n";
   EXPECT_NE(err(chain).find("nested too deeply"), std::string::npos);
+  // Aliases whose deep expressions each end in the next alias: the two depths multiply.
+  std::string deep_chain = "package a:b;\ninterface i {\n";
+  for (int k = 0; k < 600; ++k) {
+    deep_chain += "  type a" + std::to_string(k) + " = ";
+    for (int j = 0; j < 90; ++j) deep_chain += "list<";
+    deep_chain += "a" + std::to_string(k + 1);
+    for (int j = 0; j < 90; ++j) deep_chain += ">";
+    deep_chain += ";\n";
+  }
+  deep_chain += "  type a600 = u8;\n}\n";
+  EXPECT_NE(err(deep_chain).find("nested too deeply"), std::string::npos);
   // Many interfaces using each other in a chain.
   std::string ifaces = "package a:b;\n";
   for (int i = 0; i < 5000; ++i) {
