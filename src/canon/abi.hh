@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "airwasm/component/val.hh"
@@ -47,6 +49,11 @@ class Context {
   const TypeStore& types() const { return *types_; }
   GuestMemory memory;
   StringEncoding encoding = StringEncoding::kUtf8;
+  // True while lifting or lowering for a component-to-component call. Only the wording of some traps
+  // depends on it: the official tests expect wasmtime's texts, and wasmtime words the same check
+  // differently in its host path ("string pointer/length out of bounds of memory", "realloc return: result
+  // not aligned") and in its fused adapters ("string content out-of-bounds", "unaligned pointer").
+  bool fused = false;
 
   // The guest's realloc(original_ptr, original_size, alignment, new_size) -> ptr. Its result is checked
   // by the caller of this function (alignment, bounds), as the spec does.
@@ -91,5 +98,25 @@ TrapResult<void> lower_flat_values(Context& cx, size_t max_flat, std::span<const
 
 // Number of flat core values of a list of types (saturates at kMaxFlat).
 size_t flat_count(const TypeStore& types, std::span<const TypeId> list);
+
+// Strings with their source encoding. A Val string is UTF-8 text; when it was lifted from a component, the
+// spec lowers it into the next one by a sequence of realloc calls that depends on the *source* encoding
+// (and, for latin1+utf16, on whether the source was tagged UTF-16). Component-to-component calls that want
+// the spec's exact realloc sequence lift with load_string_from_range and lower with
+// store_string_into_range; plain Val lowering uses StringSource{} (UTF-8, as a host string is).
+struct StringSource {
+  StringEncoding encoding = StringEncoding::kUtf8;
+  bool tagged_utf16 = false;  // latin1+utf16 only: the source length carried the UTF-16 tag
+};
+struct LiftedString {
+  std::string text;  // UTF-8
+  StringSource source;
+};
+struct StoredString {
+  uint32_t ptr = 0;
+  uint32_t tagged_code_units = 0;
+};
+TrapResult<LiftedString> load_string_from_range(Context& cx, uint32_t ptr, uint32_t tagged_code_units);
+TrapResult<StoredString> store_string_into_range(Context& cx, std::string_view utf8, StringSource source = {});
 
 }  // namespace airwasm::canon

@@ -48,7 +48,7 @@ struct Scope {
 
 class Validator {
  public:
-  explicit Validator(TypeStore& s) : s_(s) {}
+  explicit Validator(TypeStore& s, const ValidateOptions& options = {}) : s_(s), options_(options) {}
   Result<TypeId> component(const Component& c);
 
   // validator_types.cc
@@ -91,6 +91,7 @@ class Validator {
                                           std::vector<FlatType>* results);
 
   TypeStore& s_;
+  const ValidateOptions& options_;
   std::vector<Scope> scopes_;
 };
 
