@@ -6,6 +6,7 @@
 // imports and exports need are imported). Model packages keep source order for their interfaces and
 // worlds; Resolve::packages is the dependency order, the main package last.
 #include <algorithm>
+#include <set>
 
 #include "wit/parser.hh"
 #include "wit/resolve_internal.hh"
@@ -390,11 +391,17 @@ Result<uint32_t> Resolver::resolve_world(uint32_t pkg, size_t idx) {
 
 namespace {
 
-// The key a world item is known by: its name, or the interface of an `ns:pkg/i` item.
-bool same_key(const model::WorldItem& a, const model::WorldItem& b) {
-  if (a.name || b.name) return a.name == b.name;
-  return a.id == b.id;
-}
+// The keys of a list of world items: names, and the interfaces of `ns:pkg/i` items. A world may have
+// very many items (the input may be hostile), so membership is a set lookup, not a scan.
+struct ItemKeys {
+  std::set<std::string> names;
+  std::set<uint32_t> ifaces;
+  bool has(const model::WorldItem& item) const { return item.name ? names.count(*item.name) : ifaces.count(item.id); }
+  void add(const model::WorldItem& item) {
+    if (item.name) names.insert(*item.name);
+    else ifaces.insert(item.id);
+  }
+};
 
 }  // namespace
 
@@ -409,13 +416,15 @@ Result<void> Resolver::fill_world(uint32_t pkg, const ast::World& aw, uint32_t i
   AIRWASM_TRY_ASSIGN(std::vector<model::Function> rfuncs, resource_functions(scope, aw.types));
   AIRWASM_TRY(check_cycles(scope));
   std::vector<model::WorldItem> imports, exports;
-  auto add = [&](std::vector<model::WorldItem>& list, model::WorldItem item, uint32_t offset) -> Result<void> {
-    for (const model::WorldItem& other : list) {
-      if (!same_key(other, item)) continue;
+  ItemKeys import_keys, export_keys;
+  auto add = [&](bool is_import, model::WorldItem item, uint32_t offset) -> Result<void> {
+    ItemKeys& keys = is_import ? import_keys : export_keys;
+    if (keys.has(item)) {
       std::string what = item.name ? "name `" + *item.name + "`" : "interface";
-      return error(aw.file, offset, what + " is " + (&list == &imports ? "imported" : "exported") + " more than once");
+      return error(aw.file, offset, what + " is " + (is_import ? "imported" : "exported") + " more than once");
     }
-    list.push_back(std::move(item));
+    keys.add(item);
+    (is_import ? imports : exports).push_back(std::move(item));
     return {};
   };
   for (const ast::Extern& e : aw.externs) {
@@ -454,16 +463,15 @@ Result<void> Resolver::fill_world(uint32_t pkg, const ast::World& aw, uint32_t i
         AIRWASM_TRY_ASSIGN(item.id, lookup_interface(pkg, e.path, aw.file));
         break;
     }
-    AIRWASM_TRY(add(e.is_import ? imports : exports, std::move(item), offset));
+    AIRWASM_TRY(add(e.is_import, std::move(item), offset));
   }
   for (auto& [name, tid] : types) {
     model::WorldItem item;
     item.kind = model::WorldItem::Kind::kType;
     item.name = name;
     item.id = tid;
-    for (const model::WorldItem& other : imports) {
-      if (other.name == name) return error(aw.file, aw.name.offset, "name `" + name + "` is imported more than once");
-    }
+    if (import_keys.has(item)) return error(aw.file, aw.name.offset, "name `" + name + "` is imported more than once");
+    import_keys.add(item);
     imports.push_back(std::move(item));
   }
   for (model::Function& f : rfuncs) {
@@ -478,7 +486,8 @@ Result<void> Resolver::fill_world(uint32_t pkg, const ast::World& aw, uint32_t i
     if (!enabled(inc.attrs.stability)) continue;
     AIRWASM_TRY_ASSIGN(uint32_t other, lookup_world(pkg, inc.path, aw.file));
     std::vector<bool> used(inc.with.size(), false);
-    auto copy = [&](const std::vector<model::WorldItem>& from, std::vector<model::WorldItem>& to) -> Result<void> {
+    auto copy = [&](const std::vector<model::WorldItem>& from, std::vector<model::WorldItem>& to,
+                    ItemKeys& keys) -> Result<void> {
       for (model::WorldItem item : from) {
         if (item.name) {
           for (size_t k = 0; k < inc.with.size(); ++k) {
@@ -489,29 +498,27 @@ Result<void> Resolver::fill_world(uint32_t pkg, const ast::World& aw, uint32_t i
             }
           }
         }
-        bool dup = false;
-        for (const model::WorldItem& have : to) {
-          if (!same_key(have, item)) continue;
-          // The same interface reached twice is one item; anything else is a conflict.
-          if (have.kind == model::WorldItem::Kind::kInterface && item.kind == have.kind && have.id == item.id) {
-            dup = true;
-            break;
+        if (keys.has(item)) {
+          // The same interface (or type) reached twice is one item; anything else is a conflict.
+          const model::WorldItem* have = nullptr;
+          for (const model::WorldItem& h : to) {
+            if (item.name ? h.name == item.name : (!h.name && h.id == item.id)) have = &h;
           }
-          if (have.kind == model::WorldItem::Kind::kType && item.kind == have.kind && have.id == item.id) {
-            dup = true;
-            break;
-          }
+          bool same = have && have->kind == item.kind && have->id == item.id &&
+                      (item.kind == model::WorldItem::Kind::kInterface || item.kind == model::WorldItem::Kind::kType);
+          if (same) continue;
           return error(aw.file, inc.path.offset,
                        "world item `" + item.name.value_or("interface") + "` of the included world conflicts with " +
                            "an item of this world (rename it with `with`)");
         }
-        if (!dup) to.push_back(std::move(item));
+        keys.add(item);
+        to.push_back(std::move(item));
       }
       return {};
     };
     model::World copy_of = r_.worlds[other];  // r_.worlds may not move, but keep the source stable anyway
-    AIRWASM_TRY(copy(copy_of.imports, imports));
-    AIRWASM_TRY(copy(copy_of.exports, exports));
+    AIRWASM_TRY(copy(copy_of.imports, imports, import_keys));
+    AIRWASM_TRY(copy(copy_of.exports, exports, export_keys));
     for (size_t k = 0; k < inc.with.size(); ++k) {
       if (!used[k]) {
         return error(aw.file, inc.with[k].first.offset,
@@ -546,11 +553,18 @@ std::vector<uint32_t> Resolver::interface_deps(uint32_t iface) const {
 Result<void> Resolver::elaborate(uint32_t world) {
   model::World& w = r_.worlds[world];
   std::vector<model::WorldItem> imports, exports;
-  auto has_iface = [](const std::vector<model::WorldItem>& list, uint32_t iface) {
-    for (const model::WorldItem& it : list) {
-      if (it.kind == model::WorldItem::Kind::kInterface && !it.name && it.id == iface) return true;
-    }
-    return false;
+  // The unnamed interface items of each list, for membership tests.
+  std::set<uint32_t> in_imports, in_exports, in_w_exports;
+  for (const model::WorldItem& it : w.exports) {
+    if (it.kind == model::WorldItem::Kind::kInterface && !it.name) in_w_exports.insert(it.id);
+  }
+  auto has_iface = [&](const std::vector<model::WorldItem>& list, uint32_t iface) {
+    const std::set<uint32_t>& set = &list == &imports ? in_imports : &list == &exports ? in_exports : in_w_exports;
+    return set.count(iface) != 0;
+  };
+  auto push = [&](std::vector<model::WorldItem>& list, const model::WorldItem& item) {
+    if (item.kind == model::WorldItem::Kind::kInterface && !item.name) (&list == &imports ? in_imports : in_exports).insert(item.id);
+    list.push_back(item);
   };
   // An import added for a dependency takes the gate of the item that needs it (as in wit-parser).
   auto import_iface = [&](auto& self, uint32_t iface, const model::Stability& gate, int depth) -> void {
@@ -561,7 +575,7 @@ Result<void> Resolver::elaborate(uint32_t world) {
     item.kind = model::WorldItem::Kind::kInterface;
     item.id = iface;
     item.stability = gate;
-    imports.push_back(std::move(item));
+    push(imports, item);
   };
   for (const model::WorldItem& item : w.imports) {
     if (item.kind == model::WorldItem::Kind::kInterface) {
@@ -576,7 +590,7 @@ Result<void> Resolver::elaborate(uint32_t world) {
         }
       }
     }
-    imports.push_back(item);
+    push(imports, item);
   }
   // An export's dependency that the world also exports is exported first (with its own dependencies).
   auto export_dep = [&](auto& self, uint32_t iface, int depth) -> void {
@@ -587,7 +601,7 @@ Result<void> Resolver::elaborate(uint32_t world) {
     }
     for (const model::WorldItem& e : w.exports) {
       if (e.kind == model::WorldItem::Kind::kInterface && !e.name && e.id == iface && !has_iface(exports, iface)) {
-        exports.push_back(e);
+        push(exports, e);
       }
     }
   };
@@ -599,7 +613,7 @@ Result<void> Resolver::elaborate(uint32_t world) {
       }
       if (!item.name && has_iface(exports, item.id)) continue;
     }
-    exports.push_back(item);
+    push(exports, item);
   }
   w.imports = std::move(imports);
   w.exports = std::move(exports);
