@@ -22,7 +22,9 @@ namespace airwasm::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the input was processed and something failed
-inline constexpr int kExitUsage = 2;    // bad command line
+inline constexpr int kExitUsage = 2;    // bad command line, or a module that cannot be run as asked
+inline constexpr int kExitHost = 3;     // airwasm or one of its host functions failed (not the guest)
+inline constexpr int kExitTrap = 134;   // the guest trapped (128 + SIGABRT, as wasmtime)
 
 // A subcommand gets its own name as argv[0] and must answer -h / --help with its usage on stdout.
 using SubcommandMain = int (*)(int argc, char** argv);
