@@ -32,8 +32,8 @@ const char* component_section_name(uint8_t id) {
   return id < std::size(kNames) ? kNames[id] : "unknown";
 }
 
-const char* desc_kind_name(component::ExternDesc::Kind k) {
-  using K = component::ExternDesc::Kind;
+const char* desc_kind_name(component::ast::ExternDesc::Kind k) {
+  using K = component::ast::ExternDesc::Kind;
   switch (k) {
     case K::kModule: return "module";
     case K::kFunc: return "func";
@@ -183,7 +183,7 @@ int inspect_component(const std::string& file, std::span<const uint8_t> bytes) {
     print_file_error(file, decoded.error());
     return kExitFailure;
   }
-  const component::Component& c = **decoded;
+  const component::ast::Component& c = **decoded;
   auto validated = component::validate_component(c);
 
   std::printf("component: %s (%zu bytes)\n", file.c_str(), bytes.size());
@@ -207,11 +207,11 @@ int inspect_component(const std::string& file, std::span<const uint8_t> bytes) {
   } else {
     // Not type-checked: only what the binary says.
     std::printf("imports: %zu\n", c.imports.size());
-    for (const component::Import& i : c.imports) {
+    for (const component::ast::Import& i : c.imports) {
       std::printf("  %s: %s\n", i.name.name.c_str(), desc_kind_name(i.desc.kind));
     }
     std::printf("exports: %zu\n", c.exports.size());
-    for (const component::Export& e : c.exports) {
+    for (const component::ast::Export& e : c.exports) {
       std::printf("  %s: %s\n", e.name.name.c_str(), component::sort_name(e.sort));
     }
   }
@@ -228,7 +228,7 @@ int inspect_component(const std::string& file, std::span<const uint8_t> bytes) {
   std::printf("core instances: %zu, instances: %zu, canonical functions: %zu\n", c.core_instances.size(),
               c.instances.size(), c.canons.size());
   std::printf("custom sections: %zu\n", c.customs.size());
-  for (const component::CustomSection& s : c.customs) {
+  for (const component::ast::CustomSection& s : c.customs) {
     std::printf("  \"%s\": %zu bytes\n", s.name.c_str(), s.payload.size());
   }
   if (!validated) {

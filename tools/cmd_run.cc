@@ -22,6 +22,7 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/wasi.hh"
 #include "cli.hh"
+#include "component/reader.hh"
 #include "cli_options.hh"
 #include "wast/file_io.hh"
 #include "watchdog.hh"
@@ -35,6 +36,8 @@ void print_run_usage(std::FILE* out) {
                "\n"
                "Runs a WebAssembly module with WASI preview 1: its '_start' export (a command), or with\n"
                "--invoke the named export, given ARGS as its parameters (results printed one per line).\n"
+               "For a component, --invoke takes a call in WAVE syntax: --invoke 'name(1, \"text\", [2, 3])'\n"
+               "(an exported interface's function is 'iface#name'); the result is printed in WAVE.\n"
                "Options come before FILE; everything after FILE is passed to the guest.\n"
                "\n"
                "options:\n"
@@ -210,6 +213,9 @@ int cmd_run(int argc, char** argv) {
   if (!bytes) {
     print_read_error(o.file, bytes.error());
     return kExitFailure;
+  }
+  if (component::is_component_binary(*bytes)) {
+    return run_component(ComponentRun{o.file, o.invoke, o.args, o.fuel, o.timeout, o.max_memory}, *bytes);
   }
   EngineConfig config;
   config.consume_fuel = o.fuel.has_value();

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,10 @@ class Store;
 
 class Instance {
  public:
+  // Instantiates `module` with its imports given in order (one Extern per import of module.imports()),
+  // type-checked as by Linker::instantiate. The seam for linkers of their own (the component runtime).
+  static Result<Instance> create(Store& store, const Module& module, std::span<const Extern> imports);
+
   std::optional<Extern> get_export(const Store& store, std::string_view name) const;
   std::optional<Func> get_func(const Store& store, std::string_view name) const;
   std::optional<Memory> get_memory(const Store& store, std::string_view name) const;
@@ -68,7 +73,6 @@ class Linker {
   std::optional<Extern> get(Store& store, std::string_view module, std::string_view name) const;
 
  private:
-  Result<Instance> instantiate_impl(Store& store, const Module& module) const;
   std::unique_ptr<internal::LinkerImpl> impl_;
 };
 

@@ -1,4 +1,4 @@
-// component: the decoded component binary, as plain syntax. Produced by reader.cc, consumed by the
+// component::ast: the decoded component binary, as plain syntax. Produced by reader.cc, consumed by the
 // validator (validator.cc), which resolves indices and builds the semantic types of types.hh.
 // Everything here mirrors Binary.md one-to-one: indices are not yet checked, names not yet parsed.
 // Nested components and core modules keep byte spans into the caller's buffer, so a Component is only
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace airwasm::component {
+namespace airwasm::component::ast {
 
 // Every sort of every index space, core and component, in one enum.
 enum class Sort : uint8_t {
@@ -334,4 +334,23 @@ struct Component {
   size_t offset = 0;
 };
 
+}  // namespace airwasm::component::ast
+
+namespace airwasm::component {
+// The type vocabulary that the semantic model (types.hh) shares with the syntax; the syntax structs
+// themselves (Component, Instance, Import, Export, ...) stay in ast:: so that the public API can use
+// those names.
+using ast::CoreExternType;
+using ast::CoreFieldType;
+using ast::CoreFuncType;
+using ast::CoreLimits;
+using ast::CoreSubType;
+using ast::CoreValType;
+using ast::Prim;
+using ast::Sort;
+using ast::canon_name;
+using ast::is_core_sort;
+using ast::kSortCount;
+using ast::prim_name;
+using ast::sort_name;
 }  // namespace airwasm::component

@@ -10,6 +10,8 @@
 
 namespace airwasm::component {
 
+using namespace ast;  // the front end works on the syntax throughout
+
 namespace {
 
 int section_rank(uint8_t id) {

@@ -9,22 +9,24 @@
 
 namespace airwasm::component {
 
+using namespace ast;  // the front end works on the syntax throughout
+
 using detail::Reader;
 
-const char* sort_name(Sort s) {
+const char* ast::sort_name(Sort s) {
   static constexpr const char* kNames[] = {"core func", "table", "memory", "global", "tag", "core type",
                                            "module", "core instance", "func", "value", "type", "component",
                                            "instance"};
   return kNames[size_t(s)];
 }
 
-const char* prim_name(Prim p) {
+const char* ast::prim_name(Prim p) {
   static constexpr const char* kNames[] = {"bool", "s8", "u8", "s16", "u16", "s32", "u32",
                                            "s64", "u64", "f32", "f64", "char", "string", "error-context"};
   return kNames[size_t(p)];
 }
 
-const char* canon_name(uint8_t op) {
+const char* ast::canon_name(uint8_t op) {
   switch (op) {
     case 0x00: return "lift";
     case 0x01: return "lower";

@@ -16,6 +16,6 @@ namespace airwasm::component {
 bool is_component_binary(std::span<const uint8_t> bytes);
 
 // Decodes a whole component. The result points into `bytes`, which must outlive it.
-Result<std::unique_ptr<Component>> read_component(std::span<const uint8_t> bytes);
+Result<std::unique_ptr<ast::Component>> read_component(std::span<const uint8_t> bytes);
 
 }  // namespace airwasm::component

@@ -10,6 +10,8 @@
 
 namespace airwasm::component::detail {
 
+using namespace ::airwasm::component::ast;  // the front end works on the syntax throughout
+
 constexpr const char* kEof = "unexpected end-of-file";
 // Nesting limit for components, type declarators and module types, so hostile input cannot exhaust
 // the native stack (the decoder recurses once per nesting level).

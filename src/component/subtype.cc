@@ -3,6 +3,8 @@
 
 namespace airwasm::component {
 
+using namespace ast;  // the front end works on the syntax throughout
+
 namespace {
 
 std::unexpected<Error> fail(std::string m, size_t off) { return base::invalid(std::move(m), off); }

@@ -6,6 +6,8 @@
 
 namespace airwasm::component {
 
+using namespace ast;  // the front end works on the syntax throughout
+
 namespace {
 
 constexpr uint64_t kSat = uint64_t(1) << 40;  // saturation bound for sizes

@@ -578,6 +578,11 @@ Result<void> Validator::instance(const Instance& in) {
       out.exports.push_back(std::move(ne));
     }
     for (ResourceId r : info.defined_resources) cur().defined_resources.push_back(map[r]);
+    if (options_.record) {
+      InstantiationRecord& rec = options_.record->instantiations[&in];
+      rec.imported = cx.map();
+      for (ResourceId r : info.defined_resources) rec.defined.emplace_back(r, map[r]);
+    }
     cur().instances.push_back(s_.add_instance(std::move(out)));
     return {};
   }
@@ -628,7 +633,13 @@ Result<TypeId> Validator::component(const Component& c) {
       case Item::Kind::kCoreModule: {
         const auto& m = c.modules[item.index];
         AIRWASM_TRY_ASSIGN(ModuleTypeInfo info, core_module_type(m.bytes, m.offset));
-        if (!info.beyond_wasm2) AIRWASM_TRY(check_core_module(m.bytes, m.offset));
+        if (!info.beyond_wasm2) {
+          if (options_.compile_module) {
+            AIRWASM_TRY(options_.compile_module(m));
+          } else {
+            AIRWASM_TRY(check_core_module(m.bytes, m.offset));
+          }
+        }
         cur().core_modules.push_back(s_.add_module(std::move(info)));
         break;
       }
@@ -667,6 +678,11 @@ Result<TypeId> Validator::component(const Component& c) {
     }
   }
   AIRWASM_TRY_ASSIGN(TypeId t, finish_scope());
+  if (options_.record) {
+    const Scope& sc = cur();
+    options_.record->scopes[&c] = ScopeRecord{sc.types, sc.funcs, sc.instances, sc.components, sc.core_modules,
+                                              sc.core_funcs};
+  }
   scopes_.pop_back();
   return t;
 }
@@ -675,10 +691,12 @@ Result<TypeId> Validator::component(const Component& c) {
 
 namespace airwasm::component {
 
-Result<ValidatedComponent> validate_component(const Component& component) {
+using namespace ast;  // the front end works on the syntax throughout
+
+Result<ValidatedComponent> validate_component(const ast::Component& component, const ValidateOptions& options) {
   ValidatedComponent out;
   out.store = std::make_unique<TypeStore>();
-  detail::Validator v(*out.store);
+  detail::Validator v(*out.store, options);
   AIRWASM_SET(out.type, v.component(component));
   return out;
 }

@@ -12,6 +12,8 @@
 
 namespace airwasm::component::detail {
 
+using namespace ::airwasm::component::ast;  // the front end works on the syntax throughout
+
 std::unexpected<Error> fail(std::string m, size_t off);
 
 enum class ScopeKind : uint8_t { kComponent, kComponentType, kInstanceType };
@@ -46,7 +48,7 @@ struct Scope {
 
 class Validator {
  public:
-  explicit Validator(TypeStore& s) : s_(s) {}
+  explicit Validator(TypeStore& s, const ValidateOptions& options = {}) : s_(s), options_(options) {}
   Result<TypeId> component(const Component& c);
 
   // validator_types.cc
@@ -89,6 +91,7 @@ class Validator {
                                           std::vector<FlatType>* results);
 
   TypeStore& s_;
+  const ValidateOptions& options_;
   std::vector<Scope> scopes_;
 };
 

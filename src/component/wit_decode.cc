@@ -25,11 +25,11 @@ std::string_view Function::item_name() const {
   return name;
 }
 
-ExternOrder extern_order(const Component& component) {
+ExternOrder extern_order(const ast::Component& component) {
   ExternOrder out;
-  for (const Item& item : component.items) {
-    if (item.kind == Item::Kind::kImport) out.push_back(true);
-    if (item.kind == Item::Kind::kExport) out.push_back(false);
+  for (const ast::Item& item : component.items) {
+    if (item.kind == ast::Item::Kind::kImport) out.push_back(true);
+    if (item.kind == ast::Item::Kind::kExport) out.push_back(false);
   }
   return out;
 }

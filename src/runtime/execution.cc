@@ -86,12 +86,28 @@ void StoreImpl::read_results(const interp::FuncInst* func, const uint64_t* base,
 TrapResult<void> StoreImpl::call(const interp::FuncInst* func, std::span<const Val> args, std::span<Val> results,
                                  const CallOptions* options) {
   AIRWASM_TRY(check_args(func, args, results.size()));
+  // Values in slot form (v128 takes two slots); small signatures stay on the native stack.
+  uint64_t small[16];
+  std::vector<uint64_t> large;
+  const size_t n = std::max(func->param_slots, func->result_slots);
+  uint64_t* slots = small;
+  if (n > 16) {
+    large.resize(n);
+    slots = large.data();
+  }
+  write_args(args, slots);
+  AIRWASM_TRY(call_slots(func, slots, options));
+  read_results(func, slots, results);
+  return {};
+}
+
+TrapResult<void> StoreImpl::call_slots(const interp::FuncInst* func, uint64_t* slots, const CallOptions* options) {
   const bool top_level = exec.host_depth == 0;
   if (top_level && call_active) return std::unexpected(usage_trap("the store has a suspended call"));
   uint64_t* base = top_level ? exec.stack_begin : exec.host_stack_top;
   if (base + std::max(func->param_slots, func->result_slots) > exec.stack_end)
     return std::unexpected(Trap(TrapCode::kCallStackExhausted));
-  write_args(args, base);
+  std::copy_n(slots, func->param_slots, base);
 
   uint64_t ticket = 0;
   if (top_level) {
@@ -120,7 +136,7 @@ TrapResult<void> StoreImpl::call(const interp::FuncInst* func, std::span<const V
     exec.frame_top = exec.frames_begin + frame_base;
     return std::unexpected(std::move(trap));
   }
-  read_results(func, base, results);
+  std::copy_n(base, func->result_slots, slots);
   return {};
 }
 

@@ -97,16 +97,24 @@ std::unexpected<Error> uninstantiable(const Trap& trap) {
 }  // namespace
 
 Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
-  // Host memory for tables, segments and the instance record depends on the guest: running out is an
-  // error value (objects already created stay in the Store unreferenced, as after a trapping start).
-  try {
-    return instantiate_impl(store, module);
-  } catch (const std::bad_alloc&) {
-    return make_error(ErrorKind::kLimit, "out of host memory while instantiating");
+  const wasm::Module& m = *module.impl().module;
+  // 1. Resolve imports by name.
+  std::vector<Extern> resolved;
+  resolved.reserve(m.imports.size());
+  for (const wasm::Import& imp : m.imports) {
+    std::optional<Extern> ext = get(store, imp.module, imp.name);
+    if (!ext) return unlinkable(imp, "unknown import");
+    // Checked here too so that the first bad import, in order, is the one reported.
+    if (ext->store_id() != store.impl().id) return make_error(ErrorKind::kUsage, "imported item belongs to another store");
+    AIRWASM_TRY(check_import(store.impl(), m, imp, *ext));
+    resolved.push_back(*ext);
   }
+  return Instance::create(store, module, resolved);
 }
 
-Result<Instance> Linker::instantiate_impl(Store& store, const Module& module) const {
+namespace {
+
+Result<Instance> create_instance(Store& store, const Module& module, std::span<const Extern> resolved) {
   StoreImpl& s = store.impl();
   const internal::ModuleImpl& mi = module.impl();
   const wasm::Module& m = *mi.module;
@@ -114,16 +122,12 @@ Result<Instance> Linker::instantiate_impl(Store& store, const Module& module) co
     return make_error(ErrorKind::kUsage, "module and store belong to different engines");
   if (s.instances.size() >= s.limits.max_instances)
     return make_error(ErrorKind::kLimit, "instance count limit of the store exceeded");
-
-  // 1. Resolve imports.
-  std::vector<Extern> resolved;
-  resolved.reserve(m.imports.size());
-  for (const wasm::Import& imp : m.imports) {
-    std::optional<Extern> ext = get(store, imp.module, imp.name);
-    if (!ext) return unlinkable(imp, "unknown import");
-    if (ext->store_id() != s.id) return make_error(ErrorKind::kUsage, "imported item belongs to another store");
-    AIRWASM_TRY(check_import(s, m, imp, *ext));
-    resolved.push_back(*ext);
+  if (resolved.size() != m.imports.size())
+    return make_error(ErrorKind::kUsage, "expected " + std::to_string(m.imports.size()) + " imports, got " +
+                                             std::to_string(resolved.size()));
+  for (size_t i = 0; i < resolved.size(); ++i) {
+    if (resolved[i].store_id() != s.id) return make_error(ErrorKind::kUsage, "imported item belongs to another store");
+    AIRWASM_TRY(check_import(s, m, m.imports[i], resolved[i]));
   }
 
   // 2. Allocate.
@@ -221,6 +225,18 @@ Result<Instance> Linker::instantiate_impl(Store& store, const Module& module) co
     if (!r) return uninstantiable(r.error());
   }
   return Instance(s.id, instance_index);
+}
+
+}  // namespace
+
+Result<Instance> Instance::create(Store& store, const Module& module, std::span<const Extern> resolved) {
+  // Host memory for tables, segments and the instance record depends on the guest: running out is an
+  // error value (objects already created stay in the Store unreferenced, as after a trapping start).
+  try {
+    return create_instance(store, module, resolved);
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::kLimit, "out of host memory while instantiating");
+  }
 }
 
 }  // namespace airwasm

@@ -56,6 +56,14 @@ struct InstanceRecord {
   std::unordered_map<std::string_view, size_t> export_index;  // keys view into `exports`
 };
 
+// State that a layer above the core runtime keeps per Store (the component runtime's instances and
+// handle tables, host state): owned by the Store and destroyed before its core objects.
+struct StoreExtension {
+  virtual ~StoreExtension() = default;
+};
+// A slot number for one kind of extension, allocated once per process by that layer.
+size_t register_store_extension();
+
 struct StoreImpl {
   explicit StoreImpl(const Engine& e);
   ~StoreImpl();
@@ -101,6 +109,9 @@ struct StoreImpl {
   // Runs `func` with arguments in Val form; the results are written to `results`.
   TrapResult<void> call(const interp::FuncInst* func, std::span<const Val> args, std::span<Val> results,
                         const CallOptions* options = nullptr);
+  // The same on raw slots (the seam for callers that marshal values themselves, like the canonical ABI):
+  // arguments are read from slots[0..param_slots), results written to slots[0..result_slots).
+  TrapResult<void> call_slots(const interp::FuncInst* func, uint64_t* slots, const CallOptions* options = nullptr);
   TrapResult<void> check_args(const interp::FuncInst* func, std::span<const Val> args, size_t num_results);
   void write_args(std::span<const Val> args, uint64_t* base);
   void read_results(const interp::FuncInst* func, const uint64_t* base, std::span<Val> results);
@@ -117,6 +128,15 @@ struct StoreImpl {
   Trap make_trap(size_t frame_base);  // from exec's trap state and the frames above frame_base
 
   bool fuel_enabled() const { return engine.config().consume_fuel; }
+
+  // Extension state by slot (register_store_extension); declared last so it is destroyed first.
+  std::vector<std::unique_ptr<StoreExtension>> extensions;
+  template <typename T>
+  T& extension(size_t slot) {
+    if (slot >= extensions.size()) extensions.resize(slot + 1);
+    if (!extensions[slot]) extensions[slot] = std::make_unique<T>();
+    return static_cast<T&>(*extensions[slot]);
+  }
 };
 
 // ---- value conversion between Val and interpreter slots ----

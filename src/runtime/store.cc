@@ -47,6 +47,7 @@ StoreImpl::StoreImpl(const Engine& e) : engine(e), id(g_next_store_id.fetch_add(
 }
 
 StoreImpl::~StoreImpl() {
+  extensions.clear();  // before the memories go: extension destructors may still look at guest state
   for (auto& m : memories)
     if (m->base) munmap(m->base, m->reserved_bytes);
 }
@@ -168,6 +169,11 @@ uint32_t slot_count(std::span<const ValType> types) {
 }
 
 Trap usage_trap(std::string message) { return Trap(TrapCode::kUsage, "usage error: " + std::move(message)); }
+
+size_t register_store_extension() {
+  static std::atomic<size_t> next{0};
+  return next.fetch_add(1);
+}
 
 }  // namespace internal
 

@@ -1,0 +1,457 @@
+// component runtime: calls. call_func runs a component function with dynamic values: a host function
+// directly, a lifted guest function through the canonical ABI (lower the arguments into the callee with
+// its options, call the core function, lift the results, run post-return). make_lowered builds the core
+// function behind `(canon lower ...)`: it lifts the guest's flat arguments, calls the callee (a host
+// function, or another component's lifted function: that is the adapter between two components, with
+// strings transcoded and handles moved through the values), and lowers the results back.
+//
+// Instance flags (the spec's may_enter / may_leave): an instance cannot be entered while a call into it
+// is running (no re-entrance) or after it trapped (it stays poisoned), and cannot call out while its
+// post-return function or its realloc (during lowering into it) runs.
+#include <algorithm>
+
+#include "component_runtime/internal.hh"
+
+namespace airwasm::component::rt {
+
+namespace {
+
+using ResourceMapPtr = std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>>;
+
+// The canonical ABI context of one guest side of a call.
+class GuestContext final : public canon::Context {
+ public:
+  GuestContext(Store& store, const TypeStore& ts, const Options& o, uint32_t instance, const ResourceMapPtr& resources,
+               ComponentStore::Task* task)
+      : canon::Context(ts), store_(store), options_(o), instance_(instance), resources_(resources), task_(task) {
+    encoding = o.encoding;
+    if (o.memory) memory = canon::GuestMemory{o.memory->base, &o.memory->size_bytes};
+  }
+
+  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) override {
+    if (!options_.realloc) return std::unexpected(Trap(TrapCode::kHostError, "canonical option `realloc` is required"));
+    uint64_t slots[4] = {old_ptr, old_size, align, new_size};
+    AIRWASM_TRY(store_.impl().call_slots(options_.realloc, slots));
+    return uint32_t(slots[0]);
+  }
+
+  TrapResult<Val> lift_own(TypeId type, uint32_t handle) override {
+    AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
+    ComponentStore& cs = ComponentStore::of(store_);
+    AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance_].handles.get(handle));
+    if (!(e->type == rt)) return std::unexpected(wrong_type(handle, rt, e->type));
+    if (!e->own) return std::unexpected(Trap(TrapCode::kUnknownHandle, "handle index " + std::to_string(handle) +
+                                                                           " is a borrow, an own handle was expected"));
+    if (e->lends != 0)
+      return std::unexpected(Trap(TrapCode::kUnknownHandle, "cannot remove owned resource while borrowed"));
+    AIRWASM_TRY_ASSIGN(HandleEntry h, cs.instances[instance_].handles.remove(handle));
+    return Val::resource(host_handle_new(store_, h.type, h.rep, true, ~uint32_t{0}, 0));
+  }
+
+  TrapResult<Val> lift_borrow(TypeId type, uint32_t handle) override {
+    AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
+    ComponentStore& cs = ComponentStore::of(store_);
+    AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance_].handles.get(handle));
+    if (!(e->type == rt)) return std::unexpected(wrong_type(handle, rt, e->type));
+    const uint32_t rep = e->rep;
+    if (e->own) {
+      ++e->lends;
+      if (task_) task_->lenders.emplace_back(instance_, handle);
+    }
+    ResourceAny r = host_handle_new(store_, rt, rep, false, instance_, handle);
+    if (task_) task_->host_borrows.push_back(r.index());
+    return Val::resource(r);
+  }
+
+  TrapResult<uint32_t> lower_own(TypeId type, const Val& value) override {
+    AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
+    if (value.kind() != ValKind::kOwn) return std::unexpected(mismatch("own", value));
+    AIRWASM_TRY_ASSIGN(HostHandle * h, host_handle_get(store_, value.as_resource()));
+    if (!(h->type == rt)) return std::unexpected(wrong_type(value.as_resource().index(), rt, h->type));
+    HandleEntry e;
+    e.type = rt;
+    e.rep = h->rep;
+    e.own = true;
+    host_handle_release(store_, value.as_resource().index());
+    return ComponentStore::of(store_).instances[instance_].handles.add(e);
+  }
+
+  TrapResult<uint32_t> lower_borrow(TypeId type, const Val& value) override {
+    AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
+    if (value.kind() != ValKind::kBorrow && value.kind() != ValKind::kOwn)
+      return std::unexpected(mismatch("borrow", value));
+    AIRWASM_TRY_ASSIGN(HostHandle * h, host_handle_get(store_, value.as_resource()));
+    if (!(h->type == rt)) return std::unexpected(wrong_type(value.as_resource().index(), rt, h->type));
+    ComponentStore& cs = ComponentStore::of(store_);
+    // The resource's own implementation receives the representation itself.
+    if (!rt.is_host() && cs.resource_types.at(rt.id()).instance == instance_) return h->rep;
+    HandleEntry e;
+    e.type = rt;
+    e.rep = h->rep;
+    e.own = false;
+    e.borrow_scope = task_ ? task_->id : 0;
+    if (task_) ++task_->num_borrows;
+    return cs.instances[instance_].handles.add(e);
+  }
+
+ private:
+  TrapResult<ResourceType> resource_of(TypeId own_or_borrow) {
+    const TypeStore& ts = types();
+    const TypeNode& n = ts.canon(own_or_borrow);
+    const ResourceId id = ts.canon(n.children[0]).aux;
+    if (resources_) {
+      auto it = resources_->find(id);
+      if (it != resources_->end()) return it->second;
+    }
+    return std::unexpected(Trap(TrapCode::kHostError, "resource type has no run-time definition in this instance"));
+  }
+  static Trap mismatch(const char* want, const Val& got) {
+    return Trap(TrapCode::kHostError, std::string("type mismatch: expected ") + want + ", found " + val_kind_name(got.kind()));
+  }
+
+  Store& store_;
+  Options options_;
+  uint32_t instance_;
+  ResourceMapPtr resources_;
+  ComponentStore::Task* task_;
+};
+
+// Pushes a task for the duration of a call and gives back what it lent when it ends.
+class TaskScope {
+ public:
+  TaskScope(Store& store, uint32_t instance) : store_(store), cs_(ComponentStore::of(store)) {
+    task_.id = cs_.next_task++;
+    task_.instance = instance;
+    cs_.tasks.push_back(&task_);
+  }
+  ~TaskScope() {
+    for (auto& [inst, handle] : task_.lenders) {
+      auto e = cs_.instances[inst].handles.get(handle);
+      if (e && (*e)->lends) --(*e)->lends;
+    }
+    for (uint32_t h : task_.host_borrows) {
+      if (h < cs_.host_handles.size() && cs_.host_handles[h].live) host_handle_release(store_, h);
+    }
+    cs_.tasks.pop_back();
+  }
+  ComponentStore::Task* get() { return &task_; }
+
+ private:
+  Store& store_;
+  ComponentStore& cs_;
+  ComponentStore::Task task_;
+};
+
+std::vector<TypeId> param_types(const TypeNode& f) {
+  return std::vector<TypeId>(f.children.begin(), f.children.begin() + f.labels.size());
+}
+
+size_t flat_size(const TypeStore& ts, std::span<const TypeId> types) { return canon::flat_count(ts, types); }
+
+ValType val_type_of(FlatType t) {
+  switch (t) {
+    case FlatType::kI32: return ValType::kI32;
+    case FlatType::kI64: return ValType::kI64;
+    case FlatType::kF32: return ValType::kF32;
+    case FlatType::kF64: return ValType::kF64;
+  }
+  return ValType::kI32;
+}
+
+// The flat core values of a list of types, in order.
+std::vector<ValType> flatten(const TypeStore& ts, std::span<const TypeId> types) {
+  std::vector<ValType> out;
+  for (TypeId t : types)
+    for (FlatType f : ts.canon(t).flat) out.push_back(val_type_of(f));
+  return out;
+}
+
+}  // namespace
+
+TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<const Val> args,
+                                       const CallOptions* call_options, uint32_t caller, bool fused) {
+  ComponentStore& cs = ComponentStore::of(store);
+  const FuncRec f = cs.funcs.at(func);  // a copy: calls may add functions to the Store
+  if (f.kind == FuncRec::Kind::kHost) {
+    const TypeStore& ts = f.owner->types();
+    const TypeNode& fn = ts.node(ts.strip(f.type));
+    if (args.size() != fn.labels.size())
+      return std::unexpected(Trap(TrapCode::kHostError, "wrong number of arguments"));
+    std::vector<Val> results(fn.children.back() == kNoType ? 0 : 1);
+    AIRWASM_TRY((*f.host)(store, args, results));
+    return results;
+  }
+  const TypeStore& ts = f.owner->types();
+  const TypeNode& fn = ts.node(ts.strip(f.type));
+  const std::vector<TypeId> params = param_types(fn);
+  if (args.size() != params.size())
+    return std::unexpected(Trap(TrapCode::kHostError, "wrong number of arguments: expected " +
+                                                          std::to_string(params.size()) + ", got " +
+                                                          std::to_string(args.size())));
+  if (f.async_callback)
+    return std::unexpected(Trap(TrapCode::kHostError, "async functions with a callback are not supported yet"));
+  const std::vector<uint32_t> entering = entering_set(cs, f.instance, caller);
+  for (uint32_t i : entering)
+    if (!cs.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
+  TaskScope task(store, f.instance);
+  GuestContext cx(store, ts, f.options, f.instance, f.resources, task.get());
+  cx.fused = fused;
+
+  // A trap leaves these set: the instance stays poisoned, as the spec and wasmtime have it.
+  for (uint32_t i : entering) cs.instances[i].may_enter = false;
+  std::vector<uint64_t> flat;
+  cs.instances[f.instance].may_leave = false;
+  AIRWASM_TRY(canon::lower_flat_values(cx, canon::kMaxFlatParams, args, params, flat));
+  cs.instances[f.instance].may_leave = true;
+
+  const size_t core_params = f.core->param_slots, core_results = f.core->result_slots;
+  std::vector<uint64_t> slots(std::max({core_params, core_results, flat.size(), size_t(1)}));
+  std::copy(flat.begin(), flat.end(), slots.begin());
+  AIRWASM_TRY(store.impl().call_slots(f.core, slots.data(), call_options));
+
+  std::vector<Val> results;
+  const TypeId result = fn.children.back();
+  if (f.async_lift) {
+    // An async lift without callback returns its result through task.return.
+    if (result != kNoType) {
+      if (!task.get()->returned) return std::unexpected(Trap(TrapCode::kHostError, "async function returned without calling task.return"));
+      results = std::move(*task.get()->returned);
+    }
+  } else if (result != kNoType) {
+    canon::FlatReader reader(std::span<const uint64_t>(slots.data(), core_results));
+    const TypeId one[1] = {result};
+    AIRWASM_TRY_ASSIGN(results, canon::lift_flat_values(cx, canon::kMaxFlatResults, reader, one));
+  }
+  if (f.options.post_return) {
+    cs.instances[f.instance].may_leave = false;
+    std::vector<uint64_t> pr(std::max<size_t>(core_results, 1));
+    std::copy_n(slots.begin(), core_results, pr.begin());
+    AIRWASM_TRY(store.impl().call_slots(f.options.post_return, pr.data()));
+    cs.instances[f.instance].may_leave = true;
+  }
+  if (task.get()->num_borrows > 0)
+    return std::unexpected(Trap(TrapCode::kUnknownHandle, "borrow handles still remain at the end of the call"));
+  for (uint32_t i : entering) cs.instances[i].may_enter = true;
+  return results;
+}
+
+Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const ComponentImpl> owner, TypeId type,
+                            Options options, uint32_t instance, ResourceMapPtr resources) {
+  const TypeStore& ts = owner->types();
+  const TypeNode& fn = ts.node(ts.strip(type));
+  const std::vector<TypeId> params = param_types(fn);
+  const TypeId result = fn.children.back();
+  // Sync: params flat up to 16 (else one pointer), a result flat up to 1 (else a return pointer).
+  // Async (`canon lower ... async`): params flat up to 4, the result always through a pointer, and the
+  // core function returns the subtask state. airwasm runs the callee to completion before returning, so
+  // the state is always RETURNED (2) and no subtask handle is created.
+  const bool async = options.async;
+  const size_t max_params = async ? 4 : canon::kMaxFlatParams;
+  const size_t max_results = async ? 0 : canon::kMaxFlatResults;
+  FuncType core;
+  const size_t flat_params = flat_size(ts, params);
+  core.params = flat_params > max_params ? std::vector<ValType>{ValType::kI32} : flatten(ts, params);
+  size_t flat_results = 0;
+  if (result != kNoType) {
+    const TypeId one[1] = {result};
+    flat_results = flat_size(ts, one);
+    if (flat_results > max_results) {
+      core.params.push_back(ValType::kI32);  // the return pointer
+    } else {
+      core.results = flatten(ts, one);
+    }
+  }
+  if (async) core.results = {ValType::kI32};
+  const size_t nparams = core.params.size();
+  const bool retptr = result != kNoType && flat_results > max_results;
+  const bool fused = ComponentStore::of(store).funcs.at(callee).kind == FuncRec::Kind::kLifted;
+  auto callback = [callee, owner, params, result, options, instance, resources, nparams, retptr, fused, max_params,
+                   max_results, async](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+    Store& store = caller.store();
+    ComponentStore& cs = ComponentStore::of(store);
+    if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
+    TaskScope task(store, kNoInstance);
+    GuestContext cx(store, owner->types(), options, instance, resources, task.get());
+    cx.fused = fused;
+    canon::FlatReader reader(std::span<const uint64_t>(slots, retptr ? nparams - 1 : nparams));
+    AIRWASM_TRY_ASSIGN(std::vector<Val> args, canon::lift_flat_values(cx, max_params, reader, params));
+    AIRWASM_TRY_ASSIGN(std::vector<Val> results, call_func(store, callee, args, nullptr, instance, fused));
+    if (result != kNoType) {
+      if (results.size() != 1) return std::unexpected(Trap(TrapCode::kHostError, "host function returned no result"));
+      const TypeId one[1] = {result};
+      std::vector<uint64_t> out;
+      if (retptr) {
+        const uint32_t ptr = uint32_t(slots[nparams - 1]);
+        AIRWASM_TRY(canon::lower_flat_values(cx, max_results, results, one, out, &ptr));
+      } else {
+        AIRWASM_TRY(canon::lower_flat_values(cx, max_results, results, one, out));
+        if (!out.empty()) slots[0] = out[0];
+      }
+    }
+    if (async) slots[0] = 2;  // Subtask.State.RETURNED
+    return {};
+  };
+  return Extern(airwasm::Func::wrap_raw(store, std::move(core), std::move(callback)));
+}
+
+Extern make_backpressure(Store& store, uint32_t instance, int delta) {
+  return Extern(airwasm::Func::wrap_raw(store, FuncType{}, [instance, delta](Caller& caller, uint64_t*) -> TrapResult<void> {
+    ComponentStore& cs = ComponentStore::of(caller.store());
+    cs.instances[instance].backpressure += delta;
+    if (cs.instances[instance].backpressure < 0)
+      return std::unexpected(Trap(TrapCode::kHostError, "backpressure counter underflow"));
+    return {};
+  }));
+}
+
+Extern make_context_access(Store& store, uint32_t instance, bool set, uint32_t index) {
+  FuncType ft = set ? FuncType{{ValType::kI32}, {}} : FuncType{{}, {ValType::kI32}};
+  return Extern(airwasm::Func::wrap_raw(store, ft, [instance, set, index](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+    // Like resource.rep, context access does not leave the instance (allowed in post-return).
+    ComponentStore& cs = ComponentStore::of(caller.store());
+    ComponentStore::Task* task = nullptr;
+    for (auto it = cs.tasks.rbegin(); it != cs.tasks.rend() && !task; ++it)
+      if ((*it)->instance == instance) task = *it;
+    if (!task || index > 1) return std::unexpected(Trap(TrapCode::kHostError, "context access outside of a task"));
+    if (set) {
+      task->context[index] = uint32_t(slots[0]);
+    } else {
+      slots[0] = task->context[index];
+    }
+    return {};
+  }));
+}
+
+Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const ComponentImpl> owner,
+                        std::optional<TypeId> result, Options options, ResourceMapPtr resources) {
+  const TypeStore& ts = owner->types();
+  FuncType core;
+  if (result) {
+    const TypeId one[1] = {*result};
+    core.params = flat_size(ts, one) > canon::kMaxFlatParams ? std::vector<ValType>{ValType::kI32} : flatten(ts, one);
+  }
+  const size_t nparams = core.params.size();
+  auto callback = [instance, owner, result, options, resources, nparams](Caller& caller,
+                                                                          uint64_t* slots) -> TrapResult<void> {
+    Store& store = caller.store();
+    ComponentStore& cs = ComponentStore::of(store);
+    if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
+    ComponentStore::Task* task = nullptr;
+    for (auto it = cs.tasks.rbegin(); it != cs.tasks.rend() && !task; ++it)
+      if ((*it)->instance == instance) task = *it;
+    if (!task || task->returned) return std::unexpected(Trap(TrapCode::kHostError, "task.return called more than once or outside an async task"));
+    std::vector<Val> values;
+    if (result) {
+      GuestContext cx(store, owner->types(), options, instance, resources, task);
+      canon::FlatReader reader(std::span<const uint64_t>(slots, nparams));
+      const TypeId one[1] = {*result};
+      AIRWASM_TRY_ASSIGN(values, canon::lift_flat_values(cx, canon::kMaxFlatParams, reader, one));
+    }
+    task->returned = std::move(values);
+    return {};
+  };
+  return Extern(airwasm::Func::wrap_raw(store, std::move(core), std::move(callback)));
+}
+
+// The spec's entering set: the callee's instance and its ancestors, minus the caller's own chain (a
+// child calling an import that its parent lifted does not re-enter the parent).
+std::vector<uint32_t> entering_set(const ComponentStore& cs, uint32_t callee, uint32_t caller) {
+  std::vector<uint32_t> callers;
+  for (uint32_t i = caller; i != kNoInstance; i = cs.instances[i].parent) callers.push_back(i);
+  std::vector<uint32_t> out;
+  for (uint32_t i = callee; i != kNoInstance; i = cs.instances[i].parent)
+    if (std::find(callers.begin(), callers.end(), i) == callers.end()) out.push_back(i);
+  return out;
+}
+
+}  // namespace airwasm::component::rt
+
+namespace airwasm::component {
+
+namespace {
+
+TrapResult<const rt::FuncRec*> lookup(Store& store, const Func& f) {
+  rt::ComponentStore& cs = rt::ComponentStore::of(store);
+  if (f.store_id() != store.id() || f.index() >= cs.funcs.size())
+    return std::unexpected(Trap(TrapCode::kHostError, "function does not belong to this store"));
+  return &cs.funcs[f.index()];
+}
+
+}  // namespace
+
+TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args) const {
+  AIRWASM_TRY(lookup(store, *this));
+  return rt::call_func(store, index_, args, nullptr, rt::kNoInstance, false);
+}
+
+TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args, const CallOptions& options) const {
+  AIRWASM_TRY(lookup(store, *this));
+  return rt::call_func(store, index_, args, &options, rt::kNoInstance, false);
+}
+
+std::string Func::signature(const Store& store) const {
+  auto f = lookup(const_cast<Store&>(store), *this);
+  if (!f || !(*f)->owner) return "func";
+  return rt::func_signature((*f)->owner->types(), (*f)->type);
+}
+
+size_t Func::param_count(const Store& store) const {
+  auto f = lookup(const_cast<Store&>(store), *this);
+  if (!f || !(*f)->owner) return 0;
+  const TypeStore& ts = (*f)->owner->types();
+  return ts.node(ts.strip((*f)->type)).labels.size();
+}
+
+size_t Func::result_count(const Store& store) const {
+  auto f = lookup(const_cast<Store&>(store), *this);
+  if (!f || !(*f)->owner) return 0;
+  const TypeStore& ts = (*f)->owner->types();
+  return ts.node(ts.strip((*f)->type)).children.back() == kNoType ? 0 : 1;
+}
+
+// ---- Instance ----
+
+namespace {
+
+const rt::Scope* scope_of(Store& store, const Instance& inst) {
+  rt::ComponentStore& cs = rt::ComponentStore::of(store);
+  if (inst.store_id() != store.id() || inst.index() >= cs.instances.size()) return nullptr;
+  return cs.instances[inst.index()].scope.get();
+}
+
+}  // namespace
+
+std::optional<Func> Instance::get_func(Store& store, std::string_view name) const {
+  const rt::Scope* sc = scope_of(store, *this);
+  if (!sc) return std::nullopt;
+  size_t hash = name.find('#');
+  if (hash != std::string_view::npos) return get_func(store, name.substr(0, hash), name.substr(hash + 1));
+  for (auto& [n, it] : sc->exports)
+    if (n == name && it.kind == rt::Item::Kind::kFunc) return Func(store.id(), it.func);
+  return std::nullopt;
+}
+
+std::optional<Func> Instance::get_func(Store& store, std::string_view instance, std::string_view name) const {
+  const rt::Scope* sc = scope_of(store, *this);
+  if (!sc) return std::nullopt;
+  for (auto& [n, it] : sc->exports) {
+    if (n != instance || it.kind != rt::Item::Kind::kInstance) continue;
+    const rt::Item* f = it.instance->find(name);
+    if (f && f->kind == rt::Item::Kind::kFunc) return Func(store.id(), f->func);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Instance::export_names(const Store& store) const {
+  std::vector<std::string> out;
+  const rt::Scope* sc = scope_of(const_cast<Store&>(store), *this);
+  if (!sc) return out;
+  for (auto& [n, it] : sc->exports) {
+    out.push_back(n);
+    if (it.kind == rt::Item::Kind::kInstance)
+      for (auto& [m, sub] : it.instance->exports) out.push_back(n + "#" + m);
+  }
+  return out;
+}
+
+}  // namespace airwasm::component

@@ -1,0 +1,276 @@
+// component runtime: the records behind the public component API (Component, Linker, Instance, Func)
+// and the per-Store component state. Not part of the public API.
+//
+// Instantiation walks the component's definitions in order with one Scope of run-time index spaces per
+// component being instantiated (nested components too): core instances, core functions, component
+// functions, instances, component and module definitions, and the map from the validator's static
+// resource ids to run-time resource types. The validator's records (component/validator.hh) supply the
+// static types of every index-space entry, so nothing is re-validated at instantiation.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "airwasm/component.hh"
+#include "airwasm/instance.hh"
+#include "airwasm/module.hh"
+#include "canon/abi.hh"
+#include "component/ast.hh"
+#include "component/types.hh"
+#include "component/validator.hh"
+#include "runtime/internal.hh"
+
+namespace airwasm::component::rt {
+
+constexpr uint32_t kNoInstance = ~uint32_t{0};
+
+// ---- compiled components ----
+
+struct ComponentImpl {
+  Engine engine;
+  std::vector<uint8_t> bytes;                 // the ast's spans point into these
+  std::unique_ptr<ast::Component> ast;
+  ValidatedComponent validated;               // types of everything
+  ValidationRecord record;                    // per-scope index-space types, resource bindings
+  std::unordered_map<const ast::CoreModuleBytes*, Module> modules;  // compiled once, shared by instances
+  const TypeStore& types() const { return *validated.store; }
+};
+
+// ---- run-time values of the index spaces ----
+
+struct Scope;
+
+// A core instance: a real one, or a bag of exports made by `(core instance (export ...))`.
+struct CoreInstanceVal {
+  std::optional<airwasm::Instance> instance;
+  std::vector<std::pair<std::string, Extern>> exports;
+  std::optional<Extern> find(const Store& store, std::string_view name) const;
+};
+
+struct InstanceVal;
+struct ComponentVal {
+  const ast::Component* ast = nullptr;
+  std::shared_ptr<Scope> outer;   // the scope it was defined in (for outer aliases)
+  std::shared_ptr<const ComponentImpl> owner;
+};
+
+// Anything a component-level index space or an instance export can hold.
+struct Item {
+  enum class Kind : uint8_t { kFunc, kInstance, kType, kComponent, kModule };
+  Kind kind = Kind::kFunc;
+  uint32_t func = 0;                           // kFunc: index into ComponentStore::funcs
+  std::shared_ptr<InstanceVal> instance;       // kInstance
+  TypeId type = kNoType;                       // kType (static, in the defining scope's TypeStore)
+  std::optional<ResourceType> resource;        // kType when it is a resource type
+  std::shared_ptr<ComponentVal> component;     // kComponent
+  std::optional<Module> module;                // kModule
+};
+
+struct InstanceVal {
+  std::vector<std::pair<std::string, Item>> exports;
+  const Item* find(std::string_view name) const;
+};
+
+// The run-time index spaces of one component being instantiated.
+struct Scope {
+  std::shared_ptr<const ComponentImpl> owner;
+  const ast::Component* ast = nullptr;
+  const ScopeRecord* record = nullptr;
+  std::shared_ptr<Scope> outer;
+  uint32_t instance = 0;  // this component instance's index in ComponentStore::instances
+
+  std::vector<CoreInstanceVal> core_instances;
+  std::vector<Extern> core_funcs, core_memories, core_tables, core_globals;
+  std::vector<Module> core_modules;
+  std::vector<Item> funcs, instances, types, components;
+  std::unordered_map<ResourceId, ResourceType> resources;  // static resource id -> run-time type
+  std::vector<std::pair<std::string, Item>> exports;
+};
+
+// ---- per-Store state ----
+
+// A resource handle in a component instance's table (the spec's ResourceHandle).
+struct HandleEntry {
+  ResourceType type;
+  uint32_t rep = 0;
+  bool own = false;
+  bool live = false;
+  uint32_t lends = 0;            // borrows of this (own) handle lent out to calls in progress
+  uint32_t borrow_scope = 0;     // borrow handles: the call (task) they belong to, 0 if none
+  uint32_t lender = 0;           // borrow handles in a callee: the caller's entry they came from, + 1
+};
+
+class HandleTable {
+ public:
+  // Index 0 is never handed out (the spec reserves it), so 0 can mean "no handle".
+  TrapResult<uint32_t> add(HandleEntry e);
+  TrapResult<HandleEntry*> get(uint32_t index);
+  TrapResult<HandleEntry> remove(uint32_t index);
+  size_t live_count() const { return live_; }
+
+ private:
+  std::vector<HandleEntry> entries_{HandleEntry{}};
+  std::vector<uint32_t> free_;
+  size_t live_ = 0;
+};
+
+struct ComponentInstanceRec {
+  std::shared_ptr<const ComponentImpl> owner;
+  HandleTable handles;
+  bool may_leave = true;   // false while lowering into or post-returning this instance
+  bool may_enter = true;   // false while a synchronous export of it runs (no re-entrance)
+  int64_t backpressure = 0;
+  uint32_t parent = ~uint32_t{0};  // the enclosing instance, for the re-entrance rule
+  std::shared_ptr<Scope> scope;    // root instances keep their scope (exports)
+};
+
+// The canonical options of a lift or lower, resolved to run-time objects.
+struct Options {
+  canon::StringEncoding encoding = canon::StringEncoding::kUtf8;
+  const interp::MemoryInst* memory = nullptr;
+  const interp::FuncInst* realloc = nullptr;
+  const interp::FuncInst* post_return = nullptr;
+  bool async = false, callback = false;
+};
+
+// A component function in the Store.
+struct FuncRec {
+  enum class Kind : uint8_t { kLifted, kHost };
+  Kind kind = Kind::kLifted;
+  std::shared_ptr<const ComponentImpl> owner;  // whose TypeStore `type` is in (null for host funcs)
+  TypeId type = kNoType;                       // kFunc node
+  // kLifted
+  const interp::FuncInst* core = nullptr;
+  Options options;
+  bool async_lift = false;  // `async` without callback: results arrive through task.return
+  bool async_callback = false;  // `async` with a callback: not run yet (calls trap)
+  uint32_t instance = 0;
+  std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources;
+  // kHost: called with the import's type (`type` and `owner` are the importer's)
+  std::shared_ptr<const HostFunc> host;
+};
+
+struct ResourceTypeRec {  // a guest-defined resource type
+  uint32_t instance = 0;                       // the defining component instance
+  const interp::FuncInst* dtor = nullptr;
+};
+
+// A handle the host holds (ResourceAny).
+struct HostHandle {
+  ResourceType type;
+  uint32_t rep = 0;
+  bool own = false;
+  bool live = false;
+  uint32_t generation = 0;
+  // a borrow lent by a guest to a host call: the guest's table entry to give the lend back to
+  uint32_t lender_instance = ~uint32_t{0};
+  uint32_t lender_handle = 0;
+};
+
+struct ComponentStore : internal::StoreExtension {
+  std::vector<ComponentInstanceRec> instances;
+  std::vector<FuncRec> funcs;
+  std::vector<ResourceTypeRec> resource_types;
+  std::vector<HostHandle> host_handles{HostHandle{}};
+  std::vector<uint32_t> host_free;
+  std::unordered_map<uint64_t, ResourceDtor> host_dtors;  // host resource type id -> destructor (from the Linker)
+  // Calls in progress (the spec's tasks): borrows lent into them and taken from them.
+  struct Task {
+    uint32_t id = 0;
+    uint32_t instance = ~uint32_t{0};   // the callee instance, if a guest
+    uint32_t num_borrows = 0;           // borrow handles given to the callee, not yet dropped
+    std::vector<std::pair<uint32_t, uint32_t>> lenders;  // (instance, handle) whose lend count to give back
+    std::vector<uint32_t> host_borrows;  // host handles of borrows that end with the call
+    std::optional<std::vector<Val>> returned;  // values given to task.return
+    uint32_t context[2] = {0, 0};              // context.get / context.set slots
+  };
+  std::vector<Task*> tasks;  // innermost last
+  uint32_t next_task = 1;
+  Task* find_task(uint32_t id) {
+    for (auto it = tasks.rbegin(); it != tasks.rend(); ++it)
+      if ((*it)->id == id) return *it;
+    return nullptr;
+  }
+
+  static ComponentStore& of(Store& store);
+};
+
+// ---- linking ----
+
+struct LinkerNode {
+  enum class Kind : uint8_t { kInstance, kFunc, kResource, kItem };
+  Kind kind = Kind::kInstance;
+  std::map<std::string, std::shared_ptr<LinkerNode>, std::less<>> children;
+  std::shared_ptr<const HostFunc> func;
+  ResourceType resource;
+  std::shared_ptr<const ResourceDtor> dtor;
+  // kItem: an export of an instantiated component, bound to one Store
+  uint64_t store_id = 0;
+  Item item;
+};
+
+struct LinkerImpl {
+  Engine engine;
+  bool shadowing = false;
+  LinkerNode root;
+};
+
+// An import resolved against the Linker at instantiate_pre: a copy of what it found.
+struct InstancePreImpl {
+  std::shared_ptr<const ComponentImpl> component;
+  std::vector<std::shared_ptr<const LinkerNode>> imports;  // one per root import, in order
+};
+
+// ---- shared helpers ----
+
+// Calls a component function with dynamic values (host -> guest, or an adapter between components).
+// `caller` is the calling component instance (kNoInstance for the host); `fused` marks a
+// component-to-component call (only trap wordings depend on it).
+TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<const Val> args,
+                                       const CallOptions* options, uint32_t caller, bool fused);
+// Makes the core function of `(canon lower $f opts)` for a component instance.
+Result<Extern> make_lowered(Store& store, uint32_t func, std::shared_ptr<const ComponentImpl> owner, TypeId type,
+                            Options options,
+                            uint32_t instance,
+                            std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources);
+// resource.new / resource.rep / resource.drop of one resource type in one instance.
+Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, ValType rep);
+Extern make_resource_rep(Store& store, uint32_t instance, ResourceType type, ValType rep);
+Extern make_resource_drop(Store& store, uint32_t instance, ResourceType type);
+// backpressure.inc / .dec: counts (no call waits on backpressure while airwasm runs async lifts eagerly).
+Extern make_backpressure(Store& store, uint32_t instance, int delta);
+// context.get / context.set of slot `index` for the instance's current task.
+Extern make_context_access(Store& store, uint32_t instance, bool set, uint32_t index);
+// A canonical built-in that airwasm does not run yet: checks may_leave like every built-in, then traps.
+Extern make_unsupported_builtin(Store& store, uint32_t instance, FuncType type, std::string name);
+// task.return of an async lift: lifts its arguments as the current task's result.
+Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const ComponentImpl> owner,
+                        std::optional<TypeId> result, Options options,
+                        std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources);
+
+// Handles (resources.cc).
+Trap cannot_leave();
+Trap wrong_type(uint32_t index, ResourceType expected, ResourceType found);
+TrapResult<void> run_dtor(Store& store, ResourceType type, uint32_t rep, uint32_t dropper);
+std::vector<uint32_t> entering_set(const ComponentStore& cs, uint32_t callee, uint32_t caller);
+ResourceAny host_handle_new(Store& store, ResourceType type, uint32_t rep, bool own, uint32_t lender_instance,
+                            uint32_t lender_handle);
+TrapResult<HostHandle*> host_handle_get(Store& store, const ResourceAny& r);
+void host_handle_release(Store& store, uint32_t index);
+
+// Instantiates a component with its root imports resolved (instantiate.cc).
+Result<Instance> instantiate(Store& store, const InstancePreImpl& pre);
+
+std::string func_signature(const TypeStore& types, TypeId func);
+std::string type_text(const TypeStore& types, TypeId type);
+
+// Linking (linker.cc).
+std::shared_ptr<const LinkerNode> find_import(const LinkerNode& parent, std::string_view name);
+Result<void> check_import(const TypeStore& types, const NamedEntity& import, const LinkerNode& node);
+
+}  // namespace airwasm::component::rt
