@@ -3,9 +3,9 @@
 # directory is given as $2, runs it for $3 seconds (default 600). The target is $FUZZ_TARGET:
 #   component_decoder_fuzz (default)  the component front end (reader, validator, WIT printer)
 #   module_fuzz                       core modules: decode + validate + lower + instantiate + call
-# module_fuzz runs with the limits of issue 14's acceptance (-rss_limit_mb=1024 -timeout=5).
 #   canon_fuzz                        the canonical ABI codec on hostile memories, flat values, reallocs
 #   wit_parser_fuzz                   the WIT text parser (WIT files as seeds)
+# module_fuzz runs with the limits of issue 14's acceptance (-rss_limit_mb=1024 -timeout=5).
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$here/build-fuzz}
