@@ -352,10 +352,14 @@ RunStatus run_impl(ExecContext* ctxp) {
   if (ctxp == nullptr) {
     g_handler_table = kTable;
     // A label's address is code, not a local object: g++'s dangling-pointer check does not know that.
+#if defined(__clang__)
+    g_invalid_handler = &&L_invalid;
+#else
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
     g_invalid_handler = &&L_invalid;
 #pragma GCC diagnostic pop
+#endif
     return RunStatus::kDone;
   }
 
@@ -909,16 +913,23 @@ do_call:
     ctx.host_stack_top = call_args + std::max(callee->param_slots, callee->result_slots);
     ++ctx.host_depth;
     Caller caller(static_cast<Store*>(ctx.store), inst->owner);
-    TrapResult<void> r = callee->host(caller, call_args);
+    bool host_trapped = false;
+    {
+      // Scoped: an indirect goto (DISPATCH) must not leave the scope of an object with a destructor
+      // (clang rejects it; the libFuzzer build compiles this file with clang).
+      TrapResult<void> r = callee->host(caller, call_args);
+      if (!r) [[unlikely]] {
+        host_trapped = true;
+        trap_code = r.error().code();
+        ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
+      }
+    }
     --ctx.host_depth;
     fuel = ctx.fuel;
     RELOAD_MEMORY();
     pc = call_return;
-    if (!r) [[unlikely]] {
-      trap_code = r.error().code();
-      ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
+    if (host_trapped) [[unlikely]]
       goto trap;
-    }
     if ((ctx.yield_requested || ctx.slice_overrun) && ctx.host_depth == 0) [[unlikely]] {
       const bool suspend_now = ctx.sliced;
       ctx.yield_requested = false;
