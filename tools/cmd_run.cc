@@ -22,13 +22,13 @@
 #include "airwasm/wasi.hh"
 #include "cli.hh"
 #include "cli_options.hh"
+#include "component/reader.hh"
+#include "run_options.hh"
 #include "wast/file_io.hh"
 #include "watchdog.hh"
 
 namespace airwasm::cli {
 namespace {
-
-constexpr int kExitTrap = 134;
 
 void print_run_usage(std::FILE* out) {
   std::fprintf(out,
@@ -36,6 +36,7 @@ void print_run_usage(std::FILE* out) {
                "\n"
                "Runs a WebAssembly module with WASI preview 1: its '_start' export (a command), or with\n"
                "--invoke the named export, given ARGS as its parameters (results printed one per line).\n"
+               "A component runs with WASI 0.2: its wasi:cli/run export (a command component).\n"
                "Options come before FILE; everything after FILE is passed to the guest.\n"
                "\n"
                "options:\n"
@@ -51,7 +52,8 @@ void print_run_usage(std::FILE* out) {
                "\n"
                "exit status: the guest's proc_exit status, 0 when '_start' returns, 1 when the module\n"
                "cannot be loaded or linked, 134 when the guest traps (also in a start function), 2 for a\n"
-               "bad command line.\n");
+               "bad command line. A component: 0 or 1 from run's result, or the status given to\n"
+               "wasi:cli/exit.\n");
 }
 
 int usage_error(const std::string& message) {
@@ -59,19 +61,6 @@ int usage_error(const std::string& message) {
   std::fprintf(stderr, "Run 'airwasm run --help' for usage.\n");
   return kExitUsage;
 }
-
-struct RunOptions {
-  std::optional<std::string> invoke;
-  std::vector<wasi::Preopen> dirs;
-  std::vector<std::string> env;
-  std::optional<uint64_t> fuel;
-  std::optional<std::chrono::nanoseconds> timeout;
-  std::string timeout_text;
-  std::optional<uint64_t> max_memory;
-  std::string max_memory_text;
-  std::string file;
-  std::vector<std::string> args;  // after FILE
-};
 
 // Parses the options before FILE; returns an exit status to stop with, or nullopt to go on.
 std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
@@ -184,6 +173,8 @@ std::string format_result(const Val& v) {
   }
 }
 
+}  // namespace
+
 int report_trap(const RunOptions& o, const Trap& trap) {
   if (trap.code() == TrapCode::kExit) return trap.exit_status();
   std::string text = trap.to_string();
@@ -195,8 +186,6 @@ int report_trap(const RunOptions& o, const Trap& trap) {
   return kExitTrap;
 }
 
-}  // namespace
-
 int cmd_run(int argc, char** argv) {
   RunOptions o;
   if (auto stop = parse_options(argc, argv, o)) return *stop;
@@ -206,6 +195,8 @@ int cmd_run(int argc, char** argv) {
     print_read_error(o.file, bytes.error());
     return kExitFailure;
   }
+  // A component runs as a WASI 0.2 command (wasi:cli/run) instead: cmd_run_component.cc.
+  if (component::is_component_binary(*bytes)) return run_component(o, *bytes);
   EngineConfig config;
   config.consume_fuel = o.fuel.has_value();
   Engine engine(config);
