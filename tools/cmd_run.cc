@@ -1,8 +1,9 @@
 // tools: `airwasm run [options] FILE.wasm [ARGS...]` runs a WASI command module (its `_start`) or, with
 // --invoke, one exported function, printing its results one per line (wasmtime conventions).
 // Exit status: the guest's proc_exit status; 0 when _start returns; 1 when loading or linking fails;
-// 134 (as wasmtime: 128 + SIGABRT) when the guest traps, also in its start function; 2 for a bad
-// command line.
+// 134 (as wasmtime: 128 + SIGABRT) when the guest traps, also in its start function, and only then;
+// 2 for a bad command line or a module that cannot be run as asked (a _start with parameters, wrong
+// --invoke arguments); 3 when the host fails (a host function error, out of host memory).
 // Sandbox and limits: --dir, --env, --fuel, --timeout (a per-call deadline; watchdog.hh covers the start
 // function), --max-memory.
 #include <algorithm>
@@ -21,9 +22,8 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/wasi.hh"
 #include "cli.hh"
-#include "cli_options.hh"
 #include "component/reader.hh"
-#include "run_options.hh"
+#include "cli_options.hh"
 #include "wast/file_io.hh"
 #include "watchdog.hh"
 
@@ -36,7 +36,10 @@ void print_run_usage(std::FILE* out) {
                "\n"
                "Runs a WebAssembly module with WASI preview 1: its '_start' export (a command), or with\n"
                "--invoke the named export, given ARGS as its parameters (results printed one per line).\n"
-               "A component runs with WASI 0.2: its wasi:cli/run export (a command component).\n"
+               "A component runs with WASI 0.2: its wasi:cli/run export (a command component; exit\n"
+               "status 0 or 1 from run's result, or the status given to wasi:cli/exit).\n"
+               "For a component, --invoke takes a call in WAVE syntax: --invoke 'name(1, \"text\", [2, 3])'\n"
+               "(an exported interface's function is 'iface#name'); the result is printed in WAVE.\n"
                "Options come before FILE; everything after FILE is passed to the guest.\n"
                "\n"
                "options:\n"
@@ -50,10 +53,14 @@ void print_run_usage(std::FILE* out) {
                "  --max-memory SIZE     cap the guest's linear memory (bytes, or a KiB/MiB/GiB suffix)\n"
                "  -h, --help            show this help\n"
                "\n"
-               "exit status: the guest's proc_exit status, 0 when '_start' returns, 1 when the module\n"
-               "cannot be loaded or linked, 134 when the guest traps (also in a start function), 2 for a\n"
-               "bad command line. A component: 0 or 1 from run's result, or the status given to\n"
-               "wasi:cli/exit.\n");
+               "exit status:\n"
+               "  N     the guest's proc_exit status (0 when '_start' returns)\n"
+               "  1     the module cannot be loaded, linked or instantiated (malformed, invalid, a\n"
+               "        missing import, a limit)\n"
+               "  2     bad command line, or a module that cannot be run as asked (a '_start' with\n"
+               "        parameters, wrong --invoke arguments)\n"
+               "  3     the host failed (a host function error, out of host memory)\n"
+               "  134   the guest trapped (also in a start function, out of fuel, --timeout)\n");
 }
 
 int usage_error(const std::string& message) {
@@ -61,6 +68,19 @@ int usage_error(const std::string& message) {
   std::fprintf(stderr, "Run 'airwasm run --help' for usage.\n");
   return kExitUsage;
 }
+
+struct RunOptions {
+  std::optional<std::string> invoke;
+  std::vector<wasi::Preopen> dirs;
+  std::vector<std::string> env;
+  std::optional<uint64_t> fuel;
+  std::optional<std::chrono::nanoseconds> timeout;
+  std::string timeout_text;
+  std::optional<uint64_t> max_memory;
+  std::string max_memory_text;
+  std::string file;
+  std::vector<std::string> args;  // after FILE
+};
 
 // Parses the options before FILE; returns an exit status to stop with, or nullopt to go on.
 std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
@@ -173,8 +193,6 @@ std::string format_result(const Val& v) {
   }
 }
 
-}  // namespace
-
 int report_trap(const RunOptions& o, const Trap& trap) {
   if (trap.code() == TrapCode::kExit) return trap.exit_status();
   std::string text = trap.to_string();
@@ -183,8 +201,11 @@ int report_trap(const RunOptions& o, const Trap& trap) {
   }
   std::fflush(stdout);
   std::fprintf(stderr, "%s: %s\n", o.file.c_str(), text.c_str());
-  return kExitTrap;
+  if (trap.code() == TrapCode::kUsage) return kExitUsage;
+  return trap.is_guest_trap() ? kExitTrap : kExitHost;
 }
+
+}  // namespace
 
 int cmd_run(int argc, char** argv) {
   RunOptions o;
@@ -195,8 +216,12 @@ int cmd_run(int argc, char** argv) {
     print_read_error(o.file, bytes.error());
     return kExitFailure;
   }
-  // A component runs as a WASI 0.2 command (wasi:cli/run) instead: cmd_run_component.cc.
-  if (component::is_component_binary(*bytes)) return run_component(o, *bytes);
+  if (component::is_component_binary(*bytes)) {
+    ComponentRun run{o.file, o.invoke, o.args, o.fuel, o.timeout, o.max_memory, {}, o.env, o.timeout_text,
+                     o.max_memory_text};
+    for (const wasi::Preopen& d : o.dirs) run.dirs.emplace_back(d.host_path, d.guest_path);
+    return run_component(run, *bytes);
+  }
   EngineConfig config;
   config.consume_fuel = o.fuel.has_value();
   Engine engine(config);
@@ -245,8 +270,9 @@ int cmd_run(int argc, char** argv) {
     if (start_timed_out)
       message += " (the --timeout of " + o.timeout_text + " expired in the start function)";
     std::fprintf(stderr, "%s: error: %s\n", o.file.c_str(), message.c_str());
-    // A trap in the start function is a trap like any other.
-    return instance.error().kind == ErrorKind::kUninstantiable ? kExitTrap : kExitFailure;
+    // A trap in the start function is a trap like any other; running out of host memory is the host's.
+    if (instance.error().kind == ErrorKind::kUninstantiable) return kExitTrap;
+    return instance.error().message.starts_with("out of host memory") ? kExitHost : kExitFailure;
   }
 
   const std::string name = o.invoke.value_or("_start");
@@ -259,6 +285,15 @@ int cmd_run(int argc, char** argv) {
                    o.file.c_str());
     }
     return kExitFailure;
+  }
+
+  if (!o.invoke) {
+    const FuncType type = func->type(store);
+    if (!type.params.empty() || !type.results.empty()) {
+      std::fprintf(stderr, "%s: error: '_start' has type %s, a WASI command's takes and returns nothing (use --invoke _start ARGS...)\n",
+                   o.file.c_str(), type.to_string().c_str());
+      return kExitUsage;
+    }
   }
 
   std::vector<Val> args;
