@@ -3,7 +3,7 @@
 // WASI from jco's preview2-shim. It calls every export of the plugin world with fixed inputs and prints
 // one line per call and per host event, in the format that the airwasm side (real_run_test.cc) prints, so
 // that the two outputs can be compared byte for byte.
-//   node transpile_run.mjs COMPONENT.wasm WORK_DIR
+//   node transpile_run.mjs COMPONENT.wasm WORK_DIR   (WORK_DIR below a folder whose node_modules has jco)
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +22,8 @@ class KvStore {
     return this.map.has(key) ? this.map.get(key) : undefined;
   }
   set(key, value) { say(`host kv-store set ${quote(key)} ${bytes(value)}`); this.map.set(key, new Uint8Array(value)); }
+  // jco calls this when the guest drops its own handle (the C++ host's resource destructor).
+  [Symbol.dispose ?? Symbol.for('dispose')]() { say('host kv-store drop'); }
 }
 const host = {
   log(level, msg) { say(`host log ${level} ${quote(msg)}`); },
@@ -44,7 +46,7 @@ globalThis.__airwasmHost = host;
 await writeFile(hostFile, 'const h = globalThis.__airwasmHost;\nexport const { log, nowMs, send, KvStore } = h;\n');
 const { files } = await transpile(await readFile(componentPath), {
   name: 'plugin',
-  map: { 'airwasm:plugin/host': pathToFileURL(hostFile).href + '#*' },
+  map: { 'airwasm:plugin/host': pathToFileURL(hostFile).href },
   noTypescript: true,
 });
 for (const [name, data] of Object.entries(files)) {
