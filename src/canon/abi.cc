@@ -176,10 +176,10 @@ class Codec {
         AIRWASM_TRY_ASSIGN(uint64_t bits, read_uint(cx_, ptr, unsigned(n.size)));
         return prim_from_bits(n.prim, bits);
       }
-      case TypeKind::kList: {
+      case TypeKind::kList: case TypeKind::kMap: {
         AIRWASM_TRY_ASSIGN(uint64_t begin, read_uint(cx_, ptr, 4));
         AIRWASM_TRY_ASSIGN(uint64_t length, read_uint(cx_, ptr + 4, 4));
-        return load_list_from_range(n.children[0], begin, length);
+        return load_list_from_range(n, begin, length);
       }
       case TypeKind::kFixedList: {
         const uint64_t esize = ts_.canon(n.children[0]).size;
@@ -231,8 +231,35 @@ class Codec {
     }
   }
 
-  TrapResult<Val> load_list_from_range(TypeId elem, uint64_t ptr, uint64_t length) {
-    const TypeNode& e = ts_.canon(elem);
+  // The element layout of a list, or of a map (a list of key-value tuples, as the spec despecializes it).
+  struct Elem {
+    uint64_t size = 0, align = 1, value_offset = 0;
+  };
+  Elem elem_of(const TypeNode& list) const {
+    const TypeNode& a = ts_.canon(list.children[0]);
+    if (list.kind != TypeKind::kMap) return Elem{a.size, a.align, 0};
+    const TypeNode& b = ts_.canon(list.children[1]);
+    const uint64_t align = std::max(a.align, b.align), off = align_to(a.size, b.align);
+    return Elem{align_to(off + b.size, align), align, off};
+  }
+  TrapResult<Val> load_elem(const TypeNode& list, const Elem& e, uint64_t ptr) {
+    if (list.kind != TypeKind::kMap) return load(list.children[0], ptr);
+    AIRWASM_TRY_ASSIGN(Val key, load(list.children[0], ptr));
+    AIRWASM_TRY_ASSIGN(Val value, load(list.children[1], ptr + e.value_offset));
+    return Val::tuple({std::move(key), std::move(value)});
+  }
+  TrapResult<void> store_elem(const TypeNode& list, const Elem& e, const Val& v, uint64_t ptr) {
+    if (list.kind != TypeKind::kMap) return store(list.children[0], v, ptr);
+    if (v.kind() != ValKind::kTuple || v.items().size() != 2) {
+      return host_error(std::string("type mismatch: expected a map entry (a tuple of key and value), found ") +
+                        component::val_kind_name(v.kind()));
+    }
+    AIRWASM_TRY(store(list.children[0], v.items()[0], ptr));
+    return store(list.children[1], v.items()[1], ptr + e.value_offset);
+  }
+
+  TrapResult<Val> load_list_from_range(const TypeNode& list, uint64_t ptr, uint64_t length) {
+    const Elem e = elem_of(list);
     if (e.size == 0) return host_error("list element type has size 0");
     // length < 2^32 and size < 2^41: the product cannot wrap in 64 bits... unless size is large, so divide.
     if (length > kMaxListByteLength / e.size) {
@@ -247,7 +274,7 @@ class Codec {
     std::vector<Val> items;
     items.reserve(length);
     for (uint64_t i = 0; i < length; ++i) {
-      AIRWASM_TRY_ASSIGN(Val v, load(elem, ptr + i * e.size));
+      AIRWASM_TRY_ASSIGN(Val v, load_elem(list, e, ptr + i * e.size));
       items.push_back(std::move(v));
     }
     return Val::list(std::move(items));
@@ -268,9 +295,9 @@ class Codec {
         AIRWASM_TRY_ASSIGN(uint64_t bits, prim_to_bits(n.prim, v));
         return write_uint(cx_, ptr, bits, unsigned(n.size));
       }
-      case TypeKind::kList: {
+      case TypeKind::kList: case TypeKind::kMap: {
         if (v.kind() != ValKind::kList) return mismatch(ts_, t, v);
-        AIRWASM_TRY_ASSIGN(uint32_t begin, store_list_into_range(n.children[0], v.items()));
+        AIRWASM_TRY_ASSIGN(uint32_t begin, store_list_into_range(n, v.items()));
         AIRWASM_TRY(write_uint(cx_, ptr, begin, 4));
         return write_uint(cx_, ptr + 4, v.items().size(), 4);
       }
@@ -313,14 +340,14 @@ class Codec {
     }
   }
 
-  TrapResult<uint32_t> store_list_into_range(TypeId elem, std::span<const Val> items) {
-    const TypeNode& e = ts_.canon(elem);
+  TrapResult<uint32_t> store_list_into_range(const TypeNode& list, std::span<const Val> items) {
+    const Elem e = elem_of(list);
     const uint64_t byte_length = uint64_t(items.size()) * e.size;  // items.size() < 2^59 for any real vector
     if (items.size() > UINT32_MAX || byte_length > UINT32_MAX) {
       return host_error("list of " + std::to_string(items.size()) + " elements is too long");
     }
     AIRWASM_TRY_ASSIGN(uint32_t ptr, checked_realloc(cx_, 0, 0, uint32_t(e.align), byte_length, Allocation::kList));
-    for (size_t i = 0; i < items.size(); ++i) AIRWASM_TRY(store(elem, items[i], ptr + i * e.size));
+    for (size_t i = 0; i < items.size(); ++i) AIRWASM_TRY(store_elem(list, e, items[i], ptr + i * e.size));
     return ptr;
   }
 
@@ -342,10 +369,10 @@ class Codec {
           }
         }
       }
-      case TypeKind::kList: {
+      case TypeKind::kList: case TypeKind::kMap: {
         AIRWASM_TRY_ASSIGN(uint64_t ptr, in.next(FlatType::kI32));
         AIRWASM_TRY_ASSIGN(uint64_t length, in.next(FlatType::kI32));
-        return load_list_from_range(n.children[0], ptr, length);
+        return load_list_from_range(n, ptr, length);
       }
       case TypeKind::kFixedList: {
         std::vector<Val> items;
@@ -411,9 +438,9 @@ class Codec {
         out.push_back(bits);
         return {};
       }
-      case TypeKind::kList: {
+      case TypeKind::kList: case TypeKind::kMap: {
         if (v.kind() != ValKind::kList) return mismatch(ts_, t, v);
-        AIRWASM_TRY_ASSIGN(uint32_t ptr, store_list_into_range(n.children[0], v.items()));
+        AIRWASM_TRY_ASSIGN(uint32_t ptr, store_list_into_range(n, v.items()));
         out.push_back(ptr);
         out.push_back(v.items().size());
         return {};

@@ -113,6 +113,10 @@ class Parser {
       n.kind = w == "enum" ? TypeKind::kEnum : TypeKind::kFlags;
       const uint64_t count = num();
       for (uint64_t i = 0; i < count; ++i) n.labels.push_back(word());
+    } else if (w == "map") {
+      n.kind = TypeKind::kMap;
+      TypeId key = type();
+      n.children = {key, type()};
     } else if (w == "option") {
       n.kind = TypeKind::kOption;
       n.children = {type()};
@@ -160,6 +164,15 @@ class Parser {
         const uint64_t count = num();
         std::vector<Val> items;
         for (uint64_t i = 0; i < count; ++i) items.push_back(value(n.children[0]));
+        return Val::list(std::move(items));
+      }
+      case TypeKind::kMap: {
+        const uint64_t count = num();
+        std::vector<Val> items;
+        for (uint64_t i = 0; i < count; ++i) {
+          Val key = value(n.children[0]);
+          items.push_back(Val::tuple({std::move(key), value(n.children[1])}));
+        }
         return Val::list(std::move(items));
       }
       case TypeKind::kRecord: {
@@ -235,6 +248,13 @@ void print_value(std::string& out, const TypeStore& ts, TypeId t, const Val& v) 
     case TypeKind::kList: case TypeKind::kFixedList:
       put(std::to_string(v.items().size()));
       for (const Val& e : v.items()) print_value(out, ts, n.children[0], e);
+      return;
+    case TypeKind::kMap:
+      put(std::to_string(v.items().size()));
+      for (const Val& e : v.items()) {
+        print_value(out, ts, n.children[0], e.items()[0]);
+        print_value(out, ts, n.children[1], e.items()[1]);
+      }
       return;
     case TypeKind::kRecord: case TypeKind::kTuple:
       for (size_t i = 0; i < n.children.size(); ++i) print_value(out, ts, n.children[i], v.items()[i]);
