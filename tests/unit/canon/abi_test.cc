@@ -497,6 +497,18 @@ TEST_F(CanonTest, ReallocContentsArePreservedAcrossGrowth) {
   EXPECT_EQ(back->text, "abc\u0100");
 }
 
+TEST_F(CanonTest, MapsAreListsOfKeyValueTuples) {
+  TypeId m = node(ts, TypeKind::kMap, {str, u8});
+  Val v = Val::list({Val::tuple({Val::string("a"), Val::u8(1)}), Val::tuple({Val::string("bc"), Val::u8(2)})});
+  EXPECT_EQ(round_trip_memory(m, v), v);
+  std::vector<uint64_t> flat;
+  EXPECT_EQ(round_trip_flat(m, v, &flat), v);
+  // Entries are (string, u8) tuples of 12 bytes: the u8 sits at offset 8.
+  EXPECT_EQ(cx.mem[flat[0] + 12 + 8], 2);
+  EXPECT_EQ(trap_of(lower_flat(cx, m, Val::list({Val::u8(1)}), flat)),
+            "type mismatch: expected a map entry (a tuple of key and value), found u8");
+}
+
 TEST_F(CanonTest, UnsupportedTypesAreHostErrors) {
   TypeId stream = node(ts, TypeKind::kStream, {u8});
   std::vector<uint64_t> flat;
