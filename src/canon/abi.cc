@@ -624,10 +624,13 @@ class Codec {
   const TypeStore& ts_;
 };
 
-TrapResult<void> check_type(const TypeStore& ts, TypeId t) {
+[[gnu::noinline]] TrapResult<void> bad_type(const TypeStore& ts, TypeId t) {
   if (t >= ts.size()) return host_error("unknown type id " + std::to_string(t));
-  if (ts.canon(t).depth > kMaxTypeDepth) return host_error("type nesting is too deep");
-  return {};
+  return host_error("type nesting is too deep");
+}
+inline TrapResult<void> check_type(const TypeStore& ts, TypeId t) {
+  if (t < ts.size() && ts.canon(t).depth <= kMaxTypeDepth) [[likely]] return {};
+  return bad_type(ts, t);
 }
 
 // The layout of the tuple of `types` (the spill area of a parameter or result list).

@@ -405,6 +405,24 @@ TEST_F(CanonTest, ResourceHandlesGoThroughTheContext) {
   EXPECT_FALSE(lower_flat(plain, own, h, flat));
 }
 
+TEST_F(CanonTest, TheDeepestValidTypesWork) {
+  // 98 nested lists around a record of a string: depth 100, the validator's limit.
+  TypeId t = record(ts, {{"leaf", str}});
+  Val v = Val::record({{"leaf", Val::string("deep")}});
+  for (int i = 0; i < 98; ++i) {
+    t = list(ts, t);
+    v = Val::list({v});
+  }
+  ASSERT_EQ(ts.canon(t).depth, 100u);
+  TestContext big(ts, 1 << 16);
+  ASSERT_TRUE(store(big, t, v, 0));
+  EXPECT_EQ(*load(big, t, 0), v);
+  std::vector<uint64_t> flat;
+  ASSERT_TRUE(lower_flat(big, t, v, flat));
+  FlatReader r(flat);
+  EXPECT_EQ(*lift_flat(big, t, r), v);
+}
+
 TEST_F(CanonTest, TooDeepTypesAreRefused) {
   TypeId t = u8;
   for (int i = 0; i < 120; ++i) t = option(ts, t);
