@@ -3,6 +3,8 @@
 // argument type (checked here so that a bad script cannot reach the engine with ill-typed values).
 #include "wast/session.hh"
 
+#include "wast/component_session.hh"
+
 #include <nlohmann/json.hpp>
 
 #include "wast/file_io.hh"
@@ -158,6 +160,17 @@ ActionResult Session::run_action(const json& action) {
   }
 
   return fail("unknown action type " + in_quotes(type));
+}
+
+}  // namespace airwasm::wast
+
+namespace airwasm::wast {
+
+Session::~Session() = default;
+
+ComponentSession& Session::components() {
+  if (!components_) components_ = std::make_unique<ComponentSession>(*this);
+  return *components_;
 }
 
 }  // namespace airwasm::wast

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,8 @@
 #include "airwasm/value.hh"
 
 namespace airwasm::wast {
+
+class ComponentSession;
 
 struct SessionOptions {
   std::optional<uint64_t> fuel;  // fuel given to the Store (the Engine must meter fuel)
@@ -69,6 +72,10 @@ class Session {
   // Runs an action object ({"type":"invoke"|"get", "module"?, "field", "args"?}).
   ActionResult run_action(const nlohmann::json& action);
 
+  // The component-model half of the session, created on first use.
+  ComponentSession& components();
+  ~Session();
+
  private:
   const Engine* engine_;
   std::string dir_;
@@ -77,6 +84,7 @@ class Session {
   Linker linker_;
   Result<Instance> current_;
   std::map<std::string, Result<Instance>, std::less<>> named_;
+  std::unique_ptr<ComponentSession> components_;
 };
 
 }  // namespace airwasm::wast

@@ -7,22 +7,11 @@ namespace {
 
 constexpr std::string_view kNoTextFormat = "airwasm does not parse the text format";
 
-constexpr std::string_view kNoComponentInstances =
-    "component instantiation and canonical ABI calls are not implemented yet (Component Model part 2)";
-
 constexpr SkipRule kSkipRules[] = {
     {"assert_malformed", "text", "*", kNoTextFormat},
     {"assert_invalid", "text", "*", kNoTextFormat},
-    // Component-model scripts: only the static half (decode, validate, type check) exists today.
+    // Component-model scripts: every command runs except the text-format modules.
     {"module*", "text", "*", kNoTextFormat, "component"},
-    {"module_instance", "*", "*", kNoComponentInstances, "component"},
-    {"register", "*", "*", kNoComponentInstances, "component"},
-    {"action", "*", "*", kNoComponentInstances, "component"},
-    {"assert_return", "*", "*", kNoComponentInstances, "component"},
-    {"assert_trap", "*", "*", kNoComponentInstances, "component"},
-    {"assert_exhaustion", "*", "*", kNoComponentInstances, "component"},
-    {"assert_unlinkable", "*", "*", kNoComponentInstances, "component"},
-    {"assert_uninstantiable", "*", "*", kNoComponentInstances, "component"},
 };
 
 constexpr MessageException kMessageExceptions[] = {
