@@ -365,6 +365,14 @@ TEST_F(CanonTest, SpillingPastTheFlatLimits) {
   std::vector<uint64_t> ret = {1};
   FlatReader rr(ret);
   EXPECT_EQ(trap_of(lift_flat_values(cx, kMaxFlatResults, rr, results)), "unaligned pointer");
+  // Spilled parameters through a realloc that returns a misaligned pointer (alignment.wast's
+  // CalleeArgptr: in an adapter, "unaligned pointer"; from the host, the realloc wording).
+  params.push_back(u32), values.push_back(Val::u32(1));
+  cx.script = [](uint32_t, uint32_t, uint32_t, uint32_t) -> TrapResult<uint32_t> { return 1; };
+  flat.clear();
+  EXPECT_EQ(trap_of(lower_flat_values(cx, kMaxFlatParams, values, params, flat)), "realloc return: result not aligned");
+  cx.fused = true;
+  EXPECT_EQ(trap_of(lower_flat_values(cx, kMaxFlatParams, values, params, flat)), "unaligned pointer");
 }
 
 TEST_F(CanonTest, TypeMismatchesAreHostErrors) {
