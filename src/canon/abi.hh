@@ -73,7 +73,8 @@ class Context {
 
   // The guest's realloc(original_ptr, original_size, alignment, new_size) -> ptr. Its result is checked
   // by the caller of this function (alignment, bounds), as the spec does.
-  virtual TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size);
+  virtual TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                                       uint32_t new_size);
   // Resource handles. `type` is the own/borrow type (its child is the resource type node).
   virtual TrapResult<Val> lift_own(TypeId type, uint32_t handle);
   virtual TrapResult<Val> lift_borrow(TypeId type, uint32_t handle);
@@ -126,6 +127,7 @@ struct StoredString {
   uint32_t tagged_code_units = 0;
 };
 TrapResult<LiftedString> load_string_from_range(Context& cx, uint32_t ptr, uint32_t tagged_code_units);
-TrapResult<StoredString> store_string_into_range(Context& cx, std::string_view utf8, StringSource source = {});
+TrapResult<StoredString> store_string_into_range(Context& cx, std::string_view utf8,
+                                                 StringSource source = {});
 
 }  // namespace airwasm::canon

@@ -16,29 +16,52 @@ namespace airwasm::component {
 
 const char* val_kind_name(ValKind k) {
   switch (k) {
-    case ValKind::kBool: return "bool";
-    case ValKind::kS8: return "s8";
-    case ValKind::kU8: return "u8";
-    case ValKind::kS16: return "s16";
-    case ValKind::kU16: return "u16";
-    case ValKind::kS32: return "s32";
-    case ValKind::kU32: return "u32";
-    case ValKind::kS64: return "s64";
-    case ValKind::kU64: return "u64";
-    case ValKind::kF32: return "f32";
-    case ValKind::kF64: return "f64";
-    case ValKind::kChar: return "char";
-    case ValKind::kString: return "string";
-    case ValKind::kList: return "list";
-    case ValKind::kRecord: return "record";
-    case ValKind::kTuple: return "tuple";
-    case ValKind::kVariant: return "variant";
-    case ValKind::kEnum: return "enum";
-    case ValKind::kOption: return "option";
-    case ValKind::kResult: return "result";
-    case ValKind::kFlags: return "flags";
-    case ValKind::kOwn: return "own";
-    case ValKind::kBorrow: return "borrow";
+    case ValKind::kBool:
+      return "bool";
+    case ValKind::kS8:
+      return "s8";
+    case ValKind::kU8:
+      return "u8";
+    case ValKind::kS16:
+      return "s16";
+    case ValKind::kU16:
+      return "u16";
+    case ValKind::kS32:
+      return "s32";
+    case ValKind::kU32:
+      return "u32";
+    case ValKind::kS64:
+      return "s64";
+    case ValKind::kU64:
+      return "u64";
+    case ValKind::kF32:
+      return "f32";
+    case ValKind::kF64:
+      return "f64";
+    case ValKind::kChar:
+      return "char";
+    case ValKind::kString:
+      return "string";
+    case ValKind::kList:
+      return "list";
+    case ValKind::kRecord:
+      return "record";
+    case ValKind::kTuple:
+      return "tuple";
+    case ValKind::kVariant:
+      return "variant";
+    case ValKind::kEnum:
+      return "enum";
+    case ValKind::kOption:
+      return "option";
+    case ValKind::kResult:
+      return "result";
+    case ValKind::kFlags:
+      return "flags";
+    case ValKind::kOwn:
+      return "own";
+    case ValKind::kBorrow:
+      return "borrow";
   }
   return "?";
 }
@@ -61,10 +84,18 @@ Val::Heap& Val::heap() {
   return *heap_;
 }
 
-Val Val::f32(float v) { return f32_bits(std::bit_cast<uint32_t>(v)); }
-Val Val::f64(double v) { return f64_bits(std::bit_cast<uint64_t>(v)); }
-float Val::as_f32() const { return std::bit_cast<float>(uint32_t(bits_)); }
-double Val::as_f64() const { return std::bit_cast<double>(bits_); }
+Val Val::f32(float v) {
+  return f32_bits(std::bit_cast<uint32_t>(v));
+}
+Val Val::f64(double v) {
+  return f64_bits(std::bit_cast<uint64_t>(v));
+}
+float Val::as_f32() const {
+  return std::bit_cast<float>(uint32_t(bits_));
+}
+double Val::as_f64() const {
+  return std::bit_cast<double>(bits_);
+}
 
 Val Val::string(std::string utf8) {
   Val v = scalar(ValKind::kString, 0);
@@ -209,11 +240,20 @@ void append_label(std::string& out, const std::string& label) {
 void append_escaped(std::string& out, std::string_view utf8_char, char quote) {
   const unsigned char c = utf8_char.size() == 1 ? utf8_char[0] : 0x80;
   switch (c) {
-    case '\\': out += "\\\\"; return;
-    case '\t': out += "\\t"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    default: break;
+    case '\\':
+      out += "\\\\";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    default:
+      break;
   }
   if (c == uint8_t(quote)) {
     out.push_back('\\');
@@ -227,7 +267,9 @@ void append_escaped(std::string& out, std::string_view utf8_char, char quote) {
   }
 }
 
-size_t utf8_length(unsigned char lead) { return lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4; }
+size_t utf8_length(unsigned char lead) {
+  return lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+}
 
 template <typename F>
 void append_float(std::string& out, F v) {
@@ -264,15 +306,27 @@ void append_case(std::string& out, const std::string& label, const Val* payload)
 
 void append_wave(std::string& out, const Val& v) {
   switch (v.kind()) {
-    case ValKind::kBool: out += v.as_bool() ? "true" : "false"; return;
-    case ValKind::kS8: case ValKind::kS16: case ValKind::kS32: case ValKind::kS64:
+    case ValKind::kBool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case ValKind::kS8:
+    case ValKind::kS16:
+    case ValKind::kS32:
+    case ValKind::kS64:
       out += std::to_string(v.as_signed());
       return;
-    case ValKind::kU8: case ValKind::kU16: case ValKind::kU32: case ValKind::kU64:
+    case ValKind::kU8:
+    case ValKind::kU16:
+    case ValKind::kU32:
+    case ValKind::kU64:
       out += std::to_string(v.as_unsigned());
       return;
-    case ValKind::kF32: append_float(out, v.as_f32()); return;
-    case ValKind::kF64: append_float(out, v.as_f64()); return;
+    case ValKind::kF32:
+      append_float(out, v.as_f32());
+      return;
+    case ValKind::kF64:
+      append_float(out, v.as_f64());
+      return;
     case ValKind::kChar: {
       std::string utf8;
       const uint32_t c = uint32_t(v.as_char());
@@ -302,8 +356,12 @@ void append_wave(std::string& out, const Val& v) {
       out.push_back('"');
       return;
     }
-    case ValKind::kList: append_list(out, v.items(), '[', ']'); return;
-    case ValKind::kTuple: append_list(out, v.items(), '(', ')'); return;
+    case ValKind::kList:
+      append_list(out, v.items(), '[', ']');
+      return;
+    case ValKind::kTuple:
+      append_list(out, v.items(), '(', ')');
+      return;
     case ValKind::kRecord: {
       out.push_back('{');
       auto items = v.items();
@@ -317,8 +375,12 @@ void append_wave(std::string& out, const Val& v) {
       out.push_back('}');
       return;
     }
-    case ValKind::kVariant: append_case(out, v.case_name(), v.payload()); return;
-    case ValKind::kEnum: append_label(out, v.case_name()); return;
+    case ValKind::kVariant:
+      append_case(out, v.case_name(), v.payload());
+      return;
+    case ValKind::kEnum:
+      append_label(out, v.case_name());
+      return;
     case ValKind::kOption:
       if (v.is_some() && v.payload()) {
         out += "some(";
@@ -346,7 +408,8 @@ void append_wave(std::string& out, const Val& v) {
       out.push_back('}');
       return;
     }
-    case ValKind::kOwn: case ValKind::kBorrow:
+    case ValKind::kOwn:
+    case ValKind::kBorrow:
       out += v.kind() == ValKind::kOwn ? "<own " : "<borrow ";
       out += std::to_string(v.as_resource().index());
       out.push_back('>');

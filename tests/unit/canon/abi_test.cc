@@ -12,7 +12,6 @@ namespace {
 
 using component::ValKind;
 
-
 template <typename T>
 std::string trap_of(const TrapResult<T>& r) {
   return r ? std::string("<no trap>") : r.error().message();
@@ -143,7 +142,8 @@ TEST_F(CanonTest, CompoundValuesRoundTrip) {
   EXPECT_EQ(round_trip_memory(rec, v), v);
   EXPECT_EQ(round_trip_flat(rec, v), v);
   // Fields in another order are matched by name; the lifted value has the type's order.
-  Val shuffled = Val::record({{"d", Val::list({})}, {"c", Val::string("")}, {"b", Val::u64(0)}, {"a", Val::u8(0)}});
+  Val shuffled =
+      Val::record({{"d", Val::list({})}, {"c", Val::string("")}, {"b", Val::u64(0)}, {"a", Val::u8(0)}});
   Val lifted = round_trip_memory(rec, shuffled);
   EXPECT_EQ(lifted.names()[0], "a");
   TypeId fl = flags(ts, {"r", "w", "x"});
@@ -178,7 +178,8 @@ TEST_F(CanonTest, Utf8StringTraps) {
   EXPECT_EQ(trap_of(load(cx, str, 0)), "invalid utf-8 sequence of 1 bytes from index 0");
   cx.mem[8] = 0xc3;
   EXPECT_EQ(trap_of(load(cx, str, 0)), "incomplete utf-8 byte sequence from index 0");
-  for (auto bad : {std::vector<uint8_t>{0xed, 0xa0, 0x80}, {0xc0, 0x80}, {0xf4, 0x90, 0x80, 0x80}, {0xe2, 0x28, 0xa1}}) {
+  for (auto bad :
+       {std::vector<uint8_t>{0xed, 0xa0, 0x80}, {0xc0, 0x80}, {0xf4, 0x90, 0x80, 0x80}, {0xe2, 0x28, 0xa1}}) {
     std::memcpy(&cx.mem[8], bad.data(), bad.size());
     cx.put_u32(4, uint32_t(bad.size()));
     EXPECT_NE(trap_of(load(cx, str, 0)).find("invalid utf-8"), std::string::npos);
@@ -250,7 +251,8 @@ TEST_F(CanonTest, Latin1Utf16LoweringTagsUtf16) {
   auto c = store_string_into_range(cx, "xy", StringSource{StringEncoding::kLatin1Utf16, true});
   ASSERT_TRUE(c);
   EXPECT_EQ(c->tagged_code_units, 2u);
-  EXPECT_EQ(cx.calls, (std::vector<ReallocCall>{{0, 0, 2, 4}, {c->ptr == 0 ? 0u : cx.calls[1].old_ptr, 4, 1, 2}}));
+  EXPECT_EQ(cx.calls,
+            (std::vector<ReallocCall>{{0, 0, 2, 4}, {c->ptr == 0 ? 0u : cx.calls[1].old_ptr, 4, 1, 2}}));
 }
 
 TEST_F(CanonTest, Utf8LoweringFromOtherSourcesFollowsTheSpecReallocs) {
@@ -354,7 +356,8 @@ TEST_F(CanonTest, SpillingPastTheFlatLimits) {
   std::vector<Val> rv = {Val::tuple({Val::u32(5), Val::u32(6)})};
   flat.clear();
   uint32_t out_ptr = 1;
-  EXPECT_EQ(trap_of(lower_flat_values(cx, kMaxFlatResults, rv, results, flat, &out_ptr)), "unaligned pointer");
+  EXPECT_EQ(trap_of(lower_flat_values(cx, kMaxFlatResults, rv, results, flat, &out_ptr)),
+            "unaligned pointer");
   out_ptr = 1020;
   EXPECT_EQ(trap_of(lower_flat_values(cx, kMaxFlatResults, rv, results, flat, &out_ptr)),
             "pointer out of bounds of memory");
@@ -370,7 +373,8 @@ TEST_F(CanonTest, SpillingPastTheFlatLimits) {
   params.push_back(u32), values.push_back(Val::u32(1));
   cx.script = [](uint32_t, uint32_t, uint32_t, uint32_t) -> TrapResult<uint32_t> { return 1; };
   flat.clear();
-  EXPECT_EQ(trap_of(lower_flat_values(cx, kMaxFlatParams, values, params, flat)), "realloc return: result not aligned");
+  EXPECT_EQ(trap_of(lower_flat_values(cx, kMaxFlatParams, values, params, flat)),
+            "realloc return: result not aligned");
   cx.fused = true;
   EXPECT_EQ(trap_of(lower_flat_values(cx, kMaxFlatParams, values, params, flat)), "unaligned pointer");
 }
@@ -385,11 +389,15 @@ TEST_F(CanonTest, TypeMismatchesAreHostErrors) {
   TypeId v = variant(ts, {{"a", u32}, {"b", component::kNoType}});
   EXPECT_EQ(trap_of(lower_flat(cx, v, Val::variant("zz"), flat)), "type mismatch: variant has no case `zz`");
   EXPECT_EQ(trap_of(lower_flat(cx, v, Val::variant("a"), flat)), "type mismatch: case `a` needs a payload");
-  EXPECT_EQ(trap_of(lower_flat(cx, v, Val::variant("b", Val::u32(1)), flat)), "type mismatch: case `b` has no payload");
+  EXPECT_EQ(trap_of(lower_flat(cx, v, Val::variant("b", Val::u32(1)), flat)),
+            "type mismatch: case `b` has no payload");
   TypeId rec = record(ts, {{"a", u8}});
-  EXPECT_EQ(trap_of(lower_flat(cx, rec, Val::record({{"b", Val::u8(1)}}), flat)), "type mismatch: record has no field `a`");
-  EXPECT_EQ(trap_of(lower_flat(cx, flags(ts, {"a"}), Val::flags({"q"}), flat)), "type mismatch: flags have no flag `q`");
-  EXPECT_EQ(trap_of(lower_flat(cx, str, Val::string("\xff"), flat)), "type mismatch: string is not valid UTF-8");
+  EXPECT_EQ(trap_of(lower_flat(cx, rec, Val::record({{"b", Val::u8(1)}}), flat)),
+            "type mismatch: record has no field `a`");
+  EXPECT_EQ(trap_of(lower_flat(cx, flags(ts, {"a"}), Val::flags({"q"}), flat)),
+            "type mismatch: flags have no flag `q`");
+  EXPECT_EQ(trap_of(lower_flat(cx, str, Val::string("\xff"), flat)),
+            "type mismatch: string is not valid UTF-8");
   EXPECT_EQ(trap_of(lower_flat_values(cx, 16, std::vector<Val>{}, std::vector<TypeId>{u32}, flat)),
             "type mismatch: expected 1 values, found 0");
 }
@@ -472,7 +480,8 @@ TEST_F(CanonTest, FixedLengthLists) {
 
 TEST_F(CanonTest, StringsInsideValuesUseTheContextEncoding) {
   TypeId rec = record(ts, {{"s", str}, {"t", list(ts, str)}});
-  Val v = Val::record({{"s", Val::string("h\u00e9")}, {"t", Val::list({Val::string("\u20ac"), Val::string("")})}});
+  Val v = Val::record(
+      {{"s", Val::string("h\u00e9")}, {"t", Val::list({Val::string("\u20ac"), Val::string("")})}});
   for (auto enc : {StringEncoding::kUtf8, StringEncoding::kUtf16, StringEncoding::kLatin1Utf16}) {
     cx.encoding = enc;
     EXPECT_EQ(round_trip_memory(rec, v), v);
@@ -525,7 +534,8 @@ TEST_F(CanonTest, ReallocContentsArePreservedAcrossGrowth) {
 
 TEST_F(CanonTest, MapsAreListsOfKeyValueTuples) {
   TypeId m = node(ts, TypeKind::kMap, {str, u8});
-  Val v = Val::list({Val::tuple({Val::string("a"), Val::u8(1)}), Val::tuple({Val::string("bc"), Val::u8(2)})});
+  Val v =
+      Val::list({Val::tuple({Val::string("a"), Val::u8(1)}), Val::tuple({Val::string("bc"), Val::u8(2)})});
   EXPECT_EQ(round_trip_memory(m, v), v);
   std::vector<uint64_t> flat;
   EXPECT_EQ(round_trip_flat(m, v, &flat), v);
