@@ -216,7 +216,7 @@ std::unexpected<Trap> mismatch(const TypeStore& ts, TypeId t, const Val& v) {
 
 class Codec {
  public:
-  explicit Codec(Context& cx) : cx_(cx), ts_(cx.types()) {}
+  explicit Codec(Context& cx) : cx_(cx), ts_(cx.types()), budget_(cx.max_lift_bytes) {}
 
   // ---------------------------------------------------------------- loading
   TrapResult<Val> load(TypeId t, uint64_t ptr) {
@@ -239,6 +239,7 @@ class Codec {
       }
       case TypeKind::kFixedList: {
         const uint64_t esize = ts_.canon(n.children[0]).size;
+        AIRWASM_TRY(charge(uint64_t(n.aux) * sizeof(Val)));
         std::vector<Val> items;
         items.reserve(n.aux);
         for (uint32_t i = 0; i < n.aux; ++i) {
@@ -249,6 +250,7 @@ class Codec {
       }
       case TypeKind::kRecord:
       case TypeKind::kTuple: {
+        AIRWASM_TRY(charge(n.children.size() * sizeof(Val)));
         std::vector<Val> items;
         items.reserve(n.children.size());
         uint64_t off = 0;
@@ -334,6 +336,7 @@ class Codec {
       return trap(TrapCode::kListOutOfBounds,
                   cx_.fused ? "list content out-of-bounds" : "list pointer/length out of bounds of memory");
     }
+    AIRWASM_TRY(charge(length * sizeof(Val)));
     std::vector<Val> items;
     items.reserve(length);
     for (uint64_t i = 0; i < length; ++i) {
@@ -449,6 +452,7 @@ class Codec {
         return load_list_from_range(n, ptr, length);
       }
       case TypeKind::kFixedList: {
+        AIRWASM_TRY(charge(uint64_t(n.aux) * sizeof(Val)));
         std::vector<Val> items;
         items.reserve(n.aux);
         for (uint32_t i = 0; i < n.aux; ++i) {
@@ -459,6 +463,7 @@ class Codec {
       }
       case TypeKind::kRecord:
       case TypeKind::kTuple: {
+        AIRWASM_TRY(charge(n.children.size() * sizeof(Val)));
         std::vector<Val> items;
         items.reserve(n.children.size());
         for (TypeId c : n.children) {
@@ -570,6 +575,7 @@ class Codec {
  private:
   TrapResult<Val> lift_string(uint64_t ptr, uint64_t units) {
     AIRWASM_TRY_ASSIGN(LiftedString s, load_string_from_range(cx_, uint32_t(ptr), uint32_t(units)));
+    AIRWASM_TRY(charge(s.text.size()));
     if (cx_.lifted_strings) cx_.lifted_strings->push_back(s.source);
     return Val::string(std::move(s.text));
   }
@@ -714,8 +720,20 @@ class Codec {
     return n.kind == TypeKind::kOwn ? cx_.lower_own(c, v) : cx_.lower_borrow(c, v);
   }
 
+  // Charges host memory a lift is about to build against Context::max_lift_bytes.
+  TrapResult<void> charge(uint64_t bytes) {
+    if (bytes <= budget_) [[likely]] {
+      budget_ -= bytes;
+      return {};
+    }
+    budget_ = 0;
+    return trap(TrapCode::kValueTooLarge, "lifted value exceeds the limit of " +
+                                              std::to_string(cx_.max_lift_bytes) + " bytes of host memory");
+  }
+
   Context& cx_;
   const TypeStore& ts_;
+  uint64_t budget_;
 };
 
 [[gnu::noinline]] TrapResult<void> bad_type(const TypeStore& ts, TypeId t) {

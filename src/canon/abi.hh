@@ -70,6 +70,11 @@ class Context {
   std::vector<StringSource>* lifted_strings = nullptr;
   const std::vector<StringSource>* string_sources = nullptr;
   size_t string_sources_used = 0;
+  // Upper bound on the host memory one lift (one entry-point call) may build as Vals and string bytes.
+  // The spec limits each list and string to 2^28 bytes of guest memory, but not how often they are
+  // referenced: a list of a million elements that all point at the same large string is valid, and
+  // would make the host allocate without bound. Past the budget, lifting traps (kValueTooLarge).
+  uint64_t max_lift_bytes = uint64_t(1) << 30;
 
   // The guest's realloc(original_ptr, original_size, alignment, new_size) -> ptr. Its result is checked
   // by the caller of this function (alignment, bounds), as the spec does.

@@ -332,6 +332,25 @@ TEST_F(CanonTest, ListBoundsAndHostileLengths) {
   EXPECT_EQ(trap_of(store(cx, u64, Val::u64(1), 0xfffffff8u)), "pointer out of bounds of memory");
 }
 
+TEST_F(CanonTest, LiftingIsBoundedInHostMemory) {
+  // A list of 100 strings that all point at the same 64-byte string: valid, but the host's copy is
+  // 100 times larger than the guest's. Past Context::max_lift_bytes, lifting traps.
+  TypeId ls = list(ts, str);
+  for (uint32_t i = 0; i < 100; ++i) cx.put_u32(16 + 8 * i, 900), cx.put_u32(20 + 8 * i, 64);
+  std::memset(&cx.mem[900], 'a', 64);
+  std::vector<uint64_t> flat = {16, 100};
+  FlatReader r(flat);
+  auto all = lift_flat(cx, ls, r);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->items().size(), 100u);
+  cx.max_lift_bytes = 4096;
+  FlatReader r2(flat);
+  auto capped = lift_flat(cx, ls, r2);
+  ASSERT_FALSE(capped);
+  EXPECT_EQ(capped.error().code(), TrapCode::kValueTooLarge);
+  EXPECT_EQ(capped.error().message(), "lifted value exceeds the limit of 4096 bytes of host memory");
+}
+
 TEST_F(CanonTest, SpillingPastTheFlatLimits) {
   std::vector<TypeId> params(17, u32);
   std::vector<Val> values;
