@@ -236,12 +236,20 @@ void append_label(std::string& out, const std::string& label) {
   out += label;
 }
 
-// One character of a WAVE string or char literal (`quote` is the delimiter being escaped).
-void append_escaped(std::string& out, std::string_view utf8_char, char quote) {
-  const unsigned char c = utf8_char.size() == 1 ? utf8_char[0] : 0x80;
-  switch (c) {
+// One character of a WAVE string or char literal, escaped as wasm-wave's writer does: backslash, both
+// quotes, tab, CR and LF by name; other control characters (C0, DEL, C1) as \u{hex}.
+void append_escaped(std::string& out, std::string_view utf8_char) {
+  uint32_t cp = utf8_char.empty() ? 0 : uint8_t(utf8_char[0]);
+  if (utf8_char.size() == 2) cp = (cp & 0x1f) << 6 | (uint8_t(utf8_char[1]) & 0x3f);
+  switch (cp) {
     case '\\':
       out += "\\\\";
+      return;
+    case '"':
+      out += "\\\"";
+      return;
+    case '\'':
+      out += "\\'";
       return;
     case '\t':
       out += "\\t";
@@ -255,12 +263,9 @@ void append_escaped(std::string& out, std::string_view utf8_char, char quote) {
     default:
       break;
   }
-  if (c == uint8_t(quote)) {
-    out.push_back('\\');
-    out.push_back(quote);
-  } else if (c < 0x20 || c == 0x7f) {
+  if (utf8_char.size() <= 2 && (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))) {
     char buf[16];
-    std::snprintf(buf, sizeof buf, "\\u{%x}", unsigned(c));
+    std::snprintf(buf, sizeof buf, "\\u{%x}", unsigned(cp));
     out += buf;
   } else {
     out += utf8_char;
@@ -278,8 +283,10 @@ void append_float(std::string& out, F v) {
   } else if (std::isinf(v)) {
     out += v < 0 ? "-inf" : "inf";
   } else {
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back to the same value
+    char buf[400];  // fixed notation of the smallest f64 denormal is 327 characters
+    // The shortest digits that read back to the same value, without an exponent (Rust's Display, which
+    // wasm-wave uses: 1e20 prints as 100000000000000000000).
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
     out.append(buf, r.ptr);
   }
 }
@@ -341,7 +348,7 @@ void append_wave(std::string& out, const Val& v) {
                 char(0x80 | (c & 0x3f))};
       }
       out.push_back('\'');
-      append_escaped(out, utf8, '\'');
+      append_escaped(out, utf8);
       out.push_back('\'');
       return;
     }
@@ -350,7 +357,7 @@ void append_wave(std::string& out, const Val& v) {
       out.push_back('"');
       for (size_t i = 0; i < s.size();) {
         const size_t n = std::min(utf8_length(uint8_t(s[i])), s.size() - i);
-        append_escaped(out, std::string_view(s).substr(i, n), '"');
+        append_escaped(out, std::string_view(s).substr(i, n));
         i += n;
       }
       out.push_back('"');
@@ -363,15 +370,21 @@ void append_wave(std::string& out, const Val& v) {
       append_list(out, v.items(), '(', ')');
       return;
     case ValKind::kRecord: {
+      // As wasm-wave writes records: fields whose value is `none` are left out (WAVE reads a missing
+      // option field as none), and a record with no field left is `{:}`.
       out.push_back('{');
       auto items = v.items();
       auto names = v.names();
+      bool first = true;
       for (size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ", ";
-        append_label(out, i < names.size() ? names[i] : std::string());
+        if (items[i].kind() == ValKind::kOption && !items[i].is_some()) continue;
+        if (!first) out += ", ";
+        first = false;
+        out += i < names.size() ? names[i] : std::string();
         out += ": ";
         append_wave(out, items[i]);
       }
+      if (first) out.push_back(':');
       out.push_back('}');
       return;
     }
@@ -403,7 +416,7 @@ void append_wave(std::string& out, const Val& v) {
       auto names = v.names();
       for (size_t i = 0; i < names.size(); ++i) {
         if (i) out += ", ";
-        append_label(out, names[i]);
+        out += names[i];
       }
       out.push_back('}');
       return;

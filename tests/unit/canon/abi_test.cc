@@ -583,7 +583,17 @@ TEST(ValTest, WaveText) {
   EXPECT_EQ(Val::character('\'').to_string(), "'\\''");
   EXPECT_EQ(Val::string("a\"b\n\x01").to_string(), "\"a\\\"b\\n\\u{1}\"");
   EXPECT_EQ(Val::list({Val::u8(1), Val::u8(2)}).to_string(), "[1, 2]");
-  EXPECT_EQ(Val::record({{"a", Val::u8(1)}, {"ok", Val::none()}}).to_string(), "{a: 1, %ok: none}");
+  EXPECT_EQ(Val::record({{"a", Val::u8(1)}, {"ok", Val::some(Val::u8(2))}}).to_string(),
+            "{a: 1, ok: some(2)}");
+  EXPECT_EQ(Val::record({{"a", Val::u8(1)}, {"b", Val::none()}}).to_string(), "{a: 1}");  // as wasm-wave
+  EXPECT_EQ(Val::record({{"b", Val::none()}}).to_string(), "{:}");
+  EXPECT_EQ(Val::variant("none").to_string(), "%none");
+  EXPECT_EQ(Val::f64(1e20).to_string(), "100000000000000000000");
+  EXPECT_EQ(Val::f32(0.1f).to_string(), "0.1");
+  EXPECT_EQ(Val::f64(-0.0).to_string(), "-0");
+  EXPECT_EQ(Val::f64(5e-324).to_string().size(), 326u);  // "0." then 323 zeros and the digit 5
+  EXPECT_EQ(Val::string("it's").to_string(), "\"it\\'s\"");
+  EXPECT_EQ(Val::string("\u0085").to_string(), "\"\\u{85}\"");
   EXPECT_EQ(Val::tuple({Val::u8(1), Val::string("x")}).to_string(), "(1, \"x\")");
   EXPECT_EQ(Val::variant("circle", Val::f32(2)).to_string(), "circle(2)");
   EXPECT_EQ(Val::enumeration("red").to_string(), "red");
