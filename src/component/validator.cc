@@ -680,7 +680,8 @@ Result<TypeId> Validator::component(const Component& c) {
   AIRWASM_TRY_ASSIGN(TypeId t, finish_scope());
   if (options_.record) {
     const Scope& sc = cur();
-    options_.record->scopes[&c] = ScopeRecord{sc.types, sc.funcs, sc.instances, sc.components, sc.core_modules};
+    options_.record->scopes[&c] = ScopeRecord{sc.types, sc.funcs, sc.instances, sc.components, sc.core_modules,
+                                              sc.core_funcs};
   }
   scopes_.pop_back();
   return t;

@@ -20,6 +20,7 @@ namespace airwasm::component {
 // it (ValidateOptions::record). Keys are the syntax nodes, which live as long as the decoded component.
 struct ScopeRecord {  // the index spaces of one concrete component body, at its end
   std::vector<TypeId> types, funcs, instances, components, core_modules;
+  std::vector<CoreFuncType> core_funcs;  // the core function types (canonical built-ins included)
 };
 struct InstantiationRecord {  // one `(instance (instantiate $C ...))`
   // The instantiated component's imported resources -> the resources of this scope bound to them.

@@ -8,6 +8,8 @@
 // Instance flags (the spec's may_enter / may_leave): an instance cannot be entered while a call into it
 // is running (no re-entrance) or after it trapped (it stays poisoned), and cannot call out while its
 // post-return function or its realloc (during lowering into it) runs.
+#include <algorithm>
+
 #include "component_runtime/internal.hh"
 
 namespace airwasm::component::rt {
@@ -15,8 +17,6 @@ namespace airwasm::component::rt {
 namespace {
 
 using ResourceMapPtr = std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>>;
-
-Trap cannot_leave() { return Trap(TrapCode::kCannotEnterComponent, "cannot leave component instance"); }
 
 // The canonical ABI context of one guest side of a call.
 class GuestContext final : public canon::Context {
@@ -169,7 +169,7 @@ std::vector<ValType> flatten(const TypeStore& ts, std::span<const TypeId> types)
 }  // namespace
 
 TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<const Val> args,
-                                       const CallOptions* call_options) {
+                                       const CallOptions* call_options, uint32_t caller, bool fused) {
   ComponentStore& cs = ComponentStore::of(store);
   const FuncRec f = cs.funcs.at(func);  // a copy: calls may add functions to the Store
   if (f.kind == FuncRec::Kind::kHost) {
@@ -188,11 +188,17 @@ TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<co
     return std::unexpected(Trap(TrapCode::kHostError, "wrong number of arguments: expected " +
                                                           std::to_string(params.size()) + ", got " +
                                                           std::to_string(args.size())));
-  if (!cs.instances[f.instance].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
+  if (f.async_callback)
+    return std::unexpected(Trap(TrapCode::kHostError, "async functions with a callback are not supported yet"));
+  const std::vector<uint32_t> entering = entering_set(cs, f.instance, caller);
+  for (uint32_t i : entering)
+    if (!cs.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
   TaskScope task(store, f.instance);
   GuestContext cx(store, ts, f.options, f.instance, f.resources, task.get());
+  cx.fused = fused;
 
-  cs.instances[f.instance].may_enter = false;
+  // A trap leaves these set: the instance stays poisoned, as the spec and wasmtime have it.
+  for (uint32_t i : entering) cs.instances[i].may_enter = false;
   std::vector<uint64_t> flat;
   cs.instances[f.instance].may_leave = false;
   AIRWASM_TRY(canon::lower_flat_values(cx, canon::kMaxFlatParams, args, params, flat));
@@ -205,7 +211,13 @@ TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<co
 
   std::vector<Val> results;
   const TypeId result = fn.children.back();
-  if (result != kNoType) {
+  if (f.async_lift) {
+    // An async lift without callback returns its result through task.return.
+    if (result != kNoType) {
+      if (!task.get()->returned) return std::unexpected(Trap(TrapCode::kHostError, "async function returned without calling task.return"));
+      results = std::move(*task.get()->returned);
+    }
+  } else if (result != kNoType) {
     canon::FlatReader reader(std::span<const uint64_t>(slots.data(), core_results));
     const TypeId one[1] = {result};
     AIRWASM_TRY_ASSIGN(results, canon::lift_flat_values(cx, canon::kMaxFlatResults, reader, one));
@@ -219,7 +231,7 @@ TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<co
   }
   if (task.get()->num_borrows > 0)
     return std::unexpected(Trap(TrapCode::kUnknownHandle, "borrow handles still remain at the end of the call"));
-  cs.instances[f.instance].may_enter = true;
+  for (uint32_t i : entering) cs.instances[i].may_enter = true;
   return results;
 }
 
@@ -229,45 +241,127 @@ Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const
   const TypeNode& fn = ts.node(ts.strip(type));
   const std::vector<TypeId> params = param_types(fn);
   const TypeId result = fn.children.back();
+  // Sync: params flat up to 16 (else one pointer), a result flat up to 1 (else a return pointer).
+  // Async (`canon lower ... async`): params flat up to 4, the result always through a pointer, and the
+  // core function returns the subtask state. airwasm runs the callee to completion before returning, so
+  // the state is always RETURNED (2) and no subtask handle is created.
+  const bool async = options.async;
+  const size_t max_params = async ? 4 : canon::kMaxFlatParams;
+  const size_t max_results = async ? 0 : canon::kMaxFlatResults;
   FuncType core;
   const size_t flat_params = flat_size(ts, params);
-  core.params = flat_params > canon::kMaxFlatParams ? std::vector<ValType>{ValType::kI32} : flatten(ts, params);
+  core.params = flat_params > max_params ? std::vector<ValType>{ValType::kI32} : flatten(ts, params);
   size_t flat_results = 0;
   if (result != kNoType) {
     const TypeId one[1] = {result};
     flat_results = flat_size(ts, one);
-    if (flat_results > canon::kMaxFlatResults) {
+    if (flat_results > max_results) {
       core.params.push_back(ValType::kI32);  // the return pointer
     } else {
       core.results = flatten(ts, one);
     }
   }
+  if (async) core.results = {ValType::kI32};
   const size_t nparams = core.params.size();
-  const bool retptr = flat_results > canon::kMaxFlatResults;
-  auto callback = [callee, owner, params, result, options, instance, resources, nparams, retptr](
-                      Caller& caller, uint64_t* slots) -> TrapResult<void> {
+  const bool retptr = result != kNoType && flat_results > max_results;
+  const bool fused = ComponentStore::of(store).funcs.at(callee).kind == FuncRec::Kind::kLifted;
+  auto callback = [callee, owner, params, result, options, instance, resources, nparams, retptr, fused, max_params,
+                   max_results, async](Caller& caller, uint64_t* slots) -> TrapResult<void> {
     Store& store = caller.store();
     ComponentStore& cs = ComponentStore::of(store);
     if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
-    TaskScope task(store, ~uint32_t{0});
+    TaskScope task(store, kNoInstance);
     GuestContext cx(store, owner->types(), options, instance, resources, task.get());
+    cx.fused = fused;
     canon::FlatReader reader(std::span<const uint64_t>(slots, retptr ? nparams - 1 : nparams));
-    AIRWASM_TRY_ASSIGN(std::vector<Val> args, canon::lift_flat_values(cx, canon::kMaxFlatParams, reader, params));
-    AIRWASM_TRY_ASSIGN(std::vector<Val> results, call_func(store, callee, args, nullptr));
-    if (result == kNoType) return {};
-    if (results.size() != 1) return std::unexpected(Trap(TrapCode::kHostError, "host function returned no result"));
-    const TypeId one[1] = {result};
-    std::vector<uint64_t> out;
-    if (retptr) {
-      const uint32_t ptr = uint32_t(slots[nparams - 1]);
-      AIRWASM_TRY(canon::lower_flat_values(cx, canon::kMaxFlatResults, results, one, out, &ptr));
-    } else {
-      AIRWASM_TRY(canon::lower_flat_values(cx, canon::kMaxFlatResults, results, one, out));
-      if (!out.empty()) slots[0] = out[0];
+    AIRWASM_TRY_ASSIGN(std::vector<Val> args, canon::lift_flat_values(cx, max_params, reader, params));
+    AIRWASM_TRY_ASSIGN(std::vector<Val> results, call_func(store, callee, args, nullptr, instance, fused));
+    if (result != kNoType) {
+      if (results.size() != 1) return std::unexpected(Trap(TrapCode::kHostError, "host function returned no result"));
+      const TypeId one[1] = {result};
+      std::vector<uint64_t> out;
+      if (retptr) {
+        const uint32_t ptr = uint32_t(slots[nparams - 1]);
+        AIRWASM_TRY(canon::lower_flat_values(cx, max_results, results, one, out, &ptr));
+      } else {
+        AIRWASM_TRY(canon::lower_flat_values(cx, max_results, results, one, out));
+        if (!out.empty()) slots[0] = out[0];
+      }
     }
+    if (async) slots[0] = 2;  // Subtask.State.RETURNED
     return {};
   };
   return Extern(airwasm::Func::wrap_raw(store, std::move(core), std::move(callback)));
+}
+
+Extern make_backpressure(Store& store, uint32_t instance, int delta) {
+  return Extern(airwasm::Func::wrap_raw(store, FuncType{}, [instance, delta](Caller& caller, uint64_t*) -> TrapResult<void> {
+    ComponentStore& cs = ComponentStore::of(caller.store());
+    cs.instances[instance].backpressure += delta;
+    if (cs.instances[instance].backpressure < 0)
+      return std::unexpected(Trap(TrapCode::kHostError, "backpressure counter underflow"));
+    return {};
+  }));
+}
+
+Extern make_context_access(Store& store, uint32_t instance, bool set, uint32_t index) {
+  FuncType ft = set ? FuncType{{ValType::kI32}, {}} : FuncType{{}, {ValType::kI32}};
+  return Extern(airwasm::Func::wrap_raw(store, ft, [instance, set, index](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+    // Like resource.rep, context access does not leave the instance (allowed in post-return).
+    ComponentStore& cs = ComponentStore::of(caller.store());
+    ComponentStore::Task* task = nullptr;
+    for (auto it = cs.tasks.rbegin(); it != cs.tasks.rend() && !task; ++it)
+      if ((*it)->instance == instance) task = *it;
+    if (!task || index > 1) return std::unexpected(Trap(TrapCode::kHostError, "context access outside of a task"));
+    if (set) {
+      task->context[index] = uint32_t(slots[0]);
+    } else {
+      slots[0] = task->context[index];
+    }
+    return {};
+  }));
+}
+
+Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const ComponentImpl> owner,
+                        std::optional<TypeId> result, Options options, ResourceMapPtr resources) {
+  const TypeStore& ts = owner->types();
+  FuncType core;
+  if (result) {
+    const TypeId one[1] = {*result};
+    core.params = flat_size(ts, one) > canon::kMaxFlatParams ? std::vector<ValType>{ValType::kI32} : flatten(ts, one);
+  }
+  const size_t nparams = core.params.size();
+  auto callback = [instance, owner, result, options, resources, nparams](Caller& caller,
+                                                                          uint64_t* slots) -> TrapResult<void> {
+    Store& store = caller.store();
+    ComponentStore& cs = ComponentStore::of(store);
+    if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
+    ComponentStore::Task* task = nullptr;
+    for (auto it = cs.tasks.rbegin(); it != cs.tasks.rend() && !task; ++it)
+      if ((*it)->instance == instance) task = *it;
+    if (!task || task->returned) return std::unexpected(Trap(TrapCode::kHostError, "task.return called more than once or outside an async task"));
+    std::vector<Val> values;
+    if (result) {
+      GuestContext cx(store, owner->types(), options, instance, resources, task);
+      canon::FlatReader reader(std::span<const uint64_t>(slots, nparams));
+      const TypeId one[1] = {*result};
+      AIRWASM_TRY_ASSIGN(values, canon::lift_flat_values(cx, canon::kMaxFlatParams, reader, one));
+    }
+    task->returned = std::move(values);
+    return {};
+  };
+  return Extern(airwasm::Func::wrap_raw(store, std::move(core), std::move(callback)));
+}
+
+// The spec's entering set: the callee's instance and its ancestors, minus the caller's own chain (a
+// child calling an import that its parent lifted does not re-enter the parent).
+std::vector<uint32_t> entering_set(const ComponentStore& cs, uint32_t callee, uint32_t caller) {
+  std::vector<uint32_t> callers;
+  for (uint32_t i = caller; i != kNoInstance; i = cs.instances[i].parent) callers.push_back(i);
+  std::vector<uint32_t> out;
+  for (uint32_t i = callee; i != kNoInstance; i = cs.instances[i].parent)
+    if (std::find(callers.begin(), callers.end(), i) == callers.end()) out.push_back(i);
+  return out;
 }
 
 }  // namespace airwasm::component::rt
@@ -287,12 +381,12 @@ TrapResult<const rt::FuncRec*> lookup(Store& store, const Func& f) {
 
 TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args) const {
   AIRWASM_TRY(lookup(store, *this));
-  return rt::call_func(store, index_, args, nullptr);
+  return rt::call_func(store, index_, args, nullptr, rt::kNoInstance, false);
 }
 
 TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args, const CallOptions& options) const {
   AIRWASM_TRY(lookup(store, *this));
-  return rt::call_func(store, index_, args, &options);
+  return rt::call_func(store, index_, args, &options, rt::kNoInstance, false);
 }
 
 std::string Func::signature(const Store& store) const {

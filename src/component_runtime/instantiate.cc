@@ -36,6 +36,7 @@ class Instantiator {
   Result<void> instance(Scope& sc, const ast::Instance& in);
   Result<void> alias(Scope& sc, const ast::Alias& a);
   Result<void> canon(Scope& sc, const ast::Canon& c);
+  Result<void> builtin(Scope& sc, const ast::Canon& c);
   Result<void> type_def(Scope& sc, const ast::TypeDef& t);
   Result<Item> sort_item(Scope& sc, ast::Sort sort, uint32_t index);
   void push(Scope& sc, const Item& item);
@@ -88,8 +89,8 @@ Result<Options> Instantiator::options(Scope& sc, const std::vector<ast::CanonOpt
       case K::kMemory: o.memory = store_.impl().memories[sc.core_memories.at(opt.index).index()].get(); break;
       case K::kRealloc: o.realloc = func_inst(store_, sc.core_funcs.at(opt.index)); break;
       case K::kPostReturn: o.post_return = func_inst(store_, sc.core_funcs.at(opt.index)); break;
-      case K::kAsync: case K::kCallback:
-        return unsupported("async components cannot be instantiated yet (canonical option `async`)");
+      case K::kAsync: o.async = true; break;
+      case K::kCallback: o.callback = true; break;
     }
   }
   return o;
@@ -256,6 +257,8 @@ Result<void> Instantiator::canon(Scope& sc, const ast::Canon& c) {
       f.type = sc.record->types.at(c.type);
       f.core = func_inst(store_, sc.core_funcs.at(c.func));
       f.options = o;
+      f.async_lift = o.async;
+      f.async_callback = o.callback;
       f.instance = sc.instance;
       f.resources = resources;
       cs_.funcs.push_back(std::move(f));
@@ -288,10 +291,32 @@ Result<void> Instantiator::canon(Scope& sc, const ast::Canon& c) {
       sc.core_funcs.push_back(make_resource_drop(store_, sc.instance, rt));
       return {};
     }
-    default:
-      return unsupported(std::string("async components cannot be instantiated yet (canonical built-in `") +
-                         canon_name(c.op) + "`)");
+    case 0x09: {  // task.return
+      AIRWASM_TRY_ASSIGN(Options o, options(sc, c.opts));
+      std::optional<TypeId> result;
+      if (c.result) result = c.result->is_prim ? ts.prim(c.result->prim) : sc.record->types.at(c.result->index);
+      sc.core_funcs.push_back(make_task_return(store_, sc.instance, sc.owner, result, o, resources));
+      return {};
+    }
+    case 0x24: case 0x25:  // backpressure.inc / backpressure.dec: nothing waits on it in a sync-only runtime
+      sc.core_funcs.push_back(make_backpressure(store_, sc.instance, c.op == 0x24 ? 1 : -1));
+      return {};
+    case 0x0a: case 0x0b:  // context.get / context.set
+      sc.core_funcs.push_back(make_context_access(store_, sc.instance, c.op == 0x0b, c.extra));
+      return {};
+    default: return builtin(sc, c);
   }
+}
+
+// The async and thread built-ins: present (so that components using them instantiate), but trapping.
+Result<void> Instantiator::builtin(Scope& sc, const ast::Canon& c) {
+  const CoreFuncType& ct = sc.record->core_funcs.at(sc.core_funcs.size());
+  FuncType ft;
+  auto vt = [](const CoreValType& v) { return ValType(v.kind); };
+  for (auto& p : ct.params) ft.params.push_back(vt(p));
+  for (auto& r : ct.results) ft.results.push_back(vt(r));
+  sc.core_funcs.push_back(make_unsupported_builtin(store_, sc.instance, std::move(ft), canon_name(c.op)));
+  return {};
 }
 
 Result<std::shared_ptr<Scope>> Instantiator::run(std::shared_ptr<const ComponentImpl> owner, const ast::Component* c,
@@ -401,6 +426,14 @@ Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl
       AIRWASM_TRY(bind_resources(cs_, ts, node, entity.type, resources));
       for (const NamedEntity& e : ts.instance(entity.type).exports) {
         auto it = node.children.find(e.name);
+        if (it == node.children.end() && e.entity.kind == Entity::Kind::kType &&
+            ts.canon(e.entity.type).kind != TypeKind::kResource) {
+          Item type_item;
+          type_item.kind = Item::Kind::kType;
+          type_item.type = e.entity.type;
+          inst->exports.emplace_back(e.name, std::move(type_item));
+          continue;
+        }
         if (it == node.children.end()) return unlinkable("import `" + path + "` has no export `" + e.name + "`");
         AIRWASM_TRY_ASSIGN(Item sub, from_linker(owner, *it->second, e.entity, path + "#" + e.name, resources));
         inst->exports.emplace_back(e.name, std::move(sub));

@@ -27,6 +27,8 @@
 
 namespace airwasm::component::rt {
 
+constexpr uint32_t kNoInstance = ~uint32_t{0};
+
 // ---- compiled components ----
 
 struct ComponentImpl {
@@ -122,6 +124,7 @@ struct ComponentInstanceRec {
   HandleTable handles;
   bool may_leave = true;   // false while lowering into or post-returning this instance
   bool may_enter = true;   // false while a synchronous export of it runs (no re-entrance)
+  int64_t backpressure = 0;
   uint32_t parent = ~uint32_t{0};  // the enclosing instance, for the re-entrance rule
   std::shared_ptr<Scope> scope;    // root instances keep their scope (exports)
 };
@@ -132,6 +135,7 @@ struct Options {
   const interp::MemoryInst* memory = nullptr;
   const interp::FuncInst* realloc = nullptr;
   const interp::FuncInst* post_return = nullptr;
+  bool async = false, callback = false;
 };
 
 // A component function in the Store.
@@ -143,6 +147,8 @@ struct FuncRec {
   // kLifted
   const interp::FuncInst* core = nullptr;
   Options options;
+  bool async_lift = false;  // `async` without callback: results arrive through task.return
+  bool async_callback = false;  // `async` with a callback: not run yet (calls trap)
   uint32_t instance = 0;
   std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources;
   // kHost: called with the import's type (`type` and `owner` are the importer's)
@@ -180,6 +186,8 @@ struct ComponentStore : internal::StoreExtension {
     uint32_t num_borrows = 0;           // borrow handles given to the callee, not yet dropped
     std::vector<std::pair<uint32_t, uint32_t>> lenders;  // (instance, handle) whose lend count to give back
     std::vector<uint32_t> host_borrows;  // host handles of borrows that end with the call
+    std::optional<std::vector<Val>> returned;  // values given to task.return
+    uint32_t context[2] = {0, 0};              // context.get / context.set slots
   };
   std::vector<Task*> tasks;  // innermost last
   uint32_t next_task = 1;
@@ -221,8 +229,10 @@ struct InstancePreImpl {
 // ---- shared helpers ----
 
 // Calls a component function with dynamic values (host -> guest, or an adapter between components).
+// `caller` is the calling component instance (kNoInstance for the host); `fused` marks a
+// component-to-component call (only trap wordings depend on it).
 TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<const Val> args,
-                                       const CallOptions* options);
+                                       const CallOptions* options, uint32_t caller, bool fused);
 // Makes the core function of `(canon lower $f opts)` for a component instance.
 Result<Extern> make_lowered(Store& store, uint32_t func, std::shared_ptr<const ComponentImpl> owner, TypeId type,
                             Options options,
@@ -232,10 +242,22 @@ Result<Extern> make_lowered(Store& store, uint32_t func, std::shared_ptr<const C
 Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, ValType rep);
 Extern make_resource_rep(Store& store, uint32_t instance, ResourceType type, ValType rep);
 Extern make_resource_drop(Store& store, uint32_t instance, ResourceType type);
+// backpressure.inc / .dec: counts (no call waits on backpressure while airwasm runs async lifts eagerly).
+Extern make_backpressure(Store& store, uint32_t instance, int delta);
+// context.get / context.set of slot `index` for the instance's current task.
+Extern make_context_access(Store& store, uint32_t instance, bool set, uint32_t index);
+// A canonical built-in that airwasm does not run yet: checks may_leave like every built-in, then traps.
+Extern make_unsupported_builtin(Store& store, uint32_t instance, FuncType type, std::string name);
+// task.return of an async lift: lifts its arguments as the current task's result.
+Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const ComponentImpl> owner,
+                        std::optional<TypeId> result, Options options,
+                        std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources);
 
 // Handles (resources.cc).
+Trap cannot_leave();
 Trap wrong_type(uint32_t index, ResourceType expected, ResourceType found);
-TrapResult<void> run_dtor(Store& store, ResourceType type, uint32_t rep);
+TrapResult<void> run_dtor(Store& store, ResourceType type, uint32_t rep, uint32_t dropper);
+std::vector<uint32_t> entering_set(const ComponentStore& cs, uint32_t callee, uint32_t caller);
 ResourceAny host_handle_new(Store& store, ResourceType type, uint32_t rep, bool own, uint32_t lender_instance,
                             uint32_t lender_handle);
 TrapResult<HostHandle*> host_handle_get(Store& store, const ResourceAny& r);

@@ -186,6 +186,8 @@ Result<void> check_import(const TypeStore& ts, const NamedEntity& imp, const Lin
       case Entity::Kind::kInstance: {
         if (n.kind != LinkerNode::Kind::kInstance) return mismatch("an instance");
         for (const NamedEntity& x : ts.instance(e.type).exports) {
+          // Value types need no definition: only resource types have a run-time identity.
+          if (x.entity.kind == Entity::Kind::kType && ts.canon(x.entity.type).kind != TypeKind::kResource) continue;
           auto it = n.children.find(x.name);
           if (it == n.children.end())
             return make_error(ErrorKind::kUnlinkable, "import `" + path + "` has no export `" + x.name + "` defined");

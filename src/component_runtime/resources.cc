@@ -48,6 +48,18 @@ TrapResult<HandleEntry> HandleTable::remove(uint32_t index) {
   return out;
 }
 
+Trap cannot_leave() { return Trap(TrapCode::kCannotEnterComponent, "cannot leave component instance"); }
+
+Extern make_unsupported_builtin(Store& store, uint32_t instance, FuncType type, std::string name) {
+  return airwasm::Func::wrap_raw(store, std::move(type),
+                                 [instance, name](Caller& caller, uint64_t*) -> TrapResult<void> {
+                                   if (!ComponentStore::of(caller.store()).instances[instance].may_leave)
+                                     return std::unexpected(cannot_leave());
+                                   return std::unexpected(Trap(TrapCode::kHostError, "canonical built-in `" + name +
+                                                                                         "` is not supported yet"));
+                                 });
+}
+
 std::string describe_resource(const ResourceType& t) {
   return t.is_host() ? "host-defined resource" : "guest-defined resource";
 }
@@ -59,8 +71,10 @@ Trap wrong_type(uint32_t index, ResourceType expected, ResourceType found) {
                                             describe_resource(expected) + " but found " + f);
 }
 
-// Runs the destructor of a resource whose last own handle was dropped.
-TrapResult<void> run_dtor(Store& store, ResourceType type, uint32_t rep) {
+// Runs the destructor of a resource whose last own handle was dropped by `dropper` (kNoInstance: the
+// host). The resource's own instance calls its destructor directly; any other instance enters it as a
+// call would (the spec's canon_resource_drop), so re-entrance rules apply.
+TrapResult<void> run_dtor(Store& store, ResourceType type, uint32_t rep, uint32_t dropper) {
   ComponentStore& cs = ComponentStore::of(store);
   if (type.is_host()) {
     auto it = cs.host_dtors.find(type.id());
@@ -69,9 +83,15 @@ TrapResult<void> run_dtor(Store& store, ResourceType type, uint32_t rep) {
   }
   const ResourceTypeRec rec = cs.resource_types.at(type.id());
   if (!rec.dtor) return {};
-  if (!cs.instances[rec.instance].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
   uint64_t slots[1] = {rep};
-  return store.impl().call_slots(rec.dtor, slots);
+  if (dropper == rec.instance) return store.impl().call_slots(rec.dtor, slots);
+  const std::vector<uint32_t> entering = entering_set(cs, rec.instance, dropper);
+  for (uint32_t i : entering)
+    if (!cs.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
+  for (uint32_t i : entering) cs.instances[i].may_enter = false;
+  AIRWASM_TRY(store.impl().call_slots(rec.dtor, slots));
+  for (uint32_t i : entering) cs.instances[i].may_enter = true;
+  return {};
 }
 
 TrapResult<void> drop_handle(Store& store, uint32_t instance, ResourceType type, uint32_t index) {
@@ -81,7 +101,7 @@ TrapResult<void> drop_handle(Store& store, uint32_t instance, ResourceType type,
   if (e->own && e->lends != 0)
     return std::unexpected(Trap(TrapCode::kUnknownHandle, "cannot remove owned resource while borrowed"));
   AIRWASM_TRY_ASSIGN(HandleEntry h, cs.instances[instance].handles.remove(index));
-  if (h.own) return run_dtor(store, h.type, h.rep);
+  if (h.own) return run_dtor(store, h.type, h.rep, instance);
   if (ComponentStore::Task* t = cs.find_task(h.borrow_scope)) --t->num_borrows;
   return {};
 }
@@ -90,6 +110,7 @@ Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, Val
   FuncType ft{{rep}, {ValType::kI32}};
   return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
     ComponentStore& cs = ComponentStore::of(caller.store());
+    if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
     HandleEntry e;
     e.type = type;
     e.rep = uint32_t(slots[0]);
@@ -103,6 +124,7 @@ Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, Val
 Extern make_resource_rep(Store& store, uint32_t instance, ResourceType type, ValType rep) {
   FuncType ft{{ValType::kI32}, {rep}};
   return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+    // resource.rep does not leave the instance: allowed even in post-return.
     ComponentStore& cs = ComponentStore::of(caller.store());
     const uint32_t index = uint32_t(slots[0]);
     AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance].handles.get(index));
@@ -115,6 +137,7 @@ Extern make_resource_rep(Store& store, uint32_t instance, ResourceType type, Val
 Extern make_resource_drop(Store& store, uint32_t instance, ResourceType type) {
   FuncType ft{{ValType::kI32}, {}};
   return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+    if (!ComponentStore::of(caller.store()).instances[instance].may_leave) return std::unexpected(cannot_leave());
     return drop_handle(caller.store(), instance, type, uint32_t(slots[0]));
   });
 }
@@ -179,7 +202,7 @@ Result<void> resource_drop(Store& store, const ResourceAny& handle) {
   const rt::HostHandle copy = **h;
   rt::host_handle_release(store, handle.index());
   if (!copy.own) return {};
-  auto r = rt::run_dtor(store, copy.type, copy.rep);
+  auto r = rt::run_dtor(store, copy.type, copy.rep, rt::kNoInstance);
   if (!r) return make_error(ErrorKind::kUninstantiable, r.error().message());
   return {};
 }

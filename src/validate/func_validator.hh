@@ -29,8 +29,10 @@ struct BodyContext {
   std::vector<bool> declared_refs;  // C.refs
   bool simd = true;
   Features features;  // the engine's: instruction syntax and proposal checks depend on it
+  ModuleLimits limits;  // nesting depth and br_table size are checked here; the rest while decoding
 
-  static BodyContext build(const wasm::Module& module, const Features& features, std::vector<bool> declared_refs);
+  static BodyContext build(const wasm::Module& module, const Features& features, std::vector<bool> declared_refs,
+                           const ModuleLimits& limits = {});
 };
 
 // Parameter and result types of a block type.
@@ -74,6 +76,7 @@ class FuncValidator {
 
  private:
   Result<ValType> pop(size_t at);
+  Result<void> check_depth(size_t at) const;
   // Fast path inline: the operand is there and has the expected type.
   Result<void> pop_expect(ValType expected, size_t at) {
     if (vals_.size() > ctrls_.back().height && vals_.back() == expected) [[likely]] {

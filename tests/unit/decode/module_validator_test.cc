@@ -64,7 +64,7 @@ void expect_invalid(const wasm::Module& m, std::string_view message, Features fe
   auto r = validate::validate_module(m, features);
   ASSERT_FALSE(r) << "expected: " << message;
   EXPECT_EQ(r.error().kind, ErrorKind::kInvalid);
-  EXPECT_EQ(r.error().message, message);
+  EXPECT_TRUE(r.error().message.starts_with(message)) << r.error().message << " / expected: " << message;
 }
 
 TEST(ModuleValidator, BaseModuleIsValid) {
@@ -107,14 +107,14 @@ TEST(ModuleValidator, MultipleMemories) {
   wasm2.multi_memory = false;
   auto m = base_module();
   m.memories.push_back(m.memories[0]);
-  expect_invalid(m, "multiple memories", wasm2);
+  expect_invalid(m, "multiple memories (the multi-memory proposal is turned off)", wasm2);
   EXPECT_TRUE(validate::validate_module(m, {}));  // the multi-memory proposal (on by default)
   m = base_module();
   wasm::Import mem;
   mem.kind = ExternKind::kMemory;
   m.imports.push_back(mem);
   m.num_imported_memories = 1;
-  expect_invalid(m, "multiple memories", wasm2);
+  expect_invalid(m, "multiple memories (the multi-memory proposal is turned off)", wasm2);
   EXPECT_TRUE(validate::validate_module(m, {}));
 }
 

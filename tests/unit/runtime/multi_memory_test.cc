@@ -118,7 +118,7 @@ TEST(MultiMemoryFeature, OffRejectsSeveralMemories) {
   Engine engine(config);
   auto module = Module::compile(engine, read_fixture("multi_memory.wasm"));
   ASSERT_FALSE(module);
-  EXPECT_EQ(module.error().message, "multiple memories");
+  EXPECT_EQ(module.error().message, "multiple memories (the multi-memory proposal is turned off)");
 }
 
 }  // namespace
