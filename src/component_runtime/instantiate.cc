@@ -238,7 +238,7 @@ Result<void> Instantiator::type_def(Scope& sc, const ast::TypeDef& t) {
 
 Result<void> Instantiator::canon(Scope& sc, const ast::Canon& c) {
   const TypeStore& ts = sc.owner->types();
-  auto resources = std::make_shared<const std::unordered_map<ResourceId, ResourceType>>(sc.resources);
+  const auto& resources = sc.shared_resources();
   auto resource_of = [&](uint32_t type_index) -> Result<ResourceType> {
     TypeId t = sc.record->types.at(type_index);
     auto it = sc.resources.find(ts.canon(t).aux);

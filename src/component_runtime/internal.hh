@@ -89,6 +89,17 @@ struct Scope {
   std::vector<Module> core_modules;
   std::vector<Item> funcs, instances, types, components;
   std::unordered_map<ResourceId, ResourceType> resources;  // static resource id -> run-time type
+  // A shared copy of `resources` for the functions made from this scope, taken once and retaken only
+  // after `resources` changed (every canon of a scope would otherwise copy the map).
+  std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources_snapshot;
+  size_t resources_snapshot_size = ~size_t{0};
+  const std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>>& shared_resources() {
+    if (!resources_snapshot || resources_snapshot_size != resources.size()) {
+      resources_snapshot = std::make_shared<const std::unordered_map<ResourceId, ResourceType>>(resources);
+      resources_snapshot_size = resources.size();
+    }
+    return resources_snapshot;
+  }
   std::vector<std::pair<std::string, Item>> exports;
 };
 
