@@ -52,6 +52,14 @@ TrapResult<void> check_utf8(const uint8_t* p, uint64_t n) {
   auto cont = [](uint8_t b) { return (b & 0xc0) == 0x80; };
   uint64_t i = 0;
   while (i < n) {
+    // ASCII runs, eight bytes at a time (most strings are mostly ASCII).
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     const uint8_t b0 = p[i];
     if (b0 < 0x80) {
       ++i;
@@ -176,6 +184,8 @@ class StringLowering {
   TrapResult<StoredString> run(StringSource src) {
     if (utf8_.size() >= kUtf16Tag) return host_error("string of " + std::to_string(utf8_.size()) + " bytes is too long");
     if (!base::is_valid_utf8(utf8_)) return host_error("type mismatch: string is not valid UTF-8");
+    // UTF-8 into UTF-8 copies the bytes: the code points are only needed for the other paths.
+    if (src.encoding == StringEncoding::kUtf8 && cx_.encoding == StringEncoding::kUtf8) return copy(utf8_.size(), 1, 1);
     for (size_t i = 0; i < utf8_.size();) {
       uint32_t cp = 0;
       i += base::decode_utf8(utf8_, i, &cp);

@@ -414,6 +414,7 @@ Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl
       f.owner = owner;
       f.type = entity.type;
       f.host = node.func;
+      f.typed = node.typed;
       cs_.funcs.push_back(std::move(f));
       Item it;
       it.kind = Item::Kind::kFunc;
