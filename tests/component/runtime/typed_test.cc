@@ -4,11 +4,27 @@
 // through typed calls, and typed host functions are checked at instantiate_pre.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <new>
 
 #include "airwasm/airwasm.hh"
 #include "airwasm/component.hh"
+
+// Counts heap allocations while `g_counting` is set (the typed scalar path must make none).
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<size_t> g_allocations{0};
+}  // namespace
+void* operator new(size_t n) {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -156,6 +172,20 @@ TEST_F(Typed, Scalars) {
   const float nan = *typed<float(float)>("id-f32").call(store, std::bit_cast<float>(0x7fa00001u));
   EXPECT_EQ(std::bit_cast<uint32_t>(nan), 0x7fc00000u);
   EXPECT_EQ(val_call("id-f32", {Val::f32_bits(0x7fa00001u)})[0].f32_bits(), 0x7fc00000u);
+}
+
+TEST_F(Typed, ScalarCallsDoNotAllocate) {
+  auto add = typed<uint32_t(uint32_t, uint32_t)>("add");
+  auto call_add = typed<uint32_t(uint32_t, uint32_t)>("call-add");  // through a typed host function
+  ASSERT_EQ(*add.call(store, 1, 2), 3u);                             // warm up per-Store state
+  ASSERT_EQ(*call_add.call(store, 1, 2), 3u);
+  g_allocations = 0;
+  g_counting = true;
+  uint32_t sum = 0;
+  for (uint32_t i = 0; i < 100; ++i) sum += *add.call(store, i, 1) + *call_add.call(store, i, 2);
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0u);
+  EXPECT_EQ(sum, 2 * 4950u + 300u);
 }
 
 TEST_F(Typed, ScalarsEqualTheValPath) {
