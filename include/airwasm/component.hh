@@ -9,3 +9,4 @@
 #include "airwasm/component/resource.hh"
 #include "airwasm/component/typed.hh"
 #include "airwasm/component/val.hh"
+#include "airwasm/component/wave.hh"

@@ -4,7 +4,9 @@
 // applies, so that printed worlds agree with theirs: named types come from type imports/exports, a
 // type export that re-exports an already named type becomes `type a = b` (or a `use` across
 // interfaces), anonymous types are keyed by their exact TypeId, and foreign interfaces (`ns:pkg/i`)
-// hold only what the component uses of them. Invariant: every index here is valid in its Resolve.
+// hold only what the component uses of them. The WIT text parser (src/wit/) builds the same model from
+// source, with doc comments and feature gates, which a component never carries.
+// Invariant: every index here is valid in its Resolve.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +35,19 @@ enum class DefKind : uint8_t {
   kFuture, kStream, kMap, kResource,
 };
 
+// A feature gate: `@since(version = V)`, `@unstable(feature = F)`, either with `@deprecated(version = V)`.
+struct Stability {
+  enum class Kind : uint8_t { kUnknown, kStable, kUnstable };
+  Kind kind = Kind::kUnknown;
+  std::string since;    // kStable: the version
+  std::string feature;  // kUnstable: the feature name; kStable: the legacy `@since(..., feature = F)`
+  std::optional<std::string> deprecated;
+  bool operator==(const Stability&) const = default;
+};
+
+// Doc comments (`///` lines or `/** */` blocks) with the comment markers removed, lines joined by '\n'.
+using Docs = std::optional<std::string>;
+
 struct Owner {
   enum class Kind : uint8_t { kNone, kWorld, kInterface };
   Kind kind = Kind::kNone;
@@ -50,6 +65,9 @@ struct TypeDef {
   uint32_t resource = 0;                 // own / borrow: the resource's TypeDef
   Owner owner;
   std::optional<std::string> external_id;
+  Docs docs;
+  std::vector<Docs> label_docs;  // empty, or one per label
+  Stability stability;
 };
 
 enum class FuncKind : uint8_t { kFreestanding, kConstructor, kMethod, kStatic };
@@ -62,6 +80,8 @@ struct Function {
   std::vector<std::pair<std::string, Ty>> params;
   std::optional<Ty> result;
   std::optional<std::string> external_id;
+  Docs docs;
+  Stability stability;
   std::string_view item_name() const;  // `f` of `[method]r.f`, `constructor`, or the name
 };
 
@@ -69,7 +89,9 @@ struct Interface {
   std::optional<std::string> name;  // none for an inline `import x: interface { ... }`
   std::optional<uint32_t> package;
   std::vector<std::pair<std::string, uint32_t>> types;  // in definition order
-  std::vector<Function> functions;
+  std::vector<Function> functions;  // resource functions (FuncKind != kFreestanding) name their resource
+  Docs docs;
+  Stability stability;
 };
 
 struct WorldItem {
@@ -79,12 +101,15 @@ struct WorldItem {
   uint32_t id = 0;                  // interface or type
   Function func;
   std::optional<std::string> external_id;  // interface items
+  Stability stability;                     // interface items (functions and types carry their own)
 };
 
 struct World {
   std::string name;
   uint32_t package = 0;
   std::vector<WorldItem> imports, exports;
+  Docs docs;
+  Stability stability;
 };
 
 struct Package {
@@ -92,6 +117,7 @@ struct Package {
   std::optional<std::string> version;
   std::vector<std::pair<std::string, uint32_t>> interfaces;
   std::vector<std::pair<std::string, uint32_t>> worlds;
+  Docs docs;
 };
 
 struct Resolve {
@@ -100,7 +126,7 @@ struct Resolve {
   std::vector<TypeDef> types;
   std::vector<World> worlds;
   uint32_t main_package = 0;
-  uint32_t world = 0;  // the component's world, `root` in package `root:component`
+  uint32_t world = 0;  // the component's world, `root` in package `root:component` (WIT text: unused)
 };
 
 // Where each import/export sits in the component binary: true for an import, in binary order.

@@ -94,6 +94,8 @@ class Printer {
   Result<void> type_body(const TypeDef& d);
   Result<void> declare(uint32_t id);
   void external_id(const std::optional<std::string>& id);
+  void docs(const wit::Docs& d);
+  void stability(const wit::Stability& s);
   void new_item() {
     if (any_items_) out_.newline();
     any_items_ = true;
@@ -125,6 +127,7 @@ Result<std::string> Printer::run(WitPrintOptions options) {
 
 Result<void> Printer::package(uint32_t p, bool is_main) {
   const Package& pkg = r_.packages[p];
+  docs(pkg.docs);
   out_.str("package " + escape(pkg.ns) + ":" + escape(pkg.name));
   if (pkg.version) out_.str("@" + *pkg.version);
   if (is_main) {
@@ -133,14 +136,24 @@ Result<void> Printer::package(uint32_t p, bool is_main) {
   } else {
     out_.open();
   }
+  // Items of the main package are separated by a blank line (a component's main package has one
+  // world, so its layout does not depend on this).
+  bool first_item = true;
   for (auto& [name, id] : pkg.interfaces) {
+    if (is_main && !first_item) out_.newline();
+    first_item = false;
+    docs(r_.interfaces[id].docs);
+    stability(r_.interfaces[id].stability);
     out_.str("interface " + escape(name));
     out_.open();
     AIRWASM_TRY(interface(id));
     out_.close();
-    if (is_main) out_.newline();
   }
   for (auto& [name, id] : pkg.worlds) {
+    if (is_main && !first_item) out_.newline();
+    first_item = false;
+    docs(r_.worlds[id].docs);
+    stability(r_.worlds[id].stability);
     out_.str("world " + escape(name));
     out_.open();
     AIRWASM_TRY(world(id));
@@ -162,6 +175,8 @@ Result<void> Printer::interface(uint32_t id) {
   AIRWASM_TRY(types(Owner{Owner::Kind::kInterface, id}, iface.types, resource_funcs));
   for (const Function* f : freestanding) {
     new_item();
+    docs(f->docs);
+    stability(f->stability);
     external_id(f->external_id);
     out_.str(escape(f->item_name()) + ": ");
     AIRWASM_TRY(function(*f));
@@ -187,7 +202,8 @@ Result<void> Printer::types(Owner owner, const std::vector<std::pair<std::string
       const TypeDef& other = r_.types[t.types[0]->id];
       if (other.owner.kind != Owner::Kind::kNone && other.owner != owner) {
         if (!other.name) return fail("cannot import unnamed type");
-        if (!uses.empty() && uses.back().from == other.owner && uses.back().first->external_id == t.external_id) {
+        if (!uses.empty() && uses.back().from == other.owner && uses.back().first->external_id == t.external_id &&
+            uses.back().first->stability == t.stability) {
           uses.back().names.push_back({name, *other.name});
         } else {
           uses.push_back(Use{other.owner, &t, {{name, *other.name}}});
@@ -206,6 +222,7 @@ Result<void> Printer::types(Owner owner, const std::vector<std::pair<std::string
   }
   for (const Use& u : uses) {
     any_items_ = true;
+    stability(u.first->stability);
     external_id(u.first->external_id);
     if (u.from.kind != Owner::Kind::kInterface) return fail("types can only be used from interfaces");
     out_.str("use ");
@@ -222,6 +239,8 @@ Result<void> Printer::types(Owner owner, const std::vector<std::pair<std::string
   static const std::vector<const Function*> kNone;
   for (uint32_t id : declare_ids) {
     new_item();
+    docs(r_.types[id].docs);
+    stability(r_.types[id].stability);
     external_id(r_.types[id].external_id);
     if (r_.types[id].kind == DefKind::kResource) {
       auto it = resource_funcs.find(id);
@@ -243,6 +262,8 @@ Result<void> Printer::resource(uint32_t id, const std::vector<const Function*>& 
   }
   out_.open();
   for (const Function* f : funcs) {
+    docs(f->docs);
+    stability(f->stability);
     external_id(f->external_id);
     if (f->kind == FuncKind::kMethod) out_.str(escape(f->item_name()) + ": ");
     if (f->kind == FuncKind::kStatic) out_.str(escape(f->item_name()) + ": static ");
@@ -305,6 +326,13 @@ Result<void> Printer::world(uint32_t id) {
 }
 
 Result<void> Printer::world_item(const WorldItem& item, uint32_t pkg, const char* keyword) {
+  if (item.kind == WorldItem::Kind::kFunction) {
+    docs(item.func.docs);
+    stability(item.func.stability);
+  } else {
+    if (item.kind == WorldItem::Kind::kInterface && !r_.interfaces[item.id].name) docs(r_.interfaces[item.id].docs);
+    stability(item.stability);
+  }
   external_id(item.kind == WorldItem::Kind::kFunction ? item.func.external_id : item.external_id);
   out_.str(std::string(keyword) + " ");
   if (!item.name) {
@@ -430,6 +458,7 @@ Result<void> Printer::declare(uint32_t id) {
     out_.str(std::string(what) + " " + name);
     out_.open();
     for (size_t i = 0; i < d.labels.size(); ++i) {
+      if (i < d.label_docs.size()) docs(d.label_docs[i]);
       out_.str(escape(d.labels[i]));
       if (payloads && d.kind == DefKind::kRecord) {
         out_.str(": ");
@@ -463,6 +492,35 @@ Result<void> Printer::declare(uint32_t id) {
       AIRWASM_TRY(type_body(d));
       out_.semicolon();
       return {};
+  }
+}
+
+// Doc comments and gates come only from WIT text (a component carries neither).
+void Printer::docs(const wit::Docs& d) {
+  if (!d) return;
+  size_t i = 0;
+  while (i <= d->size()) {
+    size_t nl = d->find('\n', i);
+    if (nl == std::string::npos) nl = d->size();
+    std::string_view line = std::string_view(*d).substr(i, nl - i);
+    out_.str(line.empty() ? "///" : "/// " + std::string(line));
+    out_.newline();
+    i = nl + 1;
+  }
+}
+
+void Printer::stability(const wit::Stability& s) {
+  switch (s.kind) {
+    case wit::Stability::Kind::kUnknown: return;
+    case wit::Stability::Kind::kStable:
+      out_.str("@since(version = " + s.since + (s.feature.empty() ? "" : ", feature = " + escape(s.feature)) + ")");
+      break;
+    case wit::Stability::Kind::kUnstable: out_.str("@unstable(feature = " + escape(s.feature) + ")"); break;
+  }
+  out_.newline();
+  if (s.deprecated) {
+    out_.str("@deprecated(version = " + *s.deprecated + ")");
+    out_.newline();
   }
 }
 
@@ -500,10 +558,14 @@ Result<std::string> print_wit(const wit::Resolve& resolve, WitPrintOptions optio
   return p.run(options);
 }
 
-Result<std::string> component_wit(std::span<const uint8_t> bytes, WitPrintOptions options) {
+Result<wit::Resolve> component_resolve(std::span<const uint8_t> bytes) {
   AIRWASM_TRY_ASSIGN(auto ast, read_component(bytes));
   AIRWASM_TRY_ASSIGN(ValidatedComponent vc, validate_component(*ast));
-  AIRWASM_TRY_ASSIGN(wit::Resolve resolve, wit::decode(*vc.store, vc.type, wit::extern_order(*ast)));
+  return wit::decode(*vc.store, vc.type, wit::extern_order(*ast));
+}
+
+Result<std::string> component_wit(std::span<const uint8_t> bytes, WitPrintOptions options) {
+  AIRWASM_TRY_ASSIGN(wit::Resolve resolve, component_resolve(bytes));
   return print_wit(resolve, options);
 }
 

@@ -21,6 +21,9 @@ struct WitPrintOptions {
 // type from an inline interface, an unnamed record, ...).
 Result<std::string> print_wit(const wit::Resolve& resolve, WitPrintOptions options = {});
 
+// Decodes and validates a component binary and builds its WIT view.
+Result<wit::Resolve> component_resolve(std::span<const uint8_t> bytes);
+
 // Decodes, validates and prints a component binary in one step.
 Result<std::string> component_wit(std::span<const uint8_t> bytes, WitPrintOptions options = {});
 
