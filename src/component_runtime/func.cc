@@ -1,9 +1,11 @@
-// component runtime: calls. call_func runs a component function with dynamic values: a host function
-// directly, a lifted guest function through the canonical ABI (lower the arguments into the callee with
-// its options, call the core function, lift the results, run post-return). make_lowered builds the core
-// function behind `(canon lower ...)`: it lifts the guest's flat arguments, calls the callee (a host
-// function, or another component's lifted function: that is the adapter between two components, with
-// strings transcoded and handles moved through the values), and lowers the results back.
+// component runtime: calls. call_lifted is the one call protocol of a lifted function (entering set and
+// instance flags, the task, lower with may_leave cleared, the core call, lift, post-return), shared by
+// Func::call (call_func: canon's Val codec) and TypedFunc::call (typed.hh's templates) through an
+// abi::Marshal pair of lower/lift functions; it allocates nothing itself. make_lowered builds the core
+// function behind `(canon lower ...)`: it lifts the guest's flat arguments, calls the callee (a Val host
+// function, a typed host function that lifts and lowers by itself, or another component's lifted function:
+// that is the adapter between two components, with strings transcoded and handles moved through the
+// values), and lowers the results back.
 //
 // Instance flags (the spec's may_enter / may_leave): an instance cannot be entered while a call into it
 // is running (no re-entrance) or after it trapped (it stays poisoned), and cannot call out while its

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <new>
 
 #include "airwasm/airwasm.hh"
@@ -349,6 +350,49 @@ TEST_F(Typed, TypedHostFunctions) {
   auto t = typed<std::string(std::string_view)>("call-greet").call(store, "trap");
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().message(), "host refused");
+}
+
+// host_calls.wat's host interface, written with typed host functions: host resources created by a typed
+// constructor, borrowed by a typed method and destroyed when the guest drops them.
+TEST(TypedHost, HostResourcesThroughTypedHostFunctions) {
+  Engine engine;
+  Store store(engine);
+  Linker linker(engine);
+  const airwasm::component::ResourceType counter = airwasm::component::ResourceType::host(2001);
+  std::map<uint32_t, uint32_t> counters;
+  uint32_t next_rep = 1;
+  int dropped = 0;
+  LinkerInstance api = linker.instance("test:host/api@1.2.0");
+  ASSERT_TRUE(api.func_wrap("add", [](uint32_t a, uint32_t b) { return a + b; }));
+  ASSERT_TRUE(api.func_wrap("greet", [](std::string_view s) { return "hello, " + std::string(s) + "!"; }));
+  ASSERT_TRUE(api.func_wrap("flip", [](Point p) { return Point{-p.y, p.x}; }));
+  ASSERT_TRUE(api.resource("counter", counter, [&](Store&, uint32_t rep) {
+    counters.erase(rep);
+    ++dropped;
+  }));
+  ASSERT_TRUE(api.func_wrap("[constructor]counter", [&](Store& s, uint32_t start) -> TrapResult<ResourceAny> {
+    const uint32_t rep = next_rep++;
+    counters[rep] = start;
+    return *airwasm::component::resource_new_own(s, counter, rep);
+  }));
+  ASSERT_TRUE(api.func_wrap("[method]counter.next", [&](Store& s, ResourceAny self) -> TrapResult<uint32_t> {
+    auto rep = airwasm::component::resource_rep(s, self);
+    if (!rep) return std::unexpected(Trap(TrapCode::kHostError, rep.error().message));
+    return counters[*rep]++;
+  }));
+  auto c = Component::compile(engine, read_fixture("host_calls.wasm"));
+  ASSERT_TRUE(c);
+  auto inst = linker.instantiate(store, *c);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  auto count = inst->get_typed_func<uint32_t(uint32_t, uint32_t)>(store, "count");
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count->call(store, 10, 5), 14u);
+  EXPECT_EQ(dropped, 1);
+  EXPECT_TRUE(counters.empty());
+  auto hello = inst->get_typed_func<std::string(std::string_view)>(store, "hello");
+  EXPECT_EQ(*hello->call(store, "wörld"), "hello, wörld!");
+  auto flip = inst->get_typed_func<Point(Point)>(store, "flip-twice");
+  EXPECT_EQ(*flip->call(store, Point{3, 4}), (Point{-3, -4}));
 }
 
 TEST(TypedHost, SignatureIsCheckedAtInstantiatePre) {
