@@ -136,7 +136,8 @@ namespace {
 // Pushes a task for the duration of a call and gives back what it lent when it ends.
 class TaskScope {
  public:
-  TaskScope(Store& store, uint32_t instance) : store_(store), cs_(ComponentStore::of(store)) {
+  TaskScope(Store& store, uint32_t instance) : TaskScope(store, ComponentStore::of(store), instance) {}
+  TaskScope(Store& store, ComponentStore& cs, uint32_t instance) : store_(store), cs_(cs) {
     task_.id = cs_.next_task++;
     task_.instance = instance;
     cs_.tasks.push_back(&task_);
@@ -190,14 +191,14 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
   ComponentStore& cs = ComponentStore::of(store);
   const FuncRec& f = cs.funcs[func];  // stable: funcs is a deque that only grows
   const TypeStore& ts = f.owner->types();
-  const TypeId fn_type = ts.strip(f.type);
+  const TypeId fn_type = f.func_node != kNoType ? f.func_node : ts.strip(f.type);
   const TypeNode& fn = ts.node(fn_type);
   if (f.async_callback)
     return std::unexpected(Trap(TrapCode::kHostError, "async functions with a callback are not supported yet"));
   const InstanceList entering = entering_set(cs, f.instance, caller);
   for (uint32_t i : entering)
     if (!cs.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
-  TaskScope task(store, f.instance);
+  TaskScope task(store, cs, f.instance);
   GuestContext cx(store, ts, f.options, f.instance, f.resources.get(), task.get());
   cx.fused = fused;
   abi::Cx acx = cx.typed(fn_type);
@@ -207,13 +208,14 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
   // Lifted functions have at most 16 flat parameters (else one pointer) and one result (else a pointer).
   constexpr size_t kInlineSlots = canon::kMaxFlatParams + 1;
   const size_t nslots = std::max<size_t>({f.core->param_slots, f.core->result_slots, 1});
-  uint64_t inline_slots[kInlineSlots] = {};
+  uint64_t inline_slots[kInlineSlots];  // not zero-filled whole: a rep stos costs more than the call's marshalling
   std::vector<uint64_t> heap_slots;
   uint64_t* slots = inline_slots;
   if (nslots > kInlineSlots) {
     heap_slots.resize(nslots);
     slots = heap_slots.data();
   }
+  std::fill_n(slots, nslots, 0);
   cs.instances[f.instance].may_leave = false;
   AIRWASM_TRY(m.lower(m.self, acx, slots));
   cs.instances[f.instance].may_leave = true;
@@ -231,13 +233,16 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
   if (f.options.post_return) {
     cs.instances[f.instance].may_leave = false;
     const size_t core_results = f.core->result_slots;
-    uint64_t pr[kInlineSlots] = {};
+    const size_t npr = std::max<size_t>({core_results, f.options.post_return->param_slots,
+                                         f.options.post_return->result_slots, 1});
+    uint64_t pr[kInlineSlots];
     std::vector<uint64_t> heap_pr;
     uint64_t* prs = pr;
-    if (std::max<size_t>(core_results, f.options.post_return->param_slots) > kInlineSlots) {
-      heap_pr.resize(std::max<size_t>(core_results, f.options.post_return->param_slots));
+    if (npr > kInlineSlots) {
+      heap_pr.resize(npr);
       prs = heap_pr.data();
     }
+    std::fill_n(prs, npr, 0);
     std::copy_n(slots, core_results, prs);
     AIRWASM_TRY(store.impl().call_slots(f.options.post_return, prs));
     cs.instances[f.instance].may_leave = true;
@@ -366,7 +371,7 @@ Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const
     Store& store = caller.store();
     ComponentStore& cs = ComponentStore::of(store);
     if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
-    TaskScope task(store, kNoInstance);
+    TaskScope task(store, cs, kNoInstance);
     GuestContext cx(store, owner->types(), options, instance, resources.get(), task.get());
     cx.fused = fused;
     if (typed) {

@@ -255,6 +255,7 @@ Result<void> Instantiator::canon(Scope& sc, const ast::Canon& c) {
       f.kind = FuncRec::Kind::kLifted;
       f.owner = sc.owner;
       f.type = sc.record->types.at(c.type);
+      f.func_node = ts.strip(f.type);
       f.core = func_inst(store_, sc.core_funcs.at(c.func));
       f.options = o;
       f.async_lift = o.async;

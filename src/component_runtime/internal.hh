@@ -147,6 +147,7 @@ struct FuncRec {
   Kind kind = Kind::kLifted;
   std::shared_ptr<const ComponentImpl> owner;  // whose TypeStore `type` is in (null for host funcs)
   TypeId type = kNoType;                       // kFunc node
+  TypeId func_node = kNoType;                  // kLifted: `type` with aliases stripped (once, not per call)
   // kLifted
   const interp::FuncInst* core = nullptr;
   Options options;
