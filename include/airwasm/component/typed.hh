@@ -476,25 +476,25 @@ struct Members {
   template <typename V, size_t... I>
   static TrapResult<void> lower(Cx& cx, uint32_t t, const V& v, uint64_t*& out, std::index_sequence<I...>) {
     TrapResult<void> r;
-    ((r = Abi<Ts>::lower(cx, child_of<Ts>(cx, t, I), Get::template get<I>(v), out)) && ...);
+    (void)((r = Abi<Ts>::lower(cx, child_of<Ts>(cx, t, I), Get::template get<I>(v), out)) && ...);
     return r;
   }
   template <typename V, size_t... I>
   static TrapResult<void> lift(Cx& cx, uint32_t t, const uint64_t*& in, V& v, std::index_sequence<I...>) {
     TrapResult<void> r;
-    ((r = Abi<Ts>::lift(cx, child_of<Ts>(cx, t, I), in, Get::template get<I>(v))) && ...);
+    (void)((r = Abi<Ts>::lift(cx, child_of<Ts>(cx, t, I), in, Get::template get<I>(v))) && ...);
     return r;
   }
   template <typename V, size_t... I>
   static TrapResult<void> store(Cx& cx, uint32_t t, const V& v, uint64_t ptr, std::index_sequence<I...>) {
     TrapResult<void> r;
-    ((r = Abi<Ts>::store(cx, child_of<Ts>(cx, t, I), Get::template get<I>(v), ptr + kLayout.offset[I])) && ...);
+    (void)((r = Abi<Ts>::store(cx, child_of<Ts>(cx, t, I), Get::template get<I>(v), ptr + kLayout.offset[I])) && ...);
     return r;
   }
   template <typename V, size_t... I>
   static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, V& v, std::index_sequence<I...>) {
     TrapResult<void> r;
-    ((r = Abi<Ts>::load(cx, child_of<Ts>(cx, t, I), ptr + kLayout.offset[I], Get::template get<I>(v))) && ...);
+    (void)((r = Abi<Ts>::load(cx, child_of<Ts>(cx, t, I), ptr + kLayout.offset[I], Get::template get<I>(v))) && ...);
     return r;
   }
 };
@@ -873,15 +873,15 @@ struct Params {
   static TrapResult<void> lower(Cx& cx, const Tuple& args, uint64_t* slots, size_t max_flat, std::index_sequence<I...>) {
     TrapResult<void> r;
     if (kFlat <= max_flat) {
-      uint64_t* out = slots;
-      ((r = Abi<Owned<A>>::lower(cx, child_of<Owned<A>>(cx, cx.func_type, I), std::get<I>(args), out)) && ...);
+      [[maybe_unused]] uint64_t* out = slots;
+      (void)((r = Abi<Owned<A>>::lower(cx, child_of<Owned<A>>(cx, cx.func_type, I), std::get<I>(args), out)) && ...);
       return r;
     }
     auto p = alloc_tuple(cx, kLayout.align, kLayout.size);
     if (!p) return std::unexpected(std::move(p.error()));
     AIRWASM_ABI_TRY(check_pointer(cx, *p, kLayout.align, kLayout.size));
     slots[0] = *p;
-    ((r = Abi<Owned<A>>::store(cx, child_of<Owned<A>>(cx, cx.func_type, I), std::get<I>(args), *p + kLayout.offset[I])) && ...);
+    (void)((r = Abi<Owned<A>>::store(cx, child_of<Owned<A>>(cx, cx.func_type, I), std::get<I>(args), *p + kLayout.offset[I])) && ...);
     return r;
   }
   // Lifts into a tuple of Owned<A>... (host functions).
@@ -889,13 +889,13 @@ struct Params {
   static TrapResult<void> lift(Cx& cx, Tuple& args, const uint64_t* slots, size_t max_flat, std::index_sequence<I...>) {
     TrapResult<void> r;
     if (kFlat <= max_flat) {
-      const uint64_t* in = slots;
-      ((r = Abi<Owned<A>>::lift(cx, child_of<Owned<A>>(cx, cx.func_type, I), in, std::get<I>(args))) && ...);
+      [[maybe_unused]] const uint64_t* in = slots;
+      (void)((r = Abi<Owned<A>>::lift(cx, child_of<Owned<A>>(cx, cx.func_type, I), in, std::get<I>(args))) && ...);
       return r;
     }
     const uint64_t p = uint32_t(slots[0]);
     AIRWASM_ABI_TRY(check_pointer(cx, p, kLayout.align, kLayout.size));
-    ((r = Abi<Owned<A>>::load(cx, child_of<Owned<A>>(cx, cx.func_type, I), p + kLayout.offset[I], std::get<I>(args))) && ...);
+    (void)((r = Abi<Owned<A>>::load(cx, child_of<Owned<A>>(cx, cx.func_type, I), p + kLayout.offset[I], std::get<I>(args))) && ...);
     return r;
   }
 };

@@ -19,6 +19,7 @@ namespace {
 std::atomic<bool> g_counting{false};
 std::atomic<size_t> g_allocations{0};
 }  // namespace
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // the replacement pairs malloc with free
 void* operator new(size_t n) {
   if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;
