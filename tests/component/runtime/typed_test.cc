@@ -10,6 +10,7 @@
 #include <iterator>
 #include <map>
 #include <new>
+#include <random>
 
 #include "airwasm/airwasm.hh"
 #include "airwasm/component.hh"
@@ -245,6 +246,66 @@ TEST_F(Typed, EnumsFlagsVariants) {
   EXPECT_EQ(std::get<uint32_t>(*shape.call(store, Shape(uint32_t(17)))), 17u);
   EXPECT_EQ(shape.call(store, Shape(std::monostate{}))->index(), 2u);
   EXPECT_EQ(val_call("echo-shape", {Val::variant("circle", Val::f32(2.5f))})[0], Val::variant("circle", Val::f32(2.5f)));
+}
+
+// Random values through both paths: the typed result, converted to a Val, equals the Val path's result.
+TEST_F(Typed, RandomValuesEqualTheValPath) {
+  std::mt19937 rng(12345);
+  auto echo_strings = typed<std::vector<std::string>(std::vector<std::string>)>("echo-strings");
+  auto echo_res = typed<MaybeResult(MaybeResult)>("echo-result");
+  auto echo_points = typed<std::vector<Point>(std::vector<Point>)>("echo-points");
+  const char32_t alphabet[] = {U'a', U'Z', U'0', U' ', U'é', U'ß', U'€', U'中', U'\U0001F600', U'\u00FF'};
+  auto random_string = [&] {
+    std::string s;
+    for (uint32_t n = rng() % 12; n > 0; --n) {
+      const char32_t c = alphabet[rng() % std::size(alphabet)];
+      // UTF-8 by hand (the test must not depend on the library's encoder)
+      if (c < 0x80) {
+        s += char(c);
+      } else if (c < 0x800) {
+        s += char(0xc0 | (c >> 6)), s += char(0x80 | (c & 0x3f));
+      } else if (c < 0x10000) {
+        s += char(0xe0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3f)), s += char(0x80 | (c & 0x3f));
+      } else {
+        s += char(0xf0 | (c >> 18)), s += char(0x80 | ((c >> 12) & 0x3f)), s += char(0x80 | ((c >> 6) & 0x3f)),
+            s += char(0x80 | (c & 0x3f));
+      }
+    }
+    return s;
+  };
+  for (int iter = 0; iter < 200; ++iter) {
+    std::vector<std::string> words(rng() % 5);
+    std::vector<Val> word_vals;
+    for (auto& w : words) {
+      w = random_string();
+      word_vals.push_back(Val::string(w));
+    }
+    auto typed_words = echo_strings.call(store, words);
+    ASSERT_TRUE(typed_words);
+    std::vector<Val> back;
+    for (auto& w : *typed_words) back.push_back(Val::string(w));
+    EXPECT_EQ(Val::list(back), val_call("echo-strings", {Val::list(word_vals)})[0]);
+
+    const bool ok = rng() % 2;
+    const uint32_t n = rng();
+    const std::string e = random_string();
+    auto typed_res = echo_res.call(store, ok ? MaybeResult::ok(n) : MaybeResult::err(e));
+    ASSERT_TRUE(typed_res);
+    const Val as_val = typed_res->is_ok() ? Val::ok(Val::u32(typed_res->value())) : Val::err(Val::string(typed_res->error()));
+    EXPECT_EQ(as_val, val_call("echo-result", {ok ? Val::ok(Val::u32(n)) : Val::err(Val::string(e))})[0]);
+
+    std::vector<Point> pts(rng() % 4);
+    std::vector<Val> pt_vals;
+    for (auto& p : pts) {
+      p = Point{int32_t(rng()), int32_t(rng())};
+      pt_vals.push_back(Val::record({{"x", Val::s32(p.x)}, {"y", Val::s32(p.y)}}));
+    }
+    auto typed_pts = echo_points.call(store, pts);
+    ASSERT_TRUE(typed_pts);
+    std::vector<Val> pt_back;
+    for (auto& p : *typed_pts) pt_back.push_back(Val::record({{"x", Val::s32(p.x)}, {"y", Val::s32(p.y)}}));
+    EXPECT_EQ(Val::list(pt_back), val_call("echo-points", {Val::list(pt_vals)})[0]);
+  }
 }
 
 TEST_F(Typed, SpilledParameters) {
