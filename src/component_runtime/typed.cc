@@ -133,6 +133,7 @@ Trap trap_out_of_bounds() { return canon::memory_out_of_bounds_trap(); }
 Trap trap_invalid_char() { return canon::invalid_char_trap(); }
 Trap trap_invalid_discriminant() { return canon::invalid_discriminant_trap(); }
 Trap trap_char_mismatch(uint64_t value) { return canon::char_mismatch_trap(value); }
+Trap trap_value_too_large(const Cx& cx) { return canon::value_too_large_trap(guest(cx).max_lift_bytes); }
 
 TrapResult<void> store_string(Cx& cx, std::string_view utf8, uint32_t out[2]) {
   AIRWASM_TRY_ASSIGN(canon::StoredString s, canon::store_string_into_range(guest(cx), utf8));
@@ -143,6 +144,7 @@ TrapResult<void> store_string(Cx& cx, std::string_view utf8, uint32_t out[2]) {
 
 TrapResult<void> load_string(Cx& cx, uint32_t ptr, uint32_t units, std::string& out) {
   AIRWASM_TRY_ASSIGN(canon::LiftedString s, canon::load_string_from_range(guest(cx), ptr, units));
+  AIRWASM_TRY(charge(cx, s.text.size()));
   out = std::move(s.text);
   return {};
 }

@@ -339,6 +339,18 @@ namespace {
   BINOP_IMM(P##RotlI, U, U, std::rotl(a, int(b & (BITS - 1))))                           \
   BINOP_IMM(P##RotrI, U, U, std::rotr(a, int(b & (BITS - 1))))
 
+// Calls a host function. Kept out of line so that no object with a destructor (the TrapResult) lives in
+// the dispatch function's scope: clang rejects indirect gotos that could leave such a scope.
+[[gnu::noinline]] static bool call_host(ExecContext& ctx, const FuncInst* callee, void* instance_owner,
+                                        uint64_t* args, TrapCode& trap_code) {
+  Caller caller(static_cast<Store*>(ctx.store), instance_owner);
+  TrapResult<void> r = callee->host(caller, args);
+  if (r) return true;
+  trap_code = r.error().code();
+  ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
+  return false;
+}
+
 RunStatus run_impl(ExecContext* ctxp) {
   static const void* const kTable[] = {
 #define AIRWASM_OP(name, code, text, imm, sig, arg) &&L_##name,
@@ -797,6 +809,35 @@ RunStatus run_impl(ExecContext* ctxp) {
     NEXT(20);
   }
 
+  // ======================================== other memories (see iops.def)
+  HANDLE(MemSelect) {
+    const MemoryInst* m = inst->memories[OPND(0)];
+    mem_base = m->base;
+    mem_size = m->size_bytes;
+    NEXT(12);
+  }
+  HANDLE(MemRestore) {
+    RELOAD_MEMORY();
+    NEXT(8);
+  }
+  HANDLE(MemoryGrowM) {  // [dst][delta][memory]
+    const uint32_t delta = GET(uint32_t, 1);
+    ctx.fuel = fuel;
+    const int64_t old = ctx.memory_grow(ctx, inst->memories[OPND(2)], delta);
+    RELOAD_MEMORY();
+    SET(uint32_t, 0, uint32_t(old));
+    NEXT(20);
+  }
+  HANDLE(MemoryCopyM) {  // [d][s][n][dst memory][src memory]
+    MemoryInst* dm = inst->memories[OPND(3)];
+    const MemoryInst* sm = inst->memories[OPND(4)];
+    const uint64_t d = GET(uint32_t, 0), s = GET(uint32_t, 1), n = GET(uint32_t, 2);
+    if (s + n > sm->size_bytes || d + n > dm->size_bytes) [[unlikely]]
+      TRAP(TrapCode::kMemoryOutOfBounds);
+    if (n) std::memmove(dm->base + d, sm->base + s, n);
+    NEXT(28);
+  }
+
   // ======================================== references and tables
   HANDLE(RefIsNull) {
     SET(uint32_t, 0, GET(uint64_t, 1) == 0);
@@ -904,17 +945,12 @@ do_call:
     ctx.fuel = fuel;
     ctx.host_stack_top = call_args + std::max(callee->param_slots, callee->result_slots);
     ++ctx.host_depth;
-    Caller caller(static_cast<Store*>(ctx.store), inst->owner);
-    TrapResult<void> r = callee->host(caller, call_args);
+    const bool host_ok = call_host(ctx, callee, inst->owner, call_args, trap_code);
     --ctx.host_depth;
     fuel = ctx.fuel;
     RELOAD_MEMORY();
     pc = call_return;
-    if (!r) [[unlikely]] {
-      trap_code = r.error().code();
-      ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
-      goto trap;
-    }
+    if (!host_ok) [[unlikely]] goto trap;
     if ((ctx.yield_requested || ctx.slice_overrun) && ctx.host_depth == 0) [[unlikely]] {
       const bool suspend_now = ctx.sliced;
       ctx.yield_requested = false;

@@ -109,6 +109,9 @@ struct Cx {
   uint8_t* base = nullptr;
   const uint64_t* size = nullptr;
   uint32_t func_type = 0;  // TypeId of the function type (children: params..., result)
+  // Host memory this lift may still build (the canon layer's max_lift_bytes): a guest can make many list
+  // elements point at the same large string, so lifted sizes are bounded by a budget, not by guest memory.
+  uint64_t lift_budget = 0;
   uint64_t bytes() const { return size ? *size : 0; }
 };
 
@@ -149,6 +152,15 @@ Trap trap_out_of_bounds();
 Trap trap_invalid_char();
 Trap trap_invalid_discriminant();
 Trap trap_char_mismatch(uint64_t value);
+Trap trap_value_too_large(const Cx& cx);
+inline TrapResult<void> charge(Cx& cx, uint64_t bytes) {
+  if (bytes > cx.lift_budget) [[unlikely]] {
+    cx.lift_budget = 0;
+    return std::unexpected(trap_value_too_large(cx));
+  }
+  cx.lift_budget -= bytes;
+  return {};
+}
 // canon primitives
 TrapResult<void> store_string(Cx& cx, std::string_view utf8, uint32_t out[2]);
 TrapResult<void> load_string(Cx& cx, uint32_t ptr, uint32_t units, std::string& out);
@@ -407,6 +419,7 @@ struct Abi<std::vector<T>> {
   }
   static TrapResult<void> load_items(Cx& cx, uint32_t t, uint32_t ptr, uint32_t n, std::vector<T>& out) {
     AIRWASM_ABI_TRY(check_list(cx, ptr, n, Abi<T>::kSize, Abi<T>::kAlign));
+    AIRWASM_ABI_TRY(charge(cx, uint64_t(n) * sizeof(T)));
     out.clear();
     if constexpr (kCopy) {
       out.resize(n);
