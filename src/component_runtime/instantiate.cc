@@ -257,6 +257,7 @@ Result<void> Instantiator::canon(Scope& sc, const ast::Canon& c) {
       f.kind = FuncRec::Kind::kLifted;
       f.owner = sc.owner;
       f.type = sc.record->types.at(c.type);
+      f.func_node = ts.strip(f.type);
       f.core = func_inst(store_, sc.core_funcs.at(c.func));
       f.options = o;
       f.async_lift = o.async;
@@ -416,6 +417,7 @@ Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl
       f.owner = owner;
       f.type = entity.type;
       f.host = node.func;
+      f.typed = node.typed;
       cs_.funcs.push_back(std::move(f));
       Item it;
       it.kind = Item::Kind::kFunc;
