@@ -363,7 +363,15 @@ RunStatus run_impl(ExecContext* ctxp) {
   static_assert(sizeof(kTable) / sizeof(kTable[0]) == kIOpCount);
   if (ctxp == nullptr) {
     g_handler_table = kTable;
+    // A label's address is code, not a local object: g++'s dangling-pointer check does not know that.
+#if defined(__clang__)
     g_invalid_handler = &&L_invalid;
+#else
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+    g_invalid_handler = &&L_invalid;
+#pragma GCC diagnostic pop
+#endif
     return RunStatus::kDone;
   }
 

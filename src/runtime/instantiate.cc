@@ -102,7 +102,9 @@ Result<void> check_import(const StoreImpl& s, const wasm::Module& m, const wasm:
 }
 
 std::unexpected<Error> uninstantiable(const Trap& trap) {
-  return make_error(ErrorKind::kUninstantiable, trap.message());
+  // The trap's text first (what assert_uninstantiable compares), then its backtrace, if it has one (a
+  // start function's trap).
+  return make_error(ErrorKind::kUninstantiable, trap.message() + trap.backtrace_string());
 }
 
 }  // namespace
