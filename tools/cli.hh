@@ -4,7 +4,9 @@
 // add one row to kSubcommands in main.cc and the file to tools/CMakeLists.txt.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,7 +22,9 @@ namespace airwasm::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the input was processed and something failed
-inline constexpr int kExitUsage = 2;    // bad command line
+inline constexpr int kExitUsage = 2;    // bad command line, or a module that cannot be run as asked
+inline constexpr int kExitHost = 3;     // airwasm or one of its host functions failed (not the guest)
+inline constexpr int kExitTrap = 134;   // the guest trapped (128 + SIGABRT, as wasmtime)
 
 // A subcommand gets its own name as argv[0] and must answer -h / --help with its usage on stdout.
 using SubcommandMain = int (*)(int argc, char** argv);
@@ -40,6 +44,17 @@ inline bool is_help_flag(std::string_view arg) {
 void print_file_error(const std::string& file, const Error& e);
 // Prints "FILE: error: cannot read file: REASON" on stderr.
 void print_read_error(const std::string& file, const std::string& reason);
+
+// cmd_run_component.cc: `airwasm run` of a component binary.
+struct ComponentRun {
+  std::string file;
+  std::optional<std::string> invoke;
+  std::vector<std::string> args;
+  std::optional<uint64_t> fuel;
+  std::optional<std::chrono::nanoseconds> timeout;
+  std::optional<uint64_t> max_memory;
+};
+int run_component(const ComponentRun& run, std::span<const uint8_t> bytes);
 
 int cmd_wast(int argc, char** argv);
 int cmd_validate(int argc, char** argv);

@@ -1,8 +1,9 @@
 // tools: `airwasm run [options] FILE.wasm [ARGS...]` runs a WASI command module (its `_start`) or, with
 // --invoke, one exported function, printing its results one per line (wasmtime conventions).
 // Exit status: the guest's proc_exit status; 0 when _start returns; 1 when loading or linking fails;
-// 134 (as wasmtime: 128 + SIGABRT) when the guest traps, also in its start function; 2 for a bad
-// command line.
+// 134 (as wasmtime: 128 + SIGABRT) when the guest traps, also in its start function, and only then;
+// 2 for a bad command line or a module that cannot be run as asked (a _start with parameters, wrong
+// --invoke arguments); 3 when the host fails (a host function error, out of host memory).
 // Sandbox and limits: --dir, --env, --fuel, --timeout (a per-call deadline; watchdog.hh covers the start
 // function), --max-memory.
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/wasi.hh"
 #include "cli.hh"
+#include "component/reader.hh"
 #include "cli_options.hh"
 #include "wast/file_io.hh"
 #include "watchdog.hh"
@@ -28,14 +30,14 @@
 namespace airwasm::cli {
 namespace {
 
-constexpr int kExitTrap = 134;
-
 void print_run_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: airwasm run [options] FILE.wasm [ARGS...]\n"
                "\n"
                "Runs a WebAssembly module with WASI preview 1: its '_start' export (a command), or with\n"
                "--invoke the named export, given ARGS as its parameters (results printed one per line).\n"
+               "For a component, --invoke takes a call in WAVE syntax: --invoke 'name(1, \"text\", [2, 3])'\n"
+               "(an exported interface's function is 'iface#name'); the result is printed in WAVE.\n"
                "Options come before FILE; everything after FILE is passed to the guest.\n"
                "\n"
                "options:\n"
@@ -49,9 +51,14 @@ void print_run_usage(std::FILE* out) {
                "  --max-memory SIZE     cap the guest's linear memory (bytes, or a KiB/MiB/GiB suffix)\n"
                "  -h, --help            show this help\n"
                "\n"
-               "exit status: the guest's proc_exit status, 0 when '_start' returns, 1 when the module\n"
-               "cannot be loaded or linked, 134 when the guest traps (also in a start function), 2 for a\n"
-               "bad command line.\n");
+               "exit status:\n"
+               "  N     the guest's proc_exit status (0 when '_start' returns)\n"
+               "  1     the module cannot be loaded, linked or instantiated (malformed, invalid, a\n"
+               "        missing import, a limit)\n"
+               "  2     bad command line, or a module that cannot be run as asked (a '_start' with\n"
+               "        parameters, wrong --invoke arguments)\n"
+               "  3     the host failed (a host function error, out of host memory)\n"
+               "  134   the guest trapped (also in a start function, out of fuel, --timeout)\n");
 }
 
 int usage_error(const std::string& message) {
@@ -192,7 +199,8 @@ int report_trap(const RunOptions& o, const Trap& trap) {
   }
   std::fflush(stdout);
   std::fprintf(stderr, "%s: %s\n", o.file.c_str(), text.c_str());
-  return kExitTrap;
+  if (trap.code() == TrapCode::kUsage) return kExitUsage;
+  return trap.is_guest_trap() ? kExitTrap : kExitHost;
 }
 
 }  // namespace
@@ -205,6 +213,9 @@ int cmd_run(int argc, char** argv) {
   if (!bytes) {
     print_read_error(o.file, bytes.error());
     return kExitFailure;
+  }
+  if (component::is_component_binary(*bytes)) {
+    return run_component(ComponentRun{o.file, o.invoke, o.args, o.fuel, o.timeout, o.max_memory}, *bytes);
   }
   EngineConfig config;
   config.consume_fuel = o.fuel.has_value();
@@ -254,8 +265,9 @@ int cmd_run(int argc, char** argv) {
     if (start_timed_out)
       message += " (the --timeout of " + o.timeout_text + " expired in the start function)";
     std::fprintf(stderr, "%s: error: %s\n", o.file.c_str(), message.c_str());
-    // A trap in the start function is a trap like any other.
-    return instance.error().kind == ErrorKind::kUninstantiable ? kExitTrap : kExitFailure;
+    // A trap in the start function is a trap like any other; running out of host memory is the host's.
+    if (instance.error().kind == ErrorKind::kUninstantiable) return kExitTrap;
+    return instance.error().message.starts_with("out of host memory") ? kExitHost : kExitFailure;
   }
 
   const std::string name = o.invoke.value_or("_start");
@@ -268,6 +280,15 @@ int cmd_run(int argc, char** argv) {
                    o.file.c_str());
     }
     return kExitFailure;
+  }
+
+  if (!o.invoke) {
+    const FuncType type = func->type(store);
+    if (!type.params.empty() || !type.results.empty()) {
+      std::fprintf(stderr, "%s: error: '_start' has type %s, a WASI command's takes and returns nothing (use --invoke _start ARGS...)\n",
+                   o.file.c_str(), type.to_string().c_str());
+      return kExitUsage;
+    }
   }
 
   std::vector<Val> args;

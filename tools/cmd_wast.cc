@@ -18,7 +18,7 @@ namespace {
 
 void print_wast_usage(std::FILE* out) {
   std::fprintf(out,
-               "usage: airwasm wast [-v] [--fuel N] FILE.json...\n"
+               "usage: airwasm wast [-v] [--fuel N] [--static] FILE.json...\n"
                "\n"
                "Runs spec-test scripts (the .wasm files next to each .json): core WebAssembly scripts\n"
                "converted by wabt's wast2json, and Component Model scripts converted by the official\n"
@@ -28,6 +28,8 @@ void print_wast_usage(std::FILE* out) {
                "options:\n"
                "  -v, --verbose  print each failure with its line, command, expected and actual result\n"
                "  --fuel N       meter fuel; each file's store gets N units\n"
+               "  --static       component scripts: validate definitions and run assert_invalid /\n"
+               "                 assert_malformed only; skip instantiation and calls\n"
                "  -h, --help     show this help\n");
 }
 
@@ -55,6 +57,8 @@ int cmd_wast(int argc, char** argv) {
       return kExitOk;
     } else if (arg == "-v" || arg == "--verbose") {
       options.verbose = true;
+    } else if (arg == "--static") {
+      options.static_only = true;
     } else if (arg == "--fuel" || arg.starts_with("--fuel=")) {
       std::string_view value;
       if (arg == "--fuel") {

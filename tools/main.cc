@@ -1,5 +1,6 @@
 // tools: the `airwasm` command-line entry point. Parses the global flags (--help, --version) and hands the
 // rest to a subcommand from the table below. Unknown subcommands print the usage on stderr and exit 2.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -31,6 +32,10 @@ void print_usage(std::FILE* out) {
                  static_cast<int>(s.summary.size()), s.summary.data());
   }
   std::fprintf(out, "  %-12s %s\n", "help", "show the help of a command");
+  std::fprintf(out,
+               "\nexit status: 0 success (or the guest's exit status), 1 the input failed (malformed,\n"
+               "invalid, unlinkable, a limit, a failed test), 2 bad command line or usage, 3 host failure,\n"
+               "134 the guest trapped.\n");
   std::fprintf(out, "\nRun 'airwasm <command> --help' for the options of a command.\n");
 }
 
@@ -83,5 +88,8 @@ int run(int argc, char** argv) {
 }  // namespace airwasm::cli
 
 int main(int argc, char** argv) {
+  // A guest writing to a closed pipe (`airwasm run prog.wasm | head -1`) must see EPIPE from fd_write,
+  // as a native program that ignores SIGPIPE would, instead of the whole process being killed.
+  std::signal(SIGPIPE, SIG_IGN);
   return airwasm::cli::run(argc, argv);
 }

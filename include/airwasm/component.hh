@@ -8,3 +8,4 @@
 #include "airwasm/component/linker.hh"
 #include "airwasm/component/resource.hh"
 #include "airwasm/component/val.hh"
+#include "airwasm/component/wave.hh"

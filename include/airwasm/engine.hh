@@ -11,8 +11,33 @@ struct Features {
   bool simd = true;  // fixed-width 128-bit SIMD (part of Wasm 2.0)
 };
 
+// Implementation limits on what a module may declare, checked while decoding and validating (errors of
+// kind kLimit that name the limit). The defaults are V8's and wasmtime's (wasm-limits.h, wasmparser's
+// limits.rs), so a module accepted by the browsers is accepted here; they keep the memory and time spent
+// on a module proportional to its size whatever counts it declares.
+struct ModuleLimits {
+  uint32_t max_types = 1'000'000;
+  uint32_t max_functions = 1'000'000;  // imported and defined
+  uint32_t max_imports = 100'000;
+  uint32_t max_exports = 100'000;
+  uint32_t max_globals = 1'000'000;    // imported and defined
+  uint32_t max_tables = 100;           // imported and defined
+  uint32_t max_data_segments = 100'000;
+  uint32_t max_element_segments = 100'000;
+  uint32_t max_element_segment_items = 10'000'000;
+  uint32_t max_table_size = 10'000'000;     // declared minimum of a defined table, in elements
+  uint32_t max_name_bytes = 100'000;        // import and export names
+  uint32_t max_function_size = 7'654'321;   // bytes of one function body
+  uint32_t max_function_locals = 50'000;    // declared locals of one function (parameters not included)
+  uint32_t max_function_params = 1'000;
+  uint32_t max_function_results = 1'000;
+  uint32_t max_br_table_targets = 65'520;
+  uint32_t max_nesting_depth = 100'000;     // nested block/loop/if in one function body
+};
+
 struct EngineConfig {
   Features features;
+  ModuleLimits limits;
   // Fuel metering: modules are lowered with a per-basic-block fuel charge. Off: no metering code at all.
   bool consume_fuel = false;
   // Maximum depth of nested WebAssembly calls; deeper calls trap with "call stack exhausted".

@@ -23,6 +23,10 @@ struct InterruptState;
 // return -1, or instantiation fail with a kLimit error; the host never runs out of memory because of a guest.
 struct StoreLimits {
   uint64_t max_memory_bytes = ~uint64_t{0};  // total bytes of all linear memories of the Store
+  // Total bytes of all tables of the Store (8 bytes per element). Unlike linear memory, whose pages cost
+  // nothing until touched, table elements are initialised when created, so this is bounded by default:
+  // 64 MiB, 8 million elements (a C or Rust program's function table has a few thousand).
+  uint64_t max_table_bytes = uint64_t{64} << 20;
   uint64_t max_table_elements = 10'000'000;  // per table
   uint32_t max_instances = 10'000;
   uint32_t max_memories = 10'000;
@@ -36,6 +40,8 @@ class ResourceLimiter {
   virtual ~ResourceLimiter() = default;
   // `current` and `desired` are in bytes; `maximum` is the memory's declared maximum in bytes, if any.
   virtual bool memory_growing(uint64_t current, uint64_t desired, std::optional<uint64_t> maximum) = 0;
+  // In elements (each takes 8 bytes of host memory, counted against StoreLimits::max_table_bytes); called
+  // with current = 0 when a table is created.
   virtual bool table_growing(uint64_t current, uint64_t desired, std::optional<uint64_t> maximum) = 0;
 };
 

@@ -32,6 +32,11 @@ class Trap {
   Trap(TrapCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   TrapCode code() const { return code_; }
+  // False for what is not the guest's fault or doing: API misuse (kUsage), a failing host function
+  // (kHostError) and proc_exit (kExit). The CLI exits with 134 for guest traps only.
+  bool is_guest_trap() const {
+    return code_ != TrapCode::kUsage && code_ != TrapCode::kHostError && code_ != TrapCode::kExit;
+  }
   const std::string& message() const { return message_; }
   const std::vector<FrameInfo>& backtrace() const { return backtrace_; }
   void set_backtrace(std::vector<FrameInfo> frames) { backtrace_ = std::move(frames); }

@@ -31,6 +31,9 @@ struct WasiConfig {
   int stdin_fd = 0;
   int stdout_fd = 1;
   int stderr_fd = 2;
+  // Descriptors the guest may hold open at once, stdio and pre-opened directories included (open files
+  // and directories alike; each is one host descriptor). path_open past it fails with EMFILE.
+  uint32_t max_open_fds = 256;
 };
 
 namespace internal {

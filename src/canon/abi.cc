@@ -171,8 +171,7 @@ class Codec {
         if (n.prim == Prim::kString) {
           AIRWASM_TRY_ASSIGN(uint64_t begin, read_uint(cx_, ptr, 4));
           AIRWASM_TRY_ASSIGN(uint64_t units, read_uint(cx_, ptr + 4, 4));
-          AIRWASM_TRY_ASSIGN(LiftedString s, load_string_from_range(cx_, uint32_t(begin), uint32_t(units)));
-          return Val::string(std::move(s.text));
+          return lift_string(begin, units);
         }
         AIRWASM_TRY_ASSIGN(uint64_t bits, read_uint(cx_, ptr, unsigned(n.size)));
         return prim_from_bits(n.prim, bits);
@@ -262,7 +261,7 @@ class Codec {
         if (n.prim == Prim::kErrorContext) return unsupported(t);
         if (v.kind() != prim_kind(n.prim)) return mismatch(ts_, t, v);
         if (n.prim == Prim::kString) {
-          AIRWASM_TRY_ASSIGN(StoredString s, store_string_into_range(cx_, v.as_string()));
+          AIRWASM_TRY_ASSIGN(StoredString s, lower_string(v.as_string()));
           AIRWASM_TRY(write_uint(cx_, ptr, s.ptr, 4));
           return write_uint(cx_, ptr + 4, s.tagged_code_units, 4);
         }
@@ -334,8 +333,7 @@ class Codec {
           case Prim::kString: {
             AIRWASM_TRY_ASSIGN(uint64_t ptr, in.next(FlatType::kI32));
             AIRWASM_TRY_ASSIGN(uint64_t units, in.next(FlatType::kI32));
-            AIRWASM_TRY_ASSIGN(LiftedString s, load_string_from_range(cx_, uint32_t(ptr), uint32_t(units)));
-            return Val::string(std::move(s.text));
+            return lift_string(ptr, units);
           }
           case Prim::kErrorContext: return unsupported(t);
           default: {
@@ -403,7 +401,7 @@ class Codec {
         if (n.prim == Prim::kErrorContext) return unsupported(t);
         if (v.kind() != prim_kind(n.prim)) return mismatch(ts_, t, v);
         if (n.prim == Prim::kString) {
-          AIRWASM_TRY_ASSIGN(StoredString s, store_string_into_range(cx_, v.as_string()));
+          AIRWASM_TRY_ASSIGN(StoredString s, lower_string(v.as_string()));
           out.push_back(s.ptr);
           out.push_back(s.tagged_code_units);
           return {};
@@ -455,6 +453,25 @@ class Codec {
   }
 
  private:
+  TrapResult<Val> lift_string(uint64_t ptr, uint64_t units) {
+    AIRWASM_TRY_ASSIGN(LiftedString s, load_string_from_range(cx_, uint32_t(ptr), uint32_t(units)));
+    if (cx_.lifted_strings) cx_.lifted_strings->push_back(s.source);
+    return Val::string(std::move(s.text));
+  }
+  TrapResult<StoredString> lower_string(const std::string& text) {
+    StringSource source;
+    if (cx_.string_sources && cx_.string_sources_used < cx_.string_sources->size()) {
+      source = (*cx_.string_sources)[cx_.string_sources_used++];
+      // A latin1 source must hold latin1 text; if the caller paired the sources wrongly, UTF-8 is right.
+      if (source.encoding == StringEncoding::kLatin1Utf16 && !source.tagged_utf16) {
+        for (unsigned char ch : text) {
+          if (ch >= 0xc4) source = StringSource{};  // a lead byte of a code point above U+00FF
+        }
+      }
+    }
+    return store_string_into_range(cx_, text, source);
+  }
+
   std::unexpected<Trap> unsupported(TypeId t) {
     return host_error(ts_.describe(t) + " values are not supported yet");
   }

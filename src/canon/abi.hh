@@ -31,6 +31,14 @@ constexpr size_t kMaxFlatResults = 1;
 
 enum class StringEncoding : uint8_t { kUtf8, kUtf16, kLatin1Utf16 };
 
+// Where a string came from. A Val string is UTF-8 text; when it was lifted from a component, the spec
+// lowers it into the next one by a sequence of realloc calls that depends on the *source* encoding (and,
+// for latin1+utf16, on whether the source was tagged UTF-16). A host string is StringSource{} (UTF-8).
+struct StringSource {
+  StringEncoding encoding = StringEncoding::kUtf8;
+  bool tagged_utf16 = false;  // latin1+utf16 only: the source length carried the UTF-16 tag
+};
+
 // A guest linear memory as the ABI sees it. Memories are reserved up front and never move, but realloc
 // may grow them, so the size is read through a pointer to the live value.
 struct GuestMemory {
@@ -54,6 +62,14 @@ class Context {
   // differently in its host path ("string pointer/length out of bounds of memory", "realloc return: result
   // not aligned") and in its fused adapters ("string content out-of-bounds", "unaligned pointer").
   bool fused = false;
+  // Component-to-component calls, for the spec's exact transcoding: a string lowered into the callee is
+  // stored by a realloc sequence that depends on the encoding it had in the caller (StringSource), which a
+  // Val does not carry. When `lifted_strings` is set, lifting appends the source of every string
+  // it reads, in value order; when `string_sources` is set, lowering takes the sources in the same order
+  // (lifting and lowering visit a value's strings in the same order). Unset: strings lower as UTF-8 text.
+  std::vector<StringSource>* lifted_strings = nullptr;
+  const std::vector<StringSource>* string_sources = nullptr;
+  size_t string_sources_used = 0;
 
   // The guest's realloc(original_ptr, original_size, alignment, new_size) -> ptr. Its result is checked
   // by the caller of this function (alignment, bounds), as the spec does.
@@ -99,15 +115,8 @@ TrapResult<void> lower_flat_values(Context& cx, size_t max_flat, std::span<const
 // Number of flat core values of a list of types (saturates at kMaxFlat).
 size_t flat_count(const TypeStore& types, std::span<const TypeId> list);
 
-// Strings with their source encoding. A Val string is UTF-8 text; when it was lifted from a component, the
-// spec lowers it into the next one by a sequence of realloc calls that depends on the *source* encoding
-// (and, for latin1+utf16, on whether the source was tagged UTF-16). Component-to-component calls that want
-// the spec's exact realloc sequence lift with load_string_from_range and lower with
-// store_string_into_range; plain Val lowering uses StringSource{} (UTF-8, as a host string is).
-struct StringSource {
-  StringEncoding encoding = StringEncoding::kUtf8;
-  bool tagged_utf16 = false;  // latin1+utf16 only: the source length carried the UTF-16 tag
-};
+// Strings one at a time (the spec's load_string_from_range / store_string_into_range), for callers that
+// handle strings themselves; store_string_into_range follows the realloc sequence of `source`.
 struct LiftedString {
   std::string text;  // UTF-8
   StringSource source;

@@ -176,6 +176,10 @@ class StringLowering {
   TrapResult<StoredString> run(StringSource src) {
     if (utf8_.size() >= kUtf16Tag) return host_error("string of " + std::to_string(utf8_.size()) + " bytes is too long");
     if (!base::is_valid_utf8(utf8_)) return host_error("type mismatch: string is not valid UTF-8");
+    // The common case, UTF-8 into UTF-8, is one exact allocation and a copy: no code points needed.
+    if (src.encoding == StringEncoding::kUtf8 && cx_.encoding == StringEncoding::kUtf8) {
+      return copy(utf8_.size(), 1, 1);
+    }
     for (size_t i = 0; i < utf8_.size();) {
       uint32_t cp = 0;
       i += base::decode_utf8(utf8_, i, &cp);

@@ -516,6 +516,7 @@ Result<void> Validator::canon(const Canon& c) {
       AIRWASM_TRY_ASSIGN(TypeId ft, func_at(c.func, off));
       if (o.post_return) return fail("canonical option `post-return` cannot be specified for lowerings", off);
       if (o.callback) return fail("canonical option `callback` cannot be specified for lowerings", off);
+      if (o.async && !s_.canon(ft).aux) return fail("the `async` canonical option requires an async function type", off);
       std::vector<FlatType> results;
       AIRWASM_TRY_ASSIGN(auto params, lower_sig(ft, false, o, off, &results));
       if (o.async) {

@@ -87,7 +87,15 @@ Result<void> read_header(base::ByteReader& r) {
   if (std::memcmp(r.position(), kMagic, 4) != 0) return malformed("magic header not detected", r.offset());
   AIRWASM_TRY(r.skip(4));
   if (r.remaining() < 4) return malformed("unexpected end", r.offset() + r.remaining());
-  if (std::memcmp(r.position(), kVersion, 4) != 0) return malformed("unknown binary version", r.offset());
+  if (std::memcmp(r.position(), kVersion, 4) != 0) {
+    // Version 0x0d with layer 1 is a component: a module-only path (run, Module::compile) says so.
+    static constexpr uint8_t kComponent[4] = {0x0d, 0x00, 0x01, 0x00};
+    if (std::memcmp(r.position(), kComponent, 4) == 0)
+      return malformed("unknown binary version (this is a component, not a core module: components can be "
+                       "validated and inspected but not run yet)",
+                       r.offset());
+    return malformed("unknown binary version", r.offset());
+  }
   return r.skip(4);
 }
 
@@ -97,7 +105,12 @@ Result<void> decode_sections(base::ByteReader& r, wasm::Module& m, const DecodeO
   while (!r.at_end()) {
     const size_t section_start = r.offset();
     AIRWASM_TRY_ASSIGN(uint8_t id, r.u8());
-    if (id > kMaxSectionId) return malformed("malformed section id", section_start);
+    if (id > kMaxSectionId) {
+      if (id == 13)
+        return malformed("malformed section id (13, tags: the exception handling proposal, which airwasm does not "
+                         "support)", section_start);
+      return malformed("malformed section id", section_start);
+    }
     if (id != kCustom) {
       // The spec's decoder reads the sections in order, so a repeated or misplaced one is content it
       // could not place after what it already read.

@@ -15,6 +15,7 @@ namespace airwasm::decode {
 
 struct DecodeOptions {
   Features features;
+  ModuleLimits limits;
 };
 
 Result<std::unique_ptr<wasm::Module>> decode_module(std::span<const uint8_t> binary, const DecodeOptions& options);

@@ -7,12 +7,36 @@ using wasm::ImmKind;
 using wasm::Instr;
 using wasm::Opcode;
 
+namespace {
+
+// The proposal an opcode outside Wasm 2.0 belongs to, for an error a user can act on: "illegal opcode"
+// alone does not say that the module was built for tail calls or exceptions. Null if none is known.
+const char* proposal_of(uint8_t byte, uint32_t sub) {
+  switch (byte) {
+    case 0x12: case 0x13: case 0x15: return "tail calls";
+    case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19: case 0x1f:
+      return "exception handling";
+    case 0x14: case 0xd3: case 0xd4: case 0xd5: case 0xd6: return "function references / GC";
+    case 0xfb: return "GC";
+    case 0xfe: return "threads";
+    case 0xfd: return sub >= 0x100 && sub <= 0x113 ? "relaxed SIMD" : nullptr;
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string proposal_detail(const char* proposal) {
+  return std::string(" (an instruction of the ") + proposal + " proposal, which airwasm does not support)";
+}
+
 Result<void> InstrReader::next_slow(Instr& out) {
   out.position = r_.offset();
   AIRWASM_TRY_ASSIGN(uint8_t byte, r_.u8());
   Opcode op;
+  uint32_t sub = 0;
   if (byte == 0xFC || byte == 0xFD) {
-    AIRWASM_TRY_ASSIGN(uint32_t sub, r_.u32());
+    AIRWASM_TRY_ASSIGN(sub, r_.u32());
     if (byte == 0xFC) {
       op = sub < 32 ? wasm::kOpcodeMaps.fc[sub] : Opcode::kCount;
     } else {
@@ -21,7 +45,14 @@ Result<void> InstrReader::next_slow(Instr& out) {
   } else {
     op = wasm::kOpcodeMaps.single[byte];
   }
-  if (op == Opcode::kCount) [[unlikely]] return base::malformed("illegal opcode", out.position);
+  if (op == Opcode::kCount) [[unlikely]] {
+    if (byte == 0xFD && !simd_ && sub < 256)
+      return base::malformed("illegal opcode (a SIMD instruction, and SIMD is disabled in this engine's configuration)",
+                             out.position);
+    if (const char* proposal = proposal_of(byte, sub))
+      return base::malformed("illegal opcode" + proposal_detail(proposal), out.position);
+    return base::malformed("illegal opcode", out.position);
+  }
   out.op = op;
   if (wasm::op_info(op).imm == ImmKind::None) return {};
   return read_immediates(out);

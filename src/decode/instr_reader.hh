@@ -4,12 +4,16 @@
 // "zero byte expected", LEB128 errors); typing is the validator's job.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "base/byte_reader.hh"
 #include "wasm/instr.hh"
 
 namespace airwasm::decode {
+
+// " (an instruction of the X proposal, which airwasm does not support)": appended to a spec message.
+std::string proposal_detail(const char* proposal);
 
 class InstrReader {
  public:

@@ -40,6 +40,10 @@ void reserve_bounded(Vec& v, uint32_t count, const base::ByteReader& r, size_t m
   v.reserve(std::min<size_t>(count, cap));
 }
 
+// An implementation limit (ModuleLimits) was exceeded. Limits on counts are checked as the items are read,
+// not against the declared count, so a truncated binary still reports the spec's "unexpected end".
+std::unexpected<Error> over_limit(const char* what, uint64_t limit, size_t at);
+
 // A value type byte. Types are encoded as one-byte signed LEB128 (vs7): a set continuation bit is
 // "integer representation too long", an unknown byte "malformed value type".
 Result<wasm::ValType> read_valtype(base::ByteReader& r, const Features& features);

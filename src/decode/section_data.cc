@@ -16,7 +16,9 @@ Result<void> decode_datacount_section(SectionInput in) {
 Result<void> decode_data_section(SectionInput in) {
   AIRWASM_TRY_ASSIGN(uint32_t count, in.r.u32());
   reserve_bounded(in.m.datas, count, in.r, 2);  // passive: flags, length
+  const uint32_t max = in.options.limits.max_data_segments;
   for (uint32_t i = 0; i < count; ++i) {
+    if (i >= max) return over_limit("data segments", max, in.r.offset());
     wasm::DataSegment& seg = in.m.datas.emplace_back();
     seg.position = in.r.offset();
     AIRWASM_TRY_ASSIGN(uint32_t flags, in.r.u32());

@@ -74,8 +74,14 @@ Result<void> read_segment(base::ByteReader& r, const Features& features, wasm::E
 Result<void> decode_elem_section(SectionInput in) {
   AIRWASM_TRY_ASSIGN(uint32_t count, in.r.u32());
   reserve_bounded(in.m.elems, count, in.r, 3);  // flags, `end` or elemkind, item count
+  const ModuleLimits& limits = in.options.limits;
   for (uint32_t i = 0; i < count; ++i) {
-    AIRWASM_TRY(read_segment(in.r, in.options.features, in.m.elems.emplace_back()));
+    const size_t at = in.r.offset();
+    if (i >= limits.max_element_segments) return over_limit("element segments", limits.max_element_segments, at);
+    wasm::ElemSegment& seg = in.m.elems.emplace_back();
+    AIRWASM_TRY(read_segment(in.r, in.options.features, seg));
+    if (seg.items.size() > limits.max_element_segment_items)
+      return over_limit("element segment items", limits.max_element_segment_items, at);
   }
   return {};
 }

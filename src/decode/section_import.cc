@@ -7,25 +7,46 @@ namespace airwasm::decode::detail {
 using base::malformed;
 using wasm::ExternKind;
 
+namespace {
+
+// An import or export name, bounded by ModuleLimits::max_name_bytes after the spec's own checks.
+Result<std::string_view> read_limited_name(base::ByteReader& r, const ModuleLimits& limits) {
+  const size_t at = r.offset();
+  AIRWASM_TRY_ASSIGN(std::string_view name, r.name());
+  if (name.size() > limits.max_name_bytes)
+    return make_error(ErrorKind::kLimit,
+                      "name of " + std::to_string(name.size()) + " bytes exceeds the implementation limit of " +
+                          std::to_string(limits.max_name_bytes),
+                      at);
+  return name;
+}
+
+}  // namespace
+
 Result<void> decode_import_section(SectionInput in) {
   AIRWASM_TRY_ASSIGN(uint32_t count, in.r.u32());
   reserve_bounded(in.m.imports, count, in.r, 4);  // two names, a kind and at least one byte of type
+  const ModuleLimits& limits = in.options.limits;
   for (uint32_t i = 0; i < count; ++i) {
+    if (i >= limits.max_imports) return over_limit("imports", limits.max_imports, in.r.offset());
     wasm::Import imp;
-    AIRWASM_TRY_ASSIGN(std::string_view module, in.r.name());
-    AIRWASM_TRY_ASSIGN(std::string_view name, in.r.name());
+    AIRWASM_TRY_ASSIGN(std::string_view module, read_limited_name(in.r, limits));
+    AIRWASM_TRY_ASSIGN(std::string_view name, read_limited_name(in.r, limits));
     imp.module = module;
     imp.name = name;
     const size_t kind_at = in.r.offset();
     AIRWASM_TRY_ASSIGN(uint8_t kind, in.r.u8());
     switch (kind) {
       case 0x00: {
+        if (in.m.num_imported_funcs >= limits.max_functions)
+          return over_limit("functions", limits.max_functions, kind_at);
         imp.kind = ExternKind::kFunc;
         AIRWASM_TRY_ASSIGN(imp.func_type, in.r.u32());
         ++in.m.num_imported_funcs;
         break;
       }
       case 0x01: {
+        if (in.m.num_imported_tables >= limits.max_tables) return over_limit("tables", limits.max_tables, kind_at);
         imp.kind = ExternKind::kTable;
         AIRWASM_TRY_ASSIGN(imp.table, read_table_type(in.r));
         ++in.m.num_imported_tables;
@@ -38,6 +59,7 @@ Result<void> decode_import_section(SectionInput in) {
         break;
       }
       case 0x03: {
+        if (in.m.num_imported_globals >= limits.max_globals) return over_limit("globals", limits.max_globals, kind_at);
         imp.kind = ExternKind::kGlobal;
         AIRWASM_TRY_ASSIGN(imp.global, read_global_type(in.r, in.options.features));
         ++in.m.num_imported_globals;
@@ -54,9 +76,11 @@ Result<void> decode_import_section(SectionInput in) {
 Result<void> decode_export_section(SectionInput in) {
   AIRWASM_TRY_ASSIGN(uint32_t count, in.r.u32());
   reserve_bounded(in.m.exports, count, in.r, 3);  // name length, kind, index
+  const ModuleLimits& limits = in.options.limits;
   for (uint32_t i = 0; i < count; ++i) {
+    if (i >= limits.max_exports) return over_limit("exports", limits.max_exports, in.r.offset());
     wasm::Export exp;
-    AIRWASM_TRY_ASSIGN(std::string_view name, in.r.name());
+    AIRWASM_TRY_ASSIGN(std::string_view name, read_limited_name(in.r, limits));
     exp.name = name;
     const size_t kind_at = in.r.offset();
     AIRWASM_TRY_ASSIGN(uint8_t kind, in.r.u8());

@@ -1,6 +1,7 @@
 // interp: lowering driver, control flow (blocks, branches, calls, returns), stack bookkeeping and fuel.
 // See lower.hh for the model (canonical slots, virtual entries, fixups, edge-charged fuel).
 #include <algorithm>
+#include <new>
 #include <cstring>
 #include <thread>
 
@@ -725,11 +726,18 @@ Result<void> lower_module(const wasm::Module& module, const validate::BodyContex
   out.code.resize(ranges);
   std::vector<RangeResult> results(ranges);
   std::vector<std::thread> workers;
-  for (size_t t = 1; t < ranges; ++t)
-    workers.emplace_back([&, t] {
+  // An exception must not escape a worker (std::terminate); running out of host memory becomes an error of
+  // the range, reported like a validation error.
+  auto lower_one = [&](size_t t) {
+    try {
       results[t] = lower_range(module, ctx, options, out.type_ids, out.code[t], bounds[t], bounds[t + 1]);
-    });
-  results[0] = lower_range(module, ctx, options, out.type_ids, out.code[0], bounds[0], bounds[1]);
+    } catch (const std::bad_alloc&) {
+      results[t].failed = bounds[t];
+      results[t].error = Error(ErrorKind::kLimit, "out of host memory while compiling");
+    }
+  };
+  for (size_t t = 1; t < ranges; ++t) workers.emplace_back(lower_one, t);
+  lower_one(0);
   for (std::thread& w : workers) w.join();
 
   // The first failing function in module order decides the error, as in a sequential pass.

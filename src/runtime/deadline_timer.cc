@@ -69,7 +69,7 @@ void DeadlineTimer::run() {
       std::lock_guard state_lock(state->mutex);
       if (state->armed_ticket == ticket) {
         uint32_t none = interp::kNoInterrupt;
-        state->flag.compare_exchange_strong(none, interp::kDeadlineReached);
+        if (state->flag.compare_exchange_strong(none, interp::kDeadlineReached)) state->wake();
       }
     }
   }

@@ -1,6 +1,7 @@
 // runtime: Engine (shared configuration, engine-wide interned function types) and Module compilation
 // (decode -> validate -> lower).
 #include <algorithm>
+#include <new>
 #include <thread>
 
 #include "decode/decoder.hh"
@@ -46,16 +47,30 @@ struct Checked {
 Result<Checked> decode_and_check(const Engine& engine, std::span<const uint8_t> binary) {
   decode::DecodeOptions options;
   options.features = engine.config().features;
+  options.limits = engine.config().limits;
   AIRWASM_TRY_ASSIGN(std::unique_ptr<wasm::Module> module, decode::decode_module(binary, options));
   AIRWASM_TRY(validate::validate_module(*module, options.features));
   auto refs = validate::declared_func_refs(*module);
-  validate::BodyContext ctx = validate::BodyContext::build(*module, options.features, std::move(refs));
+  validate::BodyContext ctx = validate::BodyContext::build(*module, options.features, std::move(refs), options.limits);
   return Checked{std::move(module), std::move(ctx)};
 }
 
 }  // namespace
 
-Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> binary) {
+namespace {
+
+// Allocation failure inside the library is an error value, never an abort: the implementation limits keep
+// the memory a module needs proportional to its size, and this catches what the host still cannot give.
+template <typename F>
+auto catching_bad_alloc(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::kLimit, "out of host memory");
+  }
+}
+
+Result<Module> compile_module(const Engine& engine, std::span<const uint8_t> binary) {
   AIRWASM_TRY_ASSIGN(Checked checked, decode_and_check(engine, binary));
   auto impl = std::make_shared<internal::ModuleImpl>(internal::ModuleImpl{engine, nullptr, {}});
   // The checked context points at the module; keep the module where it is (heap) and move ownership.
@@ -70,8 +85,15 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bi
   return Module(std::move(impl));
 }
 
+}  // namespace
+
+Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> binary) {
+  return catching_bad_alloc([&] { return compile_module(engine, binary); });
+}
+
 Result<void> Module::validate(const Engine& engine, std::span<const uint8_t> binary) {
-  return validate::check_module_binary(binary, engine.config().features);
+  return catching_bad_alloc(
+      [&] { return validate::check_module_binary(binary, engine.config().features, engine.config().limits); });
 }
 
 namespace {

@@ -4,6 +4,7 @@
 // instantiation with the trap's message; writes already done to shared tables/memories remain, as the
 // spec requires.
 #include <cstring>
+#include <new>
 
 #include "runtime/internal.hh"
 
@@ -109,7 +110,9 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
   return Instance::create(store, module, resolved);
 }
 
-Result<Instance> Instance::create(Store& store, const Module& module, std::span<const Extern> resolved) {
+namespace {
+
+Result<Instance> create_instance(Store& store, const Module& module, std::span<const Extern> resolved) {
   StoreImpl& s = store.impl();
   const internal::ModuleImpl& mi = module.impl();
   const wasm::Module& m = *mi.module;
@@ -220,6 +223,18 @@ Result<Instance> Instance::create(Store& store, const Module& module, std::span<
     if (!r) return uninstantiable(r.error());
   }
   return Instance(s.id, instance_index);
+}
+
+}  // namespace
+
+Result<Instance> Instance::create(Store& store, const Module& module, std::span<const Extern> resolved) {
+  // Host memory for tables, segments and the instance record depends on the guest: running out is an
+  // error value (objects already created stay in the Store unreferenced, as after a trapping start).
+  try {
+    return create_instance(store, module, resolved);
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::kLimit, "out of host memory while instantiating");
+  }
 }
 
 }  // namespace airwasm

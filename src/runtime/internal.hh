@@ -40,6 +40,12 @@ struct InterruptState {
   std::atomic<uint32_t> flag{interp::kNoInterrupt};
   std::mutex mutex;           // orders a deadline's expiry against the end of the call that armed it
   uint64_t armed_ticket = 0;  // the deadline that may still fire, 0 if none
+  // eventfd that wakes a host call blocked in wait_interruptible (blocking.cc); -1 until one first waits.
+  std::atomic<int> wake_fd{-1};
+
+  ~InterruptState();
+  int wake_fd_for_waiting();  // creates the descriptor on first use; -1 if that fails
+  void wake();                // after setting `flag`: wakes a blocked host call, if any
 };
 
 // An instance as the Store keeps it: the interpreter's view plus the export table.
@@ -74,6 +80,7 @@ struct StoreImpl {
   uint64_t fuel_remaining = 0;   // between calls; during a call the live budget is exec.fuel
   uint64_t fuel_consumed = 0;
   uint64_t total_memory_bytes = 0;
+  uint64_t total_table_bytes = 0;  // sizeof(uint64_t) per element of every table of the Store
   bool call_active = false;      // a top-level call is running or suspended
   uint64_t fuel_snapshot = 0;    // exec.fuel + exec.fuel_reserve when last loaded (or adjusted)
   // the sliced call in progress, if any

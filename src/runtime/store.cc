@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <new>
+#include <string>
 
 #include "runtime/internal.hh"
 
@@ -16,6 +18,7 @@ namespace internal {
 namespace {
 
 std::atomic<uint64_t> g_next_store_id{1};
+constexpr uint64_t kTableElemBytes = sizeof(uint64_t);
 
 int64_t exec_memory_grow(interp::ExecContext& ctx, interp::MemoryInst* mem, uint64_t delta) {
   return static_cast<Store*>(ctx.store)->impl().grow_memory(mem, delta);
@@ -108,13 +111,27 @@ int64_t StoreImpl::grow_memory(interp::MemoryInst* mem, uint64_t delta) {
 
 Result<interp::TableInst*> StoreImpl::add_table(const TableType& type, uint64_t init) {
   if (tables.size() >= limits.max_tables) return make_error(ErrorKind::kLimit, "table count limit of the store exceeded");
-  if (type.limits.min > limits.max_table_elements ||
-      (limiter && !limiter->table_growing(0, type.limits.min, type.limits.max)))
-    return make_error(ErrorKind::kLimit, "table element limit of the store exceeded");
+  const uint64_t bytes = type.limits.min * kTableElemBytes;
+  if (type.limits.min > limits.max_table_elements)
+    return make_error(ErrorKind::kLimit, "table of " + std::to_string(type.limits.min) +
+                                             " elements exceeds the store's limit of " +
+                                             std::to_string(limits.max_table_elements) + " elements per table");
+  if (bytes > limits.max_table_bytes - std::min(total_table_bytes, limits.max_table_bytes))
+    return make_error(ErrorKind::kLimit, "table of " + std::to_string(type.limits.min) +
+                                             " elements exceeds the store's table memory limit of " +
+                                             std::to_string(limits.max_table_bytes) + " bytes");
+  if (limiter && !limiter->table_growing(0, type.limits.min, type.limits.max))
+    return make_error(ErrorKind::kLimit, "table creation denied by the store's resource limiter");
   auto t = std::make_unique<interp::TableInst>();
   t->type = type;
-  t->elems.assign(type.limits.min, init);
+  try {
+    t->elems.assign(type.limits.min, init);
+    tables.reserve(tables.size() + 1);
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::kLimit, "out of host memory creating a table");
+  }
   t->store_index = uint32_t(tables.size());
+  total_table_bytes += bytes;
   tables.push_back(std::move(t));
   return tables.back().get();
 }
@@ -125,8 +142,15 @@ int64_t StoreImpl::grow_table(interp::TableInst* table, uint64_t delta, uint64_t
   const uint64_t max = std::min<uint64_t>(table->type.limits.max.value_or(wasm::kMaxTableSize), wasm::kMaxTableSize);
   if (delta > max - old) return -1;
   if (old + delta > limits.max_table_elements) return -1;
+  const uint64_t added = delta * kTableElemBytes;
+  if (added > limits.max_table_bytes - std::min(total_table_bytes, limits.max_table_bytes)) return -1;
   if (limiter && !limiter->table_growing(old, old + delta, table->type.limits.max)) return -1;
-  table->elems.resize(old + delta, init);
+  try {
+    table->elems.resize(old + delta, init);
+  } catch (const std::bad_alloc&) {
+    return -1;  // the guest sees a failed table.grow, as for any other limit
+  }
+  total_table_bytes += added;
   return int64_t(old);
 }
 
@@ -144,7 +168,7 @@ uint32_t slot_count(std::span<const ValType> types) {
   return n;
 }
 
-Trap usage_trap(std::string message) { return Trap(TrapCode::kHostError, std::move(message)); }
+Trap usage_trap(std::string message) { return Trap(TrapCode::kUsage, "usage error: " + std::move(message)); }
 
 size_t register_store_extension() {
   static std::atomic<size_t> next{0};
@@ -213,6 +237,9 @@ InterruptHandle Store::interrupt_handle() const { return InterruptHandle(impl_->
 void Store::set_data(void* data) { impl_->data = data; }
 void* Store::data() const { return impl_->data; }
 
-void InterruptHandle::interrupt() const { state_->flag.store(interp::kInterruptRequested, std::memory_order_relaxed); }
+void InterruptHandle::interrupt() const {
+  state_->flag.store(interp::kInterruptRequested);
+  state_->wake();
+}
 
 }  // namespace airwasm

@@ -33,9 +33,11 @@ std::unexpected<Error> unknown(const char* what, uint32_t index, size_t at) {
 
 }  // namespace
 
-BodyContext BodyContext::build(const wasm::Module& m, const Features& features, std::vector<bool> refs) {
+BodyContext BodyContext::build(const wasm::Module& m, const Features& features, std::vector<bool> refs,
+                               const ModuleLimits& limits) {
   BodyContext c;
   c.module = &m;
+  c.limits = limits;
   c.simd = features.simd;
   for (const wasm::Import& imp : m.imports) {
     switch (imp.kind) {
@@ -81,6 +83,16 @@ Result<void> FuncValidator::begin(uint32_t func_index, const wasm::FunctionBody&
   vals_.clear();
   ctrls_.clear();
   push_ctrl(Opcode::Block, BlockSignature{{}, func_type_->results});
+  return {};
+}
+
+Result<void> FuncValidator::check_depth(size_t at) const {
+  // The function body itself is the outermost frame and does not count as nesting.
+  if (ctrls_.size() > ctx_.limits.max_nesting_depth)
+    return make_error(ErrorKind::kLimit,
+                      "blocks nested deeper than the implementation limit of " +
+                          std::to_string(ctx_.limits.max_nesting_depth),
+                      at);
   return {};
 }
 
@@ -202,6 +214,7 @@ Result<void> FuncValidator::step_special(const Instr& in, std::span<const uint32
     case Opcode::Loop: {
       AIRWASM_TRY_ASSIGN(BlockSignature sig, block_signature(in.block, at));
       AIRWASM_TRY(pop_types(sig.params, at));
+      AIRWASM_TRY(check_depth(at));
       push_ctrl(in.op, sig);
       return {};
     }
@@ -209,6 +222,7 @@ Result<void> FuncValidator::step_special(const Instr& in, std::span<const uint32
       AIRWASM_TRY_ASSIGN(BlockSignature sig, block_signature(in.block, at));
       AIRWASM_TRY(pop_expect(ValType::kI32, at));
       AIRWASM_TRY(pop_types(sig.params, at));
+      AIRWASM_TRY(check_depth(at));
       push_ctrl(Opcode::If, sig);
       return {};
     }
@@ -242,6 +256,12 @@ Result<void> FuncValidator::step_special(const Instr& in, std::span<const uint32
       return {};
     }
     case Opcode::BrTable: {
+      if (br_targets.size() > ctx_.limits.max_br_table_targets)
+        return make_error(ErrorKind::kLimit,
+                          "br_table of " + std::to_string(br_targets.size()) +
+                              " targets exceeds the implementation limit of " +
+                              std::to_string(ctx_.limits.max_br_table_targets),
+                          at);
       AIRWASM_TRY(pop_expect(ValType::kI32, at));
       AIRWASM_TRY_ASSIGN(const ControlFrame* def, label(in.index2, at));
       const size_t arity = def->label_types().size();

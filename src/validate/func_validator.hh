@@ -28,8 +28,10 @@ struct BodyContext {
   bool has_data_count = false;
   std::vector<bool> declared_refs;  // C.refs
   bool simd = true;
+  ModuleLimits limits;  // nesting depth and br_table size are checked here; the rest while decoding
 
-  static BodyContext build(const wasm::Module& module, const Features& features, std::vector<bool> declared_refs);
+  static BodyContext build(const wasm::Module& module, const Features& features, std::vector<bool> declared_refs,
+                           const ModuleLimits& limits = {});
 };
 
 // Parameter and result types of a block type.
@@ -73,6 +75,7 @@ class FuncValidator {
 
  private:
   Result<ValType> pop(size_t at);
+  Result<void> check_depth(size_t at) const;
   // Fast path inline: the operand is there and has the expected type.
   Result<void> pop_expect(ValType expected, size_t at) {
     if (vals_.size() > ctrls_.back().height && vals_.back() == expected) [[likely]] {

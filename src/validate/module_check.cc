@@ -8,13 +8,15 @@
 
 namespace airwasm::validate {
 
-Result<void> check_module_binary(std::span<const uint8_t> binary, const Features& features) {
+Result<void> check_module_binary(std::span<const uint8_t> binary, const Features& features,
+                                 const ModuleLimits& limits) {
   decode::DecodeOptions options;
   options.features = features;
+  options.limits = limits;
   AIRWASM_TRY_ASSIGN(std::unique_ptr<wasm::Module> module, decode::decode_module(binary, options));
   const wasm::Module& m = *module;
   AIRWASM_TRY(validate_module(m, features));
-  BodyContext ctx = BodyContext::build(m, features, declared_func_refs(m));
+  BodyContext ctx = BodyContext::build(m, features, declared_func_refs(m), limits);
   for (size_t i = 0; i < m.codes.size(); ++i) {
     auto r = FuncValidator::validate_function(ctx, m.num_imported_funcs + uint32_t(i), m.codes[i]);
     if (!r) {

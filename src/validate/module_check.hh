@@ -11,6 +11,7 @@
 
 namespace airwasm::validate {
 
-[[nodiscard]] Result<void> check_module_binary(std::span<const uint8_t> binary, const Features& features);
+[[nodiscard]] Result<void> check_module_binary(std::span<const uint8_t> binary, const Features& features,
+                                               const ModuleLimits& limits = {});
 
 }  // namespace airwasm::validate

@@ -258,6 +258,7 @@ Result<WasiContext> WasiContext::create(const WasiConfig& config) {
   auto state = std::make_unique<internal::WasiState>();
   state->args = config.args;
   state->env = config.env;
+  state->max_open_fds = config.max_open_fds;
   const int stdio[3] = {config.stdin_fd, config.stdout_fd, config.stderr_fd};
   const char* names[3] = {"stdin", "stdout", "stderr"};
   for (uint32_t i = 0; i < 3; ++i) {

@@ -2,11 +2,13 @@
 // through iovec arrays in guest memory), fd_seek/tell, fd_close/renumber, fd_sync/datasync,
 // fd_advise/allocate. Each iovec is bounds-checked as a whole before the host call sees it, and the
 // result pointer is checked before any data moves, so a bad pointer never half-performs an operation.
+// Reads and writes of descriptors that can block (pipes, terminals) wait interruptibly first.
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "runtime/blocking.hh"
 #include "wasi/state.hh"
 
 namespace airwasm::wasi::internal {
@@ -45,6 +47,16 @@ uint16_t transfer(Env& env, Op op, uint32_t fd, uint32_t iovs, uint32_t count, u
   if (abi::Errno err = gather(env.mem, iovs, count, host)) return err;
   ssize_t n = 0;
   if (!host.empty()) {
+    // A pipe, terminal or socket may block for ever: wait for it where an interruption or the call's
+    // deadline can stop the wait (regular files and directories never block on Linux).
+    if (!positioned && e->filetype != abi::kRegularFile) {
+      auto ready = ::airwasm::internal::wait_fd_interruptible(env.caller.store(), e->host_fd,
+                                                               reading ? POLLIN : POLLOUT);
+      if (!ready) {
+        env.trap = std::move(ready.error());
+        return abi::kIntr;
+      }
+    }
     do {
       switch (op) {
         case Op::kRead:

@@ -63,6 +63,9 @@ uint16_t path_open(Env& env, const uint64_t* a) {
   if (fdflags & abi::kFdflagSync) flags |= O_SYNC;
   if (fdflags & abi::kFdflagRsync) flags |= O_RSYNC;
 
+  // The Store's share of the host's descriptors is bounded (WasiConfig::max_open_fds): a guest that opens
+  // files in a loop gets EMFILE, as from a process limit, and the host keeps descriptors for itself.
+  if (env.state.fds.size() >= env.state.max_open_fds) return abi::kMfile;
   int fd;
   do {
     fd = ::openat(rp.dir, rp.name.c_str(), flags, 0666);

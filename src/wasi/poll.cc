@@ -1,7 +1,8 @@
 // wasi: poll_oneoff. Clock subscriptions (relative or absolute, any supported clock) and fd_read/fd_write
 // subscriptions become one ppoll(2) with the earliest clock deadline as its timeout. Subscriptions that
 // fail up front (bad fd, unknown clock) are reported as events with their error and make the poll return
-// at once, as preview1 specifies. Blocks the calling thread; see RATIONALE for interruption.
+// at once, as preview1 specifies. Blocks the calling thread in wait_interruptible (runtime/blocking.hh),
+// so an interruption or the call's deadline ends the wait with its trap.
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <limits>
 
+#include "runtime/blocking.hh"
 #include "wasi/clocks.hh"
 #include "wasi/state.hh"
 
@@ -113,15 +115,13 @@ uint16_t poll_oneoff(Env& env, const uint64_t* a) {
       uint64_t earliest = std::numeric_limits<uint64_t>::max();
       for (const ClockSub& c : clocks) earliest = std::min(earliest, c.deadline);
       const uint64_t now = monotonic_now();
-      timespec ts{};
-      timespec* tsp = nullptr;
-      if (!clocks.empty()) {
-        const uint64_t wait = earliest > now ? earliest - now : 0;
-        ts = {time_t(wait / 1'000'000'000u), long(wait % 1'000'000'000u)};
-        tsp = &ts;
+      std::optional<uint64_t> timeout;
+      if (!clocks.empty()) timeout = earliest > now ? earliest - now : 0;
+      auto waited = ::airwasm::internal::wait_interruptible(env.caller.store(), pfds, timeout);
+      if (!waited) {
+        env.trap = std::move(waited.error());
+        return abi::kIntr;
       }
-      int rc = ::ppoll(pfds.data(), pfds.size(), tsp, nullptr);
-      if (rc < 0 && errno != EINTR) return last_errno();
       for (const FdSub& f : fd_subs) {
         const short re = pfds[f.poll_index].revents;
         if (!re) continue;

@@ -42,6 +42,7 @@ struct WasiState {
   std::vector<std::string> args;
   std::vector<std::string> env;
   std::map<uint32_t, FdEntry> fds;  // ordered: the lowest free number is cheap to find
+  size_t max_open_fds = 256;        // WasiConfig::max_open_fds
 
   ~WasiState();
   FdEntry* find(uint32_t fd);

@@ -169,7 +169,13 @@ Outcome expect_rejected(CommandContext& ctx, const json& cmd) {
   return Outcome::failed(describe_module(cmd), want, r.error().to_string());
 }
 
+Outcome expect_valid(CommandContext& ctx, const json& cmd) {
+  auto r = check_binary(ctx, cmd);
+  return r ? Outcome::passed() : Outcome::failed(describe_module(cmd), "valid", r.error().to_string());
+}
+
 constexpr CommandEntry kComponentCommands[] = {
+    {"validate", true, expect_valid},  // module / module_definition under --static
     {"module", true, cmd_module},
     {"module_definition", true, cmd_module_definition},
     {"module_instance", false, cmd_module_instance},

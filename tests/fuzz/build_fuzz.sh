@@ -1,19 +1,38 @@
 #!/bin/sh
-# Builds the component front-end fuzz target (reader, validator, WIT printer) and the WIT text parser target
-# with clang-19 + libFuzzer + ASan/UBSan into $1 (default build-fuzz/) and, if a seed directory is given as
-# $2, runs the component target for $3 seconds (default 600). The WIT target: `$1/wit_parser_fuzz CORPUS SEEDS`
-# with WIT files as seeds (e.g. the output of `airwasm wit` on the suite, or jco's lib/wit/builtin).
+# Builds a libFuzzer target with clang-19 + ASan/UBSan into $1 (default build-fuzz/) and, if a seed
+# directory is given as $2, runs it for $3 seconds (default 600). The target is $FUZZ_TARGET:
+#   component_decoder_fuzz (default)  the component front end (reader, validator, WIT printer)
+#   module_fuzz                       core modules: decode + validate + lower + instantiate + call
+# module_fuzz runs with the limits of issue 14's acceptance (-rss_limit_mb=1024 -timeout=5).
+#   canon_fuzz                        the canonical ABI codec on hostile memories, flat values, reallocs
+#   wit_parser_fuzz                   the WIT text parser (WIT files as seeds)
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$here/build-fuzz}
+target=${FUZZ_TARGET:-component_decoder_fuzz}
 mkdir -p "$out"
 flags="-std=c++23 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$here/include -I$here/src"
-srcs="$here/tests/fuzz/component_decoder_fuzz.cc $here/src/component/*.cc $here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc $here/src/validate/*.cc"
-clang++-19 $flags $srcs -o "$out/component_decoder_fuzz"
-clang++-19 $flags "$here/tests/fuzz/wit_parser_fuzz.cc" $here/src/wit/*.cc $here/src/component/*.cc \
-  $here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc $here/src/validate/*.cc -o "$out/wit_parser_fuzz"
+core="$here/src/base/*.cc $here/src/wasm/*.cc $here/src/decode/*.cc $here/src/validate/*.cc"
+case $target in
+  component_decoder_fuzz)
+    srcs="$here/tests/fuzz/component_decoder_fuzz.cc $here/src/component/*.cc $core"
+    run_flags="-max_len=4096 -timeout=10 -rss_limit_mb=2048" ;;
+  module_fuzz)
+    interp="$here/src/interp/lower_control.cc $here/src/interp/lower_ops.cc $here/src/interp/interpreter.cc"
+    srcs="$here/tests/fuzz/module_fuzz.cc $core $interp $here/src/runtime/*.cc"
+    run_flags="-max_len=65536 -timeout=5 -rss_limit_mb=1024" ;;
+  canon_fuzz)
+    srcs="$here/tests/fuzz/canon_fuzz.cc $here/src/canon/*.cc $here/src/component/*.cc $core"
+    run_flags="-max_len=2048 -timeout=10 -rss_limit_mb=2048" ;;
+  wit_parser_fuzz)
+    srcs="$here/tests/fuzz/wit_parser_fuzz.cc $here/src/wit/*.cc $here/src/component/*.cc $core"
+    run_flags="-max_len=4096 -timeout=10 -rss_limit_mb=2048" ;;
+  *) echo "unknown FUZZ_TARGET $target" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2086
+clang++-19 $flags $srcs -o "$out/$target"
 if [ $# -ge 2 ]; then
-  mkdir -p "$out/corpus"
-  "$out/component_decoder_fuzz" -max_total_time="${3:-600}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-    "$out/corpus" "$2"
+  mkdir -p "$out/corpus-$target"
+  # shellcheck disable=SC2086
+  "$out/$target" -max_total_time="${3:-600}" $run_flags "$out/corpus-$target" "$2"
 fi

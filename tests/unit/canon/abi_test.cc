@@ -12,7 +12,6 @@ namespace {
 
 using component::ValKind;
 
-std::string trap_text(const Trap& t) { return t.message(); }
 
 template <typename T>
 std::string trap_of(const TrapResult<T>& r) {
@@ -412,6 +411,99 @@ TEST_F(CanonTest, TooDeepTypesAreRefused) {
   std::vector<uint64_t> flat;
   EXPECT_EQ(trap_of(load(cx, t, 0)), "type nesting is too deep");
   EXPECT_EQ(trap_of(lower_flat(cx, t, Val::none(), flat)), "type nesting is too deep");
+}
+
+TEST_F(CanonTest, FlagsWidthsFollowTheLabelCount) {
+  std::vector<std::string> labels;
+  for (int i = 0; i < 32; ++i) labels.push_back("f" + std::to_string(i));
+  for (size_t n : {1u, 8u, 9u, 16u, 17u, 32u}) {
+    TypeId t = flags(ts, std::vector<std::string>(labels.begin(), labels.begin() + n));
+    const uint64_t want = n <= 8 ? 1 : n <= 16 ? 2 : 4;
+    EXPECT_EQ(ts.canon(t).size, want) << n;
+    Val v = n == 1 ? Val::flags({"f0"}) : Val::flags({"f0", "f" + std::to_string(n - 1)});
+    ASSERT_TRUE(store(cx, t, v, 0));
+    EXPECT_EQ(cx.mem[want - 1] & 0x80 ? 1 : 0, n % 8 == 0 ? 1 : 0) << n;  // the last flag's bit
+    EXPECT_EQ(*load(cx, t, 0), v);
+    EXPECT_EQ(round_trip_flat(t, v), v);
+  }
+  // Bits past the last flag are ignored when lifting, as in the spec.
+  TypeId three = flags(ts, {"a", "b", "c"});
+  cx.mem[0] = 0xfd;
+  EXPECT_EQ(*load(cx, three, 0), Val::flags({"a", "c"}));
+}
+
+TEST_F(CanonTest, FixedLengthLists) {
+  TypeId fl = node(ts, TypeKind::kFixedList, {u16}, {}, 3);
+  EXPECT_EQ(ts.canon(fl).size, 6u);
+  EXPECT_EQ(ts.canon(fl).flat.size(), 3u);
+  Val v = Val::list({Val::u16(1), Val::u16(2), Val::u16(65535)});
+  EXPECT_EQ(round_trip_memory(fl, v), v);
+  EXPECT_EQ(round_trip_flat(fl, v), v);
+  std::vector<uint64_t> flat;
+  EXPECT_EQ(trap_of(lower_flat(cx, fl, Val::list({Val::u16(1)}), flat)),
+            "type mismatch: expected a list of 3 elements, found 1");
+}
+
+TEST_F(CanonTest, StringsInsideValuesUseTheContextEncoding) {
+  TypeId rec = record(ts, {{"s", str}, {"t", list(ts, str)}});
+  Val v = Val::record({{"s", Val::string("h\u00e9")}, {"t", Val::list({Val::string("\u20ac"), Val::string("")})}});
+  for (auto enc : {StringEncoding::kUtf8, StringEncoding::kUtf16, StringEncoding::kLatin1Utf16}) {
+    cx.encoding = enc;
+    EXPECT_EQ(round_trip_memory(rec, v), v);
+    EXPECT_EQ(round_trip_flat(rec, v), v);
+  }
+  // latin1+utf16: "hé" is stored as 2 latin1 bytes, "€" as one tagged UTF-16 unit.
+  std::vector<uint64_t> flat;
+  ASSERT_TRUE(lower_flat(cx, rec, v, flat));
+  EXPECT_EQ(flat[1], 2u);
+  const uint32_t list_ptr = uint32_t(flat[2]);
+  EXPECT_EQ(cx.u32_at(list_ptr + 4), 0x80000001u);
+}
+
+TEST_F(CanonTest, StringSourcesPassFromLiftToLower) {
+  // The caller's string is UTF-16; lowered into a UTF-8 callee it takes the spec's UTF-16 -> UTF-8 path
+  // (allocate the code-unit count, grow to 3x, shrink), not the UTF-8 copy a host string takes.
+  cx.encoding = StringEncoding::kUtf16;
+  std::vector<uint64_t> flat;
+  ASSERT_TRUE(lower_flat(cx, str, Val::string("\u00e9!"), flat));
+  std::vector<StringSource> sources;
+  cx.lifted_strings = &sources;
+  FlatReader r(flat);
+  auto lifted = lift_flat(cx, str, r);
+  ASSERT_TRUE(lifted);
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0].encoding, StringEncoding::kUtf16);
+
+  TestContext callee(ts, 1024);
+  callee.string_sources = &sources;
+  std::vector<uint64_t> out;
+  ASSERT_TRUE(lower_flat(callee, str, *lifted, out));
+  EXPECT_EQ(callee.calls, (std::vector<ReallocCall>{{0, 0, 1, 2}, {0x100, 2, 1, 6}, {0x102, 6, 1, 3}}));
+  EXPECT_EQ(callee.string_sources_used, 1u);
+  // Without sources, the same string is a host string: one exact-size UTF-8 allocation.
+  TestContext host(ts, 1024);
+  ASSERT_TRUE(lower_flat(host, str, *lifted, out));
+  EXPECT_EQ(host.calls, (std::vector<ReallocCall>{{0, 0, 1, 3}}));
+}
+
+TEST_F(CanonTest, ReallocContentsArePreservedAcrossGrowth) {
+  // latin1+utf16 widening reads back what was written before the realloc: the allocator must have copied.
+  cx.encoding = StringEncoding::kLatin1Utf16;
+  auto s = store_string_into_range(cx, "abc\u0100");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->tagged_code_units, 0x80000004u);
+  auto back = load_string_from_range(cx, s->ptr, s->tagged_code_units);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->text, "abc\u0100");
+}
+
+TEST_F(CanonTest, UnsupportedTypesAreHostErrors) {
+  TypeId stream = node(ts, TypeKind::kStream, {u8});
+  std::vector<uint64_t> flat;
+  auto r = lower_flat(cx, stream, Val::u32(0), flat);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), TrapCode::kHostError);
+  EXPECT_EQ(r.error().message(), "stream values are not supported yet");
 }
 
 TEST(ValTest, WaveText) {

@@ -3,11 +3,17 @@
 #pragma once
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "canon/abi.hh"
+
+namespace airwasm::component {
+// GoogleTest prints Vals in WAVE syntax.
+inline void PrintTo(const Val& v, std::ostream* os) { *os << v.to_string(); }
+}  // namespace airwasm::component
 
 namespace airwasm::canon::test {
 

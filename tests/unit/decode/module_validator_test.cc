@@ -64,7 +64,7 @@ void expect_invalid(const wasm::Module& m, std::string_view message) {
   auto r = validate::validate_module(m, Features{});
   ASSERT_FALSE(r) << "expected: " << message;
   EXPECT_EQ(r.error().kind, ErrorKind::kInvalid);
-  EXPECT_EQ(r.error().message, message);
+  EXPECT_TRUE(r.error().message.starts_with(message)) << r.error().message << " / expected: " << message;
 }
 
 TEST(ModuleValidator, BaseModuleIsValid) {

@@ -101,5 +101,23 @@ TEST(Limits, InstanceCountLimit) {
   EXPECT_EQ(second.error().kind, ErrorKind::kLimit);
 }
 
+TEST(Limits, TableBytesLimit) {
+  MeteringGuest g(EngineConfig{});
+  StoreLimits limits;
+  limits.max_table_bytes = 8 * 100;  // the fixture's table starts with 1 element
+  g.store->set_limits(limits);
+  EXPECT_EQ(call_i32(g, "table_grow", 99), 1);
+  EXPECT_EQ(call_i32(g, "table_grow", 1), -1);
+}
+
+TEST(Limits, WrongArgumentsAreAUsageErrorNotATrap) {
+  MeteringGuest g(EngineConfig{});
+  auto r = g.func("sum").call(*g.store, std::vector<Val>{});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), TrapCode::kUsage);
+  EXPECT_FALSE(r.error().is_guest_trap());
+  EXPECT_NE(r.error().message().find("wrong number of arguments"), std::string::npos) << r.error().message();
+}
+
 }  // namespace
 }  // namespace airwasm::testing

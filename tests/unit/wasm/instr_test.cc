@@ -45,13 +45,15 @@ TEST(InstrReader, RejectsMalformed) {
   std::vector<uint8_t> illegal = {0x06};
   base::ByteReader r1(illegal);
   wasm::Instr in;
-  EXPECT_EQ(decode::InstrReader(r1, true).next(in).error().message, "illegal opcode");
+  EXPECT_EQ(decode::InstrReader(r1, true).next(in).error().message,
+            "illegal opcode (an instruction of the exception handling proposal, which airwasm does not support)");
   std::vector<uint8_t> nonzero = {0x3f, 0x01};  // memory.size 1
   base::ByteReader r2(nonzero);
   EXPECT_EQ(decode::InstrReader(r2, true).next(in).error().message, "zero byte expected");
   std::vector<uint8_t> simd = {0xfd, 0x0c};  // v128.const with SIMD disabled
   base::ByteReader r3(simd);
-  EXPECT_EQ(decode::InstrReader(r3, false).next(in).error().message, "illegal opcode");
+  EXPECT_EQ(decode::InstrReader(r3, false).next(in).error().message,
+            "illegal opcode (a SIMD instruction, and SIMD is disabled in this engine's configuration)");
 }
 
 }  // namespace
