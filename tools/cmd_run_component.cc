@@ -13,8 +13,6 @@ namespace airwasm::cli {
 
 namespace {
 
-constexpr int kExitTrap = 134;
-
 void list_exports(const std::string& file, const component::Component& c) {
   std::fprintf(stderr, "%s: the component exports:\n", file.c_str());
   for (const component::ComponentItem& e : c.exports()) {
