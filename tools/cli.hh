@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "airwasm/error.hh"
@@ -53,6 +54,10 @@ struct ComponentRun {
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
   std::optional<uint64_t> max_memory;
+  // WASI 0.2: pre-opened directories (host path, guest path) and NAME=VALUE environment entries.
+  std::vector<std::pair<std::string, std::string>> dirs;
+  std::vector<std::string> env;
+  std::string timeout_text, max_memory_text;  // as given, for messages
 };
 int run_component(const ComponentRun& run, std::span<const uint8_t> bytes);
 

@@ -36,6 +36,8 @@ void print_run_usage(std::FILE* out) {
                "\n"
                "Runs a WebAssembly module with WASI preview 1: its '_start' export (a command), or with\n"
                "--invoke the named export, given ARGS as its parameters (results printed one per line).\n"
+               "A component runs with WASI 0.2: its wasi:cli/run export (a command component; exit\n"
+               "status 0 or 1 from run's result, or the status given to wasi:cli/exit).\n"
                "For a component, --invoke takes a call in WAVE syntax: --invoke 'name(1, \"text\", [2, 3])'\n"
                "(an exported interface's function is 'iface#name'); the result is printed in WAVE.\n"
                "Options come before FILE; everything after FILE is passed to the guest.\n"
@@ -215,7 +217,10 @@ int cmd_run(int argc, char** argv) {
     return kExitFailure;
   }
   if (component::is_component_binary(*bytes)) {
-    return run_component(ComponentRun{o.file, o.invoke, o.args, o.fuel, o.timeout, o.max_memory}, *bytes);
+    ComponentRun run{o.file, o.invoke, o.args, o.fuel, o.timeout, o.max_memory, {}, o.env, o.timeout_text,
+                     o.max_memory_text};
+    for (const wasi::Preopen& d : o.dirs) run.dirs.emplace_back(d.host_path, d.guest_path);
+    return run_component(run, *bytes);
   }
   EngineConfig config;
   config.consume_fuel = o.fuel.has_value();

@@ -1,0 +1,289 @@
+// wasi/p2: WasiP2Context setup (stdio duplicated, pre-opened directories opened), the resource table,
+// the host-call plumbing (define(): a context lookup, then the handler), value helpers, the mapping of
+// host errno values to wasi:filesystem's error-code, and add_to_linker, which defines every interface.
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "wasi/abi.hh"
+#include "wasi/p2/state.hh"
+
+namespace airwasm::wasi::p2 {
+namespace internal {
+
+// ---- resource table ----
+
+uint32_t ResourceTable::add(std::unique_ptr<Object> obj) {
+  ++live_;
+  if (!free_.empty()) {
+    const uint32_t i = free_.back();
+    free_.pop_back();
+    slots_[i] = std::move(obj);
+    used_[i] = true;
+    return i;
+  }
+  slots_.push_back(std::move(obj));
+  used_.push_back(true);
+  return uint32_t(slots_.size() - 1);
+}
+
+Object* ResourceTable::get(uint32_t rep, Kind k) {
+  if (rep == 0 || rep >= slots_.size() || !slots_[rep] || slots_[rep]->kind != k) return nullptr;
+  return slots_[rep].get();
+}
+
+std::unique_ptr<Object> ResourceTable::take(uint32_t rep, Kind k) {
+  if (!get(rep, k)) return nullptr;
+  return std::move(slots_[rep]);
+}
+
+void ResourceTable::remove(uint32_t rep) {
+  if (rep == 0 || rep >= slots_.size() || !used_[rep]) return;
+  slots_[rep].reset();
+  used_[rep] = false;
+  free_.push_back(rep);
+  --live_;
+}
+
+// ---- calls ----
+
+uint32_t Call::rep(size_t i) {
+  if (i >= p.size() || (p[i].kind() != component::ValKind::kBorrow && p[i].kind() != component::ValKind::kOwn))
+    return 0;
+  auto r = component::resource_rep(store, p[i].as_resource());
+  return r ? *r : 0;
+}
+
+Object* Call::object(size_t i, Kind k) {
+  if (i >= p.size() || (p[i].kind() != component::ValKind::kBorrow && p[i].kind() != component::ValKind::kOwn))
+    return nullptr;
+  if (!(p[i].as_resource().type() == type_of(k))) return nullptr;
+  return st.table.get(rep(i), k);
+}
+
+std::unique_ptr<Object> Call::take(size_t i, Kind k) {
+  if (!object(i, k)) return nullptr;
+  const uint32_t r = rep(i);
+  std::unique_ptr<Object> o = st.table.take(r, k);
+  // Dropping the handle runs the destructor, which frees the (now empty) slot.
+  (void)component::resource_drop(store, p[i].as_resource());
+  return o;
+}
+
+Val Call::own(std::unique_ptr<Object> obj) {
+  const Kind k = obj->kind;
+  const uint32_t r = st.table.add(std::move(obj));
+  auto h = component::resource_new_own(store, type_of(k), r);
+  return h ? Val::resource(*h) : Val();
+}
+
+Trap bad_handle(const char* what) {
+  return Trap(TrapCode::kUnknownHandle, std::string("unknown handle: not a live ") + what);
+}
+
+TrapResult<void> unreachable_object(Call&) {
+  return std::unexpected(Trap(TrapCode::kHostError, "airwasm never creates this WASI resource"));
+}
+
+Result<void> define(LinkerInstance inst, const ContextGetter& getter, std::span<const FuncDef> funcs,
+                    std::initializer_list<std::pair<const char*, Kind>> resources) {
+  for (const auto& [name, kind] : resources) {
+    AIRWASM_TRY(inst.resource(name, type_of(kind), [getter](Store& store, uint32_t rep) {
+      if (WasiP2Context* ctx = getter(store)) ctx->state().table.remove(rep);
+    }));
+  }
+  for (const FuncDef& f : funcs) {
+    const Handler h = f.handler;
+    AIRWASM_TRY(inst.func_new(f.name, [getter, h](Store& store, std::span<const Val> p,
+                                                  std::span<Val> r) -> TrapResult<void> {
+      WasiP2Context* ctx = getter(store);
+      if (!ctx) return std::unexpected(Trap(TrapCode::kHostError, "no WASI 0.2 context for this store"));
+      Call c{ctx->state(), store, p, r};
+      return h(c);
+    }));
+  }
+  return {};
+}
+
+std::string iface(std::string_view name) { return std::string(name) + "@" + kWasiP2Version; }
+
+// ---- values ----
+
+Val ok(Val v) { return Val::ok(std::move(v)); }
+Val ok() { return Val::ok(); }
+Val err(Val v) { return Val::err(std::move(v)); }
+Val stream_error_closed() { return Val::variant("closed"); }
+Val stream_error_failed(Call& c, std::string message, const char* fs_code) {
+  return Val::variant("last-operation-failed", c.own(std::make_unique<ErrorObj>(std::move(message), fs_code)));
+}
+
+Val bytes_val(const uint8_t* data, size_t n) {
+  std::vector<Val> items;
+  items.reserve(n);
+  for (size_t i = 0; i < n; ++i) items.push_back(Val::u8(data[i]));
+  return Val::list(std::move(items));
+}
+
+bool bytes_arg(const Val& v, std::string& out) {
+  if (v.kind() != component::ValKind::kList) return false;
+  out.clear();
+  out.reserve(v.items().size());
+  for (const Val& b : v.items()) {
+    if (b.kind() != component::ValKind::kU8) return false;
+    out.push_back(char(b.as_u8()));
+  }
+  return true;
+}
+
+uint64_t monotonic_now_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec);
+}
+
+const char* fs_code_from_errno(int e) {
+  switch (e) {
+    case EACCES: return "access";
+    case EAGAIN: return "would-block";
+    case EALREADY: return "already";
+    case EBADF: return "bad-descriptor";
+    case EBUSY: return "busy";
+    case EDEADLK: return "deadlock";
+    case EDQUOT: return "quota";
+    case EEXIST: return "exist";
+    case EFBIG: return "file-too-large";
+    case EILSEQ: return "illegal-byte-sequence";
+    case EINPROGRESS: return "in-progress";
+    case EINTR: return "interrupted";
+    case EINVAL: return "invalid";
+    case EISDIR: return "is-directory";
+    case ELOOP: return "loop";
+    case EMLINK: return "too-many-links";
+    case EMSGSIZE: return "message-size";
+    case ENAMETOOLONG: return "name-too-long";
+    case ENODEV: return "no-device";
+    case ENOENT: return "no-entry";
+    case ENOLCK: return "no-lock";
+    case ENOMEM: return "insufficient-memory";
+    case ENOSPC: return "insufficient-space";
+    case ENOTDIR: return "not-directory";
+    case ENOTEMPTY: return "not-empty";
+    case ENOTRECOVERABLE: return "not-recoverable";
+    case ENOTSUP: return "unsupported";
+    case ENOTTY: return "no-tty";
+    case ENXIO: return "no-such-device";
+    case EOVERFLOW: return "overflow";
+    case EPERM: return "not-permitted";
+    case EPIPE: return "pipe";
+    case EROFS: return "read-only";
+    case ESPIPE: return "invalid-seek";
+    case ETXTBSY: return "text-file-busy";
+    case EXDEV: return "cross-device";
+    default: return "io";
+  }
+}
+
+const char* fs_code_from_p1(uint16_t e) {
+  switch (e) {
+    case abi::kAcces: return "access";
+    case abi::kAgain: return "would-block";
+    case abi::kBadf: return "bad-descriptor";
+    case abi::kExist: return "exist";
+    case abi::kInval: return "invalid";
+    case abi::kLoop: return "loop";
+    case abi::kNameTooLong: return "name-too-long";
+    case abi::kNoEnt: return "no-entry";
+    case abi::kNotDir: return "not-directory";
+    case abi::kIsDir: return "is-directory";
+    case abi::kNotEmpty: return "not-empty";
+    case abi::kPerm: return "not-permitted";
+    // An escape from the sandbox: preview 2 has no "capabilities insufficient"; wasmtime reports
+    // not-permitted for it, and so does the preview1 adapter when it maps the code back.
+    case abi::kNotCapable: return "not-permitted";
+    case abi::kNoMem: return "insufficient-memory";
+    default: return "io";
+  }
+}
+
+}  // namespace internal
+
+// ---- the context ----
+
+namespace {
+
+Result<int> dup_fd(int fd) {
+  if (fd < 0) return -1;
+  int d = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (d < 0) return make_error(ErrorKind::kIo, "cannot duplicate fd " + std::to_string(fd));
+  return d;
+}
+
+}  // namespace
+
+Result<WasiP2Context> WasiP2Context::create(const WasiP2Config& config) {
+  auto st = std::make_unique<internal::P2State>();
+  st->args = config.args;
+  st->env = config.env;
+  st->initial_cwd = config.initial_cwd;
+  st->capture_stdout = config.capture_stdout;
+  st->capture_stderr = config.capture_stderr;
+  st->stdin_data = config.stdin_data;
+  st->allow_network = config.allow_network;
+  st->allow_http = config.allow_http;
+  if (!config.stdin_data) {
+    AIRWASM_TRY_ASSIGN(int in, dup_fd(config.stdin_fd));
+    st->stdin_fd = wasi::internal::OwnedFd(in);
+  }
+  if (!config.capture_stdout) {
+    AIRWASM_TRY_ASSIGN(int out, dup_fd(config.stdout_fd));
+    st->stdout_fd = wasi::internal::OwnedFd(out);
+  }
+  if (!config.capture_stderr) {
+    AIRWASM_TRY_ASSIGN(int errfd, dup_fd(config.stderr_fd));
+    st->stderr_fd = wasi::internal::OwnedFd(errfd);
+  }
+  for (const Preopen& p : config.preopens) {
+    int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      return make_error(ErrorKind::kIo, "cannot open directory `" + p.host_path + "`: " + std::strerror(errno));
+    st->preopens.push_back({std::make_shared<wasi::internal::OwnedFd>(fd), p.guest_path});
+  }
+  return WasiP2Context(std::move(st));
+}
+
+WasiP2Context::WasiP2Context(std::unique_ptr<internal::P2State> state) : state_(std::move(state)) {}
+WasiP2Context::~WasiP2Context() = default;
+WasiP2Context::WasiP2Context(WasiP2Context&&) noexcept = default;
+WasiP2Context& WasiP2Context::operator=(WasiP2Context&&) noexcept = default;
+
+const std::string& WasiP2Context::captured_stdout() const { return state_->captured_stdout; }
+const std::string& WasiP2Context::captured_stderr() const { return state_->captured_stderr; }
+size_t WasiP2Context::live_resources() const { return state_->table.live(); }
+
+Result<void> add_to_linker(component::Linker& linker, ContextGetter getter) {
+  using namespace internal;
+  if (!getter) return make_error(ErrorKind::kUsage, "add_to_linker needs a context getter");
+  AIRWASM_TRY(define_io_error(linker.instance(iface("wasi:io/error")), getter));
+  AIRWASM_TRY(define_io_poll(linker.instance(iface("wasi:io/poll")), getter));
+  AIRWASM_TRY(define_io_streams(linker.instance(iface("wasi:io/streams")), getter));
+  AIRWASM_TRY(define_clocks_monotonic(linker.instance(iface("wasi:clocks/monotonic-clock")), getter));
+  AIRWASM_TRY(define_clocks_wall(linker.instance(iface("wasi:clocks/wall-clock")), getter));
+  AIRWASM_TRY(define_random(linker, getter));
+  AIRWASM_TRY(define_cli(linker, getter));
+  AIRWASM_TRY(define_filesystem_types(linker.instance(iface("wasi:filesystem/types")), getter));
+  AIRWASM_TRY(define_filesystem_preopens(linker.instance(iface("wasi:filesystem/preopens")), getter));
+  AIRWASM_TRY(define_sockets(linker, getter));
+  AIRWASM_TRY(define_http_types(linker.instance(iface("wasi:http/types")), getter));
+  AIRWASM_TRY(define_http_outgoing_handler(linker.instance(iface("wasi:http/outgoing-handler")), getter));
+  return {};
+}
+
+Result<void> add_to_linker(component::Linker& linker, WasiP2Context& context) {
+  WasiP2Context* ctx = &context;
+  return add_to_linker(linker, [ctx](Store&) { return ctx; });
+}
+
+}  // namespace airwasm::wasi::p2

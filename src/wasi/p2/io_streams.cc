@@ -1,0 +1,263 @@
+// wasi/p2: wasi:io/streams. Input streams read stdin (a host fd, or bytes given in the config) or a file
+// at an offset; output streams write stdout/stderr (a host fd, or a capture buffer) or a file at an
+// offset or at its end. Writes are performed completely before they return, so flush has nothing left
+// to do and check-write always grants a fixed budget. Every length a guest passes is clamped before
+// anything is allocated.
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "wasi/p2/state.hh"
+
+namespace airwasm::wasi::p2::internal {
+namespace {
+
+constexpr uint64_t kMaxChunk = 1 << 20;  // the most one read returns, and what check-write grants
+
+int stdin_raw(Call& c) { return c.st.stdin_fd.get(); }
+
+// Reads up to `len` bytes. `blocking` waits for at least one byte (or EOF). Returns the result value.
+Val do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking, bool skip) {
+  if (s.closed) return err(stream_error_closed());
+  const size_t n = size_t(std::min(len, kMaxChunk));
+  std::string buf(n, '\0');
+  ssize_t got = 0;
+  if (n == 0) return ok(skip ? Val::u64(0) : Val::list({}));
+  switch (s.what) {
+    case InputStreamObj::What::kEmpty:
+      got = 0;
+      break;
+    case InputStreamObj::What::kStdin: {
+      if (c.st.stdin_data) {
+        const std::string& d = *c.st.stdin_data;
+        got = ssize_t(std::min(n, d.size() - std::min(c.st.stdin_pos, d.size())));
+        buf.assign(d, std::min(c.st.stdin_pos, d.size()), size_t(got));
+        c.st.stdin_pos += size_t(got);
+        break;
+      }
+      const int fd = stdin_raw(c);
+      if (fd < 0) break;
+      if (!blocking) {
+        pollfd f{fd, POLLIN, 0};
+        if (::poll(&f, 1, 0) == 0) return ok(skip ? Val::u64(0) : Val::list({}));
+      }
+      do {
+        got = ::read(fd, buf.data(), n);
+      } while (got < 0 && errno == EINTR);
+      if (got < 0 && errno == EAGAIN) {
+        if (!blocking) return ok(skip ? Val::u64(0) : Val::list({}));
+        pollfd f{fd, POLLIN, 0};
+        ::poll(&f, 1, -1);
+        do {
+          got = ::read(fd, buf.data(), n);
+        } while (got < 0 && errno == EINTR);
+      }
+      break;
+    }
+    case InputStreamObj::What::kFile:
+      do {
+        got = ::pread(s.fd->get(), buf.data(), n, off_t(s.offset));
+      } while (got < 0 && errno == EINTR);
+      break;
+  }
+  if (got < 0) {
+    s.closed = true;
+    const int e = errno;
+    return err(stream_error_failed(c, std::string("read failed: ") + std::strerror(e), fs_code_from_errno(e)));
+  }
+  if (got == 0) {
+    s.closed = true;
+    return err(stream_error_closed());
+  }
+  s.offset += uint64_t(got);
+  if (skip) return ok(Val::u64(uint64_t(got)));
+  return ok(bytes_val(reinterpret_cast<const uint8_t*>(buf.data()), size_t(got)));
+}
+
+// Writes all of `data` to `fd` (waiting while a non-blocking fd is full). Returns 0 or an errno.
+int write_all(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        pollfd f{fd, POLLOUT, 0};
+        ::poll(&f, 1, -1);
+        continue;
+      }
+      return errno;
+    }
+    data += w;
+    n -= size_t(w);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Val stream_write(Call& c, OutputStreamObj& s, const std::string& data) {
+  if (s.failed) return err(stream_error_closed());
+  int e = 0;
+  switch (s.what) {
+    case OutputStreamObj::What::kDiscard:
+      break;
+    case OutputStreamObj::What::kStdout:
+    case OutputStreamObj::What::kStderr: {
+      const bool out = s.what == OutputStreamObj::What::kStdout;
+      if (out ? c.st.capture_stdout : c.st.capture_stderr) {
+        (out ? c.st.captured_stdout : c.st.captured_stderr) += data;
+        break;
+      }
+      const int fd = out ? c.st.stdout_fd.get() : c.st.stderr_fd.get();
+      if (fd >= 0) e = write_all(fd, data.data(), data.size());
+      break;
+    }
+    case OutputStreamObj::What::kFile:
+    case OutputStreamObj::What::kFileAppend: {
+      const int fd = s.fd->get();
+      if (s.what == OutputStreamObj::What::kFileAppend) {
+        struct ::stat st {};
+        if (::fstat(fd, &st) != 0) {
+          e = errno;
+          break;
+        }
+        s.offset = uint64_t(st.st_size);
+      }
+      size_t done = 0;
+      while (done < data.size()) {
+        ssize_t w = ::pwrite(fd, data.data() + done, data.size() - done, off_t(s.offset));
+        if (w < 0) {
+          if (errno == EINTR) continue;
+          e = errno;
+          break;
+        }
+        done += size_t(w);
+        s.offset += uint64_t(w);
+      }
+      break;
+    }
+  }
+  if (e != 0) {
+    s.failed = true;
+    return err(stream_error_failed(c, std::string("write failed: ") + std::strerror(e), fs_code_from_errno(e)));
+  }
+  return ok();
+}
+
+namespace {
+
+TrapResult<void> read_impl(Call& c, bool blocking, bool skip) {
+  auto* s = c.arg<InputStreamObj>(0);
+  if (!s) return std::unexpected(bad_handle("input-stream"));
+  c.ret(do_read(c, *s, c.p.size() > 1 ? c.p[1].as_u64() : 0, blocking, skip));
+  return {};
+}
+TrapResult<void> read(Call& c) { return read_impl(c, false, false); }
+TrapResult<void> blocking_read(Call& c) { return read_impl(c, true, false); }
+TrapResult<void> skip(Call& c) { return read_impl(c, false, true); }
+TrapResult<void> blocking_skip(Call& c) { return read_impl(c, true, true); }
+
+TrapResult<void> in_subscribe(Call& c) {
+  auto* s = c.arg<InputStreamObj>(0);
+  if (!s) return std::unexpected(bad_handle("input-stream"));
+  std::unique_ptr<PollableObj> p;
+  if (s->what == InputStreamObj::What::kStdin && !c.st.stdin_data && stdin_raw(c) >= 0) {
+    p = std::make_unique<PollableObj>(PollableObj::What::kFdRead);
+    p->raw_fd = stdin_raw(c);
+  } else {
+    p = std::make_unique<PollableObj>(PollableObj::What::kReady);
+  }
+  c.ret(c.own(std::move(p)));
+  return {};
+}
+
+TrapResult<void> check_write(Call& c) {
+  auto* s = c.arg<OutputStreamObj>(0);
+  if (!s) return std::unexpected(bad_handle("output-stream"));
+  c.ret(s->failed ? err(stream_error_closed()) : ok(Val::u64(kMaxChunk)));
+  return {};
+}
+
+TrapResult<void> write(Call& c) {
+  auto* s = c.arg<OutputStreamObj>(0);
+  std::string data;
+  if (!s) return std::unexpected(bad_handle("output-stream"));
+  if (c.p.size() < 2 || !bytes_arg(c.p[1], data)) return std::unexpected(Trap(TrapCode::kHostError, "write: bad contents"));
+  c.ret(stream_write(c, *s, data));
+  return {};
+}
+
+TrapResult<void> flush(Call& c) {
+  auto* s = c.arg<OutputStreamObj>(0);
+  if (!s) return std::unexpected(bad_handle("output-stream"));
+  c.ret(s->failed ? err(stream_error_closed()) : ok());
+  return {};
+}
+
+TrapResult<void> write_zeroes(Call& c) {
+  auto* s = c.arg<OutputStreamObj>(0);
+  if (!s) return std::unexpected(bad_handle("output-stream"));
+  const uint64_t n = c.p.size() > 1 ? c.p[1].as_u64() : 0;
+  if (n > kMaxChunk) return std::unexpected(Trap(TrapCode::kHostError, "write-zeroes: more than check-write permits"));
+  c.ret(stream_write(c, *s, std::string(size_t(n), '\0')));
+  return {};
+}
+
+TrapResult<void> out_subscribe(Call& c) {
+  if (!c.arg<OutputStreamObj>(0)) return std::unexpected(bad_handle("output-stream"));
+  c.ret(c.own(std::make_unique<PollableObj>(PollableObj::What::kReady)));
+  return {};
+}
+
+TrapResult<void> splice_impl(Call& c, bool blocking) {
+  auto* out = c.arg<OutputStreamObj>(0);
+  auto* in = c.arg<InputStreamObj>(1);
+  if (!out) return std::unexpected(bad_handle("output-stream"));
+  if (!in) return std::unexpected(bad_handle("input-stream"));
+  Val r = do_read(c, *in, c.p.size() > 2 ? c.p[2].as_u64() : 0, blocking, false);
+  if (!r.is_ok()) {
+    c.ret(std::move(r));
+    return {};
+  }
+  std::string data;
+  bytes_arg(*r.payload(), data);
+  Val w = stream_write(c, *out, data);
+  c.ret(w.is_ok() ? ok(Val::u64(data.size())) : std::move(w));
+  return {};
+}
+TrapResult<void> splice(Call& c) { return splice_impl(c, false); }
+TrapResult<void> blocking_splice(Call& c) { return splice_impl(c, true); }
+
+constexpr FuncDef kFuncs[] = {
+    {"[method]input-stream.read", read},
+    {"[method]input-stream.blocking-read", blocking_read},
+    {"[method]input-stream.skip", skip},
+    {"[method]input-stream.blocking-skip", blocking_skip},
+    {"[method]input-stream.subscribe", in_subscribe},
+    {"[method]output-stream.check-write", check_write},
+    {"[method]output-stream.write", write},
+    {"[method]output-stream.blocking-write-and-flush", write},
+    {"[method]output-stream.flush", flush},
+    {"[method]output-stream.blocking-flush", flush},
+    {"[method]output-stream.subscribe", out_subscribe},
+    {"[method]output-stream.write-zeroes", write_zeroes},
+    {"[method]output-stream.blocking-write-zeroes-and-flush", write_zeroes},
+    {"[method]output-stream.splice", splice},
+    {"[method]output-stream.blocking-splice", blocking_splice},
+};
+
+}  // namespace
+
+Result<void> define_io_streams(LinkerInstance inst, const ContextGetter& g) {
+  return define(inst, g, kFuncs,
+                {{"error", Kind::kError},
+                 {"pollable", Kind::kPollable},
+                 {"input-stream", Kind::kInputStream},
+                 {"output-stream", Kind::kOutputStream}});
+}
+
+}  // namespace airwasm::wasi::p2::internal

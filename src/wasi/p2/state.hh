@@ -1,0 +1,219 @@
+// wasi/p2: the per-guest state behind a WasiP2Context and the conventions shared by the interface files.
+// Every WASI resource a guest holds is a C++ object in the context's ResourceTable; the guest's handle
+// carries the table index as the resource's representation (rep). The component runtime already checks
+// that a handle has the right resource type, but the table checks the kind again before any cast: a
+// rep is never trusted to be what the caller says it is.
+// Each interface file (io_streams.cc, filesystem_types.cc, ...) has a define_* function that adds its
+// functions and the resource types it uses to one LinkerInstance.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "airwasm/component/linker.hh"
+#include "airwasm/component/val.hh"
+#include "airwasm/trap.hh"
+#include "airwasm/wasi_p2.hh"
+#include "base/result.hh"
+#include "wasi/sandbox_path.hh"
+
+namespace airwasm::wasi::p2::internal {
+
+using component::LinkerInstance;
+using component::ResourceAny;
+using component::ResourceType;
+using component::Val;
+
+// One kind per WIT resource type. Host resource type ids are fixed (kTypeBase + kind) so that every
+// Linker and every context agree on them; `headers`/`trailers` are aliases of `fields` in the WIT.
+enum class Kind : uint8_t {
+  kError, kPollable, kInputStream, kOutputStream, kDescriptor, kDirEntryStream, kTerminalInput,
+  kTerminalOutput, kNetwork, kTcpSocket, kUdpSocket, kIncomingDatagramStream, kOutgoingDatagramStream,
+  kResolveAddressStream, kFields, kIncomingRequest, kOutgoingRequest, kRequestOptions, kResponseOutparam,
+  kIncomingResponse, kIncomingBody, kFutureTrailers, kOutgoingResponse, kOutgoingBody,
+  kFutureIncomingResponse, kCount,
+};
+inline constexpr uint64_t kTypeBase = 0x5732'0000;  // "W2"
+inline ResourceType type_of(Kind k) { return ResourceType::host(kTypeBase + uint64_t(k)); }
+
+struct Object {
+  explicit Object(Kind k) : kind(k) {}
+  virtual ~Object() = default;
+  const Kind kind;
+};
+
+// A host fd shared by the objects that use it (a descriptor and the streams made from it).
+using SharedFd = std::shared_ptr<wasi::internal::OwnedFd>;
+
+class ResourceTable {
+ public:
+  uint32_t add(std::unique_ptr<Object> obj);
+  // The object behind `rep` if it is alive and of kind `k`.
+  Object* get(uint32_t rep, Kind k);
+  // Takes the object out (for functions that consume an own handle); the slot stays allocated until the
+  // handle is dropped, so a stale rep finds nothing.
+  std::unique_ptr<Object> take(uint32_t rep, Kind k);
+  void remove(uint32_t rep);
+  size_t live() const { return live_; }
+
+ private:
+  std::vector<std::unique_ptr<Object>> slots_{1};  // rep 0 is never used
+  std::vector<bool> used_{true};
+  std::vector<uint32_t> free_;
+  size_t live_ = 0;
+};
+
+struct PreopenDir {
+  SharedFd fd;
+  std::string name;
+};
+
+struct P2State {
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::optional<std::string> initial_cwd;
+  std::vector<PreopenDir> preopens;
+  wasi::internal::OwnedFd stdin_fd, stdout_fd, stderr_fd;
+  bool capture_stdout = false, capture_stderr = false;
+  std::string captured_stdout, captured_stderr;
+  std::optional<std::string> stdin_data;
+  size_t stdin_pos = 0;
+  bool allow_network = false, allow_http = false;
+  ResourceTable table;
+};
+
+// One host call: the context, the store, the parameters and the result slot.
+struct Call {
+  P2State& st;
+  Store& store;
+  std::span<const Val> p;
+  std::span<Val> r;
+
+  // The object behind parameter `i` (a borrow or own handle) if it has kind `k`; null otherwise.
+  template <typename T>
+  T* arg(size_t i) {
+    Object* o = object(i, T::kKind);
+    return static_cast<T*>(o);
+  }
+  Object* object(size_t i, Kind k);
+  uint32_t rep(size_t i);  // 0 if the parameter is not a live host handle
+  // Takes ownership of the object behind an own handle parameter and drops the handle.
+  template <typename T>
+  std::unique_ptr<T> consume(size_t i) {
+    std::unique_ptr<Object> o = take(i, T::kKind);
+    return std::unique_ptr<T>(static_cast<T*>(o.release()));
+  }
+  std::unique_ptr<Object> take(size_t i, Kind k);
+  // A new own handle for `obj`.
+  Val own(std::unique_ptr<Object> obj);
+  void ret(Val v) {
+    if (!r.empty()) r[0] = std::move(v);
+  }
+};
+
+// Sets the result and returns success: `return reply(c, ok(...));`.
+inline TrapResult<void> reply(Call& c, Val v) {
+  c.ret(std::move(v));
+  return {};
+}
+
+using Handler = TrapResult<void> (*)(Call& c);
+struct FuncDef {
+  const char* name;
+  Handler handler;
+};
+
+// Adds `funcs` and the resource types `resources` (by WIT name) to `inst`.
+Result<void> define(LinkerInstance inst, const ContextGetter& getter, std::span<const FuncDef> funcs,
+                    std::initializer_list<std::pair<const char*, Kind>> resources);
+
+// A trap for a handle that names no live object of the expected kind (the component runtime rejects
+// foreign handles before this; it catches objects already consumed).
+Trap bad_handle(const char* what);
+// The trap for a function of a resource that cannot exist yet in airwasm (incoming HTTP objects).
+TrapResult<void> unreachable_object(Call& c);
+
+// ---- shared objects ----
+
+struct ErrorObj : Object {
+  static constexpr Kind kKind = Kind::kError;
+  ErrorObj(std::string msg, const char* code) : Object(kKind), message(std::move(msg)), fs_code(code) {}
+  std::string message;
+  const char* fs_code;  // the wasi:filesystem error-code name, or null
+};
+
+// Pollables: readiness of an fd, a monotonic deadline, or always ready.
+struct PollableObj : Object {
+  static constexpr Kind kKind = Kind::kPollable;
+  enum class What : uint8_t { kReady, kDeadline, kFdRead, kFdWrite };
+  explicit PollableObj(What w) : Object(kKind), what(w) {}
+  What what;
+  uint64_t deadline_ns = 0;  // kDeadline: CLOCK_MONOTONIC nanoseconds
+  SharedFd fd;               // kFdRead / kFdWrite (kept open while the pollable lives)
+  int raw_fd = -1;           // the fd to poll (the context's stdio fds are not shared)
+};
+
+struct InputStreamObj : Object {
+  static constexpr Kind kKind = Kind::kInputStream;
+  enum class What : uint8_t { kStdin, kFile, kEmpty };
+  explicit InputStreamObj(What w) : Object(kKind), what(w) {}
+  What what;
+  SharedFd fd;          // kFile
+  uint64_t offset = 0;  // kFile
+  bool closed = false;
+};
+
+struct OutputStreamObj : Object {
+  static constexpr Kind kKind = Kind::kOutputStream;
+  enum class What : uint8_t { kStdout, kStderr, kFile, kFileAppend, kDiscard };
+  explicit OutputStreamObj(What w) : Object(kKind), what(w) {}
+  What what;
+  SharedFd fd;          // kFile / kFileAppend
+  uint64_t offset = 0;  // kFile
+  bool failed = false;  // after a write error the stream is closed
+};
+
+// Readiness of a pollable, and waiting for the first of several (io_poll.cc).
+bool pollable_ready(const PollableObj& p);
+void pollables_wait(std::span<PollableObj* const> ps);
+// Writes all of `data` to an output stream: ok() or err(stream-error) (io_streams.cc).
+Val stream_write(Call& c, OutputStreamObj& s, const std::string& data);
+
+// Value helpers.
+Val ok(Val v);
+Val ok();
+Val err(Val v);
+Val stream_error_closed();
+Val stream_error_failed(Call& c, std::string message, const char* fs_code = nullptr);
+Val bytes_val(const uint8_t* data, size_t n);
+// Copies a list<u8> parameter into `out`; false if the value is not a list of u8.
+bool bytes_arg(const Val& v, std::string& out);
+uint64_t monotonic_now_ns();
+
+// wasi:filesystem error-code names.
+const char* fs_code_from_errno(int host_errno);
+// The same for the preview-1 numbering (what the sandboxed resolver returns).
+const char* fs_code_from_p1(uint16_t p1_errno);
+
+// Interfaces (one file each, or one file for a family of tiny ones).
+Result<void> define_io_error(LinkerInstance inst, const ContextGetter& g);
+Result<void> define_io_poll(LinkerInstance inst, const ContextGetter& g);
+Result<void> define_io_streams(LinkerInstance inst, const ContextGetter& g);
+Result<void> define_clocks_monotonic(LinkerInstance inst, const ContextGetter& g);
+Result<void> define_clocks_wall(LinkerInstance inst, const ContextGetter& g);
+Result<void> define_random(component::Linker& linker, const ContextGetter& g);
+Result<void> define_cli(component::Linker& linker, const ContextGetter& g);
+Result<void> define_filesystem_types(LinkerInstance inst, const ContextGetter& g);
+Result<void> define_filesystem_preopens(LinkerInstance inst, const ContextGetter& g);
+Result<void> define_sockets(component::Linker& linker, const ContextGetter& g);
+Result<void> define_http_types(LinkerInstance inst, const ContextGetter& g);
+Result<void> define_http_outgoing_handler(LinkerInstance inst, const ContextGetter& g);
+
+// "wasi:io/streams" -> "wasi:io/streams@0.2.12"
+std::string iface(std::string_view name);
+
+}  // namespace airwasm::wasi::p2::internal
