@@ -43,7 +43,7 @@ Result<void> InstrReader::next_slow(Instr& out) {
       op = (sub < 256 && simd_) ? wasm::kOpcodeMaps.fd[sub] : Opcode::kCount;
     }
   } else {
-    op = wasm::kOpcodeMaps.single[byte];
+    op = single_[byte];
   }
   if (op == Opcode::kCount) [[unlikely]] {
     if (byte == 0xFD && !simd_ && sub < 256)
@@ -67,7 +67,7 @@ Result<wasm::BlockType> InstrReader::read_block_type() {
     bt.kind = wasm::BlockType::kEmpty;
     return bt;
   }
-  if (wasm::is_valtype_byte(first)) {
+  if (wasm::is_valtype_byte(first) || (exceptions_ && first == 0x69)) {
     r_.skip(1).value();
     bt.kind = wasm::BlockType::kValue;
     bt.value = wasm::ValType(first);
@@ -124,7 +124,8 @@ Result<void> InstrReader::read_immediates(Instr& out) {
       for (uint32_t i = 0; i < count; ++i) {
         const size_t at = r_.offset();
         AIRWASM_TRY_ASSIGN(uint8_t t, r_.u8());
-        if (!wasm::is_valtype_byte(t)) return base::malformed("malformed value type", at);
+        if (!wasm::is_valtype_byte(t) && !(exceptions_ && t == 0x69))
+          return base::malformed("malformed value type", at);
         if (i == 0) out.type = wasm::ValType(t);
       }
       return {};
@@ -198,9 +199,35 @@ Result<void> InstrReader::read_immediates(Instr& out) {
       AIRWASM_TRY_ASSIGN(out.lane, r_.u8());
       return {};
     }
+    case ImmKind::TryTable: {
+      AIRWASM_TRY_ASSIGN(out.block, read_block_type());
+      AIRWASM_TRY_ASSIGN(uint32_t count, r_.u32());
+      // Each clause takes at least two bytes: reject absurd counts before reserving memory.
+      if (count > r_.remaining()) return r_.eof_error();
+      out.index = count;
+      br_targets_.resize(size_t(count) * 3);
+      for (uint32_t i = 0; i < count; ++i) {
+        const size_t at = r_.offset();
+        AIRWASM_TRY_ASSIGN(uint8_t kind, r_.u8());
+        if (kind > wasm::kCatchAllRef) return base::malformed("malformed catch clause", at);
+        uint32_t tag = 0;
+        if (kind == wasm::kCatch || kind == wasm::kCatchRef) {
+          AIRWASM_TRY_ASSIGN(tag, r_.u32());
+        }
+        AIRWASM_TRY_ASSIGN(uint32_t label, r_.u32());
+        br_targets_[3 * i] = kind;
+        br_targets_[3 * i + 1] = tag;
+        br_targets_[3 * i + 2] = label;
+      }
+      return {};
+    }
     case ImmKind::RefType: {
       const size_t at = r_.offset();
       AIRWASM_TRY_ASSIGN(uint8_t t, r_.u8());
+      if (t == 0x69 && exceptions_) {
+        out.type = wasm::ValType::kExnRef;
+        return {};
+      }
       if (t != 0x70 && t != 0x6f) return base::malformed("malformed reference type", at);
       out.type = wasm::ValType(t);
       return {};

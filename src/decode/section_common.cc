@@ -32,6 +32,7 @@ Result<ValType> read_valtype(base::ByteReader& r, const Features& features) {
       return malformed("malformed value type (a reference type of the GC / function references proposals, which "
                        "airwasm does not support)", at);
     case 0x69:
+      if (features.exceptions) return ValType::kExnRef;
       return malformed("malformed value type (exnref: the exception handling proposal, which airwasm does not "
                        "support)", at);
     default:
@@ -39,6 +40,13 @@ Result<ValType> read_valtype(base::ByteReader& r, const Features& features) {
       break;
   }
   return malformed("malformed value type", at);
+}
+
+Result<uint32_t> read_tag_type(base::ByteReader& r) {
+  const size_t at = r.offset();
+  AIRWASM_TRY_ASSIGN(uint8_t attribute, r.u8());
+  if (attribute != 0) return malformed("malformed tag attribute", at);  // 0: exception, the only kind
+  return r.u32();
 }
 
 Result<ValType> read_reftype(base::ByteReader& r) {

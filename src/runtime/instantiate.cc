@@ -84,6 +84,9 @@ Result<void> check_import(const StoreImpl& s, const wasm::Module& m, const wasm:
     case ExternKind::kGlobal:
       if (!(s.globals[ext.index()]->type == imp.global)) return unlinkable(imp, "incompatible import type");
       break;
+    case ExternKind::kTag:  // tag types must be equal (no subtyping among these value types)
+      if (!(s.tags[ext.index()]->type == m.types[imp.func_type])) return unlinkable(imp, "incompatible import type");
+      break;
   }
   return {};
 }
@@ -140,6 +143,7 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
       case ExternKind::kTable: data.tables.push_back(s.tables[ext.index()].get()); break;
       case ExternKind::kMemory: data.memories.push_back(s.memories[ext.index()].get()); break;
       case ExternKind::kGlobal: data.globals.push_back(s.globals[ext.index()].get()); break;
+      case ExternKind::kTag: data.tags.push_back(s.tags[ext.index()].get()); break;
     }
   }
   for (size_t i = 0; i < m.functions.size(); ++i) {
@@ -164,6 +168,7 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     data.memories.push_back(mem);
   }
   data.memory0 = data.memories.empty() ? nullptr : data.memories[0];
+  for (uint32_t type_index : m.tags) data.tags.push_back(s.add_tag(m.types[type_index]));  // fresh per instance
   for (const wasm::Global& g : m.globals) {
     interp::GlobalInst* global = s.add_global(g.type);
     const ConstValue v = eval_const(g.init, data);
@@ -184,12 +189,14 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
       case ExternKind::kTable: store_index = data.tables[e.index]->store_index; break;
       case ExternKind::kMemory: store_index = data.memories[e.index]->store_index; break;
       case ExternKind::kGlobal: store_index = data.globals[e.index]->store_index; break;
+      case ExternKind::kTag: store_index = data.tags[e.index]->store_index; break;
     }
     switch (e.kind) {
       case ExternKind::kFunc: rec->exports.emplace_back(e.name, Func(s.id, store_index)); break;
       case ExternKind::kTable: rec->exports.emplace_back(e.name, Table(s.id, store_index)); break;
       case ExternKind::kMemory: rec->exports.emplace_back(e.name, Memory(s.id, store_index)); break;
       case ExternKind::kGlobal: rec->exports.emplace_back(e.name, Global(s.id, store_index)); break;
+      case ExternKind::kTag: rec->exports.emplace_back(e.name, Tag(s.id, store_index)); break;
     }
   }
   for (size_t i = 0; i < rec->exports.size(); ++i) rec->export_index.emplace(rec->exports[i].first, i);
