@@ -35,7 +35,7 @@ void print_inspect_usage(std::FILE* out) {
 const char* section_name(uint8_t id) {
   static constexpr const char* kNames[] = {"custom", "type",   "import",   "function", "table",
                                            "memory", "global", "export",   "start",    "element",
-                                           "code",   "data",   "datacount"};
+                                           "code",   "data",   "datacount", "tag"};
   return id < std::size(kNames) ? kNames[id] : "unknown";
 }
 

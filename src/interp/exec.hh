@@ -67,6 +67,7 @@ struct TagInst {
 struct ExnInst {
   const TagInst* tag = nullptr;
   std::vector<uint64_t> payload;  // the tag's parameters, in interpreter slots
+  bool exposed = false;           // an exnref to it was handed out (catch_ref, catch_all_ref)
 };
 
 // Everything the dispatch loop needs about one instance, by index.
@@ -132,7 +133,8 @@ struct ExecContext {
   bool yield_requested = false;
   uint32_t host_depth = 0;            // > 0 while a host function runs (re-entry makes a call unsuspendable)
 
-  // every exception thrown in this Store (exnref values point into it; freed with the Store)
+  // exceptions thrown in this Store that may still be referenced (exnref values point into it). One that
+  // is caught without a reference, or not caught, and was never exposed is freed at once.
   std::vector<std::unique_ptr<ExnInst>> exceptions;
 
   // trap detail

@@ -384,7 +384,7 @@ RunStatus run_impl(ExecContext* ctxp) {
   bool call_charged = false;     // fuel form: charge the callee's entry and the continuation
   uint32_t call_continuation = 0;
   int64_t pending = 0;           // cost of the block at pc that could not be paid
-  const ExnInst* thrown = nullptr;  // the exception being unwound
+  ExnInst* thrown = nullptr;     // the exception being unwound
   RELOAD_MEMORY();
   if (ctx.pending_charge) {
     pending = ctx.pending_charge;
@@ -850,7 +850,7 @@ RunStatus run_impl(ExecContext* ctxp) {
     goto do_throw;
   }
   HANDLE(ThrowRefOp) {  // [exnref]
-    thrown = reinterpret_cast<const ExnInst*>(GET(uint64_t, 0));
+    thrown = reinterpret_cast<ExnInst*>(GET(uint64_t, 0));
     if (thrown == nullptr) [[unlikely]]
       TRAP(TrapCode::kNullExceptionReference);
     goto do_throw;
@@ -1032,7 +1032,12 @@ do_throw: {
         if (bytes) std::memcpy(dst, thrown->payload.data(), bytes);
         dst += bytes;
       }
-      if (h.kind == wasm::kCatchRef || h.kind == wasm::kCatchAllRef) wr<uint64_t>(dst, reinterpret_cast<uint64_t>(thrown));
+      if (h.kind == wasm::kCatchRef || h.kind == wasm::kCatchAllRef) {
+        wr<uint64_t>(dst, reinterpret_cast<uint64_t>(thrown));
+        thrown->exposed = true;
+      } else if (!thrown->exposed && ctx.exceptions.back().get() == thrown) {
+        ctx.exceptions.pop_back();  // nothing can refer to it any more (the usual throw-catch loop)
+      }
       pc = code->entry + h.pad;
       DISPATCH();
     }
@@ -1042,6 +1047,7 @@ do_throw: {
     sinst = f->caller_instance;
     --f;
   }
+  if (!thrown->exposed && ctx.exceptions.back().get() == thrown) ctx.exceptions.pop_back();
   TRAP(TrapCode::kUncaughtException);
 }
 
