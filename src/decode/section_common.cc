@@ -120,6 +120,7 @@ Result<void> read_const_expr(base::ByteReader& r, const Features& features, wasm
       case wasm::Opcode::Block:
       case wasm::Opcode::Loop:
       case wasm::Opcode::If:
+      case wasm::Opcode::TryTable:
         ++depth;
         break;
       default:

@@ -271,6 +271,17 @@ TEST_F(Exceptions, TagsAreSharedThroughImportsAndDistinctPerInstance) {
   EXPECT_FALSE(mismatched.instantiate(*store, *catcher));
 }
 
+TEST(ExceptionsFeature, InvalidBodyWithTryTableIsInvalidNotMalformed) {
+  // The error path re-scans bodies for syntax errors; try_table's `end` must count as a block's.
+  Engine engine;
+  auto m = module({vec_section(1, {{0x60, 0x00, 0x01, 0x7f}}), vec_section(3, {{0}}),
+                   vec_section(10, {body(kNoLocals, {0x1f, 0x40, 0x00, 0x0b, 0x42, 0x00, 0x0b})})});
+  auto r = Module::compile(engine, m);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kInvalid) << r.error().to_string();
+  EXPECT_EQ(r.error().message, "type mismatch");
+}
+
 TEST(ExceptionsFeature, OffRejectsTags) {
   EngineConfig config;
   config.features.exceptions = false;
