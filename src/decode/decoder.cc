@@ -113,8 +113,8 @@ Result<void> decode_sections(base::ByteReader& r, wasm::Module& m, const DecodeO
     AIRWASM_TRY_ASSIGN(uint8_t id, r.u8());
     if (id > kMaxSectionId || (id == kTag && !options.features.exceptions)) {
       if (id == 13)
-        return malformed("malformed section id (13, tags: the exception handling proposal, which airwasm does not "
-                         "support)", section_start);
+        return malformed("malformed section id (13, tags: exception handling, which is turned off in this engine's "
+                         "configuration)", section_start);
       return malformed("malformed section id", section_start);
     }
     if (id != kCustom) {

@@ -33,8 +33,8 @@ Result<ValType> read_valtype(base::ByteReader& r, const Features& features) {
                        "airwasm does not support)", at);
     case 0x69:
       if (features.exceptions) return ValType::kExnRef;
-      return malformed("malformed value type (exnref: the exception handling proposal, which airwasm does not "
-                       "support)", at);
+      return malformed("malformed value type (exnref: exception handling, which is turned off in this engine's "
+                       "configuration)", at);
     default:
       if (b & 0x80) return malformed("integer representation too long", at);
       break;

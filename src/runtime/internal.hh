@@ -118,6 +118,8 @@ struct StoreImpl {
 
   // ---- object creation (checked against the limits) ----
   interp::FuncInst* add_host_func(const FuncType& type, RawHostCallback callback);
+  // The same with the type already interned (`type` is the engine's record for `type_id`).
+  interp::FuncInst* add_host_func(uint32_t type_id, const FuncType* type, RawHostCallback callback);
   Result<interp::MemoryInst*> add_memory(const MemoryType& type);
   Result<interp::TableInst*> add_table(const TableType& type, uint64_t init);
   interp::GlobalInst* add_global(const GlobalType& type);
