@@ -107,7 +107,7 @@ struct Scope {
   uint32_t instance = 0;  // this component instance's index in ComponentStore::instances
 
   std::vector<CoreInstanceVal> core_instances;
-  std::vector<Extern> core_funcs, core_memories, core_tables, core_globals;
+  std::vector<Extern> core_funcs, core_memories, core_tables, core_globals, core_tags;
   std::vector<Module> core_modules;
   std::vector<Item> funcs, instances, types, components;
   std::unordered_map<ResourceId, ResourceType> resources;  // static resource id -> run-time type

@@ -167,6 +167,15 @@ interp::GlobalInst* StoreImpl::add_global(const GlobalType& type) {
   return globals.back().get();
 }
 
+interp::TagInst* StoreImpl::add_tag(const FuncType& type) {
+  auto t = std::make_unique<interp::TagInst>();
+  t->type = type;
+  t->type_id = engine.impl().intern(type);
+  t->store_index = uint32_t(tags.size());
+  tags.push_back(std::move(t));
+  return tags.back().get();
+}
+
 uint32_t slot_count(std::span<const ValType> types) {
   uint32_t n = 0;
   for (ValType t : types) n += t == ValType::kV128 ? 2 : 1;
