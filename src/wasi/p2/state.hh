@@ -179,9 +179,10 @@ struct OutputStreamObj : Object {
 
 // Readiness of a pollable, and waiting for the first of several (io_poll.cc).
 bool pollable_ready(const PollableObj& p);
-void pollables_wait(std::span<PollableObj* const> ps);
-// Writes all of `data` to an output stream: ok() or err(stream-error) (io_streams.cc).
-Val stream_write(Call& c, OutputStreamObj& s, const std::string& data);
+TrapResult<void> pollables_wait(Store& store, std::span<PollableObj* const> ps);
+// Writes all of `data` to an output stream: ok() or err(stream-error), or the trap of an interruption
+// while waiting on a full pipe (io_streams.cc).
+TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data);
 
 // Value helpers.
 Val ok(Val v);
