@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "airwasm/airwasm.hh"
 #include "airwasm/component.hh"
@@ -42,9 +43,10 @@ class Commands : public ::testing::Test {
  protected:
   Engine engine;
 
-  Component load(const std::string& name) {
+  std::optional<Component> load(const std::string& name) {
     auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_COMMANDS) + "/" + name + ".component.wasm"));
     EXPECT_TRUE(c) << c.error().to_string();
+    if (!c) return std::nullopt;
     return std::move(*c);
   }
 
@@ -54,15 +56,17 @@ class Commands : public ::testing::Test {
     config.capture_stderr = true;
     auto ctx = WasiP2Context::create(config);
     EXPECT_TRUE(ctx) << ctx.error().to_string();
+    std::optional<Component> c = load(name);
+    if (!ctx || !c) return o;
     Linker linker(engine);
     EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
     Store store(engine);
-    Component c = load(name);
-    auto inst = linker.instantiate(store, c);
+    auto inst = linker.instantiate(store, *c);
     EXPECT_TRUE(inst) << inst.error().to_string();
     if (!inst) return o;
     auto f = inst->get_func(store, "wasi:cli/run@0.2.12", "run");
     EXPECT_TRUE(f);
+    if (!f) return o;
     auto r = f->call(store, {}, options);
     if (r) {
       o.ok = (*r)[0].is_ok();
@@ -133,8 +137,9 @@ TEST_F(Commands, OneLinkerManyStores) {
   Linker linker(engine);
   ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(
       linker, [](Store& s) { return static_cast<WasiP2Context*>(s.data()); }));
-  Component c = load("args_env");
-  auto pre = linker.instantiate_pre(c);
+  std::optional<Component> c = load("args_env");
+  ASSERT_TRUE(c);
+  auto pre = linker.instantiate_pre(*c);
   ASSERT_TRUE(pre) << pre.error().to_string();
   for (int i = 0; i < 4; ++i) {
     WasiP2Config config;
