@@ -15,11 +15,11 @@ namespace airwasm::canon {
 
 using namespace detail;
 using component::FlatType;
+using component::kNoType;
 using component::Prim;
 using component::TypeKind;
 using component::TypeNode;
 using component::ValKind;
-using component::kNoType;
 
 namespace {
 
@@ -33,26 +33,44 @@ uint64_t canonical_f64(uint64_t bits) {
   constexpr uint64_t kExp = 0x7ff0000000000000ull, kFrac = 0x000fffffffffffffull;
   return (bits & kExp) == kExp && (bits & kFrac) ? 0x7ff8000000000000ull : bits;
 }
-bool valid_char(uint64_t c) { return c < 0x110000 && !(c >= 0xd800 && c <= 0xdfff); }
+bool valid_char(uint64_t c) {
+  return c < 0x110000 && !(c >= 0xd800 && c <= 0xdfff);
+}
 
-uint32_t discriminant_size(size_t cases) { return cases <= 256 ? 1 : cases <= 65536 ? 2 : 4; }
+uint32_t discriminant_size(size_t cases) {
+  return cases <= 256 ? 1 : cases <= 65536 ? 2 : 4;
+}
 
 ValKind prim_kind(Prim p) {
   switch (p) {
-    case Prim::kBool: return ValKind::kBool;
-    case Prim::kS8: return ValKind::kS8;
-    case Prim::kU8: return ValKind::kU8;
-    case Prim::kS16: return ValKind::kS16;
-    case Prim::kU16: return ValKind::kU16;
-    case Prim::kS32: return ValKind::kS32;
-    case Prim::kU32: return ValKind::kU32;
-    case Prim::kS64: return ValKind::kS64;
-    case Prim::kU64: return ValKind::kU64;
-    case Prim::kF32: return ValKind::kF32;
-    case Prim::kF64: return ValKind::kF64;
-    case Prim::kChar: return ValKind::kChar;
-    case Prim::kString: return ValKind::kString;
-    case Prim::kErrorContext: break;
+    case Prim::kBool:
+      return ValKind::kBool;
+    case Prim::kS8:
+      return ValKind::kS8;
+    case Prim::kU8:
+      return ValKind::kU8;
+    case Prim::kS16:
+      return ValKind::kS16;
+    case Prim::kU16:
+      return ValKind::kU16;
+    case Prim::kS32:
+      return ValKind::kS32;
+    case Prim::kU32:
+      return ValKind::kU32;
+    case Prim::kS64:
+      return ValKind::kS64;
+    case Prim::kU64:
+      return ValKind::kU64;
+    case Prim::kF32:
+      return ValKind::kF32;
+    case Prim::kF64:
+      return ValKind::kF64;
+    case Prim::kChar:
+      return ValKind::kChar;
+    case Prim::kString:
+      return ValKind::kString;
+    case Prim::kErrorContext:
+      break;
   }
   return ValKind::kU32;
 }
@@ -60,21 +78,33 @@ ValKind prim_kind(Prim p) {
 // A prim value from its bits (loaded or flat), with the spec's conversions and checks.
 TrapResult<Val> prim_from_bits(Prim p, uint64_t v) {
   switch (p) {
-    case Prim::kBool: return Val::boolean(v != 0);
-    case Prim::kS8: return Val::s8(int8_t(v));
-    case Prim::kU8: return Val::u8(uint8_t(v));
-    case Prim::kS16: return Val::s16(int16_t(v));
-    case Prim::kU16: return Val::u16(uint16_t(v));
-    case Prim::kS32: return Val::s32(int32_t(v));
-    case Prim::kU32: return Val::u32(uint32_t(v));
-    case Prim::kS64: return Val::s64(int64_t(v));
-    case Prim::kU64: return Val::u64(v);
-    case Prim::kF32: return Val::f32_bits(canonical_f32(uint32_t(v)));
-    case Prim::kF64: return Val::f64_bits(canonical_f64(v));
+    case Prim::kBool:
+      return Val::boolean(v != 0);
+    case Prim::kS8:
+      return Val::s8(int8_t(v));
+    case Prim::kU8:
+      return Val::u8(uint8_t(v));
+    case Prim::kS16:
+      return Val::s16(int16_t(v));
+    case Prim::kU16:
+      return Val::u16(uint16_t(v));
+    case Prim::kS32:
+      return Val::s32(int32_t(v));
+    case Prim::kU32:
+      return Val::u32(uint32_t(v));
+    case Prim::kS64:
+      return Val::s64(int64_t(v));
+    case Prim::kU64:
+      return Val::u64(v);
+    case Prim::kF32:
+      return Val::f32_bits(canonical_f32(uint32_t(v)));
+    case Prim::kF64:
+      return Val::f64_bits(canonical_f64(v));
     case Prim::kChar:
       if (!valid_char(uint32_t(v))) return trap(TrapCode::kInvalidChar, "invalid `char` bit pattern");
       return Val::character(char32_t(uint32_t(v)));
-    default: break;
+    default:
+      break;
   }
   return host_error("error-context values are not supported yet");
 }
@@ -83,17 +113,30 @@ TrapResult<Val> prim_from_bits(Prim p, uint64_t v) {
 // values zero-extended), after checking that the Val has the prim's kind.
 TrapResult<uint64_t> prim_to_bits(Prim p, const Val& v) {
   switch (p) {
-    case Prim::kBool: return uint64_t(v.as_bool() ? 1 : 0);
-    case Prim::kS8: case Prim::kS16: case Prim::kS32: return uint64_t(uint32_t(int32_t(v.as_signed())));
-    case Prim::kU8: case Prim::kU16: case Prim::kU32: case Prim::kS64: case Prim::kU64: return v.as_unsigned();
-    case Prim::kF32: return uint64_t(canonical_f32(v.f32_bits()));
-    case Prim::kF64: return canonical_f64(v.f64_bits());
+    case Prim::kBool:
+      return uint64_t(v.as_bool() ? 1 : 0);
+    case Prim::kS8:
+    case Prim::kS16:
+    case Prim::kS32:
+      return uint64_t(uint32_t(int32_t(v.as_signed())));
+    case Prim::kU8:
+    case Prim::kU16:
+    case Prim::kU32:
+    case Prim::kS64:
+    case Prim::kU64:
+      return v.as_unsigned();
+    case Prim::kF32:
+      return uint64_t(canonical_f32(v.f32_bits()));
+    case Prim::kF64:
+      return canonical_f64(v.f64_bits());
     case Prim::kChar:
       if (!valid_char(v.as_unsigned())) {
-        return host_error("type mismatch: " + std::to_string(v.as_unsigned()) + " is not a Unicode scalar value");
+        return host_error("type mismatch: " + std::to_string(v.as_unsigned()) +
+                          " is not a Unicode scalar value");
       }
       return v.as_unsigned();
-    default: break;
+    default:
+      break;
   }
   return host_error("error-context values are not supported yet");
 }
@@ -101,25 +144,36 @@ TrapResult<uint64_t> prim_to_bits(Prim p, const Val& v) {
 // The number of cases of a variant-like node, and the payload type of case i (kNoType for none).
 size_t case_count(const TypeNode& n) {
   switch (n.kind) {
-    case TypeKind::kVariant: return n.children.size();
-    case TypeKind::kEnum: return n.labels.size();
-    default: return 2;  // option, result
+    case TypeKind::kVariant:
+      return n.children.size();
+    case TypeKind::kEnum:
+      return n.labels.size();
+    default:
+      return 2;  // option, result
   }
 }
 TypeId case_payload(const TypeNode& n, size_t i) {
   switch (n.kind) {
-    case TypeKind::kVariant: case TypeKind::kResult: return n.children[i];
-    case TypeKind::kOption: return i == 1 ? n.children[0] : kNoType;
-    default: return kNoType;
+    case TypeKind::kVariant:
+    case TypeKind::kResult:
+      return n.children[i];
+    case TypeKind::kOption:
+      return i == 1 ? n.children[0] : kNoType;
+    default:
+      return kNoType;
   }
 }
 
 Val make_case(const TypeNode& n, size_t i, std::optional<Val> payload) {
   switch (n.kind) {
-    case TypeKind::kVariant: return Val::variant(n.labels[i], std::move(payload));
-    case TypeKind::kEnum: return Val::enumeration(n.labels[i]);
-    case TypeKind::kOption: return i == 0 ? Val::none() : Val::some(std::move(*payload));
-    default: return i == 0 ? Val::ok(std::move(payload)) : Val::err(std::move(payload));
+    case TypeKind::kVariant:
+      return Val::variant(n.labels[i], std::move(payload));
+    case TypeKind::kEnum:
+      return Val::enumeration(n.labels[i]);
+    case TypeKind::kOption:
+      return i == 0 ? Val::none() : Val::some(std::move(*payload));
+    default:
+      return i == 0 ? Val::ok(std::move(payload)) : Val::err(std::move(payload));
   }
 }
 
@@ -156,12 +210,13 @@ class FlatIn {
 };
 
 std::unexpected<Trap> mismatch(const TypeStore& ts, TypeId t, const Val& v) {
-  return host_error("type mismatch: expected " + ts.describe(t) + ", found " + component::val_kind_name(v.kind()));
+  return host_error("type mismatch: expected " + ts.describe(t) + ", found " +
+                    component::val_kind_name(v.kind()));
 }
 
 class Codec {
  public:
-  explicit Codec(Context& cx) : cx_(cx), ts_(cx.types()) {}
+  explicit Codec(Context& cx) : cx_(cx), ts_(cx.types()), budget_(cx.max_lift_bytes) {}
 
   // ---------------------------------------------------------------- loading
   TrapResult<Val> load(TypeId t, uint64_t ptr) {
@@ -176,13 +231,15 @@ class Codec {
         AIRWASM_TRY_ASSIGN(uint64_t bits, read_uint(cx_, ptr, unsigned(n.size)));
         return prim_from_bits(n.prim, bits);
       }
-      case TypeKind::kList: {
+      case TypeKind::kList:
+      case TypeKind::kMap: {
         AIRWASM_TRY_ASSIGN(uint64_t begin, read_uint(cx_, ptr, 4));
         AIRWASM_TRY_ASSIGN(uint64_t length, read_uint(cx_, ptr + 4, 4));
-        return load_list_from_range(n.children[0], begin, length);
+        return load_list_from_range(n, begin, length);
       }
       case TypeKind::kFixedList: {
         const uint64_t esize = ts_.canon(n.children[0]).size;
+        AIRWASM_TRY(charge(uint64_t(n.aux) * sizeof(Val)));
         std::vector<Val> items;
         items.reserve(n.aux);
         for (uint32_t i = 0; i < n.aux; ++i) {
@@ -191,7 +248,9 @@ class Codec {
         }
         return Val::list(std::move(items));
       }
-      case TypeKind::kRecord: case TypeKind::kTuple: {
+      case TypeKind::kRecord:
+      case TypeKind::kTuple: {
+        AIRWASM_TRY(charge(n.children.size() * sizeof(Val)));
         std::vector<Val> items;
         items.reserve(n.children.size());
         uint64_t off = 0;
@@ -204,7 +263,10 @@ class Codec {
         }
         return make_record(n, std::move(items));
       }
-      case TypeKind::kVariant: case TypeKind::kEnum: case TypeKind::kOption: case TypeKind::kResult: {
+      case TypeKind::kVariant:
+      case TypeKind::kEnum:
+      case TypeKind::kOption:
+      case TypeKind::kResult: {
         const size_t cases = case_count(n);
         const uint32_t dsize = discriminant_size(cases);
         AIRWASM_TRY_ASSIGN(uint64_t index, read_uint(cx_, ptr, dsize));
@@ -223,16 +285,46 @@ class Codec {
         }
         return Val::flags(std::move(set));
       }
-      case TypeKind::kOwn: case TypeKind::kBorrow: {
+      case TypeKind::kOwn:
+      case TypeKind::kBorrow: {
         AIRWASM_TRY_ASSIGN(uint64_t handle, read_uint(cx_, ptr, 4));
         return lift_handle(n, t, uint32_t(handle));
       }
-      default: return unsupported(t);
+      default:
+        return unsupported(t);
     }
   }
 
-  TrapResult<Val> load_list_from_range(TypeId elem, uint64_t ptr, uint64_t length) {
-    const TypeNode& e = ts_.canon(elem);
+  // The element layout of a list, or of a map (a list of key-value tuples, as the spec despecializes it).
+  struct Elem {
+    uint64_t size = 0, align = 1, value_offset = 0;
+  };
+  Elem elem_of(const TypeNode& list) const {
+    const TypeNode& a = ts_.canon(list.children[0]);
+    if (list.kind != TypeKind::kMap) return Elem{a.size, a.align, 0};
+    const TypeNode& b = ts_.canon(list.children[1]);
+    const uint64_t align = std::max(a.align, b.align), off = align_to(a.size, b.align);
+    return Elem{align_to(off + b.size, align), align, off};
+  }
+  TrapResult<Val> load_elem(const TypeNode& list, const Elem& e, uint64_t ptr) {
+    if (list.kind != TypeKind::kMap) return load(list.children[0], ptr);
+    AIRWASM_TRY_ASSIGN(Val key, load(list.children[0], ptr));
+    AIRWASM_TRY_ASSIGN(Val value, load(list.children[1], ptr + e.value_offset));
+    return Val::tuple({std::move(key), std::move(value)});
+  }
+  TrapResult<void> store_elem(const TypeNode& list, const Elem& e, const Val& v, uint64_t ptr) {
+    if (list.kind != TypeKind::kMap) return store(list.children[0], v, ptr);
+    if (v.kind() != ValKind::kTuple || v.items().size() != 2) {
+      return host_error(
+          std::string("type mismatch: expected a map entry (a tuple of key and value), found ") +
+          component::val_kind_name(v.kind()));
+    }
+    AIRWASM_TRY(store(list.children[0], v.items()[0], ptr));
+    return store(list.children[1], v.items()[1], ptr + e.value_offset);
+  }
+
+  TrapResult<Val> load_list_from_range(const TypeNode& list, uint64_t ptr, uint64_t length) {
+    const Elem e = elem_of(list);
     if (e.size == 0) return host_error("list element type has size 0");
     // length < 2^32 and size < 2^41: the product cannot wrap in 64 bits... unless size is large, so divide.
     if (length > kMaxListByteLength / e.size) {
@@ -244,10 +336,11 @@ class Codec {
       return trap(TrapCode::kListOutOfBounds,
                   cx_.fused ? "list content out-of-bounds" : "list pointer/length out of bounds of memory");
     }
+    AIRWASM_TRY(charge(length * sizeof(Val)));
     std::vector<Val> items;
     items.reserve(length);
     for (uint64_t i = 0; i < length; ++i) {
-      AIRWASM_TRY_ASSIGN(Val v, load(elem, ptr + i * e.size));
+      AIRWASM_TRY_ASSIGN(Val v, load_elem(list, e, ptr + i * e.size));
       items.push_back(std::move(v));
     }
     return Val::list(std::move(items));
@@ -268,19 +361,22 @@ class Codec {
         AIRWASM_TRY_ASSIGN(uint64_t bits, prim_to_bits(n.prim, v));
         return write_uint(cx_, ptr, bits, unsigned(n.size));
       }
-      case TypeKind::kList: {
+      case TypeKind::kList:
+      case TypeKind::kMap: {
         if (v.kind() != ValKind::kList) return mismatch(ts_, t, v);
-        AIRWASM_TRY_ASSIGN(uint32_t begin, store_list_into_range(n.children[0], v.items()));
+        AIRWASM_TRY_ASSIGN(uint32_t begin, store_list_into_range(n, v.items()));
         AIRWASM_TRY(write_uint(cx_, ptr, begin, 4));
         return write_uint(cx_, ptr + 4, v.items().size(), 4);
       }
       case TypeKind::kFixedList: {
         AIRWASM_TRY(check_fixed_list(n, t, v));
         const uint64_t esize = ts_.canon(n.children[0]).size;
-        for (size_t i = 0; i < v.items().size(); ++i) AIRWASM_TRY(store(n.children[0], v.items()[i], ptr + i * esize));
+        for (size_t i = 0; i < v.items().size(); ++i)
+          AIRWASM_TRY(store(n.children[0], v.items()[i], ptr + i * esize));
         return {};
       }
-      case TypeKind::kRecord: case TypeKind::kTuple: {
+      case TypeKind::kRecord:
+      case TypeKind::kTuple: {
         AIRWASM_TRY_ASSIGN(std::vector<const Val*> fields, record_fields(n, t, v));
         uint64_t off = 0;
         for (size_t i = 0; i < n.children.size(); ++i) {
@@ -291,7 +387,10 @@ class Codec {
         }
         return {};
       }
-      case TypeKind::kVariant: case TypeKind::kEnum: case TypeKind::kOption: case TypeKind::kResult: {
+      case TypeKind::kVariant:
+      case TypeKind::kEnum:
+      case TypeKind::kOption:
+      case TypeKind::kResult: {
         AIRWASM_TRY_ASSIGN(size_t index, match_case(n, t, v));
         const uint32_t dsize = discriminant_size(case_count(n));
         AIRWASM_TRY(write_uint(cx_, ptr, index, dsize));
@@ -305,22 +404,25 @@ class Codec {
         for (size_t w = 0; w < words.size(); ++w) AIRWASM_TRY(write_uint(cx_, ptr + 4 * w, words[w], width));
         return {};
       }
-      case TypeKind::kOwn: case TypeKind::kBorrow: {
+      case TypeKind::kOwn:
+      case TypeKind::kBorrow: {
         AIRWASM_TRY_ASSIGN(uint32_t handle, lower_handle(n, t, v));
         return write_uint(cx_, ptr, handle, 4);
       }
-      default: return unsupported(t);
+      default:
+        return unsupported(t);
     }
   }
 
-  TrapResult<uint32_t> store_list_into_range(TypeId elem, std::span<const Val> items) {
-    const TypeNode& e = ts_.canon(elem);
+  TrapResult<uint32_t> store_list_into_range(const TypeNode& list, std::span<const Val> items) {
+    const Elem e = elem_of(list);
     const uint64_t byte_length = uint64_t(items.size()) * e.size;  // items.size() < 2^59 for any real vector
     if (items.size() > UINT32_MAX || byte_length > UINT32_MAX) {
       return host_error("list of " + std::to_string(items.size()) + " elements is too long");
     }
-    AIRWASM_TRY_ASSIGN(uint32_t ptr, checked_realloc(cx_, 0, 0, uint32_t(e.align), byte_length, Allocation::kList));
-    for (size_t i = 0; i < items.size(); ++i) AIRWASM_TRY(store(elem, items[i], ptr + i * e.size));
+    AIRWASM_TRY_ASSIGN(uint32_t ptr,
+                       checked_realloc(cx_, 0, 0, uint32_t(e.align), byte_length, Allocation::kList));
+    for (size_t i = 0; i < items.size(); ++i) AIRWASM_TRY(store_elem(list, e, items[i], ptr + i * e.size));
     return ptr;
   }
 
@@ -335,19 +437,22 @@ class Codec {
             AIRWASM_TRY_ASSIGN(uint64_t units, in.next(FlatType::kI32));
             return lift_string(ptr, units);
           }
-          case Prim::kErrorContext: return unsupported(t);
+          case Prim::kErrorContext:
+            return unsupported(t);
           default: {
             AIRWASM_TRY_ASSIGN(uint64_t bits, in.next(n.flat[0]));
             return prim_from_bits(n.prim, bits);
           }
         }
       }
-      case TypeKind::kList: {
+      case TypeKind::kList:
+      case TypeKind::kMap: {
         AIRWASM_TRY_ASSIGN(uint64_t ptr, in.next(FlatType::kI32));
         AIRWASM_TRY_ASSIGN(uint64_t length, in.next(FlatType::kI32));
-        return load_list_from_range(n.children[0], ptr, length);
+        return load_list_from_range(n, ptr, length);
       }
       case TypeKind::kFixedList: {
+        AIRWASM_TRY(charge(uint64_t(n.aux) * sizeof(Val)));
         std::vector<Val> items;
         items.reserve(n.aux);
         for (uint32_t i = 0; i < n.aux; ++i) {
@@ -356,7 +461,9 @@ class Codec {
         }
         return Val::list(std::move(items));
       }
-      case TypeKind::kRecord: case TypeKind::kTuple: {
+      case TypeKind::kRecord:
+      case TypeKind::kTuple: {
+        AIRWASM_TRY(charge(n.children.size() * sizeof(Val)));
         std::vector<Val> items;
         items.reserve(n.children.size());
         for (TypeId c : n.children) {
@@ -365,7 +472,10 @@ class Codec {
         }
         return make_record(n, std::move(items));
       }
-      case TypeKind::kVariant: case TypeKind::kEnum: case TypeKind::kOption: case TypeKind::kResult: {
+      case TypeKind::kVariant:
+      case TypeKind::kEnum:
+      case TypeKind::kOption:
+      case TypeKind::kResult: {
         const size_t cases = case_count(n);
         AIRWASM_TRY_ASSIGN(uint64_t index, in.next(FlatType::kI32));
         if (index >= cases) return trap(TrapCode::kInvalidDiscriminant, "invalid variant discriminant");
@@ -385,11 +495,13 @@ class Codec {
         }
         return Val::flags(std::move(set));
       }
-      case TypeKind::kOwn: case TypeKind::kBorrow: {
+      case TypeKind::kOwn:
+      case TypeKind::kBorrow: {
         AIRWASM_TRY_ASSIGN(uint64_t handle, in.next(FlatType::kI32));
         return lift_handle(n, t, uint32_t(handle));
       }
-      default: return unsupported(t);
+      default:
+        return unsupported(t);
     }
   }
 
@@ -411,9 +523,10 @@ class Codec {
         out.push_back(bits);
         return {};
       }
-      case TypeKind::kList: {
+      case TypeKind::kList:
+      case TypeKind::kMap: {
         if (v.kind() != ValKind::kList) return mismatch(ts_, t, v);
-        AIRWASM_TRY_ASSIGN(uint32_t ptr, store_list_into_range(n.children[0], v.items()));
+        AIRWASM_TRY_ASSIGN(uint32_t ptr, store_list_into_range(n, v.items()));
         out.push_back(ptr);
         out.push_back(v.items().size());
         return {};
@@ -423,12 +536,17 @@ class Codec {
         for (const Val& e : v.items()) AIRWASM_TRY(lower_flat(n.children[0], e, out));
         return {};
       }
-      case TypeKind::kRecord: case TypeKind::kTuple: {
+      case TypeKind::kRecord:
+      case TypeKind::kTuple: {
         AIRWASM_TRY_ASSIGN(std::vector<const Val*> fields, record_fields(n, t, v));
-        for (size_t i = 0; i < n.children.size(); ++i) AIRWASM_TRY(lower_flat(n.children[i], *fields[i], out));
+        for (size_t i = 0; i < n.children.size(); ++i)
+          AIRWASM_TRY(lower_flat(n.children[i], *fields[i], out));
         return {};
       }
-      case TypeKind::kVariant: case TypeKind::kEnum: case TypeKind::kOption: case TypeKind::kResult: {
+      case TypeKind::kVariant:
+      case TypeKind::kEnum:
+      case TypeKind::kOption:
+      case TypeKind::kResult: {
         AIRWASM_TRY_ASSIGN(size_t index, match_case(n, t, v));
         out.push_back(index);
         // The payload's own flat values are already the joined types' bits (f32 bits as i32, i32 and f32
@@ -443,18 +561,21 @@ class Codec {
         for (uint32_t w : words) out.push_back(w);
         return {};
       }
-      case TypeKind::kOwn: case TypeKind::kBorrow: {
+      case TypeKind::kOwn:
+      case TypeKind::kBorrow: {
         AIRWASM_TRY_ASSIGN(uint32_t handle, lower_handle(n, t, v));
         out.push_back(handle);
         return {};
       }
-      default: return unsupported(t);
+      default:
+        return unsupported(t);
     }
   }
 
  private:
   TrapResult<Val> lift_string(uint64_t ptr, uint64_t units) {
     AIRWASM_TRY_ASSIGN(LiftedString s, load_string_from_range(cx_, uint32_t(ptr), uint32_t(units)));
+    AIRWASM_TRY(charge(s.text.size()));
     if (cx_.lifted_strings) cx_.lifted_strings->push_back(s.source);
     return Val::string(std::move(s.text));
   }
@@ -491,8 +612,8 @@ class Codec {
     if (v.kind() != want) return mismatch(ts_, t, v);
     const auto items = v.items();
     if (items.size() != n.children.size()) {
-      return host_error("type mismatch: expected " + ts_.describe(t) + " of " + std::to_string(n.children.size()) +
-                        " fields, found " + std::to_string(items.size()));
+      return host_error("type mismatch: expected " + ts_.describe(t) + " of " +
+                        std::to_string(n.children.size()) + " fields, found " + std::to_string(items.size()));
     }
     std::vector<const Val*> fields(items.size());
     if (want == ValKind::kTuple) {
@@ -528,8 +649,10 @@ class Codec {
   TrapResult<size_t> match_case(const TypeNode& n, TypeId t, const Val& v) {
     size_t index = 0;
     switch (n.kind) {
-      case TypeKind::kVariant: case TypeKind::kEnum: {
-        if (v.kind() != (n.kind == TypeKind::kVariant ? ValKind::kVariant : ValKind::kEnum)) return mismatch(ts_, t, v);
+      case TypeKind::kVariant:
+      case TypeKind::kEnum: {
+        if (v.kind() != (n.kind == TypeKind::kVariant ? ValKind::kVariant : ValKind::kEnum))
+          return mismatch(ts_, t, v);
         index = n.labels.size();
         for (size_t i = 0; i < n.labels.size(); ++i) {
           if (n.labels[i] == v.case_name()) index = i;
@@ -557,9 +680,13 @@ class Codec {
   }
   static std::string case_label(const TypeNode& n, size_t i) {
     switch (n.kind) {
-      case TypeKind::kVariant: case TypeKind::kEnum: return n.labels[i];
-      case TypeKind::kOption: return i ? "some" : "none";
-      default: return i ? "err" : "ok";
+      case TypeKind::kVariant:
+      case TypeKind::kEnum:
+        return n.labels[i];
+      case TypeKind::kOption:
+        return i ? "some" : "none";
+      default:
+        return i ? "err" : "ok";
     }
   }
 
@@ -593,14 +720,30 @@ class Codec {
     return n.kind == TypeKind::kOwn ? cx_.lower_own(c, v) : cx_.lower_borrow(c, v);
   }
 
+  // Charges host memory a lift is about to build against Context::max_lift_bytes.
+  TrapResult<void> charge(uint64_t bytes) {
+    if (bytes <= budget_) [[likely]] {
+      budget_ -= bytes;
+      return {};
+    }
+    budget_ = 0;
+    return trap(TrapCode::kValueTooLarge, "lifted value exceeds the limit of " +
+                                              std::to_string(cx_.max_lift_bytes) + " bytes of host memory");
+  }
+
   Context& cx_;
   const TypeStore& ts_;
+  uint64_t budget_;
 };
 
-TrapResult<void> check_type(const TypeStore& ts, TypeId t) {
+[[gnu::noinline]] TrapResult<void> bad_type(const TypeStore& ts, TypeId t) {
   if (t >= ts.size()) return host_error("unknown type id " + std::to_string(t));
-  if (ts.canon(t).depth > kMaxTypeDepth) return host_error("type nesting is too deep");
-  return {};
+  return host_error("type nesting is too deep");
+}
+inline TrapResult<void> check_type(const TypeStore& ts, TypeId t) {
+  if (t < ts.size() && ts.canon(t).depth <= kMaxTypeDepth) [[likely]]
+    return {};
+  return bad_type(ts, t);
 }
 
 // The layout of the tuple of `types` (the spill area of a parameter or result list).
@@ -634,8 +777,12 @@ TrapResult<void> check_range(const Context& cx, uint64_t ptr, uint64_t align, ui
 TrapResult<uint32_t> Context::realloc(uint32_t, uint32_t, uint32_t, uint32_t) {
   return host_error("canonical option `realloc` is required");
 }
-TrapResult<Val> Context::lift_own(TypeId, uint32_t) { return host_error("resource handles are not available here"); }
-TrapResult<Val> Context::lift_borrow(TypeId, uint32_t) { return host_error("resource handles are not available here"); }
+TrapResult<Val> Context::lift_own(TypeId, uint32_t) {
+  return host_error("resource handles are not available here");
+}
+TrapResult<Val> Context::lift_borrow(TypeId, uint32_t) {
+  return host_error("resource handles are not available here");
+}
 TrapResult<uint32_t> Context::lower_own(TypeId, const Val&) {
   return host_error("resource handles are not available here");
 }
@@ -663,14 +810,16 @@ TrapResult<Val> lift_flat(Context& cx, TypeId type, FlatReader& flat) {
   AIRWASM_TRY(check_type(cx.types(), type));
   // A variant's joined flat types are only complete below the TypeStore's cap; such types never reach
   // lift_flat through lift_flat_values, which spills them.
-  if (cx.types().canon(type).flat.size() >= component::kMaxFlat) return host_error("type has too many flat values");
+  if (cx.types().canon(type).flat.size() >= component::kMaxFlat)
+    return host_error("type has too many flat values");
   FlatIn in(flat);
   return Codec(cx).lift_flat(type, in);
 }
 
 TrapResult<void> lower_flat(Context& cx, TypeId type, const Val& value, std::vector<uint64_t>& out) {
   AIRWASM_TRY(check_type(cx.types(), type));
-  if (cx.types().canon(type).flat.size() >= component::kMaxFlat) return host_error("type has too many flat values");
+  if (cx.types().canon(type).flat.size() >= component::kMaxFlat)
+    return host_error("type has too many flat values");
   return Codec(cx).lower_flat(type, value, out);
 }
 
@@ -727,7 +876,8 @@ TrapResult<void> lower_flat_values(Context& cx, size_t max_flat, std::span<const
       out.push_back(ptr);
     }
     AIRWASM_TRY(check_range(cx, ptr, l.align, l.size));
-    for (size_t i = 0; i < types.size(); ++i) AIRWASM_TRY(codec.store(types[i], values[i], ptr + l.offsets[i]));
+    for (size_t i = 0; i < types.size(); ++i)
+      AIRWASM_TRY(codec.store(types[i], values[i], ptr + l.offsets[i]));
     return {};
   }
   for (size_t i = 0; i < types.size(); ++i) AIRWASM_TRY(codec.lower_flat(types[i], values[i], out));

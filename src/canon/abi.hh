@@ -70,10 +70,16 @@ class Context {
   std::vector<StringSource>* lifted_strings = nullptr;
   const std::vector<StringSource>* string_sources = nullptr;
   size_t string_sources_used = 0;
+  // Upper bound on the host memory one lift (one entry-point call) may build as Vals and string bytes.
+  // The spec limits each list and string to 2^28 bytes of guest memory, but not how often they are
+  // referenced: a list of a million elements that all point at the same large string is valid, and
+  // would make the host allocate without bound. Past the budget, lifting traps (kValueTooLarge).
+  uint64_t max_lift_bytes = uint64_t(1) << 30;
 
   // The guest's realloc(original_ptr, original_size, alignment, new_size) -> ptr. Its result is checked
   // by the caller of this function (alignment, bounds), as the spec does.
-  virtual TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size);
+  virtual TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                                       uint32_t new_size);
   // Resource handles. `type` is the own/borrow type (its child is the resource type node).
   virtual TrapResult<Val> lift_own(TypeId type, uint32_t handle);
   virtual TrapResult<Val> lift_borrow(TypeId type, uint32_t handle);
@@ -126,6 +132,7 @@ struct StoredString {
   uint32_t tagged_code_units = 0;
 };
 TrapResult<LiftedString> load_string_from_range(Context& cx, uint32_t ptr, uint32_t tagged_code_units);
-TrapResult<StoredString> store_string_into_range(Context& cx, std::string_view utf8, StringSource source = {});
+TrapResult<StoredString> store_string_into_range(Context& cx, std::string_view utf8,
+                                                 StringSource source = {});
 
 }  // namespace airwasm::canon

@@ -22,8 +22,12 @@ inline std::unexpected<Trap> host_error(std::string message) {
   return trap(TrapCode::kHostError, std::move(message));
 }
 
-inline uint64_t align_to(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
-inline bool aligned(uint64_t v, uint64_t a) { return v % a == 0; }
+inline uint64_t align_to(uint64_t v, uint64_t a) {
+  return (v + a - 1) / a * a;
+}
+inline bool aligned(uint64_t v, uint64_t a) {
+  return v % a == 0;
+}
 
 inline bool in_bounds(const Context& cx, uint64_t ptr, uint64_t len) {
   const uint64_t size = cx.memory.bytes();

@@ -47,17 +47,29 @@ TrapResult<void> check_utf8(const uint8_t* p, uint64_t n) {
                                                 " bytes from index " + std::to_string(at));
   };
   auto incomplete = [](uint64_t at) {
-    return trap(TrapCode::kInvalidEncoding, "incomplete utf-8 byte sequence from index " + std::to_string(at));
+    return trap(TrapCode::kInvalidEncoding,
+                "incomplete utf-8 byte sequence from index " + std::to_string(at));
   };
   auto cont = [](uint8_t b) { return (b & 0xc0) == 0x80; };
   uint64_t i = 0;
   while (i < n) {
+    // ASCII runs, eight bytes at a time: the common case of program text.
+    while (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     const uint8_t b0 = p[i];
     if (b0 < 0x80) {
       ++i;
       continue;
     }
-    unsigned width = b0 >= 0xc2 && b0 <= 0xdf ? 2 : b0 >= 0xe0 && b0 <= 0xef ? 3 : b0 >= 0xf0 && b0 <= 0xf4 ? 4 : 0;
+    unsigned width = b0 >= 0xc2 && b0 <= 0xdf   ? 2
+                     : b0 >= 0xe0 && b0 <= 0xef ? 3
+                     : b0 >= 0xf0 && b0 <= 0xf4 ? 4
+                                                : 0;
     if (width == 0) return invalid(i, 1);
     // The second byte's range depends on the first (no overlongs, no surrogates, nothing past U+10FFFF).
     uint8_t lo = 0x80, hi = 0xbf;
@@ -105,7 +117,8 @@ TrapResult<LiftedString> load_string_from_range(Context& cx, uint32_t ptr, uint3
   uint64_t alignment = 1, byte_length = tagged_code_units;
   enum { kUtf8, kUtf16, kLatin1 } form = kUtf8;
   switch (cx.encoding) {
-    case StringEncoding::kUtf8: break;
+    case StringEncoding::kUtf8:
+      break;
     case StringEncoding::kUtf16:
       alignment = 2, byte_length = 2 * uint64_t(tagged_code_units), form = kUtf16;
       break;
@@ -120,8 +133,8 @@ TrapResult<LiftedString> load_string_from_range(Context& cx, uint32_t ptr, uint3
       break;
   }
   if (byte_length > kMaxStringByteLength) {
-    return trap(TrapCode::kStringOutOfBounds, "string byte length " + std::to_string(byte_length) +
-                                                  " exceeds the maximum of 2^28 - 1");
+    return trap(TrapCode::kStringOutOfBounds,
+                "string byte length " + std::to_string(byte_length) + " exceeds the maximum of 2^28 - 1");
   }
   if (!aligned(ptr, alignment)) return trap(TrapCode::kUnalignedPointer, "unaligned pointer");
   if (!in_bounds(cx, ptr, byte_length)) {
@@ -149,17 +162,22 @@ TrapResult<LiftedString> load_string_from_range(Context& cx, uint32_t ptr, uint3
 
 TrapResult<uint32_t> detail::checked_realloc(Context& cx, uint32_t old_ptr, uint32_t old_size, uint32_t align,
                                              uint64_t new_size, Allocation what, bool check_align) {
-  if (new_size > UINT32_MAX) return host_error("allocation of " + std::to_string(new_size) + " bytes is too large");
+  if (new_size > UINT32_MAX)
+    return host_error("allocation of " + std::to_string(new_size) + " bytes is too large");
   AIRWASM_TRY_ASSIGN(uint32_t ptr, cx.realloc(old_ptr, old_size, align, uint32_t(new_size)));
   if (check_align && !aligned(ptr, align)) {
-    return trap(TrapCode::kUnalignedPointer, cx.fused ? "unaligned pointer" : "realloc return: result not aligned");
+    return trap(TrapCode::kUnalignedPointer,
+                cx.fused ? "unaligned pointer" : "realloc return: result not aligned");
   }
   if (!in_bounds(cx, ptr, new_size)) {
     if (!cx.fused) return trap(TrapCode::kMemoryOutOfBounds, "realloc return: beyond end of memory");
     switch (what) {
-      case Allocation::kString: return trap(TrapCode::kStringOutOfBounds, "string content out-of-bounds");
-      case Allocation::kList: return trap(TrapCode::kListOutOfBounds, "list content out-of-bounds");
-      case Allocation::kTuple: return trap(TrapCode::kMemoryOutOfBounds, "pointer out of bounds of memory");
+      case Allocation::kString:
+        return trap(TrapCode::kStringOutOfBounds, "string content out-of-bounds");
+      case Allocation::kList:
+        return trap(TrapCode::kListOutOfBounds, "list content out-of-bounds");
+      case Allocation::kTuple:
+        return trap(TrapCode::kMemoryOutOfBounds, "pointer out of bounds of memory");
     }
   }
   return ptr;
@@ -174,8 +192,11 @@ class StringLowering {
   StringLowering(Context& cx, std::string_view utf8) : cx_(cx), utf8_(utf8) {}
 
   TrapResult<StoredString> run(StringSource src) {
-    if (utf8_.size() >= kUtf16Tag) return host_error("string of " + std::to_string(utf8_.size()) + " bytes is too long");
-    if (!base::is_valid_utf8(utf8_)) return host_error("type mismatch: string is not valid UTF-8");
+    if (utf8_.size() >= kUtf16Tag)
+      return host_error("string of " + std::to_string(utf8_.size()) + " bytes is too long");
+    if (!check_utf8(reinterpret_cast<const uint8_t*>(utf8_.data()), utf8_.size())) {
+      return host_error("type mismatch: string is not valid UTF-8");
+    }
     // The common case, UTF-8 into UTF-8, is one exact allocation and a copy: no code points needed.
     if (src.encoding == StringEncoding::kUtf8 && cx_.encoding == StringEncoding::kUtf8) {
       return copy(utf8_.size(), 1, 1);
@@ -189,11 +210,13 @@ class StringLowering {
     // The source's "simple" encoding and its code-unit count, as store_string_into_range derives them.
     enum { kUtf8, kUtf16, kLatin1 } simple = kUtf8;
     uint64_t units = utf8_.size();
-    if (src.encoding == StringEncoding::kUtf16 || (src.encoding == StringEncoding::kLatin1Utf16 && src.tagged_utf16)) {
+    if (src.encoding == StringEncoding::kUtf16 ||
+        (src.encoding == StringEncoding::kLatin1Utf16 && src.tagged_utf16)) {
       simple = kUtf16, units = utf16_units_;
     } else if (src.encoding == StringEncoding::kLatin1Utf16) {
       for (uint32_t cp : cps_) {
-        if (cp >= 0x100) return host_error("type mismatch: a latin1 source string holds a character above U+00FF");
+        if (cp >= 0x100)
+          return host_error("type mismatch: a latin1 source string holds a character above U+00FF");
       }
       simple = kLatin1, units = cps_.size();
     }
@@ -232,7 +255,8 @@ class StringLowering {
   }
   TrapResult<uint32_t> realloc(uint32_t old_ptr, uint64_t old_size, uint32_t align, uint64_t new_size,
                                bool check_align = true) {
-    return checked_realloc(cx_, old_ptr, uint32_t(old_size), align, new_size, Allocation::kString, check_align);
+    return checked_realloc(cx_, old_ptr, uint32_t(old_size), align, new_size, Allocation::kString,
+                           check_align);
   }
 
   // store_string_copy: the destination holds the same code units (utf8 -> utf8, utf16/latin1 -> utf16,

@@ -16,29 +16,52 @@ namespace airwasm::component {
 
 const char* val_kind_name(ValKind k) {
   switch (k) {
-    case ValKind::kBool: return "bool";
-    case ValKind::kS8: return "s8";
-    case ValKind::kU8: return "u8";
-    case ValKind::kS16: return "s16";
-    case ValKind::kU16: return "u16";
-    case ValKind::kS32: return "s32";
-    case ValKind::kU32: return "u32";
-    case ValKind::kS64: return "s64";
-    case ValKind::kU64: return "u64";
-    case ValKind::kF32: return "f32";
-    case ValKind::kF64: return "f64";
-    case ValKind::kChar: return "char";
-    case ValKind::kString: return "string";
-    case ValKind::kList: return "list";
-    case ValKind::kRecord: return "record";
-    case ValKind::kTuple: return "tuple";
-    case ValKind::kVariant: return "variant";
-    case ValKind::kEnum: return "enum";
-    case ValKind::kOption: return "option";
-    case ValKind::kResult: return "result";
-    case ValKind::kFlags: return "flags";
-    case ValKind::kOwn: return "own";
-    case ValKind::kBorrow: return "borrow";
+    case ValKind::kBool:
+      return "bool";
+    case ValKind::kS8:
+      return "s8";
+    case ValKind::kU8:
+      return "u8";
+    case ValKind::kS16:
+      return "s16";
+    case ValKind::kU16:
+      return "u16";
+    case ValKind::kS32:
+      return "s32";
+    case ValKind::kU32:
+      return "u32";
+    case ValKind::kS64:
+      return "s64";
+    case ValKind::kU64:
+      return "u64";
+    case ValKind::kF32:
+      return "f32";
+    case ValKind::kF64:
+      return "f64";
+    case ValKind::kChar:
+      return "char";
+    case ValKind::kString:
+      return "string";
+    case ValKind::kList:
+      return "list";
+    case ValKind::kRecord:
+      return "record";
+    case ValKind::kTuple:
+      return "tuple";
+    case ValKind::kVariant:
+      return "variant";
+    case ValKind::kEnum:
+      return "enum";
+    case ValKind::kOption:
+      return "option";
+    case ValKind::kResult:
+      return "result";
+    case ValKind::kFlags:
+      return "flags";
+    case ValKind::kOwn:
+      return "own";
+    case ValKind::kBorrow:
+      return "borrow";
   }
   return "?";
 }
@@ -61,10 +84,18 @@ Val::Heap& Val::heap() {
   return *heap_;
 }
 
-Val Val::f32(float v) { return f32_bits(std::bit_cast<uint32_t>(v)); }
-Val Val::f64(double v) { return f64_bits(std::bit_cast<uint64_t>(v)); }
-float Val::as_f32() const { return std::bit_cast<float>(uint32_t(bits_)); }
-double Val::as_f64() const { return std::bit_cast<double>(bits_); }
+Val Val::f32(float v) {
+  return f32_bits(std::bit_cast<uint32_t>(v));
+}
+Val Val::f64(double v) {
+  return f64_bits(std::bit_cast<uint64_t>(v));
+}
+float Val::as_f32() const {
+  return std::bit_cast<float>(uint32_t(bits_));
+}
+double Val::as_f64() const {
+  return std::bit_cast<double>(bits_);
+}
 
 Val Val::string(std::string utf8) {
   Val v = scalar(ValKind::kString, 0);
@@ -205,29 +236,45 @@ void append_label(std::string& out, const std::string& label) {
   out += label;
 }
 
-// One character of a WAVE string or char literal (`quote` is the delimiter being escaped).
-void append_escaped(std::string& out, std::string_view utf8_char, char quote) {
-  const unsigned char c = utf8_char.size() == 1 ? utf8_char[0] : 0x80;
-  switch (c) {
-    case '\\': out += "\\\\"; return;
-    case '\t': out += "\\t"; return;
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    default: break;
+// One character of a WAVE string or char literal, escaped as wasm-wave's writer does: backslash, both
+// quotes, tab, CR and LF by name; other control characters (C0, DEL, C1) as \u{hex}.
+void append_escaped(std::string& out, std::string_view utf8_char) {
+  uint32_t cp = utf8_char.empty() ? 0 : uint8_t(utf8_char[0]);
+  if (utf8_char.size() == 2) cp = (cp & 0x1f) << 6 | (uint8_t(utf8_char[1]) & 0x3f);
+  switch (cp) {
+    case '\\':
+      out += "\\\\";
+      return;
+    case '"':
+      out += "\\\"";
+      return;
+    case '\'':
+      out += "\\'";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    default:
+      break;
   }
-  if (c == uint8_t(quote)) {
-    out.push_back('\\');
-    out.push_back(quote);
-  } else if (c < 0x20 || c == 0x7f) {
+  if (utf8_char.size() <= 2 && (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))) {
     char buf[16];
-    std::snprintf(buf, sizeof buf, "\\u{%x}", unsigned(c));
+    std::snprintf(buf, sizeof buf, "\\u{%x}", unsigned(cp));
     out += buf;
   } else {
     out += utf8_char;
   }
 }
 
-size_t utf8_length(unsigned char lead) { return lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4; }
+size_t utf8_length(unsigned char lead) {
+  return lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+}
 
 template <typename F>
 void append_float(std::string& out, F v) {
@@ -236,8 +283,10 @@ void append_float(std::string& out, F v) {
   } else if (std::isinf(v)) {
     out += v < 0 ? "-inf" : "inf";
   } else {
-    char buf[64];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back to the same value
+    char buf[400];  // fixed notation of the smallest f64 denormal is 327 characters
+    // The shortest digits that read back to the same value, without an exponent (Rust's Display, which
+    // wasm-wave uses: 1e20 prints as 100000000000000000000).
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
     out.append(buf, r.ptr);
   }
 }
@@ -264,15 +313,27 @@ void append_case(std::string& out, const std::string& label, const Val* payload)
 
 void append_wave(std::string& out, const Val& v) {
   switch (v.kind()) {
-    case ValKind::kBool: out += v.as_bool() ? "true" : "false"; return;
-    case ValKind::kS8: case ValKind::kS16: case ValKind::kS32: case ValKind::kS64:
+    case ValKind::kBool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case ValKind::kS8:
+    case ValKind::kS16:
+    case ValKind::kS32:
+    case ValKind::kS64:
       out += std::to_string(v.as_signed());
       return;
-    case ValKind::kU8: case ValKind::kU16: case ValKind::kU32: case ValKind::kU64:
+    case ValKind::kU8:
+    case ValKind::kU16:
+    case ValKind::kU32:
+    case ValKind::kU64:
       out += std::to_string(v.as_unsigned());
       return;
-    case ValKind::kF32: append_float(out, v.as_f32()); return;
-    case ValKind::kF64: append_float(out, v.as_f64()); return;
+    case ValKind::kF32:
+      append_float(out, v.as_f32());
+      return;
+    case ValKind::kF64:
+      append_float(out, v.as_f64());
+      return;
     case ValKind::kChar: {
       std::string utf8;
       const uint32_t c = uint32_t(v.as_char());
@@ -287,7 +348,7 @@ void append_wave(std::string& out, const Val& v) {
                 char(0x80 | (c & 0x3f))};
       }
       out.push_back('\'');
-      append_escaped(out, utf8, '\'');
+      append_escaped(out, utf8);
       out.push_back('\'');
       return;
     }
@@ -296,29 +357,43 @@ void append_wave(std::string& out, const Val& v) {
       out.push_back('"');
       for (size_t i = 0; i < s.size();) {
         const size_t n = std::min(utf8_length(uint8_t(s[i])), s.size() - i);
-        append_escaped(out, std::string_view(s).substr(i, n), '"');
+        append_escaped(out, std::string_view(s).substr(i, n));
         i += n;
       }
       out.push_back('"');
       return;
     }
-    case ValKind::kList: append_list(out, v.items(), '[', ']'); return;
-    case ValKind::kTuple: append_list(out, v.items(), '(', ')'); return;
+    case ValKind::kList:
+      append_list(out, v.items(), '[', ']');
+      return;
+    case ValKind::kTuple:
+      append_list(out, v.items(), '(', ')');
+      return;
     case ValKind::kRecord: {
+      // As wasm-wave writes records: fields whose value is `none` are left out (WAVE reads a missing
+      // option field as none), and a record with no field left is `{:}`.
       out.push_back('{');
       auto items = v.items();
       auto names = v.names();
+      bool first = true;
       for (size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ", ";
-        append_label(out, i < names.size() ? names[i] : std::string());
+        if (items[i].kind() == ValKind::kOption && !items[i].is_some()) continue;
+        if (!first) out += ", ";
+        first = false;
+        out += i < names.size() ? names[i] : std::string();
         out += ": ";
         append_wave(out, items[i]);
       }
+      if (first) out.push_back(':');
       out.push_back('}');
       return;
     }
-    case ValKind::kVariant: append_case(out, v.case_name(), v.payload()); return;
-    case ValKind::kEnum: append_label(out, v.case_name()); return;
+    case ValKind::kVariant:
+      append_case(out, v.case_name(), v.payload());
+      return;
+    case ValKind::kEnum:
+      append_label(out, v.case_name());
+      return;
     case ValKind::kOption:
       if (v.is_some() && v.payload()) {
         out += "some(";
@@ -341,12 +416,13 @@ void append_wave(std::string& out, const Val& v) {
       auto names = v.names();
       for (size_t i = 0; i < names.size(); ++i) {
         if (i) out += ", ";
-        append_label(out, names[i]);
+        out += names[i];
       }
       out.push_back('}');
       return;
     }
-    case ValKind::kOwn: case ValKind::kBorrow:
+    case ValKind::kOwn:
+    case ValKind::kBorrow:
       out += v.kind() == ValKind::kOwn ? "<own " : "<borrow ";
       out += std::to_string(v.as_resource().index());
       out.push_back('>');

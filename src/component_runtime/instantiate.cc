@@ -104,7 +104,9 @@ Result<void> Instantiator::core_instance(Scope& sc, const ast::CoreInstance& ci)
     if (!module.shared_impl())
       return unsupported("core module uses WebAssembly features beyond 2.0 that airwasm cannot run");
     std::vector<Extern> imports;
-    for (const ImportType& imp : module.imports()) {
+    const wasm::Module& wm = *module.impl().module;
+    imports.reserve(wm.imports.size());
+    for (const wasm::Import& imp : wm.imports) {
       const CoreInstanceVal* from = nullptr;
       for (const ast::CoreInstantiateArg& a : ci.args)
         if (a.name == imp.module) from = &sc.core_instances.at(a.instance);

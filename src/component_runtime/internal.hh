@@ -48,7 +48,7 @@ struct Scope;
 // A core instance: a real one, or a bag of exports made by `(core instance (export ...))`.
 struct CoreInstanceVal {
   std::optional<airwasm::Instance> instance;
-  std::vector<std::pair<std::string, Extern>> exports;
+  std::vector<std::pair<std::string_view, Extern>> exports;  // names view into the component's syntax
   std::optional<Extern> find(const Store& store, std::string_view name) const;
 };
 

@@ -339,6 +339,18 @@ namespace {
   BINOP_IMM(P##RotlI, U, U, std::rotl(a, int(b & (BITS - 1))))                           \
   BINOP_IMM(P##RotrI, U, U, std::rotr(a, int(b & (BITS - 1))))
 
+// Calls a host function. Kept out of line so that no object with a destructor (the TrapResult) lives in
+// the dispatch function's scope: clang rejects indirect gotos that could leave such a scope.
+[[gnu::noinline]] static bool call_host(ExecContext& ctx, const FuncInst* callee, void* instance_owner,
+                                        uint64_t* args, TrapCode& trap_code) {
+  Caller caller(static_cast<Store*>(ctx.store), instance_owner);
+  TrapResult<void> r = callee->host(caller, args);
+  if (r) return true;
+  trap_code = r.error().code();
+  ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
+  return false;
+}
+
 RunStatus run_impl(ExecContext* ctxp) {
   static const void* const kTable[] = {
 #define AIRWASM_OP(name, code, text, imm, sig, arg) &&L_##name,
@@ -904,17 +916,12 @@ do_call:
     ctx.fuel = fuel;
     ctx.host_stack_top = call_args + std::max(callee->param_slots, callee->result_slots);
     ++ctx.host_depth;
-    Caller caller(static_cast<Store*>(ctx.store), inst->owner);
-    TrapResult<void> r = callee->host(caller, call_args);
+    const bool host_ok = call_host(ctx, callee, inst->owner, call_args, trap_code);
     --ctx.host_depth;
     fuel = ctx.fuel;
     RELOAD_MEMORY();
     pc = call_return;
-    if (!r) [[unlikely]] {
-      trap_code = r.error().code();
-      ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
-      goto trap;
-    }
+    if (!host_ok) [[unlikely]] goto trap;
     if ((ctx.yield_requested || ctx.slice_overrun) && ctx.host_depth == 0) [[unlikely]] {
       const bool suspend_now = ctx.sliced;
       ctx.yield_requested = false;

@@ -171,9 +171,7 @@ uint64_t typed::funcref_to_slot(Caller& caller, Ref ref) {
 std::optional<Extern> Caller::get_export(std::string_view name) const {
   if (!instance_) return std::nullopt;
   const auto* rec = static_cast<const internal::InstanceRecord*>(instance_);
-  auto it = rec->export_index.find(name);
-  if (it == rec->export_index.end()) return std::nullopt;
-  return rec->exports[it->second].second;
+  return rec->find_export(name);
 }
 
 std::optional<Memory> Caller::memory() const {

@@ -82,6 +82,13 @@ Result<Module> compile_module(const Engine& engine, std::span<const uint8_t> bin
   options.threads = engine.config().compile_threads ? engine.config().compile_threads
                                                     : std::max(1u, std::thread::hardware_concurrency());
   AIRWASM_TRY(interp::lower_module(*impl->module, checked.ctx, options, impl->compiled));
+  impl->memory_image = internal::build_memory_image(*impl->module);
+  for (size_t i = 0; i < impl->module->exports.size(); ++i) impl->export_index.emplace(impl->module->exports[i].name, i);
+  for (uint32_t id : impl->compiled.type_ids) {
+    const FuncType* t = engine.impl().type(id);
+    impl->type_ptrs.push_back(t);
+    impl->type_slots.emplace_back(internal::slot_count(t->params), internal::slot_count(t->results));
+  }
   return Module(std::move(impl));
 }
 

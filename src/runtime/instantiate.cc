@@ -21,6 +21,19 @@ struct ConstValue {
 
 // Evaluates a validated constant expression (Wasm 2.0 plus extended-const integer arithmetic).
 ConstValue eval_const(const wasm::ConstExpr& expr, const interp::InstanceData& data) {
+  // Nearly every constant expression is one instruction (a table of ref.func items can hold tens of
+  // thousands): those need no evaluation stack.
+  if (expr.instrs.size() == 1) {
+    const wasm::Instr& in = expr.instrs[0];
+    ConstValue c;
+    switch (in.op) {
+      case wasm::Opcode::RefFunc: c.v[0] = reinterpret_cast<uint64_t>(data.funcs[in.index]); return c;
+      case wasm::Opcode::RefNull: return c;
+      case wasm::Opcode::I32Const: c.v[0] = uint32_t(in.value.i32); return c;
+      case wasm::Opcode::I64Const: c.v[0] = uint64_t(in.value.i64); return c;
+      default: break;
+    }
+  }
   std::vector<ConstValue> stack;
   for (const wasm::Instr& in : expr.instrs) {
     ConstValue c;
@@ -142,18 +155,22 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
       case ExternKind::kGlobal: data.globals.push_back(s.globals[ext.index()].get()); break;
     }
   }
+  s.func_blocks.push_back(std::make_unique<interp::FuncInst[]>(m.functions.size()));
+  interp::FuncInst* block = s.func_blocks.back().get();
+  data.funcs.reserve(data.funcs.size() + m.functions.size());
+  s.funcs.reserve(s.funcs.size() + m.functions.size());
   for (size_t i = 0; i < m.functions.size(); ++i) {
-    auto f = std::make_unique<interp::FuncInst>();
+    interp::FuncInst* f = &block[i];
     const uint32_t type_index = m.functions[i];
     f->type_id = mi.compiled.type_ids[type_index];
-    f->type = s.engine.impl().type(f->type_id);
+    f->type = mi.type_ptrs[type_index];
     f->instance = &data;
     f->code = &mi.compiled.funcs[i];
-    f->param_slots = internal::slot_count(f->type->params);
-    f->result_slots = internal::slot_count(f->type->results);
+    f->param_slots = mi.type_slots[type_index].first;
+    f->result_slots = mi.type_slots[type_index].second;
     f->store_index = uint32_t(s.funcs.size());
-    data.funcs.push_back(f.get());
-    s.funcs.push_back(std::move(f));
+    data.funcs.push_back(f);
+    s.funcs.emplace_back(f, StoreImpl::FuncDeleter{false});
   }
   for (const TableType& t : m.tables) {
     AIRWASM_TRY_ASSIGN(interp::TableInst * table, s.add_table(t, 0));
@@ -164,6 +181,10 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     data.memories.push_back(mem);
   }
   data.memory0 = data.memories.empty() ? nullptr : data.memories[0];
+  // Memory 0's data segments arrive as a copy-on-write mapping of the module's image when it has one
+  // (memory_image.hh); the segments it holds are then not copied again below.
+  const bool imaged = mi.memory_image && data.memory0 &&
+                      internal::map_memory_image(*mi.memory_image, data.memory0->base, data.memory0->size_bytes);
   for (const wasm::Global& g : m.globals) {
     interp::GlobalInst* global = s.add_global(g.type);
     const ConstValue v = eval_const(g.init, data);
@@ -177,6 +198,7 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     data.elems.push_back(std::move(refs));
   }
   for (const wasm::DataSegment& seg : m.datas) data.datas.push_back(seg.bytes);
+  rec->exports.reserve(m.exports.size());
   for (const wasm::Export& e : m.exports) {
     uint32_t store_index = 0;
     switch (e.kind) {
@@ -186,13 +208,12 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
       case ExternKind::kGlobal: store_index = data.globals[e.index]->store_index; break;
     }
     switch (e.kind) {
-      case ExternKind::kFunc: rec->exports.emplace_back(e.name, Func(s.id, store_index)); break;
-      case ExternKind::kTable: rec->exports.emplace_back(e.name, Table(s.id, store_index)); break;
-      case ExternKind::kMemory: rec->exports.emplace_back(e.name, Memory(s.id, store_index)); break;
-      case ExternKind::kGlobal: rec->exports.emplace_back(e.name, Global(s.id, store_index)); break;
+      case ExternKind::kFunc: rec->exports.emplace_back(Func(s.id, store_index)); break;
+      case ExternKind::kTable: rec->exports.emplace_back(Table(s.id, store_index)); break;
+      case ExternKind::kMemory: rec->exports.emplace_back(Memory(s.id, store_index)); break;
+      case ExternKind::kGlobal: rec->exports.emplace_back(Global(s.id, store_index)); break;
     }
   }
-  for (size_t i = 0; i < rec->exports.size(); ++i) rec->export_index.emplace(rec->exports[i].first, i);
   const uint32_t instance_index = uint32_t(s.instances.size());
   s.instances.push_back(std::move(rec));
 
@@ -214,7 +235,8 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     const uint64_t offset = uint32_t(eval_const(seg.offset, data).v[0]);
     interp::MemoryInst* mem = data.memories[seg.memory];
     if (offset + seg.bytes.size() > mem->size_bytes) return uninstantiable(Trap(TrapCode::kMemoryOutOfBounds));
-    if (!seg.bytes.empty()) std::memcpy(mem->base + offset, seg.bytes.data(), seg.bytes.size());
+    const bool in_image = imaged && seg.memory == 0;
+    if (!seg.bytes.empty() && !in_image) std::memcpy(mem->base + offset, seg.bytes.data(), seg.bytes.size());
     data.datas[i] = {};
   }
   if (m.start) {

@@ -16,6 +16,7 @@
 #include "base/result.hh"
 #include "interp/compiled.hh"
 #include "interp/exec.hh"
+#include "runtime/memory_image.hh"
 #include "wasm/module.hh"
 
 namespace airwasm::internal {
@@ -34,6 +35,14 @@ struct ModuleImpl {
   Engine engine;
   std::unique_ptr<wasm::Module> module;
   interp::CompiledModule compiled;
+  std::unique_ptr<MemoryImage> memory_image;  // memory 0's initial contents, when worth mapping (or null)
+  // Per module type index: the engine's canonical type and its slot counts, looked up once at compile
+  // time so that instantiation does not take the engine's type lock per function.
+  std::vector<const FuncType*> type_ptrs;
+  std::vector<std::pair<uint32_t, uint32_t>> type_slots;  // (param slots, result slots)
+  // Export name -> position in Module::exports (keys view into the module), built once at compile time
+  // so that instantiating does not rebuild a name table per instance.
+  std::unordered_map<std::string_view, size_t> export_index;
 };
 
 struct InterruptState {
@@ -52,8 +61,8 @@ struct InterruptState {
 struct InstanceRecord {
   interp::InstanceData data;
   std::shared_ptr<const ModuleImpl> module;
-  std::vector<std::pair<std::string, Extern>> exports;
-  std::unordered_map<std::string_view, size_t> export_index;  // keys view into `exports`
+  std::vector<Extern> exports;  // in the module's export order; names in ModuleImpl::export_index
+  std::optional<Extern> find_export(std::string_view name) const;
 };
 
 // State that a layer above the core runtime keeps per Store (the component runtime's instances and
@@ -88,7 +97,18 @@ struct StoreImpl {
   uint64_t sliced_generation = 0;
   const interp::FuncInst* sliced_func = nullptr;
 
-  std::vector<std::unique_ptr<interp::FuncInst>> funcs;
+  // Function instances by Store index. Host functions own their record; the functions of an instance
+  // live in one block (func_blocks: one allocation per instance, not one per function).
+  struct FuncDeleter {
+    bool owned = true;
+    void operator()(interp::FuncInst* f) const {
+      if (owned) delete f;
+    }
+  };
+  std::vector<std::unique_ptr<interp::FuncInst, FuncDeleter>> funcs;
+  // The blocks of instance functions (kept by the Store, not the instance record, so that a failed
+  // instantiation leaves no dangling entry in `funcs`).
+  std::vector<std::unique_ptr<interp::FuncInst[]>> func_blocks;
   std::vector<std::unique_ptr<interp::MemoryInst>> memories;
   std::vector<std::unique_ptr<interp::TableInst>> tables;
   std::vector<std::unique_ptr<interp::GlobalInst>> globals;

@@ -92,6 +92,12 @@ std::optional<Extern> Linker::get(Store& store, std::string_view module, std::st
   return Extern(Func(s.id, f->store_index));
 }
 
+std::optional<Extern> internal::InstanceRecord::find_export(std::string_view name) const {
+  auto it = module->export_index.find(name);
+  if (it == module->export_index.end()) return std::nullopt;
+  return exports[it->second];
+}
+
 // ---- Instance ----
 
 static const internal::InstanceRecord* record(const Store& store, uint64_t store_id, uint32_t index) {
@@ -103,9 +109,7 @@ static const internal::InstanceRecord* record(const Store& store, uint64_t store
 std::optional<Extern> Instance::get_export(const Store& store, std::string_view name) const {
   const internal::InstanceRecord* rec = record(store, store_id_, index_);
   if (!rec) return std::nullopt;
-  auto it = rec->export_index.find(name);
-  if (it == rec->export_index.end()) return std::nullopt;
-  return rec->exports[it->second].second;
+  return rec->find_export(name);
 }
 
 std::optional<Func> Instance::get_func(const Store& store, std::string_view name) const {
@@ -128,7 +132,10 @@ std::optional<Global> Instance::get_global(const Store& store, std::string_view 
 std::vector<std::pair<std::string, Extern>> Instance::exports(const Store& store) const {
   const internal::InstanceRecord* rec = record(store, store_id_, index_);
   if (!rec) return {};
-  return rec->exports;
+  std::vector<std::pair<std::string, Extern>> out;
+  const wasm::Module& m = *rec->module->module;
+  for (size_t i = 0; i < rec->exports.size(); ++i) out.emplace_back(m.exports[i].name, rec->exports[i]);
+  return out;
 }
 
 }  // namespace airwasm

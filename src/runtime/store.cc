@@ -60,7 +60,7 @@ interp::FuncInst* StoreImpl::add_host_func(const FuncType& type, RawHostCallback
   f->param_slots = slot_count(type.params);
   f->result_slots = slot_count(type.results);
   f->store_index = uint32_t(funcs.size());
-  funcs.push_back(std::move(f));
+  funcs.emplace_back(f.release(), FuncDeleter{true});
   return funcs.back().get();
 }
 

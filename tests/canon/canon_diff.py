@@ -2,7 +2,7 @@
 """Differential test of airwasm's canonical ABI against the specification's reference, definitions.py.
 
 Generates random component value types (nested records, tuples, variants, enums, options, results, flags,
-lists and fixed-length lists of every primitive type, strings), random values, memories and flat values,
+lists, fixed-length lists and maps of every primitive type, strings), random values, memories and flat values,
 runs definitions.py (imported from the shared test suite, never copied) on them, runs airwasm on the same
 cases through canon_diff_driver, and compares:
 
@@ -107,9 +107,12 @@ class Gen:
         if depth <= 0 or r.random() < 0.35:
             return self.prim()
         k = r.choice(['list', 'list', 'record', 'record', 'tuple', 'variant', 'variant', 'enum', 'option',
-                      'result', 'flags', 'flist'])
+                      'result', 'flags', 'flist', 'map'])
         if k == 'list':
             return d.ListType(self.type(depth - 1))
+        if k == 'map':
+            key = r.choice([d.BoolType, d.S8Type, d.U16Type, d.S32Type, d.U64Type, d.CharType, d.StringType])()
+            return d.MapType(key, self.type(depth - 1))
         if k == 'flist':
             return d.ListType(self.type(depth - 1), r.randint(1, 3))
         if k == 'record':
@@ -179,6 +182,8 @@ class Gen:
         if isinstance(t, d.StringType):
             s = self.text()
             return (s, 'utf8', len(s.encode('utf-8')))
+        if isinstance(t, d.MapType):
+            return [{'0': self.value(t.k), '1': self.value(t.v)} for _ in range(r.choice([0, 1, 2, 3]))]
         if isinstance(t, d.ListType):
             n = t.l if t.l is not None else r.choice([0, 1, 2, 3, 4, 7])
             return [self.value(t.t) for _ in range(n)]
@@ -208,6 +213,10 @@ def type_tokens(t, out):
     name = PRIM_NAMES.get(type(t))
     if name:
         out.append(name)
+    elif isinstance(t, d.MapType):
+        out.append('map')
+        type_tokens(t.k, out)
+        type_tokens(t.v, out)
     elif isinstance(t, d.ListType):
         out.extend(['list'] if t.l is None else ['flist', str(t.l)])
         type_tokens(t.t, out)
@@ -263,6 +272,11 @@ def value_tokens(t, v, out):
         out.append(str(ord(v)))
     elif name == 'string':
         out.append('s:' + v[0].encode('utf-8').hex())
+    elif isinstance(t, d.MapType):
+        out.append(str(len(v)))
+        for e in v:
+            value_tokens(t.k, e['0'], out)
+            value_tokens(t.v, e['1'], out)
     elif isinstance(t, d.ListType):
         out.append(str(len(v)))
         for e in v:

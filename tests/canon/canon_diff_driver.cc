@@ -18,11 +18,11 @@ namespace airwasm::canon {
 namespace {
 
 using component::FlatType;
+using component::kNoType;
 using component::Prim;
 using component::TypeKind;
 using component::TypeNode;
 using component::ValKind;
-using component::kNoType;
 
 struct Case {
   std::string id, op;
@@ -50,7 +50,8 @@ class DiffContext : public Context {
   }
   // The same deterministic allocator as canon_diff.py's: a bump pointer that copies the old contents,
   // except that call number `bad_call` returns `bad_value` (garbage) untouched.
-  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) override {
+  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                               uint32_t new_size) override {
     calls.push_back({old_ptr, old_size, align, new_size});
     if (int64_t(calls.size() - 1) == c_.bad_call) return c_.bad_value;
     const uint64_t ptr = (next_ + align - 1) / align * align;
@@ -83,9 +84,9 @@ class Parser {
   TypeId type() {
     const std::string w = word();
     static const std::pair<const char*, Prim> kPrims[] = {
-        {"bool", Prim::kBool}, {"s8", Prim::kS8},   {"u8", Prim::kU8},   {"s16", Prim::kS16},
-        {"u16", Prim::kU16},   {"s32", Prim::kS32}, {"u32", Prim::kU32}, {"s64", Prim::kS64},
-        {"u64", Prim::kU64},   {"f32", Prim::kF32}, {"f64", Prim::kF64}, {"char", Prim::kChar},
+        {"bool", Prim::kBool},    {"s8", Prim::kS8},   {"u8", Prim::kU8},   {"s16", Prim::kS16},
+        {"u16", Prim::kU16},      {"s32", Prim::kS32}, {"u32", Prim::kU32}, {"s64", Prim::kS64},
+        {"u64", Prim::kU64},      {"f32", Prim::kF32}, {"f64", Prim::kF64}, {"char", Prim::kChar},
         {"string", Prim::kString}};
     for (auto& [name, p] : kPrims) {
       if (w == name) return ts_.prim(p);
@@ -113,6 +114,10 @@ class Parser {
       n.kind = w == "enum" ? TypeKind::kEnum : TypeKind::kFlags;
       const uint64_t count = num();
       for (uint64_t i = 0; i < count; ++i) n.labels.push_back(word());
+    } else if (w == "map") {
+      n.kind = TypeKind::kMap;
+      TypeId key = type();
+      n.children = {key, type()};
     } else if (w == "option") {
       n.kind = TypeKind::kOption;
       n.children = {type()};
@@ -139,27 +144,49 @@ class Parser {
     switch (n.kind) {
       case TypeKind::kPrim:
         switch (n.prim) {
-          case Prim::kBool: return Val::boolean(num() != 0);
-          case Prim::kS8: return Val::s8(int8_t(snum()));
-          case Prim::kU8: return Val::u8(uint8_t(num()));
-          case Prim::kS16: return Val::s16(int16_t(snum()));
-          case Prim::kU16: return Val::u16(uint16_t(num()));
-          case Prim::kS32: return Val::s32(int32_t(snum()));
-          case Prim::kU32: return Val::u32(uint32_t(num()));
-          case Prim::kS64: return Val::s64(snum());
-          case Prim::kU64: return Val::u64(num());
-          case Prim::kF32: return Val::f32_bits(uint32_t(num()));
-          case Prim::kF64: return Val::f64_bits(num());
-          case Prim::kChar: return Val::character(char32_t(num()));
+          case Prim::kBool:
+            return Val::boolean(num() != 0);
+          case Prim::kS8:
+            return Val::s8(int8_t(snum()));
+          case Prim::kU8:
+            return Val::u8(uint8_t(num()));
+          case Prim::kS16:
+            return Val::s16(int16_t(snum()));
+          case Prim::kU16:
+            return Val::u16(uint16_t(num()));
+          case Prim::kS32:
+            return Val::s32(int32_t(snum()));
+          case Prim::kU32:
+            return Val::u32(uint32_t(num()));
+          case Prim::kS64:
+            return Val::s64(snum());
+          case Prim::kU64:
+            return Val::u64(num());
+          case Prim::kF32:
+            return Val::f32_bits(uint32_t(num()));
+          case Prim::kF64:
+            return Val::f64_bits(num());
+          case Prim::kChar:
+            return Val::character(char32_t(num()));
           default: {
             std::string w = word();  // s:<hex> ("s:" for the empty string)
             return Val::string(unhex(w.substr(2)));
           }
         }
-      case TypeKind::kList: case TypeKind::kFixedList: {
+      case TypeKind::kList:
+      case TypeKind::kFixedList: {
         const uint64_t count = num();
         std::vector<Val> items;
         for (uint64_t i = 0; i < count; ++i) items.push_back(value(n.children[0]));
+        return Val::list(std::move(items));
+      }
+      case TypeKind::kMap: {
+        const uint64_t count = num();
+        std::vector<Val> items;
+        for (uint64_t i = 0; i < count; ++i) {
+          Val key = value(n.children[0]);
+          items.push_back(Val::tuple({std::move(key), value(n.children[1])}));
+        }
         return Val::list(std::move(items));
       }
       case TypeKind::kRecord: {
@@ -177,8 +204,10 @@ class Parser {
         if (n.children[i] == kNoType) return Val::variant(n.labels[i]);
         return Val::variant(n.labels[i], value(n.children[i]));
       }
-      case TypeKind::kEnum: return Val::enumeration(n.labels[num()]);
-      case TypeKind::kOption: return num() ? Val::some(value(n.children[0])) : Val::none();
+      case TypeKind::kEnum:
+        return Val::enumeration(n.labels[num()]);
+      case TypeKind::kOption:
+        return num() ? Val::some(value(n.children[0])) : Val::none();
       case TypeKind::kResult: {
         const uint64_t i = num();
         std::optional<Val> payload;
@@ -193,7 +222,8 @@ class Parser {
         }
         return Val::flags(std::move(set));
       }
-      default: std::exit(2);
+      default:
+        std::exit(2);
     }
   }
 
@@ -223,23 +253,46 @@ void print_value(std::string& out, const TypeStore& ts, TypeId t, const Val& v) 
   switch (n.kind) {
     case TypeKind::kPrim:
       switch (n.prim) {
-        case Prim::kBool: put(v.as_bool() ? "1" : "0"); return;
-        case Prim::kS8: case Prim::kS16: case Prim::kS32: case Prim::kS64: put(std::to_string(v.as_signed())); return;
-        case Prim::kF32: put(std::to_string(v.f32_bits())); return;
-        case Prim::kF64: put(std::to_string(v.f64_bits())); return;
+        case Prim::kBool:
+          put(v.as_bool() ? "1" : "0");
+          return;
+        case Prim::kS8:
+        case Prim::kS16:
+        case Prim::kS32:
+        case Prim::kS64:
+          put(std::to_string(v.as_signed()));
+          return;
+        case Prim::kF32:
+          put(std::to_string(v.f32_bits()));
+          return;
+        case Prim::kF64:
+          put(std::to_string(v.f64_bits()));
+          return;
         case Prim::kString:
           put("s:" + hex(reinterpret_cast<const uint8_t*>(v.as_string().data()), v.as_string().size()));
           return;
-        default: put(std::to_string(v.as_unsigned())); return;
+        default:
+          put(std::to_string(v.as_unsigned()));
+          return;
       }
-    case TypeKind::kList: case TypeKind::kFixedList:
+    case TypeKind::kList:
+    case TypeKind::kFixedList:
       put(std::to_string(v.items().size()));
       for (const Val& e : v.items()) print_value(out, ts, n.children[0], e);
       return;
-    case TypeKind::kRecord: case TypeKind::kTuple:
+    case TypeKind::kMap:
+      put(std::to_string(v.items().size()));
+      for (const Val& e : v.items()) {
+        print_value(out, ts, n.children[0], e.items()[0]);
+        print_value(out, ts, n.children[1], e.items()[1]);
+      }
+      return;
+    case TypeKind::kRecord:
+    case TypeKind::kTuple:
       for (size_t i = 0; i < n.children.size(); ++i) print_value(out, ts, n.children[i], v.items()[i]);
       return;
-    case TypeKind::kVariant: case TypeKind::kEnum: {
+    case TypeKind::kVariant:
+    case TypeKind::kEnum: {
       size_t i = 0;
       while (i < n.labels.size() && n.labels[i] != v.case_name()) ++i;
       put(std::to_string(i));
@@ -264,11 +317,15 @@ void print_value(std::string& out, const TypeStore& ts, TypeId t, const Val& v) 
       put(std::to_string(bits));
       return;
     }
-    default: put("?"); return;
+    default:
+      put("?");
+      return;
   }
 }
 
-std::string trap_line(const Trap& t) { return " T " + t.message(); }
+std::string trap_line(const Trap& t) {
+  return " T " + t.message();
+}
 
 std::string values_line(const TypeStore& ts, std::span<const TypeId> types, const std::vector<Val>& vals) {
   std::string out = " V";
@@ -344,7 +401,9 @@ std::string run(Case& c, const TypeStore& ts) {
 }
 
 StringEncoding encoding_of(const std::string& w) {
-  return w == "utf16" ? StringEncoding::kUtf16 : w == "latin1+utf16" ? StringEncoding::kLatin1Utf16 : StringEncoding::kUtf8;
+  return w == "utf16"          ? StringEncoding::kUtf16
+         : w == "latin1+utf16" ? StringEncoding::kLatin1Utf16
+                               : StringEncoding::kUtf8;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #   component_decoder_fuzz (default)  the component front end (reader, validator, WIT printer)
 #   module_fuzz                       core modules: decode + validate + lower + instantiate + call
 # module_fuzz runs with the limits of issue 14's acceptance (-rss_limit_mb=1024 -timeout=5).
+#   component_run_fuzz                components: compile, link stubs, instantiate, call exports with values
 #   canon_fuzz                        the canonical ABI codec on hostile memories, flat values, reallocs
 #   wit_parser_fuzz                   the WIT text parser (WIT files as seeds)
 set -eu
@@ -21,6 +22,10 @@ case $target in
     interp="$here/src/interp/lower_control.cc $here/src/interp/lower_ops.cc $here/src/interp/interpreter.cc"
     srcs="$here/tests/fuzz/module_fuzz.cc $core $interp $here/src/runtime/*.cc"
     run_flags="-max_len=65536 -timeout=5 -rss_limit_mb=1024" ;;
+  component_run_fuzz)
+    interp="$here/src/interp/lower_control.cc $here/src/interp/lower_ops.cc $here/src/interp/interpreter.cc"
+    srcs="$here/tests/fuzz/component_run_fuzz.cc $core $interp $here/src/runtime/*.cc $here/src/component/*.cc $here/src/canon/*.cc $here/src/component_runtime/*.cc"
+    run_flags="-max_len=65536 -timeout=10 -rss_limit_mb=2048" ;;
   canon_fuzz)
     srcs="$here/tests/fuzz/canon_fuzz.cc $here/src/canon/*.cc $here/src/component/*.cc $core"
     run_flags="-max_len=2048 -timeout=10 -rss_limit_mb=2048" ;;

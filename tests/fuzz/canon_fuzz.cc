@@ -45,7 +45,9 @@ TypeId make_type(Input& in, TypeStore& ts, int depth) {
   std::vector<std::string> labels;
   for (size_t i = 0; i < count; ++i) labels.push_back("l" + std::to_string(i));
   switch (k % 10) {
-    case 0: n.kind = TypeKind::kList, n.children = {make_type(in, ts, depth - 1)}; break;
+    case 0:
+      n.kind = TypeKind::kList, n.children = {make_type(in, ts, depth - 1)};
+      break;
     case 1:
       n.kind = TypeKind::kRecord, n.labels = labels;
       for (size_t i = 0; i < count; ++i) n.children.push_back(make_type(in, ts, depth - 1));
@@ -60,8 +62,12 @@ TypeId make_type(Input& in, TypeStore& ts, int depth) {
         n.children.push_back(in.byte() & 1 ? make_type(in, ts, depth - 1) : component::kNoType);
       }
       break;
-    case 4: n.kind = TypeKind::kEnum, n.labels = labels; break;
-    case 5: n.kind = TypeKind::kOption, n.children = {make_type(in, ts, depth - 1)}; break;
+    case 4:
+      n.kind = TypeKind::kEnum, n.labels = labels;
+      break;
+    case 5:
+      n.kind = TypeKind::kOption, n.children = {make_type(in, ts, depth - 1)};
+      break;
     case 6: {
       n.kind = TypeKind::kResult;
       const uint8_t which = in.byte();
@@ -75,8 +81,11 @@ TypeId make_type(Input& in, TypeStore& ts, int depth) {
       for (size_t i = 0; i < flags; ++i) n.labels.push_back("f" + std::to_string(i));
       break;
     }
-    case 8: n.kind = TypeKind::kFixedList, n.aux = uint32_t(count), n.children = {make_type(in, ts, depth - 1)}; break;
-    default: return ts.prim(Prim::kString);
+    case 8:
+      n.kind = TypeKind::kFixedList, n.aux = uint32_t(count), n.children = {make_type(in, ts, depth - 1)};
+      break;
+    default:
+      return ts.prim(Prim::kString);
   }
   return ts.intern(std::move(n));
 }
@@ -137,7 +146,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     out.encoding = StringEncoding((options >> 4) % 3);
     std::vector<uint64_t> lowered;
     (void)lower_flat_values(out, kMaxFlatParams, *lifted, types, lowered);
-    for (size_t i = 0; i < types.size(); ++i) (void)store(out, types[i], (*lifted)[i], uint32_t(flat[1] % 1024));
+    for (size_t i = 0; i < types.size(); ++i)
+      (void)store(out, types[i], (*lifted)[i], uint32_t(flat[1] % 1024));
     for (const Val& v : *lifted) (void)v.to_string();
   }
   return 0;

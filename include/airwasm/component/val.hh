@@ -3,6 +3,7 @@
 // record, tuple, variant, enum, option, result, flags, and own/borrow resource handles. Values carry
 // their labels (record fields, variant/enum cases, flags), so a Val prints and compares without its type;
 // the type is checked when the value is lowered into a component (a mismatch is a usage error).
+// A map<K, V> is a list of (key, value) tuples, as the Canonical ABI despecializes it.
 //
 // Representation: 24 bytes (kind, a scalar, and one heap block for compound values), deep-copied on copy.
 // Hosts that want no allocation use the typed API (airwasm/component/typed.hh) instead.

@@ -227,3 +227,71 @@ TEST(ComponentLimits, FuelAndDeadlinesApplyToComponentCalls) {
 }
 
 }  // namespace
+
+namespace {
+
+// hostile.wat: core code that hands the canonical ABI bad pointers, lengths, characters, discriminants,
+// handles and reallocs. Each must trap with the right message, and the host must stay intact.
+struct Hostile : ::testing::Test {
+  Engine engine;
+  Store store{engine};
+  std::optional<Instance> instance;
+  void SetUp() override {
+    auto c = Component::compile(engine, read_fixture("hostile.wasm"));
+    ASSERT_TRUE(c) << c.error().to_string();
+    Linker linker(engine);
+    auto inst = linker.instantiate(store, *c);
+    ASSERT_TRUE(inst) << inst.error().to_string();
+    instance = *inst;
+  }
+  std::string trap_of(std::string_view name, std::vector<Val> args = {}) {
+    // A fresh instance per call: a trap poisons the instance it happened in.
+    SetUp();
+    auto f = instance->get_func(store, name);
+    if (!f) return "no export";
+    auto r = f->call(store, args);
+    return r ? "returned " + (r->empty() ? std::string("()") : (*r)[0].to_string()) : r.error().message();
+  }
+};
+
+TEST_F(Hostile, BadPointersAndLengthsTrap) {
+  EXPECT_EQ(trap_of("string-oob"), "string pointer/length out of bounds of memory");
+  EXPECT_NE(trap_of("string-len-overflow").find("exceeds the maximum"), std::string::npos);
+  EXPECT_NE(trap_of("list-overflow").find("exceeds the maximum"), std::string::npos);
+  EXPECT_EQ(trap_of("unaligned-list"), "unaligned pointer");
+  EXPECT_EQ(trap_of("unaligned-retptr"), "unaligned pointer");
+  EXPECT_EQ(trap_of("retptr-oob"), "unaligned pointer");
+}
+
+TEST_F(Hostile, BadScalarsTrap) {
+  EXPECT_EQ(trap_of("bad-char"), "invalid `char` bit pattern");
+  EXPECT_EQ(trap_of("big-char"), "invalid `char` bit pattern");
+  EXPECT_EQ(trap_of("bad-discriminant"), "invalid variant discriminant");
+  EXPECT_EQ(trap_of("bad-enum"), "invalid variant discriminant");
+  EXPECT_NE(trap_of("invalid-utf8").find("invalid utf-8"), std::string::npos);
+  // The spec reads any non-zero i32 as true and ignores flag bits beyond the labels.
+  EXPECT_EQ(trap_of("bad-bool"), "returned true");
+  EXPECT_EQ(trap_of("bad-flags"), "returned {x, y}");
+}
+
+TEST_F(Hostile, BadReallocResultsTrap) {
+  auto mode = instance->get_func(store, "set-mode");
+  auto take = instance->get_func(store, "take-string");
+  ASSERT_TRUE(mode && take);
+  ASSERT_TRUE(mode->call(store, std::vector<Val>{Val::u32(1)}));
+  auto r = take->call(store, std::vector<Val>{Val::string(std::string(100, 'a'))});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "realloc return: beyond end of memory");
+  SetUp();
+  mode = instance->get_func(store, "set-mode");
+  take = instance->get_func(store, "take-string");
+  ASSERT_TRUE(mode->call(store, std::vector<Val>{Val::u32(2)}));
+  // utf16 would need alignment 2; a utf8 string has alignment 1, so an odd pointer is fine here.
+  EXPECT_TRUE(take->call(store, std::vector<Val>{Val::string("ok")}));
+}
+
+TEST_F(Hostile, HandleMisuseTraps) {
+  EXPECT_EQ(trap_of("double-drop"), "unknown handle index 1");
+}
+
+}  // namespace

@@ -12,7 +12,9 @@
 
 namespace airwasm::component {
 // GoogleTest prints Vals in WAVE syntax.
-inline void PrintTo(const Val& v, std::ostream* os) { *os << v.to_string(); }
+inline void PrintTo(const Val& v, std::ostream* os) {
+  *os << v.to_string();
+}
 }  // namespace airwasm::component
 
 namespace airwasm::canon::test {
@@ -31,7 +33,8 @@ class TestContext : public Context {
   TestContext(const TypeStore& ts, size_t bytes) : Context(ts), mem(bytes, 0), size(bytes) {
     memory = GuestMemory{mem.data(), &size};
   }
-  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) override {
+  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                               uint32_t new_size) override {
     calls.push_back({old_ptr, old_size, align, new_size});
     if (script) return script(old_ptr, old_size, align, new_size);
     // A bump allocator that copies the old contents, as a guest allocator would.
@@ -51,7 +54,9 @@ class TestContext : public Context {
   TrapResult<uint32_t> lower_own(TypeId, const Val& v) override { return v.as_resource().index() + 100; }
   TrapResult<uint32_t> lower_borrow(TypeId, const Val& v) override { return v.as_resource().index() + 200; }
 
-  uint32_t u32_at(uint64_t p) const { return mem[p] | mem[p + 1] << 8 | mem[p + 2] << 16 | uint32_t(mem[p + 3]) << 24; }
+  uint32_t u32_at(uint64_t p) const {
+    return mem[p] | mem[p + 1] << 8 | mem[p + 2] << 16 | uint32_t(mem[p + 3]) << 24;
+  }
   void put_u32(uint64_t p, uint32_t v) {
     for (int i = 0; i < 4; ++i) mem[p + i] = uint8_t(v >> (8 * i));
   }
@@ -63,9 +68,11 @@ class TestContext : public Context {
   std::function<TrapResult<uint32_t>(uint32_t, uint32_t, uint32_t, uint32_t)> script;
 };
 
-inline TypeId prim(TypeStore& ts, Prim p) { return ts.prim(p); }
-inline TypeId node(TypeStore& ts, TypeKind k, std::vector<TypeId> children, std::vector<std::string> labels = {},
-                   uint32_t aux = 0) {
+inline TypeId prim(TypeStore& ts, Prim p) {
+  return ts.prim(p);
+}
+inline TypeId node(TypeStore& ts, TypeKind k, std::vector<TypeId> children,
+                   std::vector<std::string> labels = {}, uint32_t aux = 0) {
   TypeNode n;
   n.kind = k;
   n.children = std::move(children);
@@ -73,12 +80,24 @@ inline TypeId node(TypeStore& ts, TypeKind k, std::vector<TypeId> children, std:
   n.aux = aux;
   return ts.intern(std::move(n));
 }
-inline TypeId list(TypeStore& ts, TypeId e) { return node(ts, TypeKind::kList, {e}); }
-inline TypeId tuple(TypeStore& ts, std::vector<TypeId> ts_) { return node(ts, TypeKind::kTuple, std::move(ts_)); }
-inline TypeId option(TypeStore& ts, TypeId t) { return node(ts, TypeKind::kOption, {t}); }
-inline TypeId result(TypeStore& ts, TypeId ok, TypeId err) { return node(ts, TypeKind::kResult, {ok, err}); }
-inline TypeId enumeration(TypeStore& ts, std::vector<std::string> l) { return node(ts, TypeKind::kEnum, {}, std::move(l)); }
-inline TypeId flags(TypeStore& ts, std::vector<std::string> l) { return node(ts, TypeKind::kFlags, {}, std::move(l)); }
+inline TypeId list(TypeStore& ts, TypeId e) {
+  return node(ts, TypeKind::kList, {e});
+}
+inline TypeId tuple(TypeStore& ts, std::vector<TypeId> ts_) {
+  return node(ts, TypeKind::kTuple, std::move(ts_));
+}
+inline TypeId option(TypeStore& ts, TypeId t) {
+  return node(ts, TypeKind::kOption, {t});
+}
+inline TypeId result(TypeStore& ts, TypeId ok, TypeId err) {
+  return node(ts, TypeKind::kResult, {ok, err});
+}
+inline TypeId enumeration(TypeStore& ts, std::vector<std::string> l) {
+  return node(ts, TypeKind::kEnum, {}, std::move(l));
+}
+inline TypeId flags(TypeStore& ts, std::vector<std::string> l) {
+  return node(ts, TypeKind::kFlags, {}, std::move(l));
+}
 inline TypeId record(TypeStore& ts, std::vector<std::pair<std::string, TypeId>> fields) {
   std::vector<TypeId> c;
   std::vector<std::string> l;

@@ -111,7 +111,8 @@ GUEST_EXPORT("handle-message") option_bytes_t* guest_handle_message(uint8_t* msg
   }
   option_bytes_t previous;
   host_kv_store_get(g_store, "last", 4, &previous);
-  if (previous.tag == 1) free(previous.ptr);
+  // Empty lists may come with a pointer realloc never returned (jco passes 1): free only real blocks.
+  if (previous.tag == 1 && previous.len > 0) free(previous.ptr);
   host_kv_store_set(g_store, "last", 4, msg, len);
 
   str_t tags[2] = {{"echo", 4}, {"c", 1}};
@@ -136,7 +137,7 @@ GUEST_EXPORT("handle-message") option_bytes_t* guest_handle_message(uint8_t* msg
     memcpy(g_reply.ptr + n, msg, len);
     g_reply.len = n + len;
   }
-  free(msg);  // the argument list was allocated with cabi_realloc and now belongs to the guest
+  if (len > 0) free(msg);  // the argument list was allocated with cabi_realloc and now belongs to the guest
   return &g_reply;
 }
 
@@ -153,7 +154,7 @@ GUEST_EXPORT("handle-callback") int32_t guest_handle_callback(uint32_t id, int32
     log_str(LEVEL_ERROR, "callback failed");
   }
   fflush(stdout);
-  free(ptr);
+  if (len > 0) free(ptr);
   if (id == 0 && g_store >= 0) {  // callback 0 means "shut down": release the store
     host_kv_store_drop(g_store);
     g_store = -1;
