@@ -112,7 +112,12 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
     case OutputStreamObj::What::kStderr: {
       const bool out = s.what == OutputStreamObj::What::kStdout;
       if (out ? c.st.capture_stdout : c.st.capture_stderr) {
-        (out ? c.st.captured_stdout : c.st.captured_stderr) += data;
+        std::string& buf = out ? c.st.captured_stdout : c.st.captured_stderr;
+        if (data.size() > c.st.capture_limit - std::min(buf.size(), c.st.capture_limit)) {
+          s.failed = true;
+          return err(stream_error_failed(c, "the host's capture buffer is full", "insufficient-space"));
+        }
+        buf += data;
         break;
       }
       const int fd = out ? c.st.stdout_fd.get() : c.st.stderr_fd.get();

@@ -132,6 +132,17 @@ TEST_F(Commands, StdinFromBytes) {
   EXPECT_EQ(o.out, text);
 }
 
+TEST_F(Commands, CaptureIsBounded) {
+  WasiP2Config config;
+  config.stdin_data = std::string(100000, 'x');
+  config.capture_limit = 4096;
+  Outcome o = run("cat", config);
+  // The guest's writes past the limit fail (a stream error it sees as EIO/ENOSPC), and nothing is
+  // kept beyond the limit.
+  EXPECT_LE(o.out.size(), 4096u);
+  EXPECT_FALSE(o.ok && o.out.size() == 100000u);
+}
+
 TEST_F(Commands, OneLinkerManyStores) {
   // A Linker shared by several Stores finds each Store's context through the getter (Store::data()).
   Linker linker(engine);
