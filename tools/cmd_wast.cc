@@ -1,4 +1,4 @@
-// tools: `airwasm wast [-v] [--fuel N] FILE.json...` runs spec-test scripts (JSON command files from
+// tools: `airwasm wast [-v] [--fuel N] [--wasm2] FILE.json...` runs spec-test scripts (JSON command files from
 // wabt's wast2json, or component-model scripts from cm-wast2json) with the runner of src/wast. One Engine serves all files; each file gets its own
 // Store. Prints one summary line per file, then "N passed, N failed, N skipped"; exit 1 if anything failed.
 #include <charconv>
@@ -18,7 +18,7 @@ namespace {
 
 void print_wast_usage(std::FILE* out) {
   std::fprintf(out,
-               "usage: airwasm wast [-v] [--fuel N] [--static] FILE.json...\n"
+               "usage: airwasm wast [-v] [--fuel N] [--static] [--wasm2] FILE.json...\n"
                "\n"
                "Runs spec-test scripts (the .wasm files next to each .json): core WebAssembly scripts\n"
                "converted by wabt's wast2json, and Component Model scripts converted by the official\n"
@@ -30,6 +30,8 @@ void print_wast_usage(std::FILE* out) {
                "  --fuel N       meter fuel; each file's store gets N units\n"
                "  --static       component scripts: validate definitions and run assert_invalid /\n"
                "                 assert_malformed only; skip instantiation and calls\n"
+               "  --wasm2        Wasm 2.0 only: the proposals airwasm implements beyond it (multi-memory,\n"
+               "                 exception handling) are off, as the official 2.0 suites expect\n"
                "  -h, --help     show this help\n");
 }
 
@@ -46,6 +48,7 @@ int cmd_wast(int argc, char** argv) {
   wast::RunnerOptions options;
   std::vector<std::string> files;
   bool options_done = false;
+  bool wasm2 = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
@@ -59,6 +62,8 @@ int cmd_wast(int argc, char** argv) {
       options.verbose = true;
     } else if (arg == "--static") {
       options.static_only = true;
+    } else if (arg == "--wasm2") {
+      wasm2 = true;
     } else if (arg == "--fuel" || arg.starts_with("--fuel=")) {
       std::string_view value;
       if (arg == "--fuel") {
@@ -89,6 +94,10 @@ int cmd_wast(int argc, char** argv) {
 
   EngineConfig config;
   config.consume_fuel = options.fuel.has_value();
+  if (wasm2) {
+    config.features.multi_memory = false;
+    config.features.exceptions = false;
+  }
   Engine engine(config);
   wast::ScriptRunner runner(engine, options, std::cout);
   for (const std::string& file : files) runner.run_file(file);

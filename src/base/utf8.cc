@@ -1,6 +1,8 @@
 // base: UTF-8 validation following RFC 3629 (the spec's name encoding).
 #include "base/utf8.hh"
 
+#include <cstring>
+
 namespace airwasm::base {
 
 size_t decode_utf8(std::string_view s, size_t i, uint32_t* cp) {
@@ -36,6 +38,14 @@ size_t decode_utf8(std::string_view s, size_t i, uint32_t* cp) {
 bool is_valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
+    // ASCII runs eight bytes at a time.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     if (uint8_t(s[i]) < 0x80) {
       ++i;
       continue;

@@ -101,7 +101,7 @@ TrapResult<Val> prim_from_bits(Prim p, uint64_t v) {
     case Prim::kF64:
       return Val::f64_bits(canonical_f64(v));
     case Prim::kChar:
-      if (!valid_char(uint32_t(v))) return trap(TrapCode::kInvalidChar, "invalid `char` bit pattern");
+      if (!valid_char(uint32_t(v))) return std::unexpected(invalid_char_trap());
       return Val::character(char32_t(uint32_t(v)));
     default:
       break;
@@ -130,10 +130,7 @@ TrapResult<uint64_t> prim_to_bits(Prim p, const Val& v) {
     case Prim::kF64:
       return canonical_f64(v.f64_bits());
     case Prim::kChar:
-      if (!valid_char(v.as_unsigned())) {
-        return host_error("type mismatch: " + std::to_string(v.as_unsigned()) +
-                          " is not a Unicode scalar value");
-      }
+      if (!valid_char(v.as_unsigned())) return std::unexpected(char_mismatch_trap(v.as_unsigned()));
       return v.as_unsigned();
     default:
       break;
@@ -270,7 +267,7 @@ class Codec {
         const size_t cases = case_count(n);
         const uint32_t dsize = discriminant_size(cases);
         AIRWASM_TRY_ASSIGN(uint64_t index, read_uint(cx_, ptr, dsize));
-        if (index >= cases) return trap(TrapCode::kInvalidDiscriminant, "invalid variant discriminant");
+        if (index >= cases) return std::unexpected(invalid_discriminant_trap());
         const TypeId payload = case_payload(n, index);
         if (payload == kNoType) return make_case(n, index, std::nullopt);
         AIRWASM_TRY_ASSIGN(Val v, load(payload, ptr + align_to(dsize, n.align)));
@@ -325,17 +322,7 @@ class Codec {
 
   TrapResult<Val> load_list_from_range(const TypeNode& list, uint64_t ptr, uint64_t length) {
     const Elem e = elem_of(list);
-    if (e.size == 0) return host_error("list element type has size 0");
-    // length < 2^32 and size < 2^41: the product cannot wrap in 64 bits... unless size is large, so divide.
-    if (length > kMaxListByteLength / e.size) {
-      return trap(TrapCode::kListOutOfBounds, "list byte length exceeds the maximum of 2^28 - 1");
-    }
-    const uint64_t byte_length = length * e.size;
-    if (!aligned(ptr, e.align)) return trap(TrapCode::kUnalignedPointer, "unaligned pointer");
-    if (!in_bounds(cx_, ptr, byte_length)) {
-      return trap(TrapCode::kListOutOfBounds,
-                  cx_.fused ? "list content out-of-bounds" : "list pointer/length out of bounds of memory");
-    }
+    AIRWASM_TRY(check_list_range(cx_, ptr, length, e.size, e.align));
     AIRWASM_TRY(charge(length * sizeof(Val)));
     std::vector<Val> items;
     items.reserve(length);
@@ -416,12 +403,7 @@ class Codec {
 
   TrapResult<uint32_t> store_list_into_range(const TypeNode& list, std::span<const Val> items) {
     const Elem e = elem_of(list);
-    const uint64_t byte_length = uint64_t(items.size()) * e.size;  // items.size() < 2^59 for any real vector
-    if (items.size() > UINT32_MAX || byte_length > UINT32_MAX) {
-      return host_error("list of " + std::to_string(items.size()) + " elements is too long");
-    }
-    AIRWASM_TRY_ASSIGN(uint32_t ptr,
-                       checked_realloc(cx_, 0, 0, uint32_t(e.align), byte_length, Allocation::kList));
+    AIRWASM_TRY_ASSIGN(uint32_t ptr, alloc_list(cx_, items.size(), e.size, e.align));
     for (size_t i = 0; i < items.size(); ++i) AIRWASM_TRY(store_elem(list, e, items[i], ptr + i * e.size));
     return ptr;
   }
@@ -478,7 +460,7 @@ class Codec {
       case TypeKind::kResult: {
         const size_t cases = case_count(n);
         AIRWASM_TRY_ASSIGN(uint64_t index, in.next(FlatType::kI32));
-        if (index >= cases) return trap(TrapCode::kInvalidDiscriminant, "invalid variant discriminant");
+        if (index >= cases) return std::unexpected(invalid_discriminant_trap());
         FlatIn payload_in(in, n.flat.data() + 1, n.flat.size() - 1);
         std::optional<Val> payload;
         if (TypeId p = case_payload(n, index); p != kNoType) {
@@ -727,8 +709,7 @@ class Codec {
       return {};
     }
     budget_ = 0;
-    return trap(TrapCode::kValueTooLarge, "lifted value exceeds the limit of " +
-                                              std::to_string(cx_.max_lift_bytes) + " bytes of host memory");
+    return std::unexpected(value_too_large_trap(cx_.max_lift_bytes));
   }
 
   Context& cx_;
@@ -765,12 +746,57 @@ TupleLayout tuple_layout(const TypeStore& ts, std::span<const TypeId> types) {
 }
 
 TrapResult<void> check_range(const Context& cx, uint64_t ptr, uint64_t align, uint64_t size) {
+  return check_pointer(cx, ptr, align, size);
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ checks shared with the typed path
+
+Trap memory_out_of_bounds_trap() { return Trap(TrapCode::kMemoryOutOfBounds, "out of bounds memory access"); }
+Trap value_too_large_trap(uint64_t limit) {
+  return Trap(TrapCode::kValueTooLarge,
+              "lifted value exceeds the limit of " + std::to_string(limit) + " bytes of host memory");
+}
+Trap invalid_char_trap() { return Trap(TrapCode::kInvalidChar, "invalid `char` bit pattern"); }
+Trap invalid_discriminant_trap() { return Trap(TrapCode::kInvalidDiscriminant, "invalid variant discriminant"); }
+Trap char_mismatch_trap(uint64_t value) {
+  return Trap(TrapCode::kHostError, "type mismatch: " + std::to_string(value) + " is not a Unicode scalar value");
+}
+
+TrapResult<void> check_list_range(const Context& cx, uint64_t ptr, uint64_t length, uint64_t elem_size,
+                                  uint64_t elem_align) {
+  if (elem_size == 0) return host_error("list element type has size 0");
+  // length < 2^32 and size < 2^41: the product cannot wrap in 64 bits... unless size is large, so divide.
+  if (length > kMaxListByteLength / elem_size) {
+    return trap(TrapCode::kListOutOfBounds, "list byte length exceeds the maximum of 2^28 - 1");
+  }
+  const uint64_t byte_length = length * elem_size;
+  if (!aligned(ptr, elem_align)) return trap(TrapCode::kUnalignedPointer, "unaligned pointer");
+  if (!in_bounds(cx, ptr, byte_length)) {
+    return trap(TrapCode::kListOutOfBounds,
+                cx.fused ? "list content out-of-bounds" : "list pointer/length out of bounds of memory");
+  }
+  return {};
+}
+
+TrapResult<uint32_t> alloc_list(Context& cx, uint64_t length, uint64_t elem_size, uint64_t elem_align) {
+  const uint64_t byte_length = length * elem_size;  // length < 2^59 for any real vector
+  if (length > UINT32_MAX || byte_length > UINT32_MAX) {
+    return host_error("list of " + std::to_string(length) + " elements is too long");
+  }
+  return checked_realloc(cx, 0, 0, uint32_t(elem_align), byte_length, Allocation::kList);
+}
+
+TrapResult<uint32_t> alloc_tuple(Context& cx, uint64_t align, uint64_t size) {
+  return checked_realloc(cx, 0, 0, uint32_t(align), size, Allocation::kTuple);
+}
+
+TrapResult<void> check_pointer(const Context& cx, uint64_t ptr, uint64_t align, uint64_t size) {
   if (!aligned(ptr, align)) return trap(TrapCode::kUnalignedPointer, "unaligned pointer");
   if (!in_bounds(cx, ptr, size)) return trap(TrapCode::kMemoryOutOfBounds, "pointer out of bounds of memory");
   return {};
 }
-
-}  // namespace
 
 // ------------------------------------------------------------------ Context defaults
 
@@ -872,7 +898,7 @@ TrapResult<void> lower_flat_values(Context& cx, size_t max_flat, std::span<const
     if (out_param) {
       ptr = *out_param;
     } else {
-      AIRWASM_TRY_ASSIGN(ptr, checked_realloc(cx, 0, 0, uint32_t(l.align), l.size, Allocation::kTuple));
+      AIRWASM_TRY_ASSIGN(ptr, alloc_tuple(cx, l.align, l.size));
       out.push_back(ptr);
     }
     AIRWASM_TRY(check_range(cx, ptr, l.align, l.size));

@@ -118,6 +118,23 @@ TrapResult<void> lower_flat_values(Context& cx, size_t max_flat, std::span<const
                                    std::span<const TypeId> types, std::vector<uint64_t>& out,
                                    const uint32_t* out_param = nullptr);
 
+// The codec's checks and traps on their own, for the typed path (component/typed.hh), which lifts and
+// lowers C++ values directly but must check and trap exactly as the Val codec does.
+Trap memory_out_of_bounds_trap();            // a load/store past the end of memory
+Trap invalid_char_trap();                    // lifting a char that is not a Unicode scalar value
+Trap invalid_discriminant_trap();            // lifting a variant/enum/option/result case out of range
+Trap char_mismatch_trap(uint64_t value);     // lowering a host char that is not a Unicode scalar value
+Trap value_too_large_trap(uint64_t limit);   // a lift past Context::max_lift_bytes
+// A list of `length` elements at `ptr`: the 2^28 - 1 byte limit, alignment and bounds (load_list_from_range).
+TrapResult<void> check_list_range(const Context& cx, uint64_t ptr, uint64_t length, uint64_t elem_size,
+                                  uint64_t elem_align);
+// Allocates a list of `length` elements through realloc with the spec's checks (store_list_into_range).
+TrapResult<uint32_t> alloc_list(Context& cx, uint64_t length, uint64_t elem_size, uint64_t elem_align);
+// Allocates a spilled parameter tuple (lower_flat_values).
+TrapResult<uint32_t> alloc_tuple(Context& cx, uint64_t align, uint64_t size);
+// A spilled tuple or a return pointer: alignment, then bounds.
+TrapResult<void> check_pointer(const Context& cx, uint64_t ptr, uint64_t align, uint64_t size);
+
 // Number of flat core values of a list of types (saturates at kMaxFlat).
 size_t flat_count(const TypeStore& types, std::span<const TypeId> list);
 

@@ -159,7 +159,7 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
           AIRWASM_SET(e.val, s.core_valtype());
           AIRWASM_TRY_ASSIGN(uint8_t m, s.u8());
           e.mut = m == 1;
-          decode::InstrReader ir(s.raw(), true);
+          decode::InstrReader ir(s.raw(), Features{});
           wasm::Instr ins;
           for (int guard = 0;; ++guard) {
             AIRWASM_TRY(ir.next(ins));
@@ -203,8 +203,10 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
       default: break;  // start, elem, datacount, code, data: the core validator's business
     }
   }
-  size_t memory_count = memories.size();
-  if (memory_count > 1 || !tags.empty()) info.beyond_wasm2 = true;
+  // Several memories (multi-memory) and tags (exception handling) are proposals the core engine
+  // implements; whether they are on follows the default Features, as check_core_module does.
+  if (memories.size() > 1 && !Features{}.multi_memory) info.beyond_wasm2 = true;
+  if (!tags.empty() && !Features{}.exceptions) info.beyond_wasm2 = true;
   for (const auto& e : memories) info.beyond_wasm2 |= e.limits.shared || e.limits.is64;
   for (const auto& e : tables) info.beyond_wasm2 |= e.limits.is64;
   return info;

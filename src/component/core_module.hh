@@ -18,7 +18,7 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
 
 // The full core check (binary format, module-level rules, every function body) by decode/ and validate/,
 // with error offsets made absolute. Run after core_module_type, which has already accepted the header,
-// when the header stays within Wasm 2.0 (ModuleTypeInfo::beyond_wasm2 is false).
+// when the header stays within what the core engine implements (ModuleTypeInfo::beyond_wasm2 is false).
 Result<void> check_core_module(std::span<const uint8_t> bytes, size_t base);
 
 }  // namespace airwasm::component

@@ -93,8 +93,9 @@ struct CoreEntity {
 struct ModuleTypeInfo {
   std::vector<std::pair<std::pair<std::string, std::string>, CoreEntity>> imports;
   std::vector<std::pair<std::string, CoreEntity>> exports;
-  // The header uses a proposal beyond Wasm 2.0 (GC types, tags, multiple/shared/64-bit memories), which
-  // the core engine does not implement: such a module gets the header-level checks only.
+  // The header uses a proposal beyond Wasm 2.0 that the core engine does not implement (GC types,
+  // shared/64-bit memories; tags or several memories when exceptions/multi-memory are off): such a
+  // module gets the header-level checks only. Modules using the implemented proposals are not "beyond".
   bool beyond_wasm2 = false;
 };
 

@@ -1,9 +1,11 @@
-// component runtime: calls. call_func runs a component function with dynamic values: a host function
-// directly, a lifted guest function through the canonical ABI (lower the arguments into the callee with
-// its options, call the core function, lift the results, run post-return). make_lowered builds the core
-// function behind `(canon lower ...)`: it lifts the guest's flat arguments, calls the callee (a host
-// function, or another component's lifted function: that is the adapter between two components, with
-// strings transcoded and handles moved through the values), and lowers the results back.
+// component runtime: calls. call_lifted is the one call protocol of a lifted function (entering set and
+// instance flags, the task, lower with may_leave cleared, the core call, lift, post-return), shared by
+// Func::call (call_func: canon's Val codec) and TypedFunc::call (typed.hh's templates) through an
+// abi::Marshal pair of lower/lift functions; it allocates nothing itself. make_lowered builds the core
+// function behind `(canon lower ...)`: it lifts the guest's flat arguments, calls the callee (a Val host
+// function, a typed host function that lifts and lowers by itself, or another component's lifted function:
+// that is the adapter between two components, with strings transcoded and handles moved through the
+// values), and lowers the results back.
 //
 // Instance flags (the spec's may_enter / may_leave): an instance cannot be entered while a call into it
 // is running (no re-entrance) or after it trapped (it stays poisoned), and cannot call out while its
@@ -18,108 +20,124 @@ namespace {
 
 using ResourceMapPtr = std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>>;
 
-// The canonical ABI context of one guest side of a call.
-class GuestContext final : public canon::Context {
- public:
-  GuestContext(Store& store, const TypeStore& ts, const Options& o, uint32_t instance, const ResourceMapPtr& resources,
-               ComponentStore::Task* task)
-      : canon::Context(ts), store_(store), options_(o), instance_(instance), resources_(resources), task_(task) {
-    encoding = o.encoding;
-    if (o.memory) memory = canon::GuestMemory{o.memory->base, &o.memory->size_bytes};
-  }
+}  // namespace
 
-  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) override {
-    if (!options_.realloc) return std::unexpected(Trap(TrapCode::kHostError, "canonical option `realloc` is required"));
-    uint64_t slots[4] = {old_ptr, old_size, align, new_size};
-    AIRWASM_TRY(store_.impl().call_slots(options_.realloc, slots));
-    return uint32_t(slots[0]);
-  }
+GuestContext::GuestContext(Store& store, const TypeStore& ts, const Options& o, uint32_t instance,
+                           const std::unordered_map<ResourceId, ResourceType>* resources, ComponentStore::Task* task)
+    : canon::Context(ts), store_(store), options_(o), instance_(instance), resources_(resources), task_(task) {
+  encoding = o.encoding;
+  if (o.memory) memory = canon::GuestMemory{o.memory->base, &o.memory->size_bytes};
+}
 
-  TrapResult<Val> lift_own(TypeId type, uint32_t handle) override {
-    AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
-    ComponentStore& cs = ComponentStore::of(store_);
-    AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance_].handles.get(handle));
-    if (!(e->type == rt)) return std::unexpected(wrong_type(handle, rt, e->type));
-    if (!e->own) return std::unexpected(Trap(TrapCode::kUnknownHandle, "handle index " + std::to_string(handle) +
-                                                                           " is a borrow, an own handle was expected"));
-    if (e->lends != 0)
-      return std::unexpected(Trap(TrapCode::kUnknownHandle, "cannot remove owned resource while borrowed"));
-    AIRWASM_TRY_ASSIGN(HandleEntry h, cs.instances[instance_].handles.remove(handle));
-    return Val::resource(host_handle_new(store_, h.type, h.rep, true, ~uint32_t{0}, 0));
-  }
+TrapResult<uint32_t> GuestContext::realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) {
+  if (!options_.realloc) return std::unexpected(Trap(TrapCode::kHostError, "canonical option `realloc` is required"));
+  uint64_t slots[4] = {old_ptr, old_size, align, new_size};
+  AIRWASM_TRY(store_.impl().call_slots(options_.realloc, slots));
+  return uint32_t(slots[0]);
+}
 
-  TrapResult<Val> lift_borrow(TypeId type, uint32_t handle) override {
-    AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
-    ComponentStore& cs = ComponentStore::of(store_);
-    AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance_].handles.get(handle));
-    if (!(e->type == rt)) return std::unexpected(wrong_type(handle, rt, e->type));
-    const uint32_t rep = e->rep;
-    if (e->own) {
-      ++e->lends;
-      if (task_) task_->lenders.emplace_back(instance_, handle);
-    }
-    ResourceAny r = host_handle_new(store_, rt, rep, false, instance_, handle);
-    if (task_) task_->host_borrows.push_back(r.index());
-    return Val::resource(r);
-  }
+TrapResult<ResourceAny> GuestContext::lift_own_handle(TypeId type, uint32_t handle) {
+  AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
+  ComponentStore& cs = ComponentStore::of(store_);
+  AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance_].handles.get(handle));
+  if (!(e->type == rt)) return std::unexpected(wrong_type(handle, rt, e->type));
+  if (!e->own) return std::unexpected(Trap(TrapCode::kUnknownHandle, "handle index " + std::to_string(handle) +
+                                                                         " is a borrow, an own handle was expected"));
+  if (e->lends != 0)
+    return std::unexpected(Trap(TrapCode::kUnknownHandle, "cannot remove owned resource while borrowed"));
+  AIRWASM_TRY_ASSIGN(HandleEntry h, cs.instances[instance_].handles.remove(handle));
+  return host_handle_new(store_, h.type, h.rep, true, ~uint32_t{0}, 0);
+}
 
-  TrapResult<uint32_t> lower_own(TypeId type, const Val& value) override {
-    AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
-    if (value.kind() != ValKind::kOwn) return std::unexpected(mismatch("own", value));
-    AIRWASM_TRY_ASSIGN(HostHandle * h, host_handle_get(store_, value.as_resource()));
-    if (!(h->type == rt)) return std::unexpected(wrong_type(value.as_resource().index(), rt, h->type));
-    HandleEntry e;
-    e.type = rt;
-    e.rep = h->rep;
-    e.own = true;
-    host_handle_release(store_, value.as_resource().index());
-    return ComponentStore::of(store_).instances[instance_].handles.add(e);
+TrapResult<ResourceAny> GuestContext::lift_borrow_handle(TypeId type, uint32_t handle) {
+  AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
+  ComponentStore& cs = ComponentStore::of(store_);
+  AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance_].handles.get(handle));
+  if (!(e->type == rt)) return std::unexpected(wrong_type(handle, rt, e->type));
+  const uint32_t rep = e->rep;
+  if (e->own) {
+    ++e->lends;
+    if (task_) task_->lenders.emplace_back(instance_, handle);
   }
+  ResourceAny r = host_handle_new(store_, rt, rep, false, instance_, handle);
+  if (task_) task_->host_borrows.push_back(r.index());
+  return r;
+}
 
-  TrapResult<uint32_t> lower_borrow(TypeId type, const Val& value) override {
-    AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
-    if (value.kind() != ValKind::kBorrow && value.kind() != ValKind::kOwn)
-      return std::unexpected(mismatch("borrow", value));
-    AIRWASM_TRY_ASSIGN(HostHandle * h, host_handle_get(store_, value.as_resource()));
-    if (!(h->type == rt)) return std::unexpected(wrong_type(value.as_resource().index(), rt, h->type));
-    ComponentStore& cs = ComponentStore::of(store_);
-    // The resource's own implementation receives the representation itself.
-    if (!rt.is_host() && cs.resource_types.at(rt.id()).instance == instance_) return h->rep;
-    HandleEntry e;
-    e.type = rt;
-    e.rep = h->rep;
-    e.own = false;
-    e.borrow_scope = task_ ? task_->id : 0;
-    if (task_) ++task_->num_borrows;
-    return cs.instances[instance_].handles.add(e);
-  }
+TrapResult<uint32_t> GuestContext::lower_own_handle(TypeId type, const ResourceAny& handle) {
+  AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
+  if (!handle.owned())
+    return std::unexpected(Trap(TrapCode::kHostError, "type mismatch: expected own, found borrow"));
+  AIRWASM_TRY_ASSIGN(HostHandle * h, host_handle_get(store_, handle));
+  if (!(h->type == rt)) return std::unexpected(wrong_type(handle.index(), rt, h->type));
+  HandleEntry e;
+  e.type = rt;
+  e.rep = h->rep;
+  e.own = true;
+  host_handle_release(store_, handle.index());
+  return ComponentStore::of(store_).instances[instance_].handles.add(e);
+}
 
- private:
-  TrapResult<ResourceType> resource_of(TypeId own_or_borrow) {
-    const TypeStore& ts = types();
-    const TypeNode& n = ts.canon(own_or_borrow);
-    const ResourceId id = ts.canon(n.children[0]).aux;
-    if (resources_) {
-      auto it = resources_->find(id);
-      if (it != resources_->end()) return it->second;
-    }
-    return std::unexpected(Trap(TrapCode::kHostError, "resource type has no run-time definition in this instance"));
-  }
-  static Trap mismatch(const char* want, const Val& got) {
-    return Trap(TrapCode::kHostError, std::string("type mismatch: expected ") + want + ", found " + val_kind_name(got.kind()));
-  }
+TrapResult<uint32_t> GuestContext::lower_borrow_handle(TypeId type, const ResourceAny& handle) {
+  AIRWASM_TRY_ASSIGN(ResourceType rt, resource_of(type));
+  AIRWASM_TRY_ASSIGN(HostHandle * h, host_handle_get(store_, handle));
+  if (!(h->type == rt)) return std::unexpected(wrong_type(handle.index(), rt, h->type));
+  ComponentStore& cs = ComponentStore::of(store_);
+  // The resource's own implementation receives the representation itself.
+  if (!rt.is_host() && cs.resource_types.at(rt.id()).instance == instance_) return h->rep;
+  HandleEntry e;
+  e.type = rt;
+  e.rep = h->rep;
+  e.own = false;
+  e.borrow_scope = task_ ? task_->id : 0;
+  if (task_) ++task_->num_borrows;
+  return cs.instances[instance_].handles.add(e);
+}
 
-  Store& store_;
-  Options options_;
-  uint32_t instance_;
-  ResourceMapPtr resources_;
-  ComponentStore::Task* task_;
-};
+namespace {
+Trap handle_mismatch(const char* want, const Val& got) {
+  return Trap(TrapCode::kHostError, std::string("type mismatch: expected ") + want + ", found " + val_kind_name(got.kind()));
+}
+}  // namespace
+
+TrapResult<Val> GuestContext::lift_own(TypeId type, uint32_t handle) {
+  AIRWASM_TRY_ASSIGN(ResourceAny r, lift_own_handle(type, handle));
+  return Val::resource(r);
+}
+TrapResult<Val> GuestContext::lift_borrow(TypeId type, uint32_t handle) {
+  AIRWASM_TRY_ASSIGN(ResourceAny r, lift_borrow_handle(type, handle));
+  return Val::resource(r);
+}
+TrapResult<uint32_t> GuestContext::lower_own(TypeId type, const Val& value) {
+  AIRWASM_TRY(resource_of(type));
+  if (value.kind() != ValKind::kOwn) return std::unexpected(handle_mismatch("own", value));
+  return lower_own_handle(type, value.as_resource());
+}
+TrapResult<uint32_t> GuestContext::lower_borrow(TypeId type, const Val& value) {
+  AIRWASM_TRY(resource_of(type));
+  if (value.kind() != ValKind::kBorrow && value.kind() != ValKind::kOwn)
+    return std::unexpected(handle_mismatch("borrow", value));
+  return lower_borrow_handle(type, value.as_resource());
+}
+
+TrapResult<ResourceType> GuestContext::resource_of(TypeId own_or_borrow) {
+  const TypeStore& ts = types();
+  const TypeNode& n = ts.canon(own_or_borrow);
+  const ResourceId id = ts.canon(n.children[0]).aux;
+  if (resources_) {
+    auto it = resources_->find(id);
+    if (it != resources_->end()) return it->second;
+  }
+  return std::unexpected(Trap(TrapCode::kHostError, "resource type has no run-time definition in this instance"));
+}
+
+namespace {
 
 // Pushes a task for the duration of a call and gives back what it lent when it ends.
 class TaskScope {
  public:
-  TaskScope(Store& store, uint32_t instance) : store_(store), cs_(ComponentStore::of(store)) {
+  TaskScope(Store& store, uint32_t instance) : TaskScope(store, ComponentStore::of(store), instance) {}
+  TaskScope(Store& store, ComponentStore& cs, uint32_t instance) : store_(store), cs_(cs) {
     task_.id = cs_.next_task++;
     task_.instance = instance;
     cs_.tasks.push_back(&task_);
@@ -168,77 +186,157 @@ std::vector<ValType> flatten(const TypeStore& ts, std::span<const TypeId> types)
 
 }  // namespace
 
-TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<const Val> args,
-                                       const CallOptions* call_options, uint32_t caller, bool fused) {
+TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m, const CallOptions* call_options,
+                             uint32_t caller, bool fused) {
   ComponentStore& cs = ComponentStore::of(store);
-  const FuncRec f = cs.funcs.at(func);  // a copy: calls may add functions to the Store
-  if (f.kind == FuncRec::Kind::kHost) {
-    const TypeStore& ts = f.owner->types();
-    const TypeNode& fn = ts.node(ts.strip(f.type));
-    if (args.size() != fn.labels.size())
-      return std::unexpected(Trap(TrapCode::kHostError, "wrong number of arguments"));
-    std::vector<Val> results(fn.children.back() == kNoType ? 0 : 1);
-    AIRWASM_TRY((*f.host)(store, args, results));
-    return results;
-  }
+  const FuncRec& f = cs.funcs[func];  // stable: funcs is a deque that only grows
   const TypeStore& ts = f.owner->types();
-  const TypeNode& fn = ts.node(ts.strip(f.type));
-  const std::vector<TypeId> params = param_types(fn);
-  if (args.size() != params.size())
-    return std::unexpected(Trap(TrapCode::kHostError, "wrong number of arguments: expected " +
-                                                          std::to_string(params.size()) + ", got " +
-                                                          std::to_string(args.size())));
+  const TypeId fn_type = f.func_node != kNoType ? f.func_node : ts.strip(f.type);
+  const TypeNode& fn = ts.node(fn_type);
   if (f.async_callback)
     return std::unexpected(Trap(TrapCode::kHostError, "async functions with a callback are not supported yet"));
-  const std::vector<uint32_t> entering = entering_set(cs, f.instance, caller);
+  const InstanceList entering = entering_set(cs, f.instance, caller);
   for (uint32_t i : entering)
     if (!cs.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
-  TaskScope task(store, f.instance);
-  GuestContext cx(store, ts, f.options, f.instance, f.resources, task.get());
+  TaskScope task(store, cs, f.instance);
+  GuestContext cx(store, ts, f.options, f.instance, f.resources.get(), task.get());
   cx.fused = fused;
+  abi::Cx acx = cx.typed(fn_type);
 
   // A trap leaves these set: the instance stays poisoned, as the spec and wasmtime have it.
   for (uint32_t i : entering) cs.instances[i].may_enter = false;
-  std::vector<uint64_t> flat;
+  // Lifted functions have at most 16 flat parameters (else one pointer) and one result (else a pointer).
+  constexpr size_t kInlineSlots = canon::kMaxFlatParams + 1;
+  const size_t nslots = std::max<size_t>({f.core->param_slots, f.core->result_slots, 1});
+  uint64_t inline_slots[kInlineSlots];  // not zero-filled whole: a rep stos costs more than the call's marshalling
+  std::vector<uint64_t> heap_slots;
+  uint64_t* slots = inline_slots;
+  if (nslots > kInlineSlots) {
+    heap_slots.resize(nslots);
+    slots = heap_slots.data();
+  }
+  std::fill_n(slots, nslots, 0);
   cs.instances[f.instance].may_leave = false;
-  AIRWASM_TRY(canon::lower_flat_values(cx, canon::kMaxFlatParams, args, params, flat));
+  AIRWASM_TRY(m.lower(m.self, acx, slots));
   cs.instances[f.instance].may_leave = true;
 
-  const size_t core_params = f.core->param_slots, core_results = f.core->result_slots;
-  std::vector<uint64_t> slots(std::max({core_params, core_results, flat.size(), size_t(1)}));
-  std::copy(flat.begin(), flat.end(), slots.begin());
-  AIRWASM_TRY(store.impl().call_slots(f.core, slots.data(), call_options));
+  AIRWASM_TRY(store.impl().call_slots(f.core, slots, call_options));
 
-  std::vector<Val> results;
-  const TypeId result = fn.children.back();
   if (f.async_lift) {
     // An async lift without callback returns its result through task.return.
-    if (result != kNoType) {
-      if (!task.get()->returned) return std::unexpected(Trap(TrapCode::kHostError, "async function returned without calling task.return"));
-      results = std::move(*task.get()->returned);
-    }
-  } else if (result != kNoType) {
-    canon::FlatReader reader(std::span<const uint64_t>(slots.data(), core_results));
-    const TypeId one[1] = {result};
-    AIRWASM_TRY_ASSIGN(results, canon::lift_flat_values(cx, canon::kMaxFlatResults, reader, one));
+    if (fn.children.back() != kNoType && !task.get()->returned)
+      return std::unexpected(Trap(TrapCode::kHostError, "async function returned without calling task.return"));
+    AIRWASM_TRY(m.lift(m.self, acx, nullptr));
+  } else {
+    AIRWASM_TRY(m.lift(m.self, acx, slots));
   }
   if (f.options.post_return) {
     cs.instances[f.instance].may_leave = false;
-    std::vector<uint64_t> pr(std::max<size_t>(core_results, 1));
-    std::copy_n(slots.begin(), core_results, pr.begin());
-    AIRWASM_TRY(store.impl().call_slots(f.options.post_return, pr.data()));
+    const size_t core_results = f.core->result_slots;
+    const size_t npr = std::max<size_t>({core_results, f.options.post_return->param_slots,
+                                         f.options.post_return->result_slots, 1});
+    uint64_t pr[kInlineSlots];
+    std::vector<uint64_t> heap_pr;
+    uint64_t* prs = pr;
+    if (npr > kInlineSlots) {
+      heap_pr.resize(npr);
+      prs = heap_pr.data();
+    }
+    std::fill_n(prs, npr, 0);
+    std::copy_n(slots, core_results, prs);
+    AIRWASM_TRY(store.impl().call_slots(f.options.post_return, prs));
     cs.instances[f.instance].may_leave = true;
   }
   if (task.get()->num_borrows > 0)
     return std::unexpected(Trap(TrapCode::kUnknownHandle, "borrow handles still remain at the end of the call"));
   for (uint32_t i : entering) cs.instances[i].may_enter = true;
-  return results;
+  return {};
+}
+
+namespace {
+
+// A per-Store scratch vector for flat values, returned to the pool when done.
+class FlatScratch {
+ public:
+  explicit FlatScratch(ComponentStore& cs) : cs_(cs) {
+    if (!cs.flat_pool.empty()) {
+      v_ = std::move(cs.flat_pool.back());
+      cs.flat_pool.pop_back();
+    }
+    v_.clear();
+  }
+  ~FlatScratch() { cs_.flat_pool.push_back(std::move(v_)); }
+  std::vector<uint64_t>& get() { return v_; }
+
+ private:
+  ComponentStore& cs_;
+  std::vector<uint64_t> v_;
+};
+
+// The Val side of call_lifted.
+struct ValCall {
+  std::span<const Val> args;
+  std::span<const TypeId> params;
+  TypeId result;
+  size_t core_results;
+  std::vector<Val> results;
+
+  static TrapResult<void> lower(void* self, abi::Cx& acx, uint64_t* slots) {
+    auto& c = *static_cast<ValCall*>(self);
+    auto& cx = *static_cast<GuestContext*>(acx.guest);
+    FlatScratch flat(ComponentStore::of(cx.store()));
+    AIRWASM_TRY(canon::lower_flat_values(cx, canon::kMaxFlatParams, c.args, c.params, flat.get()));
+    std::copy(flat.get().begin(), flat.get().end(), slots);
+    return {};
+  }
+  static TrapResult<void> lift(void* self, abi::Cx& acx, const uint64_t* slots) {
+    auto& c = *static_cast<ValCall*>(self);
+    auto& cx = *static_cast<GuestContext*>(acx.guest);
+    if (c.result == kNoType) return {};
+    if (!slots) {
+      c.results = std::move(*cx.task()->returned);
+      return {};
+    }
+    const TypeId one[1] = {c.result};
+    canon::FlatReader reader(std::span<const uint64_t>(slots, c.core_results));
+    AIRWASM_TRY_ASSIGN(c.results, canon::lift_flat_values(cx, canon::kMaxFlatResults, reader, one));
+    return {};
+  }
+};
+
+}  // namespace
+
+TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<const Val> args,
+                                       const CallOptions* call_options, uint32_t caller, bool fused) {
+  ComponentStore& cs = ComponentStore::of(store);
+  const FuncRec& f = cs.funcs.at(func);
+  const TypeStore& ts = f.owner->types();
+  const TypeNode& fn = ts.node(ts.strip(f.type));
+  if (f.kind == FuncRec::Kind::kHost) {
+    if (!f.host)
+      return std::unexpected(Trap(TrapCode::kHostError, "a typed host function cannot be called with Vals"));
+    if (args.size() != fn.labels.size())
+      return std::unexpected(Trap(TrapCode::kHostError, "wrong number of arguments"));
+    std::vector<Val> results(fn.children.back() == kNoType ? 0 : 1);
+    const std::shared_ptr<const HostFunc> host = f.host;  // the callee may add functions
+    AIRWASM_TRY((*host)(store, args, results));
+    return results;
+  }
+  const std::span<const TypeId> params(fn.children.data(), fn.labels.size());
+  if (args.size() != params.size())
+    return std::unexpected(Trap(TrapCode::kHostError, "wrong number of arguments: expected " +
+                                                          std::to_string(params.size()) + ", got " +
+                                                          std::to_string(args.size())));
+  ValCall c{args, params, fn.children.back(), f.core->result_slots, {}};
+  AIRWASM_TRY(call_lifted(store, func, abi::Marshal{&c, &ValCall::lower, &ValCall::lift}, call_options, caller, fused));
+  return std::move(c.results);
 }
 
 Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const ComponentImpl> owner, TypeId type,
                             Options options, uint32_t instance, ResourceMapPtr resources) {
   const TypeStore& ts = owner->types();
-  const TypeNode& fn = ts.node(ts.strip(type));
+  const TypeId fn_type = ts.strip(type);
+  const TypeNode& fn = ts.node(fn_type);
   const std::vector<TypeId> params = param_types(fn);
   const TypeId result = fn.children.back();
   // Sync: params flat up to 16 (else one pointer), a result flat up to 1 (else a return pointer).
@@ -264,15 +362,25 @@ Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const
   if (async) core.results = {ValType::kI32};
   const size_t nparams = core.params.size();
   const bool retptr = result != kNoType && flat_results > max_results;
-  const bool fused = ComponentStore::of(store).funcs.at(callee).kind == FuncRec::Kind::kLifted;
-  auto callback = [callee, owner, params, result, options, instance, resources, nparams, retptr, fused, max_params,
-                   max_results, async](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+  const FuncRec& callee_rec = ComponentStore::of(store).funcs.at(callee);
+  const bool fused = callee_rec.kind == FuncRec::Kind::kLifted;
+  // A typed host function (func_wrap) lifts and lowers the guest's values itself, without Vals.
+  std::shared_ptr<const abi::TypedHost> typed = callee_rec.typed;
+  auto callback = [callee, owner, fn_type, params, result, options, instance, resources, nparams, retptr, fused,
+                   max_params, max_results, async, typed](Caller& caller, uint64_t* slots) -> TrapResult<void> {
     Store& store = caller.store();
     ComponentStore& cs = ComponentStore::of(store);
     if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
-    TaskScope task(store, kNoInstance);
-    GuestContext cx(store, owner->types(), options, instance, resources, task.get());
+    TaskScope task(store, cs, kNoInstance);
+    GuestContext cx(store, owner->types(), options, instance, resources.get(), task.get());
     cx.fused = fused;
+    if (typed) {
+      abi::Cx acx = cx.typed(fn_type);
+      const uint32_t ptr = retptr ? uint32_t(slots[nparams - 1]) : 0;
+      AIRWASM_TRY(typed->call(store, acx, slots, max_params, retptr ? &ptr : nullptr));
+      if (async) slots[0] = 2;  // Subtask.State.RETURNED
+      return {};
+    }
     canon::FlatReader reader(std::span<const uint64_t>(slots, retptr ? nparams - 1 : nparams));
     AIRWASM_TRY_ASSIGN(std::vector<Val> args, canon::lift_flat_values(cx, max_params, reader, params));
     AIRWASM_TRY_ASSIGN(std::vector<Val> results, call_func(store, callee, args, nullptr, instance, fused));
@@ -342,7 +450,7 @@ Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const C
     if (!task || task->returned) return std::unexpected(Trap(TrapCode::kHostError, "task.return called more than once or outside an async task"));
     std::vector<Val> values;
     if (result) {
-      GuestContext cx(store, owner->types(), options, instance, resources, task);
+      GuestContext cx(store, owner->types(), options, instance, resources.get(), task);
       canon::FlatReader reader(std::span<const uint64_t>(slots, nparams));
       const TypeId one[1] = {*result};
       AIRWASM_TRY_ASSIGN(values, canon::lift_flat_values(cx, canon::kMaxFlatParams, reader, one));
@@ -355,12 +463,12 @@ Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const C
 
 // The spec's entering set: the callee's instance and its ancestors, minus the caller's own chain (a
 // child calling an import that its parent lifted does not re-enter the parent).
-std::vector<uint32_t> entering_set(const ComponentStore& cs, uint32_t callee, uint32_t caller) {
-  std::vector<uint32_t> callers;
+InstanceList entering_set(const ComponentStore& cs, uint32_t callee, uint32_t caller) {
+  InstanceList callers;
   for (uint32_t i = caller; i != kNoInstance; i = cs.instances[i].parent) callers.push_back(i);
-  std::vector<uint32_t> out;
+  InstanceList out;
   for (uint32_t i = callee; i != kNoInstance; i = cs.instances[i].parent)
-    if (std::find(callers.begin(), callers.end(), i) == callers.end()) out.push_back(i);
+    if (!callers.contains(i)) out.push_back(i);
   return out;
 }
 

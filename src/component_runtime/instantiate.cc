@@ -238,7 +238,7 @@ Result<void> Instantiator::type_def(Scope& sc, const ast::TypeDef& t) {
 
 Result<void> Instantiator::canon(Scope& sc, const ast::Canon& c) {
   const TypeStore& ts = sc.owner->types();
-  auto resources = std::make_shared<const std::unordered_map<ResourceId, ResourceType>>(sc.resources);
+  const auto& resources = sc.shared_resources();
   auto resource_of = [&](uint32_t type_index) -> Result<ResourceType> {
     TypeId t = sc.record->types.at(type_index);
     auto it = sc.resources.find(ts.canon(t).aux);
@@ -257,6 +257,7 @@ Result<void> Instantiator::canon(Scope& sc, const ast::Canon& c) {
       f.kind = FuncRec::Kind::kLifted;
       f.owner = sc.owner;
       f.type = sc.record->types.at(c.type);
+      f.func_node = ts.strip(f.type);
       f.core = func_inst(store_, sc.core_funcs.at(c.func));
       f.options = o;
       f.async_lift = o.async;
@@ -416,6 +417,7 @@ Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl
       f.owner = owner;
       f.type = entity.type;
       f.host = node.func;
+      f.typed = node.typed;
       cs_.funcs.push_back(std::move(f));
       Item it;
       it.kind = Item::Kind::kFunc;

@@ -8,6 +8,8 @@
 // static types of every index-space entry, so nothing is re-validated at instantiation.
 #pragma once
 
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "airwasm/component.hh"
+#include "airwasm/component/typed.hh"
 #include "airwasm/instance.hh"
 #include "airwasm/module.hh"
 #include "canon/abi.hh"
@@ -89,6 +92,17 @@ struct Scope {
   std::vector<Module> core_modules;
   std::vector<Item> funcs, instances, types, components;
   std::unordered_map<ResourceId, ResourceType> resources;  // static resource id -> run-time type
+  // A shared copy of `resources` for the functions made from this scope, taken once and retaken only
+  // after `resources` changed (every canon of a scope would otherwise copy the map).
+  std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources_snapshot;
+  size_t resources_snapshot_size = ~size_t{0};
+  const std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>>& shared_resources() {
+    if (!resources_snapshot || resources_snapshot_size != resources.size()) {
+      resources_snapshot = std::make_shared<const std::unordered_map<ResourceId, ResourceType>>(resources);
+      resources_snapshot_size = resources.size();
+    }
+    return resources_snapshot;
+  }
   std::vector<std::pair<std::string, Item>> exports;
 };
 
@@ -144,6 +158,7 @@ struct FuncRec {
   Kind kind = Kind::kLifted;
   std::shared_ptr<const ComponentImpl> owner;  // whose TypeStore `type` is in (null for host funcs)
   TypeId type = kNoType;                       // kFunc node
+  TypeId func_node = kNoType;                  // kLifted: `type` with aliases stripped (once, not per call)
   // kLifted
   const interp::FuncInst* core = nullptr;
   Options options;
@@ -151,8 +166,9 @@ struct FuncRec {
   bool async_callback = false;  // `async` with a callback: not run yet (calls trap)
   uint32_t instance = 0;
   std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources;
-  // kHost: called with the import's type (`type` and `owner` are the importer's)
+  // kHost: called with the import's type (`type` and `owner` are the importer's); one of the two is set
   std::shared_ptr<const HostFunc> host;
+  std::shared_ptr<const abi::TypedHost> typed;  // func_wrap: checked against `type` when linked
 };
 
 struct ResourceTypeRec {  // a guest-defined resource type
@@ -172,9 +188,33 @@ struct HostHandle {
   uint32_t lender_handle = 0;
 };
 
+// A short list of instance indices, inline up to 8 (instance nesting is shallow), so that calls do not
+// allocate for their entering sets.
+class InstanceList {
+ public:
+  void push_back(uint32_t v) {
+    if (n_ < kInline) {
+      inline_[n_++] = v;
+      return;
+    }
+    if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
+    heap_.push_back(v);
+    ++n_;
+  }
+  const uint32_t* begin() const { return n_ <= kInline ? inline_ : heap_.data(); }
+  const uint32_t* end() const { return begin() + n_; }
+  bool contains(uint32_t v) const { return std::find(begin(), end(), v) != end(); }
+
+ private:
+  static constexpr size_t kInline = 8;
+  uint32_t inline_[kInline];
+  size_t n_ = 0;
+  std::vector<uint32_t> heap_;
+};
+
 struct ComponentStore : internal::StoreExtension {
   std::vector<ComponentInstanceRec> instances;
-  std::vector<FuncRec> funcs;
+  std::deque<FuncRec> funcs;  // a deque: calls hold references while instantiation adds functions
   std::vector<ResourceTypeRec> resource_types;
   std::vector<HostHandle> host_handles{HostHandle{}};
   std::vector<uint32_t> host_free;
@@ -197,7 +237,45 @@ struct ComponentStore : internal::StoreExtension {
     return nullptr;
   }
 
+  // Scratch vectors for flat values of the Val path, reused across calls (a stack: calls nest).
+  std::vector<std::vector<uint64_t>> flat_pool;
+
   static ComponentStore& of(Store& store);
+};
+
+// The canonical ABI context of one guest side of a call (the Val codec's Context plus the instance's
+// handle table, realloc and the current task). The ResourceAny forms are shared by the Val and typed paths.
+class GuestContext final : public canon::Context {
+ public:
+  GuestContext(Store& store, const TypeStore& ts, const Options& o, uint32_t instance,
+               const std::unordered_map<ResourceId, ResourceType>* resources, ComponentStore::Task* task);
+
+  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) override;
+  TrapResult<Val> lift_own(TypeId type, uint32_t handle) override;
+  TrapResult<Val> lift_borrow(TypeId type, uint32_t handle) override;
+  TrapResult<uint32_t> lower_own(TypeId type, const Val& value) override;
+  TrapResult<uint32_t> lower_borrow(TypeId type, const Val& value) override;
+
+  TrapResult<ResourceAny> lift_own_handle(TypeId type, uint32_t handle);
+  TrapResult<ResourceAny> lift_borrow_handle(TypeId type, uint32_t handle);
+  TrapResult<uint32_t> lower_own_handle(TypeId type, const ResourceAny& handle);
+  TrapResult<uint32_t> lower_borrow_handle(TypeId type, const ResourceAny& handle);
+
+  ComponentStore::Task* task() const { return task_; }
+  Store& store() const { return store_; }
+  // The typed path's view of this context for a function type.
+  abi::Cx typed(TypeId func_type) {
+    return abi::Cx{this, memory.base, memory.size, func_type, max_lift_bytes};
+  }
+
+ private:
+  TrapResult<ResourceType> resource_of(TypeId own_or_borrow);
+
+  Store& store_;
+  const Options& options_;
+  uint32_t instance_;
+  const std::unordered_map<ResourceId, ResourceType>* resources_;
+  ComponentStore::Task* task_;
 };
 
 // ---- linking ----
@@ -207,6 +285,7 @@ struct LinkerNode {
   Kind kind = Kind::kInstance;
   std::map<std::string, std::shared_ptr<LinkerNode>, std::less<>> children;
   std::shared_ptr<const HostFunc> func;
+  std::shared_ptr<const abi::TypedHost> typed;  // func_wrap (instead of func)
   ResourceType resource;
   std::shared_ptr<const ResourceDtor> dtor;
   // kItem: an export of an instantiated component, bound to one Store
@@ -228,6 +307,11 @@ struct InstancePreImpl {
 
 // ---- shared helpers ----
 
+// The call protocol of a lifted function, shared by the Val and typed paths: entering set and instance
+// flags, the task (borrow scope), lowering the arguments (m.lower) with may_leave cleared, the core call,
+// lifting the result (m.lift; slots is null for an async lift, whose values are in the task), post-return.
+TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m, const CallOptions* options,
+                             uint32_t caller, bool fused);
 // Calls a component function with dynamic values (host -> guest, or an adapter between components).
 // `caller` is the calling component instance (kNoInstance for the host); `fused` marks a
 // component-to-component call (only trap wordings depend on it).
@@ -257,7 +341,7 @@ Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const C
 Trap cannot_leave();
 Trap wrong_type(uint32_t index, ResourceType expected, ResourceType found);
 TrapResult<void> run_dtor(Store& store, ResourceType type, uint32_t rep, uint32_t dropper);
-std::vector<uint32_t> entering_set(const ComponentStore& cs, uint32_t callee, uint32_t caller);
+InstanceList entering_set(const ComponentStore& cs, uint32_t callee, uint32_t caller);
 ResourceAny host_handle_new(Store& store, ResourceType type, uint32_t rep, bool own, uint32_t lender_instance,
                             uint32_t lender_handle);
 TrapResult<HostHandle*> host_handle_get(Store& store, const ResourceAny& r);
@@ -272,5 +356,7 @@ std::string type_text(const TypeStore& types, TypeId type);
 // Linking (linker.cc).
 std::shared_ptr<const LinkerNode> find_import(const LinkerNode& parent, std::string_view name);
 Result<void> check_import(const TypeStore& types, const NamedEntity& import, const LinkerNode& node);
+// A typed host function against the import's function type (typed.cc); kUnlinkable naming `path`.
+Result<void> check_typed_host(const TypeStore& types, TypeId func, const abi::TypedHost& host, const std::string& path);
 
 }  // namespace airwasm::component::rt

@@ -94,6 +94,15 @@ Result<void> LinkerInstance::func_new(std::string_view name, HostFunc func) {
   return {};
 }
 
+Result<void> LinkerInstance::func_typed(std::string_view name, std::shared_ptr<const abi::TypedHost> func) {
+  if (!func) return make_error(ErrorKind::kUsage, "func_typed needs a function");
+  rt::LinkerNode node;
+  node.kind = rt::LinkerNode::Kind::kFunc;
+  node.typed = std::move(func);
+  AIRWASM_TRY(add_child(*linker_, *node_, name, std::move(node)));
+  return {};
+}
+
 Result<void> LinkerInstance::resource(std::string_view name, ResourceType type, ResourceDtor dtor) {
   if (!type.is_host()) return make_error(ErrorKind::kUsage, "a Linker resource must be a host resource type");
   rt::LinkerNode node;
@@ -170,7 +179,7 @@ Result<Instance> InstancePre::instantiate(Store& store) const { return rt::insta
 namespace rt {
 
 // Shape check of a definition against an import's type: the kinds and names must be there. Function
-// signatures of host functions are dynamic (Val) and checked at each call; exported functions of other
+// signatures of Val host functions are dynamic and checked at each call, typed ones (func_wrap) here; exported functions of other
 // components are compared structurally.
 Result<void> check_import(const TypeStore& ts, const NamedEntity& imp, const LinkerNode& node) {
   std::function<Result<void>(const Entity&, const LinkerNode&, const std::string&)> check =
@@ -182,6 +191,8 @@ Result<void> check_import(const TypeStore& ts, const NamedEntity& imp, const Lin
     switch (e.kind) {
       case Entity::Kind::kFunc:
         if (n.kind != LinkerNode::Kind::kFunc) return mismatch("a function");
+        // Typed host functions have a static signature: it must match the import's.
+        if (n.typed) return check_typed_host(ts, e.type, *n.typed, path);
         return {};
       case Entity::Kind::kInstance: {
         if (n.kind != LinkerNode::Kind::kInstance) return mismatch("an instance");

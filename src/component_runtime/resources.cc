@@ -85,7 +85,7 @@ TrapResult<void> run_dtor(Store& store, ResourceType type, uint32_t rep, uint32_
   if (!rec.dtor) return {};
   uint64_t slots[1] = {rep};
   if (dropper == rec.instance) return store.impl().call_slots(rec.dtor, slots);
-  const std::vector<uint32_t> entering = entering_set(cs, rec.instance, dropper);
+  const InstanceList entering = entering_set(cs, rec.instance, dropper);
   for (uint32_t i : entering)
     if (!cs.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
   for (uint32_t i : entering) cs.instances[i].may_enter = false;

@@ -13,12 +13,12 @@ std::unexpected<Error> body_end_error(const wasm::Module& module, size_t index) 
   return base::malformed("END opcode expected", end);
 }
 
-std::optional<Error> find_malformed_body(const wasm::Module& module, size_t first, bool simd) {
+std::optional<Error> find_malformed_body(const wasm::Module& module, size_t first, const Features& features) {
   wasm::Instr in;
   for (size_t i = first; i < module.codes.size(); ++i) {
     const wasm::FunctionBody& body = module.codes[i];
     base::ByteReader reader(body.code, body.code_offset, "unexpected end of section or function");
-    InstrReader instrs(reader, simd);
+    InstrReader instrs(reader, features);
     size_t depth = 1;
     while (depth > 0) {
       if (reader.at_end()) return body_end_error(module, i).error();

@@ -7,6 +7,7 @@
 
 #include <optional>
 
+#include "airwasm/engine.hh"
 #include "base/result.hh"
 #include "wasm/module.hh"
 
@@ -16,6 +17,6 @@ namespace airwasm::decode {
 std::unexpected<Error> body_end_error(const wasm::Module& module, size_t index);
 
 // Scans bodies [first, end) for a binary-format error; returns the first one found, if any.
-std::optional<Error> find_malformed_body(const wasm::Module& module, size_t first, bool simd);
+std::optional<Error> find_malformed_body(const wasm::Module& module, size_t first, const Features& features);
 
 }  // namespace airwasm::decode

@@ -132,22 +132,44 @@ Result<void> InstrReader::read_immediates(Instr& out) {
     case ImmKind::MemArgLane:
     case ImmKind::MemArg: {
       AIRWASM_TRY_ASSIGN(out.align, r_.u32());
+      out.index2 = 0;
+      // Multi-memory: bit 6 of the alignment field says a memory index follows. Without the proposal
+      // the bit stays part of the alignment, which validation then rejects as too large (Wasm 2.0).
+      if (multi_memory_ && (out.align & 0x40) != 0 && out.align < 0x80) {
+        out.align &= ~0x40u;
+        AIRWASM_TRY_ASSIGN(out.index2, r_.u32());
+      }
       AIRWASM_TRY_ASSIGN(uint32_t offset, r_.u32());
       out.offset = offset;
-      out.index2 = 0;
       if (wasm::op_info(out.op).imm == ImmKind::MemArgLane) {
         AIRWASM_TRY_ASSIGN(out.lane, r_.u8());
       }
       return {};
     }
+    // Wasm 2.0 reserves a zero byte where multi-memory puts a memory index (a u32).
     case ImmKind::MemIndex:
       out.index = 0;
+      if (multi_memory_) {
+        AIRWASM_TRY_ASSIGN(out.index, r_.u32());
+        return {};
+      }
       return zero_byte(r_);
-    case ImmKind::MemPair:
+    case ImmKind::MemPair:  // memory.copy: destination, then source
+      out.index = out.index2 = 0;
+      if (multi_memory_) {
+        AIRWASM_TRY_ASSIGN(out.index, r_.u32());
+        AIRWASM_TRY_ASSIGN(out.index2, r_.u32());
+        return {};
+      }
       AIRWASM_TRY(zero_byte(r_));
       return zero_byte(r_);
-    case ImmKind::IndexMem: {
+    case ImmKind::IndexMem: {  // memory.init: data segment, then memory
       AIRWASM_TRY_ASSIGN(out.index, r_.u32());
+      out.index2 = 0;
+      if (multi_memory_) {
+        AIRWASM_TRY_ASSIGN(out.index2, r_.u32());
+        return {};
+      }
       return zero_byte(r_);
     }
     case ImmKind::I32: {

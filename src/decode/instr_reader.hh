@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "airwasm/engine.hh"
 #include "base/byte_reader.hh"
 #include "wasm/instr.hh"
 
@@ -17,7 +18,8 @@ std::string proposal_detail(const char* proposal);
 
 class InstrReader {
  public:
-  InstrReader(base::ByteReader& reader, bool simd) : r_(reader), simd_(simd) {}
+  InstrReader(base::ByteReader& reader, const Features& features)
+      : r_(reader), simd_(features.simd), multi_memory_(features.multi_memory), exceptions_(features.exceptions) {}
 
   // Reads the next instruction into `out`. For br_table, the label list is in br_targets() and
   // out.index holds its length (excluding the default label, which is in out.index2).
@@ -56,6 +58,8 @@ class InstrReader {
 
   base::ByteReader& r_;
   bool simd_;
+  bool multi_memory_;  // memarg bit 6 announces a memory index; memory.* read u32 indices
+  bool exceptions_;
   std::vector<uint32_t> br_targets_;
 };
 

@@ -94,7 +94,7 @@ Result<wasm::GlobalType> read_global_type(base::ByteReader& r, const Features& f
 Result<void> read_const_expr(base::ByteReader& r, const Features& features, wasm::ConstExpr& out) {
   out.offset = r.offset();
   out.instrs.clear();
-  InstrReader reader(r, features.simd);
+  InstrReader reader(r, features);
   // Blocks are not constant, but they are syntax: track their nesting so that their own `end`s do not
   // cut the expression short and the error is the validator's "constant expression required".
   uint32_t depth = 0;

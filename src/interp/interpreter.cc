@@ -809,6 +809,35 @@ RunStatus run_impl(ExecContext* ctxp) {
     NEXT(20);
   }
 
+  // ======================================== other memories (see iops.def)
+  HANDLE(MemSelect) {
+    const MemoryInst* m = inst->memories[OPND(0)];
+    mem_base = m->base;
+    mem_size = m->size_bytes;
+    NEXT(12);
+  }
+  HANDLE(MemRestore) {
+    RELOAD_MEMORY();
+    NEXT(8);
+  }
+  HANDLE(MemoryGrowM) {  // [dst][delta][memory]
+    const uint32_t delta = GET(uint32_t, 1);
+    ctx.fuel = fuel;
+    const int64_t old = ctx.memory_grow(ctx, inst->memories[OPND(2)], delta);
+    RELOAD_MEMORY();
+    SET(uint32_t, 0, uint32_t(old));
+    NEXT(20);
+  }
+  HANDLE(MemoryCopyM) {  // [d][s][n][dst memory][src memory]
+    MemoryInst* dm = inst->memories[OPND(3)];
+    const MemoryInst* sm = inst->memories[OPND(4)];
+    const uint64_t d = GET(uint32_t, 0), s = GET(uint32_t, 1), n = GET(uint32_t, 2);
+    if (s + n > sm->size_bytes || d + n > dm->size_bytes) [[unlikely]]
+      TRAP(TrapCode::kMemoryOutOfBounds);
+    if (n) std::memmove(dm->base + d, sm->base + s, n);
+    NEXT(28);
+  }
+
   // ======================================== references and tables
   HANDLE(RefIsNull) {
     SET(uint32_t, 0, GET(uint64_t, 1) == 0);

@@ -126,6 +126,7 @@ class FunctionLowerer {
 
   // ---- data operations (lower_ops.cc) ----
   Result<void> lower_simple(const wasm::Instr& in);
+  Result<void> lower_other_memory(const wasm::Instr& in);
   bool try_lower_binary_imm(const wasm::Instr& in);
   bool try_lower_memory_disp(const wasm::Instr& in);
   bool try_lower_address_add(const wasm::Instr& in);
@@ -189,6 +190,7 @@ class FunctionLowerer {
   std::vector<Fixup> fixups_;
   std::vector<Entry> scratch_;
   bool dead_ = false;
+  bool selected_memory_ = false;  // lowering an access between MemSelect and MemRestore
   LastOp last_;  // the most recently emitted instruction, while nothing has been emitted after it
   bool block_open_ = false;
   uint32_t block_id_ = 0;

@@ -77,7 +77,7 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   fuel_open({kEntryCostField});
 
   base::ByteReader reader(body.code, body.code_offset, "unexpected end of section or function");
-  decode::InstrReader instrs(reader, ctx_.simd);
+  decode::InstrReader instrs(reader, ctx_.features);
   wasm::Instr in;
   while (!validator_.done()) {
     if (reader.at_end()) return decode::body_end_error(*ctx_.module, func_index - ctx_.module->num_imported_funcs);
@@ -745,7 +745,7 @@ Result<void> lower_module(const wasm::Module& module, const validate::BodyContex
     if (r.failed == SIZE_MAX) continue;
     // The spec decodes everything before validating: a malformed body anywhere wins over this error.
     if (r.error.kind != ErrorKind::kMalformed)
-      if (auto malformed = decode::find_malformed_body(module, r.failed, options.simd)) return std::unexpected(*malformed);
+      if (auto malformed = decode::find_malformed_body(module, r.failed, ctx.features)) return std::unexpected(*malformed);
     return std::unexpected(std::move(r.error));
   }
   out.funcs.reserve(n);

@@ -308,11 +308,60 @@ bool FunctionLowerer::try_fuse_multiply(const wasm::Instr& in) {
   return true;
 }
 
+// True if the instruction addresses a memory other than memory 0 (memory.copy: either of its two).
+static bool uses_other_memory(const wasm::Instr& in, ImmKind imm) {
+  switch (imm) {
+    case ImmKind::MemArg: case ImmKind::MemArgLane: case ImmKind::IndexMem: return in.index2 != 0;
+    case ImmKind::MemIndex: return in.index != 0;
+    case ImmKind::MemPair: return in.index != 0 || in.index2 != 0;
+    default: return false;
+  }
+}
+
+// Accesses to memories other than memory 0 (see iops.def): memory.grow and memory.copy have generic
+// ops naming their memories; everything else is the ordinary op between MemSelect and MemRestore.
+Result<void> FunctionLowerer::lower_other_memory(const wasm::Instr& in) {
+  if (in.op == Opcode::MemoryGrow) {
+    Entry delta = pop();
+    const uint32_t ds = operand_slot(delta);
+    Entry& r = push_slot(ValType::kI32);
+    emit_op(IOp::MemoryGrowM);
+    const uint32_t dst_field = pos();
+    put_u32(off(r.slot));
+    put_u32(off(ds));
+    put_u32(in.index);
+    note_result(dst_field, IOp::MemoryGrowM, 0, 0, 0);
+    return {};
+  }
+  if (in.op == Opcode::MemoryCopy) {
+    Entry n = pop();
+    Entry s = pop();
+    Entry d = pop();
+    const uint32_t ns = operand_slot(n), ss = operand_slot(s), ds = operand_slot(d);
+    emit_op(IOp::MemoryCopyM);
+    put_u32(off(ds));
+    put_u32(off(ss));
+    put_u32(off(ns));
+    put_u32(in.index);
+    put_u32(in.index2);
+    return {};
+  }
+  const uint32_t memory = wasm::op_info(in.op).imm == ImmKind::MemIndex ? in.index : in.index2;
+  emit_op(IOp::MemSelect);
+  put_u32(memory);
+  selected_memory_ = true;
+  Result<void> r = lower_simple(in);
+  selected_memory_ = false;
+  emit_op(IOp::MemRestore);  // also ends the window for folding into the access (its dst stays a temp)
+  return r;
+}
+
 Result<void> FunctionLowerer::lower_simple(const wasm::Instr& in) {
   const wasm::OpInfo& info = wasm::op_info(in.op);
   const IOp op = iop_of(in.op);
   if (!iop_implemented(op))
     return make_error(ErrorKind::kUnsupported, std::string("instruction not supported: ") + info.text, in.position);
+  if (!selected_memory_ && uses_other_memory(in, info.imm)) [[unlikely]] return lower_other_memory(in);
   if (info.sig.num_params == 2 && info.sig.has_result && info.imm == ImmKind::None) {
     if (try_lower_binary_imm(in) || try_lower_address_add(in) || try_fuse_multiply(in)) return {};
   }

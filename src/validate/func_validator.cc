@@ -39,6 +39,7 @@ BodyContext BodyContext::build(const wasm::Module& m, const Features& features, 
   c.module = &m;
   c.limits = limits;
   c.simd = features.simd;
+  c.features = features;
   for (const wasm::Import& imp : m.imports) {
     switch (imp.kind) {
       case wasm::ExternKind::kFunc: c.func_types.push_back(imp.func_type); break;
@@ -171,8 +172,11 @@ Result<void> FuncValidator::step(const Instr& in, std::span<const uint32_t> br_t
       AIRWASM_TRY(check_memarg(in));
       break;
     case ImmKind::MemIndex:
+      AIRWASM_TRY(check_memory(in.index, in.position));
+      break;
     case ImmKind::MemPair:
-      AIRWASM_TRY(check_memory(0, in.position));
+      AIRWASM_TRY(check_memory(in.index, in.position));
+      AIRWASM_TRY(check_memory(in.index2, in.position));
       break;
     case ImmKind::Lane:
       if (in.lane >= info.arg) return base::invalid("invalid lane index", in.position);
@@ -184,7 +188,7 @@ Result<void> FuncValidator::step(const Instr& in, std::span<const uint32_t> br_t
     case ImmKind::IndexMem:  // memory.init
       if (!ctx_.has_data_count && ctx_.num_datas > 0)
         return base::malformed("data count section required", in.position);
-      AIRWASM_TRY(check_memory(0, in.position));
+      AIRWASM_TRY(check_memory(in.index2, in.position));
       if (in.index >= ctx_.num_datas) return unknown("data segment", in.index, in.position);
       break;
     case ImmKind::Index:  // data.drop, elem.drop
@@ -408,7 +412,7 @@ Result<void> FuncValidator::validate_function(const BodyContext& ctx, uint32_t f
   FuncValidator v(ctx);
   AIRWASM_TRY(v.begin(func_index, body));
   base::ByteReader reader(body.code, body.code_offset, "unexpected end of section or function");
-  decode::InstrReader instrs(reader, ctx.simd);
+  decode::InstrReader instrs(reader, ctx.features);
   wasm::Instr in;
   while (!v.done()) {
     if (reader.at_end()) return decode::body_end_error(*ctx.module, func_index - ctx.module->num_imported_funcs);

@@ -28,6 +28,7 @@ struct BodyContext {
   bool has_data_count = false;
   std::vector<bool> declared_refs;  // C.refs
   bool simd = true;
+  Features features;  // the engine's: instruction syntax and proposal checks depend on it
   ModuleLimits limits;  // nesting depth and br_table size are checked here; the rest while decoding
 
   static BodyContext build(const wasm::Module& module, const Features& features, std::vector<bool> declared_refs,

@@ -21,7 +21,7 @@ Result<void> check_module_binary(std::span<const uint8_t> binary, const Features
     auto r = FuncValidator::validate_function(ctx, m.num_imported_funcs + uint32_t(i), m.codes[i]);
     if (!r) {
       if (r.error().kind != ErrorKind::kMalformed)
-        if (auto malformed = decode::find_malformed_body(m, i, ctx.simd)) return std::unexpected(*malformed);
+        if (auto malformed = decode::find_malformed_body(m, i, features)) return std::unexpected(*malformed);
       return r;
     }
   }

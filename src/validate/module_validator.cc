@@ -128,8 +128,8 @@ Result<void> validate_module(const wasm::Module& m, const Features& features) {
   for (uint32_t type_index : m.functions) AIRWASM_TRY(check_type_index(m, type_index));
   for (const wasm::TableType& t : m.tables) AIRWASM_TRY(check_table_type(t));
   for (const wasm::MemoryType& t : m.memories) AIRWASM_TRY(check_memory_type(t));
-  if (m.num_memories() > 1)
-    return invalid("multiple memories (the multi-memory proposal, which airwasm does not support)");
+  if (!features.multi_memory && m.num_memories() > 1)
+    return invalid("multiple memories (the multi-memory proposal is turned off)");
 
   const ModuleContext c = make_module_context(m);
   for (const wasm::Global& g : m.globals)

@@ -22,9 +22,9 @@ enum class ImmKind : uint8_t {
   SelectT,     // vec(valtype)
   MemArg,      // align u32, offset u32
   MemArgLane,  // memarg, lane byte
-  MemIndex,    // one zero byte (memory index in 2.0)
-  MemPair,     // two zero bytes (memory.copy)
-  IndexMem,    // u32 data index, zero byte (memory.init)
+  MemIndex,    // memory index (a zero byte in 2.0) -> Instr::index
+  MemPair,     // memory.copy: destination and source memory (zero bytes in 2.0) -> index, index2
+  IndexMem,    // memory.init: u32 data index, memory index (a zero byte in 2.0) -> index, index2
   I32,
   I64,
   F32,
@@ -141,7 +141,7 @@ struct BlockType {
 struct Instr {
   Opcode op = Opcode::Nop;
   uint32_t index = 0;         // Index, IndexPair (first), IndexMem (data), SelectT (count), BrTable (count)
-  uint32_t index2 = 0;        // IndexPair (second); MemArg: memory index
+  uint32_t index2 = 0;        // IndexPair (second); MemArg, IndexMem: memory index; MemPair: source memory
   uint64_t offset = 0;        // MemArg offset; BrTable: byte offset of the first label in the code
   uint32_t align = 0;         // MemArg alignment exponent
   uint8_t lane = 0;           // Lane, MemArgLane

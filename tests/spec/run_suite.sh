@@ -6,6 +6,7 @@
 #   run_suite.sh AIRWASM_BINARY WAST_DIR OUT_DIR [airwasm wast options...]
 #
 # Conversion is redone only for .wast files newer than their .json. Set AIRWASM_SPEC_VERBOSE=1 to pass -v.
+# AIRWASM_WAST2JSON_FLAGS adds wast2json options (a proposal's suite needs its --enable-... flag).
 set -u
 
 if [ $# -lt 3 ]; then
@@ -45,7 +46,8 @@ for wast in "${wasts[@]}"; do
   name=$(basename "$wast" .wast)
   json="$out_dir/$name.json"
   if [ ! -f "$json" ] || [ "$wast" -nt "$json" ]; then
-    if ! wast2json "$wast" -o "$json"; then
+    # shellcheck disable=SC2086  # the flags are a word list on purpose
+    if ! wast2json ${AIRWASM_WAST2JSON_FLAGS:-} "$wast" -o "$json"; then
       echo "error: wast2json failed on $wast" >&2
       rm -f "$json"
       conversion_failures=$((conversion_failures + 1))

@@ -10,13 +10,21 @@
 #include <vector>
 
 #include "airwasm/component/func.hh"
+#include "airwasm/error.hh"
 
 namespace airwasm::component {
+
+template <typename Sig>
+class TypedFunc;
 
 class Instance {
  public:
   std::optional<Func> get_func(Store& store, std::string_view name) const;
   std::optional<Func> get_func(Store& store, std::string_view instance, std::string_view name) const;
+  // A typed handle, e.g. get_typed_func<uint32_t(std::string_view)>(store, "count"), checked against the
+  // function's type (airwasm/component/typed.hh, which must be included to use it).
+  template <typename Sig>
+  Result<TypedFunc<Sig>> get_typed_func(Store& store, std::string_view name) const;
   // Names of the root exports; exported instances show as "name" and their functions as "name#func".
   std::vector<std::string> export_names(const Store& store) const;
 

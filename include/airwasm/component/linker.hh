@@ -26,6 +26,9 @@ struct LinkerImpl;
 struct LinkerNode;
 struct InstancePreImpl;
 }  // namespace rt
+namespace abi {
+class TypedHost;
+}
 
 // A host function on dynamic values. `params` have the import's parameter types; `results` has one slot
 // per result (0 or 1), to be filled with values of the result type. A returned Trap ends the guest call.
@@ -36,6 +39,11 @@ using ResourceDtor = std::function<void(Store& store, uint32_t rep)>;
 class LinkerInstance {
  public:
   Result<void> func_new(std::string_view name, HostFunc func);
+  // A host function from a C++ callable on typed values (defined in airwasm/component/typed.hh, which
+  // must be included to use it). Its signature is checked against the import at instantiate_pre.
+  template <typename F>
+  Result<void> func_wrap(std::string_view name, F func);
+  Result<void> func_typed(std::string_view name, std::shared_ptr<const abi::TypedHost> func);
   // A host-defined resource type under `name`. Guests create handles through host functions that return
   // own handles made with resource_new_own (resource.hh).
   Result<void> resource(std::string_view name, ResourceType type, ResourceDtor dtor);

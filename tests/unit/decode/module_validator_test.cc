@@ -60,8 +60,8 @@ wasm::Module base_module() {
   return m;
 }
 
-void expect_invalid(const wasm::Module& m, std::string_view message) {
-  auto r = validate::validate_module(m, Features{});
+void expect_invalid(const wasm::Module& m, std::string_view message, Features features = {}) {
+  auto r = validate::validate_module(m, features);
   ASSERT_FALSE(r) << "expected: " << message;
   EXPECT_EQ(r.error().kind, ErrorKind::kInvalid);
   EXPECT_TRUE(r.error().message.starts_with(message)) << r.error().message << " / expected: " << message;
@@ -103,15 +103,19 @@ TEST(ModuleValidator, Limits) {
 }
 
 TEST(ModuleValidator, MultipleMemories) {
+  Features wasm2;
+  wasm2.multi_memory = false;
   auto m = base_module();
   m.memories.push_back(m.memories[0]);
-  expect_invalid(m, "multiple memories");
+  expect_invalid(m, "multiple memories (the multi-memory proposal is turned off)", wasm2);
+  EXPECT_TRUE(validate::validate_module(m, {}));  // the multi-memory proposal (on by default)
   m = base_module();
   wasm::Import mem;
   mem.kind = ExternKind::kMemory;
   m.imports.push_back(mem);
   m.num_imported_memories = 1;
-  expect_invalid(m, "multiple memories");
+  expect_invalid(m, "multiple memories (the multi-memory proposal is turned off)", wasm2);
+  EXPECT_TRUE(validate::validate_module(m, {}));
 }
 
 TEST(ModuleValidator, GlobalInitializers) {

@@ -25,7 +25,7 @@ TEST(InstrReader, ReadsImmediates) {
   // i32.load align=2 offset=16; br_table 0 1 2; memory.grow 0; v128.const
   std::vector<uint8_t> code = {0x28, 0x02, 0x10, 0x0e, 0x02, 0x00, 0x01, 0x02, 0x40, 0x00};
   base::ByteReader r(code);
-  decode::InstrReader ir(r, true);
+  decode::InstrReader ir(r, Features{});
   wasm::Instr in;
   ASSERT_TRUE(ir.next(in));
   EXPECT_EQ(in.op, Opcode::I32Load);
@@ -45,14 +45,19 @@ TEST(InstrReader, RejectsMalformed) {
   std::vector<uint8_t> illegal = {0x06};
   base::ByteReader r1(illegal);
   wasm::Instr in;
-  EXPECT_EQ(decode::InstrReader(r1, true).next(in).error().message,
+  Features wasm2;  // the Wasm 2.0 feature set: no proposals beyond it
+  wasm2.multi_memory = false;
+  wasm2.exceptions = false;
+  Features no_simd = wasm2;
+  no_simd.simd = false;
+  EXPECT_EQ(decode::InstrReader(r1, wasm2).next(in).error().message,
             "illegal opcode (an instruction of the exception handling proposal, which airwasm does not support)");
   std::vector<uint8_t> nonzero = {0x3f, 0x01};  // memory.size 1
   base::ByteReader r2(nonzero);
-  EXPECT_EQ(decode::InstrReader(r2, true).next(in).error().message, "zero byte expected");
+  EXPECT_EQ(decode::InstrReader(r2, wasm2).next(in).error().message, "zero byte expected");
   std::vector<uint8_t> simd = {0xfd, 0x0c};  // v128.const with SIMD disabled
   base::ByteReader r3(simd);
-  EXPECT_EQ(decode::InstrReader(r3, false).next(in).error().message,
+  EXPECT_EQ(decode::InstrReader(r3, no_simd).next(in).error().message,
             "illegal opcode (a SIMD instruction, and SIMD is disabled in this engine's configuration)");
 }
 
