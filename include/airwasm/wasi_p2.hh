@@ -39,6 +39,7 @@ struct WasiP2Config {
   int stderr_fd = 2;
   bool capture_stdout = false;
   bool capture_stderr = false;
+  size_t capture_limit = size_t(64) << 20;  // bytes per captured stream; later writes fail (stream error)
   std::optional<std::string> stdin_data;
   // wasi:sockets and wasi:http/outgoing-handler: denied (access-denied / HTTP-request-denied) unless set.
   // airwasm has no socket or HTTP client implementation yet, so allowing them gives "not supported"

@@ -80,7 +80,8 @@ std::string Val::to_string() const {
       return s;
     }
     case ValType::kFuncRef:
-    case ValType::kExternRef: {
+    case ValType::kExternRef:
+    case ValType::kExnRef: {
       const Ref r = ref();
       if (r.is_null()) return std::string(valtype_name(type_)) + ":null";
       std::snprintf(buf, sizeof buf, "%s:%" PRIu64, valtype_name(type_), r.bits);

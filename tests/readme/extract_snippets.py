@@ -1,17 +1,16 @@
 #!/usr/bin/env python3
-"""tests/readme: turns the README's complete ```cpp examples (the blocks that start with an #include) into
-one C++ program, so that the examples a new user copies are compiled against the library (and run) by
-the test suite; other blocks are fragments that continue an example and are not checked. #include and
-using-directives go to the top; every other line of a block runs inside main(), in its own scope, after
-`bytes` has been read from argv[1] (the examples compile a module from a `bytes` vector). A block that
-declares `results` must leave it holding a value: the program exits 1 otherwise.
+"""tests/readme: turns the README's ```cpp blocks into one C++ program, so that the examples a new user
+copies are compiled against the library (and run) by the test suite. Fragments that are not complete
+programs (they assume an engine, a store or a linker from the example above) use the ```c++ fence instead. #include and using-directives go to
+the top; every other line of a block runs inside main(), in its own scope, after `bytes` has been read
+from argv[1] (the examples compile a module from a `bytes` vector). A block that declares `results`
+must leave it holding a value: the program exits 1 otherwise.
 usage: extract_snippets.py README.md OUT.cc"""
 import re
 import sys
 
 readme, out = sys.argv[1], sys.argv[2]
-blocks = [b for b in re.findall(r"```cpp\n(.*?)```", open(readme, encoding="utf-8").read(), re.S)
-          if b.lstrip().startswith("#include")]
+blocks = re.findall(r"```cpp\n(.*?)```", open(readme, encoding="utf-8").read(), re.S)
 if not blocks:
     sys.exit("no ```cpp block in " + readme)
 top, bodies = [], []

@@ -74,6 +74,10 @@ std::unique_ptr<Object> Call::take(size_t i, Kind k) {
 }
 
 Val Call::own(std::unique_ptr<Object> obj) {
+  if (st.table.live() >= ResourceTable::kMaxLive) {
+    failure = Trap(TrapCode::kHostError, "too many WASI resources held by the guest");
+    return Val();
+  }
   const Kind k = obj->kind;
   const uint32_t r = st.table.add(std::move(obj));
   auto h = component::resource_new_own(store, type_of(k), r);
@@ -101,8 +105,10 @@ Result<void> define(LinkerInstance inst, const ContextGetter& getter, std::span<
                                                   std::span<Val> r) -> TrapResult<void> {
       WasiP2Context* ctx = getter(store);
       if (!ctx) return std::unexpected(Trap(TrapCode::kHostError, "no WASI 0.2 context for this store"));
-      Call c{ctx->state(), store, p, r};
-      return h(c);
+      Call c{ctx->state(), store, p, r, std::nullopt};
+      TrapResult<void> out = h(c);
+      if (c.failure) return std::unexpected(*c.failure);
+      return out;
     }));
   }
   return {};
@@ -230,6 +236,7 @@ Result<WasiP2Context> WasiP2Context::create(const WasiP2Config& config) {
   st->initial_cwd = config.initial_cwd;
   st->capture_stdout = config.capture_stdout;
   st->capture_stderr = config.capture_stderr;
+  st->capture_limit = config.capture_limit;
   st->stdin_data = config.stdin_data;
   st->allow_network = config.allow_network;
   st->allow_http = config.allow_http;

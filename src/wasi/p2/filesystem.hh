@@ -11,6 +11,7 @@ struct DescriptorObj : Object {
   SharedFd fd;
   bool is_dir = false;
   bool readable = false, writable = false;
+  bool file_sync = false, data_sync = false, read_sync = false;  // the *-sync flags it was opened with
   bool mutate_dir = false;  // may create, remove and rename entries beneath it
 };
 

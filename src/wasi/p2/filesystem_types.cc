@@ -138,6 +138,9 @@ TrapResult<void> get_flags(Call& c) {
   std::vector<std::string> f;
   if (d->readable) f.push_back("read");
   if (d->writable) f.push_back("write");
+  if (d->file_sync) f.push_back("file-integrity-sync");
+  if (d->data_sync) f.push_back("data-integrity-sync");
+  if (d->read_sync) f.push_back("requested-write-sync");
   if (d->mutate_dir) f.push_back("mutate-directory");
   c.ret(ok(Val::flags(std::move(f))));
   return {};
@@ -285,6 +288,18 @@ TrapResult<void> link_at(Call& c) {
   const bool follow = c.p.size() > 1 && has_flag(c.p[1], "symlink-follow");
   if (const char* e = resolve(c, *d, 2, follow, from_rp)) return reply(c, fail(e));
   if (const char* e = resolve(c, *to, 4, false, to_rp)) return reply(c, fail(e));
+  // A trailing slash names a directory, which the resolver has taken off; answer as link(2) would have:
+  // not-directory for a source that is not one, exist / no-entry for a destination (a new link is never
+  // a directory; hard links to directories are refused by the kernel anyway).
+  if (from_rp.must_be_dir) {
+    struct ::stat st {};
+    if (::fstatat(from_rp.dir, from_rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return reply(c, fail_errno());
+    if (!S_ISDIR(st.st_mode)) return reply(c, fail("not-directory"));
+  }
+  if (to_rp.must_be_dir) {
+    struct ::stat st {};
+    return reply(c, fail(::fstatat(to_rp.dir, to_rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? "exist" : "no-entry"));
+  }
   c.ret(::linkat(from_rp.dir, from_rp.name.c_str(), to_rp.dir, to_rp.name.c_str(), 0) == 0 ? ok() : fail_errno());
   return {};
 }
@@ -298,7 +313,7 @@ TrapResult<void> open_at(Call& c) {
              trunc = has_flag(oflags, "truncate"), want_dir = has_flag(oflags, "directory");
   const bool rd = has_flag(dflags, "read"), wr = has_flag(dflags, "write");
   // A descriptor opened without mutate-directory cannot be used to change its directory.
-  if (!d->mutate_dir && (create || trunc || wr)) return reply(c, fail("read-only"));
+  if (!d->mutate_dir && (create || trunc || wr)) return reply(c, fail("not-permitted"));
   // O_CREAT|O_EXCL must not follow a final link (POSIX): the open below then fails with EEXIST.
   const bool follow = has_flag(c.p[1], "symlink-follow") && !excl;
   ResolvedPath rp;
@@ -307,6 +322,11 @@ TrapResult<void> open_at(Call& c) {
   if (create) flags |= O_CREAT;
   if (excl) flags |= O_EXCL;
   if (trunc) flags |= O_TRUNC;
+  const bool fsync_flag = has_flag(dflags, "file-integrity-sync"), dsync_flag = has_flag(dflags, "data-integrity-sync"),
+             rsync_flag = has_flag(dflags, "requested-write-sync");
+  if (fsync_flag) flags |= O_SYNC;
+  if (dsync_flag) flags |= O_DSYNC;
+  if (rsync_flag) flags |= O_RSYNC;
   const bool dir = want_dir || rp.must_be_dir;
   if (dir) {
     if (wr) return reply(c, fail("is-directory"));
@@ -334,7 +354,12 @@ TrapResult<void> open_at(Call& c) {
   obj->is_dir = S_ISDIR(st.st_mode);
   obj->readable = rd || obj->is_dir;
   obj->writable = wr;
-  obj->mutate_dir = obj->is_dir && has_flag(dflags, "mutate-directory") && d->mutate_dir;
+  obj->file_sync = fsync_flag;
+  obj->data_sync = dsync_flag;
+  obj->read_sync = rsync_flag;
+  // A directory inherits its parent's right to change entries (the flags a guest passes describe the
+  // file access it wants; the preview1 adapter never asks for mutate-directory).
+  obj->mutate_dir = obj->is_dir && d->mutate_dir;
   c.ret(ok(c.own(std::move(obj))));
   return {};
 }
@@ -379,6 +404,12 @@ TrapResult<void> symlink_at(Call& c) {
   if (target.find('\0') != std::string::npos) return reply(c, fail("invalid"));
   ResolvedPath rp;
   if (const char* e = resolve(c, *d, 2, false, rp)) return reply(c, fail(e));
+  if (rp.must_be_dir) {
+    // "new/" can only name a directory, which a new link is not (the kernel would see no slash: the
+    // resolver has taken it off). As symlink(2): exist if something is there, no-entry otherwise.
+    struct ::stat st {};
+    return reply(c, fail(::fstatat(rp.dir, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? "exist" : "no-entry"));
+  }
   c.ret(::symlinkat(target.c_str(), rp.dir, rp.name.c_str()) == 0 ? ok() : fail_errno());
   return {};
 }

@@ -1,10 +1,12 @@
 // wasi/p2: wasi:io/poll. A pollable is ready when its fd is (poll(2)), when its monotonic deadline has
-// passed, or always (files, in-memory streams). `poll` waits for the first ready one with one poll(2)
-// call over all fds, its timeout the nearest deadline.
+// passed, or always (files, in-memory streams). `poll` waits for the first ready one with one wait over
+// all fds, its timeout the nearest deadline; the wait is runtime/blocking.hh's, so interruption and the
+// call's deadline stop a guest blocked here with the usual trap.
 #include <poll.h>
 
 #include <algorithm>
 
+#include "runtime/blocking.hh"
 #include "wasi/p2/state.hh"
 
 namespace airwasm::wasi::p2::internal {
@@ -25,25 +27,24 @@ bool pollable_ready(const PollableObj& p) {
   return true;
 }
 
-// Blocks until at least one of `ps` is ready.
-void pollables_wait(std::span<PollableObj* const> ps) {
+// Blocks until at least one of `ps` is ready (or the Store is interrupted: the trap).
+TrapResult<void> pollables_wait(Store& store, std::span<PollableObj* const> ps) {
   for (;;) {
     std::vector<pollfd> fds;
     uint64_t deadline = UINT64_MAX;
     for (PollableObj* p : ps) {
-      if (pollable_ready(*p)) return;
+      if (pollable_ready(*p)) return {};
       if (p->what == PollableObj::What::kDeadline) deadline = std::min(deadline, p->deadline_ns);
       if (p->what == PollableObj::What::kFdRead || p->what == PollableObj::What::kFdWrite)
         fds.push_back({p->raw_fd, short(p->what == PollableObj::What::kFdRead ? POLLIN : POLLOUT), 0});
     }
-    int timeout_ms = -1;
+    std::optional<uint64_t> timeout;
     if (deadline != UINT64_MAX) {
       const uint64_t now = monotonic_now_ns();
-      const uint64_t left = deadline > now ? deadline - now : 0;
-      timeout_ms = int(std::min<uint64_t>((left + 999'999) / 1'000'000, 1'000'000));
+      timeout = deadline > now ? deadline - now : 0;
     }
-    if (fds.empty() && timeout_ms < 0) return;  // nothing could ever become ready: do not hang
-    ::poll(fds.data(), fds.size(), timeout_ms);
+    if (fds.empty() && !timeout) return {};  // nothing could ever become ready: do not hang
+    AIRWASM_TRY(airwasm::internal::wait_interruptible(store, fds, timeout));
   }
 }
 
@@ -60,8 +61,7 @@ TrapResult<void> block(Call& c) {
   auto* p = c.arg<PollableObj>(0);
   if (!p) return std::unexpected(bad_handle("pollable"));
   PollableObj* one[] = {p};
-  pollables_wait(one);
-  return {};
+  return pollables_wait(c.store, one);
 }
 
 TrapResult<void> poll(Call& c) {
@@ -78,7 +78,7 @@ TrapResult<void> poll(Call& c) {
     if (!o) return std::unexpected(bad_handle("pollable"));
     ps.push_back(static_cast<PollableObj*>(o));
   }
-  pollables_wait(ps);
+  AIRWASM_TRY(pollables_wait(c.store, ps));
   std::vector<Val> out;
   for (size_t i = 0; i < ps.size(); ++i)
     if (pollable_ready(*ps[i])) out.push_back(Val::u32(uint32_t(i)));

@@ -2,7 +2,8 @@
 // at an offset; output streams write stdout/stderr (a host fd, or a capture buffer) or a file at an
 // offset or at its end. Writes are performed completely before they return, so flush has nothing left
 // to do and check-write always grants a fixed budget. Every length a guest passes is clamped before
-// anything is allocated.
+// anything is allocated. Waits on stdin and on a full pipe go through runtime/blocking.hh, so the
+// Store's interruption and deadlines still stop the guest.
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/blocking.hh"
 #include "wasi/p2/state.hh"
 
 namespace airwasm::wasi::p2::internal {
@@ -21,7 +23,7 @@ constexpr uint64_t kMaxChunk = 1 << 20;  // the most one read returns, and what 
 int stdin_raw(Call& c) { return c.st.stdin_fd.get(); }
 
 // Reads up to `len` bytes. `blocking` waits for at least one byte (or EOF). Returns the result value.
-Val do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking, bool skip) {
+TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking, bool skip) {
   if (s.closed) return err(stream_error_closed());
   const size_t n = size_t(std::min(len, kMaxChunk));
   std::string buf(n, '\0');
@@ -44,14 +46,15 @@ Val do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking, bool skip) 
       if (!blocking) {
         pollfd f{fd, POLLIN, 0};
         if (::poll(&f, 1, 0) == 0) return ok(skip ? Val::u64(0) : Val::list({}));
+      } else {
+        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, fd, POLLIN));
       }
       do {
         got = ::read(fd, buf.data(), n);
       } while (got < 0 && errno == EINTR);
       if (got < 0 && errno == EAGAIN) {
         if (!blocking) return ok(skip ? Val::u64(0) : Val::list({}));
-        pollfd f{fd, POLLIN, 0};
-        ::poll(&f, 1, -1);
+        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, fd, POLLIN));
         do {
           got = ::read(fd, buf.data(), n);
         } while (got < 0 && errno == EINTR);
@@ -78,15 +81,15 @@ Val do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking, bool skip) 
   return ok(bytes_val(reinterpret_cast<const uint8_t*>(buf.data()), size_t(got)));
 }
 
-// Writes all of `data` to `fd` (waiting while a non-blocking fd is full). Returns 0 or an errno.
-int write_all(int fd, const char* data, size_t n) {
+// Writes all of `data` to `fd` (waiting while a non-blocking fd is full). Returns 0 or an errno, or the
+// trap of an interruption while waiting.
+TrapResult<int> write_all(Store& store, int fd, const char* data, size_t n) {
   while (n > 0) {
     ssize_t w = ::write(fd, data, n);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {
-        pollfd f{fd, POLLOUT, 0};
-        ::poll(&f, 1, -1);
+        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(store, fd, POLLOUT));
         continue;
       }
       return errno;
@@ -99,7 +102,7 @@ int write_all(int fd, const char* data, size_t n) {
 
 }  // namespace
 
-Val stream_write(Call& c, OutputStreamObj& s, const std::string& data) {
+TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data) {
   if (s.failed) return err(stream_error_closed());
   int e = 0;
   switch (s.what) {
@@ -109,11 +112,18 @@ Val stream_write(Call& c, OutputStreamObj& s, const std::string& data) {
     case OutputStreamObj::What::kStderr: {
       const bool out = s.what == OutputStreamObj::What::kStdout;
       if (out ? c.st.capture_stdout : c.st.capture_stderr) {
-        (out ? c.st.captured_stdout : c.st.captured_stderr) += data;
+        std::string& buf = out ? c.st.captured_stdout : c.st.captured_stderr;
+        if (data.size() > c.st.capture_limit - std::min(buf.size(), c.st.capture_limit)) {
+          s.failed = true;
+          return err(stream_error_failed(c, "the host's capture buffer is full", "insufficient-space"));
+        }
+        buf += data;
         break;
       }
       const int fd = out ? c.st.stdout_fd.get() : c.st.stderr_fd.get();
-      if (fd >= 0) e = write_all(fd, data.data(), data.size());
+      if (fd >= 0) {
+        AIRWASM_TRY_ASSIGN(e, write_all(c.store, fd, data.data(), data.size()));
+      }
       break;
     }
     case OutputStreamObj::What::kFile:
@@ -153,8 +163,8 @@ namespace {
 TrapResult<void> read_impl(Call& c, bool blocking, bool skip) {
   auto* s = c.arg<InputStreamObj>(0);
   if (!s) return std::unexpected(bad_handle("input-stream"));
-  c.ret(do_read(c, *s, c.p.size() > 1 ? c.p[1].as_u64() : 0, blocking, skip));
-  return {};
+  AIRWASM_TRY_ASSIGN(Val v, do_read(c, *s, c.p.size() > 1 ? c.p[1].as_u64() : 0, blocking, skip));
+  return reply(c, std::move(v));
 }
 TrapResult<void> read(Call& c) { return read_impl(c, false, false); }
 TrapResult<void> blocking_read(Call& c) { return read_impl(c, true, false); }
@@ -187,8 +197,8 @@ TrapResult<void> write(Call& c) {
   std::string data;
   if (!s) return std::unexpected(bad_handle("output-stream"));
   if (c.p.size() < 2 || !bytes_arg(c.p[1], data)) return std::unexpected(Trap(TrapCode::kHostError, "write: bad contents"));
-  c.ret(stream_write(c, *s, data));
-  return {};
+  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, data));
+  return reply(c, std::move(v));
 }
 
 TrapResult<void> flush(Call& c) {
@@ -203,8 +213,8 @@ TrapResult<void> write_zeroes(Call& c) {
   if (!s) return std::unexpected(bad_handle("output-stream"));
   const uint64_t n = c.p.size() > 1 ? c.p[1].as_u64() : 0;
   if (n > kMaxChunk) return std::unexpected(Trap(TrapCode::kHostError, "write-zeroes: more than check-write permits"));
-  c.ret(stream_write(c, *s, std::string(size_t(n), '\0')));
-  return {};
+  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, std::string(size_t(n), '\0')));
+  return reply(c, std::move(v));
 }
 
 TrapResult<void> out_subscribe(Call& c) {
@@ -218,14 +228,14 @@ TrapResult<void> splice_impl(Call& c, bool blocking) {
   auto* in = c.arg<InputStreamObj>(1);
   if (!out) return std::unexpected(bad_handle("output-stream"));
   if (!in) return std::unexpected(bad_handle("input-stream"));
-  Val r = do_read(c, *in, c.p.size() > 2 ? c.p[2].as_u64() : 0, blocking, false);
+  AIRWASM_TRY_ASSIGN(Val r, do_read(c, *in, c.p.size() > 2 ? c.p[2].as_u64() : 0, blocking, false));
   if (!r.is_ok()) {
     c.ret(std::move(r));
     return {};
   }
   std::string data;
   bytes_arg(*r.payload(), data);
-  Val w = stream_write(c, *out, data);
+  AIRWASM_TRY_ASSIGN(Val w, stream_write(c, *out, data));
   c.ret(w.is_ok() ? ok(Val::u64(data.size())) : std::move(w));
   return {};
 }

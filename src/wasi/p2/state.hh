@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ using SharedFd = std::shared_ptr<wasi::internal::OwnedFd>;
 
 class ResourceTable {
  public:
+  // A guest could otherwise make the host allocate without bound (a pollable per call, forever).
+  static constexpr size_t kMaxLive = size_t(1) << 20;
+
   uint32_t add(std::unique_ptr<Object> obj);
   // The object behind `rep` if it is alive and of kind `k`.
   Object* get(uint32_t rep, Kind k);
@@ -80,6 +84,7 @@ struct P2State {
   wasi::internal::OwnedFd stdin_fd, stdout_fd, stderr_fd;
   bool capture_stdout = false, capture_stderr = false;
   std::string captured_stdout, captured_stderr;
+  size_t capture_limit = 0;
   std::optional<std::string> stdin_data;
   size_t stdin_pos = 0;
   bool allow_network = false, allow_http = false;
@@ -92,6 +97,7 @@ struct Call {
   Store& store;
   std::span<const Val> p;
   std::span<Val> r;
+  std::optional<Trap> failure;  // set by own() when the table is full; the call then traps
 
   // The object behind parameter `i` (a borrow or own handle) if it has kind `k`; null otherwise.
   template <typename T>
@@ -108,7 +114,7 @@ struct Call {
     return std::unique_ptr<T>(static_cast<T*>(o.release()));
   }
   std::unique_ptr<Object> take(size_t i, Kind k);
-  // A new own handle for `obj`.
+  // A new own handle for `obj` (when the resource table is full: a placeholder, and `failure` is set).
   Val own(std::unique_ptr<Object> obj);
   void ret(Val v) {
     if (!r.empty()) r[0] = std::move(v);
@@ -179,9 +185,10 @@ struct OutputStreamObj : Object {
 
 // Readiness of a pollable, and waiting for the first of several (io_poll.cc).
 bool pollable_ready(const PollableObj& p);
-void pollables_wait(std::span<PollableObj* const> ps);
-// Writes all of `data` to an output stream: ok() or err(stream-error) (io_streams.cc).
-Val stream_write(Call& c, OutputStreamObj& s, const std::string& data);
+TrapResult<void> pollables_wait(Store& store, std::span<PollableObj* const> ps);
+// Writes all of `data` to an output stream: ok() or err(stream-error), or the trap of an interruption
+// while waiting on a full pipe (io_streams.cc).
+TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data);
 
 // Value helpers.
 Val ok(Val v);
