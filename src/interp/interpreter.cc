@@ -351,6 +351,76 @@ namespace {
   return false;
 }
 
+// ---- exception handling, out of line for the same reason and to keep the dispatch loop's registers ----
+
+// A new exception of `tag` with `slots` payload slots copied from `payload`, owned by the Store.
+[[gnu::noinline]] static ExnInst* new_exception(ExecContext& ctx, const TagInst* tag, const uint64_t* payload,
+                                                uint32_t slots) {
+  auto exn = std::make_unique<ExnInst>();
+  exn->tag = tag;
+  exn->payload.assign(payload, payload + slots);
+  ctx.exceptions.push_back(std::move(exn));
+  return ctx.exceptions.back().get();
+}
+
+// An exception nothing can refer to any more (never exposed as an exnref) is freed at once; it is then
+// the newest one, since only the unwinding that just ended knew it.
+static void release_if_unexposed(ExecContext& ctx, const ExnInst* exn) {
+  if (!exn->exposed && !ctx.exceptions.empty() && ctx.exceptions.back().get() == exn) ctx.exceptions.pop_back();
+}
+
+// Where an exception is caught: the frame (everything above it is popped), its frame base and instance,
+// and the matching handler of its function.
+struct CatchSite {
+  Frame* frame;
+  uint64_t* fp;
+  InstanceData* inst;
+  const CompiledFunc* code;
+  const ExnHandler* handler;
+};
+
+// Walks this activation's frames from the top: in each function the handlers covering the throwing
+// instruction (or, in callers, the running call instruction), innermost first. Nothing is popped here, so
+// an uncaught exception traps with the whole backtrace. False if no handler of the activation matches.
+[[gnu::noinline]] static bool find_handler(Frame* frame_top, const uint8_t* pc, uint64_t* fp, InstanceData* inst,
+                                           const ExnInst* exn, CatchSite& out) {
+  Frame* f = frame_top - 1;
+  const uint8_t* at = pc;
+  for (;;) {
+    const CompiledFunc* code = f->func->code;
+    const uint32_t offset = uint32_t(at - code->entry);
+    for (const ExnHandler& h : code->handlers) {
+      if (offset < h.start || offset >= h.end) continue;
+      const bool tagged = h.kind == wasm::kCatch || h.kind == wasm::kCatchRef;
+      if (tagged && inst->tags[h.tag] != exn->tag) continue;
+      out = CatchSite{f, fp, inst, code, &h};
+      return true;
+    }
+    if (f->return_pc == nullptr) return false;  // entered from the host: nothing in this activation catches it
+    at = f->return_pc - 1;                      // inside the call instruction of the caller
+    fp = f->caller_fp;
+    inst = f->caller_instance;
+    --f;
+  }
+}
+
+// Writes what the handler's label receives (the payload, then the exnref for the _ref kinds) to the
+// catching frame's slots.
+[[gnu::noinline]] static void deliver_exception(ExecContext& ctx, ExnInst* exn, const ExnHandler& h, uint64_t* fp) {
+  uint8_t* dst = reinterpret_cast<uint8_t*>(fp) + h.dst;
+  if (h.kind == wasm::kCatch || h.kind == wasm::kCatchRef) {
+    const size_t bytes = exn->payload.size() * 8;
+    if (bytes) std::memcpy(dst, exn->payload.data(), bytes);
+    dst += bytes;
+  }
+  if (h.kind == wasm::kCatchRef || h.kind == wasm::kCatchAllRef) {
+    wr<uint64_t>(dst, reinterpret_cast<uint64_t>(exn));
+    exn->exposed = true;
+  } else {
+    release_if_unexposed(ctx, exn);  // the usual throw-and-catch loop runs in constant memory
+  }
+}
+
 RunStatus run_impl(ExecContext* ctxp) {
   static const void* const kTable[] = {
 #define AIRWASM_OP(name, code, text, imm, sig, arg) &&L_##name,
@@ -849,12 +919,7 @@ RunStatus run_impl(ExecContext* ctxp) {
 
   // ======================================== exception handling
   HANDLE(ThrowOp) {  // [tag][payload][payload slots]
-    auto exn = std::make_unique<ExnInst>();
-    exn->tag = inst->tags[OPND(0)];
-    const uint64_t* payload = reinterpret_cast<const uint64_t*>(SLOT(1));
-    exn->payload.assign(payload, payload + OPND(2));
-    thrown = exn.get();
-    ctx.exceptions.push_back(std::move(exn));
+    thrown = new_exception(ctx, inst->tags[OPND(0)], reinterpret_cast<const uint64_t*>(SLOT(1)), OPND(2));
     goto do_throw;
   }
   HANDLE(ThrowRefOp) {  // [exnref]
@@ -1014,49 +1079,20 @@ do_call:
 
   // ======================================== unwinding (thrown, pc at the throwing instruction)
 do_throw: {
-  // Find the innermost handler, walking this activation's frames from the top: in each function the
-  // handlers covering the throwing instruction (or the call that is running), innermost first. Frames
-  // are only popped once a handler is found, so an uncaught exception traps with the full backtrace.
-  Frame* f = frame_top - 1;
-  const uint8_t* at = pc;
-  uint64_t* sfp = fp;
-  InstanceData* sinst = inst;
-  for (;;) {
-    const CompiledFunc* code = f->func->code;
-    const uint32_t offset = uint32_t(at - code->entry);
-    for (const ExnHandler& h : code->handlers) {
-      if (offset < h.start || offset >= h.end) continue;
-      const bool tagged = h.kind == wasm::kCatch || h.kind == wasm::kCatchRef;
-      if (tagged && sinst->tags[h.tag] != thrown->tag) continue;
-      frame_top = f + 1;
-      fp = sfp;
-      if (sinst != inst) {
-        inst = sinst;
-        RELOAD_MEMORY();
-      }
-      uint8_t* dst = reinterpret_cast<uint8_t*>(fp) + h.dst;
-      if (tagged) {
-        const size_t bytes = thrown->payload.size() * 8;
-        if (bytes) std::memcpy(dst, thrown->payload.data(), bytes);
-        dst += bytes;
-      }
-      if (h.kind == wasm::kCatchRef || h.kind == wasm::kCatchAllRef) {
-        wr<uint64_t>(dst, reinterpret_cast<uint64_t>(thrown));
-        thrown->exposed = true;
-      } else if (!thrown->exposed && ctx.exceptions.back().get() == thrown) {
-        ctx.exceptions.pop_back();  // nothing can refer to it any more (the usual throw-catch loop)
-      }
-      pc = code->entry + h.pad;
-      DISPATCH();
-    }
-    if (f->return_pc == nullptr) break;  // entered from the host: nothing in this activation catches it
-    at = f->return_pc - 1;               // inside the call instruction of the caller
-    sfp = f->caller_fp;
-    sinst = f->caller_instance;
-    --f;
+  CatchSite site;
+  if (!find_handler(frame_top, pc, fp, inst, thrown, site)) {
+    release_if_unexposed(ctx, thrown);
+    TRAP(TrapCode::kUncaughtException);
   }
-  if (!thrown->exposed && ctx.exceptions.back().get() == thrown) ctx.exceptions.pop_back();
-  TRAP(TrapCode::kUncaughtException);
+  frame_top = site.frame + 1;
+  fp = site.fp;
+  if (site.inst != inst) {
+    inst = site.inst;
+    RELOAD_MEMORY();
+  }
+  deliver_exception(ctx, thrown, *site.handler, fp);
+  pc = site.code->entry + site.handler->pad;  // the landing pad: a branch to the clause's label
+  DISPATCH();
 }
 
   // ======================================== exits

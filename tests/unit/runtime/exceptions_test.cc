@@ -233,6 +233,20 @@ TEST_F(Exceptions, WorkWithFuelMetering) {
   EXPECT_EQ(trap("loop_catch", 100000), "all fuel consumed by WebAssembly");
 }
 
+TEST_F(Exceptions, SlicedCallsSuspendAndResumeAroundCatches) {
+  instantiate(fuel_config());
+  ASSERT_TRUE(store->set_fuel(UINT64_MAX));
+  auto call = SlicedCall::start(*store, *instance->get_func(*store, "loop_catch"), std::vector{Val::i32(2000)}, 37);
+  ASSERT_TRUE(call) << call.error().message();
+  int slices = 1;
+  while (!call->finished()) {
+    ASSERT_TRUE(call->resume(*store, 37));
+    ++slices;
+  }
+  EXPECT_GT(slices, 100);
+  EXPECT_EQ(call->results()[0].i32(), 2000);
+}
+
 TEST_F(Exceptions, TagsAreSharedThroughImportsAndDistinctPerInstance) {
   instantiate();
   auto catcher = Module::compile(*engine, catcher_module());
