@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """tests/readme: turns the README's ```cpp blocks into one C++ program, so that the examples a new user
-copies are compiled against the library (and run) by the test suite. #include and using-directives go to
+copies are compiled against the library (and run) by the test suite. Fragments that are not complete
+programs (they assume an engine, a store or a linker from the example above) use the ```c++ fence instead. #include and using-directives go to
 the top; every other line of a block runs inside main(), in its own scope, after `bytes` has been read
 from argv[1] (the examples compile a module from a `bytes` vector). A block that declares `results`
 must leave it holding a value: the program exits 1 otherwise.
