@@ -10,7 +10,7 @@ jobs=${AIRWASM_JOBS:-$(nproc)}
 scripts/install_deps.sh
 
 echo "== release build"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIRWASM_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 echo "== tests (release)"
 ctest --test-dir build -j "$jobs" --output-on-failure

@@ -35,7 +35,7 @@ void print_inspect_usage(std::FILE* out) {
 const char* section_name(uint8_t id) {
   static constexpr const char* kNames[] = {"custom", "type",   "import",   "function", "table",
                                            "memory", "global", "export",   "start",    "element",
-                                           "code",   "data",   "datacount"};
+                                           "code",   "data",   "datacount", "tag"};
   return id < std::size(kNames) ? kNames[id] : "unknown";
 }
 
@@ -56,6 +56,8 @@ std::string type_text(const wasm::Module& m, const ExternType& t) {
       return "memory " + limits_text(t.memory.limits, " pages");
     case ExternKind::kGlobal:
       return std::string("global ") + (t.global.mut ? "mut " : "const ") + valtype_name(t.global.type);
+    case ExternKind::kTag:
+      return "tag " + t.tag.to_string();
   }
   return "?";
 }
@@ -75,6 +77,10 @@ ExternType export_type(const wasm::Module& m, const wasm::Export& e) {
       break;
     case ExternKind::kGlobal:
       t.global = m.global_type(e.index);
+      break;
+    case ExternKind::kTag:
+      if (e.index < m.num_tags() && m.tag_type_index(e.index) < m.types.size())
+        t.tag = m.types[m.tag_type_index(e.index)];
       break;
   }
   return t;
@@ -96,6 +102,9 @@ ExternType import_type(const wasm::Module& m, const wasm::Import& i) {
     case ExternKind::kGlobal:
       t.global = i.global;
       break;
+    case ExternKind::kTag:
+      if (i.func_type < m.types.size()) t.tag = m.types[i.func_type];
+      break;
   }
   return t;
 }
@@ -111,6 +120,8 @@ bool export_in_range(const wasm::Module& m, const wasm::Export& e) {
       return e.index < m.num_memories();
     case ExternKind::kGlobal:
       return e.index < m.num_globals();
+    case ExternKind::kTag:
+      return e.index < m.num_tags();
   }
   return false;
 }

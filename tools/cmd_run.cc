@@ -267,8 +267,9 @@ int cmd_run(int argc, char** argv) {
     std::string message = instance.error().message;
     if (instance.error().kind == ErrorKind::kLimit && o.max_memory)
       message += " (--max-memory " + o.max_memory_text + ")";
-    if (start_timed_out)
-      message += " (the --timeout of " + o.timeout_text + " expired in the start function)";
+    if (start_timed_out)  // on the trap's line, before the start function's backtrace
+      message.insert(std::min(message.find('\n'), message.size()),
+                     " (the --timeout of " + o.timeout_text + " expired in the start function)");
     std::fprintf(stderr, "%s: error: %s\n", o.file.c_str(), message.c_str());
     // A trap in the start function is a trap like any other; running out of host memory is the host's.
     if (instance.error().kind == ErrorKind::kUninstantiable) return kExitTrap;

@@ -18,7 +18,7 @@ namespace {
 
 void print_wast_usage(std::FILE* out) {
   std::fprintf(out,
-               "usage: airwasm wast [-v] [--fuel N] [--static] [--wasm2] FILE.json...\n"
+               "usage: airwasm wast [-v] [--fuel N] [--static] [--wasm2] [--disable PROPOSAL] FILE.json...\n"
                "\n"
                "Runs spec-test scripts (the .wasm files next to each .json): core WebAssembly scripts\n"
                "converted by wabt's wast2json, and Component Model scripts converted by the official\n"
@@ -32,6 +32,8 @@ void print_wast_usage(std::FILE* out) {
                "                 assert_malformed only; skip instantiation and calls\n"
                "  --wasm2        Wasm 2.0 only: the proposals airwasm implements beyond it (multi-memory,\n"
                "                 exception handling) are off, as the official 2.0 suites expect\n"
+               "  --disable P    turn off one proposal: multi-memory or exceptions (a proposal's own\n"
+               "                 suite expects the others off)\n"
                "  -h, --help     show this help\n");
 }
 
@@ -49,6 +51,7 @@ int cmd_wast(int argc, char** argv) {
   std::vector<std::string> files;
   bool options_done = false;
   bool wasm2 = false;
+  bool no_multi_memory = false, no_exceptions = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
@@ -64,6 +67,16 @@ int cmd_wast(int argc, char** argv) {
       options.static_only = true;
     } else if (arg == "--wasm2") {
       wasm2 = true;
+    } else if (arg == "--disable") {
+      const std::string_view what = i + 1 < argc ? std::string_view(argv[++i]) : std::string_view();
+      if (what == "multi-memory") {
+        no_multi_memory = true;
+      } else if (what == "exceptions") {
+        no_exceptions = true;
+      } else {
+        std::fprintf(stderr, "airwasm wast: --disable needs multi-memory or exceptions\n");
+        return kExitUsage;
+      }
     } else if (arg == "--fuel" || arg.starts_with("--fuel=")) {
       std::string_view value;
       if (arg == "--fuel") {
@@ -94,10 +107,8 @@ int cmd_wast(int argc, char** argv) {
 
   EngineConfig config;
   config.consume_fuel = options.fuel.has_value();
-  if (wasm2) {
-    config.features.multi_memory = false;
-    config.features.exceptions = false;
-  }
+  if (wasm2 || no_multi_memory) config.features.multi_memory = false;
+  if (wasm2 || no_exceptions) config.features.exceptions = false;
   Engine engine(config);
   wast::ScriptRunner runner(engine, options, std::cout);
   for (const std::string& file : files) runner.run_file(file);

@@ -10,7 +10,7 @@ namespace airwasm {
 struct Features {
   bool simd = true;          // fixed-width 128-bit SIMD (part of Wasm 2.0)
   bool multi_memory = true;  // several memories per module; memory indices in memarg and memory.*
-  bool exceptions = false;   // exception handling (tags, throw, throw_ref, try_table, exnref)
+  bool exceptions = true;    // exception handling (tags, throw, throw_ref, try_table, exnref)
 };
 
 // Implementation limits on what a module may declare, checked while decoding and validating (errors of

@@ -134,19 +134,37 @@ class Global {
   uint32_t index_;
 };
 
-// One of Func, Table, Memory, Global.
+// An exception tag (exception handling). Each instance that defines a tag makes a distinct one; a
+// catch clause matches exceptions thrown with the very same tag.
+class Tag {
+ public:
+  static Result<Tag> create(Store& store, FuncType type);  // params: the payload; results must be empty
+  FuncType type(const Store& store) const;
+
+  uint64_t store_id() const { return store_id_; }
+  uint32_t index() const { return index_; }
+  Tag(uint64_t store_id, uint32_t index) : store_id_(store_id), index_(index) {}
+
+ private:
+  uint64_t store_id_;
+  uint32_t index_;
+};
+
+// One of Func, Table, Memory, Global, Tag.
 class Extern {
  public:
   Extern(Func f) : kind_(ExternKind::kFunc), store_id_(f.store_id()), index_(f.index()) {}
   Extern(Table t) : kind_(ExternKind::kTable), store_id_(t.store_id()), index_(t.index()) {}
   Extern(Memory m) : kind_(ExternKind::kMemory), store_id_(m.store_id()), index_(m.index()) {}
   Extern(Global g) : kind_(ExternKind::kGlobal), store_id_(g.store_id()), index_(g.index()) {}
+  Extern(Tag t) : kind_(ExternKind::kTag), store_id_(t.store_id()), index_(t.index()) {}
 
   ExternKind kind() const { return kind_; }
   std::optional<Func> func() const { return is(ExternKind::kFunc) ? std::optional(Func(store_id_, index_)) : std::nullopt; }
   std::optional<Table> table() const { return is(ExternKind::kTable) ? std::optional(Table(store_id_, index_)) : std::nullopt; }
   std::optional<Memory> memory() const { return is(ExternKind::kMemory) ? std::optional(Memory(store_id_, index_)) : std::nullopt; }
   std::optional<Global> global() const { return is(ExternKind::kGlobal) ? std::optional(Global(store_id_, index_)) : std::nullopt; }
+  std::optional<Tag> tag() const { return is(ExternKind::kTag) ? std::optional(Tag(store_id_, index_)) : std::nullopt; }
   ExternType type(const Store& store) const;
   uint64_t store_id() const { return store_id_; }
   uint32_t index() const { return index_; }

@@ -62,7 +62,7 @@ T read_slot(Caller& caller, const uint64_t* slot) {
     return ExternRefArg{Ref{slot[0]}};
   } else {
     T v;
-    std::memcpy(&v, slot, sizeof(T));
+    std::memcpy(static_cast<void*>(&v), slot, sizeof(T));  // V128 is trivially copyable
     return v;
   }
 }
@@ -151,6 +151,7 @@ Tuple read_args(Caller& caller, const uint64_t* slots, std::index_sequence<I...>
   constexpr unsigned sizes[] = {kSlots<std::tuple_element_t<I, Tuple>>..., 0};
   unsigned offsets[sizeof...(I) + 1] = {};
   for (size_t i = 0; i < sizeof...(I); ++i) offsets[i + 1] = offsets[i] + sizes[i];
+  (void)slots;  // unused for a function without parameters
   return Tuple{read_slot<std::tuple_element_t<I, Tuple>>(caller, slots + offsets[I])...};
 }
 

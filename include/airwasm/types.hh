@@ -18,6 +18,7 @@ enum class ValType : uint8_t {
   kV128 = 0x7b,
   kFuncRef = 0x70,
   kExternRef = 0x6f,
+  kExnRef = 0x69,  // exception handling: a caught exception (null or an exception object of the Store)
   kBottom = 0x00,  // internal: the validator's unknown operand type in unreachable code
 };
 const char* valtype_name(ValType t);
@@ -53,7 +54,7 @@ struct GlobalType {
   bool operator==(const GlobalType&) const = default;
 };
 
-enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3 };
+enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 3, kTag = 4 };
 const char* extern_kind_name(ExternKind k);
 
 // The type of an import or export: exactly one of the members is meaningful, chosen by `kind`.
@@ -63,6 +64,7 @@ struct ExternType {
   TableType table;
   MemoryType memory;
   GlobalType global;
+  FuncType tag;  // kTag: the payload types (params; results are empty)
   std::string to_string() const;
 };
 

@@ -44,6 +44,9 @@ class Val {
   static Val v128(const V128& v) { return Val(ValType::kV128, v); }
   static Val funcref(Ref r) { return Val(ValType::kFuncRef, r.bits); }
   static Val externref(uint64_t host_token) { return Val(ValType::kExternRef, host_token); }
+  // An exception reference seen by the host: non-null tells that there is one, but its bits are opaque
+  // and never accepted back (an exnref passed into WebAssembly from the host is always null).
+  static Val exnref(Ref r) { return Val(ValType::kExnRef, r.bits); }
   static Val null_ref(ValType t) { return Val(t); }
   // The zero value of a type (0, +0.0, null).
   static Val zero(ValType t) { return Val(t); }

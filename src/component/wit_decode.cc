@@ -25,6 +25,23 @@ std::string_view Function::item_name() const {
   return name;
 }
 
+std::vector<const Function*> resource_functions(const Resolve& resolve, uint32_t resource) {
+  std::vector<const Function*> out;
+  if (resource >= resolve.types.size()) return out;
+  const Owner& owner = resolve.types[resource].owner;
+  auto take = [&](const Function& f) {
+    if (f.kind != FuncKind::kFreestanding && f.resource == resource) out.push_back(&f);
+  };
+  if (owner.kind == Owner::Kind::kInterface && owner.index < resolve.interfaces.size()) {
+    for (const Function& f : resolve.interfaces[owner.index].functions) take(f);
+  } else if (owner.kind == Owner::Kind::kWorld && owner.index < resolve.worlds.size()) {
+    for (const WorldItem& item : resolve.worlds[owner.index].imports) {
+      if (item.kind == WorldItem::Kind::kFunction) take(item.func);
+    }
+  }
+  return out;
+}
+
 ExternOrder extern_order(const ast::Component& component) {
   ExternOrder out;
   for (const ast::Item& item : component.items) {

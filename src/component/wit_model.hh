@@ -129,6 +129,10 @@ struct Resolve {
   uint32_t world = 0;  // the component's world, `root` in package `root:component` (WIT text: unused)
 };
 
+// The functions of a resource (constructor, methods, statics) in declaration order: from the interface
+// that owns it, or from its world's imports. What a bindings generator puts in the resource's class.
+std::vector<const Function*> resource_functions(const Resolve& resolve, uint32_t resource);
+
 // Where each import/export sits in the component binary: true for an import, in binary order.
 // (The decoder visits imports and exports interleaved, as they appear.) Empty: imports, then exports.
 using ExternOrder = std::vector<bool>;

@@ -334,40 +334,18 @@ TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<co
 
 Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const ComponentImpl> owner, TypeId type,
                             Options options, uint32_t instance, ResourceMapPtr resources) {
-  const TypeStore& ts = owner->types();
-  const TypeId fn_type = ts.strip(type);
-  const TypeNode& fn = ts.node(fn_type);
-  const std::vector<TypeId> params = param_types(fn);
-  const TypeId result = fn.children.back();
-  // Sync: params flat up to 16 (else one pointer), a result flat up to 1 (else a return pointer).
-  // Async (`canon lower ... async`): params flat up to 4, the result always through a pointer, and the
-  // core function returns the subtask state. airwasm runs the callee to completion before returning, so
-  // the state is always RETURNED (2) and no subtask handle is created.
-  const bool async = options.async;
-  const size_t max_params = async ? 4 : canon::kMaxFlatParams;
-  const size_t max_results = async ? 0 : canon::kMaxFlatResults;
-  FuncType core;
-  const size_t flat_params = flat_size(ts, params);
-  core.params = flat_params > max_params ? std::vector<ValType>{ValType::kI32} : flatten(ts, params);
-  size_t flat_results = 0;
-  if (result != kNoType) {
-    const TypeId one[1] = {result};
-    flat_results = flat_size(ts, one);
-    if (flat_results > max_results) {
-      core.params.push_back(ValType::kI32);  // the return pointer
-    } else {
-      core.results = flatten(ts, one);
-    }
-  }
-  if (async) core.results = {ValType::kI32};
-  const size_t nparams = core.params.size();
-  const bool retptr = result != kNoType && flat_results > max_results;
+  std::shared_ptr<const LowerShape> shape = owner->lower_shape(owner->types().strip(type), options.async);
   const FuncRec& callee_rec = ComponentStore::of(store).funcs.at(callee);
   const bool fused = callee_rec.kind == FuncRec::Kind::kLifted;
   // A typed host function (func_wrap) lifts and lowers the guest's values itself, without Vals.
   std::shared_ptr<const abi::TypedHost> typed = callee_rec.typed;
-  auto callback = [callee, owner, fn_type, params, result, options, instance, resources, nparams, retptr, fused,
-                   max_params, max_results, async, typed](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+  auto callback = [callee, owner, shape, options, instance, resources, fused, typed](
+                      Caller& caller, uint64_t* slots) -> TrapResult<void> {
+    const LowerShape& sh = *shape;
+    const TypeId fn_type = sh.fn_type, result = sh.result;
+    const size_t nparams = sh.nparams, max_params = sh.max_params, max_results = sh.max_results;
+    const bool retptr = sh.retptr, async = sh.async;
+    const std::vector<TypeId>& params = sh.params;
     Store& store = caller.store();
     ComponentStore& cs = ComponentStore::of(store);
     if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
@@ -399,7 +377,46 @@ Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const
     if (async) slots[0] = 2;  // Subtask.State.RETURNED
     return {};
   };
-  return Extern(airwasm::Func::wrap_raw(store, std::move(core), std::move(callback)));
+  const interp::FuncInst* f = store.impl().add_host_func(shape->type_id, shape->type_ptr, std::move(callback));
+  return Extern(airwasm::Func(store.id(), f->store_index));
+}
+
+std::shared_ptr<const LowerShape> ComponentImpl::lower_shape(TypeId fn_type, bool async) const {
+  std::lock_guard lock(shapes_mutex);
+  auto& slot = lower_shapes[{fn_type, async}];
+  if (slot) return slot;
+  const TypeStore& ts = types();
+  const TypeNode& fn = ts.node(fn_type);
+  auto sh = std::make_shared<LowerShape>();
+  sh->fn_type = fn_type;
+  sh->params = param_types(fn);
+  sh->result = fn.children.back();
+  // Sync: params flat up to 16 (else one pointer), a result flat up to 1 (else a return pointer).
+  // Async (`canon lower ... async`): params flat up to 4, the result always through a pointer, and the
+  // core function returns the subtask state. airwasm runs the callee to completion before returning, so
+  // the state is always RETURNED (2) and no subtask handle is created.
+  sh->async = async;
+  sh->max_params = async ? 4 : canon::kMaxFlatParams;
+  sh->max_results = async ? 0 : canon::kMaxFlatResults;
+  const size_t flat_params = flat_size(ts, sh->params);
+  sh->core.params = flat_params > sh->max_params ? std::vector<ValType>{ValType::kI32} : flatten(ts, sh->params);
+  size_t flat_results = 0;
+  if (sh->result != kNoType) {
+    const TypeId one[1] = {sh->result};
+    flat_results = flat_size(ts, one);
+    if (flat_results > sh->max_results) {
+      sh->core.params.push_back(ValType::kI32);  // the return pointer
+    } else {
+      sh->core.results = flatten(ts, one);
+    }
+  }
+  if (async) sh->core.results = {ValType::kI32};
+  sh->nparams = sh->core.params.size();
+  sh->retptr = sh->result != kNoType && flat_results > sh->max_results;
+  sh->type_id = engine.impl().intern(sh->core);
+  sh->type_ptr = engine.impl().type(sh->type_id);
+  slot = sh;
+  return slot;
 }
 
 Extern make_backpressure(Store& store, uint32_t instance, int delta) {

@@ -125,7 +125,8 @@ Result<void> Instantiator::core_instance(Scope& sc, const ast::CoreInstance& ci)
         case ast::Sort::kCoreTable: space = &sc.core_tables; break;
         case ast::Sort::kCoreMemory: space = &sc.core_memories; break;
         case ast::Sort::kCoreGlobal: space = &sc.core_globals; break;
-        default: return unsupported("core tags cannot be instantiated yet");
+        case ast::Sort::kCoreTag: space = &sc.core_tags; break;
+        default: return unsupported("core instance export of an unexpected sort");
       }
       out.exports.emplace_back(ex.name, space->at(ex.index));
     }
@@ -195,7 +196,8 @@ Result<void> Instantiator::alias(Scope& sc, const ast::Alias& a) {
         case ast::Sort::kCoreTable: sc.core_tables.push_back(*e); break;
         case ast::Sort::kCoreMemory: sc.core_memories.push_back(*e); break;
         case ast::Sort::kCoreGlobal: sc.core_globals.push_back(*e); break;
-        default: return unsupported("core tags cannot be instantiated yet");
+        case ast::Sort::kCoreTag: sc.core_tags.push_back(*e); break;
+        default: return unsupported("core alias of an unexpected sort");
       }
       return {};
     }

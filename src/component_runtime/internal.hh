@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,8 +35,26 @@ constexpr uint32_t kNoInstance = ~uint32_t{0};
 
 // ---- compiled components ----
 
+// The core-level shape of `(canon lower $f)` for one function type: computed once per component (the
+// first instantiation) and shared by every instance's lowered function.
+struct LowerShape {
+  FuncType core;                 // the core function's type
+  uint32_t type_id = 0;          // `core` interned in the engine
+  const FuncType* type_ptr = nullptr;
+  TypeId fn_type = kNoType;      // the component function type (stripped)
+  std::vector<TypeId> params;
+  TypeId result = kNoType;
+  size_t nparams = 0;            // core parameters, the return pointer included
+  bool retptr = false;
+  size_t max_params = 0, max_results = 0;
+  bool async = false;
+};
+
 struct ComponentImpl {
   Engine engine;
+  mutable std::mutex shapes_mutex;
+  mutable std::map<std::pair<TypeId, bool>, std::shared_ptr<const LowerShape>> lower_shapes;
+  std::shared_ptr<const LowerShape> lower_shape(TypeId fn_type, bool async) const;
   std::vector<uint8_t> bytes;                 // the ast's spans point into these
   std::unique_ptr<ast::Component> ast;
   ValidatedComponent validated;               // types of everything
@@ -88,7 +107,7 @@ struct Scope {
   uint32_t instance = 0;  // this component instance's index in ComponentStore::instances
 
   std::vector<CoreInstanceVal> core_instances;
-  std::vector<Extern> core_funcs, core_memories, core_tables, core_globals;
+  std::vector<Extern> core_funcs, core_memories, core_tables, core_globals, core_tags;
   std::vector<Module> core_modules;
   std::vector<Item> funcs, instances, types, components;
   std::unordered_map<ResourceId, ResourceType> resources;  // static resource id -> run-time type

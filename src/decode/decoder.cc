@@ -29,20 +29,24 @@ enum SectionId : uint8_t {
   kCode = 10,
   kData = 11,
   kDataCount = 12,
+  kTag = 13,  // exception handling
 };
-constexpr uint8_t kMaxSectionId = kDataCount;
+constexpr uint8_t kMaxSectionId = kTag;
 
-// Position of each non-custom section in the required order (datacount sits between elem and code).
+// Position of each non-custom section in the required order (tag sits between memory and global,
+// datacount between elem and code).
 constexpr uint8_t section_rank(uint8_t id) {
   switch (id) {
+    case kTag:
+      return 2 * kMemory + 1;
     case kDataCount:
-      return 10;
+      return 2 * kElem + 1;
     case kCode:
-      return 11;
+      return 2 * kElem + 2;
     case kData:
-      return 12;
+      return 2 * kElem + 4;
     default:
-      return id;  // type (1) .. elem (9)
+      return 2 * id;  // type (1) .. elem (9)
   }
 }
 
@@ -76,6 +80,8 @@ SectionDecoder section_decoder(uint8_t id) {
       return detail::decode_data_section;
     case kDataCount:
       return detail::decode_datacount_section;
+    case kTag:
+      return detail::decode_tag_section;
   }
   return nullptr;
 }
@@ -105,10 +111,10 @@ Result<void> decode_sections(base::ByteReader& r, wasm::Module& m, const DecodeO
   while (!r.at_end()) {
     const size_t section_start = r.offset();
     AIRWASM_TRY_ASSIGN(uint8_t id, r.u8());
-    if (id > kMaxSectionId) {
+    if (id > kMaxSectionId || (id == kTag && !options.features.exceptions)) {
       if (id == 13)
-        return malformed("malformed section id (13, tags: the exception handling proposal, which airwasm does not "
-                         "support)", section_start);
+        return malformed("malformed section id (13, tags: exception handling, which is turned off in this engine's "
+                         "configuration)", section_start);
       return malformed("malformed section id", section_start);
     }
     if (id != kCustom) {

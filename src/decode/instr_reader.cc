@@ -14,8 +14,8 @@ namespace {
 const char* proposal_of(uint8_t byte, uint32_t sub) {
   switch (byte) {
     case 0x12: case 0x13: case 0x15: return "tail calls";
-    case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19: case 0x1f:
-      return "exception handling";
+    case 0x06: case 0x07: case 0x09: case 0x18: case 0x19:
+      return "legacy exception handling (try/catch/rethrow/delegate)";
     case 0x14: case 0xd3: case 0xd4: case 0xd5: case 0xd6: return "function references / GC";
     case 0xfb: return "GC";
     case 0xfe: return "threads";
@@ -43,12 +43,15 @@ Result<void> InstrReader::next_slow(Instr& out) {
       op = (sub < 256 && simd_) ? wasm::kOpcodeMaps.fd[sub] : Opcode::kCount;
     }
   } else {
-    op = wasm::kOpcodeMaps.single[byte];
+    op = single_[byte];
   }
   if (op == Opcode::kCount) [[unlikely]] {
     if (byte == 0xFD && !simd_ && sub < 256)
       return base::malformed("illegal opcode (a SIMD instruction, and SIMD is disabled in this engine's configuration)",
                              out.position);
+    if (!exceptions_ && wasm::is_exception_opcode(byte))
+      return base::malformed(
+          "illegal opcode (exception handling, which is turned off in this engine's configuration)", out.position);
     if (const char* proposal = proposal_of(byte, sub))
       return base::malformed("illegal opcode" + proposal_detail(proposal), out.position);
     return base::malformed("illegal opcode", out.position);
@@ -67,7 +70,7 @@ Result<wasm::BlockType> InstrReader::read_block_type() {
     bt.kind = wasm::BlockType::kEmpty;
     return bt;
   }
-  if (wasm::is_valtype_byte(first)) {
+  if (wasm::is_valtype_byte(first) || (exceptions_ && first == 0x69)) {
     r_.skip(1).value();
     bt.kind = wasm::BlockType::kValue;
     bt.value = wasm::ValType(first);
@@ -124,7 +127,8 @@ Result<void> InstrReader::read_immediates(Instr& out) {
       for (uint32_t i = 0; i < count; ++i) {
         const size_t at = r_.offset();
         AIRWASM_TRY_ASSIGN(uint8_t t, r_.u8());
-        if (!wasm::is_valtype_byte(t)) return base::malformed("malformed value type", at);
+        if (!wasm::is_valtype_byte(t) && !(exceptions_ && t == 0x69))
+          return base::malformed("malformed value type", at);
         if (i == 0) out.type = wasm::ValType(t);
       }
       return {};
@@ -198,9 +202,35 @@ Result<void> InstrReader::read_immediates(Instr& out) {
       AIRWASM_TRY_ASSIGN(out.lane, r_.u8());
       return {};
     }
+    case ImmKind::TryTable: {
+      AIRWASM_TRY_ASSIGN(out.block, read_block_type());
+      AIRWASM_TRY_ASSIGN(uint32_t count, r_.u32());
+      // Each clause takes at least two bytes: reject absurd counts before reserving memory.
+      if (count > r_.remaining()) return r_.eof_error();
+      out.index = count;
+      br_targets_.resize(size_t(count) * 3);
+      for (uint32_t i = 0; i < count; ++i) {
+        const size_t at = r_.offset();
+        AIRWASM_TRY_ASSIGN(uint8_t kind, r_.u8());
+        if (kind > wasm::kCatchAllRef) return base::malformed("malformed catch clause", at);
+        uint32_t tag = 0;
+        if (kind == wasm::kCatch || kind == wasm::kCatchRef) {
+          AIRWASM_TRY_ASSIGN(tag, r_.u32());
+        }
+        AIRWASM_TRY_ASSIGN(uint32_t label, r_.u32());
+        br_targets_[3 * i] = kind;
+        br_targets_[3 * i + 1] = tag;
+        br_targets_[3 * i + 2] = label;
+      }
+      return {};
+    }
     case ImmKind::RefType: {
       const size_t at = r_.offset();
       AIRWASM_TRY_ASSIGN(uint8_t t, r_.u8());
+      if (t == 0x69 && exceptions_) {
+        out.type = wasm::ValType::kExnRef;
+        return {};
+      }
       if (t != 0x70 && t != 0x6f) return base::malformed("malformed reference type", at);
       out.type = wasm::ValType(t);
       return {};

@@ -19,15 +19,20 @@ std::string proposal_detail(const char* proposal);
 class InstrReader {
  public:
   InstrReader(base::ByteReader& reader, const Features& features)
-      : r_(reader), simd_(features.simd), multi_memory_(features.multi_memory), exceptions_(features.exceptions) {}
+      : r_(reader),
+        single_(features.exceptions ? wasm::kOpcodeMaps.single_eh : wasm::kOpcodeMaps.single),
+        simd_(features.simd),
+        multi_memory_(features.multi_memory),
+        exceptions_(features.exceptions) {}
 
   // Reads the next instruction into `out`. For br_table, the label list is in br_targets() and
-  // out.index holds its length (excluding the default label, which is in out.index2).
+  // out.index holds its length (excluding the default label, which is in out.index2). For try_table,
+  // br_targets() holds its catch clauses as (kind, tag, label) triples and out.index their count.
   // Inline fast path: a one-byte opcode whose immediate (if any) is a one-byte LEB128 index.
   Result<void> next(wasm::Instr& out) {
     const uint8_t* p = r_.position();
     if (r_.remaining() >= 2 && p[0] < 0xFC) [[likely]] {
-      const wasm::Opcode op = wasm::kOpcodeMaps.single[p[0]];
+      const wasm::Opcode op = single_[p[0]];
       if (op != wasm::Opcode::kCount) [[likely]] {
         const wasm::ImmKind imm = wasm::op_info(op).imm;
         if (imm == wasm::ImmKind::None) {
@@ -57,6 +62,7 @@ class InstrReader {
   Result<wasm::BlockType> read_block_type();
 
   base::ByteReader& r_;
+  const wasm::Opcode* single_;  // one-byte opcode map of the enabled features
   bool simd_;
   bool multi_memory_;  // memarg bit 6 announces a memory index; memory.* read u32 indices
   bool exceptions_;

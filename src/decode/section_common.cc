@@ -32,13 +32,21 @@ Result<ValType> read_valtype(base::ByteReader& r, const Features& features) {
       return malformed("malformed value type (a reference type of the GC / function references proposals, which "
                        "airwasm does not support)", at);
     case 0x69:
-      return malformed("malformed value type (exnref: the exception handling proposal, which airwasm does not "
-                       "support)", at);
+      if (features.exceptions) return ValType::kExnRef;
+      return malformed("malformed value type (exnref: exception handling, which is turned off in this engine's "
+                       "configuration)", at);
     default:
       if (b & 0x80) return malformed("integer representation too long", at);
       break;
   }
   return malformed("malformed value type", at);
+}
+
+Result<uint32_t> read_tag_type(base::ByteReader& r) {
+  const size_t at = r.offset();
+  AIRWASM_TRY_ASSIGN(uint8_t attribute, r.u8());
+  if (attribute != 0) return malformed("malformed tag attribute", at);  // 0: exception, the only kind
+  return r.u32();
 }
 
 Result<ValType> read_reftype(base::ByteReader& r) {
@@ -112,6 +120,7 @@ Result<void> read_const_expr(base::ByteReader& r, const Features& features, wasm
       case wasm::Opcode::Block:
       case wasm::Opcode::Loop:
       case wasm::Opcode::If:
+      case wasm::Opcode::TryTable:
         ++depth;
         break;
       default:

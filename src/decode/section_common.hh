@@ -49,6 +49,8 @@ std::unexpected<Error> over_limit(const char* what, uint64_t limit, size_t at);
 Result<wasm::ValType> read_valtype(base::ByteReader& r, const Features& features);
 // funcref / externref, else "malformed reference type".
 Result<wasm::ValType> read_reftype(base::ByteReader& r);
+// A tag type (exception handling): attribute byte 0, then a function type index.
+Result<uint32_t> read_tag_type(base::ByteReader& r);
 // The limits flag is a one-bit LEB128 (0: min, 1: min max); shared/64-bit flags are not Wasm 2.0 and
 // fail as the spec's decoder fails on them ("integer too large").
 Result<wasm::Limits> read_limits(base::ByteReader& r);
@@ -72,6 +74,7 @@ Result<void> decode_start_section(SectionInput in);
 Result<void> decode_table_section(SectionInput in);
 Result<void> decode_memory_section(SectionInput in);
 Result<void> decode_global_section(SectionInput in);
+Result<void> decode_tag_section(SectionInput in);
 Result<void> decode_elem_section(SectionInput in);
 Result<void> decode_datacount_section(SectionInput in);
 Result<void> decode_code_section(SectionInput in);

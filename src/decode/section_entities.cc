@@ -34,6 +34,16 @@ Result<void> decode_memory_section(SectionInput in) {
   return {};
 }
 
+Result<void> decode_tag_section(SectionInput in) {
+  AIRWASM_TRY_ASSIGN(uint32_t count, in.r.u32());
+  reserve_bounded(in.m.tags, count, in.r, 2);  // attribute, type index
+  for (uint32_t i = 0; i < count; ++i) {
+    AIRWASM_TRY_ASSIGN(uint32_t type, read_tag_type(in.r));
+    in.m.tags.push_back(type);
+  }
+  return {};
+}
+
 Result<void> decode_global_section(SectionInput in) {
   AIRWASM_TRY_ASSIGN(uint32_t count, in.r.u32());
   reserve_bounded(in.m.globals, count, in.r, 3);  // valtype, mutability, end

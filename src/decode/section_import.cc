@@ -65,6 +65,13 @@ Result<void> decode_import_section(SectionInput in) {
         ++in.m.num_imported_globals;
         break;
       }
+      case 0x04: {
+        if (!in.options.features.exceptions) return malformed("malformed import kind", kind_at);
+        imp.kind = ExternKind::kTag;
+        AIRWASM_TRY_ASSIGN(imp.func_type, read_tag_type(in.r));
+        ++in.m.num_imported_tags;
+        break;
+      }
       default:
         return malformed("malformed import kind", kind_at);
     }
@@ -84,7 +91,7 @@ Result<void> decode_export_section(SectionInput in) {
     exp.name = name;
     const size_t kind_at = in.r.offset();
     AIRWASM_TRY_ASSIGN(uint8_t kind, in.r.u8());
-    if (kind > 0x03) return malformed("malformed export kind", kind_at);
+    if (kind > (in.options.features.exceptions ? 0x04 : 0x03)) return malformed("malformed export kind", kind_at);
     exp.kind = ExternKind(kind);
     AIRWASM_TRY_ASSIGN(exp.index, in.r.u32());
     in.m.exports.push_back(std::move(exp));

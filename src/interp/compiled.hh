@@ -9,6 +9,19 @@
 
 namespace airwasm::interp {
 
+// An exception handler: a try_table catch clause covering the code [start, end) of its body (offsets from
+// the function's entry). Handlers are listed innermost first, so the first match wins. On a match the
+// unwinder writes the payload (and, for the _ref kinds, the exnref after it) to the frame slots at byte
+// offset `dst` and continues at the landing pad `pad`, a jump to the clause's label.
+struct ExnHandler {
+  uint32_t start = 0;
+  uint32_t end = 0;
+  uint32_t kind = 0;  // wasm::CatchKind
+  uint32_t tag = 0;   // the instance's tag index (kCatch, kCatchRef)
+  uint32_t dst = 0;
+  uint32_t pad = 0;
+};
+
 struct CompiledFunc {
   const uint8_t* entry = nullptr;  // first instruction (valid once the module's code is final)
   uint32_t segment = 0;            // index into CompiledModule::code
@@ -20,6 +33,7 @@ struct CompiledFunc {
   uint32_t local_slots = 0;        // declared locals (zeroed on entry), excluding parameters
   uint32_t frame_slots = 0;        // parameters + locals + deepest operand stack
   uint32_t entry_cost = 0;         // fuel cost of the first basic block (charged by the call)
+  std::vector<ExnHandler> handlers;  // exception handlers (exception handling), innermost first
 };
 
 struct CompiledModule {

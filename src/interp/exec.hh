@@ -55,6 +55,21 @@ struct GlobalInst {
   uint32_t store_index = 0;
 };
 
+// A tag (exception handling): its identity is the TagInst's address, one per defining instance.
+struct TagInst {
+  wasm::FuncType type;  // the payload types are its params
+  uint32_t type_id = 0; // engine-wide canonical id of that type
+  uint32_t store_index = 0;
+};
+
+// A thrown exception. exnref values are ExnInst pointers (0: null). Exceptions live as long as their
+// Store (an exnref may be kept in a local, a global or a table), see ExecContext::exceptions.
+struct ExnInst {
+  const TagInst* tag = nullptr;
+  std::vector<uint64_t> payload;  // the tag's parameters, in interpreter slots
+  bool exposed = false;           // an exnref to it was handed out (catch_ref, catch_all_ref)
+};
+
 // Everything the dispatch loop needs about one instance, by index.
 struct InstanceData {
   const CompiledModule* code = nullptr;
@@ -62,6 +77,7 @@ struct InstanceData {
   std::vector<TableInst*> tables;
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
+  std::vector<TagInst*> tags;
   std::vector<std::vector<uint64_t>> elems;      // element segments as references; emptied by elem.drop
   std::vector<std::span<const uint8_t>> datas;   // data segments; emptied by data.drop
   MemoryInst* memory0 = nullptr;
@@ -116,6 +132,10 @@ struct ExecContext {
   std::atomic<uint32_t>* interrupt = nullptr;
   bool yield_requested = false;
   uint32_t host_depth = 0;            // > 0 while a host function runs (re-entry makes a call unsuspendable)
+
+  // exceptions thrown in this Store that may still be referenced (exnref values point into it). One that
+  // is caught without a reference, or not caught, and was never exposed is freed at once.
+  std::vector<std::unique_ptr<ExnInst>> exceptions;
 
   // trap detail
   TrapCode trap = TrapCode::kUnreachable;

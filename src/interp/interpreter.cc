@@ -363,7 +363,15 @@ RunStatus run_impl(ExecContext* ctxp) {
   static_assert(sizeof(kTable) / sizeof(kTable[0]) == kIOpCount);
   if (ctxp == nullptr) {
     g_handler_table = kTable;
+    // A label's address is code, not a local object: g++'s dangling-pointer check does not know that.
+#if defined(__clang__)
     g_invalid_handler = &&L_invalid;
+#else
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+    g_invalid_handler = &&L_invalid;
+#pragma GCC diagnostic pop
+#endif
     return RunStatus::kDone;
   }
 
@@ -384,6 +392,7 @@ RunStatus run_impl(ExecContext* ctxp) {
   bool call_charged = false;     // fuel form: charge the callee's entry and the continuation
   uint32_t call_continuation = 0;
   int64_t pending = 0;           // cost of the block at pc that could not be paid
+  ExnInst* thrown = nullptr;     // the exception being unwound
   RELOAD_MEMORY();
   if (ctx.pending_charge) {
     pending = ctx.pending_charge;
@@ -838,6 +847,23 @@ RunStatus run_impl(ExecContext* ctxp) {
     NEXT(28);
   }
 
+  // ======================================== exception handling
+  HANDLE(ThrowOp) {  // [tag][payload][payload slots]
+    auto exn = std::make_unique<ExnInst>();
+    exn->tag = inst->tags[OPND(0)];
+    const uint64_t* payload = reinterpret_cast<const uint64_t*>(SLOT(1));
+    exn->payload.assign(payload, payload + OPND(2));
+    thrown = exn.get();
+    ctx.exceptions.push_back(std::move(exn));
+    goto do_throw;
+  }
+  HANDLE(ThrowRefOp) {  // [exnref]
+    thrown = reinterpret_cast<ExnInst*>(GET(uint64_t, 0));
+    if (thrown == nullptr) [[unlikely]]
+      TRAP(TrapCode::kNullExceptionReference);
+    goto do_throw;
+  }
+
   // ======================================== references and tables
   HANDLE(RefIsNull) {
     SET(uint32_t, 0, GET(uint64_t, 1) == 0);
@@ -911,6 +937,7 @@ RunStatus run_impl(ExecContext* ctxp) {
   L_Unreachable: L_Nop: L_Block: L_Loop: L_If: L_Else: L_End: L_Br: L_BrIf: L_BrTable: L_Return:
   L_Call: L_CallIndirect: L_Drop: L_Select: L_SelectT: L_LocalGet: L_LocalSet: L_LocalTee:
   L_GlobalGet: L_GlobalSet: L_I32Const: L_I64Const: L_F32Const: L_F64Const: L_RefNull:
+  L_Throw: L_ThrowRef: L_TryTable:
   L_invalid:
     TRAP(TrapCode::kUnreachable);
 
@@ -984,6 +1011,53 @@ do_call:
     if (call_charged) CHARGE_AND_DISPATCH(code->entry_cost);
     DISPATCH();
   }
+
+  // ======================================== unwinding (thrown, pc at the throwing instruction)
+do_throw: {
+  // Find the innermost handler, walking this activation's frames from the top: in each function the
+  // handlers covering the throwing instruction (or the call that is running), innermost first. Frames
+  // are only popped once a handler is found, so an uncaught exception traps with the full backtrace.
+  Frame* f = frame_top - 1;
+  const uint8_t* at = pc;
+  uint64_t* sfp = fp;
+  InstanceData* sinst = inst;
+  for (;;) {
+    const CompiledFunc* code = f->func->code;
+    const uint32_t offset = uint32_t(at - code->entry);
+    for (const ExnHandler& h : code->handlers) {
+      if (offset < h.start || offset >= h.end) continue;
+      const bool tagged = h.kind == wasm::kCatch || h.kind == wasm::kCatchRef;
+      if (tagged && sinst->tags[h.tag] != thrown->tag) continue;
+      frame_top = f + 1;
+      fp = sfp;
+      if (sinst != inst) {
+        inst = sinst;
+        RELOAD_MEMORY();
+      }
+      uint8_t* dst = reinterpret_cast<uint8_t*>(fp) + h.dst;
+      if (tagged) {
+        const size_t bytes = thrown->payload.size() * 8;
+        if (bytes) std::memcpy(dst, thrown->payload.data(), bytes);
+        dst += bytes;
+      }
+      if (h.kind == wasm::kCatchRef || h.kind == wasm::kCatchAllRef) {
+        wr<uint64_t>(dst, reinterpret_cast<uint64_t>(thrown));
+        thrown->exposed = true;
+      } else if (!thrown->exposed && ctx.exceptions.back().get() == thrown) {
+        ctx.exceptions.pop_back();  // nothing can refer to it any more (the usual throw-catch loop)
+      }
+      pc = code->entry + h.pad;
+      DISPATCH();
+    }
+    if (f->return_pc == nullptr) break;  // entered from the host: nothing in this activation catches it
+    at = f->return_pc - 1;               // inside the call instruction of the caller
+    sfp = f->caller_fp;
+    sinst = f->caller_instance;
+    --f;
+  }
+  if (!thrown->exposed && ctx.exceptions.back().get() == thrown) ctx.exceptions.pop_back();
+  TRAP(TrapCode::kUncaughtException);
+}
 
   // ======================================== exits
 out_of_fuel:

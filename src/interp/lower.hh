@@ -109,6 +109,9 @@ class FunctionLowerer {
   void lower_br_table(uint32_t default_depth, std::span<const uint32_t> targets);
   void lower_return();
   void lower_call(uint32_t func_index);
+  void lower_try_table(validate::BlockSignature sig, std::span<const uint32_t> catches);
+  void lower_throw(uint32_t tag);
+  void lower_throw_ref();
   void lower_call_indirect(uint32_t type_index, uint32_t table);
   // Emits a conditional branch on the top entry (popped) after making entries [materialize_from..]
   // canonical; `when_true` selects the polarity. Fuses a preceding comparison if there is one.
@@ -191,6 +194,15 @@ class FunctionLowerer {
   std::vector<Entry> scratch_;
   bool dead_ = false;
   bool selected_memory_ = false;  // lowering an access between MemSelect and MemRestore
+  // Exception handlers: those of try_tables still open (their body's end is not known yet), and the
+  // finished ones of this function, innermost first (a try_table's handlers are added at its end).
+  struct OpenTry {
+    size_t ctrl;  // index in ctrls_
+    std::vector<ExnHandler> handlers;
+  };
+  std::vector<OpenTry> open_tries_;
+  std::vector<ExnHandler> exn_handlers_;
+  uint32_t func_start_ = 0;
   LastOp last_;  // the most recently emitted instruction, while nothing has been emitted after it
   bool block_open_ = false;
   uint32_t block_id_ = 0;

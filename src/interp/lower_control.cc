@@ -17,7 +17,8 @@ using wasm::Opcode;
 namespace {
 
 bool is_structural(Opcode op) {
-  return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::Else || op == Opcode::End;
+  return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::Else || op == Opcode::End ||
+         op == Opcode::TryTable;
 }
 
 uint32_t slots_of(std::span<const wasm::ValType> types) {
@@ -73,6 +74,9 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   block_open_ = false;
   entry_cost_ = 0;
   const uint32_t start = pos();
+  func_start_ = start;
+  open_tries_.clear();
+  exn_handlers_.clear();
   ctrls_.push_back(Ctrl{Opcode::Block, {{}, ft.results}, 0, num_local_slots_, kNone, kNone, 0, false, 0, kNone});
   fuel_open({kEntryCostField});
 
@@ -100,6 +104,8 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   cf.local_slots = num_local_slots_ - param_slots;
   cf.frame_slots = std::max(max_slot_, slots_of(ft.results));
   cf.entry_cost = entry_cost_;
+  cf.handlers = std::move(exn_handlers_);
+  exn_handlers_.clear();
   return cf;
 }
 
@@ -107,17 +113,22 @@ Result<void> FunctionLowerer::lower_control(const wasm::Instr& in, std::span<con
   switch (in.op) {
     case Opcode::Block:
     case Opcode::Loop:
-    case Opcode::If: {
+    case Opcode::If:
+    case Opcode::TryTable: {
       AIRWASM_TRY_ASSIGN(validate::BlockSignature sig, validator_.block_signature(in.block, in.position));
+      const Opcode kind = in.op == Opcode::TryTable ? Opcode::Block : in.op;  // a block, plus handlers
       if (dead_) {
         ctrls_.push_back(
-            Ctrl{in.op, sig, uint32_t(entries_.size()), top_slot(), kNone, kNone, 0, true, 0, kNone});
+            Ctrl{kind, sig, uint32_t(entries_.size()), top_slot(), kNone, kNone, 0, true, 0, kNone});
         return {};
       }
       if (in.op == Opcode::If) lower_if(sig);
+      else if (in.op == Opcode::TryTable) lower_try_table(sig, targets);
       else lower_block(in, sig);
       return {};
     }
+    case Opcode::Throw: lower_throw(in.index); return {};
+    case Opcode::ThrowRef: lower_throw_ref(); return {};
     case Opcode::Else: lower_else(); return {};
     case Opcode::End: lower_end(); return {};
     case Opcode::Br: lower_br(in.index); return {};
@@ -196,6 +207,13 @@ void FunctionLowerer::lower_else() {
 
 void FunctionLowerer::lower_end() {
   const Ctrl c = ctrls_.back();
+  if (!open_tries_.empty() && open_tries_.back().ctrl == ctrls_.size() - 1) {  // a try_table's body ends
+    for (ExnHandler& h : open_tries_.back().handlers) {
+      h.end = pos() - func_start_;
+      exn_handlers_.push_back(h);
+    }
+    open_tries_.pop_back();
+  }
   if (ctrls_.size() == 1) {  // the function's final end
     if (!dead_) lower_return();
     fuel_close();
@@ -457,6 +475,69 @@ void FunctionLowerer::lower_br_table(uint32_t default_depth, std::span<const uin
 void FunctionLowerer::lower_return() {
   move_label_values(ctrls_.front().sig.results.size(), 0);
   emit_return();
+  mark_dead();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// exception handling
+
+// try_table is a block whose body is covered by handlers (see ExnHandler). Each catch clause gets a
+// landing pad, a jump to its label, emitted before the body and skipped on the normal path: the pads
+// are emitted while the target labels are still open, so they link like any branch.
+void FunctionLowerer::lower_try_table(validate::BlockSignature sig, std::span<const uint32_t> catches) {
+  materialize_range(ctrls_.back().base);  // as for a block; handlers then find every outer value in place
+  const size_t n = catches.size() / 3;
+  std::vector<ExnHandler> handlers;
+  if (n > 0) {
+    const uint32_t over = pos();
+    emit_op(IOp::Jump);
+    const uint32_t over_field = pos();
+    put_u32(0);
+    for (size_t i = 0; i < n; ++i) {
+      ExnHandler h;
+      h.kind = catches[3 * i];
+      h.tag = catches[3 * i + 1];
+      h.pad = pos() - func_start_;
+      const size_t ti = ctrls_.size() - 1 - catches[3 * i + 2];
+      Ctrl& t = ctrls_[ti];
+      if (ti == 0) {  // the function's label: the delivered values are its results, then return
+        h.dst = 0;
+        emit_return();
+      } else {
+        h.dst = off(t.base_slot);
+        const auto types = t.kind == Opcode::Loop ? t.sig.params : t.sig.results;
+        max_slot_ = std::max(max_slot_, t.base_slot + slots_of(types));
+        emit_jump_to(t);
+      }
+      handlers.push_back(h);
+    }
+    patch_u32(over_field, pos() - over);
+  }
+  const uint32_t base = uint32_t(entries_.size() - sig.params.size());
+  const uint32_t base_slot = sig.params.empty() ? top_slot() : entries_[base].slot;
+  ctrls_.push_back(Ctrl{Opcode::Block, sig, base, base_slot, kNone, kNone, 0, false, 0, kNone});
+  for (ExnHandler& h : handlers) h.start = pos() - func_start_;
+  open_tries_.push_back(OpenTry{ctrls_.size() - 1, std::move(handlers)});
+  last_.valid = false;
+}
+
+void FunctionLowerer::lower_throw(uint32_t tag) {
+  const wasm::FuncType& ft = ctx_.module->types[ctx_.tag_types[tag]];
+  const size_t first = entries_.size() - ft.params.size();
+  materialize_range(first);
+  const uint32_t arg_slot = ft.params.empty() ? top_slot() : entries_[first].slot;
+  emit_op(IOp::ThrowOp);
+  put_u32(tag);
+  put_u32(off(arg_slot));
+  put_u32(slots_of(ft.params));
+  mark_dead();
+}
+
+void FunctionLowerer::lower_throw_ref() {
+  Entry e = pop();
+  const uint32_t slot = operand_slot(e);
+  emit_op(IOp::ThrowRefOp);
+  put_u32(off(slot));
   mark_dead();
 }
 

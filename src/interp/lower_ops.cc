@@ -97,6 +97,7 @@ Result<void> FunctionLowerer::lower_instr(const wasm::Instr& in, std::span<const
     case Opcode::Unreachable: case Opcode::Block: case Opcode::Loop: case Opcode::If: case Opcode::Else:
     case Opcode::End: case Opcode::Br: case Opcode::BrIf: case Opcode::BrTable: case Opcode::Return:
     case Opcode::Call: case Opcode::CallIndirect:
+    case Opcode::Throw: case Opcode::ThrowRef: case Opcode::TryTable:
       return lower_control(in, br_targets);
     case Opcode::Nop:
       return {};

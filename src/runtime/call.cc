@@ -32,6 +32,7 @@ void val_to_slots(const StoreImpl& store, const Val& v, uint64_t* slots) {
     case ValType::kV128: std::memcpy(slots, v.raw(), 16); break;
     case ValType::kFuncRef:
     case ValType::kExternRef: slots[0] = ref_to_slot(store, v.type(), v.ref()); break;
+    case ValType::kExnRef: slots[0] = 0; break;  // only null: the host cannot make exceptions (value.hh)
     case ValType::kBottom: break;
   }
 }
@@ -49,6 +50,7 @@ Val slots_to_val(const StoreImpl& store, ValType type, const uint64_t* slots) {
     }
     case ValType::kFuncRef: return Val::funcref(slot_to_ref(type, slots[0]));
     case ValType::kExternRef: return Val::externref(slots[0]);
+    case ValType::kExnRef: return Val::exnref(Ref{slots[0]});
     case ValType::kBottom: break;
   }
   return Val();

@@ -113,6 +113,7 @@ ExternType extern_type_of_import(const wasm::Module& m, const wasm::Import& imp)
     case ExternKind::kTable: t.table = imp.table; break;
     case ExternKind::kMemory: t.memory = imp.memory; break;
     case ExternKind::kGlobal: t.global = imp.global; break;
+    case ExternKind::kTag: t.tag = m.types[imp.func_type]; break;
   }
   return t;
 }
@@ -137,6 +138,7 @@ std::vector<ExportType> Module::exports() const {
       case ExternKind::kTable: t.table = m.table_type(e.index); break;
       case ExternKind::kMemory: t.memory = m.memory_type(e.index); break;
       case ExternKind::kGlobal: t.global = m.global_type(e.index); break;
+      case ExternKind::kTag: t.tag = m.types[m.tag_type_index(e.index)]; break;
     }
     out.push_back(ExportType{e.name, t});
   }

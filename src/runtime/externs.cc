@@ -131,6 +131,20 @@ Result<void> Global::set(Store& store, Val value) const {
   return {};
 }
 
+// ---- Tag ----
+
+Result<Tag> Tag::create(Store& store, FuncType type) {
+  if (!type.results.empty()) return make_error(ErrorKind::kUsage, "a tag type has no results");
+  internal::StoreImpl& s = store.impl();
+  interp::TagInst* t = s.add_tag(type);
+  return Tag(s.id, t->store_index);
+}
+
+FuncType Tag::type(const Store& store) const {
+  const interp::TagInst* t = find(store.impl(), store.impl().tags, store_id_, index_);
+  return t ? t->type : FuncType{};
+}
+
 // ---- Extern ----
 
 ExternType Extern::type(const Store& store) const {
@@ -141,6 +155,7 @@ ExternType Extern::type(const Store& store) const {
     case ExternKind::kTable: t.table = Table(store_id_, index_).type(store); break;
     case ExternKind::kMemory: t.memory = Memory(store_id_, index_).type(store); break;
     case ExternKind::kGlobal: t.global = Global(store_id_, index_).type(store); break;
+    case ExternKind::kTag: t.tag = Tag(store_id_, index_).type(store); break;
   }
   return t;
 }

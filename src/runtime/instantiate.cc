@@ -97,12 +97,17 @@ Result<void> check_import(const StoreImpl& s, const wasm::Module& m, const wasm:
     case ExternKind::kGlobal:
       if (!(s.globals[ext.index()]->type == imp.global)) return unlinkable(imp, "incompatible import type");
       break;
+    case ExternKind::kTag:  // tag types must be equal (no subtyping among these value types)
+      if (!(s.tags[ext.index()]->type == m.types[imp.func_type])) return unlinkable(imp, "incompatible import type");
+      break;
   }
   return {};
 }
 
 std::unexpected<Error> uninstantiable(const Trap& trap) {
-  return make_error(ErrorKind::kUninstantiable, trap.message());
+  // The trap's text first (what assert_uninstantiable compares), then its backtrace, if it has one (a
+  // start function's trap).
+  return make_error(ErrorKind::kUninstantiable, trap.message() + trap.backtrace_string());
 }
 
 }  // namespace
@@ -153,6 +158,7 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
       case ExternKind::kTable: data.tables.push_back(s.tables[ext.index()].get()); break;
       case ExternKind::kMemory: data.memories.push_back(s.memories[ext.index()].get()); break;
       case ExternKind::kGlobal: data.globals.push_back(s.globals[ext.index()].get()); break;
+      case ExternKind::kTag: data.tags.push_back(s.tags[ext.index()].get()); break;
     }
   }
   s.func_blocks.push_back(std::make_unique<interp::FuncInst[]>(m.functions.size()));
@@ -181,6 +187,7 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     data.memories.push_back(mem);
   }
   data.memory0 = data.memories.empty() ? nullptr : data.memories[0];
+  for (uint32_t type_index : m.tags) data.tags.push_back(s.add_tag(m.types[type_index]));  // fresh per instance
   // Memory 0's data segments arrive as a copy-on-write mapping of the module's image when it has one
   // (memory_image.hh); the segments it holds are then not copied again below.
   const bool imaged = mi.memory_image && data.memory0 &&
@@ -206,12 +213,14 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
       case ExternKind::kTable: store_index = data.tables[e.index]->store_index; break;
       case ExternKind::kMemory: store_index = data.memories[e.index]->store_index; break;
       case ExternKind::kGlobal: store_index = data.globals[e.index]->store_index; break;
+      case ExternKind::kTag: store_index = data.tags[e.index]->store_index; break;
     }
     switch (e.kind) {
       case ExternKind::kFunc: rec->exports.emplace_back(Func(s.id, store_index)); break;
       case ExternKind::kTable: rec->exports.emplace_back(Table(s.id, store_index)); break;
       case ExternKind::kMemory: rec->exports.emplace_back(Memory(s.id, store_index)); break;
       case ExternKind::kGlobal: rec->exports.emplace_back(Global(s.id, store_index)); break;
+      case ExternKind::kTag: rec->exports.emplace_back(Tag(s.id, store_index)); break;
     }
   }
   const uint32_t instance_index = uint32_t(s.instances.size());

@@ -112,14 +112,18 @@ struct StoreImpl {
   std::vector<std::unique_ptr<interp::MemoryInst>> memories;
   std::vector<std::unique_ptr<interp::TableInst>> tables;
   std::vector<std::unique_ptr<interp::GlobalInst>> globals;
+  std::vector<std::unique_ptr<interp::TagInst>> tags;
   std::vector<std::unique_ptr<InstanceRecord>> instances;
   std::unordered_map<uint64_t, uint32_t> linker_funcs;  // Linker host definition id -> func index
 
   // ---- object creation (checked against the limits) ----
   interp::FuncInst* add_host_func(const FuncType& type, RawHostCallback callback);
+  // The same with the type already interned (`type` is the engine's record for `type_id`).
+  interp::FuncInst* add_host_func(uint32_t type_id, const FuncType* type, RawHostCallback callback);
   Result<interp::MemoryInst*> add_memory(const MemoryType& type);
   Result<interp::TableInst*> add_table(const TableType& type, uint64_t init);
   interp::GlobalInst* add_global(const GlobalType& type);
+  interp::TagInst* add_tag(const FuncType& type);
 
   // ---- growth (also used by the interpreter through ExecContext callbacks) ----
   int64_t grow_memory(interp::MemoryInst* mem, uint64_t delta_pages);

@@ -53,12 +53,17 @@ StoreImpl::~StoreImpl() {
 }
 
 interp::FuncInst* StoreImpl::add_host_func(const FuncType& type, RawHostCallback callback) {
+  const uint32_t id = engine.impl().intern(type);
+  return add_host_func(id, engine.impl().type(id), std::move(callback));
+}
+
+interp::FuncInst* StoreImpl::add_host_func(uint32_t type_id, const FuncType* type, RawHostCallback callback) {
   auto f = std::make_unique<interp::FuncInst>();
-  f->type_id = engine.impl().intern(type);
-  f->type = engine.impl().type(f->type_id);
+  f->type_id = type_id;
+  f->type = type;
   f->host = std::move(callback);
-  f->param_slots = slot_count(type.params);
-  f->result_slots = slot_count(type.results);
+  f->param_slots = slot_count(type->params);
+  f->result_slots = slot_count(type->results);
   f->store_index = uint32_t(funcs.size());
   funcs.emplace_back(f.release(), FuncDeleter{true});
   return funcs.back().get();
@@ -160,6 +165,15 @@ interp::GlobalInst* StoreImpl::add_global(const GlobalType& type) {
   g->store_index = uint32_t(globals.size());
   globals.push_back(std::move(g));
   return globals.back().get();
+}
+
+interp::TagInst* StoreImpl::add_tag(const FuncType& type) {
+  auto t = std::make_unique<interp::TagInst>();
+  t->type = type;
+  t->type_id = engine.impl().intern(type);
+  t->store_index = uint32_t(tags.size());
+  tags.push_back(std::move(t));
+  return tags.back().get();
 }
 
 uint32_t slot_count(std::span<const ValType> types) {

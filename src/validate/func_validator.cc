@@ -17,8 +17,8 @@ using wasm::Opcode;
 namespace {
 
 // Storage for single-value block types, so BlockSignature spans never dangle.
-constexpr ValType kSingleTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,      ValType::kF64,
-                                    ValType::kV128, ValType::kFuncRef, ValType::kExternRef};
+constexpr ValType kSingleTypes[] = {ValType::kI32,  ValType::kI64,     ValType::kF32,       ValType::kF64,
+                                    ValType::kV128, ValType::kFuncRef, ValType::kExternRef, ValType::kExnRef};
 
 std::span<const ValType> single_type(ValType t) {
   for (const ValType& s : kSingleTypes)
@@ -46,12 +46,14 @@ BodyContext BodyContext::build(const wasm::Module& m, const Features& features, 
       case wasm::ExternKind::kTable: c.tables.push_back(imp.table); break;
       case wasm::ExternKind::kMemory: ++c.num_memories; break;
       case wasm::ExternKind::kGlobal: c.globals.push_back(imp.global); break;
+      case wasm::ExternKind::kTag: c.tag_types.push_back(imp.func_type); break;
     }
   }
   c.func_types.insert(c.func_types.end(), m.functions.begin(), m.functions.end());
   c.tables.insert(c.tables.end(), m.tables.begin(), m.tables.end());
   c.num_memories += uint32_t(m.memories.size());
   for (const wasm::Global& g : m.globals) c.globals.push_back(g.type);
+  c.tag_types.insert(c.tag_types.end(), m.tags.begin(), m.tags.end());
   for (const wasm::ElemSegment& e : m.elems) c.elem_types.push_back(e.type);
   c.has_data_count = m.data_count.has_value();
   c.num_datas = m.data_count ? *m.data_count : uint32_t(m.datas.size());
@@ -290,6 +292,37 @@ Result<void> FuncValidator::step_special(const Instr& in, std::span<const uint32
       AIRWASM_TRY(pop_types(func_type_->results, at));
       mark_unreachable();
       return {};
+    // ---- exception handling ----
+    case Opcode::Throw: {
+      if (in.index >= ctx_.tag_types.size()) return unknown("tag", in.index, at);
+      AIRWASM_TRY(pop_types(ctx_.module->types[ctx_.tag_types[in.index]].params, at));
+      mark_unreachable();
+      return {};
+    }
+    case Opcode::ThrowRef:
+      AIRWASM_TRY(pop_expect(ValType::kExnRef, at));
+      mark_unreachable();
+      return {};
+    case Opcode::TryTable: {
+      AIRWASM_TRY_ASSIGN(BlockSignature sig, block_signature(in.block, at));
+      // Catch clauses name labels of the enclosing context (the try_table's own label is not in scope),
+      // and each target must take exactly what the clause delivers: the payload, then the exnref.
+      for (uint32_t i = 0; i < in.index; ++i) {
+        const uint32_t kind = br_targets[3 * i], tag = br_targets[3 * i + 1], depth = br_targets[3 * i + 2];
+        std::vector<ValType> delivered;
+        if (kind == wasm::kCatch || kind == wasm::kCatchRef) {
+          if (tag >= ctx_.tag_types.size()) return unknown("tag", tag, at);
+          delivered = ctx_.module->types[ctx_.tag_types[tag]].params;
+        }
+        if (kind == wasm::kCatchRef || kind == wasm::kCatchAllRef) delivered.push_back(ValType::kExnRef);
+        AIRWASM_TRY_ASSIGN(const ControlFrame* target, label(depth, at));
+        const auto types = target->label_types();
+        if (!std::equal(types.begin(), types.end(), delivered.begin(), delivered.end())) return type_mismatch(at);
+      }
+      AIRWASM_TRY(pop_types(sig.params, at));
+      push_ctrl(Opcode::Block, sig);  // a block for typing and branches
+      return {};
+    }
     case Opcode::Call: {
       if (in.index >= ctx_.func_types.size()) return unknown("function", in.index, at);
       const wasm::FuncType& ft = ctx_.module->types[ctx_.func_types[in.index]];

@@ -24,6 +24,7 @@ struct BodyContext {
   uint32_t num_memories = 0;
   std::vector<wasm::GlobalType> globals;
   std::vector<ValType> elem_types;
+  std::vector<uint32_t> tag_types;  // type index per tag (index space)
   uint32_t num_datas = 0;
   bool has_data_count = false;
   std::vector<bool> declared_refs;  // C.refs

@@ -21,6 +21,8 @@ ModuleContext make_module_context(const wasm::Module& m) {
       case wasm::ExternKind::kGlobal:
         c.globals.push_back(imp.global);
         break;
+      case wasm::ExternKind::kTag:  // body validation reads tags from BodyContext
+        break;
     }
   }
   c.num_imported_globals = c.num_globals();

@@ -44,6 +44,13 @@ Result<void> check_memory_type(const wasm::MemoryType& t) {
   return check_min_max(l);
 }
 
+// A tag's type is a function type without results (its parameters are the exception's payload).
+Result<void> check_tag_type(const wasm::Module& m, uint32_t type_index) {
+  AIRWASM_TRY(check_type_index(m, type_index));
+  if (!m.types[type_index].results.empty()) return invalid("non-empty tag result type");
+  return {};
+}
+
 Result<void> check_imports(const wasm::Module& m) {
   for (const wasm::Import& imp : m.imports) {
     switch (imp.kind) {
@@ -57,6 +64,9 @@ Result<void> check_imports(const wasm::Module& m) {
         AIRWASM_TRY(check_memory_type(imp.memory));
         break;
       case ExternKind::kGlobal:
+        break;
+      case ExternKind::kTag:
+        AIRWASM_TRY(check_tag_type(m, imp.func_type));
         break;
     }
   }
@@ -110,6 +120,9 @@ Result<void> check_exports(const ModuleContext& c) {
       case ExternKind::kGlobal:
         if (e.index >= c.num_globals()) return unknown("global", e.index);
         break;
+      case ExternKind::kTag:
+        if (e.index >= c.module->num_tags()) return unknown("tag", e.index);
+        break;
     }
     if (!names.insert(e.name).second) return invalid("duplicate export name");
   }
@@ -128,6 +141,7 @@ Result<void> validate_module(const wasm::Module& m, const Features& features) {
   for (uint32_t type_index : m.functions) AIRWASM_TRY(check_type_index(m, type_index));
   for (const wasm::TableType& t : m.tables) AIRWASM_TRY(check_table_type(t));
   for (const wasm::MemoryType& t : m.memories) AIRWASM_TRY(check_memory_type(t));
+  for (uint32_t type_index : m.tags) AIRWASM_TRY(check_tag_type(m, type_index));
   if (!features.multi_memory && m.num_memories() > 1)
     return invalid("multiple memories (the multi-memory proposal is turned off)");
 

@@ -2,6 +2,7 @@
 // name "wasi_snapshot_preview1". Each function is a raw host callback (slots in, errno out): no Val
 // boxing on the hot path of fd_write and friends.
 #include <memory>
+#include <new>
 
 #include "airwasm/instance.hh"
 #include "wasi/state.hh"
@@ -42,7 +43,14 @@ Result<void> add_to_linker(Linker& linker, ContextGetter getter) {
       GuestMemory mem;
       if (auto m = caller.memory()) mem = GuestMemory(m->data(caller.store()));
       internal::Env env{cx->state(), caller, mem, std::nullopt};
-      const uint16_t err = handler(env, slots);
+      uint16_t err;
+      try {
+        err = handler(env, slots);
+      } catch (const std::bad_alloc&) {
+        // Host memory the guest asked for (a huge poll_oneoff, a directory listing) is not there: the
+        // host's failure, reported as such, never an exception through the interpreter.
+        return std::unexpected(Trap(TrapCode::kHostError, "host function error: out of host memory"));
+      }
       if (env.trap) return std::unexpected(std::move(*env.trap));
       if (returns) slots[0] = err;
       return {};

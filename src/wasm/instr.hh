@@ -33,7 +33,11 @@ enum class ImmKind : uint8_t {
   Shuffle,     // 16 lane bytes
   Lane,        // one lane byte
   RefType,     // reftype byte
+  TryTable,    // block type, vec(catch clause); the clauses go to InstrReader::br_targets() as triples
 };
+
+// try_table catch clause kinds (binary encoding).
+enum CatchKind : uint32_t { kCatch = 0, kCatchRef = 1, kCatchAll = 2, kCatchAllRef = 3 };
 
 enum class Opcode : uint16_t {
 #define AIRWASM_OP(name, code, text, imm, sig, arg) name,
@@ -97,19 +101,26 @@ constexpr const OpInfo& op_info(Opcode op) { return kOpInfo[size_t(op)]; }
 constexpr const char* op_name(Opcode op) { return kOpInfo[size_t(op)].text; }
 
 // Lookup from encoding to Opcode; kCount marks an illegal encoding.
+// `single` is Wasm 2.0 (+ SIMD prefix); `single_eh` adds the exception-handling opcodes.
+constexpr bool is_exception_opcode(uint16_t code) { return code == 0x08 || code == 0x0A || code == 0x1F; }
 struct OpcodeMaps {
   Opcode single[256];
+  Opcode single_eh[256];
   Opcode fc[32];
   Opcode fd[256];
 };
 constexpr OpcodeMaps make_opcode_maps() {
   OpcodeMaps m{};
   for (auto& o : m.single) o = Opcode::kCount;
+  for (auto& o : m.single_eh) o = Opcode::kCount;
   for (auto& o : m.fc) o = Opcode::kCount;
   for (auto& o : m.fd) o = Opcode::kCount;
   for (size_t i = 0; i < kOpcodeCount; ++i) {
     const uint16_t code = kOpInfo[i].code;
-    if (code < 0x100) m.single[code] = Opcode(i);
+    if (code < 0x100) {
+      m.single_eh[code] = Opcode(i);
+      if (!is_exception_opcode(code)) m.single[code] = Opcode(i);
+    }
     else if ((code >> 8) == 0xFC) m.fc[code & 0xff] = Opcode(i);
     else m.fd[code & 0xff] = Opcode(i);
   }
@@ -122,6 +133,7 @@ constexpr uint32_t fuel_cost(Opcode op) {
   switch (op) {
     case Opcode::Nop: case Opcode::Drop: case Opcode::Block: case Opcode::Loop:
     case Opcode::Unreachable: case Opcode::Return: case Opcode::Else: case Opcode::End:
+    case Opcode::TryTable:
       return 0;
     default:
       return 1;

@@ -36,4 +36,9 @@ GlobalType Module::global_type(uint32_t global_index) const {
   return globals[global_index - num_imported_globals].type;
 }
 
+uint32_t Module::tag_type_index(uint32_t tag_index) const {
+  if (tag_index < num_imported_tags) return imports_of(ExternKind::kTag)[tag_index]->func_type;
+  return tags[tag_index - num_imported_tags];
+}
+
 }  // namespace airwasm::wasm

@@ -20,7 +20,7 @@ struct Import {
   std::string module;
   std::string name;
   ExternKind kind = ExternKind::kFunc;
-  uint32_t func_type = 0;  // kFunc: index into Module::types
+  uint32_t func_type = 0;  // kFunc, kTag: index into Module::types
   TableType table;         // kTable
   MemoryType memory;       // kMemory
   GlobalType global;       // kGlobal
@@ -97,6 +97,7 @@ struct Module {
   std::vector<TableType> tables;     // defined tables
   std::vector<MemoryType> memories;  // defined memories
   std::vector<Global> globals;       // defined globals
+  std::vector<uint32_t> tags;        // type index of each defined tag (exception handling)
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -111,12 +112,14 @@ struct Module {
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+  uint32_t num_imported_tags = 0;
 
   // Index-space views (imports first, then definitions).
   uint32_t num_funcs() const { return num_imported_funcs + uint32_t(functions.size()); }
   uint32_t num_tables() const { return num_imported_tables + uint32_t(tables.size()); }
   uint32_t num_memories() const { return num_imported_memories + uint32_t(memories.size()); }
   uint32_t num_globals() const { return num_imported_globals + uint32_t(globals.size()); }
+  uint32_t num_tags() const { return num_imported_tags + uint32_t(tags.size()); }
 
   // Type index of function `func_index` in the function index space. Requires a valid index.
   uint32_t func_type_index(uint32_t func_index) const;
@@ -124,6 +127,7 @@ struct Module {
   TableType table_type(uint32_t table_index) const;
   MemoryType memory_type(uint32_t memory_index) const;
   GlobalType global_type(uint32_t global_index) const;
+  uint32_t tag_type_index(uint32_t tag_index) const;
 
   // Import entries of one kind, in index order (imported_funcs()[i] is function i).
   std::vector<const Import*> imports_of(ExternKind kind) const;

@@ -15,6 +15,7 @@ const char* valtype_name(ValType t) {
     case ValType::kV128: return "v128";
     case ValType::kFuncRef: return "funcref";
     case ValType::kExternRef: return "externref";
+    case ValType::kExnRef: return "exnref";
     case ValType::kBottom: return "<unknown>";
   }
   return "<invalid>";
@@ -26,6 +27,7 @@ const char* extern_kind_name(ExternKind k) {
     case ExternKind::kTable: return "table";
     case ExternKind::kMemory: return "memory";
     case ExternKind::kGlobal: return "global";
+    case ExternKind::kTag: return "tag";
   }
   return "<invalid>";
 }
@@ -54,6 +56,7 @@ std::string ExternType::to_string() const {
     case ExternKind::kMemory: return "memory " + limits_string(memory.limits);
     case ExternKind::kGlobal:
       return std::string("global ") + (global.mut ? "(mut " : "") + valtype_name(global.type) + (global.mut ? ")" : "");
+    case ExternKind::kTag: return "tag " + tag.to_string();
   }
   return "<invalid>";
 }

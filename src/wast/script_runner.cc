@@ -112,15 +112,20 @@ Counts ScriptRunner::run_file(const std::string& path) {
     return counts;
   };
 
+  // A script that cannot be read or parsed is named whatever the verbosity: one failed assertion in the
+  // totals would not say which file, or why.
   auto bytes = read_file_bytes(path);
   if (!bytes) {
     report_failure(0, "read " + path, "a readable file", bytes.error());
+    if (!options_.verbose) out_ << "  " << path << ": cannot read the file: " << bytes.error() << "\n";
     return finish();
   }
   json script = json::parse(bytes->begin(), bytes->end(), nullptr, /*allow_exceptions=*/false);
   auto commands = script.is_object() ? script.find("commands") : script.end();
   if (script.is_discarded() || !script.is_object() || commands == script.end() || !commands->is_array()) {
     report_failure(0, "parse " + path, "a wast2json command file", "not a JSON object with \"commands\"");
+    if (!options_.verbose)
+      out_ << "  " << path << ": not a spec-test script (wast2json's JSON, an object with \"commands\")\n";
     return finish();
   }
 

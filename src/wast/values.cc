@@ -266,6 +266,8 @@ const char* type_name(ValType t) {
       return "funcref";
     case ValType::kExternRef:
       return "externref";
+    case ValType::kExnRef:
+      return "exnref";
     case ValType::kBottom:
       return "bottom";
   }
@@ -280,6 +282,7 @@ std::optional<ValType> parse_type_name(std::string_view name) {
   if (name == "v128") return ValType::kV128;
   if (name == "funcref") return ValType::kFuncRef;
   if (name == "externref") return ValType::kExternRef;
+  if (name == "exnref") return ValType::kExnRef;
   return std::nullopt;
 }
 
@@ -380,6 +383,7 @@ bool matches(const ExpectedValue& e, const Val& actual) {
       return actual.f64_bits() == e.value.f64_bits();
     case ValType::kFuncRef:
     case ValType::kExternRef:
+    case ValType::kExnRef:
       return actual.ref() == e.value.ref();
     case ValType::kV128: {
       LaneType lt = e.lanes.value_or(LaneType::kI32);
@@ -434,6 +438,8 @@ std::string format_value(const Val& v, std::optional<LaneType> lanes) {
     case ValType::kExternRef:
       if (v.ref().is_null()) return out + "null";
       return out + "ref.extern " + std::to_string(v.ref().bits - 1);
+    case ValType::kExnRef:
+      return out + (v.ref().is_null() ? "null" : "exn");
     case ValType::kBottom:
       break;
   }

@@ -293,7 +293,9 @@ Result<void> Resolver::resolve_package(uint32_t p) {
   r_.packages.push_back(std::move(mp));
   for (size_t i = 0; i < pkg.interfaces.size(); ++i) AIRWASM_TRY(resolve_interface(p, i));
   for (size_t i = 0; i < pending_[p].worlds.size(); ++i) AIRWASM_TRY(resolve_world(p, i));
-  for (uint32_t w : pending_[p].world_ids) AIRWASM_TRY(elaborate(w));
+  for (size_t i = 0; i < pending_[p].worlds.size(); ++i) {
+    AIRWASM_TRY(elaborate(pending_[p].world_ids[i], *pending_[p].worlds[i]));
+  }
   return {};
 }
 
@@ -550,7 +552,7 @@ std::vector<uint32_t> Resolver::interface_deps(uint32_t iface) const {
 // before exported interfaces; we keep the written order, which is the binary order for a world printed
 // from a component, so that such text stays a fixed point. The printer groups imports by kind anyway.) The dependency graph of interfaces is acyclic
 // (resolution rejects cycles), so the recursion ends; its depth is bounded by the number of interfaces.
-Result<void> Resolver::elaborate(uint32_t world) {
+Result<void> Resolver::elaborate(uint32_t world, const ast::World& aw) {
   model::World& w = r_.worlds[world];
   std::vector<model::WorldItem> imports, exports;
   // The unnamed interface items of each list, for membership tests.
@@ -592,24 +594,54 @@ Result<void> Resolver::elaborate(uint32_t world) {
     }
     push(imports, item);
   }
-  // An export's dependency that the world also exports is exported first (with its own dependencies).
-  auto export_dep = [&](auto& self, uint32_t iface, int depth) -> void {
-    if (has_iface(exports, iface) || depth > 1000) return;
-    for (uint32_t dep : interface_deps(iface)) {
-      if (has_iface(w.exports, dep)) self(self, dep, depth + 1);
-      else import_iface(import_iface, dep, model::Stability{}, 0);
+  // An export's dependency that the world also exports is exported first (with its own dependencies);
+  // one it does not export is imported, and so is everything below it (`required`). An interface
+  // that is both required as an import and exported would give the exports two copies of it (with
+  // resources, two different types): wit-parser rejects such worlds, and so do we.
+  std::set<uint32_t> required;
+  std::optional<uint32_t> conflict;
+  auto require = [&](auto& self, uint32_t iface, const model::Stability& gate, int depth) -> void {
+    if (conflict || required.count(iface) || depth > 1000) return;
+    if (has_iface(exports, iface)) {
+      conflict = iface;
+      return;
     }
-    for (const model::WorldItem& e : w.exports) {
-      if (e.kind == model::WorldItem::Kind::kInterface && !e.name && e.id == iface && !has_iface(exports, iface)) {
-        push(exports, e);
+    for (uint32_t dep : interface_deps(iface)) self(self, dep, gate, depth + 1);
+    required.insert(iface);
+    import_iface(import_iface, iface, gate, 0);
+  };
+  auto export_deps = [&](auto& self, uint32_t iface, const model::Stability& gate, int depth) -> void {
+    for (uint32_t dep : interface_deps(iface)) {
+      if (conflict || depth > 1000) return;
+      if (!has_iface(w.exports, dep)) {
+        require(require, dep, gate, 0);
+        continue;
+      }
+      if (has_iface(exports, dep)) continue;
+      self(self, dep, gate, depth + 1);
+      if (required.count(dep)) conflict = dep;
+      if (conflict) return;
+      for (const model::WorldItem& e : w.exports) {
+        if (e.kind == model::WorldItem::Kind::kInterface && !e.name && e.id == dep && !has_iface(exports, dep)) {
+          push(exports, e);
+        }
       }
     }
   };
   for (const model::WorldItem& item : w.exports) {
     if (item.kind == model::WorldItem::Kind::kInterface) {
-      for (uint32_t dep : interface_deps(item.id)) {
-        if (has_iface(w.exports, dep)) export_dep(export_dep, dep, 0);
-        else import_iface(import_iface, dep, item.stability, 0);
+      export_deps(export_deps, item.id, item.stability, 0);
+      if (!conflict && required.count(item.id)) conflict = item.id;
+      if (conflict) {
+        const model::Interface& i = r_.interfaces[*conflict];
+        std::string name = i.name.value_or("<inline>");
+        if (i.package) {
+          const model::Package& p = r_.packages[*i.package];
+          name = p.ns + ":" + p.name + "/" + name + (p.version ? "@" + *p.version : "");
+        }
+        return error(aw.file, aw.name.offset,
+                     "interface `" + name + "` is exported, but an exported interface also needs it imported "
+                     "(through an interface the world does not export); export that interface too");
       }
       if (!item.name && has_iface(exports, item.id)) continue;
     }

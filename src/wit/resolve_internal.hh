@@ -64,7 +64,7 @@ class Resolver {
   Result<void> fill_world(uint32_t pkg, const ast::World& aw, uint32_t id);
   Result<void> add_uses(uint32_t pkg, const std::vector<ast::Use>& uses, Scope& scope,
                         std::vector<std::pair<std::string, uint32_t>>& out, uint32_t file);
-  Result<void> elaborate(uint32_t world);
+  Result<void> elaborate(uint32_t world, const ast::World& aw);
   std::vector<uint32_t> interface_deps(uint32_t iface) const;
   bool enabled(const model::Stability& s) const;
 

@@ -5,7 +5,9 @@
 // dumps the result. Errors are values whose message starts with "FILE:LINE:COL: ".
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.hh"
@@ -35,6 +37,11 @@ Result<component::wit::Resolve> parse_wit_text(std::string name, std::string tex
 // A `.wit` file, or a directory: its `*.wit` files are the main package and every entry of its `deps/`
 // folder (a `.wit` file or a directory of them) is a dependency, as wit-parser's `push_dir` reads them.
 Result<component::wit::Resolve> parse_wit_path(const std::string& path, const ParseOptions& options = {});
+
+// The world a tool (a bindings generator, `--world NAME`) means: `name` is a world of the main package,
+// or `ns:pkg/world@version` (the version may be left out when the package has one version); without a
+// name, the main package's only world. Fails with a message naming the choices.
+Result<uint32_t> select_world(const component::wit::Resolve& resolve, std::optional<std::string_view> name = {});
 
 // The resolved model as JSON: packages, interfaces, worlds and types by index (the arena layout of
 // wit-parser's JSON; type references are a primitive's name or a type index).

@@ -3,10 +3,10 @@
 # directory is given as $2, runs it for $3 seconds (default 600). The target is $FUZZ_TARGET:
 #   component_decoder_fuzz (default)  the component front end (reader, validator, WIT printer)
 #   module_fuzz                       core modules: decode + validate + lower + instantiate + call
-# module_fuzz runs with the limits of issue 14's acceptance (-rss_limit_mb=1024 -timeout=5).
 #   component_run_fuzz                components: compile, link stubs, instantiate, call exports with values
 #   canon_fuzz                        the canonical ABI codec on hostile memories, flat values, reallocs
 #   wit_parser_fuzz                   the WIT text parser (WIT files as seeds)
+# module_fuzz runs with the limits of issue 14's acceptance (-rss_limit_mb=1024 -timeout=5).
 set -eu
 here=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$here/build-fuzz}
@@ -34,8 +34,12 @@ case $target in
     run_flags="-max_len=4096 -timeout=10 -rss_limit_mb=2048" ;;
   *) echo "unknown FUZZ_TARGET $target" >&2; exit 2 ;;
 esac
+# One object per source, two compilers at a time (the machine has 2 cores), then one link.
+mkdir -p "$out/obj-$target"
 # shellcheck disable=SC2086
-clang++-19 $flags $srcs -o "$out/$target"
+for src in $srcs; do echo "$src"; done |
+  xargs -P "${FUZZ_JOBS:-2}" -I{} sh -c 'o="$1/$(echo "$2" | tr / _).o"; clang++-19 $3 -c "$2" -o "$o"' _ "$out/obj-$target" {} "$flags"
+clang++-19 $flags "$out/obj-$target"/*.o -o "$out/$target"
 if [ $# -ge 2 ]; then
   mkdir -p "$out/corpus-$target"
   # shellcheck disable=SC2086

@@ -119,6 +119,13 @@ void define_host(Linker& linker, int* calls = nullptr) {
   ASSERT_TRUE(host.func_wrap("maybe", [](std::optional<uint32_t> x) {
     return x ? MaybeResult::ok(*x * 2) : MaybeResult::err("nothing");
   }));
+  // 17 flat parameters (lifted from the guest's spilled tuple) and a tuple result (stored at its pointer).
+  ASSERT_TRUE(host.func_wrap("many", [](uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e, uint32_t f,
+                                        uint32_t g, uint32_t h, uint32_t i, uint32_t j, uint32_t k, uint32_t l,
+                                        uint32_t m, uint32_t n, uint32_t o, uint32_t p, uint32_t q) {
+    const uint32_t sum = a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p + q;
+    return std::tuple<uint32_t, uint64_t>(sum, uint64_t(q) << 40);
+  }));
 }
 
 struct Typed : ::testing::Test {
@@ -405,6 +412,8 @@ TEST_F(Typed, TypedHostFunctions) {
   auto maybe = typed<MaybeResult(std::optional<uint32_t>)>("call-maybe");
   EXPECT_EQ(*maybe.call(store, 21u), MaybeResult::ok(42u));
   EXPECT_EQ(*maybe.call(store, std::nullopt), MaybeResult::err("nothing"));
+  // Spilled parameters and a spilled result of a typed host function: 153 + (17 << 40).
+  EXPECT_EQ(*typed<uint64_t()>("call-many").call(store), 153u + (uint64_t(17) << 40));
   // The same through Vals.
   EXPECT_EQ(val_call("call-maybe", {Val::none()})[0], Val::err(Val::string("nothing")));
   EXPECT_EQ(val_call("call-greet", {Val::string("x")})[0], Val::string("hello, x!"));
@@ -465,6 +474,7 @@ TEST(TypedHost, SignatureIsCheckedAtInstantiatePre) {
   ASSERT_TRUE(host.func_wrap("greet", [](std::string_view s) { return std::string(s); }));
   ASSERT_TRUE(host.func_wrap("flip", [](const Point& p) { return p; }));
   ASSERT_TRUE(host.func_wrap("maybe", [](std::optional<uint32_t>) { return MaybeResult::ok(1u); }));
+  ASSERT_TRUE(host.func_wrap("many", [](uint32_t) { return uint32_t(0); }));
   auto c = Component::compile(engine, read_fixture("typed_calls.wasm"));
   ASSERT_TRUE(c);
   auto pre = linker.instantiate_pre(*c);

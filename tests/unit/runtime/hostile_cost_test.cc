@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -85,6 +86,8 @@ Outcome run(const Bytes& bytes, bool instantiate) {
   const double ms = cpu_millis() - start;
   EXPECT_LT(ms, kMaxMillis) << "input of " << bytes.size() << " bytes";
   EXPECT_LT(peak_rss(), kMaxRssBytes);
+  std::printf("  %zu bytes: %.1f ms CPU, peak RSS %.1f MB, %s\n", bytes.size(), ms, double(peak_rss()) / (1 << 20),
+              out.error ? out.error->message.c_str() : out.instantiated ? "instantiated" : "compiled");
   return out;
 }
 

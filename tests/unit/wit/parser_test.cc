@@ -122,6 +122,19 @@ TEST(WitParserErrors, Cycles) {
                5, 9, "package `z:w` depends on itself (through `x:y`)");
 }
 
+// wit-parser's example (WebAssembly/component-model#208): `c` needs `b`, which is imported, so `a` (which
+// `b` needs) must be imported too, yet the world exports `a`.
+TEST(WitParserErrors, ExportNeedsItsOwnExportImported) {
+  std::string base =
+      "package a:b;\ninterface a { type t = u32; }\ninterface b { use a.{t}; }\n"
+      "interface c { use a.{t}; use b.{t as t2}; }\n";
+  expect_error(base + "world foo {\n  export a;\n  export c;\n}\n", 5, 7,
+               "interface `a:b/a` is exported, but an exported interface also needs it imported");
+  expect_error(base + "world foo {\n  export c;\n  export a;\n}\n", 5, 7, "interface `a:b/a` is exported");
+  EXPECT_EQ(err(base + "world ok {\n  export a;\n  export b;\n  export c;\n}\n"), "ok");
+  EXPECT_EQ(err(base + "world ok {\n  export c;\n}\n"), "ok");
+}
+
 TEST(WitParserErrors, Packages) {
   expect_error("interface i {}\n", 1, 1, "no `package` header");
   airwasm::wit::SourceGroup g = {{"a.wit", "package a:b;\n"}, {"b.wit", "\npackage a:c;\n"}};

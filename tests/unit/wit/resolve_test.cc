@@ -269,3 +269,36 @@ TEST(WitResolve, Json) {
   EXPECT_NE(j.find("{\"name\":null,\"kind\":{\"option\":\"u8\"},\"owner\":null}"), std::string::npos) << j;
   EXPECT_NE(j.find("\"docs\":{\"contents\":\"d\"}"), std::string::npos) << j;
 }
+
+TEST(WitResolve, SelectWorldAndResourceFunctions) {
+  model::Resolve r = parse(
+      "package a:b@1.0.0;\n"
+      "interface i { resource r { constructor(); get: func() -> u32; } f: func(); }\n"
+      "world one { resource local { peek: func(); } import i; }\n"
+      "world two { export i; }\n"
+      "package c:d@2.0.0 { world w {} }\n");
+  EXPECT_FALSE(wit::select_world(r).has_value());  // two worlds in the main package
+  EXPECT_NE(wit::select_world(r).error().message.find("several worlds (`one`, `two`)"), std::string::npos);
+  auto one = wit::select_world(r, "one");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(r.worlds[*one].name, "one");
+  auto w = wit::select_world(r, "c:d/w@2.0.0");
+  ASSERT_TRUE(w);
+  EXPECT_EQ(r.worlds[*w].name, "w");
+  EXPECT_TRUE(wit::select_world(r, "c:d/w"));  // the only version
+  EXPECT_FALSE(wit::select_world(r, "three"));
+  EXPECT_FALSE(wit::select_world(r, "c:d/w@1.0.0"));
+  // A resource's functions, from its interface or from its world's imports.
+  const model::Interface& i = r.interfaces[r.packages[r.main_package].interfaces[0].second];
+  auto funcs = model::resource_functions(r, i.types[0].second);
+  ASSERT_EQ(funcs.size(), 2u);
+  EXPECT_EQ(funcs[0]->name, "[constructor]r");
+  EXPECT_EQ(funcs[1]->name, "[method]r.get");
+  uint32_t local = 0;
+  for (const model::WorldItem& item : r.worlds[*one].imports) {
+    if (item.kind == model::WorldItem::Kind::kType) local = item.id;
+  }
+  auto world_funcs = model::resource_functions(r, local);
+  ASSERT_EQ(world_funcs.size(), 1u);
+  EXPECT_EQ(world_funcs[0]->name, "[method]local.peek");
+}

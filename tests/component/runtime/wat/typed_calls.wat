@@ -12,6 +12,11 @@
     (export "greet" (func (param "name" string) (result string)))
     (export "flip" (func (param "p" $pt) (result $pt)))
     (export "maybe" (func (param "x" (option u32)) (result (result u32 (error string)))))
+    (export "many" (func
+      (param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32) (param "f" u32)
+      (param "g" u32) (param "h" u32) (param "i" u32) (param "j" u32) (param "k" u32) (param "l" u32)
+      (param "m" u32) (param "n" u32) (param "o" u32) (param "p" u32) (param "q" u32)
+      (result (tuple u32 u64))))
   ))
   (export $point "point" (type $point'))
   (export $color "color" (type $color'))
@@ -40,6 +45,9 @@
   (core func $flip (canon lower (func $host "flip") (memory (core memory $mem "mem"))))
   (core func $maybe (canon lower (func $host "maybe") (memory (core memory $mem "mem"))
                       (realloc (core func $mem "realloc"))))
+  ;; 17 flat parameters: the guest passes a pointer to them; the tuple result comes back through a pointer
+  (core func $many (canon lower (func $host "many") (memory (core memory $mem "mem"))
+                     (realloc (core func $mem "realloc"))))
   (type $blob (resource (rep i32)))
   (core func $blob-new (canon resource.new $blob))
   (core func $blob-drop (canon resource.drop $blob))
@@ -50,6 +58,7 @@
     (import "host" "greet" (func $greet (param i32 i32 i32)))
     (import "host" "flip" (func $flip (param i32 i32 i32)))
     (import "host" "maybe" (func $maybe (param i32 i32 i32)))
+    (import "host" "many" (func $many (param i32 i32)))
     (import "host" "blob-new" (func $blob-new (param i32) (result i32)))
     (import "host" "blob-drop" (func $blob-drop (param i32)))
     (func (export "id32") (param i32) (result i32) (local.get 0))
@@ -109,13 +118,26 @@
     (func (export "call-maybe") (param i32 i32) (result i32)
       (call $maybe (local.get 0) (local.get 1) (i32.const 192))
       (i32.const 192))
+    ;; writes 1..17 at 256 and calls many(ptr=256, retptr=336); returns the u64 of the tuple
+    (func (export "call-many") (result i64)
+      (local $i i32)
+      (block $done
+        (loop $l
+          (br_if $done (i32.eq (local.get $i) (i32.const 17)))
+          (i32.store (i32.add (i32.const 256) (i32.mul (local.get $i) (i32.const 4)))
+                     (i32.add (local.get $i) (i32.const 1)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+      (call $many (i32.const 256) (i32.const 336))
+      (i64.add (i64.extend_i32_u (i32.load (i32.const 336))) (i64.load (i32.const 344))))
     (func (export "make-blob") (param i32) (result i32) (call $blob-new (local.get 0)))
     (func (export "drop-blob") (param i32) (call $blob-drop (local.get 0))))
   (core instance $m (instantiate $M
     (with "mem" (instance $mem))
     (with "host" (instance
       (export "add" (func $add)) (export "greet" (func $greet)) (export "flip" (func $flip))
-      (export "maybe" (func $maybe)) (export "blob-new" (func $blob-new)) (export "blob-drop" (func $blob-drop))))))
+      (export "maybe" (func $maybe)) (export "many" (func $many))
+      (export "blob-new" (func $blob-new)) (export "blob-drop" (func $blob-drop))))))
 
   (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $m "add")))
   (func (export "id-bool") (param "x" bool) (result bool) (canon lift (core func $m "id32")))
@@ -166,6 +188,7 @@
     (canon lift (core func $m "call-flip") (memory (core memory $mem "mem"))))
   (func (export "call-maybe") (param "x" (option u32)) (result (result u32 (error string)))
     (canon lift (core func $m "call-maybe") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (func (export "call-many") (result u64) (canon lift (core func $m "call-many")))
   (export $blob-e "blob" (type $blob))
   (func (export "make-blob") (param "n" u32) (result (own $blob-e)) (canon lift (core func $m "make-blob")))
   (func (export "blob-size") (param "b" (borrow $blob-e)) (result u32) (canon lift (core func $m "id32")))
