@@ -339,6 +339,14 @@ Result<std::shared_ptr<Scope>> Instantiator::run(std::shared_ptr<const Component
   rec.parent = parent_instance;
   cs_.instances.push_back(std::move(rec));
   sc->instance = uint32_t(cs_.instances.size() - 1);
+  // A component definition points back to the scope it is defined in (`outer`, for outer aliases) while
+  // the scope holds the definition: a shared_ptr cycle that leaked every scope with a nested component
+  // (the preview1 adapter's components have one). Definitions are only used during this walk (nested
+  // instantiations happen inside it), so the list is dropped when the walk ends, successful or not.
+  struct DropDefinitions {
+    Scope& scope;
+    ~DropDefinitions() { scope.components.clear(); }
+  } drop_definitions{*sc};
 
   size_t next_arg = 0;
   for (const ast::Item& item : c->items) {
