@@ -323,8 +323,11 @@ class WaveParser {
       out.push_back(char(0x80 | (cp & 0x3f)));
     }
   }
-  // Decodes one UTF-8 scalar (input is valid UTF-8 text from the command line or a literal).
-  static size_t decode_one(const std::string& s, char32_t& c) {
+  // Decodes one UTF-8 scalar (input is valid UTF-8 text from the command line or a literal). Out of line:
+  // inlined into prim(), GCC 12 sees through std::string's small buffer and warns (falsely) that it may
+  // be uninitialized.
+  [[gnu::noinline]] static size_t decode_one(std::string_view s, char32_t& c) {
+    c = 0;
     if (s.empty()) return 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     size_t len = p[0] < 0x80 ? 1 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;

@@ -88,6 +88,8 @@ std::string kind_name(ExternKind k) {
       return "memory";
     case ExternKind::kGlobal:
       return "global";
+    case ExternKind::kTag:
+      return "tag";
   }
   return "?";
 }
