@@ -20,23 +20,7 @@ namespace {
 constexpr uint32_t kUtf16Tag = uint32_t(1) << 31;
 constexpr uint64_t kMaxStringByteLength = (uint64_t(1) << 28) - 1;
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(char(cp));
-  } else if (cp < 0x800) {
-    out.push_back(char(0xc0 | (cp >> 6)));
-    out.push_back(char(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out.push_back(char(0xe0 | (cp >> 12)));
-    out.push_back(char(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(char(0x80 | (cp & 0x3f)));
-  } else {
-    out.push_back(char(0xf0 | (cp >> 18)));
-    out.push_back(char(0x80 | ((cp >> 12) & 0x3f)));
-    out.push_back(char(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(char(0x80 | (cp & 0x3f)));
-  }
-}
+using base::append_utf8;
 
 // Validates guest UTF-8 with the error classes of Rust's str::from_utf8, whose Display texts the official
 // tests expect ("invalid utf-8 sequence of 1 bytes from index 0", "incomplete utf-8 byte sequence from

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "airwasm/component/wave.hh"
+#include "base/utf8.hh"
 #include "component_runtime/internal.hh"
 
 namespace airwasm::component {
@@ -295,7 +296,7 @@ class WaveParser {
           auto [p, ec] = std::from_chars(s_.data() + pos_ + 1, s_.data() + end, cp, 16);
           if (ec != std::errc() || p != s_.data() + end || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
             return fail("invalid \\u{...} escape");
-          append_utf8(out, cp);
+          base::append_utf8(out, cp);
           pos_ = end + 1;
           break;
         }
@@ -305,23 +306,6 @@ class WaveParser {
     if (pos_ >= s_.size()) return fail("unterminated literal");
     ++pos_;
     return out;
-  }
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out.push_back(char(cp));
-    } else if (cp < 0x800) {
-      out.push_back(char(0xc0 | (cp >> 6)));
-      out.push_back(char(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-      out.push_back(char(0xe0 | (cp >> 12)));
-      out.push_back(char(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(char(0x80 | (cp & 0x3f)));
-    } else {
-      out.push_back(char(0xf0 | (cp >> 18)));
-      out.push_back(char(0x80 | ((cp >> 12) & 0x3f)));
-      out.push_back(char(0x80 | ((cp >> 6) & 0x3f)));
-      out.push_back(char(0x80 | (cp & 0x3f)));
-    }
   }
   // Decodes one UTF-8 scalar (input is valid UTF-8 text from the command line or a literal). Out of line:
   // inlined into prim(), GCC 12 sees through std::string's small buffer and warns (falsely) that it may
