@@ -165,7 +165,10 @@ Result<void> Instantiator::instance(Scope& sc, const ast::Instance& in) {
       auto it = sc.resources.find(ours);
       if (it != sc.resources.end()) bound[theirs] = it->second;
     }
-    AIRWASM_TRY_ASSIGN(auto child, run(comp.owner, comp.ast, comp.outer, std::move(args), std::move(bound), sc.instance));
+    std::shared_ptr<Scope> outer = comp.outer.lock();
+    if (!outer) return unsupported("a component definition can only be instantiated while its parent is instantiated");
+    AIRWASM_TRY_ASSIGN(auto child, run(comp.owner, comp.ast, outer, std::move(args), std::move(bound), sc.instance));
+    sc.children.push_back(child);
     for (auto& [theirs, fresh] : rec.defined) {
       auto it = child->resources.find(theirs);
       if (it != child->resources.end()) sc.resources[fresh] = it->second;

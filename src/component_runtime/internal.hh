@@ -77,7 +77,10 @@ struct CoreInstanceVal {
 struct InstanceVal;
 struct ComponentVal {
   const ast::Component* ast = nullptr;
-  std::shared_ptr<Scope> outer;   // the scope it was defined in (for outer aliases)
+  // The scope it was defined in (for outer aliases). Weak: the scope also holds the definition (in its
+  // index spaces, exports and exported instances), and a definition is only instantiated during the
+  // walk that keeps its scope alive.
+  std::weak_ptr<Scope> outer;
   std::shared_ptr<const ComponentImpl> owner;
 };
 
@@ -123,6 +126,9 @@ struct Scope {
     return resources_snapshot;
   }
   std::vector<std::pair<std::string, Item>> exports;
+  // The scopes of the components instantiated here: kept alive with this one, because the definitions
+  // they export point back to them weakly (ComponentVal::outer).
+  std::vector<std::shared_ptr<Scope>> children;
 };
 
 // ---- per-Store state ----
