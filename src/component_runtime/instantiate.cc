@@ -205,10 +205,12 @@ Result<void> Instantiator::alias(Scope& sc, const ast::Alias& a) {
       return {};
     }
     case ast::Alias::Target::kOuter: {
+      std::shared_ptr<Scope> hold;  // keeps each enclosing scope alive while it is looked at
       Scope* target = &sc;
       for (uint32_t i = 0; i < a.count; ++i) {
-        if (!target->outer) return make_error(ErrorKind::kInvalid, "invalid outer alias count");
-        target = target->outer.get();
+        hold = target->outer.lock();
+        if (!hold) return make_error(ErrorKind::kInvalid, "invalid outer alias count");
+        target = hold.get();
       }
       switch (a.sort) {
         case ast::Sort::kCoreModule: sc.core_modules.push_back(target->core_modules.at(a.index)); break;

@@ -106,7 +106,7 @@ struct Scope {
   std::shared_ptr<const ComponentImpl> owner;
   const ast::Component* ast = nullptr;
   const ScopeRecord* record = nullptr;
-  std::shared_ptr<Scope> outer;
+  std::weak_ptr<Scope> outer;  // weak: parents keep their children (`children`); alive during the walk
   uint32_t instance = 0;  // this component instance's index in ComponentStore::instances
 
   std::vector<CoreInstanceVal> core_instances;
