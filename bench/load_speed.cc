@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   const double single = measure(1, nullptr);
   const double parallel = measure(0, &cold);
   const double mb = double(bytes.size()) / 1e6;
-  std::printf("size: %.2f MB\ncold: %.1f MB/s\nsingle thread: %.1f MB/s\nMB/s: %.1f\n", mb, mb / cold, mb / single,
-              mb / parallel);
+  std::printf("size: %.2f MB\ncold: %.1f MB/s\nsingle thread: %.1f MB/s\nMB/s: %.1f\n", mb, mb / cold,
+              mb / single, mb / parallel);
   return 0;
 }

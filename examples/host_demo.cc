@@ -56,10 +56,12 @@ int main(int argc, char** argv) {
   std::vector<CallFuture> calls;
   for (uint32_t i = 0; i < 100; ++i) {
     Plugin p = make_plugin(UINT64_MAX);
-    calls.push_back(scheduler.spawn(p.store, *p.instance.get_func(*p.store, "work"), {Val::i32(int32_t(50 + i))}));
+    calls.push_back(
+        scheduler.spawn(p.store, *p.instance.get_func(*p.store, "work"), {Val::i32(int32_t(50 + i))}));
   }
   Plugin runaway = make_plugin(50'000'000);  // a budget of 50 million fuel units
-  CallFuture spinning = scheduler.spawn(runaway.store, *runaway.instance.get_func(*runaway.store, "spin"), {});
+  CallFuture spinning =
+      scheduler.spawn(runaway.store, *runaway.instance.get_func(*runaway.store, "spin"), {});
   uint64_t checksum = 0;
   for (CallFuture& call : calls) {
     auto result = call.get();
@@ -81,7 +83,8 @@ int main(int argc, char** argv) {
   options.timeout = std::chrono::milliseconds(100);
   const auto start = std::chrono::steady_clock::now();
   auto r = timed.instance.get_func(*timed.store, "spin")->call(*timed.store, {}, {}, options);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::printf("   %s after %.1f ms\n", r ? "returned?!" : r.error().message().c_str(), ms);
   return 0;
 }

@@ -9,6 +9,9 @@ jobs=${AIRWASM_JOBS:-$(nproc)}
 
 scripts/install_deps.sh
 
+echo "== format check"
+scripts/check_format.sh
+
 echo "== release build"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIRWASM_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"

@@ -33,8 +33,8 @@ void print_inspect_usage(std::FILE* out) {
 }
 
 const char* section_name(uint8_t id) {
-  static constexpr const char* kNames[] = {"custom", "type",   "import",   "function", "table",
-                                           "memory", "global", "export",   "start",    "element",
+  static constexpr const char* kNames[] = {"custom", "type",   "import",    "function", "table",
+                                           "memory", "global", "export",    "start",    "element",
                                            "code",   "data",   "datacount", "tag"};
   return id < std::size(kNames) ? kNames[id] : "unknown";
 }

@@ -26,21 +26,27 @@ using component::TypeNode;
 using component::TypeStore;
 
 const char* component_section_name(uint8_t id) {
-  static constexpr const char* kNames[] = {"custom", "core module", "core instance", "core type", "component",
-                                           "instance", "alias",       "type",          "canon",     "start",
-                                           "import", "export",      "value"};
+  static constexpr const char* kNames[] = {
+      "custom", "core module", "core instance", "core type", "component", "instance", "alias",
+      "type",   "canon",       "start",         "import",    "export",    "value"};
   return id < std::size(kNames) ? kNames[id] : "unknown";
 }
 
 const char* desc_kind_name(component::ast::ExternDesc::Kind k) {
   using K = component::ast::ExternDesc::Kind;
   switch (k) {
-    case K::kModule: return "module";
-    case K::kFunc: return "func";
-    case K::kValue: return "value";
-    case K::kType: return "type";
-    case K::kComponent: return "component";
-    case K::kInstance: return "instance";
+    case K::kModule:
+      return "module";
+    case K::kFunc:
+      return "func";
+    case K::kValue:
+      return "value";
+    case K::kType:
+      return "type";
+    case K::kComponent:
+      return "component";
+    case K::kInstance:
+      return "instance";
   }
   return "?";
 }
@@ -80,7 +86,8 @@ class TypePrinter {
         if (i) out += ", ";
         if (labels) out += n.labels[i];
         if (types && i < n.children.size() && n.children[i] != component::kNoType) {
-          out += labels ? (n.kind == TypeKind::kVariant ? "(" + ref(n.children[i]) + ")" : ": " + ref(n.children[i]))
+          out += labels ? (n.kind == TypeKind::kVariant ? "(" + ref(n.children[i]) + ")"
+                                                        : ": " + ref(n.children[i]))
                         : ref(n.children[i]);
         }
       }
@@ -88,26 +95,41 @@ class TypePrinter {
     };
     auto child = [&](size_t i) { return i < n.children.size() ? n.children[i] : component::kNoType; };
     switch (n.kind) {
-      case TypeKind::kPrim: return component::prim_name(n.prim);
-      case TypeKind::kRecord: return list("record { ", " }", true, true);
-      case TypeKind::kVariant: return list("variant { ", " }", true, true);
-      case TypeKind::kFlags: return list("flags { ", " }", true, false);
-      case TypeKind::kEnum: return list("enum { ", " }", true, false);
-      case TypeKind::kTuple: return list("tuple<", ">", false, true);
-      case TypeKind::kList: return "list<" + ref(child(0)) + ">";
-      case TypeKind::kFixedList: return "list<" + ref(child(0)) + ", " + std::to_string(n.aux) + ">";
-      case TypeKind::kOption: return "option<" + ref(child(0)) + ">";
+      case TypeKind::kPrim:
+        return component::prim_name(n.prim);
+      case TypeKind::kRecord:
+        return list("record { ", " }", true, true);
+      case TypeKind::kVariant:
+        return list("variant { ", " }", true, true);
+      case TypeKind::kFlags:
+        return list("flags { ", " }", true, false);
+      case TypeKind::kEnum:
+        return list("enum { ", " }", true, false);
+      case TypeKind::kTuple:
+        return list("tuple<", ">", false, true);
+      case TypeKind::kList:
+        return "list<" + ref(child(0)) + ">";
+      case TypeKind::kFixedList:
+        return "list<" + ref(child(0)) + ", " + std::to_string(n.aux) + ">";
+      case TypeKind::kOption:
+        return "option<" + ref(child(0)) + ">";
       case TypeKind::kResult: {
         if (child(0) == component::kNoType && child(1) == component::kNoType) return "result";
         if (child(1) == component::kNoType) return "result<" + ref(child(0)) + ">";
         return "result<" + ref(child(0)) + ", " + ref(child(1)) + ">";
       }
-      case TypeKind::kOwn: return "own<" + ref(child(0)) + ">";
-      case TypeKind::kBorrow: return "borrow<" + ref(child(0)) + ">";
-      case TypeKind::kStream: return child(0) == component::kNoType ? "stream" : "stream<" + ref(child(0)) + ">";
-      case TypeKind::kFuture: return child(0) == component::kNoType ? "future" : "future<" + ref(child(0)) + ">";
-      case TypeKind::kMap: return "map<" + ref(child(0)) + ", " + ref(child(1)) + ">";
-      case TypeKind::kResource: return "resource";
+      case TypeKind::kOwn:
+        return "own<" + ref(child(0)) + ">";
+      case TypeKind::kBorrow:
+        return "borrow<" + ref(child(0)) + ">";
+      case TypeKind::kStream:
+        return child(0) == component::kNoType ? "stream" : "stream<" + ref(child(0)) + ">";
+      case TypeKind::kFuture:
+        return child(0) == component::kNoType ? "future" : "future<" + ref(child(0)) + ">";
+      case TypeKind::kMap:
+        return "map<" + ref(child(0)) + ", " + ref(child(1)) + ">";
+      case TypeKind::kResource:
+        return "resource";
       case TypeKind::kFunc: {
         std::string out = n.aux ? "async func(" : "func(";
         const size_t params = n.children.empty() ? 0 : n.children.size() - 1;
@@ -116,13 +138,18 @@ class TypePrinter {
           out += (i < n.labels.size() ? n.labels[i] : "?") + ": " + ref(n.children[i]);
         }
         out += ")";
-        if (!n.children.empty() && n.children.back() != component::kNoType) out += " -> " + ref(n.children.back());
+        if (!n.children.empty() && n.children.back() != component::kNoType)
+          out += " -> " + ref(n.children.back());
         return out;
       }
-      case TypeKind::kInstance: return "instance";
-      case TypeKind::kComponent: return "component";
-      case TypeKind::kModule: return "module";
-      case TypeKind::kAlias: return ref(child(0));
+      case TypeKind::kInstance:
+        return "instance";
+      case TypeKind::kComponent:
+        return "component";
+      case TypeKind::kModule:
+        return "module";
+      case TypeKind::kAlias:
+        return ref(child(0));
     }
     return "?";
   }
@@ -137,11 +164,16 @@ void print_entity(const TypeStore& store, const TypePrinter& scope, const NamedE
   const Entity& ent = e.entity;
   std::string text = component::entity_kind_name(ent.kind);
   switch (ent.kind) {
-    case Entity::Kind::kFunc: text = scope.structure(ent.type); break;
-    case Entity::Kind::kType:
-      text += " = " + (ent.referenced != component::kNoType ? scope.structure(ent.referenced) : scope.structure(ent.type));
+    case Entity::Kind::kFunc:
+      text = scope.structure(ent.type);
       break;
-    case Entity::Kind::kValue: text += " " + scope.ref(ent.type); break;
+    case Entity::Kind::kType:
+      text += " = " + (ent.referenced != component::kNoType ? scope.structure(ent.referenced)
+                                                            : scope.structure(ent.type));
+      break;
+    case Entity::Kind::kValue:
+      text += " " + scope.ref(ent.type);
+      break;
     case Entity::Kind::kInstance: {
       const component::InstanceTypeInfo& info = store.instance(ent.type);
       text += " (" + std::to_string(info.exports.size()) + " exports)";
@@ -149,11 +181,12 @@ void print_entity(const TypeStore& store, const TypePrinter& scope, const NamedE
     }
     case Entity::Kind::kComponent: {
       const component::ComponentTypeInfo& info = store.component(ent.type);
-      text += " (" + std::to_string(info.imports.size()) + " imports, " + std::to_string(info.exports.size()) +
-              " exports)";
+      text += " (" + std::to_string(info.imports.size()) + " imports, " +
+              std::to_string(info.exports.size()) + " exports)";
       break;
     }
-    case Entity::Kind::kModule: break;
+    case Entity::Kind::kModule:
+      break;
   }
   std::printf("  %s: %s\n", e.name.c_str(), text.c_str());
   if (ent.kind != Entity::Kind::kInstance) return;
@@ -163,13 +196,17 @@ void print_entity(const TypeStore& store, const TypePrinter& scope, const NamedE
   for (const NamedEntity& member : info.exports) {
     std::string member_text;
     switch (member.entity.kind) {
-      case Entity::Kind::kFunc: member_text = inner.structure(member.entity.type); break;
+      case Entity::Kind::kFunc:
+        member_text = inner.structure(member.entity.type);
+        break;
       case Entity::Kind::kType:
         member_text = "type = " + inner.structure(member.entity.referenced != component::kNoType
-                                                       ? member.entity.referenced
-                                                       : member.entity.type);
+                                                      ? member.entity.referenced
+                                                      : member.entity.type);
         break;
-      default: member_text = component::entity_kind_name(member.entity.kind); break;
+      default:
+        member_text = component::entity_kind_name(member.entity.kind);
+        break;
     }
     std::printf("    %s: %s\n", member.name.c_str(), member_text.c_str());
   }

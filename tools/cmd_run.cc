@@ -22,8 +22,8 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/wasi.hh"
 #include "cli.hh"
-#include "component/reader.hh"
 #include "cli_options.hh"
+#include "component/reader.hh"
 #include "wast/file_io.hh"
 #include "watchdog.hh"
 
@@ -217,8 +217,8 @@ int cmd_run(int argc, char** argv) {
     return kExitFailure;
   }
   if (component::is_component_binary(*bytes)) {
-    ComponentRun run{o.file, o.invoke, o.args, o.fuel, o.timeout, o.max_memory, {}, o.env, o.timeout_text,
-                     o.max_memory_text};
+    ComponentRun run{o.file,       o.invoke, o.args, o.fuel,         o.timeout,
+                     o.max_memory, {},       o.env,  o.timeout_text, o.max_memory_text};
     for (const wasi::Preopen& d : o.dirs) run.dirs.emplace_back(d.host_path, d.guest_path);
     return run_component(run, *bytes);
   }
@@ -291,7 +291,9 @@ int cmd_run(int argc, char** argv) {
   if (!o.invoke) {
     const FuncType type = func->type(store);
     if (!type.params.empty() || !type.results.empty()) {
-      std::fprintf(stderr, "%s: error: '_start' has type %s, a WASI command's takes and returns nothing (use --invoke _start ARGS...)\n",
+      std::fprintf(stderr,
+                   "%s: error: '_start' has type %s, a WASI command's takes and returns nothing (use "
+                   "--invoke _start ARGS...)\n",
                    o.file.c_str(), type.to_string().c_str());
       return kExitUsage;
     }

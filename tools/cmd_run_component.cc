@@ -58,8 +58,10 @@ int run_component(const ComponentRun& r, std::span<const uint8_t> bytes) {
   for (const component::ComponentItem& e : c->exports())
     if (e.kind == "instance" && e.name.starts_with("wasi:cli/run@0.2.")) run_name = e.name;
   if (!r.invoke && run_name.empty()) {
-    std::fprintf(stderr, "%s: error: the component does not export wasi:cli/run; call one of its functions with "
-                         "--invoke 'name(arg, ...)'\n", r.file.c_str());
+    std::fprintf(stderr,
+                 "%s: error: the component does not export wasi:cli/run; call one of its functions with "
+                 "--invoke 'name(arg, ...)'\n",
+                 r.file.c_str());
     list_exports(r.file, *c);
     return kExitFailure;
   }
@@ -97,8 +99,10 @@ int run_component(const ComponentRun& r, std::span<const uint8_t> bytes) {
   watchdog.reset();
   if (!instance) {
     std::string message = instance.error().message;
-    if (instance.error().kind == ErrorKind::kLimit && r.max_memory) message += " (--max-memory " + r.max_memory_text + ")";
-    if (start_timed_out) message += " (the --timeout of " + r.timeout_text + " expired in the start function)";
+    if (instance.error().kind == ErrorKind::kLimit && r.max_memory)
+      message += " (--max-memory " + r.max_memory_text + ")";
+    if (start_timed_out)
+      message += " (the --timeout of " + r.timeout_text + " expired in the start function)";
     std::fprintf(stderr, "%s: error: %s\n", r.file.c_str(), message.c_str());
     return instance.error().kind == ErrorKind::kUninstantiable ? kExitTrap : kExitFailure;
   }
@@ -126,7 +130,8 @@ int run_component(const ComponentRun& r, std::span<const uint8_t> bytes) {
     for (size_t i = 0; i < r.args.size(); ++i) call += (i ? ", " : "") + r.args[i];
     call += ")";
   } else if (!r.args.empty()) {
-    std::fprintf(stderr, "%s: error: arguments go inside the --invoke call: --invoke 'name(arg, ...)'\n", r.file.c_str());
+    std::fprintf(stderr, "%s: error: arguments go inside the --invoke call: --invoke 'name(arg, ...)'\n",
+                 r.file.c_str());
     return kExitUsage;
   }
   auto parsed = component::parse_invoke(store, *instance, call);

@@ -1,6 +1,7 @@
-// tools: `airwasm wast [-v] [--fuel N] [--wasm2] FILE.json...` runs spec-test scripts (JSON command files from
-// wabt's wast2json, or component-model scripts from cm-wast2json) with the runner of src/wast. One Engine serves all files; each file gets its own
-// Store. Prints one summary line per file, then "N passed, N failed, N skipped"; exit 1 if anything failed.
+// tools: `airwasm wast [-v] [--fuel N] [--wasm2] FILE.json...` runs spec-test scripts (JSON command files
+// from wabt's wast2json, or component-model scripts from cm-wast2json) with the runner of src/wast. One
+// Engine serves all files; each file gets its own Store. Prints one summary line per file, then "N passed, N
+// failed, N skipped"; exit 1 if anything failed.
 #include <charconv>
 #include <cstdio>
 #include <iostream>

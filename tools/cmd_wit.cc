@@ -22,20 +22,21 @@ namespace airwasm::cli {
 namespace {
 
 void print_wit_usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: airwasm wit [--world] [--json] [--features F,...] [--all-features] PATH\n"
-               "\n"
-               "PATH is a component (.wasm), a WIT file, or a directory of WIT files with its dependencies\n"
-               "in deps/. Prints the component's world, then the interfaces and types it uses grouped by\n"
-               "package, in WIT syntax; for WIT input, the resolved main package, then the other packages.\n"
-               "Exit status 1 if the input is invalid or has no WIT form.\n"
-               "\n"
-               "options:\n"
-               "  --world           print only the main package (a component's world, package root:component)\n"
-               "  --json            print the resolved model as JSON instead of WIT\n"
-               "  --features F,...  keep items gated by @unstable(feature = F) (WIT input)\n"
-               "  --all-features    keep every @unstable item (WIT input)\n"
-               "  -h, --help        show this help\n");
+  std::fprintf(
+      out,
+      "usage: airwasm wit [--world] [--json] [--features F,...] [--all-features] PATH\n"
+      "\n"
+      "PATH is a component (.wasm), a WIT file, or a directory of WIT files with its dependencies\n"
+      "in deps/. Prints the component's world, then the interfaces and types it uses grouped by\n"
+      "package, in WIT syntax; for WIT input, the resolved main package, then the other packages.\n"
+      "Exit status 1 if the input is invalid or has no WIT form.\n"
+      "\n"
+      "options:\n"
+      "  --world           print only the main package (a component's world, package root:component)\n"
+      "  --json            print the resolved model as JSON instead of WIT\n"
+      "  --features F,...  keep items gated by @unstable(feature = F) (WIT input)\n"
+      "  --all-features    keep every @unstable item (WIT input)\n"
+      "  -h, --help        show this help\n");
 }
 
 // WIT errors read "FILE:LINE:COL: message"; printed as "FILE:LINE:COL: error: message" (the file name
@@ -124,7 +125,8 @@ int cmd_wit(int argc, char** argv) {
     bytes = std::move(*read);
   }
   static constexpr uint8_t kMagic[] = {0x00, 0x61, 0x73, 0x6d};
-  bool binary = !is_dir && bytes.size() >= 4 && std::equal(std::begin(kMagic), std::end(kMagic), bytes.begin());
+  bool binary =
+      !is_dir && bytes.size() >= 4 && std::equal(std::begin(kMagic), std::end(kMagic), bytes.begin());
   Result<std::string> text;
   if (!binary) {
     // WIT text: errors already name FILE:LINE:COL.
@@ -136,12 +138,15 @@ int cmd_wit(int argc, char** argv) {
     }
     text = json ? wit::resolve_to_json(*resolve) : component::print_wit(*resolve, options);
   } else if (!component::is_component_binary(bytes)) {
-    std::fprintf(stderr, "%s: error at 0x0: not a component (a core module or not WebAssembly)\n", file.c_str());
+    std::fprintf(stderr, "%s: error at 0x0: not a component (a core module or not WebAssembly)\n",
+                 file.c_str());
     return kExitFailure;
   } else if (json) {
     auto resolve = component::component_resolve(bytes);
-    if (resolve) text = wit::resolve_to_json(*resolve);
-    else text = std::unexpected(resolve.error());
+    if (resolve)
+      text = wit::resolve_to_json(*resolve);
+    else
+      text = std::unexpected(resolve.error());
   } else {
     text = component::component_wit(bytes, options);
   }

@@ -32,8 +32,11 @@ size_t rss_bytes() {
 
 void stub_host(Linker& linker) {
   LinkerInstance h = linker.instance("airwasm:plugin/host@0.1.0");
-  auto nop = [](airwasm::Store&, std::span<const Val>, std::span<Val>) -> airwasm::TrapResult<void> { return {}; };
-  for (const char* f : {"log", "now-ms", "send", "[constructor]kv-store", "[method]kv-store.get", "[method]kv-store.set"})
+  auto nop = [](airwasm::Store&, std::span<const Val>, std::span<Val>) -> airwasm::TrapResult<void> {
+    return {};
+  };
+  for (const char* f :
+       {"log", "now-ms", "send", "[constructor]kv-store", "[method]kv-store.get", "[method]kv-store.set"})
     (void)h.func_new(f, nop);
   (void)h.resource("kv-store", ResourceType::host(42), [](airwasm::Store&, uint32_t) {});
 }

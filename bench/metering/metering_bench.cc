@@ -38,7 +38,8 @@ struct Program {
 };
 
 // Runs `_start` once and returns the wall time in seconds, or a negative value on failure.
-double run_once(const Engine& engine, const Module& module, Mode mode, uint64_t slice, const std::string& name) {
+double run_once(const Engine& engine, const Module& module, Mode mode, uint64_t slice,
+                const std::string& name) {
   wasi::WasiConfig config;
   config.args = {name};
   config.stdout_fd = open("/dev/null", O_WRONLY);
@@ -96,7 +97,8 @@ int main(int argc, char** argv) {
         return 1;
       }
       std::string name = arg.substr(arg.find_last_of('/') + 1);
-      programs.push_back({name.substr(0, name.find('.')), std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {})});
+      programs.push_back(
+          {name.substr(0, name.find('.')), std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {})});
     }
   }
   if (programs.empty()) {
@@ -132,11 +134,12 @@ int main(int argc, char** argv) {
     const double plain = median(t[0]), fuel = median(t[1]), sliced = median(t[2]);
     log_fuel += std::log(fuel / plain);
     log_sliced += std::log(sliced / fuel);
-    std::printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f |\n", p.name.c_str(), plain, fuel, fuel / plain, sliced,
-                sliced / fuel);
+    std::printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f |\n", p.name.c_str(), plain, fuel, fuel / plain,
+                sliced, sliced / fuel);
     std::fflush(stdout);
   }
   const double n = double(programs.size());
-  std::printf("| **geomean** | | | **%.3f** | | **%.3f** |\n", std::exp(log_fuel / n), std::exp(log_sliced / n));
+  std::printf("| **geomean** | | | **%.3f** | | **%.3f** |\n", std::exp(log_fuel / n),
+              std::exp(log_sliced / n));
   return 0;
 }

@@ -1,5 +1,6 @@
 // airwasm public API: the Component Model (umbrella header): compile components, link them with host
-// functions and resources, instantiate them in a Store and call their exports with dynamic values (Val) or typed C++ values.
+// functions and resources, instantiate them in a Store and call their exports with dynamic values (Val) or
+// typed C++ values.
 #pragma once
 
 #include "airwasm/component/component.hh"

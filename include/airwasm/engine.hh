@@ -22,19 +22,19 @@ struct ModuleLimits {
   uint32_t max_functions = 1'000'000;  // imported and defined
   uint32_t max_imports = 100'000;
   uint32_t max_exports = 100'000;
-  uint32_t max_globals = 1'000'000;    // imported and defined
-  uint32_t max_tables = 100;           // imported and defined
+  uint32_t max_globals = 1'000'000;  // imported and defined
+  uint32_t max_tables = 100;         // imported and defined
   uint32_t max_data_segments = 100'000;
   uint32_t max_element_segments = 100'000;
   uint32_t max_element_segment_items = 10'000'000;
-  uint32_t max_table_size = 10'000'000;     // declared minimum of a defined table, in elements
-  uint32_t max_name_bytes = 100'000;        // import and export names
-  uint32_t max_function_size = 7'654'321;   // bytes of one function body
-  uint32_t max_function_locals = 50'000;    // declared locals of one function (parameters not included)
+  uint32_t max_table_size = 10'000'000;    // declared minimum of a defined table, in elements
+  uint32_t max_name_bytes = 100'000;       // import and export names
+  uint32_t max_function_size = 7'654'321;  // bytes of one function body
+  uint32_t max_function_locals = 50'000;   // declared locals of one function (parameters not included)
   uint32_t max_function_params = 1'000;
   uint32_t max_function_results = 1'000;
   uint32_t max_br_table_targets = 65'520;
-  uint32_t max_nesting_depth = 100'000;     // nested block/loop/if in one function body
+  uint32_t max_nesting_depth = 100'000;  // nested block/loop/if in one function body
 };
 
 struct EngineConfig {

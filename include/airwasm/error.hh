@@ -32,7 +32,8 @@ struct Error {
   std::string message;        // the spec's wording first, optional detail after it
 
   Error() = default;
-  Error(ErrorKind k, std::string msg, size_t off = kNoOffset) : kind(k), offset(off), message(std::move(msg)) {}
+  Error(ErrorKind k, std::string msg, size_t off = kNoOffset)
+      : kind(k), offset(off), message(std::move(msg)) {}
 
   // "malformed at 0x1a: unexpected end" style rendering for humans.
   std::string to_string() const;
@@ -41,7 +42,8 @@ struct Error {
 template <typename T>
 using Result = std::expected<T, Error>;
 
-inline std::unexpected<Error> make_error(ErrorKind kind, std::string message, size_t offset = Error::kNoOffset) {
+inline std::unexpected<Error> make_error(ErrorKind kind, std::string message,
+                                         size_t offset = Error::kNoOffset) {
   return std::unexpected<Error>(Error(kind, std::move(message), offset));
 }
 

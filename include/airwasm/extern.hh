@@ -45,7 +45,8 @@ class Caller {
 };
 
 // A host function. `params` and `results` have the function type's arity and types.
-using HostCallback = std::function<TrapResult<void>(Caller&, std::span<const Val> params, std::span<Val> results)>;
+using HostCallback =
+    std::function<TrapResult<void>(Caller&, std::span<const Val> params, std::span<Val> results)>;
 
 // A host function working on the interpreter's raw slots (8 bytes per value, 16 for v128): parameters
 // are read from slots[0..], results are written to slots[0..]. The fastest way to call into the host.
@@ -160,11 +161,21 @@ class Extern {
   Extern(Tag t) : kind_(ExternKind::kTag), store_id_(t.store_id()), index_(t.index()) {}
 
   ExternKind kind() const { return kind_; }
-  std::optional<Func> func() const { return is(ExternKind::kFunc) ? std::optional(Func(store_id_, index_)) : std::nullopt; }
-  std::optional<Table> table() const { return is(ExternKind::kTable) ? std::optional(Table(store_id_, index_)) : std::nullopt; }
-  std::optional<Memory> memory() const { return is(ExternKind::kMemory) ? std::optional(Memory(store_id_, index_)) : std::nullopt; }
-  std::optional<Global> global() const { return is(ExternKind::kGlobal) ? std::optional(Global(store_id_, index_)) : std::nullopt; }
-  std::optional<Tag> tag() const { return is(ExternKind::kTag) ? std::optional(Tag(store_id_, index_)) : std::nullopt; }
+  std::optional<Func> func() const {
+    return is(ExternKind::kFunc) ? std::optional(Func(store_id_, index_)) : std::nullopt;
+  }
+  std::optional<Table> table() const {
+    return is(ExternKind::kTable) ? std::optional(Table(store_id_, index_)) : std::nullopt;
+  }
+  std::optional<Memory> memory() const {
+    return is(ExternKind::kMemory) ? std::optional(Memory(store_id_, index_)) : std::nullopt;
+  }
+  std::optional<Global> global() const {
+    return is(ExternKind::kGlobal) ? std::optional(Global(store_id_, index_)) : std::nullopt;
+  }
+  std::optional<Tag> tag() const {
+    return is(ExternKind::kTag) ? std::optional(Tag(store_id_, index_)) : std::nullopt;
+  }
   ExternType type(const Store& store) const;
   uint64_t store_id() const { return store_id_; }
   uint32_t index() const { return index_; }

@@ -60,7 +60,8 @@ class Linker {
   // Defines every export of `instance` under the module name `module` (the spec tests' "register").
   Result<void> define_instance(const Store& store, std::string_view module, const Instance& instance);
   // Defines a host function independent of any Store; it is created in a Store on first use there.
-  Result<void> define_func(std::string_view module, std::string_view name, FuncType type, HostCallback callback);
+  Result<void> define_func(std::string_view module, std::string_view name, FuncType type,
+                           HostCallback callback);
   Result<void> define_func_raw(std::string_view module, std::string_view name, FuncType type,
                                RawHostCallback callback);
 

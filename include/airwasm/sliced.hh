@@ -22,7 +22,8 @@ enum class CallStatus : uint8_t { kFinished, kSuspended };
 class SlicedCall {
  public:
   // Starts `func` and runs its first slice of at most `slice_fuel` units (bounded by the Store's fuel).
-  static TrapResult<SlicedCall> start(Store& store, const Func& func, std::span<const Val> args, uint64_t slice_fuel);
+  static TrapResult<SlicedCall> start(Store& store, const Func& func, std::span<const Val> args,
+                                      uint64_t slice_fuel);
   // Runs the next slice. A trap ends the call.
   TrapResult<CallStatus> resume(Store& store, uint64_t slice_fuel);
   CallStatus status() const { return status_; }

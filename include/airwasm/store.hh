@@ -70,10 +70,10 @@ class Store {
   uint64_t id() const;
 
   // ---- fuel (requires EngineConfig::consume_fuel) ----
-  Result<void> set_fuel(uint64_t fuel);      // remaining fuel := fuel
-  Result<void> add_fuel(uint64_t fuel);      // remaining fuel += fuel (saturating)
+  Result<void> set_fuel(uint64_t fuel);  // remaining fuel := fuel
+  Result<void> add_fuel(uint64_t fuel);  // remaining fuel += fuel (saturating)
   Result<uint64_t> fuel_remaining() const;
-  Result<uint64_t> fuel_consumed() const;    // total charged since the Store was created
+  Result<uint64_t> fuel_consumed() const;  // total charged since the Store was created
 
   // ---- limits ----
   void set_limits(const StoreLimits& limits);

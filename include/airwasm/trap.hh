@@ -19,9 +19,9 @@ enum class TrapCode : uint8_t {
 const char* trap_message(TrapCode code);
 
 struct FrameInfo {
-  std::string module_name;    // from the name section, or empty
-  uint32_t func_index = 0;    // in the module's function index space
-  std::string func_name;      // from the name section, or empty
+  std::string module_name;                // from the name section, or empty
+  uint32_t func_index = 0;                // in the module's function index space
+  std::string func_name;                  // from the name section, or empty
   uint64_t module_offset = ~uint64_t{0};  // byte offset of the trapping/calling instruction, if known
 };
 

@@ -36,15 +36,42 @@ namespace typed {
 
 template <typename T>
 struct ValTypeOf;
-template <> struct ValTypeOf<int32_t> { static constexpr ValType value = ValType::kI32; };
-template <> struct ValTypeOf<uint32_t> { static constexpr ValType value = ValType::kI32; };
-template <> struct ValTypeOf<int64_t> { static constexpr ValType value = ValType::kI64; };
-template <> struct ValTypeOf<uint64_t> { static constexpr ValType value = ValType::kI64; };
-template <> struct ValTypeOf<float> { static constexpr ValType value = ValType::kF32; };
-template <> struct ValTypeOf<double> { static constexpr ValType value = ValType::kF64; };
-template <> struct ValTypeOf<V128> { static constexpr ValType value = ValType::kV128; };
-template <> struct ValTypeOf<FuncRefArg> { static constexpr ValType value = ValType::kFuncRef; };
-template <> struct ValTypeOf<ExternRefArg> { static constexpr ValType value = ValType::kExternRef; };
+template <>
+struct ValTypeOf<int32_t> {
+  static constexpr ValType value = ValType::kI32;
+};
+template <>
+struct ValTypeOf<uint32_t> {
+  static constexpr ValType value = ValType::kI32;
+};
+template <>
+struct ValTypeOf<int64_t> {
+  static constexpr ValType value = ValType::kI64;
+};
+template <>
+struct ValTypeOf<uint64_t> {
+  static constexpr ValType value = ValType::kI64;
+};
+template <>
+struct ValTypeOf<float> {
+  static constexpr ValType value = ValType::kF32;
+};
+template <>
+struct ValTypeOf<double> {
+  static constexpr ValType value = ValType::kF64;
+};
+template <>
+struct ValTypeOf<V128> {
+  static constexpr ValType value = ValType::kV128;
+};
+template <>
+struct ValTypeOf<FuncRefArg> {
+  static constexpr ValType value = ValType::kFuncRef;
+};
+template <>
+struct ValTypeOf<ExternRefArg> {
+  static constexpr ValType value = ValType::kExternRef;
+};
 
 template <typename T>
 constexpr unsigned kSlots = std::is_same_v<T, V128> ? 2 : 1;
@@ -158,7 +185,9 @@ Tuple read_args(Caller& caller, const uint64_t* slots, std::index_sequence<I...>
 template <typename Tuple, size_t... I>
 void write_results(Caller& caller, uint64_t* slots, const Tuple& values, std::index_sequence<I...>) {
   unsigned offset = 0;
-  ((write_slot(caller, slots + offset, std::get<I>(values)), offset += kSlots<std::tuple_element_t<I, Tuple>>), ...);
+  ((write_slot(caller, slots + offset, std::get<I>(values)),
+    offset += kSlots<std::tuple_element_t<I, Tuple>>),
+   ...);
 }
 
 template <typename F>
@@ -170,7 +199,8 @@ std::pair<FuncType, RawHostCallback> make(F&& f) {
   using Value = typename UnwrapTrapResult<R>::type;
   using ResultTuple = typename Results<Value>::tuple;
   FuncType type{TypeList<Params>::get(), TypeList<ResultTuple>::get()};
-  RawHostCallback raw = [f = std::forward<F>(f)](Caller& caller, uint64_t* slots) mutable -> TrapResult<void> {
+  RawHostCallback raw = [f = std::forward<F>(f)](Caller& caller,
+                                                 uint64_t* slots) mutable -> TrapResult<void> {
     Params params = read_args<Params>(caller, slots, std::make_index_sequence<std::tuple_size_v<Params>>());
     const auto invoke = [&]() -> decltype(auto) {
       if constexpr (Drop::has_caller)

@@ -27,10 +27,10 @@ namespace airwasm::wasi::p2 {
 inline constexpr const char* kWasiP2Version = "0.2.12";
 
 struct WasiP2Config {
-  std::vector<std::string> args;                             // wasi:cli/environment get-arguments
-  std::vector<std::pair<std::string, std::string>> env;      // get-environment
-  std::optional<std::string> initial_cwd;                    // initial-cwd (none by default)
-  std::vector<Preopen> preopens;                             // wasi:filesystem/preopens, in this order
+  std::vector<std::string> args;                         // wasi:cli/environment get-arguments
+  std::vector<std::pair<std::string, std::string>> env;  // get-environment
+  std::optional<std::string> initial_cwd;                // initial-cwd (none by default)
+  std::vector<Preopen> preopens;                         // wasi:filesystem/preopens, in this order
   // Host fds for stdin/stdout/stderr (duplicated; the originals stay the caller's); -1 gives an empty
   // stdin / a stdout that discards. `capture_*` collects the guest's output in memory instead
   // (captured_stdout()); `stdin_data`, when set, is the whole of stdin.

@@ -39,7 +39,8 @@ Result<int64_t> ByteReader::sleb(unsigned bits) {
       const unsigned used = bits - shift;  // value bits held by this byte, the highest is the sign
       if (used < 7) {
         // The unused high bits must all equal the sign bit.
-        const int sign_and_rest = int8_t(uint8_t(byte << 1)) >> used;  // bits 6..used-1 of byte, sign-extended
+        const int sign_and_rest =
+            int8_t(uint8_t(byte << 1)) >> used;  // bits 6..used-1 of byte, sign-extended
         const bool sign = (byte >> (used - 1)) & 1;
         if (sign_and_rest != (sign ? -1 : 0)) return malformed("integer too large", start);
       }

@@ -17,8 +17,12 @@ class ByteReader {
  public:
   ByteReader() = default;
   // `base_offset` is the offset of data[0] within the whole binary, so errors report absolute offsets.
-  ByteReader(std::span<const uint8_t> data, size_t base_offset = 0, const char* eof_message = "unexpected end")
-      : begin_(data.data()), pos_(data.data()), end_(data.data() + data.size()), base_(base_offset),
+  ByteReader(std::span<const uint8_t> data, size_t base_offset = 0,
+             const char* eof_message = "unexpected end")
+      : begin_(data.data()),
+        pos_(data.data()),
+        end_(data.data() + data.size()),
+        base_(base_offset),
         eof_message_(eof_message) {}
 
   size_t offset() const { return base_ + size_t(pos_ - begin_); }  // absolute offset of the cursor
@@ -33,23 +37,27 @@ class ByteReader {
   std::unexpected<Error> eof_error() const { return malformed(eof_message_, offset()); }
 
   Result<uint8_t> u8() {
-    if (pos_ == end_) [[unlikely]] return eof_error();
+    if (pos_ == end_) [[unlikely]]
+      return eof_error();
     return *pos_++;
   }
   Result<uint8_t> peek_u8() const {
-    if (pos_ == end_) [[unlikely]] return eof_error();
+    if (pos_ == end_) [[unlikely]]
+      return eof_error();
     return *pos_;
   }
 
   Result<uint32_t> u32_fixed() {
-    if (remaining() < 4) [[unlikely]] return eof_error();
+    if (remaining() < 4) [[unlikely]]
+      return eof_error();
     uint32_t v;
     std::memcpy(&v, pos_, 4);
     pos_ += 4;
     return v;
   }
   Result<uint64_t> u64_fixed() {
-    if (remaining() < 8) [[unlikely]] return eof_error();
+    if (remaining() < 8) [[unlikely]]
+      return eof_error();
     uint64_t v;
     std::memcpy(&v, pos_, 8);
     pos_ += 8;
@@ -58,23 +66,27 @@ class ByteReader {
 
   // Reads n raw bytes. `len_message` is the error when n exceeds what is left.
   Result<std::span<const uint8_t>> bytes(size_t n, const char* len_message = nullptr) {
-    if (remaining() < n) [[unlikely]] return malformed(len_message ? len_message : eof_message_, offset());
+    if (remaining() < n) [[unlikely]]
+      return malformed(len_message ? len_message : eof_message_, offset());
     std::span<const uint8_t> s(pos_, n);
     pos_ += n;
     return s;
   }
   Result<void> skip(size_t n) {
-    if (remaining() < n) [[unlikely]] return eof_error();
+    if (remaining() < n) [[unlikely]]
+      return eof_error();
     pos_ += n;
     return {};
   }
 
   Result<uint32_t> u32() {
-    if (pos_ != end_ && *pos_ < 0x80) [[likely]] return *pos_++;
+    if (pos_ != end_ && *pos_ < 0x80) [[likely]]
+      return *pos_++;
     return u32_slow();
   }
   Result<int32_t> s32() {
-    if (pos_ != end_ && *pos_ < 0x40) [[likely]] return int32_t(*pos_++);
+    if (pos_ != end_ && *pos_ < 0x40) [[likely]]
+      return int32_t(*pos_++);
     return s32_slow();
   }
   Result<uint64_t> u64() { return uleb(64); }

@@ -7,14 +7,22 @@ namespace airwasm {
 
 const char* error_kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kMalformed: return "malformed";
-    case ErrorKind::kInvalid: return "invalid";
-    case ErrorKind::kUnlinkable: return "unlinkable";
-    case ErrorKind::kUninstantiable: return "uninstantiable";
-    case ErrorKind::kLimit: return "limit exceeded";
-    case ErrorKind::kUsage: return "usage error";
-    case ErrorKind::kIo: return "i/o error";
-    case ErrorKind::kUnsupported: return "unsupported";
+    case ErrorKind::kMalformed:
+      return "malformed";
+    case ErrorKind::kInvalid:
+      return "invalid";
+    case ErrorKind::kUnlinkable:
+      return "unlinkable";
+    case ErrorKind::kUninstantiable:
+      return "uninstantiable";
+    case ErrorKind::kLimit:
+      return "limit exceeded";
+    case ErrorKind::kUsage:
+      return "usage error";
+    case ErrorKind::kIo:
+      return "i/o error";
+    case ErrorKind::kUnsupported:
+      return "unsupported";
   }
   return "error";
 }

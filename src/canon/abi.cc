@@ -753,15 +753,22 @@ TrapResult<void> check_range(const Context& cx, uint64_t ptr, uint64_t align, ui
 
 // ------------------------------------------------------------------ checks shared with the typed path
 
-Trap memory_out_of_bounds_trap() { return Trap(TrapCode::kMemoryOutOfBounds, "out of bounds memory access"); }
+Trap memory_out_of_bounds_trap() {
+  return Trap(TrapCode::kMemoryOutOfBounds, "out of bounds memory access");
+}
 Trap value_too_large_trap(uint64_t limit) {
   return Trap(TrapCode::kValueTooLarge,
               "lifted value exceeds the limit of " + std::to_string(limit) + " bytes of host memory");
 }
-Trap invalid_char_trap() { return Trap(TrapCode::kInvalidChar, "invalid `char` bit pattern"); }
-Trap invalid_discriminant_trap() { return Trap(TrapCode::kInvalidDiscriminant, "invalid variant discriminant"); }
+Trap invalid_char_trap() {
+  return Trap(TrapCode::kInvalidChar, "invalid `char` bit pattern");
+}
+Trap invalid_discriminant_trap() {
+  return Trap(TrapCode::kInvalidDiscriminant, "invalid variant discriminant");
+}
 Trap char_mismatch_trap(uint64_t value) {
-  return Trap(TrapCode::kHostError, "type mismatch: " + std::to_string(value) + " is not a Unicode scalar value");
+  return Trap(TrapCode::kHostError,
+              "type mismatch: " + std::to_string(value) + " is not a Unicode scalar value");
 }
 
 TrapResult<void> check_list_range(const Context& cx, uint64_t ptr, uint64_t length, uint64_t elem_size,

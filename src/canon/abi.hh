@@ -120,11 +120,11 @@ TrapResult<void> lower_flat_values(Context& cx, size_t max_flat, std::span<const
 
 // The codec's checks and traps on their own, for the typed path (component/typed.hh), which lifts and
 // lowers C++ values directly but must check and trap exactly as the Val codec does.
-Trap memory_out_of_bounds_trap();            // a load/store past the end of memory
-Trap invalid_char_trap();                    // lifting a char that is not a Unicode scalar value
-Trap invalid_discriminant_trap();            // lifting a variant/enum/option/result case out of range
-Trap char_mismatch_trap(uint64_t value);     // lowering a host char that is not a Unicode scalar value
-Trap value_too_large_trap(uint64_t limit);   // a lift past Context::max_lift_bytes
+Trap memory_out_of_bounds_trap();           // a load/store past the end of memory
+Trap invalid_char_trap();                   // lifting a char that is not a Unicode scalar value
+Trap invalid_discriminant_trap();           // lifting a variant/enum/option/result case out of range
+Trap char_mismatch_trap(uint64_t value);    // lowering a host char that is not a Unicode scalar value
+Trap value_too_large_trap(uint64_t limit);  // a lift past Context::max_lift_bytes
 // A list of `length` elements at `ptr`: the 2^28 - 1 byte limit, alignment and bounds (load_list_from_range).
 TrapResult<void> check_list_range(const Context& cx, uint64_t ptr, uint64_t length, uint64_t elem_size,
                                   uint64_t elem_align);

@@ -17,12 +17,25 @@ namespace airwasm::component::ast {
 
 // Every sort of every index space, core and component, in one enum.
 enum class Sort : uint8_t {
-  kCoreFunc, kCoreTable, kCoreMemory, kCoreGlobal, kCoreTag, kCoreType, kCoreModule, kCoreInstance,
-  kFunc, kValue, kType, kComponent, kInstance,
+  kCoreFunc,
+  kCoreTable,
+  kCoreMemory,
+  kCoreGlobal,
+  kCoreTag,
+  kCoreType,
+  kCoreModule,
+  kCoreInstance,
+  kFunc,
+  kValue,
+  kType,
+  kComponent,
+  kInstance,
 };
 constexpr size_t kSortCount = 13;
 const char* sort_name(Sort s);  // "core func", "func", "instance", ...
-inline bool is_core_sort(Sort s) { return s <= Sort::kCoreInstance; }
+inline bool is_core_sort(Sort s) {
+  return s <= Sort::kCoreInstance;
+}
 
 // ---- core types ----
 
@@ -66,11 +79,11 @@ struct CoreLimits {
 
 // The type of a core import or export.
 struct CoreExternType {
-  uint8_t kind = 0;      // 0 func, 1 table, 2 memory, 3 global, 4 tag
-  uint32_t type = 0;     // func / tag: type index
-  CoreValType val;       // table element / global value type
-  CoreLimits limits;     // table / memory
-  bool mut = false;      // global
+  uint8_t kind = 0;   // 0 func, 1 table, 2 memory, 3 global, 4 tag
+  uint32_t type = 0;  // func / tag: type index
+  CoreValType val;    // table element / global value type
+  CoreLimits limits;  // table / memory
+  bool mut = false;   // global
 };
 
 struct CoreImportDecl {
@@ -93,18 +106,31 @@ struct CoreTypeDef {
 struct CoreModuleDecl {
   enum class Kind : uint8_t { kImport, kType, kAlias, kExport };
   Kind kind = Kind::kImport;
-  CoreImportDecl import;                     // kImport
-  std::vector<CoreTypeDef> type;             // kType (exactly one)
-  uint32_t outer_count = 0, outer_index = 0; // kAlias (outer type)
-  std::string export_name;                   // kExport
-  CoreExternType export_type;                // kExport
+  CoreImportDecl import;                      // kImport
+  std::vector<CoreTypeDef> type;              // kType (exactly one)
+  uint32_t outer_count = 0, outer_index = 0;  // kAlias (outer type)
+  std::string export_name;                    // kExport
+  CoreExternType export_type;                 // kExport
   size_t offset = 0;
 };
 
 // ---- component types ----
 
 enum class Prim : uint8_t {
-  kBool, kS8, kU8, kS16, kU16, kS32, kU32, kS64, kU64, kF32, kF64, kChar, kString, kErrorContext,
+  kBool,
+  kS8,
+  kU8,
+  kS16,
+  kU16,
+  kS32,
+  kU32,
+  kS64,
+  kU64,
+  kF32,
+  kF64,
+  kChar,
+  kString,
+  kErrorContext,
 };
 const char* prim_name(Prim p);
 
@@ -127,17 +153,31 @@ struct CaseDef {
 
 struct DefinedType {
   enum class Kind : uint8_t {
-    kPrim, kRecord, kVariant, kList, kFixedList, kTuple, kFlags, kEnum, kOption, kResult, kOwn, kBorrow,
-    kStream, kFuture, kMap,
+    kPrim,
+    kRecord,
+    kVariant,
+    kList,
+    kFixedList,
+    kTuple,
+    kFlags,
+    kEnum,
+    kOption,
+    kResult,
+    kOwn,
+    kBorrow,
+    kStream,
+    kFuture,
+    kMap,
   };
   Kind kind = Kind::kPrim;
   Prim prim = Prim::kBool;
-  std::vector<LabeledType> fields;       // record
-  std::vector<CaseDef> cases;            // variant
-  std::vector<ValTypeRef> types;         // tuple
-  std::vector<std::string> labels;       // flags, enum
-  std::optional<ValTypeRef> a, b;        // list/option/stream/future/fixed-list element; result ok/err; map key/value
-  uint32_t index = 0;                    // own/borrow resource type index; fixed-list length
+  std::vector<LabeledType> fields;  // record
+  std::vector<CaseDef> cases;       // variant
+  std::vector<ValTypeRef> types;    // tuple
+  std::vector<std::string> labels;  // flags, enum
+  std::optional<ValTypeRef> a,
+      b;               // list/option/stream/future/fixed-list element; result ok/err; map key/value
+  uint32_t index = 0;  // own/borrow resource type index; fixed-list length
 };
 
 struct FuncTypeDef {
@@ -150,7 +190,7 @@ struct FuncTypeDef {
 struct ExternDesc {
   enum class Kind : uint8_t { kModule, kFunc, kValue, kType, kComponent, kInstance };
   Kind kind = Kind::kFunc;
-  uint32_t index = 0;     // type index (core type index for kModule); kType+eq: the bound's type index
+  uint32_t index = 0;         // type index (core type index for kModule); kType+eq: the bound's type index
   bool sub_resource = false;  // kType: (sub resource) bound instead of (eq index)
   bool value_eq = false;      // kValue: (eq valueidx) instead of a valtype
   ValTypeRef value_type;      // kValue
@@ -170,10 +210,10 @@ struct Alias {
   enum class Target : uint8_t { kExport, kCoreExport, kOuter };
   Sort sort = Sort::kFunc;
   Target target = Target::kExport;
-  uint32_t instance = 0;   // export / core export
-  std::string name;        // export / core export
-  uint32_t count = 0;      // outer
-  uint32_t index = 0;      // outer
+  uint32_t instance = 0;  // export / core export
+  std::string name;       // export / core export
+  uint32_t count = 0;     // outer
+  uint32_t index = 0;     // outer
   size_t offset = 0;
 };
 
@@ -196,9 +236,9 @@ struct TypeDef {
   Kind kind = Kind::kDefined;
   DefinedType defined;
   FuncTypeDef func;
-  std::vector<TypeDecl> decls;         // component / instance
-  CoreValType rep;                     // resource
-  std::optional<uint32_t> dtor;        // resource destructor (core func index)
+  std::vector<TypeDecl> decls;   // component / instance
+  CoreValType rep;               // resource
+  std::optional<uint32_t> dtor;  // resource destructor (core func index)
   size_t offset = 0;
 };
 
@@ -240,7 +280,16 @@ struct Instance {
 };
 
 struct CanonOpt {
-  enum class Kind : uint8_t { kUtf8, kUtf16, kLatin1Utf16, kMemory, kRealloc, kPostReturn, kAsync, kCallback };
+  enum class Kind : uint8_t {
+    kUtf8,
+    kUtf16,
+    kLatin1Utf16,
+    kMemory,
+    kRealloc,
+    kPostReturn,
+    kAsync,
+    kCallback
+  };
   Kind kind = Kind::kUtf8;
   uint32_t index = 0;
   size_t offset = 0;
@@ -249,16 +298,20 @@ struct CanonOpt {
 struct Canon {
   // The binary opcode identifies the built-in; lift and lower are 0x00 / 0x01.
   enum Op : uint8_t {
-    kLift = 0x00, kLower = 0x01, kResourceNew = 0x02, kResourceDrop = 0x03, kResourceRep = 0x04,
+    kLift = 0x00,
+    kLower = 0x01,
+    kResourceNew = 0x02,
+    kResourceDrop = 0x03,
+    kResourceRep = 0x04,
     kResourceDropAsync = 0x07,
   };
   uint8_t op = kLift;
-  uint32_t func = 0;           // lift: core func; lower: func
-  uint32_t type = 0;           // lift: func type; resource.*, stream.*, future.*: the type index
+  uint32_t func = 0;  // lift: core func; lower: func
+  uint32_t type = 0;  // lift: func type; resource.*, stream.*, future.*: the type index
   std::vector<CanonOpt> opts;
-  bool flag = false;           // async? / cancel? / shared? immediates
-  CoreValType val;             // context.get / context.set
-  uint32_t extra = 0;          // context index, memory index, table index
+  bool flag = false;                 // async? / cancel? / shared? immediates
+  CoreValType val;                   // context.get / context.set
+  uint32_t extra = 0;                // context index, memory index, table index
   std::optional<ValTypeRef> result;  // task.return
   bool has_result_list = false;
   size_t offset = 0;
@@ -308,8 +361,18 @@ struct Component;
 // The definitions in binary order; `index` points into the vector of that kind.
 struct Item {
   enum class Kind : uint8_t {
-    kCoreModule, kCoreInstance, kCoreType, kComponent, kInstance, kAlias, kType, kCanon, kStart, kImport,
-    kExport, kValue,
+    kCoreModule,
+    kCoreInstance,
+    kCoreType,
+    kComponent,
+    kInstance,
+    kAlias,
+    kType,
+    kCanon,
+    kStart,
+    kImport,
+    kExport,
+    kValue,
   };
   Kind kind;
   uint32_t index;
@@ -340,17 +403,17 @@ namespace airwasm::component {
 // The type vocabulary that the semantic model (types.hh) shares with the syntax; the syntax structs
 // themselves (Component, Instance, Import, Export, ...) stay in ast:: so that the public API can use
 // those names.
+using ast::canon_name;
 using ast::CoreExternType;
 using ast::CoreFieldType;
 using ast::CoreFuncType;
 using ast::CoreLimits;
 using ast::CoreSubType;
 using ast::CoreValType;
-using ast::Prim;
-using ast::Sort;
-using ast::canon_name;
 using ast::is_core_sort;
 using ast::kSortCount;
+using ast::Prim;
 using ast::prim_name;
+using ast::Sort;
 using ast::sort_name;
 }  // namespace airwasm::component

@@ -33,7 +33,8 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
 
   auto func_type = [&](uint32_t idx, size_t at) -> Result<CoreFuncType> {
     if (idx >= types.size()) return base::invalid("unknown type: type index out of bounds", at);
-    if (types[idx].comp != CoreSubType::Comp::kFunc) return base::invalid("type mismatch: not a function type", at);
+    if (types[idx].comp != CoreSubType::Comp::kFunc)
+      return base::invalid("type mismatch: not a function type", at);
     return types[idx].func;
   };
   auto entity_of = [&](const CoreExternType& t, size_t at) -> Result<CoreEntity> {
@@ -70,7 +71,8 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
           AIRWASM_TRY_ASSIGN(auto def, s.core_type(true, 0));
           if (def.rec.size() != 1) info.beyond_wasm2 = true;
           for (auto& st : def.rec) {
-            if (st.comp != CoreSubType::Comp::kFunc || !st.final || !st.supers.empty()) info.beyond_wasm2 = true;
+            if (st.comp != CoreSubType::Comp::kFunc || !st.final || !st.supers.empty())
+              info.beyond_wasm2 = true;
             types.push_back(std::move(st));
           }
         }
@@ -88,11 +90,21 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
           }
           AIRWASM_TRY_ASSIGN(auto e, entity_of(t, at));
           switch (t.kind) {
-            case 0: funcs.push_back(t.type); break;
-            case 1: tables.push_back(e); break;
-            case 2: memories.push_back(e); break;
-            case 3: globals.push_back(e); break;
-            case 4: tags.push_back(e); break;
+            case 0:
+              funcs.push_back(t.type);
+              break;
+            case 1:
+              tables.push_back(e);
+              break;
+            case 2:
+              memories.push_back(e);
+              break;
+            case 3:
+              globals.push_back(e);
+              break;
+            case 4:
+              tags.push_back(e);
+              break;
           }
           info.imports.push_back({{m, nm}, e});
         }
@@ -108,7 +120,9 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
         }
         break;
       }
-      case 4: case 5: case 13: {
+      case 4:
+      case 5:
+      case 13: {
         AIRWASM_TRY_ASSIGN(uint32_t n, s.count());
         for (uint32_t i = 0; i < n; ++i) {
           size_t at = s.offset();
@@ -190,17 +204,27 @@ Result<ModuleTypeInfo> core_module_type(std::span<const uint8_t> bytes, size_t b
               if (idx >= funcs.size()) return base::invalid("unknown function", at);
               e.func = types[funcs[idx]].func;
               break;
-            case 1: AIRWASM_TRY(pick(tables, "table")); break;
-            case 2: AIRWASM_TRY(pick(memories, "memory")); break;
-            case 3: AIRWASM_TRY(pick(globals, "global")); break;
-            case 4: AIRWASM_TRY(pick(tags, "tag")); break;
-            default: return base::malformed("malformed export kind", at);
+            case 1:
+              AIRWASM_TRY(pick(tables, "table"));
+              break;
+            case 2:
+              AIRWASM_TRY(pick(memories, "memory"));
+              break;
+            case 3:
+              AIRWASM_TRY(pick(globals, "global"));
+              break;
+            case 4:
+              AIRWASM_TRY(pick(tags, "tag"));
+              break;
+            default:
+              return base::malformed("malformed export kind", at);
           }
           info.exports.push_back({nm, e});
         }
         break;
       }
-      default: break;  // start, elem, datacount, code, data: the core validator's business
+      default:
+        break;  // start, elem, datacount, code, data: the core validator's business
     }
   }
   // Several memories (multi-memory) and tags (exception handling) are proposals the core engine

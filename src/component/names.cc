@@ -11,7 +11,9 @@ constexpr std::string_view kConstructor = "[constructor]";
 constexpr std::string_view kMethod = "[method]";
 constexpr std::string_view kStatic = "[static]";
 
-std::unexpected<Error> fail(std::string msg, size_t offset) { return base::invalid(std::move(msg), offset); }
+std::unexpected<Error> fail(std::string msg, size_t offset) {
+  return base::invalid(std::move(msg), offset);
+}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -124,30 +126,42 @@ bool is_kebab(std::string_view s) {
   bool lower_ = false, upper_ = false, first = true, digit = false;
   for (char c : s) {
     bool lc = c >= 'a' && c <= 'z', uc = c >= 'A' && c <= 'Z', dc = c >= '0' && c <= '9';
-    if (lc && !lower_ && !upper_) lower_ = true;
-    else if (uc && !lower_ && !upper_) upper_ = true;
-    else if (dc && !lower_ && !upper_ && !first) digit = true;
-    else if (lc && lower_) {}
-    else if (uc && upper_) {}
-    else if (dc && (lower_ || upper_)) digit = true;
-    else if (c == '-' && (lower_ || upper_ || digit)) lower_ = upper_ = digit = false, first = false;
-    else return false;
+    if (lc && !lower_ && !upper_)
+      lower_ = true;
+    else if (uc && !lower_ && !upper_)
+      upper_ = true;
+    else if (dc && !lower_ && !upper_ && !first)
+      digit = true;
+    else if (lc && lower_) {
+    } else if (uc && upper_) {
+    } else if (dc && (lower_ || upper_))
+      digit = true;
+    else if (c == '-' && (lower_ || upper_ || digit))
+      lower_ = upper_ = digit = false, first = false;
+    else
+      return false;
   }
   return !s.empty() && s.back() != '-';
 }
 
 std::string ParsedName::unique_key() const {
   switch (kind) {
-    case Kind::kLabel: return "0" + lower(label);
-    case Kind::kConstructor: return "1" + lower(resource);
+    case Kind::kLabel:
+      return "0" + lower(label);
+    case Kind::kConstructor:
+      return "1" + lower(resource);
     case Kind::kMethod:
     case Kind::kStatic:
       if (lower(resource) == lower(label)) return "0" + lower(label);
       return "2" + lower(resource) + "." + lower(label);
-    case Kind::kInterface: return "3" + lower(text);
-    case Kind::kDependency: return "4" + text;
-    case Kind::kUrl: return "5" + text;
-    case Kind::kHash: return "6" + text;
+    case Kind::kInterface:
+      return "3" + lower(text);
+    case Kind::kDependency:
+      return "4" + text;
+    case Kind::kUrl:
+      return "5" + text;
+    case Kind::kHash:
+      return "6" + text;
   }
   return text;
 }
@@ -222,9 +236,13 @@ Result<void> check_semver(std::string_view s, size_t offset) {
     while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
     if (i - start > 1 && s[start] == '0') return fail("invalid leading zero in " + where, offset);
     if (part < 2) {
-      if (i >= s.size()) return fail("unexpected end of input while parsing " + std::string(parts[part + 1]) + " version number", offset);
+      if (i >= s.size())
+        return fail(
+            "unexpected end of input while parsing " + std::string(parts[part + 1]) + " version number",
+            offset);
       if (s[i] != '.') {
-        return fail(std::string("unexpected character '") + s[i] + "' after " + where + ", expected '.'", offset);
+        return fail(std::string("unexpected character '") + s[i] + "' after " + where + ", expected '.'",
+                    offset);
       }
       ++i;
     }

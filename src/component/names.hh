@@ -20,7 +20,7 @@ struct ParsedName {
   // interface: namespace, package, interface, version (without '@'), may be empty
   std::string ns, package, iface, version;
   bool has_version = false;
-  std::string text;      // the whole name
+  std::string text;  // the whole name
   // The key under which strongly-unique names collide (lowercased, `[method]l.l` == `l`).
   std::string unique_key() const;
 };

@@ -14,67 +14,114 @@ using namespace ast;  // the front end works on the syntax throughout
 using detail::Reader;
 
 const char* ast::sort_name(Sort s) {
-  static constexpr const char* kNames[] = {"core func", "table", "memory", "global", "tag", "core type",
-                                           "module", "core instance", "func", "value", "type", "component",
-                                           "instance"};
+  static constexpr const char* kNames[] = {"core func", "table",     "memory",        "global", "tag",
+                                           "core type", "module",    "core instance", "func",   "value",
+                                           "type",      "component", "instance"};
   return kNames[size_t(s)];
 }
 
 const char* ast::prim_name(Prim p) {
-  static constexpr const char* kNames[] = {"bool", "s8", "u8", "s16", "u16", "s32", "u32",
-                                           "s64", "u64", "f32", "f64", "char", "string", "error-context"};
+  static constexpr const char* kNames[] = {"bool", "s8",  "u8",  "s16", "u16",  "s32",    "u32",
+                                           "s64",  "u64", "f32", "f64", "char", "string", "error-context"};
   return kNames[size_t(p)];
 }
 
 const char* ast::canon_name(uint8_t op) {
   switch (op) {
-    case 0x00: return "lift";
-    case 0x01: return "lower";
-    case 0x02: return "resource.new";
-    case 0x03: return "resource.drop";
-    case 0x04: return "resource.rep";
-    case 0x05: return "task.cancel";
-    case 0x06: return "subtask.cancel";
-    case 0x09: return "task.return";
-    case 0x0a: return "context.get";
-    case 0x0b: return "context.set";
-    case 0x0c: return "thread.yield";
-    case 0x0d: return "subtask.drop";
-    case 0x0e: return "stream.new";
-    case 0x0f: return "stream.read";
-    case 0x10: return "stream.write";
-    case 0x11: return "stream.cancel-read";
-    case 0x12: return "stream.cancel-write";
-    case 0x13: return "stream.drop-readable";
-    case 0x14: return "stream.drop-writable";
-    case 0x15: return "future.new";
-    case 0x16: return "future.read";
-    case 0x17: return "future.write";
-    case 0x18: return "future.cancel-read";
-    case 0x19: return "future.cancel-write";
-    case 0x1a: return "future.drop-readable";
-    case 0x1b: return "future.drop-writable";
-    case 0x1c: return "error-context.new";
-    case 0x1d: return "error-context.debug-message";
-    case 0x1e: return "error-context.drop";
-    case 0x1f: return "waitable-set.new";
-    case 0x20: return "waitable-set.wait";
-    case 0x21: return "waitable-set.poll";
-    case 0x22: return "waitable-set.drop";
-    case 0x23: return "waitable.join";
-    case 0x24: return "backpressure.inc";
-    case 0x25: return "backpressure.dec";
-    case 0x26: return "thread.index";
-    case 0x27: return "thread.new-indirect";
-    case 0x28: return "thread.resume-later";
-    case 0x29: return "thread.suspend";
-    case 0x2a: return "thread.suspend-then-resume";
-    case 0x2b: return "thread.yield-then-resume";
-    case 0x2c: return "thread.suspend-then-promote";
-    case 0x2d: return "thread.yield-then-promote";
-    case 0x40: return "thread.spawn-ref";
-    case 0x41: return "thread.spawn-indirect";
-    case 0x42: return "thread.available-parallelism";
+    case 0x00:
+      return "lift";
+    case 0x01:
+      return "lower";
+    case 0x02:
+      return "resource.new";
+    case 0x03:
+      return "resource.drop";
+    case 0x04:
+      return "resource.rep";
+    case 0x05:
+      return "task.cancel";
+    case 0x06:
+      return "subtask.cancel";
+    case 0x09:
+      return "task.return";
+    case 0x0a:
+      return "context.get";
+    case 0x0b:
+      return "context.set";
+    case 0x0c:
+      return "thread.yield";
+    case 0x0d:
+      return "subtask.drop";
+    case 0x0e:
+      return "stream.new";
+    case 0x0f:
+      return "stream.read";
+    case 0x10:
+      return "stream.write";
+    case 0x11:
+      return "stream.cancel-read";
+    case 0x12:
+      return "stream.cancel-write";
+    case 0x13:
+      return "stream.drop-readable";
+    case 0x14:
+      return "stream.drop-writable";
+    case 0x15:
+      return "future.new";
+    case 0x16:
+      return "future.read";
+    case 0x17:
+      return "future.write";
+    case 0x18:
+      return "future.cancel-read";
+    case 0x19:
+      return "future.cancel-write";
+    case 0x1a:
+      return "future.drop-readable";
+    case 0x1b:
+      return "future.drop-writable";
+    case 0x1c:
+      return "error-context.new";
+    case 0x1d:
+      return "error-context.debug-message";
+    case 0x1e:
+      return "error-context.drop";
+    case 0x1f:
+      return "waitable-set.new";
+    case 0x20:
+      return "waitable-set.wait";
+    case 0x21:
+      return "waitable-set.poll";
+    case 0x22:
+      return "waitable-set.drop";
+    case 0x23:
+      return "waitable.join";
+    case 0x24:
+      return "backpressure.inc";
+    case 0x25:
+      return "backpressure.dec";
+    case 0x26:
+      return "thread.index";
+    case 0x27:
+      return "thread.new-indirect";
+    case 0x28:
+      return "thread.resume-later";
+    case 0x29:
+      return "thread.suspend";
+    case 0x2a:
+      return "thread.suspend-then-resume";
+    case 0x2b:
+      return "thread.yield-then-resume";
+    case 0x2c:
+      return "thread.suspend-then-promote";
+    case 0x2d:
+      return "thread.yield-then-promote";
+    case 0x40:
+      return "thread.spawn-ref";
+    case 0x41:
+      return "thread.spawn-indirect";
+    case 0x42:
+      return "thread.available-parallelism";
   }
   return "unknown";
 }
@@ -128,19 +175,40 @@ Result<Canon> read_canon(Reader& r) {
       AIRWASM_SET(c.func, r.u32());
       AIRWASM_SET(c.opts, read_opts(r));
       return c;
-    case 0x02: case 0x03: case 0x04:
-    case 0x0e: case 0x13: case 0x14: case 0x15: case 0x1a: case 0x1b:
+    case 0x02:
+    case 0x03:
+    case 0x04:
+    case 0x0e:
+    case 0x13:
+    case 0x14:
+    case 0x15:
+    case 0x1a:
+    case 0x1b:
       AIRWASM_SET(c.type, r.u32());
       return c;
-    case 0x0f: case 0x10: case 0x16: case 0x17:
+    case 0x0f:
+    case 0x10:
+    case 0x16:
+    case 0x17:
       AIRWASM_SET(c.type, r.u32());
       AIRWASM_SET(c.opts, read_opts(r));
       return c;
-    case 0x11: case 0x12: case 0x18: case 0x19:
+    case 0x11:
+    case 0x12:
+    case 0x18:
+    case 0x19:
       AIRWASM_SET(c.type, r.u32());
       AIRWASM_SET(c.flag, r.boolean());
       return c;
-    case 0x05: case 0x0d: case 0x1e: case 0x1f: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26:
+    case 0x05:
+    case 0x0d:
+    case 0x1e:
+    case 0x1f:
+    case 0x22:
+    case 0x23:
+    case 0x24:
+    case 0x25:
+    case 0x26:
     case 0x28:
       return c;
     case 0x09:
@@ -148,17 +216,27 @@ Result<Canon> read_canon(Reader& r) {
       AIRWASM_SET(c.result, r.result_list());
       AIRWASM_SET(c.opts, read_opts(r));
       return c;
-    case 0x0a: case 0x0b:
+    case 0x0a:
+    case 0x0b:
       AIRWASM_SET(c.val, r.core_valtype());
       AIRWASM_SET(c.extra, r.u32());
       return c;
-    case 0x06: case 0x0c: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d: case 0x42:
+    case 0x06:
+    case 0x0c:
+    case 0x29:
+    case 0x2a:
+    case 0x2b:
+    case 0x2c:
+    case 0x2d:
+    case 0x42:
       AIRWASM_SET(c.flag, r.boolean());
       return c;
-    case 0x1c: case 0x1d:
+    case 0x1c:
+    case 0x1d:
       AIRWASM_SET(c.opts, read_opts(r));
       return c;
-    case 0x20: case 0x21:
+    case 0x20:
+    case 0x21:
       AIRWASM_SET(c.flag, r.boolean());
       AIRWASM_SET(c.extra, r.u32());
       return c;
@@ -265,7 +343,8 @@ Result<Export> read_export(Reader& r) {
 // Checks the 8-byte preamble of a component (or of a core module, when `module` is set).
 Result<void> check_preamble(std::span<const uint8_t> b, size_t base, bool module) {
   if (b.size() < 4) return base::malformed(detail::kEof, base + b.size());
-  if (std::memcmp(b.data(), kMagic, 4) != 0) return base::malformed("magic header not detected: bad magic number", base);
+  if (std::memcmp(b.data(), kMagic, 4) != 0)
+    return base::malformed("magic header not detected: bad magic number", base);
   if (b.size() < 8) return base::malformed(detail::kEof, base + b.size());
   const uint16_t version = uint16_t(b[4] | (b[5] << 8));
   const uint16_t layer = uint16_t(b[6] | (b[7] << 8));
@@ -290,7 +369,8 @@ Result<void> read_vec_section(Reader& r, Component& c, std::vector<T>& out, Item
   return {};
 }
 
-Result<std::unique_ptr<Component>> read_component_at(std::span<const uint8_t> bytes, size_t base, unsigned depth);
+Result<std::unique_ptr<Component>> read_component_at(std::span<const uint8_t> bytes, size_t base,
+                                                     unsigned depth);
 
 Result<void> read_section(uint8_t id, Reader& r, Component& c, std::span<const uint8_t> payload, size_t base,
                           unsigned depth) {
@@ -313,9 +393,12 @@ Result<void> read_section(uint8_t id, Reader& r, Component& c, std::span<const u
       AIRWASM_TRY(r.raw().skip(payload.size()));
       return {};
     }
-    case 2: return read_vec_section(r, c, c.core_instances, K::kCoreInstance, [&] { return read_core_instance(r); });
+    case 2:
+      return read_vec_section(r, c, c.core_instances, K::kCoreInstance,
+                              [&] { return read_core_instance(r); });
     case 3:
-      return read_vec_section(r, c, c.core_types, K::kCoreType, [&] { return r.core_type(false, depth + 1); });
+      return read_vec_section(r, c, c.core_types, K::kCoreType,
+                              [&] { return r.core_type(false, depth + 1); });
     case 4: {
       AIRWASM_TRY_ASSIGN(auto nested, read_component_at(payload, base, depth + 1));
       c.items.push_back(Item{K::kComponent, uint32_t(c.components.size())});
@@ -323,10 +406,14 @@ Result<void> read_section(uint8_t id, Reader& r, Component& c, std::span<const u
       AIRWASM_TRY(r.raw().skip(payload.size()));
       return {};
     }
-    case 5: return read_vec_section(r, c, c.instances, K::kInstance, [&] { return read_instance(r); });
-    case 6: return read_vec_section(r, c, c.aliases, K::kAlias, [&] { return r.alias(); });
-    case 7: return read_vec_section(r, c, c.types, K::kType, [&] { return r.type_def(depth + 1); });
-    case 8: return read_vec_section(r, c, c.canons, K::kCanon, [&] { return read_canon(r); });
+    case 5:
+      return read_vec_section(r, c, c.instances, K::kInstance, [&] { return read_instance(r); });
+    case 6:
+      return read_vec_section(r, c, c.aliases, K::kAlias, [&] { return r.alias(); });
+    case 7:
+      return read_vec_section(r, c, c.types, K::kType, [&] { return r.type_def(depth + 1); });
+    case 8:
+      return read_vec_section(r, c, c.canons, K::kCanon, [&] { return read_canon(r); });
     case 9: {
       Start s;
       s.offset = r.offset();
@@ -349,7 +436,8 @@ Result<void> read_section(uint8_t id, Reader& r, Component& c, std::span<const u
         AIRWASM_SET(im.desc, r.extern_desc());
         return im;
       });
-    case 11: return read_vec_section(r, c, c.exports, K::kExport, [&] { return read_export(r); });
+    case 11:
+      return read_vec_section(r, c, c.exports, K::kExport, [&] { return read_export(r); });
     case 12:
       return read_vec_section(r, c, c.values, K::kValue, [&]() -> Result<ValueDef> {
         ValueDef v;
@@ -363,7 +451,8 @@ Result<void> read_section(uint8_t id, Reader& r, Component& c, std::span<const u
   return base::malformed("malformed section id", base);
 }
 
-Result<std::unique_ptr<Component>> read_component_at(std::span<const uint8_t> bytes, size_t base, unsigned depth) {
+Result<std::unique_ptr<Component>> read_component_at(std::span<const uint8_t> bytes, size_t base,
+                                                     unsigned depth) {
   if (depth > detail::kMaxNesting) return base::malformed("nesting too deep", base);
   AIRWASM_TRY(check_preamble(bytes, base, false));
   auto c = std::make_unique<Component>();

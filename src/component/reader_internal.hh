@@ -5,8 +5,8 @@
 #include <string>
 
 #include "base/byte_reader.hh"
-#include "component/try_set.hh"
 #include "component/ast.hh"
+#include "component/try_set.hh"
 
 namespace airwasm::component::detail {
 

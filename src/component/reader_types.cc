@@ -33,14 +33,22 @@ Result<bool> Reader::boolean() {
 
 Result<Sort> Reader::core_sort_byte(uint8_t b, size_t at, const char* what) {
   switch (b) {
-    case 0x00: return Sort::kCoreFunc;
-    case 0x01: return Sort::kCoreTable;
-    case 0x02: return Sort::kCoreMemory;
-    case 0x03: return Sort::kCoreGlobal;
-    case 0x04: return Sort::kCoreTag;
-    case 0x10: return Sort::kCoreType;
-    case 0x11: return Sort::kCoreModule;
-    case 0x12: return Sort::kCoreInstance;
+    case 0x00:
+      return Sort::kCoreFunc;
+    case 0x01:
+      return Sort::kCoreTable;
+    case 0x02:
+      return Sort::kCoreMemory;
+    case 0x03:
+      return Sort::kCoreGlobal;
+    case 0x04:
+      return Sort::kCoreTag;
+    case 0x10:
+      return Sort::kCoreType;
+    case 0x11:
+      return Sort::kCoreModule;
+    case 0x12:
+      return Sort::kCoreInstance;
   }
   return bad_byte(b, what, at);
 }
@@ -54,11 +62,16 @@ Result<Sort> Reader::sort() {
       AIRWASM_TRY_ASSIGN(uint8_t c, u8());
       return core_sort_byte(c, at2, "core external kind");
     }
-    case 0x01: return Sort::kFunc;
-    case 0x02: return Sort::kValue;
-    case 0x03: return Sort::kType;
-    case 0x04: return Sort::kComponent;
-    case 0x05: return Sort::kInstance;
+    case 0x01:
+      return Sort::kFunc;
+    case 0x02:
+      return Sort::kValue;
+    case 0x03:
+      return Sort::kType;
+    case 0x04:
+      return Sort::kComponent;
+    case 0x05:
+      return Sort::kInstance;
   }
   return bad_byte(b, "component external kind", at);
 }
@@ -66,7 +79,8 @@ Result<Sort> Reader::sort() {
 // ---- core types ----
 
 static bool is_abstract_heap(uint8_t b) {
-  return (b >= 0x69 && b <= 0x74);  // exn, array, struct, i31, eq, any, extern, func, none, noextern, nofunc, noexn
+  return (b >= 0x69 &&
+          b <= 0x74);  // exn, array, struct, i31, eq, any, extern, func, none, noextern, nofunc, noexn
 }
 
 Result<CoreValType> Reader::core_reftype_from(uint8_t b, size_t at) {
@@ -271,7 +285,8 @@ Result<CoreTypeDef> Reader::core_type(bool in_module_type, unsigned depth) {
           AIRWASM_SET(d.export_name, name());
           AIRWASM_SET(d.export_type, core_externtype());
           break;
-        default: return bad_byte(k, "type definition", d.offset);
+        default:
+          return bad_byte(k, "type definition", d.offset);
       }
       def.decls.push_back(std::move(d));
     }
@@ -530,7 +545,8 @@ Result<std::vector<TypeDecl>> Reader::type_decls(bool component, unsigned depth)
         AIRWASM_SET(d.name, extern_name());
         AIRWASM_SET(d.desc, extern_desc());
         break;
-      default: return bad_byte(k, "component or instance type declaration", d.offset);
+      default:
+        return bad_byte(k, "component or instance type declaration", d.offset);
     }
     decls.push_back(std::move(d));
   }
@@ -553,8 +569,9 @@ Result<ExternDesc> Reader::extern_desc() {
     case 0x01:
     case 0x04:
     case 0x05:
-      d.kind = k == 0x01 ? ExternDesc::Kind::kFunc : k == 0x04 ? ExternDesc::Kind::kComponent
-                                                                : ExternDesc::Kind::kInstance;
+      d.kind = k == 0x01   ? ExternDesc::Kind::kFunc
+               : k == 0x04 ? ExternDesc::Kind::kComponent
+                           : ExternDesc::Kind::kInstance;
       AIRWASM_SET(d.index, u32());
       return d;
     case 0x02: {
@@ -602,10 +619,17 @@ Result<ExternName> Reader::extern_name() {
     std::optional<std::string>* slot = nullptr;
     const char* what = "";
     switch (a) {
-      case 0x00: slot = &n.implements, what = "implements"; break;
-      case 0x01: slot = &n.version_suffix, what = "versionsuffix"; break;
-      case 0x02: slot = &n.external_id, what = "external-id"; break;
-      default: return bad_byte(a, "name option", at);
+      case 0x00:
+        slot = &n.implements, what = "implements";
+        break;
+      case 0x01:
+        slot = &n.version_suffix, what = "versionsuffix";
+        break;
+      case 0x02:
+        slot = &n.external_id, what = "external-id";
+        break;
+      default:
+        return bad_byte(a, "name option", at);
     }
     AIRWASM_TRY_ASSIGN(auto s, name());
     if (slot->has_value()) return base::invalid(std::string("duplicate '") + what + "' option in name", at);
@@ -628,11 +652,16 @@ Result<Alias> Reader::alias() {
   if (target > 0x02) return bad_byte(target, "alias", tat);
   if (target == 0x02) {
     a.target = Alias::Target::kOuter;
-    if (b1 == 0x00 && b2 == 0x10) a.sort = Sort::kCoreType;
-    else if (b1 == 0x00 && b2 == 0x11) a.sort = Sort::kCoreModule;
-    else if (b1 == 0x03) a.sort = Sort::kType;
-    else if (b1 == 0x04) a.sort = Sort::kComponent;
-    else return bad_byte(b1 == 0x00 ? b2 : b1, "component outer alias kind", b1 == 0x00 ? b2_at : a.offset);
+    if (b1 == 0x00 && b2 == 0x10)
+      a.sort = Sort::kCoreType;
+    else if (b1 == 0x00 && b2 == 0x11)
+      a.sort = Sort::kCoreModule;
+    else if (b1 == 0x03)
+      a.sort = Sort::kType;
+    else if (b1 == 0x04)
+      a.sort = Sort::kComponent;
+    else
+      return bad_byte(b1 == 0x00 ? b2 : b1, "component outer alias kind", b1 == 0x00 ? b2_at : a.offset);
     AIRWASM_SET(a.count, u32());
     AIRWASM_SET(a.index, u32());
     return a;
@@ -641,12 +670,23 @@ Result<Alias> Reader::alias() {
     AIRWASM_SET(a.sort, core_sort_byte(b2, b2_at, "core external kind"));
   } else {
     switch (b1) {
-      case 0x01: a.sort = Sort::kFunc; break;
-      case 0x02: a.sort = Sort::kValue; break;
-      case 0x03: a.sort = Sort::kType; break;
-      case 0x04: a.sort = Sort::kComponent; break;
-      case 0x05: a.sort = Sort::kInstance; break;
-      default: return bad_byte(b1, "component external kind", a.offset);
+      case 0x01:
+        a.sort = Sort::kFunc;
+        break;
+      case 0x02:
+        a.sort = Sort::kValue;
+        break;
+      case 0x03:
+        a.sort = Sort::kType;
+        break;
+      case 0x04:
+        a.sort = Sort::kComponent;
+        break;
+      case 0x05:
+        a.sort = Sort::kInstance;
+        break;
+      default:
+        return bad_byte(b1, "component external kind", a.offset);
     }
   }
   a.target = target == 0x00 ? Alias::Target::kExport : Alias::Target::kCoreExport;

@@ -7,7 +7,9 @@ using namespace ast;  // the front end works on the syntax throughout
 
 namespace {
 
-std::unexpected<Error> fail(std::string m, size_t off) { return base::invalid(std::move(m), off); }
+std::unexpected<Error> fail(std::string m, size_t off) {
+  return base::invalid(std::move(m), off);
+}
 
 // Prefixes a context to an error, keeping the inner message (tests match either part).
 template <typename T>
@@ -18,16 +20,24 @@ Result<T> ctx(Result<T> r, const std::string& context) {
   return std::unexpected(std::move(e));
 }
 
-const char* entity_desc(Entity::Kind k) { return entity_kind_name(k); }
+const char* entity_desc(Entity::Kind k) {
+  return entity_kind_name(k);
+}
 
 std::string any_desc(const TypeStore& s, TypeId id) {
   switch (s.canon(id).kind) {
-    case TypeKind::kResource: return "resource";
-    case TypeKind::kFunc: return "func type";
-    case TypeKind::kInstance: return "instance type";
-    case TypeKind::kComponent: return "component type";
-    case TypeKind::kModule: return "module type";
-    default: return "defined type";
+    case TypeKind::kResource:
+      return "resource";
+    case TypeKind::kFunc:
+      return "func type";
+    case TypeKind::kInstance:
+      return "instance type";
+    case TypeKind::kComponent:
+      return "component type";
+    case TypeKind::kModule:
+      return "module type";
+    default:
+      return "defined type";
   }
 }
 
@@ -35,11 +45,16 @@ std::string any_desc(const TypeStore& s, TypeId id) {
 
 std::string core_valtype_name(const CoreValType& t) {
   switch (t.kind) {
-    case 0x7f: return "I32";
-    case 0x7e: return "I64";
-    case 0x7d: return "F32";
-    case 0x7c: return "F64";
-    case 0x7b: return "V128";
+    case 0x7f:
+      return "I32";
+    case 0x7e:
+      return "I64";
+    case 0x7d:
+      return "F32";
+    case 0x7c:
+      return "F64";
+    case 0x7b:
+      return "V128";
   }
   if (t.heap == -0x70) return t.nullable ? "funcref" : "(ref func)";
   if (t.heap == -0x6f) return t.nullable ? "externref" : "(ref extern)";
@@ -48,11 +63,16 @@ std::string core_valtype_name(const CoreValType& t) {
 
 std::string core_valtype_text(const CoreValType& t) {
   switch (t.kind) {
-    case 0x7f: return "i32";
-    case 0x7e: return "i64";
-    case 0x7d: return "f32";
-    case 0x7c: return "f64";
-    case 0x7b: return "v128";
+    case 0x7f:
+      return "i32";
+    case 0x7e:
+      return "i64";
+    case 0x7d:
+      return "f32";
+    case 0x7c:
+      return "f64";
+    case 0x7b:
+      return "v128";
   }
   if (t.heap == -0x70) return t.nullable ? "funcref" : "(ref func)";
   if (t.heap == -0x6f) return t.nullable ? "externref" : "(ref extern)";
@@ -99,12 +119,18 @@ Result<void> SubtypeCx::entity(const Entity& a, const Entity& b, size_t off) {
     return fail(std::string("expected ") + entity_desc(b.kind) + ", found " + entity_desc(a.kind), off);
   }
   switch (a.kind) {
-    case K::kModule: return module(a.type, b.type, off);
-    case K::kFunc: return func(a.type, b.type, off);
-    case K::kValue: return val(a.type, b.type, off);
-    case K::kType: return any_type(a.referenced, b.referenced, off);
-    case K::kInstance: return instance(a.type, b.type, off);
-    case K::kComponent: return component(a.type, b.type, off);
+    case K::kModule:
+      return module(a.type, b.type, off);
+    case K::kFunc:
+      return func(a.type, b.type, off);
+    case K::kValue:
+      return val(a.type, b.type, off);
+    case K::kType:
+      return any_type(a.referenced, b.referenced, off);
+    case K::kInstance:
+      return instance(a.type, b.type, off);
+    case K::kComponent:
+      return component(a.type, b.type, off);
   }
   return {};
 }
@@ -114,23 +140,35 @@ Result<void> SubtypeCx::any_type(TypeId a, TypeId b, size_t off) {
   const TypeNode& nb = s_.canon(b);
   auto class_of = [](TypeKind k) {
     switch (k) {
-      case TypeKind::kResource: return 0;
-      case TypeKind::kFunc: return 2;
-      case TypeKind::kInstance: return 3;
-      case TypeKind::kComponent: return 4;
-      case TypeKind::kModule: return 5;
-      default: return 1;
+      case TypeKind::kResource:
+        return 0;
+      case TypeKind::kFunc:
+        return 2;
+      case TypeKind::kInstance:
+        return 3;
+      case TypeKind::kComponent:
+        return 4;
+      case TypeKind::kModule:
+        return 5;
+      default:
+        return 1;
     }
   };
   int ca = class_of(na.kind), cb = class_of(nb.kind);
   if (ca != cb) return fail("expected " + any_desc(s_, b) + ", found " + any_desc(s_, a), off);
   switch (ca) {
-    case 0: return resources(a, b, off);
-    case 1: return val(a, b, off);
-    case 2: return func(a, b, off);
-    case 3: return instance(a, b, off);
-    case 4: return component(a, b, off);
-    default: return module(a, b, off);
+    case 0:
+      return resources(a, b, off);
+    case 1:
+      return val(a, b, off);
+    case 2:
+      return func(a, b, off);
+    case 3:
+      return instance(a, b, off);
+    case 4:
+      return component(a, b, off);
+    default:
+      return module(a, b, off);
   }
 }
 
@@ -152,26 +190,30 @@ Result<void> SubtypeCx::val(TypeId a, TypeId b, size_t off) {
     case TypeKind::kPrim:
       if (na.prim != nb.prim) {
         return fail(std::string("expected primitive `") + prim_name(nb.prim) + "` found primitive `" +
-                    prim_name(na.prim) + "`", off);
+                        prim_name(na.prim) + "`",
+                    off);
       }
       return {};
     case TypeKind::kRecord: {
       if (na.children.size() != nb.children.size()) {
         return fail("expected " + std::to_string(nb.children.size()) + " fields, found " +
-                    std::to_string(na.children.size()), off);
+                        std::to_string(na.children.size()),
+                    off);
       }
       for (size_t i = 0; i < na.children.size(); ++i) {
         if (na.labels[i] != nb.labels[i]) {
           return fail("expected field name `" + nb.labels[i] + "`, found `" + na.labels[i] + "`", off);
         }
-        AIRWASM_TRY(ctx(val(na.children[i], nb.children[i], off), "type mismatch in record field `" + na.labels[i] + "`"));
+        AIRWASM_TRY(ctx(val(na.children[i], nb.children[i], off),
+                        "type mismatch in record field `" + na.labels[i] + "`"));
       }
       return {};
     }
     case TypeKind::kVariant: {
       if (na.children.size() != nb.children.size()) {
         return fail("expected " + std::to_string(nb.children.size()) + " cases, found " +
-                    std::to_string(na.children.size()), off);
+                        std::to_string(na.children.size()),
+                    off);
       }
       for (size_t i = 0; i < na.children.size(); ++i) {
         if (na.labels[i] != nb.labels[i]) {
@@ -188,11 +230,14 @@ Result<void> SubtypeCx::val(TypeId a, TypeId b, size_t off) {
       }
       return {};
     }
-    case TypeKind::kList: case TypeKind::kOption:
+    case TypeKind::kList:
+    case TypeKind::kOption:
       return val(na.children[0], nb.children[0], off);
     case TypeKind::kFixedList:
       if (na.aux != nb.aux) {
-        return fail("expected fixed-length " + std::to_string(nb.aux) + ", found size " + std::to_string(na.aux), off);
+        return fail(
+            "expected fixed-length " + std::to_string(nb.aux) + ", found size " + std::to_string(na.aux),
+            off);
       }
       return val(na.children[0], nb.children[0], off);
     case TypeKind::kMap:
@@ -201,15 +246,20 @@ Result<void> SubtypeCx::val(TypeId a, TypeId b, size_t off) {
     case TypeKind::kTuple:
       if (na.children.size() != nb.children.size()) {
         return fail("expected " + std::to_string(nb.children.size()) + " types, found " +
-                    std::to_string(na.children.size()), off);
+                        std::to_string(na.children.size()),
+                    off);
       }
       for (size_t i = 0; i < na.children.size(); ++i) {
-        AIRWASM_TRY(ctx(val(na.children[i], nb.children[i], off), "type mismatch in tuple field " + std::to_string(i)));
+        AIRWASM_TRY(ctx(val(na.children[i], nb.children[i], off),
+                        "type mismatch in tuple field " + std::to_string(i)));
       }
       return {};
-    case TypeKind::kFlags: case TypeKind::kEnum:
+    case TypeKind::kFlags:
+    case TypeKind::kEnum:
       if (na.labels != nb.labels) {
-        return fail(std::string("mismatch in ") + (na.kind == TypeKind::kFlags ? "flags" : "enum") + " elements", off);
+        return fail(
+            std::string("mismatch in ") + (na.kind == TypeKind::kFlags ? "flags" : "enum") + " elements",
+            off);
       }
       return {};
     case TypeKind::kResult: {
@@ -226,17 +276,23 @@ Result<void> SubtypeCx::val(TypeId a, TypeId b, size_t off) {
       }
       return {};
     }
-    case TypeKind::kOwn: case TypeKind::kBorrow:
+    case TypeKind::kOwn:
+    case TypeKind::kBorrow:
       return resources(na.children[0], nb.children[0], off);
-    case TypeKind::kStream: case TypeKind::kFuture: {
+    case TypeKind::kStream:
+    case TypeKind::kFuture: {
       const char* what = na.kind == TypeKind::kStream ? "stream" : "future";
       TypeId ca = na.children[0], cb = nb.children[0];
-      if (ca != kNoType && cb != kNoType) return ctx(val(ca, cb, off), std::string("type mismatch in ") + what);
-      if (ca == kNoType && cb != kNoType) return fail(std::string("expected ") + what + " type, but found none", off);
-      if (ca != kNoType && cb == kNoType) return fail(std::string("expected ") + what + " type to not be present", off);
+      if (ca != kNoType && cb != kNoType)
+        return ctx(val(ca, cb, off), std::string("type mismatch in ") + what);
+      if (ca == kNoType && cb != kNoType)
+        return fail(std::string("expected ") + what + " type, but found none", off);
+      if (ca != kNoType && cb == kNoType)
+        return fail(std::string("expected ") + what + " type to not be present", off);
       return {};
     }
-    default: return any_type(a, b, off);
+    default:
+      return any_type(a, b, off);
   }
 }
 
@@ -246,15 +302,18 @@ Result<void> SubtypeCx::func(TypeId a, TypeId b, size_t off) {
   if (na.kind != TypeKind::kFunc || nb.kind != TypeKind::kFunc) return any_type(a, b, off);
   if (na.aux != nb.aux) {
     return fail(std::string("expected ") + (nb.aux ? "async" : "sync") + " function, found " +
-                (na.aux ? "async" : "sync") + " function", off);
+                    (na.aux ? "async" : "sync") + " function",
+                off);
   }
   size_t pa = na.labels.size(), pb = nb.labels.size();
-  if (pa != pb) return fail("expected " + std::to_string(pb) + " parameters, found " + std::to_string(pa), off);
+  if (pa != pb)
+    return fail("expected " + std::to_string(pb) + " parameters, found " + std::to_string(pa), off);
   for (size_t i = 0; i < pa; ++i) {
     if (na.labels[i] != nb.labels[i]) {
       return fail("expected parameter named `" + nb.labels[i] + "`, found `" + na.labels[i] + "`", off);
     }
-    AIRWASM_TRY(ctx(val(na.children[i], nb.children[i], off), "type mismatch in function parameter `" + na.labels[i] + "`"));
+    AIRWASM_TRY(ctx(val(na.children[i], nb.children[i], off),
+                    "type mismatch in function parameter `" + na.labels[i] + "`"));
   }
   TypeId ra = na.children[pa], rb = nb.children[pb];
   if (ra != kNoType && rb != kNoType) return ctx(val(ra, rb, off), "type mismatch with result type");
@@ -264,7 +323,8 @@ Result<void> SubtypeCx::func(TypeId a, TypeId b, size_t off) {
 }
 
 Result<void> SubtypeCx::instance(TypeId a, TypeId b, size_t off) {
-  if (s_.canon(a).kind != TypeKind::kInstance || s_.canon(b).kind != TypeKind::kInstance) return any_type(a, b, off);
+  if (s_.canon(a).kind != TypeKind::kInstance || s_.canon(b).kind != TypeKind::kInstance)
+    return any_type(a, b, off);
   const InstanceTypeInfo& ia = s_.instance(a);
   const InstanceTypeInfo& ib = s_.instance(b);
   bindable(ib.defined_resources);
@@ -273,13 +333,15 @@ Result<void> SubtypeCx::instance(TypeId a, TypeId b, size_t off) {
   }
   for (auto& eb : ib.exports) {
     const NamedEntity* ea = ia.find(eb.name);
-    AIRWASM_TRY(ctx(entity(ea->entity, eb.entity, off), "type mismatch in instance export `" + eb.name + "`"));
+    AIRWASM_TRY(
+        ctx(entity(ea->entity, eb.entity, off), "type mismatch in instance export `" + eb.name + "`"));
   }
   return {};
 }
 
 Result<void> SubtypeCx::component(TypeId a, TypeId b, size_t off) {
-  if (s_.canon(a).kind != TypeKind::kComponent || s_.canon(b).kind != TypeKind::kComponent) return any_type(a, b, off);
+  if (s_.canon(a).kind != TypeKind::kComponent || s_.canon(b).kind != TypeKind::kComponent)
+    return any_type(a, b, off);
   const ComponentTypeInfo ca = s_.component(a);
   const ComponentTypeInfo cb = s_.component(b);
   // b's imports must satisfy a's imports; then a's exports must satisfy b's exports.
@@ -298,7 +360,8 @@ Result<void> SubtypeCx::open(const std::vector<NamedEntity>& args, const std::ve
       if (a.name == e.name) found = &a;
     }
     if (!found) return fail(std::string("missing ") + kind + " named `" + e.name + "`", off);
-    AIRWASM_TRY(ctx(entity(found->entity, e.entity, off), std::string("type mismatch for ") + kind + " `" + e.name + "`"));
+    AIRWASM_TRY(ctx(entity(found->entity, e.entity, off),
+                    std::string("type mismatch for ") + kind + " `" + e.name + "`"));
   }
   return {};
 }
@@ -309,29 +372,34 @@ Result<void> SubtypeCx::core_entity(const CoreEntity& a, const CoreEntity& b, si
     return fail(std::string("expected ") + kNames[b.kind % 5] + ", found " + kNames[a.kind % 5], off);
   }
   switch (a.kind) {
-    case 0: case 4:
+    case 0:
+    case 4:
       if (!(a.func == b.func)) {
         return fail("expected: " + core_func_text(b.func) + "\nfound:    " + core_func_text(a.func), off);
       }
       return {};
     case 1:
       if (!(a.val == b.val)) {
-        return fail("expected table element type " + core_valtype_text(b.val) + ", found " + core_valtype_text(a.val), off);
+        return fail(
+            "expected table element type " + core_valtype_text(b.val) + ", found " + core_valtype_text(a.val),
+            off);
       }
       if (a.limits.shared != b.limits.shared) return fail("mismatch in the shared flag for tables", off);
       [[fallthrough]];
     case 2:
-      if (a.kind == 2 && a.limits.shared != b.limits.shared) return fail("mismatch in the shared flag for memories", off);
-      if (a.kind == 2 && a.limits.is64 != b.limits.is64) return fail("mismatch in index type used for memories", off);
-      if (a.limits.min < b.limits.min ||
-          (b.limits.max && (!a.limits.max || *a.limits.max > *b.limits.max))) {
+      if (a.kind == 2 && a.limits.shared != b.limits.shared)
+        return fail("mismatch in the shared flag for memories", off);
+      if (a.kind == 2 && a.limits.is64 != b.limits.is64)
+        return fail("mismatch in index type used for memories", off);
+      if (a.limits.min < b.limits.min || (b.limits.max && (!a.limits.max || *a.limits.max > *b.limits.max))) {
         return fail(std::string("mismatch in ") + (a.kind == 1 ? "table" : "memory") + " limits", off);
       }
       return {};
     case 3:
       if (a.mut != b.mut) return fail("global types differ in mutability", off);
       if (!(a.val == b.val)) {
-        return fail("expected global type " + core_valtype_text(b.val) + ", found " + core_valtype_text(a.val), off);
+        return fail(
+            "expected global type " + core_valtype_text(b.val) + ", found " + core_valtype_text(a.val), off);
       }
       return {};
   }
@@ -339,7 +407,8 @@ Result<void> SubtypeCx::core_entity(const CoreEntity& a, const CoreEntity& b, si
 }
 
 Result<void> SubtypeCx::module(TypeId a, TypeId b, size_t off) {
-  if (s_.canon(a).kind != TypeKind::kModule || s_.canon(b).kind != TypeKind::kModule) return any_type(a, b, off);
+  if (s_.canon(a).kind != TypeKind::kModule || s_.canon(b).kind != TypeKind::kModule)
+    return any_type(a, b, off);
   const ModuleTypeInfo& ma = s_.module(a);
   const ModuleTypeInfo& mb = s_.module(b);
   for (auto& [k, ea] : ma.imports) {
@@ -348,7 +417,8 @@ Result<void> SubtypeCx::module(TypeId a, TypeId b, size_t off) {
       if (k2 == k) found = &eb;
     }
     if (!found) return fail("missing expected import `" + k.first + "::" + k.second + "`", off);
-    AIRWASM_TRY(ctx(core_entity(*found, ea, off), "type mismatch in import `" + k.first + "::" + k.second + "`"));
+    AIRWASM_TRY(
+        ctx(core_entity(*found, ea, off), "type mismatch in import `" + k.first + "::" + k.second + "`"));
   }
   for (auto& [k, eb] : mb.exports) {
     const CoreEntity* found = nullptr;

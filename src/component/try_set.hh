@@ -4,10 +4,10 @@
 
 #include "base/result.hh"
 
-#define AIRWASM_SET(lhs, expr)                                                 \
-  do {                                                                         \
-    auto airwasm_set_tmp_ = (expr);                                            \
-    if (!airwasm_set_tmp_) [[unlikely]]                                        \
-      return std::unexpected(std::move(airwasm_set_tmp_).error());             \
-    lhs = std::move(*airwasm_set_tmp_);                                        \
+#define AIRWASM_SET(lhs, expr)                                     \
+  do {                                                             \
+    auto airwasm_set_tmp_ = (expr);                                \
+    if (!airwasm_set_tmp_) [[unlikely]]                            \
+      return std::unexpected(std::move(airwasm_set_tmp_).error()); \
+    lhs = std::move(*airwasm_set_tmp_);                            \
   } while (0)

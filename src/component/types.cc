@@ -12,7 +12,9 @@ namespace {
 
 constexpr uint64_t kSat = uint64_t(1) << 40;  // saturation bound for sizes
 
-uint64_t align_to(uint64_t v, uint64_t a) { return std::min(kSat, (v + a - 1) / a * a); }
+uint64_t align_to(uint64_t v, uint64_t a) {
+  return std::min(kSat, (v + a - 1) / a * a);
+}
 
 FlatType join(FlatType a, FlatType b) {
   if (a == b) return a;
@@ -22,18 +24,26 @@ FlatType join(FlatType a, FlatType b) {
   return FlatType::kI64;
 }
 
-uint32_t discriminant_size(size_t n) { return n <= 256 ? 1 : n <= 65536 ? 2 : 4; }
+uint32_t discriminant_size(size_t n) {
+  return n <= 256 ? 1 : n <= 65536 ? 2 : 4;
+}
 
 }  // namespace
 
 const char* entity_kind_name(Entity::Kind k) {
   switch (k) {
-    case Entity::Kind::kModule: return "module";
-    case Entity::Kind::kFunc: return "func";
-    case Entity::Kind::kValue: return "value";
-    case Entity::Kind::kType: return "type";
-    case Entity::Kind::kInstance: return "instance";
-    case Entity::Kind::kComponent: return "component";
+    case Entity::Kind::kModule:
+      return "module";
+    case Entity::Kind::kFunc:
+      return "func";
+    case Entity::Kind::kValue:
+      return "value";
+    case Entity::Kind::kType:
+      return "type";
+    case Entity::Kind::kInstance:
+      return "instance";
+    case Entity::Kind::kComponent:
+      return "component";
   }
   return "?";
 }
@@ -183,15 +193,21 @@ void TypeStore::compute_layout(TypeNode& n) {
   switch (n.kind) {
     case TypeKind::kPrim:
       switch (n.prim) {
-        case Prim::kBool: case Prim::kS8: case Prim::kU8:
+        case Prim::kBool:
+        case Prim::kS8:
+        case Prim::kU8:
           n.size = n.align = n.elem_size64 = 1;
           n.flat = {FlatType::kI32};
           break;
-        case Prim::kS16: case Prim::kU16:
+        case Prim::kS16:
+        case Prim::kU16:
           n.size = n.align = n.elem_size64 = 2;
           n.flat = {FlatType::kI32};
           break;
-        case Prim::kS32: case Prim::kU32: case Prim::kChar: case Prim::kErrorContext:
+        case Prim::kS32:
+        case Prim::kU32:
+        case Prim::kChar:
+        case Prim::kErrorContext:
           n.size = n.align = n.elem_size64 = 4;
           n.flat = {FlatType::kI32};
           break;
@@ -199,7 +215,8 @@ void TypeStore::compute_layout(TypeNode& n) {
           n.size = n.align = n.elem_size64 = 4;
           n.flat = {FlatType::kF32};
           break;
-        case Prim::kS64: case Prim::kU64:
+        case Prim::kS64:
+        case Prim::kU64:
           n.size = n.align = n.elem_size64 = 8;
           n.flat = {FlatType::kI64};
           break;
@@ -214,12 +231,16 @@ void TypeStore::compute_layout(TypeNode& n) {
           break;
       }
       return;
-    case TypeKind::kList: case TypeKind::kMap:
+    case TypeKind::kList:
+    case TypeKind::kMap:
       n.contains_ptr = true;
       n.size = 8, n.align = 4, n.elem_size64 = 16;
       n.flat = {FlatType::kI32, FlatType::kI32};
       return;
-    case TypeKind::kOwn: case TypeKind::kBorrow: case TypeKind::kStream: case TypeKind::kFuture:
+    case TypeKind::kOwn:
+    case TypeKind::kBorrow:
+    case TypeKind::kStream:
+    case TypeKind::kFuture:
       n.size = n.align = n.elem_size64 = 4;
       n.flat = {FlatType::kI32};
       if (n.kind == TypeKind::kBorrow) n.contains_borrow = true;
@@ -233,7 +254,8 @@ void TypeStore::compute_layout(TypeNode& n) {
       for (uint32_t i = 0; i < n.aux && n.flat.size() < kMaxFlat; ++i) add_flat(e.flat);
       return;
     }
-    case TypeKind::kRecord: case TypeKind::kTuple: {
+    case TypeKind::kRecord:
+    case TypeKind::kTuple: {
       uint64_t s = 0, s64 = 0, a = 1, a64 = 1;
       for (TypeId c : n.children) {
         const TypeNode& f = child(c);
@@ -256,8 +278,13 @@ void TypeStore::compute_layout(TypeNode& n) {
       for (size_t i = 0; i < std::max<size_t>(1, (k + 31) / 32); ++i) n.flat.push_back(FlatType::kI32);
       return;
     }
-    case TypeKind::kVariant: case TypeKind::kEnum: case TypeKind::kOption: case TypeKind::kResult: {
-      size_t ncases = n.kind == TypeKind::kEnum ? n.labels.size() : n.kind == TypeKind::kVariant ? n.children.size() : 2;
+    case TypeKind::kVariant:
+    case TypeKind::kEnum:
+    case TypeKind::kOption:
+    case TypeKind::kResult: {
+      size_t ncases = n.kind == TypeKind::kEnum      ? n.labels.size()
+                      : n.kind == TypeKind::kVariant ? n.children.size()
+                                                     : 2;
       uint64_t d = discriminant_size(ncases);
       uint64_t max_size = 0, max_align = d, max64 = 0, max_align64 = d;
       std::vector<FlatType> joined;
@@ -269,8 +296,10 @@ void TypeStore::compute_layout(TypeNode& n) {
         max64 = std::max(max64, f.elem_size64);
         max_align64 = std::max(max_align64, f.align64);
         for (size_t i = 0; i < f.flat.size(); ++i) {
-          if (i < joined.size()) joined[i] = join(joined[i], f.flat[i]);
-          else joined.push_back(f.flat[i]);
+          if (i < joined.size())
+            joined[i] = join(joined[i], f.flat[i]);
+          else
+            joined.push_back(f.flat[i]);
         }
       }
       n.align = max_align;
@@ -281,7 +310,8 @@ void TypeStore::compute_layout(TypeNode& n) {
       add_flat(joined);
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -292,7 +322,8 @@ TypeId TypeStore::remap(TypeId id, const ResourceMap& map, std::unordered_map<Ty
   TypeNode n = nodes_[id];
   TypeId out = id;
   switch (n.kind) {
-    case TypeKind::kPrim: break;
+    case TypeKind::kPrim:
+      break;
     case TypeKind::kResource: {
       auto it = map.find(n.aux);
       if (it != map.end()) out = resource_type(it->second);
@@ -330,7 +361,8 @@ TypeId TypeStore::remap(TypeId id, const ResourceMap& map, std::unordered_map<Ty
       if (changed) out = add_component(std::move(info));
       break;
     }
-    case TypeKind::kModule: break;
+    case TypeKind::kModule:
+      break;
     default: {
       bool changed = false;
       for (auto& c : n.children) {
@@ -390,27 +422,48 @@ void TypeStore::free_resources(const Entity& e, std::vector<ResourceId>& out, st
 std::string TypeStore::describe(TypeId id) const {
   const TypeNode& n = canon(id);
   switch (n.kind) {
-    case TypeKind::kPrim: return prim_name(n.prim);
-    case TypeKind::kRecord: return "record";
-    case TypeKind::kVariant: return "variant";
-    case TypeKind::kList: return "list";
-    case TypeKind::kFixedList: return "list";
-    case TypeKind::kTuple: return "tuple";
-    case TypeKind::kFlags: return "flags";
-    case TypeKind::kEnum: return "enum";
-    case TypeKind::kOption: return "option";
-    case TypeKind::kResult: return "result";
-    case TypeKind::kOwn: return "own";
-    case TypeKind::kBorrow: return "borrow";
-    case TypeKind::kStream: return "stream";
-    case TypeKind::kFuture: return "future";
-    case TypeKind::kMap: return "map";
-    case TypeKind::kResource: return "resource";
-    case TypeKind::kFunc: return "func";
-    case TypeKind::kInstance: return "instance";
-    case TypeKind::kComponent: return "component";
-    case TypeKind::kModule: return "module";
-    case TypeKind::kAlias: return "alias";
+    case TypeKind::kPrim:
+      return prim_name(n.prim);
+    case TypeKind::kRecord:
+      return "record";
+    case TypeKind::kVariant:
+      return "variant";
+    case TypeKind::kList:
+      return "list";
+    case TypeKind::kFixedList:
+      return "list";
+    case TypeKind::kTuple:
+      return "tuple";
+    case TypeKind::kFlags:
+      return "flags";
+    case TypeKind::kEnum:
+      return "enum";
+    case TypeKind::kOption:
+      return "option";
+    case TypeKind::kResult:
+      return "result";
+    case TypeKind::kOwn:
+      return "own";
+    case TypeKind::kBorrow:
+      return "borrow";
+    case TypeKind::kStream:
+      return "stream";
+    case TypeKind::kFuture:
+      return "future";
+    case TypeKind::kMap:
+      return "map";
+    case TypeKind::kResource:
+      return "resource";
+    case TypeKind::kFunc:
+      return "func";
+    case TypeKind::kInstance:
+      return "instance";
+    case TypeKind::kComponent:
+      return "component";
+    case TypeKind::kModule:
+      return "module";
+    case TypeKind::kAlias:
+      return "alias";
   }
   return "?";
 }

@@ -24,8 +24,21 @@ using ResourceId = uint32_t;
 constexpr TypeId kNoType = ~TypeId{0};
 
 enum class TypeKind : uint8_t {
-  kPrim, kRecord, kVariant, kList, kFixedList, kTuple, kFlags, kEnum, kOption, kResult, kOwn, kBorrow,
-  kStream, kFuture, kMap,
+  kPrim,
+  kRecord,
+  kVariant,
+  kList,
+  kFixedList,
+  kTuple,
+  kFlags,
+  kEnum,
+  kOption,
+  kResult,
+  kOwn,
+  kBorrow,
+  kStream,
+  kFuture,
+  kMap,
   kResource,   // a resource type; aux = ResourceId
   kFunc,       // children = params..., result (or kNoType); labels = param names; aux = async
   kInstance,   // aux = index into TypeStore::instances
@@ -41,17 +54,17 @@ struct TypeNode {
   TypeKind kind = TypeKind::kPrim;
   Prim prim = Prim::kBool;
   uint32_t aux = 0;
-  std::vector<TypeId> children;      // exact ids (may be aliases)
+  std::vector<TypeId> children;  // exact ids (may be aliases)
   std::vector<std::string> labels;
-  TypeId canon = kNoType;            // canonical representative (itself for canonical nodes)
+  TypeId canon = kNoType;  // canonical representative (itself for canonical nodes)
   // Computed once for canonical value types.
   uint32_t depth = 0;
   bool contains_borrow = false;
-  bool contains_ptr = false;         // strings or lists inside (needs memory/realloc)
-  uint64_t size = 0, align = 1;      // canonical ABI (32-bit memory), saturated at 2^32
-  uint64_t elem_size64 = 0;          // elem_size with 64-bit pointers, for the 2^28 limit
+  bool contains_ptr = false;     // strings or lists inside (needs memory/realloc)
+  uint64_t size = 0, align = 1;  // canonical ABI (32-bit memory), saturated at 2^32
+  uint64_t elem_size64 = 0;      // elem_size with 64-bit pointers, for the 2^28 limit
   uint64_t align64 = 1;
-  std::vector<FlatType> flat;        // canonical ABI flattening (capped at kMaxFlatParams+1 entries)
+  std::vector<FlatType> flat;  // canonical ABI flattening (capped at kMaxFlatParams+1 entries)
 };
 constexpr size_t kMaxFlat = 17;
 
@@ -83,10 +96,10 @@ struct ComponentTypeInfo {
 
 // Core entity types (for core instances and module types).
 struct CoreEntity {
-  uint8_t kind = 0;       // 0 func, 1 table, 2 memory, 3 global, 4 tag
-  CoreFuncType func;      // func / tag
-  CoreValType val;        // table element / global
-  CoreLimits limits;      // table / memory
+  uint8_t kind = 0;   // 0 func, 1 table, 2 memory, 3 global, 4 tag
+  CoreFuncType func;  // func / tag
+  CoreValType val;    // table element / global
+  CoreLimits limits;  // table / memory
   bool mut = false;
 };
 
@@ -100,7 +113,7 @@ struct ModuleTypeInfo {
 };
 
 struct ResourceInfo {
-  bool local = false;            // defined by a resource type definition in a concrete component
+  bool local = false;  // defined by a resource type definition in a concrete component
   std::optional<CoreValType> rep;
   std::optional<uint32_t> dtor;
 };

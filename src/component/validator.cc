@@ -7,7 +7,9 @@
 
 namespace airwasm::component::detail {
 
-std::unexpected<Error> fail(std::string m, size_t off) { return base::invalid(std::move(m), off); }
+std::unexpected<Error> fail(std::string m, size_t off) {
+  return base::invalid(std::move(m), off);
+}
 
 static std::string idx_oob(const char* what, uint32_t i) {
   return std::string("unknown ") + what + " " + std::to_string(i) + ": " + what + " index out of bounds";
@@ -47,7 +49,8 @@ Result<CoreEntity> Validator::core_memory_at(uint32_t i, size_t off) {
 }
 Result<TypeId> Validator::value_at(uint32_t i, size_t off) {
   if (i >= cur().values.size()) return fail(idx_oob("value", i), off);
-  if (cur().values[i].second) return fail("value " + std::to_string(i) + " cannot be used more than once", off);
+  if (cur().values[i].second)
+    return fail("value " + std::to_string(i) + " cannot be used more than once", off);
   cur().values[i].second = true;
   return cur().values[i].first;
 }
@@ -61,14 +64,16 @@ Result<Entity> Validator::entity_of_desc(const ExternDesc& d) {
     case ExternDesc::Kind::kModule: {
       if (d.index >= cur().core_types.size()) return fail(idx_oob("type", d.index), off);
       auto& slot = cur().core_types[d.index];
-      if (!slot.is_module) return fail("core type index " + std::to_string(d.index) + " is not a module type", off);
+      if (!slot.is_module)
+        return fail("core type index " + std::to_string(d.index) + " is not a module type", off);
       e.kind = Entity::Kind::kModule;
       e.type = slot.module;
       return e;
     }
     case ExternDesc::Kind::kFunc: {
       AIRWASM_TRY_ASSIGN(TypeId t, type_at(d.index, off));
-      if (s_.canon(t).kind != TypeKind::kFunc) return fail("type index " + std::to_string(d.index) + " is not a function type", off);
+      if (s_.canon(t).kind != TypeKind::kFunc)
+        return fail("type index " + std::to_string(d.index) + " is not a function type", off);
       e.kind = Entity::Kind::kFunc;
       e.type = t;
       return e;
@@ -96,14 +101,16 @@ Result<Entity> Validator::entity_of_desc(const ExternDesc& d) {
     }
     case ExternDesc::Kind::kInstance: {
       AIRWASM_TRY_ASSIGN(TypeId t, type_at(d.index, off));
-      if (s_.canon(t).kind != TypeKind::kInstance) return fail("type index " + std::to_string(d.index) + " is not an instance type", off);
+      if (s_.canon(t).kind != TypeKind::kInstance)
+        return fail("type index " + std::to_string(d.index) + " is not an instance type", off);
       e.kind = Entity::Kind::kInstance;
       e.type = t;
       return e;
     }
     case ExternDesc::Kind::kComponent: {
       AIRWASM_TRY_ASSIGN(TypeId t, type_at(d.index, off));
-      if (s_.canon(t).kind != TypeKind::kComponent) return fail("type index " + std::to_string(d.index) + " is not a component type", off);
+      if (s_.canon(t).kind != TypeKind::kComponent)
+        return fail("type index " + std::to_string(d.index) + " is not a component type", off);
       e.kind = Entity::Kind::kComponent;
       e.type = t;
       return e;
@@ -132,10 +139,18 @@ TypeId Validator::freshen_instance(TypeId t, std::vector<ResourceId>* added) {
 void Validator::push_entity(Entity& e, int extern_kind) {
   Scope& sc = cur();
   switch (e.kind) {
-    case Entity::Kind::kModule: sc.core_modules.push_back(e.type); break;
-    case Entity::Kind::kComponent: sc.components.push_back(e.type); break;
-    case Entity::Kind::kFunc: sc.funcs.push_back(e.type); break;
-    case Entity::Kind::kValue: sc.values.push_back({e.type, extern_kind == 2}); break;
+    case Entity::Kind::kModule:
+      sc.core_modules.push_back(e.type);
+      break;
+    case Entity::Kind::kComponent:
+      sc.components.push_back(e.type);
+      break;
+    case Entity::Kind::kFunc:
+      sc.funcs.push_back(e.type);
+      break;
+    case Entity::Kind::kValue:
+      sc.values.push_back({e.type, extern_kind == 2});
+      break;
     case Entity::Kind::kInstance:
       if (extern_kind == 1) {
         e.type = freshen_instance(e.type, &sc.imported_resources);
@@ -161,10 +176,16 @@ void Validator::push_entity(Entity& e, int extern_kind) {
 bool Validator::named_valtype(TypeId id, const std::unordered_set<TypeId>& set) {
   const TypeNode& n = s_.node(s_.strip(id));
   switch (n.kind) {
-    case TypeKind::kPrim: return true;
-    case TypeKind::kFlags: case TypeKind::kEnum: case TypeKind::kRecord: case TypeKind::kVariant:
+    case TypeKind::kPrim:
+      return true;
+    case TypeKind::kFlags:
+    case TypeKind::kEnum:
+    case TypeKind::kRecord:
+    case TypeKind::kVariant:
       return set.count(id) > 0;
-    case TypeKind::kOwn: case TypeKind::kBorrow: return set.count(n.children[0]) > 0;
+    case TypeKind::kOwn:
+    case TypeKind::kBorrow:
+      return set.count(n.children[0]) > 0;
     default:
       for (TypeId c : n.children) {
         if (c != kNoType && !named_valtype(c, set)) return false;
@@ -176,10 +197,16 @@ bool Validator::named_valtype(TypeId id, const std::unordered_set<TypeId>& set) 
 bool Validator::all_named(TypeId id, const std::unordered_set<TypeId>& set) {
   const TypeNode& n = s_.node(s_.strip(id));
   switch (n.kind) {
-    case TypeKind::kResource: case TypeKind::kComponent: case TypeKind::kModule: case TypeKind::kPrim:
-    case TypeKind::kFlags: case TypeKind::kEnum:
+    case TypeKind::kResource:
+    case TypeKind::kComponent:
+    case TypeKind::kModule:
+    case TypeKind::kPrim:
+    case TypeKind::kFlags:
+    case TypeKind::kEnum:
       return true;
-    case TypeKind::kOwn: case TypeKind::kBorrow: return set.count(n.children[0]) > 0;
+    case TypeKind::kOwn:
+    case TypeKind::kBorrow:
+      return set.count(n.children[0]) > 0;
     case TypeKind::kFunc:
       for (TypeId c : n.children) {
         if (c != kNoType && !named_valtype(c, set)) return false;
@@ -188,11 +215,20 @@ bool Validator::all_named(TypeId id, const std::unordered_set<TypeId>& set) {
     case TypeKind::kInstance:
       for (auto& e : s_.instance(id).exports) {
         switch (e.entity.kind) {
-          case Entity::Kind::kFunc: if (!all_named(e.entity.type, set)) return false; break;
-          case Entity::Kind::kType: if (!all_named(e.entity.type, set)) return false; break;
-          case Entity::Kind::kValue: if (!named_valtype(e.entity.type, set)) return false; break;
-          case Entity::Kind::kInstance: if (!all_named(e.entity.type, set)) return false; break;
-          default: break;
+          case Entity::Kind::kFunc:
+            if (!all_named(e.entity.type, set)) return false;
+            break;
+          case Entity::Kind::kType:
+            if (!all_named(e.entity.type, set)) return false;
+            break;
+          case Entity::Kind::kValue:
+            if (!named_valtype(e.entity.type, set)) return false;
+            break;
+          case Entity::Kind::kInstance:
+            if (!all_named(e.entity.type, set)) return false;
+            break;
+          default:
+            break;
         }
       }
       return true;
@@ -220,9 +256,12 @@ bool Validator::register_named(const Entity& e, bool is_import) {
       }
       return true;
     }
-    case Entity::Kind::kFunc: return all_named(e.type, set);
-    case Entity::Kind::kValue: return named_valtype(e.type, set);
-    default: return true;
+    case Entity::Kind::kFunc:
+      return all_named(e.type, set);
+    case Entity::Kind::kValue:
+      return named_valtype(e.type, set);
+    default:
+      return true;
   }
 }
 
@@ -231,7 +270,9 @@ Result<void> Validator::check_name(const ExternName& en, const Entity& e, bool i
   const char* kind = is_import ? "import" : "export";
   auto parsed_r = parse_extern_name(en.name, off);
   if (!parsed_r) {
-    return fail(std::string(kind) + " name `" + en.name + "` is not a valid extern name: " + parsed_r.error().message, off);
+    return fail(
+        std::string(kind) + " name `" + en.name + "` is not a valid extern name: " + parsed_r.error().message,
+        off);
   }
   ParsedName& pn = *parsed_r;
   using NK = ParsedName::Kind;
@@ -261,8 +302,10 @@ Result<void> Validator::check_name(const ExternName& en, const Entity& e, bool i
   };
   auto resource_name = [&](TypeId exact, const std::string& name) -> Result<void> {
     auto it = cx.resource_names.find(exact);
-    if (it == cx.resource_names.end()) return fail("resource used in function does not have a name in this context", off);
-    if (it->second != name) return fail("function does not match expected resource name `" + it->second + "`", off);
+    if (it == cx.resource_names.end())
+      return fail("resource used in function does not have a name in this context", off);
+    if (it->second != name)
+      return fail("function does not match expected resource name `" + it->second + "`", off);
     return {};
   };
   switch (pn.kind) {
@@ -299,18 +342,21 @@ Result<void> Validator::check_name(const ExternName& en, const Entity& e, bool i
         if (fn.labels.empty()) return fail("function should have at least one argument", off);
         if (fn.labels[0] != "self") return fail("function should have a first argument called `self`", off);
         const TypeNode& p0 = s_.node(s_.strip(fn.children[0]));
-        if (p0.kind != TypeKind::kBorrow) return fail("function should take a first argument of `(borrow $T)`", off);
+        if (p0.kind != TypeKind::kBorrow)
+          return fail("function should take a first argument of `(borrow $T)`", off);
         return resource_name(p0.children[0], pn.resource);
       }()));
       break;
     case NK::kStatic:
       AIRWASM_TRY(in_ctx([&]() -> Result<void> {
         AIRWASM_TRY(func_node());
-        if (!cx.all_names.count(pn.resource)) return fail("static resource name is not known in this context", off);
+        if (!cx.all_names.count(pn.resource))
+          return fail("static resource name is not known in this context", off);
         return {};
       }()));
       break;
-    default: break;
+    default:
+      break;
   }
   std::string key = pn.unique_key();
   if (!keys.insert(key).second) {
@@ -319,7 +365,8 @@ Result<void> Validator::check_name(const ExternName& en, const Entity& e, bool i
       auto p = parse_extern_name(it.name, off);
       if (p && p->unique_key() == key) prev = it.name;
     }
-    return fail(std::string(kind) + " name `" + en.name + "` conflicts with previous name `" + prev + "`", off);
+    return fail(std::string(kind) + " name `" + en.name + "` conflicts with previous name `" + prev + "`",
+                off);
   }
   NamedEntity ne;
   ne.name = en.name;
@@ -334,7 +381,9 @@ Result<void> Validator::check_name(const ExternName& en, const Entity& e, bool i
 Result<void> Validator::add_extern(const ExternName& name, Entity e, bool is_import, size_t off) {
   push_entity(e, is_import ? 1 : 2);
   if (!register_named(e, is_import)) {
-    return fail(std::string(entity_kind_name(e.kind)) + " not valid to be used as " + (is_import ? "import" : "export"), off);
+    return fail(std::string(entity_kind_name(e.kind)) + " not valid to be used as " +
+                    (is_import ? "import" : "export"),
+                off);
   }
   Scope& sc = cur();
   NameCx& cx = is_import ? sc.imported_names : sc.exported_names;
@@ -360,21 +409,36 @@ Result<void> Validator::alias(const Alias& a) {
     case Alias::Target::kExport: {
       AIRWASM_TRY_ASSIGN(TypeId it, instance_at(a.instance, off));
       const NamedEntity* ne = s_.instance(it).find(a.name);
-      if (!ne) return fail("instance " + std::to_string(a.instance) + " has no export named `" + a.name + "`", off);
+      if (!ne)
+        return fail("instance " + std::to_string(a.instance) + " has no export named `" + a.name + "`", off);
       Entity e = ne->entity;
       Entity::Kind want;
       switch (a.sort) {
-        case Sort::kCoreModule: want = Entity::Kind::kModule; break;
-        case Sort::kFunc: want = Entity::Kind::kFunc; break;
-        case Sort::kValue: want = Entity::Kind::kValue; break;
-        case Sort::kType: want = Entity::Kind::kType; break;
-        case Sort::kComponent: want = Entity::Kind::kComponent; break;
-        case Sort::kInstance: want = Entity::Kind::kInstance; break;
-        default: return fail("invalid alias sort", off);
+        case Sort::kCoreModule:
+          want = Entity::Kind::kModule;
+          break;
+        case Sort::kFunc:
+          want = Entity::Kind::kFunc;
+          break;
+        case Sort::kValue:
+          want = Entity::Kind::kValue;
+          break;
+        case Sort::kType:
+          want = Entity::Kind::kType;
+          break;
+        case Sort::kComponent:
+          want = Entity::Kind::kComponent;
+          break;
+        case Sort::kInstance:
+          want = Entity::Kind::kInstance;
+          break;
+        default:
+          return fail("invalid alias sort", off);
       }
       if (e.kind != want) {
         return fail("export `" + a.name + "` for instance " + std::to_string(a.instance) + " is not a " +
-                    entity_kind_name(want), off);
+                        entity_kind_name(want),
+                    off);
       }
       push_entity(e, 0);
       return {};
@@ -386,24 +450,39 @@ Result<void> Validator::alias(const Alias& a) {
       for (auto& [n, ce] : *ci) {
         if (n == a.name) found = &ce;
       }
-      if (!found) return fail("core instance " + std::to_string(a.instance) + " has no export named `" + a.name + "`", off);
+      if (!found)
+        return fail("core instance " + std::to_string(a.instance) + " has no export named `" + a.name + "`",
+                    off);
       static const char* kWhat[] = {"function", "table", "memory", "global", "tag"};
       uint8_t want = uint8_t(a.sort);
       if (want > 4) return fail("invalid core alias sort", off);
       if (found->kind != want) {
-        return fail("export `" + a.name + "` for core instance " + std::to_string(a.instance) + " is not a " + kWhat[want], off);
+        return fail("export `" + a.name + "` for core instance " + std::to_string(a.instance) + " is not a " +
+                        kWhat[want],
+                    off);
       }
       switch (want) {
-        case 0: sc.core_funcs.push_back(found->func); break;
-        case 1: sc.core_tables.push_back(*found); break;
-        case 2: sc.core_memories.push_back(*found); break;
-        case 3: sc.core_globals.push_back(*found); break;
-        case 4: sc.core_tags.push_back(*found); break;
+        case 0:
+          sc.core_funcs.push_back(found->func);
+          break;
+        case 1:
+          sc.core_tables.push_back(*found);
+          break;
+        case 2:
+          sc.core_memories.push_back(*found);
+          break;
+        case 3:
+          sc.core_globals.push_back(*found);
+          break;
+        case 4:
+          sc.core_tags.push_back(*found);
+          break;
       }
       return {};
     }
     case Alias::Target::kOuter: {
-      if (a.count >= scopes_.size()) return fail("invalid outer alias count of " + std::to_string(a.count), off);
+      if (a.count >= scopes_.size())
+        return fail("invalid outer alias count of " + std::to_string(a.count), off);
       Scope& target = scopes_[scopes_.size() - 1 - a.count];
       switch (a.sort) {
         case Sort::kCoreModule:
@@ -432,14 +511,18 @@ Result<void> Validator::alias(const Alias& a) {
               std::vector<bool> seen;
               s_.free_resources(t, free, seen);
               if (!free.empty()) {
-                return fail("cannot alias outer type which transitively refers to resources not defined in the current component", off);
+                return fail(
+                    "cannot alias outer type which transitively refers to resources not defined in the "
+                    "current component",
+                    off);
               }
             }
           }
           sc.types.push_back(t);
           return {};
         }
-        default: return fail("invalid outer alias sort", off);
+        default:
+          return fail("invalid outer alias sort", off);
       }
     }
   }
@@ -473,12 +556,15 @@ Result<void> Validator::core_instance(const CoreInstance& ci) {
         if (n == k.second) found = &ce;
       }
       if (!found) {
-        return fail("module instantiation argument `" + k.first + "` does not export an item named `" + k.second + "`", off);
+        return fail("module instantiation argument `" + k.first + "` does not export an item named `" +
+                        k.second + "`",
+                    off);
       }
       auto r = SubtypeCx::core_entity(*found, expected, off);
       if (!r) {
-        return fail("type mismatch for export `" + k.second + "` of module instantiation argument `" + k.first +
-                    "`: " + r.error().message, off);
+        return fail("type mismatch for export `" + k.second + "` of module instantiation argument `" +
+                        k.first + "`: " + r.error().message,
+                    off);
       }
     }
     for (auto& [n, e] : m.exports) out.push_back({n, e});
@@ -509,10 +595,12 @@ Result<void> Validator::core_instance(const CoreInstance& ci) {
           if (i >= sc.core_tags.size()) return fail(idx_oob("tag", ex.index), off);
           e = sc.core_tags[i];
           break;
-        default: return fail("invalid core instance export sort", off);
+        default:
+          return fail("invalid core instance export sort", off);
       }
       for (auto& [n, _] : out) {
-        if (n == ex.name) return fail("duplicate instantiation export name `" + ex.name + "` already defined", off);
+        if (n == ex.name)
+          return fail("duplicate instantiation export name `" + ex.name + "` already defined", off);
       }
       out.push_back({ex.name, e});
     }
@@ -524,9 +612,18 @@ Result<void> Validator::core_instance(const CoreInstance& ci) {
 Result<Entity> Validator::sort_entity(Sort sort, uint32_t index, size_t off, bool for_export) {
   Entity e;
   switch (sort) {
-    case Sort::kCoreModule: e.kind = Entity::Kind::kModule; AIRWASM_SET(e.type, module_at(index, off)); break;
-    case Sort::kFunc: e.kind = Entity::Kind::kFunc; AIRWASM_SET(e.type, func_at(index, off)); break;
-    case Sort::kValue: e.kind = Entity::Kind::kValue; AIRWASM_SET(e.type, value_at(index, off)); break;
+    case Sort::kCoreModule:
+      e.kind = Entity::Kind::kModule;
+      AIRWASM_SET(e.type, module_at(index, off));
+      break;
+    case Sort::kFunc:
+      e.kind = Entity::Kind::kFunc;
+      AIRWASM_SET(e.type, func_at(index, off));
+      break;
+    case Sort::kValue:
+      e.kind = Entity::Kind::kValue;
+      AIRWASM_SET(e.type, value_at(index, off));
+      break;
     case Sort::kType: {
       e.kind = Entity::Kind::kType;
       AIRWASM_TRY_ASSIGN(TypeId t, type_at(index, off));
@@ -534,9 +631,16 @@ Result<Entity> Validator::sort_entity(Sort sort, uint32_t index, size_t off, boo
       e.type = for_export ? s_.alias(t) : t;
       break;
     }
-    case Sort::kComponent: e.kind = Entity::Kind::kComponent; AIRWASM_SET(e.type, component_at(index, off)); break;
-    case Sort::kInstance: e.kind = Entity::Kind::kInstance; AIRWASM_SET(e.type, instance_at(index, off)); break;
-    default: return fail(std::string("core ") + sort_name(sort) + " cannot be used here", off);
+    case Sort::kComponent:
+      e.kind = Entity::Kind::kComponent;
+      AIRWASM_SET(e.type, component_at(index, off));
+      break;
+    case Sort::kInstance:
+      e.kind = Entity::Kind::kInstance;
+      AIRWASM_SET(e.type, instance_at(index, off));
+      break;
+    default:
+      return fail(std::string("core ") + sort_name(sort) + " cannot be used here", off);
   }
   return e;
 }
@@ -550,7 +654,9 @@ Result<void> Validator::instance(const Instance& in) {
       AIRWASM_TRY_ASSIGN(Entity e, sort_entity(a.sort, a.index, off, false));
       for (auto& x : args) {
         if (x.name == a.name) {
-          return fail("instantiation argument `" + a.name + "` conflicts with previous argument `" + x.name + "`", off);
+          return fail(
+              "instantiation argument `" + a.name + "` conflicts with previous argument `" + x.name + "`",
+              off);
         }
       }
       args.push_back(NamedEntity{a.name, e, {}, {}, {}});
@@ -566,7 +672,8 @@ Result<void> Validator::instance(const Instance& in) {
     for (auto& imp : info.imports) {
       if (imp.entity.kind != Entity::Kind::kType) continue;
       for (auto& a : args) {
-        if (a.name == imp.name && a.entity.kind == Entity::Kind::kType && s_.node(imp.entity.type).kind == TypeKind::kAlias) {
+        if (a.name == imp.name && a.entity.kind == Entity::Kind::kType &&
+            s_.node(imp.entity.type).kind == TypeKind::kAlias) {
           memo[imp.entity.type] = a.entity.type;
         }
       }
@@ -609,9 +716,11 @@ Result<TypeId> Validator::finish_scope() {
   std::vector<bool> seen;
   for (auto& e : info.exports) s_.free_resources(e.entity, free, seen);
   for (ResourceId r : free) {
-    if (std::find(sc.imported_resources.begin(), sc.imported_resources.end(), r) == sc.imported_resources.end()) {
+    if (std::find(sc.imported_resources.begin(), sc.imported_resources.end(), r) ==
+        sc.imported_resources.end()) {
       if (sc.kind == ScopeKind::kComponent ||
-          std::find(sc.defined_resources.begin(), sc.defined_resources.end(), r) != sc.defined_resources.end()) {
+          std::find(sc.defined_resources.begin(), sc.defined_resources.end(), r) !=
+              sc.defined_resources.end()) {
         info.defined_resources.push_back(r);
       }
     }
@@ -643,19 +752,33 @@ Result<TypeId> Validator::component(const Component& c) {
         cur().core_modules.push_back(s_.add_module(std::move(info)));
         break;
       }
-      case Item::Kind::kCoreInstance: AIRWASM_TRY(core_instance(c.core_instances[item.index])); break;
-      case Item::Kind::kCoreType: AIRWASM_TRY(core_type(c.core_types[item.index])); break;
+      case Item::Kind::kCoreInstance:
+        AIRWASM_TRY(core_instance(c.core_instances[item.index]));
+        break;
+      case Item::Kind::kCoreType:
+        AIRWASM_TRY(core_type(c.core_types[item.index]));
+        break;
       case Item::Kind::kComponent: {
         AIRWASM_TRY_ASSIGN(TypeId t, component(*c.components[item.index]));
         cur().components.push_back(t);
         break;
       }
-      case Item::Kind::kInstance: AIRWASM_TRY(instance(c.instances[item.index])); break;
-      case Item::Kind::kAlias: AIRWASM_TRY(alias(c.aliases[item.index])); break;
-      case Item::Kind::kType: AIRWASM_TRY(type_def(c.types[item.index])); break;
-      case Item::Kind::kCanon: AIRWASM_TRY(canon(c.canons[item.index])); break;
-      case Item::Kind::kStart: return fail("support for component model `value`s is not enabled", c.starts[item.index].offset);
-      case Item::Kind::kValue: return fail("support for component model `value`s is not enabled", c.values[item.index].offset);
+      case Item::Kind::kInstance:
+        AIRWASM_TRY(instance(c.instances[item.index]));
+        break;
+      case Item::Kind::kAlias:
+        AIRWASM_TRY(alias(c.aliases[item.index]));
+        break;
+      case Item::Kind::kType:
+        AIRWASM_TRY(type_def(c.types[item.index]));
+        break;
+      case Item::Kind::kCanon:
+        AIRWASM_TRY(canon(c.canons[item.index]));
+        break;
+      case Item::Kind::kStart:
+        return fail("support for component model `value`s is not enabled", c.starts[item.index].offset);
+      case Item::Kind::kValue:
+        return fail("support for component model `value`s is not enabled", c.values[item.index].offset);
       case Item::Kind::kImport: {
         const Import& im = c.imports[item.index];
         AIRWASM_TRY_ASSIGN(Entity e, entity_of_desc(im.desc));
@@ -669,7 +792,9 @@ Result<TypeId> Validator::component(const Component& c) {
           AIRWASM_TRY_ASSIGN(Entity want, entity_of_desc(*ex.ascribed));
           SubtypeCx cx(s_);
           auto r = cx.entity(e, want, ex.offset);
-          if (!r) return fail("ascribed type of export is not compatible with item's type: " + r.error().message, ex.offset);
+          if (!r)
+            return fail("ascribed type of export is not compatible with item's type: " + r.error().message,
+                        ex.offset);
           e = want;
         }
         AIRWASM_TRY(add_extern(ex.name, e, false, ex.offset));
@@ -680,8 +805,8 @@ Result<TypeId> Validator::component(const Component& c) {
   AIRWASM_TRY_ASSIGN(TypeId t, finish_scope());
   if (options_.record) {
     const Scope& sc = cur();
-    options_.record->scopes[&c] = ScopeRecord{sc.types, sc.funcs, sc.instances, sc.components, sc.core_modules,
-                                              sc.core_funcs};
+    options_.record->scopes[&c] =
+        ScopeRecord{sc.types, sc.funcs, sc.instances, sc.components, sc.core_modules, sc.core_funcs};
   }
   scopes_.pop_back();
   return t;
@@ -693,7 +818,8 @@ namespace airwasm::component {
 
 using namespace ast;  // the front end works on the syntax throughout
 
-Result<ValidatedComponent> validate_component(const ast::Component& component, const ValidateOptions& options) {
+Result<ValidatedComponent> validate_component(const ast::Component& component,
+                                              const ValidateOptions& options) {
   ValidatedComponent out;
   out.store = std::make_unique<TypeStore>();
   detail::Validator v(*out.store, options);

@@ -6,9 +6,9 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
-#include <span>
 
 #include "base/result.hh"
 #include "component/ast.hh"
@@ -45,7 +45,8 @@ struct ValidatedComponent {
   TypeId type = kNoType;  // a kComponent type: the component's imports and exports
 };
 
-Result<ValidatedComponent> validate_component(const ast::Component& component, const ValidateOptions& options = {});
+Result<ValidatedComponent> validate_component(const ast::Component& component,
+                                              const ValidateOptions& options = {});
 
 // Decodes and validates a component binary in one step.
 Result<ValidatedComponent> load_component(std::span<const uint8_t> bytes);

@@ -26,13 +26,15 @@ std::string lower(const std::string& s) {
   return o;
 }
 
-Result<void> unique_labels(const std::vector<std::string>& labels, const char* desc, const char* prev_desc, size_t off) {
+Result<void> unique_labels(const std::vector<std::string>& labels, const char* desc, const char* prev_desc,
+                           size_t off) {
   for (size_t i = 0; i < labels.size(); ++i) {
     AIRWASM_TRY(kebab_label(labels[i], desc, off));
     for (size_t j = 0; j < i; ++j) {
       if (lower(labels[i]) == lower(labels[j])) {
-        return fail(std::string(desc) + " name `" + labels[i] + "` conflicts with previous " + prev_desc + " name `" +
-                    labels[j] + "`", off);
+        return fail(std::string(desc) + " name `" + labels[i] + "` conflicts with previous " + prev_desc +
+                        " name `" + labels[j] + "`",
+                    off);
       }
     }
   }
@@ -63,7 +65,9 @@ bool same(const std::vector<FlatType>& f, const std::vector<CoreValType>& c) {
 
 const CoreValType kI32{0x7f, false, 0};
 
-std::string idx_oob_core_type(uint32_t i) { return "unknown type " + std::to_string(i) + ": type index out of bounds"; }
+std::string idx_oob_core_type(uint32_t i) {
+  return "unknown type " + std::to_string(i) + ": type index out of bounds";
+}
 
 }  // namespace
 
@@ -76,8 +80,8 @@ Result<TypeId> Validator::valtype(const ValTypeRef& v, size_t off) {
   if (v.is_prim) return s_.prim(v.prim);
   AIRWASM_TRY_ASSIGN(TypeId t, type_at(v.index, off));
   TypeKind k = s_.canon(t).kind;
-  if (k == TypeKind::kResource || k == TypeKind::kFunc || k == TypeKind::kInstance || k == TypeKind::kComponent ||
-      k == TypeKind::kModule) {
+  if (k == TypeKind::kResource || k == TypeKind::kFunc || k == TypeKind::kInstance ||
+      k == TypeKind::kComponent || k == TypeKind::kModule) {
     return fail("type index " + std::to_string(v.index) + " is not a defined type", off);
   }
   return t;
@@ -91,7 +95,8 @@ Result<TypeId> Validator::defined(const DefinedType& d, size_t off) {
     return valtype(*r, off);
   };
   switch (d.kind) {
-    case K::kPrim: return s_.alias(s_.prim(d.prim));  // a distinct id: "primitive" in messages
+    case K::kPrim:
+      return s_.alias(s_.prim(d.prim));  // a distinct id: "primitive" in messages
     case K::kRecord: {
       if (d.fields.empty()) return fail("record type must have at least one field", off);
       n.kind = TypeKind::kRecord;
@@ -114,7 +119,8 @@ Result<TypeId> Validator::defined(const DefinedType& d, size_t off) {
       AIRWASM_TRY(unique_labels(n.labels, "variant case", "case", off));
       break;
     }
-    case K::kList: case K::kOption: {
+    case K::kList:
+    case K::kOption: {
       n.kind = d.kind == K::kList ? TypeKind::kList : TypeKind::kOption;
       AIRWASM_TRY_ASSIGN(TypeId t, valtype(*d.a, off));
       n.children.push_back(t);
@@ -159,7 +165,8 @@ Result<TypeId> Validator::defined(const DefinedType& d, size_t off) {
       n.children = {a, b};
       break;
     }
-    case K::kOwn: case K::kBorrow: {
+    case K::kOwn:
+    case K::kBorrow: {
       n.kind = d.kind == K::kOwn ? TypeKind::kOwn : TypeKind::kBorrow;
       AIRWASM_TRY_ASSIGN(TypeId t, type_at(d.index, off));
       if (s_.canon(t).kind != TypeKind::kResource) {
@@ -168,13 +175,19 @@ Result<TypeId> Validator::defined(const DefinedType& d, size_t off) {
       n.children.push_back(t);
       break;
     }
-    case K::kStream: case K::kFuture: {
+    case K::kStream:
+    case K::kFuture: {
       n.kind = d.kind == K::kStream ? TypeKind::kStream : TypeKind::kFuture;
       AIRWASM_TRY_ASSIGN(TypeId t, opt(d.a));
-      if (d.kind == K::kStream && t != kNoType && s_.canon(t).kind == TypeKind::kPrim && s_.canon(t).prim == Prim::kChar) {
-        return fail("`stream<char>` is not valid at this time, use `stream<u8>` with a defined by encoding instead for now", off);
+      if (d.kind == K::kStream && t != kNoType && s_.canon(t).kind == TypeKind::kPrim &&
+          s_.canon(t).prim == Prim::kChar) {
+        return fail(
+            "`stream<char>` is not valid at this time, use `stream<u8>` with a defined by encoding instead "
+            "for now",
+            off);
       }
-      if (t != kNoType && s_.canon(t).contains_borrow) return fail("stream and future payloads cannot contain a `borrow`", off);
+      if (t != kNoType && s_.canon(t).contains_borrow)
+        return fail("stream and future payloads cannot contain a `borrow`", off);
       n.children.push_back(t);
       break;
     }
@@ -200,7 +213,8 @@ Result<TypeId> Validator::defined(const DefinedType& d, size_t off) {
 Result<TypeId> Validator::make_type(const TypeDef& t) {
   size_t off = t.offset;
   switch (t.kind) {
-    case TypeDef::Kind::kDefined: return defined(t.defined, off);
+    case TypeDef::Kind::kDefined:
+      return defined(t.defined, off);
     case TypeDef::Kind::kFunc: {
       TypeNode n;
       n.kind = TypeKind::kFunc;
@@ -210,7 +224,9 @@ Result<TypeId> Validator::make_type(const TypeDef& t) {
         AIRWASM_TRY(kebab_label(p.label, "function parameter", off));
         for (auto& prev : names) {
           if (lower(prev) == lower(p.label)) {
-            return fail("function parameter name `" + p.label + "` conflicts with previous parameter name `" + prev + "`", off);
+            return fail("function parameter name `" + p.label + "` conflicts with previous parameter name `" +
+                            prev + "`",
+                        off);
           }
         }
         names.push_back(p.label);
@@ -226,15 +242,20 @@ Result<TypeId> Validator::make_type(const TypeDef& t) {
       n.children.push_back(r);
       return s_.intern(std::move(n));
     }
-    case TypeDef::Kind::kComponent: return decls_type(t.decls, true);
-    case TypeDef::Kind::kInstance: return decls_type(t.decls, false);
+    case TypeDef::Kind::kComponent:
+      return decls_type(t.decls, true);
+    case TypeDef::Kind::kInstance:
+      return decls_type(t.decls, false);
     case TypeDef::Kind::kResource: {
-      if (cur().kind != ScopeKind::kComponent) return fail("resources can only be defined within a concrete component", off);
-      if (t.rep.kind != 0x7f && t.rep.kind != 0x7e) return fail("resources can only be represented by `i32` or `i64`", off);
+      if (cur().kind != ScopeKind::kComponent)
+        return fail("resources can only be defined within a concrete component", off);
+      if (t.rep.kind != 0x7f && t.rep.kind != 0x7e)
+        return fail("resources can only be represented by `i32` or `i64`", off);
       if (t.dtor) {
         AIRWASM_TRY_ASSIGN(CoreFuncType ft, core_func_at(*t.dtor, off));
         if (ft.params.size() != 1 || !(ft.params[0] == t.rep) || !ft.results.empty()) {
-          return fail("core function " + std::to_string(*t.dtor) + " has wrong signature for a destructor", off);
+          return fail("core function " + std::to_string(*t.dtor) + " has wrong signature for a destructor",
+                      off);
         }
       }
       ResourceInfo info;
@@ -261,9 +282,15 @@ Result<TypeId> Validator::decls_type(const std::vector<TypeDecl>& decls, bool is
   cur().kind = is_component ? ScopeKind::kComponentType : ScopeKind::kInstanceType;
   for (const TypeDecl& d : decls) {
     switch (d.kind) {
-      case TypeDecl::Kind::kCoreType: AIRWASM_TRY(core_type(d.core_type[0])); break;
-      case TypeDecl::Kind::kType: AIRWASM_TRY(type_def(d.type[0])); break;
-      case TypeDecl::Kind::kAlias: AIRWASM_TRY(alias(d.alias)); break;
+      case TypeDecl::Kind::kCoreType:
+        AIRWASM_TRY(core_type(d.core_type[0]));
+        break;
+      case TypeDecl::Kind::kType:
+        AIRWASM_TRY(type_def(d.type[0]));
+        break;
+      case TypeDecl::Kind::kAlias:
+        AIRWASM_TRY(alias(d.alias));
+        break;
       case TypeDecl::Kind::kImport:
       case TypeDecl::Kind::kExport: {
         AIRWASM_TRY_ASSIGN(Entity e, entity_of_desc(d.desc));
@@ -298,7 +325,8 @@ Result<TypeId> Validator::module_type(const CoreTypeDef& t) {
     e.mut = x.mut;
     if (x.kind == 0 || x.kind == 4) {
       if (x.type >= types.size()) return fail("type index out of bounds", off);
-      if (types[x.type].comp != CoreSubType::Comp::kFunc) return fail("type index is not a function type", off);
+      if (types[x.type].comp != CoreSubType::Comp::kFunc)
+        return fail("type index is not a function type", off);
       e.func = types[x.type].func;
     }
     if (x.kind == 2 && !x.limits.is64 && (x.limits.min > 65536 || (x.limits.max && *x.limits.max > 65536))) {
@@ -310,7 +338,8 @@ Result<TypeId> Validator::module_type(const CoreTypeDef& t) {
     size_t off = d.offset;
     switch (d.kind) {
       case CoreModuleDecl::Kind::kType:
-        if (d.type[0].kind == CoreTypeDef::Kind::kModule) return fail("invalid leading byte: nested module type", off);
+        if (d.type[0].kind == CoreTypeDef::Kind::kModule)
+          return fail("invalid leading byte: nested module type", off);
         for (auto& st : d.type[0].rec) types.push_back(st);
         break;
       case CoreModuleDecl::Kind::kAlias: {
@@ -320,11 +349,13 @@ Result<TypeId> Validator::module_type(const CoreTypeDef& t) {
           break;
         }
         size_t count = d.outer_count - 1;
-        if (count >= scopes_.size()) return fail("invalid outer alias count of " + std::to_string(count), off);
+        if (count >= scopes_.size())
+          return fail("invalid outer alias count of " + std::to_string(count), off);
         Scope& target = scopes_[scopes_.size() - 1 - count];
         if (d.outer_index >= target.core_types.size()) return fail("type index out of bounds", off);
         if (target.core_types[d.outer_index].is_module) {
-          return fail("not implemented: aliasing core module types into a core module's types index space", off);
+          return fail("not implemented: aliasing core module types into a core module's types index space",
+                      off);
         }
         types.push_back(target.core_types[d.outer_index].sub);
         break;
@@ -360,7 +391,8 @@ Result<void> Validator::core_type(const CoreTypeDef& t) {
   }
   for (auto& st : t.rec) {
     for (auto& v : st.func.params) {
-      if (v.kind == CoreValType::kRef && v.heap >= 0 && size_t(v.heap) >= cur().core_types.size() + t.rec.size()) {
+      if (v.kind == CoreValType::kRef && v.heap >= 0 &&
+          size_t(v.heap) >= cur().core_types.size() + t.rec.size()) {
         return fail("type index out of bounds", t.offset);
       }
     }
@@ -372,7 +404,7 @@ Result<void> Validator::core_type(const CoreTypeDef& t) {
 }
 
 Result<std::vector<FlatType>> Validator::lower_sig(TypeId func, bool lift, const CanonOpts& o, size_t off,
-                                                    std::vector<FlatType>* results) {
+                                                   std::vector<FlatType>* results) {
   const TypeNode& f = s_.canon(func);
   auto require_memory = [&]() -> Result<void> {
     if (!o.memory) return fail("canonical option `memory` is required", off);
@@ -389,8 +421,10 @@ Result<std::vector<FlatType>> Validator::lower_sig(TypeId func, bool lift, const
   for (size_t i = 0; i < np; ++i) {
     const TypeNode& p = s_.canon(f.children[i]);
     if (p.contains_ptr) {
-      if (lift) AIRWASM_TRY(require_realloc());
-      else AIRWASM_TRY(require_memory());
+      if (lift)
+        AIRWASM_TRY(require_realloc());
+      else
+        AIRWASM_TRY(require_memory());
     }
     for (FlatType ft : p.flat) params.push_back(ft);
     if (p.flat.size() >= kMaxFlat || params.size() > kMaxFlatParams) overflow = true;
@@ -410,8 +444,10 @@ Result<std::vector<FlatType>> Validator::lower_sig(TypeId func, bool lift, const
     if (!lift && rn.contains_ptr) AIRWASM_TRY(require_realloc());
     if (rn.flat.size() > kMaxFlatResults) {
       AIRWASM_TRY(require_memory());
-      if (lift) results->push_back(FlatType::kI32);
-      else params.push_back(FlatType::kI32);
+      if (lift)
+        results->push_back(FlatType::kI32);
+      else
+        params.push_back(FlatType::kI32);
     } else {
       *results = rn.flat;
     }
@@ -427,9 +463,14 @@ Result<void> Validator::canon(const Canon& c) {
   for (auto& opt : c.opts) {
     using OK = CanonOpt::Kind;
     switch (opt.kind) {
-      case OK::kUtf8: case OK::kUtf16: case OK::kLatin1Utf16: {
+      case OK::kUtf8:
+      case OK::kUtf16:
+      case OK::kLatin1Utf16: {
         const char* name = opt.kind == OK::kUtf8 ? "utf8" : opt.kind == OK::kUtf16 ? "utf16" : "latin1-utf16";
-        if (encoding) return fail(std::string("canonical encoding option `") + encoding + "` conflicts with option `" + name + "`", off);
+        if (encoding)
+          return fail(std::string("canonical encoding option `") + encoding + "` conflicts with option `" +
+                          name + "`",
+                      off);
         encoding = name;
         break;
       }
@@ -470,20 +511,24 @@ Result<void> Validator::canon(const Canon& c) {
   }
   auto resource_at = [&](uint32_t idx) -> Result<ResourceId> {
     AIRWASM_TRY_ASSIGN(TypeId t, type_at(idx, off));
-    if (s_.canon(t).kind != TypeKind::kResource) return fail("type index " + std::to_string(idx) + " is not a resource type", off);
+    if (s_.canon(t).kind != TypeKind::kResource)
+      return fail("type index " + std::to_string(idx) + " is not a resource type", off);
     return s_.canon(t).aux;
   };
   auto local_resource = [&](uint32_t idx) -> Result<CoreValType> {
     AIRWASM_TRY_ASSIGN(ResourceId r, resource_at(idx));
     const ResourceInfo& info = s_.resource(r);
-    bool mine = std::find(cur().defined_resources.begin(), cur().defined_resources.end(), r) != cur().defined_resources.end();
-    if (!info.local || !mine || !info.rep) return fail("type " + std::to_string(idx) + " is not a local resource", off);
+    bool mine = std::find(cur().defined_resources.begin(), cur().defined_resources.end(), r) !=
+                cur().defined_resources.end();
+    if (!info.local || !mine || !info.rep)
+      return fail("type " + std::to_string(idx) + " is not a local resource", off);
     return *info.rep;
   };
   switch (c.op) {
     case Canon::kLift: {
       AIRWASM_TRY_ASSIGN(TypeId ft, type_at(c.type, off));
-      if (s_.canon(ft).kind != TypeKind::kFunc) return fail("type index " + std::to_string(c.type) + " is not a function type", off);
+      if (s_.canon(ft).kind != TypeKind::kFunc)
+        return fail("type index " + std::to_string(c.type) + " is not a function type", off);
       AIRWASM_TRY_ASSIGN(CoreFuncType core, core_func_at(c.func, off));
       if (o.post_return) {
         AIRWASM_TRY_ASSIGN(CoreFuncType pr, core_func_at(*o.post_return, off));
@@ -491,7 +536,8 @@ Result<void> Validator::canon(const Canon& c) {
           return fail("canonical option `post-return` uses a core function with an incorrect signature", off);
         }
       }
-      if (o.async && !s_.canon(ft).aux) return fail("the `async` canonical option requires an async function type", off);
+      if (o.async && !s_.canon(ft).aux)
+        return fail("the `async` canonical option requires an async function type", off);
       if (o.callback) {
         AIRWASM_TRY_ASSIGN(CoreFuncType cb, core_func_at(*o.callback, off));
         if (cb.params != std::vector<CoreValType>(3, kI32) && cb.params != std::vector<CoreValType>{kI32}) {
@@ -503,11 +549,13 @@ Result<void> Validator::canon(const Canon& c) {
       if (o.async) results = o.callback ? std::vector<FlatType>{FlatType::kI32} : std::vector<FlatType>{};
       if (!same(params, core.params)) {
         return fail("lowered parameter types `" + flat_list(params) + "` do not match parameter types `" +
-                    core_list(core.params) + "` of core function " + std::to_string(c.func), off);
+                        core_list(core.params) + "` of core function " + std::to_string(c.func),
+                    off);
       }
       if (!same(results, core.results)) {
         return fail("lowered result types `" + flat_list(results) + "` do not match result types `" +
-                    core_list(core.results) + "` of core function " + std::to_string(c.func), off);
+                        core_list(core.results) + "` of core function " + std::to_string(c.func),
+                    off);
       }
       cur().funcs.push_back(ft);
       return {};
@@ -516,7 +564,8 @@ Result<void> Validator::canon(const Canon& c) {
       AIRWASM_TRY_ASSIGN(TypeId ft, func_at(c.func, off));
       if (o.post_return) return fail("canonical option `post-return` cannot be specified for lowerings", off);
       if (o.callback) return fail("canonical option `callback` cannot be specified for lowerings", off);
-      if (o.async && !s_.canon(ft).aux) return fail("the `async` canonical option requires an async function type", off);
+      if (o.async && !s_.canon(ft).aux)
+        return fail("the `async` canonical option requires an async function type", off);
       std::vector<FlatType> results;
       AIRWASM_TRY_ASSIGN(auto params, lower_sig(ft, false, o, off, &results));
       if (o.async) {
@@ -584,43 +633,93 @@ Result<void> Validator::canon(const Canon& c) {
       }
       return push(params, {});
     }
-    case 0x05: case 0x24: case 0x25: return push({}, {});
-    case 0x0a: case 0x0b:
-      if (c.val.kind != 0x7f) return fail(std::string("`") + canon_name(c.op) + "` only supports `i32` or `i64`", off);
-      if (c.extra > 1) return fail(std::string("`") + canon_name(c.op) + "` immediate must be less than 2", off);
+    case 0x05:
+    case 0x24:
+    case 0x25:
+      return push({}, {});
+    case 0x0a:
+    case 0x0b:
+      if (c.val.kind != 0x7f)
+        return fail(std::string("`") + canon_name(c.op) + "` only supports `i32` or `i64`", off);
+      if (c.extra > 1)
+        return fail(std::string("`") + canon_name(c.op) + "` immediate must be less than 2", off);
       return c.op == 0x0a ? push({}, {c.val}) : push({c.val}, {});
-    case 0x06: return push({I}, {I});
-    case 0x0d: return push({I}, {});
-    case 0x0e: AIRWASM_TRY(typed(TypeKind::kStream, "stream")); return push({}, {L});
-    case 0x15: AIRWASM_TRY(typed(TypeKind::kFuture, "future")); return push({}, {L});
-    case 0x0f: case 0x10: AIRWASM_TRY(typed(TypeKind::kStream, "stream")); return push({I, I, I}, {I});
-    case 0x16: case 0x17: AIRWASM_TRY(typed(TypeKind::kFuture, "future")); return push({I, I}, {I});
-    case 0x11: case 0x12: AIRWASM_TRY(typed(TypeKind::kStream, "stream")); return push({I}, {I});
-    case 0x18: case 0x19: AIRWASM_TRY(typed(TypeKind::kFuture, "future")); return push({I}, {I});
-    case 0x13: case 0x14: AIRWASM_TRY(typed(TypeKind::kStream, "stream")); return push({I}, {});
-    case 0x1a: case 0x1b: AIRWASM_TRY(typed(TypeKind::kFuture, "future")); return push({I}, {});
-    case 0x1c: return push({I, I}, {I});
-    case 0x1d: return push({I, I}, {});
-    case 0x1e: return push({I}, {});
-    case 0x1f: return push({}, {I});
-    case 0x20: case 0x21:
+    case 0x06:
+      return push({I}, {I});
+    case 0x0d:
+      return push({I}, {});
+    case 0x0e:
+      AIRWASM_TRY(typed(TypeKind::kStream, "stream"));
+      return push({}, {L});
+    case 0x15:
+      AIRWASM_TRY(typed(TypeKind::kFuture, "future"));
+      return push({}, {L});
+    case 0x0f:
+    case 0x10:
+      AIRWASM_TRY(typed(TypeKind::kStream, "stream"));
+      return push({I, I, I}, {I});
+    case 0x16:
+    case 0x17:
+      AIRWASM_TRY(typed(TypeKind::kFuture, "future"));
+      return push({I, I}, {I});
+    case 0x11:
+    case 0x12:
+      AIRWASM_TRY(typed(TypeKind::kStream, "stream"));
+      return push({I}, {I});
+    case 0x18:
+    case 0x19:
+      AIRWASM_TRY(typed(TypeKind::kFuture, "future"));
+      return push({I}, {I});
+    case 0x13:
+    case 0x14:
+      AIRWASM_TRY(typed(TypeKind::kStream, "stream"));
+      return push({I}, {});
+    case 0x1a:
+    case 0x1b:
+      AIRWASM_TRY(typed(TypeKind::kFuture, "future"));
+      return push({I}, {});
+    case 0x1c:
+      return push({I, I}, {I});
+    case 0x1d:
+      return push({I, I}, {});
+    case 0x1e:
+      return push({I}, {});
+    case 0x1f:
+      return push({}, {I});
+    case 0x20:
+    case 0x21:
       AIRWASM_TRY(core_memory_at(c.extra, off));
       return push({I, I}, {I});
-    case 0x22: return push({I}, {});
-    case 0x23: return push({I, I}, {});
-    case 0x26: return push({}, {I});
+    case 0x22:
+      return push({I}, {});
+    case 0x23:
+      return push({I, I}, {});
+    case 0x26:
+      return push({}, {I});
     case 0x27: {
       if (c.type >= cur().core_types.size()) return fail(idx_oob_core_type(c.type), off);
-      if (c.extra >= cur().core_tables.size()) return fail("unknown table " + std::to_string(c.extra) + ": table index out of bounds", off);
+      if (c.extra >= cur().core_tables.size())
+        return fail("unknown table " + std::to_string(c.extra) + ": table index out of bounds", off);
       return push({I, I}, {I});
     }
-    case 0x28: return push({I}, {});
-    case 0x29: case 0x0c: return push({}, {I});
-    case 0x2a: case 0x2b: case 0x2c: case 0x2d: return push({I}, {I});
-    case 0x40: case 0x41: case 0x42:
-      return make_error(ErrorKind::kUnsupported, std::string("canonical built-in `") + canon_name(c.op) + "` is not supported", off);
+    case 0x28:
+      return push({I}, {});
+    case 0x29:
+    case 0x0c:
+      return push({}, {I});
+    case 0x2a:
+    case 0x2b:
+    case 0x2c:
+    case 0x2d:
+      return push({I}, {I});
+    case 0x40:
+    case 0x41:
+    case 0x42:
+      return make_error(ErrorKind::kUnsupported,
+                        std::string("canonical built-in `") + canon_name(c.op) + "` is not supported", off);
   }
-  return make_error(ErrorKind::kUnsupported, std::string("canonical built-in `") + canon_name(c.op) + "` is not supported", off);
+  return make_error(ErrorKind::kUnsupported,
+                    std::string("canonical built-in `") + canon_name(c.op) + "` is not supported", off);
 }
 
 }  // namespace airwasm::component::detail

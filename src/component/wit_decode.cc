@@ -15,9 +15,12 @@ namespace airwasm::component::wit {
 
 std::string_view Function::item_name() const {
   switch (kind) {
-    case FuncKind::kFreestanding: return name;
-    case FuncKind::kConstructor: return "constructor";
-    case FuncKind::kMethod: case FuncKind::kStatic: {
+    case FuncKind::kFreestanding:
+      return name;
+    case FuncKind::kConstructor:
+      return "constructor";
+    case FuncKind::kMethod:
+    case FuncKind::kStatic: {
       size_t dot = name.find('.');
       return dot == std::string::npos ? std::string_view(name) : std::string_view(name).substr(dot + 1);
     }
@@ -53,7 +56,9 @@ ExternOrder extern_order(const ast::Component& component) {
 
 namespace {
 
-std::unexpected<Error> fail(std::string m) { return base::invalid("cannot describe the component in WIT: " + std::move(m)); }
+std::unexpected<Error> fail(std::string m) {
+  return base::invalid("cannot describe the component in WIT: " + std::move(m));
+}
 
 struct OwnerKey {
   Owner o;
@@ -193,7 +198,8 @@ Result<void> Decoder::visit_package(size_t idx, std::vector<size_t>& order, std:
       // An alias of an anonymous type (`type field-value = list<u8>` reusing an earlier `list<u8>`) prints
       // the structure itself and orders nothing.
       if (!other.name) continue;
-      if (other.owner.kind != Owner::Kind::kInterface) return fail("type `" + name + "` aliases a type of no interface");
+      if (other.owner.kind != Owner::Kind::kInterface)
+        return fail("type `" + name + "` aliases a type of no interface");
       auto it = iface_pkg_.find(other.owner.index);
       if (it == iface_pkg_.end()) return fail("type `" + name + "` uses a type of an inline interface");
       if (it->second != idx) AIRWASM_TRY(visit_package(it->second, order, done));
@@ -210,7 +216,9 @@ Result<void> Decoder::component_import(const NamedEntity& ne) {
   Owner world{Owner::Kind::kWorld, 0};
   WorldItem item;
   switch (ne.entity.kind) {
-    case Entity::Kind::kInstance: AIRWASM_SET(item, world_instance(ne)); break;
+    case Entity::Kind::kInstance:
+      AIRWASM_SET(item, world_instance(ne));
+      break;
     case Entity::Kind::kFunc:
       item.kind = WorldItem::Kind::kFunction;
       item.name = ne.name;
@@ -221,7 +229,8 @@ Result<void> Decoder::component_import(const NamedEntity& ne) {
       item.name = ne.name;
       AIRWASM_SET(item.id, register_type_export(ne.name, ne, world));
       break;
-    default: return {};  // modules, components and values are not part of a world
+    default:
+      return {};  // modules, components and values are not part of a world
   }
   insert_item(r_.worlds[0].imports, std::move(item));
   return {};
@@ -235,8 +244,11 @@ Result<void> Decoder::component_export(const NamedEntity& ne) {
       item.name = ne.name;
       AIRWASM_SET(item.func, convert_function(ne.name, ne, Owner{Owner::Kind::kWorld, 0}));
       break;
-    case Entity::Kind::kInstance: AIRWASM_SET(item, world_instance(ne)); break;
-    default: return fail("component export `" + ne.name + "` was not a function or instance");
+    case Entity::Kind::kInstance:
+      AIRWASM_SET(item, world_instance(ne));
+      break;
+    default:
+      return fail("component export `" + ne.name + "` was not a function or instance");
   }
   insert_item(r_.worlds[0].exports, std::move(item));
   return {};
@@ -321,7 +333,8 @@ Result<uint32_t> Decoder::register_import(const std::string& name, const NamedEn
         r_.interfaces[iface].functions.push_back(std::move(f));
         break;
       }
-      default: return fail("instance type export `" + x.name + "` is not a type or function");
+      default:
+        return fail("instance type export `" + x.name + "` is not a type or function");
     }
   }
   return iface;
@@ -343,7 +356,8 @@ Result<uint32_t> Decoder::register_interface(const NamedEntity& ne) {
         r_.interfaces[iface].functions.push_back(std::move(f));
         break;
       }
-      default: return fail("instance type export `" + x.name + "` is not a type or function");
+      default:
+        return fail("instance type export `" + x.name + "` is not a type or function");
     }
   }
   return iface;
@@ -368,7 +382,8 @@ Result<uint32_t> Decoder::register_type_export(const std::string& name, const Na
   if (resource && !resources_[OwnerKey{owner}].emplace(name, id).second) {
     return fail("resource `" + name + "` is defined twice");
   }
-  if (!type_map_.emplace(ne.entity.type, id).second) return fail("the type `" + name + "` appears more than once");
+  if (!type_map_.emplace(ne.entity.type, id).second)
+    return fail("the type `" + name + "` appears more than once");
   return id;
 }
 
@@ -388,15 +403,24 @@ Result<Function> Decoder::convert_function(const std::string& name, const NamedE
   if (!pn) return fail("bad function name `" + name + "`");
   auto resource = [&](const std::string& r) -> Result<uint32_t> {
     auto it = resources_.find(OwnerKey{owner});
-    if (it == resources_.end() || !it->second.count(r)) return fail("function `" + name + "` names an unknown resource");
+    if (it == resources_.end() || !it->second.count(r))
+      return fail("function `" + name + "` names an unknown resource");
     return it->second.at(r);
   };
   switch (pn->kind) {
-    case ParsedName::Kind::kLabel: break;
-    case ParsedName::Kind::kConstructor: f.kind = FuncKind::kConstructor; break;
-    case ParsedName::Kind::kMethod: f.kind = FuncKind::kMethod; break;
-    case ParsedName::Kind::kStatic: f.kind = FuncKind::kStatic; break;
-    default: return fail("function `" + name + "` has an ID-based name");
+    case ParsedName::Kind::kLabel:
+      break;
+    case ParsedName::Kind::kConstructor:
+      f.kind = FuncKind::kConstructor;
+      break;
+    case ParsedName::Kind::kMethod:
+      f.kind = FuncKind::kMethod;
+      break;
+    case ParsedName::Kind::kStatic:
+      f.kind = FuncKind::kStatic;
+      break;
+    default:
+      return fail("function `" + name + "` has an ID-based name");
   }
   if (f.kind != FuncKind::kFreestanding) AIRWASM_SET(f.resource, resource(pn->resource));
   return f;
@@ -407,12 +431,18 @@ Result<Ty> Decoder::convert_valtype(TypeId id) {
   if (auto it = type_map_.find(id); it != type_map_.end()) return Ty::of(it->second);
   AIRWASM_TRY_ASSIGN(TypeDef def, convert_defined(id));
   switch (def.kind) {
-    case DefKind::kRecord: return fail("unexpected unnamed type of kind 'record'");
-    case DefKind::kVariant: return fail("unexpected unnamed type of kind 'variant'");
-    case DefKind::kEnum: return fail("unexpected unnamed type of kind 'enum'");
-    case DefKind::kFlags: return fail("unexpected unnamed type of kind 'flags'");
-    case DefKind::kResource: return fail("unexpected unnamed type of kind 'resource'");
-    default: break;
+    case DefKind::kRecord:
+      return fail("unexpected unnamed type of kind 'record'");
+    case DefKind::kVariant:
+      return fail("unexpected unnamed type of kind 'variant'");
+    case DefKind::kEnum:
+      return fail("unexpected unnamed type of kind 'enum'");
+    case DefKind::kFlags:
+      return fail("unexpected unnamed type of kind 'flags'");
+    case DefKind::kResource:
+      return fail("unexpected unnamed type of kind 'resource'");
+    default:
+      break;
   }
   uint32_t wit = uint32_t(r_.types.size());
   r_.types.push_back(std::move(def));
@@ -445,27 +475,70 @@ Result<TypeDef> Decoder::convert_defined(TypeId exact) {
       d.kind = DefKind::kAlias;
       d.types = {Ty::of(n.prim)};
       return d;
-    case TypeKind::kRecord: d.kind = DefKind::kRecord; d.labels = n.labels; AIRWASM_TRY(all()); return d;
-    case TypeKind::kVariant: d.kind = DefKind::kVariant; d.labels = n.labels; AIRWASM_TRY(all()); return d;
-    case TypeKind::kTuple: d.kind = DefKind::kTuple; AIRWASM_TRY(all()); return d;
-    case TypeKind::kList: d.kind = DefKind::kList; AIRWASM_TRY(all()); return d;
-    case TypeKind::kOption: d.kind = DefKind::kOption; AIRWASM_TRY(all()); return d;
-    case TypeKind::kResult: d.kind = DefKind::kResult; AIRWASM_TRY(all()); return d;
-    case TypeKind::kMap: d.kind = DefKind::kMap; AIRWASM_TRY(all()); return d;
-    case TypeKind::kFuture: d.kind = DefKind::kFuture; AIRWASM_TRY(all()); return d;
-    case TypeKind::kStream: d.kind = DefKind::kStream; AIRWASM_TRY(all()); return d;
-    case TypeKind::kFixedList: d.kind = DefKind::kFixedList; d.length = n.aux; AIRWASM_TRY(all()); return d;
-    case TypeKind::kFlags: d.kind = DefKind::kFlags; d.labels = n.labels; return d;
-    case TypeKind::kEnum: d.kind = DefKind::kEnum; d.labels = n.labels; return d;
-    case TypeKind::kOwn: case TypeKind::kBorrow: {
+    case TypeKind::kRecord:
+      d.kind = DefKind::kRecord;
+      d.labels = n.labels;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kVariant:
+      d.kind = DefKind::kVariant;
+      d.labels = n.labels;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kTuple:
+      d.kind = DefKind::kTuple;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kList:
+      d.kind = DefKind::kList;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kOption:
+      d.kind = DefKind::kOption;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kResult:
+      d.kind = DefKind::kResult;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kMap:
+      d.kind = DefKind::kMap;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kFuture:
+      d.kind = DefKind::kFuture;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kStream:
+      d.kind = DefKind::kStream;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kFixedList:
+      d.kind = DefKind::kFixedList;
+      d.length = n.aux;
+      AIRWASM_TRY(all());
+      return d;
+    case TypeKind::kFlags:
+      d.kind = DefKind::kFlags;
+      d.labels = n.labels;
+      return d;
+    case TypeKind::kEnum:
+      d.kind = DefKind::kEnum;
+      d.labels = n.labels;
+      return d;
+    case TypeKind::kOwn:
+    case TypeKind::kBorrow: {
       d.kind = n.kind == TypeKind::kOwn ? DefKind::kOwn : DefKind::kBorrow;
       auto it = type_map_.find(n.children[0]);
       if (it == type_map_.end()) return fail("a handle refers to an unnamed resource");
       d.resource = it->second;
       return d;
     }
-    case TypeKind::kResource: d.kind = DefKind::kResource; return d;
-    default: return fail(std::string("a ") + s_.describe(id) + " is not a value type");
+    case TypeKind::kResource:
+      d.kind = DefKind::kResource;
+      return d;
+    default:
+      return fail(std::string("a ") + s_.describe(id) + " is not a value type");
   }
 }
 
@@ -482,10 +555,11 @@ Result<void> Decoder::register_defined(uint32_t wit, TypeId wasm) {
   }
   if (d.kind == DefKind::kAlias && d.types[0] && !d.types[0]->is_prim) return {};
   static const std::pair<TypeKind, DefKind> kPairs[] = {
-      {TypeKind::kList, DefKind::kList}, {TypeKind::kMap, DefKind::kMap}, {TypeKind::kFixedList, DefKind::kFixedList},
-      {TypeKind::kTuple, DefKind::kTuple}, {TypeKind::kOption, DefKind::kOption}, {TypeKind::kResult, DefKind::kResult},
-      {TypeKind::kRecord, DefKind::kRecord}, {TypeKind::kVariant, DefKind::kVariant}, {TypeKind::kFuture, DefKind::kFuture},
-      {TypeKind::kStream, DefKind::kStream}};
+      {TypeKind::kList, DefKind::kList},           {TypeKind::kMap, DefKind::kMap},
+      {TypeKind::kFixedList, DefKind::kFixedList}, {TypeKind::kTuple, DefKind::kTuple},
+      {TypeKind::kOption, DefKind::kOption},       {TypeKind::kResult, DefKind::kResult},
+      {TypeKind::kRecord, DefKind::kRecord},       {TypeKind::kVariant, DefKind::kVariant},
+      {TypeKind::kFuture, DefKind::kFuture},       {TypeKind::kStream, DefKind::kStream}};
   bool ok = false;
   for (auto& [tk, dk] : kPairs) ok |= n.kind == tk && d.kind == dk;
   if (!ok || d.types.size() != n.children.size()) return fail("a type does not match its earlier definition");

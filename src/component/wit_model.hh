@@ -31,8 +31,21 @@ struct Ty {
 
 enum class DefKind : uint8_t {
   kAlias,  // `type a = T`: types[0] is T
-  kRecord, kVariant, kList, kFixedList, kTuple, kFlags, kEnum, kOption, kResult, kOwn, kBorrow,
-  kFuture, kStream, kMap, kResource,
+  kRecord,
+  kVariant,
+  kList,
+  kFixedList,
+  kTuple,
+  kFlags,
+  kEnum,
+  kOption,
+  kResult,
+  kOwn,
+  kBorrow,
+  kFuture,
+  kStream,
+  kMap,
+  kResource,
 };
 
 // A feature gate: `@since(version = V)`, `@unstable(feature = F)`, either with `@deprecated(version = V)`.

@@ -16,19 +16,33 @@ using namespace ast;  // the front end works on the syntax throughout
 
 namespace {
 
-using wit::Resolve; using wit::TypeDef; using wit::Ty; using wit::DefKind; using wit::Owner; using wit::Function;
-using wit::FuncKind; using wit::Interface; using wit::WorldItem; using wit::World; using wit::Package;
+using wit::DefKind;
+using wit::FuncKind;
+using wit::Function;
+using wit::Interface;
+using wit::Owner;
+using wit::Package;
+using wit::Resolve;
+using wit::Ty;
+using wit::TypeDef;
+using wit::World;
+using wit::WorldItem;
 
 bool is_keyword(std::string_view n) {
   static constexpr std::string_view kWords[] = {
-      "use", "type", "func", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "float32",
-      "float64", "char", "resource", "record", "flags", "variant", "enum", "bool", "string", "option",
-      "result", "future", "stream", "list", "own", "borrow", "_", "as", "from", "static", "interface", "tuple",
-      "world", "import", "export", "package", "with", "include", "constructor", "error-context", "async", "map"};
+      "use",         "type",          "func",     "u8",     "u16",     "u32",     "u64",
+      "s8",          "s16",           "s32",      "s64",    "f32",     "f64",     "float32",
+      "float64",     "char",          "resource", "record", "flags",   "variant", "enum",
+      "bool",        "string",        "option",   "result", "future",  "stream",  "list",
+      "own",         "borrow",        "_",        "as",     "from",    "static",  "interface",
+      "tuple",       "world",         "import",   "export", "package", "with",    "include",
+      "constructor", "error-context", "async",    "map"};
   return std::find(std::begin(kWords), std::end(kWords), n) != std::end(kWords);
 }
 
-std::string escape(std::string_view n) { return is_keyword(n) ? "%" + std::string(n) : std::string(n); }
+std::string escape(std::string_view n) {
+  return is_keyword(n) ? "%" + std::string(n) : std::string(n);
+}
 
 // Decodes one UTF-8 code point (the input was validated by the reader).
 uint32_t next_code_point(std::string_view s, size_t& i) {
@@ -36,7 +50,8 @@ uint32_t next_code_point(std::string_view s, size_t& i) {
   if (c < 0x80) return c;
   int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
   uint32_t cp = c & (0x3f >> extra);
-  for (int k = 0; k < extra && i < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i++]) & 0x3f);
+  for (int k = 0; k < extra && i < s.size(); ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i++]) & 0x3f);
   return cp;
 }
 
@@ -106,7 +121,9 @@ class Printer {
   bool any_items_ = false;
 };
 
-std::unexpected<Error> fail(std::string m) { return base::invalid("cannot print the component as WIT: " + std::move(m)); }
+std::unexpected<Error> fail(std::string m) {
+  return base::invalid("cannot print the component as WIT: " + std::move(m));
+}
 
 Result<std::string> Printer::run(WitPrintOptions options) {
   AIRWASM_TRY(package(r_.main_package, true));
@@ -169,8 +186,10 @@ Result<void> Printer::interface(uint32_t id) {
   std::map<uint32_t, std::vector<const Function*>> resource_funcs;
   std::vector<const Function*> freestanding;
   for (const Function& f : iface.functions) {
-    if (f.kind == FuncKind::kFreestanding) freestanding.push_back(&f);
-    else resource_funcs[f.resource].push_back(&f);
+    if (f.kind == FuncKind::kFreestanding)
+      freestanding.push_back(&f);
+    else
+      resource_funcs[f.resource].push_back(&f);
   }
   AIRWASM_TRY(types(Owner{Owner::Kind::kInterface, id}, iface.types, resource_funcs));
   for (const Function* f : freestanding) {
@@ -202,8 +221,8 @@ Result<void> Printer::types(Owner owner, const std::vector<std::pair<std::string
       const TypeDef& other = r_.types[t.types[0]->id];
       if (other.owner.kind != Owner::Kind::kNone && other.owner != owner) {
         if (!other.name) return fail("cannot import unnamed type");
-        if (!uses.empty() && uses.back().from == other.owner && uses.back().first->external_id == t.external_id &&
-            uses.back().first->stability == t.stability) {
+        if (!uses.empty() && uses.back().from == other.owner &&
+            uses.back().first->external_id == t.external_id && uses.back().first->stability == t.stability) {
           uses.back().names.push_back({name, *other.name});
         } else {
           uses.push_back(Use{other.owner, &t, {{name, *other.name}}});
@@ -303,10 +322,14 @@ Result<void> Printer::world(uint32_t id) {
   std::vector<const WorldItem*> funcs;
   for (const WorldItem& item : w.imports) {
     switch (item.kind) {
-      case WorldItem::Kind::kType: type_list.push_back({*item.name, item.id}); break;
+      case WorldItem::Kind::kType:
+        type_list.push_back({*item.name, item.id});
+        break;
       case WorldItem::Kind::kFunction:
-        if (item.func.kind != FuncKind::kFreestanding) resource_funcs[item.func.resource].push_back(&item.func);
-        else funcs.push_back(&item);
+        if (item.func.kind != FuncKind::kFreestanding)
+          resource_funcs[item.func.resource].push_back(&item.func);
+        else
+          funcs.push_back(&item);
         break;
       case WorldItem::Kind::kInterface:
         AIRWASM_TRY(world_item(item, w.package, "import"));
@@ -330,7 +353,8 @@ Result<void> Printer::world_item(const WorldItem& item, uint32_t pkg, const char
     docs(item.func.docs);
     stability(item.func.stability);
   } else {
-    if (item.kind == WorldItem::Kind::kInterface && !r_.interfaces[item.id].name) docs(r_.interfaces[item.id].docs);
+    if (item.kind == WorldItem::Kind::kInterface && !r_.interfaces[item.id].name)
+      docs(r_.interfaces[item.id].docs);
     stability(item.stability);
   }
   external_id(item.kind == WorldItem::Kind::kFunction ? item.func.external_id : item.external_id);
@@ -411,10 +435,14 @@ Result<void> Printer::type_body(const TypeDef& d) {
       out_.str("borrow<" + n + ">");
       return {};
     }
-    case DefKind::kTuple: return generic("tuple", d.types.size());
-    case DefKind::kOption: return generic("option", 1);
-    case DefKind::kList: return generic("list", 1);
-    case DefKind::kMap: return generic("map", 2);
+    case DefKind::kTuple:
+      return generic("tuple", d.types.size());
+    case DefKind::kOption:
+      return generic("option", 1);
+    case DefKind::kList:
+      return generic("list", 1);
+    case DefKind::kMap:
+      return generic("map", 2);
     case DefKind::kFixedList:
       out_.str("list<");
       AIRWASM_TRY(type_name(*d.types[0]));
@@ -424,16 +452,20 @@ Result<void> Printer::type_body(const TypeDef& d) {
       out_.str("result");
       if (!d.types[0] && !d.types[1]) return {};
       out_.str("<");
-      if (d.types[0]) AIRWASM_TRY(type_name(*d.types[0]));
-      else out_.str("_");
+      if (d.types[0])
+        AIRWASM_TRY(type_name(*d.types[0]));
+      else
+        out_.str("_");
       if (d.types[1]) {
         out_.str(", ");
         AIRWASM_TRY(type_name(*d.types[1]));
       }
       out_.str(">");
       return {};
-    case DefKind::kAlias: return type_name(*d.types[0]);
-    case DefKind::kFuture: case DefKind::kStream:
+    case DefKind::kAlias:
+      return type_name(*d.types[0]);
+    case DefKind::kFuture:
+    case DefKind::kStream:
       out_.str(d.kind == DefKind::kFuture ? "future" : "stream");
       if (d.types[0]) {
         out_.str("<");
@@ -441,11 +473,16 @@ Result<void> Printer::type_body(const TypeDef& d) {
         out_.str(">");
       }
       return {};
-    case DefKind::kResource: return fail("unnamed resource type");
-    case DefKind::kRecord: return fail("unnamed record type");
-    case DefKind::kFlags: return fail("unnamed flags type");
-    case DefKind::kEnum: return fail("unnamed enum type");
-    case DefKind::kVariant: return fail("unnamed variant type");
+    case DefKind::kResource:
+      return fail("unnamed resource type");
+    case DefKind::kRecord:
+      return fail("unnamed record type");
+    case DefKind::kFlags:
+      return fail("unnamed flags type");
+    case DefKind::kEnum:
+      return fail("unnamed enum type");
+    case DefKind::kVariant:
+      return fail("unnamed variant type");
   }
   return {};
 }
@@ -475,15 +512,22 @@ Result<void> Printer::declare(uint32_t id) {
     return {};
   };
   switch (d.kind) {
-    case DefKind::kRecord: return labeled("record", true);
-    case DefKind::kVariant: return labeled("variant", true);
-    case DefKind::kFlags: return labeled("flags", false);
-    case DefKind::kEnum: return labeled("enum", false);
-    case DefKind::kResource: return fail("resources are declared separately");
-    case DefKind::kOwn: case DefKind::kBorrow: {
+    case DefKind::kRecord:
+      return labeled("record", true);
+    case DefKind::kVariant:
+      return labeled("variant", true);
+    case DefKind::kFlags:
+      return labeled("flags", false);
+    case DefKind::kEnum:
+      return labeled("enum", false);
+    case DefKind::kResource:
+      return fail("resources are declared separately");
+    case DefKind::kOwn:
+    case DefKind::kBorrow: {
       const TypeDef& res = r_.types[d.resource];
       if (!res.name) return fail("unnamed resource type");
-      out_.str("type " + name + " = " + (d.kind == DefKind::kOwn ? "own<" : "borrow<") + escape(*res.name) + ">");
+      out_.str("type " + name + " = " + (d.kind == DefKind::kOwn ? "own<" : "borrow<") + escape(*res.name) +
+               ">");
       out_.semicolon();
       return {};
     }
@@ -511,11 +555,15 @@ void Printer::docs(const wit::Docs& d) {
 
 void Printer::stability(const wit::Stability& s) {
   switch (s.kind) {
-    case wit::Stability::Kind::kUnknown: return;
+    case wit::Stability::Kind::kUnknown:
+      return;
     case wit::Stability::Kind::kStable:
-      out_.str("@since(version = " + s.since + (s.feature.empty() ? "" : ", feature = " + escape(s.feature)) + ")");
+      out_.str("@since(version = " + s.since + (s.feature.empty() ? "" : ", feature = " + escape(s.feature)) +
+               ")");
       break;
-    case wit::Stability::Kind::kUnstable: out_.str("@unstable(feature = " + escape(s.feature) + ")"); break;
+    case wit::Stability::Kind::kUnstable:
+      out_.str("@unstable(feature = " + escape(s.feature) + ")");
+      break;
   }
   out_.newline();
   if (s.deprecated) {
@@ -529,7 +577,8 @@ void Printer::external_id(const std::optional<std::string>& id) {
   std::string s = "@external-id(\"";
   for (size_t i = 0; i < id->size();) {
     uint32_t c = next_code_point(*id, i);
-    if ((c < 0x80 && std::isalnum(int(c))) || c == '-' || c == '_' || c == '.' || c == '/' || c == ':' || c == ' ') {
+    if ((c < 0x80 && std::isalnum(int(c))) || c == '-' || c == '_' || c == '.' || c == '/' || c == ':' ||
+        c == ' ') {
       s += char(c);
     } else if (c == '\\') {
       s += "\\\\";

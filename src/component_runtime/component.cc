@@ -88,9 +88,12 @@ std::string type_text(const TypeStore& ts, TypeId id) {
     return s + " }";
   };
   switch (n.kind) {
-    case TypeKind::kPrim: return prim_name(n.prim);
-    case TypeKind::kRecord: return list("record { ", " }");
-    case TypeKind::kTuple: return list("tuple<", ">");
+    case TypeKind::kPrim:
+      return prim_name(n.prim);
+    case TypeKind::kRecord:
+      return list("record { ", " }");
+    case TypeKind::kTuple:
+      return list("tuple<", ">");
     case TypeKind::kVariant: {
       std::string s = "variant { ";
       for (size_t i = 0; i < n.labels.size(); ++i) {
@@ -99,16 +102,24 @@ std::string type_text(const TypeStore& ts, TypeId id) {
       }
       return s + " }";
     }
-    case TypeKind::kFlags: return labels("flags");
-    case TypeKind::kEnum: return labels("enum");
-    case TypeKind::kList: return "list<" + type_text(ts, n.children[0]) + ">";
-    case TypeKind::kOption: return "option<" + type_text(ts, n.children[0]) + ">";
+    case TypeKind::kFlags:
+      return labels("flags");
+    case TypeKind::kEnum:
+      return labels("enum");
+    case TypeKind::kList:
+      return "list<" + type_text(ts, n.children[0]) + ">";
+    case TypeKind::kOption:
+      return "option<" + type_text(ts, n.children[0]) + ">";
     case TypeKind::kResult:
       if (n.children[0] == kNoType && n.children[1] == kNoType) return "result";
-      return "result<" + type_text(ts, n.children[0]) + (n.children[1] != kNoType ? ", " + type_text(ts, n.children[1]) : "") + ">";
-    case TypeKind::kOwn: return "own<resource>";
-    case TypeKind::kBorrow: return "borrow<resource>";
-    default: return ts.describe(id);
+      return "result<" + type_text(ts, n.children[0]) +
+             (n.children[1] != kNoType ? ", " + type_text(ts, n.children[1]) : "") + ">";
+    case TypeKind::kOwn:
+      return "own<resource>";
+    case TypeKind::kBorrow:
+      return "borrow<resource>";
+    default:
+      return ts.describe(id);
   }
 }
 

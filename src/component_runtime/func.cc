@@ -23,14 +23,22 @@ using ResourceMapPtr = std::shared_ptr<const std::unordered_map<ResourceId, Reso
 }  // namespace
 
 GuestContext::GuestContext(Store& store, const TypeStore& ts, const Options& o, uint32_t instance,
-                           const std::unordered_map<ResourceId, ResourceType>* resources, ComponentStore::Task* task)
-    : canon::Context(ts), store_(store), options_(o), instance_(instance), resources_(resources), task_(task) {
+                           const std::unordered_map<ResourceId, ResourceType>* resources,
+                           ComponentStore::Task* task)
+    : canon::Context(ts),
+      store_(store),
+      options_(o),
+      instance_(instance),
+      resources_(resources),
+      task_(task) {
   encoding = o.encoding;
   if (o.memory) memory = canon::GuestMemory{o.memory->base, &o.memory->size_bytes};
 }
 
-TrapResult<uint32_t> GuestContext::realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) {
-  if (!options_.realloc) return std::unexpected(Trap(TrapCode::kHostError, "canonical option `realloc` is required"));
+TrapResult<uint32_t> GuestContext::realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                                           uint32_t new_size) {
+  if (!options_.realloc)
+    return std::unexpected(Trap(TrapCode::kHostError, "canonical option `realloc` is required"));
   uint64_t slots[4] = {old_ptr, old_size, align, new_size};
   AIRWASM_TRY(store_.impl().call_slots(options_.realloc, slots));
   return uint32_t(slots[0]);
@@ -41,8 +49,9 @@ TrapResult<ResourceAny> GuestContext::lift_own_handle(TypeId type, uint32_t hand
   ComponentStore& cs = ComponentStore::of(store_);
   AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance_].handles.get(handle));
   if (!(e->type == rt)) return std::unexpected(wrong_type(handle, rt, e->type));
-  if (!e->own) return std::unexpected(Trap(TrapCode::kUnknownHandle, "handle index " + std::to_string(handle) +
-                                                                         " is a borrow, an own handle was expected"));
+  if (!e->own)
+    return std::unexpected(Trap(TrapCode::kUnknownHandle, "handle index " + std::to_string(handle) +
+                                                              " is a borrow, an own handle was expected"));
   if (e->lends != 0)
     return std::unexpected(Trap(TrapCode::kUnknownHandle, "cannot remove owned resource while borrowed"));
   AIRWASM_TRY_ASSIGN(HandleEntry h, cs.instances[instance_].handles.remove(handle));
@@ -96,7 +105,8 @@ TrapResult<uint32_t> GuestContext::lower_borrow_handle(TypeId type, const Resour
 
 namespace {
 Trap handle_mismatch(const char* want, const Val& got) {
-  return Trap(TrapCode::kHostError, std::string("type mismatch: expected ") + want + ", found " + val_kind_name(got.kind()));
+  return Trap(TrapCode::kHostError,
+              std::string("type mismatch: expected ") + want + ", found " + val_kind_name(got.kind()));
 }
 }  // namespace
 
@@ -128,7 +138,8 @@ TrapResult<ResourceType> GuestContext::resource_of(TypeId own_or_borrow) {
     auto it = resources_->find(id);
     if (it != resources_->end()) return it->second;
   }
-  return std::unexpected(Trap(TrapCode::kHostError, "resource type has no run-time definition in this instance"));
+  return std::unexpected(
+      Trap(TrapCode::kHostError, "resource type has no run-time definition in this instance"));
 }
 
 namespace {
@@ -164,14 +175,20 @@ std::vector<TypeId> param_types(const TypeNode& f) {
   return std::vector<TypeId>(f.children.begin(), f.children.begin() + f.labels.size());
 }
 
-size_t flat_size(const TypeStore& ts, std::span<const TypeId> types) { return canon::flat_count(ts, types); }
+size_t flat_size(const TypeStore& ts, std::span<const TypeId> types) {
+  return canon::flat_count(ts, types);
+}
 
 ValType val_type_of(FlatType t) {
   switch (t) {
-    case FlatType::kI32: return ValType::kI32;
-    case FlatType::kI64: return ValType::kI64;
-    case FlatType::kF32: return ValType::kF32;
-    case FlatType::kF64: return ValType::kF64;
+    case FlatType::kI32:
+      return ValType::kI32;
+    case FlatType::kI64:
+      return ValType::kI64;
+    case FlatType::kF32:
+      return ValType::kF32;
+    case FlatType::kF64:
+      return ValType::kF64;
   }
   return ValType::kI32;
 }
@@ -186,15 +203,16 @@ std::vector<ValType> flatten(const TypeStore& ts, std::span<const TypeId> types)
 
 }  // namespace
 
-TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m, const CallOptions* call_options,
-                             uint32_t caller, bool fused) {
+TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
+                             const CallOptions* call_options, uint32_t caller, bool fused) {
   ComponentStore& cs = ComponentStore::of(store);
   const FuncRec& f = cs.funcs[func];  // stable: funcs is a deque that only grows
   const TypeStore& ts = f.owner->types();
   const TypeId fn_type = f.func_node != kNoType ? f.func_node : ts.strip(f.type);
   const TypeNode& fn = ts.node(fn_type);
   if (f.async_callback)
-    return std::unexpected(Trap(TrapCode::kHostError, "async functions with a callback are not supported yet"));
+    return std::unexpected(
+        Trap(TrapCode::kHostError, "async functions with a callback are not supported yet"));
   const InstanceList entering = entering_set(cs, f.instance, caller);
   for (uint32_t i : entering)
     if (!cs.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
@@ -208,7 +226,8 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
   // Lifted functions have at most 16 flat parameters (else one pointer) and one result (else a pointer).
   constexpr size_t kInlineSlots = canon::kMaxFlatParams + 1;
   const size_t nslots = std::max<size_t>({f.core->param_slots, f.core->result_slots, 1});
-  uint64_t inline_slots[kInlineSlots];  // not zero-filled whole: a rep stos costs more than the call's marshalling
+  uint64_t
+      inline_slots[kInlineSlots];  // not zero-filled whole: a rep stos costs more than the call's marshalling
   std::vector<uint64_t> heap_slots;
   uint64_t* slots = inline_slots;
   if (nslots > kInlineSlots) {
@@ -225,7 +244,8 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
   if (f.async_lift) {
     // An async lift without callback returns its result through task.return.
     if (fn.children.back() != kNoType && !task.get()->returned)
-      return std::unexpected(Trap(TrapCode::kHostError, "async function returned without calling task.return"));
+      return std::unexpected(
+          Trap(TrapCode::kHostError, "async function returned without calling task.return"));
     AIRWASM_TRY(m.lift(m.self, acx, nullptr));
   } else {
     AIRWASM_TRY(m.lift(m.self, acx, slots));
@@ -233,8 +253,8 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
   if (f.options.post_return) {
     cs.instances[f.instance].may_leave = false;
     const size_t core_results = f.core->result_slots;
-    const size_t npr = std::max<size_t>({core_results, f.options.post_return->param_slots,
-                                         f.options.post_return->result_slots, 1});
+    const size_t npr = std::max<size_t>(
+        {core_results, f.options.post_return->param_slots, f.options.post_return->result_slots, 1});
     uint64_t pr[kInlineSlots];
     std::vector<uint64_t> heap_pr;
     uint64_t* prs = pr;
@@ -248,7 +268,8 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
     cs.instances[f.instance].may_leave = true;
   }
   if (task.get()->num_borrows > 0)
-    return std::unexpected(Trap(TrapCode::kUnknownHandle, "borrow handles still remain at the end of the call"));
+    return std::unexpected(
+        Trap(TrapCode::kUnknownHandle, "borrow handles still remain at the end of the call"));
   for (uint32_t i : entering) cs.instances[i].may_enter = true;
   return {};
 }
@@ -328,12 +349,13 @@ TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<co
                                                           std::to_string(params.size()) + ", got " +
                                                           std::to_string(args.size())));
   ValCall c{args, params, fn.children.back(), f.core->result_slots, {}};
-  AIRWASM_TRY(call_lifted(store, func, abi::Marshal{&c, &ValCall::lower, &ValCall::lift}, call_options, caller, fused));
+  AIRWASM_TRY(call_lifted(store, func, abi::Marshal{&c, &ValCall::lower, &ValCall::lift}, call_options,
+                          caller, fused));
   return std::move(c.results);
 }
 
-Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const ComponentImpl> owner, TypeId type,
-                            Options options, uint32_t instance, ResourceMapPtr resources) {
+Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const ComponentImpl> owner,
+                            TypeId type, Options options, uint32_t instance, ResourceMapPtr resources) {
   std::shared_ptr<const LowerShape> shape = owner->lower_shape(owner->types().strip(type), options.async);
   const FuncRec& callee_rec = ComponentStore::of(store).funcs.at(callee);
   const bool fused = callee_rec.kind == FuncRec::Kind::kLifted;
@@ -363,7 +385,8 @@ Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const
     AIRWASM_TRY_ASSIGN(std::vector<Val> args, canon::lift_flat_values(cx, max_params, reader, params));
     AIRWASM_TRY_ASSIGN(std::vector<Val> results, call_func(store, callee, args, nullptr, instance, fused));
     if (result != kNoType) {
-      if (results.size() != 1) return std::unexpected(Trap(TrapCode::kHostError, "host function returned no result"));
+      if (results.size() != 1)
+        return std::unexpected(Trap(TrapCode::kHostError, "host function returned no result"));
       const TypeId one[1] = {result};
       std::vector<uint64_t> out;
       if (retptr) {
@@ -377,7 +400,8 @@ Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const
     if (async) slots[0] = 2;  // Subtask.State.RETURNED
     return {};
   };
-  const interp::FuncInst* f = store.impl().add_host_func(shape->type_id, shape->type_ptr, std::move(callback));
+  const interp::FuncInst* f =
+      store.impl().add_host_func(shape->type_id, shape->type_ptr, std::move(callback));
   return Extern(airwasm::Func(store.id(), f->store_index));
 }
 
@@ -399,7 +423,8 @@ std::shared_ptr<const LowerShape> ComponentImpl::lower_shape(TypeId fn_type, boo
   sh->max_params = async ? 4 : canon::kMaxFlatParams;
   sh->max_results = async ? 0 : canon::kMaxFlatResults;
   const size_t flat_params = flat_size(ts, sh->params);
-  sh->core.params = flat_params > sh->max_params ? std::vector<ValType>{ValType::kI32} : flatten(ts, sh->params);
+  sh->core.params =
+      flat_params > sh->max_params ? std::vector<ValType>{ValType::kI32} : flatten(ts, sh->params);
   size_t flat_results = 0;
   if (sh->result != kNoType) {
     const TypeId one[1] = {sh->result};
@@ -420,31 +445,34 @@ std::shared_ptr<const LowerShape> ComponentImpl::lower_shape(TypeId fn_type, boo
 }
 
 Extern make_backpressure(Store& store, uint32_t instance, int delta) {
-  return Extern(airwasm::Func::wrap_raw(store, FuncType{}, [instance, delta](Caller& caller, uint64_t*) -> TrapResult<void> {
-    ComponentStore& cs = ComponentStore::of(caller.store());
-    cs.instances[instance].backpressure += delta;
-    if (cs.instances[instance].backpressure < 0)
-      return std::unexpected(Trap(TrapCode::kHostError, "backpressure counter underflow"));
-    return {};
-  }));
+  return Extern(airwasm::Func::wrap_raw(
+      store, FuncType{}, [instance, delta](Caller& caller, uint64_t*) -> TrapResult<void> {
+        ComponentStore& cs = ComponentStore::of(caller.store());
+        cs.instances[instance].backpressure += delta;
+        if (cs.instances[instance].backpressure < 0)
+          return std::unexpected(Trap(TrapCode::kHostError, "backpressure counter underflow"));
+        return {};
+      }));
 }
 
 Extern make_context_access(Store& store, uint32_t instance, bool set, uint32_t index) {
   FuncType ft = set ? FuncType{{ValType::kI32}, {}} : FuncType{{}, {ValType::kI32}};
-  return Extern(airwasm::Func::wrap_raw(store, ft, [instance, set, index](Caller& caller, uint64_t* slots) -> TrapResult<void> {
-    // Like resource.rep, context access does not leave the instance (allowed in post-return).
-    ComponentStore& cs = ComponentStore::of(caller.store());
-    ComponentStore::Task* task = nullptr;
-    for (auto it = cs.tasks.rbegin(); it != cs.tasks.rend() && !task; ++it)
-      if ((*it)->instance == instance) task = *it;
-    if (!task || index > 1) return std::unexpected(Trap(TrapCode::kHostError, "context access outside of a task"));
-    if (set) {
-      task->context[index] = uint32_t(slots[0]);
-    } else {
-      slots[0] = task->context[index];
-    }
-    return {};
-  }));
+  return Extern(airwasm::Func::wrap_raw(
+      store, ft, [instance, set, index](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+        // Like resource.rep, context access does not leave the instance (allowed in post-return).
+        ComponentStore& cs = ComponentStore::of(caller.store());
+        ComponentStore::Task* task = nullptr;
+        for (auto it = cs.tasks.rbegin(); it != cs.tasks.rend() && !task; ++it)
+          if ((*it)->instance == instance) task = *it;
+        if (!task || index > 1)
+          return std::unexpected(Trap(TrapCode::kHostError, "context access outside of a task"));
+        if (set) {
+          task->context[index] = uint32_t(slots[0]);
+        } else {
+          slots[0] = task->context[index];
+        }
+        return {};
+      }));
 }
 
 Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const ComponentImpl> owner,
@@ -453,18 +481,21 @@ Extern make_task_return(Store& store, uint32_t instance, std::shared_ptr<const C
   FuncType core;
   if (result) {
     const TypeId one[1] = {*result};
-    core.params = flat_size(ts, one) > canon::kMaxFlatParams ? std::vector<ValType>{ValType::kI32} : flatten(ts, one);
+    core.params =
+        flat_size(ts, one) > canon::kMaxFlatParams ? std::vector<ValType>{ValType::kI32} : flatten(ts, one);
   }
   const size_t nparams = core.params.size();
-  auto callback = [instance, owner, result, options, resources, nparams](Caller& caller,
-                                                                          uint64_t* slots) -> TrapResult<void> {
+  auto callback = [instance, owner, result, options, resources, nparams](
+                      Caller& caller, uint64_t* slots) -> TrapResult<void> {
     Store& store = caller.store();
     ComponentStore& cs = ComponentStore::of(store);
     if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
     ComponentStore::Task* task = nullptr;
     for (auto it = cs.tasks.rbegin(); it != cs.tasks.rend() && !task; ++it)
       if ((*it)->instance == instance) task = *it;
-    if (!task || task->returned) return std::unexpected(Trap(TrapCode::kHostError, "task.return called more than once or outside an async task"));
+    if (!task || task->returned)
+      return std::unexpected(
+          Trap(TrapCode::kHostError, "task.return called more than once or outside an async task"));
     std::vector<Val> values;
     if (result) {
       GuestContext cx(store, owner->types(), options, instance, resources.get(), task);
@@ -509,7 +540,8 @@ TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args)
   return rt::call_func(store, index_, args, nullptr, rt::kNoInstance, false);
 }
 
-TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args, const CallOptions& options) const {
+TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args,
+                                        const CallOptions& options) const {
   AIRWASM_TRY(lookup(store, *this));
   return rt::call_func(store, index_, args, &options, rt::kNoInstance, false);
 }

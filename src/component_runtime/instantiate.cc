@@ -10,8 +10,12 @@ namespace airwasm::component::rt {
 
 namespace {
 
-std::unexpected<Error> unlinkable(std::string m) { return make_error(ErrorKind::kUnlinkable, std::move(m)); }
-std::unexpected<Error> unsupported(std::string m) { return make_error(ErrorKind::kUnsupported, std::move(m)); }
+std::unexpected<Error> unlinkable(std::string m) {
+  return make_error(ErrorKind::kUnlinkable, std::move(m));
+}
+std::unexpected<Error> unsupported(std::string m) {
+  return make_error(ErrorKind::kUnsupported, std::move(m));
+}
 
 const interp::FuncInst* func_inst(Store& store, const Extern& e) {
   return store.impl().funcs[e.index()].get();
@@ -28,8 +32,9 @@ class Instantiator {
                                      uint32_t parent_instance);
 
   // Turns a Linker definition into the Item an import of static type `entity` expects.
-  Result<Item> from_linker(const std::shared_ptr<const ComponentImpl>& owner, const LinkerNode& node, const Entity& entity,
-                           const std::string& path, std::unordered_map<ResourceId, ResourceType>& resources);
+  Result<Item> from_linker(const std::shared_ptr<const ComponentImpl>& owner, const LinkerNode& node,
+                           const Entity& entity, const std::string& path,
+                           std::unordered_map<ResourceId, ResourceType>& resources);
 
  private:
   Result<void> core_instance(Scope& sc, const ast::CoreInstance& ci);
@@ -48,25 +53,41 @@ class Instantiator {
 
 void Instantiator::push(Scope& sc, const Item& item) {
   switch (item.kind) {
-    case Item::Kind::kFunc: sc.funcs.push_back(item); break;
-    case Item::Kind::kInstance: sc.instances.push_back(item); break;
-    case Item::Kind::kType: sc.types.push_back(item); break;
-    case Item::Kind::kComponent: sc.components.push_back(item); break;
-    case Item::Kind::kModule: sc.core_modules.push_back(*item.module); break;
+    case Item::Kind::kFunc:
+      sc.funcs.push_back(item);
+      break;
+    case Item::Kind::kInstance:
+      sc.instances.push_back(item);
+      break;
+    case Item::Kind::kType:
+      sc.types.push_back(item);
+      break;
+    case Item::Kind::kComponent:
+      sc.components.push_back(item);
+      break;
+    case Item::Kind::kModule:
+      sc.core_modules.push_back(*item.module);
+      break;
   }
 }
 
 Result<Item> Instantiator::sort_item(Scope& sc, ast::Sort sort, uint32_t index) {
-  auto oob = [&]() { return make_error(ErrorKind::kInvalid, std::string("index out of bounds for ") + sort_name(sort)); };
+  auto oob = [&]() {
+    return make_error(ErrorKind::kInvalid, std::string("index out of bounds for ") + sort_name(sort));
+  };
   auto get = [&](std::vector<Item>& v) -> Result<Item> {
     if (index >= v.size()) return oob();
     return v[index];
   };
   switch (sort) {
-    case ast::Sort::kFunc: return get(sc.funcs);
-    case ast::Sort::kInstance: return get(sc.instances);
-    case ast::Sort::kType: return get(sc.types);
-    case ast::Sort::kComponent: return get(sc.components);
+    case ast::Sort::kFunc:
+      return get(sc.funcs);
+    case ast::Sort::kInstance:
+      return get(sc.instances);
+    case ast::Sort::kType:
+      return get(sc.types);
+    case ast::Sort::kComponent:
+      return get(sc.components);
     case ast::Sort::kCoreModule: {
       if (index >= sc.core_modules.size()) return oob();
       Item it;
@@ -74,7 +95,8 @@ Result<Item> Instantiator::sort_item(Scope& sc, ast::Sort sort, uint32_t index) 
       it.module = sc.core_modules[index];
       return it;
     }
-    default: return unsupported(std::string("component model `value`s and core sorts cannot be passed here"));
+    default:
+      return unsupported(std::string("component model `value`s and core sorts cannot be passed here"));
   }
 }
 
@@ -83,14 +105,30 @@ Result<Options> Instantiator::options(Scope& sc, const std::vector<ast::CanonOpt
   for (const ast::CanonOpt& opt : opts) {
     using K = ast::CanonOpt::Kind;
     switch (opt.kind) {
-      case K::kUtf8: o.encoding = canon::StringEncoding::kUtf8; break;
-      case K::kUtf16: o.encoding = canon::StringEncoding::kUtf16; break;
-      case K::kLatin1Utf16: o.encoding = canon::StringEncoding::kLatin1Utf16; break;
-      case K::kMemory: o.memory = store_.impl().memories[sc.core_memories.at(opt.index).index()].get(); break;
-      case K::kRealloc: o.realloc = func_inst(store_, sc.core_funcs.at(opt.index)); break;
-      case K::kPostReturn: o.post_return = func_inst(store_, sc.core_funcs.at(opt.index)); break;
-      case K::kAsync: o.async = true; break;
-      case K::kCallback: o.callback = true; break;
+      case K::kUtf8:
+        o.encoding = canon::StringEncoding::kUtf8;
+        break;
+      case K::kUtf16:
+        o.encoding = canon::StringEncoding::kUtf16;
+        break;
+      case K::kLatin1Utf16:
+        o.encoding = canon::StringEncoding::kLatin1Utf16;
+        break;
+      case K::kMemory:
+        o.memory = store_.impl().memories[sc.core_memories.at(opt.index).index()].get();
+        break;
+      case K::kRealloc:
+        o.realloc = func_inst(store_, sc.core_funcs.at(opt.index));
+        break;
+      case K::kPostReturn:
+        o.post_return = func_inst(store_, sc.core_funcs.at(opt.index));
+        break;
+      case K::kAsync:
+        o.async = true;
+        break;
+      case K::kCallback:
+        o.callback = true;
+        break;
     }
   }
   return o;
@@ -99,7 +137,8 @@ Result<Options> Instantiator::options(Scope& sc, const std::vector<ast::CanonOpt
 Result<void> Instantiator::core_instance(Scope& sc, const ast::CoreInstance& ci) {
   CoreInstanceVal out;
   if (ci.instantiate) {
-    if (ci.module >= sc.core_modules.size()) return make_error(ErrorKind::kInvalid, "module index out of bounds");
+    if (ci.module >= sc.core_modules.size())
+      return make_error(ErrorKind::kInvalid, "module index out of bounds");
     const Module& module = sc.core_modules[ci.module];
     if (!module.shared_impl())
       return unsupported("core module uses WebAssembly features beyond 2.0 that airwasm cannot run");
@@ -112,7 +151,9 @@ Result<void> Instantiator::core_instance(Scope& sc, const ast::CoreInstance& ci)
         if (a.name == imp.module) from = &sc.core_instances.at(a.instance);
       if (!from) return unlinkable("missing module instantiation argument named `" + imp.module + "`");
       std::optional<Extern> e = from->find(store_, imp.name);
-      if (!e) return unlinkable("module instantiation argument `" + imp.module + "` has no export `" + imp.name + "`");
+      if (!e)
+        return unlinkable("module instantiation argument `" + imp.module + "` has no export `" + imp.name +
+                          "`");
       imports.push_back(*e);
     }
     AIRWASM_TRY_ASSIGN(airwasm::Instance inst, airwasm::Instance::create(store_, module, imports));
@@ -121,12 +162,23 @@ Result<void> Instantiator::core_instance(Scope& sc, const ast::CoreInstance& ci)
     for (const ast::CoreInlineExport& ex : ci.exports) {
       std::vector<Extern>* space = nullptr;
       switch (ex.sort) {
-        case ast::Sort::kCoreFunc: space = &sc.core_funcs; break;
-        case ast::Sort::kCoreTable: space = &sc.core_tables; break;
-        case ast::Sort::kCoreMemory: space = &sc.core_memories; break;
-        case ast::Sort::kCoreGlobal: space = &sc.core_globals; break;
-        case ast::Sort::kCoreTag: space = &sc.core_tags; break;
-        default: return unsupported("core instance export of an unexpected sort");
+        case ast::Sort::kCoreFunc:
+          space = &sc.core_funcs;
+          break;
+        case ast::Sort::kCoreTable:
+          space = &sc.core_tables;
+          break;
+        case ast::Sort::kCoreMemory:
+          space = &sc.core_memories;
+          break;
+        case ast::Sort::kCoreGlobal:
+          space = &sc.core_globals;
+          break;
+        case ast::Sort::kCoreTag:
+          space = &sc.core_tags;
+          break;
+        default:
+          return unsupported("core instance export of an unexpected sort");
       }
       out.exports.emplace_back(ex.name, space->at(ex.index));
     }
@@ -166,8 +218,10 @@ Result<void> Instantiator::instance(Scope& sc, const ast::Instance& in) {
       if (it != sc.resources.end()) bound[theirs] = it->second;
     }
     std::shared_ptr<Scope> outer = comp.outer.lock();
-    if (!outer) return unsupported("a component definition can only be instantiated while its parent is instantiated");
-    AIRWASM_TRY_ASSIGN(auto child, run(comp.owner, comp.ast, outer, std::move(args), std::move(bound), sc.instance));
+    if (!outer)
+      return unsupported("a component definition can only be instantiated while its parent is instantiated");
+    AIRWASM_TRY_ASSIGN(auto child,
+                       run(comp.owner, comp.ast, outer, std::move(args), std::move(bound), sc.instance));
     sc.children.push_back(child);
     for (auto& [theirs, fresh] : rec.defined) {
       auto it = child->resources.find(theirs);
@@ -195,12 +249,23 @@ Result<void> Instantiator::alias(Scope& sc, const ast::Alias& a) {
       std::optional<Extern> e = sc.core_instances.at(a.instance).find(store_, a.name);
       if (!e) return unlinkable("core instance has no export named `" + a.name + "`");
       switch (a.sort) {
-        case ast::Sort::kCoreFunc: sc.core_funcs.push_back(*e); break;
-        case ast::Sort::kCoreTable: sc.core_tables.push_back(*e); break;
-        case ast::Sort::kCoreMemory: sc.core_memories.push_back(*e); break;
-        case ast::Sort::kCoreGlobal: sc.core_globals.push_back(*e); break;
-        case ast::Sort::kCoreTag: sc.core_tags.push_back(*e); break;
-        default: return unsupported("core alias of an unexpected sort");
+        case ast::Sort::kCoreFunc:
+          sc.core_funcs.push_back(*e);
+          break;
+        case ast::Sort::kCoreTable:
+          sc.core_tables.push_back(*e);
+          break;
+        case ast::Sort::kCoreMemory:
+          sc.core_memories.push_back(*e);
+          break;
+        case ast::Sort::kCoreGlobal:
+          sc.core_globals.push_back(*e);
+          break;
+        case ast::Sort::kCoreTag:
+          sc.core_tags.push_back(*e);
+          break;
+        default:
+          return unsupported("core alias of an unexpected sort");
       }
       return {};
     }
@@ -213,10 +278,17 @@ Result<void> Instantiator::alias(Scope& sc, const ast::Alias& a) {
         target = hold.get();
       }
       switch (a.sort) {
-        case ast::Sort::kCoreModule: sc.core_modules.push_back(target->core_modules.at(a.index)); break;
-        case ast::Sort::kComponent: sc.components.push_back(target->components.at(a.index)); break;
-        case ast::Sort::kType: sc.types.push_back(target->types.at(a.index)); break;
-        default: break;  // core types: no run-time value
+        case ast::Sort::kCoreModule:
+          sc.core_modules.push_back(target->core_modules.at(a.index));
+          break;
+        case ast::Sort::kComponent:
+          sc.components.push_back(target->components.at(a.index));
+          break;
+        case ast::Sort::kType:
+          sc.types.push_back(target->types.at(a.index));
+          break;
+        default:
+          break;  // core types: no run-time value
       }
       return {};
     }
@@ -304,17 +376,21 @@ Result<void> Instantiator::canon(Scope& sc, const ast::Canon& c) {
     case 0x09: {  // task.return
       AIRWASM_TRY_ASSIGN(Options o, options(sc, c.opts));
       std::optional<TypeId> result;
-      if (c.result) result = c.result->is_prim ? ts.prim(c.result->prim) : sc.record->types.at(c.result->index);
+      if (c.result)
+        result = c.result->is_prim ? ts.prim(c.result->prim) : sc.record->types.at(c.result->index);
       sc.core_funcs.push_back(make_task_return(store_, sc.instance, sc.owner, result, o, resources));
       return {};
     }
-    case 0x24: case 0x25:  // backpressure.inc / backpressure.dec: nothing waits on it in a sync-only runtime
+    case 0x24:
+    case 0x25:  // backpressure.inc / backpressure.dec: nothing waits on it in a sync-only runtime
       sc.core_funcs.push_back(make_backpressure(store_, sc.instance, c.op == 0x24 ? 1 : -1));
       return {};
-    case 0x0a: case 0x0b:  // context.get / context.set
+    case 0x0a:
+    case 0x0b:  // context.get / context.set
       sc.core_funcs.push_back(make_context_access(store_, sc.instance, c.op == 0x0b, c.extra));
       return {};
-    default: return builtin(sc, c);
+    default:
+      return builtin(sc, c);
   }
 }
 
@@ -329,10 +405,10 @@ Result<void> Instantiator::builtin(Scope& sc, const ast::Canon& c) {
   return {};
 }
 
-Result<std::shared_ptr<Scope>> Instantiator::run(std::shared_ptr<const ComponentImpl> owner, const ast::Component* c,
-                                                 std::shared_ptr<Scope> outer, std::vector<Item> args,
-                                                 std::unordered_map<ResourceId, ResourceType> imported_resources,
-                                                 uint32_t parent_instance) {
+Result<std::shared_ptr<Scope>> Instantiator::run(
+    std::shared_ptr<const ComponentImpl> owner, const ast::Component* c, std::shared_ptr<Scope> outer,
+    std::vector<Item> args, std::unordered_map<ResourceId, ResourceType> imported_resources,
+    uint32_t parent_instance) {
   auto sc = std::make_shared<Scope>();
   sc->owner = owner;
   sc->ast = c;
@@ -361,19 +437,31 @@ Result<std::shared_ptr<Scope>> Instantiator::run(std::shared_ptr<const Component
         sc->core_modules.push_back(it != owner->modules.end() ? it->second : Module(nullptr));
         break;
       }
-      case ast::Item::Kind::kCoreInstance: AIRWASM_TRY(core_instance(*sc, c->core_instances[item.index])); break;
-      case ast::Item::Kind::kCoreType: break;
+      case ast::Item::Kind::kCoreInstance:
+        AIRWASM_TRY(core_instance(*sc, c->core_instances[item.index]));
+        break;
+      case ast::Item::Kind::kCoreType:
+        break;
       case ast::Item::Kind::kComponent: {
         Item it;
         it.kind = Item::Kind::kComponent;
-        it.component = std::make_shared<ComponentVal>(ComponentVal{c->components[item.index].get(), sc, owner});
+        it.component =
+            std::make_shared<ComponentVal>(ComponentVal{c->components[item.index].get(), sc, owner});
         sc->components.push_back(std::move(it));
         break;
       }
-      case ast::Item::Kind::kInstance: AIRWASM_TRY(instance(*sc, c->instances[item.index])); break;
-      case ast::Item::Kind::kAlias: AIRWASM_TRY(alias(*sc, c->aliases[item.index])); break;
-      case ast::Item::Kind::kType: AIRWASM_TRY(type_def(*sc, c->types[item.index])); break;
-      case ast::Item::Kind::kCanon: AIRWASM_TRY(canon(*sc, c->canons[item.index])); break;
+      case ast::Item::Kind::kInstance:
+        AIRWASM_TRY(instance(*sc, c->instances[item.index]));
+        break;
+      case ast::Item::Kind::kAlias:
+        AIRWASM_TRY(alias(*sc, c->aliases[item.index]));
+        break;
+      case ast::Item::Kind::kType:
+        AIRWASM_TRY(type_def(*sc, c->types[item.index]));
+        break;
+      case ast::Item::Kind::kCanon:
+        AIRWASM_TRY(canon(*sc, c->canons[item.index]));
+        break;
       case ast::Item::Kind::kImport: {
         if (next_arg >= args.size()) return unlinkable("missing import");
         Item it = std::move(args[next_arg++]);
@@ -390,15 +478,16 @@ Result<std::shared_ptr<Scope>> Instantiator::run(std::shared_ptr<const Component
         break;
       }
       case ast::Item::Kind::kStart:
-      case ast::Item::Kind::kValue: return unsupported("component model `value`s are not supported");
+      case ast::Item::Kind::kValue:
+        return unsupported("component model `value`s are not supported");
     }
   }
   return sc;
 }
 
 // The run-time resource types of an import's type, bound from the Linker by export name.
-Result<void> bind_resources(ComponentStore& cs, const TypeStore& ts, const LinkerNode& node, TypeId instance_type,
-                            std::unordered_map<ResourceId, ResourceType>& resources) {
+Result<void> bind_resources(ComponentStore& cs, const TypeStore& ts, const LinkerNode& node,
+                            TypeId instance_type, std::unordered_map<ResourceId, ResourceType>& resources) {
   for (const NamedEntity& e : ts.instance(instance_type).exports) {
     if (e.entity.kind == Entity::Kind::kType && ts.canon(e.entity.type).kind == TypeKind::kResource) {
       auto it = node.children.find(e.name);
@@ -406,7 +495,8 @@ Result<void> bind_resources(ComponentStore& cs, const TypeStore& ts, const Linke
         resources[ts.canon(e.entity.type).aux] = it->second->resource;
         if (it->second->dtor) cs.host_dtors[it->second->resource.id()] = *it->second->dtor;
       }
-      if (it != node.children.end() && it->second->kind == LinkerNode::Kind::kItem && it->second->item.resource)
+      if (it != node.children.end() && it->second->kind == LinkerNode::Kind::kItem &&
+          it->second->item.resource)
         resources[ts.canon(e.entity.type).aux] = *it->second->item.resource;
     }
   }
@@ -415,13 +505,15 @@ Result<void> bind_resources(ComponentStore& cs, const TypeStore& ts, const Linke
 
 }  // namespace
 
-Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl>& owner, const LinkerNode& node,
-                                       const Entity& entity, const std::string& path,
+Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl>& owner,
+                                       const LinkerNode& node, const Entity& entity, const std::string& path,
                                        std::unordered_map<ResourceId, ResourceType>& resources) {
   const TypeStore& ts = owner->types();
   if (node.kind == LinkerNode::Kind::kItem) {
-    if (node.store_id != store_.id()) return make_error(ErrorKind::kUsage, "`" + path + "` belongs to another store");
-    if (entity.kind == Entity::Kind::kInstance) AIRWASM_TRY(bind_resources(cs_, ts, node, entity.type, resources));
+    if (node.store_id != store_.id())
+      return make_error(ErrorKind::kUsage, "`" + path + "` belongs to another store");
+    if (entity.kind == Entity::Kind::kInstance)
+      AIRWASM_TRY(bind_resources(cs_, ts, node, entity.type, resources));
     return node.item;
   }
   switch (entity.kind) {
@@ -453,8 +545,10 @@ Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl
           inst->exports.emplace_back(e.name, std::move(type_item));
           continue;
         }
-        if (it == node.children.end()) return unlinkable("import `" + path + "` has no export `" + e.name + "`");
-        AIRWASM_TRY_ASSIGN(Item sub, from_linker(owner, *it->second, e.entity, path + "#" + e.name, resources));
+        if (it == node.children.end())
+          return unlinkable("import `" + path + "` has no export `" + e.name + "`");
+        AIRWASM_TRY_ASSIGN(Item sub,
+                           from_linker(owner, *it->second, e.entity, path + "#" + e.name, resources));
         inst->exports.emplace_back(e.name, std::move(sub));
       }
       Item it;
@@ -467,14 +561,16 @@ Result<Item> Instantiator::from_linker(const std::shared_ptr<const ComponentImpl
       it.kind = Item::Kind::kType;
       it.type = entity.type;
       if (ts.canon(entity.type).kind == TypeKind::kResource) {
-        if (node.kind != LinkerNode::Kind::kResource) return unlinkable("`" + path + "` is not a resource type");
+        if (node.kind != LinkerNode::Kind::kResource)
+          return unlinkable("`" + path + "` is not a resource type");
         resources[ts.canon(entity.type).aux] = node.resource;
         if (node.dtor) cs_.host_dtors[node.resource.id()] = *node.dtor;
         it.resource = node.resource;
       }
       return it;
     }
-    default: return unsupported("importing a " + std::string(entity_kind_name(entity.kind)) + " from the host");
+    default:
+      return unsupported("importing a " + std::string(entity_kind_name(entity.kind)) + " from the host");
   }
 }
 
@@ -501,8 +597,8 @@ Result<Instance> instantiate(Store& store, const InstancePreImpl& pre) {
   std::vector<Item> args;
   std::unordered_map<ResourceId, ResourceType> resources;
   for (size_t i = 0; i < type.imports.size(); ++i) {
-    AIRWASM_TRY_ASSIGN(Item it, inst.from_linker(pre.component, *pre.imports[i], type.imports[i].entity, type.imports[i].name,
-                                                 resources));
+    AIRWASM_TRY_ASSIGN(Item it, inst.from_linker(pre.component, *pre.imports[i], type.imports[i].entity,
+                                                 type.imports[i].name, resources));
     args.push_back(std::move(it));
   }
   // Guest-side traps during instantiation (a start function) are reported as kUninstantiable.

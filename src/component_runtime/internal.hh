@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -38,13 +38,13 @@ constexpr uint32_t kNoInstance = ~uint32_t{0};
 // The core-level shape of `(canon lower $f)` for one function type: computed once per component (the
 // first instantiation) and shared by every instance's lowered function.
 struct LowerShape {
-  FuncType core;                 // the core function's type
-  uint32_t type_id = 0;          // `core` interned in the engine
+  FuncType core;         // the core function's type
+  uint32_t type_id = 0;  // `core` interned in the engine
   const FuncType* type_ptr = nullptr;
-  TypeId fn_type = kNoType;      // the component function type (stripped)
+  TypeId fn_type = kNoType;  // the component function type (stripped)
   std::vector<TypeId> params;
   TypeId result = kNoType;
-  size_t nparams = 0;            // core parameters, the return pointer included
+  size_t nparams = 0;  // core parameters, the return pointer included
   bool retptr = false;
   size_t max_params = 0, max_results = 0;
   bool async = false;
@@ -55,10 +55,10 @@ struct ComponentImpl {
   mutable std::mutex shapes_mutex;
   mutable std::map<std::pair<TypeId, bool>, std::shared_ptr<const LowerShape>> lower_shapes;
   std::shared_ptr<const LowerShape> lower_shape(TypeId fn_type, bool async) const;
-  std::vector<uint8_t> bytes;                 // the ast's spans point into these
+  std::vector<uint8_t> bytes;  // the ast's spans point into these
   std::unique_ptr<ast::Component> ast;
-  ValidatedComponent validated;               // types of everything
-  ValidationRecord record;                    // per-scope index-space types, resource bindings
+  ValidatedComponent validated;  // types of everything
+  ValidationRecord record;       // per-scope index-space types, resource bindings
   std::unordered_map<const ast::CoreModuleBytes*, Module> modules;  // compiled once, shared by instances
   const TypeStore& types() const { return *validated.store; }
 };
@@ -88,12 +88,12 @@ struct ComponentVal {
 struct Item {
   enum class Kind : uint8_t { kFunc, kInstance, kType, kComponent, kModule };
   Kind kind = Kind::kFunc;
-  uint32_t func = 0;                           // kFunc: index into ComponentStore::funcs
-  std::shared_ptr<InstanceVal> instance;       // kInstance
-  TypeId type = kNoType;                       // kType (static, in the defining scope's TypeStore)
-  std::optional<ResourceType> resource;        // kType when it is a resource type
-  std::shared_ptr<ComponentVal> component;     // kComponent
-  std::optional<Module> module;                // kModule
+  uint32_t func = 0;                        // kFunc: index into ComponentStore::funcs
+  std::shared_ptr<InstanceVal> instance;    // kInstance
+  TypeId type = kNoType;                    // kType (static, in the defining scope's TypeStore)
+  std::optional<ResourceType> resource;     // kType when it is a resource type
+  std::shared_ptr<ComponentVal> component;  // kComponent
+  std::optional<Module> module;             // kModule
 };
 
 struct InstanceVal {
@@ -107,7 +107,7 @@ struct Scope {
   const ast::Component* ast = nullptr;
   const ScopeRecord* record = nullptr;
   std::weak_ptr<Scope> outer;  // weak: parents keep their children (`children`); alive during the walk
-  uint32_t instance = 0;  // this component instance's index in ComponentStore::instances
+  uint32_t instance = 0;       // this component instance's index in ComponentStore::instances
 
   std::vector<CoreInstanceVal> core_instances;
   std::vector<Extern> core_funcs, core_memories, core_tables, core_globals, core_tags;
@@ -139,9 +139,9 @@ struct HandleEntry {
   uint32_t rep = 0;
   bool own = false;
   bool live = false;
-  uint32_t lends = 0;            // borrows of this (own) handle lent out to calls in progress
-  uint32_t borrow_scope = 0;     // borrow handles: the call (task) they belong to, 0 if none
-  uint32_t lender = 0;           // borrow handles in a callee: the caller's entry they came from, + 1
+  uint32_t lends = 0;         // borrows of this (own) handle lent out to calls in progress
+  uint32_t borrow_scope = 0;  // borrow handles: the call (task) they belong to, 0 if none
+  uint32_t lender = 0;        // borrow handles in a callee: the caller's entry they came from, + 1
 };
 
 class HandleTable {
@@ -161,8 +161,8 @@ class HandleTable {
 struct ComponentInstanceRec {
   std::shared_ptr<const ComponentImpl> owner;
   HandleTable handles;
-  bool may_leave = true;   // false while lowering into or post-returning this instance
-  bool may_enter = true;   // false while a synchronous export of it runs (no re-entrance)
+  bool may_leave = true;  // false while lowering into or post-returning this instance
+  bool may_enter = true;  // false while a synchronous export of it runs (no re-entrance)
   int64_t backpressure = 0;
   uint32_t parent = ~uint32_t{0};  // the enclosing instance, for the re-entrance rule
   std::shared_ptr<Scope> scope;    // root instances keep their scope (exports)
@@ -187,7 +187,7 @@ struct FuncRec {
   // kLifted
   const interp::FuncInst* core = nullptr;
   Options options;
-  bool async_lift = false;  // `async` without callback: results arrive through task.return
+  bool async_lift = false;      // `async` without callback: results arrive through task.return
   bool async_callback = false;  // `async` with a callback: not run yet (calls trap)
   uint32_t instance = 0;
   std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources;
@@ -197,7 +197,7 @@ struct FuncRec {
 };
 
 struct ResourceTypeRec {  // a guest-defined resource type
-  uint32_t instance = 0;                       // the defining component instance
+  uint32_t instance = 0;  // the defining component instance
   const interp::FuncInst* dtor = nullptr;
 };
 
@@ -243,16 +243,17 @@ struct ComponentStore : internal::StoreExtension {
   std::vector<ResourceTypeRec> resource_types;
   std::vector<HostHandle> host_handles{HostHandle{}};
   std::vector<uint32_t> host_free;
-  std::unordered_map<uint64_t, ResourceDtor> host_dtors;  // host resource type id -> destructor (from the Linker)
+  std::unordered_map<uint64_t, ResourceDtor>
+      host_dtors;  // host resource type id -> destructor (from the Linker)
   // Calls in progress (the spec's tasks): borrows lent into them and taken from them.
   struct Task {
     uint32_t id = 0;
-    uint32_t instance = ~uint32_t{0};   // the callee instance, if a guest
-    uint32_t num_borrows = 0;           // borrow handles given to the callee, not yet dropped
+    uint32_t instance = ~uint32_t{0};  // the callee instance, if a guest
+    uint32_t num_borrows = 0;          // borrow handles given to the callee, not yet dropped
     std::vector<std::pair<uint32_t, uint32_t>> lenders;  // (instance, handle) whose lend count to give back
-    std::vector<uint32_t> host_borrows;  // host handles of borrows that end with the call
-    std::optional<std::vector<Val>> returned;  // values given to task.return
-    uint32_t context[2] = {0, 0};              // context.get / context.set slots
+    std::vector<uint32_t> host_borrows;                  // host handles of borrows that end with the call
+    std::optional<std::vector<Val>> returned;            // values given to task.return
+    uint32_t context[2] = {0, 0};                        // context.get / context.set slots
   };
   std::vector<Task*> tasks;  // innermost last
   uint32_t next_task = 1;
@@ -275,7 +276,8 @@ class GuestContext final : public canon::Context {
   GuestContext(Store& store, const TypeStore& ts, const Options& o, uint32_t instance,
                const std::unordered_map<ResourceId, ResourceType>* resources, ComponentStore::Task* task);
 
-  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) override;
+  TrapResult<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                               uint32_t new_size) override;
   TrapResult<Val> lift_own(TypeId type, uint32_t handle) override;
   TrapResult<Val> lift_borrow(TypeId type, uint32_t handle) override;
   TrapResult<uint32_t> lower_own(TypeId type, const Val& value) override;
@@ -343,9 +345,8 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
 TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<const Val> args,
                                        const CallOptions* options, uint32_t caller, bool fused);
 // Makes the core function of `(canon lower $f opts)` for a component instance.
-Result<Extern> make_lowered(Store& store, uint32_t func, std::shared_ptr<const ComponentImpl> owner, TypeId type,
-                            Options options,
-                            uint32_t instance,
+Result<Extern> make_lowered(Store& store, uint32_t func, std::shared_ptr<const ComponentImpl> owner,
+                            TypeId type, Options options, uint32_t instance,
                             std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources);
 // resource.new / resource.rep / resource.drop of one resource type in one instance.
 Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, ValType rep);
@@ -382,6 +383,7 @@ std::string type_text(const TypeStore& types, TypeId type);
 std::shared_ptr<const LinkerNode> find_import(const LinkerNode& parent, std::string_view name);
 Result<void> check_import(const TypeStore& types, const NamedEntity& import, const LinkerNode& node);
 // A typed host function against the import's function type (typed.cc); kUnlinkable naming `path`.
-Result<void> check_typed_host(const TypeStore& types, TypeId func, const abi::TypedHost& host, const std::string& path);
+Result<void> check_typed_host(const TypeStore& types, TypeId func, const abi::TypedHost& host,
+                              const std::string& path);
 
 }  // namespace airwasm::component::rt

@@ -57,7 +57,8 @@ std::shared_ptr<const LinkerNode> find_import(const LinkerNode& parent, std::str
   for (auto& [key, node] : parent.children) {
     auto [kbase, have] = split_version(key);
     if (!have.ok || kbase != base || !same_track(want, have)) continue;
-    if (!best || std::tie(have.major, have.minor, have.patch) > std::tie(best_v.major, best_v.minor, best_v.patch)) {
+    if (!best ||
+        std::tie(have.major, have.minor, have.patch) > std::tie(best_v.major, best_v.minor, best_v.patch)) {
       best = node;
       best_v = have;
     }
@@ -123,17 +124,24 @@ LinkerInstance LinkerInstance::instance(std::string_view name) {
   return LinkerInstance(raw, linker_);
 }
 
-Linker::Linker(const Engine& engine) : impl_(std::make_unique<rt::LinkerImpl>()) { impl_->engine = engine; }
+Linker::Linker(const Engine& engine) : impl_(std::make_unique<rt::LinkerImpl>()) {
+  impl_->engine = engine;
+}
 Linker::~Linker() = default;
 Linker::Linker(Linker&&) noexcept = default;
 Linker& Linker::operator=(Linker&&) noexcept = default;
 
-LinkerInstance Linker::root() { return LinkerInstance(&impl_->root, impl_.get()); }
-void Linker::allow_shadowing(bool allow) { impl_->shadowing = allow; }
+LinkerInstance Linker::root() {
+  return LinkerInstance(&impl_->root, impl_.get());
+}
+void Linker::allow_shadowing(bool allow) {
+  impl_->shadowing = allow;
+}
 
 Result<void> Linker::define_instance(Store& store, std::string_view name, const Instance& instance) {
   rt::ComponentStore& cs = rt::ComponentStore::of(store);
-  if (instance.store_id() != store.id() || instance.index() >= cs.instances.size() || !cs.instances[instance.index()].scope)
+  if (instance.store_id() != store.id() || instance.index() >= cs.instances.size() ||
+      !cs.instances[instance.index()].scope)
     return make_error(ErrorKind::kUsage, "instance does not belong to this store");
   rt::LinkerNode* target = &impl_->root;
   if (!name.empty()) target = instance_node(name);
@@ -174,13 +182,15 @@ Result<Instance> Linker::instantiate(Store& store, const Component& component) c
   return pre.instantiate(store);
 }
 
-Result<Instance> InstancePre::instantiate(Store& store) const { return rt::instantiate(store, *impl_); }
+Result<Instance> InstancePre::instantiate(Store& store) const {
+  return rt::instantiate(store, *impl_);
+}
 
 namespace rt {
 
 // Shape check of a definition against an import's type: the kinds and names must be there. Function
-// signatures of Val host functions are dynamic and checked at each call, typed ones (func_wrap) here; exported functions of other
-// components are compared structurally.
+// signatures of Val host functions are dynamic and checked at each call, typed ones (func_wrap) here;
+// exported functions of other components are compared structurally.
 Result<void> check_import(const TypeStore& ts, const NamedEntity& imp, const LinkerNode& node) {
   std::function<Result<void>(const Entity&, const LinkerNode&, const std::string&)> check =
       [&](const Entity& e, const LinkerNode& n, const std::string& path) -> Result<void> {
@@ -198,10 +208,12 @@ Result<void> check_import(const TypeStore& ts, const NamedEntity& imp, const Lin
         if (n.kind != LinkerNode::Kind::kInstance) return mismatch("an instance");
         for (const NamedEntity& x : ts.instance(e.type).exports) {
           // Value types need no definition: only resource types have a run-time identity.
-          if (x.entity.kind == Entity::Kind::kType && ts.canon(x.entity.type).kind != TypeKind::kResource) continue;
+          if (x.entity.kind == Entity::Kind::kType && ts.canon(x.entity.type).kind != TypeKind::kResource)
+            continue;
           auto it = n.children.find(x.name);
           if (it == n.children.end())
-            return make_error(ErrorKind::kUnlinkable, "import `" + path + "` has no export `" + x.name + "` defined");
+            return make_error(ErrorKind::kUnlinkable,
+                              "import `" + path + "` has no export `" + x.name + "` defined");
           AIRWASM_TRY(check(x.entity, *it->second, path + "#" + x.name));
         }
         return {};

@@ -35,7 +35,8 @@ TrapResult<uint32_t> HandleTable::add(HandleEntry e) {
 }
 
 TrapResult<HandleEntry*> HandleTable::get(uint32_t index) {
-  if (index == 0 || index >= entries_.size() || !entries_[index].live) return std::unexpected(unknown_handle(index));
+  if (index == 0 || index >= entries_.size() || !entries_[index].live)
+    return std::unexpected(unknown_handle(index));
   return &entries_[index];
 }
 
@@ -48,16 +49,18 @@ TrapResult<HandleEntry> HandleTable::remove(uint32_t index) {
   return out;
 }
 
-Trap cannot_leave() { return Trap(TrapCode::kCannotEnterComponent, "cannot leave component instance"); }
+Trap cannot_leave() {
+  return Trap(TrapCode::kCannotEnterComponent, "cannot leave component instance");
+}
 
 Extern make_unsupported_builtin(Store& store, uint32_t instance, FuncType type, std::string name) {
-  return airwasm::Func::wrap_raw(store, std::move(type),
-                                 [instance, name](Caller& caller, uint64_t*) -> TrapResult<void> {
-                                   if (!ComponentStore::of(caller.store()).instances[instance].may_leave)
-                                     return std::unexpected(cannot_leave());
-                                   return std::unexpected(Trap(TrapCode::kHostError, "canonical built-in `" + name +
-                                                                                         "` is not supported yet"));
-                                 });
+  return airwasm::Func::wrap_raw(
+      store, std::move(type), [instance, name](Caller& caller, uint64_t*) -> TrapResult<void> {
+        if (!ComponentStore::of(caller.store()).instances[instance].may_leave)
+          return std::unexpected(cannot_leave());
+        return std::unexpected(
+            Trap(TrapCode::kHostError, "canonical built-in `" + name + "` is not supported yet"));
+      });
 }
 
 std::string describe_resource(const ResourceType& t) {
@@ -67,7 +70,8 @@ std::string describe_resource(const ResourceType& t) {
 Trap wrong_type(uint32_t index, ResourceType expected, ResourceType found) {
   std::string f = describe_resource(found);
   if (expected.is_host() == found.is_host()) f = "a different " + f;
-  return Trap(TrapCode::kUnknownHandle, "handle index " + std::to_string(index) + " used with the wrong type, expected " +
+  return Trap(TrapCode::kUnknownHandle, "handle index " + std::to_string(index) +
+                                            " used with the wrong type, expected " +
                                             describe_resource(expected) + " but found " + f);
 }
 
@@ -108,38 +112,43 @@ TrapResult<void> drop_handle(Store& store, uint32_t instance, ResourceType type,
 
 Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, ValType rep) {
   FuncType ft{{rep}, {ValType::kI32}};
-  return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
-    ComponentStore& cs = ComponentStore::of(caller.store());
-    if (!cs.instances[instance].may_leave) return std::unexpected(cannot_leave());
-    HandleEntry e;
-    e.type = type;
-    e.rep = uint32_t(slots[0]);
-    e.own = true;
-    AIRWASM_TRY_ASSIGN(uint32_t h, cs.instances[instance].handles.add(e));
-    slots[0] = h;
-    return {};
-  });
+  return airwasm::Func::wrap_raw(store, ft,
+                                 [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+                                   ComponentStore& cs = ComponentStore::of(caller.store());
+                                   if (!cs.instances[instance].may_leave)
+                                     return std::unexpected(cannot_leave());
+                                   HandleEntry e;
+                                   e.type = type;
+                                   e.rep = uint32_t(slots[0]);
+                                   e.own = true;
+                                   AIRWASM_TRY_ASSIGN(uint32_t h, cs.instances[instance].handles.add(e));
+                                   slots[0] = h;
+                                   return {};
+                                 });
 }
 
 Extern make_resource_rep(Store& store, uint32_t instance, ResourceType type, ValType rep) {
   FuncType ft{{ValType::kI32}, {rep}};
-  return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
-    // resource.rep does not leave the instance: allowed even in post-return.
-    ComponentStore& cs = ComponentStore::of(caller.store());
-    const uint32_t index = uint32_t(slots[0]);
-    AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance].handles.get(index));
-    if (!(e->type == type)) return std::unexpected(wrong_type(index, type, e->type));
-    slots[0] = e->rep;
-    return {};
-  });
+  return airwasm::Func::wrap_raw(
+      store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+        // resource.rep does not leave the instance: allowed even in post-return.
+        ComponentStore& cs = ComponentStore::of(caller.store());
+        const uint32_t index = uint32_t(slots[0]);
+        AIRWASM_TRY_ASSIGN(HandleEntry * e, cs.instances[instance].handles.get(index));
+        if (!(e->type == type)) return std::unexpected(wrong_type(index, type, e->type));
+        slots[0] = e->rep;
+        return {};
+      });
 }
 
 Extern make_resource_drop(Store& store, uint32_t instance, ResourceType type) {
   FuncType ft{{ValType::kI32}, {}};
-  return airwasm::Func::wrap_raw(store, ft, [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
-    if (!ComponentStore::of(caller.store()).instances[instance].may_leave) return std::unexpected(cannot_leave());
-    return drop_handle(caller.store(), instance, type, uint32_t(slots[0]));
-  });
+  return airwasm::Func::wrap_raw(store, ft,
+                                 [instance, type](Caller& caller, uint64_t* slots) -> TrapResult<void> {
+                                   if (!ComponentStore::of(caller.store()).instances[instance].may_leave)
+                                     return std::unexpected(cannot_leave());
+                                   return drop_handle(caller.store(), instance, type, uint32_t(slots[0]));
+                                 });
 }
 
 // ---- host-held handles ----
@@ -170,7 +179,8 @@ TrapResult<HostHandle*> host_handle_get(Store& store, const ResourceAny& r) {
   ComponentStore& cs = ComponentStore::of(store);
   if (r.store_id() != store.id() || r.index() == 0 || r.index() >= cs.host_handles.size() ||
       !cs.host_handles[r.index()].live || cs.host_handles[r.index()].generation != r.generation())
-    return std::unexpected(Trap(TrapCode::kUnknownHandle, "unknown handle: the resource was moved or dropped"));
+    return std::unexpected(
+        Trap(TrapCode::kUnknownHandle, "unknown handle: the resource was moved or dropped"));
   return &cs.host_handles[r.index()];
 }
 
@@ -185,14 +195,17 @@ void host_handle_release(Store& store, uint32_t index) {
 namespace airwasm::component {
 
 Result<ResourceAny> resource_new_own(Store& store, ResourceType type, uint32_t rep) {
-  if (!type.is_host()) return make_error(ErrorKind::kUsage, "resource_new_own needs a host-defined resource type");
+  if (!type.is_host())
+    return make_error(ErrorKind::kUsage, "resource_new_own needs a host-defined resource type");
   return rt::host_handle_new(store, type, rep, true, ~uint32_t{0}, 0);
 }
 
 Result<uint32_t> resource_rep(Store& store, const ResourceAny& handle) {
   auto h = rt::host_handle_get(store, handle);
   if (!h) return make_error(ErrorKind::kUsage, h.error().message());
-  if (!(*h)->type.is_host()) return make_error(ErrorKind::kUsage, "the representation of a guest-defined resource is private to its component");
+  if (!(*h)->type.is_host())
+    return make_error(ErrorKind::kUsage,
+                      "the representation of a guest-defined resource is private to its component");
   return (*h)->rep;
 }
 

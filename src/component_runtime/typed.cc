@@ -9,8 +9,12 @@ namespace airwasm::component {
 
 namespace {
 
-const TypeStore& store_of(const void* types) { return *static_cast<const TypeStore*>(types); }
-rt::GuestContext& guest(const abi::Cx& cx) { return *static_cast<rt::GuestContext*>(cx.guest); }
+const TypeStore& store_of(const void* types) {
+  return *static_cast<const TypeStore*>(types);
+}
+rt::GuestContext& guest(const abi::Cx& cx) {
+  return *static_cast<rt::GuestContext*>(cx.guest);
+}
 
 // The kind of a value type as the typed API sees it; nullopt for types it has no C++ form for.
 std::optional<ValKind> kind_of(const TypeStore& ts, TypeId id) {
@@ -18,32 +22,57 @@ std::optional<ValKind> kind_of(const TypeStore& ts, TypeId id) {
   switch (n.kind) {
     case TypeKind::kPrim:
       switch (n.prim) {
-        case Prim::kBool: return ValKind::kBool;
-        case Prim::kS8: return ValKind::kS8;
-        case Prim::kU8: return ValKind::kU8;
-        case Prim::kS16: return ValKind::kS16;
-        case Prim::kU16: return ValKind::kU16;
-        case Prim::kS32: return ValKind::kS32;
-        case Prim::kU32: return ValKind::kU32;
-        case Prim::kS64: return ValKind::kS64;
-        case Prim::kU64: return ValKind::kU64;
-        case Prim::kF32: return ValKind::kF32;
-        case Prim::kF64: return ValKind::kF64;
-        case Prim::kChar: return ValKind::kChar;
-        case Prim::kString: return ValKind::kString;
-        default: return std::nullopt;
+        case Prim::kBool:
+          return ValKind::kBool;
+        case Prim::kS8:
+          return ValKind::kS8;
+        case Prim::kU8:
+          return ValKind::kU8;
+        case Prim::kS16:
+          return ValKind::kS16;
+        case Prim::kU16:
+          return ValKind::kU16;
+        case Prim::kS32:
+          return ValKind::kS32;
+        case Prim::kU32:
+          return ValKind::kU32;
+        case Prim::kS64:
+          return ValKind::kS64;
+        case Prim::kU64:
+          return ValKind::kU64;
+        case Prim::kF32:
+          return ValKind::kF32;
+        case Prim::kF64:
+          return ValKind::kF64;
+        case Prim::kChar:
+          return ValKind::kChar;
+        case Prim::kString:
+          return ValKind::kString;
+        default:
+          return std::nullopt;
       }
-    case TypeKind::kList: return ValKind::kList;
-    case TypeKind::kRecord: return ValKind::kRecord;
-    case TypeKind::kTuple: return ValKind::kTuple;
-    case TypeKind::kVariant: return ValKind::kVariant;
-    case TypeKind::kEnum: return ValKind::kEnum;
-    case TypeKind::kOption: return ValKind::kOption;
-    case TypeKind::kResult: return ValKind::kResult;
-    case TypeKind::kFlags: return ValKind::kFlags;
-    case TypeKind::kOwn: return ValKind::kOwn;
-    case TypeKind::kBorrow: return ValKind::kBorrow;
-    default: return std::nullopt;
+    case TypeKind::kList:
+      return ValKind::kList;
+    case TypeKind::kRecord:
+      return ValKind::kRecord;
+    case TypeKind::kTuple:
+      return ValKind::kTuple;
+    case TypeKind::kVariant:
+      return ValKind::kVariant;
+    case TypeKind::kEnum:
+      return ValKind::kEnum;
+    case TypeKind::kOption:
+      return ValKind::kOption;
+    case TypeKind::kResult:
+      return ValKind::kResult;
+    case TypeKind::kFlags:
+      return ValKind::kFlags;
+    case TypeKind::kOwn:
+      return ValKind::kOwn;
+    case TypeKind::kBorrow:
+      return ValKind::kBorrow;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -55,9 +84,13 @@ const TypeNode& node_of(const TypeStore& ts, TypeId id) {
 
 TypeId case_child(const TypeNode& n, size_t i) {
   switch (n.kind) {
-    case TypeKind::kOption: return i == 1 ? n.children[0] : kNoType;
-    case TypeKind::kResult: case TypeKind::kVariant: return i < n.children.size() ? n.children[i] : kNoType;
-    default: return kNoType;
+    case TypeKind::kOption:
+      return i == 1 ? n.children[0] : kNoType;
+    case TypeKind::kResult:
+    case TypeKind::kVariant:
+      return i < n.children.size() ? n.children[i] : kNoType;
+    default:
+      return kNoType;
   }
 }
 
@@ -67,7 +100,9 @@ namespace abi {
 
 // ---- TypeView
 
-bool TypeView::valid() const { return id_ != kNoType; }
+bool TypeView::valid() const {
+  return id_ != kNoType;
+}
 
 bool TypeView::is(ValKind k) const {
   if (!valid()) return false;
@@ -79,10 +114,16 @@ size_t TypeView::count() const {
   if (!valid()) return 0;
   const TypeNode& n = node_of(store_of(types_), id_);
   switch (n.kind) {
-    case TypeKind::kFunc: case TypeKind::kRecord: case TypeKind::kEnum: case TypeKind::kFlags: case TypeKind::kVariant:
+    case TypeKind::kFunc:
+    case TypeKind::kRecord:
+    case TypeKind::kEnum:
+    case TypeKind::kFlags:
+    case TypeKind::kVariant:
       return n.labels.size();
-    case TypeKind::kTuple: return n.children.size();
-    default: return n.children.size();
+    case TypeKind::kTuple:
+      return n.children.size();
+    default:
+      return n.children.size();
   }
 }
 
@@ -125,15 +166,27 @@ bool Checker::at(std::string_view segment) {
   return false;
 }
 
-std::string Checker::message() const { return path_.empty() ? what_ : path_ + ": " + what_; }
+std::string Checker::message() const {
+  return path_.empty() ? what_ : path_ + ": " + what_;
+}
 
 // ---- canon primitives and traps
 
-Trap trap_out_of_bounds() { return canon::memory_out_of_bounds_trap(); }
-Trap trap_invalid_char() { return canon::invalid_char_trap(); }
-Trap trap_invalid_discriminant() { return canon::invalid_discriminant_trap(); }
-Trap trap_char_mismatch(uint64_t value) { return canon::char_mismatch_trap(value); }
-Trap trap_value_too_large(const Cx& cx) { return canon::value_too_large_trap(guest(cx).max_lift_bytes); }
+Trap trap_out_of_bounds() {
+  return canon::memory_out_of_bounds_trap();
+}
+Trap trap_invalid_char() {
+  return canon::invalid_char_trap();
+}
+Trap trap_invalid_discriminant() {
+  return canon::invalid_discriminant_trap();
+}
+Trap trap_char_mismatch(uint64_t value) {
+  return canon::char_mismatch_trap(value);
+}
+Trap trap_value_too_large(const Cx& cx) {
+  return canon::value_too_large_trap(guest(cx).max_lift_bytes);
+}
 
 TrapResult<void> store_string(Cx& cx, std::string_view utf8, uint32_t out[2]) {
   AIRWASM_TRY_ASSIGN(canon::StoredString s, canon::store_string_into_range(guest(cx), utf8));
@@ -180,7 +233,9 @@ uint32_t child_type(const Cx& cx, uint32_t type, size_t i) {
   return i < n.children.size() ? n.children[i] : kNoType;
 }
 
-uint32_t case_type(const Cx& cx, uint32_t type, size_t i) { return case_child(node_of(guest(cx).types(), type), i); }
+uint32_t case_type(const Cx& cx, uint32_t type, size_t i) {
+  return case_child(node_of(guest(cx).types(), type), i);
+}
 
 // ---- typed calls
 
@@ -198,14 +253,15 @@ Result<const rt::FuncRec*> find(Store& store, const Func& func) {
 Result<void> check_func(Store& store, const Func& func, CheckFn check) {
   AIRWASM_TRY_ASSIGN(const rt::FuncRec* f, find(store, func));
   if (f->kind != rt::FuncRec::Kind::kLifted)
-    return make_error(ErrorKind::kUnsupported, "typed calls of a re-exported host function are not supported");
+    return make_error(ErrorKind::kUnsupported,
+                      "typed calls of a re-exported host function are not supported");
   if (f->async_lift || f->async_callback)
     return make_error(ErrorKind::kUnsupported, "typed calls of async functions are not supported yet");
   const TypeStore& ts = f->owner->types();
   Checker c;
   if (!check(c, TypeView(&ts, ts.strip(f->type))))
-    return make_error(ErrorKind::kUsage, "typed function does not match " + rt::func_signature(ts, f->type) + ": " +
-                                             c.message());
+    return make_error(ErrorKind::kUsage, "typed function does not match " + rt::func_signature(ts, f->type) +
+                                             ": " + c.message());
   return {};
 }
 
@@ -218,10 +274,12 @@ TrapResult<void> call(Store& store, const Func& func, const Marshal& m, const Ca
 
 }  // namespace abi
 
-Result<void> rt::check_typed_host(const TypeStore& ts, TypeId func, const abi::TypedHost& host, const std::string& path) {
+Result<void> rt::check_typed_host(const TypeStore& ts, TypeId func, const abi::TypedHost& host,
+                                  const std::string& path) {
   abi::Checker c;
   if (!host.check(c, abi::TypeView(&ts, ts.strip(func))))
-    return make_error(ErrorKind::kUnlinkable, "import `" + path + "` has the wrong type: the host function does not match " +
+    return make_error(ErrorKind::kUnlinkable, "import `" + path +
+                                                  "` has the wrong type: the host function does not match " +
                                                   func_signature(ts, func) + ": " + c.message());
   return {};
 }

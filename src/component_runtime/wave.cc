@@ -24,7 +24,8 @@ class WaveParser {
     skip_ws();
     const TypeNode& n = ts_.canon(type);
     switch (n.kind) {
-      case TypeKind::kPrim: return prim(n.prim);
+      case TypeKind::kPrim:
+        return prim(n.prim);
       case TypeKind::kList: {
         AIRWASM_TRY(expect('['));
         std::vector<Val> items;
@@ -130,12 +131,14 @@ class WaveParser {
         }
         return name == "ok" ? Val::ok(std::move(payload)) : Val::err(std::move(payload));
       }
-      default: return fail("values of type " + ts_.describe(type) + " cannot be written in WAVE");
+      default:
+        return fail("values of type " + ts_.describe(type) + " cannot be written in WAVE");
     }
   }
 
   void skip_ws() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
   }
   bool at_end() {
     skip_ws();
@@ -181,7 +184,8 @@ class WaveParser {
     skip_ws();
     if (pos_ < s_.size() && s_[pos_] == '%') ++pos_;
     size_t start = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '-')) ++pos_;
+    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '-'))
+      ++pos_;
     if (start == pos_) return fail("expected a name");
     return std::string(s_.substr(start, pos_ - start));
   }
@@ -202,14 +206,22 @@ class WaveParser {
         if (w == "false") return Val::boolean(false);
         return fail("expected `true` or `false`");
       }
-      case Prim::kS8: return integer<int8_t>([](int64_t v) { return Val::s8(int8_t(v)); });
-      case Prim::kS16: return integer<int16_t>([](int64_t v) { return Val::s16(int16_t(v)); });
-      case Prim::kS32: return integer<int32_t>([](int64_t v) { return Val::s32(int32_t(v)); });
-      case Prim::kS64: return integer<int64_t>([](int64_t v) { return Val::s64(v); });
-      case Prim::kU8: return uinteger<uint8_t>([](uint64_t v) { return Val::u8(uint8_t(v)); });
-      case Prim::kU16: return uinteger<uint16_t>([](uint64_t v) { return Val::u16(uint16_t(v)); });
-      case Prim::kU32: return uinteger<uint32_t>([](uint64_t v) { return Val::u32(uint32_t(v)); });
-      case Prim::kU64: return uinteger<uint64_t>([](uint64_t v) { return Val::u64(v); });
+      case Prim::kS8:
+        return integer<int8_t>([](int64_t v) { return Val::s8(int8_t(v)); });
+      case Prim::kS16:
+        return integer<int16_t>([](int64_t v) { return Val::s16(int16_t(v)); });
+      case Prim::kS32:
+        return integer<int32_t>([](int64_t v) { return Val::s32(int32_t(v)); });
+      case Prim::kS64:
+        return integer<int64_t>([](int64_t v) { return Val::s64(v); });
+      case Prim::kU8:
+        return uinteger<uint8_t>([](uint64_t v) { return Val::u8(uint8_t(v)); });
+      case Prim::kU16:
+        return uinteger<uint16_t>([](uint64_t v) { return Val::u16(uint16_t(v)); });
+      case Prim::kU32:
+        return uinteger<uint32_t>([](uint64_t v) { return Val::u32(uint32_t(v)); });
+      case Prim::kU64:
+        return uinteger<uint64_t>([](uint64_t v) { return Val::u64(v); });
       case Prim::kF32: {
         AIRWASM_TRY_ASSIGN(double d, floating());
         return Val::f32(float(d));
@@ -231,7 +243,8 @@ class WaveParser {
         AIRWASM_TRY_ASSIGN(std::string text, quoted('"'));
         return Val::string(std::move(text));
       }
-      default: return fail("error-context values cannot be written in WAVE");
+      default:
+        return fail("error-context values cannot be written in WAVE");
     }
   }
 
@@ -269,7 +282,8 @@ class WaveParser {
     if (t == "-inf") return -std::numeric_limits<double>::infinity();
     char* end = nullptr;
     double d = std::strtod(t.c_str(), &end);
-    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(d)) return fail("expected a number, found `" + t + "`");
+    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(d))
+      return fail("expected a number, found `" + t + "`");
     return d;
   }
   // The body of a quoted literal after its opening quote, with escapes: \n \t \r \\ \' \" \u{hex}.
@@ -284,10 +298,20 @@ class WaveParser {
       if (pos_ >= s_.size()) break;
       char e = s_[pos_++];
       switch (e) {
-        case 'n': out.push_back('\n'); break;
-        case 't': out.push_back('\t'); break;
-        case 'r': out.push_back('\r'); break;
-        case '\\': case '\'': case '"': out.push_back(e); break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case '\\':
+        case '\'':
+        case '"':
+          out.push_back(e);
+          break;
         case 'u': {
           if (pos_ >= s_.size() || s_[pos_] != '{') return fail("expected `{` after \\u");
           size_t end = s_.find('}', pos_);
@@ -300,7 +324,8 @@ class WaveParser {
           pos_ = end + 1;
           break;
         }
-        default: return fail(std::string("unknown escape \\") + e);
+        default:
+          return fail(std::string("unknown escape \\") + e);
       }
     }
     if (pos_ >= s_.size()) return fail("unterminated literal");
@@ -341,21 +366,24 @@ Result<Val> parse_wave_param(Store& store, const Func& func, size_t index, std::
   if (!rec) return make_error(ErrorKind::kUsage, rec.error().message());
   const TypeStore& ts = (*rec)->owner->types();
   const TypeNode& fn = ts.node(ts.strip((*rec)->type));
-  if (index >= fn.labels.size()) return make_error(ErrorKind::kUsage, "no parameter " + std::to_string(index));
+  if (index >= fn.labels.size())
+    return make_error(ErrorKind::kUsage, "no parameter " + std::to_string(index));
   WaveParser p(ts, text);
   AIRWASM_TRY_ASSIGN(Val v, p.value(fn.children[index]));
   if (!p.at_end()) return p.fail("unexpected text after the value");
   return v;
 }
 
-Result<std::pair<Func, std::vector<Val>>> parse_invoke(Store& store, const Instance& instance, std::string_view call) {
+Result<std::pair<Func, std::vector<Val>>> parse_invoke(Store& store, const Instance& instance,
+                                                       std::string_view call) {
   size_t open = call.find('(');
   if (open == std::string_view::npos || call.empty() || call.back() != ')')
     return make_error(ErrorKind::kUsage, "expected `name(arg, ...)`, got `" + std::string(call) + "`");
   std::string_view name = call.substr(0, open);
   while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
   std::optional<Func> func = instance.get_func(store, name);
-  if (!func) return make_error(ErrorKind::kUsage, "the component exports no function `" + std::string(name) + "`");
+  if (!func)
+    return make_error(ErrorKind::kUsage, "the component exports no function `" + std::string(name) + "`");
   auto rec = func_rec(store, *func);
   if (!rec) return make_error(ErrorKind::kUsage, rec.error().message());
   const TypeStore& ts = (*rec)->owner->types();
@@ -368,8 +396,10 @@ Result<std::pair<Func, std::vector<Val>>> parse_invoke(Store& store, const Insta
     args.push_back(std::move(v));
   }
   if (!p.at_end()) {
-    if (fn.labels.empty()) return make_error(ErrorKind::kUsage, "`" + std::string(name) + "` takes no arguments");
-    return p.fail("too many arguments: `" + std::string(name) + "` takes " + std::to_string(fn.labels.size()));
+    if (fn.labels.empty())
+      return make_error(ErrorKind::kUsage, "`" + std::string(name) + "` takes no arguments");
+    return p.fail("too many arguments: `" + std::string(name) + "` takes " +
+                  std::to_string(fn.labels.size()));
   }
   return std::make_pair(*func, std::move(args));
 }

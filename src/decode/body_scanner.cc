@@ -24,9 +24,17 @@ std::optional<Error> find_malformed_body(const wasm::Module& module, size_t firs
       if (reader.at_end()) return body_end_error(module, i).error();
       if (auto r = instrs.next(in); !r) return r.error();
       switch (in.op) {
-        case wasm::Opcode::Block: case wasm::Opcode::Loop: case wasm::Opcode::If: case wasm::Opcode::TryTable: ++depth; break;
-        case wasm::Opcode::End: --depth; break;
-        default: break;
+        case wasm::Opcode::Block:
+        case wasm::Opcode::Loop:
+        case wasm::Opcode::If:
+        case wasm::Opcode::TryTable:
+          ++depth;
+          break;
+        case wasm::Opcode::End:
+          --depth;
+          break;
+        default:
+          break;
       }
     }
     if (!reader.at_end()) return base::malformed("section size mismatch", reader.offset()).error();

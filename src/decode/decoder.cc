@@ -97,9 +97,10 @@ Result<void> read_header(base::ByteReader& r) {
     // Version 0x0d with layer 1 is a component: a module-only path (run, Module::compile) says so.
     static constexpr uint8_t kComponent[4] = {0x0d, 0x00, 0x01, 0x00};
     if (std::memcmp(r.position(), kComponent, 4) == 0)
-      return malformed("unknown binary version (this is a component, not a core module: components can be "
-                       "validated and inspected but not run yet)",
-                       r.offset());
+      return malformed(
+          "unknown binary version (this is a component, not a core module: components can be "
+          "validated and inspected but not run yet)",
+          r.offset());
     return malformed("unknown binary version", r.offset());
   }
   return r.skip(4);
@@ -113,8 +114,10 @@ Result<void> decode_sections(base::ByteReader& r, wasm::Module& m, const DecodeO
     AIRWASM_TRY_ASSIGN(uint8_t id, r.u8());
     if (id > kMaxSectionId || (id == kTag && !options.features.exceptions)) {
       if (id == 13)
-        return malformed("malformed section id (13, tags: exception handling, which is turned off in this engine's "
-                         "configuration)", section_start);
+        return malformed(
+            "malformed section id (13, tags: exception handling, which is turned off in this engine's "
+            "configuration)",
+            section_start);
       return malformed("malformed section id", section_start);
     }
     if (id != kCustom) {

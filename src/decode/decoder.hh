@@ -18,6 +18,7 @@ struct DecodeOptions {
   ModuleLimits limits;
 };
 
-Result<std::unique_ptr<wasm::Module>> decode_module(std::span<const uint8_t> binary, const DecodeOptions& options);
+Result<std::unique_ptr<wasm::Module>> decode_module(std::span<const uint8_t> binary,
+                                                    const DecodeOptions& options);
 
 }  // namespace airwasm::decode

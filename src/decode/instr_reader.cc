@@ -13,14 +13,30 @@ namespace {
 // alone does not say that the module was built for tail calls or exceptions. Null if none is known.
 const char* proposal_of(uint8_t byte, uint32_t sub) {
   switch (byte) {
-    case 0x12: case 0x13: case 0x15: return "tail calls";
-    case 0x06: case 0x07: case 0x09: case 0x18: case 0x19:
+    case 0x12:
+    case 0x13:
+    case 0x15:
+      return "tail calls";
+    case 0x06:
+    case 0x07:
+    case 0x09:
+    case 0x18:
+    case 0x19:
       return "legacy exception handling (try/catch/rethrow/delegate)";
-    case 0x14: case 0xd3: case 0xd4: case 0xd5: case 0xd6: return "function references / GC";
-    case 0xfb: return "GC";
-    case 0xfe: return "threads";
-    case 0xfd: return sub >= 0x100 && sub <= 0x113 ? "relaxed SIMD" : nullptr;
-    default: return nullptr;
+    case 0x14:
+    case 0xd3:
+    case 0xd4:
+    case 0xd5:
+    case 0xd6:
+      return "function references / GC";
+    case 0xfb:
+      return "GC";
+    case 0xfe:
+      return "threads";
+    case 0xfd:
+      return sub >= 0x100 && sub <= 0x113 ? "relaxed SIMD" : nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -47,11 +63,13 @@ Result<void> InstrReader::next_slow(Instr& out) {
   }
   if (op == Opcode::kCount) [[unlikely]] {
     if (byte == 0xFD && !simd_ && sub < 256)
-      return base::malformed("illegal opcode (a SIMD instruction, and SIMD is disabled in this engine's configuration)",
-                             out.position);
+      return base::malformed(
+          "illegal opcode (a SIMD instruction, and SIMD is disabled in this engine's configuration)",
+          out.position);
     if (!exceptions_ && wasm::is_exception_opcode(byte))
       return base::malformed(
-          "illegal opcode (exception handling, which is turned off in this engine's configuration)", out.position);
+          "illegal opcode (exception handling, which is turned off in this engine's configuration)",
+          out.position);
     if (const char* proposal = proposal_of(byte, sub))
       return base::malformed("illegal opcode" + proposal_detail(proposal), out.position);
     return base::malformed("illegal opcode", out.position);

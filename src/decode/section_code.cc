@@ -20,7 +20,8 @@ Result<void> read_body(base::ByteReader& r, const Features& features, const Modu
   AIRWASM_TRY_ASSIGN(auto content, r.bytes(size, "length out of bounds"));
   if (size > limits.max_function_size)
     return make_error(ErrorKind::kLimit,
-                      "function body of " + std::to_string(size) + " bytes exceeds the implementation limit of " +
+                      "function body of " + std::to_string(size) +
+                          " bytes exceeds the implementation limit of " +
                           std::to_string(limits.max_function_size),
                       body.body_offset);
   base::ByteReader br(content, content_offset, kSectionEof);
@@ -36,7 +37,8 @@ Result<void> read_body(base::ByteReader& r, const Features& features, const Modu
     body.locals.push_back(decl);
   }
   if (total > UINT32_MAX) return malformed("too many locals", content_offset);
-  if (total > limits.max_function_locals) return over_limit("locals", limits.max_function_locals, content_offset);
+  if (total > limits.max_function_locals)
+    return over_limit("locals", limits.max_function_locals, content_offset);
   body.local_count = uint32_t(total);
   body.code_offset = br.offset();
   body.code = content.subspan(br.offset() - content_offset);

@@ -10,7 +10,8 @@ using wasm::ValType;
 
 std::unexpected<Error> over_limit(const char* what, uint64_t limit, size_t at) {
   return make_error(ErrorKind::kLimit,
-                    std::string("too many ") + what + " (implementation limit " + std::to_string(limit) + ")", at);
+                    std::string("too many ") + what + " (implementation limit " + std::to_string(limit) + ")",
+                    at);
 }
 
 Result<ValType> read_valtype(base::ByteReader& r, const Features& features) {
@@ -27,14 +28,27 @@ Result<ValType> read_valtype(base::ByteReader& r, const Features& features) {
     case 0x7b:
       if (features.simd) return ValType::kV128;
       break;
-    case 0x64: case 0x63: case 0x6e: case 0x6d: case 0x6c: case 0x6b: case 0x6a: case 0x71: case 0x72: case 0x73:
+    case 0x64:
+    case 0x63:
+    case 0x6e:
+    case 0x6d:
+    case 0x6c:
+    case 0x6b:
+    case 0x6a:
+    case 0x71:
+    case 0x72:
+    case 0x73:
     case 0x74:
-      return malformed("malformed value type (a reference type of the GC / function references proposals, which "
-                       "airwasm does not support)", at);
+      return malformed(
+          "malformed value type (a reference type of the GC / function references proposals, which "
+          "airwasm does not support)",
+          at);
     case 0x69:
       if (features.exceptions) return ValType::kExnRef;
-      return malformed("malformed value type (exnref: exception handling, which is turned off in this engine's "
-                       "configuration)", at);
+      return malformed(
+          "malformed value type (exnref: exception handling, which is turned off in this engine's "
+          "configuration)",
+          at);
     default:
       if (b & 0x80) return malformed("integer representation too long", at);
       break;
@@ -62,8 +76,12 @@ Result<wasm::Limits> read_limits(base::ByteReader& r) {
   if (flag & 0x80) return malformed("integer representation too long", at);
   if (flag > 1) {
     // Flags 2/3 mark a shared memory (threads), 4..7 64-bit indices (memory64): say so after the spec's text.
-    if (flag <= 3) return malformed("integer too large (a shared memory: the threads proposal, which airwasm does not support)", at);
-    if (flag <= 7) return malformed("integer too large (64-bit limits: the memory64 proposal, which airwasm does not support)", at);
+    if (flag <= 3)
+      return malformed(
+          "integer too large (a shared memory: the threads proposal, which airwasm does not support)", at);
+    if (flag <= 7)
+      return malformed(
+          "integer too large (64-bit limits: the memory64 proposal, which airwasm does not support)", at);
     return malformed("integer too large", at);
   }
   wasm::Limits limits;

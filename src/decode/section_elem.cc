@@ -77,7 +77,8 @@ Result<void> decode_elem_section(SectionInput in) {
   const ModuleLimits& limits = in.options.limits;
   for (uint32_t i = 0; i < count; ++i) {
     const size_t at = in.r.offset();
-    if (i >= limits.max_element_segments) return over_limit("element segments", limits.max_element_segments, at);
+    if (i >= limits.max_element_segments)
+      return over_limit("element segments", limits.max_element_segments, at);
     wasm::ElemSegment& seg = in.m.elems.emplace_back();
     AIRWASM_TRY(read_segment(in.r, in.options.features, seg));
     if (seg.items.size() > limits.max_element_segment_items)

@@ -11,13 +11,15 @@ Result<void> decode_table_section(SectionInput in) {
   const ModuleLimits& limits = in.options.limits;
   for (uint32_t i = 0; i < count; ++i) {
     const size_t at = in.r.offset();
-    if (uint64_t(i) + in.m.num_imported_tables >= limits.max_tables) return over_limit("tables", limits.max_tables, at);
+    if (uint64_t(i) + in.m.num_imported_tables >= limits.max_tables)
+      return over_limit("tables", limits.max_tables, at);
     AIRWASM_TRY_ASSIGN(wasm::TableType t, read_table_type(in.r));
     // min > max is the validator's "size minimum must not be greater than maximum", which comes first.
     if (t.limits.min > limits.max_table_size && (!t.limits.max || t.limits.min <= *t.limits.max))
       return make_error(ErrorKind::kLimit,
-                        "table size " + std::to_string(t.limits.min) + " exceeds the implementation limit of " +
-                            std::to_string(limits.max_table_size) + " elements",
+                        "table size " + std::to_string(t.limits.min) +
+                            " exceeds the implementation limit of " + std::to_string(limits.max_table_size) +
+                            " elements",
                         at);
     in.m.tables.push_back(t);
   }

@@ -15,7 +15,8 @@ Result<std::string_view> read_limited_name(base::ByteReader& r, const ModuleLimi
   AIRWASM_TRY_ASSIGN(std::string_view name, r.name());
   if (name.size() > limits.max_name_bytes)
     return make_error(ErrorKind::kLimit,
-                      "name of " + std::to_string(name.size()) + " bytes exceeds the implementation limit of " +
+                      "name of " + std::to_string(name.size()) +
+                          " bytes exceeds the implementation limit of " +
                           std::to_string(limits.max_name_bytes),
                       at);
   return name;
@@ -46,7 +47,8 @@ Result<void> decode_import_section(SectionInput in) {
         break;
       }
       case 0x01: {
-        if (in.m.num_imported_tables >= limits.max_tables) return over_limit("tables", limits.max_tables, kind_at);
+        if (in.m.num_imported_tables >= limits.max_tables)
+          return over_limit("tables", limits.max_tables, kind_at);
         imp.kind = ExternKind::kTable;
         AIRWASM_TRY_ASSIGN(imp.table, read_table_type(in.r));
         ++in.m.num_imported_tables;
@@ -59,7 +61,8 @@ Result<void> decode_import_section(SectionInput in) {
         break;
       }
       case 0x03: {
-        if (in.m.num_imported_globals >= limits.max_globals) return over_limit("globals", limits.max_globals, kind_at);
+        if (in.m.num_imported_globals >= limits.max_globals)
+          return over_limit("globals", limits.max_globals, kind_at);
         imp.kind = ExternKind::kGlobal;
         AIRWASM_TRY_ASSIGN(imp.global, read_global_type(in.r, in.options.features));
         ++in.m.num_imported_globals;
@@ -91,7 +94,8 @@ Result<void> decode_export_section(SectionInput in) {
     exp.name = name;
     const size_t kind_at = in.r.offset();
     AIRWASM_TRY_ASSIGN(uint8_t kind, in.r.u8());
-    if (kind > (in.options.features.exceptions ? 0x04 : 0x03)) return malformed("malformed export kind", kind_at);
+    if (kind > (in.options.features.exceptions ? 0x04 : 0x03))
+      return malformed("malformed export kind", kind_at);
     exp.kind = ExternKind(kind);
     AIRWASM_TRY_ASSIGN(exp.index, in.r.u32());
     in.m.exports.push_back(std::move(exp));

@@ -34,12 +34,15 @@ Result<void> decode_type_section(SectionInput in) {
       // The form is a one-byte signed LEB128 in the spec's grammar.
       if (form & 0x80) return malformed("integer representation too long", at);
       if (form == 0x5e || form == 0x5f || form == 0x4e || form == 0x50 || form == 0x4f)
-        return malformed("malformed function type (a GC type definition: the GC proposal, which airwasm does not "
-                         "support)", at);
+        return malformed(
+            "malformed function type (a GC type definition: the GC proposal, which airwasm does not "
+            "support)",
+            at);
       return malformed("malformed function type", at);
     }
     wasm::FuncType& type = in.m.types.emplace_back();
-    AIRWASM_TRY(read_result_types(in.r, in.options.features, type.params, "parameters", limits.max_function_params));
+    AIRWASM_TRY(
+        read_result_types(in.r, in.options.features, type.params, "parameters", limits.max_function_params));
     AIRWASM_TRY(
         read_result_types(in.r, in.options.features, type.results, "results", limits.max_function_results));
   }

@@ -27,12 +27,12 @@ struct CompiledFunc {
   uint32_t segment = 0;            // index into CompiledModule::code
   uint32_t code_offset = 0;        // within that segment
   uint32_t code_size = 0;
-  uint32_t func_index = 0;         // in the module's function index space
+  uint32_t func_index = 0;  // in the module's function index space
   uint32_t type_index = 0;
   uint32_t param_slots = 0;
-  uint32_t local_slots = 0;        // declared locals (zeroed on entry), excluding parameters
-  uint32_t frame_slots = 0;        // parameters + locals + deepest operand stack
-  uint32_t entry_cost = 0;         // fuel cost of the first basic block (charged by the call)
+  uint32_t local_slots = 0;          // declared locals (zeroed on entry), excluding parameters
+  uint32_t frame_slots = 0;          // parameters + locals + deepest operand stack
+  uint32_t entry_cost = 0;           // fuel cost of the first basic block (charged by the call)
   std::vector<ExnHandler> handlers;  // exception handlers (exception handling), innermost first
 };
 

@@ -22,14 +22,14 @@ struct InstanceData;
 
 // A function instance: either WebAssembly code of some instance or a host function.
 struct FuncInst {
-  uint32_t type_id = 0;               // engine-wide canonical id of the function type
+  uint32_t type_id = 0;  // engine-wide canonical id of the function type
   const wasm::FuncType* type = nullptr;
-  InstanceData* instance = nullptr;   // wasm functions: the defining instance
-  const CompiledFunc* code = nullptr; // wasm functions: the lowered body; null for host functions
-  RawHostCallback host;               // host functions
+  InstanceData* instance = nullptr;    // wasm functions: the defining instance
+  const CompiledFunc* code = nullptr;  // wasm functions: the lowered body; null for host functions
+  RawHostCallback host;                // host functions
   uint32_t param_slots = 0;
   uint32_t result_slots = 0;
-  uint32_t store_index = 0;           // index in the Store's function list (for Func handles)
+  uint32_t store_index = 0;  // index in the Store's function list (for Func handles)
   bool is_host() const { return code == nullptr; }
 };
 
@@ -37,14 +37,14 @@ struct FuncInst {
 struct MemoryInst {
   uint8_t* base = nullptr;
   uint64_t size_bytes = 0;
-  uint64_t max_pages = 0;             // effective maximum (declared or 65536)
+  uint64_t max_pages = 0;  // effective maximum (declared or 65536)
   std::optional<uint64_t> declared_max;
   uint64_t reserved_bytes = 0;
   uint32_t store_index = 0;
 };
 
 struct TableInst {
-  std::vector<uint64_t> elems;        // references: FuncInst* bits for funcref, host token for externref
+  std::vector<uint64_t> elems;  // references: FuncInst* bits for funcref, host token for externref
   wasm::TableType type;
   uint32_t store_index = 0;
 };
@@ -57,8 +57,8 @@ struct GlobalInst {
 
 // A tag (exception handling): its identity is the TagInst's address, one per defining instance.
 struct TagInst {
-  wasm::FuncType type;  // the payload types are its params
-  uint32_t type_id = 0; // engine-wide canonical id of that type
+  wasm::FuncType type;   // the payload types are its params
+  uint32_t type_id = 0;  // engine-wide canonical id of that type
   uint32_t store_index = 0;
 };
 
@@ -78,18 +78,18 @@ struct InstanceData {
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
   std::vector<TagInst*> tags;
-  std::vector<std::vector<uint64_t>> elems;      // element segments as references; emptied by elem.drop
-  std::vector<std::span<const uint8_t>> datas;   // data segments; emptied by data.drop
+  std::vector<std::vector<uint64_t>> elems;     // element segments as references; emptied by elem.drop
+  std::vector<std::span<const uint8_t>> datas;  // data segments; emptied by data.drop
   MemoryInst* memory0 = nullptr;
-  void* owner = nullptr;                          // runtime's instance record
+  void* owner = nullptr;  // runtime's instance record
 };
 
 // One activation record on the frame stack. The operand/locals slots live on the value stack.
 // Deliberately without initializers: the frame stack is allocated uninitialised so that its pages are
 // only touched as deep as calls actually go (a thousand idle Stores must stay cheap).
 struct Frame {
-  const FuncInst* func;         // function running in this frame
-  const uint8_t* return_pc;     // where the caller continues (null: return to the host)
+  const FuncInst* func;      // function running in this frame
+  const uint8_t* return_pc;  // where the caller continues (null: return to the host)
   uint64_t* caller_fp;
   InstanceData* caller_instance;
 };
@@ -109,13 +109,13 @@ struct ExecContext {
   std::unique_ptr<Frame[]> frames;
   Frame* frames_begin = nullptr;
   Frame* frames_end = nullptr;
-  Frame* frame_top = nullptr;         // one past the innermost frame
+  Frame* frame_top = nullptr;  // one past the innermost frame
 
   // saved registers of a suspended (or host-calling) activation
   const uint8_t* pc = nullptr;
   uint64_t* fp = nullptr;
   InstanceData* instance = nullptr;
-  uint64_t* host_stack_top = nullptr; // first free slot while a host function runs (for re-entry)
+  uint64_t* host_stack_top = nullptr;  // first free slot while a host function runs (for re-entry)
 
   // Metering. The Store's remaining fuel is split in two while a call runs: `fuel` is the budget the
   // dispatch loop spends (the whole remainder, or the current slice) and `fuel_reserve` the rest.
@@ -127,11 +127,11 @@ struct ExecContext {
   uint64_t fuel_reserve = 0;
   bool fuel_is_slice = false;
   bool slice_overrun = false;
-  bool sliced = false;                // the top-level call runs in slices (host yields suspend it)
-  int64_t pending_charge = 0;         // fuel owed for the block at pc before it may run (see interpreter.cc)
+  bool sliced = false;         // the top-level call runs in slices (host yields suspend it)
+  int64_t pending_charge = 0;  // fuel owed for the block at pc before it may run (see interpreter.cc)
   std::atomic<uint32_t>* interrupt = nullptr;
   bool yield_requested = false;
-  uint32_t host_depth = 0;            // > 0 while a host function runs (re-entry makes a call unsuspendable)
+  uint32_t host_depth = 0;  // > 0 while a host function runs (re-entry makes a call unsuspendable)
 
   // exceptions thrown in this Store that may still be referenced (exnref values point into it). One that
   // is caught without a reference, or not caught, and was never exposed is freed at once.
@@ -139,13 +139,13 @@ struct ExecContext {
 
   // trap detail
   TrapCode trap = TrapCode::kUnreachable;
-  std::unique_ptr<Trap> host_trap;    // a trap raised by a host function, with its message
+  std::unique_ptr<Trap> host_trap;  // a trap raised by a host function, with its message
   const uint8_t* trap_pc = nullptr;
   uint64_t trap_detail = kNoTrapDetail;  // e.g. the table index of an uninitialized element
   static constexpr uint64_t kNoTrapDetail = ~uint64_t{0};
 
   // callbacks into runtime/ (policy lives there)
-  void* store = nullptr;              // the public Store*, for Caller
+  void* store = nullptr;  // the public Store*, for Caller
   int64_t (*memory_grow)(ExecContext&, MemoryInst*, uint64_t delta_pages) = nullptr;  // old pages or -1
   int64_t (*table_grow)(ExecContext&, TableInst*, uint64_t delta, uint64_t init) = nullptr;
 };

@@ -51,7 +51,9 @@ const void* const* handler_table() {
   return table;
 }
 
-bool iop_implemented(IOp op) { return handler_table()[size_t(op)] != g_invalid_handler; }
+bool iop_implemented(IOp op) {
+  return handler_table()[size_t(op)] != g_invalid_handler;
+}
 
 namespace {
 
@@ -62,10 +64,10 @@ namespace {
 #define SET(T, n, v) wr<T>(SLOT(n), (v))
 #ifdef AIRWASM_OP_STATS
 // Profiling build (cmake -DAIRWASM_OP_STATS=ON): counts executed internal ops and op pairs.
-#define DISPATCH()                              \
-  do {                                          \
-    op_stats_record(rd<const void*>(pc));       \
-    goto* rd<const void*>(pc);                  \
+#define DISPATCH()                        \
+  do {                                    \
+    op_stats_record(rd<const void*>(pc)); \
+    goto* rd<const void*>(pc);            \
   } while (0)
 #else
 #define DISPATCH() goto* rd<const void*>(pc)
@@ -76,45 +78,45 @@ namespace {
     DISPATCH();    \
   } while (0)
 #define HANDLE(name) L_##name:
-#define TRAP(code)         \
-  do {                     \
-    trap_code = (code);    \
-    goto trap;             \
+#define TRAP(code)      \
+  do {                  \
+    trap_code = (code); \
+    goto trap;          \
   } while (0)
-#define RELOAD_MEMORY()                                 \
-  do {                                                  \
-    MemoryInst* m_ = inst->memory0;                     \
-    mem_base = m_ ? m_->base : nullptr;                 \
-    mem_size = m_ ? m_->size_bytes : 0;                 \
+#define RELOAD_MEMORY()                 \
+  do {                                  \
+    MemoryInst* m_ = inst->memory0;     \
+    mem_base = m_ ? m_->base : nullptr; \
+    mem_size = m_ ? m_->size_bytes : 0; \
   } while (0)
 
 // Taking a branch: backward branches check for interruption; with fuel, entering a block charges it.
-#define GO_REL(rel)                                                                     \
-  do {                                                                                  \
-    const int32_t r_ = (rel);                                                           \
-    pc += r_;                                                                           \
-    if (r_ <= 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]]             \
-      goto interrupted;                                                                 \
-    DISPATCH();                                                                         \
+#define GO_REL(rel)                                                         \
+  do {                                                                      \
+    const int32_t r_ = (rel);                                               \
+    pc += r_;                                                               \
+    if (r_ <= 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
+      goto interrupted;                                                     \
+    DISPATCH();                                                             \
   } while (0)
-#define CHARGE_AND_DISPATCH(cost)              \
-  do {                                         \
-    const int64_t c_ = (cost);                 \
-    if (fuel < c_) [[unlikely]] {              \
-      pending = c_;                            \
-      goto out_of_fuel;                        \
-    }                                          \
-    fuel -= c_;                                \
-    DISPATCH();                                \
+#define CHARGE_AND_DISPATCH(cost) \
+  do {                            \
+    const int64_t c_ = (cost);    \
+    if (fuel < c_) [[unlikely]] { \
+      pending = c_;               \
+      goto out_of_fuel;           \
+    }                             \
+    fuel -= c_;                   \
+    DISPATCH();                   \
   } while (0)
-#define GO_REL_CHARGED(rel, cost)                                                       \
-  do {                                                                                  \
-    const int32_t r_ = (rel);                                                           \
-    const uint32_t cost_ = (cost);                                                      \
-    pc += r_;                                                                           \
-    if (r_ <= 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]]             \
-      goto interrupted;                                                                 \
-    CHARGE_AND_DISPATCH(cost_);                                                         \
+#define GO_REL_CHARGED(rel, cost)                                           \
+  do {                                                                      \
+    const int32_t r_ = (rel);                                               \
+    const uint32_t cost_ = (cost);                                          \
+    pc += r_;                                                               \
+    if (r_ <= 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
+      goto interrupted;                                                     \
+    CHARGE_AND_DISPATCH(cost_);                                             \
   } while (0)
 
 // ---- handler families ----
@@ -131,212 +133,222 @@ namespace {
     SET(R, 0, (expr));          \
     NEXT(20);                   \
   }
-#define BINOP_I32(name, T, R, expr)       \
-  HANDLE(name) {                          \
-    const T a = GET(T, 1);                \
-    const T b = T(OPND(2));               \
-    SET(R, 0, (expr));                    \
-    NEXT(20);                             \
+#define BINOP_I32(name, T, R, expr) \
+  HANDLE(name) {                    \
+    const T a = GET(T, 1);          \
+    const T b = T(OPND(2));         \
+    SET(R, 0, (expr));              \
+    NEXT(20);                       \
   }
-#define BINOP_I64(name, T, R, expr)       \
+#define BINOP_I64(name, T, R, expr) \
+  HANDLE(name) {                    \
+    const T a = GET(T, 1);          \
+    const T b = rd<T>(pc + 16);     \
+    SET(R, 0, (expr));              \
+    NEXT(24);                       \
+  }
+#define LOAD(name, M, R)                                      \
+  HANDLE(name) {                                              \
+    const uint64_t ea = uint64_t(GET(uint32_t, 1)) + OPND(2); \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]               \
+      TRAP(TrapCode::kMemoryOutOfBounds);                     \
+    SET(R, 0, R(rd<M>(mem_base + ea)));                       \
+    NEXT(20);                                                 \
+  }
+#define STORE(name, V, M)                                     \
+  HANDLE(name) {                                              \
+    const uint64_t ea = uint64_t(GET(uint32_t, 0)) + OPND(2); \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]               \
+      TRAP(TrapCode::kMemoryOutOfBounds);                     \
+    wr<M>(mem_base + ea, M(GET(V, 1)));                       \
+    NEXT(20);                                                 \
+  }
+#define TRUNC(name, F, I)                              \
+  HANDLE(name) {                                       \
+    I r;                                               \
+    switch (num::trunc_checked<I, F>(GET(F, 1), &r)) { \
+      case num::TruncResult::kNaN:                     \
+        TRAP(TrapCode::kInvalidConversionToInteger);   \
+      case num::TruncResult::kOverflow:                \
+        TRAP(TrapCode::kIntegerOverflow);              \
+      case num::TruncResult::kOk:                      \
+        break;                                         \
+    }                                                  \
+    SET(I, 0, r);                                      \
+    NEXT(16);                                          \
+  }
+#define CMP_BRANCH(name, T, cond)       \
+  HANDLE(name) {                        \
+    const T a = GET(T, 0);              \
+    const T b = GET(T, 1);              \
+    if (cond) GO_REL(int32_t(OPND(2))); \
+    NEXT(20);                           \
+  }
+#define CMP_BRANCH_I32(name, T, cond)   \
+  HANDLE(name) {                        \
+    const T a = GET(T, 0);              \
+    const T b = T(OPND(1));             \
+    if (cond) GO_REL(int32_t(OPND(2))); \
+    NEXT(20);                           \
+  }
+#define CMP_BRANCH_I64(name, T, cond)       \
+  HANDLE(name) {                            \
+    const T a = GET(T, 0);                  \
+    const T b = rd<T>(pc + 12);             \
+    if (cond) GO_REL(rd<int32_t>(pc + 20)); \
+    NEXT(24);                               \
+  }
+// Fuel forms: [..][rel][tc][fc] at the given byte position of rel.
+#define CMP_BRANCH_F(name, T, cond)                      \
+  HANDLE(name) {                                         \
+    const T a = GET(T, 0);                               \
+    const T b = GET(T, 1);                               \
+    if (cond) GO_REL_CHARGED(int32_t(OPND(2)), OPND(3)); \
+    const uint32_t fc_ = OPND(4);                        \
+    pc += 28;                                            \
+    CHARGE_AND_DISPATCH(fc_);                            \
+  }
+#define CMP_BRANCH_I32_F(name, T, cond)                  \
+  HANDLE(name) {                                         \
+    const T a = GET(T, 0);                               \
+    const T b = T(OPND(1));                              \
+    if (cond) GO_REL_CHARGED(int32_t(OPND(2)), OPND(3)); \
+    const uint32_t fc_ = OPND(4);                        \
+    pc += 28;                                            \
+    CHARGE_AND_DISPATCH(fc_);                            \
+  }
+#define CMP_BRANCH_I64_F(name, T, cond)                                    \
+  HANDLE(name) {                                                           \
+    const T a = GET(T, 0);                                                 \
+    const T b = rd<T>(pc + 12);                                            \
+    if (cond) GO_REL_CHARGED(rd<int32_t>(pc + 20), rd<uint32_t>(pc + 24)); \
+    const uint32_t fc_ = rd<uint32_t>(pc + 28);                            \
+    pc += 32;                                                              \
+    CHARGE_AND_DISPATCH(fc_);                                              \
+  }
+#define BINOP_F32I(name, R, expr)       \
+  HANDLE(name) {                        \
+    const float a = GET(float, 1);      \
+    const float b = rd<float>(pc + 16); \
+    SET(R, 0, (expr));                  \
+    NEXT(20);                           \
+  }
+#define BINOP_F64I(name, R, expr)         \
   HANDLE(name) {                          \
-    const T a = GET(T, 1);                \
-    const T b = rd<T>(pc + 16);           \
+    const double a = GET(double, 1);      \
+    const double b = rd<double>(pc + 16); \
     SET(R, 0, (expr));                    \
     NEXT(24);                             \
   }
-#define LOAD(name, M, R)                                                  \
-  HANDLE(name) {                                                          \
-    const uint64_t ea = uint64_t(GET(uint32_t, 1)) + OPND(2);             \
-    if (ea + sizeof(M) > mem_size) [[unlikely]]                           \
-      TRAP(TrapCode::kMemoryOutOfBounds);                                 \
-    SET(R, 0, R(rd<M>(mem_base + ea)));                                   \
-    NEXT(20);                                                             \
-  }
-#define STORE(name, V, M)                                                 \
-  HANDLE(name) {                                                          \
-    const uint64_t ea = uint64_t(GET(uint32_t, 0)) + OPND(2);             \
-    if (ea + sizeof(M) > mem_size) [[unlikely]]                           \
-      TRAP(TrapCode::kMemoryOutOfBounds);                                 \
-    wr<M>(mem_base + ea, M(GET(V, 1)));                                   \
-    NEXT(20);                                                             \
-  }
-#define TRUNC(name, F, I)                                                            \
-  HANDLE(name) {                                                                     \
-    I r;                                                                             \
-    switch (num::trunc_checked<I, F>(GET(F, 1), &r)) {                               \
-      case num::TruncResult::kNaN: TRAP(TrapCode::kInvalidConversionToInteger);      \
-      case num::TruncResult::kOverflow: TRAP(TrapCode::kIntegerOverflow);            \
-      case num::TruncResult::kOk: break;                                             \
-    }                                                                                \
-    SET(I, 0, r);                                                                    \
-    NEXT(16);                                                                        \
-  }
-#define CMP_BRANCH(name, T, cond)                         \
-  HANDLE(name) {                                          \
-    const T a = GET(T, 0);                                \
-    const T b = GET(T, 1);                                \
-    if (cond) GO_REL(int32_t(OPND(2)));                   \
-    NEXT(20);                                             \
-  }
-#define CMP_BRANCH_I32(name, T, cond)                     \
-  HANDLE(name) {                                          \
-    const T a = GET(T, 0);                                \
-    const T b = T(OPND(1));                               \
-    if (cond) GO_REL(int32_t(OPND(2)));                   \
-    NEXT(20);                                             \
-  }
-#define CMP_BRANCH_I64(name, T, cond)                     \
-  HANDLE(name) {                                          \
-    const T a = GET(T, 0);                                \
-    const T b = rd<T>(pc + 12);                           \
-    if (cond) GO_REL(rd<int32_t>(pc + 20));               \
-    NEXT(24);                                             \
-  }
-// Fuel forms: [..][rel][tc][fc] at the given byte position of rel.
-#define CMP_BRANCH_F(name, T, cond)                                                   \
-  HANDLE(name) {                                                                      \
-    const T a = GET(T, 0);                                                            \
-    const T b = GET(T, 1);                                                            \
-    if (cond) GO_REL_CHARGED(int32_t(OPND(2)), OPND(3));                              \
-    const uint32_t fc_ = OPND(4);                                                     \
-    pc += 28;                                                                         \
-    CHARGE_AND_DISPATCH(fc_);                                                         \
-  }
-#define CMP_BRANCH_I32_F(name, T, cond)                                               \
-  HANDLE(name) {                                                                      \
-    const T a = GET(T, 0);                                                            \
-    const T b = T(OPND(1));                                                           \
-    if (cond) GO_REL_CHARGED(int32_t(OPND(2)), OPND(3));                              \
-    const uint32_t fc_ = OPND(4);                                                     \
-    pc += 28;                                                                         \
-    CHARGE_AND_DISPATCH(fc_);                                                         \
-  }
-#define CMP_BRANCH_I64_F(name, T, cond)                                               \
-  HANDLE(name) {                                                                      \
-    const T a = GET(T, 0);                                                            \
-    const T b = rd<T>(pc + 12);                                                       \
-    if (cond) GO_REL_CHARGED(rd<int32_t>(pc + 20), rd<uint32_t>(pc + 24));            \
-    const uint32_t fc_ = rd<uint32_t>(pc + 28);                                       \
-    pc += 32;                                                                         \
-    CHARGE_AND_DISPATCH(fc_);                                                         \
-  }
-#define BINOP_F32I(name, R, expr)                 \
-  HANDLE(name) {                                  \
-    const float a = GET(float, 1);                \
-    const float b = rd<float>(pc + 16);           \
-    SET(R, 0, (expr));                            \
-    NEXT(20);                                     \
-  }
-#define BINOP_F64I(name, R, expr)                 \
-  HANDLE(name) {                                  \
-    const double a = GET(double, 1);              \
-    const double b = rd<double>(pc + 16);         \
-    SET(R, 0, (expr));                            \
-    NEXT(24);                                     \
-  }
 // Displacement forms: address = u32(base + disp) + offset.
-#define LOAD_D(name, M, R)                                                                  \
-  HANDLE(name##D) {                                                                         \
-    const uint64_t ea = uint64_t(uint32_t(GET(uint32_t, 1) + OPND(2))) + OPND(3);           \
-    if (ea + sizeof(M) > mem_size) [[unlikely]]                                             \
-      TRAP(TrapCode::kMemoryOutOfBounds);                                                   \
-    SET(R, 0, R(rd<M>(mem_base + ea)));                                                     \
-    NEXT(24);                                                                               \
+#define LOAD_D(name, M, R)                                                        \
+  HANDLE(name##D) {                                                               \
+    const uint64_t ea = uint64_t(uint32_t(GET(uint32_t, 1) + OPND(2))) + OPND(3); \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                                   \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                         \
+    SET(R, 0, R(rd<M>(mem_base + ea)));                                           \
+    NEXT(24);                                                                     \
   }
-#define LOAD_X(name, M, R)                                                                  \
-  HANDLE(name##X) {                                                                         \
-    const uint32_t a_ = GET(uint32_t, 1) + (GET(uint32_t, 2) << OPND(3)) + OPND(4);          \
-    const uint64_t ea = uint64_t(a_) + OPND(5);                                             \
-    if (ea + sizeof(M) > mem_size) [[unlikely]]                                             \
-      TRAP(TrapCode::kMemoryOutOfBounds);                                                   \
-    SET(R, 0, R(rd<M>(mem_base + ea)));                                                     \
-    NEXT(32);                                                                               \
+#define LOAD_X(name, M, R)                                                          \
+  HANDLE(name##X) {                                                                 \
+    const uint32_t a_ = GET(uint32_t, 1) + (GET(uint32_t, 2) << OPND(3)) + OPND(4); \
+    const uint64_t ea = uint64_t(a_) + OPND(5);                                     \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                                     \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                           \
+    SET(R, 0, R(rd<M>(mem_base + ea)));                                             \
+    NEXT(32);                                                                       \
   }
-#define STORE_X(name, V, M)                                                                 \
-  HANDLE(name##X) {                                                                         \
-    const uint32_t a_ = GET(uint32_t, 0) + (GET(uint32_t, 2) << OPND(3)) + OPND(4);          \
-    const uint64_t ea = uint64_t(a_) + OPND(5);                                             \
-    if (ea + sizeof(M) > mem_size) [[unlikely]]                                             \
-      TRAP(TrapCode::kMemoryOutOfBounds);                                                   \
-    wr<M>(mem_base + ea, M(GET(V, 1)));                                                     \
-    NEXT(32);                                                                               \
+#define STORE_X(name, V, M)                                                         \
+  HANDLE(name##X) {                                                                 \
+    const uint32_t a_ = GET(uint32_t, 0) + (GET(uint32_t, 2) << OPND(3)) + OPND(4); \
+    const uint64_t ea = uint64_t(a_) + OPND(5);                                     \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                                     \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                           \
+    wr<M>(mem_base + ea, M(GET(V, 1)));                                             \
+    NEXT(32);                                                                       \
   }
-#define FUSED3(name, T, expr)  \
-  HANDLE(name) {               \
-    const T a = GET(T, 1);     \
-    const T b = GET(T, 2);     \
-    const T c = GET(T, 3);     \
-    const T t = a * b;         \
-    SET(T, 0, (expr));         \
-    NEXT(24);                  \
+#define FUSED3(name, T, expr) \
+  HANDLE(name) {              \
+    const T a = GET(T, 1);    \
+    const T b = GET(T, 2);    \
+    const T c = GET(T, 3);    \
+    const T t = a * b;        \
+    SET(T, 0, (expr));        \
+    NEXT(24);                 \
   }
-#define STORE_D(name, V, M)                                                                 \
-  HANDLE(name##D) {                                                                         \
-    const uint64_t ea = uint64_t(uint32_t(GET(uint32_t, 0) + OPND(2))) + OPND(3);           \
-    if (ea + sizeof(M) > mem_size) [[unlikely]]                                             \
-      TRAP(TrapCode::kMemoryOutOfBounds);                                                   \
-    wr<M>(mem_base + ea, M(GET(V, 1)));                                                     \
-    NEXT(24);                                                                               \
+#define STORE_D(name, V, M)                                                       \
+  HANDLE(name##D) {                                                               \
+    const uint64_t ea = uint64_t(uint32_t(GET(uint32_t, 0) + OPND(2))) + OPND(3); \
+    if (ea + sizeof(M) > mem_size) [[unlikely]]                                   \
+      TRAP(TrapCode::kMemoryOutOfBounds);                                         \
+    wr<M>(mem_base + ea, M(GET(V, 1)));                                           \
+    NEXT(24);                                                                     \
   }
 
 // The ten integer comparisons, as (suffix, signed-ness, operator) for each family.
-#define INT_COMPARES(X, T, S, U)                                                          \
-  X(Eq, T, a == b) X(Ne, T, a != b) X(LtS, S, S(a) < S(b)) X(LtU, U, U(a) < U(b))          \
-  X(GtS, S, S(a) > S(b)) X(GtU, U, U(a) > U(b)) X(LeS, S, S(a) <= S(b))                    \
-  X(LeU, U, U(a) <= U(b)) X(GeS, S, S(a) >= S(b)) X(GeU, U, U(a) >= U(b))
+// clang-format off
+#define INT_COMPARES(X, T, S, U) \
+  X(Eq, T, a == b) X(Ne, T, a != b) \
+  X(LtS, S, S(a) < S(b)) X(LtU, U, U(a) < U(b)) X(GtS, S, S(a) > S(b)) X(GtU, U, U(a) > U(b)) \
+  X(LeS, S, S(a) <= S(b)) X(LeU, U, U(a) <= U(b)) X(GeS, S, S(a) >= S(b)) X(GeU, U, U(a) >= U(b))
+// clang-format on
 
 // The integer arithmetic handlers of one width (P = I32 or I64): the same semantics at both widths,
 // written once. BINOP_IMM reads the right operand as an immediate of the width.
-#define INT_ARITH(P, U, S, BITS, BINOP_IMM, S_MIN)                                        \
-  UNOP(P##Clz, U, U, U(std::countl_zero(a)))                                             \
-  UNOP(P##Ctz, U, U, U(std::countr_zero(a)))                                             \
-  UNOP(P##Popcnt, U, U, U(std::popcount(a)))                                             \
-  BINOP(P##Add, U, U, a + b)                                                             \
-  BINOP(P##Sub, U, U, a - b)                                                             \
-  BINOP(P##Mul, U, U, a * b)                                                             \
-  HANDLE(P##DivS) {                                                                      \
-    const S a = GET(S, 1), b = GET(S, 2);                                                \
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);                       \
-    if (a == S_MIN && b == -1) [[unlikely]] TRAP(TrapCode::kIntegerOverflow);            \
-    SET(S, 0, a / b);                                                                    \
-    NEXT(20);                                                                            \
-  }                                                                                      \
-  HANDLE(P##DivU) {                                                                      \
-    const U a = GET(U, 1), b = GET(U, 2);                                                \
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);                       \
-    SET(U, 0, a / b);                                                                    \
-    NEXT(20);                                                                            \
-  }                                                                                      \
-  HANDLE(P##RemS) {                                                                      \
-    const S a = GET(S, 1), b = GET(S, 2);                                                \
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);                       \
-    SET(S, 0, b == -1 ? 0 : a % b);                                                      \
-    NEXT(20);                                                                            \
-  }                                                                                      \
-  HANDLE(P##RemU) {                                                                      \
-    const U a = GET(U, 1), b = GET(U, 2);                                                \
-    if (b == 0) [[unlikely]] TRAP(TrapCode::kIntegerDivideByZero);                       \
-    SET(U, 0, a % b);                                                                    \
-    NEXT(20);                                                                            \
-  }                                                                                      \
-  BINOP(P##And, U, U, a & b)                                                             \
-  BINOP(P##Or, U, U, a | b)                                                              \
-  BINOP(P##Xor, U, U, a ^ b)                                                             \
-  BINOP(P##Shl, U, U, a << (b & (BITS - 1)))                                             \
-  BINOP(P##ShrS, U, U, U(S(a) >> (b & (BITS - 1))))                                      \
-  BINOP(P##ShrU, U, U, a >> (b & (BITS - 1)))                                            \
-  BINOP(P##Rotl, U, U, std::rotl(a, int(b & (BITS - 1))))                                \
-  BINOP(P##Rotr, U, U, std::rotr(a, int(b & (BITS - 1))))                                \
-  BINOP_IMM(P##AddI, U, U, a + b)                                                        \
-  BINOP_IMM(P##MulI, U, U, a * b)                                                        \
-  BINOP_IMM(P##AndI, U, U, a & b)                                                        \
-  BINOP_IMM(P##OrI, U, U, a | b)                                                         \
-  BINOP_IMM(P##XorI, U, U, a ^ b)                                                        \
-  BINOP_IMM(P##ShlI, U, U, a << (b & (BITS - 1)))                                        \
-  BINOP_IMM(P##ShrSI, U, U, U(S(a) >> (b & (BITS - 1))))                                 \
-  BINOP_IMM(P##ShrUI, U, U, a >> (b & (BITS - 1)))                                       \
-  BINOP_IMM(P##RotlI, U, U, std::rotl(a, int(b & (BITS - 1))))                           \
+#define INT_ARITH(P, U, S, BITS, BINOP_IMM, S_MIN)             \
+  UNOP(P##Clz, U, U, U(std::countl_zero(a)))                   \
+  UNOP(P##Ctz, U, U, U(std::countr_zero(a)))                   \
+  UNOP(P##Popcnt, U, U, U(std::popcount(a)))                   \
+  BINOP(P##Add, U, U, a + b)                                   \
+  BINOP(P##Sub, U, U, a - b)                                   \
+  BINOP(P##Mul, U, U, a* b)                                    \
+  HANDLE(P##DivS) {                                            \
+    const S a = GET(S, 1), b = GET(S, 2);                      \
+    if (b == 0) [[unlikely]]                                   \
+      TRAP(TrapCode::kIntegerDivideByZero);                    \
+    if (a == S_MIN && b == -1) [[unlikely]]                    \
+      TRAP(TrapCode::kIntegerOverflow);                        \
+    SET(S, 0, a / b);                                          \
+    NEXT(20);                                                  \
+  }                                                            \
+  HANDLE(P##DivU) {                                            \
+    const U a = GET(U, 1), b = GET(U, 2);                      \
+    if (b == 0) [[unlikely]]                                   \
+      TRAP(TrapCode::kIntegerDivideByZero);                    \
+    SET(U, 0, a / b);                                          \
+    NEXT(20);                                                  \
+  }                                                            \
+  HANDLE(P##RemS) {                                            \
+    const S a = GET(S, 1), b = GET(S, 2);                      \
+    if (b == 0) [[unlikely]]                                   \
+      TRAP(TrapCode::kIntegerDivideByZero);                    \
+    SET(S, 0, b == -1 ? 0 : a % b);                            \
+    NEXT(20);                                                  \
+  }                                                            \
+  HANDLE(P##RemU) {                                            \
+    const U a = GET(U, 1), b = GET(U, 2);                      \
+    if (b == 0) [[unlikely]]                                   \
+      TRAP(TrapCode::kIntegerDivideByZero);                    \
+    SET(U, 0, a % b);                                          \
+    NEXT(20);                                                  \
+  }                                                            \
+  BINOP(P##And, U, U, a& b)                                    \
+  BINOP(P##Or, U, U, a | b)                                    \
+  BINOP(P##Xor, U, U, a ^ b)                                   \
+  BINOP(P##Shl, U, U, a << (b & (BITS - 1)))                   \
+  BINOP(P##ShrS, U, U, U(S(a) >> (b & (BITS - 1))))            \
+  BINOP(P##ShrU, U, U, a >> (b & (BITS - 1)))                  \
+  BINOP(P##Rotl, U, U, std::rotl(a, int(b & (BITS - 1))))      \
+  BINOP(P##Rotr, U, U, std::rotr(a, int(b & (BITS - 1))))      \
+  BINOP_IMM(P##AddI, U, U, a + b)                              \
+  BINOP_IMM(P##MulI, U, U, a* b)                               \
+  BINOP_IMM(P##AndI, U, U, a& b)                               \
+  BINOP_IMM(P##OrI, U, U, a | b)                               \
+  BINOP_IMM(P##XorI, U, U, a ^ b)                              \
+  BINOP_IMM(P##ShlI, U, U, a << (b & (BITS - 1)))              \
+  BINOP_IMM(P##ShrSI, U, U, U(S(a) >> (b & (BITS - 1))))       \
+  BINOP_IMM(P##ShrUI, U, U, a >> (b & (BITS - 1)))             \
+  BINOP_IMM(P##RotlI, U, U, std::rotl(a, int(b & (BITS - 1)))) \
   BINOP_IMM(P##RotrI, U, U, std::rotr(a, int(b & (BITS - 1))))
 
 // Calls a host function. Kept out of line so that no object with a destructor (the TrapResult) lives in
@@ -366,7 +378,8 @@ namespace {
 // An exception nothing can refer to any more (never exposed as an exnref) is freed at once; it is then
 // the newest one, since only the unwinding that just ended knew it.
 static void release_if_unexposed(ExecContext& ctx, const ExnInst* exn) {
-  if (!exn->exposed && !ctx.exceptions.empty() && ctx.exceptions.back().get() == exn) ctx.exceptions.pop_back();
+  if (!exn->exposed && !ctx.exceptions.empty() && ctx.exceptions.back().get() == exn)
+    ctx.exceptions.pop_back();
 }
 
 // Where an exception is caught: the frame (everything above it is popped), its frame base and instance,
@@ -382,8 +395,8 @@ struct CatchSite {
 // Walks this activation's frames from the top: in each function the handlers covering the throwing
 // instruction (or, in callers, the running call instruction), innermost first. Nothing is popped here, so
 // an uncaught exception traps with the whole backtrace. False if no handler of the activation matches.
-[[gnu::noinline]] static bool find_handler(Frame* frame_top, const uint8_t* pc, uint64_t* fp, InstanceData* inst,
-                                           const ExnInst* exn, CatchSite& out) {
+[[gnu::noinline]] static bool find_handler(Frame* frame_top, const uint8_t* pc, uint64_t* fp,
+                                           InstanceData* inst, const ExnInst* exn, CatchSite& out) {
   Frame* f = frame_top - 1;
   const uint8_t* at = pc;
   for (;;) {
@@ -396,8 +409,9 @@ struct CatchSite {
       out = CatchSite{f, fp, inst, code, &h};
       return true;
     }
-    if (f->return_pc == nullptr) return false;  // entered from the host: nothing in this activation catches it
-    at = f->return_pc - 1;                      // inside the call instruction of the caller
+    if (f->return_pc == nullptr)
+      return false;         // entered from the host: nothing in this activation catches it
+    at = f->return_pc - 1;  // inside the call instruction of the caller
     fp = f->caller_fp;
     inst = f->caller_instance;
     --f;
@@ -406,7 +420,8 @@ struct CatchSite {
 
 // Writes what the handler's label receives (the payload, then the exnref for the _ref kinds) to the
 // catching frame's slots.
-[[gnu::noinline]] static void deliver_exception(ExecContext& ctx, ExnInst* exn, const ExnHandler& h, uint64_t* fp) {
+[[gnu::noinline]] static void deliver_exception(ExecContext& ctx, ExnInst* exn, const ExnHandler& h,
+                                                uint64_t* fp) {
   uint8_t* dst = reinterpret_cast<uint8_t*>(fp) + h.dst;
   if (h.kind == wasm::kCatch || h.kind == wasm::kCatchRef) {
     const size_t bytes = exn->payload.size() * 8;
@@ -459,10 +474,10 @@ RunStatus run_impl(ExecContext* ctxp) {
   const FuncInst* callee;
   uint64_t* call_args;
   const uint8_t* call_return;
-  bool call_charged = false;     // fuel form: charge the callee's entry and the continuation
+  bool call_charged = false;  // fuel form: charge the callee's entry and the continuation
   uint32_t call_continuation = 0;
-  int64_t pending = 0;           // cost of the block at pc that could not be paid
-  ExnInst* thrown = nullptr;     // the exception being unwound
+  int64_t pending = 0;        // cost of the block at pc that could not be paid
+  ExnInst* thrown = nullptr;  // the exception being unwound
   RELOAD_MEMORY();
   if (ctx.pending_charge) {
     pending = ctx.pending_charge;
@@ -524,18 +539,22 @@ RunStatus run_impl(ExecContext* ctxp) {
   }
 
   // ======================================== control
-  HANDLE(Jump) { GO_REL(int32_t(OPND(0))); }
-  HANDLE(JumpF) { GO_REL_CHARGED(int32_t(OPND(0)), OPND(1)); }
-#define COND_BRANCH(name, T, cond)                   \
-  HANDLE(name) {                                     \
-    if (cond(GET(T, 0))) GO_REL(int32_t(OPND(1)));   \
-    NEXT(16);                                        \
-  }                                                  \
-  HANDLE(name##F) {                                  \
+  HANDLE(Jump) {
+    GO_REL(int32_t(OPND(0)));
+  }
+  HANDLE(JumpF) {
+    GO_REL_CHARGED(int32_t(OPND(0)), OPND(1));
+  }
+#define COND_BRANCH(name, T, cond)                                  \
+  HANDLE(name) {                                                    \
+    if (cond(GET(T, 0))) GO_REL(int32_t(OPND(1)));                  \
+    NEXT(16);                                                       \
+  }                                                                 \
+  HANDLE(name##F) {                                                 \
     if (cond(GET(T, 0))) GO_REL_CHARGED(int32_t(OPND(1)), OPND(2)); \
-    const uint32_t fc_ = OPND(3);                    \
-    pc += 24;                                        \
-    CHARGE_AND_DISPATCH(fc_);                        \
+    const uint32_t fc_ = OPND(3);                                   \
+    pc += 24;                                                       \
+    CHARGE_AND_DISPATCH(fc_);                                       \
   }
 #define NONZERO(x) ((x) != 0)
 #define ISZERO(x) ((x) == 0)
@@ -584,7 +603,9 @@ RunStatus run_impl(ExecContext* ctxp) {
   INT_COMPARES(X, uint64_t, int64_t, uint64_t)
 #undef X
 
-  HANDLE(Trap) { TRAP(TrapCode(OPND(0))); }
+  HANDLE(Trap) {
+    TRAP(TrapCode(OPND(0)));
+  }
 
   // ======================================== metering
   HANDLE(Fuel) {
@@ -685,7 +706,7 @@ RunStatus run_impl(ExecContext* ctxp) {
   UNOP(F32Sqrt, float, float, std::sqrt(a))
   BINOP(F32Add, float, float, a + b)
   BINOP(F32Sub, float, float, a - b)
-  BINOP(F32Mul, float, float, a * b)
+  BINOP(F32Mul, float, float, a* b)
   BINOP(F32Div, float, float, a / b)
   BINOP(F32Min, float, float, num::fmin(a, b))
   BINOP(F32Max, float, float, num::fmax(a, b))
@@ -699,7 +720,7 @@ RunStatus run_impl(ExecContext* ctxp) {
   UNOP(F64Sqrt, double, double, std::sqrt(a))
   BINOP(F64Add, double, double, a + b)
   BINOP(F64Sub, double, double, a - b)
-  BINOP(F64Mul, double, double, a * b)
+  BINOP(F64Mul, double, double, a* b)
   BINOP(F64Div, double, double, a / b)
   BINOP(F64Min, double, double, num::fmin(a, b))
   BINOP(F64Max, double, double, num::fmax(a, b))
@@ -707,7 +728,7 @@ RunStatus run_impl(ExecContext* ctxp) {
 
   BINOP_F32I(F32AddI, float, a + b)
   BINOP_F32I(F32SubI, float, a - b)
-  BINOP_F32I(F32MulI, float, a * b)
+  BINOP_F32I(F32MulI, float, a* b)
   BINOP_F32I(F32DivI, float, a / b)
   BINOP_F32I(F32EqI, uint32_t, a == b)
   BINOP_F32I(F32NeI, uint32_t, a != b)
@@ -717,7 +738,7 @@ RunStatus run_impl(ExecContext* ctxp) {
   BINOP_F32I(F32GeI, uint32_t, a >= b)
   BINOP_F64I(F64AddI, double, a + b)
   BINOP_F64I(F64SubI, double, a - b)
-  BINOP_F64I(F64MulI, double, a * b)
+  BINOP_F64I(F64MulI, double, a* b)
   BINOP_F64I(F64DivI, double, a / b)
   BINOP_F64I(F64EqI, uint32_t, a == b)
   BINOP_F64I(F64NeI, uint32_t, a != b)
@@ -998,13 +1019,38 @@ RunStatus run_impl(ExecContext* ctxp) {
     NEXT(12);
   }
 
-  // ======================================== not lowered to themselves (handled by other ops)
-  L_Unreachable: L_Nop: L_Block: L_Loop: L_If: L_Else: L_End: L_Br: L_BrIf: L_BrTable: L_Return:
-  L_Call: L_CallIndirect: L_Drop: L_Select: L_SelectT: L_LocalGet: L_LocalSet: L_LocalTee:
-  L_GlobalGet: L_GlobalSet: L_I32Const: L_I64Const: L_F32Const: L_F64Const: L_RefNull:
-  L_Throw: L_ThrowRef: L_TryTable:
-  L_invalid:
-    TRAP(TrapCode::kUnreachable);
+// ======================================== not lowered to themselves (handled by other ops)
+L_Unreachable:
+L_Nop:
+L_Block:
+L_Loop:
+L_If:
+L_Else:
+L_End:
+L_Br:
+L_BrIf:
+L_BrTable:
+L_Return:
+L_Call:
+L_CallIndirect:
+L_Drop:
+L_Select:
+L_SelectT:
+L_LocalGet:
+L_LocalSet:
+L_LocalTee:
+L_GlobalGet:
+L_GlobalSet:
+L_I32Const:
+L_I64Const:
+L_F32Const:
+L_F64Const:
+L_RefNull:
+L_Throw:
+L_ThrowRef:
+L_TryTable:
+L_invalid:
+  TRAP(TrapCode::kUnreachable);
 
   // ======================================== SIMD
 #include "interp/simd_handlers.inc"
@@ -1042,7 +1088,8 @@ do_call:
     fuel = ctx.fuel;
     RELOAD_MEMORY();
     pc = call_return;
-    if (!host_ok) [[unlikely]] goto trap;
+    if (!host_ok) [[unlikely]]
+      goto trap;
     if ((ctx.yield_requested || ctx.slice_overrun) && ctx.host_depth == 0) [[unlikely]] {
       const bool suspend_now = ctx.sliced;
       ctx.yield_requested = false;
@@ -1148,7 +1195,9 @@ done:
 
 }  // namespace
 
-RunStatus run(ExecContext& ctx) { return run_impl(&ctx); }
+RunStatus run(ExecContext& ctx) {
+  return run_impl(&ctx);
+}
 
 RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
   if (ctx.frame_top == ctx.frames_end) {

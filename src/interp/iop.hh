@@ -21,12 +21,18 @@ enum class IOp : uint16_t {
 };
 constexpr size_t kIOpCount = size_t(IOp::kCount);
 
-constexpr IOp iop_of(wasm::Opcode op) { return IOp(uint16_t(op)); }
-inline IOp iop_offset(IOp base, int delta) { return IOp(uint16_t(int(base) + delta)); }
+constexpr IOp iop_of(wasm::Opcode op) {
+  return IOp(uint16_t(op));
+}
+inline IOp iop_offset(IOp base, int delta) {
+  return IOp(uint16_t(int(base) + delta));
+}
 
 // Handler addresses of the dispatch loop (labels-as-values), indexed by IOp.
 const void* const* handler_table();
-inline const void* handler(IOp op) { return handler_table()[size_t(op)]; }
+inline const void* handler(IOp op) {
+  return handler_table()[size_t(op)];
+}
 
 // True if the dispatch loop implements `op` (SIMD handlers may be compiled out).
 bool iop_implemented(IOp op);

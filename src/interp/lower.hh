@@ -38,7 +38,12 @@ class FunctionLowerer {
  public:
   FunctionLowerer(const validate::BodyContext& ctx, const LowerOptions& options,
                   std::span<const uint32_t> type_ids, CodeBuffer& code)
-      : ctx_(ctx), opts_(options), type_ids_(type_ids), code_(code), validator_(ctx), handlers_(handler_table()) {
+      : ctx_(ctx),
+        opts_(options),
+        type_ids_(type_ids),
+        code_(code),
+        validator_(ctx),
+        handlers_(handler_table()) {
     entries_.reserve(64);
     ctrls_.reserve(16);
     fixups_.reserve(64);
@@ -58,9 +63,9 @@ class FunctionLowerer {
     enum Kind : uint8_t { kSlot, kLocal, kConst, kAddImm, kShlImm, kIndexed };
     ValType type;
     Kind kind;
-    uint32_t slot;    // canonical slot of this stack position
-    uint32_t local;   // kLocal: the local; kAddImm/kShlImm: the source; kIndexed: the base (kNone: own)
-    uint64_t bits;    // kConst: value bits (i32 zero-extended); kAddImm/kIndexed: the displacement
+    uint32_t slot;   // canonical slot of this stack position
+    uint32_t local;  // kLocal: the local; kAddImm/kShlImm: the source; kIndexed: the base (kNone: own)
+    uint64_t bits;   // kConst: value bits (i32 zero-extended); kAddImm/kIndexed: the displacement
     uint32_t index = kNone;  // kIndexed: the index local (kNone: own slot)
     uint8_t shift = 0;       // kShlImm/kIndexed: shift count (0..31)
   };
@@ -73,11 +78,11 @@ class FunctionLowerer {
   struct Ctrl {
     wasm::Opcode kind;
     validate::BlockSignature sig;
-    uint32_t base;          // entries_.size() at entry, parameters excluded
-    uint32_t base_slot;     // canonical slot of the first parameter/result
-    uint32_t fixups;        // head of the forward-branch list (to the end), or kNone
-    uint32_t else_fixup;    // `if`: head of the branch-to-else list, or kNone
-    uint32_t loop_pos;      // `loop`: position of the header
+    uint32_t base;        // entries_.size() at entry, parameters excluded
+    uint32_t base_slot;   // canonical slot of the first parameter/result
+    uint32_t fixups;      // head of the forward-branch list (to the end), or kNone
+    uint32_t else_fixup;  // `if`: head of the branch-to-else list, or kNone
+    uint32_t loop_pos;    // `loop`: position of the header
     bool dead_at_entry;
     uint32_t header_block;  // `loop`: fuel block id of the header block
     uint32_t header_cost;   // `loop`: that block's cost once it has ended, else kNone
@@ -90,10 +95,10 @@ class FunctionLowerer {
   // The instruction just emitted, for destination folding and compare-branch fusion.
   struct LastOp {
     bool valid = false;
-    uint32_t start = 0;     // code position of the instruction
-    uint32_t dst_field = 0; // position of its dst operand
-    IOp op = IOp::kCount;   // the emitted op
-    uint32_t a = 0, b = 0;  // operand slots (b unused for immediate forms)
+    uint32_t start = 0;      // code position of the instruction
+    uint32_t dst_field = 0;  // position of its dst operand
+    IOp op = IOp::kCount;    // the emitted op
+    uint32_t a = 0, b = 0;   // operand slots (b unused for immediate forms)
     uint64_t imm = 0;
   };
 
@@ -134,7 +139,9 @@ class FunctionLowerer {
   bool try_lower_memory_disp(const wasm::Instr& in);
   bool try_lower_address_add(const wasm::Instr& in);
   bool try_fuse_multiply(const wasm::Instr& in);
-  uint32_t source_slot(const Entry& e, uint32_t local) const { return local == kNone ? e.slot : local_slot_[local]; }
+  uint32_t source_slot(const Entry& e, uint32_t local) const {
+    return local == kNone ? e.slot : local_slot_[local];
+  }
   // Emits the computation of a virtual address entry into `dst` (kAddImm, kShlImm, kIndexed).
   void emit_address(const Entry& e, uint32_t dst);
   void lower_local_set(uint32_t local, bool tee);
@@ -150,7 +157,7 @@ class FunctionLowerer {
   // Slot of an entry, materializing constants into their canonical slot first.
   uint32_t operand_slot(Entry& e);
   void materialize(Entry& e);
-  void materialize_range(size_t from);   // entries_[from..]
+  void materialize_range(size_t from);  // entries_[from..]
   void materialize_local_refs(uint32_t local);
   bool has_local_refs(uint32_t local) const;
   static bool refers_to_local(const Entry& e, uint32_t local);
@@ -168,7 +175,7 @@ class FunctionLowerer {
   void put_bytes(const void* p, size_t n) { code_.append(p, n); }
   void patch_u32(uint32_t at, uint32_t v) { std::memcpy(code_.data() + at, &v, 4); }
   uint32_t pos() const { return uint32_t(code_.size()); }
-  static uint32_t off(uint32_t slot) { return slot * 8; }  // slot -> byte offset operand
+  static uint32_t off(uint32_t slot) { return slot * 8; }        // slot -> byte offset operand
   void reset_to(const Ctrl& c, std::span<const ValType> types);  // stack := base + types as slots
   void note_result(uint32_t dst_field, IOp op, uint32_t a, uint32_t b, uint64_t imm);
 
@@ -187,7 +194,7 @@ class FunctionLowerer {
 
   std::vector<uint32_t> local_slot_;  // slot of each local
   uint32_t num_local_slots_ = 0;
-  uint32_t max_slot_ = 0;             // highest slot used + 1
+  uint32_t max_slot_ = 0;  // highest slot used + 1
   std::vector<Entry> entries_;
   std::vector<Ctrl> ctrls_;
   std::vector<Fixup> fixups_;

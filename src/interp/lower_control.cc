@@ -1,8 +1,8 @@
 // interp: lowering driver, control flow (blocks, branches, calls, returns), stack bookkeeping and fuel.
 // See lower.hh for the model (canonical slots, virtual entries, fixups, edge-charged fuel).
 #include <algorithm>
-#include <new>
 #include <cstring>
+#include <new>
 #include <thread>
 
 #include "airwasm/trap.hh"
@@ -17,8 +17,8 @@ using wasm::Opcode;
 namespace {
 
 bool is_structural(Opcode op) {
-  return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::Else || op == Opcode::End ||
-         op == Opcode::TryTable;
+  return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::Else ||
+         op == Opcode::End || op == Opcode::TryTable;
 }
 
 uint32_t slots_of(std::span<const wasm::ValType> types) {
@@ -38,10 +38,22 @@ int compare_index(IOp op, bool* is64, bool* imm) {
     return false;
   };
   int i;
-  if (in(IOp::I32Eq, i)) { *is64 = false, *imm = false; return i; }
-  if (in(IOp::I64Eq, i)) { *is64 = true, *imm = false; return i; }
-  if (in(IOp::I32EqI, i)) { *is64 = false, *imm = true; return i; }
-  if (in(IOp::I64EqI, i)) { *is64 = true, *imm = true; return i; }
+  if (in(IOp::I32Eq, i)) {
+    *is64 = false, *imm = false;
+    return i;
+  }
+  if (in(IOp::I64Eq, i)) {
+    *is64 = true, *imm = false;
+    return i;
+  }
+  if (in(IOp::I32EqI, i)) {
+    *is64 = false, *imm = true;
+    return i;
+  }
+  if (in(IOp::I64EqI, i)) {
+    *is64 = true, *imm = true;
+    return i;
+  }
   return -1;
 }
 
@@ -77,14 +89,16 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   func_start_ = start;
   open_tries_.clear();
   exn_handlers_.clear();
-  ctrls_.push_back(Ctrl{Opcode::Block, {{}, ft.results}, 0, num_local_slots_, kNone, kNone, 0, false, 0, kNone});
+  ctrls_.push_back(
+      Ctrl{Opcode::Block, {{}, ft.results}, 0, num_local_slots_, kNone, kNone, 0, false, 0, kNone});
   fuel_open({kEntryCostField});
 
   base::ByteReader reader(body.code, body.code_offset, "unexpected end of section or function");
   decode::InstrReader instrs(reader, ctx_.features);
   wasm::Instr in;
   while (!validator_.done()) {
-    if (reader.at_end()) return decode::body_end_error(*ctx_.module, func_index - ctx_.module->num_imported_funcs);
+    if (reader.at_end())
+      return decode::body_end_error(*ctx_.module, func_index - ctx_.module->num_imported_funcs);
     AIRWASM_TRY(instrs.next(in));
     AIRWASM_TRY(validator_.step(in, instrs.br_targets()));
     if (dead_) {
@@ -122,21 +136,44 @@ Result<void> FunctionLowerer::lower_control(const wasm::Instr& in, std::span<con
             Ctrl{kind, sig, uint32_t(entries_.size()), top_slot(), kNone, kNone, 0, true, 0, kNone});
         return {};
       }
-      if (in.op == Opcode::If) lower_if(sig);
-      else if (in.op == Opcode::TryTable) lower_try_table(sig, targets);
-      else lower_block(in, sig);
+      if (in.op == Opcode::If)
+        lower_if(sig);
+      else if (in.op == Opcode::TryTable)
+        lower_try_table(sig, targets);
+      else
+        lower_block(in, sig);
       return {};
     }
-    case Opcode::Throw: lower_throw(in.index); return {};
-    case Opcode::ThrowRef: lower_throw_ref(); return {};
-    case Opcode::Else: lower_else(); return {};
-    case Opcode::End: lower_end(); return {};
-    case Opcode::Br: lower_br(in.index); return {};
-    case Opcode::BrIf: lower_br_if(in.index); return {};
-    case Opcode::BrTable: lower_br_table(in.index2, targets); return {};
-    case Opcode::Return: lower_return(); return {};
-    case Opcode::Call: lower_call(in.index); return {};
-    case Opcode::CallIndirect: lower_call_indirect(in.index, in.index2); return {};
+    case Opcode::Throw:
+      lower_throw(in.index);
+      return {};
+    case Opcode::ThrowRef:
+      lower_throw_ref();
+      return {};
+    case Opcode::Else:
+      lower_else();
+      return {};
+    case Opcode::End:
+      lower_end();
+      return {};
+    case Opcode::Br:
+      lower_br(in.index);
+      return {};
+    case Opcode::BrIf:
+      lower_br_if(in.index);
+      return {};
+    case Opcode::BrTable:
+      lower_br_table(in.index2, targets);
+      return {};
+    case Opcode::Return:
+      lower_return();
+      return {};
+    case Opcode::Call:
+      lower_call(in.index);
+      return {};
+    case Opcode::CallIndirect:
+      lower_call_indirect(in.index, in.index2);
+      return {};
     case Opcode::Unreachable:
       emit_op(IOp::Trap);
       put_u32(uint32_t(TrapCode::kUnreachable));
@@ -261,7 +298,8 @@ void FunctionLowerer::reset_to(const Ctrl& c, std::span<const ValType> types) {
 // ---------------------------------------------------------------------------------------------------------
 // branches
 
-uint32_t FunctionLowerer::add_fixup(uint32_t head, uint32_t field, uint32_t instr_start, uint32_t cost_field) {
+uint32_t FunctionLowerer::add_fixup(uint32_t head, uint32_t field, uint32_t instr_start,
+                                    uint32_t cost_field) {
   fixups_.push_back(Fixup{field, instr_start, cost_field, head});
   return uint32_t(fixups_.size() - 1);
 }
@@ -275,8 +313,10 @@ void FunctionLowerer::link_branch(Ctrl& t, uint32_t rel_field, uint32_t instr_st
   if (t.kind == Opcode::Loop) {
     patch_u32(rel_field, uint32_t(int32_t(t.loop_pos) - int32_t(instr_start)));
     if (cost_field == kNone) return;
-    if (t.header_cost != kNone) patch_u32(cost_field, t.header_cost);
-    else block_fields_.push_back(cost_field);  // the header block is the one being lowered
+    if (t.header_cost != kNone)
+      patch_u32(cost_field, t.header_cost);
+    else
+      block_fields_.push_back(cost_field);  // the header block is the one being lowered
     return;
   }
   t.fixups = add_fixup(t.fixups, rel_field, instr_start, cost_field);
@@ -324,12 +364,16 @@ FunctionLowerer::CondBranch FunctionLowerer::emit_cond_branch(bool when_true, si
   if (cmp >= 0) {
     const int c = when_true ? cmp : kNegatedCompare[cmp];
     IOp base;
-    if (is64) base = imm ? (f ? IOp::BrIfI64EqIF : IOp::BrIfI64EqI) : (f ? IOp::BrIfI64EqF : IOp::BrIfI64Eq);
-    else base = imm ? (f ? IOp::BrIfI32EqIF : IOp::BrIfI32EqI) : (f ? IOp::BrIfI32EqF : IOp::BrIfI32Eq);
+    if (is64)
+      base = imm ? (f ? IOp::BrIfI64EqIF : IOp::BrIfI64EqI) : (f ? IOp::BrIfI64EqF : IOp::BrIfI64Eq);
+    else
+      base = imm ? (f ? IOp::BrIfI32EqIF : IOp::BrIfI32EqI) : (f ? IOp::BrIfI32EqF : IOp::BrIfI32Eq);
     emit_op(iop_offset(base, c));
     put_u32(off(p.a));
-    if (imm) is64 ? put_u64(p.imm) : put_u32(uint32_t(p.imm));
-    else put_u32(off(p.b));
+    if (imm)
+      is64 ? put_u64(p.imm) : put_u32(uint32_t(p.imm));
+    else
+      put_u32(off(p.b));
   } else if (eqz) {
     // (x == 0) is true  <=> branch when x is zero
     const bool on_zero = when_true;
@@ -358,12 +402,20 @@ void FunctionLowerer::move_label_values(size_t count, uint32_t dst_slot) {
   if (count == 1) {
     Entry& e = entries_[first];
     switch (e.kind) {
-      case Entry::kSlot: emit_copy(e.type, dst_slot, e.slot); break;
-      case Entry::kLocal: emit_copy(e.type, dst_slot, local_slot_[e.local]); break;
-      case Entry::kConst: emit_const(e.type, dst_slot, e.bits); break;
+      case Entry::kSlot:
+        emit_copy(e.type, dst_slot, e.slot);
+        break;
+      case Entry::kLocal:
+        emit_copy(e.type, dst_slot, local_slot_[e.local]);
+        break;
+      case Entry::kConst:
+        emit_const(e.type, dst_slot, e.bits);
+        break;
       case Entry::kAddImm:
       case Entry::kShlImm:
-      case Entry::kIndexed: emit_address(e, dst_slot); break;
+      case Entry::kIndexed:
+        emit_address(e, dst_slot);
+        break;
     }
     return;
   }
@@ -398,7 +450,7 @@ void FunctionLowerer::lower_br_if(uint32_t depth) {
   const bool to_function = ti == 0;
   const size_t n = to_function ? ctrls_[0].sig.results.size()
                                : (ctrls_[ti].kind == Opcode::Loop ? ctrls_[ti].sig.params.size()
-                                                                   : ctrls_[ti].sig.results.size());
+                                                                  : ctrls_[ti].sig.results.size());
   const uint32_t dst = to_function ? 0 : ctrls_[ti].base_slot;
   const size_t first = entries_.size() - 1 - n;  // label values sit below the condition
   const bool direct = !to_function && (n == 0 || entries_[first].slot == dst);
@@ -413,8 +465,10 @@ void FunctionLowerer::lower_br_if(uint32_t depth) {
     // fall-through of the br_if, and the copy path carries the real target's cost itself.
     const CondBranch skip = emit_cond_branch(false, first);
     copy_canonical_values(first, dst);
-    if (to_function) emit_return();
-    else emit_jump_to(ctrls_[ti]);
+    if (to_function)
+      emit_return();
+    else
+      emit_jump_to(ctrls_[ti]);
     bind_fixups(skip.fixup, pos());
     fall_cost_field = fixups_[skip.fixup].cost_field;
   }
@@ -427,8 +481,9 @@ void FunctionLowerer::lower_br_table(uint32_t default_depth, std::span<const uin
   Entry index = pop();
   const uint32_t index_slot = operand_slot(index);
   const Ctrl& def = ctrls_[ctrls_.size() - 1 - default_depth];
-  const size_t n = &def == &ctrls_.front() ? def.sig.results.size()
-                                           : (def.kind == Opcode::Loop ? def.sig.params.size() : def.sig.results.size());
+  const size_t n = &def == &ctrls_.front()
+                       ? def.sig.results.size()
+                       : (def.kind == Opcode::Loop ? def.sig.params.size() : def.sig.results.size());
   const size_t first = entries_.size() - n;
   materialize_range(first);
 
@@ -453,8 +508,10 @@ void FunctionLowerer::lower_br_table(uint32_t default_depth, std::span<const uin
     const size_t ti = ctrls_.size() - 1 - depth;
     Ctrl& t = ctrls_[ti];
     const bool direct = ti != 0 && (n == 0 || entries_[first].slot == t.base_slot);
-    if (direct) link_branch(t, field, start, f ? field + 4 : kNone);
-    else pending_stubs.emplace_back(field, depth);  // its cost stays 0: the stub's jump pays
+    if (direct)
+      link_branch(t, field, start, f ? field + 4 : kNone);
+    else
+      pending_stubs.emplace_back(field, depth);  // its cost stays 0: the stub's jump pays
   }
   for (auto [field, depth] : pending_stubs) {
     auto it = std::find_if(stubs.begin(), stubs.end(), [&](const Stub& s) { return s.depth == depth; });
@@ -462,8 +519,10 @@ void FunctionLowerer::lower_br_table(uint32_t default_depth, std::span<const uin
       const uint32_t stub_pos = pos();
       const size_t ti = ctrls_.size() - 1 - depth;
       copy_canonical_values(first, ti == 0 ? 0 : ctrls_[ti].base_slot);
-      if (ti == 0) emit_return();
-      else emit_jump_to(ctrls_[ti]);
+      if (ti == 0)
+        emit_return();
+      else
+        emit_jump_to(ctrls_[ti]);
       stubs.push_back(Stub{depth, stub_pos});
       it = stubs.end() - 1;
     }
@@ -617,12 +676,19 @@ FunctionLowerer::Entry FunctionLowerer::pop() {
 
 void FunctionLowerer::materialize(Entry& e) {
   switch (e.kind) {
-    case Entry::kSlot: return;
-    case Entry::kLocal: emit_copy(e.type, e.slot, local_slot_[e.local]); break;
-    case Entry::kConst: emit_const(e.type, e.slot, e.bits); break;
+    case Entry::kSlot:
+      return;
+    case Entry::kLocal:
+      emit_copy(e.type, e.slot, local_slot_[e.local]);
+      break;
+    case Entry::kConst:
+      emit_const(e.type, e.slot, e.bits);
+      break;
     case Entry::kAddImm:
     case Entry::kShlImm:
-    case Entry::kIndexed: emit_address(e, e.slot); break;
+    case Entry::kIndexed:
+      emit_address(e, e.slot);
+      break;
   }
   e.kind = Entry::kSlot;
 }
@@ -680,9 +746,12 @@ bool FunctionLowerer::refers_to_local(const Entry& e, uint32_t local) {
   switch (e.kind) {
     case Entry::kLocal:
     case Entry::kAddImm:
-    case Entry::kShlImm: return e.local == local;
-    case Entry::kIndexed: return e.local == local || e.index == local;
-    default: return false;
+    case Entry::kShlImm:
+      return e.local == local;
+    case Entry::kIndexed:
+      return e.local == local || e.index == local;
+    default:
+      return false;
   }
 }
 
@@ -741,8 +810,10 @@ void FunctionLowerer::fuel_close() {
   if (!block_open_) return;
   block_open_ = false;
   for (uint32_t field : block_fields_) {
-    if (field == kEntryCostField) entry_cost_ = fuel_accum_;
-    else patch_u32(field, fuel_accum_);
+    if (field == kEntryCostField)
+      entry_cost_ = fuel_accum_;
+    else
+      patch_u32(field, fuel_accum_);
   }
   for (Ctrl& c : ctrls_)
     if (c.kind == Opcode::Loop && c.header_block == block_id_) c.header_cost = fuel_accum_;
@@ -762,8 +833,9 @@ struct RangeResult {
   Error error;
 };
 
-RangeResult lower_range(const wasm::Module& module, const validate::BodyContext& ctx, const LowerOptions& options,
-                        std::span<const uint32_t> type_ids, CodeBuffer& code, size_t first, size_t last) {
+RangeResult lower_range(const wasm::Module& module, const validate::BodyContext& ctx,
+                        const LowerOptions& options, std::span<const uint32_t> type_ids, CodeBuffer& code,
+                        size_t first, size_t last) {
   RangeResult r;
   size_t bytes = 0;
   for (size_t i = first; i < last; ++i) bytes += module.codes[i].code.size();
@@ -785,14 +857,15 @@ RangeResult lower_range(const wasm::Module& module, const validate::BodyContext&
 
 }  // namespace
 
-Result<void> lower_module(const wasm::Module& module, const validate::BodyContext& ctx, const LowerOptions& options,
-                          CompiledModule& out) {
+Result<void> lower_module(const wasm::Module& module, const validate::BodyContext& ctx,
+                          const LowerOptions& options, CompiledModule& out) {
   const size_t n = module.codes.size();
   size_t total_bytes = 0;
   for (const wasm::FunctionBody& body : module.codes) total_bytes += body.code.size();
   // Parallel lowering pays off only for large modules: a thread costs tens of microseconds.
   constexpr size_t kBytesPerThread = 256 * 1024;
-  const size_t threads = std::max<size_t>(1, std::min<size_t>({options.threads, total_bytes / kBytesPerThread, n}));
+  const size_t threads =
+      std::max<size_t>(1, std::min<size_t>({options.threads, total_bytes / kBytesPerThread, n}));
 
   // Split into contiguous ranges of about equal code size.
   std::vector<size_t> bounds{0};
@@ -826,7 +899,8 @@ Result<void> lower_module(const wasm::Module& module, const validate::BodyContex
     if (r.failed == SIZE_MAX) continue;
     // The spec decodes everything before validating: a malformed body anywhere wins over this error.
     if (r.error.kind != ErrorKind::kMalformed)
-      if (auto malformed = decode::find_malformed_body(module, r.failed, ctx.features)) return std::unexpected(*malformed);
+      if (auto malformed = decode::find_malformed_body(module, r.failed, ctx.features))
+        return std::unexpected(*malformed);
     return std::unexpected(std::move(r.error));
   }
   out.funcs.reserve(n);

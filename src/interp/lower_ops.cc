@@ -33,37 +33,68 @@ ImmForm imm_form(Opcode op) {
     return {iop_offset(imm_first, 4 + i), iop_offset(imm_first, 4 + kFloatSwap[i]), false};
   };
   switch (op) {
-    case Opcode::I32Add: return {IOp::I32AddI, IOp::I32AddI};
-    case Opcode::I32Sub: return {IOp::I32AddI, IOp::kCount, true};
-    case Opcode::I32Mul: return {IOp::I32MulI, IOp::I32MulI};
-    case Opcode::I32And: return {IOp::I32AndI, IOp::I32AndI};
-    case Opcode::I32Or: return {IOp::I32OrI, IOp::I32OrI};
-    case Opcode::I32Xor: return {IOp::I32XorI, IOp::I32XorI};
-    case Opcode::I32Shl: return {IOp::I32ShlI};
-    case Opcode::I32ShrS: return {IOp::I32ShrSI};
-    case Opcode::I32ShrU: return {IOp::I32ShrUI};
-    case Opcode::I32Rotl: return {IOp::I32RotlI};
-    case Opcode::I32Rotr: return {IOp::I32RotrI};
-    case Opcode::I64Add: return {IOp::I64AddI, IOp::I64AddI};
-    case Opcode::I64Sub: return {IOp::I64AddI, IOp::kCount, true};
-    case Opcode::I64Mul: return {IOp::I64MulI, IOp::I64MulI};
-    case Opcode::I64And: return {IOp::I64AndI, IOp::I64AndI};
-    case Opcode::I64Or: return {IOp::I64OrI, IOp::I64OrI};
-    case Opcode::I64Xor: return {IOp::I64XorI, IOp::I64XorI};
-    case Opcode::I64Shl: return {IOp::I64ShlI};
-    case Opcode::I64ShrS: return {IOp::I64ShrSI};
-    case Opcode::I64ShrU: return {IOp::I64ShrUI};
-    case Opcode::I64Rotl: return {IOp::I64RotlI};
-    case Opcode::I64Rotr: return {IOp::I64RotrI};
-    case Opcode::F32Add: return {IOp::F32AddI, IOp::F32AddI};
-    case Opcode::F32Sub: return {IOp::F32SubI};
-    case Opcode::F32Mul: return {IOp::F32MulI, IOp::F32MulI};
-    case Opcode::F32Div: return {IOp::F32DivI};
-    case Opcode::F64Add: return {IOp::F64AddI, IOp::F64AddI};
-    case Opcode::F64Sub: return {IOp::F64SubI};
-    case Opcode::F64Mul: return {IOp::F64MulI, IOp::F64MulI};
-    case Opcode::F64Div: return {IOp::F64DivI};
-    default: break;
+    case Opcode::I32Add:
+      return {IOp::I32AddI, IOp::I32AddI};
+    case Opcode::I32Sub:
+      return {IOp::I32AddI, IOp::kCount, true};
+    case Opcode::I32Mul:
+      return {IOp::I32MulI, IOp::I32MulI};
+    case Opcode::I32And:
+      return {IOp::I32AndI, IOp::I32AndI};
+    case Opcode::I32Or:
+      return {IOp::I32OrI, IOp::I32OrI};
+    case Opcode::I32Xor:
+      return {IOp::I32XorI, IOp::I32XorI};
+    case Opcode::I32Shl:
+      return {IOp::I32ShlI};
+    case Opcode::I32ShrS:
+      return {IOp::I32ShrSI};
+    case Opcode::I32ShrU:
+      return {IOp::I32ShrUI};
+    case Opcode::I32Rotl:
+      return {IOp::I32RotlI};
+    case Opcode::I32Rotr:
+      return {IOp::I32RotrI};
+    case Opcode::I64Add:
+      return {IOp::I64AddI, IOp::I64AddI};
+    case Opcode::I64Sub:
+      return {IOp::I64AddI, IOp::kCount, true};
+    case Opcode::I64Mul:
+      return {IOp::I64MulI, IOp::I64MulI};
+    case Opcode::I64And:
+      return {IOp::I64AndI, IOp::I64AndI};
+    case Opcode::I64Or:
+      return {IOp::I64OrI, IOp::I64OrI};
+    case Opcode::I64Xor:
+      return {IOp::I64XorI, IOp::I64XorI};
+    case Opcode::I64Shl:
+      return {IOp::I64ShlI};
+    case Opcode::I64ShrS:
+      return {IOp::I64ShrSI};
+    case Opcode::I64ShrU:
+      return {IOp::I64ShrUI};
+    case Opcode::I64Rotl:
+      return {IOp::I64RotlI};
+    case Opcode::I64Rotr:
+      return {IOp::I64RotrI};
+    case Opcode::F32Add:
+      return {IOp::F32AddI, IOp::F32AddI};
+    case Opcode::F32Sub:
+      return {IOp::F32SubI};
+    case Opcode::F32Mul:
+      return {IOp::F32MulI, IOp::F32MulI};
+    case Opcode::F32Div:
+      return {IOp::F32DivI};
+    case Opcode::F64Add:
+      return {IOp::F64AddI, IOp::F64AddI};
+    case Opcode::F64Sub:
+      return {IOp::F64SubI};
+    case Opcode::F64Mul:
+      return {IOp::F64MulI, IOp::F64MulI};
+    case Opcode::F64Div:
+      return {IOp::F64DivI};
+    default:
+      break;
   }
   if (op >= Opcode::I32Eq && op <= Opcode::I32GeU) return cmp(Opcode::I32Eq, IOp::I32EqI);
   if (op >= Opcode::I64Eq && op <= Opcode::I64GeU) return cmp(Opcode::I64Eq, IOp::I64EqI);
@@ -94,10 +125,21 @@ IOp indexed_form(Opcode op) {
 
 Result<void> FunctionLowerer::lower_instr(const wasm::Instr& in, std::span<const uint32_t> br_targets) {
   switch (in.op) {
-    case Opcode::Unreachable: case Opcode::Block: case Opcode::Loop: case Opcode::If: case Opcode::Else:
-    case Opcode::End: case Opcode::Br: case Opcode::BrIf: case Opcode::BrTable: case Opcode::Return:
-    case Opcode::Call: case Opcode::CallIndirect:
-    case Opcode::Throw: case Opcode::ThrowRef: case Opcode::TryTable:
+    case Opcode::Unreachable:
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If:
+    case Opcode::Else:
+    case Opcode::End:
+    case Opcode::Br:
+    case Opcode::BrIf:
+    case Opcode::BrTable:
+    case Opcode::Return:
+    case Opcode::Call:
+    case Opcode::CallIndirect:
+    case Opcode::Throw:
+    case Opcode::ThrowRef:
+    case Opcode::TryTable:
       return lower_control(in, br_targets);
     case Opcode::Nop:
       return {};
@@ -113,7 +155,10 @@ Result<void> FunctionLowerer::lower_instr(const wasm::Instr& in, std::span<const
     case Opcode::LocalTee:
       lower_local_set(in.index, true);
       return {};
-    case Opcode::I32Const: case Opcode::I64Const: case Opcode::F32Const: case Opcode::F64Const:
+    case Opcode::I32Const:
+    case Opcode::I64Const:
+    case Opcode::F32Const:
+    case Opcode::F64Const:
     case Opcode::V128Const:
       lower_const(in);
       return {};
@@ -126,10 +171,18 @@ Result<void> FunctionLowerer::lower_instr(const wasm::Instr& in, std::span<const
 
 void FunctionLowerer::lower_const(const wasm::Instr& in) {
   switch (in.op) {
-    case Opcode::I32Const: push_const(ValType::kI32, uint32_t(in.value.i32)); return;
-    case Opcode::I64Const: push_const(ValType::kI64, uint64_t(in.value.i64)); return;
-    case Opcode::F32Const: push_const(ValType::kF32, in.value.f32_bits); return;
-    case Opcode::F64Const: push_const(ValType::kF64, in.value.f64_bits); return;
+    case Opcode::I32Const:
+      push_const(ValType::kI32, uint32_t(in.value.i32));
+      return;
+    case Opcode::I64Const:
+      push_const(ValType::kI64, uint64_t(in.value.i64));
+      return;
+    case Opcode::F32Const:
+      push_const(ValType::kF32, in.value.f32_bits);
+      return;
+    case Opcode::F64Const:
+      push_const(ValType::kF64, in.value.f64_bits);
+      return;
     default: {  // v128: emitted directly, no immediate forms take it
       Entry& e = push_slot(ValType::kV128);
       emit_op(IOp::Const128);
@@ -185,8 +238,10 @@ bool FunctionLowerer::try_lower_binary_imm(const wasm::Instr& in) {
       ok = true;
     }
     if (ok) {
-      if (is_add) e.bits = uint32_t(uint32_t(e.bits) + uint32_t(imm));
-      else e.shift = uint8_t(imm & 31);
+      if (is_add)
+        e.bits = uint32_t(uint32_t(e.bits) + uint32_t(imm));
+      else
+        e.shift = uint8_t(imm & 31);
       pop();
       pop();
       entries_.push_back(e);
@@ -201,8 +256,10 @@ bool FunctionLowerer::try_lower_binary_imm(const wasm::Instr& in) {
   const uint32_t dst_field = pos();
   put_u32(off(r.slot));
   put_u32(off(a_slot));
-  if (is64) put_u64(imm);
-  else put_u32(uint32_t(imm));
+  if (is64)
+    put_u64(imm);
+  else
+    put_u32(uint32_t(imm));
   note_result(dst_field, op, a_slot, 0, imm);
   return true;
 }
@@ -217,7 +274,8 @@ bool FunctionLowerer::try_lower_address_add(const wasm::Instr& in) {
     e.local = b.local;
     e.index = a.local;
     e.shift = a.shift;
-  } else if (b.kind == Entry::kShlImm && b.local != kNone && (a.kind == Entry::kLocal || a.kind == Entry::kSlot)) {
+  } else if (b.kind == Entry::kShlImm && b.local != kNone &&
+             (a.kind == Entry::kLocal || a.kind == Entry::kSlot)) {
     e.local = a.kind == Entry::kLocal ? a.local : kNone;  // base + (local << k)
     e.index = b.local;
     e.shift = b.shift;
@@ -276,11 +334,20 @@ bool FunctionLowerer::try_lower_memory_disp(const wasm::Instr& in) {
 bool FunctionLowerer::try_fuse_multiply(const wasm::Instr& in) {
   IOp mul, mul_first, mul_second;  // mul_first: (a*b) OP c;  mul_second: c OP (a*b)
   switch (in.op) {
-    case Opcode::F32Add: mul = IOp::F32Mul, mul_first = IOp::F32MulAdd, mul_second = IOp::F32AddMul; break;
-    case Opcode::F32Sub: mul = IOp::F32Mul, mul_first = IOp::F32MulSub, mul_second = IOp::F32SubMul; break;
-    case Opcode::F64Add: mul = IOp::F64Mul, mul_first = IOp::F64MulAdd, mul_second = IOp::F64AddMul; break;
-    case Opcode::F64Sub: mul = IOp::F64Mul, mul_first = IOp::F64MulSub, mul_second = IOp::F64SubMul; break;
-    default: return false;
+    case Opcode::F32Add:
+      mul = IOp::F32Mul, mul_first = IOp::F32MulAdd, mul_second = IOp::F32AddMul;
+      break;
+    case Opcode::F32Sub:
+      mul = IOp::F32Mul, mul_first = IOp::F32MulSub, mul_second = IOp::F32SubMul;
+      break;
+    case Opcode::F64Add:
+      mul = IOp::F64Mul, mul_first = IOp::F64MulAdd, mul_second = IOp::F64AddMul;
+      break;
+    case Opcode::F64Sub:
+      mul = IOp::F64Mul, mul_first = IOp::F64MulSub, mul_second = IOp::F64SubMul;
+      break;
+    default:
+      return false;
   }
   const LastOp p = last_;
   if (!p.valid || p.op != mul) return false;
@@ -312,10 +379,16 @@ bool FunctionLowerer::try_fuse_multiply(const wasm::Instr& in) {
 // True if the instruction addresses a memory other than memory 0 (memory.copy: either of its two).
 static bool uses_other_memory(const wasm::Instr& in, ImmKind imm) {
   switch (imm) {
-    case ImmKind::MemArg: case ImmKind::MemArgLane: case ImmKind::IndexMem: return in.index2 != 0;
-    case ImmKind::MemIndex: return in.index != 0;
-    case ImmKind::MemPair: return in.index != 0 || in.index2 != 0;
-    default: return false;
+    case ImmKind::MemArg:
+    case ImmKind::MemArgLane:
+    case ImmKind::IndexMem:
+      return in.index2 != 0;
+    case ImmKind::MemIndex:
+      return in.index != 0;
+    case ImmKind::MemPair:
+      return in.index != 0 || in.index2 != 0;
+    default:
+      return false;
   }
 }
 
@@ -361,8 +434,10 @@ Result<void> FunctionLowerer::lower_simple(const wasm::Instr& in) {
   const wasm::OpInfo& info = wasm::op_info(in.op);
   const IOp op = iop_of(in.op);
   if (!iop_implemented(op))
-    return make_error(ErrorKind::kUnsupported, std::string("instruction not supported: ") + info.text, in.position);
-  if (!selected_memory_ && uses_other_memory(in, info.imm)) [[unlikely]] return lower_other_memory(in);
+    return make_error(ErrorKind::kUnsupported, std::string("instruction not supported: ") + info.text,
+                      in.position);
+  if (!selected_memory_ && uses_other_memory(in, info.imm)) [[unlikely]]
+    return lower_other_memory(in);
   if (info.sig.num_params == 2 && info.sig.has_result && info.imm == ImmKind::None) {
     if (try_lower_binary_imm(in) || try_lower_address_add(in) || try_fuse_multiply(in)) return {};
   }
@@ -380,12 +455,25 @@ Result<void> FunctionLowerer::lower_simple(const wasm::Instr& in) {
   if (info.sig.has_result) put_u32(off(dst_slot));
   for (size_t i = 0; i < info.sig.num_params; ++i) put_u32(off(slots[i]));
   switch (info.imm) {
-    case ImmKind::MemArg: put_u32(uint32_t(in.offset)); break;
-    case ImmKind::MemArgLane: put_u32(uint32_t(in.offset)); put_u8(in.lane); break;
-    case ImmKind::Lane: put_u8(in.lane); break;
-    case ImmKind::Shuffle: put_bytes(in.v128.bytes, 16); break;
-    case ImmKind::Index: case ImmKind::IndexMem: put_u32(in.index); break;
-    default: break;
+    case ImmKind::MemArg:
+      put_u32(uint32_t(in.offset));
+      break;
+    case ImmKind::MemArgLane:
+      put_u32(uint32_t(in.offset));
+      put_u8(in.lane);
+      break;
+    case ImmKind::Lane:
+      put_u8(in.lane);
+      break;
+    case ImmKind::Shuffle:
+      put_bytes(in.v128.bytes, 16);
+      break;
+    case ImmKind::Index:
+    case ImmKind::IndexMem:
+      put_u32(in.index);
+      break;
+    default:
+      break;
   }
   if (info.sig.has_result) note_result(dst_field, op, slots[0], slots[1], 0);
   return {};
@@ -409,12 +497,20 @@ void FunctionLowerer::lower_local_set(uint32_t local, bool tee) {
     last_ = p;                                // still the last instruction (now writing the local)
   } else {
     switch (v.kind) {
-      case Entry::kSlot: emit_copy(t, local_slot, v.slot); break;
-      case Entry::kLocal: emit_copy(t, local_slot, local_slot_[v.local]); break;
-      case Entry::kConst: emit_const(t, local_slot, v.bits); break;
+      case Entry::kSlot:
+        emit_copy(t, local_slot, v.slot);
+        break;
+      case Entry::kLocal:
+        emit_copy(t, local_slot, local_slot_[v.local]);
+        break;
+      case Entry::kConst:
+        emit_const(t, local_slot, v.bits);
+        break;
       case Entry::kAddImm:
       case Entry::kShlImm:
-      case Entry::kIndexed: emit_address(v, local_slot); break;
+      case Entry::kIndexed:
+        emit_address(v, local_slot);
+        break;
     }
   }
   if (tee) push_local(local);
@@ -553,8 +649,8 @@ Result<void> FunctionLowerer::lower_other(const wasm::Instr& in) {
       return {};
     }
     default:
-      return make_error(ErrorKind::kUnsupported, std::string("instruction not supported: ") + wasm::op_name(in.op),
-                        in.position);
+      return make_error(ErrorKind::kUnsupported,
+                        std::string("instruction not supported: ") + wasm::op_name(in.op), in.position);
   }
 }
 

@@ -42,18 +42,29 @@ template <typename F>
 inline F trunc(F x) {
   return is_nan(x) ? x + x : std::trunc(x);
 }
-inline float nearest(float x) { return is_nan(x) ? x + x : __builtin_roundevenf(x); }
-inline double nearest(double x) { return is_nan(x) ? x + x : __builtin_roundeven(x); }
+inline float nearest(float x) {
+  return is_nan(x) ? x + x : __builtin_roundevenf(x);
+}
+inline double nearest(double x) {
+  return is_nan(x) ? x + x : __builtin_roundeven(x);
+}
 
 // Sign manipulation on the bits: must not touch NaN payloads.
-inline float fabs_bits(float x) { return std::bit_cast<float>(std::bit_cast<uint32_t>(x) & 0x7fffffffu); }
+inline float fabs_bits(float x) {
+  return std::bit_cast<float>(std::bit_cast<uint32_t>(x) & 0x7fffffffu);
+}
 inline double fabs_bits(double x) {
   return std::bit_cast<double>(std::bit_cast<uint64_t>(x) & 0x7fffffffffffffffull);
 }
-inline float fneg_bits(float x) { return std::bit_cast<float>(std::bit_cast<uint32_t>(x) ^ 0x80000000u); }
-inline double fneg_bits(double x) { return std::bit_cast<double>(std::bit_cast<uint64_t>(x) ^ 0x8000000000000000ull); }
+inline float fneg_bits(float x) {
+  return std::bit_cast<float>(std::bit_cast<uint32_t>(x) ^ 0x80000000u);
+}
+inline double fneg_bits(double x) {
+  return std::bit_cast<double>(std::bit_cast<uint64_t>(x) ^ 0x8000000000000000ull);
+}
 inline float copysign_bits(float a, float b) {
-  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & 0x7fffffffu) | (std::bit_cast<uint32_t>(b) & 0x80000000u));
+  return std::bit_cast<float>((std::bit_cast<uint32_t>(a) & 0x7fffffffu) |
+                              (std::bit_cast<uint32_t>(b) & 0x80000000u));
 }
 inline double copysign_bits(double a, double b) {
   return std::bit_cast<double>((std::bit_cast<uint64_t>(a) & 0x7fffffffffffffffull) |
@@ -64,18 +75,38 @@ inline double copysign_bits(double a, double b) {
 // that every representable float strictly inside truncates into range).
 template <typename I, typename F>
 struct TruncBounds;
-template <> struct TruncBounds<int32_t, float> { static constexpr float lo = -2147483904.0f, hi = 2147483648.0f; };
-template <> struct TruncBounds<int32_t, double> { static constexpr double lo = -2147483649.0, hi = 2147483648.0; };
-template <> struct TruncBounds<uint32_t, float> { static constexpr float lo = -1.0f, hi = 4294967296.0f; };
-template <> struct TruncBounds<uint32_t, double> { static constexpr double lo = -1.0, hi = 4294967296.0; };
-template <> struct TruncBounds<int64_t, float> {
+template <>
+struct TruncBounds<int32_t, float> {
+  static constexpr float lo = -2147483904.0f, hi = 2147483648.0f;
+};
+template <>
+struct TruncBounds<int32_t, double> {
+  static constexpr double lo = -2147483649.0, hi = 2147483648.0;
+};
+template <>
+struct TruncBounds<uint32_t, float> {
+  static constexpr float lo = -1.0f, hi = 4294967296.0f;
+};
+template <>
+struct TruncBounds<uint32_t, double> {
+  static constexpr double lo = -1.0, hi = 4294967296.0;
+};
+template <>
+struct TruncBounds<int64_t, float> {
   static constexpr float lo = -9223373136366403584.0f, hi = 9223372036854775808.0f;
 };
-template <> struct TruncBounds<int64_t, double> {
+template <>
+struct TruncBounds<int64_t, double> {
   static constexpr double lo = -9223372036854777856.0, hi = 9223372036854775808.0;
 };
-template <> struct TruncBounds<uint64_t, float> { static constexpr float lo = -1.0f, hi = 18446744073709551616.0f; };
-template <> struct TruncBounds<uint64_t, double> { static constexpr double lo = -1.0, hi = 18446744073709551616.0; };
+template <>
+struct TruncBounds<uint64_t, float> {
+  static constexpr float lo = -1.0f, hi = 18446744073709551616.0f;
+};
+template <>
+struct TruncBounds<uint64_t, double> {
+  static constexpr double lo = -1.0, hi = 18446744073709551616.0;
+};
 
 enum class TruncResult { kOk, kNaN, kOverflow };
 

@@ -38,7 +38,8 @@ struct Stats {
     std::sort(ops.rbegin(), ops.rend());
     std::fprintf(stderr, "op stats: %llu dispatches\n", (unsigned long long)total);
     for (size_t i = 0; i < ops.size() && i < 40; ++i)
-      std::fprintf(stderr, "  %6.2f%%  %s\n", 100.0 * double(ops[i].first) / double(total), kIOpNames[ops[i].second]);
+      std::fprintf(stderr, "  %6.2f%%  %s\n", 100.0 * double(ops[i].first) / double(total),
+                   kIOpNames[ops[i].second]);
     std::vector<std::pair<uint64_t, std::pair<int, int>>> top;
     for (auto& [k, v] : pairs) top.emplace_back(v, k);
     std::sort(top.rbegin(), top.rend());

@@ -62,7 +62,8 @@ InterruptState::~InterruptState() {
   if (const int fd = wake_fd.load(); fd >= 0) ::close(fd);
 }
 
-TrapResult<WaitStatus> wait_interruptible(Store& store, std::span<pollfd> fds, std::optional<uint64_t> timeout_ns) {
+TrapResult<WaitStatus> wait_interruptible(Store& store, std::span<pollfd> fds,
+                                          std::optional<uint64_t> timeout_ns) {
   InterruptState& state = *store.impl().interrupt;
   const int wake = state.wake_fd_for_waiting();
   // Without an eventfd (descriptors exhausted) the wait still works, in slices of 10 ms.

@@ -26,7 +26,8 @@ enum class WaitStatus : uint8_t {
 // last case the request is consumed and the error is the trap to return from the host function
 // ("interrupted" or "deadline exceeded"). A failing poll(2) other than EINTR returns kReady with every
 // revents set to POLLERR, so that the caller's next operation reports the error.
-TrapResult<WaitStatus> wait_interruptible(Store& store, std::span<pollfd> fds, std::optional<uint64_t> timeout_ns);
+TrapResult<WaitStatus> wait_interruptible(Store& store, std::span<pollfd> fds,
+                                          std::optional<uint64_t> timeout_ns);
 
 // Waits until `fd` is ready for `events` (POLLIN or POLLOUT) or the Store is interrupted; used before a
 // read or write that could block forever (pipes, terminals, sockets; the caller knows the file type).

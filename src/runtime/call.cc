@@ -25,38 +25,63 @@ Ref slot_to_ref(ValType type, uint64_t bits) {
 
 void val_to_slots(const StoreImpl& store, const Val& v, uint64_t* slots) {
   switch (v.type()) {
-    case ValType::kI32: slots[0] = uint32_t(v.i32()); break;
-    case ValType::kI64: slots[0] = uint64_t(v.i64()); break;
-    case ValType::kF32: slots[0] = v.f32_bits(); break;
-    case ValType::kF64: slots[0] = v.f64_bits(); break;
-    case ValType::kV128: std::memcpy(slots, v.raw(), 16); break;
+    case ValType::kI32:
+      slots[0] = uint32_t(v.i32());
+      break;
+    case ValType::kI64:
+      slots[0] = uint64_t(v.i64());
+      break;
+    case ValType::kF32:
+      slots[0] = v.f32_bits();
+      break;
+    case ValType::kF64:
+      slots[0] = v.f64_bits();
+      break;
+    case ValType::kV128:
+      std::memcpy(slots, v.raw(), 16);
+      break;
     case ValType::kFuncRef:
-    case ValType::kExternRef: slots[0] = ref_to_slot(store, v.type(), v.ref()); break;
-    case ValType::kExnRef: slots[0] = 0; break;  // only null: the host cannot make exceptions (value.hh)
-    case ValType::kBottom: break;
+    case ValType::kExternRef:
+      slots[0] = ref_to_slot(store, v.type(), v.ref());
+      break;
+    case ValType::kExnRef:
+      slots[0] = 0;
+      break;  // only null: the host cannot make exceptions (value.hh)
+    case ValType::kBottom:
+      break;
   }
 }
 
 Val slots_to_val(const StoreImpl& store, ValType type, const uint64_t* slots) {
   switch (type) {
-    case ValType::kI32: return Val::i32(int32_t(uint32_t(slots[0])));
-    case ValType::kI64: return Val::i64(int64_t(slots[0]));
-    case ValType::kF32: return Val::f32_bits(uint32_t(slots[0]));
-    case ValType::kF64: return Val::f64_bits(slots[0]);
+    case ValType::kI32:
+      return Val::i32(int32_t(uint32_t(slots[0])));
+    case ValType::kI64:
+      return Val::i64(int64_t(slots[0]));
+    case ValType::kF32:
+      return Val::f32_bits(uint32_t(slots[0]));
+    case ValType::kF64:
+      return Val::f64_bits(slots[0]);
     case ValType::kV128: {
       V128 v;
       std::memcpy(v.bytes, slots, 16);
       return Val::v128(v);
     }
-    case ValType::kFuncRef: return Val::funcref(slot_to_ref(type, slots[0]));
-    case ValType::kExternRef: return Val::externref(slots[0]);
-    case ValType::kExnRef: return Val::exnref(Ref{slots[0]});
-    case ValType::kBottom: break;
+    case ValType::kFuncRef:
+      return Val::funcref(slot_to_ref(type, slots[0]));
+    case ValType::kExternRef:
+      return Val::externref(slots[0]);
+    case ValType::kExnRef:
+      return Val::exnref(Ref{slots[0]});
+    case ValType::kBottom:
+      break;
   }
   return Val();
 }
 
-bool val_matches(const StoreImpl&, const Val& v, ValType type) { return v.type() == type; }
+bool val_matches(const StoreImpl&, const Val& v, ValType type) {
+  return v.type() == type;
+}
 
 RawHostCallback adapt_val_callback(const FuncType& type, HostCallback callback) {
   return [type, cb = std::move(callback)](Caller& caller, uint64_t* slots) -> TrapResult<void> {
@@ -154,7 +179,9 @@ TrapResult<std::vector<Val>> Func::call(Store& store, std::span<const Val> args)
   return results;
 }
 
-Ref Func::to_ref(const Store&) const { return Ref{uint64_t(index_) + 1}; }
+Ref Func::to_ref(const Store&) const {
+  return Ref{uint64_t(index_) + 1};
+}
 
 std::optional<Func> Func::from_ref(const Store& store, Ref ref) {
   if (ref.is_null() || ref.bits - 1 >= store.impl().funcs.size()) return std::nullopt;
@@ -163,7 +190,9 @@ std::optional<Func> Func::from_ref(const Store& store, Ref ref) {
 
 // ---- typed host functions (airwasm/typed_func.hh) ----
 
-Ref typed::funcref_from_slot(uint64_t bits) { return internal::slot_to_ref(ValType::kFuncRef, bits); }
+Ref typed::funcref_from_slot(uint64_t bits) {
+  return internal::slot_to_ref(ValType::kFuncRef, bits);
+}
 uint64_t typed::funcref_to_slot(Caller& caller, Ref ref) {
   return internal::ref_to_slot(caller.store().impl(), ValType::kFuncRef, ref);
 }
@@ -200,6 +229,8 @@ TrapResult<void> Caller::consume_fuel(uint64_t fuel) const {
   return {};
 }
 
-void Caller::request_yield() const { store_->impl().exec.yield_requested = true; }
+void Caller::request_yield() const {
+  store_->impl().exec.yield_requested = true;
+}
 
 }  // namespace airwasm

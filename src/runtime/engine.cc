@@ -33,9 +33,13 @@ const FuncType* EngineImpl::type(uint32_t id) {
 
 }  // namespace internal
 
-Engine::Engine(EngineConfig config) : impl_(std::make_shared<internal::EngineImpl>()) { impl_->config = config; }
+Engine::Engine(EngineConfig config) : impl_(std::make_shared<internal::EngineImpl>()) {
+  impl_->config = config;
+}
 
-const EngineConfig& Engine::config() const { return impl_->config; }
+const EngineConfig& Engine::config() const {
+  return impl_->config;
+}
 
 namespace {
 
@@ -51,7 +55,8 @@ Result<Checked> decode_and_check(const Engine& engine, std::span<const uint8_t> 
   AIRWASM_TRY_ASSIGN(std::unique_ptr<wasm::Module> module, decode::decode_module(binary, options));
   AIRWASM_TRY(validate::validate_module(*module, options.features));
   auto refs = validate::declared_func_refs(*module);
-  validate::BodyContext ctx = validate::BodyContext::build(*module, options.features, std::move(refs), options.limits);
+  validate::BodyContext ctx =
+      validate::BodyContext::build(*module, options.features, std::move(refs), options.limits);
   return Checked{std::move(module), std::move(ctx)};
 }
 
@@ -83,7 +88,8 @@ Result<Module> compile_module(const Engine& engine, std::span<const uint8_t> bin
                                                     : std::max(1u, std::thread::hardware_concurrency());
   AIRWASM_TRY(interp::lower_module(*impl->module, checked.ctx, options, impl->compiled));
   impl->memory_image = internal::build_memory_image(*impl->module);
-  for (size_t i = 0; i < impl->module->exports.size(); ++i) impl->export_index.emplace(impl->module->exports[i].name, i);
+  for (size_t i = 0; i < impl->module->exports.size(); ++i)
+    impl->export_index.emplace(impl->module->exports[i].name, i);
   for (uint32_t id : impl->compiled.type_ids) {
     const FuncType* t = engine.impl().type(id);
     impl->type_ptrs.push_back(t);
@@ -99,8 +105,9 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bi
 }
 
 Result<void> Module::validate(const Engine& engine, std::span<const uint8_t> binary) {
-  return catching_bad_alloc(
-      [&] { return validate::check_module_binary(binary, engine.config().features, engine.config().limits); });
+  return catching_bad_alloc([&] {
+    return validate::check_module_binary(binary, engine.config().features, engine.config().limits);
+  });
 }
 
 namespace {
@@ -109,11 +116,21 @@ ExternType extern_type_of_import(const wasm::Module& m, const wasm::Import& imp)
   ExternType t;
   t.kind = imp.kind;
   switch (imp.kind) {
-    case ExternKind::kFunc: t.func = m.types[imp.func_type]; break;
-    case ExternKind::kTable: t.table = imp.table; break;
-    case ExternKind::kMemory: t.memory = imp.memory; break;
-    case ExternKind::kGlobal: t.global = imp.global; break;
-    case ExternKind::kTag: t.tag = m.types[imp.func_type]; break;
+    case ExternKind::kFunc:
+      t.func = m.types[imp.func_type];
+      break;
+    case ExternKind::kTable:
+      t.table = imp.table;
+      break;
+    case ExternKind::kMemory:
+      t.memory = imp.memory;
+      break;
+    case ExternKind::kGlobal:
+      t.global = imp.global;
+      break;
+    case ExternKind::kTag:
+      t.tag = m.types[imp.func_type];
+      break;
   }
   return t;
 }
@@ -123,7 +140,8 @@ ExternType extern_type_of_import(const wasm::Module& m, const wasm::Import& imp)
 std::vector<ImportType> Module::imports() const {
   std::vector<ImportType> out;
   const wasm::Module& m = *impl_->module;
-  for (const wasm::Import& imp : m.imports) out.push_back(ImportType{imp.module, imp.name, extern_type_of_import(m, imp)});
+  for (const wasm::Import& imp : m.imports)
+    out.push_back(ImportType{imp.module, imp.name, extern_type_of_import(m, imp)});
   return out;
 }
 
@@ -134,17 +152,29 @@ std::vector<ExportType> Module::exports() const {
     ExternType t;
     t.kind = e.kind;
     switch (e.kind) {
-      case ExternKind::kFunc: t.func = m.func_type(e.index); break;
-      case ExternKind::kTable: t.table = m.table_type(e.index); break;
-      case ExternKind::kMemory: t.memory = m.memory_type(e.index); break;
-      case ExternKind::kGlobal: t.global = m.global_type(e.index); break;
-      case ExternKind::kTag: t.tag = m.types[m.tag_type_index(e.index)]; break;
+      case ExternKind::kFunc:
+        t.func = m.func_type(e.index);
+        break;
+      case ExternKind::kTable:
+        t.table = m.table_type(e.index);
+        break;
+      case ExternKind::kMemory:
+        t.memory = m.memory_type(e.index);
+        break;
+      case ExternKind::kGlobal:
+        t.global = m.global_type(e.index);
+        break;
+      case ExternKind::kTag:
+        t.tag = m.types[m.tag_type_index(e.index)];
+        break;
     }
     out.push_back(ExportType{e.name, t});
   }
   return out;
 }
 
-std::string Module::name() const { return impl_->module->names.module_name.value_or(""); }
+std::string Module::name() const {
+  return impl_->module->names.module_name.value_or("");
+}
 
 }  // namespace airwasm

@@ -53,16 +53,19 @@ void StoreImpl::adjust_live_fuel(uint64_t fuel) {
 
 // ---- marshalling ----
 
-TrapResult<void> StoreImpl::check_args(const interp::FuncInst* func, std::span<const Val> args, size_t num_results) {
+TrapResult<void> StoreImpl::check_args(const interp::FuncInst* func, std::span<const Val> args,
+                                       size_t num_results) {
   const FuncType& type = *func->type;
   if (args.size() != type.params.size())
-    return std::unexpected(usage_trap("wrong number of arguments: expected " + std::to_string(type.params.size()) +
-                                      ", got " + std::to_string(args.size())));
+    return std::unexpected(usage_trap("wrong number of arguments: expected " +
+                                      std::to_string(type.params.size()) + ", got " +
+                                      std::to_string(args.size())));
   if (num_results != type.results.size()) return std::unexpected(usage_trap("wrong number of result slots"));
   for (size_t i = 0; i < args.size(); ++i)
     if (!val_matches(*this, args[i], type.params[i]))
-      return std::unexpected(usage_trap("argument " + std::to_string(i) + " has type " + valtype_name(args[i].type()) +
-                                        ", expected " + valtype_name(type.params[i])));
+      return std::unexpected(usage_trap("argument " + std::to_string(i) + " has type " +
+                                        valtype_name(args[i].type()) + ", expected " +
+                                        valtype_name(type.params[i])));
   return {};
 }
 
@@ -83,8 +86,8 @@ void StoreImpl::read_results(const interp::FuncInst* func, const uint64_t* base,
 
 // ---- ordinary calls ----
 
-TrapResult<void> StoreImpl::call(const interp::FuncInst* func, std::span<const Val> args, std::span<Val> results,
-                                 const CallOptions* options) {
+TrapResult<void> StoreImpl::call(const interp::FuncInst* func, std::span<const Val> args,
+                                 std::span<Val> results, const CallOptions* options) {
   AIRWASM_TRY(check_args(func, args, results.size()));
   // Values in slot form (v128 takes two slots); small signatures stay on the native stack.
   uint64_t small[16];
@@ -101,7 +104,8 @@ TrapResult<void> StoreImpl::call(const interp::FuncInst* func, std::span<const V
   return {};
 }
 
-TrapResult<void> StoreImpl::call_slots(const interp::FuncInst* func, uint64_t* slots, const CallOptions* options) {
+TrapResult<void> StoreImpl::call_slots(const interp::FuncInst* func, uint64_t* slots,
+                                       const CallOptions* options) {
   const bool top_level = exec.host_depth == 0;
   if (top_level && call_active) return std::unexpected(usage_trap("the store has a suspended call"));
   uint64_t* base = top_level ? exec.stack_begin : exec.host_stack_top;
@@ -144,8 +148,10 @@ TrapResult<void> StoreImpl::call_slots(const interp::FuncInst* func, uint64_t* s
 
 TrapResult<CallStatus> StoreImpl::start_sliced(const interp::FuncInst* func, std::span<const Val> args,
                                                uint64_t slice) {
-  if (!fuel_enabled()) return std::unexpected(usage_trap("sliced calls require fuel metering (EngineConfig::consume_fuel)"));
-  if (exec.host_depth > 0) return std::unexpected(usage_trap("a sliced call cannot start inside a host function"));
+  if (!fuel_enabled())
+    return std::unexpected(usage_trap("sliced calls require fuel metering (EngineConfig::consume_fuel)"));
+  if (exec.host_depth > 0)
+    return std::unexpected(usage_trap("a sliced call cannot start inside a host function"));
   if (call_active) return std::unexpected(usage_trap("the store already has a call in progress"));
   AIRWASM_TRY(check_args(func, args, func->type->results.size()));
   uint64_t* base = exec.stack_begin;
@@ -216,8 +222,10 @@ TrapResult<SlicedCall> SlicedCall::start(Store& store, const Func& func, std::sp
 TrapResult<CallStatus> SlicedCall::check(const Store& store) const {
   const internal::StoreImpl& s = store.impl();
   if (store_id_ != s.id || generation_ != s.sliced_generation)
-    return std::unexpected(internal::usage_trap("this sliced call does not belong to the store's current call"));
-  if (status_ == CallStatus::kFinished) return std::unexpected(internal::usage_trap("the call has already finished"));
+    return std::unexpected(
+        internal::usage_trap("this sliced call does not belong to the store's current call"));
+  if (status_ == CallStatus::kFinished)
+    return std::unexpected(internal::usage_trap("the call has already finished"));
   return status_;
 }
 

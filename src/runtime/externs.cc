@@ -15,7 +15,9 @@ auto* find(const StoreImpl& s, const Vec& items, uint64_t store_id, uint32_t ind
   return (store_id == s.id && index < items.size()) ? items[index].get() : static_cast<T*>(nullptr);
 }
 
-std::unexpected<Error> wrong_store() { return make_error(ErrorKind::kUsage, "handle does not belong to this store"); }
+std::unexpected<Error> wrong_store() {
+  return make_error(ErrorKind::kUsage, "handle does not belong to this store");
+}
 
 }  // namespace
 
@@ -49,7 +51,8 @@ Result<uint64_t> Memory::grow(Store& store, uint64_t delta) const {
   interp::MemoryInst* m = find(store.impl(), store.impl().memories, store_id_, index_);
   if (!m) return wrong_store();
   const int64_t old = store.impl().grow_memory(m, delta);
-  if (old < 0) return make_error(ErrorKind::kLimit, "memory cannot grow by " + std::to_string(delta) + " pages");
+  if (old < 0)
+    return make_error(ErrorKind::kLimit, "memory cannot grow by " + std::to_string(delta) + " pages");
   return uint64_t(old);
 }
 
@@ -57,8 +60,9 @@ Result<uint64_t> Memory::grow(Store& store, uint64_t delta) const {
 
 Result<Table> Table::create(Store& store, TableType type, Val init) {
   if (init.type() != type.elem) return make_error(ErrorKind::kUsage, "initial value has the wrong type");
-  AIRWASM_TRY_ASSIGN(interp::TableInst * t,
-                     store.impl().add_table(type, internal::ref_to_slot(store.impl(), type.elem, init.ref())));
+  AIRWASM_TRY_ASSIGN(
+      interp::TableInst * t,
+      store.impl().add_table(type, internal::ref_to_slot(store.impl(), type.elem, init.ref())));
   return Table(store.id(), t->store_index);
 }
 
@@ -87,7 +91,8 @@ Result<Val> Table::get(const Store& store, uint64_t index) const {
 Result<void> Table::set(Store& store, uint64_t index, Val value) const {
   interp::TableInst* t = find(store.impl(), store.impl().tables, store_id_, index_);
   if (!t) return wrong_store();
-  if (value.type() != t->type.elem) return make_error(ErrorKind::kUsage, "value has the wrong type for this table");
+  if (value.type() != t->type.elem)
+    return make_error(ErrorKind::kUsage, "value has the wrong type for this table");
   if (index >= t->elems.size()) return make_error(ErrorKind::kUsage, "out of bounds table access");
   t->elems[index] = internal::ref_to_slot(store.impl(), t->type.elem, value.ref());
   return {};
@@ -96,8 +101,10 @@ Result<void> Table::set(Store& store, uint64_t index, Val value) const {
 Result<uint64_t> Table::grow(Store& store, uint64_t delta, Val init) const {
   interp::TableInst* t = find(store.impl(), store.impl().tables, store_id_, index_);
   if (!t) return wrong_store();
-  if (init.type() != t->type.elem) return make_error(ErrorKind::kUsage, "value has the wrong type for this table");
-  const int64_t old = store.impl().grow_table(t, delta, internal::ref_to_slot(store.impl(), t->type.elem, init.ref()));
+  if (init.type() != t->type.elem)
+    return make_error(ErrorKind::kUsage, "value has the wrong type for this table");
+  const int64_t old =
+      store.impl().grow_table(t, delta, internal::ref_to_slot(store.impl(), t->type.elem, init.ref()));
   if (old < 0) return make_error(ErrorKind::kLimit, "table cannot grow by " + std::to_string(delta));
   return uint64_t(old);
 }
@@ -126,7 +133,8 @@ Result<void> Global::set(Store& store, Val value) const {
   interp::GlobalInst* g = find(store.impl(), store.impl().globals, store_id_, index_);
   if (!g) return wrong_store();
   if (!g->type.mut) return make_error(ErrorKind::kUsage, "global is immutable");
-  if (value.type() != g->type.type) return make_error(ErrorKind::kUsage, "value has the wrong type for this global");
+  if (value.type() != g->type.type)
+    return make_error(ErrorKind::kUsage, "value has the wrong type for this global");
   internal::val_to_slots(store.impl(), value, g->value);
   return {};
 }
@@ -151,11 +159,21 @@ ExternType Extern::type(const Store& store) const {
   ExternType t;
   t.kind = kind_;
   switch (kind_) {
-    case ExternKind::kFunc: t.func = Func(store_id_, index_).type(store); break;
-    case ExternKind::kTable: t.table = Table(store_id_, index_).type(store); break;
-    case ExternKind::kMemory: t.memory = Memory(store_id_, index_).type(store); break;
-    case ExternKind::kGlobal: t.global = Global(store_id_, index_).type(store); break;
-    case ExternKind::kTag: t.tag = Tag(store_id_, index_).type(store); break;
+    case ExternKind::kFunc:
+      t.func = Func(store_id_, index_).type(store);
+      break;
+    case ExternKind::kTable:
+      t.table = Table(store_id_, index_).type(store);
+      break;
+    case ExternKind::kMemory:
+      t.memory = Memory(store_id_, index_).type(store);
+      break;
+    case ExternKind::kGlobal:
+      t.global = Global(store_id_, index_).type(store);
+      break;
+    case ExternKind::kTag:
+      t.tag = Tag(store_id_, index_).type(store);
+      break;
   }
   return t;
 }

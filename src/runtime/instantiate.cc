@@ -27,27 +27,54 @@ ConstValue eval_const(const wasm::ConstExpr& expr, const interp::InstanceData& d
     const wasm::Instr& in = expr.instrs[0];
     ConstValue c;
     switch (in.op) {
-      case wasm::Opcode::RefFunc: c.v[0] = reinterpret_cast<uint64_t>(data.funcs[in.index]); return c;
-      case wasm::Opcode::RefNull: return c;
-      case wasm::Opcode::I32Const: c.v[0] = uint32_t(in.value.i32); return c;
-      case wasm::Opcode::I64Const: c.v[0] = uint64_t(in.value.i64); return c;
-      default: break;
+      case wasm::Opcode::RefFunc:
+        c.v[0] = reinterpret_cast<uint64_t>(data.funcs[in.index]);
+        return c;
+      case wasm::Opcode::RefNull:
+        return c;
+      case wasm::Opcode::I32Const:
+        c.v[0] = uint32_t(in.value.i32);
+        return c;
+      case wasm::Opcode::I64Const:
+        c.v[0] = uint64_t(in.value.i64);
+        return c;
+      default:
+        break;
     }
   }
   std::vector<ConstValue> stack;
   for (const wasm::Instr& in : expr.instrs) {
     ConstValue c;
     switch (in.op) {
-      case wasm::Opcode::I32Const: c.v[0] = uint32_t(in.value.i32); break;
-      case wasm::Opcode::I64Const: c.v[0] = uint64_t(in.value.i64); break;
-      case wasm::Opcode::F32Const: c.v[0] = in.value.f32_bits; break;
-      case wasm::Opcode::F64Const: c.v[0] = in.value.f64_bits; break;
-      case wasm::Opcode::V128Const: std::memcpy(c.v, in.v128.bytes, 16); break;
-      case wasm::Opcode::RefNull: break;
-      case wasm::Opcode::RefFunc: c.v[0] = reinterpret_cast<uint64_t>(data.funcs[in.index]); break;
-      case wasm::Opcode::GlobalGet: std::memcpy(c.v, data.globals[in.index]->value, 16); break;
-      case wasm::Opcode::I32Add: case wasm::Opcode::I32Sub: case wasm::Opcode::I32Mul:
-      case wasm::Opcode::I64Add: case wasm::Opcode::I64Sub: case wasm::Opcode::I64Mul: {
+      case wasm::Opcode::I32Const:
+        c.v[0] = uint32_t(in.value.i32);
+        break;
+      case wasm::Opcode::I64Const:
+        c.v[0] = uint64_t(in.value.i64);
+        break;
+      case wasm::Opcode::F32Const:
+        c.v[0] = in.value.f32_bits;
+        break;
+      case wasm::Opcode::F64Const:
+        c.v[0] = in.value.f64_bits;
+        break;
+      case wasm::Opcode::V128Const:
+        std::memcpy(c.v, in.v128.bytes, 16);
+        break;
+      case wasm::Opcode::RefNull:
+        break;
+      case wasm::Opcode::RefFunc:
+        c.v[0] = reinterpret_cast<uint64_t>(data.funcs[in.index]);
+        break;
+      case wasm::Opcode::GlobalGet:
+        std::memcpy(c.v, data.globals[in.index]->value, 16);
+        break;
+      case wasm::Opcode::I32Add:
+      case wasm::Opcode::I32Sub:
+      case wasm::Opcode::I32Mul:
+      case wasm::Opcode::I64Add:
+      case wasm::Opcode::I64Sub:
+      case wasm::Opcode::I64Mul: {
         const uint64_t b = stack.back().v[0];
         stack.pop_back();
         const uint64_t a = stack.back().v[0];
@@ -59,7 +86,8 @@ ConstValue eval_const(const wasm::ConstExpr& expr, const interp::InstanceData& d
         c.v[0] = r;
         break;
       }
-      default: break;
+      default:
+        break;
     }
     stack.push_back(c);
   }
@@ -73,14 +101,17 @@ bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const
 }
 
 std::unexpected<Error> unlinkable(const wasm::Import& imp, const char* what) {
-  return make_error(ErrorKind::kUnlinkable, std::string(what) + ": \"" + imp.module + "\" \"" + imp.name + "\"");
+  return make_error(ErrorKind::kUnlinkable,
+                    std::string(what) + ": \"" + imp.module + "\" \"" + imp.name + "\"");
 }
 
-Result<void> check_import(const StoreImpl& s, const wasm::Module& m, const wasm::Import& imp, const Extern& ext) {
+Result<void> check_import(const StoreImpl& s, const wasm::Module& m, const wasm::Import& imp,
+                          const Extern& ext) {
   if (ext.kind() != imp.kind) return unlinkable(imp, "incompatible import type");
   switch (imp.kind) {
     case ExternKind::kFunc:
-      if (!(*s.funcs[ext.index()]->type == m.types[imp.func_type])) return unlinkable(imp, "incompatible import type");
+      if (!(*s.funcs[ext.index()]->type == m.types[imp.func_type]))
+        return unlinkable(imp, "incompatible import type");
       break;
     case ExternKind::kTable: {
       const interp::TableInst& t = *s.tables[ext.index()];
@@ -98,7 +129,8 @@ Result<void> check_import(const StoreImpl& s, const wasm::Module& m, const wasm:
       if (!(s.globals[ext.index()]->type == imp.global)) return unlinkable(imp, "incompatible import type");
       break;
     case ExternKind::kTag:  // tag types must be equal (no subtyping among these value types)
-      if (!(s.tags[ext.index()]->type == m.types[imp.func_type])) return unlinkable(imp, "incompatible import type");
+      if (!(s.tags[ext.index()]->type == m.types[imp.func_type]))
+        return unlinkable(imp, "incompatible import type");
       break;
   }
   return {};
@@ -121,7 +153,8 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
     std::optional<Extern> ext = get(store, imp.module, imp.name);
     if (!ext) return unlinkable(imp, "unknown import");
     // Checked here too so that the first bad import, in order, is the one reported.
-    if (ext->store_id() != store.impl().id) return make_error(ErrorKind::kUsage, "imported item belongs to another store");
+    if (ext->store_id() != store.impl().id)
+      return make_error(ErrorKind::kUsage, "imported item belongs to another store");
     AIRWASM_TRY(check_import(store.impl(), m, imp, *ext));
     resolved.push_back(*ext);
   }
@@ -142,7 +175,8 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     return make_error(ErrorKind::kUsage, "expected " + std::to_string(m.imports.size()) + " imports, got " +
                                              std::to_string(resolved.size()));
   for (size_t i = 0; i < resolved.size(); ++i) {
-    if (resolved[i].store_id() != s.id) return make_error(ErrorKind::kUsage, "imported item belongs to another store");
+    if (resolved[i].store_id() != s.id)
+      return make_error(ErrorKind::kUsage, "imported item belongs to another store");
     AIRWASM_TRY(check_import(s, m, m.imports[i], resolved[i]));
   }
 
@@ -154,11 +188,21 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
   data.owner = rec.get();
   for (const Extern& ext : resolved) {
     switch (ext.kind()) {
-      case ExternKind::kFunc: data.funcs.push_back(s.funcs[ext.index()].get()); break;
-      case ExternKind::kTable: data.tables.push_back(s.tables[ext.index()].get()); break;
-      case ExternKind::kMemory: data.memories.push_back(s.memories[ext.index()].get()); break;
-      case ExternKind::kGlobal: data.globals.push_back(s.globals[ext.index()].get()); break;
-      case ExternKind::kTag: data.tags.push_back(s.tags[ext.index()].get()); break;
+      case ExternKind::kFunc:
+        data.funcs.push_back(s.funcs[ext.index()].get());
+        break;
+      case ExternKind::kTable:
+        data.tables.push_back(s.tables[ext.index()].get());
+        break;
+      case ExternKind::kMemory:
+        data.memories.push_back(s.memories[ext.index()].get());
+        break;
+      case ExternKind::kGlobal:
+        data.globals.push_back(s.globals[ext.index()].get());
+        break;
+      case ExternKind::kTag:
+        data.tags.push_back(s.tags[ext.index()].get());
+        break;
     }
   }
   s.func_blocks.push_back(std::make_unique<interp::FuncInst[]>(m.functions.size()));
@@ -187,11 +231,13 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     data.memories.push_back(mem);
   }
   data.memory0 = data.memories.empty() ? nullptr : data.memories[0];
-  for (uint32_t type_index : m.tags) data.tags.push_back(s.add_tag(m.types[type_index]));  // fresh per instance
+  for (uint32_t type_index : m.tags)
+    data.tags.push_back(s.add_tag(m.types[type_index]));  // fresh per instance
   // Memory 0's data segments arrive as a copy-on-write mapping of the module's image when it has one
   // (memory_image.hh); the segments it holds are then not copied again below.
-  const bool imaged = mi.memory_image && data.memory0 &&
-                      internal::map_memory_image(*mi.memory_image, data.memory0->base, data.memory0->size_bytes);
+  const bool imaged =
+      mi.memory_image && data.memory0 &&
+      internal::map_memory_image(*mi.memory_image, data.memory0->base, data.memory0->size_bytes);
   for (const wasm::Global& g : m.globals) {
     interp::GlobalInst* global = s.add_global(g.type);
     const ConstValue v = eval_const(g.init, data);
@@ -209,18 +255,38 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
   for (const wasm::Export& e : m.exports) {
     uint32_t store_index = 0;
     switch (e.kind) {
-      case ExternKind::kFunc: store_index = data.funcs[e.index]->store_index; break;
-      case ExternKind::kTable: store_index = data.tables[e.index]->store_index; break;
-      case ExternKind::kMemory: store_index = data.memories[e.index]->store_index; break;
-      case ExternKind::kGlobal: store_index = data.globals[e.index]->store_index; break;
-      case ExternKind::kTag: store_index = data.tags[e.index]->store_index; break;
+      case ExternKind::kFunc:
+        store_index = data.funcs[e.index]->store_index;
+        break;
+      case ExternKind::kTable:
+        store_index = data.tables[e.index]->store_index;
+        break;
+      case ExternKind::kMemory:
+        store_index = data.memories[e.index]->store_index;
+        break;
+      case ExternKind::kGlobal:
+        store_index = data.globals[e.index]->store_index;
+        break;
+      case ExternKind::kTag:
+        store_index = data.tags[e.index]->store_index;
+        break;
     }
     switch (e.kind) {
-      case ExternKind::kFunc: rec->exports.emplace_back(Func(s.id, store_index)); break;
-      case ExternKind::kTable: rec->exports.emplace_back(Table(s.id, store_index)); break;
-      case ExternKind::kMemory: rec->exports.emplace_back(Memory(s.id, store_index)); break;
-      case ExternKind::kGlobal: rec->exports.emplace_back(Global(s.id, store_index)); break;
-      case ExternKind::kTag: rec->exports.emplace_back(Tag(s.id, store_index)); break;
+      case ExternKind::kFunc:
+        rec->exports.emplace_back(Func(s.id, store_index));
+        break;
+      case ExternKind::kTable:
+        rec->exports.emplace_back(Table(s.id, store_index));
+        break;
+      case ExternKind::kMemory:
+        rec->exports.emplace_back(Memory(s.id, store_index));
+        break;
+      case ExternKind::kGlobal:
+        rec->exports.emplace_back(Global(s.id, store_index));
+        break;
+      case ExternKind::kTag:
+        rec->exports.emplace_back(Tag(s.id, store_index));
+        break;
     }
   }
   const uint32_t instance_index = uint32_t(s.instances.size());
@@ -233,7 +299,8 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
       const uint64_t offset = uint32_t(eval_const(seg.offset, data).v[0]);
       interp::TableInst* table = data.tables[seg.table];
       const std::vector<uint64_t>& refs = data.elems[i];
-      if (offset + refs.size() > table->elems.size()) return uninstantiable(Trap(TrapCode::kTableOutOfBounds));
+      if (offset + refs.size() > table->elems.size())
+        return uninstantiable(Trap(TrapCode::kTableOutOfBounds));
       std::copy(refs.begin(), refs.end(), table->elems.begin() + offset);
     }
     if (seg.mode != wasm::SegmentMode::kPassive) data.elems[i].clear();
@@ -243,7 +310,8 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     if (seg.mode != wasm::SegmentMode::kActive) continue;
     const uint64_t offset = uint32_t(eval_const(seg.offset, data).v[0]);
     interp::MemoryInst* mem = data.memories[seg.memory];
-    if (offset + seg.bytes.size() > mem->size_bytes) return uninstantiable(Trap(TrapCode::kMemoryOutOfBounds));
+    if (offset + seg.bytes.size() > mem->size_bytes)
+      return uninstantiable(Trap(TrapCode::kMemoryOutOfBounds));
     const bool in_image = imaged && seg.memory == 0;
     if (!seg.bytes.empty() && !in_image) std::memcpy(mem->base + offset, seg.bytes.data(), seg.bytes.size());
     data.datas[i] = {};

@@ -86,12 +86,12 @@ struct StoreImpl {
   StoreLimits limits;
   ResourceLimiter* limiter = nullptr;
   void* data = nullptr;
-  uint64_t fuel_remaining = 0;   // between calls; during a call the live budget is exec.fuel
+  uint64_t fuel_remaining = 0;  // between calls; during a call the live budget is exec.fuel
   uint64_t fuel_consumed = 0;
   uint64_t total_memory_bytes = 0;
   uint64_t total_table_bytes = 0;  // sizeof(uint64_t) per element of every table of the Store
-  bool call_active = false;      // a top-level call is running or suspended
-  uint64_t fuel_snapshot = 0;    // exec.fuel + exec.fuel_reserve when last loaded (or adjusted)
+  bool call_active = false;        // a top-level call is running or suspended
+  uint64_t fuel_snapshot = 0;      // exec.fuel + exec.fuel_reserve when last loaded (or adjusted)
   // the sliced call in progress, if any
   bool sliced_suspended = false;
   uint64_t sliced_generation = 0;
@@ -135,12 +135,14 @@ struct StoreImpl {
                         const CallOptions* options = nullptr);
   // The same on raw slots (the seam for callers that marshal values themselves, like the canonical ABI):
   // arguments are read from slots[0..param_slots), results written to slots[0..result_slots).
-  TrapResult<void> call_slots(const interp::FuncInst* func, uint64_t* slots, const CallOptions* options = nullptr);
+  TrapResult<void> call_slots(const interp::FuncInst* func, uint64_t* slots,
+                              const CallOptions* options = nullptr);
   TrapResult<void> check_args(const interp::FuncInst* func, std::span<const Val> args, size_t num_results);
   void write_args(std::span<const Val> args, uint64_t* base);
   void read_results(const interp::FuncInst* func, const uint64_t* base, std::span<Val> results);
   // Sliced calls.
-  TrapResult<CallStatus> start_sliced(const interp::FuncInst* func, std::span<const Val> args, uint64_t slice);
+  TrapResult<CallStatus> start_sliced(const interp::FuncInst* func, std::span<const Val> args,
+                                      uint64_t slice);
   TrapResult<CallStatus> resume_sliced(uint64_t slice);
   TrapResult<CallStatus> finish_slice(interp::RunStatus status);
   void abandon_sliced();
@@ -149,7 +151,7 @@ struct StoreImpl {
   void save_fuel();
   uint64_t live_fuel() const;            // remaining fuel, also correct while a call runs
   void adjust_live_fuel(uint64_t fuel);  // set the remaining fuel while a call runs
-  Trap make_trap(size_t frame_base);  // from exec's trap state and the frames above frame_base
+  Trap make_trap(size_t frame_base);     // from exec's trap state and the frames above frame_base
 
   bool fuel_enabled() const { return engine.config().consume_fuel; }
 
@@ -176,8 +178,12 @@ uint32_t slot_count(std::span<const ValType> types);
 // Wraps a Val-based host callback as a raw-slot one (converting parameters and checking results).
 RawHostCallback adapt_val_callback(const FuncType& type, HostCallback callback);
 
-inline StoreImpl& store_impl(Store& s) { return s.impl(); }
-inline const StoreImpl& store_impl(const Store& s) { return s.impl(); }
+inline StoreImpl& store_impl(Store& s) {
+  return s.impl();
+}
+inline const StoreImpl& store_impl(const Store& s) {
+  return s.impl();
+}
 
 // Usage errors surfaced as traps from call paths.
 Trap usage_trap(std::string message);

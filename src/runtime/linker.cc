@@ -29,8 +29,8 @@ struct LinkerImpl {
     auto [it, inserted] = defs.try_emplace(key(module, name), std::move(def));
     if (!inserted) {
       if (!shadowing)
-        return make_error(ErrorKind::kUsage,
-                          "duplicate definition of \"" + std::string(module) + "\" \"" + std::string(name) + "\"");
+        return make_error(ErrorKind::kUsage, "duplicate definition of \"" + std::string(module) + "\" \"" +
+                                                 std::string(name) + "\"");
       it->second = std::move(def);
     }
     return {};
@@ -43,12 +43,16 @@ std::atomic<uint64_t> g_next_host_id{1};
 
 }  // namespace internal
 
-Linker::Linker(const Engine& engine) : impl_(std::make_unique<internal::LinkerImpl>()) { impl_->engine = engine; }
+Linker::Linker(const Engine& engine) : impl_(std::make_unique<internal::LinkerImpl>()) {
+  impl_->engine = engine;
+}
 Linker::~Linker() = default;
 Linker::Linker(Linker&&) noexcept = default;
 Linker& Linker::operator=(Linker&&) noexcept = default;
 
-void Linker::allow_shadowing(bool allow) { impl_->shadowing = allow; }
+void Linker::allow_shadowing(bool allow) {
+  impl_->shadowing = allow;
+}
 
 Result<void> Linker::define(std::string_view module, std::string_view name, const Extern& item) {
   internal::LinkerImpl::Definition def;

@@ -53,7 +53,8 @@ std::string Trap::backtrace_string() const {
       ++run;
     for (size_t k = 0; k < std::min(run, kShown); ++k) {
       out += "\n  " + std::to_string(i + k) + ": " + frame_name(f);
-      if (!f.func_name.empty() && f.func_name != "<host>") out += " (function " + std::to_string(f.func_index) + ")";
+      if (!f.func_name.empty() && f.func_name != "<host>")
+        out += " (function " + std::to_string(f.func_index) + ")";
     }
     if (run > kShown) out += "\n  ... " + grouped(run - kShown) + " more frames of " + frame_name(f);
     i += run;
@@ -61,15 +62,25 @@ std::string Trap::backtrace_string() const {
   return out;
 }
 
-std::string Trap::to_string() const { return "wasm trap: " + message_ + backtrace_string(); }
+std::string Trap::to_string() const {
+  return "wasm trap: " + message_ + backtrace_string();
+}
 
 std::string Val::to_string() const {
   char buf[96];
   switch (type_) {
-    case ValType::kI32: std::snprintf(buf, sizeof buf, "%" PRId32, i32()); return buf;
-    case ValType::kI64: std::snprintf(buf, sizeof buf, "%" PRId64, i64()); return buf;
-    case ValType::kF32: std::snprintf(buf, sizeof buf, "%.9g", double(f32())); return buf;
-    case ValType::kF64: std::snprintf(buf, sizeof buf, "%.17g", f64()); return buf;
+    case ValType::kI32:
+      std::snprintf(buf, sizeof buf, "%" PRId32, i32());
+      return buf;
+    case ValType::kI64:
+      std::snprintf(buf, sizeof buf, "%" PRId64, i64());
+      return buf;
+    case ValType::kF32:
+      std::snprintf(buf, sizeof buf, "%.9g", double(f32()));
+      return buf;
+    case ValType::kF64:
+      std::snprintf(buf, sizeof buf, "%.17g", f64());
+      return buf;
     case ValType::kV128: {
       const V128 v = v128();
       std::string s = "v128:";
@@ -87,7 +98,8 @@ std::string Val::to_string() const {
       std::snprintf(buf, sizeof buf, "%s:%" PRIu64, valtype_name(type_), r.bits);
       return buf;
     }
-    case ValType::kBottom: break;
+    case ValType::kBottom:
+      break;
   }
   return "<invalid>";
 }

@@ -156,7 +156,9 @@ CallFuture Scheduler::spawn(std::shared_ptr<Store> store, Func func, std::vector
   return CallFuture(task);
 }
 
-size_t Scheduler::active() const { return impl_->active.load(); }
+size_t Scheduler::active() const {
+  return impl_->active.load();
+}
 
 bool CallFuture::ready() const {
   std::lock_guard lock(task_->mutex);
@@ -188,7 +190,11 @@ void CallFuture::cancel() const {
   task_->store->interrupt_handle().interrupt();
 }
 
-uint64_t CallFuture::fuel_consumed() const { return task_->fuel.load(std::memory_order_relaxed); }
-uint64_t CallFuture::slices() const { return task_->slices.load(std::memory_order_relaxed); }
+uint64_t CallFuture::fuel_consumed() const {
+  return task_->fuel.load(std::memory_order_relaxed);
+}
+uint64_t CallFuture::slices() const {
+  return task_->slices.load(std::memory_order_relaxed);
+}
 
 }  // namespace airwasm

@@ -72,17 +72,20 @@ interp::FuncInst* StoreImpl::add_host_func(uint32_t type_id, const FuncType* typ
 Result<interp::MemoryInst*> StoreImpl::add_memory(const MemoryType& type) {
   if (memories.size() >= limits.max_memories)
     return make_error(ErrorKind::kLimit, "memory count limit of the store exceeded");
-  const uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(wasm::kMaxPages32), wasm::kMaxPages32);
+  const uint64_t max_pages =
+      std::min<uint64_t>(type.limits.max.value_or(wasm::kMaxPages32), wasm::kMaxPages32);
   const uint64_t initial = type.limits.min * wasm::kPageSize;
   if (type.limits.min > max_pages || total_memory_bytes + initial > limits.max_memory_bytes ||
-      (limiter && !limiter->memory_growing(0, initial, type.limits.max ? std::optional(*type.limits.max * wasm::kPageSize)
-                                                                         : std::nullopt)))
+      (limiter &&
+       !limiter->memory_growing(
+           0, initial, type.limits.max ? std::optional(*type.limits.max * wasm::kPageSize) : std::nullopt)))
     return make_error(ErrorKind::kLimit, "memory limit of the store exceeded");
   auto m = std::make_unique<interp::MemoryInst>();
   // Reserve at least one page of address space so that base is never null.
   m->reserved_bytes = std::max<uint64_t>(max_pages, 1) * wasm::kPageSize;
   void* p = mmap(nullptr, m->reserved_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) return make_error(ErrorKind::kLimit, "cannot reserve address space for a linear memory");
+  if (p == MAP_FAILED)
+    return make_error(ErrorKind::kLimit, "cannot reserve address space for a linear memory");
   m->base = static_cast<uint8_t*>(p);
   if (initial && mprotect(m->base, initial, PROT_READ | PROT_WRITE) != 0) {
     munmap(p, m->reserved_bytes);
@@ -104,9 +107,9 @@ int64_t StoreImpl::grow_memory(interp::MemoryInst* mem, uint64_t delta) {
   const uint64_t new_bytes = (old_pages + delta) * wasm::kPageSize;
   const uint64_t added = new_bytes - mem->size_bytes;
   if (total_memory_bytes + added > limits.max_memory_bytes) return -1;
-  if (limiter && !limiter->memory_growing(mem->size_bytes, new_bytes,
-                                          mem->declared_max ? std::optional(*mem->declared_max * wasm::kPageSize)
-                                                            : std::nullopt))
+  if (limiter && !limiter->memory_growing(
+                     mem->size_bytes, new_bytes,
+                     mem->declared_max ? std::optional(*mem->declared_max * wasm::kPageSize) : std::nullopt))
     return -1;
   if (mprotect(mem->base + mem->size_bytes, added, PROT_READ | PROT_WRITE) != 0) return -1;
   mem->size_bytes = new_bytes;
@@ -115,12 +118,14 @@ int64_t StoreImpl::grow_memory(interp::MemoryInst* mem, uint64_t delta) {
 }
 
 Result<interp::TableInst*> StoreImpl::add_table(const TableType& type, uint64_t init) {
-  if (tables.size() >= limits.max_tables) return make_error(ErrorKind::kLimit, "table count limit of the store exceeded");
+  if (tables.size() >= limits.max_tables)
+    return make_error(ErrorKind::kLimit, "table count limit of the store exceeded");
   const uint64_t bytes = type.limits.min * kTableElemBytes;
   if (type.limits.min > limits.max_table_elements)
     return make_error(ErrorKind::kLimit, "table of " + std::to_string(type.limits.min) +
                                              " elements exceeds the store's limit of " +
-                                             std::to_string(limits.max_table_elements) + " elements per table");
+                                             std::to_string(limits.max_table_elements) +
+                                             " elements per table");
   if (bytes > limits.max_table_bytes - std::min(total_table_bytes, limits.max_table_bytes))
     return make_error(ErrorKind::kLimit, "table of " + std::to_string(type.limits.min) +
                                              " elements exceeds the store's table memory limit of " +
@@ -144,7 +149,8 @@ Result<interp::TableInst*> StoreImpl::add_table(const TableType& type, uint64_t 
 int64_t StoreImpl::grow_table(interp::TableInst* table, uint64_t delta, uint64_t init) {
   const uint64_t old = table->elems.size();
   if (delta == 0) return int64_t(old);
-  const uint64_t max = std::min<uint64_t>(table->type.limits.max.value_or(wasm::kMaxTableSize), wasm::kMaxTableSize);
+  const uint64_t max =
+      std::min<uint64_t>(table->type.limits.max.value_or(wasm::kMaxTableSize), wasm::kMaxTableSize);
   if (delta > max - old) return -1;
   if (old + delta > limits.max_table_elements) return -1;
   const uint64_t added = delta * kTableElemBytes;
@@ -182,7 +188,9 @@ uint32_t slot_count(std::span<const ValType> types) {
   return n;
 }
 
-Trap usage_trap(std::string message) { return Trap(TrapCode::kUsage, "usage error: " + std::move(message)); }
+Trap usage_trap(std::string message) {
+  return Trap(TrapCode::kUsage, "usage error: " + std::move(message));
+}
 
 size_t register_store_extension() {
   static std::atomic<size_t> next{0};
@@ -209,11 +217,16 @@ Store& Store::operator=(Store&& other) noexcept {
   return *this;
 }
 
-const Engine& Store::engine() const { return impl_->engine; }
-uint64_t Store::id() const { return impl_->id; }
+const Engine& Store::engine() const {
+  return impl_->engine;
+}
+uint64_t Store::id() const {
+  return impl_->id;
+}
 
 static Result<void> require_fuel(const internal::StoreImpl& s) {
-  if (!s.fuel_enabled()) return make_error(ErrorKind::kUsage, "fuel is not enabled in this engine's configuration");
+  if (!s.fuel_enabled())
+    return make_error(ErrorKind::kUsage, "fuel is not enabled in this engine's configuration");
   return {};
 }
 
@@ -244,12 +257,24 @@ Result<uint64_t> Store::fuel_consumed() const {
   return s.fuel_consumed;
 }
 
-void Store::set_limits(const StoreLimits& limits) { impl_->limits = limits; }
-const StoreLimits& Store::limits() const { return impl_->limits; }
-void Store::set_limiter(ResourceLimiter* limiter) { impl_->limiter = limiter; }
-InterruptHandle Store::interrupt_handle() const { return InterruptHandle(impl_->interrupt); }
-void Store::set_data(void* data) { impl_->data = data; }
-void* Store::data() const { return impl_->data; }
+void Store::set_limits(const StoreLimits& limits) {
+  impl_->limits = limits;
+}
+const StoreLimits& Store::limits() const {
+  return impl_->limits;
+}
+void Store::set_limiter(ResourceLimiter* limiter) {
+  impl_->limiter = limiter;
+}
+InterruptHandle Store::interrupt_handle() const {
+  return InterruptHandle(impl_->interrupt);
+}
+void Store::set_data(void* data) {
+  impl_->data = data;
+}
+void* Store::data() const {
+  return impl_->data;
+}
 
 void InterruptHandle::interrupt() const {
   state_->flag.store(interp::kInterruptRequested);

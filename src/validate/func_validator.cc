@@ -26,7 +26,9 @@ std::span<const ValType> single_type(ValType t) {
   return {};
 }
 
-std::unexpected<Error> type_mismatch(size_t at) { return base::invalid("type mismatch", at); }
+std::unexpected<Error> type_mismatch(size_t at) {
+  return base::invalid("type mismatch", at);
+}
 std::unexpected<Error> unknown(const char* what, uint32_t index, size_t at) {
   return base::invalid(std::string("unknown ") + what + " " + std::to_string(index), at);
 }
@@ -42,11 +44,21 @@ BodyContext BodyContext::build(const wasm::Module& m, const Features& features, 
   c.features = features;
   for (const wasm::Import& imp : m.imports) {
     switch (imp.kind) {
-      case wasm::ExternKind::kFunc: c.func_types.push_back(imp.func_type); break;
-      case wasm::ExternKind::kTable: c.tables.push_back(imp.table); break;
-      case wasm::ExternKind::kMemory: ++c.num_memories; break;
-      case wasm::ExternKind::kGlobal: c.globals.push_back(imp.global); break;
-      case wasm::ExternKind::kTag: c.tag_types.push_back(imp.func_type); break;
+      case wasm::ExternKind::kFunc:
+        c.func_types.push_back(imp.func_type);
+        break;
+      case wasm::ExternKind::kTable:
+        c.tables.push_back(imp.table);
+        break;
+      case wasm::ExternKind::kMemory:
+        ++c.num_memories;
+        break;
+      case wasm::ExternKind::kGlobal:
+        c.globals.push_back(imp.global);
+        break;
+      case wasm::ExternKind::kTag:
+        c.tag_types.push_back(imp.func_type);
+        break;
     }
   }
   c.func_types.insert(c.func_types.end(), m.functions.begin(), m.functions.end());
@@ -63,7 +75,8 @@ BodyContext BodyContext::build(const wasm::Module& m, const Features& features, 
 
 Result<BlockSignature> FuncValidator::block_signature(const wasm::BlockType& bt, size_t at) const {
   switch (bt.kind) {
-    case wasm::BlockType::kEmpty: return BlockSignature{};
+    case wasm::BlockType::kEmpty:
+      return BlockSignature{};
     case wasm::BlockType::kValue:
       if (bt.value == ValType::kV128 && !ctx_.simd) return base::malformed("malformed value type", at);
       return BlockSignature{{}, single_type(bt.value)};
@@ -112,7 +125,8 @@ Result<ValType> FuncValidator::pop(size_t at) {
 
 Result<void> FuncValidator::pop_expect_slow(ValType expected, size_t at) {
   AIRWASM_TRY_ASSIGN(ValType actual, pop(at));
-  if (actual != expected && actual != ValType::kBottom && expected != ValType::kBottom) return type_mismatch(at);
+  if (actual != expected && actual != ValType::kBottom && expected != ValType::kBottom)
+    return type_mismatch(at);
   return {};
 }
 
@@ -241,8 +255,8 @@ Result<void> FuncValidator::step_special(const Instr& in, std::span<const uint32
     case Opcode::End: {
       AIRWASM_TRY_ASSIGN(ControlFrame f, pop_ctrl(at));
       // An `if` without `else` must leave the same types as it received.
-      if (f.kind == Opcode::If && !std::equal(f.sig.params.begin(), f.sig.params.end(), f.sig.results.begin(),
-                                              f.sig.results.end()))
+      if (f.kind == Opcode::If &&
+          !std::equal(f.sig.params.begin(), f.sig.params.end(), f.sig.results.begin(), f.sig.results.end()))
         return type_mismatch(at);
       push_types(f.sig.results);
       return {};
@@ -317,7 +331,8 @@ Result<void> FuncValidator::step_special(const Instr& in, std::span<const uint32
         if (kind == wasm::kCatchRef || kind == wasm::kCatchAllRef) delivered.push_back(ValType::kExnRef);
         AIRWASM_TRY_ASSIGN(const ControlFrame* target, label(depth, at));
         const auto types = target->label_types();
-        if (!std::equal(types.begin(), types.end(), delivered.begin(), delivered.end())) return type_mismatch(at);
+        if (!std::equal(types.begin(), types.end(), delivered.begin(), delivered.end()))
+          return type_mismatch(at);
       }
       AIRWASM_TRY(pop_types(sig.params, at));
       push_ctrl(Opcode::Block, sig);  // a block for typing and branches
@@ -448,7 +463,8 @@ Result<void> FuncValidator::validate_function(const BodyContext& ctx, uint32_t f
   decode::InstrReader instrs(reader, ctx.features);
   wasm::Instr in;
   while (!v.done()) {
-    if (reader.at_end()) return decode::body_end_error(*ctx.module, func_index - ctx.module->num_imported_funcs);
+    if (reader.at_end())
+      return decode::body_end_error(*ctx.module, func_index - ctx.module->num_imported_funcs);
     AIRWASM_TRY(instrs.next(in));
     AIRWASM_TRY(v.step(in, instrs.br_targets()));
   }

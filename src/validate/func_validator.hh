@@ -29,11 +29,11 @@ struct BodyContext {
   bool has_data_count = false;
   std::vector<bool> declared_refs;  // C.refs
   bool simd = true;
-  Features features;  // the engine's: instruction syntax and proposal checks depend on it
+  Features features;    // the engine's: instruction syntax and proposal checks depend on it
   ModuleLimits limits;  // nesting depth and br_table size are checked here; the rest while decoding
 
-  static BodyContext build(const wasm::Module& module, const Features& features, std::vector<bool> declared_refs,
-                           const ModuleLimits& limits = {});
+  static BodyContext build(const wasm::Module& module, const Features& features,
+                           std::vector<bool> declared_refs, const ModuleLimits& limits = {});
 };
 
 // Parameter and result types of a block type.
@@ -48,7 +48,9 @@ struct ControlFrame {
   uint32_t height = 0;  // operand stack height at entry, after the parameters were popped
   bool unreachable = false;
   // The types a branch to this frame carries: the loop's parameters, otherwise the results.
-  std::span<const ValType> label_types() const { return kind == wasm::Opcode::Loop ? sig.params : sig.results; }
+  std::span<const ValType> label_types() const {
+    return kind == wasm::Opcode::Loop ? sig.params : sig.results;
+  }
 };
 
 class FuncValidator {
@@ -67,13 +69,16 @@ class FuncValidator {
   uint32_t num_params() const { return num_params_; }
   const wasm::FuncType& func_type() const { return *func_type_; }
   size_t control_depth() const { return ctrls_.size(); }
-  const ControlFrame& control(size_t depth_from_top) const { return ctrls_[ctrls_.size() - 1 - depth_from_top]; }
+  const ControlFrame& control(size_t depth_from_top) const {
+    return ctrls_[ctrls_.size() - 1 - depth_from_top];
+  }
   bool unreachable() const { return ctrls_.back().unreachable; }
   size_t operand_height() const { return vals_.size(); }
   Result<BlockSignature> block_signature(const wasm::BlockType& bt, size_t offset) const;
 
   // Validates a whole defined function body (decode + validate, no lowering).
-  static Result<void> validate_function(const BodyContext& ctx, uint32_t func_index, const wasm::FunctionBody& body);
+  static Result<void> validate_function(const BodyContext& ctx, uint32_t func_index,
+                                        const wasm::FunctionBody& body);
 
  private:
   Result<ValType> pop(size_t at);

@@ -233,7 +233,7 @@ Result<FdEntry> stdio_entry(int host_fd, const char* what) {
     return make_error(ErrorKind::kIo, std::string("cannot use ") + what + ": " + std::strerror(errno));
   FdEntry e;
   e.host_fd = fd;
-  struct stat st {};
+  struct stat st{};
   e.filetype = ::fstat(fd, &st) == 0 ? filetype_of_mode(st.st_mode) : abi::kUnknown;
   e.rights_base = abi::kFileRights;
   if (::isatty(fd)) {

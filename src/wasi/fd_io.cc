@@ -51,7 +51,7 @@ uint16_t transfer(Env& env, Op op, uint32_t fd, uint32_t iovs, uint32_t count, u
     // deadline can stop the wait (regular files and directories never block on Linux).
     if (!positioned && e->filetype != abi::kRegularFile) {
       auto ready = ::airwasm::internal::wait_fd_interruptible(env.caller.store(), e->host_fd,
-                                                               reading ? POLLIN : POLLOUT);
+                                                              reading ? POLLIN : POLLOUT);
       if (!ready) {
         env.trap = std::move(ready.error());
         return abi::kIntr;

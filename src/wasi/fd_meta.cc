@@ -103,7 +103,7 @@ uint16_t fd_filestat_get(Env& env, const uint64_t* a) {
   FdEntry* e;
   if (abi::Errno err = get_fd(env, arg32(a, 0), abi::kRightFdFilestatGet, e)) return err;
   if (!env.mem.in_bounds(arg32(a, 1), abi::filestat::kSize)) return abi::kFault;
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstat(e->host_fd, &st) != 0) return last_errno();
   store_filestat(env.mem, arg32(a, 1), st);
   return abi::kSuccess;
@@ -160,7 +160,7 @@ abi::Errno list_directory(int dir_fd, std::vector<CachedDirent>& out) {
     c.ino = ent->d_ino;
     c.type = filetype_of_dtype(ent->d_type);
     if (ent->d_type == DT_UNKNOWN) {
-      struct ::stat st {};
+      struct ::stat st{};
       if (::fstatat(dir_fd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         c.type = filetype_of_mode(st.st_mode);
     }

@@ -74,7 +74,7 @@ uint16_t path_open(Env& env, const uint64_t* a) {
     // Opening a directory for writing: EISDIR, as POSIX has it.
     return last_errno();
   }
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstat(fd, &st) != 0) {
     abi::Errno err = last_errno();
     ::close(fd);
@@ -171,7 +171,7 @@ uint16_t path_filestat_get(Env& env, const uint64_t* a) {
   if (abi::Errno err =
           resolve(env, arg32(a, 0), abi::kRightPathFilestatGet, arg32(a, 2), arg32(a, 3), follow, rp))
     return err;
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstatat(rp.dir, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return last_errno();
   store_filestat(env.mem, out, st);
   return abi::kSuccess;

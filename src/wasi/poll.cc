@@ -45,7 +45,7 @@ struct FdSub {
 };
 
 uint64_t readable_bytes(int fd) {
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
     off_t pos = ::lseek(fd, 0, SEEK_CUR);
     return pos >= 0 && st.st_size > pos ? uint64_t(st.st_size - pos) : 0;

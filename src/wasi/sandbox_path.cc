@@ -108,7 +108,7 @@ abi::Errno resolve_path(int base_fd, std::string_view path, bool follow_final, R
   }
 
   if (must_be_dir && final_name != ".") {
-    struct stat st {};
+    struct stat st{};
     if (::fstatat(current(), final_name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
       return abi::kNotDir;
     }

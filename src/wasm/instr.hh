@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <cstring>
 
-
 #include "airwasm/value.hh"
 #include "wasm/types.hh"
 
@@ -30,10 +29,10 @@ enum class ImmKind : uint8_t {
   F32,
   F64,
   V128,
-  Shuffle,     // 16 lane bytes
-  Lane,        // one lane byte
-  RefType,     // reftype byte
-  TryTable,    // block type, vec(catch clause); the clauses go to InstrReader::br_targets() as triples
+  Shuffle,   // 16 lane bytes
+  Lane,      // one lane byte
+  RefType,   // reftype byte
+  TryTable,  // block type, vec(catch clause); the clauses go to InstrReader::br_targets() as triples
 };
 
 // try_table catch clause kinds (binary encoding).
@@ -61,17 +60,22 @@ struct OpInfo {
   uint16_t code;  // 0x00XX, 0xFCXX or 0xFDXX
   ImmKind imm;
   OpSignature sig;
-  uint8_t arg;    // natural alignment (log2) or lane count
+  uint8_t arg;  // natural alignment (log2) or lane count
 };
 
 namespace detail {
 constexpr ValType sig_char_type(char c) {
   switch (c) {
-    case 'i': return ValType::kI32;
-    case 'l': return ValType::kI64;
-    case 'f': return ValType::kF32;
-    case 'd': return ValType::kF64;
-    case 'v': return ValType::kV128;
+    case 'i':
+      return ValType::kI32;
+    case 'l':
+      return ValType::kI64;
+    case 'f':
+      return ValType::kF32;
+    case 'd':
+      return ValType::kF64;
+    case 'v':
+      return ValType::kV128;
   }
   return ValType::kBottom;
 }
@@ -97,12 +101,18 @@ inline constexpr OpInfo kOpInfo[kOpcodeCount] = {
 #undef AIRWASM_OP
 };
 
-constexpr const OpInfo& op_info(Opcode op) { return kOpInfo[size_t(op)]; }
-constexpr const char* op_name(Opcode op) { return kOpInfo[size_t(op)].text; }
+constexpr const OpInfo& op_info(Opcode op) {
+  return kOpInfo[size_t(op)];
+}
+constexpr const char* op_name(Opcode op) {
+  return kOpInfo[size_t(op)].text;
+}
 
 // Lookup from encoding to Opcode; kCount marks an illegal encoding.
 // `single` is Wasm 2.0 (+ SIMD prefix); `single_eh` adds the exception-handling opcodes.
-constexpr bool is_exception_opcode(uint16_t code) { return code == 0x08 || code == 0x0A || code == 0x1F; }
+constexpr bool is_exception_opcode(uint16_t code) {
+  return code == 0x08 || code == 0x0A || code == 0x1F;
+}
 struct OpcodeMaps {
   Opcode single[256];
   Opcode single_eh[256];
@@ -120,9 +130,10 @@ constexpr OpcodeMaps make_opcode_maps() {
     if (code < 0x100) {
       m.single_eh[code] = Opcode(i);
       if (!is_exception_opcode(code)) m.single[code] = Opcode(i);
-    }
-    else if ((code >> 8) == 0xFC) m.fc[code & 0xff] = Opcode(i);
-    else m.fd[code & 0xff] = Opcode(i);
+    } else if ((code >> 8) == 0xFC)
+      m.fc[code & 0xff] = Opcode(i);
+    else
+      m.fd[code & 0xff] = Opcode(i);
   }
   return m;
 }
@@ -131,8 +142,14 @@ inline constexpr OpcodeMaps kOpcodeMaps = make_opcode_maps();
 // Fuel cost per instruction, wasmtime's default accounting.
 constexpr uint32_t fuel_cost(Opcode op) {
   switch (op) {
-    case Opcode::Nop: case Opcode::Drop: case Opcode::Block: case Opcode::Loop:
-    case Opcode::Unreachable: case Opcode::Return: case Opcode::Else: case Opcode::End:
+    case Opcode::Nop:
+    case Opcode::Drop:
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::Unreachable:
+    case Opcode::Return:
+    case Opcode::Else:
+    case Opcode::End:
     case Opcode::TryTable:
       return 0;
     default:
@@ -152,21 +169,21 @@ struct BlockType {
 // One decoded instruction. Only the fields named by the opcode's ImmKind are meaningful.
 struct Instr {
   Opcode op = Opcode::Nop;
-  uint32_t index = 0;         // Index, IndexPair (first), IndexMem (data), SelectT (count), BrTable (count)
-  uint32_t index2 = 0;        // IndexPair (second); MemArg, IndexMem: memory index; MemPair: source memory
-  uint64_t offset = 0;        // MemArg offset; BrTable: byte offset of the first label in the code
-  uint32_t align = 0;         // MemArg alignment exponent
-  uint8_t lane = 0;           // Lane, MemArgLane
+  uint32_t index = 0;   // Index, IndexPair (first), IndexMem (data), SelectT (count), BrTable (count)
+  uint32_t index2 = 0;  // IndexPair (second); MemArg, IndexMem: memory index; MemPair: source memory
+  uint64_t offset = 0;  // MemArg offset; BrTable: byte offset of the first label in the code
+  uint32_t align = 0;   // MemArg alignment exponent
+  uint8_t lane = 0;     // Lane, MemArgLane
   ValType type = ValType::kI32;  // RefType, SelectT (first type)
-  BlockType block;            // BlockType
+  BlockType block;               // BlockType
   union {
     int32_t i32;
     int64_t i64;
     uint32_t f32_bits;
     uint64_t f64_bits;
   } value = {0};
-  V128 v128;                  // V128 constant or Shuffle lanes
-  size_t position = 0;        // byte offset of the opcode
+  V128 v128;            // V128 constant or Shuffle lanes
+  size_t position = 0;  // byte offset of the opcode
 };
 
 }  // namespace airwasm::wasm

@@ -48,17 +48,17 @@ enum class SegmentMode : uint8_t { kActive, kPassive, kDeclarative };
 struct ElemSegment {
   SegmentMode mode = SegmentMode::kActive;
   ValType type = ValType::kFuncRef;
-  uint32_t table = 0;              // kActive only
-  ConstExpr offset;                // kActive only
-  std::vector<ConstExpr> items;    // one constant expression per element (func indices become ref.func)
-  size_t position = 0;             // byte offset of the segment
+  uint32_t table = 0;            // kActive only
+  ConstExpr offset;              // kActive only
+  std::vector<ConstExpr> items;  // one constant expression per element (func indices become ref.func)
+  size_t position = 0;           // byte offset of the segment
 };
 
 struct DataSegment {
   SegmentMode mode = SegmentMode::kActive;  // kActive or kPassive
   uint32_t memory = 0;
-  ConstExpr offset;                         // kActive only
-  std::span<const uint8_t> bytes;           // into Module::binary
+  ConstExpr offset;                // kActive only
+  std::span<const uint8_t> bytes;  // into Module::binary
   size_t position = 0;
 };
 
@@ -69,10 +69,10 @@ struct LocalDecl {
 
 struct FunctionBody {
   std::vector<LocalDecl> locals;
-  uint32_t local_count = 0;           // sum of counts (params not included)
-  std::span<const uint8_t> code;      // the instructions, including the final `end`; into Module::binary
-  size_t code_offset = 0;             // absolute offset of code[0] within the binary
-  size_t body_offset = 0;             // absolute offset of the body (its size field)
+  uint32_t local_count = 0;       // sum of counts (params not included)
+  std::span<const uint8_t> code;  // the instructions, including the final `end`; into Module::binary
+  size_t code_offset = 0;         // absolute offset of code[0] within the binary
+  size_t body_offset = 0;         // absolute offset of the body (its size field)
 };
 
 struct CustomSection {
@@ -93,7 +93,7 @@ struct Module {
 
   std::vector<FuncType> types;
   std::vector<Import> imports;
-  std::vector<uint32_t> functions;  // type index of each *defined* function
+  std::vector<uint32_t> functions;   // type index of each *defined* function
   std::vector<TableType> tables;     // defined tables
   std::vector<MemoryType> memories;  // defined memories
   std::vector<Global> globals;       // defined globals

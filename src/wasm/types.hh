@@ -23,7 +23,9 @@ inline bool is_reftype(ValType t) {
   return t == ValType::kFuncRef || t == ValType::kExternRef || t == ValType::kExnRef;
 }
 // Number of 8-byte interpreter slots a value of this type occupies.
-inline uint32_t slot_count(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+inline uint32_t slot_count(ValType t) {
+  return t == ValType::kV128 ? 2 : 1;
+}
 
 constexpr uint64_t kPageSize = 65536;
 constexpr uint64_t kMaxPages32 = 65536;  // 4 GiB

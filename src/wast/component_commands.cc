@@ -19,7 +19,9 @@ using nlohmann::json;
 
 namespace {
 
-bool contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
 
 // The scripts' trap texts are wasmtime's, sometimes with its "wasm trap: " prefix.
 std::string_view trap_text(std::string_view text) {
@@ -95,9 +97,12 @@ std::string show(const std::vector<Val>& values) {
 
 std::string actual_of(const ComponentActionResult& r) {
   switch (r.kind) {
-    case ActionResult::Kind::kReturned: return show(r.values);
-    case ActionResult::Kind::kTrapped: return "trap: " + r.trap.message();
-    case ActionResult::Kind::kError: return "error: " + r.error;
+    case ActionResult::Kind::kReturned:
+      return show(r.values);
+    case ActionResult::Kind::kTrapped:
+      return "trap: " + r.trap.message();
+    case ActionResult::Kind::kError:
+      return "error: " + r.error;
   }
   return "?";
 }
@@ -132,7 +137,8 @@ Outcome cmd_assert_trap(CommandContext& ctx, const json& cmd) {
     if (!c) return Outcome::failed(describe_module(cmd), "trap: " + text, c.error().to_string());
     auto inst = cs.instantiate(*c);
     if (!inst && contains(inst.error().message, text)) return Outcome::passed();
-    return Outcome::failed(describe_module(cmd), "trap: " + text, inst ? "instantiated" : inst.error().to_string());
+    return Outcome::failed(describe_module(cmd), "trap: " + text,
+                           inst ? "instantiated" : inst.error().to_string());
   }
   ComponentActionResult r = ctx.session.components().run_action(action_of(cmd));
   if (r.kind == ActionResult::Kind::kTrapped && contains(r.trap.message(), text)) return Outcome::passed();
@@ -143,7 +149,8 @@ Outcome cmd_assert_link_failure(CommandContext& ctx, const json& cmd) {
   const std::string text = member(cmd, "text");
   ComponentSession& cs = ctx.session.components();
   auto c = cs.compile_file(member(cmd, "filename"));
-  if (!c) return Outcome::failed(describe_module(cmd), "instantiation fails with " + text, c.error().to_string());
+  if (!c)
+    return Outcome::failed(describe_module(cmd), "instantiation fails with " + text, c.error().to_string());
   auto inst = cs.instantiate(*c);
   if (!inst && contains(inst.error().message, text)) return Outcome::passed();
   return Outcome::failed(describe_module(cmd), "instantiation fails with " + text,

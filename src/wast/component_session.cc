@@ -81,7 +81,8 @@ Result<Val> json_to_val(const json& v) {
     std::vector<std::pair<std::string, Val>> fields;
     if (x.is_array())
       for (const json& f : x) {
-        if (!f.is_array() || f.size() != 2 || !f[0].is_string()) return make_error(ErrorKind::kUsage, "bad record field");
+        if (!f.is_array() || f.size() != 2 || !f[0].is_string())
+          return make_error(ErrorKind::kUsage, "bad record field");
         AIRWASM_TRY_ASSIGN(Val item, json_to_val(f[1]));
         fields.emplace_back(f[0].get<std::string>(), std::move(item));
       }
@@ -122,7 +123,9 @@ Result<Val> json_to_val(const json& v) {
 }
 
 ComponentSession::ComponentSession(Session& session)
-    : session_(session), linker_(session.engine()), current_(make_error(ErrorKind::kUsage, "no component instantiated yet")) {}
+    : session_(session),
+      linker_(session.engine()),
+      current_(make_error(ErrorKind::kUsage, "no component instantiated yet")) {}
 
 Result<component::Component> ComponentSession::compile_file(std::string_view filename) {
   AIRWASM_TRY_ASSIGN(std::vector<uint8_t> bytes, session_.read_file(filename));
@@ -139,7 +142,8 @@ void ComponentSession::define(std::string_view name, Result<component::Component
 
 Result<component::Component> ComponentSession::definition(std::string_view name) const {
   auto it = definitions_.find(name);
-  if (it == definitions_.end()) return make_error(ErrorKind::kUsage, "no component definition named " + std::string(name));
+  if (it == definitions_.end())
+    return make_error(ErrorKind::kUsage, "no component definition named " + std::string(name));
   return it->second;
 }
 

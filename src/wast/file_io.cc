@@ -11,7 +11,7 @@
 namespace airwasm::wast {
 
 std::expected<std::vector<uint8_t>, std::string> read_file_bytes(const std::string& path) {
-  struct stat st {};
+  struct stat st{};
   if (::stat(path.c_str(), &st) != 0) return std::unexpected(std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return std::unexpected("not a regular file");
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);

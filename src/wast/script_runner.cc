@@ -32,7 +32,8 @@ std::string_view dialect_of(const json& commands, const Session& session) {
     if (cmd.contains("parse_error")) return "component";  // only the component suite's converter writes it
     std::string file = member(cmd, "filename");
     if (type == "assert_malformed" || file.empty() || member(cmd, "module_type") == "text") continue;
-    if (auto bytes = session.read_file(file); bytes && component::is_component_binary(*bytes)) return "component";
+    if (auto bytes = session.read_file(file); bytes && component::is_component_binary(*bytes))
+      return "component";
   }
   return "core";
 }
@@ -55,8 +56,8 @@ std::string dir_name(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-Outcome run_command(CommandContext& ctx, const json& cmd, const std::string& file_name, std::string_view dialect,
-                    bool static_only) {
+Outcome run_command(CommandContext& ctx, const json& cmd, const std::string& file_name,
+                    std::string_view dialect, bool static_only) {
   if (!cmd.is_object()) return Outcome::failed("<command>", "a command object", "not an object");
   std::string type = member(cmd, "type");
   if (auto reason = find_skip(type, member(cmd, "module_type"), file_name, dialect)) {

@@ -25,7 +25,8 @@ std::optional<std::string_view> find_skip(std::span<const SkipRule> rules, std::
                                           std::string_view module_type, std::string_view file_name,
                                           std::string_view dialect = "core");
 inline std::optional<std::string_view> find_skip(std::string_view command, std::string_view module_type,
-                                                 std::string_view file_name, std::string_view dialect = "core") {
+                                                 std::string_view file_name,
+                                                 std::string_view dialect = "core") {
   return find_skip(skip_rules(), command, module_type, file_name, dialect);
 }
 

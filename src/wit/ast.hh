@@ -29,15 +29,27 @@ struct Attrs {
 
 struct Type {
   enum class Kind : uint8_t {
-    kPrim, kName, kList, kFixedList, kOption, kResult, kTuple, kFuture, kStream, kOwn, kBorrow, kMap, kErrorContext
+    kPrim,
+    kName,
+    kList,
+    kFixedList,
+    kOption,
+    kResult,
+    kTuple,
+    kFuture,
+    kStream,
+    kOwn,
+    kBorrow,
+    kMap,
+    kErrorContext
   };
   Kind kind = Kind::kPrim;
   uint32_t offset = 0;
   component::Prim prim = component::Prim::kBool;
-  Id name;                   // kName, kOwn, kBorrow
-  std::vector<Type> args;    // element(s); kResult: ok then err, see has_ok / has_err
+  Id name;                               // kName, kOwn, kBorrow
+  std::vector<Type> args;                // element(s); kResult: ok then err, see has_ok / has_err
   bool has_ok = false, has_err = false;  // kResult; kFuture / kStream: has_ok = has an element
-  uint32_t length = 0;       // kFixedList
+  uint32_t length = 0;                   // kFixedList
 };
 
 struct Param {

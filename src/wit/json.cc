@@ -91,8 +91,8 @@ void Json::str(std::string_view s) {
 void Json::ty(const std::optional<model::Ty>& t) {
   if (!t) return null();
   if (!t->is_prim) return number(t->id);
-  static constexpr const char* kNames[] = {"bool", "s8", "u8", "s16", "u16", "s32", "u32", "s64", "u64",
-                                           "f32", "f64", "char", "string", "error-context"};
+  static constexpr const char* kNames[] = {"bool", "s8",  "u8",  "s16", "u16",  "s32",    "u32",
+                                           "s64",  "u64", "f32", "f64", "char", "string", "error-context"};
   size_t i = size_t(t->prim);
   value(i < std::size(kNames) ? kNames[i] : "?");
 }
@@ -130,10 +130,16 @@ void Json::function(const model::Function& f) {
   value(f.name);
   key("kind");
   switch (f.kind) {
-    case model::FuncKind::kFreestanding: value("freestanding"); break;
-    case model::FuncKind::kConstructor: case model::FuncKind::kMethod: case model::FuncKind::kStatic:
+    case model::FuncKind::kFreestanding:
+      value("freestanding");
+      break;
+    case model::FuncKind::kConstructor:
+    case model::FuncKind::kMethod:
+    case model::FuncKind::kStatic:
       open('{');
-      key(f.kind == model::FuncKind::kConstructor ? "constructor" : f.kind == model::FuncKind::kMethod ? "method" : "static");
+      key(f.kind == model::FuncKind::kConstructor ? "constructor"
+          : f.kind == model::FuncKind::kMethod    ? "method"
+                                                  : "static");
       number(f.resource);
       close('}');
       break;
@@ -166,16 +172,22 @@ void Json::function(const model::Function& f) {
 void Json::type_def(const model::TypeDef& t) {
   open('{');
   key("name");
-  if (t.name) value(*t.name);
-  else null();
+  if (t.name)
+    value(*t.name);
+  else
+    null();
   key("kind");
-  static constexpr const char* kKinds[] = {"type", "record", "variant", "list", "fixed-length-list", "tuple",
-                                           "flags", "enum", "option", "result", "own", "borrow", "future",
-                                           "stream", "map", "resource"};
+  static constexpr const char* kKinds[] = {"type",    "record", "variant", "list",   "fixed-length-list",
+                                           "tuple",   "flags",  "enum",    "option", "result",
+                                           "own",     "borrow", "future",  "stream", "map",
+                                           "resource"};
   open('{');
   key(kKinds[size_t(t.kind)]);
   switch (t.kind) {
-    case model::DefKind::kRecord: case model::DefKind::kVariant: case model::DefKind::kFlags: case model::DefKind::kEnum:
+    case model::DefKind::kRecord:
+    case model::DefKind::kVariant:
+    case model::DefKind::kFlags:
+    case model::DefKind::kEnum:
       open('[');
       for (size_t i = 0; i < t.labels.size(); ++i) {
         open('{');
@@ -190,8 +202,13 @@ void Json::type_def(const model::TypeDef& t) {
       }
       close(']');
       break;
-    case model::DefKind::kOwn: case model::DefKind::kBorrow: number(t.resource); break;
-    case model::DefKind::kResource: null(); break;
+    case model::DefKind::kOwn:
+    case model::DefKind::kBorrow:
+      number(t.resource);
+      break;
+    case model::DefKind::kResource:
+      null();
+      break;
     case model::DefKind::kResult:
       open('{');
       key("ok");
@@ -221,8 +238,11 @@ void Json::type_def(const model::TypeDef& t) {
   close('}');
   key("owner");
   switch (t.owner.kind) {
-    case model::Owner::Kind::kNone: null(); break;
-    case model::Owner::Kind::kWorld: case model::Owner::Kind::kInterface:
+    case model::Owner::Kind::kNone:
+      null();
+      break;
+    case model::Owner::Kind::kWorld:
+    case model::Owner::Kind::kInterface:
       open('{');
       key(t.owner.kind == model::Owner::Kind::kWorld ? "world" : "interface");
       number(t.owner.index);
@@ -243,8 +263,10 @@ void Json::world_items(const std::vector<model::WorldItem>& items) {
   for (const model::WorldItem& it : items) {
     open('{');
     key("name");
-    if (it.name) value(*it.name);
-    else null();
+    if (it.name)
+      value(*it.name);
+    else
+      null();
     switch (it.kind) {
       case model::WorldItem::Kind::kInterface:
         key("interface");
@@ -293,11 +315,15 @@ std::string Json::run() {
   for (const model::Interface& i : r_.interfaces) {
     open('{');
     key("name");
-    if (i.name) value(*i.name);
-    else null();
+    if (i.name)
+      value(*i.name);
+    else
+      null();
     key("package");
-    if (i.package) number(*i.package);
-    else null();
+    if (i.package)
+      number(*i.package);
+    else
+      null();
     key("types");
     open('{');
     for (auto& [name, id] : i.types) {

@@ -18,7 +18,8 @@ bool is_id_char(char c) {
 // Removes one leading space from each line of a `///` comment and trims a `/** */` block's lines.
 void add_doc_line(Token& t, std::string_view line) {
   if (!line.empty() && line[0] == ' ') line.remove_prefix(1);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+    line.remove_suffix(1);
   if (t.has_docs) t.docs += '\n';
   t.docs += line;
   t.has_docs = true;
@@ -46,29 +47,52 @@ void append_utf8(std::string& out, uint32_t cp) {
 
 const char* tok_name(Tok t) {
   switch (t) {
-    case Tok::kEof: return "end of file";
-    case Tok::kId: return "an identifier";
-    case Tok::kExplicitId: return "an identifier";
-    case Tok::kInteger: return "an integer";
-    case Tok::kString: return "a string";
-    case Tok::kLBrace: return "`{`";
-    case Tok::kRBrace: return "`}`";
-    case Tok::kLParen: return "`(`";
-    case Tok::kRParen: return "`)`";
-    case Tok::kLAngle: return "`<`";
-    case Tok::kRAngle: return "`>`";
-    case Tok::kComma: return "`,`";
-    case Tok::kSemicolon: return "`;`";
-    case Tok::kColon: return "`:`";
-    case Tok::kEquals: return "`=`";
-    case Tok::kPeriod: return "`.`";
-    case Tok::kSlash: return "`/`";
-    case Tok::kAt: return "`@`";
-    case Tok::kArrow: return "`->`";
-    case Tok::kStar: return "`*`";
-    case Tok::kUnderscore: return "`_`";
-    case Tok::kPlus: return "`+`";
-    case Tok::kMinus: return "`-`";
+    case Tok::kEof:
+      return "end of file";
+    case Tok::kId:
+      return "an identifier";
+    case Tok::kExplicitId:
+      return "an identifier";
+    case Tok::kInteger:
+      return "an integer";
+    case Tok::kString:
+      return "a string";
+    case Tok::kLBrace:
+      return "`{`";
+    case Tok::kRBrace:
+      return "`}`";
+    case Tok::kLParen:
+      return "`(`";
+    case Tok::kRParen:
+      return "`)`";
+    case Tok::kLAngle:
+      return "`<`";
+    case Tok::kRAngle:
+      return "`>`";
+    case Tok::kComma:
+      return "`,`";
+    case Tok::kSemicolon:
+      return "`;`";
+    case Tok::kColon:
+      return "`:`";
+    case Tok::kEquals:
+      return "`=`";
+    case Tok::kPeriod:
+      return "`.`";
+    case Tok::kSlash:
+      return "`/`";
+    case Tok::kAt:
+      return "`@`";
+    case Tok::kArrow:
+      return "`->`";
+    case Tok::kStar:
+      return "`*`";
+    case Tok::kUnderscore:
+      return "`_`";
+    case Tok::kPlus:
+      return "`+`";
+    case Tok::kMinus:
+      return "`-`";
   }
   return "a token";
 }
@@ -105,7 +129,8 @@ Result<void> Lexer::skip_trivia(Token& t) {
       if (end == std::string_view::npos) end = text_.size();
       std::string_view line = text_.substr(pos_, end - pos_);
       // `///` is a doc comment, `////...` is not (wit-parser's rule).
-      if (line.size() >= 3 && line[2] == '/' && (line.size() == 3 || line[3] != '/')) add_doc_line(t, line.substr(3));
+      if (line.size() >= 3 && line[2] == '/' && (line.size() == 3 || line[3] != '/'))
+        add_doc_line(t, line.substr(3));
       pos_ = uint32_t(end);
       continue;
     }
@@ -156,21 +181,36 @@ Result<Token> Lexer::next() {
     return t;
   };
   switch (c) {
-    case '{': return punct(Tok::kLBrace, 1);
-    case '}': return punct(Tok::kRBrace, 1);
-    case '(': return punct(Tok::kLParen, 1);
-    case ')': return punct(Tok::kRParen, 1);
-    case '<': return punct(Tok::kLAngle, 1);
-    case '>': return punct(Tok::kRAngle, 1);
-    case ',': return punct(Tok::kComma, 1);
-    case ';': return punct(Tok::kSemicolon, 1);
-    case ':': return punct(Tok::kColon, 1);
-    case '=': return punct(Tok::kEquals, 1);
-    case '.': return punct(Tok::kPeriod, 1);
-    case '/': return punct(Tok::kSlash, 1);
-    case '@': return punct(Tok::kAt, 1);
-    case '*': return punct(Tok::kStar, 1);
-    case '+': return punct(Tok::kPlus, 1);
+    case '{':
+      return punct(Tok::kLBrace, 1);
+    case '}':
+      return punct(Tok::kRBrace, 1);
+    case '(':
+      return punct(Tok::kLParen, 1);
+    case ')':
+      return punct(Tok::kRParen, 1);
+    case '<':
+      return punct(Tok::kLAngle, 1);
+    case '>':
+      return punct(Tok::kRAngle, 1);
+    case ',':
+      return punct(Tok::kComma, 1);
+    case ';':
+      return punct(Tok::kSemicolon, 1);
+    case ':':
+      return punct(Tok::kColon, 1);
+    case '=':
+      return punct(Tok::kEquals, 1);
+    case '.':
+      return punct(Tok::kPeriod, 1);
+    case '/':
+      return punct(Tok::kSlash, 1);
+    case '@':
+      return punct(Tok::kAt, 1);
+    case '*':
+      return punct(Tok::kStar, 1);
+    case '+':
+      return punct(Tok::kPlus, 1);
     case '-':
       if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '>') return punct(Tok::kArrow, 2);
       return punct(Tok::kMinus, 1);
@@ -181,7 +221,8 @@ Result<Token> Lexer::next() {
       ++pos_;
       t.kind = Tok::kString;
       while (true) {
-        if (pos_ >= text_.size() || text_[pos_] == '\n') return error_at(src_, t.offset, "unterminated string literal");
+        if (pos_ >= text_.size() || text_[pos_] == '\n')
+          return error_at(src_, t.offset, "unterminated string literal");
         char s = text_[pos_++];
         if (s == '"') return t;
         if (s != '\\') {
@@ -191,19 +232,33 @@ Result<Token> Lexer::next() {
         if (pos_ >= text_.size()) return error_at(src_, t.offset, "unterminated string literal");
         char e = text_[pos_++];
         switch (e) {
-          case '\\': t.text += '\\'; break;
-          case '"': t.text += '"'; break;
-          case '\'': t.text += '\''; break;
-          case 'n': t.text += '\n'; break;
-          case 'r': t.text += '\r'; break;
-          case 't': t.text += '\t'; break;
+          case '\\':
+            t.text += '\\';
+            break;
+          case '"':
+            t.text += '"';
+            break;
+          case '\'':
+            t.text += '\'';
+            break;
+          case 'n':
+            t.text += '\n';
+            break;
+          case 'r':
+            t.text += '\r';
+            break;
+          case 't':
+            t.text += '\t';
+            break;
           case 'u': {
             uint32_t at = pos_ - 2;
-            if (pos_ >= text_.size() || text_[pos_] != '{') return error_at(src_, at, "invalid escape in string");
+            if (pos_ >= text_.size() || text_[pos_] != '{')
+              return error_at(src_, at, "invalid escape in string");
             ++pos_;
             uint32_t cp = 0;
             int digits = 0;
-            while (pos_ < text_.size() && std::isxdigit(static_cast<unsigned char>(text_[pos_])) && digits < 7) {
+            while (pos_ < text_.size() && std::isxdigit(static_cast<unsigned char>(text_[pos_])) &&
+                   digits < 7) {
               char h = text_[pos_++];
               cp = cp * 16 + uint32_t(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
               ++digits;
@@ -216,11 +271,13 @@ Result<Token> Lexer::next() {
             append_utf8(t.text, cp);
             break;
           }
-          default: return error_at(src_, pos_ - 2, "invalid escape in string");
+          default:
+            return error_at(src_, pos_ - 2, "invalid escape in string");
         }
       }
     }
-    default: break;
+    default:
+      break;
   }
   if (c >= '0' && c <= '9') {
     t.kind = Tok::kInteger;
@@ -237,8 +294,9 @@ Result<Token> Lexer::next() {
   if (explicit_id) return error_at(src_, t.offset, "expected an identifier after `%`");
   unsigned char u = static_cast<unsigned char>(c);
   if (u >= 0x20 && u < 0x7f) return error_at(src_, t.offset, std::string("unexpected character `") + c + "`");
-  return error_at(src_, t.offset, "unexpected character (byte 0x" + std::string(1, "0123456789abcdef"[u >> 4]) +
-                                      "0123456789abcdef"[u & 15] + ")");
+  return error_at(src_, t.offset,
+                  "unexpected character (byte 0x" + std::string(1, "0123456789abcdef"[u >> 4]) +
+                      "0123456789abcdef"[u & 15] + ")");
 }
 
 Result<std::string> Lexer::version(uint32_t& offset) {

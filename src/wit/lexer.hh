@@ -13,9 +13,29 @@
 namespace airwasm::wit {
 
 enum class Tok : uint8_t {
-  kEof, kId, kExplicitId /* %name */, kInteger, kString,
-  kLBrace, kRBrace, kLParen, kRParen, kLAngle, kRAngle, kComma, kSemicolon, kColon, kEquals, kPeriod,
-  kSlash, kAt, kArrow, kStar, kUnderscore, kPlus, kMinus,
+  kEof,
+  kId,
+  kExplicitId /* %name */,
+  kInteger,
+  kString,
+  kLBrace,
+  kRBrace,
+  kLParen,
+  kRParen,
+  kLAngle,
+  kRAngle,
+  kComma,
+  kSemicolon,
+  kColon,
+  kEquals,
+  kPeriod,
+  kSlash,
+  kAt,
+  kArrow,
+  kStar,
+  kUnderscore,
+  kPlus,
+  kMinus,
 };
 
 const char* tok_name(Tok t);

@@ -57,7 +57,8 @@ Result<component::wit::Resolve> parse_wit_path(const std::string& path, const Pa
   fs::path deps = p / "deps";
   if (fs::is_directory(deps, ec)) {
     std::vector<fs::path> entries;
-    for (fs::directory_iterator it(deps, ec), end; !ec && it != end; it.increment(ec)) entries.push_back(it->path());
+    for (fs::directory_iterator it(deps, ec), end; !ec && it != end; it.increment(ec))
+      entries.push_back(it->path());
     if (ec) return make_error(ErrorKind::kIo, deps.string() + ": cannot list directory: " + ec.message());
     std::sort(entries.begin(), entries.end());
     for (const fs::path& e : entries) {
@@ -70,7 +71,8 @@ Result<component::wit::Resolve> parse_wit_path(const std::string& path, const Pa
       } else if (e.extension() == ".wasm" || e.extension() == ".wat") {
         // wit-parser reads these as binary-encoded WIT packages; we do not (yet): say so rather than
         // report the package as missing later.
-        return make_error(ErrorKind::kUnsupported, e.string() + ": WIT packages encoded as wasm are not supported");
+        return make_error(ErrorKind::kUnsupported,
+                          e.string() + ": WIT packages encoded as wasm are not supported");
       }
       // Other entries (README, .DS_Store, ...) are ignored, as wit-parser ignores them.
     }

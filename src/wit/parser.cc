@@ -22,10 +22,10 @@ struct PrimName {
   Prim prim;
 };
 constexpr PrimName kPrims[] = {
-    {"bool", Prim::kBool}, {"s8", Prim::kS8}, {"u8", Prim::kU8}, {"s16", Prim::kS16}, {"u16", Prim::kU16},
-    {"s32", Prim::kS32}, {"u32", Prim::kU32}, {"s64", Prim::kS64}, {"u64", Prim::kU64}, {"f32", Prim::kF32},
-    {"f64", Prim::kF64}, {"float32", Prim::kF32}, {"float64", Prim::kF64}, {"char", Prim::kChar},
-    {"string", Prim::kString},
+    {"bool", Prim::kBool},   {"s8", Prim::kS8},     {"u8", Prim::kU8},         {"s16", Prim::kS16},
+    {"u16", Prim::kU16},     {"s32", Prim::kS32},   {"u32", Prim::kU32},       {"s64", Prim::kS64},
+    {"u64", Prim::kU64},     {"f32", Prim::kF32},   {"f64", Prim::kF64},       {"float32", Prim::kF32},
+    {"float64", Prim::kF64}, {"char", Prim::kChar}, {"string", Prim::kString},
 };
 
 class Parser {
@@ -171,7 +171,8 @@ Result<Attrs> Parser::attrs() {
       return error_at(src_, name.offset, "unknown attribute `@" + name.name + "`");
     }
   }
-  if (deprecated && !gated) return error_at(src_, tok_.offset, "`@deprecated` needs a `@since` or `@unstable`");
+  if (deprecated && !gated)
+    return error_at(src_, tok_.offset, "`@deprecated` needs a `@since` or `@unstable`");
   return a;
 }
 
@@ -273,7 +274,8 @@ Result<Type> Parser::type(int depth) {
       if (!at(Tok::kInteger)) return unexpected("a list length");
       errno = 0;
       unsigned long long n = tok_.text.size() > 10 ? ~0ull : std::stoull(tok_.text);
-      if (n == 0 || n > 0xffffffffull) return error_at(src_, tok_.offset, "invalid list length `" + tok_.text + "`");
+      if (n == 0 || n > 0xffffffffull)
+        return error_at(src_, tok_.offset, "invalid list length `" + tok_.text + "`");
       t.kind = Type::Kind::kFixedList;
       t.length = uint32_t(n);
       AIRWASM_TRY(advance());
@@ -352,9 +354,11 @@ Result<Type> Parser::type(int depth) {
     return t;
   }
   static constexpr std::string_view kReserved[] = {
-      "use", "type", "func", "resource", "record", "flags", "variant", "enum", "interface", "world", "import",
-      "export", "package", "include", "constructor", "static", "async", "with", "as", "from", "_"};
-  if (std::find(std::begin(kReserved), std::end(kReserved), kw) != std::end(kReserved)) return unexpected("a type");
+      "use",         "type",      "func",  "resource", "record", "flags",   "variant",
+      "enum",        "interface", "world", "import",   "export", "package", "include",
+      "constructor", "static",    "async", "with",     "as",     "from",    "_"};
+  if (std::find(std::begin(kReserved), std::end(kReserved), kw) != std::end(kReserved))
+    return unexpected("a type");
   t.kind = Type::Kind::kName;
   AIRWASM_TRY_ASSIGN(t.name, id());
   return t;
@@ -419,10 +423,10 @@ Result<bool> Parser::typedef_item(Attrs& a, std::vector<TypeDecl>& out, int dept
     AIRWASM_TRY(expect(Tok::kSemicolon));
   } else if (kw == "record" || kw == "variant" || kw == "enum" || kw == "flags") {
     AIRWASM_TRY(advance());
-    d.kind = kw == "record" ? TypeDecl::Kind::kRecord
+    d.kind = kw == "record"    ? TypeDecl::Kind::kRecord
              : kw == "variant" ? TypeDecl::Kind::kVariant
-             : kw == "enum" ? TypeDecl::Kind::kEnum
-                            : TypeDecl::Kind::kFlags;
+             : kw == "enum"    ? TypeDecl::Kind::kEnum
+                               : TypeDecl::Kind::kFlags;
     AIRWASM_TRY_ASSIGN(d.name, id());
     AIRWASM_TRY(labels(kw == "record", kw == "variant"));
     if (d.labels.empty() && kw != "flags" && kw != "record") {
@@ -630,7 +634,8 @@ Result<World> Parser::world(Attrs a) {
 Result<TopUse> Parser::top_use() {
   TopUse u;
   AIRWASM_TRY_ASSIGN(u.path, use_path());
-  if (!u.path.ns) return error_at(src_, u.path.offset, "a top-level `use` needs a package: `use ns:pkg/iface;`");
+  if (!u.path.ns)
+    return error_at(src_, u.path.offset, "a top-level `use` needs a package: `use ns:pkg/iface;`");
   AIRWASM_TRY_ASSIGN(bool as, eat_kw("as"));
   if (as) {
     AIRWASM_TRY_ASSIGN(u.as, id());

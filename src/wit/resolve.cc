@@ -53,7 +53,8 @@ Result<void> Resolver::add_group(SourceGroup& group, bool is_main) {
     if (header && header->package->key() != f.package->key()) {
       return error(f.source, f.package->offset,
                    "package identifier `" + f.package->key() + "` does not match previous package name of `" +
-                       header->package->key() + "` (" + source(header->source).where(header->package->offset) + ")");
+                       header->package->key() + "` (" +
+                       source(header->source).where(header->package->offset) + ")");
     }
     if (!header) header = &f;
   }
@@ -97,8 +98,8 @@ Result<void> Resolver::add_group(SourceGroup& group, bool is_main) {
   return {};
 }
 
-Result<void> Resolver::add_package(const ast::PackageName& name, const model::Docs& docs, const ast::PackageBody& body,
-                                   uint32_t source) {
+Result<void> Resolver::add_package(const ast::PackageName& name, const model::Docs& docs,
+                                   const ast::PackageBody& body, uint32_t source) {
   uint32_t idx = uint32_t(pending_.size());
   if (!by_key_.emplace(name.key(), idx).second) {
     return error(source, name.offset, "package `" + name.key() + "` is defined more than once");
@@ -109,7 +110,8 @@ Result<void> Resolver::add_package(const ast::PackageName& name, const model::Do
   std::map<std::string, uint32_t> seen;  // interfaces and worlds share one namespace
   auto add = [&](const ast::Id& id, uint32_t file) -> Result<void> {
     if (!seen.emplace(id.name, file).second) {
-      return error(file, id.offset, "name `" + id.name + "` is defined more than once in package `" + name.key() + "`");
+      return error(file, id.offset,
+                   "name `" + id.name + "` is defined more than once in package `" + name.key() + "`");
     }
     return {};
   };
@@ -194,7 +196,8 @@ Result<void> Resolver::visit_package(uint32_t p, std::vector<uint32_t>& order, s
   for (auto& [key, q] : refs) {
     if (state[q] == 1) {
       const PendingPackage& pkg = pending_[p];
-      uint32_t file = pkg.interfaces.empty() ? (pkg.worlds.empty() ? 0 : pkg.worlds[0]->file) : pkg.interfaces[0]->file;
+      uint32_t file =
+          pkg.interfaces.empty() ? (pkg.worlds.empty() ? 0 : pkg.worlds[0]->file) : pkg.interfaces[0]->file;
       return error(file, pkg.name.offset,
                    "package `" + pkg.name.key() + "` depends on itself (through `" + key + "`)");
     }
@@ -242,7 +245,8 @@ Result<uint32_t> Resolver::lookup_interface(uint32_t pkg, const ast::UsePath& pa
     if (p.model == ~0u) return error(file, path.offset, "package `" + p.name.key() + "` is not resolved yet");
     return p.iface_ids[i];
   }
-  return error(file, path.iface.offset, "interface `" + iface + "` not found in package `" + p.name.key() + "`");
+  return error(file, path.iface.offset,
+               "interface `" + iface + "` not found in package `" + p.name.key() + "`");
 }
 
 Result<uint32_t> Resolver::lookup_world(uint32_t pkg, const ast::UsePath& path, uint32_t file) {
@@ -256,7 +260,8 @@ Result<uint32_t> Resolver::lookup_world(uint32_t pkg, const ast::UsePath& path, 
     if (p.model == ~0u) return error(file, path.offset, "package `" + p.name.key() + "` is not resolved yet");
     return p.world_ids[it->second];
   }
-  return error(file, path.iface.offset, "world `" + path.iface.name + "` not found in package `" + p.name.key() + "`");
+  return error(file, path.iface.offset,
+               "world `" + path.iface.name + "` not found in package `" + p.name.key() + "`");
 }
 
 Result<void> Resolver::resolve_package(uint32_t p) {
@@ -305,7 +310,8 @@ Result<uint32_t> Resolver::resolve_interface(uint32_t pkg, size_t idx, uint32_t 
   if (p.iface_state[idx] == 2) return id;
   const ast::Interface& ai = *p.interfaces[idx];
   if (p.iface_state[idx] == 1) {
-    if (file == ~0u) return error(ai.file, ai.name.offset, "interface `" + ai.name.name + "` depends on itself");
+    if (file == ~0u)
+      return error(ai.file, ai.name.offset, "interface `" + ai.name.name + "` depends on itself");
     return error(file, offset, "interface `" + ai.name.name + "` depends on itself");
   }
   DepthGuard guard(depth_);
@@ -332,7 +338,8 @@ Result<void> Resolver::add_uses(uint32_t pkg, const std::vector<ast::Use>& uses,
       }
       if (!target) {
         std::string iname = r_.interfaces[from].name.value_or("<inline>");
-        return error(file, n.name.offset, "type `" + n.name.name + "` not defined in interface `" + iname + "`");
+        return error(file, n.name.offset,
+                     "type `" + n.name.name + "` not defined in interface `" + iname + "`");
       }
       const ast::Id& local = n.as ? *n.as : n.name;
       model::TypeDef def;
@@ -382,7 +389,8 @@ Result<uint32_t> Resolver::resolve_world(uint32_t pkg, size_t idx) {
   uint32_t id = p.world_ids[idx];
   if (p.world_state[idx] == 2) return id;
   const ast::World& aw = *p.worlds[idx];
-  if (p.world_state[idx] == 1) return error(aw.file, aw.name.offset, "world `" + aw.name.name + "` includes itself");
+  if (p.world_state[idx] == 1)
+    return error(aw.file, aw.name.offset, "world `" + aw.name.name + "` includes itself");
   DepthGuard guard(depth_);
   if (guard.too_deep()) return error(aw.file, aw.name.offset, "worlds include each other too deeply");
   p.world_state[idx] = 1;
@@ -398,10 +406,14 @@ namespace {
 struct ItemKeys {
   std::set<std::string> names;
   std::set<uint32_t> ifaces;
-  bool has(const model::WorldItem& item) const { return item.name ? names.count(*item.name) : ifaces.count(item.id); }
+  bool has(const model::WorldItem& item) const {
+    return item.name ? names.count(*item.name) : ifaces.count(item.id);
+  }
   void add(const model::WorldItem& item) {
-    if (item.name) names.insert(*item.name);
-    else ifaces.insert(item.id);
+    if (item.name)
+      names.insert(*item.name);
+    else
+      ifaces.insert(item.id);
   }
 };
 
@@ -423,7 +435,8 @@ Result<void> Resolver::fill_world(uint32_t pkg, const ast::World& aw, uint32_t i
     ItemKeys& keys = is_import ? import_keys : export_keys;
     if (keys.has(item)) {
       std::string what = item.name ? "name `" + *item.name + "`" : "interface";
-      return error(aw.file, offset, what + " is " + (is_import ? "imported" : "exported") + " more than once");
+      return error(aw.file, offset,
+                   what + " is " + (is_import ? "imported" : "exported") + " more than once");
     }
     keys.add(item);
     (is_import ? imports : exports).push_back(std::move(item));
@@ -472,7 +485,8 @@ Result<void> Resolver::fill_world(uint32_t pkg, const ast::World& aw, uint32_t i
     item.kind = model::WorldItem::Kind::kType;
     item.name = name;
     item.id = tid;
-    if (import_keys.has(item)) return error(aw.file, aw.name.offset, "name `" + name + "` is imported more than once");
+    if (import_keys.has(item))
+      return error(aw.file, aw.name.offset, "name `" + name + "` is imported more than once");
     import_keys.add(item);
     imports.push_back(std::move(item));
   }
@@ -506,11 +520,13 @@ Result<void> Resolver::fill_world(uint32_t pkg, const ast::World& aw, uint32_t i
           for (const model::WorldItem& h : to) {
             if (item.name ? h.name == item.name : (!h.name && h.id == item.id)) have = &h;
           }
-          bool same = have && have->kind == item.kind && have->id == item.id &&
-                      (item.kind == model::WorldItem::Kind::kInterface || item.kind == model::WorldItem::Kind::kType);
+          bool same =
+              have && have->kind == item.kind && have->id == item.id &&
+              (item.kind == model::WorldItem::Kind::kInterface || item.kind == model::WorldItem::Kind::kType);
           if (same) continue;
           return error(aw.file, inc.path.offset,
-                       "world item `" + item.name.value_or("interface") + "` of the included world conflicts with " +
+                       "world item `" + item.name.value_or("interface") +
+                           "` of the included world conflicts with " +
                            "an item of this world (rename it with `with`)");
         }
         keys.add(item);
@@ -550,8 +566,9 @@ std::vector<uint32_t> Resolver::interface_deps(uint32_t iface) const {
 // export's dependencies are the exports of the world that provide them, or else imports. Items keep
 // their relative order; only missing imports are added. (wit-parser also moves exported functions
 // before exported interfaces; we keep the written order, which is the binary order for a world printed
-// from a component, so that such text stays a fixed point. The printer groups imports by kind anyway.) The dependency graph of interfaces is acyclic
-// (resolution rejects cycles), so the recursion ends; its depth is bounded by the number of interfaces.
+// from a component, so that such text stays a fixed point. The printer groups imports by kind anyway.) The
+// dependency graph of interfaces is acyclic (resolution rejects cycles), so the recursion ends; its depth is
+// bounded by the number of interfaces.
 Result<void> Resolver::elaborate(uint32_t world, const ast::World& aw) {
   model::World& w = r_.worlds[world];
   std::vector<model::WorldItem> imports, exports;
@@ -561,11 +578,14 @@ Result<void> Resolver::elaborate(uint32_t world, const ast::World& aw) {
     if (it.kind == model::WorldItem::Kind::kInterface && !it.name) in_w_exports.insert(it.id);
   }
   auto has_iface = [&](const std::vector<model::WorldItem>& list, uint32_t iface) {
-    const std::set<uint32_t>& set = &list == &imports ? in_imports : &list == &exports ? in_exports : in_w_exports;
+    const std::set<uint32_t>& set = &list == &imports   ? in_imports
+                                    : &list == &exports ? in_exports
+                                                        : in_w_exports;
     return set.count(iface) != 0;
   };
   auto push = [&](std::vector<model::WorldItem>& list, const model::WorldItem& item) {
-    if (item.kind == model::WorldItem::Kind::kInterface && !item.name) (&list == &imports ? in_imports : in_exports).insert(item.id);
+    if (item.kind == model::WorldItem::Kind::kInterface && !item.name)
+      (&list == &imports ? in_imports : in_exports).insert(item.id);
     list.push_back(item);
   };
   // An import added for a dependency takes the gate of the item that needs it (as in wit-parser).
@@ -622,7 +642,8 @@ Result<void> Resolver::elaborate(uint32_t world, const ast::World& aw) {
       if (required.count(dep)) conflict = dep;
       if (conflict) return;
       for (const model::WorldItem& e : w.exports) {
-        if (e.kind == model::WorldItem::Kind::kInterface && !e.name && e.id == dep && !has_iface(exports, dep)) {
+        if (e.kind == model::WorldItem::Kind::kInterface && !e.name && e.id == dep &&
+            !has_iface(exports, dep)) {
           push(exports, e);
         }
       }
@@ -640,8 +661,9 @@ Result<void> Resolver::elaborate(uint32_t world, const ast::World& aw) {
           name = p.ns + ":" + p.name + "/" + name + (p.version ? "@" + *p.version : "");
         }
         return error(aw.file, aw.name.offset,
-                     "interface `" + name + "` is exported, but an exported interface also needs it imported "
-                     "(through an interface the world does not export); export that interface too");
+                     "interface `" + name +
+                         "` is exported, but an exported interface also needs it imported "
+                         "(through an interface the world does not export); export that interface too");
       }
       if (!item.name && has_iface(exports, item.id)) continue;
     }

@@ -22,9 +22,9 @@ struct PendingPackage {
   std::vector<const ast::Interface*> interfaces;
   std::vector<const ast::World*> worlds;
   std::map<std::string, size_t> iface_index, world_index;  // name -> index in interfaces / worlds
-  uint32_t model = ~0u;  // its index in Resolve::packages once resolved
-  std::vector<uint32_t> iface_ids, world_ids;  // model ids, parallel to interfaces / worlds
-  std::vector<uint8_t> iface_state, world_state;  // 0 new, 1 resolving, 2 done
+  uint32_t model = ~0u;                                    // its index in Resolve::packages once resolved
+  std::vector<uint32_t> iface_ids, world_ids;              // model ids, parallel to interfaces / worlds
+  std::vector<uint8_t> iface_state, world_state;           // 0 new, 1 resolving, 2 done
 };
 
 // The names of types visible in an interface or world body.
@@ -48,8 +48,8 @@ class Resolver {
   friend class TypeResolver;
   // resolve.cc
   Result<void> add_group(SourceGroup& group, bool is_main);
-  Result<void> add_package(const ast::PackageName& name, const model::Docs& docs, const ast::PackageBody& body,
-                           uint32_t source);
+  Result<void> add_package(const ast::PackageName& name, const model::Docs& docs,
+                           const ast::PackageBody& body, uint32_t source);
   Result<void> order_packages();
   Result<void> visit_package(uint32_t p, std::vector<uint32_t>& order, std::vector<uint8_t>& state);
   Result<std::vector<std::pair<std::string, uint32_t>>> package_refs(uint32_t p);
@@ -81,7 +81,8 @@ class Resolver {
   uint32_t anonymous(model::TypeDef def);
   Result<model::Function> function(Scope& scope, const ast::Func& f, std::optional<uint32_t> resource,
                                    const std::string& resource_name);
-  Result<std::vector<model::Function>> resource_functions(Scope& scope, const std::vector<ast::TypeDecl>& decls);
+  Result<std::vector<model::Function>> resource_functions(Scope& scope,
+                                                          const std::vector<ast::TypeDecl>& decls);
   Result<void> check_cycles(const Scope& scope);
   Result<void> visit_type(uint32_t id, const Scope& scope, int depth);
 
@@ -94,10 +95,10 @@ class Resolver {
   std::deque<Source> sources_;  // stable addresses: scopes point at them
   std::deque<ast::File> files_;
   std::vector<PendingPackage> pending_;
-  std::map<std::string, uint32_t> by_key_;  // "ns:pkg@v" -> pending index
+  std::map<std::string, uint32_t> by_key_;                             // "ns:pkg@v" -> pending index
   std::map<std::pair<uint32_t, std::string>, ast::UsePath> top_uses_;  // (file, name) -> path
-  std::vector<uint32_t> order_;  // pending indices in dependency order
-  uint32_t main_ = 0;            // pending index of the main package
+  std::vector<uint32_t> order_;                                        // pending indices in dependency order
+  uint32_t main_ = 0;                                                  // pending index of the main package
   model::Resolve r_;
   std::map<std::string, uint32_t> anon_;  // structural key -> anonymous TypeDef
   std::vector<uint8_t> type_color_;       // check_cycles: 0 new, 1 on the path, 2 done

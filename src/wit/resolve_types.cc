@@ -16,11 +16,15 @@ namespace {
 constexpr int kMaxDepth = 200;
 
 std::string key_of(const model::TypeDef& d) {
-  std::string k = std::to_string(int(d.kind)) + ":" + std::to_string(d.length) + ":" + std::to_string(d.resource);
+  std::string k =
+      std::to_string(int(d.kind)) + ":" + std::to_string(d.length) + ":" + std::to_string(d.resource);
   for (const auto& t : d.types) {
-    if (!t) k += ",_";
-    else if (t->is_prim) k += ",p" + std::to_string(int(t->prim));
-    else k += ",t" + std::to_string(t->id);
+    if (!t)
+      k += ",_";
+    else if (t->is_prim)
+      k += ",p" + std::to_string(int(t->prim));
+    else
+      k += ",t" + std::to_string(t->id);
   }
   return k;
 }
@@ -47,12 +51,24 @@ Result<void> Resolver::declare_types(const std::vector<ast::TypeDecl>& decls, Sc
     def.stability = d.attrs.stability;
     def.external_id = d.attrs.external_id;
     switch (d.kind) {
-      case ast::TypeDecl::Kind::kAlias: def.kind = model::DefKind::kAlias; break;
-      case ast::TypeDecl::Kind::kRecord: def.kind = model::DefKind::kRecord; break;
-      case ast::TypeDecl::Kind::kVariant: def.kind = model::DefKind::kVariant; break;
-      case ast::TypeDecl::Kind::kEnum: def.kind = model::DefKind::kEnum; break;
-      case ast::TypeDecl::Kind::kFlags: def.kind = model::DefKind::kFlags; break;
-      case ast::TypeDecl::Kind::kResource: def.kind = model::DefKind::kResource; break;
+      case ast::TypeDecl::Kind::kAlias:
+        def.kind = model::DefKind::kAlias;
+        break;
+      case ast::TypeDecl::Kind::kRecord:
+        def.kind = model::DefKind::kRecord;
+        break;
+      case ast::TypeDecl::Kind::kVariant:
+        def.kind = model::DefKind::kVariant;
+        break;
+      case ast::TypeDecl::Kind::kEnum:
+        def.kind = model::DefKind::kEnum;
+        break;
+      case ast::TypeDecl::Kind::kFlags:
+        def.kind = model::DefKind::kFlags;
+        break;
+      case ast::TypeDecl::Kind::kResource:
+        def.kind = model::DefKind::kResource;
+        break;
     }
     uint32_t id = uint32_t(r_.types.size());
     r_.types.push_back(std::move(def));
@@ -72,7 +88,8 @@ Result<void> Resolver::fill_types(Scope& scope) {
 Result<void> Resolver::fill_decl(Scope& scope, Scope::Entry& e) {
   if (!e.decl || e.state == 2) return {};
   const ast::TypeDecl& d = *e.decl;
-  if (e.state == 1) return error_at(*scope.src, d.name.offset, "type `" + d.name.name + "` depends on itself");
+  if (e.state == 1)
+    return error_at(*scope.src, d.name.offset, "type `" + d.name.name + "` depends on itself");
   DepthGuard guard(depth_);
   if (guard.too_deep()) return error_at(*scope.src, d.name.offset, "type definitions nested too deeply");
   e.state = 1;
@@ -87,7 +104,8 @@ Result<void> Resolver::fill_decl(Scope& scope, Scope::Entry& e) {
         AIRWASM_TRY_ASSIGN(def, structure(scope, *d.alias, 0));
       }
       break;
-    case ast::TypeDecl::Kind::kRecord: case ast::TypeDecl::Kind::kVariant: {
+    case ast::TypeDecl::Kind::kRecord:
+    case ast::TypeDecl::Kind::kVariant: {
       def.kind = d.kind == ast::TypeDecl::Kind::kRecord ? model::DefKind::kRecord : model::DefKind::kVariant;
       for (const ast::Label& l : d.labels) {
         for (const std::string& seen : def.labels) {
@@ -108,7 +126,8 @@ Result<void> Resolver::fill_decl(Scope& scope, Scope::Entry& e) {
       }
       break;
     }
-    case ast::TypeDecl::Kind::kEnum: case ast::TypeDecl::Kind::kFlags:
+    case ast::TypeDecl::Kind::kEnum:
+    case ast::TypeDecl::Kind::kFlags:
       def.kind = d.kind == ast::TypeDecl::Kind::kEnum ? model::DefKind::kEnum : model::DefKind::kFlags;
       for (const ast::Label& l : d.labels) {
         for (const std::string& seen : def.labels) {
@@ -120,7 +139,9 @@ Result<void> Resolver::fill_decl(Scope& scope, Scope::Entry& e) {
         def.label_docs.push_back(l.docs);
       }
       break;
-    case ast::TypeDecl::Kind::kResource: def.kind = model::DefKind::kResource; break;
+    case ast::TypeDecl::Kind::kResource:
+      def.kind = model::DefKind::kResource;
+      break;
   }
   bool any_docs = false;
   for (const auto& doc : def.label_docs) any_docs |= doc.has_value();
@@ -150,7 +171,8 @@ bool Resolver::is_resource(uint32_t id) const {
   for (int i = 0; i < 100000; ++i) {
     const model::TypeDef& d = r_.types[id];
     if (d.kind == model::DefKind::kResource) return true;
-    if (d.kind != model::DefKind::kAlias || d.types.empty() || !d.types[0] || d.types[0]->is_prim) return false;
+    if (d.kind != model::DefKind::kAlias || d.types.empty() || !d.types[0] || d.types[0]->is_prim)
+      return false;
     id = d.types[0]->id;
   }
   return false;
@@ -195,7 +217,10 @@ Result<model::TypeDef> Resolver::structure(Scope& scope, const ast::Type& t, int
   };
   using K = ast::Type::Kind;
   switch (t.kind) {
-    case K::kPrim: d.kind = model::DefKind::kAlias; d.types = {model::Ty::of(t.prim)}; return d;
+    case K::kPrim:
+      d.kind = model::DefKind::kAlias;
+      d.types = {model::Ty::of(t.prim)};
+      return d;
     case K::kErrorContext:
       d.kind = model::DefKind::kAlias;
       d.types = {model::Ty::of(component::Prim::kErrorContext)};
@@ -206,11 +231,27 @@ Result<model::TypeDef> Resolver::structure(Scope& scope, const ast::Type& t, int
       d.types = {model::Ty::of(id)};
       return d;
     }
-    case K::kList: d.kind = model::DefKind::kList; AIRWASM_TRY(args()); return d;
-    case K::kFixedList: d.kind = model::DefKind::kFixedList; d.length = t.length; AIRWASM_TRY(args()); return d;
-    case K::kOption: d.kind = model::DefKind::kOption; AIRWASM_TRY(args()); return d;
-    case K::kTuple: d.kind = model::DefKind::kTuple; AIRWASM_TRY(args()); return d;
-    case K::kMap: d.kind = model::DefKind::kMap; AIRWASM_TRY(args()); return d;
+    case K::kList:
+      d.kind = model::DefKind::kList;
+      AIRWASM_TRY(args());
+      return d;
+    case K::kFixedList:
+      d.kind = model::DefKind::kFixedList;
+      d.length = t.length;
+      AIRWASM_TRY(args());
+      return d;
+    case K::kOption:
+      d.kind = model::DefKind::kOption;
+      AIRWASM_TRY(args());
+      return d;
+    case K::kTuple:
+      d.kind = model::DefKind::kTuple;
+      AIRWASM_TRY(args());
+      return d;
+    case K::kMap:
+      d.kind = model::DefKind::kMap;
+      AIRWASM_TRY(args());
+      return d;
     case K::kResult: {
       d.kind = model::DefKind::kResult;
       size_t i = 0;
@@ -224,7 +265,8 @@ Result<model::TypeDef> Resolver::structure(Scope& scope, const ast::Type& t, int
       }
       return d;
     }
-    case K::kFuture: case K::kStream: {
+    case K::kFuture:
+    case K::kStream: {
       d.kind = t.kind == K::kFuture ? model::DefKind::kFuture : model::DefKind::kStream;
       if (t.has_ok) {
         AIRWASM_TRY_ASSIGN(model::Ty x, type(scope, t.args[0], depth + 1));
@@ -234,7 +276,8 @@ Result<model::TypeDef> Resolver::structure(Scope& scope, const ast::Type& t, int
       }
       return d;
     }
-    case K::kOwn: case K::kBorrow: {
+    case K::kOwn:
+    case K::kBorrow: {
       d.kind = t.kind == K::kOwn ? model::DefKind::kOwn : model::DefKind::kBorrow;
       AIRWASM_TRY_ASSIGN(d.resource, resource_of(scope, t.name));
       return d;
@@ -251,7 +294,9 @@ Result<model::Function> Resolver::function(Scope& scope, const ast::Func& f, std
   out.external_id = f.attrs.external_id;
   out.async = f.sig.async;
   switch (f.kind) {
-    case ast::Func::Kind::kFreestanding: out.name = f.name.name; break;
+    case ast::Func::Kind::kFreestanding:
+      out.name = f.name.name;
+      break;
     case ast::Func::Kind::kConstructor:
       out.kind = model::FuncKind::kConstructor;
       out.name = "[constructor]" + resource_name;
@@ -274,7 +319,8 @@ Result<model::Function> Resolver::function(Scope& scope, const ast::Func& f, std
   }
   for (const ast::Param& p : f.sig.params) {
     for (auto& [name, _] : out.params) {
-      if (name == p.name.name) return error_at(*scope.src, p.name.offset, "param `" + name + "` is defined more than once");
+      if (name == p.name.name)
+        return error_at(*scope.src, p.name.offset, "param `" + name + "` is defined more than once");
     }
     AIRWASM_TRY_ASSIGN(model::Ty t, type(scope, p.type, 0));
     out.params.push_back({p.name.name, t});
@@ -290,12 +336,14 @@ Result<model::Function> Resolver::function(Scope& scope, const ast::Func& f, std
   return out;
 }
 
-Result<std::vector<model::Function>> Resolver::resource_functions(Scope& scope, const std::vector<ast::TypeDecl>& decls) {
+Result<std::vector<model::Function>> Resolver::resource_functions(Scope& scope,
+                                                                  const std::vector<ast::TypeDecl>& decls) {
   std::vector<model::Function> out;
   for (const ast::TypeDecl& d : decls) {
     if (d.kind != ast::TypeDecl::Kind::kResource || !enabled(d.attrs.stability)) continue;
     auto entry = scope.names.find(d.name.name);
-    if (entry == scope.names.end()) return error_at(*scope.src, d.name.offset, "resource `" + d.name.name + "` not found");
+    if (entry == scope.names.end())
+      return error_at(*scope.src, d.name.offset, "resource `" + d.name.name + "` not found");
     uint32_t id = entry->second.id;
     std::vector<std::string> seen;
     for (const ast::Func& f : d.funcs) {

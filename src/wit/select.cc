@@ -27,9 +27,10 @@ Result<uint32_t> select_world(const model::Resolve& r, std::optional<std::string
   const model::Package& main = r.packages[r.main_package];
   if (!name) {
     if (main.worlds.size() == 1) return main.worlds[0].second;
-    return base::invalid("package `" + package_key(main) + "` has " +
-                         (main.worlds.empty() ? std::string("no world") : "several worlds (" + world_list(r, main) + ")") +
-                         ": name one");
+    return base::invalid(
+        "package `" + package_key(main) + "` has " +
+        (main.worlds.empty() ? std::string("no world") : "several worlds (" + world_list(r, main) + ")") +
+        ": name one");
   }
   std::string_view n = *name;
   size_t slash = n.find('/');

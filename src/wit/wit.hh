@@ -29,10 +29,12 @@ using SourceGroup = std::vector<Source>;
 
 // Resolves groups of sources: the last group holds the main package, the others its dependencies
 // (in any order: packages are sorted so that each comes after the packages it uses).
-Result<component::wit::Resolve> resolve_groups(std::vector<SourceGroup> groups, const ParseOptions& options = {});
+Result<component::wit::Resolve> resolve_groups(std::vector<SourceGroup> groups,
+                                               const ParseOptions& options = {});
 
 // One WIT file given as text (its nested packages included; no deps/ lookup).
-Result<component::wit::Resolve> parse_wit_text(std::string name, std::string text, const ParseOptions& options = {});
+Result<component::wit::Resolve> parse_wit_text(std::string name, std::string text,
+                                               const ParseOptions& options = {});
 
 // A `.wit` file, or a directory: its `*.wit` files are the main package and every entry of its `deps/`
 // folder (a `.wit` file or a directory of them) is a dependency, as wit-parser's `push_dir` reads them.
@@ -41,7 +43,8 @@ Result<component::wit::Resolve> parse_wit_path(const std::string& path, const Pa
 // The world a tool (a bindings generator, `--world NAME`) means: `name` is a world of the main package,
 // or `ns:pkg/world@version` (the version may be left out when the package has one version); without a
 // name, the main package's only world. Fails with a message naming the choices.
-Result<uint32_t> select_world(const component::wit::Resolve& resolve, std::optional<std::string_view> name = {});
+Result<uint32_t> select_world(const component::wit::Resolve& resolve,
+                              std::optional<std::string_view> name = {});
 
 // The resolved model as JSON: packages, interfaces, worlds and types by index (the arena layout of
 // wit-parser's JSON; type references are a primitive's name or a type index).

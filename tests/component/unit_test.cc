@@ -77,7 +77,8 @@ TEST(Types, CanonicalAbiLayout) {
 }
 
 TEST(Reader, Messages) {
-  const uint8_t bad_kind[] = {0x00, 'a', 's', 'm', 0x0d, 0x00, 0x01, 0x00, 0x0a, 0x06, 0x01, 0x00, 0x01, 'x', 0x06, 0x00};
+  const uint8_t bad_kind[] = {0x00, 'a',  's',  'm',  0x0d, 0x00, 0x01, 0x00,
+                              0x0a, 0x06, 0x01, 0x00, 0x01, 'x',  0x06, 0x00};
   auto r = read_component(bad_kind);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().message, "invalid leading byte (0x6) for component external kind");

@@ -53,24 +53,37 @@ Val random_val(const TypeStore& ts, TypeId t, Source& src, int depth = 0) {
   switch (n.kind) {
     case TypeKind::kPrim:
       switch (n.prim) {
-        case Prim::kBool: return Val::boolean(src.byte() & 1);
-        case Prim::kS8: return Val::s8(int8_t(src.byte()));
-        case Prim::kU8: return Val::u8(src.byte());
-        case Prim::kS16: return Val::s16(int16_t(src.u64()));
-        case Prim::kU16: return Val::u16(uint16_t(src.u64()));
-        case Prim::kS32: return Val::s32(int32_t(src.u64()));
-        case Prim::kU32: return Val::u32(uint32_t(src.u64()));
-        case Prim::kS64: return Val::s64(int64_t(src.u64()));
-        case Prim::kU64: return Val::u64(src.u64());
-        case Prim::kF32: return Val::f32_bits(uint32_t(src.u64()));
-        case Prim::kF64: return Val::f64_bits(src.u64());
-        case Prim::kChar: return Val::character(char32_t(src.byte() % 0x7f));
+        case Prim::kBool:
+          return Val::boolean(src.byte() & 1);
+        case Prim::kS8:
+          return Val::s8(int8_t(src.byte()));
+        case Prim::kU8:
+          return Val::u8(src.byte());
+        case Prim::kS16:
+          return Val::s16(int16_t(src.u64()));
+        case Prim::kU16:
+          return Val::u16(uint16_t(src.u64()));
+        case Prim::kS32:
+          return Val::s32(int32_t(src.u64()));
+        case Prim::kU32:
+          return Val::u32(uint32_t(src.u64()));
+        case Prim::kS64:
+          return Val::s64(int64_t(src.u64()));
+        case Prim::kU64:
+          return Val::u64(src.u64());
+        case Prim::kF32:
+          return Val::f32_bits(uint32_t(src.u64()));
+        case Prim::kF64:
+          return Val::f64_bits(src.u64());
+        case Prim::kChar:
+          return Val::character(char32_t(src.byte() % 0x7f));
         case Prim::kString: {
           std::string s;
           for (size_t i = 0; i < count * 3; ++i) s.push_back(char('a' + src.byte() % 26));
           return Val::string(std::move(s));
         }
-        default: return Val::u32(0);
+        default:
+          return Val::u32(0);
       }
     case TypeKind::kList: {
       std::vector<Val> items;
@@ -92,8 +105,10 @@ Val random_val(const TypeStore& ts, TypeId t, Source& src, int depth = 0) {
       if (n.children[i] == kNoType) return Val::variant(n.labels[i]);
       return Val::variant(n.labels[i], sub(n.children[i]));
     }
-    case TypeKind::kEnum: return Val::enumeration(n.labels[src.byte() % n.labels.size()]);
-    case TypeKind::kOption: return src.byte() & 1 ? Val::some(sub(n.children[0])) : Val::none();
+    case TypeKind::kEnum:
+      return Val::enumeration(n.labels[src.byte() % n.labels.size()]);
+    case TypeKind::kOption:
+      return src.byte() & 1 ? Val::some(sub(n.children[0])) : Val::none();
     case TypeKind::kResult: {
       const bool ok = src.byte() & 1;
       TypeId p = n.children[ok ? 0 : 1];
@@ -107,7 +122,8 @@ Val random_val(const TypeStore& ts, TypeId t, Source& src, int depth = 0) {
         if (src.byte() & 1) set.push_back(l);
       return Val::flags(std::move(set));
     }
-    default: return Val::u32(0);  // handles and the rest: a wrong value is a fine input too
+    default:
+      return Val::u32(0);  // handles and the rest: a wrong value is a fine input too
   }
 }
 
@@ -119,25 +135,28 @@ void define_stub(const TypeStore& ts, LinkerInstance where, const NamedEntity& e
       const TypeNode& fn = ts.node(ts.strip(e.entity.type));
       const TypeId result = fn.children.back();
       const uint64_t seed = src.u64();
-      (void)where.func_new(e.name, [&ts, result, seed](Store&, std::span<const Val>, std::span<Val> r) -> TrapResult<void> {
-        uint8_t bytes[8];
-        for (int i = 0; i < 8; ++i) bytes[i] = uint8_t(seed >> (8 * i));
-        Source s{bytes, 8};
-        if (result != kNoType && !r.empty()) r[0] = random_val(ts, result, s);
-        return {};
-      });
+      (void)where.func_new(
+          e.name, [&ts, result, seed](Store&, std::span<const Val>, std::span<Val> r) -> TrapResult<void> {
+            uint8_t bytes[8];
+            for (int i = 0; i < 8; ++i) bytes[i] = uint8_t(seed >> (8 * i));
+            Source s{bytes, 8};
+            if (result != kNoType && !r.empty()) r[0] = random_val(ts, result, s);
+            return {};
+          });
       break;
     }
     case Entity::Kind::kInstance: {
       LinkerInstance inner = where.instance(e.name);
-      for (const NamedEntity& x : ts.instance(e.entity.type).exports) define_stub(ts, inner, x, src, depth + 1);
+      for (const NamedEntity& x : ts.instance(e.entity.type).exports)
+        define_stub(ts, inner, x, src, depth + 1);
       break;
     }
     case Entity::Kind::kType:
       if (ts.canon(e.entity.type).kind == TypeKind::kResource)
         (void)where.resource(e.name, ResourceType::host(1000 + depth), [](Store&, uint32_t) {});
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

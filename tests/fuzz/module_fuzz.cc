@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                  });
         break;
       case ExternKind::kMemory:
-        if (auto m = Memory::create(store, imp.type.memory)) (void)linker.define(imp.module, imp.name, Extern(*m));
+        if (auto m = Memory::create(store, imp.type.memory))
+          (void)linker.define(imp.module, imp.name, Extern(*m));
         break;
       case ExternKind::kTable:
         if (auto t = Table::create(store, imp.type.table, Val::null_ref(imp.type.table.elem)))

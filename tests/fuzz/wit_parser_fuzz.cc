@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!printed) return 0;  // the model holds something WIT cannot spell (reported, not a crash)
   auto again = airwasm::wit::parse_wit_text("printed.wit", *printed, options);
   if (!again) {
-    std::fprintf(stderr, "printed WIT does not parse: %s\n---\n%s\n", again.error().message.c_str(), printed->c_str());
+    std::fprintf(stderr, "printed WIT does not parse: %s\n---\n%s\n", again.error().message.c_str(),
+                 printed->c_str());
     std::abort();
   }
   auto printed2 = airwasm::component::print_wit(*again);

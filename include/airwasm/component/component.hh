@@ -23,8 +23,8 @@ struct ComponentImpl;
 // "instance", "type", ...).
 struct ComponentItem {
   std::string name;
-  std::string kind;   // "func", "instance", "type", "component", "module", "value"
-  std::string type;   // for functions: the signature; for instances: the export names, comma-separated
+  std::string kind;  // "func", "instance", "type", "component", "module", "value"
+  std::string type;  // for functions: the signature; for instances: the export names, comma-separated
 };
 
 class Component {

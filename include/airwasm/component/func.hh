@@ -18,7 +18,8 @@ namespace airwasm::component {
 class Func {
  public:
   TrapResult<std::vector<Val>> call(Store& store, std::span<const Val> args) const;
-  TrapResult<std::vector<Val>> call(Store& store, std::span<const Val> args, const CallOptions& options) const;
+  TrapResult<std::vector<Val>> call(Store& store, std::span<const Val> args,
+                                    const CallOptions& options) const;
 
   // The signature in WIT syntax: "func(a: u32, b: string) -> list<u8>".
   std::string signature(const Store& store) const;

@@ -32,7 +32,8 @@ class TypedHost;
 
 // A host function on dynamic values. `params` have the import's parameter types; `results` has one slot
 // per result (0 or 1), to be filled with values of the result type. A returned Trap ends the guest call.
-using HostFunc = std::function<TrapResult<void>(Store& store, std::span<const Val> params, std::span<Val> results)>;
+using HostFunc =
+    std::function<TrapResult<void>(Store& store, std::span<const Val> params, std::span<Val> results)>;
 // Called when the last owned handle of a host-defined resource is dropped by a guest (or the host).
 using ResourceDtor = std::function<void(Store& store, uint32_t rep)>;
 

@@ -1,8 +1,9 @@
 // airwasm public API (components): typed calls and typed host functions, without Val.
 //
-//   auto add = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>(store, "add");   // Result<TypedFunc<...>>
-//   TrapResult<uint32_t> sum = add->call(store, 1, 2);
-//   linker.instance("test:host/api").func_wrap("greet", [](std::string_view who) { return "hi " + std::string(who); });
+//   auto add = instance.get_typed_func<uint32_t(uint32_t, uint32_t)>(store, "add");   //
+//   Result<TypedFunc<...>> TrapResult<uint32_t> sum = add->call(store, 1, 2);
+//   linker.instance("test:host/api").func_wrap("greet", [](std::string_view who) { return "hi " +
+//   std::string(who); });
 //
 // The C++ signature is checked against the component function's type when the handle is obtained (or, for
 // host functions, at instantiate_pre), so a call cannot disagree with the component: a mismatch is a
@@ -13,17 +14,18 @@
 // allocate nothing.
 //
 // Type mapping (C++ -> WIT):
-//   bool, int8_t..int64_t, uint8_t..uint64_t, float, double, char32_t   bool, s8..s64, u8..u64, f32, f64, char
-//   std::string (params and results), std::string_view (params only)    string
-//   std::vector<T>                 list<T>          std::optional<T>       option<T>
-//   std::tuple<T...>               tuple<T...>      WitResult<T, E>        result<T, E> (T or E may be void)
-//   ResourceAny                    own<R> / borrow<R> (an owned host handle is moved into the guest)
-//   user types through WitType<T>:
+//   bool, int8_t..int64_t, uint8_t..uint64_t, float, double, char32_t   bool, s8..s64, u8..u64, f32, f64,
+//   char std::string (params and results), std::string_view (params only)    string std::vector<T> list<T>
+//   std::optional<T>       option<T> std::tuple<T...>               tuple<T...>      WitResult<T, E>
+//   result<T, E> (T or E may be void) ResourceAny                    own<R> / borrow<R> (an owned host handle
+//   is moved into the guest) user types through WitType<T>:
 //     record   template <> struct WitType<Point> {
-//                static constexpr auto fields = std::make_tuple(wit_field("x", &Point::x), wit_field("y", &Point::y)); };
-//     flags    struct of bools:  static constexpr auto flags = std::make_tuple(wit_field("read", &Perms::read), ...);
-//     enum     a C++ enum with values 0..n-1:  static constexpr std::array cases{"red", "green", "blue"};
-//     variant  a std::variant (or a class derived from one), one alternative per case in order, std::monostate
+//                static constexpr auto fields = std::make_tuple(wit_field("x", &Point::x), wit_field("y",
+//                &Point::y)); };
+//     flags    struct of bools:  static constexpr auto flags = std::make_tuple(wit_field("read",
+//     &Perms::read), ...); enum     a C++ enum with values 0..n-1:  static constexpr std::array cases{"red",
+//     "green", "blue"}; variant  a std::variant (or a class derived from one), one alternative per case in
+//     order, std::monostate
 //              for a case without payload:  static constexpr std::array cases{"circle", "square", "none"};
 //   Names and order must be the component's (checked when the handle is obtained).
 //
@@ -126,7 +128,8 @@ class TypedHostImpl;
 template <typename F, typename Ret, typename... A>
 class TypedHostImpl<F, Ret(A...)> final : public TypedHost {
   using R = typename Unwrap<Ret>::type;
-  static constexpr bool kStore = sizeof...(A) > 0 && std::is_same_v<std::tuple_element_t<0, std::tuple<A..., void>>, Store&>;
+  static constexpr bool kStore =
+      sizeof...(A) > 0 && std::is_same_v<std::tuple_element_t<0, std::tuple<A..., void>>, Store&>;
 
  public:
   explicit TypedHostImpl(F f) : f_(std::move(f)) {}
@@ -135,7 +138,8 @@ class TypedHostImpl<F, Ret(A...)> final : public TypedHost {
     return check_params(c, fn, std::integral_constant<bool, kStore>{}) && ResultOf<R>::check(c, fn);
   }
 
-  TrapResult<void> call(Store& store, Cx& cx, uint64_t* slots, size_t max_params, const uint32_t* retptr) const override {
+  TrapResult<void> call(Store& store, Cx& cx, uint64_t* slots, size_t max_params,
+                        const uint32_t* retptr) const override {
     return call_params(store, cx, slots, max_params, retptr, std::integral_constant<bool, kStore>{});
   }
 
@@ -156,15 +160,21 @@ class TypedHostImpl<F, Ret(A...)> final : public TypedHost {
   }
 
   template <typename... B>
-  TrapResult<void> run(Store& store, Cx& cx, uint64_t* slots, size_t max_params, const uint32_t* retptr) const {
+  TrapResult<void> run(Store& store, Cx& cx, uint64_t* slots, size_t max_params,
+                       const uint32_t* retptr) const {
     std::tuple<Owned<B>...> args;
-    if (auto lifted = Params<B...>::lift(cx, args, slots, max_params, std::index_sequence_for<B...>{}); !lifted)
+    if (auto lifted = Params<B...>::lift(cx, args, slots, max_params, std::index_sequence_for<B...>{});
+        !lifted)
       return lifted;
     auto invoke = [&]() -> decltype(auto) {
-      return std::apply([&](auto&... a) -> decltype(auto) {
-        if constexpr (kStore) return f_(store, a...);
-        else return f_(a...);
-      }, args);
+      return std::apply(
+          [&](auto&... a) -> decltype(auto) {
+            if constexpr (kStore)
+              return f_(store, a...);
+            else
+              return f_(a...);
+          },
+          args);
     };
     if constexpr (std::is_void_v<Ret>) {
       invoke();
@@ -181,17 +191,21 @@ class TypedHostImpl<F, Ret(A...)> final : public TypedHost {
     }
   }
   template <typename S, typename... B>
-  TrapResult<void> run_tuple(Store& s, Cx& cx, uint64_t* slots, size_t m, const uint32_t* rp, std::tuple<S, B...>*) const {
+  TrapResult<void> run_tuple(Store& s, Cx& cx, uint64_t* slots, size_t m, const uint32_t* rp,
+                             std::tuple<S, B...>*) const {
     return run<B...>(s, cx, slots, m, rp);
   }
   template <typename... B>
-  TrapResult<void> run_all(Store& s, Cx& cx, uint64_t* slots, size_t m, const uint32_t* rp, std::tuple<B...>*) const {
+  TrapResult<void> run_all(Store& s, Cx& cx, uint64_t* slots, size_t m, const uint32_t* rp,
+                           std::tuple<B...>*) const {
     return run<B...>(s, cx, slots, m, rp);
   }
-  TrapResult<void> call_params(Store& s, Cx& cx, uint64_t* slots, size_t m, const uint32_t* rp, std::true_type) const {
+  TrapResult<void> call_params(Store& s, Cx& cx, uint64_t* slots, size_t m, const uint32_t* rp,
+                               std::true_type) const {
     return run_tuple(s, cx, slots, m, rp, static_cast<std::tuple<A...>*>(nullptr));
   }
-  TrapResult<void> call_params(Store& s, Cx& cx, uint64_t* slots, size_t m, const uint32_t* rp, std::false_type) const {
+  TrapResult<void> call_params(Store& s, Cx& cx, uint64_t* slots, size_t m, const uint32_t* rp,
+                               std::false_type) const {
     return run_all(s, cx, slots, m, rp, static_cast<std::tuple<A...>*>(nullptr));
   }
 

@@ -39,10 +39,10 @@ struct WitType;
 template <typename S, typename M>
 struct WitField {
   const char* name;
-  M S::*member;
+  M S::* member;
 };
 template <typename S, typename M>
-constexpr WitField<S, M> wit_field(const char* name, M S::*member) {
+constexpr WitField<S, M> wit_field(const char* name, M S::* member) {
   return {name, member};
 }
 
@@ -98,12 +98,12 @@ struct Cx {
 class TypeView {
  public:
   TypeView(const void* types, uint32_t id) : types_(types), id_(id) {}
-  bool valid() const;                          // false for an absent payload / result
-  bool is(ValKind k) const;                    // the type's kind (aliases stripped)
-  size_t count() const;                        // fields, tuple elements, cases, flags, params
-  std::string_view label(size_t i) const;      // field, case, flag or parameter name
-  TypeView child(size_t i) const;              // element, field, tuple element, parameter (count() = result)
-  TypeView case_payload(size_t i) const;       // option/result/variant case i (invalid: none)
+  bool valid() const;                      // false for an absent payload / result
+  bool is(ValKind k) const;                // the type's kind (aliases stripped)
+  size_t count() const;                    // fields, tuple elements, cases, flags, params
+  std::string_view label(size_t i) const;  // field, case, flag or parameter name
+  TypeView child(size_t i) const;          // element, field, tuple element, parameter (count() = result)
+  TypeView case_payload(size_t i) const;   // option/result/variant case i (invalid: none)
   std::string describe() const;
   uint32_t id() const { return id_; }
 
@@ -155,7 +155,7 @@ uint32_t case_type(const Cx& cx, uint32_t type, size_t i);
 // The lower/lift halves of one typed call, run by the runtime's call protocol.
 struct Marshal {
   void* self = nullptr;
-  TrapResult<void> (*lower)(void* self, Cx& cx, uint64_t* slots) = nullptr;  // params into slots[0..)
+  TrapResult<void> (*lower)(void* self, Cx& cx, uint64_t* slots) = nullptr;       // params into slots[0..)
   TrapResult<void> (*lift)(void* self, Cx& cx, const uint64_t* slots) = nullptr;  // the result
 };
 using CheckFn = bool (*)(Checker& c, const TypeView& fn);
@@ -175,12 +175,16 @@ class TypedHost {
 
 // ---------------------------------------------------------------- layout helpers
 
-constexpr uint64_t align_to(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
-constexpr uint32_t disc_size(size_t cases) { return cases <= 256 ? 1 : cases <= 65536 ? 2 : 4; }
+constexpr uint64_t align_to(uint64_t v, uint64_t a) {
+  return (v + a - 1) / a * a;
+}
+constexpr uint32_t disc_size(size_t cases) {
+  return cases <= 256 ? 1 : cases <= 65536 ? 2 : 4;
+}
 
-#define AIRWASM_ABI_TRY(expr)                                          \
-  do {                                                                 \
-    auto airwasm_abi_r = (expr);                                       \
+#define AIRWASM_ABI_TRY(expr)                                                     \
+  do {                                                                            \
+    auto airwasm_abi_r = (expr);                                                  \
     if (!airwasm_abi_r) return std::unexpected(std::move(airwasm_abi_r.error())); \
   } while (0)
 
@@ -200,16 +204,24 @@ inline TrapResult<void> write(Cx& cx, uint64_t ptr, const void* src, unsigned n)
 template <typename T, typename = void>
 struct Abi;  // per-type ABI: kSize, kAlign, kFlat, kRes, check, lower, lift, store, load
 
-// Non-const lifted form of a parameter type (std::string_view params of host functions are lifted as strings).
+// Non-const lifted form of a parameter type (std::string_view params of host functions are lifted as
+// strings).
 template <typename T>
-using Owned = std::conditional_t<std::is_same_v<std::decay_t<T>, std::string_view>, std::string, std::decay_t<T>>;
+using Owned =
+    std::conditional_t<std::is_same_v<std::decay_t<T>, std::string_view>, std::string, std::decay_t<T>>;
 
 // ---- scalars
-inline uint32_t canonical_f32(uint32_t b) { return (b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) ? 0x7fc00000u : b; }
-inline uint64_t canonical_f64(uint64_t b) {
-  return (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0x000fffffffffffffull) ? 0x7ff8000000000000ull : b;
+inline uint32_t canonical_f32(uint32_t b) {
+  return (b & 0x7f800000u) == 0x7f800000u && (b & 0x007fffffu) ? 0x7fc00000u : b;
 }
-inline bool valid_char(uint64_t c) { return c < 0x110000 && !(c >= 0xd800 && c <= 0xdfff); }
+inline uint64_t canonical_f64(uint64_t b) {
+  return (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0x000fffffffffffffull)
+             ? 0x7ff8000000000000ull
+             : b;
+}
+inline bool valid_char(uint64_t c) {
+  return c < 0x110000 && !(c >= 0xd800 && c <= 0xdfff);
+}
 
 template <typename T, ValKind K, const char* Name>
 struct ScalarAbi {
@@ -276,22 +288,34 @@ struct ScalarAbi {
   }
 };
 
-inline constexpr char kNameBool[] = "bool", kNameS8[] = "int8_t", kNameU8[] = "uint8_t", kNameS16[] = "int16_t",
-                      kNameU16[] = "uint16_t", kNameS32[] = "int32_t", kNameU32[] = "uint32_t",
-                      kNameS64[] = "int64_t", kNameU64[] = "uint64_t", kNameF32[] = "float", kNameF64[] = "double",
-                      kNameChar[] = "char32_t";
-template <> struct Abi<bool> : ScalarAbi<bool, ValKind::kBool, kNameBool> {};
-template <> struct Abi<int8_t> : ScalarAbi<int8_t, ValKind::kS8, kNameS8> {};
-template <> struct Abi<uint8_t> : ScalarAbi<uint8_t, ValKind::kU8, kNameU8> {};
-template <> struct Abi<int16_t> : ScalarAbi<int16_t, ValKind::kS16, kNameS16> {};
-template <> struct Abi<uint16_t> : ScalarAbi<uint16_t, ValKind::kU16, kNameU16> {};
-template <> struct Abi<int32_t> : ScalarAbi<int32_t, ValKind::kS32, kNameS32> {};
-template <> struct Abi<uint32_t> : ScalarAbi<uint32_t, ValKind::kU32, kNameU32> {};
-template <> struct Abi<int64_t> : ScalarAbi<int64_t, ValKind::kS64, kNameS64> {};
-template <> struct Abi<uint64_t> : ScalarAbi<uint64_t, ValKind::kU64, kNameU64> {};
-template <> struct Abi<float> : ScalarAbi<float, ValKind::kF32, kNameF32> {};
-template <> struct Abi<double> : ScalarAbi<double, ValKind::kF64, kNameF64> {};
-template <> struct Abi<char32_t> : ScalarAbi<char32_t, ValKind::kChar, kNameChar> {};
+inline constexpr char kNameBool[] = "bool", kNameS8[] = "int8_t", kNameU8[] = "uint8_t",
+                      kNameS16[] = "int16_t", kNameU16[] = "uint16_t", kNameS32[] = "int32_t",
+                      kNameU32[] = "uint32_t", kNameS64[] = "int64_t", kNameU64[] = "uint64_t",
+                      kNameF32[] = "float", kNameF64[] = "double", kNameChar[] = "char32_t";
+template <>
+struct Abi<bool> : ScalarAbi<bool, ValKind::kBool, kNameBool> {};
+template <>
+struct Abi<int8_t> : ScalarAbi<int8_t, ValKind::kS8, kNameS8> {};
+template <>
+struct Abi<uint8_t> : ScalarAbi<uint8_t, ValKind::kU8, kNameU8> {};
+template <>
+struct Abi<int16_t> : ScalarAbi<int16_t, ValKind::kS16, kNameS16> {};
+template <>
+struct Abi<uint16_t> : ScalarAbi<uint16_t, ValKind::kU16, kNameU16> {};
+template <>
+struct Abi<int32_t> : ScalarAbi<int32_t, ValKind::kS32, kNameS32> {};
+template <>
+struct Abi<uint32_t> : ScalarAbi<uint32_t, ValKind::kU32, kNameU32> {};
+template <>
+struct Abi<int64_t> : ScalarAbi<int64_t, ValKind::kS64, kNameS64> {};
+template <>
+struct Abi<uint64_t> : ScalarAbi<uint64_t, ValKind::kU64, kNameU64> {};
+template <>
+struct Abi<float> : ScalarAbi<float, ValKind::kF32, kNameF32> {};
+template <>
+struct Abi<double> : ScalarAbi<double, ValKind::kF64, kNameF64> {};
+template <>
+struct Abi<char32_t> : ScalarAbi<char32_t, ValKind::kChar, kNameChar> {};
 
 // ---- strings
 template <typename S>
@@ -299,7 +323,9 @@ struct StringAbi {
   static constexpr uint64_t kSize = 8, kAlign = 4;
   static constexpr size_t kFlat = 2;
   static constexpr bool kRes = false;
-  static bool check(Checker& c, const TypeView& t) { return t.is(ValKind::kString) || c.fail(t, "std::string"); }
+  static bool check(Checker& c, const TypeView& t) {
+    return t.is(ValKind::kString) || c.fail(t, "std::string");
+  }
   static TrapResult<void> lower(Cx& cx, uint32_t, std::string_view v, uint64_t*& out) {
     uint32_t s[2];
     AIRWASM_ABI_TRY(store_string(cx, v, s));
@@ -323,8 +349,10 @@ struct StringAbi {
     return load_string(cx, s[0], s[1], out);
   }
 };
-template <> struct Abi<std::string> : StringAbi<std::string> {};
-template <> struct Abi<std::string_view> : StringAbi<std::string_view> {};
+template <>
+struct Abi<std::string> : StringAbi<std::string> {};
+template <>
+struct Abi<std::string_view> : StringAbi<std::string_view> {};
 
 // ---- resources
 template <>
@@ -379,7 +407,8 @@ struct Abi<std::vector<T>> {
   static constexpr size_t kFlat = 2;
   static constexpr bool kRes = Abi<T>::kRes;
   // Integers are stored as they are in C++ (little-endian host): whole lists are copied at once.
-  static constexpr bool kCopy = std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char32_t>;
+  static constexpr bool kCopy =
+      std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char32_t>;
   static bool check(Checker& c, const TypeView& t) {
     if (!t.is(ValKind::kList)) return c.fail(t, "std::vector");
     return Abi<T>::check(c, t.child(0)) || c.at("list element");
@@ -392,7 +421,8 @@ struct Abi<std::vector<T>> {
       std::memcpy(cx.base + *p, v.data(), v.size() * sizeof(T));
     } else {
       const uint32_t et = child_of<T>(cx, t, 0);
-      for (size_t i = 0; i < v.size(); ++i) AIRWASM_ABI_TRY(Abi<T>::store(cx, et, v[i], *p + i * Abi<T>::kSize));
+      for (size_t i = 0; i < v.size(); ++i)
+        AIRWASM_ABI_TRY(Abi<T>::store(cx, et, v[i], *p + i * Abi<T>::kSize));
     }
     return p;
   }
@@ -480,13 +510,17 @@ struct Members {
   template <typename V, size_t... I>
   static TrapResult<void> store(Cx& cx, uint32_t t, const V& v, uint64_t ptr, std::index_sequence<I...>) {
     TrapResult<void> r;
-    (void)((r = Abi<Ts>::store(cx, child_of<Ts>(cx, t, I), Get::template get<I>(v), ptr + kLayout.offset[I])) && ...);
+    (void)((r = Abi<Ts>::store(cx, child_of<Ts>(cx, t, I), Get::template get<I>(v),
+                               ptr + kLayout.offset[I])) &&
+           ...);
     return r;
   }
   template <typename V, size_t... I>
   static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, V& v, std::index_sequence<I...>) {
     TrapResult<void> r;
-    (void)((r = Abi<Ts>::load(cx, child_of<Ts>(cx, t, I), ptr + kLayout.offset[I], Get::template get<I>(v))) && ...);
+    (void)((r = Abi<Ts>::load(cx, child_of<Ts>(cx, t, I), ptr + kLayout.offset[I],
+                              Get::template get<I>(v))) &&
+           ...);
     return r;
   }
 };
@@ -510,13 +544,22 @@ struct Abi<std::tuple<Ts...>> {
     return ((Abi<Ts>::check(c, t.child(I)) || c.at("tuple element " + std::to_string(I))) && ...);
   }
   static bool check(Checker& c, const TypeView& t) {
-    if (!t.is(ValKind::kTuple) || t.count() != sizeof...(Ts)) return c.fail(t, "std::tuple of " + std::to_string(sizeof...(Ts)));
+    if (!t.is(ValKind::kTuple) || t.count() != sizeof...(Ts))
+      return c.fail(t, "std::tuple of " + std::to_string(sizeof...(Ts)));
     return check_all(c, t, typename M::Seq{});
   }
-  static TrapResult<void> lower(Cx& cx, uint32_t t, const V& v, uint64_t*& out) { return M::lower(cx, t, v, out, typename M::Seq{}); }
-  static TrapResult<void> lift(Cx& cx, uint32_t t, const uint64_t*& in, V& v) { return M::lift(cx, t, in, v, typename M::Seq{}); }
-  static TrapResult<void> store(Cx& cx, uint32_t t, const V& v, uint64_t p) { return M::store(cx, t, v, p, typename M::Seq{}); }
-  static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t p, V& v) { return M::load(cx, t, p, v, typename M::Seq{}); }
+  static TrapResult<void> lower(Cx& cx, uint32_t t, const V& v, uint64_t*& out) {
+    return M::lower(cx, t, v, out, typename M::Seq{});
+  }
+  static TrapResult<void> lift(Cx& cx, uint32_t t, const uint64_t*& in, V& v) {
+    return M::lift(cx, t, in, v, typename M::Seq{});
+  }
+  static TrapResult<void> store(Cx& cx, uint32_t t, const V& v, uint64_t p) {
+    return M::store(cx, t, v, p, typename M::Seq{});
+  }
+  static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t p, V& v) {
+    return M::load(cx, t, p, v, typename M::Seq{});
+  }
 };
 
 // ---- user records and flags (WitType<T>::fields / ::flags)
@@ -527,9 +570,13 @@ concept WitFlags = requires { WitType<T>::flags; };
 template <typename T>
 concept WitEnum = std::is_enum_v<T> && requires { WitType<T>::cases; };
 template <typename... Ps>
-std::variant<Ps...> variant_base(const std::variant<Ps...>&);  // finds the std::variant a user type derives from
+std::variant<Ps...> variant_base(
+    const std::variant<Ps...>&);  // finds the std::variant a user type derives from
 template <typename T>
-concept WitVariant = !std::is_enum_v<T> && requires(const T& v) { WitType<T>::cases; variant_base(v); };
+concept WitVariant = !std::is_enum_v<T> && requires(const T& v) {
+  WitType<T>::cases;
+  variant_base(v);
+};
 
 template <typename F>
 struct FieldType;
@@ -546,7 +593,9 @@ struct RecordGet {
   }
 };
 
-template <typename T, typename Seq = std::make_index_sequence<std::tuple_size_v<std::decay_t<decltype(WitType<T>::fields)>>>>
+template <typename T,
+          typename Seq =
+              std::make_index_sequence<std::tuple_size_v<std::decay_t<decltype(WitType<T>::fields)>>>>
 struct RecordAbi;
 template <typename T, size_t... I>
 struct RecordAbi<T, std::index_sequence<I...>> {
@@ -563,15 +612,24 @@ struct RecordAbi<T, std::index_sequence<I...>> {
       using F = typename FieldType<std::tuple_element_t<i, Fields>>::type;
       const char* name = std::get<i>(WitType<T>::fields).name;
       if (t.label(i) != name)
-        return c.fail_text("record field " + std::to_string(i) + " is `" + std::string(t.label(i)) + "` in the component, `" + name + "` in C++");
+        return c.fail_text("record field " + std::to_string(i) + " is `" + std::string(t.label(i)) +
+                           "` in the component, `" + name + "` in C++");
       return Abi<F>::check(c, t.child(i)) || c.at("record field `" + std::string(name) + "`");
     };
     return (one(std::integral_constant<size_t, I>{}) && ...);
   }
-  static TrapResult<void> lower(Cx& cx, uint32_t t, const T& v, uint64_t*& out) { return M::lower(cx, t, v, out, typename M::Seq{}); }
-  static TrapResult<void> lift(Cx& cx, uint32_t t, const uint64_t*& in, T& v) { return M::lift(cx, t, in, v, typename M::Seq{}); }
-  static TrapResult<void> store(Cx& cx, uint32_t t, const T& v, uint64_t p) { return M::store(cx, t, v, p, typename M::Seq{}); }
-  static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t p, T& v) { return M::load(cx, t, p, v, typename M::Seq{}); }
+  static TrapResult<void> lower(Cx& cx, uint32_t t, const T& v, uint64_t*& out) {
+    return M::lower(cx, t, v, out, typename M::Seq{});
+  }
+  static TrapResult<void> lift(Cx& cx, uint32_t t, const uint64_t*& in, T& v) {
+    return M::lift(cx, t, in, v, typename M::Seq{});
+  }
+  static TrapResult<void> store(Cx& cx, uint32_t t, const T& v, uint64_t p) {
+    return M::store(cx, t, v, p, typename M::Seq{});
+  }
+  static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t p, T& v) {
+    return M::load(cx, t, p, v, typename M::Seq{});
+  }
 };
 template <WitRecord T>
 struct Abi<T> : RecordAbi<T> {};
@@ -581,25 +639,43 @@ struct FlagsAbi {
   static constexpr size_t kN = std::tuple_size_v<std::decay_t<decltype(WitType<T>::flags)>>;
   static_assert(kN > 0, "flags need at least one flag");
   static constexpr size_t kWords = (kN + 31) / 32;
-  static constexpr uint64_t kSize = kN <= 8 ? 1 : kN <= 16 ? 2 : 4 * kWords, kAlign = kN <= 8 ? 1 : kN <= 16 ? 2 : 4;
+  static constexpr uint64_t kSize = kN <= 8    ? 1
+                                    : kN <= 16 ? 2
+                                               : 4 * kWords,
+                            kAlign = kN <= 8    ? 1
+                                     : kN <= 16 ? 2
+                                                : 4;
   static constexpr size_t kFlat = kWords;
   static constexpr bool kRes = false;
   static constexpr unsigned kWidth = kN <= 32 ? unsigned(kSize) : 4;
   static bool check(Checker& c, const TypeView& t) {
     if (!t.is(ValKind::kFlags) || t.count() != kN) return c.fail(t, "flags of " + std::to_string(kN));
-    return std::apply([&](const auto&... f) {
-      size_t i = 0;
-      return ((t.label(i++) == f.name || c.fail_text("flag " + std::to_string(i - 1) + " is `" + std::string(t.label(i - 1)) + "` in the component, `" + f.name + "` in C++")) && ...);
-    }, WitType<T>::flags);
+    return std::apply(
+        [&](const auto&... f) {
+          size_t i = 0;
+          return ((t.label(i++) == f.name ||
+                   c.fail_text("flag " + std::to_string(i - 1) + " is `" + std::string(t.label(i - 1)) +
+                               "` in the component, `" + f.name + "` in C++")) &&
+                  ...);
+        },
+        WitType<T>::flags);
   }
   static void pack(const T& v, uint32_t (&w)[kWords]) {
     for (auto& x : w) x = 0;
-    std::apply([&](const auto&... f) { size_t i = 0; ((w[i / 32] |= uint32_t(bool(v.*(f.member))) << (i % 32), ++i), ...); },
-               WitType<T>::flags);
+    std::apply(
+        [&](const auto&... f) {
+          size_t i = 0;
+          ((w[i / 32] |= uint32_t(bool(v.*(f.member))) << (i % 32), ++i), ...);
+        },
+        WitType<T>::flags);
   }
   static void unpack(const uint32_t (&w)[kWords], T& v) {
-    std::apply([&](const auto&... f) { size_t i = 0; ((v.*(f.member) = (w[i / 32] >> (i % 32)) & 1, ++i), ...); },
-               WitType<T>::flags);
+    std::apply(
+        [&](const auto&... f) {
+          size_t i = 0;
+          ((v.*(f.member) = (w[i / 32] >> (i % 32)) & 1, ++i), ...);
+        },
+        WitType<T>::flags);
   }
   static TrapResult<void> lower(Cx&, uint32_t, const T& v, uint64_t*& out) {
     uint32_t w[kWords];
@@ -640,13 +716,33 @@ struct CaseAbi {
   template <typename P>
   static constexpr bool kNone = std::is_same_v<P, std::monostate>;
   template <typename P>
-  static constexpr uint64_t size_of() { if constexpr (kNone<P>) return 0; else return Abi<P>::kSize; }
+  static constexpr uint64_t size_of() {
+    if constexpr (kNone<P>)
+      return 0;
+    else
+      return Abi<P>::kSize;
+  }
   template <typename P>
-  static constexpr uint64_t align_of() { if constexpr (kNone<P>) return 1; else return Abi<P>::kAlign; }
+  static constexpr uint64_t align_of() {
+    if constexpr (kNone<P>)
+      return 1;
+    else
+      return Abi<P>::kAlign;
+  }
   template <typename P>
-  static constexpr size_t flat_of() { if constexpr (kNone<P>) return 0; else return Abi<P>::kFlat; }
+  static constexpr size_t flat_of() {
+    if constexpr (kNone<P>)
+      return 0;
+    else
+      return Abi<P>::kFlat;
+  }
   template <typename P>
-  static constexpr bool res_of() { if constexpr (kNone<P>) return false; else return Abi<P>::kRes; }
+  static constexpr bool res_of() {
+    if constexpr (kNone<P>)
+      return false;
+    else
+      return Abi<P>::kRes;
+  }
   static constexpr uint32_t kDisc = disc_size(kCases);
   static constexpr uint64_t kCaseAlign = std::max({uint64_t(1), align_of<Ps>()...});
   static constexpr uint64_t kAlign = std::max(uint64_t(kDisc), kCaseAlign);
@@ -672,24 +768,32 @@ struct CaseAbi {
       constexpr size_t i = decltype(i_c)::value;
       const TypeView p = t.case_payload(i);
       if constexpr (kNone<Pay<i>>) {
-        return !p.valid() || c.fail(p, "no payload (std::monostate / void)") || c.at("case " + std::to_string(i));
+        return !p.valid() || c.fail(p, "no payload (std::monostate / void)") ||
+               c.at("case " + std::to_string(i));
       } else {
         if (!p.valid()) return c.fail_text("case " + std::to_string(i) + " has no payload in the component");
         return Abi<Pay<i>>::check(c, p) || c.at("case " + std::to_string(i));
       }
     };
-    return [&]<size_t... I>(std::index_sequence<I...>) { return (one(std::integral_constant<size_t, I>{}) && ...); }(Seq{});
+    return [&]<size_t... I>(std::index_sequence<I...>) {
+      return (one(std::integral_constant<size_t, I>{}) && ...);
+    }(Seq{});
   }
 
   static TrapResult<void> lower(Cx& cx, uint32_t t, const T& v, uint64_t*& out) {
     const size_t index = Access::index(v);
     uint64_t* start = out;
     *out++ = index;
-    auto r = dispatch(index, [&](auto i_c) -> TrapResult<void> {
-      constexpr size_t i = decltype(i_c)::value;
-      if constexpr (kNone<Pay<i>>) return {};
-      else return Abi<Pay<i>>::lower(cx, case_of<Pay<i>>(cx, t, i), Access::template get<i>(v), out);
-    }, Seq{});
+    auto r = dispatch(
+        index,
+        [&](auto i_c) -> TrapResult<void> {
+          constexpr size_t i = decltype(i_c)::value;
+          if constexpr (kNone<Pay<i>>)
+            return {};
+          else
+            return Abi<Pay<i>>::lower(cx, case_of<Pay<i>>(cx, t, i), Access::template get<i>(v), out);
+        },
+        Seq{});
     while (out < start + kFlat) *out++ = 0;
     return r;
   }
@@ -697,40 +801,53 @@ struct CaseAbi {
     const uint64_t* start = in;
     const uint32_t index = uint32_t(*in++);
     if (index >= kCases) return std::unexpected(trap_invalid_discriminant());
-    auto r = dispatch(index, [&](auto i_c) -> TrapResult<void> {
-      constexpr size_t i = decltype(i_c)::value;
-      if constexpr (kNone<Pay<i>>) {
-        Access::template set<i>(v);
-        return {};
-      } else {
-        return Abi<Pay<i>>::lift(cx, case_of<Pay<i>>(cx, t, i), in, Access::template set<i>(v));
-      }
-    }, Seq{});
+    auto r = dispatch(
+        index,
+        [&](auto i_c) -> TrapResult<void> {
+          constexpr size_t i = decltype(i_c)::value;
+          if constexpr (kNone<Pay<i>>) {
+            Access::template set<i>(v);
+            return {};
+          } else {
+            return Abi<Pay<i>>::lift(cx, case_of<Pay<i>>(cx, t, i), in, Access::template set<i>(v));
+          }
+        },
+        Seq{});
     in = start + kFlat;
     return r;
   }
   static TrapResult<void> store(Cx& cx, uint32_t t, const T& v, uint64_t ptr) {
     const uint32_t index = uint32_t(Access::index(v));
     AIRWASM_ABI_TRY(write(cx, ptr, &index, kDisc));
-    return dispatch(index, [&](auto i_c) -> TrapResult<void> {
-      constexpr size_t i = decltype(i_c)::value;
-      if constexpr (kNone<Pay<i>>) return {};
-      else return Abi<Pay<i>>::store(cx, case_of<Pay<i>>(cx, t, i), Access::template get<i>(v), ptr + kPayload);
-    }, Seq{});
+    return dispatch(
+        index,
+        [&](auto i_c) -> TrapResult<void> {
+          constexpr size_t i = decltype(i_c)::value;
+          if constexpr (kNone<Pay<i>>)
+            return {};
+          else
+            return Abi<Pay<i>>::store(cx, case_of<Pay<i>>(cx, t, i), Access::template get<i>(v),
+                                      ptr + kPayload);
+        },
+        Seq{});
   }
   static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, T& v) {
     uint32_t index = 0;
     AIRWASM_ABI_TRY(read(cx, ptr, &index, kDisc));
     if (index >= kCases) return std::unexpected(trap_invalid_discriminant());
-    return dispatch(index, [&](auto i_c) -> TrapResult<void> {
-      constexpr size_t i = decltype(i_c)::value;
-      if constexpr (kNone<Pay<i>>) {
-        Access::template set<i>(v);
-        return {};
-      } else {
-        return Abi<Pay<i>>::load(cx, case_of<Pay<i>>(cx, t, i), ptr + kPayload, Access::template set<i>(v));
-      }
-    }, Seq{});
+    return dispatch(
+        index,
+        [&](auto i_c) -> TrapResult<void> {
+          constexpr size_t i = decltype(i_c)::value;
+          if constexpr (kNone<Pay<i>>) {
+            Access::template set<i>(v);
+            return {};
+          } else {
+            return Abi<Pay<i>>::load(cx, case_of<Pay<i>>(cx, t, i), ptr + kPayload,
+                                     Access::template set<i>(v));
+          }
+        },
+        Seq{});
   }
 };
 
@@ -738,11 +855,16 @@ template <typename T>
 struct OptionAccess {
   static size_t index(const std::optional<T>& v) { return v ? 1 : 0; }
   template <size_t I>
-  static const T& get(const std::optional<T>& v) { return *v; }
+  static const T& get(const std::optional<T>& v) {
+    return *v;
+  }
   template <size_t I>
   static auto& set(std::optional<T>& v) {
-    if constexpr (I == 0) { v.reset(); return v; }
-    else return v.emplace();
+    if constexpr (I == 0) {
+      v.reset();
+      return v;
+    } else
+      return v.emplace();
   }
 };
 template <typename T>
@@ -758,22 +880,29 @@ template <typename V>
 struct VariantAccess {
   static size_t index(const V& v) { return v.index(); }
   template <size_t I>
-  static const auto& get(const V& v) { return std::get<I>(v); }
+  static const auto& get(const V& v) {
+    return std::get<I>(v);
+  }
   template <size_t I>
-  static auto& set(V& v) { return v.template emplace<I>(); }
+  static auto& set(V& v) {
+    return v.template emplace<I>();
+  }
 };
 template <typename R>
 struct ResultAccess {
   static size_t index(const R& r) { return r.v_.index(); }
   template <size_t I>
-  static const auto& get(const R& r) { return std::get<I>(r.v_); }
+  static const auto& get(const R& r) {
+    return std::get<I>(r.v_);
+  }
   template <size_t I>
-  static auto& set(R& r) { return r.v_.template emplace<I>(); }
+  static auto& set(R& r) {
+    return r.v_.template emplace<I>();
+  }
 };
 template <typename T, typename E>
-struct Abi<WitResult<T, E>>
-    : CaseAbi<ResultAccess<WitResult<T, E>>, WitResult<T, E>, typename WitResult<T, E>::OkType,
-              typename WitResult<T, E>::ErrType> {
+struct Abi<WitResult<T, E>> : CaseAbi<ResultAccess<WitResult<T, E>>, WitResult<T, E>,
+                                      typename WitResult<T, E>::OkType, typename WitResult<T, E>::ErrType> {
   using Base = CaseAbi<ResultAccess<WitResult<T, E>>, WitResult<T, E>, typename WitResult<T, E>::OkType,
                        typename WitResult<T, E>::ErrType>;
   static bool check(Checker& c, const TypeView& t) {
@@ -794,7 +923,8 @@ struct UserVariantAbi<T, std::variant<Ps...>> : CaseAbi<VariantAccess<T>, T, Ps.
       return c.fail(t, "a variant of " + std::to_string(sizeof...(Ps)) + " cases");
     for (size_t i = 0; i < sizeof...(Ps); ++i)
       if (t.label(i) != names[i])
-        return c.fail_text("variant case " + std::to_string(i) + " is `" + std::string(t.label(i)) + "` in the component, `" + names[i] + "` in C++");
+        return c.fail_text("variant case " + std::to_string(i) + " is `" + std::string(t.label(i)) +
+                           "` in the component, `" + names[i] + "` in C++");
     return Base::check_payloads(c, t);
   }
 };
@@ -809,10 +939,12 @@ struct EnumAbi {
   static constexpr size_t kFlat = 1;
   static constexpr bool kRes = false;
   static bool check(Checker& c, const TypeView& t) {
-    if (!t.is(ValKind::kEnum) || t.count() != kN) return c.fail(t, "an enum of " + std::to_string(kN) + " cases");
+    if (!t.is(ValKind::kEnum) || t.count() != kN)
+      return c.fail(t, "an enum of " + std::to_string(kN) + " cases");
     for (size_t i = 0; i < kN; ++i)
       if (t.label(i) != WitType<T>::cases[i])
-        return c.fail_text("enum case " + std::to_string(i) + " is `" + std::string(t.label(i)) + "` in the component, `" + WitType<T>::cases[i] + "` in C++");
+        return c.fail_text("enum case " + std::to_string(i) + " is `" + std::string(t.label(i)) +
+                           "` in the component, `" + WitType<T>::cases[i] + "` in C++");
     return true;
   }
   static TrapResult<void> lower(Cx&, uint32_t, const T& v, uint64_t*& out) {
@@ -853,8 +985,8 @@ struct Params {
   template <size_t... I>
   static bool check(Checker& c, const TypeView& fn, std::index_sequence<I...>) {
     if (fn.count() != sizeof...(A))
-      return c.fail_text("the component function has " + std::to_string(fn.count()) + " parameters, C++ has " +
-                         std::to_string(sizeof...(A)));
+      return c.fail_text("the component function has " + std::to_string(fn.count()) +
+                         " parameters, C++ has " + std::to_string(sizeof...(A)));
     return ((Abi<Owned<A>>::check(c, fn.child(I)) ||
              c.at("parameter " + std::to_string(I) + " `" + std::string(fn.label(I)) + "`")) &&
             ...);
@@ -862,32 +994,41 @@ struct Params {
 
   // Lowers C++ values (references to A...) into slots, or into a spilled tuple.
   template <typename Tuple, size_t... I>
-  static TrapResult<void> lower(Cx& cx, const Tuple& args, uint64_t* slots, size_t max_flat, std::index_sequence<I...>) {
+  static TrapResult<void> lower(Cx& cx, const Tuple& args, uint64_t* slots, size_t max_flat,
+                                std::index_sequence<I...>) {
     TrapResult<void> r;
     if (kFlat <= max_flat) {
       [[maybe_unused]] uint64_t* out = slots;
-      (void)((r = Abi<Owned<A>>::lower(cx, child_of<Owned<A>>(cx, cx.func_type, I), std::get<I>(args), out)) && ...);
+      (void)((r = Abi<Owned<A>>::lower(cx, child_of<Owned<A>>(cx, cx.func_type, I), std::get<I>(args),
+                                       out)) &&
+             ...);
       return r;
     }
     auto p = alloc_tuple(cx, kLayout.align, kLayout.size);
     if (!p) return std::unexpected(std::move(p.error()));
     AIRWASM_ABI_TRY(check_pointer(cx, *p, kLayout.align, kLayout.size));
     slots[0] = *p;
-    (void)((r = Abi<Owned<A>>::store(cx, child_of<Owned<A>>(cx, cx.func_type, I), std::get<I>(args), *p + kLayout.offset[I])) && ...);
+    (void)((r = Abi<Owned<A>>::store(cx, child_of<Owned<A>>(cx, cx.func_type, I), std::get<I>(args),
+                                     *p + kLayout.offset[I])) &&
+           ...);
     return r;
   }
   // Lifts into a tuple of Owned<A>... (host functions).
   template <typename Tuple, size_t... I>
-  static TrapResult<void> lift(Cx& cx, Tuple& args, const uint64_t* slots, size_t max_flat, std::index_sequence<I...>) {
+  static TrapResult<void> lift(Cx& cx, Tuple& args, const uint64_t* slots, size_t max_flat,
+                               std::index_sequence<I...>) {
     TrapResult<void> r;
     if (kFlat <= max_flat) {
       [[maybe_unused]] const uint64_t* in = slots;
-      (void)((r = Abi<Owned<A>>::lift(cx, child_of<Owned<A>>(cx, cx.func_type, I), in, std::get<I>(args))) && ...);
+      (void)((r = Abi<Owned<A>>::lift(cx, child_of<Owned<A>>(cx, cx.func_type, I), in, std::get<I>(args))) &&
+             ...);
       return r;
     }
     const uint64_t p = uint32_t(slots[0]);
     AIRWASM_ABI_TRY(check_pointer(cx, p, kLayout.align, kLayout.size));
-    (void)((r = Abi<Owned<A>>::load(cx, child_of<Owned<A>>(cx, cx.func_type, I), p + kLayout.offset[I], std::get<I>(args))) && ...);
+    (void)((r = Abi<Owned<A>>::load(cx, child_of<Owned<A>>(cx, cx.func_type, I), p + kLayout.offset[I],
+                                    std::get<I>(args))) &&
+           ...);
     return r;
   }
 };
@@ -924,7 +1065,8 @@ struct ResultOf {
 template <>
 struct ResultOf<void> {
   static bool check(Checker& c, const TypeView& fn) {
-    return !fn.child(fn.count()).valid() || c.fail_text("the component function returns a value, C++ returns void");
+    return !fn.child(fn.count()).valid() ||
+           c.fail_text("the component function returns a value, C++ returns void");
   }
 };
 

@@ -23,8 +23,29 @@
 namespace airwasm::component {
 
 enum class ValKind : uint8_t {
-  kBool, kS8, kU8, kS16, kU16, kS32, kU32, kS64, kU64, kF32, kF64, kChar, kString,
-  kList, kRecord, kTuple, kVariant, kEnum, kOption, kResult, kFlags, kOwn, kBorrow,
+  kBool,
+  kS8,
+  kU8,
+  kS16,
+  kU16,
+  kS32,
+  kU32,
+  kS64,
+  kU64,
+  kF32,
+  kF64,
+  kChar,
+  kString,
+  kList,
+  kRecord,
+  kTuple,
+  kVariant,
+  kEnum,
+  kOption,
+  kResult,
+  kFlags,
+  kOwn,
+  kBorrow,
 };
 const char* val_kind_name(ValKind k);  // "bool", "u32", "record", "own", ...
 
@@ -91,7 +112,7 @@ class Val {
   // record field names (parallel to items()); the set flags of kFlags
   std::span<const std::string> names() const;
   const std::string& case_name() const { return as_string(); }  // variant, enum
-  const Val* payload() const;     // variant/option/result payload, or null
+  const Val* payload() const;                                   // variant/option/result payload, or null
   bool is_some() const { return kind_ == ValKind::kOption && bits_ != 0; }
   bool is_ok() const { return kind_ == ValKind::kResult && bits_ != 0; }
   const ResourceAny& as_resource() const;  // kOwn / kBorrow
@@ -118,7 +139,7 @@ class Val {
   Heap& heap();
 
   ValKind kind_ = ValKind::kBool;
-  uint64_t bits_ = 0;               // scalars; option: is_some; result: is_ok
+  uint64_t bits_ = 0;  // scalars; option: is_some; result: is_ok
   std::unique_ptr<Heap> heap_;
 };
 

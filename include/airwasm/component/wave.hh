@@ -16,7 +16,8 @@ namespace airwasm::component {
 
 // Parses `name(arg, ...)` against the exports of `instance`: a root function, or `interface#name`.
 // Errors (kUsage) say what is wrong and where.
-Result<std::pair<Func, std::vector<Val>>> parse_invoke(Store& store, const Instance& instance, std::string_view call);
+Result<std::pair<Func, std::vector<Val>>> parse_invoke(Store& store, const Instance& instance,
+                                                       std::string_view call);
 
 // Parses one value for parameter `index` of `func`.
 Result<Val> parse_wave_param(Store& store, const Func& func, size_t index, std::string_view text);

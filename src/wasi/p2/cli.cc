@@ -8,7 +8,6 @@
 namespace airwasm::wasi::p2::internal {
 namespace {
 
-
 TrapResult<void> get_environment(Call& c) {
   std::vector<Val> out;
   for (const auto& [k, v] : c.st.env) out.push_back(Val::tuple({Val::string(k), Val::string(v)}));
@@ -67,13 +66,20 @@ Result<void> define_cli(component::Linker& l, const ContextGetter& g) {
   AIRWASM_TRY(define(l.instance(iface("wasi:cli/environment")), g, kEnvironment, {}));
   AIRWASM_TRY(define(l.instance(iface("wasi:cli/exit")), g, kExit, {}));
   AIRWASM_TRY(define(l.instance(iface("wasi:cli/stdin")), g, kStdin, {{"input-stream", Kind::kInputStream}}));
-  AIRWASM_TRY(define(l.instance(iface("wasi:cli/stdout")), g, kStdout, {{"output-stream", Kind::kOutputStream}}));
-  AIRWASM_TRY(define(l.instance(iface("wasi:cli/stderr")), g, kStderr, {{"output-stream", Kind::kOutputStream}}));
-  AIRWASM_TRY(define(l.instance(iface("wasi:cli/terminal-input")), g, {}, {{"terminal-input", Kind::kTerminalInput}}));
-  AIRWASM_TRY(define(l.instance(iface("wasi:cli/terminal-output")), g, {}, {{"terminal-output", Kind::kTerminalOutput}}));
-  AIRWASM_TRY(define(l.instance(iface("wasi:cli/terminal-stdin")), g, kTermStdin, {{"terminal-input", Kind::kTerminalInput}}));
-  AIRWASM_TRY(define(l.instance(iface("wasi:cli/terminal-stdout")), g, kTermStdout, {{"terminal-output", Kind::kTerminalOutput}}));
-  return define(l.instance(iface("wasi:cli/terminal-stderr")), g, kTermStderr, {{"terminal-output", Kind::kTerminalOutput}});
+  AIRWASM_TRY(
+      define(l.instance(iface("wasi:cli/stdout")), g, kStdout, {{"output-stream", Kind::kOutputStream}}));
+  AIRWASM_TRY(
+      define(l.instance(iface("wasi:cli/stderr")), g, kStderr, {{"output-stream", Kind::kOutputStream}}));
+  AIRWASM_TRY(define(l.instance(iface("wasi:cli/terminal-input")), g, {},
+                     {{"terminal-input", Kind::kTerminalInput}}));
+  AIRWASM_TRY(define(l.instance(iface("wasi:cli/terminal-output")), g, {},
+                     {{"terminal-output", Kind::kTerminalOutput}}));
+  AIRWASM_TRY(define(l.instance(iface("wasi:cli/terminal-stdin")), g, kTermStdin,
+                     {{"terminal-input", Kind::kTerminalInput}}));
+  AIRWASM_TRY(define(l.instance(iface("wasi:cli/terminal-stdout")), g, kTermStdout,
+                     {{"terminal-output", Kind::kTerminalOutput}}));
+  return define(l.instance(iface("wasi:cli/terminal-stderr")), g, kTermStderr,
+                {{"terminal-output", Kind::kTerminalOutput}});
 }
 
 }  // namespace airwasm::wasi::p2::internal

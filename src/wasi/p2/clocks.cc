@@ -10,13 +10,20 @@ namespace {
 
 Val datetime(clockid_t id, bool resolution) {
   timespec ts{};
-  if (resolution) ::clock_getres(id, &ts); else ::clock_gettime(id, &ts);
-  return Val::record({{"seconds", Val::u64(uint64_t(ts.tv_sec))}, {"nanoseconds", Val::u32(uint32_t(ts.tv_nsec))}});
+  if (resolution)
+    ::clock_getres(id, &ts);
+  else
+    ::clock_gettime(id, &ts);
+  return Val::record(
+      {{"seconds", Val::u64(uint64_t(ts.tv_sec))}, {"nanoseconds", Val::u32(uint32_t(ts.tv_nsec))}});
 }
 
 uint64_t nanos(clockid_t id, bool resolution) {
   timespec ts{};
-  if (resolution) ::clock_getres(id, &ts); else ::clock_gettime(id, &ts);
+  if (resolution)
+    ::clock_getres(id, &ts);
+  else
+    ::clock_gettime(id, &ts);
   return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec);
 }
 
@@ -36,8 +43,12 @@ TrapResult<void> subscribe(Call& c, bool relative) {
   c.ret(c.own(std::move(p)));
   return {};
 }
-TrapResult<void> subscribe_instant(Call& c) { return subscribe(c, false); }
-TrapResult<void> subscribe_duration(Call& c) { return subscribe(c, true); }
+TrapResult<void> subscribe_instant(Call& c) {
+  return subscribe(c, false);
+}
+TrapResult<void> subscribe_duration(Call& c) {
+  return subscribe(c, true);
+}
 
 TrapResult<void> wall_now(Call& c) {
   c.ret(datetime(CLOCK_REALTIME, false));
@@ -61,6 +72,8 @@ constexpr FuncDef kWall[] = {{"now", wall_now}, {"resolution", wall_resolution}}
 Result<void> define_clocks_monotonic(LinkerInstance inst, const ContextGetter& g) {
   return define(inst, g, kMonotonic, {{"pollable", Kind::kPollable}});
 }
-Result<void> define_clocks_wall(LinkerInstance inst, const ContextGetter& g) { return define(inst, g, kWall, {}); }
+Result<void> define_clocks_wall(LinkerInstance inst, const ContextGetter& g) {
+  return define(inst, g, kWall, {});
+}
 
 }  // namespace airwasm::wasi::p2::internal

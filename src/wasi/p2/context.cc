@@ -51,14 +51,16 @@ void ResourceTable::remove(uint32_t rep) {
 // ---- calls ----
 
 uint32_t Call::rep(size_t i) {
-  if (i >= p.size() || (p[i].kind() != component::ValKind::kBorrow && p[i].kind() != component::ValKind::kOwn))
+  if (i >= p.size() ||
+      (p[i].kind() != component::ValKind::kBorrow && p[i].kind() != component::ValKind::kOwn))
     return 0;
   auto r = component::resource_rep(store, p[i].as_resource());
   return r ? *r : 0;
 }
 
 Object* Call::object(size_t i, Kind k) {
-  if (i >= p.size() || (p[i].kind() != component::ValKind::kBorrow && p[i].kind() != component::ValKind::kOwn))
+  if (i >= p.size() ||
+      (p[i].kind() != component::ValKind::kBorrow && p[i].kind() != component::ValKind::kOwn))
     return nullptr;
   if (!(p[i].as_resource().type() == type_of(k))) return nullptr;
   return st.table.get(rep(i), k);
@@ -101,29 +103,40 @@ Result<void> define(LinkerInstance inst, const ContextGetter& getter, std::span<
   }
   for (const FuncDef& f : funcs) {
     const Handler h = f.handler;
-    AIRWASM_TRY(inst.func_new(f.name, [getter, h](Store& store, std::span<const Val> p,
-                                                  std::span<Val> r) -> TrapResult<void> {
-      WasiP2Context* ctx = getter(store);
-      if (!ctx) return std::unexpected(Trap(TrapCode::kHostError, "no WASI 0.2 context for this store"));
-      Call c{ctx->state(), store, p, r, std::nullopt};
-      TrapResult<void> out = h(c);
-      if (c.failure) return std::unexpected(*c.failure);
-      return out;
-    }));
+    AIRWASM_TRY(inst.func_new(
+        f.name, [getter, h](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+          WasiP2Context* ctx = getter(store);
+          if (!ctx) return std::unexpected(Trap(TrapCode::kHostError, "no WASI 0.2 context for this store"));
+          Call c{ctx->state(), store, p, r, std::nullopt};
+          TrapResult<void> out = h(c);
+          if (c.failure) return std::unexpected(*c.failure);
+          return out;
+        }));
   }
   return {};
 }
 
-std::string iface(std::string_view name) { return std::string(name) + "@" + kWasiP2Version; }
+std::string iface(std::string_view name) {
+  return std::string(name) + "@" + kWasiP2Version;
+}
 
 // ---- values ----
 
-Val ok(Val v) { return Val::ok(std::move(v)); }
-Val ok() { return Val::ok(); }
-Val err(Val v) { return Val::err(std::move(v)); }
-Val stream_error_closed() { return Val::variant("closed"); }
+Val ok(Val v) {
+  return Val::ok(std::move(v));
+}
+Val ok() {
+  return Val::ok();
+}
+Val err(Val v) {
+  return Val::err(std::move(v));
+}
+Val stream_error_closed() {
+  return Val::variant("closed");
+}
 Val stream_error_failed(Call& c, std::string message, const char* fs_code) {
-  return Val::variant("last-operation-failed", c.own(std::make_unique<ErrorObj>(std::move(message), fs_code)));
+  return Val::variant("last-operation-failed",
+                      c.own(std::make_unique<ErrorObj>(std::move(message), fs_code)));
 }
 
 Val bytes_val(const uint8_t* data, size_t n) {
@@ -152,65 +165,117 @@ uint64_t monotonic_now_ns() {
 
 const char* fs_code_from_errno(int e) {
   switch (e) {
-    case EACCES: return "access";
-    case EAGAIN: return "would-block";
-    case EALREADY: return "already";
-    case EBADF: return "bad-descriptor";
-    case EBUSY: return "busy";
-    case EDEADLK: return "deadlock";
-    case EDQUOT: return "quota";
-    case EEXIST: return "exist";
-    case EFBIG: return "file-too-large";
-    case EILSEQ: return "illegal-byte-sequence";
-    case EINPROGRESS: return "in-progress";
-    case EINTR: return "interrupted";
-    case EINVAL: return "invalid";
-    case EISDIR: return "is-directory";
-    case ELOOP: return "loop";
-    case EMLINK: return "too-many-links";
-    case EMSGSIZE: return "message-size";
-    case ENAMETOOLONG: return "name-too-long";
-    case ENODEV: return "no-device";
-    case ENOENT: return "no-entry";
-    case ENOLCK: return "no-lock";
-    case ENOMEM: return "insufficient-memory";
-    case ENOSPC: return "insufficient-space";
-    case ENOTDIR: return "not-directory";
-    case ENOTEMPTY: return "not-empty";
-    case ENOTRECOVERABLE: return "not-recoverable";
-    case ENOTSUP: return "unsupported";
-    case ENOTTY: return "no-tty";
-    case ENXIO: return "no-such-device";
-    case EOVERFLOW: return "overflow";
-    case EPERM: return "not-permitted";
-    case EPIPE: return "pipe";
-    case EROFS: return "read-only";
-    case ESPIPE: return "invalid-seek";
-    case ETXTBSY: return "text-file-busy";
-    case EXDEV: return "cross-device";
-    default: return "io";
+    case EACCES:
+      return "access";
+    case EAGAIN:
+      return "would-block";
+    case EALREADY:
+      return "already";
+    case EBADF:
+      return "bad-descriptor";
+    case EBUSY:
+      return "busy";
+    case EDEADLK:
+      return "deadlock";
+    case EDQUOT:
+      return "quota";
+    case EEXIST:
+      return "exist";
+    case EFBIG:
+      return "file-too-large";
+    case EILSEQ:
+      return "illegal-byte-sequence";
+    case EINPROGRESS:
+      return "in-progress";
+    case EINTR:
+      return "interrupted";
+    case EINVAL:
+      return "invalid";
+    case EISDIR:
+      return "is-directory";
+    case ELOOP:
+      return "loop";
+    case EMLINK:
+      return "too-many-links";
+    case EMSGSIZE:
+      return "message-size";
+    case ENAMETOOLONG:
+      return "name-too-long";
+    case ENODEV:
+      return "no-device";
+    case ENOENT:
+      return "no-entry";
+    case ENOLCK:
+      return "no-lock";
+    case ENOMEM:
+      return "insufficient-memory";
+    case ENOSPC:
+      return "insufficient-space";
+    case ENOTDIR:
+      return "not-directory";
+    case ENOTEMPTY:
+      return "not-empty";
+    case ENOTRECOVERABLE:
+      return "not-recoverable";
+    case ENOTSUP:
+      return "unsupported";
+    case ENOTTY:
+      return "no-tty";
+    case ENXIO:
+      return "no-such-device";
+    case EOVERFLOW:
+      return "overflow";
+    case EPERM:
+      return "not-permitted";
+    case EPIPE:
+      return "pipe";
+    case EROFS:
+      return "read-only";
+    case ESPIPE:
+      return "invalid-seek";
+    case ETXTBSY:
+      return "text-file-busy";
+    case EXDEV:
+      return "cross-device";
+    default:
+      return "io";
   }
 }
 
 const char* fs_code_from_p1(uint16_t e) {
   switch (e) {
-    case abi::kAcces: return "access";
-    case abi::kAgain: return "would-block";
-    case abi::kBadf: return "bad-descriptor";
-    case abi::kExist: return "exist";
-    case abi::kInval: return "invalid";
-    case abi::kLoop: return "loop";
-    case abi::kNameTooLong: return "name-too-long";
-    case abi::kNoEnt: return "no-entry";
-    case abi::kNotDir: return "not-directory";
-    case abi::kIsDir: return "is-directory";
-    case abi::kNotEmpty: return "not-empty";
-    case abi::kPerm: return "not-permitted";
+    case abi::kAcces:
+      return "access";
+    case abi::kAgain:
+      return "would-block";
+    case abi::kBadf:
+      return "bad-descriptor";
+    case abi::kExist:
+      return "exist";
+    case abi::kInval:
+      return "invalid";
+    case abi::kLoop:
+      return "loop";
+    case abi::kNameTooLong:
+      return "name-too-long";
+    case abi::kNoEnt:
+      return "no-entry";
+    case abi::kNotDir:
+      return "not-directory";
+    case abi::kIsDir:
+      return "is-directory";
+    case abi::kNotEmpty:
+      return "not-empty";
+    case abi::kPerm:
+      return "not-permitted";
     // An escape from the sandbox: preview 2 has no "capabilities insufficient"; wasmtime reports
     // not-permitted for it, and so does the preview1 adapter when it maps the code back.
-    case abi::kNotCapable: return "not-permitted";
-    case abi::kNoMem: return "insufficient-memory";
-    default: return "io";
+    case abi::kNotCapable:
+      return "not-permitted";
+    case abi::kNoMem:
+      return "insufficient-memory";
+    default:
+      return "io";
   }
 }
 
@@ -255,7 +320,8 @@ Result<WasiP2Context> WasiP2Context::create(const WasiP2Config& config) {
   for (const Preopen& p : config.preopens) {
     int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-      return make_error(ErrorKind::kIo, "cannot open directory `" + p.host_path + "`: " + std::strerror(errno));
+      return make_error(ErrorKind::kIo,
+                        "cannot open directory `" + p.host_path + "`: " + std::strerror(errno));
     st->preopens.push_back({std::make_shared<wasi::internal::OwnedFd>(fd), p.guest_path});
   }
   return WasiP2Context(std::move(st));
@@ -266,9 +332,15 @@ WasiP2Context::~WasiP2Context() = default;
 WasiP2Context::WasiP2Context(WasiP2Context&&) noexcept = default;
 WasiP2Context& WasiP2Context::operator=(WasiP2Context&&) noexcept = default;
 
-const std::string& WasiP2Context::captured_stdout() const { return state_->captured_stdout; }
-const std::string& WasiP2Context::captured_stderr() const { return state_->captured_stderr; }
-size_t WasiP2Context::live_resources() const { return state_->table.live(); }
+const std::string& WasiP2Context::captured_stdout() const {
+  return state_->captured_stdout;
+}
+const std::string& WasiP2Context::captured_stderr() const {
+  return state_->captured_stderr;
+}
+size_t WasiP2Context::live_resources() const {
+  return state_->table.live();
+}
 
 Result<void> add_to_linker(component::Linker& linker, ContextGetter getter) {
   using namespace internal;

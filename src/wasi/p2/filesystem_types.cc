@@ -29,24 +29,37 @@ struct DirEntryStreamObj : Object {
   size_t pos = 0;
 };
 
-Val fail(const char* code) { return err(Val::enumeration(code)); }
-Val fail_errno() { return fail(fs_code_from_errno(errno)); }
+Val fail(const char* code) {
+  return err(Val::enumeration(code));
+}
+Val fail_errno() {
+  return fail(fs_code_from_errno(errno));
+}
 
 const char* type_name(unsigned mode) {
   switch (mode & S_IFMT) {
-    case S_IFREG: return "regular-file";
-    case S_IFDIR: return "directory";
-    case S_IFCHR: return "character-device";
-    case S_IFBLK: return "block-device";
-    case S_IFIFO: return "fifo";
-    case S_IFLNK: return "symbolic-link";
-    case S_IFSOCK: return "socket";
-    default: return "unknown";
+    case S_IFREG:
+      return "regular-file";
+    case S_IFDIR:
+      return "directory";
+    case S_IFCHR:
+      return "character-device";
+    case S_IFBLK:
+      return "block-device";
+    case S_IFIFO:
+      return "fifo";
+    case S_IFLNK:
+      return "symbolic-link";
+    case S_IFSOCK:
+      return "socket";
+    default:
+      return "unknown";
   }
 }
 
 Val datetime(const timespec& ts) {
-  return Val::record({{"seconds", Val::u64(uint64_t(ts.tv_sec))}, {"nanoseconds", Val::u32(uint32_t(ts.tv_nsec))}});
+  return Val::record(
+      {{"seconds", Val::u64(uint64_t(ts.tv_sec))}, {"nanoseconds", Val::u32(uint32_t(ts.tv_nsec))}});
 }
 
 Val stat_val(const struct ::stat& st) {
@@ -89,8 +102,8 @@ const char* resolve(Call& c, DescriptorObj& d, size_t path_index, bool follow, R
   return e == abi::kSuccess ? nullptr : fs_code_from_p1(e);
 }
 
-#define SELF(name)                                      \
-  auto* name = c.arg<DescriptorObj>(0);                 \
+#define SELF(name)                      \
+  auto* name = c.arg<DescriptorObj>(0); \
   if (!name) return std::unexpected(bad_handle("descriptor"))
 
 TrapResult<void> read_via_stream(Call& c) {
@@ -108,14 +121,19 @@ TrapResult<void> write_stream(Call& c, bool append) {
   SELF(d);
   if (d->is_dir) return reply(c, fail("is-directory"));
   if (!d->writable) return reply(c, fail("bad-descriptor"));
-  auto s = std::make_unique<OutputStreamObj>(append ? OutputStreamObj::What::kFileAppend : OutputStreamObj::What::kFile);
+  auto s = std::make_unique<OutputStreamObj>(append ? OutputStreamObj::What::kFileAppend
+                                                    : OutputStreamObj::What::kFile);
   s->fd = d->fd;
   s->offset = !append && c.p.size() > 1 ? c.p[1].as_u64() : 0;
   c.ret(ok(c.own(std::move(s))));
   return {};
 }
-TrapResult<void> write_via_stream(Call& c) { return write_stream(c, false); }
-TrapResult<void> append_via_stream(Call& c) { return write_stream(c, true); }
+TrapResult<void> write_via_stream(Call& c) {
+  return write_stream(c, false);
+}
+TrapResult<void> append_via_stream(Call& c) {
+  return write_stream(c, true);
+}
 
 TrapResult<void> advise(Call& c) {
   SELF(d);
@@ -130,8 +148,12 @@ TrapResult<void> sync_impl(Call& c, bool data_only) {
   c.ret(r == 0 || errno == EINVAL || errno == EBADF ? ok() : fail_errno());
   return {};
 }
-TrapResult<void> sync_data(Call& c) { return sync_impl(c, true); }
-TrapResult<void> sync(Call& c) { return sync_impl(c, false); }
+TrapResult<void> sync_data(Call& c) {
+  return sync_impl(c, true);
+}
+TrapResult<void> sync(Call& c) {
+  return sync_impl(c, false);
+}
 
 TrapResult<void> get_flags(Call& c) {
   SELF(d);
@@ -148,7 +170,7 @@ TrapResult<void> get_flags(Call& c) {
 
 TrapResult<void> get_type(Call& c) {
   SELF(d);
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstat(d->fd->get(), &st) != 0) return reply(c, fail_errno());
   c.ret(ok(Val::enumeration(type_name(st.st_mode))));
   return {};
@@ -221,7 +243,7 @@ TrapResult<void> read_directory(Call& c) {
   while (struct dirent* e = ::readdir(dir)) {
     std::string name = e->d_name;
     if (name == "." || name == "..") continue;
-    struct ::stat st {};
+    struct ::stat st{};
     const char* type = "unknown";
     if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) type = type_name(st.st_mode);
     s->entries.emplace_back(type, std::move(name));
@@ -251,7 +273,7 @@ TrapResult<void> create_directory_at(Call& c) {
 
 TrapResult<void> stat(Call& c) {
   SELF(d);
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstat(d->fd->get(), &st) != 0) return reply(c, fail_errno());
   c.ret(ok(stat_val(st)));
   return {};
@@ -262,7 +284,7 @@ TrapResult<void> stat_at(Call& c) {
   ResolvedPath rp;
   const bool follow = c.p.size() > 1 && has_flag(c.p[1], "symlink-follow");
   if (const char* e = resolve(c, *d, 2, follow, rp)) return reply(c, fail(e));
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstatat(rp.dir, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return reply(c, fail_errno());
   if (rp.must_be_dir && !S_ISDIR(st.st_mode)) return reply(c, fail("not-directory"));
   c.ret(ok(stat_val(st)));
@@ -292,15 +314,19 @@ TrapResult<void> link_at(Call& c) {
   // not-directory for a source that is not one, exist / no-entry for a destination (a new link is never
   // a directory; hard links to directories are refused by the kernel anyway).
   if (from_rp.must_be_dir) {
-    struct ::stat st {};
-    if (::fstatat(from_rp.dir, from_rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return reply(c, fail_errno());
+    struct ::stat st{};
+    if (::fstatat(from_rp.dir, from_rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+      return reply(c, fail_errno());
     if (!S_ISDIR(st.st_mode)) return reply(c, fail("not-directory"));
   }
   if (to_rp.must_be_dir) {
-    struct ::stat st {};
-    return reply(c, fail(::fstatat(to_rp.dir, to_rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? "exist" : "no-entry"));
+    struct ::stat st{};
+    return reply(
+        c,
+        fail(::fstatat(to_rp.dir, to_rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? "exist" : "no-entry"));
   }
-  c.ret(::linkat(from_rp.dir, from_rp.name.c_str(), to_rp.dir, to_rp.name.c_str(), 0) == 0 ? ok() : fail_errno());
+  c.ret(::linkat(from_rp.dir, from_rp.name.c_str(), to_rp.dir, to_rp.name.c_str(), 0) == 0 ? ok()
+                                                                                           : fail_errno());
   return {};
 }
 
@@ -322,7 +348,8 @@ TrapResult<void> open_at(Call& c) {
   if (create) flags |= O_CREAT;
   if (excl) flags |= O_EXCL;
   if (trunc) flags |= O_TRUNC;
-  const bool fsync_flag = has_flag(dflags, "file-integrity-sync"), dsync_flag = has_flag(dflags, "data-integrity-sync"),
+  const bool fsync_flag = has_flag(dflags, "file-integrity-sync"),
+             dsync_flag = has_flag(dflags, "data-integrity-sync"),
              rsync_flag = has_flag(dflags, "requested-write-sync");
   if (fsync_flag) flags |= O_SYNC;
   if (dsync_flag) flags |= O_DSYNC;
@@ -343,7 +370,7 @@ TrapResult<void> open_at(Call& c) {
     fd = ::openat(rp.dir, rp.name.c_str(), flags, 0666);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return reply(c, fail_errno());
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstat(fd, &st) != 0) {
     const int e = errno;
     ::close(fd);
@@ -391,7 +418,8 @@ TrapResult<void> rename_at(Call& c) {
   ResolvedPath from_rp, to_rp;
   if (const char* e = resolve(c, *d, 1, false, from_rp)) return reply(c, fail(e));
   if (const char* e = resolve(c, *to, 3, false, to_rp)) return reply(c, fail(e));
-  c.ret(::renameat(from_rp.dir, from_rp.name.c_str(), to_rp.dir, to_rp.name.c_str()) == 0 ? ok() : fail_errno());
+  c.ret(::renameat(from_rp.dir, from_rp.name.c_str(), to_rp.dir, to_rp.name.c_str()) == 0 ? ok()
+                                                                                          : fail_errno());
   return {};
 }
 
@@ -407,8 +435,9 @@ TrapResult<void> symlink_at(Call& c) {
   if (rp.must_be_dir) {
     // "new/" can only name a directory, which a new link is not (the kernel would see no slash: the
     // resolver has taken it off). As symlink(2): exist if something is there, no-entry otherwise.
-    struct ::stat st {};
-    return reply(c, fail(::fstatat(rp.dir, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? "exist" : "no-entry"));
+    struct ::stat st{};
+    return reply(
+        c, fail(::fstatat(rp.dir, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? "exist" : "no-entry"));
   }
   c.ret(::symlinkat(target.c_str(), rp.dir, rp.name.c_str()) == 0 ? ok() : fail_errno());
   return {};
@@ -427,23 +456,24 @@ TrapResult<void> is_same_object(Call& c) {
   SELF(d);
   auto* other = c.arg<DescriptorObj>(1);
   if (!other) return std::unexpected(bad_handle("descriptor"));
-  struct ::stat a {}, b {};
-  const bool same = ::fstat(d->fd->get(), &a) == 0 && ::fstat(other->fd->get(), &b) == 0 && a.st_dev == b.st_dev &&
-                    a.st_ino == b.st_ino;
+  struct ::stat a{}, b{};
+  const bool same = ::fstat(d->fd->get(), &a) == 0 && ::fstat(other->fd->get(), &b) == 0 &&
+                    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
   c.ret(Val::boolean(same));
   return {};
 }
 
 Val hash_val(const struct ::stat& st) {
   // Device and inode identify the object; the times make the value change when its contents do.
-  const uint64_t lower = uint64_t(st.st_ino) ^ (uint64_t(st.st_mtim.tv_nsec) << 32) ^ uint64_t(st.st_mtim.tv_sec);
+  const uint64_t lower =
+      uint64_t(st.st_ino) ^ (uint64_t(st.st_mtim.tv_nsec) << 32) ^ uint64_t(st.st_mtim.tv_sec);
   const uint64_t upper = uint64_t(st.st_dev) ^ (uint64_t(st.st_size) << 17);
   return Val::record({{"lower", Val::u64(lower)}, {"upper", Val::u64(upper)}});
 }
 
 TrapResult<void> metadata_hash(Call& c) {
   SELF(d);
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstat(d->fd->get(), &st) != 0) return reply(c, fail_errno());
   c.ret(ok(hash_val(st)));
   return {};
@@ -454,7 +484,7 @@ TrapResult<void> metadata_hash_at(Call& c) {
   ResolvedPath rp;
   const bool follow = c.p.size() > 1 && has_flag(c.p[1], "symlink-follow");
   if (const char* e = resolve(c, *d, 2, follow, rp)) return reply(c, fail(e));
-  struct ::stat st {};
+  struct ::stat st{};
   if (::fstatat(rp.dir, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return reply(c, fail_errno());
   c.ret(ok(hash_val(st)));
   return {};

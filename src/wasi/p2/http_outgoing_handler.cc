@@ -12,7 +12,8 @@ TrapResult<void> handle(Call& c) {
   if (c.p.size() > 1 && c.p[1].payload() && c.p[1].payload()->kind() == component::ValKind::kOwn)
     (void)component::resource_drop(c.store, c.p[1].payload()->as_resource());
   if (!c.st.allow_http) return reply(c, err(Val::variant("HTTP-request-denied")));
-  return reply(c, err(Val::variant("internal-error", Val::some(Val::string("airwasm has no HTTP client yet")))));
+  return reply(c,
+               err(Val::variant("internal-error", Val::some(Val::string("airwasm has no HTTP client yet")))));
 }
 
 constexpr FuncDef kFuncs[] = {{"handle", handle}};

@@ -71,13 +71,18 @@ bool valid_value(std::string_view v) {
   return true;
 }
 
-Val header_error(const char* c) { return err(Val::variant(c)); }
+Val header_error(const char* c) {
+  return err(Val::variant(c));
+}
 
-TrapResult<void> fields_new(Call& c) { return reply(c, c.own(std::make_unique<FieldsObj>())); }
+TrapResult<void> fields_new(Call& c) {
+  return reply(c, c.own(std::make_unique<FieldsObj>()));
+}
 
 TrapResult<void> fields_from_list(Call& c) {
   auto f = std::make_unique<FieldsObj>();
-  if (c.p.empty() || c.p[0].kind() != component::ValKind::kList) return reply(c, header_error("invalid-syntax"));
+  if (c.p.empty() || c.p[0].kind() != component::ValKind::kList)
+    return reply(c, header_error("invalid-syntax"));
   for (const Val& t : c.p[0].items()) {
     if (t.items().size() != 2) return reply(c, header_error("invalid-syntax"));
     std::string value;
@@ -89,8 +94,8 @@ TrapResult<void> fields_from_list(Call& c) {
   return reply(c, ok(c.own(std::move(f))));
 }
 
-#define FIELDS(name)                        \
-  auto* name = c.arg<FieldsObj>(0);         \
+#define FIELDS(name)                \
+  auto* name = c.arg<FieldsObj>(0); \
   if (!name) return std::unexpected(bad_handle("fields"))
 
 const std::string& name_arg(Call& c) {
@@ -102,7 +107,8 @@ TrapResult<void> fields_get(Call& c) {
   FIELDS(f);
   std::vector<Val> out;
   for (const auto& [n, v] : f->entries)
-    if (same_name(n, name_arg(c))) out.push_back(bytes_val(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
+    if (same_name(n, name_arg(c)))
+      out.push_back(bytes_val(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
   return reply(c, Val::list(std::move(out)));
 }
 
@@ -154,7 +160,8 @@ TrapResult<void> fields_append(Call& c) {
 Val entries_val(const std::vector<std::pair<std::string, std::string>>& entries) {
   std::vector<Val> out;
   for (const auto& [n, v] : entries)
-    out.push_back(Val::tuple({Val::string(n), bytes_val(reinterpret_cast<const uint8_t*>(v.data()), v.size())}));
+    out.push_back(
+        Val::tuple({Val::string(n), bytes_val(reinterpret_cast<const uint8_t*>(v.data()), v.size())}));
   return Val::list(std::move(out));
 }
 
@@ -187,8 +194,8 @@ TrapResult<void> request_new(Call& c) {
   return reply(c, c.own(std::move(r)));
 }
 
-#define REQUEST(name)                              \
-  auto* name = c.arg<OutgoingRequestObj>(0);       \
+#define REQUEST(name)                        \
+  auto* name = c.arg<OutgoingRequestObj>(0); \
   if (!name) return std::unexpected(bad_handle("outgoing-request"))
 
 TrapResult<void> request_body(Call& c) {
@@ -250,7 +257,9 @@ TrapResult<void> request_headers(Call& c) {
 
 // ---- request-options ----
 
-TrapResult<void> options_new(Call& c) { return reply(c, c.own(std::make_unique<RequestOptionsObj>())); }
+TrapResult<void> options_new(Call& c) {
+  return reply(c, c.own(std::make_unique<RequestOptionsObj>()));
+}
 
 template <int I>
 TrapResult<void> options_get(Call& c) {
@@ -277,8 +286,8 @@ TrapResult<void> response_new(Call& c) {
   return reply(c, c.own(std::move(r)));
 }
 
-#define RESPONSE(name)                             \
-  auto* name = c.arg<OutgoingResponseObj>(0);      \
+#define RESPONSE(name)                        \
+  auto* name = c.arg<OutgoingResponseObj>(0); \
   if (!name) return std::unexpected(bad_handle("outgoing-response"))
 
 TrapResult<void> response_status(Call& c) {
@@ -327,7 +336,9 @@ TrapResult<void> body_finish(Call& c) {
   return reply(c, Val::ok());
 }
 
-TrapResult<void> http_error_code(Call& c) { return reply(c, Val::none()); }
+TrapResult<void> http_error_code(Call& c) {
+  return reply(c, Val::none());
+}
 
 constexpr FuncDef kFuncs[] = {
     {"[constructor]fields", fields_new},

@@ -20,7 +20,9 @@ namespace {
 
 constexpr uint64_t kMaxChunk = 1 << 20;  // the most one read returns, and what check-write grants
 
-int stdin_raw(Call& c) { return c.st.stdin_fd.get(); }
+int stdin_raw(Call& c) {
+  return c.st.stdin_fd.get();
+}
 
 // Reads up to `len` bytes. `blocking` waits for at least one byte (or EOF). Returns the result value.
 TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking, bool skip) {
@@ -70,7 +72,8 @@ TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking,
   if (got < 0) {
     s.closed = true;
     const int e = errno;
-    return err(stream_error_failed(c, std::string("read failed: ") + std::strerror(e), fs_code_from_errno(e)));
+    return err(
+        stream_error_failed(c, std::string("read failed: ") + std::strerror(e), fs_code_from_errno(e)));
   }
   if (got == 0) {
     s.closed = true;
@@ -130,7 +133,7 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
     case OutputStreamObj::What::kFileAppend: {
       const int fd = s.fd->get();
       if (s.what == OutputStreamObj::What::kFileAppend) {
-        struct ::stat st {};
+        struct ::stat st{};
         if (::fstat(fd, &st) != 0) {
           e = errno;
           break;
@@ -153,7 +156,8 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
   }
   if (e != 0) {
     s.failed = true;
-    return err(stream_error_failed(c, std::string("write failed: ") + std::strerror(e), fs_code_from_errno(e)));
+    return err(
+        stream_error_failed(c, std::string("write failed: ") + std::strerror(e), fs_code_from_errno(e)));
   }
   return ok();
 }
@@ -166,10 +170,18 @@ TrapResult<void> read_impl(Call& c, bool blocking, bool skip) {
   AIRWASM_TRY_ASSIGN(Val v, do_read(c, *s, c.p.size() > 1 ? c.p[1].as_u64() : 0, blocking, skip));
   return reply(c, std::move(v));
 }
-TrapResult<void> read(Call& c) { return read_impl(c, false, false); }
-TrapResult<void> blocking_read(Call& c) { return read_impl(c, true, false); }
-TrapResult<void> skip(Call& c) { return read_impl(c, false, true); }
-TrapResult<void> blocking_skip(Call& c) { return read_impl(c, true, true); }
+TrapResult<void> read(Call& c) {
+  return read_impl(c, false, false);
+}
+TrapResult<void> blocking_read(Call& c) {
+  return read_impl(c, true, false);
+}
+TrapResult<void> skip(Call& c) {
+  return read_impl(c, false, true);
+}
+TrapResult<void> blocking_skip(Call& c) {
+  return read_impl(c, true, true);
+}
 
 TrapResult<void> in_subscribe(Call& c) {
   auto* s = c.arg<InputStreamObj>(0);
@@ -196,7 +208,8 @@ TrapResult<void> write(Call& c) {
   auto* s = c.arg<OutputStreamObj>(0);
   std::string data;
   if (!s) return std::unexpected(bad_handle("output-stream"));
-  if (c.p.size() < 2 || !bytes_arg(c.p[1], data)) return std::unexpected(Trap(TrapCode::kHostError, "write: bad contents"));
+  if (c.p.size() < 2 || !bytes_arg(c.p[1], data))
+    return std::unexpected(Trap(TrapCode::kHostError, "write: bad contents"));
   AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, data));
   return reply(c, std::move(v));
 }
@@ -212,7 +225,8 @@ TrapResult<void> write_zeroes(Call& c) {
   auto* s = c.arg<OutputStreamObj>(0);
   if (!s) return std::unexpected(bad_handle("output-stream"));
   const uint64_t n = c.p.size() > 1 ? c.p[1].as_u64() : 0;
-  if (n > kMaxChunk) return std::unexpected(Trap(TrapCode::kHostError, "write-zeroes: more than check-write permits"));
+  if (n > kMaxChunk)
+    return std::unexpected(Trap(TrapCode::kHostError, "write-zeroes: more than check-write permits"));
   AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, std::string(size_t(n), '\0')));
   return reply(c, std::move(v));
 }
@@ -239,8 +253,12 @@ TrapResult<void> splice_impl(Call& c, bool blocking) {
   c.ret(w.is_ok() ? ok(Val::u64(data.size())) : std::move(w));
   return {};
 }
-TrapResult<void> splice(Call& c) { return splice_impl(c, false); }
-TrapResult<void> blocking_splice(Call& c) { return splice_impl(c, true); }
+TrapResult<void> splice(Call& c) {
+  return splice_impl(c, false);
+}
+TrapResult<void> blocking_splice(Call& c) {
+  return splice_impl(c, true);
+}
 
 constexpr FuncDef kFuncs[] = {
     {"[method]input-stream.read", read},

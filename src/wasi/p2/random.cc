@@ -49,7 +49,8 @@ TrapResult<void> seed(Call& c) {
 }
 
 constexpr FuncDef kRandom[] = {{"get-random-bytes", bytes}, {"get-random-u64", random_u64}};
-constexpr FuncDef kInsecure[] = {{"get-insecure-random-bytes", bytes}, {"get-insecure-random-u64", random_u64}};
+constexpr FuncDef kInsecure[] = {{"get-insecure-random-bytes", bytes},
+                                 {"get-insecure-random-u64", random_u64}};
 constexpr FuncDef kSeed[] = {{"insecure-seed", seed}};
 
 }  // namespace

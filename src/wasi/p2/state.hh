@@ -32,14 +32,37 @@ using component::Val;
 // One kind per WIT resource type. Host resource type ids are fixed (kTypeBase + kind) so that every
 // Linker and every context agree on them; `headers`/`trailers` are aliases of `fields` in the WIT.
 enum class Kind : uint8_t {
-  kError, kPollable, kInputStream, kOutputStream, kDescriptor, kDirEntryStream, kTerminalInput,
-  kTerminalOutput, kNetwork, kTcpSocket, kUdpSocket, kIncomingDatagramStream, kOutgoingDatagramStream,
-  kResolveAddressStream, kFields, kIncomingRequest, kOutgoingRequest, kRequestOptions, kResponseOutparam,
-  kIncomingResponse, kIncomingBody, kFutureTrailers, kOutgoingResponse, kOutgoingBody,
-  kFutureIncomingResponse, kCount,
+  kError,
+  kPollable,
+  kInputStream,
+  kOutputStream,
+  kDescriptor,
+  kDirEntryStream,
+  kTerminalInput,
+  kTerminalOutput,
+  kNetwork,
+  kTcpSocket,
+  kUdpSocket,
+  kIncomingDatagramStream,
+  kOutgoingDatagramStream,
+  kResolveAddressStream,
+  kFields,
+  kIncomingRequest,
+  kOutgoingRequest,
+  kRequestOptions,
+  kResponseOutparam,
+  kIncomingResponse,
+  kIncomingBody,
+  kFutureTrailers,
+  kOutgoingResponse,
+  kOutgoingBody,
+  kFutureIncomingResponse,
+  kCount,
 };
 inline constexpr uint64_t kTypeBase = 0x5732'0000;  // "W2"
-inline ResourceType type_of(Kind k) { return ResourceType::host(kTypeBase + uint64_t(k)); }
+inline ResourceType type_of(Kind k) {
+  return ResourceType::host(kTypeBase + uint64_t(k));
+}
 
 struct Object {
   explicit Object(Kind k) : kind(k) {}

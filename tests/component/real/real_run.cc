@@ -26,8 +26,12 @@ using namespace airwasm::component;
 
 std::vector<std::string> g_lines;
 
-std::string quote(const std::string& s) { return Val::string(s).to_string(); }
-std::string bytes(const Val& list) { return list.to_string(); }
+std::string quote(const std::string& s) {
+  return Val::string(s).to_string();
+}
+std::string bytes(const Val& list) {
+  return list.to_string();
+}
 
 // The host, deterministic (mirrored in transpile_run.mjs).
 struct Host {
@@ -58,11 +62,12 @@ struct Host {
       if (body.case_name() == "text") payload = quote(body.payload()->as_string());
       if (body.case_name() == "binary") payload = bytes(*body.payload());
       g_lines.push_back("host send " + quote(p[0].as_string()) + " " + quote(meta[0].as_string()) + " " +
-                        std::to_string(meta[1].as_u64()) + " [" + tags + "] " + body.case_name() + "(" + payload + ")");
+                        std::to_string(meta[1].as_u64()) + " [" + tags + "] " + body.case_name() + "(" +
+                        payload + ")");
       if (p[0].as_string() == "nobody") {
         r[0] = Val::err(Val::string("no such recipient"));
       } else {
-        uint32_t n = body.case_name() == "empty" ? 0
+        uint32_t n = body.case_name() == "empty"  ? 0
                      : body.case_name() == "text" ? uint32_t(body.payload()->as_string().size())
                                                   : uint32_t(body.payload()->items().size());
         r[0] = Val::ok(Val::u32(n));
@@ -73,31 +78,35 @@ struct Host {
       g_lines.push_back("host kv-store drop");
       stores.erase(rep);
     });
-    (void)h.func_new("[constructor]kv-store", [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-      g_lines.push_back("host kv-store new " + quote(p[0].as_string()));
-      const uint32_t rep = next++;
-      stores[rep].name = p[0].as_string();
-      auto handle = resource_new_own(store, kv_type, rep);
-      if (!handle) return std::unexpected(Trap(TrapCode::kHostError, handle.error().message));
-      r[0] = Val::resource(*handle);
-      return {};
-    });
-    (void)h.func_new("[method]kv-store.get", [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-      g_lines.push_back("host kv-store get " + quote(p[1].as_string()));
-      auto rep = resource_rep(store, p[0].as_resource());
-      if (!rep) return std::unexpected(Trap(TrapCode::kHostError, rep.error().message));
-      auto& map = stores[*rep].map;
-      auto it = map.find(p[1].as_string());
-      r[0] = it == map.end() ? Val::none() : Val::some(it->second);
-      return {};
-    });
-    (void)h.func_new("[method]kv-store.set", [this](Store& store, std::span<const Val> p, std::span<Val>) -> TrapResult<void> {
-      g_lines.push_back("host kv-store set " + quote(p[1].as_string()) + " " + bytes(p[2]));
-      auto rep = resource_rep(store, p[0].as_resource());
-      if (!rep) return std::unexpected(Trap(TrapCode::kHostError, rep.error().message));
-      stores[*rep].map[p[1].as_string()] = p[2];
-      return {};
-    });
+    (void)h.func_new("[constructor]kv-store",
+                     [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+                       g_lines.push_back("host kv-store new " + quote(p[0].as_string()));
+                       const uint32_t rep = next++;
+                       stores[rep].name = p[0].as_string();
+                       auto handle = resource_new_own(store, kv_type, rep);
+                       if (!handle)
+                         return std::unexpected(Trap(TrapCode::kHostError, handle.error().message));
+                       r[0] = Val::resource(*handle);
+                       return {};
+                     });
+    (void)h.func_new("[method]kv-store.get",
+                     [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+                       g_lines.push_back("host kv-store get " + quote(p[1].as_string()));
+                       auto rep = resource_rep(store, p[0].as_resource());
+                       if (!rep) return std::unexpected(Trap(TrapCode::kHostError, rep.error().message));
+                       auto& map = stores[*rep].map;
+                       auto it = map.find(p[1].as_string());
+                       r[0] = it == map.end() ? Val::none() : Val::some(it->second);
+                       return {};
+                     });
+    (void)h.func_new("[method]kv-store.set",
+                     [this](Store& store, std::span<const Val> p, std::span<Val>) -> TrapResult<void> {
+                       g_lines.push_back("host kv-store set " + quote(p[1].as_string()) + " " + bytes(p[2]));
+                       auto rep = resource_rep(store, p[0].as_resource());
+                       if (!rep) return std::unexpected(Trap(TrapCode::kHostError, rep.error().message));
+                       stores[*rep].map[p[1].as_string()] = p[2];
+                       return {};
+                     });
   }
 };
 
@@ -159,8 +168,9 @@ int main(int argc, char** argv) {
     Val outcome;
     std::string shown;
   };
-  for (Cb cb : {Cb{7, Val::ok(byte_list("\x01\x02")), "ok([1, 2])"}, Cb{8, Val::err(Val::string("boom")), "err(\"boom\")"},
-                Cb{0, Val::ok(Val::list({})), "ok([])"}}) {
+  for (Cb cb :
+       {Cb{7, Val::ok(byte_list("\x01\x02")), "ok([1, 2])"},
+        Cb{8, Val::err(Val::string("boom")), "err(\"boom\")"}, Cb{0, Val::ok(Val::list({})), "ok([])"}}) {
     std::string out = call("handle-callback", {Val::u32(cb.id), cb.outcome});
     g_lines.push_back("handle-callback(" + std::to_string(cb.id) + ", " + cb.shown + ") -> " + out);
   }

@@ -22,13 +22,13 @@ using airwasm::component::Component;
 using airwasm::component::Instance;
 using airwasm::component::Linker;
 using airwasm::component::LinkerInstance;
+using airwasm::component::resource_drop;
+using airwasm::component::resource_new_own;
+using airwasm::component::resource_rep;
 using airwasm::component::ResourceAny;
 using airwasm::component::ResourceType;
 using airwasm::component::Val;
 using airwasm::component::ValKind;
-using airwasm::component::resource_drop;
-using airwasm::component::resource_new_own;
-using airwasm::component::resource_rep;
 
 namespace {
 
@@ -50,33 +50,37 @@ struct HostApi {
       r[0] = Val::u32(p[0].as_u32() + p[1].as_u32());
       return {};
     }));
-    ASSERT_TRUE(api.func_new("greet", [](Store&, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-      r[0] = Val::string("hello, " + p[0].as_string() + "!");
-      return {};
-    }));
-    ASSERT_TRUE(api.func_new("flip", [](Store&, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-      auto f = p[0].items();
-      r[0] = Val::record({{"x", Val::s32(-f[1].as_s32())}, {"y", Val::s32(f[0].as_s32())}});
-      return {};
-    }));
+    ASSERT_TRUE(
+        api.func_new("greet", [](Store&, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+          r[0] = Val::string("hello, " + p[0].as_string() + "!");
+          return {};
+        }));
+    ASSERT_TRUE(
+        api.func_new("flip", [](Store&, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+          auto f = p[0].items();
+          r[0] = Val::record({{"x", Val::s32(-f[1].as_s32())}, {"y", Val::s32(f[0].as_s32())}});
+          return {};
+        }));
     ASSERT_TRUE(api.resource("counter", counter_type, [this](Store&, uint32_t rep) {
       counters.erase(rep);
       ++dropped;
     }));
-    ASSERT_TRUE(api.func_new("[constructor]counter",
-                             [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-                               const uint32_t rep = next_rep++;
-                               counters[rep] = p[0].as_u32();
-                               r[0] = Val::resource(*resource_new_own(store, counter_type, rep));
-                               return {};
-                             }));
-    ASSERT_TRUE(api.func_new("[method]counter.next",
-                             [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-                               auto rep = resource_rep(store, p[0].as_resource());
-                               if (!rep) return std::unexpected(Trap(TrapCode::kHostError, rep.error().message));
-                               r[0] = Val::u32(counters[*rep]++);
-                               return {};
-                             }));
+    ASSERT_TRUE(
+        api.func_new("[constructor]counter",
+                     [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+                       const uint32_t rep = next_rep++;
+                       counters[rep] = p[0].as_u32();
+                       r[0] = Val::resource(*resource_new_own(store, counter_type, rep));
+                       return {};
+                     }));
+    ASSERT_TRUE(
+        api.func_new("[method]counter.next",
+                     [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+                       auto rep = resource_rep(store, p[0].as_resource());
+                       if (!rep) return std::unexpected(Trap(TrapCode::kHostError, rep.error().message));
+                       r[0] = Val::u32(counters[*rep]++);
+                       return {};
+                     }));
   }
 };
 

@@ -26,8 +26,12 @@ void* operator new(size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+  std::free(p);
+}
 
 namespace {
 
@@ -46,8 +50,8 @@ using airwasm::component::LinkerInstance;
 using airwasm::component::ResourceAny;
 using airwasm::component::TypedFunc;
 using airwasm::component::Val;
-using airwasm::component::WitResult;
 using airwasm::component::wit_field;
+using airwasm::component::WitResult;
 
 struct Point {
   int32_t x = 0, y = 0;
@@ -74,8 +78,8 @@ struct airwasm::component::WitType<Color> {
 };
 template <>
 struct airwasm::component::WitType<Perms> {
-  static constexpr auto flags =
-      std::make_tuple(wit_field("read", &Perms::read), wit_field("write", &Perms::write), wit_field("exec", &Perms::exec));
+  static constexpr auto flags = std::make_tuple(
+      wit_field("read", &Perms::read), wit_field("write", &Perms::write), wit_field("exec", &Perms::exec));
 };
 template <>
 struct airwasm::component::WitType<Shape> {
@@ -120,12 +124,13 @@ void define_host(Linker& linker, int* calls = nullptr) {
     return x ? MaybeResult::ok(*x * 2) : MaybeResult::err("nothing");
   }));
   // 17 flat parameters (lifted from the guest's spilled tuple) and a tuple result (stored at its pointer).
-  ASSERT_TRUE(host.func_wrap("many", [](uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e, uint32_t f,
-                                        uint32_t g, uint32_t h, uint32_t i, uint32_t j, uint32_t k, uint32_t l,
-                                        uint32_t m, uint32_t n, uint32_t o, uint32_t p, uint32_t q) {
-    const uint32_t sum = a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p + q;
-    return std::tuple<uint32_t, uint64_t>(sum, uint64_t(q) << 40);
-  }));
+  ASSERT_TRUE(
+      host.func_wrap("many", [](uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e, uint32_t f,
+                                uint32_t g, uint32_t h, uint32_t i, uint32_t j, uint32_t k, uint32_t l,
+                                uint32_t m, uint32_t n, uint32_t o, uint32_t p, uint32_t q) {
+        const uint32_t sum = a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p + q;
+        return std::tuple<uint32_t, uint64_t>(sum, uint64_t(q) << 40);
+      }));
 }
 
 struct Typed : ::testing::Test {
@@ -187,7 +192,7 @@ TEST_F(Typed, Scalars) {
 TEST_F(Typed, ScalarCallsDoNotAllocate) {
   auto add = typed<uint32_t(uint32_t, uint32_t)>("add");
   auto call_add = typed<uint32_t(uint32_t, uint32_t)>("call-add");  // through a typed host function
-  ASSERT_EQ(*add.call(store, 1, 2), 3u);                             // warm up per-Store state
+  ASSERT_EQ(*add.call(store, 1, 2), 3u);                            // warm up per-Store state
   ASSERT_EQ(*call_add.call(store, 1, 2), 3u);
   g_allocations = 0;
   g_counting = true;
@@ -199,7 +204,8 @@ TEST_F(Typed, ScalarCallsDoNotAllocate) {
 }
 
 TEST_F(Typed, ScalarsEqualTheValPath) {
-  EXPECT_EQ(Val::s8(*typed<int8_t(int8_t)>("id-s8").call(store, -128)), val_call("id-s8", {Val::s8(-128)})[0]);
+  EXPECT_EQ(Val::s8(*typed<int8_t(int8_t)>("id-s8").call(store, -128)),
+            val_call("id-s8", {Val::s8(-128)})[0]);
   EXPECT_EQ(Val::u64(*typed<uint64_t(uint64_t)>("id-u64").call(store, 12345678901234ull)),
             val_call("id-u64", {Val::u64(12345678901234ull)})[0]);
   EXPECT_EQ(Val::character(*typed<char32_t(char32_t)>("id-char").call(store, U'\U0001F600')),
@@ -217,9 +223,11 @@ TEST_F(Typed, StringsAndLists) {
 
   const std::vector<uint32_t> nums{1, 2, 3, 0xffffffffu};
   EXPECT_EQ(*typed<std::vector<uint32_t>(std::vector<uint32_t>)>("echo-list").call(store, nums), nums);
-  EXPECT_EQ(*typed<std::vector<uint32_t>(std::vector<uint32_t>)>("echo-list").call(store, {}), std::vector<uint32_t>{});
+  EXPECT_EQ(*typed<std::vector<uint32_t>(std::vector<uint32_t>)>("echo-list").call(store, {}),
+            std::vector<uint32_t>{});
   const std::vector<std::string> words{"a", "", "ünïcode", std::string(300, 'z')};
-  EXPECT_EQ(*typed<std::vector<std::string>(std::vector<std::string>)>("echo-strings").call(store, words), words);
+  EXPECT_EQ(*typed<std::vector<std::string>(std::vector<std::string>)>("echo-strings").call(store, words),
+            words);
   const std::vector<Point> pts{{1, 2}, {-3, 4}};
   EXPECT_EQ(*typed<std::vector<Point>(std::vector<Point>)>("echo-points").call(store, pts), pts);
 }
@@ -252,7 +260,8 @@ TEST_F(Typed, EnumsFlagsVariants) {
   EXPECT_EQ(std::get<float>(*shape.call(store, Shape(2.5f))), 2.5f);
   EXPECT_EQ(std::get<uint32_t>(*shape.call(store, Shape(uint32_t(17)))), 17u);
   EXPECT_EQ(shape.call(store, Shape(std::monostate{}))->index(), 2u);
-  EXPECT_EQ(val_call("echo-shape", {Val::variant("circle", Val::f32(2.5f))})[0], Val::variant("circle", Val::f32(2.5f)));
+  EXPECT_EQ(val_call("echo-shape", {Val::variant("circle", Val::f32(2.5f))})[0],
+            Val::variant("circle", Val::f32(2.5f)));
 }
 
 // Random values through both paths: the typed result, converted to a Val, equals the Val path's result.
@@ -274,8 +283,8 @@ TEST_F(Typed, RandomValuesEqualTheValPath) {
       } else if (c < 0x10000) {
         s += char(0xe0 | (c >> 12)), s += char(0x80 | ((c >> 6) & 0x3f)), s += char(0x80 | (c & 0x3f));
       } else {
-        s += char(0xf0 | (c >> 18)), s += char(0x80 | ((c >> 12) & 0x3f)), s += char(0x80 | ((c >> 6) & 0x3f)),
-            s += char(0x80 | (c & 0x3f));
+        s += char(0xf0 | (c >> 18)), s += char(0x80 | ((c >> 12) & 0x3f)),
+            s += char(0x80 | ((c >> 6) & 0x3f)), s += char(0x80 | (c & 0x3f));
       }
     }
     return s;
@@ -298,7 +307,8 @@ TEST_F(Typed, RandomValuesEqualTheValPath) {
     const std::string e = random_string();
     auto typed_res = echo_res.call(store, ok ? MaybeResult::ok(n) : MaybeResult::err(e));
     ASSERT_TRUE(typed_res);
-    const Val as_val = typed_res->is_ok() ? Val::ok(Val::u32(typed_res->value())) : Val::err(Val::string(typed_res->error()));
+    const Val as_val = typed_res->is_ok() ? Val::ok(Val::u32(typed_res->value()))
+                                          : Val::err(Val::string(typed_res->error()));
     EXPECT_EQ(as_val, val_call("echo-result", {ok ? Val::ok(Val::u32(n)) : Val::err(Val::string(e))})[0]);
 
     std::vector<Point> pts(rng() % 4);
@@ -316,8 +326,10 @@ TEST_F(Typed, RandomValuesEqualTheValPath) {
 }
 
 TEST_F(Typed, SpilledParameters) {
-  auto sum = typed<uint32_t(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
-                            uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t)>("sum-many");
+  auto sum =
+      typed<uint32_t(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
+                     uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t)>(
+          "sum-many");
   EXPECT_EQ(*sum.call(store, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17), 153u);
   std::vector<Val> args;
   for (uint32_t i = 1; i <= 17; ++i) args.push_back(Val::u32(i));
@@ -328,12 +340,14 @@ TEST_F(Typed, SignatureMismatchesNameTheMismatch) {
   auto wrong_param = instance->get_typed_func<uint32_t(std::string_view, uint32_t)>(store, "add");
   ASSERT_FALSE(wrong_param);
   EXPECT_EQ(wrong_param.error().kind, ErrorKind::kUsage);
-  EXPECT_NE(wrong_param.error().message.find("parameter 0 `a`"), std::string::npos) << wrong_param.error().message;
+  EXPECT_NE(wrong_param.error().message.find("parameter 0 `a`"), std::string::npos)
+      << wrong_param.error().message;
   EXPECT_NE(wrong_param.error().message.find("u32"), std::string::npos) << wrong_param.error().message;
 
   auto wrong_arity = instance->get_typed_func<uint32_t(uint32_t)>(store, "add");
   ASSERT_FALSE(wrong_arity);
-  EXPECT_NE(wrong_arity.error().message.find("2 parameters"), std::string::npos) << wrong_arity.error().message;
+  EXPECT_NE(wrong_arity.error().message.find("2 parameters"), std::string::npos)
+      << wrong_arity.error().message;
 
   auto wrong_result = instance->get_typed_func<void(uint32_t, uint32_t)>(store, "add");
   ASSERT_FALSE(wrong_result);
@@ -346,7 +360,8 @@ TEST_F(Typed, SignatureMismatchesNameTheMismatch) {
 
   auto wrong_elem = instance->get_typed_func<std::vector<int32_t>(std::vector<uint32_t>)>(store, "echo-list");
   ASSERT_FALSE(wrong_elem);
-  EXPECT_NE(wrong_elem.error().message.find("result, list element"), std::string::npos) << wrong_elem.error().message;
+  EXPECT_NE(wrong_elem.error().message.find("result, list element"), std::string::npos)
+      << wrong_elem.error().message;
 
   EXPECT_FALSE(instance->get_typed_func<uint32_t()>(store, "no-such-export"));
 }
@@ -398,7 +413,7 @@ TEST_F(Typed, GuestResources) {
   EXPECT_TRUE(blob->owned());
   EXPECT_EQ(*size.call(store, *blob), 41u);  // borrowed: the handle stays the host's
   EXPECT_EQ(*size.call(store, *blob), 41u);
-  ASSERT_TRUE(drop.call(store, *blob));      // moved into the guest, which drops it
+  ASSERT_TRUE(drop.call(store, *blob));  // moved into the guest, which drops it
   auto stale = size.call(store, *blob);
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code(), TrapCode::kUnknownHandle);

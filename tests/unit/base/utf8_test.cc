@@ -9,10 +9,10 @@ namespace {
 TEST(Utf8, AcceptsWellFormed) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii"));
-  EXPECT_TRUE(is_valid_utf8("\xc2\xa2"));              // U+00A2
-  EXPECT_TRUE(is_valid_utf8("\xe2\x82\xac"));          // U+20AC
-  EXPECT_TRUE(is_valid_utf8("\xf0\x90\x8d\x88"));      // U+10348
-  EXPECT_TRUE(is_valid_utf8("\xf4\x8f\xbf\xbf"));      // U+10FFFF
+  EXPECT_TRUE(is_valid_utf8("\xc2\xa2"));          // U+00A2
+  EXPECT_TRUE(is_valid_utf8("\xe2\x82\xac"));      // U+20AC
+  EXPECT_TRUE(is_valid_utf8("\xf0\x90\x8d\x88"));  // U+10348
+  EXPECT_TRUE(is_valid_utf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
 }
 
 TEST(Utf8, RejectsMalformed) {

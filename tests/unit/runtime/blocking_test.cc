@@ -26,13 +26,14 @@ struct Pipe {
 
 // A host function that waits for the pipe's read end (nobody writes) with an optional timeout.
 Func blocking_func(Store& store, int fd, std::optional<uint64_t> timeout_ns, int* timed_out = nullptr) {
-  return Func::wrap(store, FuncType{}, [=](Caller& caller, std::span<const Val>, std::span<Val>) -> TrapResult<void> {
-    pollfd p{fd, POLLIN, 0};
-    auto r = internal::wait_interruptible(caller.store(), {&p, 1}, timeout_ns);
-    if (!r) return std::unexpected(std::move(r.error()));
-    if (timed_out && *r == internal::WaitStatus::kTimedOut) ++*timed_out;
-    return {};
-  });
+  return Func::wrap(store, FuncType{},
+                    [=](Caller& caller, std::span<const Val>, std::span<Val>) -> TrapResult<void> {
+                      pollfd p{fd, POLLIN, 0};
+                      auto r = internal::wait_interruptible(caller.store(), {&p, 1}, timeout_ns);
+                      if (!r) return std::unexpected(std::move(r.error()));
+                      if (timed_out && *r == internal::WaitStatus::kTimedOut) ++*timed_out;
+                      return {};
+                    });
 }
 
 TEST(Blocking, InterruptStopsABlockedHostCall) {

@@ -97,19 +97,19 @@ Bytes main_module() {
                       body(kNoLocals, {0x02, 0x7f, 0x1f, 0x40, 0x01, 0x00, 0x00, 0x00, 0x20, 0x00, 0x10, 0x01,
                                        0x0b, 0x41, 0xe3, 0x00, 0x0f, 0x0b, 0x0b}),
                       // 4 catch_all: block $all try_table (catch_all $all) call 1 end; 99; return end; 77
-                      body(kNoLocals, {0x02, 0x40, 0x1f, 0x40, 0x01, 0x02, 0x00, 0x20, 0x00, 0x10, 0x01, 0x0b,
-                                       0x41, 0xe3, 0x00, 0x0f, 0x0b, 0x41, 0xcd, 0x00, 0x0b}),
+                      body(kNoLocals, {0x02, 0x40, 0x1f, 0x40, 0x01, 0x02, 0x00, 0x20, 0x00, 0x10, 0x01,
+                                       0x0b, 0x41, 0xe3, 0x00, 0x0f, 0x0b, 0x41, 0xcd, 0x00, 0x0b}),
                       // 5 rethrow: an inner catch_ref hands the exnref on with throw_ref to an outer catch
                       body({0x01, 0x01, 0x69},
-                           {0x02, 0x7f,                                // block $outer (i32)
-                            0x1f, 0x40, 0x01, 0x00, 0x00, 0x00,        //   try_table (catch 0 $outer)
-                            0x02, 0x03,                                //     block $h (i32 exnref)
-                            0x1f, 0x40, 0x01, 0x01, 0x00, 0x00,        //       try_table (catch_ref 0 $h)
-                            0x20, 0x00, 0x10, 0x01, 0x0b,              //         call 1 end
-                            0x00, 0x0b,                                //       unreachable end
-                            0x21, 0x01, 0x1a, 0x20, 0x01, 0x0a,        //     local.set 1 drop local.get 1 throw_ref
-                            0x0b, 0x00, 0x0b, 0x0b}),                  //   end unreachable end end
-                      // 6 throw_null: throw_ref (ref.null exn)
+                           {0x02, 0x7f,                          // block $outer (i32)
+                            0x1f, 0x40, 0x01, 0x00, 0x00, 0x00,  //   try_table (catch 0 $outer)
+                            0x02, 0x03,                          //     block $h (i32 exnref)
+                            0x1f, 0x40, 0x01, 0x01, 0x00, 0x00,  //       try_table (catch_ref 0 $h)
+                            0x20, 0x00, 0x10, 0x01, 0x0b,        //         call 1 end
+                            0x00, 0x0b,                          //       unreachable end
+                            0x21, 0x01, 0x1a, 0x20, 0x01, 0x0a,  //     local.set 1 drop local.get 1 throw_ref
+                            0x0b, 0x00, 0x0b, 0x0b}),            //   end unreachable end end
+                      /* 6 throw_null: throw_ref (ref.null exn) */
                       body(kNoLocals, {0xd0, 0x69, 0x0a, 0x0b}),
                       // 7 uncaught: call 1
                       body(kNoLocals, {0x20, 0x00, 0x10, 0x01, 0x0b}),
@@ -117,13 +117,13 @@ Bytes main_module() {
                       body(kNoLocals, {0x02, 0x7f, 0x1f, 0x40, 0x01, 0x00, 0x01, 0x00, 0x20, 0x00, 0x10, 0x01,
                                        0x0b, 0x41, 0xe3, 0x00, 0x0f, 0x0b, 0x0b}),
                       // 9 via_host: catch_all around a host call that re-enters `throw`
-                      body(kNoLocals, {0x02, 0x40, 0x1f, 0x40, 0x01, 0x02, 0x00, 0x20, 0x00, 0x10, 0x00, 0x1a,
-                                       0x0b, 0x41, 0x01, 0x0f, 0x0b, 0x41, 0x02, 0x0b}),
+                      body(kNoLocals, {0x02, 0x40, 0x1f, 0x40, 0x01, 0x02, 0x00, 0x20, 0x00, 0x10,
+                                       0x00, 0x1a, 0x0b, 0x41, 0x01, 0x0f, 0x0b, 0x41, 0x02, 0x0b}),
                       // 10 loop_catch: throw and catch local 0 times in a loop, return the count
                       body({0x01, 0x01, 0x7f},
-                           {0x03, 0x40, 0x02, 0x7f, 0x1f, 0x40, 0x01, 0x00, 0x00, 0x00, 0x20, 0x01, 0x10, 0x01,
-                            0x0b, 0x00, 0x0b, 0x1a, 0x20, 0x01, 0x41, 0x01, 0x6a, 0x22, 0x01, 0x20, 0x00, 0x49,
-                            0x0d, 0x00, 0x0b, 0x20, 0x01, 0x0b}),
+                           {0x03, 0x40, 0x02, 0x7f, 0x1f, 0x40, 0x01, 0x00, 0x00, 0x00, 0x20, 0x01,
+                            0x10, 0x01, 0x0b, 0x00, 0x0b, 0x1a, 0x20, 0x01, 0x41, 0x01, 0x6a, 0x22,
+                            0x01, 0x20, 0x00, 0x49, 0x0d, 0x00, 0x0b, 0x20, 0x01, 0x0b}),
                       // 11 catch_to_func: try_table (catch 0 <function label>) call 1 end; 99
                       body(kNoLocals, {0x1f, 0x40, 0x01, 0x00, 0x00, 0x00, 0x20, 0x00, 0x10, 0x01, 0x0b, 0x41,
                                        0xe3, 0x00, 0x0b}),
@@ -145,8 +145,8 @@ Bytes catcher_module() {
       vec_section(2, {tag, thrower}),
       vec_section(3, {{1}}),
       vec_section(7, {export_entry("run", 0, 1)}),
-      vec_section(10, {body(kNoLocals, {0x02, 0x7f, 0x1f, 0x40, 0x01, 0x00, 0x00, 0x00, 0x20, 0x00, 0x10, 0x00,
-                                        0x0b, 0x41, 0xe3, 0x00, 0x0f, 0x0b, 0x0b})}),
+      vec_section(10, {body(kNoLocals, {0x02, 0x7f, 0x1f, 0x40, 0x01, 0x00, 0x00, 0x00, 0x20, 0x00, 0x10,
+                                        0x00, 0x0b, 0x41, 0xe3, 0x00, 0x0f, 0x0b, 0x0b})}),
   });
 }
 
@@ -156,14 +156,15 @@ class Exceptions : public ::testing::Test {
     engine = std::make_unique<Engine>(config);
     store = std::make_unique<Store>(*engine);
     Linker linker(*engine);
-    ASSERT_TRUE(linker.define_func("host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
-                                   [this](Caller& c, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-                                     auto f = instance->get_func(c.store(), "throw");
-                                     auto results = f->call(c.store(), std::vector{p[0]});
-                                     if (!results) return std::unexpected(results.error());
-                                     r[0] = Val::i32(0);
-                                     return {};
-                                   }));
+    ASSERT_TRUE(
+        linker.define_func("host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
+                           [this](Caller& c, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+                             auto f = instance->get_func(c.store(), "throw");
+                             auto results = f->call(c.store(), std::vector{p[0]});
+                             if (!results) return std::unexpected(results.error());
+                             r[0] = Val::i32(0);
+                             return {};
+                           }));
     auto m = Module::compile(*engine, main_module());
     ASSERT_TRUE(m) << m.error().to_string();
     auto inst = linker.instantiate(*store, *m);
@@ -236,7 +237,8 @@ TEST_F(Exceptions, WorkWithFuelMetering) {
 TEST_F(Exceptions, SlicedCallsSuspendAndResumeAroundCatches) {
   instantiate(fuel_config());
   ASSERT_TRUE(store->set_fuel(UINT64_MAX));
-  auto call = SlicedCall::start(*store, *instance->get_func(*store, "loop_catch"), std::vector{Val::i32(2000)}, 37);
+  auto call =
+      SlicedCall::start(*store, *instance->get_func(*store, "loop_catch"), std::vector{Val::i32(2000)}, 37);
   ASSERT_TRUE(call) << call.error().message();
   int slices = 1;
   while (!call->finished()) {

@@ -30,10 +30,11 @@ struct MeteringGuest {
     auto module = Module::compile(engine, read_fixture("metering.wasm"));
     EXPECT_TRUE(module) << module.error().to_string();
     Linker linker(engine);
-    (void)linker.define_func("host", "yield", FuncType{}, [](Caller& c, std::span<const Val>, std::span<Val>) {
-      c.request_yield();
-      return TrapResult<void>{};
-    });
+    (void)linker.define_func("host", "yield", FuncType{},
+                             [](Caller& c, std::span<const Val>, std::span<Val>) {
+                               c.request_yield();
+                               return TrapResult<void>{};
+                             });
     (void)linker.define_func("host", "charge", FuncType{{ValType::kI32}, {}},
                              [](Caller& c, std::span<const Val> p, std::span<Val>) {
                                return c.consume_fuel(uint64_t(p[0].i32()));

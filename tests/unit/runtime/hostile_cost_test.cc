@@ -21,7 +21,7 @@ namespace {
 using namespace test;
 
 #if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlowdown = 20;  // ASan + UBSan debug builds run the same work much slower
+constexpr double kSlowdown = 20;    // ASan + UBSan debug builds run the same work much slower
 constexpr uint64_t kRssFactor = 2;  // and keep shadow memory and redzones beside every allocation
 #else
 constexpr double kSlowdown = 1;
@@ -81,15 +81,20 @@ Outcome run(const Bytes& bytes, bool instantiate) {
       Store store(engine);
       Linker linker(engine);
       auto instance = linker.instantiate(store, *module);
-      if (instance) out.instantiated = true;
-      else out.error = instance.error();
+      if (instance)
+        out.instantiated = true;
+      else
+        out.error = instance.error();
     }
   }
   const double ms = cpu_millis() - start;
   EXPECT_LT(ms, kMaxMillis) << "input of " << bytes.size() << " bytes";
   EXPECT_LT(peak_rss(), kMaxRssBytes);
-  std::printf("  %zu bytes: %.1f ms CPU, peak RSS %.1f MB, %s\n", bytes.size(), ms, double(peak_rss()) / (1 << 20),
-              out.error ? out.error->message.c_str() : out.instantiated ? "instantiated" : "compiled");
+  std::printf("  %zu bytes: %.1f ms CPU, peak RSS %.1f MB, %s\n", bytes.size(), ms,
+              double(peak_rss()) / (1 << 20),
+              out.error          ? out.error->message.c_str()
+              : out.instantiated ? "instantiated"
+                                 : "compiled");
   return out;
 }
 
@@ -136,10 +141,12 @@ TEST(HostileCost, HugeMemoriesCostAddressSpaceOnly) {
 
 TEST(HostileCost, TooManySegmentsAreRejected) {
   const Bytes passive_data = cat({uleb(1), name("")});
-  expect_limit(run(module({section(11, repeat_vec(100'001, passive_data))}), false), "too many data segments");
+  expect_limit(run(module({section(11, repeat_vec(100'001, passive_data))}), false),
+               "too many data segments");
   // Passive element segments of one null funcref each: flags 5, funcref, one expression `ref.null func`.
   const Bytes passive_elem = cat({uleb(5), Bytes{0x70}, vec({expr({0xd0, 0x70})})});
-  expect_limit(run(module({section(9, repeat_vec(100'001, passive_elem))}), false), "too many element segments");
+  expect_limit(run(module({section(9, repeat_vec(100'001, passive_elem))}), false),
+               "too many element segments");
 }
 
 TEST(HostileCost, TooManyTypesAndParametersAreRejected) {

@@ -74,9 +74,8 @@ TEST(Limits, InstantiationFailsWhenAMemoryDoesNotFit) {
     const FuncType t = std::string(name) == "yield"    ? FuncType{}
                        : std::string(name) == "charge" ? FuncType{{ValType::kI32}, {}}
                                                        : FuncType{{ValType::kI32}, {ValType::kI32}};
-    ASSERT_TRUE(linker.define_func("host", name, t, [](Caller&, std::span<const Val>, std::span<Val>) {
-      return TrapResult<void>{};
-    }));
+    ASSERT_TRUE(linker.define_func(
+        "host", name, t, [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
   }
   ASSERT_TRUE(linker.instantiate(store, *module));
   auto second = linker.instantiate(store, *module);

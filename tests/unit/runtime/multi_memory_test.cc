@@ -30,7 +30,9 @@ class MultiMemory : public ::testing::Test {
     auto r = instance->get_func(store, name)->call(store, args);
     return r ? std::string("no trap") : r.error().message();
   }
-  std::span<uint8_t> bytes(const char* export_name) { return instance->get_memory(store, export_name)->data(store); }
+  std::span<uint8_t> bytes(const char* export_name) {
+    return instance->get_memory(store, export_name)->data(store);
+  }
 
   Engine engine;
   Store store{engine};
@@ -91,8 +93,10 @@ TEST_F(MultiMemory, BulkOperations) {
   EXPECT_EQ(bytes("m1")[9], 1);
   call("init2", {Val::i32(60), Val::i32(1), Val::i32(4)});
   EXPECT_EQ(std::memcmp(bytes("m2").data() + 60, "ello", 4), 0);
-  EXPECT_EQ(trap_of("copy_1_to_2", {Val::i32(2 * 65536 - 2), Val::i32(0), Val::i32(4)}), "out of bounds memory access");
-  EXPECT_EQ(trap_of("copy_1_to_2", {Val::i32(0), Val::i32(65534), Val::i32(4)}), "out of bounds memory access");
+  EXPECT_EQ(trap_of("copy_1_to_2", {Val::i32(2 * 65536 - 2), Val::i32(0), Val::i32(4)}),
+            "out of bounds memory access");
+  EXPECT_EQ(trap_of("copy_1_to_2", {Val::i32(0), Val::i32(65534), Val::i32(4)}),
+            "out of bounds memory access");
   EXPECT_EQ(trap_of("fill2", {Val::i32(2 * 65536), Val::i32(0), Val::i32(1)}), "out of bounds memory access");
 }
 

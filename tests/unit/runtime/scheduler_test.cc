@@ -15,13 +15,15 @@ TEST(Scheduler, ThousandSpinningGuestsShareTwoThreadsFairly) {
   auto module = Module::compile(engine, read_fixture("metering.wasm"));
   ASSERT_TRUE(module);
   Linker linker(engine);
-  ASSERT_TRUE(linker.define_func("host", "yield", FuncType{}, [](Caller&, std::span<const Val>, std::span<Val>) {
-    return TrapResult<void>{};
-  }));
-  ASSERT_TRUE(linker.define_func("host", "charge", FuncType{{ValType::kI32}, {}},
-                                 [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
-  ASSERT_TRUE(linker.define_func("host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
-                                 [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
+  ASSERT_TRUE(
+      linker.define_func("host", "yield", FuncType{},
+                         [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
+  ASSERT_TRUE(
+      linker.define_func("host", "charge", FuncType{{ValType::kI32}, {}},
+                         [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
+  ASSERT_TRUE(
+      linker.define_func("host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
+                         [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
 
   constexpr int kGuests = 1000;
   // Stores are created first, then all calls are spawned at once, so every guest starts together.

@@ -62,9 +62,13 @@ TEST_F(TypedFunc, DeducesSignatures) {
   EXPECT_EQ(calls, 2);
 }
 
-TEST_F(TypedFunc, CallerGivesTheInstanceMemory) { EXPECT_EQ(call("peek", {Val::i32(100)})[0].i32(), 42); }
+TEST_F(TypedFunc, CallerGivesTheInstanceMemory) {
+  EXPECT_EQ(call("peek", {Val::i32(100)})[0].i32(), 42);
+}
 
-TEST_F(TypedFunc, FuncrefRoundTripsThroughTheHost) { EXPECT_EQ(call("call_through_host", {})[0].i32(), 7); }
+TEST_F(TypedFunc, FuncrefRoundTripsThroughTheHost) {
+  EXPECT_EQ(call("call_through_host", {})[0].i32(), 7);
+}
 
 TEST_F(TypedFunc, TrapResultEndsTheCall) {
   auto r = instance->get_func(store, "sqrt")->call(store, std::vector{Val::f64(-1)});

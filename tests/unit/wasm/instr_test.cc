@@ -51,7 +51,8 @@ TEST(InstrReader, RejectsMalformed) {
   Features no_simd = wasm2;
   no_simd.simd = false;
   EXPECT_EQ(decode::InstrReader(r1, wasm2).next(in).error().message,
-            "illegal opcode (an instruction of the legacy exception handling (try/catch/rethrow/delegate) proposal, "
+            "illegal opcode (an instruction of the legacy exception handling (try/catch/rethrow/delegate) "
+            "proposal, "
             "which airwasm does not support)");
   std::vector<uint8_t> nonzero = {0x3f, 0x01};  // memory.size 1
   base::ByteReader r2(nonzero);

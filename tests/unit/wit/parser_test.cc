@@ -37,8 +37,10 @@ TEST(WitParserErrors, Lexical) {
                "invalid escape");
   expect_error("package a:b;\ninterface i {\n  % x: func();\n}\n", 3, 3, "expected an identifier after `%`");
   expect_error("package a:b;\ninterface i {\n  \xff\n}\n", 3, 3, "not valid UTF-8");
-  expect_error("package a:b;\n// caf\xc3\xa9 is fine, \xc3( is not\n", 2, 19, "not valid UTF-8");  // columns count bytes
-  expect_error("package a:b;\ninterface i {\n  caf\xc3\xa9: func();\n}\n", 3, 6, "unexpected character (byte 0xc3)");
+  expect_error("package a:b;\n// caf\xc3\xa9 is fine, \xc3( is not\n", 2, 19,
+               "not valid UTF-8");  // columns count bytes
+  expect_error("package a:b;\ninterface i {\n  caf\xc3\xa9: func();\n}\n", 3, 6,
+               "unexpected character (byte 0xc3)");
 }
 
 TEST(WitParserErrors, Names) {
@@ -51,7 +53,8 @@ TEST(WitParserErrors, Syntax) {
   expect_error("package a:b;\ninterface i {\n  f: func()\n}\n", 4, 1, "expected `;`, found `}`");
   expect_error("package a:b;\ninterface i {\n  record r { x u32 }\n}\n", 3, 16, "expected `:`, found `u32`");
   expect_error("package a:b;\ninterface i {\n  type t = list<u8;\n}\n", 3, 19, "expected `>`");
-  expect_error("package a:b;\ninterface i {\n  f: func(x: record);\n}\n", 3, 14, "expected a type, found `record`");
+  expect_error("package a:b;\ninterface i {\n  f: func(x: record);\n}\n", 3, 14,
+               "expected a type, found `record`");
   expect_error("package a:b;\ninterface i {\n  enum e {}\n}\n", 3, 8, "must have at least one case");
   expect_error("package a:b;\nfoo\n", 2, 1, "expected `package`, `interface`, `world` or `use`");
   expect_error("interface i {}\npackage a:b;\n", 2, 1, "must come before any other item");
@@ -74,15 +77,17 @@ TEST(WitParserErrors, Gates) {
                "`@unstable` takes exactly `feature = ...`");
   expect_error("package a:b;\ninterface i {\n  @deprecated(version = 1.0.0)\n  f: func();\n}\n", 4, 3,
                "`@deprecated` needs a `@since` or `@unstable`");
-  expect_error("package a:b;\ninterface i {\n  @since(version = 1.0.0)\n  @unstable(feature = x)\n  f: func();\n}\n",
-               4, 3, "only one of `@since` and `@unstable`");
+  expect_error(
+      "package a:b;\ninterface i {\n  @since(version = 1.0.0)\n  @unstable(feature = x)\n  f: func();\n}\n",
+      4, 3, "only one of `@since` and `@unstable`");
   expect_error("package a:b;\ninterface i {\n  @frobnicate(version = 1.0.0)\n  f: func();\n}\n", 3, 4,
                "unknown attribute `@frobnicate`");
 }
 
 TEST(WitParserErrors, UnknownNames) {
   expect_error("package a:b;\ninterface i {\n  f: func(x: foo);\n}\n", 3, 14, "type `foo` does not exist");
-  expect_error("package a:b;\ninterface i {\n  use nope.{t};\n}\n", 3, 7, "interface or world `nope` does not exist");
+  expect_error("package a:b;\ninterface i {\n  use nope.{t};\n}\n", 3, 7,
+               "interface or world `nope` does not exist");
   expect_error("package a:b;\ninterface i {\n  use j.{missing};\n}\ninterface j {}\n", 3, 10,
                "type `missing` not defined in interface `j`");
   expect_error("package a:b;\ninterface i {\n  use x:y/z.{t};\n}\n", 3, 7, "package `x:y` not found");
@@ -90,8 +95,8 @@ TEST(WitParserErrors, UnknownNames) {
   expect_error("package a:b;\nworld w {\n  include nope;\n}\n", 3, 11, "world `nope` not found");
   expect_error("package a:b;\ninterface i {\n  type t = u8;\n  f: func(x: borrow<t>);\n}\n", 4, 21,
                "type `t` is not a resource");
-  expect_error("package a:b;\nworld v { import f: func(); }\nworld w {\n  include v with { g as h }\n}\n", 4, 20,
-               "`with` name `g` is not an item of the included world");
+  expect_error("package a:b;\nworld v { import f: func(); }\nworld w {\n  include v with { g as h }\n}\n", 4,
+               20, "`with` name `g` is not an item of the included world");
 }
 
 TEST(WitParserErrors, Duplicates) {
@@ -102,24 +107,35 @@ TEST(WitParserErrors, Duplicates) {
   expect_error("package a:b;\ninterface i {}\nworld i {}\n", 3, 7, "name `i` is defined more than once");
   expect_error("package a:b;\ninterface i {\n  record r {\n    x: u8,\n    x: u16,\n  }\n}\n", 5, 5,
                "field `x` is defined more than once");
-  expect_error("package a:b;\ninterface i {\n  enum e { a, b, a }\n}\n", 3, 18, "`a` is defined more than once");
-  expect_error("package a:b;\ninterface i {\n  f: func(x: u8, x: u8);\n}\n", 3, 18, "param `x` is defined more than once");
+  expect_error("package a:b;\ninterface i {\n  enum e { a, b, a }\n}\n", 3, 18,
+               "`a` is defined more than once");
+  expect_error("package a:b;\ninterface i {\n  f: func(x: u8, x: u8);\n}\n", 3, 18,
+               "param `x` is defined more than once");
   expect_error("package a:b;\nworld w {\n  import f: func();\n  import f: func();\n}\n", 4, 10,
                "name `f` is imported more than once");
-  expect_error("package a:b;\ninterface i {\n  resource r {\n    g: func();\n    g: static func();\n  }\n}\n", 5, 5,
-               "`g` is defined more than once in resource `r`");
-  expect_error("package a:b;\npackage c:d {}\npackage c:d {}\n", 3, 9, "package `c:d` is defined more than once");
+  expect_error("package a:b;\ninterface i {\n  resource r {\n    g: func();\n    g: static func();\n  }\n}\n",
+               5, 5, "`g` is defined more than once in resource `r`");
+  expect_error("package a:b;\npackage c:d {}\npackage c:d {}\n", 3, 9,
+               "package `c:d` is defined more than once");
 }
 
 TEST(WitParserErrors, Cycles) {
-  expect_error("package a:b;\ninterface i {\n  use j.{t};\n  type u = u8;\n}\ninterface j {\n  use i.{u};\n  type t = u8;\n}\n",
-               7, 7, "interface `i` depends on itself");
-  expect_error("package a:b;\ninterface i {\n  type a = b;\n  type b = a;\n}\n", 3, 8, "type `a` depends on itself");
-  expect_error("package a:b;\ninterface i {\n  record r { x: list<r> }\n}\n", 3, 10, "type `r` depends on itself");
-  expect_error("package a:b;\nworld v { include w; }\nworld w { include v; }\n", 2, 7, "world `v` includes itself");
-  expect_error("package a:b;\ninterface i {\n  use i.{t};\n  type t = u8;\n}\n", 3, 7, "interface `i` depends on itself");
-  expect_error("package a:b;\npackage x:y {\n  interface i { use z:w/j.{t}; }\n}\npackage z:w {\n  interface j { use x:y/i.{t}; }\n}\n",
-               5, 9, "package `z:w` depends on itself (through `x:y`)");
+  expect_error(
+      "package a:b;\ninterface i {\n  use j.{t};\n  type u = u8;\n}\ninterface j {\n  use i.{u};\n  type t = "
+      "u8;\n}\n",
+      7, 7, "interface `i` depends on itself");
+  expect_error("package a:b;\ninterface i {\n  type a = b;\n  type b = a;\n}\n", 3, 8,
+               "type `a` depends on itself");
+  expect_error("package a:b;\ninterface i {\n  record r { x: list<r> }\n}\n", 3, 10,
+               "type `r` depends on itself");
+  expect_error("package a:b;\nworld v { include w; }\nworld w { include v; }\n", 2, 7,
+               "world `v` includes itself");
+  expect_error("package a:b;\ninterface i {\n  use i.{t};\n  type t = u8;\n}\n", 3, 7,
+               "interface `i` depends on itself");
+  expect_error(
+      "package a:b;\npackage x:y {\n  interface i { use z:w/j.{t}; }\n}\npackage z:w {\n  interface j { use "
+      "x:y/i.{t}; }\n}\n",
+      5, 9, "package `z:w` depends on itself (through `x:y`)");
 }
 
 // wit-parser's example (WebAssembly/component-model#208): `c` needs `b`, which is imported, so `a` (which
@@ -155,7 +171,8 @@ TEST(WitParserErrors, DeepNesting) {
   EXPECT_NE(err(comments).find("nested too deeply"), std::string::npos);
   // A long alias chain written last to first: each alias is filled on first use, recursively.
   std::string chain = "package a:b;\ninterface i {\n";
-  for (int i = 0; i < 20000; ++i) chain += "  type t" + std::to_string(i) + " = t" + std::to_string(i + 1) + ";\n";
+  for (int i = 0; i < 20000; ++i)
+    chain += "  type t" + std::to_string(i) + " = t" + std::to_string(i + 1) + ";\n";
   chain += "  type t20000 = u8;\n}\n";
   EXPECT_NE(err(chain).find("nested too deeply"), std::string::npos);
   // Aliases whose deep expressions each end in the next alias: the two depths multiply.

@@ -246,7 +246,8 @@ TEST(WitResolve, DepsDirectory) {
   auto write = [](const fs::path& p, const std::string& s) { std::ofstream(p) << s; };
   write(dir / "b.wit", "interface api { use wasi:io/streams.{stream}; read: func() -> stream; }\n");
   write(dir / "a.wit", "package my:app;\nworld w { import api; }\n");
-  write(dir / "deps" / "io" / "streams.wit", "package wasi:io@0.2.0;\ninterface streams { resource stream; }\n");
+  write(dir / "deps" / "io" / "streams.wit",
+        "package wasi:io@0.2.0;\ninterface streams { resource stream; }\n");
   write(dir / "deps" / "clocks.wit", "package wasi:clocks;\ninterface c { now: func() -> u64; }\n");
   write(dir / "deps" / "ignored.txt", "not wit");
   auto r = wit::parse_wit_path(dir.string());
@@ -264,8 +265,10 @@ TEST(WitResolve, DepsDirectory) {
 TEST(WitResolve, Json) {
   model::Resolve r = parse("package a:b;\n/// d\ninterface i { record r { x: option<u8> } }\n");
   std::string j = wit::resolve_to_json(r);
-  EXPECT_NE(j.find("\"interfaces\":[{\"name\":\"i\",\"package\":0,\"types\":{\"r\":0}"), std::string::npos) << j;
-  EXPECT_NE(j.find("{\"name\":\"r\",\"kind\":{\"record\":[{\"name\":\"x\",\"type\":1}]}"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"interfaces\":[{\"name\":\"i\",\"package\":0,\"types\":{\"r\":0}"), std::string::npos)
+      << j;
+  EXPECT_NE(j.find("{\"name\":\"r\",\"kind\":{\"record\":[{\"name\":\"x\",\"type\":1}]}"), std::string::npos)
+      << j;
   EXPECT_NE(j.find("{\"name\":null,\"kind\":{\"option\":\"u8\"},\"owner\":null}"), std::string::npos) << j;
   EXPECT_NE(j.find("\"docs\":{\"contents\":\"d\"}"), std::string::npos) << j;
 }

@@ -33,9 +33,9 @@ std::vector<uint8_t> read_file(const std::string& path) {
 }
 
 struct Outcome {
-  bool ok = false;      // run returned ok
-  int exit = -1;        // wasi:cli/exit status, if the guest exited
-  std::string trap;     // any other trap
+  bool ok = false;   // run returned ok
+  int exit = -1;     // wasi:cli/exit status, if the guest exited
+  std::string trap;  // any other trap
   std::string out, err;
 };
 
@@ -44,7 +44,8 @@ class Commands : public ::testing::Test {
   Engine engine;
 
   std::optional<Component> load(const std::string& name) {
-    auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_COMMANDS) + "/" + name + ".component.wasm"));
+    auto c = Component::compile(engine,
+                                read_file(std::string(AIRWASM_P2_COMMANDS) + "/" + name + ".component.wasm"));
     EXPECT_TRUE(c) << c.error().to_string();
     if (!c) return std::nullopt;
     return std::move(*c);
@@ -106,8 +107,8 @@ TEST_F(Commands, ExitStatuses) {
 }
 
 TEST_F(Commands, FilesInAPreopenedDirectory) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("airwasm_p2_fileio_" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("airwasm_p2_fileio_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   WasiP2Config config;

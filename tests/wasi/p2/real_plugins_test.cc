@@ -52,11 +52,12 @@ struct PluginHost {
       r[0] = Val::u64(1234);
       return {};
     }));
-    ASSERT_TRUE(h.func_new("send", [this](Store&, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-      sent.push_back(p[0].as_string() + " <- " + p[1].items()[0].as_string());
-      r[0] = Val::ok(Val::u32(uint32_t(sent.size())));
-      return {};
-    }));
+    ASSERT_TRUE(
+        h.func_new("send", [this](Store&, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+          sent.push_back(p[0].as_string() + " <- " + p[1].items()[0].as_string());
+          r[0] = Val::ok(Val::u32(uint32_t(sent.size())));
+          return {};
+        }));
     ASSERT_TRUE(h.resource("kv-store", kv_type, [this](Store&, uint32_t rep) {
       stores.erase(rep);
       ++dropped;
@@ -68,15 +69,16 @@ struct PluginHost {
                              r[0] = Val::resource(*airwasm::component::resource_new_own(store, kv_type, rep));
                              return {};
                            }));
-    ASSERT_TRUE(h.func_new("[method]kv-store.get",
-                           [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
-                             auto rep = airwasm::component::resource_rep(store, p[0].as_resource());
-                             if (!rep) return std::unexpected(Trap(TrapCode::kHostError, "bad kv-store"));
-                             auto& m = stores[*rep];
-                             auto it = m.find(p[1].as_string());
-                             r[0] = it == m.end() ? Val::none() : Val::some(it->second);
-                             return {};
-                           }));
+    ASSERT_TRUE(
+        h.func_new("[method]kv-store.get",
+                   [this](Store& store, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+                     auto rep = airwasm::component::resource_rep(store, p[0].as_resource());
+                     if (!rep) return std::unexpected(Trap(TrapCode::kHostError, "bad kv-store"));
+                     auto& m = stores[*rep];
+                     auto it = m.find(p[1].as_string());
+                     r[0] = it == m.end() ? Val::none() : Val::some(it->second);
+                     return {};
+                   }));
     ASSERT_TRUE(h.func_new("[method]kv-store.set",
                            [this](Store& store, std::span<const Val> p, std::span<Val>) -> TrapResult<void> {
                              auto rep = airwasm::component::resource_rep(store, p[0].as_resource());
@@ -104,7 +106,8 @@ class RealPlugin : public ::testing::TestWithParam<const char*> {};
 TEST_P(RealPlugin, RunsWithWasiP2) {
   const std::string name = GetParam();
   Engine engine;
-  auto component = Component::compile(engine, read_file(std::string(AIRWASM_REAL_DIR) + "/" + name + ".wasm"));
+  auto component =
+      Component::compile(engine, read_file(std::string(AIRWASM_REAL_DIR) + "/" + name + ".wasm"));
   ASSERT_TRUE(component) << component.error().to_string();
   Linker linker(engine);
   PluginHost host;
@@ -152,7 +155,8 @@ TEST_P(RealPlugin, RunsWithWasiP2) {
     EXPECT_EQ(host.dropped, 1);  // callback 0 dropped the kv-store
   } else {
     bool logged = false;
-    for (const auto& l : host.logs) logged |= l.find("js-plugin: message of 4 bytes at 1234 ms") != std::string::npos;
+    for (const auto& l : host.logs)
+      logged |= l.find("js-plugin: message of 4 bytes at 1234 ms") != std::string::npos;
     EXPECT_TRUE(logged);
   }
 }

@@ -7,23 +7,38 @@
 
 __attribute__((unused)) static const char* errname(int e) {
   switch (e) {
-    case 0: return "OK";
-    case ENOENT: return "ENOENT";
-    case EEXIST: return "EEXIST";
-    case ENOTDIR: return "ENOTDIR";
-    case EISDIR: return "EISDIR";
-    case ENOTEMPTY: return "ENOTEMPTY";
-    case EACCES: return "EACCES";
-    case EPERM: return "EPERM";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    case ELOOP: return "ELOOP";
-    case EXDEV: return "EXDEV";
-    case ESPIPE: return "ESPIPE";
+    case 0:
+      return "OK";
+    case ENOENT:
+      return "ENOENT";
+    case EEXIST:
+      return "EEXIST";
+    case ENOTDIR:
+      return "ENOTDIR";
+    case EISDIR:
+      return "EISDIR";
+    case ENOTEMPTY:
+      return "ENOTEMPTY";
+    case EACCES:
+      return "EACCES";
+    case EPERM:
+      return "EPERM";
+    case EBADF:
+      return "EBADF";
+    case EINVAL:
+      return "EINVAL";
+    case ELOOP:
+      return "ELOOP";
+    case EXDEV:
+      return "EXDEV";
+    case ESPIPE:
+      return "ESPIPE";
 #ifdef ENOTCAPABLE
-    case ENOTCAPABLE: return "ENOTCAPABLE";
+    case ENOTCAPABLE:
+      return "ENOTCAPABLE";
 #endif
-    default: return "E?";
+    default:
+      return "E?";
   }
 }
 
