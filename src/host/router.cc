@@ -221,6 +221,9 @@ std::expected<CorrelationId, MessagingError> InProcessRouter::request(const Comp
                                                                       uint64_t timeout_ms) {
   Timestamp now = options_.clock();
   if (!ensure_mailbox(to)) return std::unexpected(not_found(to));
+  // The answer goes through the requester's mailbox: make sure it has one (a requester the endpoint does
+  // not know, e.g. the host itself, gets no callback).
+  ensure_mailbox(from);
   std::lock_guard lock(mutex_);
   if (stopping_) return std::unexpected(shut_down_error());
   Mailbox* mailbox = live_mailbox(to);
