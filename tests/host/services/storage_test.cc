@@ -3,6 +3,7 @@
 // library directly, an independent reader of the file), atomicity and use from many threads.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -241,6 +242,33 @@ TEST(SqliteStore, EveryWriteIsCommittedWhenItReturns) {
   ASSERT_TRUE((*store)->remove("ns", "k0"));
   EXPECT_EQ(count_rows(), 4);
   sqlite3_close(db);
+}
+
+TEST(SqliteStore, WritesSurviveAProcessThatDiesWithoutClosing) {
+  // A child process writes and then dies at once (_exit: no destructor, no close, no checkpoint), as an
+  // engine killed right after the guest's set() returned; the next process sees every acknowledged write.
+  TempDir dir;
+  std::string path = dir.file("store.db");
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = open_sqlite_store(path);
+    if (!store) _exit(2);
+    for (int i = 0; i < 20; ++i) {
+      if (!(*store)->set("ns", "k" + std::to_string(i), bytes("v" + std::to_string(i)))) _exit(3);
+    }
+    if (!(*store)->remove("ns", "k0")) _exit(4);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  auto store = open_sqlite_store(path);
+  ASSERT_TRUE(store) << store.error().to_string();
+  EXPECT_EQ(text_of((*store)->get("ns", "k0")), "<none>");
+  EXPECT_EQ(text_of((*store)->get("ns", "k19")), "v19");
+  EXPECT_EQ((*store)->usage("ns")->key_count, 19u);
 }
 
 TEST(SqliteStore, FailedWriteLeavesNoTrace) {
