@@ -24,6 +24,11 @@ Result<Component> Component::compile(const Engine& engine, std::span<const uint8
     return {};
   };
   AIRWASM_TRY_ASSIGN(impl->validated, validate_component(*impl->ast, options));
+  // The flat instantiation plan; a component it cannot express is instantiated by the definition walk.
+  if (auto plan = rt::translate_plan(*impl))
+    impl->plan = std::move(*plan);
+  else
+    impl->plan_fallback = plan.error().message;
   return Component(std::move(impl));
 }
 
