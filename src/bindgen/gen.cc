@@ -627,7 +627,8 @@ Result<Output> Generator::run() {
        "std::unexpected(std::move(instance.error()));\n";
   s += "  return from_instance(store, *instance);\n}\n";
   s += "\n::airwasm::Result<" + wcls + "> " + wcls + "::from_instance(::airwasm::Store& store, const " +
-       std::string(kC) + "Instance& instance) {\n  " + wcls + " out(instance);\n";
+       std::string(kC) + "Instance& instance) {\n  " + wcls + " out(instance);\n" +
+       (guests.empty() ? "  (void)store;  // the world exports nothing\n" : "");
   std::string members;
   for (const auto& [acc, cls] : guests) {
     h += "  const " + cls + "& " + acc + "() const { return *" + acc + "_; }\n";
