@@ -408,7 +408,8 @@ void Generator::emit_import(const std::string& ns, const std::string& key,
                             const std::vector<const wm::Function*>& fns,
                             const std::vector<uint32_t>& resources, const wm::Docs& d) {
   std::string h = "\nnamespace " + ns.substr(2) + " {\n\n";
-  h += "/// The host's implementation of `" + key + "` (imported by the component).\n" + docs(d, "");
+  const std::string what = key.empty() ? "the world's own imported functions" : "`" + key + "`";
+  h += "/// The host's implementation of " + what + " (imported by the component).\n" + docs(d, "");
   h += "class Host {\n public:\n  virtual ~Host() = default;\n";
   std::string body;  // add_to_linker
   body += "::airwasm::Result<void> add_to_linker(" + std::string(kC) +
@@ -446,10 +447,10 @@ void Generator::emit_import(const std::string& ns, const std::string& key,
             ");\n          });\n      !r)\n    return r;\n";
   }
   h += "};\n\n";
-  h += "/// Defines `" + key + "` in `linker`: `get` gives the implementation for the calling Store.\n";
+  h += "/// Defines " + what + " in `linker`: `get` gives the implementation for the calling Store.\n";
   h += "::airwasm::Result<void> add_to_linker(" + std::string(kC) +
        "Linker& linker, std::function<Host&(::airwasm::Store&)> get);\n";
-  h += "/// Defines `" + key + "` in `linker`, every Store calling `host` (which must outlive the linker).\n";
+  h += "/// Defines " + what + " in `linker`, every Store calling `host` (which must outlive the linker).\n";
   h += "inline ::airwasm::Result<void> add_to_linker(" + std::string(kC) + "Linker& linker, Host& host) {\n";
   h += "  return add_to_linker(linker, [&host](::airwasm::Store&) -> Host& { return host; });\n}\n\n";
   h += "}  // namespace " + ns.substr(2) + "\n";
@@ -462,10 +463,11 @@ void Generator::emit_import(const std::string& ns, const std::string& key,
 void Generator::emit_export(const std::string& ns, const std::string& cls, const std::string& key,
                             const std::vector<const wm::Function*>& fns, const wm::Docs& d) {
   std::string h = "\nnamespace " + ns.substr(2) + " {\n\n";
-  h += "/// The component's exports of `" + key + "`, as typed calls.\n" + docs(d, "");
+  const std::string what = key.empty() ? "the world's own exported functions" : "`" + key + "`";
+  h += "/// The component's exports of " + what + ", as typed calls.\n" + docs(d, "");
   h += "class " + cls + " {\n public:\n";
-  h += "  /// Finds and type-checks every function of `" + key +
-       "` in `instance` (kUsage error on a mismatch).\n";
+  h += "  /// Finds and type-checks every function of " + what +
+       " in `instance` (kUsage error on a mismatch).\n";
   h += "  static ::airwasm::Result<" + cls + "> load(::airwasm::Store& store, const " + std::string(kC) +
        "Instance& instance);\n";
   std::string members, body;
