@@ -462,7 +462,7 @@ struct Abi<ResourceAny> {
     return {};
   }
   static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, ResourceAny& out) {
-    uint32_t h;
+    uint32_t h = 0;  // (GCC 12 -Wmaybe-uninitialized cannot see that read() fills it on success)
     AIRWASM_ABI_TRY(read(cx, ptr, &h, 4));
     auto r = lift_handle(cx, t, h);
     if (!r) return std::unexpected(std::move(r.error()));
@@ -510,7 +510,7 @@ struct Abi<Own<Tag>, void> {
     return from(cx, t, uint32_t(*in++), out);
   }
   static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, Own<Tag>& out) {
-    uint32_t h;
+    uint32_t h = 0;  // (GCC 12 -Wmaybe-uninitialized cannot see that read() fills it on success)
     AIRWASM_ABI_TRY(read(cx, ptr, &h, 4));
     return from(cx, t, h, out);
   }
@@ -544,7 +544,7 @@ struct Abi<Borrow<Tag>, void> {
     return from(cx, t, uint32_t(*in++), out);
   }
   static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, Borrow<Tag>& out) {
-    uint32_t h;
+    uint32_t h = 0;  // (GCC 12 -Wmaybe-uninitialized cannot see that read() fills it on success)
     AIRWASM_ABI_TRY(read(cx, ptr, &h, 4));
     return from(cx, t, h, out);
   }
