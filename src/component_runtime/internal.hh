@@ -298,7 +298,7 @@ class GuestContext final : public canon::Context {
   Store& store() const { return store_; }
   // The typed path's view of this context for a function type.
   abi::Cx typed(TypeId func_type) {
-    return abi::Cx{this, memory.base, memory.size, func_type, max_lift_bytes};
+    return abi::Cx{this, memory.base, memory.size, func_type, max_lift_bytes, &store_};
   }
 
  private:
