@@ -635,7 +635,8 @@ Result<PlanItem> Translator::export_item(const SItem& item) {
         for (const NamedEntity& e : ts_.instance(inst.type).exports) AIRWASM_TRY(find(inst, e.name));
       for (auto& [name, sub] : inst.exports) {
         AIRWASM_TRY_ASSIGN(PlanItem x, export_item(sub));
-        out.exports.emplace_back(name, std::move(x));
+        x.name = name;
+        out.exports.push_back(std::move(x));
       }
       return out;
     }
@@ -658,7 +659,8 @@ Result<std::shared_ptr<const Plan>> Translator::translate() {
                      run(owner_.ast.get(), nullptr, std::move(args), std::move(resources), kNoSlot));
   for (auto& [name, item] : root->exports) {
     AIRWASM_TRY_ASSIGN(PlanItem x, export_item(item));
-    plan_->exports.emplace_back(name, std::move(x));
+    x.name = name;
+    plan_->exports.push_back(std::move(x));
   }
   return std::shared_ptr<const Plan>(std::move(plan_));
 }
@@ -901,7 +903,7 @@ Result<Instance> execute_plan(Store& store, const InstancePreImpl& pre) {
         it.kind = Item::Kind::kInstance;
         auto inst = std::make_shared<InstanceVal>();
         inst->exports.reserve(x.exports.size());
-        for (auto& [name, sub] : x.exports) inst->exports.emplace_back(name, item_of(sub));
+        for (const PlanItem& sub : x.exports) inst->exports.emplace_back(sub.name, item_of(sub));
         it.instance = std::move(inst);
         break;
       }
@@ -912,7 +914,7 @@ Result<Instance> execute_plan(Store& store, const InstancePreImpl& pre) {
   scope->owner = pre.component;
   scope->instance = instances.at(0);
   scope->exports.reserve(plan.exports.size());
-  for (auto& [name, x] : plan.exports) scope->exports.emplace_back(name, item_of(x));
+  for (const PlanItem& x : plan.exports) scope->exports.emplace_back(x.name, item_of(x));
   cs.instances[scope->instance].scope = std::move(scope);
   return Instance(store.id(), instances[0]);
 }

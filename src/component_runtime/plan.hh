@@ -81,21 +81,23 @@ struct PlanStep {
   std::string builtin_name;
 };
 
-// A root export, as the Instance API and Linker::define_instance see it.
+// A root export (or an export of one), named, as the Instance API and Linker::define_instance see it.
+// (A vector of PlanItem, not of pairs: a pair cannot hold the still incomplete PlanItem.)
 struct PlanItem {
   enum class Kind : uint8_t { kFunc, kInstance, kType, kModule };
+  std::string name;
   Kind kind = Kind::kFunc;
-  uint32_t func = kNoSlot;                                // kFunc: func slot
-  std::vector<std::pair<std::string, PlanItem>> exports;  // kInstance
-  TypeId type = kNoType;                                  // kType
-  uint32_t resource = kNoSlot;                            // kType of a resource: resource slot
-  std::optional<Module> module;                           // kModule
+  uint32_t func = kNoSlot;        // kFunc: func slot
+  std::vector<PlanItem> exports;  // kInstance
+  TypeId type = kNoType;          // kType
+  uint32_t resource = kNoSlot;    // kType of a resource: resource slot
+  std::optional<Module> module;   // kModule
 };
 
 struct Plan {
   std::vector<PlanStep> steps;
   std::vector<PlanImport> imports;
-  std::vector<std::pair<std::string, PlanItem>> exports;
+  std::vector<PlanItem> exports;
   uint32_t externs = 0, funcs = 0, core_instances = 0, instances = 0, resources = 0, maps = 0;
 };
 
