@@ -4,14 +4,19 @@
 # name in snake_case by default), are written to ${CMAKE_CURRENT_BINARY_DIR}/airwasm_bindgen/TARGET, which
 # becomes an include directory of TARGET; they are regenerated when a .wit file or the CLI changes. TARGET
 # is linked with airwasm::airwasm.
-# Works in the airwasm build tree (the `airwasm` CLI target) and from an installed package
+# Works in the airwasm build tree (the `airwasm-bindgen` tool, which links no runtime, so that libraries the
+# `airwasm` CLI links can use generated bindings) and from an installed package
 # (find_package(airwasm) defines airwasm::cli and this function).
 function(airwasm_bindgen target wit world)
   cmake_parse_arguments(ARG "" "NAME" "FEATURES" ${ARGN})
-  if(TARGET airwasm::cli)
+  # The build tree (AIRWASM_BINDGEN_IN_TREE, set by airwasm's CMakeLists.txt): the generator alone
+  # (tools/bindgen_main.cc), a target that may be defined after the caller (src/host comes before tools/).
+  if(AIRWASM_BINDGEN_IN_TREE)
+    set(cli airwasm_bindgen_cli)
+    set(sub)
+  elseif(TARGET airwasm::cli)      # an installed package: the `airwasm` CLI
     set(cli airwasm::cli)
-  elseif(TARGET airwasm)
-    set(cli airwasm)
+    set(sub bindgen)
   else()
     message(FATAL_ERROR "airwasm_bindgen: no airwasm CLI target (find_package(airwasm) defines airwasm::cli)")
   endif()
@@ -37,7 +42,7 @@ function(airwasm_bindgen target wit world)
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/airwasm_bindgen/${target}")
   add_custom_command(
     OUTPUT "${out_dir}/${stem}.hh" "${out_dir}/${stem}.cc"
-    COMMAND ${cli} bindgen "${wit_abs}" --world "${world}" -o "${out_dir}" --name "${stem}" ${features}
+    COMMAND ${cli} ${sub} "${wit_abs}" --world "${world}" -o "${out_dir}" --name "${stem}" ${features}
     DEPENDS ${inputs} ${cli}
     COMMENT "airwasm bindgen: world ${world} -> ${stem}.hh, ${stem}.cc"
     VERBATIM)

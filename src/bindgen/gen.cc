@@ -106,6 +106,13 @@ class Generator {
   }
   static std::string docs(const wm::Docs& d, std::string_view indent);
 
+  // A generated class name (`Host`, `Guest`, `Exports`) that no WIT type of the namespace already takes.
+  std::string class_name(const std::string& ns, std::string base) const {
+    auto it = type_names_.find(ns);
+    while (it != type_names_.end() && it->second.count(base)) base += "_";
+    return base;
+  }
+
   // ---- functions
   std::string method_name(const wm::Function& f) const;
   std::string result_type(const wm::Function& f) { return f.result ? cxx(*f.result) : "void"; }
@@ -119,6 +126,7 @@ class Generator {
   const wm::World& w_;
   const Options& opt_;
   std::map<uint32_t, std::string> iface_ns_;
+  std::map<std::string, std::set<std::string>> type_names_;  // per namespace: the C++ type names emitted
   std::vector<std::string> type_only_;  // keys of imported interfaces without functions or resources
   std::vector<uint8_t> state_;          // per type: 0 new, 1 in progress, 2 emitted
   std::vector<Chunk> types_;            // type declarations and traits, in order
@@ -248,6 +256,7 @@ void Generator::emit_named(uint32_t id) {
   const wm::TypeDef& t = r_.types[id];
   const std::string ns = owner_ns(t.owner);
   const std::string name = pascal_name(*t.name), q = ns + "::" + name;
+  for (const char* suffix : {"", "Tag", "Borrow"}) type_names_[ns].insert(name + suffix);
   std::string s = "\n" + docs(t.docs, "");
   std::string traits;
   auto label_docs = [&](size_t i, std::string_view indent) {
@@ -407,13 +416,14 @@ bool Generator::check_function(const wm::Function& f) {
 void Generator::emit_import(const std::string& ns, const std::string& key,
                             const std::vector<const wm::Function*>& fns,
                             const std::vector<uint32_t>& resources, const wm::Docs& d) {
+  const std::string hc = class_name(ns, "Host");
   std::string h = "\nnamespace " + ns.substr(2) + " {\n\n";
   const std::string what = key.empty() ? "the world's own imported functions" : "`" + key + "`";
   h += "/// The host's implementation of " + what + " (imported by the component).\n" + docs(d, "");
-  h += "class Host {\n public:\n  virtual ~Host() = default;\n";
+  h += "class " + hc + " {\n public:\n  virtual ~" + hc + "() = default;\n";
   std::string body;  // add_to_linker
-  body += "::airwasm::Result<void> add_to_linker(" + std::string(kC) +
-          "Linker& linker, std::function<Host&(::airwasm::Store&)> get) {\n";
+  body += "::airwasm::Result<void> add_to_linker(" + std::string(kC) + "Linker& linker, std::function<" + hc +
+          "&(::airwasm::Store&)> get) {\n";
   // Interfaces that only define types are imported as instances of types: define them too (an empty
   // instance satisfies them), so that one add_to_linker call is enough for a component using this one.
   for (const std::string& t : type_only_) body += "  linker.instance(\"" + t + "\");\n";
@@ -448,11 +458,12 @@ void Generator::emit_import(const std::string& ns, const std::string& key,
   }
   h += "};\n\n";
   h += "/// Defines " + what + " in `linker`: `get` gives the implementation for the calling Store.\n";
-  h += "::airwasm::Result<void> add_to_linker(" + std::string(kC) +
-       "Linker& linker, std::function<Host&(::airwasm::Store&)> get);\n";
+  h += "::airwasm::Result<void> add_to_linker(" + std::string(kC) + "Linker& linker, std::function<" + hc +
+       "&(::airwasm::Store&)> get);\n";
   h += "/// Defines " + what + " in `linker`, every Store calling `host` (which must outlive the linker).\n";
-  h += "inline ::airwasm::Result<void> add_to_linker(" + std::string(kC) + "Linker& linker, Host& host) {\n";
-  h += "  return add_to_linker(linker, [&host](::airwasm::Store&) -> Host& { return host; });\n}\n\n";
+  h += "inline ::airwasm::Result<void> add_to_linker(" + std::string(kC) + "Linker& linker, " + hc +
+       "& host) {\n";
+  h += "  return add_to_linker(linker, [&host](::airwasm::Store&) -> " + hc + "& { return host; });\n}\n\n";
   h += "}  // namespace " + ns.substr(2) + "\n";
   body += "  return {};\n}\n";
   header_api_ += h;
@@ -530,7 +541,7 @@ Result<Output> Generator::run() {
   }
 
   // Imports: a Host class per interface with functions or resources; world-level functions in one more.
-  std::vector<std::pair<std::string, std::string>> hosts;  // (namespace, key) for the world's add_to_linker
+  std::vector<std::pair<std::string, std::string>> hosts;  // (namespace, class) for the world's add_to_linker
   std::vector<const wm::Function*> world_imports, world_exports;
   std::vector<uint32_t> world_resources;
   struct Pending {
@@ -570,11 +581,11 @@ Result<Output> Generator::run() {
   for (auto& p : pending) {
     const wm::Interface& i = r_.interfaces[p.id];
     emit_import(iface_ns_[p.id], p.key, p.fns, p.resources, i.docs);
-    hosts.emplace_back(iface_ns_[p.id], p.key);
+    hosts.emplace_back(iface_ns_[p.id], class_name(iface_ns_[p.id], "Host"));
   }
   if (!world_imports.empty() || !world_resources.empty()) {
     emit_import(world_ns(), "", world_imports, world_resources, w_.docs);
-    hosts.emplace_back(world_ns(), "");
+    hosts.emplace_back(world_ns(), class_name(world_ns(), "Host"));
   }
 
   // Exports.
@@ -593,12 +604,12 @@ Result<Output> Generator::run() {
       fns.push_back(&f);
     }
     const std::string ns = iface_ns_[item.id];
-    emit_export(ns, "Guest", interface_key(item), fns, i.docs);
-    guests.emplace_back(snake_name(item.name ? *item.name : *i.name), ns + "::Guest");
+    emit_export(ns, class_name(ns, "Guest"), interface_key(item), fns, i.docs);
+    guests.emplace_back(snake_name(item.name ? *item.name : *i.name), ns + "::" + class_name(ns, "Guest"));
   }
   if (!world_exports.empty()) {
-    emit_export(world_ns(), "Exports", "", world_exports, std::nullopt);
-    guests.emplace_back("exports", world_ns() + "::Exports");
+    emit_export(world_ns(), class_name(world_ns(), "Exports"), "", world_exports, std::nullopt);
+    guests.emplace_back("exports", world_ns() + "::" + class_name(world_ns(), "Exports"));
   }
   if (!error_.empty()) return base::invalid("world `" + world_id + "`: " + error_);
 
@@ -648,8 +659,8 @@ Result<Output> Generator::run() {
     std::string calls;
     for (size_t i = 0; i < hosts.size(); ++i) {
       const std::string arg = "host" + std::to_string(i);
-      h += ", " + hosts[i].first + "::Host& " + arg;
-      s += ", " + hosts[i].first + "::Host& " + arg;
+      h += ", " + hosts[i].first + "::" + hosts[i].second + "& " + arg;
+      s += ", " + hosts[i].first + "::" + hosts[i].second + "& " + arg;
       calls += "  if (auto r = " + hosts[i].first + "::add_to_linker(linker, " + arg + "); !r) return r;\n";
     }
     h += ");\n";

@@ -90,6 +90,12 @@ struct Files : files::Host {
   TrapResult<files::File> file_merge(Store&, files::FileBorrow, files::File b) override { return b; }
   TrapResult<void> paint(Store&, files::HandleBorrow, files::Color) override { return {}; }
 };
+struct Clash : ::test::kitchen::clash::Host_ {  // the interface has a type `host` (Host)
+  TrapResult<::test::kitchen::clash::Guest> whoami(Store&, ::test::kitchen::clash::Host h) override {
+    return h.name == "a" ? ::test::kitchen::clash::Guest::kA : ::test::kitchen::clash::Guest::kB;
+  }
+};
+static_assert(std::is_class_v<::test::kitchen::clash::Guest_>);  // the export wrapper, renamed
 struct Clock : ::test::kitchen::kitchen::clock::Host {
   TrapResult<uint64_t> now(Store&) override { return 7; }
 };
@@ -104,7 +110,8 @@ TEST(BindgenTypes, KitchenHostsLink) {
   Files f;
   Clock c;
   Root r;
-  auto ok = ::test::kitchen::Kitchen::add_to_linker(linker, k, f, c, r);
+  Clash x;
+  auto ok = ::test::kitchen::Kitchen::add_to_linker(linker, k, f, x, c, r);
   ASSERT_TRUE(ok) << ok.error().message;
   // Defining the same interface twice is the Linker's duplicate error, passed through.
   auto again = files::add_to_linker(linker, f);

@@ -27,6 +27,9 @@
 //     "green", "blue"}; variant  a std::variant (or a class derived from one), one alternative per case in
 //     order, std::monostate
 //              for a case without payload:  static constexpr std::array cases{"circle", "square", "none"};
+//     bit-set flags  `T::bits` (an unsigned integer, bit i = flag i) and
+//              static constexpr std::array flag_names{"read", "write"};  (what `airwasm bindgen` generates)
+//   Own<Tag> / Borrow<Tag>  own<R> / borrow<R> with a static type: Own is an RAII owned handle (typed_abi.hh)
 //   Names and order must be the component's (checked when the handle is obtained).
 //
 // Host functions (LinkerInstance::func_wrap) take the same types (optionally `Store&` first) and return R or

@@ -87,7 +87,7 @@ struct Abi;
 //
 // Own<Tag> is an owned handle the host holds, with RAII: destroying it drops the handle (running the
 // resource's destructor, guest or host), passing it into a call moves it into the guest (it is then
-// empty), so a resource is never leaked nor dropped twice. Move-only.
+// empty), so a resource is never leaked nor dropped twice. Move-only; must not outlive its Store.
 template <typename Tag>
 class Borrow;
 template <typename Tag>
