@@ -80,7 +80,7 @@ struct ComponentConfig {
 };
 
 enum class LogLevel : uint8_t { kTrace, kDebug, kInfo, kWarn, kError };            // enum log-level
-enum class HealthStatus : uint8_t { kHealthy, kDegraded, kUnhealthy, kUnknown };  // enum health-status
+enum class HealthStatus : uint8_t { kHealthy, kDegraded, kUnhealthy, kUnknown };   // enum health-status
 enum class ExecutionStatus : uint8_t { kSuccess, kFailed, kTimeout, kCancelled };  // enum execution-status
 
 // The error variants of interface `errors`. Each is a struct with a case enum and the case's payload (the
