@@ -43,7 +43,9 @@ namespace {
 
 constexpr std::string_view kLifecycle = "airssys:core/component-lifecycle";
 
-WasmError werr(WasmError::Case c, std::string msg = {}) { return WasmError{c, std::move(msg)}; }
+WasmError werr(WasmError::Case c, std::string msg = {}) {
+  return WasmError{c, std::move(msg)};
+}
 
 uint64_t content_hash(std::span<const uint8_t> bytes) {
   uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a, 8 bytes at a time
@@ -84,7 +86,8 @@ class MemoryLimiter final : public ResourceLimiter {
 void stderr_log(const ComponentId& id, LogLevel level, std::string_view message,
                 const std::vector<std::pair<std::string, std::string>>& context) {
   static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn", "error"};
-  std::string line = "[" + id.to_string() + "] " + kLevels[static_cast<int>(level)] + ": " + std::string(message);
+  std::string line =
+      "[" + id.to_string() + "] " + kLevels[static_cast<int>(level)] + ": " + std::string(message);
   for (const auto& [k, v] : context) line += " " + k + "=" + v;
   line += "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
@@ -100,7 +103,8 @@ struct Compiled {
   InstancePre pre;
 };
 
-using HandleMessageFn = TypedFunc<WitResult<std::optional<std::vector<uint8_t>>, guest::WasmErrorV>(ComponentMessage)>;
+using HandleMessageFn =
+    TypedFunc<WitResult<std::optional<std::vector<uint8_t>>, guest::WasmErrorV>(ComponentMessage)>;
 using HandleCallbackFn = TypedFunc<WitResult<void, guest::WasmErrorV>(ComponentMessage)>;
 using InitializeFn = TypedFunc<WitResult<void, guest::ComponentErrorV>(guest::Config)>;
 using ShutdownFn = TypedFunc<WitResult<void, guest::ComponentErrorV>()>;
@@ -124,7 +128,7 @@ struct Loaded {
   std::optional<MetadataFn> metadata;
   std::optional<HealthFn> health;
   ComponentMetadata load_metadata;  // what `metadata` answered at load (for get-component-metadata)
-  std::string missing;  // "name: why" of lifecycle exports that are absent or mistyped
+  std::string missing;              // "name: why" of lifecycle exports that are absent or mistyped
 
   std::atomic<bool> trapped{false};
   std::atomic<bool> running{false};
@@ -226,7 +230,8 @@ struct HostEngine::Impl {
   std::expected<void, WasmError> unload(const std::shared_ptr<Loaded>& c);
 };
 
-std::expected<std::shared_ptr<const Compiled>, WasmError> HostEngine::Impl::compile(std::span<const uint8_t> bytes) {
+std::expected<std::shared_ptr<const Compiled>, WasmError> HostEngine::Impl::compile(
+    std::span<const uint8_t> bytes) {
   const uint64_t key = content_hash(bytes);
   if (options.cache_compiled) {
     std::lock_guard lock(cache_mutex);
@@ -285,8 +290,8 @@ WasmError trap_error(const Trap& t, bool memory_denied, const Loaded& c) {
   switch (t.code()) {
     case TrapCode::kOutOfFuel:
       return werr(WasmError::Case::kResourceLimitExceeded,
-                  "fuel exhausted (max-fuel " + std::to_string(c.config.resource_limits.max_fuel.value_or(0)) +
-                      " per call)");
+                  "fuel exhausted (max-fuel " +
+                      std::to_string(c.config.resource_limits.max_fuel.value_or(0)) + " per call)");
     case TrapCode::kDeadlineExceeded:
       return werr(WasmError::Case::kTimeout);
     case TrapCode::kInterrupted:
@@ -306,13 +311,15 @@ template <typename Fn, typename... A>
 auto guarded_call(Loaded& c, const Fn& fn, const A&... args)
     -> std::expected<std::remove_cvref_t<decltype(fn.call(*c.store, args...).value())>, WasmError> {
   if (c.trapped.load())
-    return std::unexpected(werr(WasmError::Case::kRuntimeError, "component " + c.handle.id.to_string() +
-                                                                    " is unhealthy after `" + c.trap_text +
-                                                                    "`; reload it"));
+    return std::unexpected(werr(
+        WasmError::Case::kRuntimeError,
+        "component " + c.handle.id.to_string() + " is unhealthy after `" + c.trap_text + "`; reload it"));
   const auto& limits = c.config.resource_limits;
-  if (c.store->engine().config().consume_fuel) (void)c.store->set_fuel(limits.max_fuel.value_or(~uint64_t{0} >> 2));
+  if (c.store->engine().config().consume_fuel)
+    (void)c.store->set_fuel(limits.max_fuel.value_or(~uint64_t{0} >> 2));
   CallOptions opts;
-  if (limits.max_execution_time_ms != 0) opts.timeout = std::chrono::milliseconds(limits.max_execution_time_ms);
+  if (limits.max_execution_time_ms != 0)
+    opts.timeout = std::chrono::milliseconds(limits.max_execution_time_ms);
   c.running.store(true);
   auto r = fn.call(*c.store, opts, args...);
   c.running.store(false);
@@ -369,8 +376,8 @@ std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const Component
   {  // the id must be unique: it is what messages are addressed to
     std::shared_lock lock(table_mutex);
     if (by_id.count(id))
-      return std::unexpected(
-          werr(WasmError::Case::kInstantiationFailed, "a component " + id.to_string() + " is already loaded"));
+      return std::unexpected(werr(WasmError::Case::kInstantiationFailed,
+                                  "a component " + id.to_string() + " is already loaded"));
   }
   if (c->initialize) {
     std::lock_guard call(c->call_mutex);
@@ -389,8 +396,8 @@ std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const Component
   {
     std::unique_lock lock(table_mutex);
     if (by_id.count(id))
-      return std::unexpected(
-          werr(WasmError::Case::kInstantiationFailed, "a component " + id.to_string() + " is already loaded"));
+      return std::unexpected(werr(WasmError::Case::kInstantiationFailed,
+                                  "a component " + id.to_string() + " is already loaded"));
     c->handle.handle_id = next_handle.fetch_add(1);
     by_handle.emplace(c->handle.handle_id, c);
     by_id.emplace(id, c->handle.handle_id);
@@ -440,13 +447,13 @@ std::expected<std::unique_ptr<HostEngine>, airwasm::Error> HostEngine::create(En
 }
 
 std::expected<ComponentHandle, WasmError> HostEngine::load_component(const ComponentId& id,
-                                                                      std::span<const uint8_t> bytes) {
+                                                                     std::span<const uint8_t> bytes) {
   return impl_->load(id, bytes, impl_->options.default_config);
 }
 
 std::expected<ComponentHandle, WasmError> HostEngine::load_component(const ComponentId& id,
-                                                                      std::span<const uint8_t> bytes,
-                                                                      const ComponentConfig& config) {
+                                                                     std::span<const uint8_t> bytes,
+                                                                     const ComponentConfig& config) {
   return impl_->load(id, bytes, config);
 }
 
@@ -465,7 +472,8 @@ std::expected<ComponentHandle, WasmError> HostEngine::reload_component(const Com
 
 namespace {
 WasmError not_found(const ComponentHandle& h) {
-  return werr(WasmError::Case::kComponentNotFound, h.id.to_string() + " (handle " + std::to_string(h.handle_id) + ")");
+  return werr(WasmError::Case::kComponentNotFound,
+              h.id.to_string() + " (handle " + std::to_string(h.handle_id) + ")");
 }
 WasmError no_export(const Loaded& c, std::string_view name) {
   return werr(WasmError::Case::kExportNotFound,
@@ -481,7 +489,8 @@ std::expected<GuestResult<std::optional<MessagePayload>>, WasmError> HostEngine:
   std::lock_guard call(c->call_mutex);
   auto r = guarded_call(*c, *c->handle_message, msg);
   if (!r) return std::unexpected(std::move(r.error()));
-  if (!r->is_ok()) return GuestResult<std::optional<MessagePayload>>(std::unexpected(guest::from_guest(r->error())));
+  if (!r->is_ok())
+    return GuestResult<std::optional<MessagePayload>>(std::unexpected(guest::from_guest(r->error())));
   return GuestResult<std::optional<MessagePayload>>(std::move(r->value()));
 }
 
@@ -525,8 +534,8 @@ std::future<std::expected<std::optional<MessagePayload>, WasmError>> HostEngine:
   return future;
 }
 
-std::future<std::expected<void, WasmError>> HostEngine::call_handle_callback_async(const ComponentHandle& handle,
-                                                                                   ComponentMessage msg) {
+std::future<std::expected<void, WasmError>> HostEngine::call_handle_callback_async(
+    const ComponentHandle& handle, ComponentMessage msg) {
   auto promise = std::make_shared<std::promise<std::expected<void, WasmError>>>();
   auto future = promise->get_future();
   impl_->pool->post([this, handle, msg = std::move(msg), promise] {
@@ -543,7 +552,9 @@ std::expected<void, WasmError> HostEngine::interrupt(const ComponentHandle& hand
   return {};
 }
 
-bool HostEngine::has_component(const ComponentId& id) { return impl_->find(id) != nullptr; }
+bool HostEngine::has_component(const ComponentId& id) {
+  return impl_->find(id) != nullptr;
+}
 
 std::optional<ComponentHandle> HostEngine::find(const ComponentId& id) {
   auto c = impl_->find(id);
@@ -558,14 +569,15 @@ std::vector<ComponentId> HostEngine::list_components() {
   return ids;
 }
 
-std::expected<std::optional<MessagePayload>, WasmError> HostEngine::deliver_message(const ComponentId& target,
-                                                                                   const ComponentMessage& msg) {
+std::expected<std::optional<MessagePayload>, WasmError> HostEngine::deliver_message(
+    const ComponentId& target, const ComponentMessage& msg) {
   auto h = find(target);
   if (!h) return std::unexpected(werr(WasmError::Case::kComponentNotFound, target.to_string()));
   return call_handle_message(*h, msg);
 }
 
-std::expected<void, WasmError> HostEngine::deliver_callback(const ComponentId& target, const ComponentMessage& msg) {
+std::expected<void, WasmError> HostEngine::deliver_callback(const ComponentId& target,
+                                                            const ComponentMessage& msg) {
   auto h = find(target);
   if (!h) return std::unexpected(werr(WasmError::Case::kComponentNotFound, target.to_string()));
   return call_handle_callback(*h, msg);
@@ -590,8 +602,12 @@ HostEngine::Impl* current_engine(Store& store) {
   auto* c = static_cast<Loaded*>(store.data());
   return c ? c->engine : nullptr;
 }
-Linker& engine_linker(HostEngine::Impl& impl) { return impl.linker; }
-const EngineOptions& engine_options(HostEngine::Impl& impl) { return impl.options; }
+Linker& engine_linker(HostEngine::Impl& impl) {
+  return impl.linker;
+}
+const EngineOptions& engine_options(HostEngine::Impl& impl) {
+  return impl.options;
+}
 std::vector<ComponentId> engine_list_components(HostEngine::Impl& impl) {
   std::shared_lock lock(impl.table_mutex);
   std::vector<ComponentId> ids;

@@ -18,8 +18,8 @@
 namespace airwasm::host::guest {
 
 // variant wasm-error, alternatives in WIT case order.
-struct WasmErrorV : std::variant<std::string, std::string, std::string, std::monostate, std::string, std::string,
-                                 std::string> {
+struct WasmErrorV : std::variant<std::string, std::string, std::string, std::monostate, std::string,
+                                 std::string, std::string> {
   using variant::variant;
 };
 // variant component-error
@@ -70,9 +70,9 @@ namespace airwasm::component {
 
 template <>
 struct WitType<host::ComponentId> {
-  static constexpr auto fields =
-      std::make_tuple(wit_field("namespace", &host::ComponentId::namespace_),
-                      wit_field("name", &host::ComponentId::name), wit_field("instance", &host::ComponentId::instance));
+  static constexpr auto fields = std::make_tuple(wit_field("namespace", &host::ComponentId::namespace_),
+                                                 wit_field("name", &host::ComponentId::name),
+                                                 wit_field("instance", &host::ComponentId::instance));
 };
 template <>
 struct WitType<host::Timestamp> {
@@ -81,10 +81,11 @@ struct WitType<host::Timestamp> {
 };
 template <>
 struct WitType<host::MessageMetadata> {
-  static constexpr auto fields = std::make_tuple(wit_field("correlation-id", &host::MessageMetadata::correlation_id),
-                                                 wit_field("reply-to", &host::MessageMetadata::reply_to),
-                                                 wit_field("timestamp", &host::MessageMetadata::timestamp),
-                                                 wit_field("content-type", &host::MessageMetadata::content_type));
+  static constexpr auto fields =
+      std::make_tuple(wit_field("correlation-id", &host::MessageMetadata::correlation_id),
+                      wit_field("reply-to", &host::MessageMetadata::reply_to),
+                      wit_field("timestamp", &host::MessageMetadata::timestamp),
+                      wit_field("content-type", &host::MessageMetadata::content_type));
 };
 template <>
 struct WitType<host::ComponentMessage> {
@@ -101,18 +102,21 @@ struct WitType<host::ResourceLimits> {
 };
 template <>
 struct WitType<host::guest::Config> {
-  static constexpr auto fields = std::make_tuple(wit_field("env-vars", &host::guest::Config::env_vars),
-                                                 wit_field("config-data", &host::guest::Config::config_data),
-                                                 wit_field("resource-limits", &host::guest::Config::resource_limits));
+  static constexpr auto fields =
+      std::make_tuple(wit_field("env-vars", &host::guest::Config::env_vars),
+                      wit_field("config-data", &host::guest::Config::config_data),
+                      wit_field("resource-limits", &host::guest::Config::resource_limits));
 };
 template <>
 struct WitType<host::ComponentMetadata> {
-  static constexpr auto fields = std::make_tuple(
-      wit_field("name", &host::ComponentMetadata::name), wit_field("version", &host::ComponentMetadata::version),
-      wit_field("description", &host::ComponentMetadata::description),
-      wit_field("author", &host::ComponentMetadata::author), wit_field("license", &host::ComponentMetadata::license),
-      wit_field("supported-operations", &host::ComponentMetadata::supported_operations),
-      wit_field("stateful", &host::ComponentMetadata::stateful));
+  static constexpr auto fields =
+      std::make_tuple(wit_field("name", &host::ComponentMetadata::name),
+                      wit_field("version", &host::ComponentMetadata::version),
+                      wit_field("description", &host::ComponentMetadata::description),
+                      wit_field("author", &host::ComponentMetadata::author),
+                      wit_field("license", &host::ComponentMetadata::license),
+                      wit_field("supported-operations", &host::ComponentMetadata::supported_operations),
+                      wit_field("stateful", &host::ComponentMetadata::stateful));
 };
 template <>
 struct WitType<host::HealthStatus> {
@@ -124,8 +128,9 @@ struct WitType<host::LogLevel> {
 };
 template <>
 struct WitType<host::guest::WasmErrorV> {
-  static constexpr std::array cases{"component-not-found",     "instantiation-failed", "export-not-found", "timeout",
-                                    "resource-limit-exceeded", "invalid-component",    "runtime-error"};
+  static constexpr std::array cases{
+      "component-not-found",     "instantiation-failed", "export-not-found", "timeout",
+      "resource-limit-exceeded", "invalid-component",    "runtime-error"};
 };
 template <>
 struct WitType<host::guest::ComponentErrorV> {

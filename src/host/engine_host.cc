@@ -18,10 +18,9 @@
 namespace airwasm::component {
 template <>
 struct WitType<host::ComponentInfo> {
-  static constexpr auto fields =
-      std::make_tuple(wit_field("id", &host::ComponentInfo::id), wit_field("name", &host::ComponentInfo::name),
-                      wit_field("version", &host::ComponentInfo::version),
-                      wit_field("health", &host::ComponentInfo::health));
+  static constexpr auto fields = std::make_tuple(
+      wit_field("id", &host::ComponentInfo::id), wit_field("name", &host::ComponentInfo::name),
+      wit_field("version", &host::ComponentInfo::version), wit_field("health", &host::ComponentInfo::health));
 };
 }  // namespace airwasm::component
 
@@ -31,7 +30,9 @@ namespace {
 
 constexpr std::string_view kVersion = "@1.0.0";
 
-std::string iface(std::string_view name) { return "airssys:core/" + std::string(name) + std::string(kVersion); }
+std::string iface(std::string_view name) {
+  return "airssys:core/" + std::string(name) + std::string(kVersion);
+}
 
 Timestamp now() {
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -43,14 +44,14 @@ Timestamp now() {
 Result<void> link_services(HostEngine::Impl& impl) {
   auto services = engine_linker(impl).instance(iface("host-services"));
   using Context = std::optional<std::vector<std::tuple<std::string, std::string>>>;
-  AIRWASM_TRY(services.func_wrap("log", [&impl](Store& store, LogLevel level, std::string_view message,
-                                                const Context& context) {
-    std::vector<std::pair<std::string, std::string>> ctx;
-    if (context)
-      for (const auto& [k, v] : *context) ctx.emplace_back(k, v);
-    const ComponentId* id = current_component(store);
-    engine_options(impl).log(id ? *id : ComponentId{}, level, message, ctx);
-  }));
+  AIRWASM_TRY(services.func_wrap(
+      "log", [&impl](Store& store, LogLevel level, std::string_view message, const Context& context) {
+        std::vector<std::pair<std::string, std::string>> ctx;
+        if (context)
+          for (const auto& [k, v] : *context) ctx.emplace_back(k, v);
+        const ComponentId* id = current_component(store);
+        engine_options(impl).log(id ? *id : ComponentId{}, level, message, ctx);
+      }));
   AIRWASM_TRY(services.func_wrap("current-time", [] { return now(); }));
   AIRWASM_TRY(services.func_wrap("current-time-millis", [] {
     const Timestamp t = now();
@@ -64,7 +65,8 @@ Result<void> link_services(HostEngine::Impl& impl) {
     auto info = engine_component_info(impl, id);
     using R = component::WitResult<ComponentInfo, guest::ComponentErrorV>;
     if (!info)
-      return R::err(guest::ComponentErrorV(std::in_place_index<4>, "component " + id.to_string() + " is not loaded"));
+      return R::err(
+          guest::ComponentErrorV(std::in_place_index<4>, "component " + id.to_string() + " is not loaded"));
     return R::ok(std::move(*info));
   }));
   return {};

@@ -63,9 +63,8 @@ template <typename T>
 using GuestResult = std::expected<T, WasmError>;
 
 // A host-services `log` call: the component, its level, the message and the context pairs.
-using LogFunction =
-    std::function<void(const ComponentId&, LogLevel, std::string_view,
-                       const std::vector<std::pair<std::string, std::string>>&)>;
+using LogFunction = std::function<void(const ComponentId&, LogLevel, std::string_view,
+                                       const std::vector<std::pair<std::string, std::string>>&)>;
 
 class RuntimeEngine {
  public:
@@ -74,10 +73,10 @@ class RuntimeEngine {
   // Compiles (or takes from the compiled-code cache), instantiates in a new Store, runs `initialize`.
   // The first overload uses the engine's default configuration (EngineOptions::default_config).
   virtual std::expected<ComponentHandle, WasmError> load_component(const ComponentId& id,
-                                                                    std::span<const uint8_t> bytes) = 0;
+                                                                   std::span<const uint8_t> bytes) = 0;
   virtual std::expected<ComponentHandle, WasmError> load_component(const ComponentId& id,
-                                                                    std::span<const uint8_t> bytes,
-                                                                    const ComponentConfig& config) = 0;
+                                                                   std::span<const uint8_t> bytes,
+                                                                   const ComponentConfig& config) = 0;
   // Runs `shutdown` (its error is returned, the component is unloaded anyway) and drops the Store.
   // Unloading an unknown handle succeeds (idempotent, as in the reference).
   virtual std::expected<void, WasmError> unload_component(const ComponentHandle& handle) = 0;
@@ -86,8 +85,8 @@ class RuntimeEngine {
 
   virtual std::expected<GuestResult<std::optional<MessagePayload>>, WasmError> call_handle_message_ex(
       const ComponentHandle& handle, const ComponentMessage& msg) = 0;
-  virtual std::expected<GuestResult<void>, WasmError> call_handle_callback_ex(const ComponentHandle& handle,
-                                                                              const ComponentMessage& msg) = 0;
+  virtual std::expected<GuestResult<void>, WasmError> call_handle_callback_ex(
+      const ComponentHandle& handle, const ComponentMessage& msg) = 0;
   virtual std::expected<ComponentMetadata, WasmError> metadata(const ComponentHandle& handle) = 0;
   // kUnhealthy after a trap (without entering the component), otherwise the component's `health` export.
   virtual std::expected<HealthStatus, WasmError> health(const ComponentHandle& handle) = 0;
@@ -95,8 +94,8 @@ class RuntimeEngine {
   // The same calls on the engine's worker threads.
   virtual std::future<std::expected<std::optional<MessagePayload>, WasmError>> call_handle_message_async(
       const ComponentHandle& handle, ComponentMessage msg) = 0;
-  virtual std::future<std::expected<void, WasmError>> call_handle_callback_async(const ComponentHandle& handle,
-                                                                                 ComponentMessage msg) = 0;
+  virtual std::future<std::expected<void, WasmError>> call_handle_callback_async(
+      const ComponentHandle& handle, ComponentMessage msg) = 0;
   // Stops the call running in the component, if any: it fails with runtime-error("call interrupted").
   virtual std::expected<void, WasmError> interrupt(const ComponentHandle& handle) = 0;
 
@@ -126,6 +125,8 @@ struct EngineOptions {
   unsigned worker_threads = 2;
   // Keep compiled components by content hash, so a second load of the same bytes skips compilation.
   bool cache_compiled = true;
+  // The SQLite database of the storage interface ("" or ":memory:": in memory).
+  std::string storage_path;
   // Where host-services `log` goes (default: one structured line on stderr).
   LogFunction log;
 };
@@ -144,9 +145,10 @@ class HostEngine final : public RuntimeEngine {
   ~HostEngine() override;
 
   std::expected<ComponentHandle, WasmError> load_component(const ComponentId& id,
-                                                            std::span<const uint8_t> bytes) override;
-  std::expected<ComponentHandle, WasmError> load_component(const ComponentId& id, std::span<const uint8_t> bytes,
-                                                            const ComponentConfig& config) override;
+                                                           std::span<const uint8_t> bytes) override;
+  std::expected<ComponentHandle, WasmError> load_component(const ComponentId& id,
+                                                           std::span<const uint8_t> bytes,
+                                                           const ComponentConfig& config) override;
   std::expected<void, WasmError> unload_component(const ComponentHandle& handle) override;
   std::expected<ComponentHandle, WasmError> reload_component(const ComponentHandle& handle) override;
   std::expected<GuestResult<std::optional<MessagePayload>>, WasmError> call_handle_message_ex(

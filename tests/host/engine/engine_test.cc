@@ -33,8 +33,12 @@ ComponentMessage message(std::vector<uint8_t> payload) {
   m.payload = std::move(payload);
   return m;
 }
-ComponentMessage text(std::string_view s) { return message(std::vector<uint8_t>(s.begin(), s.end())); }
-std::string as_text(const MessagePayload& p) { return std::string(p.begin(), p.end()); }
+ComponentMessage text(std::string_view s) {
+  return message(std::vector<uint8_t>(s.begin(), s.end()));
+}
+std::string as_text(const MessagePayload& p) {
+  return std::string(p.begin(), p.end());
+}
 
 std::unique_ptr<HostEngine> make_engine(EngineOptions options = {}) {
   auto e = HostEngine::create(std::move(options));
@@ -51,7 +55,8 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
   }
   void SetUp() override {
     echo_ = fixture("echo");
-    if (echo_.empty()) GTEST_SKIP() << "no " << GetParam() << " fixtures (" << fixture_path(GetParam(), "echo") << ")";
+    if (echo_.empty())
+      GTEST_SKIP() << "no " << GetParam() << " fixtures (" << fixture_path(GetParam(), "echo") << ")";
     counter_ = fixture("counter");
   }
   std::vector<uint8_t> echo_, counter_;
@@ -76,7 +81,8 @@ TEST_P(EngineTest, LoadComponentOk) {
 
 TEST_P(EngineTest, LoadInvalidComponent) {
   auto engine = make_engine();
-  auto r = engine->load_component({"test", "invalid", "0"}, std::vector<uint8_t>{0xff, 0xff, 0xff, 0xff, 0xff});
+  auto r =
+      engine->load_component({"test", "invalid", "0"}, std::vector<uint8_t>{0xff, 0xff, 0xff, 0xff, 0xff});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().kind, WasmError::Case::kInstantiationFailed);
   EXPECT_FALSE(r.error().message.empty());
@@ -235,7 +241,8 @@ TEST_P(EngineTest, Async) {
   auto h = engine->load_component({"test", "echo", "0"}, echo_);
   ASSERT_TRUE(h.has_value());
   std::vector<std::future<std::expected<std::optional<MessagePayload>, WasmError>>> futures;
-  for (int i = 0; i < 50; ++i) futures.push_back(engine->call_handle_message_async(*h, text(std::to_string(i))));
+  for (int i = 0; i < 50; ++i)
+    futures.push_back(engine->call_handle_message_async(*h, text(std::to_string(i))));
   for (int i = 0; i < 50; ++i) {
     auto r = futures[i].get();
     ASSERT_TRUE(r.has_value() && r->has_value());
@@ -403,7 +410,8 @@ TEST_P(EngineTest, ParallelCallsToManyComponents) {
   auto engine = make_engine();
   constexpr int kComponents = 8, kThreads = 4, kCalls = 500;
   std::vector<ComponentHandle> handles;
-  for (int i = 0; i < kComponents; ++i) handles.push_back(*engine->load_component({"p", "echo", std::to_string(i)}, echo_));
+  for (int i = 0; i < kComponents; ++i)
+    handles.push_back(*engine->load_component({"p", "echo", std::to_string(i)}, echo_));
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
