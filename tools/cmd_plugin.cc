@@ -84,7 +84,8 @@ std::optional<ComponentId> parse_id(std::string_view s) {
   if (a == std::string_view::npos) return std::nullopt;
   const size_t b = s.find('/', a + 1);
   if (b == std::string_view::npos || s.find('/', b + 1) != std::string_view::npos) return std::nullopt;
-  ComponentId id{std::string(s.substr(0, a)), std::string(s.substr(a + 1, b - a - 1)), std::string(s.substr(b + 1))};
+  ComponentId id{std::string(s.substr(0, a)), std::string(s.substr(a + 1, b - a - 1)),
+                 std::string(s.substr(b + 1))};
   if (id.namespace_.empty() || id.name.empty() || id.instance.empty()) return std::nullopt;
   return id;
 }

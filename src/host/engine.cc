@@ -83,16 +83,6 @@ class MemoryLimiter final : public ResourceLimiter {
   bool denied_ = false;
 };
 
-void stderr_log(const ComponentId& id, LogLevel level, std::string_view message,
-                const std::vector<std::pair<std::string, std::string>>& context) {
-  static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn", "error"};
-  std::string line =
-      "[" + id.to_string() + "] " + kLevels[static_cast<int>(level)] + ": " + std::string(message);
-  for (const auto& [k, v] : context) line += " " + k + "=" + v;
-  line += "\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- per-component state
@@ -113,7 +103,9 @@ using HealthFn = TypedFunc<HealthStatus()>;
 
 struct Loaded {
   ComponentHandle handle;
+  HostContext context;  // what the host interfaces see of the caller
   ComponentConfig config;
+  LoadOptions load;
   std::shared_ptr<const Compiled> compiled;
   HostEngine::Impl* engine = nullptr;
 
@@ -196,7 +188,11 @@ struct HostEngine::Impl {
   std::atomic<uint64_t> compilations{0};
   std::atomic<uint64_t> cache_hits{0};
 
-  std::unique_ptr<WorkerPool> pool;  // last member: joined first, while everything else is alive
+  std::shared_ptr<LogSink> log;
+  std::shared_ptr<KeyValueStore> storage;
+  std::unique_ptr<CapabilityRegistry> capabilities;
+  std::unique_ptr<MessageRouter> router;  // set by create(), once the endpoint (the HostEngine) exists
+  std::unique_ptr<WorkerPool> pool;       // last member: joined first, while everything else is alive
 
   static EngineConfig engine_config(const EngineOptions& o) {
     EngineConfig c;
@@ -207,7 +203,11 @@ struct HostEngine::Impl {
   }
 
   explicit Impl(EngineOptions o) : options(std::move(o)), engine(engine_config(options)), linker(engine) {
-    if (!options.log) options.log = stderr_log;
+    log = options.log ? options.log : std::make_shared<StderrLogSink>();
+    CapabilityOptions cap;
+    cap.audit = options.audit;
+    cap.audit_allowed = options.audit_allowed;
+    capabilities = std::make_unique<CapabilityRegistry>(std::move(cap));
   }
 
   std::shared_ptr<Loaded> find(uint64_t handle_id) {
@@ -225,7 +225,7 @@ struct HostEngine::Impl {
 
   std::expected<std::shared_ptr<const Compiled>, WasmError> compile(std::span<const uint8_t> bytes);
   std::expected<ComponentHandle, WasmError> load(const ComponentId& id, std::span<const uint8_t> bytes,
-                                                 const ComponentConfig& config,
+                                                 const ComponentConfig& config, const LoadOptions& load,
                                                  std::shared_ptr<const Compiled> compiled = nullptr);
   std::expected<void, WasmError> unload(const std::shared_ptr<Loaded>& c);
 };
@@ -338,6 +338,7 @@ auto guarded_call(Loaded& c, const Fn& fn, const A&... args)
 std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const ComponentId& id,
                                                                  std::span<const uint8_t> bytes,
                                                                  const ComponentConfig& config,
+                                                                 const LoadOptions& load,
                                                                  std::shared_ptr<const Compiled> compiled) {
   if (!compiled) {
     auto comp = compile(bytes);
@@ -346,6 +347,9 @@ std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const Component
   }
   auto c = std::make_shared<Loaded>();
   c->handle = ComponentHandle{id, 0};
+  c->context.id = id;
+  c->context.storage_namespace = load.storage_namespace.value_or(id.to_string());
+  c->load = load;
   c->config = config;
   c->compiled = compiled;
   c->engine = this;
@@ -379,29 +383,39 @@ std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const Component
       return std::unexpected(werr(WasmError::Case::kInstantiationFailed,
                                   "a component " + id.to_string() + " is already loaded"));
   }
+  // The grant and quota are in place before initialize, which may use storage and messaging.
+  capabilities->set_grant(id, load.grant.value_or(Grant::default_for(c->context.storage_namespace)));
+  storage->set_quota(c->context.storage_namespace,
+                     load.storage_quota_bytes.value_or(options.storage_options.default_quota_bytes));
+  auto fail = [&](WasmError e) -> std::expected<ComponentHandle, WasmError> {
+    capabilities->remove_grant(id);
+    return std::unexpected(std::move(e));
+  };
   if (c->initialize) {
     std::lock_guard call(c->call_mutex);
     auto r = guarded_call(*c, *c->initialize, guest::to_guest(config));
-    if (!r) return std::unexpected(std::move(r.error()));
+    if (!r) return fail(std::move(r.error()));
     if (!r->is_ok())
-      return std::unexpected(werr(WasmError::Case::kInstantiationFailed,
-                                  "initialize: " + guest::from_guest(r->error()).to_string()));
+      return fail(werr(WasmError::Case::kInstantiationFailed,
+                       "initialize: " + guest::from_guest(r->error()).to_string()));
   }
   if (c->metadata) {  // kept for host-services get-component-metadata, which must not enter the target
     std::lock_guard call(c->call_mutex);
     auto md = guarded_call(*c, *c->metadata);
-    if (!md) return std::unexpected(std::move(md.error()));
+    if (!md) return fail(std::move(md.error()));
     c->load_metadata = std::move(*md);
   }
   {
     std::unique_lock lock(table_mutex);
     if (by_id.count(id))
+      // A concurrent load of the same id won: its grant stays.
       return std::unexpected(werr(WasmError::Case::kInstantiationFailed,
                                   "a component " + id.to_string() + " is already loaded"));
     c->handle.handle_id = next_handle.fetch_add(1);
     by_handle.emplace(c->handle.handle_id, c);
     by_id.emplace(id, c->handle.handle_id);
   }
+  if (router) router->component_added(id);
   return c->handle;
 }
 
@@ -412,16 +426,22 @@ std::expected<void, WasmError> HostEngine::Impl::unload(const std::shared_ptr<Lo
     auto it = by_id.find(c->handle.id);
     if (it != by_id.end() && it->second == c->handle.handle_id) by_id.erase(it);
   }
+  // Its mailbox goes (queued requests to it get error callbacks, its own pending requests are forgotten).
+  if (router) router->component_removed(c->handle.id);
   // Waits for a call in progress; its caller keeps its result. Then shutdown, unless the instance trapped.
   std::lock_guard call(c->call_mutex);
+  std::expected<void, WasmError> result;
   if (c->shutdown && !c->trapped.load()) {
     auto r = guarded_call(*c, *c->shutdown);
-    if (!r) return std::unexpected(std::move(r.error()));
-    if (!r->is_ok())
-      return std::unexpected(
+    if (!r)
+      result = std::unexpected(std::move(r.error()));
+    else if (!r->is_ok())
+      result = std::unexpected(
           werr(WasmError::Case::kRuntimeError, "shutdown: " + guest::from_guest(r->error()).to_string()));
   }
-  return {};
+  // The grant goes unless the id was loaded again meanwhile (its new grant stays).
+  if (!find(c->handle.id)) capabilities->remove_grant(c->handle.id);
+  return result;
 }
 
 // ---------------------------------------------------------------- HostEngine
@@ -430,7 +450,8 @@ HostEngine::HostEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HostEngine::~HostEngine() {
   if (!impl_) return;
-  impl_->pool.reset();  // finish the queued async calls first
+  if (impl_->router) impl_->router->shutdown();  // no delivery starts any more; running ones complete
+  impl_->pool.reset();                           // then the queued async calls
   std::vector<std::shared_ptr<Loaded>> all;
   {
     std::shared_lock lock(impl_->table_mutex);
@@ -441,20 +462,37 @@ HostEngine::~HostEngine() {
 
 std::expected<std::unique_ptr<HostEngine>, airwasm::Error> HostEngine::create(EngineOptions options) {
   auto impl = std::make_unique<Impl>(std::move(options));
+  if (impl->options.storage) {
+    impl->storage = impl->options.storage;
+  } else {
+    const std::string path = impl->options.storage_path.empty() ? ":memory:" : impl->options.storage_path;
+    auto store = open_sqlite_store(path, impl->options.storage_options);
+    if (!store) return std::unexpected(std::move(store.error()));
+    impl->storage = std::move(*store);
+  }
   if (auto linked = link_host_interfaces(*impl); !linked) return std::unexpected(std::move(linked.error()));
   impl->pool = std::make_unique<WorkerPool>(impl->options.worker_threads);
-  return std::unique_ptr<HostEngine>(new HostEngine(std::move(impl)));
+  auto engine = std::unique_ptr<HostEngine>(new HostEngine(std::move(impl)));
+  engine->impl_->router = make_in_process_router(*engine, engine->impl_->options.router);
+  return engine;
 }
 
 std::expected<ComponentHandle, WasmError> HostEngine::load_component(const ComponentId& id,
                                                                      std::span<const uint8_t> bytes) {
-  return impl_->load(id, bytes, impl_->options.default_config);
+  return impl_->load(id, bytes, impl_->options.default_config, {});
 }
 
 std::expected<ComponentHandle, WasmError> HostEngine::load_component(const ComponentId& id,
                                                                      std::span<const uint8_t> bytes,
                                                                      const ComponentConfig& config) {
-  return impl_->load(id, bytes, config);
+  return impl_->load(id, bytes, config, {});
+}
+
+std::expected<ComponentHandle, WasmError> HostEngine::load_component(const ComponentId& id,
+                                                                     std::span<const uint8_t> bytes,
+                                                                     const ComponentConfig& config,
+                                                                     const LoadOptions& load) {
+  return impl_->load(id, bytes, config, load);
 }
 
 std::expected<void, WasmError> HostEngine::unload_component(const ComponentHandle& handle) {
@@ -467,7 +505,7 @@ std::expected<ComponentHandle, WasmError> HostEngine::reload_component(const Com
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(werr(WasmError::Case::kComponentNotFound, handle.id.to_string()));
   (void)impl_->unload(c);  // a failing shutdown does not prevent the reload
-  return impl_->load(c->handle.id, c->compiled->bytes, c->config, c->compiled);
+  return impl_->load(c->handle.id, c->compiled->bytes, c->config, c->load, c->compiled);
 }
 
 namespace {
@@ -583,6 +621,16 @@ std::expected<void, WasmError> HostEngine::deliver_callback(const ComponentId& t
   return call_handle_callback(*h, msg);
 }
 
+MessageRouter& HostEngine::router() {
+  return *impl_->router;
+}
+KeyValueStore& HostEngine::storage() {
+  return *impl_->storage;
+}
+CapabilityRegistry& HostEngine::capabilities() {
+  return *impl_->capabilities;
+}
+
 EngineStats HostEngine::stats() {
   EngineStats s;
   s.compilations = impl_->compilations.load();
@@ -594,9 +642,9 @@ EngineStats HostEngine::stats() {
 
 // ---------------------------------------------------------------- accessors for the host interfaces
 
-const ComponentId* current_component(Store& store) {
+const HostContext* current_context(Store& store) {
   auto* c = static_cast<Loaded*>(store.data());
-  return c ? &c->handle.id : nullptr;
+  return c ? &c->context : nullptr;
 }
 HostEngine::Impl* current_engine(Store& store) {
   auto* c = static_cast<Loaded*>(store.data());
@@ -607,6 +655,18 @@ Linker& engine_linker(HostEngine::Impl& impl) {
 }
 const EngineOptions& engine_options(HostEngine::Impl& impl) {
   return impl.options;
+}
+LogSink& engine_log(HostEngine::Impl& impl) {
+  return *impl.log;
+}
+KeyValueStore& engine_storage(HostEngine::Impl& impl) {
+  return *impl.storage;
+}
+CapabilityRegistry& engine_capabilities(HostEngine::Impl& impl) {
+  return *impl.capabilities;
+}
+MessageRouter* engine_router(HostEngine::Impl& impl) {
+  return impl.router.get();
 }
 std::vector<ComponentId> engine_list_components(HostEngine::Impl& impl) {
   std::shared_lock lock(impl.table_mutex);

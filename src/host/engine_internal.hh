@@ -18,8 +18,17 @@ Result<void> link_host_interfaces(HostEngine::Impl& impl);
 
 component::Linker& engine_linker(HostEngine::Impl& impl);
 const EngineOptions& engine_options(HostEngine::Impl& impl);
-// The component whose call is running in `store` (null outside the engine's Stores).
-const ComponentId* current_component(Store& store);
+// Who is calling a host function: the component whose call runs in the Store, and its storage namespace.
+struct HostContext {
+  ComponentId id;
+  std::string storage_namespace;
+};
+// Null outside the engine's Stores.
+const HostContext* current_context(Store& store);
+LogSink& engine_log(HostEngine::Impl& impl);
+KeyValueStore& engine_storage(HostEngine::Impl& impl);
+CapabilityRegistry& engine_capabilities(HostEngine::Impl& impl);
+MessageRouter* engine_router(HostEngine::Impl& impl);  // null until create() has made it
 HostEngine::Impl* current_engine(Store& store);
 std::vector<ComponentId> engine_list_components(HostEngine::Impl& impl);
 // The metadata a loaded component gave at load time and whether it is healthy.

@@ -41,6 +41,10 @@
 #include <vector>
 
 #include "airwasm/error.hh"
+#include "airwasm/host/capabilities.hh"
+#include "airwasm/host/log.hh"
+#include "airwasm/host/messaging.hh"
+#include "airwasm/host/storage.hh"
 #include "airwasm/host/types.hh"
 
 namespace airwasm::host {
@@ -61,10 +65,6 @@ struct ComponentMetadata {
 // unknown handle...), the inner one is the err(wasm-error) the component answered.
 template <typename T>
 using GuestResult = std::expected<T, WasmError>;
-
-// A host-services `log` call: the component, its level, the message and the context pairs.
-using LogFunction = std::function<void(const ComponentId&, LogLevel, std::string_view,
-                                       const std::vector<std::pair<std::string, std::string>>&)>;
 
 class RuntimeEngine {
  public:
@@ -125,10 +125,25 @@ struct EngineOptions {
   unsigned worker_threads = 2;
   // Keep compiled components by content hash, so a second load of the same bytes skips compilation.
   bool cache_compiled = true;
-  // The SQLite database of the storage interface ("" or ":memory:": in memory).
+  // The storage interface's backend. None: an SQLite database at storage_path ("" or ":memory:": a
+  // private in-memory one), opened by create().
+  std::shared_ptr<KeyValueStore> storage;
   std::string storage_path;
-  // Where host-services `log` goes (default: one structured line on stderr).
-  LogFunction log;
+  StorageOptions storage_options;  // default quota per component namespace, key length
+  // Where host-services `log` goes. None: StderrLogSink (info and above).
+  std::shared_ptr<LogSink> log;
+  // The in-process router of host-messaging (mailbox capacity, worker threads, clock).
+  RouterOptions router;
+  // Capability checks of storage and messaging; denials (and optionally allowed operations) go to `audit`.
+  AuditLog* audit = nullptr;  // not owned; must outlive the engine
+  bool audit_allowed = false;
+};
+
+// What a component is loaded with besides its configuration.
+struct LoadOptions {
+  std::optional<Grant> grant;                    // default: Grant::default_for(storage namespace)
+  std::optional<std::string> storage_namespace;  // default: id.to_string()
+  std::optional<uint64_t> storage_quota_bytes;   // default: storage_options.default_quota_bytes
 };
 
 struct EngineStats {
@@ -139,7 +154,7 @@ struct EngineStats {
 
 // The RuntimeEngine on airwasm's component runtime. Also what a message router delivers through
 // (has_component / deliver_message / deliver_callback: by component id rather than handle).
-class HostEngine final : public RuntimeEngine {
+class HostEngine final : public RuntimeEngine, public MessageEndpoint {
  public:
   static std::expected<std::unique_ptr<HostEngine>, airwasm::Error> create(EngineOptions options = {});
   ~HostEngine() override;
@@ -149,6 +164,11 @@ class HostEngine final : public RuntimeEngine {
   std::expected<ComponentHandle, WasmError> load_component(const ComponentId& id,
                                                            std::span<const uint8_t> bytes,
                                                            const ComponentConfig& config) override;
+  // With a capability grant, storage namespace and quota of its own.
+  std::expected<ComponentHandle, WasmError> load_component(const ComponentId& id,
+                                                           std::span<const uint8_t> bytes,
+                                                           const ComponentConfig& config,
+                                                           const LoadOptions& load);
   std::expected<void, WasmError> unload_component(const ComponentHandle& handle) override;
   std::expected<ComponentHandle, WasmError> reload_component(const ComponentHandle& handle) override;
   std::expected<GuestResult<std::optional<MessagePayload>>, WasmError> call_handle_message_ex(
@@ -163,13 +183,19 @@ class HostEngine final : public RuntimeEngine {
                                                                          ComponentMessage msg) override;
   std::expected<void, WasmError> interrupt(const ComponentHandle& handle) override;
 
-  // By component id (the router's view).
-  bool has_component(const ComponentId& id);
+  // MessageEndpoint: by component id (the router's view).
+  bool has_component(const ComponentId& id) override;
+  std::expected<std::optional<MessagePayload>, WasmError> deliver_message(
+      const ComponentId& target, const ComponentMessage& msg) override;
+  std::expected<void, WasmError> deliver_callback(const ComponentId& target,
+                                                  const ComponentMessage& msg) override;
+
   std::optional<ComponentHandle> find(const ComponentId& id);
   std::vector<ComponentId> list_components();
-  std::expected<std::optional<MessagePayload>, WasmError> deliver_message(const ComponentId& target,
-                                                                          const ComponentMessage& msg);
-  std::expected<void, WasmError> deliver_callback(const ComponentId& target, const ComponentMessage& msg);
+  // The services the components use, for the host's own use (tests, tools).
+  MessageRouter& router();
+  KeyValueStore& storage();
+  CapabilityRegistry& capabilities();
 
   EngineStats stats();
 
