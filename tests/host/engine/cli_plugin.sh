@@ -28,7 +28,7 @@ resource-limit-exceeded("fuel exhausted (max-fuel 100000 per call)")
 unhealthy' "$dir/runaway.wasm" --fuel 100000 --send err --send loop --health
 check 1 'timeout' "$dir/runaway.wasm" --timeout 50ms --send loop
 check 1 'resource-limit-exceeded("memory limit of 2097152 bytes reached (then trap: unreachable)")' \
-  "$dir/runaway.wasm" --max-memory 2MiB --send mem
+  "$dir/runaway.wasm" --max-memory 2MiB --send alloc
 check 1 'runtime-error("trap: unreachable")' "$dir/runaway.wasm" --send trap
 # initialize runs under the limits too: one unit of fuel cannot load it (nothing is printed on stdout).
 check 1 "$dir/runaway.wasm: load failed: resource-limit-exceeded(\"fuel exhausted (max-fuel 1 per call)\")" \
