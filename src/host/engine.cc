@@ -450,6 +450,11 @@ HostEngine::HostEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HostEngine::~HostEngine() {
   if (!impl_) return;
+  {  // guest code still running is stopped (its callers get "call interrupted")
+    std::shared_lock lock(impl_->table_mutex);
+    for (auto& [h, c] : impl_->by_handle)
+      if (c->running.load()) c->store->interrupt_handle().interrupt();
+  }
   if (impl_->router) impl_->router->shutdown();  // no delivery starts any more; running ones complete
   impl_->pool.reset();                           // then the queued async calls
   std::vector<std::shared_ptr<Loaded>> all;

@@ -59,6 +59,11 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
       GTEST_SKIP() << "no " << GetParam() << " fixtures (" << fixture_path(GetParam(), "echo") << ")";
     counter_ = fixture("counter");
   }
+  // Limits that leave a well-behaved component room: a JavaScript component (SpiderMonkey) starts with
+  // about 12 MiB of memory and runs about 5 million units of fuel in its first call.
+  bool js() const { return GetParam() == "js"; }
+  uint64_t roomy_memory() const { return js() ? 64 << 20 : 4 << 20; }
+  uint64_t roomy_fuel() const { return js() ? 100'000'000 : 1'000'000; }
   std::vector<uint8_t> echo_, counter_;
 };
 
@@ -188,8 +193,8 @@ TEST_P(EngineTest, Configuration) {
   ComponentConfig config;
   config.env_vars = {{"MODE", "test"}};
   config.config_data = MessagePayload{1, 2, 3};
-  config.resource_limits.max_memory_bytes = 4 << 20;
-  config.resource_limits.max_fuel = 1'000'000;
+  config.resource_limits.max_memory_bytes = roomy_memory();
+  config.resource_limits.max_fuel = roomy_fuel();
   auto h = engine->load_component({"test", "counter", "0"}, counter_, config);
   ASSERT_TRUE(h.has_value()) << h.error().to_string();
   ASSERT_TRUE(engine->call_handle_message(*h, text("a")).has_value());
@@ -222,7 +227,7 @@ TEST_P(EngineTest, Isolation) {
 TEST_P(EngineTest, Fuel) {
   auto engine = make_engine();
   ComponentConfig config;
-  config.resource_limits.max_fuel = 100'000;
+  config.resource_limits.max_fuel = roomy_fuel();
   auto h = engine->load_component({"test", "echo", "0"}, echo_, config);
   ASSERT_TRUE(h.has_value()) << h.error().to_string();
   // Fuel is per call: many calls each fit in the budget.
@@ -272,19 +277,36 @@ TEST_P(EngineTest, ErrorPropagation) {
   auto corrupted = engine->load_component({"test", "corrupted", "0"}, std::vector<uint8_t>{0x00, 0x61, 0x73});
   ASSERT_FALSE(corrupted.has_value());
   EXPECT_EQ(corrupted.error().kind, WasmError::Case::kInstantiationFailed);
+  // The guest's err(...) comes back as is, apart from host failures, in call_handle_message_ex.
+  if (GetParam() == "wat") {
+    auto h = engine->load_component({"test", "runaway", "e"}, fixture("runaway"));
+    ASSERT_TRUE(h.has_value());
+    auto ex = engine->call_handle_message_ex(*h, text("err"));
+    ASSERT_TRUE(ex.has_value());
+    ASSERT_FALSE(ex->has_value());
+    EXPECT_EQ(ex->error().to_string(), "runtime-error(\"asked to fail\")");
+  } else {
+    auto h = engine->load_component({"test", "callback", "e"}, fixture("callback"));
+    ASSERT_TRUE(h.has_value()) << h.error().to_string();
+    auto ex = engine->call_handle_message_ex(*h, text("no separators"));
+    ASSERT_TRUE(ex.has_value()) << ex.error().to_string();
+    ASSERT_FALSE(ex->has_value());
+    EXPECT_EQ(ex->error().to_string(),
+              "runtime-error(\"invalid payload format: expected namespace|name|instance|data\")");
+    EXPECT_TRUE(engine->health(*h).has_value());  // a guest error is no trap: still healthy
+    EXPECT_EQ(engine->health(*h).value(), HealthStatus::kHealthy);
+  }
   auto runaway = fixture("runaway");
-  if (runaway.empty()) return;
   auto h = engine->load_component({"test", "runaway", "0"}, runaway);
-  ASSERT_TRUE(h.has_value());
-  // The guest's err(...) comes back as is, apart from host failures in call_handle_message_ex.
-  auto ex = engine->call_handle_message_ex(*h, text("err"));
-  ASSERT_TRUE(ex.has_value());
-  ASSERT_FALSE(ex->has_value());
-  EXPECT_EQ(ex->error().to_string(), "runtime-error(\"asked to fail\")");
+  ASSERT_TRUE(h.has_value()) << h.error().to_string();
   // A trap: runtime-error with the trap text, and the component is unhealthy until reloaded.
   auto trap = engine->call_handle_message(*h, text("trap"));
   ASSERT_FALSE(trap.has_value());
-  EXPECT_EQ(trap.error().to_string(), "runtime-error(\"trap: unreachable\")");
+  EXPECT_EQ(trap.error().kind, WasmError::Case::kRuntimeError);
+  EXPECT_TRUE(trap.error().message.starts_with("trap: ")) << trap.error().message;
+  if (GetParam() != "js") {
+    EXPECT_EQ(trap.error().to_string(), "runtime-error(\"trap: unreachable\")");
+  }
   EXPECT_EQ(engine->health(*h).value(), HealthStatus::kUnhealthy);
   auto after = engine->call_handle_message(*h, text("x"));
   ASSERT_FALSE(after.has_value());
@@ -294,13 +316,15 @@ TEST_P(EngineTest, ErrorPropagation) {
   EXPECT_EQ(engine->health(*again).value(), HealthStatus::kHealthy);
   auto ok = engine->call_handle_message(*again, text("x"));
   ASSERT_TRUE(ok.has_value() && ok->has_value());
+  EXPECT_EQ(as_text(**ok), "x");
   // initialize's error fails the load.
   ComponentConfig bad;
   bad.config_data = MessagePayload{'f', 'a', 'i', 'l', '-', 'i', 'n', 'i', 't'};
   auto refused = engine->load_component({"test", "runaway", "1"}, runaway, bad);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().to_string(),
-            "instantiation-failed(\"initialize: initialization-failed(\\\"refused by config\\\")\")");
+            "instantiation-failed(\"initialize: initialization-failed(\\\"config asked to fail\\\")\")");
+  EXPECT_FALSE(engine->has_component({"test", "runaway", "1"}));
 }
 
 TEST_P(EngineTest, MemoryLimits) {
@@ -308,10 +332,10 @@ TEST_P(EngineTest, MemoryLimits) {
   if (runaway.empty()) GTEST_SKIP() << "no runaway fixture";
   auto engine = make_engine();
   ComponentConfig config;
-  config.resource_limits.max_memory_bytes = 2 << 20;
+  config.resource_limits.max_memory_bytes = roomy_memory();
   auto h = engine->load_component({"test", "runaway", "0"}, runaway, config);
   ASSERT_TRUE(h.has_value()) << h.error().to_string();
-  auto bomb = engine->call_handle_message(*h, text("memory"));
+  auto bomb = engine->call_handle_message(*h, text("alloc"));
   ASSERT_FALSE(bomb.has_value());
   EXPECT_EQ(bomb.error().kind, WasmError::Case::kResourceLimitExceeded) << bomb.error().to_string();
   // A limit below the component's initial memory refuses the load.
@@ -344,15 +368,15 @@ TEST_P(EngineTest, RunawayComponentDoesNotStopOthers) {
   if (runaway.empty()) GTEST_SKIP() << "no runaway fixture";
   auto engine = make_engine();
   ComponentConfig limits;
-  limits.resource_limits.max_fuel = 5'000'000;
-  limits.resource_limits.max_memory_bytes = 4 << 20;
+  limits.resource_limits.max_fuel = roomy_fuel();
+  limits.resource_limits.max_memory_bytes = roomy_memory();
   limits.resource_limits.max_execution_time_ms = 2000;
   auto bad = engine->load_component({"test", "runaway", "0"}, runaway, limits);
   auto good = engine->load_component({"test", "echo", "0"}, echo_);
   ASSERT_TRUE(bad.has_value() && good.has_value());
-  for (const char* what : {"trap", "loop", "memory"}) {
+  for (const char* what : {"trap", "loop", "alloc"}) {
     auto r = engine->call_handle_message(*bad, text(what));
-    EXPECT_FALSE(r.has_value()) << what;
+    EXPECT_FALSE(r.has_value()) << what << ": " << (r ? "answered" : "");
     auto ok = engine->call_handle_message(*good, text(what));
     ASSERT_TRUE(ok.has_value() && ok->has_value()) << what;
     EXPECT_EQ(as_text(**ok), what);
