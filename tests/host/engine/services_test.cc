@@ -28,7 +28,9 @@ ComponentMessage text(std::string_view s) {
   m.payload.assign(s.begin(), s.end());
   return m;
 }
-std::string as_text(const MessagePayload& p) { return std::string(p.begin(), p.end()); }
+std::string as_text(const MessagePayload& p) {
+  return std::string(p.begin(), p.end());
+}
 
 // The answer of handle-message as text ("<none>" without one), or "error: <host or guest error>".
 std::string ask(HostEngine& engine, const ComponentHandle& h, std::string_view payload) {
@@ -149,7 +151,8 @@ TEST_P(ServicesTest, StoragePersistsAcrossRestartAndHasAQuota) {
     auto q = e->load_component({"demo", "store", "0"}, fixture("store"), {}, small);
     ASSERT_TRUE(q.has_value());
     EXPECT_EQ(ask(*e, *q, "usage"), "used-bytes=19 quota-bytes=32 key-count=1");
-    EXPECT_EQ(ask(*e, *q, "set big 01234567890123456789"), "error: runtime-error(\"storage error: quota-exceeded\")");
+    EXPECT_EQ(ask(*e, *q, "set big 01234567890123456789"),
+              "error: runtime-error(\"storage error: quota-exceeded\")");
     EXPECT_EQ(ask(*e, *q, "set ok 1"), "ok");
   }
   std::filesystem::remove(db);
@@ -167,7 +170,8 @@ TEST_P(ServicesTest, CapabilityDenialIsAnErrorAndAudited) {
   auto echo = e->load_component({"demo", "echo", "0"}, fixture("echo"));
   ASSERT_TRUE(store.has_value() && requester.has_value() && echo.has_value());
   const std::string denied_storage = ask(*e, *store, "get k");
-  EXPECT_TRUE(denied_storage.starts_with("error: runtime-error(\"storage error: io-error: capability denied: "))
+  EXPECT_TRUE(
+      denied_storage.starts_with("error: runtime-error(\"storage error: io-error: capability denied: "))
       << denied_storage;
   const std::string denied_request = ask(*e, *requester, "demo|echo|0|x");
   EXPECT_TRUE(denied_request.starts_with(
@@ -186,7 +190,8 @@ TEST_P(ServicesTest, CapabilityDenialIsAnErrorAndAudited) {
   requester = e->load_component({"demo", "callback", "0"}, fixture("callback"), {}, only_echo);
   ASSERT_TRUE(requester.has_value());
   EXPECT_FALSE(ask(*e, *requester, "demo|echo|0|x").starts_with("error"));
-  EXPECT_TRUE(ask(*e, *requester, "demo|store|0|x").starts_with("error: runtime-error(\"request failed: delivery failed: capability denied"));
+  EXPECT_TRUE(ask(*e, *requester, "demo|store|0|x")
+                  .starts_with("error: runtime-error(\"request failed: delivery failed: capability denied"));
 }
 
 TEST_P(ServicesTest, LogGoesToTheSink) {
