@@ -48,8 +48,8 @@ class Trap {
     return t;
   }
 
-  // "wasm trap: integer divide by zero" followed by one "  N: module!func_name (function I)" line per
-  // frame; runs of more than three equal frames are collapsed ("  ... 19,990 more frames of module!f").
+  // "wasm trap: integer divide by zero" followed by one "  N: 0xOFFSET - module!func_name (function I)" line
+  // per frame; runs of more than three equal frames are collapsed ("  ... 19,990 more frames of module!f").
   std::string to_string() const;
   std::string backtrace_string() const;  // the frame lines alone, each starting with a newline
 

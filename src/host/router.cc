@@ -22,6 +22,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -65,8 +66,18 @@ class InProcessRouter final : public MessageRouter {
     if (options_.worker_threads == 0) options_.worker_threads = 1;
     std::random_device seed;
     random_.seed((uint64_t(seed()) << 32) ^ seed());
-    for (size_t i = 0; i < options_.worker_threads; ++i) workers_.emplace_back([this] { work(); });
-    timer_ = std::thread([this] { expire(); });
+    // std::thread reports a failure to start as an exception; none may leave the API. A router that got
+    // some workers runs with fewer; one with no worker or no timer refuses every operation.
+    try {
+      timer_ = std::thread([this] { expire(); });
+      for (size_t i = 0; i < options_.worker_threads; ++i) workers_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      if (workers_.empty()) {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        start_failed_ = true;
+      }
+    }
   }
   ~InProcessRouter() override { shutdown(); }
 
@@ -83,8 +94,10 @@ class InProcessRouter final : public MessageRouter {
   void shutdown() override;
 
  private:
-  static MessagingError shut_down_error() {
-    return MessagingError{MessagingError::Case::kDeliveryFailed, "router is shut down", {}};
+  MessagingError shut_down_error() const {
+    return MessagingError{MessagingError::Case::kDeliveryFailed,
+                          start_failed_ ? "router could not start its threads" : "router is shut down",
+                          {}};
   }
   static MessagingError not_found(const ComponentId& id) {
     return MessagingError{MessagingError::Case::kTargetNotFound, {}, id};
@@ -131,6 +144,7 @@ class InProcessRouter final : public MessageRouter {
   std::condition_variable work_ready_;
   std::condition_variable timer_wakeup_;
   bool stopping_ = false;
+  bool start_failed_ = false;
   std::map<ComponentId, std::shared_ptr<Mailbox>> mailboxes_;
   std::deque<std::shared_ptr<Mailbox>> ready_;
   std::unordered_map<CorrelationId, Pending> pending_;
@@ -221,6 +235,9 @@ std::expected<CorrelationId, MessagingError> InProcessRouter::request(const Comp
                                                                       uint64_t timeout_ms) {
   Timestamp now = options_.clock();
   if (!ensure_mailbox(to)) return std::unexpected(not_found(to));
+  // The answer goes through the requester's mailbox: make sure it has one (a requester the endpoint does
+  // not know, e.g. the host itself, gets no callback).
+  ensure_mailbox(from);
   std::lock_guard lock(mutex_);
   if (stopping_) return std::unexpected(shut_down_error());
   Mailbox* mailbox = live_mailbox(to);

@@ -34,7 +34,16 @@ struct CompiledFunc {
   uint32_t frame_slots = 0;          // parameters + locals + deepest operand stack
   uint32_t entry_cost = 0;           // fuel cost of the first basic block (charged by the call)
   std::vector<ExnHandler> handlers;  // exception handlers (exception handling), innermost first
+  // Where each piece of lowered code came from, for backtraces ("0x1a2 - name"): a run of
+  // (uleb code-position delta, sleb module-offset delta) pairs, starting from (0, the body's first
+  // instruction). Delta-encoded because it is kept for every function of every module (about two
+  // bytes per wasm instruction) while it is read only when a trap is reported.
+  std::vector<uint8_t> offset_map;
 };
+
+// The module offset of the wasm instruction whose lowered code contains `code_pos` (relative to the
+// function's first lowered byte); ~0 if the function has no map.
+uint64_t module_offset_at(const CompiledFunc& func, uint32_t code_pos);
 
 struct CompiledModule {
   std::vector<CodeBuffer> code;     // segments; CompiledFunc::entry points into them

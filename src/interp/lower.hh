@@ -214,6 +214,11 @@ class FunctionLowerer {
   bool block_open_ = false;
   uint32_t block_id_ = 0;
   uint32_t fuel_accum_ = 0;
+  // (code position relative to the function start, module offset) of each instruction that emitted code;
+  // encoded into CompiledFunc::offset_map when the function ends.
+  std::vector<std::pair<uint32_t, uint32_t>> offset_marks_;
+  void mark_offset(uint32_t code_start, size_t module_offset);
+  std::vector<uint8_t> encode_offset_marks() const;
   std::vector<uint32_t> block_fields_;
   uint32_t entry_cost_ = 0;
 };

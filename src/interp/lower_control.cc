@@ -96,9 +96,12 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   base::ByteReader reader(body.code, body.code_offset, "unexpected end of section or function");
   decode::InstrReader instrs(reader, ctx_.features);
   wasm::Instr in;
+  offset_marks_.clear();
   while (!validator_.done()) {
     if (reader.at_end())
       return decode::body_end_error(*ctx_.module, func_index - ctx_.module->num_imported_funcs);
+    const size_t instr_offset = reader.offset();
+    const uint32_t code_before = pos();
     AIRWASM_TRY(instrs.next(in));
     AIRWASM_TRY(validator_.step(in, instrs.br_targets()));
     if (dead_) {
@@ -107,6 +110,7 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
     }
     fuel_accum_ += wasm::fuel_cost(in.op);
     AIRWASM_TRY(lower_instr(in, instrs.br_targets()));
+    mark_offset(code_before, instr_offset);
   }
   if (!reader.at_end()) return base::malformed("section size mismatch", reader.offset());
 
@@ -120,7 +124,69 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   cf.entry_cost = entry_cost_;
   cf.handlers = std::move(exn_handlers_);
   exn_handlers_.clear();
+  cf.offset_map = encode_offset_marks();
   return cf;
+}
+
+void FunctionLowerer::mark_offset(uint32_t code_before, size_t module_offset) {
+  // Fusion may rewrite code already emitted (a compare folded into the branch after it): marks of code
+  // that no longer exists go, and the rewritten code belongs to the instruction that rewrote it.
+  const uint32_t code_start = std::min(code_before, pos());
+  while (!offset_marks_.empty() && offset_marks_.back().first + func_start_ >= code_start)
+    offset_marks_.pop_back();
+  if (pos() > code_start) offset_marks_.emplace_back(code_start - func_start_, uint32_t(module_offset));
+}
+
+std::vector<uint8_t> FunctionLowerer::encode_offset_marks() const {
+  std::vector<uint8_t> out;
+  out.reserve(offset_marks_.size() * 2);
+  uint32_t prev_code = 0;
+  int64_t prev_offset = 0;
+  for (auto [code, offset] : offset_marks_) {
+    uint64_t delta = code - prev_code;
+    do {
+      uint8_t byte = delta & 0x7f;
+      delta >>= 7;
+      out.push_back(byte | (delta ? 0x80 : 0));
+    } while (delta);
+    int64_t sdelta = int64_t(offset) - prev_offset;
+    for (bool more = true; more;) {
+      uint8_t byte = sdelta & 0x7f;
+      sdelta >>= 7;  // arithmetic shift: the sign is kept
+      more = !((sdelta == 0 && !(byte & 0x40)) || (sdelta == -1 && (byte & 0x40)));
+      out.push_back(byte | (more ? 0x80 : 0));
+    }
+    prev_code = code;
+    prev_offset = offset;
+  }
+  return out;
+}
+
+uint64_t module_offset_at(const CompiledFunc& func, uint32_t code_pos) {
+  uint64_t found = ~uint64_t{0};
+  uint32_t code = 0;
+  int64_t offset = 0;
+  const std::vector<uint8_t>& map = func.offset_map;
+  for (size_t i = 0; i < map.size();) {
+    uint64_t delta = 0;
+    for (unsigned shift = 0; i < map.size(); shift += 7) {
+      const uint8_t byte = map[i++];
+      delta |= uint64_t(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) break;
+    }
+    int64_t sdelta = 0;
+    unsigned shift = 0;
+    for (uint8_t byte = 0x80; (byte & 0x80) && i < map.size(); shift += 7) {
+      byte = map[i++];
+      sdelta |= int64_t(byte & 0x7f) << shift;
+      if (!(byte & 0x80) && (byte & 0x40) && shift + 7 < 64) sdelta |= -(int64_t{1} << (shift + 7));
+    }
+    code += uint32_t(delta);
+    offset += sdelta;
+    if (code > code_pos) break;
+    found = uint64_t(offset);
+  }
+  return found;
 }
 
 Result<void> FunctionLowerer::lower_control(const wasm::Instr& in, std::span<const uint32_t> targets) {

@@ -123,6 +123,14 @@ Trap StoreImpl::make_trap(size_t frame_base) {
       const auto* rec = static_cast<const InstanceRecord*>(fn->instance->owner);
       const wasm::Module& m = *rec->module->module;
       info.func_index = fn->code->func_index;
+      // The innermost frame stopped at the trapping instruction; every other frame at a call, and its
+      // callee's frame remembers where it returns to (one past the call, hence the -1).
+      const uint8_t* pc = f + 1 == exec.frame_top ? exec.trap_pc
+                          : f[1].return_pc        ? f[1].return_pc - 1
+                                                  : nullptr;
+      const uint8_t* entry = fn->code->entry;
+      if (pc && entry && pc >= entry && pc < entry + fn->code->code_size)
+        info.module_offset = interp::module_offset_at(*fn->code, uint32_t(pc - entry));
       info.module_name = m.names.module_name.value_or("");
       auto it = m.names.function_names.find(info.func_index);
       if (it != m.names.function_names.end()) info.func_name = it->second;

@@ -52,7 +52,14 @@ std::string Trap::backtrace_string() const {
            backtrace_[i + run].module_name == f.module_name && backtrace_[i + run].func_name == f.func_name)
       ++run;
     for (size_t k = 0; k < std::min(run, kShown); ++k) {
-      out += "\n  " + std::to_string(i + k) + ": " + frame_name(f);
+      const FrameInfo& frame = backtrace_[i + k];
+      out += "\n  " + std::to_string(i + k) + ": ";
+      if (frame.module_offset != ~uint64_t{0}) {
+        char hex[24];
+        std::snprintf(hex, sizeof hex, "0x%" PRIx64 " - ", frame.module_offset);
+        out += hex;
+      }
+      out += frame_name(f);
       if (!f.func_name.empty() && f.func_name != "<host>")
         out += " (function " + std::to_string(f.func_index) + ")";
     }

@@ -11,8 +11,8 @@ given) are compared. WASI 0.2's wasi:cli/exit carries only success or failure, s
 expected exit code is expected as 1.
 
 Tests listed in KNOWN_FAILURES[mode] with a reason are reported but do not fail the run; an unexpected
-failure, or a known failure that now passes (so that the list stays true), fails it. (--mode p1 is for
-information: the ctest runs p2, whose subject is src/wasi/p2; preview 1 has its own tests.)
+failure, or a known failure that now passes (so that the list stays true), fails it. Two ctests run it:
+wasi_p1_testsuite (src/wasi) and wasi_p2_testsuite (src/wasi/p2).
 usage: wasi_testsuite.py --mode p1|p2 AIRWASM SUITE_DIR WORK_DIR [JCO_DIR]
 """
 import json
