@@ -75,8 +75,12 @@ void handle_message(benchmark::State& state, const std::string& name) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_HandleMessage_C_Echo(benchmark::State& state) { handle_message(state, "c_echo"); }
-void BM_HandleMessage_JS_Echo(benchmark::State& state) { handle_message(state, "js_echo"); }
+void BM_HandleMessage_C_Echo(benchmark::State& state) {
+  handle_message(state, "c_echo");
+}
+void BM_HandleMessage_JS_Echo(benchmark::State& state) {
+  handle_message(state, "js_echo");
+}
 BENCHMARK(BM_HandleMessage_C_Echo)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_HandleMessage_JS_Echo)->Threads(1)->Threads(2)->UseRealTime();
 
@@ -102,10 +106,18 @@ void load(benchmark::State& state, const std::string& name, bool cached) {
     (void)engine->unload_component(*h);
   }
 }
-void BM_Load_C_Echo_First(benchmark::State& state) { load(state, "c_echo", false); }
-void BM_Load_C_Echo_Cached(benchmark::State& state) { load(state, "c_echo", true); }
-void BM_Load_JS_Echo_First(benchmark::State& state) { load(state, "js_echo", false); }
-void BM_Load_JS_Echo_Cached(benchmark::State& state) { load(state, "js_echo", true); }
+void BM_Load_C_Echo_First(benchmark::State& state) {
+  load(state, "c_echo", false);
+}
+void BM_Load_C_Echo_Cached(benchmark::State& state) {
+  load(state, "c_echo", true);
+}
+void BM_Load_JS_Echo_First(benchmark::State& state) {
+  load(state, "js_echo", false);
+}
+void BM_Load_JS_Echo_Cached(benchmark::State& state) {
+  load(state, "js_echo", true);
+}
 BENCHMARK(BM_Load_C_Echo_First)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Load_C_Echo_Cached)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Load_JS_Echo_First)->Unit(benchmark::kMillisecond)->Iterations(5);
@@ -136,8 +148,12 @@ void rss_per_component(benchmark::State& state, const std::string& name) {
     state.counters["rss_per_component_KiB"] = double(rss_bytes() - before) / 1024.0 / count;
   }
 }
-void BM_RSS_C_Echo(benchmark::State& state) { rss_per_component(state, "c_echo"); }
-void BM_RSS_JS_Echo(benchmark::State& state) { rss_per_component(state, "js_echo"); }
+void BM_RSS_C_Echo(benchmark::State& state) {
+  rss_per_component(state, "c_echo");
+}
+void BM_RSS_JS_Echo(benchmark::State& state) {
+  rss_per_component(state, "js_echo");
+}
 BENCHMARK(BM_RSS_C_Echo)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RSS_JS_Echo)->Arg(100)->Iterations(1)->Unit(benchmark::kMillisecond);
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -22,9 +23,16 @@ std::vector<uint8_t> read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// The fixture folders: the build's (compile definitions), or those named by the environment variables of
+// the same names (the ThreadSanitizer build of scripts/test.sh uses the release build's fixtures).
+std::string dir(const char* env, const char* built) {
+  const char* v = std::getenv(env);
+  return v && *v ? v : built;
+}
 std::string fixture_path(const std::string& family, const std::string& name) {
-  if (family == "wat") return std::string(AIRWASM_HOST_WAT_FIXTURES) + "/" + name + ".wasm";
-  return std::string(AIRWASM_HOST_FIXTURES) + "/" + family + "_" + name + ".wasm";
+  if (family == "wat")
+    return dir("AIRWASM_HOST_WAT_FIXTURES", AIRWASM_HOST_WAT_FIXTURES) + "/" + name + ".wasm";
+  return dir("AIRWASM_HOST_FIXTURES", AIRWASM_HOST_FIXTURES) + "/" + family + "_" + name + ".wasm";
 }
 
 ComponentMessage message(std::vector<uint8_t> payload) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -46,14 +47,21 @@ size_t rss_bytes() {
   return resident * size_t(sysconf(_SC_PAGESIZE));
 }
 
+// The build's fixture folder, or the one AIRWASM_HOST_FIXTURES names (the ThreadSanitizer build of
+// scripts/test.sh uses the release build's).
+std::string fixtures_dir() {
+  const char* v = std::getenv("AIRWASM_HOST_FIXTURES");
+  return v && *v ? v : AIRWASM_HOST_FIXTURES;
+}
+
 class ServicesTest : public ::testing::TestWithParam<std::string> {
  protected:
   std::vector<uint8_t> fixture(const std::string& name) {
-    return read_file(std::string(AIRWASM_HOST_FIXTURES) + "/" + GetParam() + "_" + name + ".wasm");
+    return read_file(fixtures_dir() + "/" + GetParam() + "_" + name + ".wasm");
   }
   void SetUp() override {
-    if (!std::filesystem::exists(std::string(AIRWASM_HOST_FIXTURES) + "/" + GetParam() + "_echo.wasm"))
-      GTEST_SKIP() << "no " << GetParam() << " fixtures in " << AIRWASM_HOST_FIXTURES;
+    if (!std::filesystem::exists(fixtures_dir() + "/" + GetParam() + "_echo.wasm"))
+      GTEST_SKIP() << "no " << GetParam() << " fixtures in " << fixtures_dir();
   }
   std::unique_ptr<HostEngine> engine(EngineOptions options = {}) {
     if (!options.log) options.log = log_;
