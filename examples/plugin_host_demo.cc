@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   HostEngine& engine = **created;
 
   ComponentConfig limited;  // the runaway's limits: fuel and memory per call, a deadline
-  limited.resource_limits = {.max_memory_bytes = 4 << 20, .max_execution_time_ms = 1000, .max_fuel = 5'000'000};
+  limited.resource_limits = {
+      .max_memory_bytes = 4 << 20, .max_execution_time_ms = 1000, .max_fuel = 5'000'000};
   auto load = [&](const char* name, const ComponentConfig& config = {}) {
     auto h = engine.load_component({"demo", name, "0"}, read(dir + "/c_" + name + ".wasm"), config);
     if (!h) {
