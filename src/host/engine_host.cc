@@ -8,10 +8,11 @@
 // io-error("capability denied: ...")).
 //
 // host-services: log (to the engine's LogSink, default StderrLogSink), current-time, current-time-millis,
-// sleep-millis (blocks the calling thread), list-components, get-component-metadata (from the metadata the
-// component gave at load time, so asking never enters the target, which may be the caller itself).
-// The types-only interfaces airssys:core/types and airssys:core/errors are defined as empty instances
-// (their type exports are checked structurally against the import, nothing else is needed).
+// sleep-millis (blocks the calling thread, but ends early with the trap of an interrupt or the deadline),
+// list-components, get-component-metadata (from the metadata the component gave at load time, so asking never
+// enters the target, which may be the caller itself). The types-only interfaces airssys:core/types and
+// airssys:core/errors are defined as empty instances (their type exports are checked structurally against the
+// import, nothing else is needed).
 #include <chrono>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "base/result.hh"
 #include "engine_abi.hh"
 #include "engine_internal.hh"
+#include "runtime/blocking.hh"
 
 namespace airwasm::host::guest {
 // variant messaging-error
@@ -254,8 +256,13 @@ Result<void> link_services(HostEngine::Impl& impl) {
     const Timestamp t = now();
     return t.seconds * 1000 + t.nanoseconds / 1'000'000;
   }));
-  AIRWASM_TRY(services.func_wrap("sleep-millis", [](uint64_t ms) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<uint64_t>(ms, 24ull * 3600 * 1000)));
+  // Waits in the runtime's interruptible wait, so the call's deadline and interrupt() stop a sleeping guest
+  // as they stop a spinning one (the same trap), and a sleep cannot outlast max-execution-time-ms.
+  AIRWASM_TRY(services.func_wrap("sleep-millis", [](Store& store, uint64_t ms) -> TrapResult<void> {
+    const uint64_t ns = std::min<uint64_t>(ms, uint64_t{24} * 3600 * 1000) * 1'000'000;
+    auto r = internal::wait_interruptible(store, {}, ns);
+    if (!r) return std::unexpected(std::move(r.error()));
+    return {};
   }));
   AIRWASM_TRY(services.func_wrap("list-components", [&impl] { return engine_list_components(impl); }));
   AIRWASM_TRY(services.func_wrap("get-component-metadata", [&impl](const ComponentId& id) {

@@ -96,7 +96,9 @@ class RuntimeEngine {
       const ComponentHandle& handle, ComponentMessage msg) = 0;
   virtual std::future<std::expected<void, WasmError>> call_handle_callback_async(
       const ComponentHandle& handle, ComponentMessage msg) = 0;
-  // Stops the call running in the component, if any: it fails with runtime-error("call interrupted").
+  // Stops the call running in the component, if any: it fails with runtime-error("call interrupted"), and the
+  // component is then unhealthy (stopped mid-way). An interrupt that races with the end of the call may stop
+  // the component's next call instead (the runtime keeps a request made while nothing runs).
   virtual std::expected<void, WasmError> interrupt(const ComponentHandle& handle) = 0;
 
   // The calls with the guest's err(...) folded into the error (the reference engine's signatures).

@@ -406,6 +406,21 @@ TEST_P(EngineTest, DeadlineGivesTimeout) {
   EXPECT_EQ(r.error().to_string(), "timeout");
 }
 
+// A guest sleeping in the host (host-services.sleep-millis) is stopped by its deadline too.
+TEST_P(EngineTest, DeadlineStopsASleepInTheHost) {
+  if (GetParam() != "wat") GTEST_SKIP() << "only the wat runaway sleeps";
+  auto engine = make_engine();
+  ComponentConfig config;
+  config.resource_limits.max_execution_time_ms = 50;
+  auto h = engine->load_component({"test", "runaway", "0"}, fixture("runaway"), config);
+  ASSERT_TRUE(h.has_value()) << h.error().to_string();
+  const auto start = std::chrono::steady_clock::now();
+  auto r = engine->call_handle_message(*h, text("sleep"));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().to_string(), "timeout");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));  // not the hour asked for
+}
+
 TEST_P(EngineTest, InterruptStopsARunningCall) {
   auto runaway = fixture("runaway");
   if (runaway.empty()) GTEST_SKIP() << "no runaway fixture";

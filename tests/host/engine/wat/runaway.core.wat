@@ -1,7 +1,7 @@
   ;; runaway: misbehaves on request. The payload's first byte selects: 'l' loops forever (fuel, deadline),
   ;; 't' traps (unreachable), 'a' grows memory until refused, then traps (memory bomb), 'e' answers
-  ;; err(runtime-error("asked to fail")); anything else is echoed. initialize fails when config-data is
-  ;; "fail-init".
+  ;; err(runtime-error("asked to fail")), 's' sleeps an hour in the host (host-services.sleep-millis);
+  ;; anything else is echoed. initialize fails when config-data is "fail-init".
   (data (i32.const 1016) "\00\00\00\00\07\00\00\00runaway")
   (data (i32.const 2100) "asked to fail")
   (data (i32.const 2120) "config asked to fail")
@@ -20,5 +20,7 @@
     (if (i32.eq (local.get $c) (i32.const 116)) (then unreachable))
     (if (i32.eq (local.get $c) (i32.const 97))
       (then (loop $g (br_if $g (i32.ge_s (memory.grow (i32.const 16)) (i32.const 0)))) unreachable))
+    (if (i32.eq (local.get $c) (i32.const 115))
+      (then (call $sleep-millis (i64.const 3600000)) (return (call $echo (local.get $m)))))
     (if (i32.eq (local.get $c) (i32.const 101)) (then (return (call $fail (i32.const 2100) (i32.const 13)))))
     (call $echo (local.get $m)))
