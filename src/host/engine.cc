@@ -519,8 +519,15 @@ WasmError not_found(const ComponentHandle& h) {
               h.id.to_string() + " (handle " + std::to_string(h.handle_id) + ")");
 }
 WasmError no_export(const Loaded& c, std::string_view name) {
-  return werr(WasmError::Case::kExportNotFound,
-              std::string(kLifecycle) + "@1.0.0#" + std::string(name) + " of " + c.handle.id.to_string());
+  // `missing` says why, per export: absent, or a type that differs from the interface's.
+  std::string why;
+  for (size_t at = c.missing.find(std::string(name) + ": "); at != std::string::npos;) {
+    const size_t end = c.missing.find("; ", at);
+    why = " (" + c.missing.substr(at + name.size() + 2, end - at - name.size() - 2) + ")";
+    break;
+  }
+  return werr(WasmError::Case::kExportNotFound, std::string(kLifecycle) + "@1.0.0#" + std::string(name) +
+                                                    " of " + c.handle.id.to_string() + why);
 }
 }  // namespace
 

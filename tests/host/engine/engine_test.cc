@@ -335,6 +335,28 @@ TEST_P(EngineTest, ErrorPropagation) {
   EXPECT_FALSE(engine->has_component({"test", "runaway", "1"}));
 }
 
+// Not an airssys component: invalid-component at load. A lifecycle instance without handle-message:
+// the load works, the call gives export-not-found.
+TEST_P(EngineTest, MissingExports) {
+  if (GetParam() != "wat") GTEST_SKIP() << "the incomplete components are .wat ones";
+  auto engine = make_engine();
+  auto foreign = engine->load_component({"test", "foreign", "0"}, fixture("not_airssys"));
+  ASSERT_FALSE(foreign.has_value());
+  EXPECT_EQ(foreign.error().to_string(),
+            "invalid-component(\"the component does not export airssys:core/component-lifecycle@1.0.0\")");
+  auto h = engine->load_component({"test", "partial", "0"}, fixture("health_only"));
+  ASSERT_TRUE(h.has_value()) << h.error().to_string();
+  EXPECT_EQ(engine->health(*h).value(), HealthStatus::kDegraded);
+  auto r = engine->call_handle_message(*h, text("x"));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().to_string(),
+            "export-not-found(\"airssys:core/component-lifecycle@1.0.0#handle-message of test/partial/0 (not "
+            "exported)\")");
+  EXPECT_EQ(engine->call_handle_callback(*h, text("x")).error().kind, WasmError::Case::kExportNotFound);
+  EXPECT_EQ(engine->metadata(*h).error().kind, WasmError::Case::kExportNotFound);
+  EXPECT_TRUE(engine->unload_component(*h).has_value());  // no shutdown export: nothing to run
+}
+
 TEST_P(EngineTest, MemoryLimits) {
   auto runaway = fixture("runaway");
   if (runaway.empty()) GTEST_SKIP() << "no runaway fixture";

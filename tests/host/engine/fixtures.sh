@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/host/engine: builds the engine tests' components (ctest fixture host_engine_wasm). Each
 # wat/NAME.core.wat body is wrapped into a full airssys component (prelude.wat.in, common.core.in,
-# epilogue.wat.in) and converted to WORK_DIR/wasm/NAME.wasm by jco (tests/component/runtime's converter).
+# epilogue.wat.in) and converted to WORK_DIR/wasm/NAME.wasm by jco (tests/component/runtime's converter);
+# a wat/NAME.wat is a complete component of its own.
 # Usage: fixtures.sh WORK_DIR
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,5 +19,7 @@ for body in "$here"/wat/*.core.wat; do
   { cat "$here/wat/prelude.wat.in"; echo '  (core module $M'; cat "$here/wat/common.core.in" "$body";
     echo '  )'; cat "$here/wat/epilogue.wat.in"; } > "$work/wat/$name.wat"
 done
+cp "$here"/wat/*.wat "$work/wat/"  # complete components, converted as they are
+rm -f "$work/wat/"*.core.wat
 cd "$work"
 exec node wat2component.mjs wasm wat/*.wat
