@@ -475,6 +475,33 @@ TEST_P(EngineTest, UnloadDuringCall) {
   EXPECT_FALSE(engine->has_component(h->id));
 }
 
+// No engine-wide lock is held while guest code runs: a component spinning in a call (on a worker thread)
+// does not keep another from answering, nor loads and unloads from happening.
+TEST_P(EngineTest, SpinningComponentDoesNotBlockOthers) {
+  auto engine = make_engine();
+  ComponentConfig config;
+  config.resource_limits.max_execution_time_ms = 20'000;
+  auto spinner = engine->load_component({"test", "runaway", "0"}, fixture("runaway"), config);
+  auto echo = engine->load_component({"test", "echo", "0"}, echo_);
+  ASSERT_TRUE(spinner.has_value() && echo.has_value());
+  auto spinning = engine->call_handle_message_async(*spinner, text("loop"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 20; ++i) {
+    auto r = engine->call_handle_message(*echo, text(std::to_string(i)));
+    ASSERT_TRUE(r.has_value() && r->has_value());
+    EXPECT_EQ(as_text(**r), std::to_string(i));
+  }
+  auto extra = engine->load_component({"test", "echo", "1"}, echo_);
+  ASSERT_TRUE(extra.has_value());
+  EXPECT_TRUE(engine->unload_component(*extra).has_value());
+  EXPECT_EQ(engine->health(*echo).value(), HealthStatus::kHealthy);
+  // All of that happened while the spinner was still in its call.
+  EXPECT_NE(spinning.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  while (spinning.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready)
+    ASSERT_TRUE(engine->interrupt(*spinner).has_value());
+  EXPECT_EQ(spinning.get().error().to_string(), "runtime-error(\"call interrupted\")");
+}
+
 TEST_P(EngineTest, ParallelCallsToManyComponents) {
   auto engine = make_engine();
   constexpr int kComponents = 8, kThreads = 4, kCalls = 500;
