@@ -429,8 +429,10 @@ void InProcessRouter::work() {
     } else if (mailbox->items.empty()) {
       mailbox->scheduled = false;
     } else {
+      // No notify: this worker loops and takes the head of the ready queue itself. Waking another one
+      // here would hand a single busy mailbox back and forth between workers (a context switch per
+      // message); idle workers are woken when a mailbox becomes ready (enqueue_locked).
       ready_.push_back(mailbox);
-      work_ready_.notify_one();
     }
   }
 }

@@ -1,7 +1,9 @@
 // The SQLite backend of the host's key-value storage (include/airwasm/host/storage.hh).
 //
-// One connection per store, guarded by one mutex: SQLite serializes writers anyway, and the operations
-// are short (one indexed row), so a connection pool would add locking without adding throughput. Schema
+// Two connections per file store, each guarded by its mutex: one for writes (SQLite serializes writers
+// anyway) and one for reads, so that a read never waits behind a write's fsync or behind another process
+// holding the write lock (WAL lets readers proceed during a write). ":memory:" has one connection: a
+// second one would open a different, empty database. Schema
 // (version 1, PRAGMA user_version; the file is marked with PRAGMA application_id so that another
 // application's database is refused rather than modified):
 //   airwasm_kv(namespace TEXT, key TEXT, value BLOB, PRIMARY KEY(namespace, key)) WITHOUT ROWID
@@ -82,16 +84,48 @@ class Use {
   sqlite3_stmt* stmt_;
 };
 
+// One SQLite connection and its prepared statements; used only with `mutex` held.
+struct Connection {
+  explicit Connection(sqlite3* handle) : db(handle) {}
+  // close_v2: the connection really closes once the statements (members, finalized after this body)
+  // are gone.
+  ~Connection() { sqlite3_close_v2(db); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  bool prepare_statements();
+
+  sqlite3* db;
+  std::mutex mutex;
+  Statement get, exists, put, remove, usage_get, usage_put, usage_remove, list, begin, commit, rollback;
+};
+
+// Opens `path` read-write (creating it), with this store's connection settings.
+std::expected<std::unique_ptr<Connection>, Error> open_connection(const std::string& path,
+                                                                  const StorageOptions& options) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message =
+        "cannot open storage " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return make_error(ErrorKind::kIo, std::move(message));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, int(options.busy_timeout_ms));
+  return std::make_unique<Connection>(db);
+}
+
 class SqliteStore final : public KeyValueStore {
  public:
-  SqliteStore(sqlite3* db, StorageOptions options) : db_(db), options_(options) {}
-  ~SqliteStore() override {
-    // close_v2: the connection really closes once the statements (members, finalized after this body)
-    // are gone.
-    sqlite3_close_v2(db_);
-  }
+  SqliteStore(std::unique_ptr<Connection> writer, StorageOptions options)
+      : writer_(std::move(writer)), options_(options) {}
 
+  // Creates or checks the schema and prepares the statements, on the writer connection.
   std::expected<void, Error> initialize();
+  // A second connection for reads (file databases only).
+  void set_reader(std::unique_ptr<Connection> reader) { reader_ = std::move(reader); }
 
   std::expected<std::optional<StorageValue>, StorageError> get(std::string_view ns,
                                                                std::string_view key) override;
@@ -106,25 +140,12 @@ class SqliteStore final : public KeyValueStore {
   uint64_t quota(std::string_view ns) const override;
 
  private:
-  struct Statements {
-    Statement get, exists, put, remove, usage_get, usage_put, usage_remove, list, begin, commit, rollback;
-  };
-
   std::optional<StorageError> check(std::string_view ns, std::string_view key) const;
-  bool exec(const Statement& statement) {
-    Use use(statement);
-    return use.step() == SQLITE_DONE;
-  }
-  // The namespace's (used_bytes, key_count), inside the caller's transaction.
-  std::expected<std::pair<uint64_t, uint64_t>, StorageError> read_usage(std::string_view ns);
-  std::expected<void, StorageError> write_usage(std::string_view ns, uint64_t used, uint64_t count);
-  // The stored entry's size (key + value bytes), if there is one.
-  std::expected<std::optional<uint64_t>, StorageError> entry_size(std::string_view ns, std::string_view key);
+  Connection& reader() { return reader_ ? *reader_ : *writer_; }
 
-  sqlite3* db_;
+  std::unique_ptr<Connection> writer_;
+  std::unique_ptr<Connection> reader_;  // null for ":memory:" (the writer reads too)
   StorageOptions options_;
-  std::mutex mutex_;  // the connection and its statements
-  Statements stmts_;
   mutable std::mutex quota_mutex_;
   std::map<std::string, uint64_t, std::less<>> quotas_;
 };
@@ -166,22 +187,21 @@ class Transaction {
 };
 
 std::expected<void, Error> SqliteStore::initialize() {
+  sqlite3* db = writer_->db;
   auto fail = [&](std::string_view what) {
     return make_error(ErrorKind::kIo,
-                      "cannot open storage: " + std::string(what) + ": " + sqlite3_errmsg(db_));
+                      "cannot open storage: " + std::string(what) + ": " + sqlite3_errmsg(db));
   };
-  sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, int(options_.busy_timeout_ms));
   auto pragma_int = [&](const char* sql) -> std::optional<int64_t> {
     Statement statement;
-    if (!statement.prepare(db_, sql)) return std::nullopt;
+    if (!statement.prepare(db, sql)) return std::nullopt;
     Use use(statement);
     int rc = use.step();
     if (rc == SQLITE_ROW) return use.column_int(0);
     return rc == SQLITE_DONE ? std::optional<int64_t>(0) : std::nullopt;
   };
   auto exec_sql = [&](const char* sql) {
-    return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
   };
 
   // Reading the header first tells a non-database file apart (SQLITE_NOTADB) before anything is written.
@@ -222,27 +242,28 @@ std::expected<void, Error> SqliteStore::initialize() {
     }
   }
 
-  bool ok =
-      stmts_.get.prepare(db_, "SELECT value FROM airwasm_kv WHERE namespace=?1 AND key=?2") &&
-      stmts_.exists.prepare(db_,
-                            "SELECT length(CAST(key AS BLOB)) + length(value) FROM airwasm_kv"
-                            " WHERE namespace=?1 AND key=?2") &&
-      stmts_.put.prepare(db_,
-                         "INSERT INTO airwasm_kv (namespace, key, value) VALUES (?1, ?2, ?3)"
-                         " ON CONFLICT (namespace, key) DO UPDATE SET value=excluded.value") &&
-      stmts_.remove.prepare(db_, "DELETE FROM airwasm_kv WHERE namespace=?1 AND key=?2") &&
-      stmts_.usage_get.prepare(db_,
-                               "SELECT used_bytes, key_count FROM airwasm_kv_usage WHERE namespace=?1") &&
-      stmts_.usage_put.prepare(db_,
-                               "INSERT INTO airwasm_kv_usage (namespace, used_bytes, key_count)"
-                               " VALUES (?1, ?2, ?3) ON CONFLICT (namespace) DO UPDATE SET"
-                               " used_bytes=excluded.used_bytes, key_count=excluded.key_count") &&
-      stmts_.usage_remove.prepare(db_, "DELETE FROM airwasm_kv_usage WHERE namespace=?1") &&
-      stmts_.list.prepare(db_, "SELECT key FROM airwasm_kv WHERE namespace=?1 AND key>=?2 ORDER BY key") &&
-      stmts_.begin.prepare(db_, "BEGIN IMMEDIATE") && stmts_.commit.prepare(db_, "COMMIT") &&
-      stmts_.rollback.prepare(db_, "ROLLBACK");
-  if (!ok) return fail("preparing statements");
+  if (!writer_->prepare_statements()) return fail("preparing statements");
   return {};
+}
+
+bool Connection::prepare_statements() {
+  return get.prepare(db, "SELECT value FROM airwasm_kv WHERE namespace=?1 AND key=?2") &&
+         exists.prepare(db,
+                        "SELECT length(CAST(key AS BLOB)) + length(value) FROM airwasm_kv"
+                        " WHERE namespace=?1 AND key=?2") &&
+         put.prepare(db,
+                     "INSERT INTO airwasm_kv (namespace, key, value) VALUES (?1, ?2, ?3)"
+                     " ON CONFLICT (namespace, key) DO UPDATE SET value=excluded.value") &&
+         remove.prepare(db, "DELETE FROM airwasm_kv WHERE namespace=?1 AND key=?2") &&
+         usage_get.prepare(db, "SELECT used_bytes, key_count FROM airwasm_kv_usage WHERE namespace=?1") &&
+         usage_put.prepare(db,
+                           "INSERT INTO airwasm_kv_usage (namespace, used_bytes, key_count)"
+                           " VALUES (?1, ?2, ?3) ON CONFLICT (namespace) DO UPDATE SET"
+                           " used_bytes=excluded.used_bytes, key_count=excluded.key_count") &&
+         usage_remove.prepare(db, "DELETE FROM airwasm_kv_usage WHERE namespace=?1") &&
+         list.prepare(db, "SELECT key FROM airwasm_kv WHERE namespace=?1 AND key>=?2 ORDER BY key") &&
+         begin.prepare(db, "BEGIN IMMEDIATE") && commit.prepare(db, "COMMIT") &&
+         rollback.prepare(db, "ROLLBACK");
 }
 
 std::optional<StorageError> SqliteStore::check(std::string_view ns, std::string_view key) const {
@@ -254,65 +275,69 @@ std::optional<StorageError> SqliteStore::check(std::string_view ns, std::string_
   return std::nullopt;
 }
 
-std::expected<std::pair<uint64_t, uint64_t>, StorageError> SqliteStore::read_usage(std::string_view ns) {
-  Use use(stmts_.usage_get);
+// The namespace's (used_bytes, key_count).
+std::expected<std::pair<uint64_t, uint64_t>, StorageError> read_usage(Connection& c, std::string_view ns) {
+  Use use(c.usage_get);
   use.text(1, ns);
   int rc = use.step();
   if (rc == SQLITE_ROW) return std::pair{uint64_t(use.column_int(0)), uint64_t(use.column_int(1))};
   if (rc == SQLITE_DONE) return std::pair{uint64_t{0}, uint64_t{0}};
-  return std::unexpected(io_error(db_, "reading usage"));
+  return std::unexpected(io_error(c.db, "reading usage"));
 }
 
-std::expected<void, StorageError> SqliteStore::write_usage(std::string_view ns, uint64_t used,
-                                                           uint64_t count) {
+std::expected<void, StorageError> write_usage(Connection& c, std::string_view ns, uint64_t used,
+                                              uint64_t count) {
   if (count == 0) {
-    Use use(stmts_.usage_remove);
+    Use use(c.usage_remove);
     use.text(1, ns);
-    if (use.step() != SQLITE_DONE) return std::unexpected(io_error(db_, "writing usage"));
+    if (use.step() != SQLITE_DONE) return std::unexpected(io_error(c.db, "writing usage"));
     return {};
   }
-  Use use(stmts_.usage_put);
+  Use use(c.usage_put);
   use.text(1, ns);
   use.integer(2, int64_t(used));
   use.integer(3, int64_t(count));
-  if (use.step() != SQLITE_DONE) return std::unexpected(io_error(db_, "writing usage"));
+  if (use.step() != SQLITE_DONE) return std::unexpected(io_error(c.db, "writing usage"));
   return {};
 }
 
-std::expected<std::optional<uint64_t>, StorageError> SqliteStore::entry_size(std::string_view ns,
-                                                                             std::string_view key) {
-  Use use(stmts_.exists);
+// The stored entry's size (key + value bytes), if there is one.
+std::expected<std::optional<uint64_t>, StorageError> entry_size(Connection& c, std::string_view ns,
+                                                                std::string_view key) {
+  Use use(c.exists);
   use.text(1, ns);
   use.text(2, key);
   int rc = use.step();
   if (rc == SQLITE_ROW) return std::optional<uint64_t>(uint64_t(use.column_int(0)));
   if (rc == SQLITE_DONE) return std::optional<uint64_t>();
-  return std::unexpected(io_error(db_, "reading"));
+  return std::unexpected(io_error(c.db, "reading"));
 }
 
 std::expected<std::optional<StorageValue>, StorageError> SqliteStore::get(std::string_view ns,
                                                                           std::string_view key) {
   if (auto error = check(ns, key)) return std::unexpected(std::move(*error));
-  std::lock_guard lock(mutex_);
-  Use use(stmts_.get);
+  Connection& c = reader();
+  std::lock_guard lock(c.mutex);
+  Use use(c.get);
   use.text(1, ns);
   use.text(2, key);
   int rc = use.step();
   if (rc == SQLITE_ROW) return std::optional<StorageValue>(use.column_blob(0));
   if (rc == SQLITE_DONE) return std::optional<StorageValue>();
-  return std::unexpected(io_error(db_, "reading"));
+  return std::unexpected(io_error(c.db, "reading"));
 }
 
 std::expected<void, StorageError> SqliteStore::set(std::string_view ns, std::string_view key,
                                                    std::span<const uint8_t> value) {
   if (auto error = check(ns, key)) return std::unexpected(std::move(*error));
   uint64_t quota_bytes = quota(ns);
-  std::lock_guard lock(mutex_);
-  Transaction transaction(db_, stmts_.begin, stmts_.commit, stmts_.rollback);
+  Connection& c = *writer_;
+  std::lock_guard lock(c.mutex);
+  Transaction transaction(c.db, c.begin, c.commit, c.rollback);
   if (auto error = transaction.began()) return std::unexpected(std::move(*error));
-  auto old_size = entry_size(ns, key);
+  auto old_size = entry_size(c, ns, key);
   if (!old_size) return std::unexpected(old_size.error());
-  auto usage = read_usage(ns);
+  auto usage = read_usage(c, ns);
   if (!usage) return std::unexpected(usage.error());
   auto [used, count] = *usage;
   uint64_t new_entry = uint64_t(key.size()) + uint64_t(value.size());
@@ -323,13 +348,13 @@ std::expected<void, StorageError> SqliteStore::set(std::string_view ns, std::str
     return std::unexpected(StorageError{StorageError::Case::kQuotaExceeded, {}});
   }
   {
-    Use use(stmts_.put);
+    Use use(c.put);
     use.text(1, ns);
     use.text(2, key);
     use.blob(3, value);
-    if (use.step() != SQLITE_DONE) return std::unexpected(io_error(db_, "writing"));
+    if (use.step() != SQLITE_DONE) return std::unexpected(io_error(c.db, "writing"));
   }
-  if (auto written = write_usage(ns, new_used, count + (old_size->has_value() ? 0 : 1)); !written) {
+  if (auto written = write_usage(c, ns, new_used, count + (old_size->has_value() ? 0 : 1)); !written) {
     return std::unexpected(written.error());
   }
   return transaction.commit();
@@ -337,24 +362,26 @@ std::expected<void, StorageError> SqliteStore::set(std::string_view ns, std::str
 
 std::expected<void, StorageError> SqliteStore::remove(std::string_view ns, std::string_view key) {
   if (auto error = check(ns, key)) return std::unexpected(std::move(*error));
-  std::lock_guard lock(mutex_);
-  Transaction transaction(db_, stmts_.begin, stmts_.commit, stmts_.rollback);
+  Connection& c = *writer_;
+  std::lock_guard lock(c.mutex);
+  Transaction transaction(c.db, c.begin, c.commit, c.rollback);
   if (auto error = transaction.began()) return std::unexpected(std::move(*error));
-  auto old_size = entry_size(ns, key);
+  auto old_size = entry_size(c, ns, key);
   if (!old_size) return std::unexpected(old_size.error());
   if (!old_size->has_value())
     return std::unexpected(StorageError{StorageError::Case::kNotFound, std::string(key)});
-  auto usage = read_usage(ns);
+  auto usage = read_usage(c, ns);
   if (!usage) return std::unexpected(usage.error());
   {
-    Use use(stmts_.remove);
+    Use use(c.remove);
     use.text(1, ns);
     use.text(2, key);
-    if (use.step() != SQLITE_DONE) return std::unexpected(io_error(db_, "deleting"));
+    if (use.step() != SQLITE_DONE) return std::unexpected(io_error(c.db, "deleting"));
   }
   auto [used, count] = *usage;
   uint64_t size = **old_size;
-  if (auto written = write_usage(ns, used >= size ? used - size : 0, count > 0 ? count - 1 : 0); !written) {
+  if (auto written = write_usage(c, ns, used >= size ? used - size : 0, count > 0 ? count - 1 : 0);
+      !written) {
     return std::unexpected(written.error());
   }
   return transaction.commit();
@@ -362,8 +389,9 @@ std::expected<void, StorageError> SqliteStore::remove(std::string_view ns, std::
 
 std::expected<bool, StorageError> SqliteStore::exists(std::string_view ns, std::string_view key) {
   if (auto error = check(ns, key)) return std::unexpected(std::move(*error));
-  std::lock_guard lock(mutex_);
-  auto size = entry_size(ns, key);
+  Connection& c = reader();
+  std::lock_guard lock(c.mutex);
+  auto size = entry_size(c, ns, key);
   if (!size) return std::unexpected(size.error());
   return size->has_value();
 }
@@ -377,8 +405,9 @@ std::expected<std::vector<std::string>, StorageError> SqliteStore::list_keys(
   if (!base::is_valid_utf8(from)) {
     return std::unexpected(StorageError{StorageError::Case::kInvalidKey, "prefix is not valid UTF-8"});
   }
-  std::lock_guard lock(mutex_);
-  Use use(stmts_.list);
+  Connection& c = reader();
+  std::lock_guard lock(c.mutex);
+  Use use(c.list);
   use.text(1, ns);
   use.text(2, from);
   std::vector<std::string> keys;
@@ -387,7 +416,7 @@ std::expected<std::vector<std::string>, StorageError> SqliteStore::list_keys(
   for (;;) {
     int rc = use.step();
     if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return std::unexpected(io_error(db_, "listing"));
+    if (rc != SQLITE_ROW) return std::unexpected(io_error(c.db, "listing"));
     std::string_view key = use.column_text(0);
     if (!key.starts_with(from)) break;
     keys.emplace_back(key);
@@ -400,8 +429,9 @@ std::expected<StorageUsage, StorageError> SqliteStore::usage(std::string_view ns
     return std::unexpected(StorageError{StorageError::Case::kInvalidKey, "namespace is not valid UTF-8"});
   }
   uint64_t quota_bytes = quota(ns);
-  std::lock_guard lock(mutex_);
-  auto usage = read_usage(ns);
+  Connection& c = reader();
+  std::lock_guard lock(c.mutex);
+  auto usage = read_usage(c, ns);
   if (!usage) return std::unexpected(usage.error());
   return StorageUsage{usage->first, quota_bytes, usage->second};
 }
@@ -438,17 +468,20 @@ std::optional<std::string> validate_storage_key(std::string_view key, size_t max
 
 std::expected<std::unique_ptr<KeyValueStore>, Error> open_sqlite_store(const std::string& path,
                                                                        const StorageOptions& options) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string message =
-        "cannot open storage " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-    sqlite3_close(db);
-    return make_error(ErrorKind::kIo, std::move(message));
-  }
-  auto store = std::make_unique<SqliteStore>(db, options);
+  auto writer = open_connection(path, options);
+  if (!writer) return std::unexpected(std::move(writer.error()));
+  auto store = std::make_unique<SqliteStore>(std::move(*writer), options);
   if (auto ok = store->initialize(); !ok) return std::unexpected(ok.error());
+  // ":memory:" and "" (a private temporary database) exist only in their one connection.
+  if (path != ":memory:" && !path.empty()) {
+    auto reader = open_connection(path, options);
+    if (!reader) return std::unexpected(std::move(reader.error()));
+    if (!(*reader)->prepare_statements()) {
+      return make_error(ErrorKind::kIo, std::string("cannot open storage: preparing statements: ") +
+                                            sqlite3_errmsg((*reader)->db));
+    }
+    store->set_reader(std::move(*reader));
+  }
   return store;
 }
 

@@ -56,8 +56,10 @@ inline constexpr std::string_view kContentTypeNoReply = "application/x-airssys-n
 class MessageEndpoint {
  public:
   virtual ~MessageEndpoint() = default;
-  // Whether `id` is loaded. Consulted (without router locks) when a target has no mailbox yet, so a
-  // component loaded before component_added() was called is still reachable.
+  // Whether `id` is loaded. Consulted (without router locks, on the caller's thread) when a target, or
+  // the requester of a request, has no mailbox yet: a component loaded before component_added() was
+  // called is still reachable and still gets its callbacks. So the engine must stop answering true before
+  // it calls component_removed().
   virtual bool has_component(const ComponentId& id) = 0;
   // Blocking call of the target's handle-message; its answer, if any.
   virtual std::expected<std::optional<MessagePayload>, WasmError> deliver_message(

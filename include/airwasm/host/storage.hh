@@ -47,7 +47,8 @@ struct StorageOptions {
   // Longest key accepted, in UTF-8 bytes.
   size_t max_key_bytes = 1024;
   // How long a write waits for another process holding the database file's write lock (SQLite
-  // busy_timeout), in milliseconds. Within one process the store serializes its own operations.
+  // busy_timeout), in milliseconds. Within one process the store serializes its own writes; reads use a
+  // connection of their own and never wait for a write (file databases).
   uint32_t busy_timeout_ms = 5000;
 };
 

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -588,6 +589,111 @@ TEST_F(RouterTest, ShutdownWithPendingWork) {
   EXPECT_EQ(endpoint_.deliveries_to(kB).size(), 1u);
   for (const auto& callback : endpoint_.callbacks_to(kA)) {
     EXPECT_EQ(callback.message.metadata.content_type, std::string(kContentTypeTimeout));
+  }
+}
+
+TEST_F(RouterTest, ConcurrentChaosKeepsTheInvariants) {
+  // Four requesters send, request (with and without short timeouts) and cancel from their own threads,
+  // while another thread keeps unloading and reloading the four targets. Afterwards: no target was ever
+  // delivered to twice at once, each requester's messages reached each target in the order sent, and
+  // every request that was accepted and not cancelled ended with exactly one callback (answer, no-reply,
+  // error or timeout), a cancelled one with none.
+  const std::vector<ComponentId> senders{{"s", "s", "0"}, {"s", "s", "1"}, {"s", "s", "2"}, {"s", "s", "3"}};
+  const std::vector<ComponentId> targets{{"t", "t", "0"}, {"t", "t", "1"}, {"t", "t", "2"}, {"t", "t", "3"}};
+  for (const auto& id : senders) endpoint_.add(id);
+  for (const auto& id : targets) endpoint_.add(id);
+  endpoint_.set_handler([](const ComponentId&, const ComponentMessage& message) -> FakeEndpoint::Answer {
+    std::string body = text(message.payload);
+    if (body.ends_with("0")) return std::unexpected(WasmError{WasmError::Case::kRuntimeError, "boom"});
+    if (body.ends_with("1")) return std::optional<MessagePayload>();
+    if (body.ends_with("7")) std::this_thread::sleep_for(3ms);  // queues build up: timeouts, queued removals
+    return std::optional<MessagePayload>(message.payload);
+  });
+  router_ = make_in_process_router(endpoint_, RouterOptions{.mailbox_capacity = 64, .worker_threads = 3});
+  for (const auto& id : senders) router_->component_added(id);
+  for (const auto& id : targets) router_->component_added(id);
+
+  struct Outcome {
+    std::vector<std::string> live;       // accepted, not cancelled: exactly one callback each
+    std::vector<std::string> cancelled;  // no callback
+  };
+  std::vector<Outcome> outcomes(senders.size());
+  std::atomic<bool> done{false};
+  std::thread chaos([&] {
+    for (int round = 0; !done; ++round) {
+      const ComponentId& target = targets[size_t(round) % targets.size()];
+      endpoint_.remove(target);
+      router_->component_removed(target);
+      std::this_thread::yield();
+      endpoint_.add(target);
+      router_->component_added(target);
+      std::this_thread::sleep_for(200us);
+    }
+  });
+  std::vector<std::thread> threads;
+  for (size_t s = 0; s < senders.size(); ++s) {
+    threads.emplace_back([&, s] {
+      std::mt19937 random{unsigned(s)};
+      for (int i = 0; i < 400; ++i) {
+        if (i % 20 == 0) std::this_thread::sleep_for(100us);  // let the unloads interleave
+        const ComponentId& target = targets[random() % targets.size()];
+        std::string body = "seq " + std::to_string(i);
+        if (random() % 2) {
+          (void)router_->send(senders[s], target, bytes(body));
+          continue;
+        }
+        uint64_t timeout = random() % 3 == 0 ? 0 : 1 + random() % 20;
+        auto id = router_->request(senders[s], target, bytes(body), timeout);
+        if (!id) continue;
+        if (random() % 4 == 0 && router_->cancel_request(senders[s], *id)) {
+          outcomes[s].cancelled.push_back(*id);
+        } else {
+          outcomes[s].live.push_back(*id);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  done = true;
+  chaos.join();
+
+  auto callbacks_by_id = [&] {
+    std::map<std::string, int> count;
+    for (const auto& d : endpoint_.deliveries()) {
+      if (d.callback) ++count[d.message.metadata.correlation_id.value_or("?")];
+    }
+    return count;
+  };
+  size_t live = 0;
+  for (const auto& outcome : outcomes) live += outcome.live.size();
+  ASSERT_GT(live, 0u);
+  ASSERT_TRUE(endpoint_.wait_for([&](const std::vector<FakeEndpoint::Delivery>& all) {
+    size_t callbacks = 0;
+    for (const auto& d : all) callbacks += d.callback;
+    return callbacks >= live;
+  }));
+  for (const auto& id : senders) barrier(id);
+  auto count = callbacks_by_id();
+  for (const auto& outcome : outcomes) {
+    for (const auto& id : outcome.live) EXPECT_EQ(count[id], 1) << id;
+    for (const auto& id : outcome.cancelled) EXPECT_EQ(count[id], 0) << id;
+  }
+  size_t total = 0;
+  for (const auto& [id, n] : count) total += size_t(n);
+  EXPECT_EQ(total, live);
+
+  EXPECT_FALSE(endpoint_.overlapped());
+  // Per (sender, target), sequence numbers only grow.
+  std::map<std::pair<ComponentId, ComponentId>, int> last;
+  for (const auto& d : endpoint_.deliveries()) {
+    if (d.callback || !text(d.message.payload).starts_with("seq ")) continue;
+    int seq = std::stoi(text(d.message.payload).substr(4));
+    auto key = std::pair{d.message.sender, d.target};
+    auto it = last.find(key);
+    if (it != last.end()) {
+      EXPECT_GT(seq, it->second);
+    }
+    last[key] = seq;
   }
 }
 

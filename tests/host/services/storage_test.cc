@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -312,6 +313,37 @@ TEST(SqliteStore, RefusesFilesThatAreNotAirwasmStores) {
   auto missing_dir = open_sqlite_store(dir.file("no/such/dir/store.db"));
   ASSERT_FALSE(missing_dir);
   EXPECT_EQ(missing_dir.error().kind, ErrorKind::kIo);
+}
+
+TEST(SqliteStore, ReadsDoNotWaitForABlockedWrite) {
+  // Another process (here: another connection) holds the write lock, so a set() waits in SQLite's busy
+  // handler. Reads of other components must still be answered meanwhile (WAL readers, own connection).
+  TempDir dir;
+  std::string path = dir.file("store.db");
+  auto store = open_sqlite_store(path, StorageOptions{.busy_timeout_ms = 20000});
+  ASSERT_TRUE(store);
+  KeyValueStore& kv = **store;
+  ASSERT_TRUE(kv.set("reader/ns/1", "k", bytes("v")));
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::atomic<bool> write_done{false};
+  std::expected<void, StorageError> write_result;
+  std::thread writer([&] {
+    write_result = kv.set("writer/ns/1", "k", bytes("v"));
+    write_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the writer reach the busy wait
+  EXPECT_EQ(text_of(kv.get("reader/ns/1", "k")), "v");
+  EXPECT_EQ(kv.exists("reader/ns/1", "k"), true);
+  EXPECT_EQ(kv.list_keys("reader/ns/1", std::nullopt), std::vector<std::string>{"k"});
+  EXPECT_EQ(kv.usage("reader/ns/1")->key_count, 1u);
+  EXPECT_FALSE(write_done.load());  // the reads above did not wait for it
+  ASSERT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  writer.join();
+  EXPECT_TRUE(write_result) << write_result.error().to_string();
+  EXPECT_EQ(text_of(kv.get("writer/ns/1", "k")), "v");
+  sqlite3_close(other);
 }
 
 TEST(SqliteStore, ConcurrentUseFromThreads) {
