@@ -21,6 +21,7 @@ constexpr Subcommand kSubcommands[] = {
     {"inspect", "show the sections, imports and exports of a module or component", cmd_inspect},
     {"wit", "print a component's world and the interfaces it uses, in WIT", cmd_wit},
     {"bindgen", "write C++ bindings (types, host classes, typed exports) of a WIT world", cmd_bindgen},
+    {"plugin", "host an airssys component: load it, send it messages, unload it", cmd_plugin},
 };
 
 void print_usage(std::FILE* out) {

@@ -1,0 +1,163 @@
+// bench/host: the plugin host's RuntimeEngine on the echo components of tests/host/fixtures (C and
+// JavaScript). Messages per second through call_handle_message with a 64-byte payload, on 1 and 2 threads
+// (each thread its own component: calls to one component are serialized); load time of a component first
+// seen (compiled) and seen before (compiled-code cache); RSS per loaded component.
+// Run: ctest -R '^host_fixtures$' (once, builds the components), then build/bench/host_bench.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "airwasm/host/engine.hh"
+
+namespace airwasm::host {
+namespace {
+
+std::vector<uint8_t> fixture(const std::string& name) {
+  std::ifstream in(std::string(AIRWASM_HOST_FIXTURES) + "/" + name + ".wasm", std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+size_t rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * size_t(sysconf(_SC_PAGESIZE));
+}
+
+// One engine per fixture for the message benchmarks, with one loaded component per benchmark thread.
+struct MessageSetup {
+  std::unique_ptr<HostEngine> engine;
+  std::vector<ComponentHandle> handles;
+};
+MessageSetup& setup_for(const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, MessageSetup> setups;
+  std::lock_guard lock(mutex);
+  auto& s = setups[name];
+  if (!s.engine) {
+    EngineOptions options;
+    options.log = std::make_shared<CapturingLogSink>();
+    s.engine = std::move(*HostEngine::create(std::move(options)));
+    const auto bytes = fixture(name);
+    for (int i = 0; i < 2; ++i) {
+      auto h = s.engine->load_component({"bench", name, std::to_string(i)}, bytes);
+      if (!h) {
+        std::fprintf(stderr, "%s: %s\n", name.c_str(), h.error().to_string().c_str());
+        std::abort();
+      }
+      s.handles.push_back(*h);
+    }
+  }
+  return s;
+}
+
+void handle_message(benchmark::State& state, const std::string& name) {
+  auto& s = setup_for(name);
+  const ComponentHandle handle = s.handles[size_t(state.thread_index()) % s.handles.size()];
+  ComponentMessage msg;
+  msg.sender = ComponentId{"bench", "sender", "0"};
+  msg.payload.assign(64, 0x5a);
+  for (auto _ : state) {
+    auto r = s.engine->call_handle_message(handle, msg);
+    if (!r || !*r || (*r)->size() != 64) {
+      state.SkipWithError("echo did not answer its payload");
+      break;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_HandleMessage_C_Echo(benchmark::State& state) {
+  handle_message(state, "c_echo");
+}
+void BM_HandleMessage_JS_Echo(benchmark::State& state) {
+  handle_message(state, "js_echo");
+}
+BENCHMARK(BM_HandleMessage_C_Echo)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_HandleMessage_JS_Echo)->Threads(1)->Threads(2)->UseRealTime();
+
+// Load (compile + instantiate + initialize) and unload, with the compiled-code cache cold (a new engine
+// per iteration, its creation not timed) or warm (the same bytes loaded before).
+void load(benchmark::State& state, const std::string& name, bool cached) {
+  const auto bytes = fixture(name);
+  EngineOptions options;
+  options.log = std::make_shared<CapturingLogSink>();
+  auto engine = std::move(*HostEngine::create(options));
+  if (cached) (void)engine->unload_component(*engine->load_component({"bench", "warm", "0"}, bytes));
+  for (auto _ : state) {
+    if (!cached) {
+      state.PauseTiming();
+      engine = std::move(*HostEngine::create(options));
+      state.ResumeTiming();
+    }
+    auto h = engine->load_component({"bench", name, "0"}, bytes);
+    if (!h) {
+      state.SkipWithError(h.error().to_string().c_str());
+      break;
+    }
+    (void)engine->unload_component(*h);
+  }
+}
+void BM_Load_C_Echo_First(benchmark::State& state) {
+  load(state, "c_echo", false);
+}
+void BM_Load_C_Echo_Cached(benchmark::State& state) {
+  load(state, "c_echo", true);
+}
+void BM_Load_JS_Echo_First(benchmark::State& state) {
+  load(state, "js_echo", false);
+}
+void BM_Load_JS_Echo_Cached(benchmark::State& state) {
+  load(state, "js_echo", true);
+}
+BENCHMARK(BM_Load_C_Echo_First)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Load_C_Echo_Cached)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Load_JS_Echo_First)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_Load_JS_Echo_Cached)->Unit(benchmark::kMillisecond);
+
+// RSS growth per loaded (and once called) component, N components at once: counter rss_per_component.
+void rss_per_component(benchmark::State& state, const std::string& name) {
+  const auto bytes = fixture(name);
+  const int count = int(state.range(0));
+  for (auto _ : state) {
+    EngineOptions options;
+    options.log = std::make_shared<CapturingLogSink>();
+    auto engine = std::move(*HostEngine::create(options));
+    (void)engine->unload_component(*engine->load_component({"bench", "warm", "0"}, bytes));
+    const size_t before = rss_bytes();
+    std::vector<ComponentHandle> handles;
+    ComponentMessage msg;
+    msg.payload.assign(64, 1);
+    for (int i = 0; i < count; ++i) {
+      auto h = engine->load_component({"bench", name, std::to_string(i)}, bytes);
+      if (!h) {
+        state.SkipWithError(h.error().to_string().c_str());
+        return;
+      }
+      (void)engine->call_handle_message(*h, msg);
+      handles.push_back(*h);
+    }
+    state.counters["rss_per_component_KiB"] = double(rss_bytes() - before) / 1024.0 / count;
+  }
+}
+void BM_RSS_C_Echo(benchmark::State& state) {
+  rss_per_component(state, "c_echo");
+}
+void BM_RSS_JS_Echo(benchmark::State& state) {
+  rss_per_component(state, "js_echo");
+}
+BENCHMARK(BM_RSS_C_Echo)->Arg(1000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RSS_JS_Echo)->Arg(100)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace airwasm::host
+
+BENCHMARK_MAIN();

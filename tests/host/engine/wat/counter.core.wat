@@ -1,0 +1,17 @@
+  ;; counter: a u32 incremented per message, answered as decimal UTF-8; initialize resets it.
+  (data (i32.const 1016) "\01\00\00\00\07\00\00\00counter")
+  (global $count (mut i32) (i32.const 0))
+  (func (export "initialize") (param i32 i32 i32 i32 i32 i64 i64 i32 i64) (result i32)
+    (global.set $count (i32.const 0)) (call $init-ok))
+  ;; decimal digits of $count written backwards from 2047; returns ok(some(digits))
+  (func (export "handle-message") (param $m i32) (result i32)
+    (local $v i32) (local $p i32)
+    (global.set $count (i32.add (global.get $count) (i32.const 1)))
+    (local.set $v (global.get $count))
+    (local.set $p (i32.const 2048))
+    (loop $d
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+      (local.set $v (i32.div_u (local.get $v) (i32.const 10)))
+      (br_if $d (local.get $v)))
+    (call $answer (local.get $p) (i32.sub (i32.const 2048) (local.get $p))))
