@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The demo command (README): installs dependencies, builds airwasm and its examples, then shows what it
 # does: running a WASI program with a pre-opened directory, arguments and environment; the sandbox;
-# stopping a runaway guest by fuel and by time; inspecting a module; and a C++ host running many
-# metered plugins concurrently on the slice scheduler.
+# stopping a runaway guest by fuel and by time; inspecting a module; a C++ host running many metered
+# plugins concurrently on the slice scheduler; and the airssys plugin host: components (C and JavaScript)
+# exchanging a request and its callback, storage surviving a restart of the engine, and a runaway stopped
+# by its limits while the others keep answering.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${AIRWASM_JOBS:-$(nproc)}
 
 scripts/install_deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$jobs" --target airwasm host_demo examples
+cmake --build build -j "$jobs" --target airwasm host_demo examples plugin_host_demo
 
 airwasm=build/tools/airwasm
 ex=build/examples
@@ -35,3 +37,21 @@ step "Inspect a module" "airwasm inspect $ex/plugin.wasm"
 step "Embed: host 100 metered plugin calls and a runaway on a 2-thread scheduler" \
      "build/examples/host_demo $ex/plugin.wasm"
 build/examples/host_demo "$ex/plugin.wasm"
+
+fixtures=build/tests/host/fixtures
+step "Plugin host: build the airssys test components (C: clang-19; JavaScript: componentize-js)" \
+     "tests/host/fixtures/build.sh $fixtures"
+tests/host/fixtures/build.sh "$fixtures" >/dev/null
+echo "(built: $(cd "$fixtures" && ls ./*.wasm | tr '\n' ' '))"
+
+step "Plugin host: one component, one line per action (WAVE)" \
+     "airwasm plugin $fixtures/c_counter.wasm --send a --send b --metadata --health"
+"$airwasm" plugin "$fixtures/c_counter.wasm" --send a --send b --metadata --health
+
+db=$(mktemp -d)/demo.db
+step "Plugin host: components exchanging messages, storage across a restart, a runaway stopped" \
+     "build/examples/plugin_host_demo $fixtures $db   (twice: the second run sees what the first stored)"
+build/examples/plugin_host_demo "$fixtures" "$db"
+echo "-- the same engine started again on the same database:"
+build/examples/plugin_host_demo "$fixtures" "$db"
+rm -rf "$(dirname "$db")"
