@@ -1,0 +1,216 @@
+// tests/wasi/p2: wasi:sockets for real (label unit). wat/tcp_client.wat connects to a loopback server
+// that this test starts (a thread: it answers "echo: " + what it read, then closes), sends a line and
+// reads the answer. The network policy decides: denied by default (access-denied at
+// create-tcp-socket), allowed with allow_network or with an allow-list naming the server's address,
+// denied (at start-connect) by an allow-list naming another port. A guest blocked in a read on a socket
+// stays interruptible, and a refused connection is reported as connection-refused.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "airwasm/airwasm.hh"
+#include "airwasm/component.hh"
+#include "airwasm/wasi_p2.hh"
+
+using airwasm::Engine;
+using airwasm::Store;
+using airwasm::component::Component;
+using airwasm::component::Linker;
+using airwasm::component::Val;
+using airwasm::wasi::p2::WasiP2Config;
+using airwasm::wasi::p2::WasiP2Context;
+
+namespace {
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+// A loopback TCP server on an ephemeral port. `reply` false: it accepts and then stays silent until
+// stopped (a guest reading from it blocks).
+class EchoServer {
+ public:
+  explicit EchoServer(bool reply = true) : reply_(reply) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    EXPECT_EQ(::listen(fd_, 8), 0);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~EchoServer() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  uint16_t port() const { return port_; }
+  int connections() const { return connections_; }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) return;
+      ++connections_;
+      if (reply_) {
+        char buf[256];
+        const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        const std::string out = "echo: " + std::string(buf, size_t(std::max<ssize_t>(n, 0)));
+        (void)!::send(c, out.data(), out.size(), MSG_NOSIGNAL);
+      } else {
+        while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      ::close(c);
+    }
+  }
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  bool reply_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
+struct Outcome {
+  bool trapped = false;
+  std::string trap;
+  std::optional<std::string> text;  // ok(text)
+  uint32_t code = 0;                // err(stage * 256 + error-code index)
+};
+
+// Calls echo(port) in a fresh Store under `config`; `interrupt_after` interrupts it from another thread.
+Outcome echo(const WasiP2Config& config, uint16_t port,
+             std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
+  Outcome out;
+  Engine engine;
+  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/tcp_client.wasm"));
+  EXPECT_TRUE(c) << c.error().to_string();
+  auto ctx = WasiP2Context::create(config);
+  EXPECT_TRUE(ctx) << ctx.error().message;
+  if (!c || !ctx) return out;
+  Linker linker(engine);
+  EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
+  Store store(engine);
+  auto inst = linker.instantiate(store, *c);
+  EXPECT_TRUE(inst) << inst.error().to_string();
+  if (!inst) return out;
+  std::thread interrupter;
+  if (interrupt_after) {
+    interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
+      std::this_thread::sleep_for(d);
+      h.interrupt();
+    });
+  }
+  const Val args[] = {Val::u16(port)};
+  auto r = inst->get_func(store, "echo")->call(store, args);
+  if (interrupter.joinable()) interrupter.join();
+  if (!r) {
+    out.trapped = true;
+    out.trap = r.error().message();
+    return out;
+  }
+  const Val& v = (*r)[0];
+  if (v.is_ok()) {
+    out.text = v.payload()->as_string();
+  } else {
+    out.code = v.payload()->as_u32();
+  }
+  return out;
+}
+
+constexpr uint32_t kAccessDenied = 1, kConnectionRefused = 14;
+
+TEST(WasiP2Sockets, TcpDeniedByDefault) {
+  EchoServer server;
+  Outcome o = echo(WasiP2Config{}, server.port());
+  EXPECT_FALSE(o.trapped) << o.trap;
+  EXPECT_EQ(o.code, 1 * 256 + kAccessDenied);  // at create-tcp-socket
+  EXPECT_EQ(server.connections(), 0);
+}
+
+TEST(WasiP2Sockets, TcpEchoWithInheritedNetwork) {
+  EchoServer server;
+  WasiP2Config config;
+  config.allow_network = true;
+  Outcome o = echo(config, server.port());
+  EXPECT_FALSE(o.trapped) << o.trap;
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  EXPECT_EQ(*o.text, "echo: hello from wasm");
+  EXPECT_EQ(server.connections(), 1);
+}
+
+TEST(WasiP2Sockets, TcpEchoWithAllowList) {
+  EchoServer server;
+  WasiP2Config config;
+  config.allowed_addresses = {"127.0.0.1:" + std::to_string(server.port())};
+  Outcome o = echo(config, server.port());
+  ASSERT_TRUE(o.text) << "error " << o.code << " " << o.trap;
+  EXPECT_EQ(*o.text, "echo: hello from wasm");
+  // An address without a port allows every port.
+  config.allowed_addresses = {"127.0.0.1"};
+  o = echo(config, server.port());
+  ASSERT_TRUE(o.text) << "error " << o.code << " " << o.trap;
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(WasiP2Sockets, TcpAllowListNamingAnotherAddressDenies) {
+  EchoServer server;
+  WasiP2Config config;
+  config.allowed_addresses = {"127.0.0.1:" + std::to_string(server.port() == 65535 ? 1 : server.port() + 1),
+                              "[::1]:" + std::to_string(server.port()), "127.0.0.2"};
+  Outcome o = echo(config, server.port());
+  EXPECT_FALSE(o.trapped) << o.trap;
+  EXPECT_EQ(o.code, 2 * 256 + kAccessDenied);  // the socket exists; start-connect refuses the address
+  EXPECT_EQ(server.connections(), 0);
+}
+
+TEST(WasiP2Sockets, BadAllowListEntriesAreRejected) {
+  for (const char* bad : {"localhost", "127.0.0.1:0", "127.0.0.1:65536", "[::1", "1.2.3.4:x", "::1]:80"}) {
+    WasiP2Config config;
+    config.allowed_addresses = {bad};
+    EXPECT_FALSE(WasiP2Context::create(config)) << bad;
+  }
+}
+
+TEST(WasiP2Sockets, TcpConnectionRefused) {
+  uint16_t port;
+  {
+    EchoServer closed;  // a port that was just free, and is closed again
+    port = closed.port();
+  }
+  WasiP2Config config;
+  config.allow_network = true;
+  Outcome o = echo(config, port);
+  EXPECT_FALSE(o.trapped) << o.trap;
+  // Loopback may refuse at start-connect (stage 2) or report it at finish-connect (stage 3).
+  EXPECT_EQ(o.code & 0xff, kConnectionRefused) << o.code;
+  EXPECT_TRUE(o.code >> 8 == 2 || o.code >> 8 == 3) << o.code;
+}
+
+TEST(WasiP2Sockets, BlockedSocketReadIsInterruptible) {
+  EchoServer silent(false);
+  WasiP2Config config;
+  config.allow_network = true;
+  const auto t0 = std::chrono::steady_clock::now();
+  Outcome o = echo(config, silent.port(), std::chrono::milliseconds(100));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_TRUE(o.trapped);
+  EXPECT_NE(o.trap.find("interrupt"), std::string::npos) << o.trap;
+  EXPECT_LT(took, std::chrono::seconds(10));
+}
+
+}  // namespace
