@@ -46,8 +46,9 @@ Val net_err_errno(int e);
 
 // May the guest create sockets at all (allow_network, or a non-empty allow-list)?
 bool net_enabled(const P2State& st);
-// May it bind, connect or send to `a`?
-bool net_address_allowed(const P2State& st, const SockAddr& a);
+// May it bind, connect or send to `a`? An allow-list entry also lets the guest bind its address with
+// port 0 (an ephemeral port, what a client does before sending), whatever the entry's port.
+bool net_address_allowed(const P2State& st, const SockAddr& a, bool bind = false);
 
 // A stream error for a failed socket read or write: last-operation-failed(error) whose error carries
 // the wasi:sockets code (network-error-code reads it back).

@@ -32,7 +32,8 @@ bool SockAddr::is_multicast_or_broadcast() const {
     const uint32_t a = ntohl(reinterpret_cast<const sockaddr_in&>(ss).sin_addr.s_addr);
     return (a >> 28) == 0xe || a == 0xffffffffu;
   }
-  if (family() == AF_INET6) return IN6_IS_ADDR_MULTICAST(&reinterpret_cast<const sockaddr_in6&>(ss).sin6_addr);
+  if (family() == AF_INET6)
+    return IN6_IS_ADDR_MULTICAST(&reinterpret_cast<const sockaddr_in6&>(ss).sin6_addr);
   return false;
 }
 
@@ -104,7 +105,8 @@ Val ipv6_tuple(const sockaddr_in6& in6) {
 Val sockaddr_to_val(const SockAddr& a) {
   if (a.family() == AF_INET) {
     const auto& in = reinterpret_cast<const sockaddr_in&>(a.ss);
-    return Val::variant("ipv4", Val::record({{"port", Val::u16(ntohs(in.sin_port))}, {"address", ipv4_tuple(in)}}));
+    return Val::variant("ipv4",
+                        Val::record({{"port", Val::u16(ntohs(in.sin_port))}, {"address", ipv4_tuple(in)}}));
   }
   const auto& in6 = reinterpret_cast<const sockaddr_in6&>(a.ss);
   return Val::variant("ipv6", Val::record({{"port", Val::u16(ntohs(in6.sin6_port))},
@@ -114,7 +116,8 @@ Val sockaddr_to_val(const SockAddr& a) {
 }
 
 Val ip_address_to_val(const SockAddr& a) {
-  if (a.family() == AF_INET) return Val::variant("ipv4", ipv4_tuple(reinterpret_cast<const sockaddr_in&>(a.ss)));
+  if (a.family() == AF_INET)
+    return Val::variant("ipv4", ipv4_tuple(reinterpret_cast<const sockaddr_in&>(a.ss)));
   return Val::variant("ipv6", ipv6_tuple(reinterpret_cast<const sockaddr_in6&>(a.ss)));
 }
 
@@ -189,14 +192,15 @@ bool net_enabled(const P2State& st) {
   return st.allow_network || !st.net_rules.empty();
 }
 
-bool net_address_allowed(const P2State& st, const SockAddr& a) {
+bool net_address_allowed(const P2State& st, const SockAddr& a, bool bind) {
   if (st.allow_network) return true;
   for (const NetRule& r : st.net_rules) {
     if (r.family != a.family()) continue;
-    if (r.port != 0 && r.port != a.port()) continue;
-    const void* bytes = a.family() == AF_INET
-                            ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in&>(a.ss).sin_addr)
-                            : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6&>(a.ss).sin6_addr);
+    if (r.port != 0 && r.port != a.port() && !(bind && a.port() == 0)) continue;
+    const void* bytes =
+        a.family() == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in&>(a.ss).sin_addr)
+            : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6&>(a.ss).sin6_addr);
     if (std::memcmp(r.addr, bytes, a.family() == AF_INET ? 4 : 16) == 0) return true;
   }
   return false;

@@ -58,12 +58,12 @@ TrapResult<void> create(Call& c) {
   if (fd < 0) return reply(c, net_err_errno(errno));
   prepare_socket(fd, family);
   auto shared = std::make_shared<wasi::internal::OwnedFd>(fd);
-  return reply(c, ok(c.own(std::make_unique<TcpSocketObj>(std::move(shared), family,
-                                                          TcpSocketObj::State::kUnbound))));
+  return reply(
+      c, ok(c.own(std::make_unique<TcpSocketObj>(std::move(shared), family, TcpSocketObj::State::kUnbound))));
 }
 
-#define AIRWASM_SOCKET(var)                                       \
-  auto* var = c.arg<TcpSocketObj>(0);                             \
+#define AIRWASM_SOCKET(var)           \
+  auto* var = c.arg<TcpSocketObj>(0); \
   if (!var) return std::unexpected(bad_handle("tcp-socket"));
 
 // The address parameter `i`, checked against the socket's family and the policy; or the error reply.
@@ -74,7 +74,7 @@ std::optional<Val> check_address(Call& c, const TcpSocketObj& s, size_t i, SockA
   if (remote && (a->port() == 0 || a->is_unspecified() || a->is_multicast_or_broadcast()))
     return net_err("invalid-argument");
   if (!remote && a->is_multicast_or_broadcast()) return net_err("invalid-argument");
-  if (!net_address_allowed(c.st, *a)) return net_err("access-denied");
+  if (!net_address_allowed(c.st, *a, !remote)) return net_err("access-denied");
   out = *a;
   return std::nullopt;
 }
@@ -270,7 +270,8 @@ TrapResult<void> set_hop_limit(Call& c) {
   const int v = c.p.size() > 1 ? c.p[1].as_u8() : 0;
   if (v == 0) return reply(c, net_err("invalid-argument"));
   const bool v6 = s->family == AF_INET6;
-  if (::setsockopt(raw(*s), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, sizeof v) != 0)
+  if (::setsockopt(raw(*s), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, sizeof v) !=
+      0)
     return reply(c, net_err_errno(errno));
   return reply(c, ok());
 }

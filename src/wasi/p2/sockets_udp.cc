@@ -12,8 +12,8 @@
 namespace airwasm::wasi::p2::internal {
 namespace {
 
-constexpr uint64_t kMaxBatch = 64;           // datagrams per receive / send call
-constexpr size_t kMaxDatagram = 64 * 1024;   // the largest UDP payload
+constexpr uint64_t kMaxBatch = 64;          // datagrams per receive / send call
+constexpr size_t kMaxDatagram = 64 * 1024;  // the largest UDP payload
 
 struct UdpState {
   bool connected = false;
@@ -44,8 +44,8 @@ struct OutgoingObj : Object {
   std::shared_ptr<UdpState> conn;
 };
 
-#define AIRWASM_UDP(var)                                          \
-  auto* var = c.arg<UdpSocketObj>(0);                             \
+#define AIRWASM_UDP(var)              \
+  auto* var = c.arg<UdpSocketObj>(0); \
   if (!var) return std::unexpected(bad_handle("udp-socket"));
 
 TrapResult<void> create(Call& c) {
@@ -55,8 +55,8 @@ TrapResult<void> create(Call& c) {
   const int fd = ::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return reply(c, net_err_errno(errno));
   prepare_socket(fd, family);
-  return reply(c, ok(c.own(std::make_unique<UdpSocketObj>(std::make_shared<wasi::internal::OwnedFd>(fd),
-                                                          family))));
+  return reply(
+      c, ok(c.own(std::make_unique<UdpSocketObj>(std::make_shared<wasi::internal::OwnedFd>(fd), family))));
 }
 
 TrapResult<void> start_bind(Call& c) {
@@ -66,7 +66,7 @@ TrapResult<void> start_bind(Call& c) {
   auto a = c.p.size() > 2 ? sockaddr_from_val(c.p[2]) : std::nullopt;
   if (!a || a->family() != s->family || a->is_multicast_or_broadcast())
     return reply(c, net_err("invalid-argument"));
-  if (!net_address_allowed(c.st, *a)) return reply(c, net_err("access-denied"));
+  if (!net_address_allowed(c.st, *a, true)) return reply(c, net_err("access-denied"));
   if (::bind(s->fd->get(), reinterpret_cast<const sockaddr*>(&a->ss), a->len) != 0)
     return reply(c, net_err_errno(errno));
   s->state = UdpSocketObj::State::kBindStarted;
@@ -145,7 +145,8 @@ TrapResult<void> hop_limit(Call& c) {
   int v = 0;
   socklen_t len = sizeof v;
   const bool v6 = s->family == AF_INET6;
-  if (::getsockopt(s->fd->get(), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, &len) != 0)
+  if (::getsockopt(s->fd->get(), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, &len) !=
+      0)
     return reply(c, net_err_errno(errno));
   return reply(c, ok(Val::u8(uint8_t(v))));
 }
@@ -154,8 +155,8 @@ TrapResult<void> set_hop_limit(Call& c) {
   const int v = c.p.size() > 1 ? c.p[1].as_u8() : 0;
   if (v == 0) return reply(c, net_err("invalid-argument"));
   const bool v6 = s->family == AF_INET6;
-  if (::setsockopt(s->fd->get(), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, sizeof v) !=
-      0)
+  if (::setsockopt(s->fd->get(), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v,
+                   sizeof v) != 0)
     return reply(c, net_err_errno(errno));
   return reply(c, ok());
 }
@@ -174,7 +175,8 @@ TrapResult<void> set_buffer_size(Call& c) {
   const uint64_t v = c.p.size() > 1 ? c.p[1].as_u64() : 0;
   if (v == 0) return reply(c, net_err("invalid-argument"));
   const int iv = int(std::min<uint64_t>(v, INT32_MAX));
-  if (::setsockopt(s->fd->get(), SOL_SOCKET, Name, &iv, sizeof iv) != 0) return reply(c, net_err_errno(errno));
+  if (::setsockopt(s->fd->get(), SOL_SOCKET, Name, &iv, sizeof iv) != 0)
+    return reply(c, net_err_errno(errno));
   return reply(c, ok());
 }
 
@@ -209,8 +211,8 @@ TrapResult<void> receive(Call& c) {
       if (out.empty()) return reply(c, net_err_errno(errno));
       break;
     }
-    out.push_back(Val::record(
-        {{"data", bytes_val(buf.data(), size_t(n))}, {"remote-address", sockaddr_to_val(from)}}));
+    out.push_back(
+        Val::record({{"data", bytes_val(buf.data(), size_t(n))}, {"remote-address", sockaddr_to_val(from)}}));
   }
   return reply(c, ok(Val::list(std::move(out))));
 }
@@ -256,9 +258,10 @@ TrapResult<void> send(Call& c) {
       }
       if (!fail) {
         do {
-          n = o->conn->connected ? ::send(o->fd->get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL)
-                                 : ::sendto(o->fd->get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
-                                            reinterpret_cast<const sockaddr*>(&a->ss), a->len);
+          n = o->conn->connected
+                  ? ::send(o->fd->get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL)
+                  : ::sendto(o->fd->get(), data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+                             reinterpret_cast<const sockaddr*>(&a->ss), a->len);
         } while (n < 0 && errno == EINTR);
         e = errno;
       }

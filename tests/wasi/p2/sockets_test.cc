@@ -3,7 +3,9 @@
 // reads the answer. The network policy decides: denied by default (access-denied at
 // create-tcp-socket), allowed with allow_network or with an allow-list naming the server's address,
 // denied (at start-connect) by an allow-list naming another port. A guest blocked in a read on a socket
-// stays interruptible, and a refused connection is reported as connection-refused.
+// stays interruptible, and a refused connection is reported as connection-refused. wat/udp_lookup.wat
+// sends a datagram to a loopback UDP echo server and reads the answer (same policy), and resolves names
+// (a permission of its own: allow_ip_name_lookup).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -92,12 +94,13 @@ struct Outcome {
   uint32_t code = 0;                // err(stage * 256 + error-code index)
 };
 
-// Calls echo(port) in a fresh Store under `config`; `interrupt_after` interrupts it from another thread.
-Outcome echo(const WasiP2Config& config, uint16_t port,
+// Calls `func`(arg) of wat/`fixture`.wasm in a fresh Store under `config`; `interrupt_after` interrupts
+// the call from another thread.
+Outcome call(const char* fixture, const char* func, const WasiP2Config& config, Val arg,
              std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
   Outcome out;
   Engine engine;
-  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/tcp_client.wasm"));
+  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/" + fixture + ".wasm"));
   EXPECT_TRUE(c) << c.error().to_string();
   auto ctx = WasiP2Context::create(config);
   EXPECT_TRUE(ctx) << ctx.error().message;
@@ -115,8 +118,8 @@ Outcome echo(const WasiP2Config& config, uint16_t port,
       h.interrupt();
     });
   }
-  const Val args[] = {Val::u16(port)};
-  auto r = inst->get_func(store, "echo")->call(store, args);
+  const Val args[] = {std::move(arg)};
+  auto r = inst->get_func(store, func)->call(store, args);
   if (interrupter.joinable()) interrupter.join();
   if (!r) {
     out.trapped = true;
@@ -125,14 +128,63 @@ Outcome echo(const WasiP2Config& config, uint16_t port,
   }
   const Val& v = (*r)[0];
   if (v.is_ok()) {
-    out.text = v.payload()->as_string();
+    out.text = v.payload()->kind() == airwasm::component::ValKind::kString
+                   ? v.payload()->as_string()
+                   : std::to_string(v.payload()->as_u32());
   } else {
     out.code = v.payload()->as_u32();
   }
   return out;
 }
 
-constexpr uint32_t kAccessDenied = 1, kConnectionRefused = 14;
+Outcome echo(const WasiP2Config& config, uint16_t port,
+             std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
+  return call("tcp_client", "echo", config, Val::u16(port), interrupt_after);
+}
+
+// A loopback UDP server answering each datagram with "echo: " + its bytes.
+class UdpEchoServer {
+ public:
+  UdpEchoServer() {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      for (;;) {
+        char buf[2048];
+        sockaddr_in from{};
+        socklen_t flen = sizeof from;
+        const ssize_t n = ::recvfrom(fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &flen);
+        if (n <= 0 || stop_) return;
+        ++datagrams_;
+        const std::string out = "echo: " + std::string(buf, size_t(n));
+        ::sendto(fd_, out.data(), out.size(), 0, reinterpret_cast<sockaddr*>(&from), flen);
+      }
+    });
+  }
+  ~UdpEchoServer() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);  // wakes recvfrom
+    thread_.join();
+    ::close(fd_);
+  }
+  uint16_t port() const { return port_; }
+  int datagrams() const { return datagrams_; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> datagrams_{0};
+  std::thread thread_;
+};
+
+constexpr uint32_t kInvalidArgument = 3, kAccessDenied = 1, kConnectionRefused = 14;
 
 TEST(WasiP2Sockets, TcpDeniedByDefault) {
   EchoServer server;
@@ -211,6 +263,65 @@ TEST(WasiP2Sockets, BlockedSocketReadIsInterruptible) {
   EXPECT_TRUE(o.trapped);
   EXPECT_NE(o.trap.find("interrupt"), std::string::npos) << o.trap;
   EXPECT_LT(took, std::chrono::seconds(10));
+}
+
+TEST(WasiP2Sockets, UdpDeniedByDefault) {
+  UdpEchoServer server;
+  Outcome o = call("udp_lookup", "udp", WasiP2Config{}, Val::u16(server.port()));
+  EXPECT_FALSE(o.trapped) << o.trap;
+  EXPECT_EQ(o.code, 1 * 256 + kAccessDenied);
+  EXPECT_EQ(server.datagrams(), 0);
+}
+
+TEST(WasiP2Sockets, UdpDatagramRoundTrip) {
+  UdpEchoServer server;
+  WasiP2Config config;
+  config.allow_network = true;
+  Outcome o = call("udp_lookup", "udp", config, Val::u16(server.port()));
+  ASSERT_TRUE(o.text) << "error " << o.code << " " << o.trap;
+  EXPECT_EQ(*o.text, "echo: ping over udp");
+  // The allow-list naming the server: the guest binds an ephemeral port on 127.0.0.1, then sends.
+  config.allow_network = false;
+  config.allowed_addresses = {"127.0.0.1:" + std::to_string(server.port())};
+  o = call("udp_lookup", "udp", config, Val::u16(server.port()));
+  ASSERT_TRUE(o.text) << "error " << o.code << " " << o.trap;
+  EXPECT_EQ(server.datagrams(), 2);
+}
+
+TEST(WasiP2Sockets, UdpAllowListNamingAnotherPortDenies) {
+  UdpEchoServer server;
+  WasiP2Config config;
+  config.allowed_addresses = {"127.0.0.1:" + std::to_string(server.port() == 65535 ? 1 : server.port() + 1)};
+  Outcome o = call("udp_lookup", "udp", config, Val::u16(server.port()));
+  EXPECT_FALSE(o.trapped) << o.trap;
+  EXPECT_EQ(o.code, 4 * 256 + kAccessDenied);  // stream(remote) names an address not on the list
+  EXPECT_EQ(server.datagrams(), 0);
+}
+
+TEST(WasiP2Sockets, NameLookupNeedsItsOwnPermission) {
+  WasiP2Config config;
+  config.allow_network = true;  // sockets, but not name lookup
+  Outcome o = call("udp_lookup", "lookup", config, Val::string("localhost"));
+  EXPECT_FALSE(o.trapped) << o.trap;
+  EXPECT_EQ(o.code, 1 * 256 + kAccessDenied);
+}
+
+TEST(WasiP2Sockets, NameLookupResolvesOffTheGuestThread) {
+  WasiP2Config config;
+  config.allow_ip_name_lookup = true;
+  // An IP literal and the loopback name (getaddrinfo; /etc/hosts), the first IPv4 address packed.
+  for (const char* name : {"127.0.0.1", "localhost", "[127.0.0.1]"}) {
+    Outcome o = call("udp_lookup", "lookup", config, Val::string(name));
+    ASSERT_TRUE(o.text) << name << ": error " << o.code << " " << o.trap;
+    EXPECT_EQ(*o.text, std::to_string(0x7f000001)) << name;
+  }
+  Outcome o = call("udp_lookup", "lookup", config, Val::string("::1"));
+  ASSERT_TRUE(o.text) << "error " << o.code << " " << o.trap;
+  EXPECT_EQ(*o.text, "0");  // IPv6 only
+  for (const char* bad : {"", "a b", "bad\nname"}) {
+    o = call("udp_lookup", "lookup", config, Val::string(bad));
+    EXPECT_EQ(o.code, 1 * 256 + kInvalidArgument) << bad;
+  }
 }
 
 }  // namespace
