@@ -121,6 +121,8 @@ async function reference(component, workDir, dataDir, ...guestArgs) {
     await mkdir(join(dir, name, '..'), { recursive: true });
     await writeFile(join(dir, name), data);
   }
+  // ES modules (else node warns on stderr, which the comparison reads).
+  await writeFile(join(dir, 'package.json'), '{"type": "module"}\n');
   const { _setPreopens } = await import('@bytecodealliance/preview2-shim/filesystem');
   _setPreopens({ '/data': resolve(dataDir) });
   const cli = await import('@bytecodealliance/preview2-shim/cli');
