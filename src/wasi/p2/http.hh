@@ -30,6 +30,7 @@ struct Transfer;  // http_outgoing_handler.cc
 struct BodyState {
   std::shared_ptr<std::string> data = std::make_shared<std::string>();
   bool finished = false;
+  bool dropped = false;               // the guest dropped the body without finishing it
   std::shared_ptr<Transfer> waiting;  // handle() was called before finish
 };
 

@@ -273,7 +273,9 @@ TrapResult<void> handle(Call& c) {
   if (req->body) t->body = req->body->data;
   auto f = std::make_unique<FutureResponseObj>();
   f->transfer = t;
-  if (req->body && !req->body->finished) {
+  if (req->body && req->body->dropped && !req->body->finished) {
+    fail_transfer(t, "the request body was dropped unfinished");
+  } else if (req->body && !req->body->finished) {
     req->body->waiting = t;  // outgoing-body.finish starts it
   } else {
     start_transfer(t);
