@@ -5,7 +5,8 @@
 // denied (at start-connect) by an allow-list naming another port. A guest blocked in a read on a socket
 // stays interruptible, and a refused connection is reported as connection-refused. wat/udp_lookup.wat
 // sends a datagram to a loopback UDP echo server and reads the answer (same policy), and resolves names
-// (a permission of its own: allow_ip_name_lookup).
+// (a permission of its own: allow_ip_name_lookup). wat/tcp_server.wat binds, listens and accepts a
+// connection from the test.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -322,6 +323,63 @@ TEST(WasiP2Sockets, NameLookupResolvesOffTheGuestThread) {
     o = call("udp_lookup", "lookup", config, Val::string(bad));
     EXPECT_EQ(o.code, 1 * 256 + kInvalidArgument) << bad;
   }
+}
+
+// wat/tcp_server.wat listens on 127.0.0.1 (an ephemeral port, keep-alive on), then accepts one
+// connection from this test, reads until the test shuts its side down, answers "echo: " + what it read
+// and shuts its own sending side down.
+TEST(WasiP2Sockets, TcpServerListensAndAccepts) {
+  Engine engine;
+  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/tcp_server.wasm"));
+  ASSERT_TRUE(c) << c.error().to_string();
+  WasiP2Config config;
+  config.allow_network = true;
+  auto ctx = WasiP2Context::create(config);
+  ASSERT_TRUE(ctx);
+  Linker linker(engine);
+  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
+  Store store(engine);
+  auto inst = linker.instantiate(store, *c);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  auto listened = inst->get_func(store, "listen")->call(store, {});
+  ASSERT_TRUE(listened) << listened.error().message();
+  ASSERT_TRUE((*listened)[0].is_ok()) << "error " << (*listened)[0].payload()->as_u32();
+  const uint16_t port = uint16_t((*listened)[0].payload()->as_u32());
+  ASSERT_NE(port, 0);
+
+  std::string answer;
+  std::thread client([port, &answer] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      const std::string hello = "hi from the host";
+      (void)!::send(fd, hello.data(), hello.size(), MSG_NOSIGNAL);
+      ::shutdown(fd, SHUT_WR);
+      char buf[256];
+      ssize_t n;
+      while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, size_t(n));
+    }
+    ::close(fd);
+  });
+  auto served = inst->get_func(store, "serve")->call(store, {});
+  client.join();
+  ASSERT_TRUE(served) << served.error().message();
+  ASSERT_TRUE((*served)[0].is_ok()) << "error " << (*served)[0].payload()->as_u32();
+  EXPECT_EQ((*served)[0].payload()->as_string(), "hi from the host");
+  EXPECT_EQ(answer, "echo: hi from the host");
+  // Denied by default: no socket at all.
+  auto denied_ctx = WasiP2Context::create(WasiP2Config{});
+  Linker denied_linker(engine);
+  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(denied_linker, *denied_ctx));
+  Store denied_store(engine);
+  auto denied = denied_linker.instantiate(denied_store, *c);
+  ASSERT_TRUE(denied);
+  auto r = denied->get_func(denied_store, "listen")->call(denied_store, {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].payload()->as_u32(), 1 * 256 + kAccessDenied);
 }
 
 }  // namespace
