@@ -69,6 +69,7 @@ int cmd_validate(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
 int cmd_wit(int argc, char** argv);
+int cmd_bindgen(int argc, char** argv);
 
 // cmd_inspect.cc: the section table of a module or component whose framing decoded without error.
 struct SectionInfo {

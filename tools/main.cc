@@ -20,6 +20,7 @@ constexpr Subcommand kSubcommands[] = {
     {"validate", "decode and validate a WebAssembly module or component", cmd_validate},
     {"inspect", "show the sections, imports and exports of a module or component", cmd_inspect},
     {"wit", "print a component's world and the interfaces it uses, in WIT", cmd_wit},
+    {"bindgen", "write C++ bindings (types, host classes, typed exports) of a WIT world", cmd_bindgen},
 };
 
 void print_usage(std::FILE* out) {

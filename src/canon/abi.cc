@@ -8,6 +8,7 @@
 // every access is checked again by the codec.hh helpers; host values of the wrong shape are a kHostError
 // trap ("type mismatch: ..."), never an assertion.
 #include <bit>
+#include <cstring>
 
 #include "canon/codec.hh"
 
@@ -320,9 +321,24 @@ class Codec {
     return store(list.children[1], v.items()[1], ptr + e.value_offset);
   }
 
+  static uint64_t list_length(const Val& v) {
+    return v.is_packed_bytes() ? v.bytes_view().size() : v.items().size();
+  }
+
+  // A list<u8> (bytes: file and stream contents, payloads) is lifted packed, with one copy.
+  bool is_byte_list(const TypeNode& list) const {
+    if (list.kind != TypeKind::kList) return false;
+    const TypeNode& e = ts_.canon(list.children[0]);
+    return e.kind == TypeKind::kPrim && e.prim == Prim::kU8;
+  }
+
   TrapResult<Val> load_list_from_range(const TypeNode& list, uint64_t ptr, uint64_t length) {
     const Elem e = elem_of(list);
     AIRWASM_TRY(check_list_range(cx_, ptr, length, e.size, e.align));
+    if (is_byte_list(list)) {
+      AIRWASM_TRY(charge(length));
+      return Val::bytes(std::string(reinterpret_cast<const char*>(cx_.memory.base + ptr), size_t(length)));
+    }
     AIRWASM_TRY(charge(length * sizeof(Val)));
     std::vector<Val> items;
     items.reserve(length);
@@ -351,9 +367,9 @@ class Codec {
       case TypeKind::kList:
       case TypeKind::kMap: {
         if (v.kind() != ValKind::kList) return mismatch(ts_, t, v);
-        AIRWASM_TRY_ASSIGN(uint32_t begin, store_list_into_range(n, v.items()));
+        AIRWASM_TRY_ASSIGN(uint32_t begin, store_list_into_range(n, v));
         AIRWASM_TRY(write_uint(cx_, ptr, begin, 4));
-        return write_uint(cx_, ptr + 4, v.items().size(), 4);
+        return write_uint(cx_, ptr + 4, list_length(v), 4);
       }
       case TypeKind::kFixedList: {
         AIRWASM_TRY(check_fixed_list(n, t, v));
@@ -401,8 +417,16 @@ class Codec {
     }
   }
 
-  TrapResult<uint32_t> store_list_into_range(const TypeNode& list, std::span<const Val> items) {
+  TrapResult<uint32_t> store_list_into_range(const TypeNode& list, const Val& v) {
     const Elem e = elem_of(list);
+    if (v.is_packed_bytes() && is_byte_list(list)) {
+      const std::string_view bytes = v.bytes_view();
+      AIRWASM_TRY_ASSIGN(uint32_t ptr, alloc_list(cx_, bytes.size(), 1, 1));
+      // alloc_list checked that [ptr, ptr + size) is inside the memory as it is after the realloc.
+      if (!bytes.empty()) std::memcpy(cx_.memory.base + ptr, bytes.data(), bytes.size());
+      return ptr;
+    }
+    std::span<const Val> items = v.items();
     AIRWASM_TRY_ASSIGN(uint32_t ptr, alloc_list(cx_, items.size(), e.size, e.align));
     for (size_t i = 0; i < items.size(); ++i) AIRWASM_TRY(store_elem(list, e, items[i], ptr + i * e.size));
     return ptr;
@@ -508,9 +532,9 @@ class Codec {
       case TypeKind::kList:
       case TypeKind::kMap: {
         if (v.kind() != ValKind::kList) return mismatch(ts_, t, v);
-        AIRWASM_TRY_ASSIGN(uint32_t ptr, store_list_into_range(n, v.items()));
+        AIRWASM_TRY_ASSIGN(uint32_t ptr, store_list_into_range(n, v));
         out.push_back(ptr);
-        out.push_back(v.items().size());
+        out.push_back(list_length(v));
         return {};
       }
       case TypeKind::kFixedList: {

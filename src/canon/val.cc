@@ -109,6 +109,16 @@ Val Val::list(std::vector<Val> items) {
   return v;
 }
 
+Val Val::bytes(std::string data) {
+  Val v = scalar(ValKind::kList, 1);
+  v.heap().packed = std::move(data);
+  return v;
+}
+
+std::string_view Val::bytes_view() const {
+  return is_packed_bytes() ? std::string_view(heap_->packed) : std::string_view();
+}
+
 Val Val::record(std::vector<std::pair<std::string, Val>> fields) {
   Val v = scalar(ValKind::kRecord, 0);
   Heap& h = v.heap();
@@ -177,11 +187,23 @@ const std::string& Val::as_string() const {
 
 std::span<const Val> Val::items() const {
   if (!heap_) return {};
+  // A packed list<u8> is unpacked on first use; both copies are kept (neither can change through a
+  // const Val), so bytes_view() stays valid.
+  if (is_packed_bytes() && heap_->items.size() != heap_->packed.size()) {
+    heap_->items.clear();
+    heap_->items.reserve(heap_->packed.size());
+    for (char c : heap_->packed) heap_->items.push_back(Val::u8(uint8_t(c)));
+  }
   return heap_->items;
 }
 
 std::span<Val> Val::items_mut() {
   if (!heap_) return {};
+  if (is_packed_bytes()) {
+    (void)items();
+    heap_->packed.clear();
+    bits_ = 0;
+  }
   return heap_->items;
 }
 
@@ -202,6 +224,11 @@ const ResourceAny& Val::as_resource() const {
 
 bool Val::operator==(const Val& other) const {
   if (kind_ != other.kind_) return false;
+  if (kind_ == ValKind::kList && (is_packed_bytes() || other.is_packed_bytes())) {
+    if (is_packed_bytes() && other.is_packed_bytes()) return heap_->packed == other.heap_->packed;
+    auto a = items(), b = other.items();
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
   if (kind_ == ValKind::kF32) {
     const bool a = std::isnan(as_f32()), b = std::isnan(other.as_f32());
     return a || b ? a && b : f32_bits() == other.f32_bits();

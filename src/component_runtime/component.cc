@@ -1,5 +1,8 @@
 // component runtime: Component::compile (decode, validate with records, compile each nested core module
 // once) and the descriptions of a component's imports and exports.
+#include <cstdlib>
+#include <string_view>
+
 #include "component/reader.hh"
 #include "component_runtime/internal.hh"
 
@@ -24,6 +27,18 @@ Result<Component> Component::compile(const Engine& engine, std::span<const uint8
     return {};
   };
   AIRWASM_TRY_ASSIGN(impl->validated, validate_component(*impl->ast, options));
+  // The flat instantiation plan; a component it cannot express is instantiated by the definition walk.
+  // AIRWASM_COMPONENT_WALK=1 forces the walk, so that tests can check that both agree (component_spec_walk).
+  static const bool force_walk = [] {
+    const char* v = std::getenv("AIRWASM_COMPONENT_WALK");
+    return v && *v && std::string_view(v) != "0";
+  }();
+  if (force_walk)
+    impl->plan_fallback = "AIRWASM_COMPONENT_WALK is set";
+  else if (auto plan = rt::translate_plan(*impl))
+    impl->plan = std::move(*plan);
+  else
+    impl->plan_fallback = plan.error().message;
   return Component(std::move(impl));
 }
 

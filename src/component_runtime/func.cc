@@ -357,6 +357,13 @@ TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<co
 Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const ComponentImpl> owner,
                             TypeId type, Options options, uint32_t instance, ResourceMapPtr resources) {
   std::shared_ptr<const LowerShape> shape = owner->lower_shape(owner->types().strip(type), options.async);
+  return make_lowered(store, callee, std::move(owner), std::move(shape), options, instance,
+                      std::move(resources));
+}
+
+Result<Extern> make_lowered(Store& store, uint32_t callee, std::shared_ptr<const ComponentImpl> owner,
+                            std::shared_ptr<const LowerShape> shape, Options options, uint32_t instance,
+                            ResourceMapPtr resources) {
   const FuncRec& callee_rec = ComponentStore::of(store).funcs.at(callee);
   const bool fused = callee_rec.kind == FuncRec::Kind::kLifted;
   // A typed host function (func_wrap) lifts and lowers the guest's values itself, without Vals.

@@ -1,9 +1,12 @@
-// component runtime: instantiation. Walks the definitions of a component (and, recursively, of every
-// component it instantiates) in binary order, filling one Scope of run-time index spaces per component:
-// core modules are instantiated with positional imports, canonical functions become component functions
-// (lift) or core host functions (lower, resource.*), resource type definitions become run-time resource
-// types. Every index space grows exactly where the validator's does, so the recorded static types
-// (ValidationRecord) line up with the run-time entries by index.
+// component runtime: instantiation. A component with a flat plan (plan.hh, made by Component::compile)
+// is instantiated by executing it (plan.cc). The definition walk here is the fallback for the shapes the
+// plan does not express (a root import of a core module or component, a root export of a component
+// definition) and the reference the plan agrees with: it walks the definitions of a component (and,
+// recursively, of every component it instantiates) in binary order, filling one Scope of run-time index
+// spaces per component: core modules are instantiated with positional imports, canonical functions become
+// component functions (lift) or core host functions (lower, resource.*), resource type definitions become
+// run-time resource types. Every index space grows exactly where the validator's does, so the recorded
+// static types (ValidationRecord) line up with the run-time entries by index.
 #include "component_runtime/internal.hh"
 
 namespace airwasm::component::rt {
@@ -591,6 +594,7 @@ Result<Instance> instantiate(Store& store, const InstancePreImpl& pre) {
   const ComponentImpl& owner = *pre.component;
   if (&owner.engine.impl() != &store.engine().impl())
     return make_error(ErrorKind::kUsage, "component and store belong to different engines");
+  if (owner.plan) return execute_plan(store, pre);
   Instantiator inst(store);
   const TypeStore& ts = owner.types();
   const ComponentTypeInfo& type = ts.component(owner.validated.type);

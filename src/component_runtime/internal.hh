@@ -1,7 +1,8 @@
 // component runtime: the records behind the public component API (Component, Linker, Instance, Func)
 // and the per-Store component state. Not part of the public API.
 //
-// Instantiation walks the component's definitions in order with one Scope of run-time index spaces per
+// Instantiation executes the component's flat plan (plan.hh); for the few shapes the plan does not
+// express it walks the component's definitions in order with one Scope of run-time index spaces per
 // component being instantiated (nested components too): core instances, core functions, component
 // functions, instances, component and module definitions, and the map from the validator's static
 // resource ids to run-time resource types. The validator's records (component/validator.hh) supply the
@@ -27,6 +28,7 @@
 #include "component/ast.hh"
 #include "component/types.hh"
 #include "component/validator.hh"
+#include "component_runtime/plan.hh"
 #include "runtime/internal.hh"
 
 namespace airwasm::component::rt {
@@ -60,6 +62,10 @@ struct ComponentImpl {
   ValidatedComponent validated;  // types of everything
   ValidationRecord record;       // per-scope index-space types, resource bindings
   std::unordered_map<const ast::CoreModuleBytes*, Module> modules;  // compiled once, shared by instances
+  // The flat instantiation plan (plan.hh), or null when the plan cannot express this component; then
+  // `plan_fallback` says why and instantiation walks the definitions.
+  std::shared_ptr<const Plan> plan;
+  std::string plan_fallback;
   const TypeStore& types() const { return *validated.store; }
 };
 
@@ -292,7 +298,7 @@ class GuestContext final : public canon::Context {
   Store& store() const { return store_; }
   // The typed path's view of this context for a function type.
   abi::Cx typed(TypeId func_type) {
-    return abi::Cx{this, memory.base, memory.size, func_type, max_lift_bytes};
+    return abi::Cx{this, memory.base, memory.size, func_type, max_lift_bytes, &store_};
   }
 
  private:
@@ -326,10 +332,22 @@ struct LinkerImpl {
   LinkerNode root;
 };
 
+// A function or resource import of the plan (PlanImport) resolved against the Linker: a host
+// definition, or an item exported by a component instance of one Store; or the error instantiation
+// reports (as the definition walk reports it when it gets there).
+struct ResolvedImport {
+  std::shared_ptr<const LinkerNode> node;  // kFunc or kResource
+  std::optional<Item> item;                // or an export of an instantiated component
+  uint64_t store_id = 0;                   // the Store `item` belongs to
+  std::string item_path;                   // the import path of the Linker entry holding `item`
+  std::optional<Error> error;
+};
+
 // An import resolved against the Linker at instantiate_pre: a copy of what it found.
 struct InstancePreImpl {
   std::shared_ptr<const ComponentImpl> component;
   std::vector<std::shared_ptr<const LinkerNode>> imports;  // one per root import, in order
+  std::vector<ResolvedImport> resolved;                    // one per PlanImport of the component's plan
 };
 
 // ---- shared helpers ----
@@ -347,6 +365,10 @@ TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<co
 // Makes the core function of `(canon lower $f opts)` for a component instance.
 Result<Extern> make_lowered(Store& store, uint32_t func, std::shared_ptr<const ComponentImpl> owner,
                             TypeId type, Options options, uint32_t instance,
+                            std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources);
+// The same with the core-level shape of the function type already computed (the instantiation plan).
+Result<Extern> make_lowered(Store& store, uint32_t func, std::shared_ptr<const ComponentImpl> owner,
+                            std::shared_ptr<const LowerShape> shape, Options options, uint32_t instance,
                             std::shared_ptr<const std::unordered_map<ResourceId, ResourceType>> resources);
 // resource.new / resource.rep / resource.drop of one resource type in one instance.
 Extern make_resource_new(Store& store, uint32_t instance, ResourceType type, ValType rep);
@@ -373,8 +395,14 @@ ResourceAny host_handle_new(Store& store, ResourceType type, uint32_t rep, bool 
 TrapResult<HostHandle*> host_handle_get(Store& store, const ResourceAny& r);
 void host_handle_release(Store& store, uint32_t index);
 
-// Instantiates a component with its root imports resolved (instantiate.cc).
+// Instantiates a component with its root imports resolved (instantiate.cc): executes its plan, or walks
+// its definitions when it has none.
 Result<Instance> instantiate(Store& store, const InstancePreImpl& pre);
+// The plan's imports looked up below the root imports' Linker entries (plan.cc; at instantiate_pre).
+std::vector<ResolvedImport> resolve_plan_imports(const ComponentImpl& component,
+                                                 const std::vector<std::shared_ptr<const LinkerNode>>& roots);
+// Runs the plan of `pre.component` in `store` (plan.cc).
+Result<Instance> execute_plan(Store& store, const InstancePreImpl& pre);
 
 std::string func_signature(const TypeStore& types, TypeId func);
 std::string type_text(const TypeStore& types, TypeId type);

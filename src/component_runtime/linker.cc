@@ -174,6 +174,7 @@ Result<InstancePre> Linker::instantiate_pre(const Component& component) const {
     AIRWASM_TRY(rt::check_import(ts, imp, *node));
     pre->imports.push_back(std::move(node));
   }
+  pre->resolved = rt::resolve_plan_imports(component.impl(), pre->imports);
   return InstancePre(std::move(pre));
 }
 

@@ -12,6 +12,7 @@
 
 #include "airwasm/extern.hh"
 #include "airwasm/trap.hh"
+#include "wasm/module.hh"
 #include "wasm/types.hh"
 
 namespace airwasm::interp {
@@ -20,17 +21,26 @@ struct CompiledModule;
 struct CompiledFunc;
 struct InstanceData;
 
-// A function instance: either WebAssembly code of some instance or a host function.
+// A function instance: either WebAssembly code of some instance or a host function. Every instance has
+// one per function of its module (12,622 for a JavaScript plugin), so it is kept small (48 bytes): a host
+// function's callback lives beside it (HostFuncInst), not in it.
 struct FuncInst {
   uint32_t type_id = 0;  // engine-wide canonical id of the function type
-  const wasm::FuncType* type = nullptr;
-  InstanceData* instance = nullptr;    // wasm functions: the defining instance
-  const CompiledFunc* code = nullptr;  // wasm functions: the lowered body; null for host functions
-  RawHostCallback host;                // host functions
   uint32_t param_slots = 0;
   uint32_t result_slots = 0;
   uint32_t store_index = 0;  // index in the Store's function list (for Func handles)
+  const wasm::FuncType* type = nullptr;
+  InstanceData* instance = nullptr;       // wasm functions: the defining instance
+  const CompiledFunc* code = nullptr;     // wasm functions: the lowered body; null for host functions
+  const RawHostCallback* host = nullptr;  // host functions: the callback (in their HostFuncInst)
   bool is_host() const { return code == nullptr; }
+};
+static_assert(sizeof(FuncInst) == 48);
+
+// A host function instance with its callback.
+struct HostFuncInst {
+  FuncInst func;
+  RawHostCallback callback;
 };
 
 // A linear memory. `base` points into a reservation large enough for the maximum, so growth never moves it.
@@ -78,8 +88,15 @@ struct InstanceData {
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
   std::vector<TagInst*> tags;
-  std::vector<std::vector<uint64_t>> elems;     // element segments as references; emptied by elem.drop
-  std::vector<std::span<const uint8_t>> datas;  // data segments; emptied by data.drop
+  std::vector<std::vector<uint64_t>> elems;  // element segments as references; emptied by elem.drop
+  // Data segments: the module's (they outlive the instance), with a dropped flag per segment (data.drop,
+  // and active segments once applied) rather than a per-instance list of their spans: a JavaScript plugin
+  // has 10,000 segments, and this is paid per instance.
+  std::span<const wasm::DataSegment> data_segments;
+  std::vector<bool> data_dropped;
+  std::span<const uint8_t> data(uint32_t i) const {
+    return data_dropped[i] ? std::span<const uint8_t>() : data_segments[i].bytes;
+  }
   MemoryInst* memory0 = nullptr;
   void* owner = nullptr;  // runtime's instance record
 };

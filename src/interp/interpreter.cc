@@ -356,7 +356,7 @@ namespace {
 [[gnu::noinline]] static bool call_host(ExecContext& ctx, const FuncInst* callee, void* instance_owner,
                                         uint64_t* args, TrapCode& trap_code) {
   Caller caller(static_cast<Store*>(ctx.store), instance_owner);
-  TrapResult<void> r = callee->host(caller, args);
+  TrapResult<void> r = (*callee->host)(caller, args);
   if (r) return true;
   trap_code = r.error().code();
   ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
@@ -883,14 +883,14 @@ RunStatus run_impl(ExecContext* ctxp) {
   }
   HANDLE(MemoryInit) {  // [d][s][n][data]
     const uint64_t d = GET(uint32_t, 0), s = GET(uint32_t, 1), n = GET(uint32_t, 2);
-    const std::span<const uint8_t> data = inst->datas[OPND(3)];
+    const std::span<const uint8_t> data = inst->data(OPND(3));
     if (s + n > data.size() || d + n > mem_size) [[unlikely]]
       TRAP(TrapCode::kMemoryOutOfBounds);
     if (n) std::memcpy(mem_base + d, data.data() + s, n);
     NEXT(24);
   }
   HANDLE(DataDrop) {
-    inst->datas[OPND(0)] = {};
+    inst->data_dropped[OPND(0)] = true;
     NEXT(12);
   }
   HANDLE(MemoryCopy) {  // [d][s][n]
@@ -1208,7 +1208,7 @@ RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
   if (func->is_host()) {
     ++ctx.host_depth;
     Caller caller(static_cast<Store*>(ctx.store), nullptr);
-    TrapResult<void> r = func->host(caller, args);
+    TrapResult<void> r = (*func->host)(caller, args);
     --ctx.host_depth;
     if (!r) {
       ctx.trap = r.error().code();

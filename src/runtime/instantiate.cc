@@ -220,7 +220,7 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     f->result_slots = mi.type_slots[type_index].second;
     f->store_index = uint32_t(s.funcs.size());
     data.funcs.push_back(f);
-    s.funcs.emplace_back(f, StoreImpl::FuncDeleter{false});
+    s.funcs.push_back({f});
   }
   for (const TableType& t : m.tables) {
     AIRWASM_TRY_ASSIGN(interp::TableInst * table, s.add_table(t, 0));
@@ -250,7 +250,8 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
     for (const wasm::ConstExpr& item : seg.items) refs.push_back(eval_const(item, data).v[0]);
     data.elems.push_back(std::move(refs));
   }
-  for (const wasm::DataSegment& seg : m.datas) data.datas.push_back(seg.bytes);
+  data.data_segments = m.datas;
+  data.data_dropped.assign(m.datas.size(), false);
   rec->exports.reserve(m.exports.size());
   for (const wasm::Export& e : m.exports) {
     uint32_t store_index = 0;
@@ -303,7 +304,7 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
         return uninstantiable(Trap(TrapCode::kTableOutOfBounds));
       std::copy(refs.begin(), refs.end(), table->elems.begin() + offset);
     }
-    if (seg.mode != wasm::SegmentMode::kPassive) data.elems[i].clear();
+    if (seg.mode != wasm::SegmentMode::kPassive) data.elems[i] = {};  // freed, not just emptied
   }
   for (size_t i = 0; i < m.datas.size(); ++i) {
     const wasm::DataSegment& seg = m.datas[i];
@@ -314,7 +315,7 @@ Result<Instance> create_instance(Store& store, const Module& module, std::span<c
       return uninstantiable(Trap(TrapCode::kMemoryOutOfBounds));
     const bool in_image = imaged && seg.memory == 0;
     if (!seg.bytes.empty() && !in_image) std::memcpy(mem->base + offset, seg.bytes.data(), seg.bytes.size());
-    data.datas[i] = {};
+    data.data_dropped[i] = true;
   }
   if (m.start) {
     const interp::FuncInst* start = data.funcs[*m.start];

@@ -97,15 +97,16 @@ struct StoreImpl {
   uint64_t sliced_generation = 0;
   const interp::FuncInst* sliced_func = nullptr;
 
-  // Function instances by Store index. Host functions own their record; the functions of an instance
-  // live in one block (func_blocks: one allocation per instance, not one per function).
-  struct FuncDeleter {
-    bool owned = true;
-    void operator()(interp::FuncInst* f) const {
-      if (owned) delete f;
-    }
+  // Function instances by Store index (one pointer each: an instance adds one per function of its
+  // module). Host functions are owned by `host_funcs`; the functions of an instance live in one block
+  // (func_blocks: one allocation per instance, not one per function).
+  struct FuncSlot {
+    interp::FuncInst* func;
+    interp::FuncInst* get() const { return func; }
+    interp::FuncInst* operator->() const { return func; }
   };
-  std::vector<std::unique_ptr<interp::FuncInst, FuncDeleter>> funcs;
+  std::vector<FuncSlot> funcs;
+  std::vector<std::unique_ptr<interp::HostFuncInst>> host_funcs;
   // The blocks of instance functions (kept by the Store, not the instance record, so that a failed
   // instantiation leaves no dangling entry in `funcs`).
   std::vector<std::unique_ptr<interp::FuncInst[]>> func_blocks;

@@ -58,15 +58,18 @@ interp::FuncInst* StoreImpl::add_host_func(const FuncType& type, RawHostCallback
 }
 
 interp::FuncInst* StoreImpl::add_host_func(uint32_t type_id, const FuncType* type, RawHostCallback callback) {
-  auto f = std::make_unique<interp::FuncInst>();
+  auto h = std::make_unique<interp::HostFuncInst>();
+  h->callback = std::move(callback);
+  interp::FuncInst* f = &h->func;
   f->type_id = type_id;
   f->type = type;
-  f->host = std::move(callback);
+  f->host = &h->callback;
   f->param_slots = slot_count(type->params);
   f->result_slots = slot_count(type->results);
   f->store_index = uint32_t(funcs.size());
-  funcs.emplace_back(f.release(), FuncDeleter{true});
-  return funcs.back().get();
+  host_funcs.push_back(std::move(h));
+  funcs.push_back({f});
+  return f;
 }
 
 Result<interp::MemoryInst*> StoreImpl::add_memory(const MemoryType& type) {

@@ -20,6 +20,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
+import { collectInputs, isComponent } from './component_inputs.mjs';
+
 function resolveJco() {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const base of [process.cwd(), here]) {
@@ -33,34 +35,6 @@ function resolveJco() {
 function usage() {
   console.error('usage: node wit_compare.mjs [--dump DIR] [--show N] AIRWASM PATH...');
   process.exit(2);
-}
-
-function isComponent(bytes) {
-  return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d &&
-         bytes[6] === 1 && bytes[7] === 0;
-}
-
-// A directory holding the suite converter's JSON files contributes the components those name (its other
-// .wasm files are the invalid ones of assert_* commands); any other directory contributes all its .wasm.
-function collect(p, out) {
-  const st = fs.statSync(p);
-  if (st.isDirectory()) {
-    const entries = fs.readdirSync(p).sort();
-    const hasJson = entries.some((e) => e.endsWith('.json'));
-    for (const e of entries) {
-      const q = path.join(p, e);
-      if (fs.statSync(q).isDirectory() || e.endsWith(hasJson ? '.json' : '.wasm')) collect(q, out);
-    }
-  } else if (p.endsWith('.json')) {
-    const d = JSON.parse(fs.readFileSync(p, 'utf8'));
-    for (const c of d.commands || []) {
-      if ((c.type === 'module' || c.type === 'module_definition') && c.filename) {
-        out.push(path.join(path.dirname(p), c.filename));
-      }
-    }
-  } else {
-    out.push(p);
-  }
 }
 
 // The first `world` block of airwasm's output: everything up to the first `}` in column 0.
@@ -96,7 +70,7 @@ async function main() {
   if (args.length < 2) usage();
   const airwasm = args.shift();
   const files = [];
-  for (const p of args) collect(p, files);
+  for (const p of args) collectInputs(p, files);
   if (dump) fs.mkdirSync(dump, { recursive: true });
 
   const jco = resolveJco();
@@ -117,7 +91,7 @@ async function main() {
 
   let matched = 0, mismatched = 0, skipped = 0;
   const diffs = [];
-  for (const f of files) {
+  for (const { path: f } of files) {
     const bytes = fs.readFileSync(f);
     if (!isComponent(bytes)) continue;
     const want = await jcoWit(bytes);

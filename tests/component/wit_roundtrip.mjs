@@ -17,6 +17,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { collectInputs, isComponent } from './component_inputs.mjs';
+
 // Printed WIT that is not valid WIT, so cannot be parsed back: a world function names a type of an
 // inline interface the component exports (`export i: interface { record t {...} } export f: func(r: t)`).
 // WIT gives world functions no way to name such a type; wit-parser rejects the same text. The printer
@@ -33,37 +35,6 @@ function usage() {
   process.exit(2);
 }
 
-function isComponent(bytes) {
-  return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d &&
-         bytes[6] === 1 && bytes[7] === 0;
-}
-
-function collect(p, out) {
-  const st = fs.statSync(p);
-  if (st.isDirectory()) {
-    const entries = fs.readdirSync(p).sort();
-    if (entries.some((e) => e.endsWith('.wit'))) {
-      out.push({ kind: 'wit', path: p });
-      return;
-    }
-    const hasJson = entries.some((e) => e.endsWith('.json'));
-    for (const e of entries) {
-      const q = path.join(p, e);
-      if (fs.statSync(q).isDirectory() || e.endsWith(hasJson ? '.json' : '.wasm')) collect(q, out);
-    }
-  } else if (p.endsWith('.json')) {
-    const d = JSON.parse(fs.readFileSync(p, 'utf8'));
-    for (const c of d.commands || []) {
-      if ((c.type === 'module' || c.type === 'module_definition') && c.filename) {
-        out.push({ kind: 'wasm', path: path.join(path.dirname(p), c.filename) });
-      }
-    }
-  } else if (p.endsWith('.wit')) {
-    out.push({ kind: 'wit', path: p });
-  } else {
-    out.push({ kind: 'wasm', path: p });
-  }
-}
 
 function firstDiff(a, b) {
   const x = a.split('\n'), y = b.split('\n');
@@ -85,7 +56,7 @@ while (args.length && args[0].startsWith('--')) {
 if (args.length < 2) usage();
 const airwasm = args.shift();
 const items = [];
-for (const p of args) collect(p, items);
+for (const p of args) collectInputs(p, items, { wit: true });
 const tmp = keep || fs.mkdtempSync(path.join(os.tmpdir(), 'airwasm-wit-rt-'));
 fs.mkdirSync(tmp, { recursive: true });
 for (const dir of wasiDirs) {

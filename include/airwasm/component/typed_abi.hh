@@ -77,6 +77,85 @@ class WitResult {
 template <typename Sig>
 class TypedFunc;
 
+namespace abi {
+template <typename T, typename>
+struct Abi;
+}
+
+// Statically typed resource handles (what `airwasm bindgen` maps own<R> and borrow<R> to). `Tag` names the
+// resource: `Tag::kHostId` is the id of its host-defined ResourceType when the host implements it.
+//
+// Own<Tag> is an owned handle the host holds, with RAII: destroying it drops the handle (running the
+// resource's destructor, guest or host), passing it into a call moves it into the guest (it is then
+// empty), so a resource is never leaked nor dropped twice. Move-only.
+template <typename Tag>
+class Borrow;
+template <typename Tag>
+class Own {
+ public:
+  Own() = default;
+  Own(Store& store, const ResourceAny& handle, uint32_t rep = 0)
+      : store_(&store), handle_(handle), rep_(rep) {}
+  Own(Own&& o) noexcept : store_(o.store_), handle_(o.handle_), rep_(o.rep_) { o.store_ = nullptr; }
+  Own& operator=(Own&& o) noexcept {
+    if (this != &o) {
+      reset();
+      store_ = o.store_, handle_ = o.handle_, rep_ = o.rep_;
+      o.store_ = nullptr;
+    }
+    return *this;
+  }
+  Own(const Own&) = delete;
+  Own& operator=(const Own&) = delete;
+  ~Own() { reset(); }
+
+  // A new handle to the host-implemented resource `rep` (for host functions that return own<R>).
+  static TrapResult<Own> create(Store& store, uint32_t rep) {
+    auto h = resource_new_own(store, ResourceType::host(Tag::kHostId), rep);
+    if (!h) return std::unexpected(Trap(TrapCode::kHostError, h.error().message));
+    return Own(store, *h, rep);
+  }
+  // Drops the handle now (no-op when empty).
+  void reset() {
+    if (store_) (void)resource_drop(*std::exchange(store_, nullptr), handle_);
+  }
+  // Gives up ownership without dropping: the caller becomes responsible for the ResourceAny.
+  ResourceAny release() {
+    store_ = nullptr;
+    return handle_;
+  }
+  bool valid() const { return store_ != nullptr; }
+  explicit operator bool() const { return valid(); }
+  const ResourceAny& handle() const { return handle_; }
+  // The representation of a host-implemented resource (the value given to create()).
+  uint32_t rep() const { return rep_; }
+  Borrow<Tag> borrow() const { return Borrow<Tag>(handle_, rep_); }
+  bool operator==(const Own& o) const { return store_ == o.store_ && handle_ == o.handle_; }
+
+ private:
+  friend struct abi::Abi<Own, void>;
+  mutable Store* store_ = nullptr;  // null once empty (moved into the guest, released or dropped)
+  ResourceAny handle_;
+  uint32_t rep_ = 0;
+};
+
+// Borrow<Tag>: a borrowed handle (a parameter of a host function, valid until it returns; or an Own's
+// borrow() passed to a call).
+template <typename Tag>
+class Borrow {
+ public:
+  Borrow() = default;
+  explicit Borrow(const ResourceAny& handle, uint32_t rep = 0) : handle_(handle), rep_(rep) {}
+  const ResourceAny& handle() const { return handle_; }
+  // The representation of a host-implemented resource (what the host gave Own<Tag>::create()).
+  uint32_t rep() const { return rep_; }
+  bool operator==(const Borrow&) const = default;
+
+ private:
+  ResourceAny handle_;
+  uint32_t rep_ = 0;
+};
+
 // ---------------------------------------------------------------- the ABI seam (implemented in the runtime)
 // Used by the templates of this header and typed.hh; hosts do not call it directly.
 namespace abi {
@@ -91,6 +170,8 @@ struct Cx {
   // Host memory this lift may still build (the canon layer's max_lift_bytes): a guest can make many list
   // elements point at the same large string, so lifted sizes are bounded by a budget, not by guest memory.
   uint64_t lift_budget = 0;
+  // The Store of the call: lifted owned handles (Own<Tag>) keep it to drop themselves.
+  Store* store = nullptr;
   uint64_t bytes() const { return size ? *size : 0; }
 };
 
@@ -381,12 +462,91 @@ struct Abi<ResourceAny> {
     return {};
   }
   static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, ResourceAny& out) {
-    uint32_t h;
+    uint32_t h = 0;  // (GCC 12 -Wmaybe-uninitialized cannot see that read() fills it on success)
     AIRWASM_ABI_TRY(read(cx, ptr, &h, 4));
     auto r = lift_handle(cx, t, h);
     if (!r) return std::unexpected(std::move(r.error()));
     out = *r;
     return {};
+  }
+};
+
+// ---- statically typed handles (Own<Tag>, Borrow<Tag>): the ResourceAny code plus ownership.
+inline uint32_t host_rep(Cx& cx, const ResourceAny& h) {
+  if (!cx.store || !h.type().is_host()) return 0;
+  auto r = resource_rep(*cx.store, h);
+  return r ? *r : 0;
+}
+template <typename Tag>
+struct Abi<Own<Tag>, void> {
+  static constexpr uint64_t kSize = 4, kAlign = 4;
+  static constexpr size_t kFlat = 1;
+  static constexpr bool kRes = true;
+  static bool check(Checker& c, const TypeView& t) { return t.is(ValKind::kOwn) || c.fail(t, "Own<...>"); }
+  static TrapResult<uint32_t> take(Cx& cx, uint32_t t, const Own<Tag>& v) {
+    if (!v.store_) return std::unexpected(Trap(TrapCode::kHostError, "an empty Own handle passed to a call"));
+    auto h = lower_handle(cx, t, v.handle_);
+    if (h) v.store_ = nullptr;  // moved into the guest
+    return h;
+  }
+  static TrapResult<void> lower(Cx& cx, uint32_t t, const Own<Tag>& v, uint64_t*& out) {
+    auto h = take(cx, t, v);
+    if (!h) return std::unexpected(std::move(h.error()));
+    *out++ = *h;
+    return {};
+  }
+  static TrapResult<void> store(Cx& cx, uint32_t t, const Own<Tag>& v, uint64_t ptr) {
+    auto h = take(cx, t, v);
+    if (!h) return std::unexpected(std::move(h.error()));
+    return write(cx, ptr, &*h, 4);
+  }
+  static TrapResult<void> from(Cx& cx, uint32_t t, uint32_t handle, Own<Tag>& out) {
+    auto r = lift_handle(cx, t, handle);
+    if (!r) return std::unexpected(std::move(r.error()));
+    out = Own<Tag>(*cx.store, *r, host_rep(cx, *r));
+    return {};
+  }
+  static TrapResult<void> lift(Cx& cx, uint32_t t, const uint64_t*& in, Own<Tag>& out) {
+    return from(cx, t, uint32_t(*in++), out);
+  }
+  static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, Own<Tag>& out) {
+    uint32_t h = 0;  // (GCC 12 -Wmaybe-uninitialized cannot see that read() fills it on success)
+    AIRWASM_ABI_TRY(read(cx, ptr, &h, 4));
+    return from(cx, t, h, out);
+  }
+};
+template <typename Tag>
+struct Abi<Borrow<Tag>, void> {
+  static constexpr uint64_t kSize = 4, kAlign = 4;
+  static constexpr size_t kFlat = 1;
+  static constexpr bool kRes = true;
+  static bool check(Checker& c, const TypeView& t) {
+    return t.is(ValKind::kBorrow) || c.fail(t, "Borrow<...>");
+  }
+  static TrapResult<void> lower(Cx& cx, uint32_t t, const Borrow<Tag>& v, uint64_t*& out) {
+    auto h = lower_handle(cx, t, v.handle());
+    if (!h) return std::unexpected(std::move(h.error()));
+    *out++ = *h;
+    return {};
+  }
+  static TrapResult<void> store(Cx& cx, uint32_t t, const Borrow<Tag>& v, uint64_t ptr) {
+    auto h = lower_handle(cx, t, v.handle());
+    if (!h) return std::unexpected(std::move(h.error()));
+    return write(cx, ptr, &*h, 4);
+  }
+  static TrapResult<void> from(Cx& cx, uint32_t t, uint32_t handle, Borrow<Tag>& out) {
+    auto r = lift_handle(cx, t, handle);
+    if (!r) return std::unexpected(std::move(r.error()));
+    out = Borrow<Tag>(*r, host_rep(cx, *r));
+    return {};
+  }
+  static TrapResult<void> lift(Cx& cx, uint32_t t, const uint64_t*& in, Borrow<Tag>& out) {
+    return from(cx, t, uint32_t(*in++), out);
+  }
+  static TrapResult<void> load(Cx& cx, uint32_t t, uint64_t ptr, Borrow<Tag>& out) {
+    uint32_t h = 0;  // (GCC 12 -Wmaybe-uninitialized cannot see that read() fills it on success)
+    AIRWASM_ABI_TRY(read(cx, ptr, &h, 4));
+    return from(cx, t, h, out);
   }
 };
 
@@ -707,6 +867,65 @@ struct FlagsAbi {
 };
 template <WitFlags T>
 struct Abi<T> : FlagsAbi<T> {};
+
+// Flags as a bit set (what `airwasm bindgen` generates): `T::bits` is an unsigned integer whose bit i is
+// flag i, `WitType<T>::flag_names` names the flags in order. Bits past the last flag are ignored when
+// lifting and cleared when lowering, as the canonical ABI does.
+template <typename T>
+concept WitBitFlags = requires(const T& v) {
+  WitType<T>::flag_names;
+  v.bits;
+};
+template <typename T>
+struct BitFlagsAbi {
+  using Bits = std::decay_t<decltype(std::declval<const T&>().bits)>;
+  static constexpr size_t kN = std::size(WitType<T>::flag_names);
+  static_assert(kN > 0 && kN <= 64 && kN <= 8 * sizeof(Bits) && std::is_unsigned_v<Bits>,
+                "bit-set flags: 1..64 flags in an unsigned integer wide enough");
+  static constexpr uint64_t kMask = kN == 64 ? ~uint64_t{0} : (uint64_t{1} << kN) - 1;
+  static constexpr size_t kWords = (kN + 31) / 32;
+  static constexpr uint64_t kSize = kN <= 8    ? 1
+                                    : kN <= 16 ? 2
+                                               : 4 * kWords,
+                            kAlign = kN <= 8    ? 1
+                                     : kN <= 16 ? 2
+                                                : 4;
+  static constexpr size_t kFlat = kWords;
+  static constexpr bool kRes = false;
+  static bool check(Checker& c, const TypeView& t) {
+    if (!t.is(ValKind::kFlags) || t.count() != kN) return c.fail(t, "flags of " + std::to_string(kN));
+    for (size_t i = 0; i < kN; ++i)
+      if (t.label(i) != WitType<T>::flag_names[i])
+        return c.fail_text("flag " + std::to_string(i) + " is `" + std::string(t.label(i)) +
+                           "` in the component, `" + WitType<T>::flag_names[i] + "` in C++");
+    return true;
+  }
+  static uint64_t get(const T& v) { return uint64_t(v.bits) & kMask; }
+  static void set(T& v, uint64_t b) { v.bits = Bits(b & kMask); }
+  static TrapResult<void> lower(Cx&, uint32_t, const T& v, uint64_t*& out) {
+    const uint64_t b = get(v);
+    for (size_t i = 0; i < kWords; ++i) *out++ = uint32_t(b >> (32 * i));
+    return {};
+  }
+  static TrapResult<void> lift(Cx&, uint32_t, const uint64_t*& in, T& v) {
+    uint64_t b = 0;
+    for (size_t i = 0; i < kWords; ++i) b |= uint64_t(uint32_t(*in++)) << (32 * i);
+    set(v, b);
+    return {};
+  }
+  static TrapResult<void> store(Cx& cx, uint32_t, const T& v, uint64_t ptr) {
+    const uint64_t b = get(v);  // little-endian: the low kSize bytes, in 32-bit words for > 16 flags
+    return write(cx, ptr, &b, unsigned(kSize));
+  }
+  static TrapResult<void> load(Cx& cx, uint32_t, uint64_t ptr, T& v) {
+    uint64_t b = 0;
+    AIRWASM_ABI_TRY(read(cx, ptr, &b, unsigned(kSize)));
+    set(v, b);
+    return {};
+  }
+};
+template <WitBitFlags T>
+struct Abi<T> : BitFlagsAbi<T> {};
 
 // ---- variant-like types: option, result, enum, user variants. Cases<Ps...>: one payload type per case,
 // std::monostate for none. Access<T> gives index(v), get<I>(v) and set<I>(v) -> payload reference.

@@ -75,6 +75,10 @@ class Val {
   static Val character(char32_t c) { return scalar(ValKind::kChar, uint32_t(c)); }
   static Val string(std::string utf8);
   static Val list(std::vector<Val> items);
+  // A list<u8> held packed, one byte per element: what the canonical ABI lifts every list<u8> into, and
+  // the cheap way for a host to return bytes (a Val per byte costs 24 bytes and an allocation's share).
+  // items() still works (it unpacks on first use, keeping the packed copy); bytes_view() reads it as is.
+  static Val bytes(std::string data);
   static Val record(std::vector<std::pair<std::string, Val>> fields);
   static Val tuple(std::vector<Val> items);
   static Val variant(std::string case_name, std::optional<Val> payload = std::nullopt);
@@ -108,7 +112,9 @@ class Val {
   const std::string& as_string() const;  // string; also the case name of variant and enum
   // list, tuple and record values; the payload of variant/option/result (0 or 1 element)
   std::span<const Val> items() const;
-  std::span<Val> items_mut();
+  std::span<Val> items_mut();  // unpacks a packed list<u8> for good (the caller may change elements)
+  bool is_packed_bytes() const { return kind_ == ValKind::kList && bits_ != 0; }
+  std::string_view bytes_view() const;  // a packed list<u8>'s bytes; empty for any other value
   // record field names (parallel to items()); the set flags of kFlags
   std::span<const std::string> names() const;
   const std::string& case_name() const { return as_string(); }  // variant, enum
@@ -129,6 +135,7 @@ class Val {
     std::vector<Val> items;          // list/tuple/record values; variant/option/result payload
     std::vector<std::string> names;  // record field names; flags
     ResourceAny resource;            // own / borrow
+    std::string packed;              // a packed list<u8> (bits_ = 1); items mirrors it once unpacked
   };
   static Val scalar(ValKind k, uint64_t bits) {
     Val v;
@@ -139,7 +146,7 @@ class Val {
   Heap& heap();
 
   ValKind kind_ = ValKind::kBool;
-  uint64_t bits_ = 0;  // scalars; option: is_some; result: is_ok
+  uint64_t bits_ = 0;  // scalars; option: is_some; result: is_ok; list: packed list<u8>
   std::unique_ptr<Heap> heap_;
 };
 

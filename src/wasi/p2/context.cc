@@ -140,14 +140,15 @@ Val stream_error_failed(Call& c, std::string message, const char* fs_code) {
 }
 
 Val bytes_val(const uint8_t* data, size_t n) {
-  std::vector<Val> items;
-  items.reserve(n);
-  for (size_t i = 0; i < n; ++i) items.push_back(Val::u8(data[i]));
-  return Val::list(std::move(items));
+  return Val::bytes(std::string(reinterpret_cast<const char*>(data), n));
 }
 
 bool bytes_arg(const Val& v, std::string& out) {
   if (v.kind() != component::ValKind::kList) return false;
+  if (v.is_packed_bytes()) {  // what the canonical ABI lifts a list<u8> into: one copy
+    out.assign(v.bytes_view());
+    return true;
+  }
   out.clear();
   out.reserve(v.items().size());
   for (const Val& b : v.items()) {
