@@ -58,6 +58,9 @@ struct ComponentRun {
   std::vector<std::pair<std::string, std::string>> dirs;
   std::vector<std::string> env;
   std::string timeout_text, max_memory_text;  // as given, for messages
+  // The network policy (-S inherit-network, -S allow-ip-name-lookup, -S http, --allow-net ADDR[:PORT]).
+  bool inherit_network = false, allow_ip_name_lookup = false, allow_http = false;
+  std::vector<std::string> allow_net;
 };
 int run_component(const ComponentRun& run, std::span<const uint8_t> bytes);
 

@@ -48,6 +48,12 @@ void print_run_usage(std::FILE* out) {
                "                        (default: HOST); the guest sees no other part of the file system\n"
                "  --env NAME=VALUE      set an environment variable for the guest (NAME alone: copy the\n"
                "                        host's value)\n"
+               "  -S inherit-network    WASI 0.2: let the guest's sockets bind, connect and send anywhere\n"
+               "  --allow-net ADDR[:PORT]  WASI 0.2: let sockets reach this address only (repeatable;\n"
+               "                        IPv6 as [ADDR]:PORT; no port: any port)\n"
+               "  -S allow-ip-name-lookup  WASI 0.2: allow wasi:sockets/ip-name-lookup (DNS)\n"
+               "  -S http               WASI 0.2: allow outgoing HTTP(S) requests (wasi:http)\n"
+               "                        (the network is denied otherwise: the guest gets access-denied)\n"
                "  --fuel N              give the guest N units of fuel; running out traps\n"
                "  --timeout DURATION    interrupt the guest after DURATION (e.g. 200ms, 2s, 1m)\n"
                "  --max-memory SIZE     cap the guest's linear memory (bytes, or a KiB/MiB/GiB suffix)\n"
@@ -80,7 +86,40 @@ struct RunOptions {
   std::string max_memory_text;
   std::string file;
   std::vector<std::string> args;  // after FILE
+  bool inherit_network = false, allow_ip_name_lookup = false, allow_http = false;
+  std::vector<std::string> allow_net;
 };
+
+// One -S option: NAME or NAME=y|n, several separated by commas (as wasmtime's -S). False if unknown.
+bool apply_wasi_option(std::string_view list, RunOptions& o) {
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    bool value = true;
+    if (const size_t eq = item.find('='); eq != std::string_view::npos) {
+      const std::string_view v = item.substr(eq + 1);
+      if (v == "y" || v == "yes" || v == "true") {
+        value = true;
+      } else if (v == "n" || v == "no" || v == "false") {
+        value = false;
+      } else {
+        return false;
+      }
+      item = item.substr(0, eq);
+    }
+    if (item == "inherit-network") {
+      o.inherit_network = value;
+    } else if (item == "allow-ip-name-lookup") {
+      o.allow_ip_name_lookup = value;
+    } else if (item == "http") {
+      o.allow_http = value;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
 
 // Parses the options before FILE; returns an exit status to stop with, or nullopt to go on.
 std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
@@ -119,6 +158,15 @@ std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
       } else {
         o.env.emplace_back(v);
       }
+    } else if (arg.starts_with("-S") && arg != "-S" && !arg.starts_with("-S=")) {
+      if (!apply_wasi_option(arg.substr(2), o))
+        return usage_error("unknown WASI option '" + std::string(arg) + "'");
+    } else if (option_value(argc, argv, i, "-S", v, missing)) {
+      if (missing) return needs("a WASI option (inherit-network, allow-ip-name-lookup, http)");
+      if (!apply_wasi_option(v, o)) return usage_error("unknown WASI option '" + std::string(v) + "'");
+    } else if (option_value(argc, argv, i, "--allow-net", v, missing)) {
+      if (missing || v.empty()) return needs("an address (ADDR, ADDR:PORT, [V6ADDR]:PORT)");
+      o.allow_net.emplace_back(v);
     } else if (option_value(argc, argv, i, "--fuel", v, missing)) {
       if (missing) return needs("a number");
       o.fuel = parse_u64(v);
@@ -220,6 +268,10 @@ int cmd_run(int argc, char** argv) {
     ComponentRun run{o.file,       o.invoke, o.args, o.fuel,         o.timeout,
                      o.max_memory, {},       o.env,  o.timeout_text, o.max_memory_text};
     for (const wasi::Preopen& d : o.dirs) run.dirs.emplace_back(d.host_path, d.guest_path);
+    run.inherit_network = o.inherit_network;
+    run.allow_ip_name_lookup = o.allow_ip_name_lookup;
+    run.allow_http = o.allow_http;
+    run.allow_net = o.allow_net;
     return run_component(run, *bytes);
   }
   EngineConfig config;

@@ -80,6 +80,10 @@ int run_component(const ComponentRun& r, std::span<const uint8_t> bytes) {
     wc.env.emplace_back(e.substr(0, eq), eq == std::string::npos ? "" : e.substr(eq + 1));
   }
   for (const auto& [host, guest] : r.dirs) wc.preopens.push_back({host, guest});
+  wc.allow_network = r.inherit_network;
+  wc.allowed_addresses = r.allow_net;
+  wc.allow_ip_name_lookup = r.allow_ip_name_lookup;
+  wc.allow_http = r.allow_http;
   auto wasi_ctx = wasi::p2::WasiP2Context::create(wc);
   if (!wasi_ctx) {
     std::fprintf(stderr, "airwasm run: %s\n", wasi_ctx.error().message.c_str());

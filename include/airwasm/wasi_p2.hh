@@ -41,10 +41,18 @@ struct WasiP2Config {
   bool capture_stderr = false;
   size_t capture_limit = size_t(64) << 20;  // bytes per captured stream; later writes fail (stream error)
   std::optional<std::string> stdin_data;
-  // wasi:sockets and wasi:http/outgoing-handler: denied (access-denied / HTTP-request-denied) unless set.
-  // airwasm has no socket or HTTP client implementation yet, so allowing them gives "not supported"
-  // errors instead of "denied" ones.
+  // The network policy. Everything is denied by default: wasi:sockets answers access-denied and
+  // wasi:http/outgoing-handler HTTP-request-denied (error values, never traps).
+  //  - allow_network: TCP and UDP to and from any address (wasmtime's -S inherit-network).
+  //  - allowed_addresses: otherwise, the only addresses sockets may bind, connect or send to: "ADDR",
+  //    "ADDR:PORT", "[V6ADDR]" or "[V6ADDR]:PORT" (no port: any port). A malformed entry makes create()
+  //    fail (kUsage).
+  //  - allow_ip_name_lookup: wasi:sockets/ip-name-lookup (getaddrinfo, run off the guest's thread).
+  //  - allow_http: outgoing HTTP and HTTPS requests through wasi:http (libcurl); independent of the
+  //    socket policy, as wasmtime's -S http.
   bool allow_network = false;
+  std::vector<std::string> allowed_addresses;
+  bool allow_ip_name_lookup = false;
   bool allow_http = false;
 };
 

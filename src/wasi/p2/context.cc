@@ -306,6 +306,14 @@ Result<WasiP2Context> WasiP2Context::create(const WasiP2Config& config) {
   st->stdin_data = config.stdin_data;
   st->allow_network = config.allow_network;
   st->allow_http = config.allow_http;
+  st->allow_ip_name_lookup = config.allow_ip_name_lookup;
+  for (const std::string& a : config.allowed_addresses) {
+    std::optional<internal::NetRule> rule = internal::parse_net_rule(a);
+    if (!rule)
+      return make_error(ErrorKind::kUsage, "bad network address '" + a +
+                                               "' (expected ADDR, ADDR:PORT, [V6ADDR] or [V6ADDR]:PORT)");
+    st->net_rules.push_back(*rule);
+  }
   if (!config.stdin_data) {
     AIRWASM_TRY_ASSIGN(int in, dup_fd(config.stdin_fd));
     st->stdin_fd = wasi::internal::OwnedFd(in);
@@ -355,7 +363,10 @@ Result<void> add_to_linker(component::Linker& linker, ContextGetter getter) {
   AIRWASM_TRY(define_cli(linker, getter));
   AIRWASM_TRY(define_filesystem_types(linker.instance(iface("wasi:filesystem/types")), getter));
   AIRWASM_TRY(define_filesystem_preopens(linker.instance(iface("wasi:filesystem/preopens")), getter));
-  AIRWASM_TRY(define_sockets(linker, getter));
+  AIRWASM_TRY(define_sockets_network(linker, getter));
+  AIRWASM_TRY(define_sockets_tcp(linker, getter));
+  AIRWASM_TRY(define_sockets_udp(linker, getter));
+  AIRWASM_TRY(define_sockets_lookup(linker, getter));
   AIRWASM_TRY(define_http_types(linker.instance(iface("wasi:http/types")), getter));
   AIRWASM_TRY(define_http_outgoing_handler(linker.instance(iface("wasi:http/outgoing-handler")), getter));
   return {};

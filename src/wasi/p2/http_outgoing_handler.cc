@@ -1,24 +1,385 @@
-// wasi/p2: wasi:http/outgoing-handler. airwasm has no HTTP client yet, so `handle` consumes the request
-// (and its options) and answers HTTP-request-denied under the default policy, or
-// internal-error("no HTTP client") when the host allows HTTP: an error value, never a trap.
-#include "wasi/p2/state.hh"
+// wasi/p2: wasi:http/outgoing-handler, the HTTP and HTTPS client, on libcurl (Debian's
+// libcurl4-openssl-dev), plus the functions of the incoming objects it creates (future responses,
+// responses, bodies, trailers). `handle` checks the policy (HTTP-request-denied unless allow_http) and
+// the request (scheme, authority: HTTP-request-URI-invalid), then runs the transfer on a thread of its
+// own once the guest has finished the body: curl_easy_perform blocks, so it must not run on the Store's
+// thread. The thread signals an eventfd, which the future's pollable watches through io_poll.cc's
+// interruptible wait. Request and response bodies are held in memory (at most kMaxHttpBody), and
+// redirects are not followed (fetch follows them itself). curl errors map to wasi:http error-code cases.
+// A guest that drops the future cancels the transfer (curl's progress callback sees the flag).
+#include <curl/curl.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <mutex>
+#include <thread>
+
+#include "wasi/p2/http.hh"
 
 namespace airwasm::wasi::p2::internal {
+
+struct Transfer {
+  // The request (read-only once started).
+  std::string method, url;
+  HeaderList headers;
+  std::shared_ptr<std::string> body;  // null: no body
+  uint64_t connect_timeout_ms = 0;
+  uint64_t total_timeout_ms = 0;
+  // The outcome, under `mu`.
+  std::mutex mu;
+  bool done = false;
+  std::string error;   // a wasi:http error-code case name; empty on success
+  std::string detail;  // internal-error's message
+  uint16_t status = 0;
+  HeaderList response_headers;
+  std::shared_ptr<std::string> response_body = std::make_shared<std::string>();
+  SharedFd event;  // readable once done
+  std::atomic<bool> cancelled{false};
+};
+
 namespace {
 
+struct FutureResponseObj : Object {
+  static constexpr Kind kKind = Kind::kFutureIncomingResponse;
+  FutureResponseObj() : Object(kKind) {}
+  ~FutureResponseObj() override { transfer->cancelled = true; }
+  std::shared_ptr<Transfer> transfer;
+  bool taken = false;
+};
+
+struct IncomingResponseObj : Object {
+  static constexpr Kind kKind = Kind::kIncomingResponse;
+  IncomingResponseObj() : Object(kKind) {}
+  uint16_t status = 0;
+  HeaderList headers;
+  std::shared_ptr<std::string> body;
+  bool consumed = false;
+};
+
+struct IncomingBodyObj : Object {
+  static constexpr Kind kKind = Kind::kIncomingBody;
+  IncomingBodyObj() : Object(kKind) {}
+  std::shared_ptr<std::string> body;
+  bool stream_taken = false;
+};
+
+struct FutureTrailersObj : Object {
+  static constexpr Kind kKind = Kind::kFutureTrailers;
+  FutureTrailersObj() : Object(kKind) {}
+  bool taken = false;
+};
+
+void finish(Transfer& t) {
+  {
+    std::lock_guard lock(t.mu);
+    t.done = true;
+  }
+  const uint64_t one = 1;
+  (void)!::write(t.event->get(), &one, sizeof one);
+}
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t len = size * n;
+  if (t->response_body->size() + len > kMaxHttpBody) return 0;  // curl then fails with CURLE_WRITE_ERROR
+  t->response_body->append(data, len);
+  return len;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    t->response_headers.clear();  // a new response (after 100 Continue): only the last one counts
+  } else if (const size_t colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
+    t->response_headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<Transfer*>(user)->cancelled ? 1 : 0;
+}
+
+const char* code_from_curl(CURLcode rc, long os_errno) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return "DNS-error";
+    case CURLE_COULDNT_CONNECT:
+      return os_errno == ETIMEDOUT ? "connection-timeout" : "connection-refused";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "connection-timeout";
+    case CURLE_SSL_CONNECT_ERROR:
+      return "TLS-protocol-error";
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+      return "TLS-certificate-error";
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+      return "HTTP-response-incomplete";
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+      return "connection-terminated";
+    case CURLE_URL_MALFORMAT:
+      return "HTTP-request-URI-invalid";
+    case CURLE_WRITE_ERROR:
+      return "HTTP-response-body-size";
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return "HTTP-protocol-error";
+    default:
+      return "internal-error";
+  }
+}
+
+void run(std::shared_ptr<Transfer> t) {
+  CURL* h = ::curl_easy_init();
+  if (!h) {
+    t->error = "internal-error";
+    t->detail = "curl_easy_init failed";
+    finish(*t);
+    return;
+  }
+  curl_slist* list = nullptr;
+  auto has = [&](std::string_view name) {
+    for (const auto& [n, v] : t->headers) {
+      if (n.size() != name.size()) continue;
+      bool same = true;
+      for (size_t i = 0; i < n.size(); ++i) same = same && std::tolower(uint8_t(n[i])) == name[i];
+      if (same) return true;
+    }
+    return false;
+  };
+  for (const auto& [n, v] : t->headers)
+    list = ::curl_slist_append(list, (v.empty() ? n + ";" : n + ": " + v).c_str());
+  // curl's own defaults that a WASI client does not add: Accept, Expect: 100-continue, and the
+  // form Content-Type of a POST body.
+  for (const char* d : {"accept", "expect", "content-type"})
+    if (!has(d)) list = ::curl_slist_append(list, (std::string(d) + ":").c_str());
+  ::curl_easy_setopt(h, CURLOPT_URL, t->url.c_str());
+  ::curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  ::curl_easy_setopt(h, CURLOPT_PROXY, "");  // the guest reaches the address it names
+  ::curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  ::curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+  if (t->method == "HEAD") {
+    ::curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else {
+    ::curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, t->method.c_str());
+  }
+  if (t->body && (!t->body->empty() || t->method == "POST" || t->method == "PUT" || t->method == "PATCH")) {
+    ::curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->body->size()));
+    ::curl_easy_setopt(h, CURLOPT_POSTFIELDS, t->body->data());
+  }
+  ::curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  ::curl_easy_setopt(h, CURLOPT_WRITEDATA, t.get());
+  ::curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  ::curl_easy_setopt(h, CURLOPT_HEADERDATA, t.get());
+  ::curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  ::curl_easy_setopt(h, CURLOPT_XFERINFODATA, t.get());
+  ::curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  if (t->connect_timeout_ms) ::curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, long(t->connect_timeout_ms));
+  if (t->total_timeout_ms) ::curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, long(t->total_timeout_ms));
+  const CURLcode rc = ::curl_easy_perform(h);
+  long status = 0, os_errno = 0;
+  ::curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  ::curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+  {
+    std::lock_guard lock(t->mu);
+    if (rc != CURLE_OK) {
+      t->error = code_from_curl(rc, os_errno);
+      t->detail = ::curl_easy_strerror(rc);
+    } else {
+      t->status = uint16_t(status);
+    }
+  }
+  ::curl_slist_free_all(list);
+  ::curl_easy_cleanup(h);
+  finish(*t);
+}
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Val error_code(const std::string& code, const std::string& detail) {
+  if (code == "internal-error") return Val::variant(code, Val::some(Val::string(detail)));
+  if (code == "DNS-error")
+    return Val::variant(code, Val::record({{"rcode", Val::none()}, {"info-code", Val::none()}}));
+  if (code == "HTTP-response-body-size" || code == "HTTP-request-body-size")
+    return Val::variant(code, Val::none());
+  return Val::variant(code);
+}
+
+std::string method_name(const Val& m) {
+  if (m.case_name() == "other") return m.payload() ? m.payload()->as_string() : "GET";
+  std::string s = m.case_name();
+  for (char& ch : s) ch = char(std::toupper(uint8_t(ch)));
+  return s;
+}
+
+// A duration option of request-options in milliseconds (0: none).
+uint64_t timeout_ms(const Val& v) {
+  return v.is_some() ? std::max<uint64_t>(1, v.payload()->as_u64() / 1'000'000) : 0;
+}
+
 TrapResult<void> handle(Call& c) {
-  if (!c.take(0, Kind::kOutgoingRequest)) return std::unexpected(bad_handle("outgoing-request"));
-  // option<own<request-options>>: dropping the handle runs the destructor, which frees the options.
-  if (c.p.size() > 1 && c.p[1].payload() && c.p[1].payload()->kind() == component::ValKind::kOwn)
-    (void)component::resource_drop(c.store, c.p[1].payload()->as_resource());
+  auto req = c.consume<OutgoingRequestObj>(0);
+  if (!req) return std::unexpected(bad_handle("outgoing-request"));
+  uint64_t connect_ms = 0, total_ms = 0;
+  // option<own<request-options>>: read, then dropped (the destructor frees the object).
+  if (c.p.size() > 1 && c.p[1].payload() && c.p[1].payload()->kind() == component::ValKind::kOwn) {
+    const auto& res = c.p[1].payload()->as_resource();
+    if (auto rep = component::resource_rep(c.store, res)) {
+      if (auto* o = static_cast<RequestOptionsObj*>(c.st.table.get(*rep, Kind::kRequestOptions))) {
+        connect_ms = timeout_ms(o->timeouts[0]);
+        // first-byte and between-bytes have no libcurl equivalent: their sum bounds the whole transfer.
+        if (o->timeouts[1].is_some() && o->timeouts[2].is_some())
+          total_ms = timeout_ms(o->timeouts[1]) + timeout_ms(o->timeouts[2]);
+      }
+    }
+    (void)component::resource_drop(c.store, res);
+  }
   if (!c.st.allow_http) return reply(c, err(Val::variant("HTTP-request-denied")));
-  return reply(c,
-               err(Val::variant("internal-error", Val::some(Val::string("airwasm has no HTTP client yet")))));
+  std::string scheme = "http";
+  if (req->scheme.is_some()) {
+    const Val& s = *req->scheme.payload();
+    scheme = s.case_name() == "HTTPS" ? "https" : s.case_name() == "HTTP" ? "http" : "";
+  }
+  if (scheme.empty() || !req->authority.is_some() || req->authority.payload()->as_string().empty())
+    return reply(c, err(Val::variant("HTTP-request-URI-invalid")));
+  std::string path = req->path.is_some() ? req->path.payload()->as_string() : "/";
+  if (path.empty() || path[0] != '/') path = "/" + path;
+  const int efd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (efd < 0) return reply(c, err(error_code("internal-error", "eventfd failed")));
+  auto t = std::make_shared<Transfer>();
+  t->event = std::make_shared<wasi::internal::OwnedFd>(efd);
+  t->method = method_name(req->method);
+  t->url = scheme + "://" + req->authority.payload()->as_string() + path;
+  t->headers = std::move(req->headers);
+  t->connect_timeout_ms = connect_ms;
+  t->total_timeout_ms = total_ms;
+  if (req->body) t->body = req->body->data;
+  auto f = std::make_unique<FutureResponseObj>();
+  f->transfer = t;
+  if (req->body && req->body->dropped && !req->body->finished) {
+    fail_transfer(t, "the request body was dropped unfinished");
+  } else if (req->body && !req->body->finished) {
+    req->body->waiting = t;  // outgoing-body.finish starts it
+  } else {
+    start_transfer(t);
+  }
+  return reply(c, ok(c.own(std::move(f))));
 }
 
 constexpr FuncDef kFuncs[] = {{"handle", handle}};
 
 }  // namespace
+
+void start_transfer(const std::shared_ptr<Transfer>& t) {
+  global_init();
+  try {
+    std::thread(run, t).detach();
+  } catch (const std::system_error&) {
+    fail_transfer(t, "cannot start a thread for the transfer");
+  }
+}
+
+void fail_transfer(const std::shared_ptr<Transfer>& t, std::string why) {
+  {
+    std::lock_guard lock(t->mu);
+    t->error = "internal-error";
+    t->detail = std::move(why);
+  }
+  finish(*t);
+}
+
+TrapResult<void> future_response_subscribe(Call& c) {
+  auto* f = c.arg<FutureResponseObj>(0);
+  if (!f) return std::unexpected(bad_handle("future-incoming-response"));
+  auto p = std::make_unique<PollableObj>(PollableObj::What::kFdRead);
+  p->fd = f->transfer->event;
+  p->raw_fd = p->fd->get();
+  return reply(c, c.own(std::move(p)));
+}
+
+TrapResult<void> future_response_get(Call& c) {
+  auto* f = c.arg<FutureResponseObj>(0);
+  if (!f) return std::unexpected(bad_handle("future-incoming-response"));
+  Transfer& t = *f->transfer;
+  std::lock_guard lock(t.mu);
+  if (!t.done) return reply(c, Val::none());
+  if (f->taken) return reply(c, Val::some(Val::err()));
+  f->taken = true;
+  if (!t.error.empty()) return reply(c, Val::some(ok(err(error_code(t.error, t.detail)))));
+  auto r = std::make_unique<IncomingResponseObj>();
+  r->status = t.status;
+  r->headers = std::move(t.response_headers);
+  r->body = std::move(t.response_body);
+  return reply(c, Val::some(ok(ok(c.own(std::move(r))))));
+}
+
+TrapResult<void> incoming_response_status(Call& c) {
+  auto* r = c.arg<IncomingResponseObj>(0);
+  if (!r) return std::unexpected(bad_handle("incoming-response"));
+  return reply(c, Val::u16(r->status));
+}
+
+TrapResult<void> incoming_response_headers(Call& c) {
+  auto* r = c.arg<IncomingResponseObj>(0);
+  if (!r) return std::unexpected(bad_handle("incoming-response"));
+  return reply(c, fields_copy(c, r->headers, true));
+}
+
+TrapResult<void> incoming_response_consume(Call& c) {
+  auto* r = c.arg<IncomingResponseObj>(0);
+  if (!r) return std::unexpected(bad_handle("incoming-response"));
+  if (r->consumed) return reply(c, Val::err());
+  r->consumed = true;
+  auto b = std::make_unique<IncomingBodyObj>();
+  b->body = r->body;
+  return reply(c, ok(c.own(std::move(b))));
+}
+
+TrapResult<void> incoming_body_stream(Call& c) {
+  auto* b = c.arg<IncomingBodyObj>(0);
+  if (!b) return std::unexpected(bad_handle("incoming-body"));
+  if (b->stream_taken) return reply(c, Val::err());
+  b->stream_taken = true;
+  auto s = std::make_unique<InputStreamObj>(InputStreamObj::What::kBuffer);
+  s->buffer = b->body;
+  return reply(c, ok(c.own(std::move(s))));
+}
+
+TrapResult<void> incoming_body_finish(Call& c) {
+  if (!c.consume<IncomingBodyObj>(0)) return std::unexpected(bad_handle("incoming-body"));
+  return reply(c, c.own(std::make_unique<FutureTrailersObj>()));
+}
+
+TrapResult<void> future_trailers_subscribe(Call& c) {
+  if (!c.arg<FutureTrailersObj>(0)) return std::unexpected(bad_handle("future-trailers"));
+  return reply(c, c.own(std::make_unique<PollableObj>(PollableObj::What::kReady)));
+}
+
+TrapResult<void> future_trailers_get(Call& c) {
+  auto* f = c.arg<FutureTrailersObj>(0);
+  if (!f) return std::unexpected(bad_handle("future-trailers"));
+  if (f->taken) return reply(c, Val::some(Val::err()));
+  f->taken = true;
+  // The whole response was read before the future resolved; curl does not report trailers: none.
+  return reply(c, Val::some(ok(ok(Val::none()))));
+}
 
 Result<void> define_http_outgoing_handler(LinkerInstance inst, const ContextGetter& g) {
   return define(inst, g, kFuncs,

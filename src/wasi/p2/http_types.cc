@@ -1,52 +1,16 @@
-// wasi/p2: wasi:http/types. The outgoing side has real state (fields, outgoing requests and responses,
-// bodies, request options), so a guest can build a request and hand it to outgoing-handler, which
-// denies it (http_outgoing_handler.cc). Incoming objects (requests, responses, bodies, trailers,
-// future responses, response outparams) are only ever made by an HTTP client or server, which airwasm
-// does not have yet: their functions trap if reached through a forged handle.
+// wasi/p2: wasi:http/types: fields, outgoing requests and responses, bodies (buffered: http.hh) and request
+// options. The client side's incoming objects (future responses, responses, bodies, trailers) are made
+// by outgoing-handler and their functions live beside it (http_outgoing_handler.cc). Incoming requests
+// and response outparams belong to serving HTTP, which airwasm does not do yet: their functions trap if
+// reached through a forged handle.
 // Field names compare case-insensitively; names and values are checked for the characters HTTP
 // forbids (invalid-syntax), so a guest cannot smuggle a header line through.
 #include <cctype>
 
-#include "wasi/p2/state.hh"
+#include "wasi/p2/http.hh"
 
 namespace airwasm::wasi::p2::internal {
 namespace {
-
-struct FieldsObj : Object {
-  static constexpr Kind kKind = Kind::kFields;
-  FieldsObj() : Object(kKind) {}
-  std::vector<std::pair<std::string, std::string>> entries;
-  bool immutable = false;
-};
-
-struct OutgoingBodyObj : Object {
-  static constexpr Kind kKind = Kind::kOutgoingBody;
-  OutgoingBodyObj() : Object(kKind) {}
-  bool stream_taken = false;
-};
-
-struct OutgoingRequestObj : Object {
-  static constexpr Kind kKind = Kind::kOutgoingRequest;
-  OutgoingRequestObj() : Object(kKind) {}
-  std::vector<std::pair<std::string, std::string>> headers;
-  Val method = Val::variant("get");
-  Val path = Val::none(), scheme = Val::none(), authority = Val::none();
-  bool body_taken = false;
-};
-
-struct OutgoingResponseObj : Object {
-  static constexpr Kind kKind = Kind::kOutgoingResponse;
-  OutgoingResponseObj() : Object(kKind) {}
-  std::vector<std::pair<std::string, std::string>> headers;
-  uint16_t status = 200;
-  bool body_taken = false;
-};
-
-struct RequestOptionsObj : Object {
-  static constexpr Kind kKind = Kind::kRequestOptions;
-  RequestOptionsObj() : Object(kKind) {}
-  Val timeouts[3] = {Val::none(), Val::none(), Val::none()};  // connect, first-byte, between-bytes
-};
 
 bool same_name(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -70,6 +34,15 @@ bool valid_value(std::string_view v) {
     if (ch == '\r' || ch == '\n' || ch == '\0') return false;
   return true;
 }
+
+}  // namespace
+
+OutgoingBodyObj::~OutgoingBodyObj() {
+  if (!state->finished && state->waiting)
+    fail_transfer(state->waiting, "the request body was dropped unfinished");
+}
+
+namespace {
 
 Val header_error(const char* c) {
   return err(Val::variant(c));
@@ -170,12 +143,16 @@ TrapResult<void> fields_entries(Call& c) {
   return reply(c, entries_val(f->entries));
 }
 
-Val fields_copy(Call& c, const std::vector<std::pair<std::string, std::string>>& entries, bool immutable) {
+}  // namespace
+
+Val fields_copy(Call& c, const HeaderList& entries, bool immutable) {
   auto f = std::make_unique<FieldsObj>();
   f->entries = entries;
   f->immutable = immutable;
   return c.own(std::move(f));
 }
+
+namespace {
 
 TrapResult<void> fields_clone(Call& c) {
   FIELDS(f);
@@ -202,7 +179,9 @@ TrapResult<void> request_body(Call& c) {
   REQUEST(r);
   if (r->body_taken) return reply(c, Val::err());
   r->body_taken = true;
-  return reply(c, ok(c.own(std::make_unique<OutgoingBodyObj>())));
+  auto b = std::make_unique<OutgoingBodyObj>();
+  r->body = b->state;
+  return reply(c, ok(c.own(std::move(b))));
 }
 TrapResult<void> request_method(Call& c) {
   REQUEST(r);
@@ -321,8 +300,11 @@ TrapResult<void> body_write(Call& c) {
   if (!b) return std::unexpected(bad_handle("outgoing-body"));
   if (b->stream_taken) return reply(c, Val::err());
   b->stream_taken = true;
-  // Nothing can send the body yet (no HTTP client): its bytes are discarded.
-  return reply(c, ok(c.own(std::make_unique<OutputStreamObj>(OutputStreamObj::What::kDiscard))));
+  // A response body has nowhere to go until airwasm serves HTTP; a request body is kept for the transfer.
+  auto s = std::make_unique<OutputStreamObj>(OutputStreamObj::What::kBuffer);
+  s->buffer = b->state->data;
+  s->buffer_limit = kMaxHttpBody;
+  return reply(c, ok(c.own(std::move(s))));
 }
 
 TrapResult<void> body_finish(Call& c) {
@@ -333,6 +315,8 @@ TrapResult<void> body_finish(Call& c) {
     const Val& t = *c.p[1].payload();
     if (t.kind() == component::ValKind::kOwn) (void)component::resource_drop(c.store, t.as_resource());
   }
+  b->state->finished = true;
+  if (auto t = std::move(b->state->waiting)) start_transfer(t);
   return reply(c, Val::ok());
 }
 
@@ -375,13 +359,13 @@ constexpr FuncDef kFuncs[] = {
     {"[method]request-options.between-bytes-timeout", options_get<2>},
     {"[method]request-options.set-between-bytes-timeout", options_set<2>},
     {"[static]response-outparam.set", unreachable_object},
-    {"[method]incoming-response.status", unreachable_object},
-    {"[method]incoming-response.headers", unreachable_object},
-    {"[method]incoming-response.consume", unreachable_object},
-    {"[method]incoming-body.stream", unreachable_object},
-    {"[static]incoming-body.finish", unreachable_object},
-    {"[method]future-trailers.subscribe", unreachable_object},
-    {"[method]future-trailers.get", unreachable_object},
+    {"[method]incoming-response.status", incoming_response_status},
+    {"[method]incoming-response.headers", incoming_response_headers},
+    {"[method]incoming-response.consume", incoming_response_consume},
+    {"[method]incoming-body.stream", incoming_body_stream},
+    {"[static]incoming-body.finish", incoming_body_finish},
+    {"[method]future-trailers.subscribe", future_trailers_subscribe},
+    {"[method]future-trailers.get", future_trailers_get},
     {"[constructor]outgoing-response", response_new},
     {"[method]outgoing-response.status-code", response_status},
     {"[method]outgoing-response.set-status-code", response_set_status},
@@ -389,8 +373,8 @@ constexpr FuncDef kFuncs[] = {
     {"[method]outgoing-response.body", response_body},
     {"[method]outgoing-body.write", body_write},
     {"[static]outgoing-body.finish", body_finish},
-    {"[method]future-incoming-response.subscribe", unreachable_object},
-    {"[method]future-incoming-response.get", unreachable_object},
+    {"[method]future-incoming-response.subscribe", future_response_subscribe},
+    {"[method]future-incoming-response.get", future_response_get},
     {"http-error-code", http_error_code},
 };
 

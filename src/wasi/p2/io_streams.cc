@@ -12,8 +12,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/socket.h>
+
 #include "runtime/blocking.hh"
-#include "wasi/p2/state.hh"
+#include "wasi/p2/sockets.hh"
 
 namespace airwasm::wasi::p2::internal {
 namespace {
@@ -68,6 +70,28 @@ TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking,
         got = ::pread(s.fd->get(), buf.data(), n, off_t(s.offset));
       } while (got < 0 && errno == EINTR);
       break;
+    case InputStreamObj::What::kBuffer: {
+      const size_t have = s.buffer->size() - std::min<size_t>(size_t(s.offset), s.buffer->size());
+      got = ssize_t(std::min(n, have));
+      buf.assign(*s.buffer, size_t(s.offset), size_t(got));
+      break;
+    }
+    case InputStreamObj::What::kSocket:
+      for (;;) {
+        got = ::recv(s.fd->get(), buf.data(), n, MSG_DONTWAIT);
+        if (got >= 0 || errno == EINTR) {
+          if (got >= 0) break;
+          continue;
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK) break;
+        if (!blocking) return ok(skip ? Val::u64(0) : Val::list({}));
+        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, s.fd->get(), POLLIN));
+      }
+      if (got < 0) {
+        s.closed = true;
+        return err(socket_stream_error(c, errno));
+      }
+      break;
   }
   if (got < 0) {
     s.closed = true;
@@ -103,6 +127,25 @@ TrapResult<int> write_all(Store& store, int fd, const char* data, size_t n) {
   return 0;
 }
 
+// send(2) of all of `data` on a non-blocking socket, waiting (interruptibly) while its buffer is full;
+// MSG_NOSIGNAL: a peer that went away gives EPIPE, not a SIGPIPE that would kill the host.
+TrapResult<int> send_all(Store& store, int fd, const char* data, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::send(fd, data, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(store, fd, POLLOUT));
+        continue;
+      }
+      return errno;
+    }
+    data += w;
+    n -= size_t(w);
+  }
+  return 0;
+}
+
 }  // namespace
 
 TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data) {
@@ -111,6 +154,21 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
   switch (s.what) {
     case OutputStreamObj::What::kDiscard:
       break;
+    case OutputStreamObj::What::kBuffer:
+      if (data.size() > s.buffer_limit - std::min(s.buffer->size(), s.buffer_limit)) {
+        s.failed = true;
+        return err(stream_error_failed(c, "the body is larger than the host accepts", "insufficient-space"));
+      }
+      *s.buffer += data;
+      break;
+    case OutputStreamObj::What::kSocket: {
+      AIRWASM_TRY_ASSIGN(const int se, send_all(c.store, s.fd->get(), data.data(), data.size()));
+      if (se != 0) {
+        s.failed = true;
+        return err(socket_stream_error(c, se));
+      }
+      break;
+    }
     case OutputStreamObj::What::kStdout:
     case OutputStreamObj::What::kStderr: {
       const bool out = s.what == OutputStreamObj::What::kStdout;
@@ -190,6 +248,10 @@ TrapResult<void> in_subscribe(Call& c) {
   if (s->what == InputStreamObj::What::kStdin && !c.st.stdin_data && stdin_raw(c) >= 0) {
     p = std::make_unique<PollableObj>(PollableObj::What::kFdRead);
     p->raw_fd = stdin_raw(c);
+  } else if (s->what == InputStreamObj::What::kSocket && !s->closed) {
+    p = std::make_unique<PollableObj>(PollableObj::What::kFdRead);
+    p->fd = s->fd;
+    p->raw_fd = s->fd->get();
   } else {
     p = std::make_unique<PollableObj>(PollableObj::What::kReady);
   }
@@ -232,8 +294,15 @@ TrapResult<void> write_zeroes(Call& c) {
 }
 
 TrapResult<void> out_subscribe(Call& c) {
-  if (!c.arg<OutputStreamObj>(0)) return std::unexpected(bad_handle("output-stream"));
-  c.ret(c.own(std::make_unique<PollableObj>(PollableObj::What::kReady)));
+  auto* s = c.arg<OutputStreamObj>(0);
+  if (!s) return std::unexpected(bad_handle("output-stream"));
+  auto p = std::make_unique<PollableObj>(PollableObj::What::kReady);
+  if (s->what == OutputStreamObj::What::kSocket && !s->failed) {
+    p = std::make_unique<PollableObj>(PollableObj::What::kFdWrite);
+    p->fd = s->fd;
+    p->raw_fd = s->fd->get();
+  }
+  c.ret(c.own(std::move(p)));
   return {};
 }
 

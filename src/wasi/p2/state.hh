@@ -94,6 +94,16 @@ class ResourceTable {
   size_t live_ = 0;
 };
 
+// One entry of the network allow-list: an address (4 or 16 bytes), and a port (0: any port).
+struct NetRule {
+  int family = 0;  // AF_INET / AF_INET6
+  uint8_t addr[16] = {};
+  uint16_t port = 0;
+};
+
+// "127.0.0.1:8080", "[::1]", ... (WasiP2Config::allowed_addresses); nullopt if malformed.
+std::optional<NetRule> parse_net_rule(std::string_view text);
+
 struct PreopenDir {
   SharedFd fd;
   std::string name;
@@ -110,7 +120,8 @@ struct P2State {
   size_t capture_limit = 0;
   std::optional<std::string> stdin_data;
   size_t stdin_pos = 0;
-  bool allow_network = false, allow_http = false;
+  bool allow_network = false, allow_http = false, allow_ip_name_lookup = false;
+  std::vector<NetRule> net_rules;  // WasiP2Config::allowed_addresses, parsed
   ResourceTable table;
 };
 
@@ -172,7 +183,8 @@ struct ErrorObj : Object {
   static constexpr Kind kKind = Kind::kError;
   ErrorObj(std::string msg, const char* code) : Object(kKind), message(std::move(msg)), fs_code(code) {}
   std::string message;
-  const char* fs_code;  // the wasi:filesystem error-code name, or null
+  const char* fs_code;             // the wasi:filesystem error-code name, or null
+  const char* net_code = nullptr;  // the wasi:sockets error-code name (socket streams), or null
 };
 
 // Pollables: readiness of an fd, a monotonic deadline, or always ready.
@@ -188,22 +200,25 @@ struct PollableObj : Object {
 
 struct InputStreamObj : Object {
   static constexpr Kind kKind = Kind::kInputStream;
-  enum class What : uint8_t { kStdin, kFile, kEmpty };
+  enum class What : uint8_t { kStdin, kFile, kEmpty, kSocket, kBuffer };
   explicit InputStreamObj(What w) : Object(kKind), what(w) {}
   What what;
-  SharedFd fd;          // kFile
-  uint64_t offset = 0;  // kFile
+  SharedFd fd;                                // kFile, kSocket (a connected TCP socket, non-blocking)
+  std::shared_ptr<const std::string> buffer;  // kBuffer: bytes read from `offset` on (an HTTP body)
+  uint64_t offset = 0;                        // kFile
   bool closed = false;
 };
 
 struct OutputStreamObj : Object {
   static constexpr Kind kKind = Kind::kOutputStream;
-  enum class What : uint8_t { kStdout, kStderr, kFile, kFileAppend, kDiscard };
+  enum class What : uint8_t { kStdout, kStderr, kFile, kFileAppend, kDiscard, kSocket, kBuffer };
   explicit OutputStreamObj(What w) : Object(kKind), what(w) {}
   What what;
-  SharedFd fd;          // kFile / kFileAppend
-  uint64_t offset = 0;  // kFile
-  bool failed = false;  // after a write error the stream is closed
+  SharedFd fd;                          // kFile / kFileAppend / kSocket
+  std::shared_ptr<std::string> buffer;  // kBuffer: writes append here (an outgoing HTTP body)
+  size_t buffer_limit = 0;              // kBuffer: the most it may hold
+  uint64_t offset = 0;                  // kFile
+  bool failed = false;                  // after a write error the stream is closed
 };
 
 // Readiness of a pollable, and waiting for the first of several (io_poll.cc).
@@ -239,7 +254,10 @@ Result<void> define_random(component::Linker& linker, const ContextGetter& g);
 Result<void> define_cli(component::Linker& linker, const ContextGetter& g);
 Result<void> define_filesystem_types(LinkerInstance inst, const ContextGetter& g);
 Result<void> define_filesystem_preopens(LinkerInstance inst, const ContextGetter& g);
-Result<void> define_sockets(component::Linker& linker, const ContextGetter& g);
+Result<void> define_sockets_network(component::Linker& linker, const ContextGetter& g);
+Result<void> define_sockets_tcp(component::Linker& linker, const ContextGetter& g);
+Result<void> define_sockets_udp(component::Linker& linker, const ContextGetter& g);
+Result<void> define_sockets_lookup(component::Linker& linker, const ContextGetter& g);
 Result<void> define_http_types(LinkerInstance inst, const ContextGetter& g);
 Result<void> define_http_outgoing_handler(LinkerInstance inst, const ContextGetter& g);
 

@@ -1,7 +1,7 @@
 // tests/wasi/p2: the network policy of WASI 0.2 (label unit). wat/denied.wat tries a TCP socket, a name
 // lookup and an outgoing HTTP request (headers built with wasi:http/types fields); by default each gets
-// the interface's "denied" error code, with the network and HTTP allowed the "not supported" ones (airwasm
-// has no socket or HTTP client yet): error values in both cases, never a trap.
+// the interface's "denied" error code; each permission lets its own operation through and no other:
+// error values in every case, never a trap. (sockets_test.cc and http_test.cc use the network for real.)
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -55,12 +55,21 @@ TEST(WasiP2Network, DeniedByDefault) {
   EXPECT_EQ(try_network(WasiP2Config{}), (std::vector<uint32_t>{0xff01, 0xff01, 0xff01}));
 }
 
-TEST(WasiP2Network, AllowedButNotSupportedYet) {
+TEST(WasiP2Network, EachPermissionAllowsItsOwnInterface) {
   WasiP2Config config;
   config.allow_network = true;
+  // The socket is created; a name lookup still needs its own permission, HTTP too.
+  EXPECT_EQ(try_network(config), (std::vector<uint32_t>{0, 0xff01, 0xff01}));
+  config.allow_network = false;
+  config.allowed_addresses = {"127.0.0.1:80"};
+  EXPECT_EQ(try_network(config), (std::vector<uint32_t>{0, 0xff01, 0xff01}));
+  config.allowed_addresses.clear();
   config.allow_http = true;
-  // not-supported (case 2) and internal-error (case 2): still error values.
-  EXPECT_EQ(try_network(config), (std::vector<uint32_t>{0xff02, 0xff02, 0xff02}));
+  // The request names no authority: HTTP-request-URI-invalid (case 3), checked before any transfer.
+  EXPECT_EQ(try_network(config), (std::vector<uint32_t>{0xff01, 0xff01, 0xff03}));
+  config.allow_ip_name_lookup = true;
+  // The lookup starts (its result comes later, off the guest's thread).
+  EXPECT_EQ(try_network(config), (std::vector<uint32_t>{0xff01, 0, 0xff03}));
 }
 
 }  // namespace
