@@ -7,7 +7,11 @@
 // interruptible wait. Request and response bodies are held in memory (at most kMaxHttpBody), and
 // redirects are not followed (fetch follows them itself). curl errors map to wasi:http error-code cases.
 // A guest that drops the future cancels the transfer (curl's progress callback sees the flag).
+// libcurl is loaded with dlopen at the first request, not linked: linking it made every `airwasm run`
+// load 30 more shared libraries (TLS, LDAP, Kerberos, ...), 5 ms of start-up, for programs that mostly
+// never make a request. Without libcurl on the machine a request fails with internal-error.
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -143,8 +147,62 @@ const char* code_from_curl(CURLcode rc, long os_errno) {
   }
 }
 
+// The libcurl functions the client uses, resolved from libcurl.so.4 once.
+struct CurlApi {
+  CURLcode (*global_init)(long) = nullptr;
+  CURL* (*easy_init)() = nullptr;
+  CURLcode (*easy_setopt)(CURL*, CURLoption, ...) = nullptr;
+  CURLcode (*easy_perform)(CURL*) = nullptr;
+  CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...) = nullptr;
+  void (*easy_cleanup)(CURL*) = nullptr;
+  const char* (*easy_strerror)(CURLcode) = nullptr;
+  curl_slist* (*slist_append)(curl_slist*, const char*) = nullptr;
+  void (*slist_free_all)(curl_slist*) = nullptr;
+  std::string load_error;  // empty when every function was found
+};
+
+template <typename F>
+bool resolve(void* lib, const char* name, F& out) {
+  out = reinterpret_cast<F>(::dlsym(lib, name));
+  return out != nullptr;
+}
+
+// Loads libcurl and calls curl_global_init the first time; later calls return the same result.
+const CurlApi& curl() {
+  static const CurlApi api = [] {
+    CurlApi a;
+    void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      const char* why = ::dlerror();
+      a.load_error = std::string("libcurl could not be loaded: ") + (why ? why : "libcurl.so.4 not found");
+      return a;
+    }
+    if (!resolve(lib, "curl_global_init", a.global_init) || !resolve(lib, "curl_easy_init", a.easy_init) ||
+        !resolve(lib, "curl_easy_setopt", a.easy_setopt) ||
+        !resolve(lib, "curl_easy_perform", a.easy_perform) ||
+        !resolve(lib, "curl_easy_getinfo", a.easy_getinfo) ||
+        !resolve(lib, "curl_easy_cleanup", a.easy_cleanup) ||
+        !resolve(lib, "curl_easy_strerror", a.easy_strerror) ||
+        !resolve(lib, "curl_slist_append", a.slist_append) ||
+        !resolve(lib, "curl_slist_free_all", a.slist_free_all)) {
+      a.load_error = "libcurl.so.4 lacks a function airwasm needs";
+      return a;
+    }
+    a.global_init(CURL_GLOBAL_DEFAULT);
+    return a;
+  }();
+  return api;
+}
+
 void run(std::shared_ptr<Transfer> t) {
-  CURL* h = ::curl_easy_init();
+  const CurlApi& api = curl();
+  if (!api.load_error.empty()) {
+    t->error = "internal-error";
+    t->detail = api.load_error;
+    finish(*t);
+    return;
+  }
+  CURL* h = api.easy_init();
   if (!h) {
     t->error = "internal-error";
     t->detail = "curl_easy_init failed";
@@ -162,55 +220,50 @@ void run(std::shared_ptr<Transfer> t) {
     return false;
   };
   for (const auto& [n, v] : t->headers)
-    list = ::curl_slist_append(list, (v.empty() ? n + ";" : n + ": " + v).c_str());
+    list = api.slist_append(list, (v.empty() ? n + ";" : n + ": " + v).c_str());
   // curl's own defaults that a WASI client does not add: Accept, Expect: 100-continue, and the
   // form Content-Type of a POST body.
   for (const char* d : {"accept", "expect", "content-type"})
-    if (!has(d)) list = ::curl_slist_append(list, (std::string(d) + ":").c_str());
-  ::curl_easy_setopt(h, CURLOPT_URL, t->url.c_str());
-  ::curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  ::curl_easy_setopt(h, CURLOPT_PROXY, "");  // the guest reaches the address it names
-  ::curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  ::curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    if (!has(d)) list = api.slist_append(list, (std::string(d) + ":").c_str());
+  api.easy_setopt(h, CURLOPT_URL, t->url.c_str());
+  api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(h, CURLOPT_PROXY, "");  // the guest reaches the address it names
+  api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(h, CURLOPT_HTTPHEADER, list);
   if (t->method == "HEAD") {
-    ::curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    api.easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else {
-    ::curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, t->method.c_str());
+    api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, t->method.c_str());
   }
   if (t->body && (!t->body->empty() || t->method == "POST" || t->method == "PUT" || t->method == "PATCH")) {
-    ::curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->body->size()));
-    ::curl_easy_setopt(h, CURLOPT_POSTFIELDS, t->body->data());
+    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->body->size()));
+    api.easy_setopt(h, CURLOPT_POSTFIELDS, t->body->data());
   }
-  ::curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  ::curl_easy_setopt(h, CURLOPT_WRITEDATA, t.get());
-  ::curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  ::curl_easy_setopt(h, CURLOPT_HEADERDATA, t.get());
-  ::curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  ::curl_easy_setopt(h, CURLOPT_XFERINFODATA, t.get());
-  ::curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  if (t->connect_timeout_ms) ::curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, long(t->connect_timeout_ms));
-  if (t->total_timeout_ms) ::curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, long(t->total_timeout_ms));
-  const CURLcode rc = ::curl_easy_perform(h);
+  api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  api.easy_setopt(h, CURLOPT_WRITEDATA, t.get());
+  api.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  api.easy_setopt(h, CURLOPT_HEADERDATA, t.get());
+  api.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  api.easy_setopt(h, CURLOPT_XFERINFODATA, t.get());
+  api.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  if (t->connect_timeout_ms) api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, long(t->connect_timeout_ms));
+  if (t->total_timeout_ms) api.easy_setopt(h, CURLOPT_TIMEOUT_MS, long(t->total_timeout_ms));
+  const CURLcode rc = api.easy_perform(h);
   long status = 0, os_errno = 0;
-  ::curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-  ::curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+  api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  api.easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
   {
     std::lock_guard lock(t->mu);
     if (rc != CURLE_OK) {
       t->error = code_from_curl(rc, os_errno);
-      t->detail = ::curl_easy_strerror(rc);
+      t->detail = api.easy_strerror(rc);
     } else {
       t->status = uint16_t(status);
     }
   }
-  ::curl_slist_free_all(list);
-  ::curl_easy_cleanup(h);
+  api.slist_free_all(list);
+  api.easy_cleanup(h);
   finish(*t);
-}
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { ::curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 Val error_code(const std::string& code, const std::string& detail) {
@@ -288,7 +341,7 @@ constexpr FuncDef kFuncs[] = {{"handle", handle}};
 }  // namespace
 
 void start_transfer(const std::shared_ptr<Transfer>& t) {
-  global_init();
+  (void)curl();  // loads libcurl on this thread, before any transfer thread needs it
   try {
     std::thread(run, t).detach();
   } catch (const std::system_error&) {
