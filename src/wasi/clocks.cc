@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "wasi/clocks.hh"
+#include "wasi/os.hh"
 #include "wasi/state.hh"
 
 namespace airwasm::wasi::internal {
@@ -26,26 +27,22 @@ bool host_clock(uint32_t id, clockid_t& out) {
   }
 }
 
-uint64_t to_nanos(const timespec& ts) {
-  return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec);
-}
-
 namespace {
 
 uint16_t clock_res_get(Env& env, const uint64_t* a) {
   clockid_t id;
   if (!host_clock(arg32(a, 0), id)) return abi::kInval;
-  timespec ts{};
-  if (::clock_getres(id, &ts) != 0) return last_errno();
-  return env.mem.store<uint64_t>(arg32(a, 1), to_nanos(ts)) ? abi::kSuccess : abi::kFault;
+  uint64_t ns = 0;
+  if (int e = clock_resolution_ns(id, ns)) return from_host_errno(e);
+  return env.mem.store<uint64_t>(arg32(a, 1), ns) ? abi::kSuccess : abi::kFault;
 }
 
 uint16_t clock_time_get(Env& env, const uint64_t* a) {
   clockid_t id;
   if (!host_clock(arg32(a, 0), id)) return abi::kInval;
-  timespec ts{};
-  if (::clock_gettime(id, &ts) != 0) return last_errno();
-  return env.mem.store<uint64_t>(arg32(a, 2), to_nanos(ts)) ? abi::kSuccess : abi::kFault;
+  uint64_t ns = 0;
+  if (int e = clock_now_ns(id, ns)) return from_host_errno(e);
+  return env.mem.store<uint64_t>(arg32(a, 2), ns) ? abi::kSuccess : abi::kFault;
 }
 
 }  // namespace

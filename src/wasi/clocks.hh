@@ -5,10 +5,11 @@
 
 #include <cstdint>
 
+#include "wasi/os.hh"  // to_nanos, the shared clocks
+
 namespace airwasm::wasi::internal {
 
 // False for an unknown clock id (the caller answers EINVAL).
 bool host_clock(uint32_t wasi_clock_id, clockid_t& out);
-uint64_t to_nanos(const timespec& ts);
 
 }  // namespace airwasm::wasi::internal

@@ -18,12 +18,6 @@
 namespace airwasm::wasi::internal {
 namespace {
 
-uint64_t monotonic_now() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return to_nanos(ts);
-}
-
 struct Event {
   uint64_t userdata = 0;
   uint16_t error = 0;
@@ -65,7 +59,7 @@ uint16_t poll_oneoff(Env& env, const uint64_t* a) {
   std::vector<ClockSub> clocks;
   std::vector<FdSub> fd_subs;
   std::vector<pollfd> pfds;
-  const uint64_t start = monotonic_now();
+  const uint64_t start = monotonic_now_ns();
   for (uint32_t i = 0; i < count; ++i) {
     const uint32_t s = in + i * abi::subscription::kSize;
     uint64_t userdata = 0;
@@ -114,7 +108,7 @@ uint16_t poll_oneoff(Env& env, const uint64_t* a) {
     for (;;) {
       uint64_t earliest = std::numeric_limits<uint64_t>::max();
       for (const ClockSub& c : clocks) earliest = std::min(earliest, c.deadline);
-      const uint64_t now = monotonic_now();
+      const uint64_t now = monotonic_now_ns();
       std::optional<uint64_t> timeout;
       if (!clocks.empty()) timeout = earliest > now ? earliest - now : 0;
       auto waited = ::airwasm::internal::wait_interruptible(env.caller.store(), pfds, timeout);
@@ -131,7 +125,7 @@ uint16_t poll_oneoff(Env& env, const uint64_t* a) {
         if (f.type == abi::kEventFdRead && !ev.error) ev.nbytes = readable_bytes(f.host_fd);
         events.push_back(ev);
       }
-      const uint64_t after = monotonic_now();
+      const uint64_t after = monotonic_now_ns();
       for (const ClockSub& c : clocks) {
         if (c.deadline <= after) events.push_back({c.userdata, 0, abi::kEventClock});
       }

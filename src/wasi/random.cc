@@ -1,7 +1,5 @@
-// wasi: random_get, filled from the host's getrandom(2) (the kernel CSPRNG), in chunks so that a large
-// request is not cut short by the syscall's own limits.
-#include <sys/random.h>
-
+// wasi: random_get, filled from the kernel CSPRNG by the shared OS layer (os.hh: getrandom(2), in as many
+// calls as a large request needs).
 #include "wasi/state.hh"
 
 namespace airwasm::wasi::internal {
@@ -11,16 +9,8 @@ uint16_t random_get(Env& env, const uint64_t* a) {
   const uint32_t len = arg32(a, 1);
   uint8_t* p = env.mem.range(arg32(a, 0), len);
   if (!p) return abi::kFault;
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = ::getrandom(p + done, len - done, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return last_errno();
-    }
-    done += size_t(n);
-  }
-  return abi::kSuccess;
+  const int e = fill_random(p, len);
+  return e ? from_host_errno(e) : abi::kSuccess;
 }
 
 }  // namespace

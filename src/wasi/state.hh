@@ -18,6 +18,7 @@
 #include "airwasm/wasi.hh"
 #include "wasi/abi.hh"
 #include "wasi/guest_memory.hh"
+#include "wasi/os.hh"
 
 namespace airwasm::wasi::internal {
 
@@ -77,8 +78,6 @@ void register_path(std::vector<FunctionDef>& out);
 void register_poll(std::vector<FunctionDef>& out);
 void register_proc(std::vector<FunctionDef>& out);
 
-// Host errno -> preview1 errno.
-abi::Errno from_host_errno(int host_errno);
 inline abi::Errno last_errno() {
   return from_host_errno(errno);
 }

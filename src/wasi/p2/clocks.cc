@@ -3,6 +3,7 @@
 // subscribe-* make deadline pollables (io_poll.cc waits on them).
 #include <time.h>
 
+#include "wasi/os.hh"
 #include "wasi/p2/state.hh"
 
 namespace airwasm::wasi::p2::internal {
@@ -19,12 +20,9 @@ Val datetime(clockid_t id, bool resolution) {
 }
 
 uint64_t nanos(clockid_t id, bool resolution) {
-  timespec ts{};
-  if (resolution)
-    ::clock_getres(id, &ts);
-  else
-    ::clock_gettime(id, &ts);
-  return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec);
+  uint64_t ns = 0;
+  (void)(resolution ? wasi::internal::clock_resolution_ns(id, ns) : wasi::internal::clock_now_ns(id, ns));
+  return ns;
 }
 
 TrapResult<void> mono_now(Call& c) {

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "wasi/abi.hh"
+#include "wasi/os.hh"
 #include "wasi/p2/state.hh"
 
 namespace airwasm::wasi::p2 {
@@ -159,88 +160,13 @@ bool bytes_arg(const Val& v, std::string& out) {
 }
 
 uint64_t monotonic_now_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1'000'000'000u + uint64_t(ts.tv_nsec);
+  return wasi::internal::monotonic_now_ns();
 }
 
+// Host errno -> wasi:filesystem error-code goes through preview 1's table (wasi/context.cc), so that one
+// mapping from the operating system's errors exists, shared by both WASI versions.
 const char* fs_code_from_errno(int e) {
-  switch (e) {
-    case EACCES:
-      return "access";
-    case EAGAIN:
-      return "would-block";
-    case EALREADY:
-      return "already";
-    case EBADF:
-      return "bad-descriptor";
-    case EBUSY:
-      return "busy";
-    case EDEADLK:
-      return "deadlock";
-    case EDQUOT:
-      return "quota";
-    case EEXIST:
-      return "exist";
-    case EFBIG:
-      return "file-too-large";
-    case EILSEQ:
-      return "illegal-byte-sequence";
-    case EINPROGRESS:
-      return "in-progress";
-    case EINTR:
-      return "interrupted";
-    case EINVAL:
-      return "invalid";
-    case EISDIR:
-      return "is-directory";
-    case ELOOP:
-      return "loop";
-    case EMLINK:
-      return "too-many-links";
-    case EMSGSIZE:
-      return "message-size";
-    case ENAMETOOLONG:
-      return "name-too-long";
-    case ENODEV:
-      return "no-device";
-    case ENOENT:
-      return "no-entry";
-    case ENOLCK:
-      return "no-lock";
-    case ENOMEM:
-      return "insufficient-memory";
-    case ENOSPC:
-      return "insufficient-space";
-    case ENOTDIR:
-      return "not-directory";
-    case ENOTEMPTY:
-      return "not-empty";
-    case ENOTRECOVERABLE:
-      return "not-recoverable";
-    case ENOTSUP:
-      return "unsupported";
-    case ENOTTY:
-      return "no-tty";
-    case ENXIO:
-      return "no-such-device";
-    case EOVERFLOW:
-      return "overflow";
-    case EPERM:
-      return "not-permitted";
-    case EPIPE:
-      return "pipe";
-    case EROFS:
-      return "read-only";
-    case ESPIPE:
-      return "invalid-seek";
-    case ETXTBSY:
-      return "text-file-busy";
-    case EXDEV:
-      return "cross-device";
-    default:
-      return "io";
-  }
+  return fs_code_from_p1(wasi::internal::from_host_errno(e));
 }
 
 const char* fs_code_from_p1(uint16_t e) {
@@ -249,32 +175,78 @@ const char* fs_code_from_p1(uint16_t e) {
       return "access";
     case abi::kAgain:
       return "would-block";
+    case abi::kAlready:
+      return "already";
     case abi::kBadf:
       return "bad-descriptor";
+    case abi::kBusy:
+      return "busy";
+    case abi::kDeadlk:
+      return "deadlock";
+    case abi::kDquot:
+      return "quota";
     case abi::kExist:
       return "exist";
+    case abi::kFbig:
+      return "file-too-large";
+    case abi::kIlseq:
+      return "illegal-byte-sequence";
+    case abi::kInProgress:
+      return "in-progress";
+    case abi::kIntr:
+      return "interrupted";
     case abi::kInval:
       return "invalid";
-    case abi::kLoop:
-      return "loop";
-    case abi::kNameTooLong:
-      return "name-too-long";
-    case abi::kNoEnt:
-      return "no-entry";
-    case abi::kNotDir:
-      return "not-directory";
     case abi::kIsDir:
       return "is-directory";
+    case abi::kLoop:
+      return "loop";
+    case abi::kMlink:
+      return "too-many-links";
+    case abi::kMsgSize:
+      return "message-size";
+    case abi::kNameTooLong:
+      return "name-too-long";
+    case abi::kNoDev:
+      return "no-device";
+    case abi::kNoEnt:
+      return "no-entry";
+    case abi::kNoLck:
+      return "no-lock";
+    case abi::kNoMem:
+      return "insufficient-memory";
+    case abi::kNoSpc:
+      return "insufficient-space";
+    case abi::kNotDir:
+      return "not-directory";
     case abi::kNotEmpty:
       return "not-empty";
+    case abi::kNotRecoverable:
+      return "not-recoverable";
+    case abi::kNotSup:
+      return "unsupported";
+    case abi::kNotTy:
+      return "no-tty";
+    case abi::kNxio:
+      return "no-such-device";
+    case abi::kOverflow:
+      return "overflow";
     case abi::kPerm:
       return "not-permitted";
     // An escape from the sandbox: preview 2 has no "capabilities insufficient"; wasmtime reports
     // not-permitted for it, and so does the preview1 adapter when it maps the code back.
     case abi::kNotCapable:
       return "not-permitted";
-    case abi::kNoMem:
-      return "insufficient-memory";
+    case abi::kPipe:
+      return "pipe";
+    case abi::kRofs:
+      return "read-only";
+    case abi::kSpipe:
+      return "invalid-seek";
+    case abi::kTxtBsy:
+      return "text-file-busy";
+    case abi::kXdev:
+      return "cross-device";
     default:
       return "io";
   }

@@ -2,11 +2,10 @@
 // interfaces, one file). All are served by getrandom(2): the kernel CSPRNG is fast enough that an
 // "insecure" generator would only add a second code path. Lengths are clamped (a guest asking for 2^64
 // bytes must not make the host allocate them).
-#include <sys/random.h>
-
 #include <algorithm>
 #include <cerrno>
 
+#include "wasi/os.hh"
 #include "wasi/p2/state.hh"
 
 namespace airwasm::wasi::p2::internal {
@@ -15,15 +14,8 @@ namespace {
 constexpr uint64_t kMaxBytes = 1 << 20;
 
 void fill(void* p, size_t n) {
-  size_t done = 0;
-  while (done < n) {
-    ssize_t r = ::getrandom(static_cast<char*>(p) + done, n - done, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return;  // cannot happen with a kernel that has getrandom; the buffer stays as it is
-    }
-    done += size_t(r);
-  }
+  // getrandom cannot fail on a kernel that has it; were it to, the buffer would stay as it is.
+  (void)wasi::internal::fill_random(p, n);
 }
 
 uint64_t u64() {
