@@ -55,86 +55,19 @@ class Instantiator {
 };
 
 void Instantiator::push(Scope& sc, const Item& item) {
-  switch (item.kind) {
-    case Item::Kind::kFunc:
-      sc.funcs.push_back(item);
-      break;
-    case Item::Kind::kInstance:
-      sc.instances.push_back(item);
-      break;
-    case Item::Kind::kType:
-      sc.types.push_back(item);
-      break;
-    case Item::Kind::kComponent:
-      sc.components.push_back(item);
-      break;
-    case Item::Kind::kModule:
-      sc.core_modules.push_back(*item.module);
-      break;
-  }
+  sc.push(item);
 }
 
 Result<Item> Instantiator::sort_item(Scope& sc, ast::Sort sort, uint32_t index) {
-  auto oob = [&]() {
-    return make_error(ErrorKind::kInvalid, std::string("index out of bounds for ") + sort_name(sort));
-  };
-  auto get = [&](std::vector<Item>& v) -> Result<Item> {
-    if (index >= v.size()) return oob();
-    return v[index];
-  };
-  switch (sort) {
-    case ast::Sort::kFunc:
-      return get(sc.funcs);
-    case ast::Sort::kInstance:
-      return get(sc.instances);
-    case ast::Sort::kType:
-      return get(sc.types);
-    case ast::Sort::kComponent:
-      return get(sc.components);
-    case ast::Sort::kCoreModule: {
-      if (index >= sc.core_modules.size()) return oob();
-      Item it;
-      it.kind = Item::Kind::kModule;
-      it.module = sc.core_modules[index];
-      return it;
-    }
-    default:
-      return unsupported(std::string("component model `value`s and core sorts cannot be passed here"));
-  }
+  return sc.at(sort, index, [] {
+    return unsupported(std::string("component model `value`s and core sorts cannot be passed here"));
+  });
 }
 
 Result<Options> Instantiator::options(Scope& sc, const std::vector<ast::CanonOpt>& opts) {
-  Options o;
-  for (const ast::CanonOpt& opt : opts) {
-    using K = ast::CanonOpt::Kind;
-    switch (opt.kind) {
-      case K::kUtf8:
-        o.encoding = canon::StringEncoding::kUtf8;
-        break;
-      case K::kUtf16:
-        o.encoding = canon::StringEncoding::kUtf16;
-        break;
-      case K::kLatin1Utf16:
-        o.encoding = canon::StringEncoding::kLatin1Utf16;
-        break;
-      case K::kMemory:
-        o.memory = store_.impl().memories[sc.core_memories.at(opt.index).index()].get();
-        break;
-      case K::kRealloc:
-        o.realloc = func_inst(store_, sc.core_funcs.at(opt.index));
-        break;
-      case K::kPostReturn:
-        o.post_return = func_inst(store_, sc.core_funcs.at(opt.index));
-        break;
-      case K::kAsync:
-        o.async = true;
-        break;
-      case K::kCallback:
-        o.callback = true;
-        break;
-    }
-  }
-  return o;
+  return read_canon_options<Options>(
+      opts, [&](uint32_t i) { return store_.impl().memories[sc.core_memories.at(i).index()].get(); },
+      [&](uint32_t i) { return func_inst(store_, sc.core_funcs.at(i)); });
 }
 
 Result<void> Instantiator::core_instance(Scope& sc, const ast::CoreInstance& ci) {

@@ -29,6 +29,7 @@
 #include "component/types.hh"
 #include "component/validator.hh"
 #include "component_runtime/plan.hh"
+#include "component_runtime/scope_spaces.hh"
 #include "runtime/internal.hh"
 
 namespace airwasm::component::rt {
@@ -108,7 +109,7 @@ struct InstanceVal {
 };
 
 // The run-time index spaces of one component being instantiated.
-struct Scope {
+struct Scope : ScopeSpaces<Item> {
   std::shared_ptr<const ComponentImpl> owner;
   const ast::Component* ast = nullptr;
   const ScopeRecord* record = nullptr;
@@ -117,8 +118,6 @@ struct Scope {
 
   std::vector<CoreInstanceVal> core_instances;
   std::vector<Extern> core_funcs, core_memories, core_tables, core_globals, core_tags;
-  std::vector<Module> core_modules;
-  std::vector<Item> funcs, instances, types, components;
   std::unordered_map<ResourceId, ResourceType> resources;  // static resource id -> run-time type
   // A shared copy of `resources` for the functions made from this scope, taken once and retaken only
   // after `resources` changed (every canon of a scope would otherwise copy the map).

@@ -55,15 +55,13 @@ struct SCoreInstance {
   std::vector<std::pair<std::string_view, uint32_t>> exports;  // a bag, or the exports asked for so far
 };
 
-struct SScope {
+struct SScope : ScopeSpaces<SItem> {
   const ast::Component* ast = nullptr;
   const ScopeRecord* record = nullptr;
   SScope* outer = nullptr;
   uint32_t instance = 0;
   std::vector<SCoreInstance> core_instances;
   std::vector<uint32_t> core_funcs, core_memories, core_tables, core_globals, core_tags;
-  std::vector<Module> core_modules;
-  std::vector<SItem> funcs, instances, types, components;
   std::unordered_map<ResourceId, uint32_t> resources;
   uint32_t map = kNoSlot;  // the resource map made for the current `resources`
   size_t map_size = ~size_t{0};
@@ -192,86 +190,18 @@ Result<const SItem*> Translator::find(SInstance& inst, std::string_view name) {
 }
 
 void Translator::push(SScope& sc, const SItem& item) {
-  switch (item.kind) {
-    case Item::Kind::kFunc:
-      sc.funcs.push_back(item);
-      break;
-    case Item::Kind::kInstance:
-      sc.instances.push_back(item);
-      break;
-    case Item::Kind::kType:
-      sc.types.push_back(item);
-      break;
-    case Item::Kind::kComponent:
-      sc.components.push_back(item);
-      break;
-    case Item::Kind::kModule:
-      sc.core_modules.push_back(*item.module);
-      break;
-  }
+  sc.push(item);
 }
 
 Result<SItem> Translator::sort_item(SScope& sc, ast::Sort sort, uint32_t index) {
-  auto oob = [&]() {
-    return make_error(ErrorKind::kInvalid, std::string("index out of bounds for ") + sort_name(sort));
-  };
-  auto get = [&](std::vector<SItem>& v) -> Result<SItem> {
-    if (index >= v.size()) return oob();
-    return v[index];
-  };
-  switch (sort) {
-    case ast::Sort::kFunc:
-      return get(sc.funcs);
-    case ast::Sort::kInstance:
-      return get(sc.instances);
-    case ast::Sort::kType:
-      return get(sc.types);
-    case ast::Sort::kComponent:
-      return get(sc.components);
-    case ast::Sort::kCoreModule: {
-      if (index >= sc.core_modules.size()) return oob();
-      SItem it;
-      it.kind = Item::Kind::kModule;
-      it.module = sc.core_modules[index];
-      return it;
-    }
-    default:
-      return cannot_plan("component model `value`s and core sorts cannot be passed here");
-  }
+  return sc.at(sort, index,
+               [] { return cannot_plan("component model `value`s and core sorts cannot be passed here"); });
 }
 
 PlanOptions Translator::options(SScope& sc, const std::vector<ast::CanonOpt>& opts) {
-  PlanOptions o;
-  for (const ast::CanonOpt& opt : opts) {
-    using K = ast::CanonOpt::Kind;
-    switch (opt.kind) {
-      case K::kUtf8:
-        o.encoding = canon::StringEncoding::kUtf8;
-        break;
-      case K::kUtf16:
-        o.encoding = canon::StringEncoding::kUtf16;
-        break;
-      case K::kLatin1Utf16:
-        o.encoding = canon::StringEncoding::kLatin1Utf16;
-        break;
-      case K::kMemory:
-        o.memory = sc.core_memories.at(opt.index);
-        break;
-      case K::kRealloc:
-        o.realloc = sc.core_funcs.at(opt.index);
-        break;
-      case K::kPostReturn:
-        o.post_return = sc.core_funcs.at(opt.index);
-        break;
-      case K::kAsync:
-        o.async = true;
-        break;
-      case K::kCallback:
-        o.callback = true;
-        break;
-    }
-  }
-  return o;
+  return read_canon_options<PlanOptions>(
+      opts, [&](uint32_t i) { return sc.core_memories.at(i); },
+      [&](uint32_t i) { return sc.core_funcs.at(i); });
 }
 
 // An export of a core instance as an extern slot: a bag's entry, or (once per name) a step that takes
