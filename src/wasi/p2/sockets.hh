@@ -54,6 +54,14 @@ bool net_address_allowed(const P2State& st, const SockAddr& a, bool bind = false
 // the wasi:sockets code (network-error-code reads it back).
 Val socket_stream_error(Call& c, int host_errno);
 
+// The socket options TCP and UDP sockets share, as the interfaces' results: ok(value) or err(error-code).
+// A hop limit (unicast hops / TTL by family) and a buffer size (SO_RCVBUF / SO_SNDBUF) of 0 are
+// invalid-argument; sizes are capped at INT32_MAX.
+Val get_hop_limit(int fd, int family);
+Val set_hop_limit(int fd, int family, uint8_t hops);
+Val get_buffer_size(int fd, int option);
+Val set_buffer_size(int fd, int option, uint64_t bytes);
+
 // Sets the file status flags: non-blocking, and the socket options every guest socket gets.
 void prepare_socket(int fd, int family);
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netinet/tcp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -186,6 +187,38 @@ Val net_err(const char* code) {
 }
 Val net_err_errno(int e) {
   return net_err(net_code_from_errno(e));
+}
+
+Val get_hop_limit(int fd, int family) {
+  int v = 0;
+  socklen_t len = sizeof v;
+  const bool v6 = family == AF_INET6;
+  if (::getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, &len) != 0)
+    return net_err_errno(errno);
+  return ok(Val::u8(uint8_t(v)));
+}
+
+Val set_hop_limit(int fd, int family, uint8_t hops) {
+  if (hops == 0) return net_err("invalid-argument");
+  const int v = hops;
+  const bool v6 = family == AF_INET6;
+  if (::setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, sizeof v) != 0)
+    return net_err_errno(errno);
+  return ok();
+}
+
+Val get_buffer_size(int fd, int option) {
+  int v = 0;
+  socklen_t len = sizeof v;
+  if (::getsockopt(fd, SOL_SOCKET, option, &v, &len) != 0) return net_err_errno(errno);
+  return ok(Val::u64(uint64_t(v)));
+}
+
+Val set_buffer_size(int fd, int option, uint64_t bytes) {
+  if (bytes == 0) return net_err("invalid-argument");
+  const int v = int(std::min<uint64_t>(bytes, INT32_MAX));
+  if (::setsockopt(fd, SOL_SOCKET, option, &v, sizeof v) != 0) return net_err_errno(errno);
+  return ok();
 }
 
 bool net_enabled(const P2State& st) {

@@ -219,8 +219,6 @@ constexpr Opt kKeepAlive{SOL_SOCKET, SO_KEEPALIVE, 1, true};
 constexpr Opt kKeepIdle{IPPROTO_TCP, TCP_KEEPIDLE, 1'000'000'000, false};
 constexpr Opt kKeepIntvl{IPPROTO_TCP, TCP_KEEPINTVL, 1'000'000'000, false};
 constexpr Opt kKeepCnt{IPPROTO_TCP, TCP_KEEPCNT, 1, false};
-constexpr Opt kRcvBuf{SOL_SOCKET, SO_RCVBUF, 1, false};
-constexpr Opt kSndBuf{SOL_SOCKET, SO_SNDBUF, 1, false};
 
 template <const Opt& O, Val (*Make)(uint64_t)>
 TrapResult<void> get_opt(Call& c) {
@@ -258,22 +256,22 @@ Val make_u64(uint64_t v) {
 
 TrapResult<void> hop_limit(Call& c) {
   AIRWASM_SOCKET(s);
-  int v = 0;
-  socklen_t len = sizeof v;
-  const bool v6 = s->family == AF_INET6;
-  if (::getsockopt(raw(*s), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, &len) != 0)
-    return reply(c, net_err_errno(errno));
-  return reply(c, ok(Val::u8(uint8_t(v))));
+  return reply(c, get_hop_limit(raw(*s), s->family));
 }
 TrapResult<void> set_hop_limit(Call& c) {
   AIRWASM_SOCKET(s);
-  const int v = c.p.size() > 1 ? c.p[1].as_u8() : 0;
-  if (v == 0) return reply(c, net_err("invalid-argument"));
-  const bool v6 = s->family == AF_INET6;
-  if (::setsockopt(raw(*s), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, sizeof v) !=
-      0)
-    return reply(c, net_err_errno(errno));
-  return reply(c, ok());
+  return reply(c, internal::set_hop_limit(raw(*s), s->family, c.p.size() > 1 ? c.p[1].as_u8() : 0));
+}
+
+template <int Option>
+TrapResult<void> buffer_size(Call& c) {
+  AIRWASM_SOCKET(s);
+  return reply(c, get_buffer_size(raw(*s), Option));
+}
+template <int Option>
+TrapResult<void> set_buffer_size(Call& c) {
+  AIRWASM_SOCKET(s);
+  return reply(c, internal::set_buffer_size(raw(*s), Option, c.p.size() > 1 ? c.p[1].as_u64() : 0));
 }
 
 TrapResult<void> subscribe(Call& c) {
@@ -326,10 +324,10 @@ constexpr FuncDef kTcp[] = {
     {"[method]tcp-socket.set-keep-alive-count", set_opt<kKeepCnt>},
     {"[method]tcp-socket.hop-limit", hop_limit},
     {"[method]tcp-socket.set-hop-limit", set_hop_limit},
-    {"[method]tcp-socket.receive-buffer-size", get_opt<kRcvBuf, make_u64>},
-    {"[method]tcp-socket.set-receive-buffer-size", set_opt<kRcvBuf>},
-    {"[method]tcp-socket.send-buffer-size", get_opt<kSndBuf, make_u64>},
-    {"[method]tcp-socket.set-send-buffer-size", set_opt<kSndBuf>},
+    {"[method]tcp-socket.receive-buffer-size", buffer_size<SO_RCVBUF>},
+    {"[method]tcp-socket.set-receive-buffer-size", set_buffer_size<SO_RCVBUF>},
+    {"[method]tcp-socket.send-buffer-size", buffer_size<SO_SNDBUF>},
+    {"[method]tcp-socket.set-send-buffer-size", set_buffer_size<SO_SNDBUF>},
     {"[method]tcp-socket.subscribe", subscribe},
     {"[method]tcp-socket.shutdown", shutdown},
 };

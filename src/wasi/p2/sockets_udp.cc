@@ -142,42 +142,22 @@ TrapResult<void> address_family(Call& c) {
 
 TrapResult<void> hop_limit(Call& c) {
   AIRWASM_UDP(s);
-  int v = 0;
-  socklen_t len = sizeof v;
-  const bool v6 = s->family == AF_INET6;
-  if (::getsockopt(s->fd->get(), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v, &len) !=
-      0)
-    return reply(c, net_err_errno(errno));
-  return reply(c, ok(Val::u8(uint8_t(v))));
+  return reply(c, get_hop_limit(s->fd->get(), s->family));
 }
 TrapResult<void> set_hop_limit(Call& c) {
   AIRWASM_UDP(s);
-  const int v = c.p.size() > 1 ? c.p[1].as_u8() : 0;
-  if (v == 0) return reply(c, net_err("invalid-argument"));
-  const bool v6 = s->family == AF_INET6;
-  if (::setsockopt(s->fd->get(), v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_UNICAST_HOPS : IP_TTL, &v,
-                   sizeof v) != 0)
-    return reply(c, net_err_errno(errno));
-  return reply(c, ok());
+  return reply(c, internal::set_hop_limit(s->fd->get(), s->family, c.p.size() > 1 ? c.p[1].as_u8() : 0));
 }
 
-template <int Name>
+template <int Option>
 TrapResult<void> buffer_size(Call& c) {
   AIRWASM_UDP(s);
-  int v = 0;
-  socklen_t len = sizeof v;
-  if (::getsockopt(s->fd->get(), SOL_SOCKET, Name, &v, &len) != 0) return reply(c, net_err_errno(errno));
-  return reply(c, ok(Val::u64(uint64_t(v))));
+  return reply(c, get_buffer_size(s->fd->get(), Option));
 }
-template <int Name>
+template <int Option>
 TrapResult<void> set_buffer_size(Call& c) {
   AIRWASM_UDP(s);
-  const uint64_t v = c.p.size() > 1 ? c.p[1].as_u64() : 0;
-  if (v == 0) return reply(c, net_err("invalid-argument"));
-  const int iv = int(std::min<uint64_t>(v, INT32_MAX));
-  if (::setsockopt(s->fd->get(), SOL_SOCKET, Name, &iv, sizeof iv) != 0)
-    return reply(c, net_err_errno(errno));
-  return reply(c, ok());
+  return reply(c, internal::set_buffer_size(s->fd->get(), Option, c.p.size() > 1 ? c.p[1].as_u64() : 0));
 }
 
 Val pollable_on(Call& c, const SharedFd& fd, PollableObj::What what) {
