@@ -5,6 +5,8 @@
 
 #include <ctime>
 
+#include "host/escape.hh"
+
 namespace airwasm::host {
 namespace {
 
@@ -23,35 +25,11 @@ void append_field(std::string& out, std::string_view text, size_t max_bytes) {
       break;
     }
   }
-  if (quote) out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += quote ? "\\\"" : "\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u{";
-          if (c >= 0x10) out += kHex[c >> 4];
-          out += kHex[c & 15];
-          out += '}';
-        } else {
-          out += char(c);
-        }
-    }
+  if (!quote) {  // nothing in it needs escaping
+    out += text;
+  } else {
+    out += '"';
+    internal::append_escaped(out, text);
   }
   if (truncated) out += "...";
   if (quote) out += '"';

@@ -4,12 +4,11 @@
 
 #include <string_view>
 
-namespace airwasm::host {
-namespace {
+#include "host/escape.hh"
 
-// A WAVE string literal: quotes, with \\, \", \n, \r, \t escaped and other control characters as \u{..}.
-std::string wave_string(std::string_view text) {
-  std::string out = "\"";
+namespace airwasm::host {
+
+void internal::append_escaped(std::string& out, std::string_view text) {
   for (unsigned char c : text) {
     switch (c) {
       case '"':
@@ -33,12 +32,20 @@ std::string wave_string(std::string_view text) {
           out += "\\u{";
           if (c >= 0x10) out += kHex[c >> 4];
           out += kHex[c & 15];
-          out += "}";
+          out += '}';
         } else {
           out += char(c);
         }
     }
   }
+}
+
+namespace {
+
+// A WAVE string literal.
+std::string wave_string(std::string_view text) {
+  std::string out = "\"";
+  internal::append_escaped(out, text);
   return out + "\"";
 }
 
