@@ -43,37 +43,7 @@ uint32_t discriminant_size(size_t cases) {
 }
 
 ValKind prim_kind(Prim p) {
-  switch (p) {
-    case Prim::kBool:
-      return ValKind::kBool;
-    case Prim::kS8:
-      return ValKind::kS8;
-    case Prim::kU8:
-      return ValKind::kU8;
-    case Prim::kS16:
-      return ValKind::kS16;
-    case Prim::kU16:
-      return ValKind::kU16;
-    case Prim::kS32:
-      return ValKind::kS32;
-    case Prim::kU32:
-      return ValKind::kU32;
-    case Prim::kS64:
-      return ValKind::kS64;
-    case Prim::kU64:
-      return ValKind::kU64;
-    case Prim::kF32:
-      return ValKind::kF32;
-    case Prim::kF64:
-      return ValKind::kF64;
-    case Prim::kChar:
-      return ValKind::kChar;
-    case Prim::kString:
-      return ValKind::kString;
-    case Prim::kErrorContext:
-      break;
-  }
-  return ValKind::kU32;
+  return prim_val_kind(p).value_or(ValKind::kU32);
 }
 
 // A prim value from its bits (loaded or flat), with the spec's conversions and checks.
@@ -939,6 +909,40 @@ TrapResult<void> lower_flat_values(Context& cx, size_t max_flat, std::span<const
   }
   for (size_t i = 0; i < types.size(); ++i) AIRWASM_TRY(codec.lower_flat(types[i], values[i], out));
   return {};
+}
+
+std::optional<ValKind> prim_val_kind(Prim p) {
+  switch (p) {
+    case Prim::kBool:
+      return ValKind::kBool;
+    case Prim::kS8:
+      return ValKind::kS8;
+    case Prim::kU8:
+      return ValKind::kU8;
+    case Prim::kS16:
+      return ValKind::kS16;
+    case Prim::kU16:
+      return ValKind::kU16;
+    case Prim::kS32:
+      return ValKind::kS32;
+    case Prim::kU32:
+      return ValKind::kU32;
+    case Prim::kS64:
+      return ValKind::kS64;
+    case Prim::kU64:
+      return ValKind::kU64;
+    case Prim::kF32:
+      return ValKind::kF32;
+    case Prim::kF64:
+      return ValKind::kF64;
+    case Prim::kChar:
+      return ValKind::kChar;
+    case Prim::kString:
+      return ValKind::kString;
+    case Prim::kErrorContext:
+      break;
+  }
+  return std::nullopt;
 }
 
 }  // namespace airwasm::canon

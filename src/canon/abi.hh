@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -102,6 +103,9 @@ class FlatReader {
   std::span<const uint64_t> values_;
   size_t pos_ = 0;
 };
+
+// The Val kind of a primitive type; nullopt for error-context, which has no value form.
+std::optional<component::ValKind> prim_val_kind(component::Prim p);
 
 // Single values. `type` may be any id of the TypeStore (aliases are stripped).
 TrapResult<Val> load(Context& cx, TypeId type, uint32_t ptr);

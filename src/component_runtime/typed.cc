@@ -21,36 +21,7 @@ std::optional<ValKind> kind_of(const TypeStore& ts, TypeId id) {
   const TypeNode& n = ts.canon(id);
   switch (n.kind) {
     case TypeKind::kPrim:
-      switch (n.prim) {
-        case Prim::kBool:
-          return ValKind::kBool;
-        case Prim::kS8:
-          return ValKind::kS8;
-        case Prim::kU8:
-          return ValKind::kU8;
-        case Prim::kS16:
-          return ValKind::kS16;
-        case Prim::kU16:
-          return ValKind::kU16;
-        case Prim::kS32:
-          return ValKind::kS32;
-        case Prim::kU32:
-          return ValKind::kU32;
-        case Prim::kS64:
-          return ValKind::kS64;
-        case Prim::kU64:
-          return ValKind::kU64;
-        case Prim::kF32:
-          return ValKind::kF32;
-        case Prim::kF64:
-          return ValKind::kF64;
-        case Prim::kChar:
-          return ValKind::kChar;
-        case Prim::kString:
-          return ValKind::kString;
-        default:
-          return std::nullopt;
-      }
+      return canon::prim_val_kind(n.prim);
     case TypeKind::kList:
       return ValKind::kList;
     case TypeKind::kRecord:
