@@ -14,6 +14,7 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/component.hh"
 #include "airwasm/wasi_p2.hh"
+#include "test_support.hh"
 
 using airwasm::Engine;
 using airwasm::Store;
@@ -27,10 +28,7 @@ using airwasm::wasi::p2::WasiP2Context;
 
 namespace {
 
-std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-}
+using airwasm::testing::read_file;
 
 struct Outcome {
   bool ok = false;   // run returned ok

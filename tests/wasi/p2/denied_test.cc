@@ -10,6 +10,7 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/component.hh"
 #include "airwasm/wasi_p2.hh"
+#include "test_support.hh"
 
 using airwasm::Engine;
 using airwasm::Store;
@@ -21,10 +22,7 @@ using airwasm::wasi::p2::WasiP2Context;
 
 namespace {
 
-std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-}
+using airwasm::testing::read_file;
 
 // Calls the three exports; each returns 0xff00 + the error case index, or 0 on success.
 std::vector<uint32_t> try_network(const WasiP2Config& config) {

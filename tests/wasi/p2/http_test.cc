@@ -19,6 +19,7 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/component.hh"
 #include "airwasm/wasi_p2.hh"
+#include "test_support.hh"
 
 using airwasm::Engine;
 using airwasm::Store;
@@ -30,25 +31,14 @@ using airwasm::wasi::p2::WasiP2Context;
 
 namespace {
 
-std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-}
+using airwasm::testing::read_file;
 
 // A loopback HTTP/1.1 server: one request per connection, answered with what it saw (or, `silent`,
 // never answered until the server stops).
 class HttpServer {
  public:
   explicit HttpServer(bool silent = false) : silent_(silent) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    EXPECT_EQ(::listen(fd_, 8), 0);
+    fd_ = airwasm::testing::listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~HttpServer() {

@@ -22,6 +22,7 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/component.hh"
 #include "airwasm/wasi_p2.hh"
+#include "test_support.hh"
 
 using airwasm::Engine;
 using airwasm::Store;
@@ -33,25 +34,14 @@ using airwasm::wasi::p2::WasiP2Context;
 
 namespace {
 
-std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-}
+using airwasm::testing::read_file;
 
 // A loopback TCP server on an ephemeral port. `reply` false: it accepts and then stays silent until
 // stopped (a guest reading from it blocks).
 class EchoServer {
  public:
   explicit EchoServer(bool reply = true) : reply_(reply) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    EXPECT_EQ(::listen(fd_, 8), 0);
+    fd_ = airwasm::testing::listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~EchoServer() {
@@ -147,14 +137,7 @@ Outcome echo(const WasiP2Config& config, uint16_t port,
 class UdpEchoServer {
  public:
   UdpEchoServer() {
-    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = airwasm::testing::bind_loopback(SOCK_DGRAM, port_);
     thread_ = std::thread([this] {
       for (;;) {
         char buf[2048];
