@@ -358,19 +358,7 @@ Result<void> Translator::alias(SScope& sc, const ast::Alias& a) {
         target = target->outer;
         if (!target) return make_error(ErrorKind::kInvalid, "invalid outer alias count");
       }
-      switch (a.sort) {
-        case ast::Sort::kCoreModule:
-          sc.core_modules.push_back(target->core_modules.at(a.index));
-          break;
-        case ast::Sort::kComponent:
-          sc.components.push_back(target->components.at(a.index));
-          break;
-        case ast::Sort::kType:
-          sc.types.push_back(target->types.at(a.index));
-          break;
-        default:
-          break;  // core types: no run-time value
-      }
+      sc.alias_outer(*target, a.sort, a.index);
       return {};
     }
   }

@@ -44,6 +44,24 @@ struct ScopeSpaces {
     }
   }
 
+  // An outer alias: item `index` of `sort` in the enclosing scope `from` (checked by validation) joins
+  // this scope. Core types have no run-time value, so nothing is added for them.
+  void alias_outer(const ScopeSpaces& from, ast::Sort sort, uint32_t index) {
+    switch (sort) {
+      case ast::Sort::kCoreModule:
+        core_modules.push_back(from.core_modules.at(index));
+        break;
+      case ast::Sort::kComponent:
+        components.push_back(from.components.at(index));
+        break;
+      case ast::Sort::kType:
+        types.push_back(from.types.at(index));
+        break;
+      default:
+        break;
+    }
+  }
+
   // The item at `index` of `sort`'s space. Component-level `value`s and core sorts are not held here:
   // for them the result is `not_here()`, the caller's error.
   template <typename NotHere>
