@@ -96,26 +96,8 @@ Result<void> Instantiator::core_instance(Scope& sc, const ast::CoreInstance& ci)
     out.instance = inst;
   } else {
     for (const ast::CoreInlineExport& ex : ci.exports) {
-      std::vector<Extern>* space = nullptr;
-      switch (ex.sort) {
-        case ast::Sort::kCoreFunc:
-          space = &sc.core_funcs;
-          break;
-        case ast::Sort::kCoreTable:
-          space = &sc.core_tables;
-          break;
-        case ast::Sort::kCoreMemory:
-          space = &sc.core_memories;
-          break;
-        case ast::Sort::kCoreGlobal:
-          space = &sc.core_globals;
-          break;
-        case ast::Sort::kCoreTag:
-          space = &sc.core_tags;
-          break;
-        default:
-          return unsupported("core instance export of an unexpected sort");
-      }
+      std::vector<Extern>* space = sc.core_space(ex.sort);
+      if (!space) return unsupported("core instance export of an unexpected sort");
       out.exports.emplace_back(ex.name, space->at(ex.index));
     }
   }
@@ -184,25 +166,9 @@ Result<void> Instantiator::alias(Scope& sc, const ast::Alias& a) {
     case ast::Alias::Target::kCoreExport: {
       std::optional<Extern> e = sc.core_instances.at(a.instance).find(store_, a.name);
       if (!e) return unlinkable("core instance has no export named `" + a.name + "`");
-      switch (a.sort) {
-        case ast::Sort::kCoreFunc:
-          sc.core_funcs.push_back(*e);
-          break;
-        case ast::Sort::kCoreTable:
-          sc.core_tables.push_back(*e);
-          break;
-        case ast::Sort::kCoreMemory:
-          sc.core_memories.push_back(*e);
-          break;
-        case ast::Sort::kCoreGlobal:
-          sc.core_globals.push_back(*e);
-          break;
-        case ast::Sort::kCoreTag:
-          sc.core_tags.push_back(*e);
-          break;
-        default:
-          return unsupported("core alias of an unexpected sort");
-      }
+      std::vector<Extern>* space = sc.core_space(a.sort);
+      if (!space) return unsupported("core alias of an unexpected sort");
+      space->push_back(*e);
       return {};
     }
     case ast::Alias::Target::kOuter: {

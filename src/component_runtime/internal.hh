@@ -109,7 +109,7 @@ struct InstanceVal {
 };
 
 // The run-time index spaces of one component being instantiated.
-struct Scope : ScopeSpaces<Item> {
+struct Scope : ScopeSpaces<Item, Extern> {
   std::shared_ptr<const ComponentImpl> owner;
   const ast::Component* ast = nullptr;
   const ScopeRecord* record = nullptr;
@@ -117,7 +117,6 @@ struct Scope : ScopeSpaces<Item> {
   uint32_t instance = 0;       // this component instance's index in ComponentStore::instances
 
   std::vector<CoreInstanceVal> core_instances;
-  std::vector<Extern> core_funcs, core_memories, core_tables, core_globals, core_tags;
   std::unordered_map<ResourceId, ResourceType> resources;  // static resource id -> run-time type
   // A shared copy of `resources` for the functions made from this scope, taken once and retaken only
   // after `resources` changed (every canon of a scope would otherwise copy the map).

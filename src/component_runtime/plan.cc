@@ -55,13 +55,12 @@ struct SCoreInstance {
   std::vector<std::pair<std::string_view, uint32_t>> exports;  // a bag, or the exports asked for so far
 };
 
-struct SScope : ScopeSpaces<SItem> {
+struct SScope : ScopeSpaces<SItem, uint32_t> {
   const ast::Component* ast = nullptr;
   const ScopeRecord* record = nullptr;
   SScope* outer = nullptr;
   uint32_t instance = 0;
   std::vector<SCoreInstance> core_instances;
-  std::vector<uint32_t> core_funcs, core_memories, core_tables, core_globals, core_tags;
   std::unordered_map<ResourceId, uint32_t> resources;
   uint32_t map = kNoSlot;  // the resource map made for the current `resources`
   size_t map_size = ~size_t{0};
@@ -252,26 +251,8 @@ Result<void> Translator::core_instance(SScope& sc, const ast::CoreInstance& ci) 
     out.module = sc.core_modules[ci.module];
   } else {
     for (const ast::CoreInlineExport& ex : ci.exports) {
-      std::vector<uint32_t>* space = nullptr;
-      switch (ex.sort) {
-        case ast::Sort::kCoreFunc:
-          space = &sc.core_funcs;
-          break;
-        case ast::Sort::kCoreTable:
-          space = &sc.core_tables;
-          break;
-        case ast::Sort::kCoreMemory:
-          space = &sc.core_memories;
-          break;
-        case ast::Sort::kCoreGlobal:
-          space = &sc.core_globals;
-          break;
-        case ast::Sort::kCoreTag:
-          space = &sc.core_tags;
-          break;
-        default:
-          return cannot_plan("core instance export of an unexpected sort");
-      }
+      std::vector<uint32_t>* space = sc.core_space(ex.sort);
+      if (!space) return cannot_plan("core instance export of an unexpected sort");
       out.exports.emplace_back(ex.name, space->at(ex.index));
     }
   }
@@ -331,25 +312,9 @@ Result<void> Translator::alias(SScope& sc, const ast::Alias& a) {
     }
     case ast::Alias::Target::kCoreExport: {
       AIRWASM_TRY_ASSIGN(uint32_t slot, core_export(sc.core_instances.at(a.instance), a.name));
-      switch (a.sort) {
-        case ast::Sort::kCoreFunc:
-          sc.core_funcs.push_back(slot);
-          break;
-        case ast::Sort::kCoreTable:
-          sc.core_tables.push_back(slot);
-          break;
-        case ast::Sort::kCoreMemory:
-          sc.core_memories.push_back(slot);
-          break;
-        case ast::Sort::kCoreGlobal:
-          sc.core_globals.push_back(slot);
-          break;
-        case ast::Sort::kCoreTag:
-          sc.core_tags.push_back(slot);
-          break;
-        default:
-          return cannot_plan("core alias of an unexpected sort");
-      }
+      std::vector<uint32_t>* space = sc.core_space(a.sort);
+      if (!space) return cannot_plan("core alias of an unexpected sort");
+      space->push_back(slot);
       return {};
     }
     case ast::Alias::Target::kOuter: {

@@ -17,11 +17,31 @@
 namespace airwasm::component::rt {
 
 // ItemT has `kind` (an Item::Kind-like enum with kFunc, kInstance, kType, kComponent, kModule) and, for
-// kModule, `module` (a std::optional<Module>).
-template <typename ItemT>
+// kModule, `module` (a std::optional<Module>). CoreT is what a core func/table/memory/global/tag is (an
+// Extern in the walk, a slot of the plan).
+template <typename ItemT, typename CoreT>
 struct ScopeSpaces {
+  std::vector<CoreT> core_funcs, core_memories, core_tables, core_globals, core_tags;
   std::vector<Module> core_modules;
   std::vector<ItemT> funcs, instances, types, components;
+
+  // The core index space of a core func/table/memory/global/tag sort; null for any other sort.
+  std::vector<CoreT>* core_space(ast::Sort sort) {
+    switch (sort) {
+      case ast::Sort::kCoreFunc:
+        return &core_funcs;
+      case ast::Sort::kCoreTable:
+        return &core_tables;
+      case ast::Sort::kCoreMemory:
+        return &core_memories;
+      case ast::Sort::kCoreGlobal:
+        return &core_globals;
+      case ast::Sort::kCoreTag:
+        return &core_tags;
+      default:
+        return nullptr;
+    }
+  }
 
   void push(const ItemT& item) {
     using Kind = decltype(item.kind);
