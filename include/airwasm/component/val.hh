@@ -77,7 +77,8 @@ class Val {
   static Val list(std::vector<Val> items);
   // A list<u8> held packed, one byte per element: what the canonical ABI lifts every list<u8> into, and
   // the cheap way for a host to return bytes (a Val per byte costs 24 bytes and an allocation's share).
-  // items() still works (it unpacks on first use, keeping the packed copy); bytes_view() reads it as is.
+  // items() still works (it unpacks on first use, keeping the packed copy; being a change to the Val, that
+  // first items() must not race with other uses of the same Val); bytes_view() reads it as is.
   static Val bytes(std::string data);
   static Val record(std::vector<std::pair<std::string, Val>> fields);
   static Val tuple(std::vector<Val> items);
