@@ -14,7 +14,8 @@ namespace abi {
 
 class SlicedLifted {
  public:
-  SlicedLifted(Store& store, uint32_t func, const Marshal& m) : call(store, func, m, rt::kNoInstance, false) {}
+  SlicedLifted(Store& store, uint32_t func, const Marshal& m)
+      : call(store, func, m, rt::kNoInstance, false) {}
   rt::LiftedCall call;
   uint64_t generation = 0;  // the Store's sliced_generation of our core call
   bool suspended = false;   // the core call is suspended in the Store (so it can be resumed or abandoned)
@@ -35,13 +36,14 @@ TrapResult<CallStatus> after_slice(Store& store, SlicedLifted& c, TrapResult<Cal
 
 }  // namespace
 
-TrapResult<SlicedLiftedPtr> start_sliced(Store& store, const Func& func, const Marshal& m, uint64_t slice_fuel,
-                                         CallStatus* status) {
+TrapResult<SlicedLiftedPtr> start_sliced(Store& store, const Func& func, const Marshal& m,
+                                         uint64_t slice_fuel, CallStatus* status) {
   rt::ComponentStore& cs = rt::ComponentStore::of(store);
   if (func.store_id() != store.id() || func.index() >= cs.funcs.size())
     return std::unexpected(Trap(TrapCode::kHostError, "function does not belong to this store"));
   if (cs.funcs[func.index()].kind != rt::FuncRec::Kind::kLifted)
-    return std::unexpected(Trap(TrapCode::kHostError, "only a guest's (lifted) function can be called sliced"));
+    return std::unexpected(
+        Trap(TrapCode::kHostError, "only a guest's (lifted) function can be called sliced"));
   internal::StoreImpl& s = store.impl();
   // Checked before entering, so that a refused start leaves the instances as they were.
   if (!s.fuel_enabled())
@@ -99,7 +101,8 @@ TrapResult<SlicedCall> SlicedCall::start(Store& store, const Func& func, std::sp
     return std::unexpected(Trap(TrapCode::kHostError, "function does not belong to this store"));
   const rt::FuncRec& f = cs.funcs[func.index()];
   if (f.kind != rt::FuncRec::Kind::kLifted)
-    return std::unexpected(Trap(TrapCode::kHostError, "only a guest's (lifted) function can be called sliced"));
+    return std::unexpected(
+        Trap(TrapCode::kHostError, "only a guest's (lifted) function can be called sliced"));
   const TypeStore& ts = f.owner->types();
   const TypeNode& fn = ts.node(ts.strip(f.type));
   const std::span<const TypeId> params(fn.children.data(), fn.labels.size());
@@ -107,12 +110,11 @@ TrapResult<SlicedCall> SlicedCall::start(Store& store, const Func& func, std::sp
     return std::unexpected(Trap(TrapCode::kHostError, "wrong number of arguments: expected " +
                                                           std::to_string(params.size()) + ", got " +
                                                           std::to_string(args.size())));
-  auto results = std::make_unique<Results>(Results{rt::ValCall{args, params, fn.children.back(),
-                                                               f.core->result_slots, {}}});
+  auto results = std::make_unique<Results>(
+      Results{rt::ValCall{args, params, fn.children.back(), f.core->result_slots, {}}});
   CallStatus status = CallStatus::kFinished;
-  auto call = abi::start_sliced(store, func,
-                                abi::Marshal{&results->val, &rt::ValCall::lower, &rt::ValCall::lift},
-                                slice_fuel, &status);
+  auto call = abi::start_sliced(
+      store, func, abi::Marshal{&results->val, &rt::ValCall::lower, &rt::ValCall::lift}, slice_fuel, &status);
   if (!call) return std::unexpected(std::move(call.error()));
   results->val.args = {};  // lowered: the caller's span is not needed any more
   return SlicedCall(std::move(results), std::move(*call), status);

@@ -8,7 +8,8 @@
 // io-error("capability denied: ...")).
 //
 // host-services: log (to the engine's LogSink, default StderrLogSink), current-time, current-time-millis,
-// sleep-millis (blocks the calling thread, but ends early with the trap of an interrupt or the deadline),
+// sleep-millis (host_sleep_millis, engine.cc: parks an asynchronous call without holding a thread; a blocking
+// call waits, ending early with the trap of an interrupt or the deadline),
 // list-components, get-component-metadata (from the metadata the component gave at load time, so asking never
 // enters the target, which may be the caller itself). The types-only interfaces airssys:core/types and
 // airssys:core/errors are defined as empty instances (their type exports are checked structurally against the
@@ -20,7 +21,6 @@
 #include "base/result.hh"
 #include "engine_abi.hh"
 #include "engine_internal.hh"
-#include "runtime/blocking.hh"
 
 namespace airwasm::host::guest {
 // variant messaging-error
@@ -256,13 +256,8 @@ Result<void> link_services(HostEngine::Impl& impl) {
     const Timestamp t = now();
     return t.seconds * 1000 + t.nanoseconds / 1'000'000;
   }));
-  // Waits in the runtime's interruptible wait, so the call's deadline and interrupt() stop a sleeping guest
-  // as they stop a spinning one (the same trap), and a sleep cannot outlast max-execution-time-ms.
   AIRWASM_TRY(services.func_wrap("sleep-millis", [](Store& store, uint64_t ms) -> TrapResult<void> {
-    const uint64_t ns = std::min<uint64_t>(ms, uint64_t{24} * 3600 * 1000) * 1'000'000;
-    auto r = internal::wait_interruptible(store, {}, ns);
-    if (!r) return std::unexpected(std::move(r.error()));
-    return {};
+    return host_sleep_millis(store, ms);
   }));
   AIRWASM_TRY(services.func_wrap("list-components", [&impl] { return engine_list_components(impl); }));
   AIRWASM_TRY(services.func_wrap("get-component-metadata", [&impl](const ComponentId& id) {

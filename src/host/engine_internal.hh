@@ -25,6 +25,8 @@ struct HostContext {
 };
 // Null outside the engine's Stores.
 const HostContext* current_context(Store& store);
+// host-services sleep-millis: parks an asynchronous call (no thread held), or waits interruptibly.
+TrapResult<void> host_sleep_millis(Store& store, uint64_t ms);
 LogSink& engine_log(HostEngine::Impl& impl);
 KeyValueStore& engine_storage(HostEngine::Impl& impl);
 CapabilityRegistry& engine_capabilities(HostEngine::Impl& impl);

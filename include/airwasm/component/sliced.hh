@@ -39,8 +39,8 @@ struct SlicedLiftedDeleter {
 using SlicedLiftedPtr = std::unique_ptr<SlicedLifted, SlicedLiftedDeleter>;
 // Enters `func`, lowers with m.lower and runs the first slice; m.lift runs when the call finishes, so
 // m.self must stay valid (and not move) until then. The status is in *status.
-TrapResult<SlicedLiftedPtr> start_sliced(Store& store, const Func& func, const Marshal& m, uint64_t slice_fuel,
-                                         CallStatus* status);
+TrapResult<SlicedLiftedPtr> start_sliced(Store& store, const Func& func, const Marshal& m,
+                                         uint64_t slice_fuel, CallStatus* status);
 TrapResult<CallStatus> resume_sliced(Store& store, SlicedLifted& call, uint64_t slice_fuel);
 void abandon_sliced(Store& store, SlicedLifted& call);
 }  // namespace abi
