@@ -179,6 +179,7 @@ struct HostEngine::Impl {
   std::shared_ptr<KeyValueStore> storage;
   std::unique_ptr<CapabilityRegistry> capabilities;
   std::unique_ptr<MessageRouter> router;  // set by create(), once the endpoint (the HostEngine) exists
+  std::atomic<bool> stopping{false};      // set first by ~HostEngine
   std::unique_ptr<SliceRunner> runner;    // last member: joined first, while everything else is alive
 
   static EngineConfig engine_config(const EngineOptions& o) {
@@ -216,6 +217,24 @@ struct HostEngine::Impl {
                                                  std::shared_ptr<const Compiled> compiled = nullptr);
   std::expected<void, WasmError> unload(const std::shared_ptr<Loaded>& c);
 };
+
+namespace {
+
+// Stops the call running in `c`, if any (and only that one: see Loaded::run_mutex); a parked asynchronous
+// call is woken to end now.
+void interrupt_running(HostEngine::Impl& impl, Loaded& c) {
+  std::shared_ptr<SliceTask> parked;
+  {
+    std::lock_guard run(c.run_mutex);
+    if (!c.running) return;  // nothing runs: the next call must not be stopped
+    c.interrupt_requested.store(true);
+    c.store->interrupt_handle().interrupt();
+    parked = c.task;
+  }
+  if (parked && impl.runner) impl.runner->wake(parked);
+}
+
+}  // namespace
 
 std::expected<std::shared_ptr<const Compiled>, WasmError> HostEngine::Impl::compile(
     std::span<const uint8_t> bytes) {
@@ -343,6 +362,7 @@ class CallTask final : public SliceTask, public std::enable_shared_from_this<Cal
 
   Next run_slice(Clock::time_point* wake, bool stopping) override {
     Loaded& c = *c_;
+    stopping = stopping || c.engine->stopping.load();
     if (!call_) {  // the first slice: the gate is ours
       if (stopping) return finish(std::unexpected(werr(WasmError::Case::kRuntimeError, "call interrupted")));
       if (c.unloaded)
@@ -529,15 +549,13 @@ HostEngine::HostEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HostEngine::~HostEngine() {
   if (!impl_) return;
-  {  // guest code still running is stopped (its callers get "call interrupted")
+  impl_->stopping.store(true);  // asynchronous calls that have not started fail at once
+  {  // guest code still running is stopped, parked calls are woken (their callers get "call interrupted")
     std::shared_lock lock(impl_->table_mutex);
-    for (auto& [h, c] : impl_->by_handle) {
-      std::lock_guard run(c->run_mutex);
-      if (c->running) c->store->interrupt_handle().interrupt();
-    }
+    for (auto& [h, c] : impl_->by_handle) interrupt_running(*impl_, *c);
   }
   if (impl_->router) impl_->router->shutdown();  // no delivery starts any more; running ones complete
-  impl_->runner.reset();  // then the asynchronous calls: each fails with "call interrupted"
+  impl_->runner.reset();                         // then the remaining asynchronous calls
   std::vector<std::shared_ptr<Loaded>> all;
   {
     std::shared_lock lock(impl_->table_mutex);
@@ -661,82 +679,80 @@ std::expected<HealthStatus, WasmError> HostEngine::health(const ComponentHandle&
 
 namespace {
 
-// Starts `task` on the engine's runner: at once if the component is idle, else when the calls before it
-// at the component's gate are done.
-template <typename Task>
-void spawn(SliceRunner& runner, Loaded& c, std::shared_ptr<Task> task) {
-  runner.admit();
-  if (c.call_gate.enter_or_queue(task, runner)) runner.post(std::move(task));
+using MessageOutcome = std::expected<std::optional<MessagePayload>, WasmError>;
+using CallbackOutcome = std::expected<void, WasmError>;
+
+// Runs lifecycle export `fn` with `msg` as an asynchronous call: at once if the component is idle, else when
+// the calls before it at the component's gate are done. `done` gets the outcome, with the guest's own
+// err(...) folded into the error as call_handle_message / call_handle_callback do.
+template <typename Fn, typename Done>
+void submit_call(HostEngine::Impl& impl, const std::shared_ptr<Loaded>& c, const Fn& fn, ComponentMessage msg,
+                 Done done) {
+  using Task = CallTask<Fn, ComponentMessage>;
+  auto task =
+      std::make_shared<Task>(c, fn, std::move(msg), impl.options.async_slice_fuel,
+                             [done = std::move(done)](std::expected<typename Task::Value, WasmError> r) {
+                               if (!r) return done(std::unexpected(std::move(r.error())));
+                               if (!r->is_ok()) return done(std::unexpected(guest::from_guest(r->error())));
+                               if constexpr (std::is_same_v<Fn, HandleMessageFn>)
+                                 done(MessageOutcome(std::move(r->value())));
+                               else
+                                 done(CallbackOutcome());
+                             });
+  impl.runner->admit();
+  if (c->call_gate.enter_or_queue(task, *impl.runner)) impl.runner->post(std::move(task));
+}
+
+void submit_message(HostEngine::Impl& impl, const std::shared_ptr<Loaded>& c, const ComponentHandle& handle,
+                    ComponentMessage msg, std::function<void(MessageOutcome)> done) {
+  if (!c) return done(std::unexpected(not_found(handle)));
+  if (!c->handle_message) return done(std::unexpected(no_export(*c, "handle-message")));
+  submit_call(impl, c, *c->handle_message, std::move(msg), std::move(done));
+}
+
+void submit_callback(HostEngine::Impl& impl, const std::shared_ptr<Loaded>& c, const ComponentHandle& handle,
+                     ComponentMessage msg, std::function<void(CallbackOutcome)> done) {
+  if (!c) return done(std::unexpected(not_found(handle)));
+  if (!c->handle_callback) return done(std::unexpected(no_export(*c, "handle-callback")));
+  submit_call(impl, c, *c->handle_callback, std::move(msg), std::move(done));
 }
 
 }  // namespace
 
-std::future<std::expected<std::optional<MessagePayload>, WasmError>> HostEngine::call_handle_message_async(
-    const ComponentHandle& handle, ComponentMessage msg) {
-  using Out = std::expected<std::optional<MessagePayload>, WasmError>;
-  auto promise = std::make_shared<std::promise<Out>>();
+std::future<MessageOutcome> HostEngine::call_handle_message_async(const ComponentHandle& handle,
+                                                                  ComponentMessage msg) {
+  auto promise = std::make_shared<std::promise<MessageOutcome>>();
   auto future = promise->get_future();
-  auto c = impl_->find(handle.handle_id);
-  if (!c) {
-    promise->set_value(std::unexpected(not_found(handle)));
-    return future;
-  }
-  if (!c->handle_message) {
-    promise->set_value(std::unexpected(no_export(*c, "handle-message")));
-    return future;
-  }
-  using Task = CallTask<HandleMessageFn, ComponentMessage>;
-  auto task =
-      std::make_shared<Task>(c, *c->handle_message, std::move(msg), impl_->options.async_slice_fuel,
-                             [promise](std::expected<Task::Value, WasmError> r) {
-                               if (!r) return promise->set_value(std::unexpected(std::move(r.error())));
-                               if (!r->is_ok())
-                                 return promise->set_value(std::unexpected(guest::from_guest(r->error())));
-                               promise->set_value(std::move(r->value()));
-                             });
-  spawn(*impl_->runner, *c, std::move(task));
+  submit_message(*impl_, impl_->find(handle.handle_id), handle, std::move(msg),
+                 [promise](MessageOutcome r) { promise->set_value(std::move(r)); });
   return future;
 }
 
-std::future<std::expected<void, WasmError>> HostEngine::call_handle_callback_async(
-    const ComponentHandle& handle, ComponentMessage msg) {
-  using Out = std::expected<void, WasmError>;
-  auto promise = std::make_shared<std::promise<Out>>();
+std::future<CallbackOutcome> HostEngine::call_handle_callback_async(const ComponentHandle& handle,
+                                                                    ComponentMessage msg) {
+  auto promise = std::make_shared<std::promise<CallbackOutcome>>();
   auto future = promise->get_future();
-  auto c = impl_->find(handle.handle_id);
-  if (!c) {
-    promise->set_value(std::unexpected(not_found(handle)));
-    return future;
-  }
-  if (!c->handle_callback) {
-    promise->set_value(std::unexpected(no_export(*c, "handle-callback")));
-    return future;
-  }
-  using Task = CallTask<HandleCallbackFn, ComponentMessage>;
-  auto task =
-      std::make_shared<Task>(c, *c->handle_callback, std::move(msg), impl_->options.async_slice_fuel,
-                             [promise](std::expected<Task::Value, WasmError> r) {
-                               if (!r) return promise->set_value(std::unexpected(std::move(r.error())));
-                               if (!r->is_ok())
-                                 return promise->set_value(std::unexpected(guest::from_guest(r->error())));
-                               promise->set_value(Out{});
-                             });
-  spawn(*impl_->runner, *c, std::move(task));
+  submit_callback(*impl_, impl_->find(handle.handle_id), handle, std::move(msg),
+                  [promise](CallbackOutcome r) { promise->set_value(std::move(r)); });
   return future;
+}
+
+void HostEngine::deliver_message_async(const ComponentId& target, ComponentMessage msg, MessageDone done) {
+  auto c = impl_->find(target);
+  if (!c) return done(std::unexpected(werr(WasmError::Case::kComponentNotFound, target.to_string())));
+  submit_message(*impl_, c, c->handle, std::move(msg), std::move(done));
+}
+
+void HostEngine::deliver_callback_async(const ComponentId& target, ComponentMessage msg, CallbackDone done) {
+  auto c = impl_->find(target);
+  if (!c) return done(std::unexpected(werr(WasmError::Case::kComponentNotFound, target.to_string())));
+  submit_callback(*impl_, c, c->handle, std::move(msg), std::move(done));
 }
 
 std::expected<void, WasmError> HostEngine::interrupt(const ComponentHandle& handle) {
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
-  std::shared_ptr<SliceTask> parked;
-  {
-    std::lock_guard run(c->run_mutex);
-    if (!c->running) return {};  // nothing runs: the next call must not be stopped
-    c->interrupt_requested.store(true);
-    c->store->interrupt_handle().interrupt();
-    parked = c->task;
-  }
-  if (parked) impl_->runner->wake(parked);  // a sleeping asynchronous call ends now
+  interrupt_running(*impl_, *c);
   return {};
 }
 

@@ -195,6 +195,9 @@ class HostEngine final : public RuntimeEngine, public MessageEndpoint {
       const ComponentId& target, const ComponentMessage& msg) override;
   std::expected<void, WasmError> deliver_callback(const ComponentId& target,
                                                   const ComponentMessage& msg) override;
+  // Asynchronous deliveries: sliced calls on the engine's workers (no router thread waits for them).
+  void deliver_message_async(const ComponentId& target, ComponentMessage msg, MessageDone done) override;
+  void deliver_callback_async(const ComponentId& target, ComponentMessage msg, CallbackDone done) override;
 
   std::optional<ComponentHandle> find(const ComponentId& id);
   std::vector<ComponentId> list_components();

@@ -509,6 +509,33 @@ TEST(AsyncSleep, DeadlineStopsAParkedSleep) {  // the wat runaway is the fixture
   EXPECT_EQ(*engine->health(*h), HealthStatus::kUnhealthy);
 }
 
+// Router deliveries run as asynchronous calls too: with one router thread, a message to a sleeping
+// component does not keep the next message (to a counter) from being delivered.
+TEST(AsyncSleep, RouterDeliveryToASleeperHoldsNoRouterThread) {
+  EngineOptions options;
+  options.router.worker_threads = 1;
+  options.worker_threads = 1;
+  auto engine = make_engine(options);
+  auto sleeper = engine->load_component({"test", "runaway", "0"}, read_file(fixture_path("wat", "runaway")));
+  auto counter = engine->load_component({"test", "counter", "0"}, read_file(fixture_path("wat", "counter")));
+  ASSERT_TRUE(sleeper.has_value() && counter.has_value());
+  const ComponentId host{"test", "host", "0"};
+  const std::string sleep = "sleep";
+  ASSERT_TRUE(engine->router().send(host, sleeper->id, MessagePayload(sleep.begin(), sleep.end())));
+  ASSERT_TRUE(engine->router().send(host, counter->id, MessagePayload{'a'}));
+  // Each of our own calls counts too: the counter is ahead of our calls once the router has delivered its
+  // message (the sleeper, meanwhile, sleeps an hour).
+  bool delivered = false;
+  for (int polls = 1; polls <= 1000 && !delivered; ++polls) {
+    auto r = engine->call_handle_message(*counter, text("b"));
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    delivered = std::stoi(as_text(**r)) > polls;
+    if (!delivered) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(delivered);
+  ASSERT_TRUE(engine->interrupt(*sleeper).has_value());
+}
+
 // Slices are round-robin: with one worker thread, a guest that spins until its deadline does not keep a
 // well-behaved component's asynchronous call from finishing first.
 TEST_P(EngineTest, SpinningAsyncCallDoesNotStarveOthers) {
