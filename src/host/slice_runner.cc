@@ -67,10 +67,14 @@ void SliceRunner::work() {
     }
     if (ready_.empty()) {
       if (stopping_ && admitted_ == 0) return;
-      if (parked_.empty())
+      if (parked_.empty()) {
         cv_.wait(lock);
-      else
-        cv_.wait_until(lock, parked_.begin()->first);
+      } else {
+        // A copy: wait_until keeps reading its argument while the lock is released, and wake() may erase
+        // the entry meanwhile.
+        const SliceTask::Clock::time_point next = parked_.begin()->first;
+        cv_.wait_until(lock, next);
+      }
       continue;
     }
     std::shared_ptr<SliceTask> task = std::move(ready_.front());

@@ -2,9 +2,10 @@
 // modules), link every import to a stub (host functions that return a value of their result type made
 // from the input; host resource types), instantiate, and call every exported function with argument
 // values drawn from the input (strings, lists, records, variants, flags, handles ...), on a small fuel
-// budget and memory limit. Any input must give a value, an Error or a Trap: never a crash, a hang, an
-// out-of-memory or a sanitizer report. Seeds: the official component suite's binaries. Built with clang
-// (build_fuzz.sh, FUZZ_TARGET=component_run_fuzz).
+// budget and memory limit; then again with every call run sliced (37 fuel units per slice), which must
+// give the same results, traps and fuel consumption. Any input must give a value, an Error or a Trap: never a
+// crash, a hang, an out-of-memory or a sanitizer report. Seeds: the official component suite's binaries.
+// Built with clang (build_fuzz.sh, FUZZ_TARGET=component_run_fuzz).
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -160,6 +161,69 @@ void define_stub(const TypeStore& ts, LinkerInstance where, const NamedEntity& e
   }
 }
 
+// What one call gave: its results, or its trap code; and the fuel left after it.
+struct Outcome {
+  bool ok = false;
+  std::vector<Val> results;
+  airwasm::TrapCode trap{};
+  uint64_t fuel_left = 0;
+};
+
+// Instantiates `c` in a fresh Store with stubs fed from a fresh copy of the input's tail and calls every
+// export: blocking (Func::call) or, with `slice` != 0, as sliced calls of `slice` fuel units at a time
+// (component::SlicedCall), resumed until they finish. Both modes see the same argument and stub values, so
+// they must give the same outcomes and consume the same fuel.
+std::vector<Outcome> run_exports(const Component& c, const uint8_t* tail, size_t tail_size, uint64_t slice) {
+  std::vector<Outcome> outcomes;
+  Source src{tail, tail_size};
+  Store store(engine());
+  StoreLimits limits;
+  limits.max_memory_bytes = uint64_t{64} << 20;
+  store.set_limits(limits);
+  (void)store.set_fuel(200'000);
+  const TypeStore& ts = c.impl().types();
+  Linker linker(engine());
+  for (const NamedEntity& imp : ts.component(c.impl().validated.type).imports)
+    define_stub(ts, linker.root(), imp, src, 0);
+  auto inst = linker.instantiate(store, c);
+  if (!inst) return outcomes;
+  for (const NamedEntity& ex : ts.component(c.impl().validated.type).exports) {
+    if (ex.entity.kind != Entity::Kind::kFunc) continue;
+    auto f = inst->get_func(store, ex.name);
+    if (!f) continue;
+    const TypeNode& fn = ts.node(ts.strip(ex.entity.type));
+    std::vector<Val> args;
+    for (size_t i = 0; i < fn.labels.size(); ++i) args.push_back(random_val(ts, fn.children[i], src));
+    const bool lifted = rt::ComponentStore::of(store).funcs[f->index()].kind == rt::FuncRec::Kind::kLifted;
+    TrapResult<std::vector<Val>> r = std::vector<Val>{};
+    if (slice == 0 || !lifted) {
+      r = f->call(store, args);
+    } else {
+      auto call = SlicedCall::start(store, *f, args, slice);
+      if (!call) {
+        r = std::unexpected(std::move(call.error()));
+      } else {
+        TrapResult<airwasm::CallStatus> status = call->status();
+        while (status && *status == airwasm::CallStatus::kSuspended) status = call->resume(store, slice);
+        if (status)
+          r = call->take_results();
+        else
+          r = std::unexpected(std::move(status.error()));
+      }
+    }
+    Outcome o;
+    o.ok = r.has_value();
+    if (r)
+      o.results = std::move(*r);
+    else
+      o.trap = r.error().code();
+    o.fuel_left = store.fuel_remaining().value_or(0);
+    outcomes.push_back(std::move(o));
+    (void)store.set_fuel(200'000);
+  }
+  return outcomes;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -167,27 +231,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t tail = size > 256 ? 64 : 0;
   auto c = Component::compile(engine(), std::span<const uint8_t>(data, size - tail));
   if (!c) return 0;
-  Source src{data + size - tail, tail};
-  Store store(engine());
-  StoreLimits limits;
-  limits.max_memory_bytes = uint64_t{64} << 20;
-  store.set_limits(limits);
-  (void)store.set_fuel(200'000);
-  const TypeStore& ts = c->impl().types();
-  Linker linker(engine());
-  for (const NamedEntity& imp : ts.component(c->impl().validated.type).imports)
-    define_stub(ts, linker.root(), imp, src, 0);
-  auto inst = linker.instantiate(store, *c);
-  if (!inst) return 0;
-  for (const NamedEntity& ex : ts.component(c->impl().validated.type).exports) {
-    if (ex.entity.kind != Entity::Kind::kFunc) continue;
-    auto f = inst->get_func(store, ex.name);
-    if (!f) continue;
-    const TypeNode& fn = ts.node(ts.strip(ex.entity.type));
-    std::vector<Val> args;
-    for (size_t i = 0; i < fn.labels.size(); ++i) args.push_back(random_val(ts, fn.children[i], src));
-    (void)f->call(store, args);
-    (void)store.set_fuel(200'000);
+  const std::vector<Outcome> blocking = run_exports(*c, data + size - tail, tail, 0);
+  // The same calls sliced, in small slices (a prime, so that suspensions fall everywhere): the sliced path
+  // (LiftedCall split around the Store's sliced call) must agree with the blocking one exactly.
+  const std::vector<Outcome> sliced = run_exports(*c, data + size - tail, tail, 37);
+  if (sliced.size() != blocking.size()) __builtin_trap();
+  for (size_t i = 0; i < sliced.size(); ++i) {
+    const Outcome &a = blocking[i], &b = sliced[i];
+    if (a.ok != b.ok || a.fuel_left != b.fuel_left || (!a.ok && a.trap != b.trap) ||
+        (a.ok && a.results != b.results))
+      __builtin_trap();
   }
   return 0;
 }
