@@ -31,6 +31,7 @@ struct Transfer {
   std::shared_ptr<std::string> body;  // null: no body
   uint64_t connect_timeout_ms = 0;
   uint64_t total_timeout_ms = 0;
+  std::string ca_file;  // WasiP2Config::http_ca_file; empty: libcurl's default bundle
   // The outcome, under `mu`.
   std::mutex mu;
   bool done = false;
@@ -246,6 +247,8 @@ void run(std::shared_ptr<Transfer> t) {
   api.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
   api.easy_setopt(h, CURLOPT_XFERINFODATA, t.get());
   api.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  // Extra trust for HTTPS: this bundle file instead of the default one (the CA directory stays).
+  if (!t->ca_file.empty()) api.easy_setopt(h, CURLOPT_CAINFO, t->ca_file.c_str());
   if (t->connect_timeout_ms) api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, long(t->connect_timeout_ms));
   if (t->total_timeout_ms) api.easy_setopt(h, CURLOPT_TIMEOUT_MS, long(t->total_timeout_ms));
   const CURLcode rc = api.easy_perform(h);
@@ -323,6 +326,7 @@ TrapResult<void> handle(Call& c) {
   t->headers = std::move(req->headers);
   t->connect_timeout_ms = connect_ms;
   t->total_timeout_ms = total_ms;
+  t->ca_file = c.st.http_ca_file;
   if (req->body) t->body = req->body->data;
   auto f = std::make_unique<FutureResponseObj>();
   f->transfer = t;

@@ -122,6 +122,7 @@ struct P2State {
   size_t stdin_pos = 0;
   bool allow_network = false, allow_http = false, allow_ip_name_lookup = false;
   std::vector<NetRule> net_rules;  // WasiP2Config::allowed_addresses, parsed
+  std::string http_ca_file;        // WasiP2Config::http_ca_file (empty: libcurl's default bundle)
   ResourceTable table;
 };
 

@@ -3,12 +3,22 @@
 // loopback HTTP/1.1 server this test starts, and returns "STATUS BODY". Without allow_http the request
 // is HTTP-request-denied and never leaves the host; a closed port is connection-refused; a request with
 // no authority is HTTP-request-URI-invalid; a guest waiting for a response that never comes stays
-// interruptible.
+// interruptible. HTTPS: the same request to a loopback HTTPS server (https_server.py, with a CA and a
+// certificate made at test time by make_test_ca.sh) succeeds when WasiP2Config::http_ca_file names the
+// CA, and is TLS-certificate-error (an error value, not a trap) when it does not.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 #include <atomic>
 #include <chrono>
@@ -101,6 +111,58 @@ class HttpServer {
   std::thread thread_;
 };
 
+// A loopback HTTPS server: https_server.py run by python3 with a certificate signed by a CA made for
+// this test (make_test_ca.sh, openssl). Failing to start it fails the test.
+class HttpsServer {
+ public:
+  HttpsServer() {
+    char tmpl[] = "/tmp/airwasm-https-XXXXXX";
+    if (!::mkdtemp(tmpl)) {
+      ADD_FAILURE() << "mkdtemp failed";
+      return;
+    }
+    dir_ = tmpl;
+    const std::string src = AIRWASM_P2_SRC;
+    const std::string make = "sh '" + src + "/make_test_ca.sh' '" + dir_ + "'";
+    if (std::system(make.c_str()) != 0) {
+      ADD_FAILURE() << "make_test_ca.sh (openssl) failed";
+      return;
+    }
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) return;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    const std::string script = src + "/https_server.py", cert = dir_ + "/server.pem",
+                      key = dir_ + "/server.key";
+    const char* argv[] = {"python3", script.c_str(), cert.c_str(), key.c_str(), nullptr};
+    if (::posix_spawnp(&pid_, "python3", &actions, nullptr, const_cast<char**>(argv), environ) != 0)
+      pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    std::string line;
+    char ch;
+    while (pid_ > 0 && ::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    ::close(out[0]);
+    port_ = uint16_t(std::atoi(line.c_str()));
+    EXPECT_NE(port_, 0) << "https_server.py did not start";
+  }
+  ~HttpsServer() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string ca_file() const { return dir_ + "/ca.pem"; }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+};
+
 struct Outcome {
   bool trapped = false;
   std::string trap;
@@ -109,7 +171,8 @@ struct Outcome {
 };
 
 Outcome fetch(const WasiP2Config& config, const std::string& authority,
-              std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
+              std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt,
+              const char* export_name = "fetch") {
   Outcome out;
   Engine engine;
   auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/http_client.wasm"));
@@ -131,7 +194,7 @@ Outcome fetch(const WasiP2Config& config, const std::string& authority,
     });
   }
   const Val args[] = {Val::string(authority)};
-  auto r = inst->get_func(store, "fetch")->call(store, args);
+  auto r = inst->get_func(store, export_name)->call(store, args);
   if (interrupter.joinable()) interrupter.join();
   if (!r) {
     out.trapped = true;
@@ -147,7 +210,7 @@ Outcome fetch(const WasiP2Config& config, const std::string& authority,
 }
 
 // The error-code cases as http_client.wat declares them.
-constexpr uint32_t kRequestDenied = 1, kConnectionRefused = 2, kUriInvalid = 3;
+constexpr uint32_t kRequestDenied = 1, kConnectionRefused = 2, kUriInvalid = 3, kTlsCertificateError = 6;
 
 TEST(WasiP2Http, DeniedByDefault) {
   HttpServer server;
@@ -197,6 +260,42 @@ TEST(WasiP2Http, WaitingForAResponseIsInterruptible) {
   EXPECT_TRUE(o.trapped);
   EXPECT_NE(o.trap.find("interrupt"), std::string::npos) << o.trap;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+TEST(WasiP2Http, HttpsTrustsTheConfiguredCaFile) {
+  HttpsServer server;
+  WasiP2Config config;
+  config.allow_http = true;
+  config.http_ca_file = server.ca_file();
+  Outcome o = fetch(config, server.authority(), std::nullopt, "fetch-https");
+  EXPECT_FALSE(o.trapped) << o.trap;
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  EXPECT_EQ(*o.text, "201 you sent POST /echo?q=1 x-airwasm=yes body=ping");
+}
+
+TEST(WasiP2Http, HttpsWithoutTheCaIsATlsCertificateError) {
+  HttpsServer server;
+  WasiP2Config config;
+  config.allow_http = true;
+  Outcome o = fetch(config, server.authority(), std::nullopt, "fetch-https");
+  EXPECT_FALSE(o.trapped) << o.trap;
+  EXPECT_FALSE(o.text) << *o.text;
+  EXPECT_EQ(o.code, 2 * 256 + kTlsCertificateError);  // reported by the future, after the handshake
+}
+
+TEST(WasiP2Http, AnUnreadableCaFileIsAStartUpError) {
+  WasiP2Config config;
+  config.allow_http = true;
+  config.http_ca_file = "/nonexistent/airwasm-ca.pem";
+  auto ctx = WasiP2Context::create(config);
+  ASSERT_FALSE(ctx);
+  EXPECT_NE(ctx.error().message.find("cannot read the HTTP CA file '/nonexistent/airwasm-ca.pem'"),
+            std::string::npos)
+      << ctx.error().message;
+  config.http_ca_file = "/tmp";
+  ctx = WasiP2Context::create(config);
+  ASSERT_FALSE(ctx);
+  EXPECT_NE(ctx.error().message.find("Is a directory"), std::string::npos) << ctx.error().message;
 }
 
 }  // namespace

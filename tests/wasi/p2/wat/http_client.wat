@@ -1,5 +1,5 @@
 ;; tests/wasi/p2: an HTTP client written against wasi:http directly. fetch(authority) sends
-;; POST http://AUTHORITY/echo?q=1 with the header x-airwasm: yes and the body "ping", waits on the
+;; POST http://AUTHORITY/echo?q=1 (fetch-https: https://) with the header x-airwasm: yes and the body "ping", waits on the
 ;; future response's pollable, reads the whole response body, and returns ok("STATUS BODY") (status as
 ;; three digits) or err(stage * 256 + error-code case index, as declared below) with stage 1 handle,
 ;; 2 the future's response, 3 outgoing-body.finish, 4 anything else unexpected.
@@ -36,7 +36,8 @@
     (type $s (variant (case "HTTP") (case "HTTPS") (case "other" string)))
     (export "scheme" (type $scheme (eq $s)))
     (type $ec (variant (case "DNS-timeout") (case "HTTP-request-denied") (case "connection-refused")
-                       (case "HTTP-request-URI-invalid") (case "internal-error" (option string))))
+                       (case "HTTP-request-URI-invalid") (case "internal-error" (option string))
+                       (case "TLS-protocol-error") (case "TLS-certificate-error")))
     (export "error-code" (type $err (eq $ec)))
     (type $he (variant (case "invalid-syntax") (case "forbidden") (case "immutable")))
     (export "header-error" (type $herr (eq $he)))
@@ -137,15 +138,20 @@
       (i32.store (i32.const 260) (local.get $code))
       (i32.const 256))
     (func (export "fetch") (param $auth i32) (param $auth-len i32) (result i32)
+      (call $fetch (i32.const 0) (local.get $auth) (local.get $auth-len)))
+    (func (export "fetch-https") (param $auth i32) (param $auth-len i32) (result i32)
+      (call $fetch (i32.const 1) (local.get $auth) (local.get $auth-len)))
+    ;; $scheme: the scheme's case (0 HTTP, 1 HTTPS)
+    (func $fetch (param $scheme i32) (param $auth i32) (param $auth-len i32) (result i32)
       (local $f i32) (local $req i32) (local $body i32) (local $out i32) (local $fut i32) (local $resp i32)
       (local $in i32) (local $len i32) (local $n i32) (local $status i32)
       (local.set $f (call $fields-new))
       (call $fields-append (local.get $f) (i32.const 512) (i32.const 9) (i32.const 521) (i32.const 3) (i32.const 64))
       (if (i32.load8_u (i32.const 64)) (then (return (call $fail (i32.const 1024)))))
       (local.set $req (call $request-new (local.get $f)))
-      ;; POST (case 2), scheme some(HTTP), authority some(param), path some("/echo?q=1")
+      ;; POST (case 2), scheme some($scheme), authority some(param), path some("/echo?q=1")
       (drop (call $set-method (local.get $req) (i32.const 2) (i32.const 0) (i32.const 0)))
-      (drop (call $set-scheme (local.get $req) (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 0)))
+      (drop (call $set-scheme (local.get $req) (i32.const 1) (local.get $scheme) (i32.const 0) (i32.const 0)))
       (drop (call $set-authority (local.get $req) (i32.const 1) (local.get $auth) (local.get $auth-len)))
       (drop (call $set-path (local.get $req) (i32.const 1) (i32.const 524) (i32.const 9)))
       (call $request-body (local.get $req) (i32.const 64))
@@ -215,4 +221,6 @@
 
   (func (export "fetch") (param "authority" string) (result (result string (error u32)))
     (canon lift (core func $m "fetch") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (func (export "fetch-https") (param "authority" string) (result (result string (error u32)))
+    (canon lift (core func $m "fetch-https") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
 )
