@@ -1,8 +1,8 @@
 // wasi/p2: the wasi:http objects shared by http_types.cc (their methods) and http_outgoing_handler.cc
 // (the client, on libcurl). An outgoing body is buffered in memory (BodyState) and the request is sent
-// when the guest finishes it; the response, once complete, is read from memory by the guest's
-// incoming-body stream. The transfer itself runs on its own thread (http_outgoing_handler.cc), so
-// the Store's thread only ever waits on the future's pollable, interruptibly.
+// when the guest finishes it; the response is streamed to the guest's incoming-body stream as it
+// arrives (http_outgoing_handler.cc). The transfer itself runs on its own thread, so the Store's thread
+// only ever waits on pollables, interruptibly.
 #pragma once
 
 #include <memory>

@@ -4,9 +4,14 @@
 // the request (scheme, authority: HTTP-request-URI-invalid), then runs the transfer on a thread of its
 // own once the guest has finished the body: curl_easy_perform blocks, so it must not run on the Store's
 // thread. The thread signals an eventfd, which the future's pollable watches through io_poll.cc's
-// interruptible wait. Request and response bodies are held in memory (at most kMaxHttpBody), and
-// redirects are not followed (fetch follows them itself). curl errors map to wasi:http error-code cases.
-// A guest that drops the future cancels the transfer (curl's progress callback sees the flag).
+// interruptible wait. The request body is held in memory (at most kMaxHttpBody). The response is
+// streamed: the future resolves when the final header block is complete, and the body reaches the
+// guest's incoming-body stream as it arrives, through a buffer of at most kResponseWindow bytes (curl's
+// write callback waits while it is full; a second eventfd tells the stream's pollable that bytes wait).
+// Redirects are not followed (fetch follows them itself). curl errors map to wasi:http error-code cases;
+// one after the response began is the body stream's last-operation-failed. When the guest drops
+// everything that could read the response (the future before `get`, or the response, its body and the
+// body's stream), the transfer is cancelled (curl's callbacks see the flag).
 // libcurl is loaded with dlopen at the first request, not linked: linking it made every `airwasm run`
 // load 30 more shared libraries (TLS, LDAP, Kerberos, ...), 5 ms of start-up, for programs that mostly
 // never make a request. Without libcurl on the machine a request fails with internal-error.
@@ -15,14 +20,41 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <poll.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
+
+#include "runtime/blocking.hh"
 
 #include "wasi/p2/http.hh"
 
 namespace airwasm::wasi::p2::internal {
+
+namespace {
+
+// How many response body bytes may wait for the guest to read them: past this, the transfer thread stops
+// taking data from the connection (TCP flow control then slows the server), so a download of any size
+// needs this much host memory, not its size.
+constexpr size_t kResponseWindow = size_t(1) << 20;
+
+// An eventfd's counter up (readable) or back to zero; called under the transfer's lock, so that the fd's
+// state always matches what it stands for.
+void raise(const SharedFd& fd) {
+  const uint64_t one = 1;
+  (void)!::write(fd->get(), &one, sizeof one);
+}
+void lower(const SharedFd& fd) {
+  uint64_t n;
+  (void)!::read(fd->get(), &n, sizeof n);
+}
+
+}  // namespace
 
 struct Transfer {
   // The request (read-only once started).
@@ -32,16 +64,44 @@ struct Transfer {
   uint64_t connect_timeout_ms = 0;
   uint64_t total_timeout_ms = 0;
   std::string ca_file;  // WasiP2Config::http_ca_file; empty: libcurl's default bundle
-  // The outcome, under `mu`.
+  // The transfer thread's own progress through the response headers (touched by that thread only).
+  uint16_t parsed_status = 0;
+  HeaderList parsed_headers;
+  bool headers_complete = false;
+  // Shared with the guest's thread, under `mu`.
   std::mutex mu;
-  bool done = false;
-  std::string error;   // a wasi:http error-code case name; empty on success
-  std::string detail;  // internal-error's message
+  std::condition_variable room;  // the body buffer has room again, or the transfer was cancelled
+  bool responded = false;        // the final response's status and headers are known
+  bool done = false;             // the transfer is over (the body complete, or `error`)
+  std::string error;             // a wasi:http error-code case name; empty on success
+  std::string detail;            // internal-error's message
   uint16_t status = 0;
   HeaderList response_headers;
-  std::shared_ptr<std::string> response_body = std::make_shared<std::string>();
-  SharedFd event;  // readable once done
-  std::atomic<bool> cancelled{false};
+  std::string body_buffer;  // received body bytes from `body_head` on, not yet read by the guest
+  size_t body_head = 0;
+  size_t body_peak = 0;                // the most bytes body_buffer ever held (a test's bound check)
+  SharedFd event;                      // readable once responded or done (the future's pollable)
+  SharedFd body_event;                 // readable while body bytes wait or done (the stream's pollable)
+  std::atomic<bool> cancelled{false};  // nobody will read the response: stop
+
+  size_t buffered() const { return body_buffer.size() - body_head; }
+  void cancel() {
+    {
+      std::lock_guard lock(mu);
+      cancelled = true;
+    }
+    room.notify_all();
+  }
+};
+
+// What the guest holds of a response: the future before `get`, then the response, its body and the body's
+// stream share it. When the last of them is dropped nobody can read the response any more, and the
+// transfer is cancelled (curl's callbacks see the flag).
+struct ResponseBody {
+  explicit ResponseBody(std::shared_ptr<Transfer> t) : transfer(std::move(t)) {}
+  ~ResponseBody() { transfer->cancel(); }
+  std::shared_ptr<Transfer> transfer;
+  bool error_reported = false;
 };
 
 namespace {
@@ -49,8 +109,8 @@ namespace {
 struct FutureResponseObj : Object {
   static constexpr Kind kKind = Kind::kFutureIncomingResponse;
   FutureResponseObj() : Object(kKind) {}
-  ~FutureResponseObj() override { transfer->cancelled = true; }
   std::shared_ptr<Transfer> transfer;
+  std::shared_ptr<ResponseBody> reader;  // handed on to the response by get
   bool taken = false;
 };
 
@@ -59,14 +119,14 @@ struct IncomingResponseObj : Object {
   IncomingResponseObj() : Object(kKind) {}
   uint16_t status = 0;
   HeaderList headers;
-  std::shared_ptr<std::string> body;
+  std::shared_ptr<ResponseBody> body;
   bool consumed = false;
 };
 
 struct IncomingBodyObj : Object {
   static constexpr Kind kKind = Kind::kIncomingBody;
   IncomingBodyObj() : Object(kKind) {}
-  std::shared_ptr<std::string> body;
+  std::shared_ptr<ResponseBody> body;
   bool stream_taken = false;
 };
 
@@ -76,20 +136,47 @@ struct FutureTrailersObj : Object {
   bool taken = false;
 };
 
+// The transfer is over: the future resolves (with the error, or with a response that had no header
+// block curl reported) and the body stream sees its end.
 void finish(Transfer& t) {
-  {
-    std::lock_guard lock(t.mu);
-    t.done = true;
+  std::lock_guard lock(t.mu);
+  t.done = true;
+  if (!t.responded && t.error.empty()) {
+    t.responded = true;
+    t.status = t.parsed_status;
+    t.response_headers = std::move(t.parsed_headers);
   }
-  const uint64_t one = 1;
-  (void)!::write(t.event->get(), &one, sizeof one);
+  raise(t.event);
+  raise(t.body_event);
 }
 
+// The final response's header block is complete: the future can resolve while the body still arrives.
+void respond(Transfer& t) {
+  t.headers_complete = true;
+  std::lock_guard lock(t.mu);
+  t.responded = true;
+  t.status = t.parsed_status;
+  t.response_headers = std::move(t.parsed_headers);
+  raise(t.event);
+}
+
+// curl's write callback: appends to the body buffer, first waiting while the guest has not read the last
+// kResponseWindow bytes. Returning less than given (0) aborts the transfer: CURLE_WRITE_ERROR.
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t len = size * n;
-  if (t->response_body->size() + len > kMaxHttpBody) return 0;  // curl then fails with CURLE_WRITE_ERROR
-  t->response_body->append(data, len);
+  if (!t->headers_complete) respond(*t);
+  std::unique_lock lock(t->mu);
+  t->room.wait(lock, [&] { return t->cancelled || t->buffered() < kResponseWindow; });
+  if (t->cancelled) return 0;
+  if (t->body_head > 0 && t->body_head >= t->body_buffer.size() / 2) {
+    t->body_buffer.erase(0, t->body_head);  // keeps the buffer near the window, not the download, in size
+    t->body_head = 0;
+  }
+  const bool was_empty = t->buffered() == 0;
+  t->body_buffer.append(data, len);
+  t->body_peak = std::max(t->body_peak, t->buffered());
+  if (was_empty) raise(t->body_event);
   return len;
 }
 
@@ -103,10 +190,17 @@ std::string trim(std::string_view s) {
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * n);
+  if (t->headers_complete) return size * n;  // trailers: not reported (future-trailers gives none)
   if (line.starts_with("HTTP/")) {
-    t->response_headers.clear();  // a new response (after 100 Continue): only the last one counts
+    // A new response (after 100 Continue): only the last one counts. "HTTP/1.1 200 OK", "HTTP/2 200".
+    t->parsed_headers.clear();
+    const size_t sp = line.find(' ');
+    t->parsed_status =
+        sp == std::string_view::npos ? 0 : uint16_t(std::atoi(std::string(line.substr(sp + 1, 3)).c_str()));
+  } else if (line == "\r\n" || line == "\n") {
+    if (t->parsed_status >= 200) respond(*t);  // the end of a final response's header block
   } else if (const size_t colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
-    t->response_headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    t->parsed_headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
   }
   return size * n;
 }
@@ -255,14 +349,12 @@ void run(std::shared_ptr<Transfer> t) {
   long status = 0, os_errno = 0;
   api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   api.easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-  {
+  if (rc != CURLE_OK) {
     std::lock_guard lock(t->mu);
-    if (rc != CURLE_OK) {
-      t->error = code_from_curl(rc, os_errno);
-      t->detail = api.easy_strerror(rc);
-    } else {
-      t->status = uint16_t(status);
-    }
+    t->error = code_from_curl(rc, os_errno);
+    t->detail = api.easy_strerror(rc);
+  } else if (!t->headers_complete) {
+    t->parsed_status = uint16_t(status);
   }
   api.slist_free_all(list);
   api.easy_cleanup(h);
@@ -318,9 +410,14 @@ TrapResult<void> handle(Call& c) {
   std::string path = req->path.is_some() ? req->path.payload()->as_string() : "/";
   if (path.empty() || path[0] != '/') path = "/" + path;
   const int efd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (efd < 0) return reply(c, err(error_code("internal-error", "eventfd failed")));
+  const int body_efd = efd < 0 ? -1 : ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (body_efd < 0) {
+    if (efd >= 0) ::close(efd);
+    return reply(c, err(error_code("internal-error", "eventfd failed")));
+  }
   auto t = std::make_shared<Transfer>();
   t->event = std::make_shared<wasi::internal::OwnedFd>(efd);
+  t->body_event = std::make_shared<wasi::internal::OwnedFd>(body_efd);
   t->method = method_name(req->method);
   t->url = scheme + "://" + req->authority.payload()->as_string() + path;
   t->headers = std::move(req->headers);
@@ -330,6 +427,7 @@ TrapResult<void> handle(Call& c) {
   if (req->body) t->body = req->body->data;
   auto f = std::make_unique<FutureResponseObj>();
   f->transfer = t;
+  f->reader = std::make_shared<ResponseBody>(t);
   if (req->body && req->body->dropped && !req->body->finished) {
     fail_transfer(t, "the request body was dropped unfinished");
   } else if (req->body && !req->body->finished) {
@@ -376,14 +474,14 @@ TrapResult<void> future_response_get(Call& c) {
   if (!f) return std::unexpected(bad_handle("future-incoming-response"));
   Transfer& t = *f->transfer;
   std::lock_guard lock(t.mu);
-  if (!t.done) return reply(c, Val::none());
+  if (!t.responded && !t.done) return reply(c, Val::none());
   if (f->taken) return reply(c, Val::some(Val::err()));
   f->taken = true;
-  if (!t.error.empty()) return reply(c, Val::some(ok(err(error_code(t.error, t.detail)))));
+  if (!t.responded) return reply(c, Val::some(ok(err(error_code(t.error, t.detail)))));
   auto r = std::make_unique<IncomingResponseObj>();
   r->status = t.status;
   r->headers = std::move(t.response_headers);
-  r->body = std::move(t.response_body);
+  r->body = std::move(f->reader);  // from now on the response and its body keep the transfer going
   return reply(c, Val::some(ok(ok(c.own(std::move(r))))));
 }
 
@@ -405,7 +503,7 @@ TrapResult<void> incoming_response_consume(Call& c) {
   if (r->consumed) return reply(c, Val::err());
   r->consumed = true;
   auto b = std::make_unique<IncomingBodyObj>();
-  b->body = r->body;
+  b->body = std::move(r->body);
   return reply(c, ok(c.own(std::move(b))));
 }
 
@@ -414,9 +512,47 @@ TrapResult<void> incoming_body_stream(Call& c) {
   if (!b) return std::unexpected(bad_handle("incoming-body"));
   if (b->stream_taken) return reply(c, Val::err());
   b->stream_taken = true;
-  auto s = std::make_unique<InputStreamObj>(InputStreamObj::What::kBuffer);
-  s->buffer = b->body;
+  auto s = std::make_unique<InputStreamObj>(InputStreamObj::What::kHttpBody);
+  s->http_body = b->body;
   return reply(c, ok(c.own(std::move(s))));
+}
+
+TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bool blocking, bool skip) {
+  Transfer& t = *body.transfer;
+  for (;;) {
+    {
+      std::lock_guard lock(t.mu);
+      if (const size_t have = t.buffered(); have > 0) {
+        const size_t n = size_t(std::min<uint64_t>(len, have));
+        Val v = skip ? Val::u64(n)
+                     : bytes_val(reinterpret_cast<const uint8_t*>(t.body_buffer.data() + t.body_head), n);
+        t.body_head += n;
+        if (t.buffered() == 0) {
+          t.body_buffer.clear();
+          t.body_head = 0;
+          if (!t.done) lower(t.body_event);
+        }
+        t.room.notify_all();
+        return ok(std::move(v));
+      }
+      if (t.done) {
+        // The body ended early (the connection broke, a timeout): the first read after the last byte says
+        // so, later ones report closed.
+        if (!t.error.empty() && !body.error_reported) {
+          body.error_reported = true;
+          return err(stream_error_failed(c, "the response body was cut short: " + t.error +
+                                                (t.detail.empty() ? "" : " (" + t.detail + ")")));
+        }
+        return err(stream_error_closed());
+      }
+    }
+    if (!blocking) return ok(skip ? Val::u64(0) : Val::list({}));
+    AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, t.body_event->get(), POLLIN));
+  }
+}
+
+SharedFd response_body_event(const ResponseBody& body) {
+  return body.transfer->body_event;
 }
 
 TrapResult<void> incoming_body_finish(Call& c) {

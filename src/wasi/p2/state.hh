@@ -199,14 +199,17 @@ struct PollableObj : Object {
   int raw_fd = -1;           // the fd to poll (the context's stdio fds are not shared)
 };
 
+// The body of an incoming HTTP response as it arrives (http_outgoing_handler.cc).
+struct ResponseBody;
+
 struct InputStreamObj : Object {
   static constexpr Kind kKind = Kind::kInputStream;
-  enum class What : uint8_t { kStdin, kFile, kEmpty, kSocket, kBuffer };
+  enum class What : uint8_t { kStdin, kFile, kEmpty, kSocket, kHttpBody };
   explicit InputStreamObj(What w) : Object(kKind), what(w) {}
   What what;
-  SharedFd fd;                                // kFile, kSocket (a connected TCP socket, non-blocking)
-  std::shared_ptr<const std::string> buffer;  // kBuffer: bytes read from `offset` on (an HTTP body)
-  uint64_t offset = 0;                        // kFile
+  SharedFd fd;                              // kFile, kSocket (a connected TCP socket, non-blocking)
+  std::shared_ptr<ResponseBody> http_body;  // kHttpBody
+  uint64_t offset = 0;                      // kFile
   bool closed = false;
 };
 
@@ -221,6 +224,12 @@ struct OutputStreamObj : Object {
   uint64_t offset = 0;                  // kFile
   bool failed = false;                  // after a write error the stream is closed
 };
+
+// Reads for an incoming-body stream: up to `len` bytes of what has arrived (`blocking`: waiting,
+// interruptibly, for at least one), ok(list<u8>) (`skip`: ok(u64)) or err(stream-error) at the end; and
+// the fd its pollable watches, readable while bytes wait or the transfer is over (http_outgoing_handler.cc).
+TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bool blocking, bool skip);
+SharedFd response_body_event(const ResponseBody& body);
 
 // Readiness of a pollable, and waiting for the first of several (io_poll.cc).
 bool pollable_ready(const PollableObj& p);

@@ -5,13 +5,15 @@
 // no authority is HTTP-request-URI-invalid; a guest waiting for a response that never comes stays
 // interruptible. HTTPS: the same request to a loopback HTTPS server (https_server.py, with a CA and a
 // certificate made at test time by make_test_ca.sh) succeeds when WasiP2Config::http_ca_file names the
-// CA, and is TLS-certificate-error (an error value, not a trap) when it does not.
+// CA, and is TLS-certificate-error (an error value, not a trap) when it does not. Streaming: a 64 MiB
+// download reaches the guest as it arrives, and the host's peak memory grows by far less than 64 MiB.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -163,6 +165,62 @@ class HttpsServer {
   uint16_t port_ = 0;
 };
 
+// A loopback HTTP/1.1 server that answers one request with `size` bytes (byte i is i mod 251), written in
+// 64 KiB pieces from one pattern buffer, so that the server itself holds little. With `stop_after`, it
+// sends only that many body bytes, then closes the connection (`Then::kClose`) or keeps it open without
+// sending more until the server is destroyed (`Then::kStall`).
+class DownloadServer {
+ public:
+  enum class Then { kClose, kStall };
+  explicit DownloadServer(uint64_t size, std::optional<uint64_t> stop_after = std::nullopt,
+                          Then then = Then::kClose)
+      : size_(size), stop_after_(stop_after.value_or(size)), then_(then) {
+    fd_ = airwasm::testing::listen_on_loopback(port_);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~DownloadServer() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  void serve() {
+    const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) return;
+    std::string in;
+    char buf[4096];
+    while (in.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      in.append(buf, size_t(n));
+    }
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size_) + "\r\nConnection: close\r\n\r\n";
+    (void)!::send(c, head.data(), head.size(), MSG_NOSIGNAL);
+    constexpr size_t kPiece = 64 << 10;
+    std::string pattern(kPiece + 251, '\0');
+    for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = char(i % 251);
+    for (uint64_t sent = 0; sent < stop_after_;) {
+      const size_t n = size_t(std::min<uint64_t>(kPiece, stop_after_ - sent));
+      const ssize_t w = ::send(c, pattern.data() + sent % 251, n, MSG_NOSIGNAL);
+      if (w <= 0) break;
+      sent += uint64_t(w);
+    }
+    if (then_ == Then::kStall)
+      while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ::close(c);
+  }
+  uint64_t size_, stop_after_;
+  Then then_;
+  std::atomic<bool> stop_{false};
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
 struct Outcome {
   bool trapped = false;
   std::string trap;
@@ -296,6 +354,100 @@ TEST(WasiP2Http, AnUnreadableCaFileIsAStartUpError) {
   ctx = WasiP2Context::create(config);
   ASSERT_FALSE(ctx);
   EXPECT_NE(ctx.error().message.find("Is a directory"), std::string::npos) << ctx.error().message;
+}
+
+// The peak resident set size of this process, in bytes.
+uint64_t peak_rss() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return uint64_t(u.ru_maxrss) * 1024;
+}
+
+TEST(WasiP2Http, ALargeDownloadIsStreamedNotBuffered) {
+  constexpr uint64_t kSize = uint64_t(64) << 20;
+  DownloadServer server(kSize);
+  WasiP2Config config;
+  config.allow_http = true;
+  Engine engine;
+  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/http_client.wasm"));
+  ASSERT_TRUE(c) << c.error().to_string();
+  auto ctx = WasiP2Context::create(config);
+  ASSERT_TRUE(ctx);
+  Linker linker(engine);
+  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
+  Store store(engine);
+  auto inst = linker.instantiate(store, *c);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  const uint64_t before = peak_rss();
+  const auto t0 = std::chrono::steady_clock::now();
+  const Val args[] = {Val::string(server.authority())};
+  auto r = inst->get_func(store, "download")->call(store, args);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE((*r)[0].is_ok()) << "error " << (*r)[0].payload()->as_u32();
+  EXPECT_EQ((*r)[0].payload()->as_u64(), kSize);
+  // Buffered, the body alone would be 64 MiB of host memory; streamed, the host holds a window of it.
+  const uint64_t grown = peak_rss() - before;
+  EXPECT_LT(grown, uint64_t(16) << 20) << "peak RSS grew by " << (grown >> 20) << " MiB";
+  std::printf("64 MiB download: %.2f s (%.0f MiB/s), peak RSS +%llu MiB\n", secs, 64 / secs,
+              static_cast<unsigned long long>(grown >> 20));
+}
+
+// download() through the WAT client: ok(length) or err(code), or the trap.
+Outcome download(const std::string& authority, std::optional<std::chrono::milliseconds> interrupt_after) {
+  Outcome out;
+  WasiP2Config config;
+  config.allow_http = true;
+  Engine engine;
+  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/http_client.wasm"));
+  auto ctx = WasiP2Context::create(config);
+  EXPECT_TRUE(c && ctx);
+  if (!c || !ctx) return out;
+  Linker linker(engine);
+  EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
+  Store store(engine);
+  auto inst = linker.instantiate(store, *c);
+  EXPECT_TRUE(inst);
+  if (!inst) return out;
+  std::thread interrupter;
+  if (interrupt_after) {
+    interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
+      std::this_thread::sleep_for(d);
+      h.interrupt();
+    });
+  }
+  const Val args[] = {Val::string(authority)};
+  auto r = inst->get_func(store, "download")->call(store, args);
+  if (interrupter.joinable()) interrupter.join();
+  if (!r) {
+    out.trapped = true;
+    out.trap = r.error().message();
+  } else if ((*r)[0].is_ok()) {
+    out.text = std::to_string((*r)[0].payload()->as_u64());
+  } else {
+    out.code = (*r)[0].payload()->as_u32();
+  }
+  return out;
+}
+
+TEST(WasiP2Http, ABodyCutShortIsAStreamErrorNotTheEnd) {
+  // The response says 1 MiB and the connection closes after 100 kB: the guest has the 100 kB, then a
+  // last-operation-failed stream error (the WAT's 1032), never a "closed" that would pass for the end.
+  DownloadServer server(1 << 20, 100'000);
+  Outcome o = download(server.authority(), std::nullopt);
+  EXPECT_FALSE(o.trapped) << o.trap;
+  EXPECT_FALSE(o.text) << *o.text;
+  EXPECT_EQ(o.code, 1032u);
+}
+
+TEST(WasiP2Http, WaitingForBodyBytesIsInterruptible) {
+  // Headers and 100 kB arrive, then nothing: the guest blocks in the stream's blocking-read.
+  DownloadServer server(1 << 20, 100'000, DownloadServer::Then::kStall);
+  const auto t0 = std::chrono::steady_clock::now();
+  Outcome o = download(server.authority(), std::chrono::milliseconds(300));
+  EXPECT_TRUE(o.trapped);
+  EXPECT_NE(o.trap.find("interrupt"), std::string::npos) << o.trap;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 ;; future response's pollable, reads the whole response body, and returns ok("STATUS BODY") (status as
 ;; three digits) or err(stage * 256 + error-code case index, as declared below) with stage 1 handle,
 ;; 2 the future's response, 3 outgoing-body.finish, 4 anything else unexpected.
+;; download(authority) sends GET http://AUTHORITY/bytes and reads the response body 64 KiB at a time
+;; (its list buffer reused, so the guest's memory stays two pages), checks that the first byte of every
+;; chunk is its offset mod 251, and returns ok(the body's length) or err as above.
 (component
   (import "wasi:io/poll@0.2.0" (instance $poll
     (export "pollable" (type (sub resource)))
@@ -78,15 +81,16 @@
   ))
 
   (core module $Mem
-    (memory (export "mem") 1)
-    (global $next (mut i32) (i32.const 16384))
+    (memory (export "mem") 2)
+    (global $next (export "next") (mut i32) (i32.const 16384))
     (func (export "realloc") (param i32 i32 i32 i32) (result i32)
       (local $p i32)
       (local.set $p (i32.and (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
                              (i32.sub (i32.const 0) (local.get 2))))
       (global.set $next (i32.add (local.get $p) (local.get 3)))
       (local.get $p))
-    (data (i32.const 512) "x-airwasmyes/echo?q=1ping"))
+    (data (i32.const 512) "x-airwasmyes/echo?q=1ping")
+    (data (i32.const 540) "/bytes"))
   (core instance $mem (instantiate $Mem))
 
   (core func $fields-new (canon lower (func $http "[constructor]fields")))
@@ -113,7 +117,8 @@
                      (realloc (core func $mem "realloc"))))
 
   (core module $M
-    (import "mem" "mem" (memory 1))
+    (import "mem" "mem" (memory 2))
+    (import "mem" "next" (global $next (mut i32)))
     (import "w" "fields-new" (func $fields-new (result i32)))
     (import "w" "fields-append" (func $fields-append (param i32 i32 i32 i32 i32 i32)))
     (import "w" "request-new" (func $request-new (param i32) (result i32)))
@@ -136,6 +141,51 @@
     (func $fail (param $code i32) (result i32)
       (i32.store8 (i32.const 256) (i32.const 1))
       (i32.store (i32.const 260) (local.get $code))
+      (i32.const 256))
+    (func $fail64 (param $code i32) (result i32)
+      (i32.store8 (i32.const 256) (i32.const 1))
+      (i32.store (i32.const 264) (local.get $code))
+      (i32.const 256))
+    (func (export "download") (param $auth i32) (param $auth-len i32) (result i32)
+      (local $req i32) (local $fut i32) (local $resp i32) (local $in i32) (local $n i32) (local $total i64)
+      (local.set $req (call $request-new (call $fields-new)))
+      ;; GET is the default method; scheme some(HTTP), authority some(param), path some("/bytes")
+      (drop (call $set-scheme (local.get $req) (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 0)))
+      (drop (call $set-authority (local.get $req) (i32.const 1) (local.get $auth) (local.get $auth-len)))
+      (drop (call $set-path (local.get $req) (i32.const 1) (i32.const 540) (i32.const 6)))
+      (call $handle (local.get $req) (i32.const 0) (i32.const 0) (i32.const 64))
+      (if (i32.load8_u (i32.const 64))
+        (then (return (call $fail64 (i32.add (i32.const 256) (i32.load8_u (i32.const 68)))))))
+      (local.set $fut (i32.load (i32.const 68)))
+      (call $block (call $future-subscribe (local.get $fut)))
+      (call $future-get (local.get $fut) (i32.const 64))
+      (if (i32.eqz (i32.load8_u (i32.const 64))) (then (return (call $fail64 (i32.const 1028)))))
+      (if (i32.load8_u (i32.const 68)) (then (return (call $fail64 (i32.const 1029)))))
+      (if (i32.load8_u (i32.const 72))
+        (then (return (call $fail64 (i32.add (i32.const 512) (i32.load8_u (i32.const 76)))))))
+      (local.set $resp (i32.load (i32.const 76)))
+      (call $consume (local.get $resp) (i32.const 64))
+      (if (i32.load8_u (i32.const 64)) (then (return (call $fail64 (i32.const 1030)))))
+      (call $stream (i32.load (i32.const 68)) (i32.const 64))
+      (if (i32.load8_u (i32.const 64)) (then (return (call $fail64 (i32.const 1031)))))
+      (local.set $in (i32.load (i32.const 68)))
+      (block $done
+        (loop $more
+          (global.set $next (i32.const 16384))
+          (call $read (local.get $in) (i64.const 65536) (i32.const 64))
+          (if (i32.load8_u (i32.const 64))
+            (then
+              (br_if $done (i32.eq (i32.load8_u (i32.const 68)) (i32.const 1)))
+              (return (call $fail64 (i32.const 1032)))))
+          (local.set $n (i32.load (i32.const 72)))
+          (if (i32.and (i32.ne (local.get $n) (i32.const 0))
+                       (i32.ne (i32.load8_u (i32.load (i32.const 68)))
+                               (i32.wrap_i64 (i64.rem_u (local.get $total) (i64.const 251)))))
+            (then (return (call $fail64 (i32.const 1033)))))
+          (local.set $total (i64.add (local.get $total) (i64.extend_i32_u (local.get $n))))
+          (br $more)))
+      (i32.store8 (i32.const 256) (i32.const 0))
+      (i64.store (i32.const 264) (local.get $total))
       (i32.const 256))
     (func (export "fetch") (param $auth i32) (param $auth-len i32) (result i32)
       (call $fetch (i32.const 0) (local.get $auth) (local.get $auth-len)))
@@ -221,6 +271,8 @@
 
   (func (export "fetch") (param "authority" string) (result (result string (error u32)))
     (canon lift (core func $m "fetch") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (func (export "download") (param "authority" string) (result (result u64 (error u32)))
+    (canon lift (core func $m "download") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
   (func (export "fetch-https") (param "authority" string) (result (result string (error u32)))
     (canon lift (core func $m "fetch-https") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
 )
