@@ -2,36 +2,39 @@
 // libcurl4-openssl-dev), plus the functions of the incoming objects it creates (future responses,
 // responses, bodies, trailers). `handle` checks the policy (HTTP-request-denied unless allow_http) and
 // the request (scheme, authority: HTTP-request-URI-invalid), then runs the transfer on a thread of its
-// own once the guest has finished the body: curl_easy_perform blocks, so it must not run on the Store's
-// thread. The thread signals an eventfd, which the future's pollable watches through io_poll.cc's
-// interruptible wait. The request body is held in memory (at most kMaxHttpBody). The response is
-// streamed: the future resolves when the final header block is complete, and the body reaches the
-// guest's incoming-body stream as it arrives, through a buffer of at most kResponseWindow bytes (curl's
-// write callback waits while it is full; a second eventfd tells the stream's pollable that bytes wait).
+// own: curl_easy_perform blocks, so it must not run on the Store's thread, which only ever waits on
+// eventfds (the future's, the body streams') through runtime/blocking.hh, interruptibly.
+// Both bodies are streamed through bounded buffers. The request body: a body the guest finishes within
+// kRequestWindow bytes is sent whole with its length, as before streaming; a longer one is sent as it is
+// written (curl's read callback; with the guest's content-length, else chunked), and a writer waits
+// while kRequestWindow bytes are unsent. The response: the future resolves when the final header block
+// is complete, and the body reaches the guest's incoming-body stream as it arrives, through a buffer of
+// at most kResponseWindow bytes (curl's write callback waits while it is full, and TCP flow control
+// slows the server). So a transfer of any size needs about two windows of host memory.
 // Redirects are not followed (fetch follows them itself). curl errors map to wasi:http error-code cases;
 // one after the response began is the body stream's last-operation-failed. When the guest drops
 // everything that could read the response (the future before `get`, or the response, its body and the
 // body's stream), the transfer is cancelled (curl's callbacks see the flag).
+// HTTPS: curl verifies the server against the system's CAs, plus WasiP2Config::http_ca_file (CAINFO).
 // libcurl is loaded with dlopen at the first request, not linked: linking it made every `airwasm run`
 // load 30 more shared libraries (TLS, LDAP, Kerberos, ...), 5 ms of start-up, for programs that mostly
 // never make a request. Without libcurl on the machine a request fails with internal-error.
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-
-#include <poll.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
 #include "runtime/blocking.hh"
-
 #include "wasi/p2/http.hh"
 
 namespace airwasm::wasi::p2::internal {
@@ -43,8 +46,14 @@ namespace {
 // needs this much host memory, not its size.
 constexpr size_t kResponseWindow = size_t(1) << 20;
 
-// An eventfd's counter up (readable) or back to zero; called under the transfer's lock, so that the fd's
-// state always matches what it stands for.
+// A non-blocking eventfd; null if none could be made.
+SharedFd new_event() {
+  const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  return fd < 0 ? SharedFd() : std::make_shared<wasi::internal::OwnedFd>(fd);
+}
+
+// An eventfd's counter up (readable) or back to zero; called under the lock of what it stands for, so
+// that the fd's state always matches it.
 void raise(const SharedFd& fd) {
   const uint64_t one = 1;
   (void)!::write(fd->get(), &one, sizeof one);
@@ -60,7 +69,7 @@ struct Transfer {
   // The request (read-only once started).
   std::string method, url;
   HeaderList headers;
-  std::shared_ptr<std::string> body;  // null: no body
+  std::shared_ptr<BodyState> upload;  // null: no body
   uint64_t connect_timeout_ms = 0;
   uint64_t total_timeout_ms = 0;
   std::string ca_file;  // WasiP2Config::http_ca_file; empty: libcurl's default bundle
@@ -79,10 +88,10 @@ struct Transfer {
   HeaderList response_headers;
   std::string body_buffer;  // received body bytes from `body_head` on, not yet read by the guest
   size_t body_head = 0;
-  size_t body_peak = 0;                // the most bytes body_buffer ever held (a test's bound check)
   SharedFd event;                      // readable once responded or done (the future's pollable)
   SharedFd body_event;                 // readable while body bytes wait or done (the stream's pollable)
   std::atomic<bool> cancelled{false};  // nobody will read the response: stop
+  bool upload_dropped = false;         // the transfer thread's: on_upload found the body dropped
 
   size_t buffered() const { return body_buffer.size() - body_head; }
   void cancel() {
@@ -91,6 +100,10 @@ struct Transfer {
       cancelled = true;
     }
     room.notify_all();
+    if (upload) {
+      std::lock_guard lock(upload->mu);  // on_upload, between its check and its wait, cannot miss this
+      upload->changed.notify_all();
+    }
   }
 };
 
@@ -101,7 +114,6 @@ struct ResponseBody {
   explicit ResponseBody(std::shared_ptr<Transfer> t) : transfer(std::move(t)) {}
   ~ResponseBody() { transfer->cancel(); }
   std::shared_ptr<Transfer> transfer;
-  bool error_reported = false;
 };
 
 namespace {
@@ -139,6 +151,11 @@ struct FutureTrailersObj : Object {
 // The transfer is over: the future resolves (with the error, or with a response that had no header
 // block curl reported) and the body stream sees its end.
 void finish(Transfer& t) {
+  if (t.upload) {
+    std::lock_guard lock(t.upload->mu);
+    t.upload->sender_done = true;  // a writer still waiting for room stops
+    if (t.upload->room) raise(t.upload->room);
+  }
   std::lock_guard lock(t.mu);
   t.done = true;
   if (!t.responded && t.error.empty()) {
@@ -175,7 +192,6 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   }
   const bool was_empty = t->buffered() == 0;
   t->body_buffer.append(data, len);
-  t->body_peak = std::max(t->body_peak, t->buffered());
   if (was_empty) raise(t->body_event);
   return len;
 }
@@ -203,6 +219,30 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     t->parsed_headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
   }
   return size * n;
+}
+
+// curl's read callback for a request body still being written: waits for bytes (or the body's end),
+// then hands over what fits; the writer may go on once fewer than kRequestWindow bytes are unsent.
+size_t on_upload(char* out, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  BodyState& b = *t->upload;
+  std::unique_lock lock(b.mu);
+  b.changed.wait(lock, [&] { return b.unsent() > 0 || b.finished || b.dropped || t->cancelled; });
+  if (t->cancelled) return CURL_READFUNC_ABORT;
+  if (b.unsent() == 0) {
+    if (b.finished) return 0;  // the end of the body
+    t->upload_dropped = true;  // dropped unfinished: the request must not look complete
+    return CURL_READFUNC_ABORT;
+  }
+  const size_t take = std::min(size * n, b.unsent());
+  std::memcpy(out, b.data.data() + b.head, take);
+  b.head += take;
+  if (b.head >= b.data.size() / 2) {
+    b.data.erase(0, b.head);
+    b.head = 0;
+  }
+  if (b.unsent() < kRequestWindow) raise(b.room);
+  return take;
 }
 
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -289,7 +329,40 @@ const CurlApi& curl() {
   return api;
 }
 
+// A request body is sent as it is written once it outgrows kRequestWindow (with the guest's
+// content-length, or chunked without one); a body finished before that is sent whole, with its length.
+// Waits for one or the other; false if the guest dropped the body unfinished or the future.
+bool wait_for_body(Transfer& t, bool& stream) {
+  BodyState& b = *t.upload;
+  std::unique_lock lock(b.mu);
+  b.changed.wait(lock,
+                 [&] { return b.finished || b.dropped || t.cancelled || b.unsent() >= kRequestWindow; });
+  stream = !b.finished;
+  return !t.cancelled && (b.finished || !b.dropped);
+}
+
+// The value of the request header `name` (lower case), if the guest set it.
+std::optional<std::string> header_value(const HeaderList& headers, std::string_view name) {
+  for (const auto& [n, v] : headers) {
+    if (n.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < n.size(); ++i) same = same && std::tolower(uint8_t(n[i])) == name[i];
+    if (same) return v;
+  }
+  return std::nullopt;
+}
+
 void run(std::shared_ptr<Transfer> t) {
+  bool stream_body = false;
+  if (t->upload && !wait_for_body(*t, stream_body)) {
+    {
+      std::lock_guard lock(t->mu);
+      t->error = "internal-error";
+      t->detail = "the request body was dropped unfinished";
+    }
+    finish(*t);
+    return;
+  }
   const CurlApi& api = curl();
   if (!api.load_error.empty()) {
     t->error = "internal-error";
@@ -305,15 +378,7 @@ void run(std::shared_ptr<Transfer> t) {
     return;
   }
   curl_slist* list = nullptr;
-  auto has = [&](std::string_view name) {
-    for (const auto& [n, v] : t->headers) {
-      if (n.size() != name.size()) continue;
-      bool same = true;
-      for (size_t i = 0; i < n.size(); ++i) same = same && std::tolower(uint8_t(n[i])) == name[i];
-      if (same) return true;
-    }
-    return false;
-  };
+  auto has = [&](std::string_view name) { return header_value(t->headers, name).has_value(); };
   for (const auto& [n, v] : t->headers)
     list = api.slist_append(list, (v.empty() ? n + ";" : n + ": " + v).c_str());
   // curl's own defaults that a WASI client does not add: Accept, Expect: 100-continue, and the
@@ -330,9 +395,25 @@ void run(std::shared_ptr<Transfer> t) {
   } else {
     api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, t->method.c_str());
   }
-  if (t->body && (!t->body->empty() || t->method == "POST" || t->method == "PUT" || t->method == "PATCH")) {
-    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->body->size()));
-    api.easy_setopt(h, CURLOPT_POSTFIELDS, t->body->data());
+  if (stream_body) {
+    // POST mechanics with the guest's method (CUSTOMREQUEST); -1: unknown length, chunked encoding.
+    curl_off_t length = -1;
+    if (auto v = header_value(t->headers, "content-length")) {
+      char* end = nullptr;
+      const long long n = std::strtoll(v->c_str(), &end, 10);
+      if (!v->empty() && *end == '\0' && n >= 0) length = curl_off_t(n);
+    }
+    api.easy_setopt(h, CURLOPT_POST, 1L);
+    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, length);
+    api.easy_setopt(h, CURLOPT_READFUNCTION, on_upload);
+    api.easy_setopt(h, CURLOPT_READDATA, t.get());
+  } else if (t->upload) {
+    // Finished: nobody writes to it any more, so curl may read it without the lock.
+    const BodyState& b = *t->upload;
+    if (b.unsent() > 0 || t->method == "POST" || t->method == "PUT" || t->method == "PATCH") {
+      api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(b.unsent()));
+      api.easy_setopt(h, CURLOPT_POSTFIELDS, b.data.data() + b.head);
+    }
   }
   api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   api.easy_setopt(h, CURLOPT_WRITEDATA, t.get());
@@ -353,6 +434,10 @@ void run(std::shared_ptr<Transfer> t) {
     std::lock_guard lock(t->mu);
     t->error = code_from_curl(rc, os_errno);
     t->detail = api.easy_strerror(rc);
+    if (t->upload_dropped) {
+      t->error = "internal-error";
+      t->detail = "the request body was dropped unfinished";
+    }
   } else if (!t->headers_complete) {
     t->parsed_status = uint16_t(status);
   }
@@ -409,31 +494,40 @@ TrapResult<void> handle(Call& c) {
     return reply(c, err(Val::variant("HTTP-request-URI-invalid")));
   std::string path = req->path.is_some() ? req->path.payload()->as_string() : "/";
   if (path.empty() || path[0] != '/') path = "/" + path;
-  const int efd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  const int body_efd = efd < 0 ? -1 : ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (body_efd < 0) {
-    if (efd >= 0) ::close(efd);
-    return reply(c, err(error_code("internal-error", "eventfd failed")));
-  }
   auto t = std::make_shared<Transfer>();
-  t->event = std::make_shared<wasi::internal::OwnedFd>(efd);
-  t->body_event = std::make_shared<wasi::internal::OwnedFd>(body_efd);
+  t->event = new_event();
+  t->body_event = new_event();
+  SharedFd room = req->body ? new_event() : SharedFd();
+  if (!t->event || !t->body_event || (req->body && !room))
+    return reply(c, err(error_code("internal-error", "eventfd failed")));
   t->method = method_name(req->method);
   t->url = scheme + "://" + req->authority.payload()->as_string() + path;
   t->headers = std::move(req->headers);
   t->connect_timeout_ms = connect_ms;
   t->total_timeout_ms = total_ms;
   t->ca_file = c.st.http_ca_file;
-  if (req->body) t->body = req->body->data;
+  if (req->body) {
+    // From now on the transfer takes the body's bytes, and writers wait for room.
+    BodyState& b = *req->body;
+    std::lock_guard lock(b.mu);
+    b.room = std::move(room);
+    b.attached = true;
+    if (b.unsent() < kRequestWindow) raise(b.room);
+    t->upload = req->body;
+  }
   auto f = std::make_unique<FutureResponseObj>();
   f->transfer = t;
   f->reader = std::make_shared<ResponseBody>(t);
-  if (req->body && req->body->dropped && !req->body->finished) {
-    fail_transfer(t, "the request body was dropped unfinished");
-  } else if (req->body && !req->body->finished) {
-    req->body->waiting = t;  // outgoing-body.finish starts it
-  } else {
-    start_transfer(t);
+  (void)curl();  // loads libcurl on this thread, before any transfer thread needs it
+  try {
+    std::thread(run, t).detach();
+  } catch (const std::system_error&) {
+    {
+      std::lock_guard lock(t->mu);
+      t->error = "internal-error";
+      t->detail = "cannot start a thread for the transfer";
+    }
+    finish(*t);
   }
   return reply(c, ok(c.own(std::move(f))));
 }
@@ -442,22 +536,47 @@ constexpr FuncDef kFuncs[] = {{"handle", handle}};
 
 }  // namespace
 
-void start_transfer(const std::shared_ptr<Transfer>& t) {
-  (void)curl();  // loads libcurl on this thread, before any transfer thread needs it
-  try {
-    std::thread(run, t).detach();
-  } catch (const std::system_error&) {
-    fail_transfer(t, "cannot start a thread for the transfer");
+void body_finished(BodyState& b) {
+  {
+    std::lock_guard lock(b.mu);
+    b.finished = true;
   }
+  b.changed.notify_all();
 }
 
-void fail_transfer(const std::shared_ptr<Transfer>& t, std::string why) {
+void body_dropped(BodyState& b) {
   {
-    std::lock_guard lock(t->mu);
-    t->error = "internal-error";
-    t->detail = std::move(why);
+    std::lock_guard lock(b.mu);
+    if (b.finished) return;
+    b.dropped = true;
   }
-  finish(*t);
+  b.changed.notify_all();
+}
+
+TrapResult<Val> request_body_write(Call& c, BodyState& b, const std::string& data) {
+  size_t done = 0;
+  for (;;) {
+    {
+      std::lock_guard lock(b.mu);
+      if (b.sender_done || b.finished) return err(stream_error_closed());
+      if (!b.attached) {
+        if (data.size() > kMaxHttpBody - std::min(b.unsent(), kMaxHttpBody))
+          return err(
+              stream_error_failed(c, "the body is larger than the host accepts", "insufficient-space"));
+        b.data += data;
+        return ok();
+      }
+      if (const size_t unsent = b.unsent(); unsent < kRequestWindow) {
+        const size_t take = std::min(data.size() - done, kRequestWindow - unsent);
+        b.data.append(data, done, take);
+        done += take;
+        if (b.unsent() >= kRequestWindow) lower(b.room);
+        b.changed.notify_all();
+        if (done == data.size()) return ok();
+      }
+    }
+    AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, b.room->get(), POLLIN));
+  }
 }
 
 TrapResult<void> future_response_subscribe(Call& c) {
@@ -536,13 +655,11 @@ TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bo
         return ok(std::move(v));
       }
       if (t.done) {
-        // The body ended early (the connection broke, a timeout): the first read after the last byte says
-        // so, later ones report closed.
-        if (!t.error.empty() && !body.error_reported) {
-          body.error_reported = true;
+        // The body ended early (the connection broke, a timeout): the read after the last byte says so
+        // (the stream is closed after it).
+        if (!t.error.empty())
           return err(stream_error_failed(c, "the response body was cut short: " + t.error +
                                                 (t.detail.empty() ? "" : " (" + t.detail + ")")));
-        }
         return err(stream_error_closed());
       }
     }

@@ -156,13 +156,11 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
   switch (s.what) {
     case OutputStreamObj::What::kDiscard:
       break;
-    case OutputStreamObj::What::kBuffer:
-      if (data.size() > s.buffer_limit - std::min(s.buffer->size(), s.buffer_limit)) {
-        s.failed = true;
-        return err(stream_error_failed(c, "the body is larger than the host accepts", "insufficient-space"));
-      }
-      *s.buffer += data;
-      break;
+    case OutputStreamObj::What::kHttpBody: {
+      AIRWASM_TRY_ASSIGN(Val v, request_body_write(c, *s.http_body, data));
+      if (!v.is_ok()) s.failed = true;
+      return v;
+    }
     case OutputStreamObj::What::kSocket: {
       AIRWASM_TRY_ASSIGN(const int se, send_all(c.store, s.fd->get(), data.data(), data.size()));
       if (se != 0) {

@@ -213,16 +213,18 @@ struct InputStreamObj : Object {
   bool closed = false;
 };
 
+// The body of an outgoing HTTP request or response as the guest writes it (http.hh).
+struct BodyState;
+
 struct OutputStreamObj : Object {
   static constexpr Kind kKind = Kind::kOutputStream;
-  enum class What : uint8_t { kStdout, kStderr, kFile, kFileAppend, kDiscard, kSocket, kBuffer };
+  enum class What : uint8_t { kStdout, kStderr, kFile, kFileAppend, kDiscard, kSocket, kHttpBody };
   explicit OutputStreamObj(What w) : Object(kKind), what(w) {}
   What what;
-  SharedFd fd;                          // kFile / kFileAppend / kSocket
-  std::shared_ptr<std::string> buffer;  // kBuffer: writes append here (an outgoing HTTP body)
-  size_t buffer_limit = 0;              // kBuffer: the most it may hold
-  uint64_t offset = 0;                  // kFile
-  bool failed = false;                  // after a write error the stream is closed
+  SharedFd fd;                           // kFile / kFileAppend / kSocket
+  std::shared_ptr<BodyState> http_body;  // kHttpBody
+  uint64_t offset = 0;                   // kFile
+  bool failed = false;                   // after a write error the stream is closed
 };
 
 // Reads for an incoming-body stream: up to `len` bytes of what has arrived (`blocking`: waiting,
@@ -230,6 +232,9 @@ struct OutputStreamObj : Object {
 // the fd its pollable watches, readable while bytes wait or the transfer is over (http_outgoing_handler.cc).
 TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bool blocking, bool skip);
 SharedFd response_body_event(const ResponseBody& body);
+// Writes all of `data` to an outgoing body: buffered until a transfer takes the body, then handed to it,
+// waiting (interruptibly) while the transfer has kRequestWindow bytes unsent. ok() or err(stream-error).
+TrapResult<Val> request_body_write(Call& c, BodyState& body, const std::string& data);
 
 // Readiness of a pollable, and waiting for the first of several (io_poll.cc).
 bool pollable_ready(const PollableObj& p);

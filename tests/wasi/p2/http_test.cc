@@ -6,7 +6,9 @@
 // interruptible. HTTPS: the same request to a loopback HTTPS server (https_server.py, with a CA and a
 // certificate made at test time by make_test_ca.sh) succeeds when WasiP2Config::http_ca_file names the
 // CA, and is TLS-certificate-error (an error value, not a trap) when it does not. Streaming: a 64 MiB
-// download reaches the guest as it arrives, and the host's peak memory grows by far less than 64 MiB.
+// download reaches the guest as it arrives and a 64 MiB upload reaches the server as the guest writes
+// it, each while the host's peak memory grows by far less than 64 MiB; an upload without content-length
+// is sent chunked, one that is done before 1 MiB with its exact length.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -18,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -216,6 +219,84 @@ class DownloadServer {
   uint64_t size_, stop_after_;
   Then then_;
   std::atomic<bool> stop_{false};
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+// A loopback HTTP/1.1 server for one upload: reads the request body (by Content-Length, or chunked),
+// checks that byte i is i mod 251, and answers 200 "got N bytes by length|chunked, pattern ok|bad".
+class UploadServer {
+ public:
+  UploadServer() {
+    fd_ = airwasm::testing::listen_on_loopback(port_);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~UploadServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  // Buffered reading from the connection (the server keeps at most a little of the body).
+  struct Conn {
+    int fd;
+    std::string buf;
+    bool fill() {
+      char tmp[65536];
+      const ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+      if (n <= 0) return false;
+      buf.append(tmp, size_t(n));
+      return true;
+    }
+    bool line(std::string& out) {  // up to CRLF
+      size_t at;
+      while ((at = buf.find("\r\n")) == std::string::npos)
+        if (!fill()) return false;
+      out = buf.substr(0, at);
+      buf.erase(0, at + 2);
+      return true;
+    }
+  };
+  void serve() {
+    const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) return;
+    Conn in{c, {}};
+    std::string l, head;
+    while (in.line(l) && !l.empty()) head += l + "\n";
+    for (char& ch : head) ch = char(std::tolower(uint8_t(ch)));  // header names are case-insensitive
+    uint64_t got = 0;
+    bool pattern_ok = true;
+    auto take = [&](uint64_t n) {  // n body bytes
+      while (n > 0) {
+        if (in.buf.empty() && !in.fill()) return false;
+        const size_t k = size_t(std::min<uint64_t>(n, in.buf.size()));
+        for (size_t i = 0; i < k; ++i) pattern_ok = pattern_ok && uint8_t(in.buf[i]) == (got + i) % 251;
+        in.buf.erase(0, k);
+        got += k;
+        n -= k;
+      }
+      return true;
+    };
+    const bool chunked = head.find("transfer-encoding: chunked") != std::string::npos;
+    if (chunked) {
+      while (in.line(l)) {
+        const uint64_t n = std::strtoull(l.c_str(), nullptr, 16);
+        if (n == 0 || !take(n) || !in.line(l)) break;  // each chunk ends with CRLF
+      }
+      in.line(l);  // the empty trailer section
+    } else if (const size_t at = head.find("content-length: "); at != std::string::npos) {
+      take(std::strtoull(head.c_str() + at + 16, nullptr, 10));
+    }
+    const std::string text = "got " + std::to_string(got) + " bytes " + (chunked ? "chunked" : "by length") +
+                             ", pattern " + (pattern_ok ? "ok" : "bad");
+    const std::string out = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(text.size()) +
+                            "\r\nConnection: close\r\n\r\n" + text;
+    (void)!::send(c, out.data(), out.size(), MSG_NOSIGNAL);
+    ::close(c);
+  }
   int fd_ = -1;
   uint16_t port_ = 0;
   std::thread thread_;
@@ -448,6 +529,69 @@ TEST(WasiP2Http, WaitingForBodyBytesIsInterruptible) {
   EXPECT_TRUE(o.trapped);
   EXPECT_NE(o.trap.find("interrupt"), std::string::npos) << o.trap;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+// upload() through the WAT client, with the peak RSS growth while it ran.
+Outcome upload(const std::string& authority, const std::string& content_length, uint64_t size,
+               uint64_t* rss_growth = nullptr) {
+  Outcome out;
+  WasiP2Config config;
+  config.allow_http = true;
+  Engine engine;
+  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/http_client.wasm"));
+  auto ctx = WasiP2Context::create(config);
+  EXPECT_TRUE(c && ctx);
+  if (!c || !ctx) return out;
+  Linker linker(engine);
+  EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
+  Store store(engine);
+  auto inst = linker.instantiate(store, *c);
+  EXPECT_TRUE(inst);
+  if (!inst) return out;
+  const uint64_t before = peak_rss();
+  const Val args[] = {Val::string(authority), Val::string(content_length), Val::u64(size)};
+  auto r = inst->get_func(store, "upload")->call(store, args);
+  if (rss_growth) *rss_growth = peak_rss() - before;
+  if (!r) {
+    out.trapped = true;
+    out.trap = r.error().message();
+  } else if ((*r)[0].is_ok()) {
+    out.text = (*r)[0].payload()->as_string();
+  } else {
+    out.code = (*r)[0].payload()->as_u32();
+  }
+  return out;
+}
+
+TEST(WasiP2Http, ALargeUploadIsStreamedNotBuffered) {
+  constexpr uint64_t kSize = uint64_t(64) << 20;
+  UploadServer server;
+  uint64_t grown = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  Outcome o = upload(server.authority(), std::to_string(kSize), kSize, &grown);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_FALSE(o.trapped) << o.trap;
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  EXPECT_EQ(*o.text, "200 got 67108864 bytes by length, pattern ok");
+  EXPECT_LT(grown, uint64_t(16) << 20) << "peak RSS grew by " << (grown >> 20) << " MiB";
+  std::printf("64 MiB upload: %.2f s (%.0f MiB/s), peak RSS +%llu MiB\n", secs, 64 / secs,
+              static_cast<unsigned long long>(grown >> 20));
+}
+
+TEST(WasiP2Http, AnUploadOfUnknownLengthIsSentChunked) {
+  UploadServer server;
+  Outcome o = upload(server.authority(), "", 3 << 20);
+  EXPECT_FALSE(o.trapped) << o.trap;
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  EXPECT_EQ(*o.text, "200 got 3145728 bytes chunked, pattern ok");
+}
+
+TEST(WasiP2Http, ABodyFinishedWithinTheWindowIsSentWithItsLength) {
+  UploadServer server;
+  Outcome o = upload(server.authority(), "", 100'000);
+  EXPECT_FALSE(o.trapped) << o.trap;
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  EXPECT_EQ(*o.text, "200 got 100000 bytes by length, pattern ok");
 }
 
 }  // namespace

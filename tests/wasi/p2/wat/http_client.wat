@@ -6,6 +6,9 @@
 ;; download(authority) sends GET http://AUTHORITY/bytes and reads the response body 64 KiB at a time
 ;; (its list buffer reused, so the guest's memory stays two pages), checks that the first byte of every
 ;; chunk is its offset mod 251, and returns ok(the body's length) or err as above.
+;; upload(authority, content-length, size) sends POST http://AUTHORITY/upload with a body of `size` bytes
+;; (byte i is i mod 251) written 4 KiB at a time after handle(), with the header content-length:
+;; CONTENT-LENGTH unless that is empty, and returns the response as fetch does.
 (component
   (import "wasi:io/poll@0.2.0" (instance $poll
     (export "pollable" (type (sub resource)))
@@ -90,7 +93,8 @@
       (global.set $next (i32.add (local.get $p) (local.get 3)))
       (local.get $p))
     (data (i32.const 512) "x-airwasmyes/echo?q=1ping")
-    (data (i32.const 540) "/bytes"))
+    (data (i32.const 540) "/bytes")
+    (data (i32.const 548) "content-length/upload"))
   (core instance $mem (instantiate $Mem))
 
   (core func $fields-new (canon lower (func $http "[constructor]fields")))
@@ -192,9 +196,54 @@
     (func (export "fetch-https") (param $auth i32) (param $auth-len i32) (result i32)
       (call $fetch (i32.const 1) (local.get $auth) (local.get $auth-len)))
     ;; $scheme: the scheme's case (0 HTTP, 1 HTTPS)
+    (func (export "upload") (param $auth i32) (param $auth-len i32) (param $cl i32) (param $cl-len i32)
+                            (param $size i64) (result i32)
+      (local $f i32) (local $req i32) (local $body i32) (local $out i32) (local $fut i32) (local $i i32)
+      (local $n i32) (local $sent i64)
+      ;; the pattern at 90000: byte i is i mod 251, 4096 + 251 bytes
+      (loop $fill
+        (i32.store8 (i32.add (i32.const 90000) (local.get $i)) (i32.rem_u (local.get $i) (i32.const 251)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $fill (i32.lt_u (local.get $i) (i32.const 4347))))
+      (local.set $f (call $fields-new))
+      (if (local.get $cl-len)
+        (then
+          (call $fields-append (local.get $f) (i32.const 548) (i32.const 14) (local.get $cl) (local.get $cl-len)
+                               (i32.const 64))
+          (if (i32.load8_u (i32.const 64)) (then (return (call $fail (i32.const 1024)))))))
+      (local.set $req (call $request-new (local.get $f)))
+      ;; POST, scheme some(HTTP), authority some(param), path some("/upload")
+      (drop (call $set-method (local.get $req) (i32.const 2) (i32.const 0) (i32.const 0)))
+      (drop (call $set-scheme (local.get $req) (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 0)))
+      (drop (call $set-authority (local.get $req) (i32.const 1) (local.get $auth) (local.get $auth-len)))
+      (drop (call $set-path (local.get $req) (i32.const 1) (i32.const 562) (i32.const 7)))
+      (call $request-body (local.get $req) (i32.const 64))
+      (if (i32.load8_u (i32.const 64)) (then (return (call $fail (i32.const 1025)))))
+      (local.set $body (i32.load (i32.const 68)))
+      (call $handle (local.get $req) (i32.const 0) (i32.const 0) (i32.const 64))
+      (if (i32.load8_u (i32.const 64))
+        (then (return (call $fail (i32.add (i32.const 256) (i32.load8_u (i32.const 68)))))))
+      (local.set $fut (i32.load (i32.const 68)))
+      (call $body-write (local.get $body) (i32.const 64))
+      (if (i32.load8_u (i32.const 64)) (then (return (call $fail (i32.const 1026)))))
+      (local.set $out (i32.load (i32.const 68)))
+      (block $written
+        (loop $more
+          (br_if $written (i64.ge_u (local.get $sent) (local.get $size)))
+          (local.set $n (i32.wrap_i64 (select (i64.const 4096) (i64.sub (local.get $size) (local.get $sent))
+                                              (i64.lt_u (i64.const 4096) (i64.sub (local.get $size) (local.get $sent))))))
+          (call $write (local.get $out)
+                       (i32.add (i32.const 90000) (i32.wrap_i64 (i64.rem_u (local.get $sent) (i64.const 251))))
+                       (local.get $n) (i32.const 64))
+          (if (i32.load8_u (i32.const 64)) (then (return (call $fail (i32.const 1027)))))
+          (local.set $sent (i64.add (local.get $sent) (i64.extend_i32_u (local.get $n))))
+          (br $more)))
+      (call $body-finish (local.get $body) (i32.const 0) (i32.const 0) (i32.const 64))
+      (if (i32.load8_u (i32.const 64))
+        (then (return (call $fail (i32.add (i32.const 768) (i32.load8_u (i32.const 68)))))))
+      (call $response (local.get $fut)))
     (func $fetch (param $scheme i32) (param $auth i32) (param $auth-len i32) (result i32)
-      (local $f i32) (local $req i32) (local $body i32) (local $out i32) (local $fut i32) (local $resp i32)
-      (local $in i32) (local $len i32) (local $n i32) (local $status i32)
+      (local $f i32) (local $req i32) (local $body i32) (local $out i32) (local $fut i32)
       (local.set $f (call $fields-new))
       (call $fields-append (local.get $f) (i32.const 512) (i32.const 9) (i32.const 521) (i32.const 3) (i32.const 64))
       (if (i32.load8_u (i32.const 64)) (then (return (call $fail (i32.const 1024)))))
@@ -220,6 +269,10 @@
       (call $body-finish (local.get $body) (i32.const 0) (i32.const 0) (i32.const 64))
       (if (i32.load8_u (i32.const 64))
         (then (return (call $fail (i32.add (i32.const 768) (i32.load8_u (i32.const 68)))))))
+      (call $response (local.get $fut)))
+    ;; Waits for the response of $fut and reads it: "SSS BODY" (at most 8 KiB), as fetch returns it.
+    (func $response (param $fut i32) (result i32)
+      (local $resp i32) (local $in i32) (local $len i32) (local $n i32) (local $status i32)
       ;; wait, then get: option @64, outer result @68, inner result @72, payload @76
       (call $block (call $future-subscribe (local.get $fut)))
       (call $future-get (local.get $fut) (i32.const 64))
@@ -271,6 +324,9 @@
 
   (func (export "fetch") (param "authority" string) (result (result string (error u32)))
     (canon lift (core func $m "fetch") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (func (export "upload") (param "authority" string) (param "content-length" string) (param "size" u64)
+                          (result (result string (error u32)))
+    (canon lift (core func $m "upload") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
   (func (export "download") (param "authority" string) (result (result u64 (error u32)))
     (canon lift (core func $m "download") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
   (func (export "fetch-https") (param "authority" string) (result (result string (error u32)))
