@@ -437,6 +437,14 @@ TEST(WasiP2Http, AnUnreadableCaFileIsAStartUpError) {
   EXPECT_NE(ctx.error().message.find("Is a directory"), std::string::npos) << ctx.error().message;
 }
 
+// AddressSanitizer keeps freed memory in quarantine (256 MiB by default), so under it the peak RSS says
+// nothing about what the host holds; the transfers still run and are checked, the RSS bound is not.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssMeaningful = false;
+#else
+constexpr bool kRssMeaningful = true;
+#endif
+
 // The peak resident set size of this process, in bytes.
 uint64_t peak_rss() {
   rusage u{};
@@ -469,7 +477,9 @@ TEST(WasiP2Http, ALargeDownloadIsStreamedNotBuffered) {
   EXPECT_EQ((*r)[0].payload()->as_u64(), kSize);
   // Buffered, the body alone would be 64 MiB of host memory; streamed, the host holds a window of it.
   const uint64_t grown = peak_rss() - before;
-  EXPECT_LT(grown, uint64_t(16) << 20) << "peak RSS grew by " << (grown >> 20) << " MiB";
+  if (kRssMeaningful) {
+    EXPECT_LT(grown, uint64_t(16) << 20) << "peak RSS grew by " << (grown >> 20) << " MiB";
+  }
   std::printf("64 MiB download: %.2f s (%.0f MiB/s), peak RSS +%llu MiB\n", secs, 64 / secs,
               static_cast<unsigned long long>(grown >> 20));
 }
@@ -573,7 +583,9 @@ TEST(WasiP2Http, ALargeUploadIsStreamedNotBuffered) {
   EXPECT_FALSE(o.trapped) << o.trap;
   ASSERT_TRUE(o.text) << "error " << o.code;
   EXPECT_EQ(*o.text, "200 got 67108864 bytes by length, pattern ok");
-  EXPECT_LT(grown, uint64_t(16) << 20) << "peak RSS grew by " << (grown >> 20) << " MiB";
+  if (kRssMeaningful) {
+    EXPECT_LT(grown, uint64_t(16) << 20) << "peak RSS grew by " << (grown >> 20) << " MiB";
+  }
   std::printf("64 MiB upload: %.2f s (%.0f MiB/s), peak RSS +%llu MiB\n", secs, 64 / secs,
               static_cast<unsigned long long>(grown >> 20));
 }
