@@ -95,5 +95,6 @@ TrapResult<void> future_trailers_subscribe(Call& c);
 TrapResult<void> future_trailers_get(Call& c);
 TrapResult<void> future_response_subscribe(Call& c);
 TrapResult<void> future_response_get(Call& c);
+TrapResult<void> http_error_code(Call& c);  // the error-code behind a body stream's io error
 
 }  // namespace airwasm::wasi::p2::internal

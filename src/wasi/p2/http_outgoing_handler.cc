@@ -657,9 +657,14 @@ TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bo
       if (t.done) {
         // The body ended early (the connection broke, a timeout): the read after the last byte says so
         // (the stream is closed after it).
-        if (!t.error.empty())
-          return err(stream_error_failed(c, "the response body was cut short: " + t.error +
-                                                (t.detail.empty() ? "" : " (" + t.detail + ")")));
+        if (!t.error.empty()) {
+          auto e = std::make_unique<ErrorObj>(
+              "the response body was cut short: " + t.error + (t.detail.empty() ? "" : " (" + t.detail + ")"),
+              nullptr);
+          e->http_code = t.error;  // what wasi:http/types.http-error-code answers for it
+          e->http_detail = t.detail;
+          return err(Val::variant("last-operation-failed", c.own(std::move(e))));
+        }
         return err(stream_error_closed());
       }
     }
@@ -670,6 +675,13 @@ TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bo
 
 SharedFd response_body_event(const ResponseBody& body) {
   return body.transfer->body_event;
+}
+
+TrapResult<void> http_error_code(Call& c) {
+  auto* e = c.arg<ErrorObj>(0);
+  if (!e) return std::unexpected(bad_handle("error"));
+  if (e->http_code.empty()) return reply(c, Val::none());
+  return reply(c, Val::some(error_code(e->http_code, e->http_detail)));
 }
 
 TrapResult<void> incoming_body_finish(Call& c) {

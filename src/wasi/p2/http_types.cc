@@ -318,10 +318,6 @@ TrapResult<void> body_finish(Call& c) {
   return reply(c, Val::ok());
 }
 
-TrapResult<void> http_error_code(Call& c) {
-  return reply(c, Val::none());
-}
-
 constexpr FuncDef kFuncs[] = {
     {"[constructor]fields", fields_new},
     {"[static]fields.from-list", fields_from_list},

@@ -186,6 +186,8 @@ struct ErrorObj : Object {
   std::string message;
   const char* fs_code;             // the wasi:filesystem error-code name, or null
   const char* net_code = nullptr;  // the wasi:sockets error-code name (socket streams), or null
+  std::string http_code;           // the wasi:http error-code case (HTTP body streams), or empty
+  std::string http_detail;         // its internal-error message
 };
 
 // Pollables: readiness of an fd, a monotonic deadline, or always ready.

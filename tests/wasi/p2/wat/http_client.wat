@@ -5,7 +5,8 @@
 ;; 2 the future's response, 3 outgoing-body.finish, 4 anything else unexpected.
 ;; download(authority) sends GET http://AUTHORITY/bytes and reads the response body 64 KiB at a time
 ;; (its list buffer reused, so the guest's memory stays two pages), checks that the first byte of every
-;; chunk is its offset mod 251, and returns ok(the body's length) or err as above.
+;; chunk is its offset mod 251, and returns ok(the body's length) or err as above (stage 5: the body stream
+;; failed, with the error-code http-error-code gives for its error).
 ;; upload(authority, content-length, size) sends POST http://AUTHORITY/upload with a body of `size` bytes
 ;; (byte i is i mod 251) written 4 KiB at a time after handle(), with the header content-length:
 ;; CONTENT-LENGTH unless that is empty, and returns the response as fetch does.
@@ -37,13 +38,14 @@
     (export "input-stream" (type $in (eq $input-stream)))
     (export "output-stream" (type $out (eq $output-stream)))
     (export "pollable" (type $p (eq $pollable)))
+    (export "io-error" (type $ie (eq $io-error)))
     (type $m (variant (case "get") (case "head") (case "post") (case "other" string)))
     (export "method" (type $method (eq $m)))
     (type $s (variant (case "HTTP") (case "HTTPS") (case "other" string)))
     (export "scheme" (type $scheme (eq $s)))
     (type $ec (variant (case "DNS-timeout") (case "HTTP-request-denied") (case "connection-refused")
                        (case "HTTP-request-URI-invalid") (case "internal-error" (option string))
-                       (case "TLS-protocol-error") (case "TLS-certificate-error")))
+                       (case "TLS-protocol-error") (case "TLS-certificate-error") (case "HTTP-response-incomplete")))
     (export "error-code" (type $err (eq $ec)))
     (type $he (variant (case "invalid-syntax") (case "forbidden") (case "immutable")))
     (export "header-error" (type $herr (eq $he)))
@@ -71,6 +73,7 @@
     (export "[method]incoming-response.status" (func (param "self" (borrow $resp)) (result u16)))
     (export "[method]incoming-response.consume" (func (param "self" (borrow $resp)) (result (result (own $ibody)))))
     (export "[method]incoming-body.stream" (func (param "self" (borrow $ibody)) (result (result (own $in)))))
+    (export "http-error-code" (func (param "err" (borrow $ie)) (result (option $err))))
   ))
   (alias export $http "outgoing-request" (type $req))
   (alias export $http "error-code" (type $err))
@@ -115,6 +118,8 @@
   (core func $status (canon lower (func $http "[method]incoming-response.status")))
   (core func $consume (canon lower (func $http "[method]incoming-response.consume") (memory (core memory $mem "mem"))))
   (core func $stream (canon lower (func $http "[method]incoming-body.stream") (memory (core memory $mem "mem"))))
+  (core func $http-error-code (canon lower (func $http "http-error-code") (memory (core memory $mem "mem"))
+                               (realloc (core func $mem "realloc"))))
   (core func $block (canon lower (func $poll "[method]pollable.block")))
   (core func $write (canon lower (func $streams "[method]output-stream.blocking-write-and-flush") (memory (core memory $mem "mem"))))
   (core func $read (canon lower (func $streams "[method]input-stream.blocking-read") (memory (core memory $mem "mem"))
@@ -142,6 +147,7 @@
     (import "w" "block" (func $block (param i32)))
     (import "w" "write" (func $write (param i32 i32 i32 i32)))
     (import "w" "read" (func $read (param i32 i64 i32)))
+    (import "w" "http-error-code" (func $http-error-code (param i32 i32)))
     (func $fail (param $code i32) (result i32)
       (i32.store8 (i32.const 256) (i32.const 1))
       (i32.store (i32.const 260) (local.get $code))
@@ -180,6 +186,10 @@
           (if (i32.load8_u (i32.const 64))
             (then
               (br_if $done (i32.eq (i32.load8_u (i32.const 68)) (i32.const 1)))
+              ;; last-operation-failed: the error-code behind it (option @96, error-code @100), stage 5
+              (call $http-error-code (i32.load (i32.const 72)) (i32.const 96))
+              (if (i32.load8_u (i32.const 96))
+                (then (return (call $fail64 (i32.add (i32.const 1280) (i32.load8_u (i32.const 100)))))))
               (return (call $fail64 (i32.const 1032)))))
           (local.set $n (i32.load (i32.const 72)))
           (if (i32.and (i32.ne (local.get $n) (i32.const 0))
@@ -320,7 +330,8 @@
       (export "handle" (func $handle)) (export "future-subscribe" (func $future-subscribe))
       (export "future-get" (func $future-get)) (export "status" (func $status))
       (export "consume" (func $consume)) (export "stream" (func $stream)) (export "block" (func $block))
-      (export "write" (func $write)) (export "read" (func $read))))))
+      (export "write" (func $write)) (export "read" (func $read))
+      (export "http-error-code" (func $http-error-code))))))
 
   (func (export "fetch") (param "authority" string) (result (result string (error u32)))
     (canon lift (core func $m "fetch") (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
