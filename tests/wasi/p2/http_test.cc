@@ -226,9 +226,10 @@ class DownloadServer {
 
 // A loopback HTTP/1.1 server for one upload: reads the request body (by Content-Length, or chunked),
 // checks that byte i is i mod 251, and answers 200 "got N bytes by length|chunked, pattern ok|bad".
+// With `reject_after`, it reads no more than that many bytes of the request, then answers 413 and closes.
 class UploadServer {
  public:
-  UploadServer() {
+  explicit UploadServer(std::optional<size_t> reject_after = std::nullopt) : reject_after_(reject_after) {
     fd_ = airwasm::testing::listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
@@ -264,6 +265,15 @@ class UploadServer {
     const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) return;
     Conn in{c, {}};
+    if (reject_after_) {
+      while (in.buf.size() < *reject_after_ && in.fill()) {
+      }
+      const std::string no =
+          "HTTP/1.1 413 Content Too Large\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno";
+      (void)!::send(c, no.data(), no.size(), MSG_NOSIGNAL);
+      ::close(c);
+      return;
+    }
     std::string l, head;
     while (in.line(l) && !l.empty()) head += l + "\n";
     for (char& ch : head) ch = char(std::tolower(uint8_t(ch)));  // header names are case-insensitive
@@ -297,6 +307,7 @@ class UploadServer {
     (void)!::send(c, out.data(), out.size(), MSG_NOSIGNAL);
     ::close(c);
   }
+  std::optional<size_t> reject_after_;
   int fd_ = -1;
   uint16_t port_ = 0;
   std::thread thread_;
@@ -605,6 +616,18 @@ TEST(WasiP2Http, ABodyFinishedWithinTheWindowIsSentWithItsLength) {
   EXPECT_FALSE(o.trapped) << o.trap;
   ASSERT_TRUE(o.text) << "error " << o.code;
   EXPECT_EQ(*o.text, "200 got 100000 bytes by length, pattern ok");
+}
+
+TEST(WasiP2Http, AServerThatStopsReadingDoesNotHangTheWriter) {
+  // The server answers 413 and closes after 64 kB of a 16 MiB upload: the guest's writes, waiting for
+  // room, must end (with an error) once the transfer is over, never wait forever.
+  UploadServer server(64 << 10);
+  const auto t0 = std::chrono::steady_clock::now();
+  Outcome o = upload(server.authority(), "", 16 << 20);
+  EXPECT_FALSE(o.trapped) << o.trap;
+  EXPECT_FALSE(o.text) << *o.text;
+  EXPECT_EQ(o.code, 1027u);  // the WAT's code for a failed write
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
 }
 
 }  // namespace
