@@ -3,7 +3,8 @@
 # the C++ toolchain and libraries (SQLite for the plugin host's storage), wabt (spec-test conversion), clang-19 + wasi-libc (guest programs),
 # Debian's rustc 1.63 with the wasm32-wasi std (Rust guest programs; its rust-lld is a link to lld-14,
 # which is only a Recommends and so must be named here),
-# libFuzzer's runtime, clang-format 19 (the format check), libcurl (wasi:http's client), Python 3 and Node.js with npm (component tooling, V8 comparison).
+# libFuzzer's runtime, clang-format 19 (the format check), libcurl (wasi:http's client), the openssl tool (the
+# HTTPS tests make a CA and a server certificate with it), Python 3 and Node.js with npm (component tooling, V8 comparison).
 # Idempotent and quiet when everything is already installed.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ packages=(
   rustc libstd-rust-dev-wasm32 lld-14
   python3
   clang-format-19
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev openssl
 )
 # Node.js: keep an existing installation (e.g. a newer one), otherwise take Debian's.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -58,9 +58,11 @@ struct ComponentRun {
   std::vector<std::pair<std::string, std::string>> dirs;
   std::vector<std::string> env;
   std::string timeout_text, max_memory_text;  // as given, for messages
-  // The network policy (-S inherit-network, -S allow-ip-name-lookup, -S http, --allow-net ADDR[:PORT]).
+  // The network policy (-S inherit-network, -S allow-ip-name-lookup, -S http, --allow-net ADDR[:PORT])
+  // and the extra HTTPS trust (-S http-ca-file=PATH).
   bool inherit_network = false, allow_ip_name_lookup = false, allow_http = false;
   std::vector<std::string> allow_net;
+  std::optional<std::string> http_ca_file;  // -S http-ca-file=PATH
 };
 int run_component(const ComponentRun& run, std::span<const uint8_t> bytes);
 

@@ -54,6 +54,8 @@ void print_run_usage(std::FILE* out) {
                "  -S allow-ip-name-lookup  WASI 0.2: allow wasi:sockets/ip-name-lookup (DNS)\n"
                "  -S http               WASI 0.2: allow outgoing HTTP(S) requests (wasi:http)\n"
                "                        (the network is denied otherwise: the guest gets access-denied)\n"
+               "  -S http-ca-file=PATH  WASI 0.2: trust the CA certificates of the PEM file PATH for HTTPS,\n"
+               "                        besides the system's (PATH runs to the end of the -S argument)\n"
                "  --fuel N              give the guest N units of fuel; running out traps\n"
                "  --timeout DURATION    interrupt the guest after DURATION (e.g. 200ms, 2s, 1m)\n"
                "  --max-memory SIZE     cap the guest's linear memory (bytes, or a KiB/MiB/GiB suffix)\n"
@@ -88,6 +90,7 @@ struct RunOptions {
   std::vector<std::string> args;  // after FILE
   bool inherit_network = false, allow_ip_name_lookup = false, allow_http = false;
   std::vector<std::string> allow_net;
+  std::optional<std::string> http_ca_file;
 };
 
 // One -S option: NAME or NAME=y|n, several separated by commas (as wasmtime's -S). False if unknown.
@@ -95,6 +98,12 @@ bool apply_wasi_option(std::string_view list, RunOptions& o) {
   while (!list.empty()) {
     const size_t comma = list.find(',');
     std::string_view item = list.substr(0, comma);
+    // A path may hold commas: http-ca-file takes the rest of the argument.
+    if (constexpr std::string_view kCa = "http-ca-file="; item.starts_with(kCa)) {
+      if (list.size() == kCa.size()) return false;
+      o.http_ca_file = std::string(list.substr(kCa.size()));
+      return true;
+    }
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     bool value = true;
     if (const size_t eq = item.find('='); eq != std::string_view::npos) {
@@ -162,7 +171,8 @@ std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
       if (!apply_wasi_option(arg.substr(2), o))
         return usage_error("unknown WASI option '" + std::string(arg) + "'");
     } else if (option_value(argc, argv, i, "-S", v, missing)) {
-      if (missing) return needs("a WASI option (inherit-network, allow-ip-name-lookup, http)");
+      if (missing)
+        return needs("a WASI option (inherit-network, allow-ip-name-lookup, http, http-ca-file=PATH)");
       if (!apply_wasi_option(v, o)) return usage_error("unknown WASI option '" + std::string(v) + "'");
     } else if (option_value(argc, argv, i, "--allow-net", v, missing)) {
       if (missing || v.empty()) return needs("an address (ADDR, ADDR:PORT, [V6ADDR]:PORT)");
@@ -272,6 +282,7 @@ int cmd_run(int argc, char** argv) {
     run.allow_ip_name_lookup = o.allow_ip_name_lookup;
     run.allow_http = o.allow_http;
     run.allow_net = o.allow_net;
+    run.http_ca_file = o.http_ca_file;
     return run_component(run, *bytes);
   }
   EngineConfig config;

@@ -84,6 +84,7 @@ int run_component(const ComponentRun& r, std::span<const uint8_t> bytes) {
   wc.allowed_addresses = r.allow_net;
   wc.allow_ip_name_lookup = r.allow_ip_name_lookup;
   wc.allow_http = r.allow_http;
+  wc.http_ca_file = r.http_ca_file;
   auto wasi_ctx = wasi::p2::WasiP2Context::create(wc);
   if (!wasi_ctx) {
     std::fprintf(stderr, "airwasm run: %s\n", wasi_ctx.error().message.c_str());

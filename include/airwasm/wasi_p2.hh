@@ -50,10 +50,15 @@ struct WasiP2Config {
   //  - allow_ip_name_lookup: wasi:sockets/ip-name-lookup (getaddrinfo, run off the guest's thread).
   //  - allow_http: outgoing HTTP and HTTPS requests through wasi:http (libcurl); independent of the
   //    socket policy, as wasmtime's -S http.
+  //  - http_ca_file: a PEM file of CA certificates that HTTPS servers may also be verified against (a
+  //    private CA, a test CA). It takes the place of libcurl's default CA bundle *file*; the system's CA
+  //    directory that libcurl was built with (Debian: /etc/ssl/certs) stays trusted. A file that cannot
+  //    be read makes create() fail (kIo). Unset: the system's CAs only. Certificates are always verified.
   bool allow_network = false;
   std::vector<std::string> allowed_addresses;
   bool allow_ip_name_lookup = false;
   bool allow_http = false;
+  std::optional<std::string> http_ca_file;
 };
 
 namespace internal {

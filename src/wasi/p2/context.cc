@@ -2,6 +2,7 @@
 // the host-call plumbing (define(): a context lookup, then the handler), value helpers, the mapping of
 // host errno values to wasi:filesystem's error-code, and add_to_linker, which defines every interface.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -285,6 +286,18 @@ Result<WasiP2Context> WasiP2Context::create(const WasiP2Config& config) {
       return make_error(ErrorKind::kUsage, "bad network address '" + a +
                                                "' (expected ADDR, ADDR:PORT, [V6ADDR] or [V6ADDR]:PORT)");
     st->net_rules.push_back(*rule);
+  }
+  if (config.http_ca_file) {
+    // Checked here, so that a wrong path is a start-up error rather than every request failing later.
+    const std::string& path = *config.http_ca_file;
+    const int fd = path.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat info{};
+    int why = fd < 0 ? (path.empty() ? ENOENT : errno) : 0;
+    if (fd >= 0 && ::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) why = EISDIR;
+    if (fd >= 0) ::close(fd);
+    if (why)
+      return make_error(ErrorKind::kIo, "cannot read the HTTP CA file '" + path + "': " + std::strerror(why));
+    st->http_ca_file = path;
   }
   if (!config.stdin_data) {
     AIRWASM_TRY_ASSIGN(int in, dup_fd(config.stdin_fd));

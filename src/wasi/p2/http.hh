@@ -1,11 +1,13 @@
 // wasi/p2: the wasi:http objects shared by http_types.cc (their methods) and http_outgoing_handler.cc
-// (the client, on libcurl). An outgoing body is buffered in memory (BodyState) and the request is sent
-// when the guest finishes it; the response, once complete, is read from memory by the guest's
-// incoming-body stream. The transfer itself runs on its own thread (http_outgoing_handler.cc), so
-// the Store's thread only ever waits on the future's pollable, interruptibly.
+// (the client, on libcurl). Both bodies are streamed: the request body from the guest's output stream to
+// curl (BodyState), the response body from curl to the guest's incoming-body stream
+// (http_outgoing_handler.cc). The transfer itself runs on its own thread, so the Store's thread only
+// ever waits on pollables and bounded buffers, interruptibly.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,24 +25,31 @@ struct FieldsObj : Object {
   bool immutable = false;
 };
 
-struct Transfer;  // http_outgoing_handler.cc
-
-// The body of an outgoing request: its bytes (shared with the guest's output stream), whether the
-// guest finished it, and the transfer waiting for that.
-struct BodyState {
-  std::shared_ptr<std::string> data = std::make_shared<std::string>();
-  bool finished = false;
-  bool dropped = false;               // the guest dropped the body without finishing it
-  std::shared_ptr<Transfer> waiting;  // handle() was called before finish
-};
-
-// The most an outgoing or incoming body may hold in memory.
+// The most an outgoing body may hold in memory before a transfer takes it (written before `handle`, or
+// the body of an outgoing response, which has nowhere to go until airwasm serves HTTP).
 inline constexpr size_t kMaxHttpBody = size_t(256) << 20;
+// Once a transfer takes the body, a writer waits while this many bytes are unsent.
+inline constexpr size_t kRequestWindow = size_t(1) << 20;
+
+// The body of an outgoing request as the guest writes it, shared by its output stream (the writer, on
+// the Store's thread) and the transfer (the reader, on the transfer's thread). Under `mu`.
+struct BodyState {
+  std::mutex mu;
+  std::condition_variable changed;  // bytes, finish, drop or a cancelled transfer: for the reader
+  std::string data;                 // unsent bytes from `head` on
+  size_t head = 0;
+  bool finished = false;
+  bool dropped = false;      // the guest dropped the body without finishing it
+  bool attached = false;     // `handle` gave the body to a transfer: writers now wait for room
+  bool sender_done = false;  // the transfer is over: later writes fail
+  SharedFd room;             // once attached: readable unless kRequestWindow bytes are unsent
+  size_t unsent() const { return data.size() - head; }
+};
 
 struct OutgoingBodyObj : Object {
   static constexpr Kind kKind = Kind::kOutgoingBody;
   OutgoingBodyObj() : Object(kKind) {}
-  ~OutgoingBodyObj() override;  // dropped without finish: a waiting transfer fails
+  ~OutgoingBodyObj() override;  // dropped without finish: the transfer fails
   bool stream_taken = false;
   std::shared_ptr<BodyState> state = std::make_shared<BodyState>();
 };
@@ -72,10 +81,9 @@ struct RequestOptionsObj : Object {
 // A new fields resource with a copy of `entries`.
 Val fields_copy(Call& c, const HeaderList& entries, bool immutable);
 
-// Starts a transfer whose body the guest has now finished (http_outgoing_handler.cc).
-void start_transfer(const std::shared_ptr<Transfer>& t);
-// Ends a transfer that can never start (its body was dropped unfinished).
-void fail_transfer(const std::shared_ptr<Transfer>& t, std::string why);
+// The guest finished or dropped an outgoing body: the transfer reading it, if any, learns of it.
+void body_finished(BodyState& b);
+void body_dropped(BodyState& b);
 
 // The incoming side's functions (http_outgoing_handler.cc), listed in http_types.cc's table.
 TrapResult<void> incoming_response_status(Call& c);
@@ -87,5 +95,6 @@ TrapResult<void> future_trailers_subscribe(Call& c);
 TrapResult<void> future_trailers_get(Call& c);
 TrapResult<void> future_response_subscribe(Call& c);
 TrapResult<void> future_response_get(Call& c);
+TrapResult<void> http_error_code(Call& c);  // the error-code behind a body stream's io error
 
 }  // namespace airwasm::wasi::p2::internal

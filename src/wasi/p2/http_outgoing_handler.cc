@@ -2,45 +2,118 @@
 // libcurl4-openssl-dev), plus the functions of the incoming objects it creates (future responses,
 // responses, bodies, trailers). `handle` checks the policy (HTTP-request-denied unless allow_http) and
 // the request (scheme, authority: HTTP-request-URI-invalid), then runs the transfer on a thread of its
-// own once the guest has finished the body: curl_easy_perform blocks, so it must not run on the Store's
-// thread. The thread signals an eventfd, which the future's pollable watches through io_poll.cc's
-// interruptible wait. Request and response bodies are held in memory (at most kMaxHttpBody), and
-// redirects are not followed (fetch follows them itself). curl errors map to wasi:http error-code cases.
-// A guest that drops the future cancels the transfer (curl's progress callback sees the flag).
+// own: curl_easy_perform blocks, so it must not run on the Store's thread, which only ever waits on
+// eventfds (the future's, the body streams') through runtime/blocking.hh, interruptibly.
+// Both bodies are streamed through bounded buffers. The request body: a body the guest finishes within
+// kRequestWindow bytes is sent whole with its length, as before streaming; a longer one is sent as it is
+// written (curl's read callback; with the guest's content-length, else chunked), and a writer waits
+// while kRequestWindow bytes are unsent. The response: the future resolves when the final header block
+// is complete, and the body reaches the guest's incoming-body stream as it arrives, through a buffer of
+// at most kResponseWindow bytes (curl's write callback waits while it is full, and TCP flow control
+// slows the server). So a transfer of any size needs about two windows of host memory.
+// Redirects are not followed (fetch follows them itself). curl errors map to wasi:http error-code cases;
+// one after the response began is the body stream's last-operation-failed. When the guest drops
+// everything that could read the response (the future before `get`, or the response, its body and the
+// body's stream), the transfer is cancelled (curl's callbacks see the flag).
+// HTTPS: curl verifies the server against the system's CAs, plus WasiP2Config::http_ca_file (CAINFO).
 // libcurl is loaded with dlopen at the first request, not linked: linking it made every `airwasm run`
 // load 30 more shared libraries (TLS, LDAP, Kerberos, ...), 5 ms of start-up, for programs that mostly
 // never make a request. Without libcurl on the machine a request fails with internal-error.
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
+#include "runtime/blocking.hh"
 #include "wasi/p2/http.hh"
 
 namespace airwasm::wasi::p2::internal {
+
+namespace {
+
+// How many response body bytes may wait for the guest to read them: past this, the transfer thread stops
+// taking data from the connection (TCP flow control then slows the server), so a download of any size
+// needs this much host memory, not its size.
+constexpr size_t kResponseWindow = size_t(1) << 20;
+
+// A non-blocking eventfd; null if none could be made.
+SharedFd new_event() {
+  const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  return fd < 0 ? SharedFd() : std::make_shared<wasi::internal::OwnedFd>(fd);
+}
+
+// An eventfd's counter up (readable) or back to zero; called under the lock of what it stands for, so
+// that the fd's state always matches it.
+void raise(const SharedFd& fd) {
+  const uint64_t one = 1;
+  (void)!::write(fd->get(), &one, sizeof one);
+}
+void lower(const SharedFd& fd) {
+  uint64_t n;
+  (void)!::read(fd->get(), &n, sizeof n);
+}
+
+}  // namespace
 
 struct Transfer {
   // The request (read-only once started).
   std::string method, url;
   HeaderList headers;
-  std::shared_ptr<std::string> body;  // null: no body
+  std::shared_ptr<BodyState> upload;  // null: no body
   uint64_t connect_timeout_ms = 0;
   uint64_t total_timeout_ms = 0;
-  // The outcome, under `mu`.
+  std::string ca_file;  // WasiP2Config::http_ca_file; empty: libcurl's default bundle
+  // The transfer thread's own progress through the response headers (touched by that thread only).
+  uint16_t parsed_status = 0;
+  HeaderList parsed_headers;
+  bool headers_complete = false;
+  // Shared with the guest's thread, under `mu`.
   std::mutex mu;
-  bool done = false;
-  std::string error;   // a wasi:http error-code case name; empty on success
-  std::string detail;  // internal-error's message
+  std::condition_variable room;  // the body buffer has room again, or the transfer was cancelled
+  bool responded = false;        // the final response's status and headers are known
+  bool done = false;             // the transfer is over (the body complete, or `error`)
+  std::string error;             // a wasi:http error-code case name; empty on success
+  std::string detail;            // internal-error's message
   uint16_t status = 0;
   HeaderList response_headers;
-  std::shared_ptr<std::string> response_body = std::make_shared<std::string>();
-  SharedFd event;  // readable once done
-  std::atomic<bool> cancelled{false};
+  std::string body_buffer;  // received body bytes from `body_head` on, not yet read by the guest
+  size_t body_head = 0;
+  SharedFd event;                      // readable once responded or done (the future's pollable)
+  SharedFd body_event;                 // readable while body bytes wait or done (the stream's pollable)
+  std::atomic<bool> cancelled{false};  // nobody will read the response: stop
+  bool upload_dropped = false;         // the transfer thread's: on_upload found the body dropped
+
+  size_t buffered() const { return body_buffer.size() - body_head; }
+  void cancel() {
+    {
+      std::lock_guard lock(mu);
+      cancelled = true;
+    }
+    room.notify_all();
+    if (upload) {
+      std::lock_guard lock(upload->mu);  // on_upload, between its check and its wait, cannot miss this
+      upload->changed.notify_all();
+    }
+  }
+};
+
+// What the guest holds of a response: the future before `get`, then the response, its body and the body's
+// stream share it. When the last of them is dropped nobody can read the response any more, and the
+// transfer is cancelled (curl's callbacks see the flag).
+struct ResponseBody {
+  explicit ResponseBody(std::shared_ptr<Transfer> t) : transfer(std::move(t)) {}
+  ~ResponseBody() { transfer->cancel(); }
+  std::shared_ptr<Transfer> transfer;
 };
 
 namespace {
@@ -48,8 +121,8 @@ namespace {
 struct FutureResponseObj : Object {
   static constexpr Kind kKind = Kind::kFutureIncomingResponse;
   FutureResponseObj() : Object(kKind) {}
-  ~FutureResponseObj() override { transfer->cancelled = true; }
   std::shared_ptr<Transfer> transfer;
+  std::shared_ptr<ResponseBody> reader;  // handed on to the response by get
   bool taken = false;
 };
 
@@ -58,14 +131,14 @@ struct IncomingResponseObj : Object {
   IncomingResponseObj() : Object(kKind) {}
   uint16_t status = 0;
   HeaderList headers;
-  std::shared_ptr<std::string> body;
+  std::shared_ptr<ResponseBody> body;
   bool consumed = false;
 };
 
 struct IncomingBodyObj : Object {
   static constexpr Kind kKind = Kind::kIncomingBody;
   IncomingBodyObj() : Object(kKind) {}
-  std::shared_ptr<std::string> body;
+  std::shared_ptr<ResponseBody> body;
   bool stream_taken = false;
 };
 
@@ -75,20 +148,51 @@ struct FutureTrailersObj : Object {
   bool taken = false;
 };
 
+// The transfer is over: the future resolves (with the error, or with a response that had no header
+// block curl reported) and the body stream sees its end.
 void finish(Transfer& t) {
-  {
-    std::lock_guard lock(t.mu);
-    t.done = true;
+  if (t.upload) {
+    std::lock_guard lock(t.upload->mu);
+    t.upload->sender_done = true;  // a writer still waiting for room stops
+    if (t.upload->room) raise(t.upload->room);
   }
-  const uint64_t one = 1;
-  (void)!::write(t.event->get(), &one, sizeof one);
+  std::lock_guard lock(t.mu);
+  t.done = true;
+  if (!t.responded && t.error.empty()) {
+    t.responded = true;
+    t.status = t.parsed_status;
+    t.response_headers = std::move(t.parsed_headers);
+  }
+  raise(t.event);
+  raise(t.body_event);
 }
 
+// The final response's header block is complete: the future can resolve while the body still arrives.
+void respond(Transfer& t) {
+  t.headers_complete = true;
+  std::lock_guard lock(t.mu);
+  t.responded = true;
+  t.status = t.parsed_status;
+  t.response_headers = std::move(t.parsed_headers);
+  raise(t.event);
+}
+
+// curl's write callback: appends to the body buffer, first waiting while the guest has not read the last
+// kResponseWindow bytes. Returning less than given (0) aborts the transfer: CURLE_WRITE_ERROR.
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t len = size * n;
-  if (t->response_body->size() + len > kMaxHttpBody) return 0;  // curl then fails with CURLE_WRITE_ERROR
-  t->response_body->append(data, len);
+  if (!t->headers_complete) respond(*t);
+  std::unique_lock lock(t->mu);
+  t->room.wait(lock, [&] { return t->cancelled || t->buffered() < kResponseWindow; });
+  if (t->cancelled) return 0;
+  if (t->body_head > 0 && t->body_head >= t->body_buffer.size() / 2) {
+    t->body_buffer.erase(0, t->body_head);  // keeps the buffer near the window, not the download, in size
+    t->body_head = 0;
+  }
+  const bool was_empty = t->buffered() == 0;
+  t->body_buffer.append(data, len);
+  if (was_empty) raise(t->body_event);
   return len;
 }
 
@@ -102,12 +206,43 @@ std::string trim(std::string_view s) {
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * n);
+  if (t->headers_complete) return size * n;  // trailers: not reported (future-trailers gives none)
   if (line.starts_with("HTTP/")) {
-    t->response_headers.clear();  // a new response (after 100 Continue): only the last one counts
+    // A new response (after 100 Continue): only the last one counts. "HTTP/1.1 200 OK", "HTTP/2 200".
+    t->parsed_headers.clear();
+    const size_t sp = line.find(' ');
+    t->parsed_status =
+        sp == std::string_view::npos ? 0 : uint16_t(std::atoi(std::string(line.substr(sp + 1, 3)).c_str()));
+  } else if (line == "\r\n" || line == "\n") {
+    if (t->parsed_status >= 200) respond(*t);  // the end of a final response's header block
   } else if (const size_t colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
-    t->response_headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    t->parsed_headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
   }
   return size * n;
+}
+
+// curl's read callback for a request body still being written: waits for bytes (or the body's end),
+// then hands over what fits; the writer may go on once fewer than kRequestWindow bytes are unsent.
+size_t on_upload(char* out, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  BodyState& b = *t->upload;
+  std::unique_lock lock(b.mu);
+  b.changed.wait(lock, [&] { return b.unsent() > 0 || b.finished || b.dropped || t->cancelled; });
+  if (t->cancelled) return CURL_READFUNC_ABORT;
+  if (b.unsent() == 0) {
+    if (b.finished) return 0;  // the end of the body
+    t->upload_dropped = true;  // dropped unfinished: the request must not look complete
+    return CURL_READFUNC_ABORT;
+  }
+  const size_t take = std::min(size * n, b.unsent());
+  std::memcpy(out, b.data.data() + b.head, take);
+  b.head += take;
+  if (b.head >= b.data.size() / 2) {
+    b.data.erase(0, b.head);
+    b.head = 0;
+  }
+  if (b.unsent() < kRequestWindow) raise(b.room);
+  return take;
 }
 
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -194,7 +329,40 @@ const CurlApi& curl() {
   return api;
 }
 
+// A request body is sent as it is written once it outgrows kRequestWindow (with the guest's
+// content-length, or chunked without one); a body finished before that is sent whole, with its length.
+// Waits for one or the other; false if the guest dropped the body unfinished or the future.
+bool wait_for_body(Transfer& t, bool& stream) {
+  BodyState& b = *t.upload;
+  std::unique_lock lock(b.mu);
+  b.changed.wait(lock,
+                 [&] { return b.finished || b.dropped || t.cancelled || b.unsent() >= kRequestWindow; });
+  stream = !b.finished;
+  return !t.cancelled && (b.finished || !b.dropped);
+}
+
+// The value of the request header `name` (lower case), if the guest set it.
+std::optional<std::string> header_value(const HeaderList& headers, std::string_view name) {
+  for (const auto& [n, v] : headers) {
+    if (n.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < n.size(); ++i) same = same && std::tolower(uint8_t(n[i])) == name[i];
+    if (same) return v;
+  }
+  return std::nullopt;
+}
+
 void run(std::shared_ptr<Transfer> t) {
+  bool stream_body = false;
+  if (t->upload && !wait_for_body(*t, stream_body)) {
+    {
+      std::lock_guard lock(t->mu);
+      t->error = "internal-error";
+      t->detail = "the request body was dropped unfinished";
+    }
+    finish(*t);
+    return;
+  }
   const CurlApi& api = curl();
   if (!api.load_error.empty()) {
     t->error = "internal-error";
@@ -210,15 +378,7 @@ void run(std::shared_ptr<Transfer> t) {
     return;
   }
   curl_slist* list = nullptr;
-  auto has = [&](std::string_view name) {
-    for (const auto& [n, v] : t->headers) {
-      if (n.size() != name.size()) continue;
-      bool same = true;
-      for (size_t i = 0; i < n.size(); ++i) same = same && std::tolower(uint8_t(n[i])) == name[i];
-      if (same) return true;
-    }
-    return false;
-  };
+  auto has = [&](std::string_view name) { return header_value(t->headers, name).has_value(); };
   for (const auto& [n, v] : t->headers)
     list = api.slist_append(list, (v.empty() ? n + ";" : n + ": " + v).c_str());
   // curl's own defaults that a WASI client does not add: Accept, Expect: 100-continue, and the
@@ -235,9 +395,25 @@ void run(std::shared_ptr<Transfer> t) {
   } else {
     api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, t->method.c_str());
   }
-  if (t->body && (!t->body->empty() || t->method == "POST" || t->method == "PUT" || t->method == "PATCH")) {
-    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->body->size()));
-    api.easy_setopt(h, CURLOPT_POSTFIELDS, t->body->data());
+  if (stream_body) {
+    // POST mechanics with the guest's method (CUSTOMREQUEST); -1: unknown length, chunked encoding.
+    curl_off_t length = -1;
+    if (auto v = header_value(t->headers, "content-length")) {
+      char* end = nullptr;
+      const long long n = std::strtoll(v->c_str(), &end, 10);
+      if (!v->empty() && *end == '\0' && n >= 0) length = curl_off_t(n);
+    }
+    api.easy_setopt(h, CURLOPT_POST, 1L);
+    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, length);
+    api.easy_setopt(h, CURLOPT_READFUNCTION, on_upload);
+    api.easy_setopt(h, CURLOPT_READDATA, t.get());
+  } else if (t->upload) {
+    // Finished: nobody writes to it any more, so curl may read it without the lock.
+    const BodyState& b = *t->upload;
+    if (b.unsent() > 0 || t->method == "POST" || t->method == "PUT" || t->method == "PATCH") {
+      api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(b.unsent()));
+      api.easy_setopt(h, CURLOPT_POSTFIELDS, b.data.data() + b.head);
+    }
   }
   api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   api.easy_setopt(h, CURLOPT_WRITEDATA, t.get());
@@ -246,20 +422,24 @@ void run(std::shared_ptr<Transfer> t) {
   api.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
   api.easy_setopt(h, CURLOPT_XFERINFODATA, t.get());
   api.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  // Extra trust for HTTPS: this bundle file instead of the default one (the CA directory stays).
+  if (!t->ca_file.empty()) api.easy_setopt(h, CURLOPT_CAINFO, t->ca_file.c_str());
   if (t->connect_timeout_ms) api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, long(t->connect_timeout_ms));
   if (t->total_timeout_ms) api.easy_setopt(h, CURLOPT_TIMEOUT_MS, long(t->total_timeout_ms));
   const CURLcode rc = api.easy_perform(h);
   long status = 0, os_errno = 0;
   api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   api.easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-  {
+  if (rc != CURLE_OK) {
     std::lock_guard lock(t->mu);
-    if (rc != CURLE_OK) {
-      t->error = code_from_curl(rc, os_errno);
-      t->detail = api.easy_strerror(rc);
-    } else {
-      t->status = uint16_t(status);
+    t->error = code_from_curl(rc, os_errno);
+    t->detail = api.easy_strerror(rc);
+    if (t->upload_dropped) {
+      t->error = "internal-error";
+      t->detail = "the request body was dropped unfinished";
     }
+  } else if (!t->headers_complete) {
+    t->parsed_status = uint16_t(status);
   }
   api.slist_free_all(list);
   api.easy_cleanup(h);
@@ -314,24 +494,40 @@ TrapResult<void> handle(Call& c) {
     return reply(c, err(Val::variant("HTTP-request-URI-invalid")));
   std::string path = req->path.is_some() ? req->path.payload()->as_string() : "/";
   if (path.empty() || path[0] != '/') path = "/" + path;
-  const int efd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (efd < 0) return reply(c, err(error_code("internal-error", "eventfd failed")));
   auto t = std::make_shared<Transfer>();
-  t->event = std::make_shared<wasi::internal::OwnedFd>(efd);
+  t->event = new_event();
+  t->body_event = new_event();
+  SharedFd room = req->body ? new_event() : SharedFd();
+  if (!t->event || !t->body_event || (req->body && !room))
+    return reply(c, err(error_code("internal-error", "eventfd failed")));
   t->method = method_name(req->method);
   t->url = scheme + "://" + req->authority.payload()->as_string() + path;
   t->headers = std::move(req->headers);
   t->connect_timeout_ms = connect_ms;
   t->total_timeout_ms = total_ms;
-  if (req->body) t->body = req->body->data;
+  t->ca_file = c.st.http_ca_file;
+  if (req->body) {
+    // From now on the transfer takes the body's bytes, and writers wait for room.
+    BodyState& b = *req->body;
+    std::lock_guard lock(b.mu);
+    b.room = std::move(room);
+    b.attached = true;
+    if (b.unsent() < kRequestWindow) raise(b.room);
+    t->upload = req->body;
+  }
   auto f = std::make_unique<FutureResponseObj>();
   f->transfer = t;
-  if (req->body && req->body->dropped && !req->body->finished) {
-    fail_transfer(t, "the request body was dropped unfinished");
-  } else if (req->body && !req->body->finished) {
-    req->body->waiting = t;  // outgoing-body.finish starts it
-  } else {
-    start_transfer(t);
+  f->reader = std::make_shared<ResponseBody>(t);
+  (void)curl();  // loads libcurl on this thread, before any transfer thread needs it
+  try {
+    std::thread(run, t).detach();
+  } catch (const std::system_error&) {
+    {
+      std::lock_guard lock(t->mu);
+      t->error = "internal-error";
+      t->detail = "cannot start a thread for the transfer";
+    }
+    finish(*t);
   }
   return reply(c, ok(c.own(std::move(f))));
 }
@@ -340,22 +536,47 @@ constexpr FuncDef kFuncs[] = {{"handle", handle}};
 
 }  // namespace
 
-void start_transfer(const std::shared_ptr<Transfer>& t) {
-  (void)curl();  // loads libcurl on this thread, before any transfer thread needs it
-  try {
-    std::thread(run, t).detach();
-  } catch (const std::system_error&) {
-    fail_transfer(t, "cannot start a thread for the transfer");
+void body_finished(BodyState& b) {
+  {
+    std::lock_guard lock(b.mu);
+    b.finished = true;
   }
+  b.changed.notify_all();
 }
 
-void fail_transfer(const std::shared_ptr<Transfer>& t, std::string why) {
+void body_dropped(BodyState& b) {
   {
-    std::lock_guard lock(t->mu);
-    t->error = "internal-error";
-    t->detail = std::move(why);
+    std::lock_guard lock(b.mu);
+    if (b.finished) return;
+    b.dropped = true;
   }
-  finish(*t);
+  b.changed.notify_all();
+}
+
+TrapResult<Val> request_body_write(Call& c, BodyState& b, const std::string& data) {
+  size_t done = 0;
+  for (;;) {
+    {
+      std::lock_guard lock(b.mu);
+      if (b.sender_done || b.finished) return err(stream_error_closed());
+      if (!b.attached) {
+        if (data.size() > kMaxHttpBody - std::min(b.unsent(), kMaxHttpBody))
+          return err(
+              stream_error_failed(c, "the body is larger than the host accepts", "insufficient-space"));
+        b.data += data;
+        return ok();
+      }
+      if (const size_t unsent = b.unsent(); unsent < kRequestWindow) {
+        const size_t take = std::min(data.size() - done, kRequestWindow - unsent);
+        b.data.append(data, done, take);
+        done += take;
+        if (b.unsent() >= kRequestWindow) lower(b.room);
+        b.changed.notify_all();
+        if (done == data.size()) return ok();
+      }
+    }
+    AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, b.room->get(), POLLIN));
+  }
 }
 
 TrapResult<void> future_response_subscribe(Call& c) {
@@ -372,14 +593,14 @@ TrapResult<void> future_response_get(Call& c) {
   if (!f) return std::unexpected(bad_handle("future-incoming-response"));
   Transfer& t = *f->transfer;
   std::lock_guard lock(t.mu);
-  if (!t.done) return reply(c, Val::none());
+  if (!t.responded && !t.done) return reply(c, Val::none());
   if (f->taken) return reply(c, Val::some(Val::err()));
   f->taken = true;
-  if (!t.error.empty()) return reply(c, Val::some(ok(err(error_code(t.error, t.detail)))));
+  if (!t.responded) return reply(c, Val::some(ok(err(error_code(t.error, t.detail)))));
   auto r = std::make_unique<IncomingResponseObj>();
   r->status = t.status;
   r->headers = std::move(t.response_headers);
-  r->body = std::move(t.response_body);
+  r->body = std::move(f->reader);  // from now on the response and its body keep the transfer going
   return reply(c, Val::some(ok(ok(c.own(std::move(r))))));
 }
 
@@ -401,7 +622,7 @@ TrapResult<void> incoming_response_consume(Call& c) {
   if (r->consumed) return reply(c, Val::err());
   r->consumed = true;
   auto b = std::make_unique<IncomingBodyObj>();
-  b->body = r->body;
+  b->body = std::move(r->body);
   return reply(c, ok(c.own(std::move(b))));
 }
 
@@ -410,9 +631,57 @@ TrapResult<void> incoming_body_stream(Call& c) {
   if (!b) return std::unexpected(bad_handle("incoming-body"));
   if (b->stream_taken) return reply(c, Val::err());
   b->stream_taken = true;
-  auto s = std::make_unique<InputStreamObj>(InputStreamObj::What::kBuffer);
-  s->buffer = b->body;
+  auto s = std::make_unique<InputStreamObj>(InputStreamObj::What::kHttpBody);
+  s->http_body = b->body;
   return reply(c, ok(c.own(std::move(s))));
+}
+
+TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bool blocking, bool skip) {
+  Transfer& t = *body.transfer;
+  for (;;) {
+    {
+      std::lock_guard lock(t.mu);
+      if (const size_t have = t.buffered(); have > 0) {
+        const size_t n = size_t(std::min<uint64_t>(len, have));
+        Val v = skip ? Val::u64(n)
+                     : bytes_val(reinterpret_cast<const uint8_t*>(t.body_buffer.data() + t.body_head), n);
+        t.body_head += n;
+        if (t.buffered() == 0) {
+          t.body_buffer.clear();
+          t.body_head = 0;
+          if (!t.done) lower(t.body_event);
+        }
+        t.room.notify_all();
+        return ok(std::move(v));
+      }
+      if (t.done) {
+        // The body ended early (the connection broke, a timeout): the read after the last byte says so
+        // (the stream is closed after it).
+        if (!t.error.empty()) {
+          auto e = std::make_unique<ErrorObj>(
+              "the response body was cut short: " + t.error + (t.detail.empty() ? "" : " (" + t.detail + ")"),
+              nullptr);
+          e->http_code = t.error;  // what wasi:http/types.http-error-code answers for it
+          e->http_detail = t.detail;
+          return err(Val::variant("last-operation-failed", c.own(std::move(e))));
+        }
+        return err(stream_error_closed());
+      }
+    }
+    if (!blocking) return ok(skip ? Val::u64(0) : Val::list({}));
+    AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, t.body_event->get(), POLLIN));
+  }
+}
+
+SharedFd response_body_event(const ResponseBody& body) {
+  return body.transfer->body_event;
+}
+
+TrapResult<void> http_error_code(Call& c) {
+  auto* e = c.arg<ErrorObj>(0);
+  if (!e) return std::unexpected(bad_handle("error"));
+  if (e->http_code.empty()) return reply(c, Val::none());
+  return reply(c, Val::some(error_code(e->http_code, e->http_detail)));
 }
 
 TrapResult<void> incoming_body_finish(Call& c) {

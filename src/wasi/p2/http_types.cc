@@ -38,8 +38,7 @@ bool valid_value(std::string_view v) {
 }  // namespace
 
 OutgoingBodyObj::~OutgoingBodyObj() {
-  if (!state->finished && state->waiting)
-    fail_transfer(state->waiting, "the request body was dropped unfinished");
+  body_dropped(*state);
 }
 
 namespace {
@@ -300,10 +299,10 @@ TrapResult<void> body_write(Call& c) {
   if (!b) return std::unexpected(bad_handle("outgoing-body"));
   if (b->stream_taken) return reply(c, Val::err());
   b->stream_taken = true;
-  // A response body has nowhere to go until airwasm serves HTTP; a request body is kept for the transfer.
-  auto s = std::make_unique<OutputStreamObj>(OutputStreamObj::What::kBuffer);
-  s->buffer = b->state->data;
-  s->buffer_limit = kMaxHttpBody;
+  // A request body goes to its transfer; a response body has nowhere to go until airwasm serves HTTP,
+  // and is only buffered.
+  auto s = std::make_unique<OutputStreamObj>(OutputStreamObj::What::kHttpBody);
+  s->http_body = b->state;
   return reply(c, ok(c.own(std::move(s))));
 }
 
@@ -315,13 +314,8 @@ TrapResult<void> body_finish(Call& c) {
     const Val& t = *c.p[1].payload();
     if (t.kind() == component::ValKind::kOwn) (void)component::resource_drop(c.store, t.as_resource());
   }
-  b->state->finished = true;
-  if (auto t = std::move(b->state->waiting)) start_transfer(t);
+  body_finished(*b->state);
   return reply(c, Val::ok());
-}
-
-TrapResult<void> http_error_code(Call& c) {
-  return reply(c, Val::none());
 }
 
 constexpr FuncDef kFuncs[] = {

@@ -1,9 +1,10 @@
-// wasi/p2: wasi:io/streams. Input streams read stdin (a host fd, or bytes given in the config) or a file
-// at an offset; output streams write stdout/stderr (a host fd, or a capture buffer) or a file at an
-// offset or at its end. Writes are performed completely before they return, so flush has nothing left
-// to do and check-write always grants a fixed budget. Every length a guest passes is clamped before
-// anything is allocated. Waits on stdin and on a full pipe go through runtime/blocking.hh, so the
-// Store's interruption and deadlines still stop the guest.
+// wasi/p2: wasi:io/streams. Input streams read stdin (a host fd, or bytes given in the config), a file
+// at an offset, a socket, or an HTTP response body as it arrives (http_outgoing_handler.cc); output
+// streams write stdout/stderr (a host fd, or a capture buffer), a file at an offset or at its end, a
+// socket, or an HTTP request body. Writes are performed completely before they return, so flush has
+// nothing left to do and check-write always grants a fixed budget. Every length a guest passes is
+// clamped before anything is allocated. Waits on stdin, on a full pipe and on an HTTP body go through
+// runtime/blocking.hh, so the Store's interruption and deadlines still stop the guest.
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +31,11 @@ int stdin_raw(Call& c) {
 TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking, bool skip) {
   if (s.closed) return err(stream_error_closed());
   const size_t n = size_t(std::min(len, kMaxChunk));
+  if (s.what == InputStreamObj::What::kHttpBody && n > 0) {
+    AIRWASM_TRY_ASSIGN(Val v, response_body_read(c, *s.http_body, n, blocking, skip));
+    if (!v.is_ok()) s.closed = true;
+    return v;
+  }
   std::string buf(n, '\0');
   ssize_t got = 0;
   if (n == 0) return ok(skip ? Val::u64(0) : Val::list({}));
@@ -70,12 +76,8 @@ TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking,
         got = ::pread(s.fd->get(), buf.data(), n, off_t(s.offset));
       } while (got < 0 && errno == EINTR);
       break;
-    case InputStreamObj::What::kBuffer: {
-      const size_t have = s.buffer->size() - std::min<size_t>(size_t(s.offset), s.buffer->size());
-      got = ssize_t(std::min(n, have));
-      buf.assign(*s.buffer, size_t(s.offset), size_t(got));
-      break;
-    }
+    case InputStreamObj::What::kHttpBody:
+      break;  // read above
     case InputStreamObj::What::kSocket:
       for (;;) {
         got = ::recv(s.fd->get(), buf.data(), n, MSG_DONTWAIT);
@@ -154,13 +156,11 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
   switch (s.what) {
     case OutputStreamObj::What::kDiscard:
       break;
-    case OutputStreamObj::What::kBuffer:
-      if (data.size() > s.buffer_limit - std::min(s.buffer->size(), s.buffer_limit)) {
-        s.failed = true;
-        return err(stream_error_failed(c, "the body is larger than the host accepts", "insufficient-space"));
-      }
-      *s.buffer += data;
-      break;
+    case OutputStreamObj::What::kHttpBody: {
+      AIRWASM_TRY_ASSIGN(Val v, request_body_write(c, *s.http_body, data));
+      if (!v.is_ok()) s.failed = true;
+      return v;
+    }
     case OutputStreamObj::What::kSocket: {
       AIRWASM_TRY_ASSIGN(const int se, send_all(c.store, s.fd->get(), data.data(), data.size()));
       if (se != 0) {
@@ -252,6 +252,10 @@ TrapResult<void> in_subscribe(Call& c) {
     p = std::make_unique<PollableObj>(PollableObj::What::kFdRead);
     p->fd = s->fd;
     p->raw_fd = s->fd->get();
+  } else if (s->what == InputStreamObj::What::kHttpBody && !s->closed) {
+    p = std::make_unique<PollableObj>(PollableObj::What::kFdRead);
+    p->fd = response_body_event(*s->http_body);
+    p->raw_fd = p->fd->get();
   } else {
     p = std::make_unique<PollableObj>(PollableObj::What::kReady);
   }

@@ -122,6 +122,7 @@ struct P2State {
   size_t stdin_pos = 0;
   bool allow_network = false, allow_http = false, allow_ip_name_lookup = false;
   std::vector<NetRule> net_rules;  // WasiP2Config::allowed_addresses, parsed
+  std::string http_ca_file;        // WasiP2Config::http_ca_file (empty: libcurl's default bundle)
   ResourceTable table;
 };
 
@@ -185,6 +186,8 @@ struct ErrorObj : Object {
   std::string message;
   const char* fs_code;             // the wasi:filesystem error-code name, or null
   const char* net_code = nullptr;  // the wasi:sockets error-code name (socket streams), or null
+  std::string http_code;           // the wasi:http error-code case (HTTP body streams), or empty
+  std::string http_detail;         // its internal-error message
 };
 
 // Pollables: readiness of an fd, a monotonic deadline, or always ready.
@@ -198,28 +201,42 @@ struct PollableObj : Object {
   int raw_fd = -1;           // the fd to poll (the context's stdio fds are not shared)
 };
 
+// The body of an incoming HTTP response as it arrives (http_outgoing_handler.cc).
+struct ResponseBody;
+
 struct InputStreamObj : Object {
   static constexpr Kind kKind = Kind::kInputStream;
-  enum class What : uint8_t { kStdin, kFile, kEmpty, kSocket, kBuffer };
+  enum class What : uint8_t { kStdin, kFile, kEmpty, kSocket, kHttpBody };
   explicit InputStreamObj(What w) : Object(kKind), what(w) {}
   What what;
-  SharedFd fd;                                // kFile, kSocket (a connected TCP socket, non-blocking)
-  std::shared_ptr<const std::string> buffer;  // kBuffer: bytes read from `offset` on (an HTTP body)
-  uint64_t offset = 0;                        // kFile
+  SharedFd fd;                              // kFile, kSocket (a connected TCP socket, non-blocking)
+  std::shared_ptr<ResponseBody> http_body;  // kHttpBody
+  uint64_t offset = 0;                      // kFile
   bool closed = false;
 };
 
+// The body of an outgoing HTTP request or response as the guest writes it (http.hh).
+struct BodyState;
+
 struct OutputStreamObj : Object {
   static constexpr Kind kKind = Kind::kOutputStream;
-  enum class What : uint8_t { kStdout, kStderr, kFile, kFileAppend, kDiscard, kSocket, kBuffer };
+  enum class What : uint8_t { kStdout, kStderr, kFile, kFileAppend, kDiscard, kSocket, kHttpBody };
   explicit OutputStreamObj(What w) : Object(kKind), what(w) {}
   What what;
-  SharedFd fd;                          // kFile / kFileAppend / kSocket
-  std::shared_ptr<std::string> buffer;  // kBuffer: writes append here (an outgoing HTTP body)
-  size_t buffer_limit = 0;              // kBuffer: the most it may hold
-  uint64_t offset = 0;                  // kFile
-  bool failed = false;                  // after a write error the stream is closed
+  SharedFd fd;                           // kFile / kFileAppend / kSocket
+  std::shared_ptr<BodyState> http_body;  // kHttpBody
+  uint64_t offset = 0;                   // kFile
+  bool failed = false;                   // after a write error the stream is closed
 };
+
+// Reads for an incoming-body stream: up to `len` bytes of what has arrived (`blocking`: waiting,
+// interruptibly, for at least one), ok(list<u8>) (`skip`: ok(u64)) or err(stream-error) at the end; and
+// the fd its pollable watches, readable while bytes wait or the transfer is over (http_outgoing_handler.cc).
+TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bool blocking, bool skip);
+SharedFd response_body_event(const ResponseBody& body);
+// Writes all of `data` to an outgoing body: buffered until a transfer takes the body, then handed to it,
+// waiting (interruptibly) while the transfer has kRequestWindow bytes unsent. ok() or err(stream-error).
+TrapResult<Val> request_body_write(Call& c, BodyState& body, const std::string& data);
 
 // Readiness of a pollable, and waiting for the first of several (io_poll.cc).
 bool pollable_ready(const PollableObj& p);
