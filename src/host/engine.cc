@@ -27,7 +27,7 @@
 #include "airwasm/component/typed.hh"
 #include "airwasm/engine.hh"
 #include "airwasm/store.hh"
-#include "engine_abi.hh"
+#include "bindings.hh"
 #include "engine_internal.hh"
 
 namespace airwasm::host {
@@ -36,8 +36,6 @@ using component::Component;
 using component::Instance;
 using component::InstancePre;
 using component::Linker;
-using component::TypedFunc;
-using component::WitResult;
 
 namespace {
 
@@ -93,13 +91,13 @@ struct Compiled {
   InstancePre pre;
 };
 
-using HandleMessageFn =
-    TypedFunc<WitResult<std::optional<std::vector<uint8_t>>, guest::WasmErrorV>(ComponentMessage)>;
-using HandleCallbackFn = TypedFunc<WitResult<void, guest::WasmErrorV>(ComponentMessage)>;
-using InitializeFn = TypedFunc<WitResult<void, guest::ComponentErrorV>(guest::Config)>;
-using ShutdownFn = TypedFunc<WitResult<void, guest::ComponentErrorV>()>;
-using MetadataFn = TypedFunc<ComponentMetadata()>;
-using HealthFn = TypedFunc<HealthStatus()>;
+// The lifecycle exports, typed with the generated airssys types (bindings.hh).
+using bindings::HandleCallbackFn;
+using bindings::HandleMessageFn;
+using bindings::HealthFn;
+using bindings::InitializeFn;
+using bindings::MetadataFn;
+using bindings::ShutdownFn;
 
 struct Loaded {
   ComponentHandle handle;
@@ -393,17 +391,17 @@ std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const Component
   };
   if (c->initialize) {
     std::lock_guard call(c->call_mutex);
-    auto r = guarded_call(*c, *c->initialize, guest::to_guest(config));
+    auto r = guarded_call(*c, *c->initialize, bindings::to_generated(config));
     if (!r) return fail(std::move(r.error()));
     if (!r->is_ok())
       return fail(werr(WasmError::Case::kInstantiationFailed,
-                       "initialize: " + guest::from_guest(r->error()).to_string()));
+                       "initialize: " + bindings::from_generated(r->error()).to_string()));
   }
   if (c->metadata) {  // kept for host-services get-component-metadata, which must not enter the target
     std::lock_guard call(c->call_mutex);
     auto md = guarded_call(*c, *c->metadata);
     if (!md) return fail(std::move(md.error()));
-    c->load_metadata = std::move(*md);
+    c->load_metadata = bindings::from_generated(std::move(*md));
   }
   {
     std::unique_lock lock(table_mutex);
@@ -436,8 +434,8 @@ std::expected<void, WasmError> HostEngine::Impl::unload(const std::shared_ptr<Lo
     if (!r)
       result = std::unexpected(std::move(r.error()));
     else if (!r->is_ok())
-      result = std::unexpected(
-          werr(WasmError::Case::kRuntimeError, "shutdown: " + guest::from_guest(r->error()).to_string()));
+      result = std::unexpected(werr(WasmError::Case::kRuntimeError,
+                                    "shutdown: " + bindings::from_generated(r->error()).to_string()));
   }
   // The grant goes unless the id was loaded again meanwhile (its new grant stays).
   if (!find(c->handle.id)) capabilities->remove_grant(c->handle.id);
@@ -536,11 +534,12 @@ std::expected<GuestResult<std::optional<MessagePayload>>, WasmError> HostEngine:
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
   if (!c->handle_message) return std::unexpected(no_export(*c, "handle-message"));
+  const auto message = bindings::to_generated(msg);  // copied before the lock: not on the component's time
   std::lock_guard call(c->call_mutex);
-  auto r = guarded_call(*c, *c->handle_message, msg);
+  auto r = guarded_call(*c, *c->handle_message, message);
   if (!r) return std::unexpected(std::move(r.error()));
   if (!r->is_ok())
-    return GuestResult<std::optional<MessagePayload>>(std::unexpected(guest::from_guest(r->error())));
+    return GuestResult<std::optional<MessagePayload>>(std::unexpected(bindings::from_generated(r->error())));
   return GuestResult<std::optional<MessagePayload>>(std::move(r->value()));
 }
 
@@ -549,10 +548,11 @@ std::expected<GuestResult<void>, WasmError> HostEngine::call_handle_callback_ex(
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
   if (!c->handle_callback) return std::unexpected(no_export(*c, "handle-callback"));
+  const auto message = bindings::to_generated(msg);  // copied before the lock: not on the component's time
   std::lock_guard call(c->call_mutex);
-  auto r = guarded_call(*c, *c->handle_callback, msg);
+  auto r = guarded_call(*c, *c->handle_callback, message);
   if (!r) return std::unexpected(std::move(r.error()));
-  if (!r->is_ok()) return GuestResult<void>(std::unexpected(guest::from_guest(r->error())));
+  if (!r->is_ok()) return GuestResult<void>(std::unexpected(bindings::from_generated(r->error())));
   return GuestResult<void>();
 }
 
@@ -561,7 +561,9 @@ std::expected<ComponentMetadata, WasmError> HostEngine::metadata(const Component
   if (!c) return std::unexpected(not_found(handle));
   if (!c->metadata) return std::unexpected(no_export(*c, "metadata"));
   std::lock_guard call(c->call_mutex);
-  return guarded_call(*c, *c->metadata);
+  auto md = guarded_call(*c, *c->metadata);
+  if (!md) return std::unexpected(std::move(md.error()));
+  return bindings::from_generated(std::move(*md));
 }
 
 std::expected<HealthStatus, WasmError> HostEngine::health(const ComponentHandle& handle) {
@@ -571,7 +573,9 @@ std::expected<HealthStatus, WasmError> HostEngine::health(const ComponentHandle&
   if (!c->health) return std::unexpected(no_export(*c, "health"));
   std::lock_guard call(c->call_mutex);
   if (c->trapped.load()) return HealthStatus::kUnhealthy;
-  return guarded_call(*c, *c->health);
+  auto h = guarded_call(*c, *c->health);
+  if (!h) return std::unexpected(std::move(h.error()));
+  return bindings::from_generated(*h);
 }
 
 std::future<std::expected<std::optional<MessagePayload>, WasmError>> HostEngine::call_handle_message_async(

@@ -13,8 +13,12 @@
 
 namespace airwasm::host {
 
-// Defines host-messaging, host-services, storage and the types-only interfaces in the engine's Linker.
+// Defines host-messaging, host-services, storage and the types-only interfaces in the engine's Linker
+// (engine_host.cc, on the generated airssys bindings).
 Result<void> link_host_interfaces(HostEngine::Impl& impl);
+// host-services sleep-millis: suspends the calling guest for `ms` milliseconds (or until its call's deadline
+// or an interrupt, whose trap it returns).
+TrapResult<void> host_sleep_millis(Store& store, uint64_t ms);
 
 component::Linker& engine_linker(HostEngine::Impl& impl);
 const EngineOptions& engine_options(HostEngine::Impl& impl);
