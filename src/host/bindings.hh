@@ -20,10 +20,13 @@ namespace lifecycle = ::airssys::core::component_lifecycle;
 
 // The typed lifecycle exports, with the generated types (what lifecycle::Guest holds). The engine binds each
 // on its own, so that a component lacking one still loads and only calls to that export fail.
-using HandleMessageFn = component::TypedFunc<
-    component::WitResult<std::optional<lifecycle::MessagePayload>, lifecycle::WasmError>(lifecycle::ComponentMessage)>;
-using HandleCallbackFn = component::TypedFunc<component::WitResult<void, lifecycle::WasmError>(lifecycle::ComponentMessage)>;
-using InitializeFn = component::TypedFunc<component::WitResult<void, lifecycle::ComponentError>(lifecycle::ComponentConfig)>;
+using HandleMessageFn =
+    component::TypedFunc<component::WitResult<std::optional<lifecycle::MessagePayload>, lifecycle::WasmError>(
+        lifecycle::ComponentMessage)>;
+using HandleCallbackFn =
+    component::TypedFunc<component::WitResult<void, lifecycle::WasmError>(lifecycle::ComponentMessage)>;
+using InitializeFn =
+    component::TypedFunc<component::WitResult<void, lifecycle::ComponentError>(lifecycle::ComponentConfig)>;
 using ShutdownFn = component::TypedFunc<component::WitResult<void, lifecycle::ComponentError>()>;
 using MetadataFn = component::TypedFunc<lifecycle::ComponentMetadata()>;
 using HealthFn = component::TypedFunc<lifecycle::HealthStatus()>;
@@ -32,7 +35,8 @@ using HealthFn = component::TypedFunc<lifecycle::HealthStatus()>;
 static_assert(int(core::types::LogLevel::kError) == int(LogLevel::kError));
 static_assert(int(core::types::HealthStatus::kUnknown) == int(HealthStatus::kUnknown));
 static_assert(int(core::errors::WasmError::Case::kRuntimeError) == int(WasmError::Case::kRuntimeError));
-static_assert(int(core::errors::ComponentError::Case::kInvalidState) == int(ComponentError::Case::kInvalidState));
+static_assert(int(core::errors::ComponentError::Case::kInvalidState) ==
+              int(ComponentError::Case::kInvalidState));
 
 inline LogLevel from_generated(core::types::LogLevel l) {
   return LogLevel(uint8_t(l));
@@ -74,9 +78,8 @@ inline core::types::ComponentConfig to_generated(const ComponentConfig& c) {
 }
 
 inline ComponentMetadata from_generated(lifecycle::ComponentMetadata m) {
-  return {std::move(m.name),    std::move(m.version),
-          std::move(m.description), std::move(m.author),
-          std::move(m.license), std::move(m.supported_operations),
+  return {std::move(m.name),   std::move(m.version), std::move(m.description),
+          std::move(m.author), std::move(m.license), std::move(m.supported_operations),
           m.stateful};
 }
 
