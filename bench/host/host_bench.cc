@@ -1,7 +1,8 @@
 // bench/host: the plugin host's RuntimeEngine on the echo components of tests/host/fixtures (C and
 // JavaScript). Messages per second through call_handle_message with a 64-byte payload, on 1 and 2 threads
 // (each thread its own component: calls to one component are serialized); load time of a component first
-// seen (compiled) and seen before (compiled-code cache); RSS per loaded component.
+// seen (compiled) and seen before (compiled-code cache); RSS per loaded component; and the asynchronous
+// path's messages per second (call_handle_message_async, sliced calls on the engine's workers).
 // Run: ctest -R '^host_fixtures$' (once, builds the components), then build/bench/host_bench.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -83,6 +84,30 @@ void BM_HandleMessage_JS_Echo(benchmark::State& state) {
 }
 BENCHMARK(BM_HandleMessage_C_Echo)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_HandleMessage_JS_Echo)->Threads(1)->Threads(2)->UseRealTime();
+
+// The asynchronous path (sliced calls on the engine's 2 worker threads): batches of 64 messages spread over
+// the 2 components, submitted at once, then all awaited. Measures the scheduler's cost per message.
+void BM_HandleMessageAsync_C_Echo(benchmark::State& state) {
+  auto& s = setup_for("c_echo");
+  ComponentMessage msg;
+  msg.sender = ComponentId{"bench", "sender", "0"};
+  msg.payload.assign(64, 0x5a);
+  std::vector<std::future<std::expected<std::optional<MessagePayload>, WasmError>>> batch;
+  for (auto _ : state) {
+    batch.clear();
+    for (size_t i = 0; i < 64; ++i)
+      batch.push_back(s.engine->call_handle_message_async(s.handles[i % s.handles.size()], msg));
+    for (auto& f : batch) {
+      auto r = f.get();
+      if (!r || !*r || (*r)->size() != 64) {
+        state.SkipWithError("echo did not answer its payload");
+        return;
+      }
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 64);
+}
+BENCHMARK(BM_HandleMessageAsync_C_Echo)->UseRealTime();
 
 // Load (compile + instantiate + initialize) and unload, with the compiled-code cache cold (a new engine
 // per iteration, its creation not timed) or warm (the same bytes loaded before).

@@ -51,6 +51,10 @@ class ResourceLimiter {
 class InterruptHandle {
  public:
   void interrupt() const;
+  // Withdraws a request that no call has observed yet (a deadline's expiry is not withdrawn). An embedder
+  // that interrupts "the call now running" clears at the start and end of each call, under the lock it
+  // takes to interrupt, so that a request racing with the end of one call cannot stop the next.
+  void clear() const;
   explicit InterruptHandle(std::shared_ptr<internal::InterruptState> state) : state_(std::move(state)) {}
 
  private:
@@ -83,6 +87,14 @@ class Store {
 
   // ---- interruption ----
   InterruptHandle interrupt_handle() const;
+
+  // ---- suspension from host functions ----
+  // Called by a host function: asks the sliced call in progress (airwasm/sliced.hh,
+  // airwasm/component/sliced.hh) to suspend as soon as this host function returns, so that the host can
+  // park the call (a sleep, a wait for a message) without holding a thread. Returns false, and changes
+  // nothing, when the call cannot suspend there (it is not sliced, or the host function runs inside a call
+  // that a host function made): the host function must then wait by itself.
+  bool request_yield();
 
   // ---- host data (one opaque pointer for the embedder; not owned) ----
   void set_data(void* data);

@@ -144,33 +144,6 @@ TrapResult<ResourceType> GuestContext::resource_of(TypeId own_or_borrow) {
 
 namespace {
 
-// Pushes a task for the duration of a call and gives back what it lent when it ends.
-class TaskScope {
- public:
-  TaskScope(Store& store, uint32_t instance) : TaskScope(store, ComponentStore::of(store), instance) {}
-  TaskScope(Store& store, ComponentStore& cs, uint32_t instance) : store_(store), cs_(cs) {
-    task_.id = cs_.next_task++;
-    task_.instance = instance;
-    cs_.tasks.push_back(&task_);
-  }
-  ~TaskScope() {
-    for (auto& [inst, handle] : task_.lenders) {
-      auto e = cs_.instances[inst].handles.get(handle);
-      if (e && (*e)->lends) --(*e)->lends;
-    }
-    for (uint32_t h : task_.host_borrows) {
-      if (h < cs_.host_handles.size() && cs_.host_handles[h].live) host_handle_release(store_, h);
-    }
-    cs_.tasks.pop_back();
-  }
-  ComponentStore::Task* get() { return &task_; }
-
- private:
-  Store& store_;
-  ComponentStore& cs_;
-  ComponentStore::Task task_;
-};
-
 std::vector<TypeId> param_types(const TypeNode& f) {
   return std::vector<TypeId>(f.children.begin(), f.children.begin() + f.labels.size());
 }
@@ -203,58 +176,56 @@ std::vector<ValType> flatten(const TypeStore& ts, std::span<const TypeId> types)
 
 }  // namespace
 
-TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
-                             const CallOptions* call_options, uint32_t caller, bool fused) {
-  ComponentStore& cs = ComponentStore::of(store);
-  const FuncRec& f = cs.funcs[func];  // stable: funcs is a deque that only grows
-  const TypeStore& ts = f.owner->types();
-  const TypeId fn_type = f.func_node != kNoType ? f.func_node : ts.strip(f.type);
-  const TypeNode& fn = ts.node(fn_type);
-  if (f.async_callback)
+LiftedCall::LiftedCall(Store& store, uint32_t func, const abi::Marshal& m, uint32_t caller, bool fused)
+    : store_(store),
+      cs_(ComponentStore::of(store)),
+      f_(cs_.funcs[func]),  // stable: funcs is a deque that only grows
+      fn_type_(f_.func_node != kNoType ? f_.func_node : f_.owner->types().strip(f_.type)),
+      marshal_(m),
+      entering_(entering_set(cs_, f_.instance, caller)),
+      task_(store, cs_, f_.instance),
+      cx_(store, f_.owner->types(), f_.options, f_.instance, f_.resources.get(), task_.get()) {
+  cx_.fused = fused;
+  acx_ = cx_.typed(fn_type_);
+}
+
+TrapResult<void> LiftedCall::enter_and_lower() {
+  if (f_.async_callback)
     return std::unexpected(
         Trap(TrapCode::kHostError, "async functions with a callback are not supported yet"));
-  const InstanceList entering = entering_set(cs, f.instance, caller);
-  for (uint32_t i : entering)
-    if (!cs.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
-  TaskScope task(store, cs, f.instance);
-  GuestContext cx(store, ts, f.options, f.instance, f.resources.get(), task.get());
-  cx.fused = fused;
-  abi::Cx acx = cx.typed(fn_type);
-
+  for (uint32_t i : entering_)
+    if (!cs_.instances[i].may_enter) return std::unexpected(Trap(TrapCode::kCannotEnterComponent));
   // A trap leaves these set: the instance stays poisoned, as the spec and wasmtime have it.
-  for (uint32_t i : entering) cs.instances[i].may_enter = false;
+  for (uint32_t i : entering_) cs_.instances[i].may_enter = false;
   // Lifted functions have at most 16 flat parameters (else one pointer) and one result (else a pointer).
-  constexpr size_t kInlineSlots = canon::kMaxFlatParams + 1;
-  const size_t nslots = std::max<size_t>({f.core->param_slots, f.core->result_slots, 1});
-  uint64_t
-      inline_slots[kInlineSlots];  // not zero-filled whole: a rep stos costs more than the call's marshalling
-  std::vector<uint64_t> heap_slots;
-  uint64_t* slots = inline_slots;
+  const size_t nslots = std::max<size_t>({f_.core->param_slots, f_.core->result_slots, 1});
   if (nslots > kInlineSlots) {
-    heap_slots.resize(nslots);
-    slots = heap_slots.data();
+    heap_slots_.resize(nslots);
+    slots_ = heap_slots_.data();
   }
-  std::fill_n(slots, nslots, 0);
-  cs.instances[f.instance].may_leave = false;
-  AIRWASM_TRY(m.lower(m.self, acx, slots));
-  cs.instances[f.instance].may_leave = true;
+  std::fill_n(slots_, nslots, 0);  // not the whole inline array: a rep stos costs more than the marshalling
+  cs_.instances[f_.instance].may_leave = false;
+  AIRWASM_TRY(marshal_.lower(marshal_.self, acx_, slots_));
+  cs_.instances[f_.instance].may_leave = true;
+  return {};
+}
 
-  AIRWASM_TRY(store.impl().call_slots(f.core, slots, call_options));
-
-  if (f.async_lift) {
+TrapResult<void> LiftedCall::lift_and_return() {
+  const TypeNode& fn = f_.owner->types().node(fn_type_);
+  if (f_.async_lift) {
     // An async lift without callback returns its result through task.return.
-    if (fn.children.back() != kNoType && !task.get()->returned)
+    if (fn.children.back() != kNoType && !task_.get()->returned)
       return std::unexpected(
           Trap(TrapCode::kHostError, "async function returned without calling task.return"));
-    AIRWASM_TRY(m.lift(m.self, acx, nullptr));
+    AIRWASM_TRY(marshal_.lift(marshal_.self, acx_, nullptr));
   } else {
-    AIRWASM_TRY(m.lift(m.self, acx, slots));
+    AIRWASM_TRY(marshal_.lift(marshal_.self, acx_, slots_));
   }
-  if (f.options.post_return) {
-    cs.instances[f.instance].may_leave = false;
-    const size_t core_results = f.core->result_slots;
+  if (f_.options.post_return) {
+    cs_.instances[f_.instance].may_leave = false;
+    const size_t core_results = f_.core->result_slots;
     const size_t npr = std::max<size_t>(
-        {core_results, f.options.post_return->param_slots, f.options.post_return->result_slots, 1});
+        {core_results, f_.options.post_return->param_slots, f_.options.post_return->result_slots, 1});
     uint64_t pr[kInlineSlots];
     std::vector<uint64_t> heap_pr;
     uint64_t* prs = pr;
@@ -263,15 +234,23 @@ TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
       prs = heap_pr.data();
     }
     std::fill_n(prs, npr, 0);
-    std::copy_n(slots, core_results, prs);
-    AIRWASM_TRY(store.impl().call_slots(f.options.post_return, prs));
-    cs.instances[f.instance].may_leave = true;
+    std::copy_n(slots_, core_results, prs);
+    AIRWASM_TRY(store_.impl().call_slots(f_.options.post_return, prs));
+    cs_.instances[f_.instance].may_leave = true;
   }
-  if (task.get()->num_borrows > 0)
+  if (task_.get()->num_borrows > 0)
     return std::unexpected(
         Trap(TrapCode::kUnknownHandle, "borrow handles still remain at the end of the call"));
-  for (uint32_t i : entering) cs.instances[i].may_enter = true;
+  for (uint32_t i : entering_) cs_.instances[i].may_enter = true;
   return {};
+}
+
+TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
+                             const CallOptions* call_options, uint32_t caller, bool fused) {
+  LiftedCall call(store, func, m, caller, fused);
+  AIRWASM_TRY(call.enter_and_lower());
+  AIRWASM_TRY(store.impl().call_slots(call.core(), call.slots(), call_options));
+  return call.lift_and_return();
 }
 
 namespace {
@@ -294,38 +273,30 @@ class FlatScratch {
   std::vector<uint64_t> v_;
 };
 
-// The Val side of call_lifted.
-struct ValCall {
-  std::span<const Val> args;
-  std::span<const TypeId> params;
-  TypeId result;
-  size_t core_results;
-  std::vector<Val> results;
-
-  static TrapResult<void> lower(void* self, abi::Cx& acx, uint64_t* slots) {
-    auto& c = *static_cast<ValCall*>(self);
-    auto& cx = *static_cast<GuestContext*>(acx.guest);
-    FlatScratch flat(ComponentStore::of(cx.store()));
-    AIRWASM_TRY(canon::lower_flat_values(cx, canon::kMaxFlatParams, c.args, c.params, flat.get()));
-    std::copy(flat.get().begin(), flat.get().end(), slots);
-    return {};
-  }
-  static TrapResult<void> lift(void* self, abi::Cx& acx, const uint64_t* slots) {
-    auto& c = *static_cast<ValCall*>(self);
-    auto& cx = *static_cast<GuestContext*>(acx.guest);
-    if (c.result == kNoType) return {};
-    if (!slots) {
-      c.results = std::move(*cx.task()->returned);
-      return {};
-    }
-    const TypeId one[1] = {c.result};
-    canon::FlatReader reader(std::span<const uint64_t>(slots, c.core_results));
-    AIRWASM_TRY_ASSIGN(c.results, canon::lift_flat_values(cx, canon::kMaxFlatResults, reader, one));
-    return {};
-  }
-};
-
 }  // namespace
+
+TrapResult<void> ValCall::lower(void* self, abi::Cx& acx, uint64_t* slots) {
+  auto& c = *static_cast<ValCall*>(self);
+  auto& cx = *static_cast<GuestContext*>(acx.guest);
+  FlatScratch flat(ComponentStore::of(cx.store()));
+  AIRWASM_TRY(canon::lower_flat_values(cx, canon::kMaxFlatParams, c.args, c.params, flat.get()));
+  std::copy(flat.get().begin(), flat.get().end(), slots);
+  return {};
+}
+
+TrapResult<void> ValCall::lift(void* self, abi::Cx& acx, const uint64_t* slots) {
+  auto& c = *static_cast<ValCall*>(self);
+  auto& cx = *static_cast<GuestContext*>(acx.guest);
+  if (c.result == kNoType) return {};
+  if (!slots) {
+    c.results = std::move(*cx.task()->returned);
+    return {};
+  }
+  const TypeId one[1] = {c.result};
+  canon::FlatReader reader(std::span<const uint64_t>(slots, c.core_results));
+  AIRWASM_TRY_ASSIGN(c.results, canon::lift_flat_values(cx, canon::kMaxFlatResults, reader, one));
+  return {};
+}
 
 TrapResult<std::vector<Val>> call_func(Store& store, uint32_t func, std::span<const Val> args,
                                        const CallOptions* call_options, uint32_t caller, bool fused) {

@@ -355,6 +355,16 @@ struct InstancePreImpl {
 // lifting the result (m.lift; slots is null for an async lift, whose values are in the task), post-return.
 TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m, const CallOptions* options,
                              uint32_t caller, bool fused);
+// The Val side of call_lifted: lowers `args` (of types `params`) and lifts the one result into `results`.
+struct ValCall {
+  std::span<const Val> args;
+  std::span<const TypeId> params;
+  TypeId result;
+  size_t core_results;
+  std::vector<Val> results;
+  static TrapResult<void> lower(void* self, abi::Cx& acx, uint64_t* slots);
+  static TrapResult<void> lift(void* self, abi::Cx& acx, const uint64_t* slots);
+};
 // Calls a component function with dynamic values (host -> guest, or an adapter between components).
 // `caller` is the calling component instance (kNoInstance for the host); `fused` marks a
 // component-to-component call (only trap wordings depend on it).
@@ -392,6 +402,66 @@ ResourceAny host_handle_new(Store& store, ResourceType type, uint32_t rep, bool 
                             uint32_t lender_handle);
 TrapResult<HostHandle*> host_handle_get(Store& store, const ResourceAny& r);
 void host_handle_release(Store& store, uint32_t index);
+
+// Pushes a task for the duration of a call and gives back what it lent when it ends.
+class TaskScope {
+ public:
+  TaskScope(Store& store, uint32_t instance) : TaskScope(store, ComponentStore::of(store), instance) {}
+  TaskScope(Store& store, ComponentStore& cs, uint32_t instance) : store_(store), cs_(cs) {
+    task_.id = cs_.next_task++;
+    task_.instance = instance;
+    cs_.tasks.push_back(&task_);
+  }
+  ~TaskScope() {
+    for (auto& [inst, handle] : task_.lenders) {
+      auto e = cs_.instances[inst].handles.get(handle);
+      if (e && (*e)->lends) --(*e)->lends;
+    }
+    for (uint32_t h : task_.host_borrows) {
+      if (h < cs_.host_handles.size() && cs_.host_handles[h].live) host_handle_release(store_, h);
+    }
+    cs_.tasks.pop_back();
+  }
+  ComponentStore::Task* get() { return &task_; }
+
+ private:
+  Store& store_;
+  ComponentStore& cs_;
+  ComponentStore::Task task_;
+};
+
+// One call of a lifted function, in the phases of the call protocol: the constructor pushes the task;
+// enter_and_lower() checks and clears the entering instances' may_enter and lowers the arguments into
+// slots(); the caller runs core() on slots() (blocking, or sliced: the object then lives on the heap between
+// slices and keeps the task pushed); lift_and_return() lifts the result, runs post-return and re-opens the
+// instances. Destroying it pops the task; instances left closed by a trap (or an abandoned call) stay
+// poisoned, as the spec has it. Not movable: the task and the context point into it.
+class LiftedCall {
+ public:
+  LiftedCall(Store& store, uint32_t func, const abi::Marshal& m, uint32_t caller, bool fused);
+  LiftedCall(const LiftedCall&) = delete;
+  LiftedCall& operator=(const LiftedCall&) = delete;
+  TrapResult<void> enter_and_lower();
+  TrapResult<void> lift_and_return();
+  const interp::FuncInst* core() const { return f_.core; }
+  uint64_t* slots() { return slots_; }
+  Store& store() const { return store_; }
+
+ private:
+  static constexpr size_t kInlineSlots = canon::kMaxFlatParams + 1;
+  Store& store_;
+  ComponentStore& cs_;
+  const FuncRec& f_;
+  TypeId fn_type_;
+  abi::Marshal marshal_;
+  InstanceList entering_;
+  TaskScope task_;
+  GuestContext cx_;
+  abi::Cx acx_;
+  uint64_t inline_slots_[kInlineSlots];
+  std::vector<uint64_t> heap_slots_;
+  uint64_t* slots_ = inline_slots_;
+};
 
 // Instantiates a component with its root imports resolved (instantiate.cc): executes its plan, or walks
 // its definitions when it has none.

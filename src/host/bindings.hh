@@ -67,6 +67,21 @@ inline core::types::ComponentMessage to_generated(const ComponentMessage& m) {
   return g;
 }
 
+// The same, taking the strings and the payload (a message the engine owns, e.g. of an asynchronous call).
+inline core::types::ComponentId to_generated(ComponentId&& id) {
+  return {std::move(id.namespace_), std::move(id.name), std::move(id.instance)};
+}
+inline core::types::ComponentMessage to_generated(ComponentMessage&& m) {
+  core::types::ComponentMessage g;
+  g.sender = to_generated(std::move(m.sender));
+  g.payload = std::move(m.payload);
+  g.metadata.correlation_id = std::move(m.metadata.correlation_id);
+  if (m.metadata.reply_to) g.metadata.reply_to = to_generated(std::move(*m.metadata.reply_to));
+  g.metadata.timestamp = to_generated(m.metadata.timestamp);
+  g.metadata.content_type = std::move(m.metadata.content_type);
+  return g;
+}
+
 inline core::types::ComponentConfig to_generated(const ComponentConfig& c) {
   core::types::ComponentConfig g;
   g.env_vars.reserve(c.env_vars.size());

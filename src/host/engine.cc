@@ -1,12 +1,17 @@
 // airwasm plugin host: HostEngine, the RuntimeEngine on airwasm's component runtime (engine.hh).
 //
 // Layout: a table handle id -> Loaded (shared_ptr) under a shared_mutex that is held only to find, insert
-// or erase entries; each Loaded has its own mutex that serializes the calls into its Store. A call copies
+// or erase entries; each Loaded has its own CallGate that serializes the calls into its Store. A call copies
 // the shared_ptr out of the table and releases the table lock before entering the guest, so guest code
 // never runs under an engine-wide lock, and an unload that erases the entry meanwhile leaves the running
 // call its Store until it returns. Compiled components are kept by content hash (the bytes are compared
 // too, so a hash collision cannot hand out the wrong code) together with their InstancePre, so a second
 // load of the same bytes does only the per-instance work.
+//
+// Asynchronous calls (*_async) run as sliced component calls on the SliceRunner (slice_runner.hh): a slice
+// of fuel at a time, round-robin over the runner's threads, and a guest that sleeps (host-services
+// sleep-millis) is parked without holding a thread; its deadline and interrupt() still end it. Blocking
+// calls run on the caller's thread; both kinds wait for each other at the component's CallGate.
 #include "airwasm/host/engine.hh"
 
 #include <atomic>
@@ -29,6 +34,8 @@
 #include "airwasm/store.hh"
 #include "bindings.hh"
 #include "engine_internal.hh"
+#include "runtime/blocking.hh"
+#include "slice_runner.hh"
 
 namespace airwasm::host {
 
@@ -107,7 +114,7 @@ struct Loaded {
   std::shared_ptr<const Compiled> compiled;
   HostEngine::Impl* engine = nullptr;
 
-  std::mutex call_mutex;  // serializes the calls into `store`
+  CallGate call_gate;  // serializes the calls into `store`, blocking and asynchronous
   std::unique_ptr<MemoryLimiter> limiter;
   std::unique_ptr<Store> store;
   std::optional<Instance> instance;
@@ -121,52 +128,32 @@ struct Loaded {
   std::string missing;              // "name: why" of lifecycle exports that are absent or mistyped
 
   std::atomic<bool> trapped{false};
-  std::atomic<bool> running{false};
-  std::string trap_text;  // the trap that made it unhealthy (under call_mutex)
-};
+  std::string trap_text;  // the trap that made it unhealthy (under call_gate)
+  bool unloaded = false;  // under call_gate: calls that were waiting behind the unload find it gone
 
-// ---------------------------------------------------------------- worker pool for the async calls
+  // interrupt() stops only the call running now: `running` and the Store's pending interrupt request are
+  // set and cleared under run_mutex, so a request racing with the end of one call cannot stop the next.
+  std::mutex run_mutex;
+  bool running = false;
+  std::shared_ptr<SliceTask> task;  // the asynchronous call running (maybe parked), woken by interrupt()
+  std::atomic<bool> interrupt_requested{false};
+  // Set by sleep-millis in a sliced call (which then suspends): when to resume it. Only the thread
+  // running the call touches it.
+  std::optional<SliceTask::Clock::time_point> sleep_until;
 
-class WorkerPool {
- public:
-  explicit WorkerPool(unsigned threads) {
-    for (unsigned i = 0; i < std::max(threads, 1u); ++i) workers_.emplace_back([this] { run(); });
+  void begin_run(std::shared_ptr<SliceTask> t = nullptr) {
+    std::lock_guard lock(run_mutex);
+    running = true;
+    task = std::move(t);
+    interrupt_requested.store(false);
+    store->interrupt_handle().clear();
   }
-  ~WorkerPool() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    for (auto& t : workers_) t.join();
+  void end_run() {
+    std::lock_guard lock(run_mutex);
+    running = false;
+    task.reset();
+    store->interrupt_handle().clear();
   }
-  void post(std::function<void()> job) {
-    {
-      std::lock_guard lock(mutex_);
-      jobs_.push_back(std::move(job));
-    }
-    cv_.notify_one();
-  }
-
- private:
-  void run() {
-    for (;;) {
-      std::function<void()> job;
-      {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
-        if (jobs_.empty()) return;  // stopping, and the queue is drained
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      job();
-    }
-  }
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;
-  bool stop_ = false;
-  std::vector<std::thread> workers_;
 };
 
 // ---------------------------------------------------------------- the engine
@@ -190,7 +177,8 @@ struct HostEngine::Impl {
   std::shared_ptr<KeyValueStore> storage;
   std::unique_ptr<CapabilityRegistry> capabilities;
   std::unique_ptr<MessageRouter> router;  // set by create(), once the endpoint (the HostEngine) exists
-  std::unique_ptr<WorkerPool> pool;       // last member: joined first, while everything else is alive
+  std::atomic<bool> stopping{false};      // set first by ~HostEngine
+  std::unique_ptr<SliceRunner> runner;    // last member: joined first, while everything else is alive
 
   static EngineConfig engine_config(const EngineOptions& o) {
     EngineConfig c;
@@ -227,6 +215,24 @@ struct HostEngine::Impl {
                                                  std::shared_ptr<const Compiled> compiled = nullptr);
   std::expected<void, WasmError> unload(const std::shared_ptr<Loaded>& c);
 };
+
+namespace {
+
+// Stops the call running in `c`, if any (and only that one: see Loaded::run_mutex); a parked asynchronous
+// call is woken to end now.
+void interrupt_running(HostEngine::Impl& impl, Loaded& c) {
+  std::shared_ptr<SliceTask> parked;
+  {
+    std::lock_guard run(c.run_mutex);
+    if (!c.running) return;  // nothing runs: the next call must not be stopped
+    c.interrupt_requested.store(true);
+    c.store->interrupt_handle().interrupt();
+    parked = c.task;
+  }
+  if (parked && impl.runner) impl.runner->wake(parked);
+}
+
+}  // namespace
 
 std::expected<std::shared_ptr<const Compiled>, WasmError> HostEngine::Impl::compile(
     std::span<const uint8_t> bytes) {
@@ -304,32 +310,124 @@ WasmError trap_error(const Trap& t, bool memory_denied, const Loaded& c) {
   return werr(WasmError::Case::kRuntimeError, "trap: " + t.message());
 }
 
-// Runs one guest call with the component's per-call limits, under its call mutex (held by the caller).
+WasmError unhealthy(const Loaded& c) {
+  return werr(WasmError::Case::kRuntimeError, "component " + c.handle.id.to_string() +
+                                                  " is unhealthy after `" + c.trap_text + "`; reload it");
+}
+
+// The component's per-call budget: max-fuel (or practically unlimited) for this call.
+void refill_fuel(Loaded& c) {
+  if (c.store->engine().config().consume_fuel)
+    (void)c.store->set_fuel(c.config.resource_limits.max_fuel.value_or(~uint64_t{0} >> 2));
+}
+
+// A call that failed: the component is unhealthy from now on (it stopped half-way, or trapped).
+WasmError mark_failed(Loaded& c, WasmError e) {
+  c.trap_text = e.to_string();
+  c.trapped.store(true);
+  return e;
+}
+
+// Runs one guest call with the component's per-call limits, under its call gate (held by the caller).
 template <typename Fn, typename... A>
 auto guarded_call(Loaded& c, const Fn& fn, const A&... args)
     -> std::expected<std::remove_cvref_t<decltype(fn.call(*c.store, args...).value())>, WasmError> {
-  if (c.trapped.load())
-    return std::unexpected(werr(
-        WasmError::Case::kRuntimeError,
-        "component " + c.handle.id.to_string() + " is unhealthy after `" + c.trap_text + "`; reload it"));
+  if (c.trapped.load()) return std::unexpected(unhealthy(c));
   const auto& limits = c.config.resource_limits;
-  if (c.store->engine().config().consume_fuel)
-    (void)c.store->set_fuel(limits.max_fuel.value_or(~uint64_t{0} >> 2));
+  refill_fuel(c);
   CallOptions opts;
   if (limits.max_execution_time_ms != 0)
     opts.timeout = std::chrono::milliseconds(limits.max_execution_time_ms);
-  c.running.store(true);
+  c.begin_run();
   auto r = fn.call(*c.store, opts, args...);
-  c.running.store(false);
+  c.end_run();
   const bool denied = c.limiter->take_denied();
-  if (!r) {
-    WasmError e = trap_error(r.error(), denied, c);
-    c.trap_text = e.to_string();
-    c.trapped.store(true);
-    return std::unexpected(std::move(e));
-  }
+  if (!r) return std::unexpected(mark_failed(c, trap_error(r.error(), denied, c)));
   return std::move(*r);
 }
+
+// One asynchronous call of lifecycle export `fn` with `arg`, run sliced on the engine's SliceRunner.
+// `done` receives the guest's result or the engine error, exactly as guarded_call would give them.
+template <typename Fn, typename Arg>
+class CallTask final : public SliceTask, public std::enable_shared_from_this<CallTask<Fn, Arg>> {
+ public:
+  using Value = std::remove_cvref_t<
+      decltype(std::declval<Fn>().call(std::declval<Store&>(), std::declval<const Arg&>()).value())>;
+  using Done = std::function<void(std::expected<Value, WasmError>)>;
+
+  CallTask(std::shared_ptr<Loaded> c, const Fn& fn, Arg arg, uint64_t slice_fuel, Done done)
+      : c_(std::move(c)), fn_(fn), arg_(std::move(arg)), slice_fuel_(slice_fuel), done_(std::move(done)) {}
+
+  Next run_slice(Clock::time_point* wake, bool stopping) override {
+    Loaded& c = *c_;
+    stopping = stopping || c.engine->stopping.load();
+    if (!call_) {  // the first slice: the gate is ours
+      if (stopping) return finish(std::unexpected(werr(WasmError::Case::kRuntimeError, "call interrupted")));
+      if (c.unloaded)
+        return finish(std::unexpected(werr(WasmError::Case::kComponentNotFound, c.handle.id.to_string())));
+      if (c.trapped.load()) return finish(std::unexpected(unhealthy(c)));
+      if (!c.store->engine().config().consume_fuel)  // no fuel, no slices: the call runs whole
+        return finish(guarded_call(c, fn_, arg_));
+      refill_fuel(c);
+      const uint64_t ms = c.config.resource_limits.max_execution_time_ms;
+      deadline_ = ms ? Clock::now() + std::chrono::milliseconds(ms) : Clock::time_point::max();
+      c.begin_run(this->shared_from_this());
+      auto started = fn_.start_sliced(*c.store, slice_fuel_, arg_);
+      if (!started) return failed(started.error());
+      call_.emplace(std::move(*started));
+    } else {
+      // Checked between slices: a slice is bounded by its fuel, a parked call by its wake time.
+      std::optional<WasmError> stop;
+      if (stopping || c.interrupt_requested.load())
+        stop = werr(WasmError::Case::kRuntimeError, "call interrupted");
+      else if (Clock::now() >= deadline_)
+        stop = werr(WasmError::Case::kTimeout);
+      if (stop) {
+        call_->abandon(*c.store);
+        c.end_run();
+        (void)c.limiter->take_denied();
+        return finish(std::unexpected(mark_failed(c, std::move(*stop))));
+      }
+      auto r = call_->resume(*c.store, slice_fuel_);
+      if (!r) return failed(r.error());
+    }
+    if (!call_->finished()) {
+      if (!c.sleep_until) return Next::kAgain;
+      *wake = std::min(*c.sleep_until, deadline_);
+      c.sleep_until.reset();
+      return Next::kPark;
+    }
+    c.end_run();
+    (void)c.limiter->take_denied();
+    if constexpr (std::is_void_v<Value>)
+      return finish({});
+    else
+      return finish(call_->take_result());
+  }
+
+ private:
+  Next failed(const Trap& trap) {
+    Loaded& c = *c_;
+    c.end_run();
+    c.sleep_until.reset();
+    const bool denied = c.limiter->take_denied();
+    return finish(std::unexpected(mark_failed(c, trap_error(trap, denied, c))));
+  }
+  Next finish(std::expected<Value, WasmError> result) {
+    call_.reset();
+    c_->call_gate.unlock();  // the next call may start on another thread while we report
+    done_(std::move(result));
+    return Next::kDone;
+  }
+
+  std::shared_ptr<Loaded> c_;
+  Fn fn_;
+  Arg arg_;
+  uint64_t slice_fuel_;
+  Done done_;
+  Clock::time_point deadline_{};
+  std::optional<component::TypedSlicedCall<Value>> call_;
+};
 
 }  // namespace
 
@@ -390,7 +488,7 @@ std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const Component
     return std::unexpected(std::move(e));
   };
   if (c->initialize) {
-    std::lock_guard call(c->call_mutex);
+    std::lock_guard call(c->call_gate);
     auto r = guarded_call(*c, *c->initialize, bindings::to_generated(config));
     if (!r) return fail(std::move(r.error()));
     if (!r->is_ok())
@@ -398,7 +496,7 @@ std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const Component
                        "initialize: " + bindings::from_generated(r->error()).to_string()));
   }
   if (c->metadata) {  // kept for host-services get-component-metadata, which must not enter the target
-    std::lock_guard call(c->call_mutex);
+    std::lock_guard call(c->call_gate);
     auto md = guarded_call(*c, *c->metadata);
     if (!md) return fail(std::move(md.error()));
     c->load_metadata = bindings::from_generated(std::move(*md));
@@ -427,7 +525,7 @@ std::expected<void, WasmError> HostEngine::Impl::unload(const std::shared_ptr<Lo
   // Its mailbox goes (queued requests to it get error callbacks, its own pending requests are forgotten).
   if (router) router->component_removed(c->handle.id);
   // Waits for a call in progress; its caller keeps its result. Then shutdown, unless the instance trapped.
-  std::lock_guard call(c->call_mutex);
+  std::lock_guard call(c->call_gate);
   std::expected<void, WasmError> result;
   if (c->shutdown && !c->trapped.load()) {
     auto r = guarded_call(*c, *c->shutdown);
@@ -437,6 +535,7 @@ std::expected<void, WasmError> HostEngine::Impl::unload(const std::shared_ptr<Lo
       result = std::unexpected(werr(WasmError::Case::kRuntimeError,
                                     "shutdown: " + bindings::from_generated(r->error()).to_string()));
   }
+  c->unloaded = true;  // calls that found it before the unload and waited at the gate get not-found
   // The grant goes unless the id was loaded again meanwhile (its new grant stays).
   if (!find(c->handle.id)) capabilities->remove_grant(c->handle.id);
   return result;
@@ -448,13 +547,13 @@ HostEngine::HostEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HostEngine::~HostEngine() {
   if (!impl_) return;
-  {  // guest code still running is stopped (its callers get "call interrupted")
+  impl_->stopping.store(true);  // asynchronous calls that have not started fail at once
+  {  // guest code still running is stopped, parked calls are woken (their callers get "call interrupted")
     std::shared_lock lock(impl_->table_mutex);
-    for (auto& [h, c] : impl_->by_handle)
-      if (c->running.load()) c->store->interrupt_handle().interrupt();
+    for (auto& [h, c] : impl_->by_handle) interrupt_running(*impl_, *c);
   }
   if (impl_->router) impl_->router->shutdown();  // no delivery starts any more; running ones complete
-  impl_->pool.reset();                           // then the queued async calls
+  impl_->runner.reset();                         // then the remaining asynchronous calls
   std::vector<std::shared_ptr<Loaded>> all;
   {
     std::shared_lock lock(impl_->table_mutex);
@@ -474,7 +573,7 @@ std::expected<std::unique_ptr<HostEngine>, airwasm::Error> HostEngine::create(En
     impl->storage = std::move(*store);
   }
   if (auto linked = link_host_interfaces(*impl); !linked) return std::unexpected(std::move(linked.error()));
-  impl->pool = std::make_unique<WorkerPool>(impl->options.worker_threads);
+  impl->runner = std::make_unique<SliceRunner>(impl->options.worker_threads);
   auto engine = std::unique_ptr<HostEngine>(new HostEngine(std::move(impl)));
   engine->impl_->router = make_in_process_router(*engine, engine->impl_->options.router);
   return engine;
@@ -534,8 +633,9 @@ std::expected<GuestResult<std::optional<MessagePayload>>, WasmError> HostEngine:
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
   if (!c->handle_message) return std::unexpected(no_export(*c, "handle-message"));
-  const auto message = bindings::to_generated(msg);  // copied before the lock: not on the component's time
-  std::lock_guard call(c->call_mutex);
+  const auto message = bindings::to_generated(msg);  // copied before the gate: not on the component's time
+  std::lock_guard call(c->call_gate);
+  if (c->unloaded) return std::unexpected(not_found(handle));
   auto r = guarded_call(*c, *c->handle_message, message);
   if (!r) return std::unexpected(std::move(r.error()));
   if (!r->is_ok())
@@ -548,8 +648,9 @@ std::expected<GuestResult<void>, WasmError> HostEngine::call_handle_callback_ex(
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
   if (!c->handle_callback) return std::unexpected(no_export(*c, "handle-callback"));
-  const auto message = bindings::to_generated(msg);  // copied before the lock: not on the component's time
-  std::lock_guard call(c->call_mutex);
+  const auto message = bindings::to_generated(msg);  // copied before the gate: not on the component's time
+  std::lock_guard call(c->call_gate);
+  if (c->unloaded) return std::unexpected(not_found(handle));
   auto r = guarded_call(*c, *c->handle_callback, message);
   if (!r) return std::unexpected(std::move(r.error()));
   if (!r->is_ok()) return GuestResult<void>(std::unexpected(bindings::from_generated(r->error())));
@@ -560,7 +661,8 @@ std::expected<ComponentMetadata, WasmError> HostEngine::metadata(const Component
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
   if (!c->metadata) return std::unexpected(no_export(*c, "metadata"));
-  std::lock_guard call(c->call_mutex);
+  std::lock_guard call(c->call_gate);
+  if (c->unloaded) return std::unexpected(not_found(handle));
   auto md = guarded_call(*c, *c->metadata);
   if (!md) return std::unexpected(std::move(md.error()));
   return bindings::from_generated(std::move(*md));
@@ -571,38 +673,91 @@ std::expected<HealthStatus, WasmError> HostEngine::health(const ComponentHandle&
   if (!c) return std::unexpected(not_found(handle));
   if (c->trapped.load()) return HealthStatus::kUnhealthy;
   if (!c->health) return std::unexpected(no_export(*c, "health"));
-  std::lock_guard call(c->call_mutex);
+  std::lock_guard call(c->call_gate);
+  if (c->unloaded) return std::unexpected(not_found(handle));
   if (c->trapped.load()) return HealthStatus::kUnhealthy;
   auto h = guarded_call(*c, *c->health);
   if (!h) return std::unexpected(std::move(h.error()));
   return bindings::from_generated(*h);
 }
 
-std::future<std::expected<std::optional<MessagePayload>, WasmError>> HostEngine::call_handle_message_async(
-    const ComponentHandle& handle, ComponentMessage msg) {
-  auto promise = std::make_shared<std::promise<std::expected<std::optional<MessagePayload>, WasmError>>>();
+namespace {
+
+using MessageOutcome = std::expected<std::optional<MessagePayload>, WasmError>;
+using CallbackOutcome = std::expected<void, WasmError>;
+
+// Runs lifecycle export `fn` with `msg` as an asynchronous call: at once if the component is idle, else when
+// the calls before it at the component's gate are done. `done` gets the outcome, with the guest's own
+// err(...) folded into the error as call_handle_message / call_handle_callback do.
+template <typename Fn, typename Done>
+void submit_call(HostEngine::Impl& impl, const std::shared_ptr<Loaded>& c, const Fn& fn, ComponentMessage msg,
+                 Done done) {
+  using Task = CallTask<Fn, bindings::lifecycle::ComponentMessage>;
+  auto task =
+      std::make_shared<Task>(c, fn, bindings::to_generated(std::move(msg)), impl.options.async_slice_fuel,
+                             [done = std::move(done)](std::expected<typename Task::Value, WasmError> r) {
+                               if (!r) return done(std::unexpected(std::move(r.error())));
+                               if (!r->is_ok())
+                                 return done(std::unexpected(bindings::from_generated(r->error())));
+                               if constexpr (std::is_same_v<Fn, HandleMessageFn>)
+                                 done(MessageOutcome(std::move(r->value())));
+                               else
+                                 done(CallbackOutcome());
+                             });
+  impl.runner->admit();
+  if (c->call_gate.enter_or_queue(task, *impl.runner)) impl.runner->post(std::move(task));
+}
+
+void submit_message(HostEngine::Impl& impl, const std::shared_ptr<Loaded>& c, const ComponentHandle& handle,
+                    ComponentMessage msg, std::function<void(MessageOutcome)> done) {
+  if (!c) return done(std::unexpected(not_found(handle)));
+  if (!c->handle_message) return done(std::unexpected(no_export(*c, "handle-message")));
+  submit_call(impl, c, *c->handle_message, std::move(msg), std::move(done));
+}
+
+void submit_callback(HostEngine::Impl& impl, const std::shared_ptr<Loaded>& c, const ComponentHandle& handle,
+                     ComponentMessage msg, std::function<void(CallbackOutcome)> done) {
+  if (!c) return done(std::unexpected(not_found(handle)));
+  if (!c->handle_callback) return done(std::unexpected(no_export(*c, "handle-callback")));
+  submit_call(impl, c, *c->handle_callback, std::move(msg), std::move(done));
+}
+
+}  // namespace
+
+std::future<MessageOutcome> HostEngine::call_handle_message_async(const ComponentHandle& handle,
+                                                                  ComponentMessage msg) {
+  auto promise = std::make_shared<std::promise<MessageOutcome>>();
   auto future = promise->get_future();
-  impl_->pool->post([this, handle, msg = std::move(msg), promise] {
-    promise->set_value(call_handle_message(handle, msg));
-  });
+  submit_message(*impl_, impl_->find(handle.handle_id), handle, std::move(msg),
+                 [promise](MessageOutcome r) { promise->set_value(std::move(r)); });
   return future;
 }
 
-std::future<std::expected<void, WasmError>> HostEngine::call_handle_callback_async(
-    const ComponentHandle& handle, ComponentMessage msg) {
-  auto promise = std::make_shared<std::promise<std::expected<void, WasmError>>>();
+std::future<CallbackOutcome> HostEngine::call_handle_callback_async(const ComponentHandle& handle,
+                                                                    ComponentMessage msg) {
+  auto promise = std::make_shared<std::promise<CallbackOutcome>>();
   auto future = promise->get_future();
-  impl_->pool->post([this, handle, msg = std::move(msg), promise] {
-    promise->set_value(call_handle_callback(handle, msg));
-  });
+  submit_callback(*impl_, impl_->find(handle.handle_id), handle, std::move(msg),
+                  [promise](CallbackOutcome r) { promise->set_value(std::move(r)); });
   return future;
+}
+
+void HostEngine::deliver_message_async(const ComponentId& target, ComponentMessage msg, MessageDone done) {
+  auto c = impl_->find(target);
+  if (!c) return done(std::unexpected(werr(WasmError::Case::kComponentNotFound, target.to_string())));
+  submit_message(*impl_, c, c->handle, std::move(msg), std::move(done));
+}
+
+void HostEngine::deliver_callback_async(const ComponentId& target, ComponentMessage msg, CallbackDone done) {
+  auto c = impl_->find(target);
+  if (!c) return done(std::unexpected(werr(WasmError::Case::kComponentNotFound, target.to_string())));
+  submit_callback(*impl_, c, c->handle, std::move(msg), std::move(done));
 }
 
 std::expected<void, WasmError> HostEngine::interrupt(const ComponentHandle& handle) {
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
-  // An interrupt made while nothing runs would stop the next call: only interrupt a running one.
-  if (c->running.load()) c->store->interrupt_handle().interrupt();
+  interrupt_running(*impl_, *c);
   return {};
 }
 
@@ -657,6 +812,22 @@ EngineStats HostEngine::stats() {
 }
 
 // ---------------------------------------------------------------- accessors for the host interfaces
+
+TrapResult<void> host_sleep_millis(Store& store, uint64_t ms) {
+  const uint64_t capped = std::min<uint64_t>(ms, uint64_t{24} * 3600 * 1000);
+  // In an asynchronous (sliced) call the guest suspends when sleep-millis returns and its task parks
+  // until the wake time (CallTask::run_slice): no thread waits for it.
+  auto* c = static_cast<Loaded*>(store.data());
+  if (c && store.request_yield()) {
+    c->sleep_until = SliceTask::Clock::now() + std::chrono::milliseconds(capped);
+    return {};
+  }
+  // Elsewhere the calling thread waits, in the runtime's interruptible wait, so the call's deadline and
+  // interrupt() stop a sleeping guest as they stop a spinning one (the same trap).
+  auto r = airwasm::internal::wait_interruptible(store, {}, capped * 1'000'000);
+  if (!r) return std::unexpected(std::move(r.error()));
+  return {};
+}
 
 const HostContext* current_context(Store& store) {
   auto* c = static_cast<Loaded*>(store.data());

@@ -9,8 +9,10 @@
 // io-error("capability denied: ...")).
 //
 // host-services: log (to the engine's LogSink, default StderrLogSink), current-time, current-time-millis,
-// sleep-millis (host_sleep_millis), list-components, get-component-metadata (from the metadata the component
-// gave at load time, so asking never enters the target, which may be the caller itself).
+// sleep-millis (host_sleep_millis, engine.cc: parks an asynchronous call without holding a thread; a blocking
+// call waits, ending early with the trap of an interrupt or the deadline), list-components,
+// get-component-metadata (from the metadata the component gave at load time, so asking never enters the
+// target, which may be the caller itself).
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -18,18 +20,8 @@
 #include "base/result.hh"
 #include "bindings.hh"
 #include "engine_internal.hh"
-#include "runtime/blocking.hh"
 
 namespace airwasm::host {
-
-// Waits in the runtime's interruptible wait, so the call's deadline and interrupt() stop a sleeping guest
-// as they stop a spinning one (the same trap), and a sleep cannot outlast max-execution-time-ms.
-TrapResult<void> host_sleep_millis(Store& store, uint64_t ms) {
-  const uint64_t ns = std::min<uint64_t>(ms, uint64_t{24} * 3600 * 1000) * 1'000'000;
-  auto r = internal::wait_interruptible(store, {}, ns);
-  if (!r) return std::unexpected(std::move(r.error()));
-  return {};
-}
 
 namespace {
 

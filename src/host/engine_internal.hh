@@ -16,9 +16,6 @@ namespace airwasm::host {
 // Defines host-messaging, host-services, storage and the types-only interfaces in the engine's Linker
 // (engine_host.cc, on the generated airssys bindings).
 Result<void> link_host_interfaces(HostEngine::Impl& impl);
-// host-services sleep-millis: suspends the calling guest for `ms` milliseconds (or until its call's deadline
-// or an interrupt, whose trap it returns).
-TrapResult<void> host_sleep_millis(Store& store, uint64_t ms);
 
 component::Linker& engine_linker(HostEngine::Impl& impl);
 const EngineOptions& engine_options(HostEngine::Impl& impl);
@@ -29,6 +26,8 @@ struct HostContext {
 };
 // Null outside the engine's Stores.
 const HostContext* current_context(Store& store);
+// host-services sleep-millis: parks an asynchronous call (no thread held), or waits interruptibly.
+TrapResult<void> host_sleep_millis(Store& store, uint64_t ms);
 LogSink& engine_log(HostEngine::Impl& impl);
 KeyValueStore& engine_storage(HostEngine::Impl& impl);
 CapabilityRegistry& engine_capabilities(HostEngine::Impl& impl);

@@ -135,6 +135,11 @@ class InProcessRouter final : public MessageRouter {
   }
 
   void work();
+  // Hands `item` to the endpoint; finish_delivery runs when it ends (at once for a blocking endpoint, later
+  // on the endpoint's thread for an asynchronous one).
+  void deliver(const std::shared_ptr<Mailbox>& mailbox, Item item);
+  void finish_delivery(const std::shared_ptr<Mailbox>& mailbox, std::optional<CorrelationId> request,
+                       std::optional<WasmError> failure, std::optional<MessagePayload> answer);
   void expire();
 
   MessageEndpoint& endpoint_;
@@ -150,6 +155,9 @@ class InProcessRouter final : public MessageRouter {
   std::unordered_map<CorrelationId, Pending> pending_;
   std::set<std::pair<Clock::time_point, CorrelationId>> deadlines_;  // of the pending requests that have one
   std::mt19937_64 random_;
+
+  size_t in_flight_ = 0;  // deliveries handed to the endpoint and not finished (shutdown waits for them)
+  std::condition_variable deliveries_done_;
 
   std::mutex join_mutex_;
   std::vector<std::thread> workers_;
@@ -363,9 +371,18 @@ void InProcessRouter::shutdown() {
     if (worker.joinable()) worker.join();
   }
   if (timer_.joinable()) timer_.join();
+  // An asynchronous endpoint may still finish deliveries: they call back into this router.
+  std::unique_lock lock(mutex_);
+  deliveries_done_.wait(lock, [&] { return in_flight_ == 0; });
 }
 
+namespace {
+// Set on the router's worker threads: a delivery that finishes there needs no other worker woken.
+thread_local bool t_router_worker = false;
+}  // namespace
+
 void InProcessRouter::work() {
+  t_router_worker = true;
   std::unique_lock lock(mutex_);
   for (;;) {
     work_ready_.wait(lock, [&] { return stopping_ || !ready_.empty(); });
@@ -390,50 +407,68 @@ void InProcessRouter::work() {
       continue;
     }
     mailbox->delivering = true;
+    ++in_flight_;
     lock.unlock();
-
-    std::optional<WasmError> failure;
-    std::expected<std::optional<MessagePayload>, WasmError> answer;
-    if (item.is_callback) {
-      if (auto done = endpoint_.deliver_callback(mailbox->id, item.message); !done) failure = done.error();
-    } else {
-      answer = endpoint_.deliver_message(mailbox->id, item.message);
-      if (!answer) failure = answer.error();
-    }
-    if (failure && options_.on_delivery_error) options_.on_delivery_error(mailbox->id, *failure);
-    Timestamp now = item.request ? options_.clock() : Timestamp{};
-
+    deliver(mailbox, std::move(item));
     lock.lock();
-    mailbox->delivering = false;
-    if (stopping_) return;
-    if (item.request) {
-      auto pending = pending_.find(*item.request);
-      if (pending != pending_.end()) {
-        ComponentId requester = end_pending_locked(pending);
-        ComponentMessage callback;
-        if (failure) {
-          callback = make_callback(mailbox->id, *item.request, utf8_payload(failure->to_string()),
-                                   kContentTypeError, now);
-        } else if (answer->has_value()) {
-          callback = make_callback(mailbox->id, *item.request, std::move(**answer), std::nullopt, now);
-        } else {
-          callback = make_callback(mailbox->id, *item.request, {}, kContentTypeNoReply, now);
-        }
-        callback_locked(requester, std::move(callback));
+  }
+}
+
+void InProcessRouter::deliver(const std::shared_ptr<Mailbox>& mailbox, Item item) {
+  const std::optional<CorrelationId> request = item.request;
+  if (item.is_callback) {
+    endpoint_.deliver_callback_async(
+        mailbox->id, std::move(item.message), [this, mailbox, request](std::expected<void, WasmError> done) {
+          finish_delivery(mailbox, request, done ? std::nullopt : std::optional(done.error()), std::nullopt);
+        });
+  } else {
+    endpoint_.deliver_message_async(
+        mailbox->id, std::move(item.message),
+        [this, mailbox, request](std::expected<std::optional<MessagePayload>, WasmError> answer) {
+          if (!answer) return finish_delivery(mailbox, request, std::move(answer.error()), std::nullopt);
+          finish_delivery(mailbox, request, std::nullopt, std::move(*answer));
+        });
+  }
+}
+
+void InProcessRouter::finish_delivery(const std::shared_ptr<Mailbox>& mailbox,
+                                      std::optional<CorrelationId> request, std::optional<WasmError> failure,
+                                      std::optional<MessagePayload> answer) {
+  if (failure && options_.on_delivery_error) options_.on_delivery_error(mailbox->id, *failure);
+  Timestamp now = request ? options_.clock() : Timestamp{};
+
+  std::lock_guard lock(mutex_);
+  mailbox->delivering = false;
+  if (--in_flight_ == 0) deliveries_done_.notify_all();
+  if (stopping_) return;
+  if (request) {
+    auto pending = pending_.find(*request);
+    if (pending != pending_.end()) {
+      ComponentId requester = end_pending_locked(pending);
+      ComponentMessage callback;
+      if (failure) {
+        callback =
+            make_callback(mailbox->id, *request, utf8_payload(failure->to_string()), kContentTypeError, now);
+      } else if (answer) {
+        callback = make_callback(mailbox->id, *request, std::move(*answer), std::nullopt, now);
+      } else {
+        callback = make_callback(mailbox->id, *request, {}, kContentTypeNoReply, now);
       }
+      callback_locked(requester, std::move(callback));
     }
-    if (mailbox->removed) {
-      mailbox->scheduled = false;
-      auto it = mailboxes_.find(mailbox->id);
-      if (it != mailboxes_.end() && it->second == mailbox) mailboxes_.erase(it);
-    } else if (mailbox->items.empty()) {
-      mailbox->scheduled = false;
-    } else {
-      // No notify: this worker loops and takes the head of the ready queue itself. Waking another one
-      // here would hand a single busy mailbox back and forth between workers (a context switch per
-      // message); idle workers are woken when a mailbox becomes ready (enqueue_locked).
-      ready_.push_back(mailbox);
-    }
+  }
+  if (mailbox->removed) {
+    mailbox->scheduled = false;
+    auto it = mailboxes_.find(mailbox->id);
+    if (it != mailboxes_.end() && it->second == mailbox) mailboxes_.erase(it);
+  } else if (mailbox->items.empty()) {
+    mailbox->scheduled = false;
+  } else {
+    ready_.push_back(mailbox);
+    // On a worker thread, no notify: that worker loops and takes the head of the ready queue itself (waking
+    // another would hand a single busy mailbox back and forth between workers, a context switch per
+    // message). Finished elsewhere (an asynchronous endpoint), a worker must be woken for it.
+    if (!t_router_worker) work_ready_.notify_one();
   }
 }
 

@@ -148,16 +148,23 @@ TrapResult<void> StoreImpl::call_slots(const interp::FuncInst* func, uint64_t* s
 
 TrapResult<CallStatus> StoreImpl::start_sliced(const interp::FuncInst* func, std::span<const Val> args,
                                                uint64_t slice) {
+  AIRWASM_TRY(check_args(func, args, func->type->results.size()));
+  std::vector<uint64_t> slots(func->param_slots);
+  write_args(args, slots.data());
+  return start_sliced_slots(func, slots.data(), slice);
+}
+
+TrapResult<CallStatus> StoreImpl::start_sliced_slots(const interp::FuncInst* func, const uint64_t* args,
+                                                     uint64_t slice) {
   if (!fuel_enabled())
     return std::unexpected(usage_trap("sliced calls require fuel metering (EngineConfig::consume_fuel)"));
   if (exec.host_depth > 0)
     return std::unexpected(usage_trap("a sliced call cannot start inside a host function"));
   if (call_active) return std::unexpected(usage_trap("the store already has a call in progress"));
-  AIRWASM_TRY(check_args(func, args, func->type->results.size()));
   uint64_t* base = exec.stack_begin;
   if (base + std::max(func->param_slots, func->result_slots) > exec.stack_end)
     return std::unexpected(Trap(TrapCode::kCallStackExhausted));
-  write_args(args, base);
+  std::copy_n(args, func->param_slots, base);
   ++sliced_generation;
   sliced_func = func;
   call_active = true;

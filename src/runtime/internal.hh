@@ -144,6 +144,10 @@ struct StoreImpl {
   // Sliced calls.
   TrapResult<CallStatus> start_sliced(const interp::FuncInst* func, std::span<const Val> args,
                                       uint64_t slice);
+  // The same on raw slots (the component runtime's seam): arguments from args[0..param_slots); once
+  // finished, the results are in exec.stack_begin[0..result_slots).
+  TrapResult<CallStatus> start_sliced_slots(const interp::FuncInst* func, const uint64_t* args,
+                                            uint64_t slice);
   TrapResult<CallStatus> resume_sliced(uint64_t slice);
   TrapResult<CallStatus> finish_slice(interp::RunStatus status);
   void abandon_sliced();

@@ -284,4 +284,18 @@ void InterruptHandle::interrupt() const {
   state_->wake();
 }
 
+void InterruptHandle::clear() const {
+  uint32_t requested = interp::kInterruptRequested;
+  state_->flag.compare_exchange_strong(requested, interp::kNoInterrupt);
+}
+
+bool Store::request_yield() {
+  // host_depth counts the host functions on the stack: only one reached from the outermost activation
+  // returns into a frame that can suspend (see the interpreter's host-call return path).
+  internal::StoreImpl& s = impl();
+  if (!s.exec.sliced || s.exec.host_depth != 1) return false;
+  s.exec.yield_requested = true;
+  return true;
+}
+
 }  // namespace airwasm

@@ -45,9 +45,55 @@
 #include "airwasm/component/func.hh"
 #include "airwasm/component/instance.hh"
 #include "airwasm/component/linker.hh"
+#include "airwasm/component/sliced.hh"
 #include "airwasm/component/typed_abi.hh"
 
 namespace airwasm::component {
+
+// ---------------------------------------------------------------- TypedSlicedCall
+
+// A sliced call of a TypedFunc (TypedFunc::start_sliced; airwasm/component/sliced.hh says what slicing is).
+template <typename R>
+class TypedSlicedCall {
+ public:
+  // Runs the next slice. A trap ends the call.
+  TrapResult<CallStatus> resume(Store& store, uint64_t slice_fuel) {
+    if (!call_) return std::unexpected(Trap(TrapCode::kHostError, "the call has already finished"));
+    auto r = abi::resume_sliced(store, *call_, slice_fuel);
+    status_ = r ? *r : CallStatus::kFinished;
+    if (status_ == CallStatus::kFinished) call_.reset();
+    return r;
+  }
+  CallStatus status() const { return status_; }
+  bool finished() const { return status_ == CallStatus::kFinished; }
+  // The result, once finished without a trap.
+  R take_result()
+    requires(!std::is_void_v<R>)
+  {
+    return std::move(box_->result.value);
+  }
+  // Drops a suspended call (the entered instances stay poisoned, as after a trap).
+  void abandon(Store& store) {
+    if (call_) abi::abandon_sliced(store, *call_);
+    call_.reset();
+    status_ = CallStatus::kFinished;
+  }
+
+ private:
+  template <typename>
+  friend class TypedFunc;
+  struct Box {
+    const void* args = nullptr;  // the argument tuple, during start only
+    abi::Slot<R> result;
+  };
+  TypedSlicedCall(std::unique_ptr<Box> box, abi::SlicedLiftedPtr call, CallStatus status)
+      : box_(std::move(box)), call_(std::move(call)), status_(status) {
+    if (status_ == CallStatus::kFinished) call_.reset();
+  }
+  std::unique_ptr<Box> box_;   // heap: the lift writes into it when the call finishes
+  abi::SlicedLiftedPtr call_;  // declared after box_: destroyed (abandoning a suspended call) first
+  CallStatus status_ = CallStatus::kFinished;
+};
 
 // ---------------------------------------------------------------- TypedFunc
 
@@ -67,10 +113,35 @@ class TypedFunc<R(A...)> {
   TrapResult<R> call(Store& store, const CallOptions& options, const A&... args) const {
     return call_with(store, &options, args...);
   }
+  // Starts a sliced call (airwasm/component/sliced.hh): lowers the arguments and runs the first slice.
+  TrapResult<TypedSlicedCall<R>> start_sliced(Store& store, uint64_t slice_fuel, const A&... args) const {
+    const std::tuple<const A&...> tuple(args...);
+    auto box = std::make_unique<typename TypedSlicedCall<R>::Box>();
+    box->args = &tuple;
+    CallStatus status = CallStatus::kFinished;
+    auto call = abi::start_sliced(store, func_, abi::Marshal{box.get(), &sliced_lower, &sliced_lift},
+                                  slice_fuel, &status);
+    if (!call) return std::unexpected(std::move(call.error()));
+    box->args = nullptr;  // lowered: `tuple` goes out of scope
+    return TypedSlicedCall<R>(std::move(box), std::move(*call), status);
+  }
   const Func& func() const { return func_; }
 
  private:
   explicit TypedFunc(const Func& f) : func_(f) {}
+
+  static TrapResult<void> sliced_lower(void* self, abi::Cx& cx, uint64_t* slots) {
+    const auto* args = static_cast<const std::tuple<const A&...>*>(static_cast<Box*>(self)->args);
+    return P::lower(cx, *args, slots, abi::kMaxFlatParams, typename P::Seq{});
+  }
+  static TrapResult<void> sliced_lift(void* self, abi::Cx& cx, const uint64_t* slots) {
+    if constexpr (std::is_void_v<R>) {
+      return {};
+    } else {
+      return abi::ResultOf<R>::lift(cx, slots, static_cast<Box*>(self)->result.value);
+    }
+  }
+  using Box = typename TypedSlicedCall<R>::Box;
 
   static bool check(abi::Checker& c, const abi::TypeView& fn) {
     return P::check(c, fn, typename P::Seq{}) && abi::ResultOf<R>::check(c, fn);

@@ -21,12 +21,13 @@
 // A component that trapped is unhealthy: its instance may be inconsistent, so further calls fail with
 // runtime-error until it is reloaded (reload_component), and health() says kUnhealthy without entering it.
 //
-// Concurrency: every method is thread-safe. Calls to one component are serialized (one mutex per
-// component); calls to different components run in parallel on the callers' threads, or on the engine's
-// worker threads through the *_async methods, which return futures. No engine-wide lock is held while
-// guest code runs. Unloading a component while a call to it runs waits for that call (whose result is
-// returned to its caller), then runs `shutdown`; calls that start after the unload fail with
-// component-not-found.
+// Concurrency: every method is thread-safe. Calls to one component are serialized, in arrival order;
+// calls to different components run in parallel on the callers' threads, or on the engine's worker threads
+// through the *_async methods, which return futures. Asynchronous calls run in fuel slices, round-robin
+// (EngineOptions::async_slice_fuel), and one that sleeps in sleep-millis is parked without holding a thread
+// (its deadline and interrupt() still end it). No engine-wide lock is held while guest code runs. Unloading
+// a component while a call to it runs waits for that call (whose result is returned to its caller), then
+// runs `shutdown`; calls that start or were waiting after the unload fail with component-not-found.
 #pragma once
 
 #include <cstdint>
@@ -97,8 +98,8 @@ class RuntimeEngine {
   virtual std::future<std::expected<void, WasmError>> call_handle_callback_async(
       const ComponentHandle& handle, ComponentMessage msg) = 0;
   // Stops the call running in the component, if any: it fails with runtime-error("call interrupted"), and the
-  // component is then unhealthy (stopped mid-way). An interrupt that races with the end of the call may stop
-  // the component's next call instead (the runtime keeps a request made while nothing runs).
+  // component is then unhealthy (stopped mid-way). A sleeping asynchronous call ends at once. An interrupt
+  // that races with the end of the call either stops it or does nothing: never the component's next call.
   virtual std::expected<void, WasmError> interrupt(const ComponentHandle& handle) = 0;
 
   // The calls with the guest's err(...) folded into the error (the reference engine's signatures).
@@ -123,8 +124,11 @@ struct EngineOptions {
   bool consume_fuel = true;
   // Operand/locals stack of each component's Store. Small by default so that thousands of components fit.
   size_t value_stack_bytes = size_t{256} << 10;
-  // Threads of the *_async calls.
+  // Threads of the *_async calls. Those run as sliced calls: `async_slice_fuel` units of fuel at a time,
+  // round-robin, so a guest that spins cannot starve the others, and a guest that sleeps (sleep-millis)
+  // holds no thread. (Without consume_fuel, an asynchronous call holds its thread until it ends.)
   unsigned worker_threads = 2;
+  uint64_t async_slice_fuel = 100'000;
   // Keep compiled components by content hash, so a second load of the same bytes skips compilation.
   bool cache_compiled = true;
   // The storage interface's backend. None: an SQLite database at storage_path ("" or ":memory:": a
@@ -191,6 +195,9 @@ class HostEngine final : public RuntimeEngine, public MessageEndpoint {
       const ComponentId& target, const ComponentMessage& msg) override;
   std::expected<void, WasmError> deliver_callback(const ComponentId& target,
                                                   const ComponentMessage& msg) override;
+  // Asynchronous deliveries: sliced calls on the engine's workers (no router thread waits for them).
+  void deliver_message_async(const ComponentId& target, ComponentMessage msg, MessageDone done) override;
+  void deliver_callback_async(const ComponentId& target, ComponentMessage msg, CallbackDone done) override;
 
   std::optional<ComponentHandle> find(const ComponentId& id);
   std::vector<ComponentId> list_components();

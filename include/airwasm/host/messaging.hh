@@ -67,6 +67,20 @@ class MessageEndpoint {
   // Blocking call of the target's handle-callback.
   virtual std::expected<void, WasmError> deliver_callback(const ComponentId& target,
                                                           const ComponentMessage& message) = 0;
+
+  // The same without holding the router's thread: `done` is called exactly once with the outcome, on any
+  // thread, possibly before the call returns; the router's shutdown waits for outstanding ones. The
+  // defaults run the blocking calls (HostEngine runs them as sliced calls on its own workers, so a target
+  // that sleeps or spins holds no router thread).
+  using MessageDone = std::function<void(std::expected<std::optional<MessagePayload>, WasmError>)>;
+  using CallbackDone = std::function<void(std::expected<void, WasmError>)>;
+  virtual void deliver_message_async(const ComponentId& target, ComponentMessage message, MessageDone done) {
+    done(deliver_message(target, message));
+  }
+  virtual void deliver_callback_async(const ComponentId& target, ComponentMessage message,
+                                      CallbackDone done) {
+    done(deliver_callback(target, message));
+  }
 };
 
 class MessageRouter {

@@ -464,6 +464,127 @@ TEST_P(EngineTest, InterruptStopsARunningCall) {
   EXPECT_EQ(r.error().to_string(), "runtime-error(\"call interrupted\")");
 }
 
+// Asynchronous calls run sliced: a guest sleeping in sleep-millis is parked without a thread, so with one
+// worker thread three sleeping components do not stop a fourth from answering; interrupt() then ends each
+// sleep at once (the sleeps are an hour long).
+TEST(AsyncSleep, SleepingAsyncCallsHoldNoThread) {  // the wat runaway is the fixture that sleeps
+  EngineOptions options;
+  options.worker_threads = 1;
+  auto engine = make_engine(options);
+  std::vector<ComponentHandle> sleepers;
+  std::vector<std::future<std::expected<std::optional<MessagePayload>, WasmError>>> sleeps;
+  for (int i = 0; i < 3; ++i) {
+    auto h = engine->load_component({"test", "runaway", std::to_string(i)},
+                                    read_file(fixture_path("wat", "runaway")));
+    ASSERT_TRUE(h.has_value()) << h.error().to_string();
+    sleepers.push_back(*h);
+    sleeps.push_back(engine->call_handle_message_async(*h, text("sleep")));
+  }
+  auto echo = engine->load_component({"test", "echo", "0"}, read_file(fixture_path("wat", "echo")));
+  ASSERT_TRUE(echo.has_value());
+  auto answer = engine->call_handle_message_async(*echo, text("still here"));
+  auto r = answer.get();  // would wait an hour if a sleeper held the one worker
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(as_text(**r), "still here");
+  for (auto& f : sleeps) EXPECT_NE(f.wait_for(std::chrono::milliseconds(0)), std::future_status::ready);
+  for (size_t i = 0; i < sleepers.size(); ++i) {
+    ASSERT_TRUE(engine->interrupt(sleepers[i]).has_value());
+    auto s = sleeps[i].get();
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.error().to_string(), "runtime-error(\"call interrupted\")");
+  }
+}
+
+// The per-call deadline ends a parked sleep too (the sleep asked for an hour).
+TEST(AsyncSleep, DeadlineStopsAParkedSleep) {  // the wat runaway is the fixture that sleeps
+  auto engine = make_engine();
+  ComponentConfig config;
+  config.resource_limits.max_execution_time_ms = 50;
+  auto h =
+      engine->load_component({"test", "runaway", "0"}, read_file(fixture_path("wat", "runaway")), config);
+  ASSERT_TRUE(h.has_value()) << h.error().to_string();
+  auto r = engine->call_handle_message_async(*h, text("sleep")).get();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().to_string(), "timeout");
+  EXPECT_EQ(*engine->health(*h), HealthStatus::kUnhealthy);
+}
+
+// Router deliveries run as asynchronous calls too: with one router thread, a message to a sleeping
+// component does not keep the next message (to a counter) from being delivered.
+TEST(AsyncSleep, RouterDeliveryToASleeperHoldsNoRouterThread) {
+  EngineOptions options;
+  options.router.worker_threads = 1;
+  options.worker_threads = 1;
+  auto engine = make_engine(options);
+  auto sleeper = engine->load_component({"test", "runaway", "0"}, read_file(fixture_path("wat", "runaway")));
+  auto counter = engine->load_component({"test", "counter", "0"}, read_file(fixture_path("wat", "counter")));
+  ASSERT_TRUE(sleeper.has_value() && counter.has_value());
+  const ComponentId host{"test", "host", "0"};
+  const std::string sleep = "sleep";
+  ASSERT_TRUE(engine->router().send(host, sleeper->id, MessagePayload(sleep.begin(), sleep.end())));
+  ASSERT_TRUE(engine->router().send(host, counter->id, MessagePayload{'a'}));
+  // Each of our own calls counts too: the counter is ahead of our calls once the router has delivered its
+  // message (the sleeper, meanwhile, sleeps an hour).
+  bool delivered = false;
+  for (int polls = 1; polls <= 1000 && !delivered; ++polls) {
+    auto r = engine->call_handle_message(*counter, text("b"));
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    delivered = std::stoi(as_text(**r)) > polls;
+    if (!delivered) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(delivered);
+  ASSERT_TRUE(engine->interrupt(*sleeper).has_value());
+}
+
+// Slices are round-robin: with one worker thread, a guest that spins until its deadline does not keep a
+// well-behaved component's asynchronous call from finishing first.
+TEST_P(EngineTest, SpinningAsyncCallDoesNotStarveOthers) {
+  auto runaway = fixture("runaway");
+  if (runaway.empty()) GTEST_SKIP() << "no runaway fixture";
+  EngineOptions options;
+  options.worker_threads = 1;
+  auto engine = make_engine(options);
+  ComponentConfig config;
+  config.resource_limits.max_execution_time_ms = 60'000;
+  auto spinner = engine->load_component({"test", "runaway", "0"}, runaway, config);
+  auto echo = engine->load_component({"test", "echo", "0"}, echo_);
+  ASSERT_TRUE(spinner.has_value() && echo.has_value());
+  auto spin = engine->call_handle_message_async(*spinner, text("loop"));
+  auto answer = engine->call_handle_message_async(*echo, text("my turn")).get();
+  ASSERT_TRUE(answer.has_value()) << answer.error().to_string();
+  EXPECT_EQ(as_text(**answer), "my turn");
+  EXPECT_NE(spin.wait_for(std::chrono::milliseconds(0)), std::future_status::ready);
+  ASSERT_TRUE(engine->interrupt(*spinner).has_value());
+  auto s = spin.get();
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().to_string(), "runtime-error(\"call interrupted\")");
+}
+
+// An interrupt made while nothing runs is not kept for the next call; blocking and asynchronous calls to
+// one component are served in order and all answer.
+TEST_P(EngineTest, InterruptWhileIdleDoesNotStopTheNextCall) {
+  auto engine = make_engine();
+  auto h = engine->load_component({"test", "echo", "0"}, echo_);
+  ASSERT_TRUE(h.has_value());
+  ASSERT_TRUE(engine->interrupt(*h).has_value());
+  auto r = engine->call_handle_message(*h, text("after interrupt"));
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(as_text(**r), "after interrupt");
+  std::vector<std::future<std::expected<std::optional<MessagePayload>, WasmError>>> futures;
+  for (int i = 0; i < 20; ++i)
+    futures.push_back(engine->call_handle_message_async(*h, text(std::to_string(i))));
+  for (int i = 0; i < 20; ++i) {
+    auto b = engine->call_handle_message(*h, text("b" + std::to_string(i)));
+    ASSERT_TRUE(b.has_value());
+    EXPECT_EQ(as_text(**b), "b" + std::to_string(i));
+  }
+  for (int i = 0; i < 20; ++i) {
+    auto a = futures[size_t(i)].get();
+    ASSERT_TRUE(a.has_value()) << a.error().to_string();
+    EXPECT_EQ(as_text(**a), std::to_string(i));
+  }
+}
+
 TEST_P(EngineTest, UnloadDuringCall) {
   auto runaway = fixture("runaway");
   if (runaway.empty()) GTEST_SKIP() << "no runaway fixture";
