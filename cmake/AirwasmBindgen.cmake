@@ -47,7 +47,9 @@ function(airwasm_bindgen target wit world)
     COMMENT "airwasm bindgen: world ${world} -> ${stem}.hh, ${stem}.cc"
     VERBATIM)
   target_sources(${target} PRIVATE "${out_dir}/${stem}.cc" "${out_dir}/${stem}.hh")
-  target_include_directories(${target} PUBLIC "${out_dir}")
+  # BUILD_INTERFACE: a generated directory is never part of an installed target's interface (a library of
+  # the airwasm package itself, airwasm_host, is exported with its bindings compiled in).
+  target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${out_dir}>")
   if(TARGET airwasm::airwasm)
     target_link_libraries(${target} PUBLIC airwasm::airwasm)
   endif()

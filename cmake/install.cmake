@@ -1,12 +1,14 @@
 # The installable package (`cmake --install build --prefix P`): the libraries an embedder links, the public
-# headers, the `airwasm` CLI, a CMake package (find_package(airwasm): airwasm::airwasm, airwasm::cli and the
-# airwasm_bindgen function) and a pkg-config file (airwasm.pc).
+# headers, the `airwasm` CLI, a CMake package (find_package(airwasm): airwasm::airwasm, airwasm::host (the
+# plugin host, include/airwasm/host/), airwasm::cli and the airwasm_bindgen function) and a pkg-config file
+# (airwasm.pc). The plugin host's storage needs SQLite: a dependency of the package (find_dependency in
+# airwasmConfig.cmake, Requires.private in airwasm.pc).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 # Dependency order (a library before the ones it uses): the pkg-config link line follows it.
 set(AIRWASM_INSTALLED_LIBS
-    airwasm_wasi_p2 airwasm_wasi airwasm_component_runtime airwasm_canon airwasm_component airwasm_runtime
+    airwasm_host airwasm_host_storage airwasm_host_services airwasm_wasi_p2 airwasm_wasi airwasm_component_runtime airwasm_canon airwasm_component airwasm_runtime
     airwasm_interp airwasm_validate airwasm_decode airwasm_wasm airwasm_base)
 
 set_target_properties(airwasm PROPERTIES EXPORT_NAME cli)

@@ -8,8 +8,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 jco_dir=$1
-wit_dir=${2:-$here/../../../shared/airssys/wit}
-[ -d "$wit_dir" ] || wit_dir=/work/shared/airssys/wit
+wit_dir=${2:-$here/../../wit/airssys}  # the vendored airssys WIT
 tmp=$(mktemp -d)
 script="$jco_dir/make_airssys_echo.$$.mjs"
 trap 'rm -rf "$tmp" "$script"' EXIT

@@ -32,7 +32,7 @@
 #include "airwasm/component/typed.hh"
 #include "airwasm/engine.hh"
 #include "airwasm/store.hh"
-#include "engine_abi.hh"
+#include "bindings.hh"
 #include "engine_internal.hh"
 #include "runtime/blocking.hh"
 #include "slice_runner.hh"
@@ -43,8 +43,6 @@ using component::Component;
 using component::Instance;
 using component::InstancePre;
 using component::Linker;
-using component::TypedFunc;
-using component::WitResult;
 
 namespace {
 
@@ -100,13 +98,13 @@ struct Compiled {
   InstancePre pre;
 };
 
-using HandleMessageFn =
-    TypedFunc<WitResult<std::optional<std::vector<uint8_t>>, guest::WasmErrorV>(ComponentMessage)>;
-using HandleCallbackFn = TypedFunc<WitResult<void, guest::WasmErrorV>(ComponentMessage)>;
-using InitializeFn = TypedFunc<WitResult<void, guest::ComponentErrorV>(guest::Config)>;
-using ShutdownFn = TypedFunc<WitResult<void, guest::ComponentErrorV>()>;
-using MetadataFn = TypedFunc<ComponentMetadata()>;
-using HealthFn = TypedFunc<HealthStatus()>;
+// The lifecycle exports, typed with the generated airssys types (bindings.hh).
+using bindings::HandleCallbackFn;
+using bindings::HandleMessageFn;
+using bindings::HealthFn;
+using bindings::InitializeFn;
+using bindings::MetadataFn;
+using bindings::ShutdownFn;
 
 struct Loaded {
   ComponentHandle handle;
@@ -491,17 +489,17 @@ std::expected<ComponentHandle, WasmError> HostEngine::Impl::load(const Component
   };
   if (c->initialize) {
     std::lock_guard call(c->call_gate);
-    auto r = guarded_call(*c, *c->initialize, guest::to_guest(config));
+    auto r = guarded_call(*c, *c->initialize, bindings::to_generated(config));
     if (!r) return fail(std::move(r.error()));
     if (!r->is_ok())
       return fail(werr(WasmError::Case::kInstantiationFailed,
-                       "initialize: " + guest::from_guest(r->error()).to_string()));
+                       "initialize: " + bindings::from_generated(r->error()).to_string()));
   }
   if (c->metadata) {  // kept for host-services get-component-metadata, which must not enter the target
     std::lock_guard call(c->call_gate);
     auto md = guarded_call(*c, *c->metadata);
     if (!md) return fail(std::move(md.error()));
-    c->load_metadata = std::move(*md);
+    c->load_metadata = bindings::from_generated(std::move(*md));
   }
   {
     std::unique_lock lock(table_mutex);
@@ -534,8 +532,8 @@ std::expected<void, WasmError> HostEngine::Impl::unload(const std::shared_ptr<Lo
     if (!r)
       result = std::unexpected(std::move(r.error()));
     else if (!r->is_ok())
-      result = std::unexpected(
-          werr(WasmError::Case::kRuntimeError, "shutdown: " + guest::from_guest(r->error()).to_string()));
+      result = std::unexpected(werr(WasmError::Case::kRuntimeError,
+                                    "shutdown: " + bindings::from_generated(r->error()).to_string()));
   }
   c->unloaded = true;  // calls that found it before the unload and waited at the gate get not-found
   // The grant goes unless the id was loaded again meanwhile (its new grant stays).
@@ -635,12 +633,13 @@ std::expected<GuestResult<std::optional<MessagePayload>>, WasmError> HostEngine:
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
   if (!c->handle_message) return std::unexpected(no_export(*c, "handle-message"));
+  const auto message = bindings::to_generated(msg);  // copied before the gate: not on the component's time
   std::lock_guard call(c->call_gate);
   if (c->unloaded) return std::unexpected(not_found(handle));
-  auto r = guarded_call(*c, *c->handle_message, msg);
+  auto r = guarded_call(*c, *c->handle_message, message);
   if (!r) return std::unexpected(std::move(r.error()));
   if (!r->is_ok())
-    return GuestResult<std::optional<MessagePayload>>(std::unexpected(guest::from_guest(r->error())));
+    return GuestResult<std::optional<MessagePayload>>(std::unexpected(bindings::from_generated(r->error())));
   return GuestResult<std::optional<MessagePayload>>(std::move(r->value()));
 }
 
@@ -649,11 +648,12 @@ std::expected<GuestResult<void>, WasmError> HostEngine::call_handle_callback_ex(
   auto c = impl_->find(handle.handle_id);
   if (!c) return std::unexpected(not_found(handle));
   if (!c->handle_callback) return std::unexpected(no_export(*c, "handle-callback"));
+  const auto message = bindings::to_generated(msg);  // copied before the gate: not on the component's time
   std::lock_guard call(c->call_gate);
   if (c->unloaded) return std::unexpected(not_found(handle));
-  auto r = guarded_call(*c, *c->handle_callback, msg);
+  auto r = guarded_call(*c, *c->handle_callback, message);
   if (!r) return std::unexpected(std::move(r.error()));
-  if (!r->is_ok()) return GuestResult<void>(std::unexpected(guest::from_guest(r->error())));
+  if (!r->is_ok()) return GuestResult<void>(std::unexpected(bindings::from_generated(r->error())));
   return GuestResult<void>();
 }
 
@@ -663,7 +663,9 @@ std::expected<ComponentMetadata, WasmError> HostEngine::metadata(const Component
   if (!c->metadata) return std::unexpected(no_export(*c, "metadata"));
   std::lock_guard call(c->call_gate);
   if (c->unloaded) return std::unexpected(not_found(handle));
-  return guarded_call(*c, *c->metadata);
+  auto md = guarded_call(*c, *c->metadata);
+  if (!md) return std::unexpected(std::move(md.error()));
+  return bindings::from_generated(std::move(*md));
 }
 
 std::expected<HealthStatus, WasmError> HostEngine::health(const ComponentHandle& handle) {
@@ -674,7 +676,9 @@ std::expected<HealthStatus, WasmError> HostEngine::health(const ComponentHandle&
   std::lock_guard call(c->call_gate);
   if (c->unloaded) return std::unexpected(not_found(handle));
   if (c->trapped.load()) return HealthStatus::kUnhealthy;
-  return guarded_call(*c, *c->health);
+  auto h = guarded_call(*c, *c->health);
+  if (!h) return std::unexpected(std::move(h.error()));
+  return bindings::from_generated(*h);
 }
 
 namespace {
@@ -688,12 +692,13 @@ using CallbackOutcome = std::expected<void, WasmError>;
 template <typename Fn, typename Done>
 void submit_call(HostEngine::Impl& impl, const std::shared_ptr<Loaded>& c, const Fn& fn, ComponentMessage msg,
                  Done done) {
-  using Task = CallTask<Fn, ComponentMessage>;
+  using Task = CallTask<Fn, bindings::lifecycle::ComponentMessage>;
   auto task =
-      std::make_shared<Task>(c, fn, std::move(msg), impl.options.async_slice_fuel,
+      std::make_shared<Task>(c, fn, bindings::to_generated(std::move(msg)), impl.options.async_slice_fuel,
                              [done = std::move(done)](std::expected<typename Task::Value, WasmError> r) {
                                if (!r) return done(std::unexpected(std::move(r.error())));
-                               if (!r->is_ok()) return done(std::unexpected(guest::from_guest(r->error())));
+                               if (!r->is_ok())
+                                 return done(std::unexpected(bindings::from_generated(r->error())));
                                if constexpr (std::is_same_v<Fn, HandleMessageFn>)
                                  done(MessageOutcome(std::move(r->value())));
                                else

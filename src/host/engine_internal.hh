@@ -13,7 +13,8 @@
 
 namespace airwasm::host {
 
-// Defines host-messaging, host-services, storage and the types-only interfaces in the engine's Linker.
+// Defines host-messaging, host-services, storage and the types-only interfaces in the engine's Linker
+// (engine_host.cc, on the generated airssys bindings).
 Result<void> link_host_interfaces(HostEngine::Impl& impl);
 
 component::Linker& engine_linker(HostEngine::Impl& impl);
