@@ -28,16 +28,20 @@ void unmap(const uint8_t* base, size_t mapped) {
 Result<WritableCode> WritableCode::create(size_t size) {
   if (size == 0) return make_error(ErrorKind::kUsage, "executable memory: cannot map an empty code region");
   const size_t page = page_size();
-  if (size > SIZE_MAX - page) return make_error(ErrorKind::kLimit, "executable memory: code region too large");
+  if (size > SIZE_MAX - page)
+    return make_error(ErrorKind::kLimit, "executable memory: code region too large");
   const size_t mapped = (size + page - 1) / page * page;
   void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED)
-    return make_error(ErrorKind::kLimit, "executable memory: cannot map " + std::to_string(mapped) + " bytes");
+    return make_error(ErrorKind::kLimit,
+                      "executable memory: cannot map " + std::to_string(mapped) + " bytes");
   return WritableCode(static_cast<uint8_t*>(p), size, mapped);
 }
 
 WritableCode::WritableCode(WritableCode&& o) noexcept
-    : base_(std::exchange(o.base_, nullptr)), size_(std::exchange(o.size_, 0)), mapped_(std::exchange(o.mapped_, 0)) {}
+    : base_(std::exchange(o.base_, nullptr)),
+      size_(std::exchange(o.size_, 0)),
+      mapped_(std::exchange(o.mapped_, 0)) {}
 
 WritableCode& WritableCode::operator=(WritableCode&& o) noexcept {
   if (this != &o) {
@@ -65,7 +69,9 @@ Result<ExecutableCode> WritableCode::publish() && {
 }
 
 ExecutableCode::ExecutableCode(ExecutableCode&& o) noexcept
-    : base_(std::exchange(o.base_, nullptr)), size_(std::exchange(o.size_, 0)), mapped_(std::exchange(o.mapped_, 0)) {}
+    : base_(std::exchange(o.base_, nullptr)),
+      size_(std::exchange(o.size_, 0)),
+      mapped_(std::exchange(o.mapped_, 0)) {}
 
 ExecutableCode& ExecutableCode::operator=(ExecutableCode&& o) noexcept {
   if (this != &o) {

@@ -62,7 +62,8 @@ class ExecutableCode {
 
  private:
   friend class WritableCode;
-  ExecutableCode(const uint8_t* base, size_t size, size_t mapped) : base_(base), size_(size), mapped_(mapped) {}
+  ExecutableCode(const uint8_t* base, size_t size, size_t mapped)
+      : base_(base), size_(size), mapped_(mapped) {}
   const uint8_t* base_ = nullptr;
   size_t size_ = 0;
   size_t mapped_ = 0;

@@ -48,8 +48,8 @@ void Assembler::patch32(size_t at, uint32_t v) {
   std::memcpy(buf_.data() + at, &v, 4);
 }
 
-void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg, const RM& operand,
-                        uint8_t byte_operands) {
+void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg,
+                        const RM& operand, uint8_t byte_operands) {
   if (prefix != kPrefixNone) put8(prefix);
   uint8_t rex = 0;
   if (rex_w) rex |= 0x08;
@@ -61,8 +61,9 @@ void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opc
     if (operand.mem.base != Mem::kNoReg && (operand.mem.base & 8)) rex |= 0x01;
   }
   // Byte registers 4-7 are spl/bpl/sil/dil only with a REX prefix (even an empty one).
-  const bool needs_empty_rex = ((byte_operands & kByteReg) && reg >= 4 && reg <= 7) ||
-                               ((byte_operands & kByteRm) && operand.is_reg && operand.reg >= 4 && operand.reg <= 7);
+  const bool needs_empty_rex =
+      ((byte_operands & kByteReg) && reg >= 4 && reg <= 7) ||
+      ((byte_operands & kByteRm) && operand.is_reg && operand.reg >= 4 && operand.reg <= 7);
   if (rex != 0 || needs_empty_rex) put8(0x40 | rex);
   buf_.insert(buf_.end(), opcode.begin(), opcode.end());
   emit_modrm(reg, operand);

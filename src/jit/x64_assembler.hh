@@ -16,14 +16,46 @@ namespace airwasm::jit {
 
 // General-purpose registers, numbered as in the encoding (bit 3 goes into REX).
 enum class Reg : uint8_t { rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15 };
-enum class Xmm : uint8_t { xmm0, xmm1, xmm2, xmm3, xmm4, xmm5, xmm6, xmm7, xmm8, xmm9, xmm10, xmm11, xmm12, xmm13, xmm14, xmm15 };
+enum class Xmm : uint8_t {
+  xmm0,
+  xmm1,
+  xmm2,
+  xmm3,
+  xmm4,
+  xmm5,
+  xmm6,
+  xmm7,
+  xmm8,
+  xmm9,
+  xmm10,
+  xmm11,
+  xmm12,
+  xmm13,
+  xmm14,
+  xmm15
+};
 
 // Operand size of an integer instruction.
 enum class Size : uint8_t { k32, k64 };
 
 // Condition codes, numbered as in the encoding (Jcc = 0F 80+cc, SETcc = 0F 90+cc, CMOVcc = 0F 40+cc).
 enum class Cond : uint8_t {
-  kO, kNO, kB, kAE, kE, kNE, kBE, kA, kS, kNS, kP, kNP, kL, kGE, kLE, kG,
+  kO,
+  kNO,
+  kB,
+  kAE,
+  kE,
+  kNE,
+  kBE,
+  kA,
+  kS,
+  kNS,
+  kP,
+  kNP,
+  kL,
+  kGE,
+  kLE,
+  kG,
 };
 constexpr Cond negate(Cond c) {
   return Cond(uint8_t(c) ^ 1);
@@ -57,7 +89,15 @@ enum class Shift : uint8_t { kRol = 0, kRor = 1, kShl = 4, kShr = 5, kSar = 7 };
 // One-operand group 3 (F7 /digit).
 enum class Unary : uint8_t { kNot = 2, kNeg = 3, kMul = 4, kImul = 5, kDiv = 6, kIdiv = 7 };
 // Scalar SSE arithmetic (the second opcode byte after 0F; F3 prefix: single, F2: double).
-enum class SseOp : uint8_t { kSqrt = 0x51, kAdd = 0x58, kMul = 0x59, kSub = 0x5c, kMin = 0x5d, kDiv = 0x5e, kMax = 0x5f };
+enum class SseOp : uint8_t {
+  kSqrt = 0x51,
+  kAdd = 0x58,
+  kMul = 0x59,
+  kSub = 0x5c,
+  kMin = 0x5d,
+  kDiv = 0x5e,
+  kMax = 0x5f
+};
 // Packed bitwise SSE (0F 54..57; 66 prefix: the pd forms), used for float abs/neg/copysign.
 enum class SseLogic : uint8_t { kAnd = 0x54, kAndn = 0x55, kOr = 0x56, kXor = 0x57 };
 // Float precision of a scalar SSE instruction.
@@ -81,9 +121,9 @@ class Assembler {
   Label new_label();
   void bind(Label l);  // the label is the current position
   uint32_t label_offset(Label l) const { return labels_[l.id].offset; }
-  void jmp(Label l);  // E9 rel32 (EB rel8 backwards when it fits)
+  void jmp(Label l);          // E9 rel32 (EB rel8 backwards when it fits)
   void jcc(Cond c, Label l);  // 0F 80+cc rel32 (70+cc rel8 backwards when it fits)
-  void call(Label l);  // E8 rel32
+  void call(Label l);         // E8 rel32
   void jmp(Reg target);
   void call(Reg target);
   void ret();
@@ -103,7 +143,7 @@ class Assembler {
   void mov_imm(Size s, const Mem& dst, int32_t imm);  // C7 /0; 64-bit sign-extends imm
   void store8(const Mem& dst, Reg src);
   void store16(const Mem& dst, Reg src);
-  void movzx8(Reg dst, const Mem& src);   // 32-bit destination (zero-extends to 64)
+  void movzx8(Reg dst, const Mem& src);  // 32-bit destination (zero-extends to 64)
   void movzx16(Reg dst, const Mem& src);
   void movzx8(Reg dst, Reg src);
   void movsx8(Size s, Reg dst, const Mem& src);
@@ -133,7 +173,7 @@ class Assembler {
   void imul(Size s, Reg dst, Reg src);
   void imul(Size s, Reg dst, const Mem& src);
   void imul(Size s, Reg dst, Reg src, int32_t imm);
-  void cdq_cqo(Size s);  // sign-extends eax/rax into edx/rdx before idiv
+  void cdq_cqo(Size s);         // sign-extends eax/rax into edx/rdx before idiv
   void setcc(Cond c, Reg dst);  // the low byte of dst
   void cmovcc(Cond c, Size s, Reg dst, Reg src);
   void cmovcc(Cond c, Size s, Reg dst, const Mem& src);
@@ -153,11 +193,11 @@ class Assembler {
   void ucomis(Fp p, Xmm a, Xmm b);
   void ucomis(Fp p, Xmm a, const Mem& b);
   void rounds(Fp p, Xmm dst, Xmm src, RoundMode mode);
-  void cvtsi2s(Fp p, Size s, Xmm dst, Reg src);    // int -> float (signed)
-  void cvtts2si(Fp p, Size s, Reg dst, Xmm src);   // float -> int, truncating
-  void cvts2s(Fp to, Xmm dst, Xmm src);            // cvtss2sd (to f64) / cvtsd2ss (to f32)
-  void movd_to_xmm(Size s, Xmm dst, Reg src);      // movd/movq xmm, r
-  void movd_from_xmm(Size s, Reg dst, Xmm src);    // movd/movq r, xmm
+  void cvtsi2s(Fp p, Size s, Xmm dst, Reg src);   // int -> float (signed)
+  void cvtts2si(Fp p, Size s, Reg dst, Xmm src);  // float -> int, truncating
+  void cvts2s(Fp to, Xmm dst, Xmm src);           // cvtss2sd (to f64) / cvtsd2ss (to f32)
+  void movd_to_xmm(Size s, Xmm dst, Reg src);     // movd/movq xmm, r
+  void movd_from_xmm(Size s, Reg dst, Xmm src);   // movd/movq r, xmm
 
   // Writes `bytes` verbatim (e.g. constants placed after the code).
   void emit_bytes(std::span<const uint8_t> bytes) { buf_.insert(buf_.end(), bytes.begin(), bytes.end()); }

@@ -23,13 +23,14 @@ namespace {
 
 const char* const kReg64[] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
                               "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
-const char* const kReg32[] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+const char* const kReg32[] = {"eax", "ecx", "edx",  "ebx",  "esp",  "ebp",  "esi",  "edi",
                               "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
-const char* const kReg16[] = {"ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
+const char* const kReg16[] = {"ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",   "di",
                               "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"};
-const char* const kReg8[] = {"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
+const char* const kReg8[] = {"al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil",  "dil",
                              "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"};
-const char* const kCond[] = {"o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"};
+const char* const kCond[] = {"o", "no", "b", "ae", "e", "ne", "be", "a",
+                             "s", "ns", "p", "np", "l", "ge", "le", "g"};
 
 std::string hex(uint64_t v) {
   char b[32];
@@ -81,7 +82,8 @@ std::vector<Mem> all_mems() {
   for (int b = 0; b < 16; ++b)
     for (int i = 0; i < 16; ++i) {
       if (i == 4) continue;
-      for (uint8_t sc : {1, 2, 4, 8}) out.push_back(mem(reg(b), reg(i), sc, (b + i + sc) % 3 == 0 ? 0 : 0x40 * sc));
+      for (uint8_t sc : {1, 2, 4, 8})
+        out.push_back(mem(reg(b), reg(i), sc, (b + i + sc) % 3 == 0 ? 0 : 0x40 * sc));
     }
   for (int i = 0; i < 16; ++i)
     if (i != 4) out.push_back(mem_index(reg(i), 8, 0x100));
@@ -91,8 +93,14 @@ std::vector<Mem> all_mems() {
 // A smaller set for the many instructions that share the same ModRM code: the special bases (rsp, rbp,
 // r12, r13), an extended index, each displacement size.
 std::vector<Mem> some_mems() {
-  return {mem(Reg::rax),           mem(Reg::rsp, 8),           mem(Reg::rbp),           mem(Reg::r12, -8),
-          mem(Reg::r13, 0x1000),   mem(Reg::r15, Reg::r9, 4, 16), mem(Reg::rbx, Reg::r12, 8), mem_index(Reg::rcx, 2, 64)};
+  return {mem(Reg::rax),
+          mem(Reg::rsp, 8),
+          mem(Reg::rbp),
+          mem(Reg::r12, -8),
+          mem(Reg::r13, 0x1000),
+          mem(Reg::r15, Reg::r9, 4, 16),
+          mem(Reg::rbx, Reg::r12, 8),
+          mem_index(Reg::rcx, 2, 64)};
 }
 
 // Collects instructions and the text objdump must print for each, then checks them all at once.
@@ -115,8 +123,8 @@ class Checker {
       auto it = got.find(starts_[i]);
       const std::string text = it == got.end() ? "<no instruction starts here>" : it->second;
       if (text != expected_[i] && ++mismatches <= 40)
-        ADD_FAILURE() << "at " << hex(starts_[i]) << ": expected '" << expected_[i] << "', objdump says '" << text
-                      << "'";
+        ADD_FAILURE() << "at " << hex(starts_[i]) << ": expected '" << expected_[i] << "', objdump says '"
+                      << text << "'";
     }
     EXPECT_EQ(got_starts, starts_) << "instruction boundaries differ";
     EXPECT_EQ(mismatches, 0u);
@@ -179,7 +187,8 @@ TEST(X64Encoding, MovRegisterAndMemoryForms) {
   for (Size s : kSizes)
     for (int d = 0; d < 16; ++d)
       for (int src = 0; src < 16; ++src)
-        c.add("mov " + r(s, reg(src)) + "," + r(s, reg(d)), [=](Assembler& a) { a.mov(s, reg(d), reg(src)); });
+        c.add("mov " + r(s, reg(src)) + "," + r(s, reg(d)),
+              [=](Assembler& a) { a.mov(s, reg(d), reg(src)); });
   for (const Mem& mm : all_mems())
     for (int i : {0, 5, 9, 12}) {
       c.add("mov " + m(mm) + "," + r64(reg(i)), [=](Assembler& a) { a.mov(Size::k64, reg(i), mm); });
@@ -189,7 +198,8 @@ TEST(X64Encoding, MovRegisterAndMemoryForms) {
     }
   for (const Mem& mm : all_mems())
     c.add("lea " + m(mm) + "," + r64(Reg::r11), [=](Assembler& a) { a.lea(Size::k64, Reg::r11, mm); });
-  c.add("lea 0x4(%rax,%rcx,2),%edx", [](Assembler& a) { a.lea(Size::k32, Reg::rdx, mem(Reg::rax, Reg::rcx, 2, 4)); });
+  c.add("lea 0x4(%rax,%rcx,2),%edx",
+        [](Assembler& a) { a.lea(Size::k32, Reg::rdx, mem(Reg::rax, Reg::rcx, 2, 4)); });
   c.check();
   EXPECT_GT(c.count(), 4000u);
 }
@@ -218,7 +228,8 @@ TEST(X64Encoding, NarrowLoadsAndStores) {
   for (const Mem& mm : some_mems())
     for (int i = 0; i < 16; ++i) {
       c.add("mov " + std::string("%") + kReg8[i] + "," + m(mm), [=](Assembler& a) { a.store8(mm, reg(i)); });
-      c.add("mov " + std::string("%") + kReg16[i] + "," + m(mm), [=](Assembler& a) { a.store16(mm, reg(i)); });
+      c.add("mov " + std::string("%") + kReg16[i] + "," + m(mm),
+            [=](Assembler& a) { a.store16(mm, reg(i)); });
       c.add("movzbl " + m(mm) + "," + r32(reg(i)), [=](Assembler& a) { a.movzx8(reg(i), mm); });
       c.add("movzwl " + m(mm) + "," + r32(reg(i)), [=](Assembler& a) { a.movzx16(reg(i), mm); });
       c.add("movsbl " + m(mm) + "," + r32(reg(i)), [=](Assembler& a) { a.movsx8(Size::k32, reg(i), mm); });
@@ -250,7 +261,8 @@ TEST(X64Encoding, AluForms) {
       const std::string suffix = s == Size::k64 ? "q" : "l";
       for (int d = 0; d < 16; ++d) {
         for (int src : {0, 3, 4, 8, 13, 15})
-          c.add(n + " " + r(s, reg(src)) + "," + r(s, reg(d)), [=](Assembler& a) { a.alu(alu, s, reg(d), reg(src)); });
+          c.add(n + " " + r(s, reg(src)) + "," + r(s, reg(d)),
+                [=](Assembler& a) { a.alu(alu, s, reg(d), reg(src)); });
         for (int32_t v : {1, -1, 127, -128, 128, -129, 0x12345678, INT32_MIN})
           c.add(n + " " + imm(s, v) + "," + r(s, reg(d)), [=](Assembler& a) { a.alu(alu, s, reg(d), v); });
       }
@@ -264,17 +276,22 @@ TEST(X64Encoding, AluForms) {
   }
   for (Size s : kSizes)
     for (int d = 0; d < 16; ++d) {
-      c.add("test " + r(s, reg(15 - d)) + "," + r(s, reg(d)), [=](Assembler& a) { a.test(s, reg(d), reg(15 - d)); });
+      c.add("test " + r(s, reg(15 - d)) + "," + r(s, reg(d)),
+            [=](Assembler& a) { a.test(s, reg(d), reg(15 - d)); });
       c.add("test " + imm(s, 0x100) + "," + r(s, reg(d)), [=](Assembler& a) { a.test(s, reg(d), 0x100); });
     }
   c.check();
 }
 
 TEST(X64Encoding, ShiftsMultiplyDivide) {
-  const std::pair<Shift, const char*> shifts[] = {
-      {Shift::kRol, "rol"}, {Shift::kRor, "ror"}, {Shift::kShl, "shl"}, {Shift::kShr, "shr"}, {Shift::kSar, "sar"}};
-  const std::pair<Unary, const char*> unaries[] = {{Unary::kNot, "not"},   {Unary::kNeg, "neg"}, {Unary::kMul, "mul"},
-                                                   {Unary::kImul, "imul"}, {Unary::kDiv, "div"}, {Unary::kIdiv, "idiv"}};
+  const std::pair<Shift, const char*> shifts[] = {{Shift::kRol, "rol"},
+                                                  {Shift::kRor, "ror"},
+                                                  {Shift::kShl, "shl"},
+                                                  {Shift::kShr, "shr"},
+                                                  {Shift::kSar, "sar"}};
+  const std::pair<Unary, const char*> unaries[] = {{Unary::kNot, "not"}, {Unary::kNeg, "neg"},
+                                                   {Unary::kMul, "mul"}, {Unary::kImul, "imul"},
+                                                   {Unary::kDiv, "div"}, {Unary::kIdiv, "idiv"}};
   Checker c;
   for (Size s : kSizes) {
     const std::string suffix = s == Size::k64 ? "q" : "l";
@@ -283,9 +300,11 @@ TEST(X64Encoding, ShiftsMultiplyDivide) {
         c.add(std::string(n) + " %cl," + r(s, reg(d)), [=](Assembler& a) { a.shift(op, s, reg(d)); });
         c.add(std::string(n) + " $0x1f," + r(s, reg(d)), [=](Assembler& a) { a.shift(op, s, reg(d), 31); });
       }
-      for (auto [op, n] : unaries) c.add(std::string(n) + " " + r(s, reg(d)), [=](Assembler& a) { a.unary(op, s, reg(d)); });
+      for (auto [op, n] : unaries)
+        c.add(std::string(n) + " " + r(s, reg(d)), [=](Assembler& a) { a.unary(op, s, reg(d)); });
       for (int src : {1, 4, 5, 12, 14}) {
-        c.add("imul " + r(s, reg(src)) + "," + r(s, reg(d)), [=](Assembler& a) { a.imul(s, reg(d), reg(src)); });
+        c.add("imul " + r(s, reg(src)) + "," + r(s, reg(d)),
+              [=](Assembler& a) { a.imul(s, reg(d), reg(src)); });
         c.add("imul $0x7," + r(s, reg(src)) + "," + r(s, reg(d)),
               [=](Assembler& a) { a.imul(s, reg(d), reg(src), 7); });
         c.add("imul $0x12345," + r(s, reg(src)) + "," + r(s, reg(d)),
@@ -307,7 +326,8 @@ TEST(X64Encoding, ConditionsAndBitCounts) {
   Checker c;
   for (int cc = 0; cc < 16; ++cc) {
     for (int d = 0; d < 16; ++d) {
-      c.add("set" + std::string(kCond[cc]) + " %" + kReg8[d], [=](Assembler& a) { a.setcc(Cond(cc), reg(d)); });
+      c.add("set" + std::string(kCond[cc]) + " %" + kReg8[d],
+            [=](Assembler& a) { a.setcc(Cond(cc), reg(d)); });
       for (Size s : kSizes)
         c.add("cmov" + std::string(kCond[cc]) + " " + r(s, reg(15 - d)) + "," + r(s, reg(d)),
               [=](Assembler& a) { a.cmovcc(Cond(cc), s, reg(d), reg(15 - d)); });
@@ -319,9 +339,12 @@ TEST(X64Encoding, ConditionsAndBitCounts) {
   for (Size s : kSizes)
     for (int d = 0; d < 16; ++d) {
       const int src = (d * 7 + 3) % 16;
-      c.add("lzcnt " + r(s, reg(src)) + "," + r(s, reg(d)), [=](Assembler& a) { a.lzcnt(s, reg(d), reg(src)); });
-      c.add("tzcnt " + r(s, reg(src)) + "," + r(s, reg(d)), [=](Assembler& a) { a.tzcnt(s, reg(d), reg(src)); });
-      c.add("popcnt " + r(s, reg(src)) + "," + r(s, reg(d)), [=](Assembler& a) { a.popcnt(s, reg(d), reg(src)); });
+      c.add("lzcnt " + r(s, reg(src)) + "," + r(s, reg(d)),
+            [=](Assembler& a) { a.lzcnt(s, reg(d), reg(src)); });
+      c.add("tzcnt " + r(s, reg(src)) + "," + r(s, reg(d)),
+            [=](Assembler& a) { a.tzcnt(s, reg(d), reg(src)); });
+      c.add("popcnt " + r(s, reg(src)) + "," + r(s, reg(d)),
+            [=](Assembler& a) { a.popcnt(s, reg(d), reg(src)); });
       c.add("bswap " + r(s, reg(d)), [=](Assembler& a) { a.bswap(s, reg(d)); });
     }
   c.check();
@@ -354,7 +377,9 @@ TEST(X64Encoding, ControlFlow) {
   for (int cc = 0; cc < 16; ++cc) c.add("", [=](Assembler& a) { a.jcc(Cond(cc), fwd); });
   c.add("", [=](Assembler& a) { a.jmp(fwd); });
   c.add("", [=](Assembler& a) { a.call(fwd); });
-  for (int i = 0; i < 40; ++i) c.add("movabs $0x1111111111111111,%rax", [](Assembler& a) { a.mov_imm(Size::k64, Reg::rax, 0x1111111111111111ull); });
+  for (int i = 0; i < 40; ++i)
+    c.add("movabs $0x1111111111111111,%rax",
+          [](Assembler& a) { a.mov_imm(Size::k64, Reg::rax, 0x1111111111111111ull); });
   // Far backward: more than 127 bytes behind, so the rel32 forms.
   for (int cc = 0; cc < 16; ++cc)
     c.add("j" + std::string(kCond[cc]) + " " + hex(back_at), [=](Assembler& a) { a.jcc(Cond(cc), back); });
@@ -364,16 +389,17 @@ TEST(X64Encoding, ControlFlow) {
   EXPECT_TRUE(c.a.all_labels_bound());
   c.add("ret", [](Assembler& a) { a.ret(); });
   const std::string target = hex(c.a.label_offset(fwd));
-  for (int cc = 0; cc < 16; ++cc) c.set_expected(first_forward + cc, "j" + std::string(kCond[cc]) + " " + target);
+  for (int cc = 0; cc < 16; ++cc)
+    c.set_expected(first_forward + cc, "j" + std::string(kCond[cc]) + " " + target);
   c.set_expected(first_forward + 16, "jmp " + target);
   c.set_expected(first_forward + 17, "call " + target);
   c.check();
 }
 
 TEST(X64Encoding, ScalarFloat) {
-  const std::pair<SseOp, const char*> ops[] = {{SseOp::kAdd, "add"}, {SseOp::kSub, "sub"}, {SseOp::kMul, "mul"},
-                                               {SseOp::kDiv, "div"}, {SseOp::kMin, "min"}, {SseOp::kMax, "max"},
-                                               {SseOp::kSqrt, "sqrt"}};
+  const std::pair<SseOp, const char*> ops[] = {
+      {SseOp::kAdd, "add"}, {SseOp::kSub, "sub"}, {SseOp::kMul, "mul"},  {SseOp::kDiv, "div"},
+      {SseOp::kMin, "min"}, {SseOp::kMax, "max"}, {SseOp::kSqrt, "sqrt"}};
   const std::pair<SseLogic, const char*> logic[] = {
       {SseLogic::kAnd, "and"}, {SseLogic::kAndn, "andn"}, {SseLogic::kOr, "or"}, {SseLogic::kXor, "xor"}};
   Checker c;
@@ -383,36 +409,46 @@ TEST(X64Encoding, ScalarFloat) {
       const int s = (d * 5 + 1) % 16;
       c.add("mov" + ss + " " + x(xmm(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.movs(p, xmm(d), xmm(s)); });
       for (auto [op, n] : ops)
-        c.add(std::string(n) + ss + " " + x(xmm(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.sse(op, p, xmm(d), xmm(s)); });
+        c.add(std::string(n) + ss + " " + x(xmm(s)) + "," + x(xmm(d)),
+              [=](Assembler& a) { a.sse(op, p, xmm(d), xmm(s)); });
       for (auto [op, n] : logic)
         c.add(std::string(n) + ps + " " + x(xmm(s)) + "," + x(xmm(d)),
               [=](Assembler& a) { a.sse_logic(op, p, xmm(d), xmm(s)); });
-      c.add("ucomi" + ss + " " + x(xmm(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.ucomis(p, xmm(d), xmm(s)); });
+      c.add("ucomi" + ss + " " + x(xmm(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.ucomis(p, xmm(d), xmm(s)); });
       for (RoundMode mode : {RoundMode::kNearest, RoundMode::kFloor, RoundMode::kCeil, RoundMode::kTrunc})
         c.add("round" + ss + " " + "$" + hex(uint8_t(mode)) + "," + x(xmm(s)) + "," + x(xmm(d)),
               [=](Assembler& a) { a.rounds(p, xmm(d), xmm(s), mode); });
       for (Size sz : kSizes) {
         c.add("cvtsi2" + ss + " " + r(sz, reg(s)) + "," + x(xmm(d)),
               [=](Assembler& a) { a.cvtsi2s(p, sz, xmm(d), reg(s)); });
-        c.add("cvtt" + ss + "2si " + x(xmm(s)) + "," + r(sz, reg(d)), [=](Assembler& a) { a.cvtts2si(p, sz, reg(d), xmm(s)); });
+        c.add("cvtt" + ss + "2si " + x(xmm(s)) + "," + r(sz, reg(d)),
+              [=](Assembler& a) { a.cvtts2si(p, sz, reg(d), xmm(s)); });
       }
     }
     for (const Mem& mm : some_mems()) {
       c.add("mov" + ss + " " + m(mm) + ",%xmm9", [=](Assembler& a) { a.movs(p, Xmm::xmm9, mm); });
       c.add("mov" + ss + " %xmm3," + m(mm), [=](Assembler& a) { a.movs(p, mm, Xmm::xmm3); });
-      c.add("add" + ss + " " + m(mm) + ",%xmm12", [=](Assembler& a) { a.sse(SseOp::kAdd, p, Xmm::xmm12, mm); });
+      c.add("add" + ss + " " + m(mm) + ",%xmm12",
+            [=](Assembler& a) { a.sse(SseOp::kAdd, p, Xmm::xmm12, mm); });
       c.add("ucomi" + ss + " " + m(mm) + ",%xmm1", [=](Assembler& a) { a.ucomis(p, Xmm::xmm1, mm); });
     }
   }
   for (int d = 0; d < 16; ++d) {
     const int s = 15 - d;
     c.add("movaps " + x(xmm(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.movaps(xmm(d), xmm(s)); });
-    c.add("cvtss2sd " + x(xmm(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.cvts2s(Fp::kF64, xmm(d), xmm(s)); });
-    c.add("cvtsd2ss " + x(xmm(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.cvts2s(Fp::kF32, xmm(d), xmm(s)); });
-    c.add("movd " + r32(reg(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.movd_to_xmm(Size::k32, xmm(d), reg(s)); });
-    c.add("movq " + r64(reg(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.movd_to_xmm(Size::k64, xmm(d), reg(s)); });
-    c.add("movd " + x(xmm(s)) + "," + r32(reg(d)), [=](Assembler& a) { a.movd_from_xmm(Size::k32, reg(d), xmm(s)); });
-    c.add("movq " + x(xmm(s)) + "," + r64(reg(d)), [=](Assembler& a) { a.movd_from_xmm(Size::k64, reg(d), xmm(s)); });
+    c.add("cvtss2sd " + x(xmm(s)) + "," + x(xmm(d)),
+          [=](Assembler& a) { a.cvts2s(Fp::kF64, xmm(d), xmm(s)); });
+    c.add("cvtsd2ss " + x(xmm(s)) + "," + x(xmm(d)),
+          [=](Assembler& a) { a.cvts2s(Fp::kF32, xmm(d), xmm(s)); });
+    c.add("movd " + r32(reg(s)) + "," + x(xmm(d)),
+          [=](Assembler& a) { a.movd_to_xmm(Size::k32, xmm(d), reg(s)); });
+    c.add("movq " + r64(reg(s)) + "," + x(xmm(d)),
+          [=](Assembler& a) { a.movd_to_xmm(Size::k64, xmm(d), reg(s)); });
+    c.add("movd " + x(xmm(s)) + "," + r32(reg(d)),
+          [=](Assembler& a) { a.movd_from_xmm(Size::k32, reg(d), xmm(s)); });
+    c.add("movq " + x(xmm(s)) + "," + r64(reg(d)),
+          [=](Assembler& a) { a.movd_from_xmm(Size::k64, reg(d), xmm(s)); });
   }
   c.check();
 }

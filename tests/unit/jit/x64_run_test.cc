@@ -72,8 +72,8 @@ TEST(X64Run, ScaledIndexLoadsAndExtensions) {
 }
 
 TEST(X64Run, DivideSelectAndCall) {
-  // int64_t f(int64_t a, int64_t b): q = a / b (signed, via a called subroutine); r = (uint32_t)a % (uint32_t)b;
-  // returns max(q, r) * 3 + (a < b), with cmov and setcc.
+  // int64_t f(int64_t a, int64_t b): q = a / b (signed, via a called subroutine); r = (uint32_t)a %
+  // (uint32_t)b; returns max(q, r) * 3 + (a < b), with cmov and setcc.
   Assembler a;
   Label divide = a.new_label();
   a.push(Reg::rbx);
@@ -99,7 +99,8 @@ TEST(X64Run, DivideSelectAndCall) {
   a.ret();
   ExecutableCode code = publish(a);
   auto f = code.entry<int64_t(int64_t, int64_t)>();
-  for (auto [x, y] : {std::pair<int64_t, int64_t>{100, 7}, {-100, 7}, {7, 100}, {1000000007, -13}, {-5, -3}}) {
+  for (auto [x, y] :
+       {std::pair<int64_t, int64_t>{100, 7}, {-100, 7}, {7, 100}, {1000000007, -13}, {-5, -3}}) {
     const int64_t q = x / y, rem = int64_t(uint32_t(x) % uint32_t(y));
     EXPECT_EQ(f(x, y), std::max(q, rem) * 3 + (x < y)) << x << " " << y;
   }
