@@ -114,6 +114,13 @@ Label Assembler::new_label() {
   return Label{uint32_t(labels_.size() - 1)};
 }
 
+Label Assembler::label_at(uint32_t offset) {
+  assert(offset <= buf_.size());
+  labels_.emplace_back();
+  labels_.back().offset = offset;
+  return Label{uint32_t(labels_.size() - 1)};
+}
+
 void Assembler::bind(Label l) {
   LabelState& s = labels_[l.id];
   assert(s.offset == ~uint32_t{0} && "label bound twice");

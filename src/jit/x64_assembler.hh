@@ -120,6 +120,8 @@ class Assembler {
   // ---- labels and control flow ----
   Label new_label();
   void bind(Label l);  // the label is the current position
+  // A label already bound at an earlier position `offset` (a target found after its code was emitted).
+  Label label_at(uint32_t offset);
   uint32_t label_offset(Label l) const { return labels_[l.id].offset; }
   void jmp(Label l);          // E9 rel32 (EB rel8 backwards when it fits)
   void jcc(Cond c, Label l);  // 0F 80+cc rel32 (70+cc rel8 backwards when it fits)

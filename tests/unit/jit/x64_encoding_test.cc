@@ -384,6 +384,10 @@ TEST(X64Encoding, ControlFlow) {
   for (int cc = 0; cc < 16; ++cc)
     c.add("j" + std::string(kCond[cc]) + " " + hex(back_at), [=](Assembler& a) { a.jcc(Cond(cc), back); });
   c.add("jmp " + hex(back_at), [=](Assembler& a) { a.jmp(back); });
+  // A label made for an earlier position after its code was emitted (label_at): far backward, rel32.
+  const Label late = c.a.label_at(back_at);
+  c.add("jmp " + hex(back_at), [=](Assembler& a) { a.jmp(late); });
+  c.add("jne " + hex(back_at), [=](Assembler& a) { a.jcc(Cond::kNE, late); });
   EXPECT_FALSE(c.a.all_labels_bound());
   c.a.bind(fwd);
   EXPECT_TRUE(c.a.all_labels_bound());
