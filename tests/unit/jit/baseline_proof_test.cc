@@ -10,12 +10,14 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "baseline/proof.hh"
 #include "decode/decoder.hh"
+#include "interp/iop.hh"
 #include "interp/lower.hh"
 #include "validate/module_validator.hh"
 
@@ -115,6 +117,20 @@ struct UnusedRun {
   std::unique_ptr<ProofCode> code;
   std::unique_ptr<interp::ExecContext> ctx;
 };
+
+// The translator identifies a lowered op by its handler address (docs/compiler.md): that is only sound if
+// no two implemented ops share a handler.
+TEST(BaselineProof, HandlerAddressesIdentifyOps) {
+  std::map<const void*, size_t> seen;
+  size_t implemented = 0;
+  for (size_t i = 0; i < interp::kIOpCount; ++i) {
+    if (!interp::iop_implemented(interp::IOp(i))) continue;
+    ++implemented;
+    auto [it, inserted] = seen.emplace(interp::handler(interp::IOp(i)), i);
+    EXPECT_TRUE(inserted) << "ops " << it->second << " and " << i << " share a handler";
+  }
+  EXPECT_GT(implemented, 500u);
+}
 
 // Every proof function translates (the whole function, no fallback).
 TEST(BaselineProof, AllFunctionsTranslate) {
