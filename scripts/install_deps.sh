@@ -3,6 +3,7 @@
 # the C++ toolchain and libraries (SQLite for the plugin host's storage), wabt (spec-test conversion), clang-19 + wasi-libc (guest programs),
 # Debian's rustc 1.63 with the wasm32-wasi std (Rust guest programs; its rust-lld is a link to lld-14,
 # which is only a Recommends and so must be named here),
+# binutils (objdump: the independent decoder the x86-64 assembler tests compare with),
 # libFuzzer's runtime, clang-format 19 (the format check), libcurl (wasi:http's client), the openssl tool (the
 # HTTPS tests make a CA and a server certificate with it), Python 3 and Node.js with npm (component tooling, V8 comparison).
 # Idempotent and quiet when everything is already installed.
@@ -12,6 +13,7 @@ packages=(
   g++ cmake ninja-build ccache pkg-config
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libsqlite3-dev
   wabt
+  binutils
   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
   rustc libstd-rust-dev-wasm32 lld-14
   python3

@@ -1,0 +1,518 @@
+// jit: instruction encoding for the x86-64 assembler (see x64_assembler.hh). Every instruction goes
+// through emit_op: [legacy prefix] [REX] opcode bytes, ModRM [SIB] [disp8/disp32]; immediates follow.
+// Encoding rules that are easy to get wrong, and why the code below handles them:
+// - rm = 100 (rsp, r12) means "a SIB byte follows", so those bases always take a SIB byte;
+// - mod = 00 with rm/base = 101 (rbp, r13) means RIP-relative / no base, so those bases need a disp8 of 0;
+// - index = 100 in a SIB means "no index", so rsp cannot be an index (r12 can: REX.X distinguishes it);
+// - spl/bpl/sil/dil are only addressable with a REX prefix (without one, 4-7 are ah/ch/dh/bh);
+// - a mandatory prefix (66/F2/F3) must come before REX, and REX immediately before the opcode.
+#include "jit/x64_assembler.hh"
+
+#include <cstring>
+
+namespace airwasm::jit {
+
+namespace {
+
+constexpr bool fits_i8(int64_t v) {
+  return v >= -128 && v <= 127;
+}
+constexpr uint8_t scale_bits(uint8_t scale) {
+  return scale == 8 ? 3 : scale == 4 ? 2 : scale == 2 ? 1 : 0;
+}
+constexpr uint8_t kPrefixNone = 0;
+constexpr uint8_t kPrefixOpSize = 0x66;
+constexpr uint8_t kPrefixRep = 0xf3;    // also the "single" scalar SSE prefix
+constexpr uint8_t kPrefixRepne = 0xf2;  // also the "double" scalar SSE prefix
+constexpr uint8_t scalar_prefix(Fp p) {
+  return p == Fp::kF32 ? kPrefixRep : kPrefixRepne;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- core encoding
+
+void Assembler::put32(uint32_t v) {
+  uint8_t b[4];
+  std::memcpy(b, &v, 4);
+  buf_.insert(buf_.end(), b, b + 4);
+}
+
+void Assembler::put64(uint64_t v) {
+  uint8_t b[8];
+  std::memcpy(b, &v, 8);
+  buf_.insert(buf_.end(), b, b + 8);
+}
+
+void Assembler::patch32(size_t at, uint32_t v) {
+  std::memcpy(buf_.data() + at, &v, 4);
+}
+
+void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg,
+                        const RM& operand, uint8_t byte_operands) {
+  if (prefix != kPrefixNone) put8(prefix);
+  uint8_t rex = 0;
+  if (rex_w) rex |= 0x08;
+  if (reg & 8) rex |= 0x04;
+  if (operand.is_reg) {
+    if (operand.reg & 8) rex |= 0x01;
+  } else {
+    if (operand.mem.index != Mem::kNoReg && (operand.mem.index & 8)) rex |= 0x02;
+    if (operand.mem.base != Mem::kNoReg && (operand.mem.base & 8)) rex |= 0x01;
+  }
+  // Byte registers 4-7 are spl/bpl/sil/dil only with a REX prefix (even an empty one).
+  const bool needs_empty_rex =
+      ((byte_operands & kByteReg) && reg >= 4 && reg <= 7) ||
+      ((byte_operands & kByteRm) && operand.is_reg && operand.reg >= 4 && operand.reg <= 7);
+  if (rex != 0 || needs_empty_rex) put8(0x40 | rex);
+  buf_.insert(buf_.end(), opcode.begin(), opcode.end());
+  emit_modrm(reg, operand);
+}
+
+void Assembler::emit_modrm(uint8_t reg, const RM& operand) {
+  const uint8_t r = uint8_t((reg & 7) << 3);
+  if (operand.is_reg) {
+    put8(0xc0 | r | (operand.reg & 7));
+    return;
+  }
+  const Mem& m = operand.mem;
+  if (m.base == Mem::kNoReg) {
+    // [index*scale + disp32] or [disp32]: mod 00, rm 100, SIB base 101 (no base). rm 101 alone would be
+    // RIP-relative in 64-bit mode.
+    put8(0x04 | r);
+    const uint8_t index = m.index == Mem::kNoReg ? 4 : (m.index & 7);
+    put8(uint8_t(scale_bits(m.scale) << 6 | index << 3 | 5));
+    put32(uint32_t(m.disp));
+    return;
+  }
+  const uint8_t base = m.base & 7;
+  uint8_t mod;
+  if (m.disp == 0 && base != 5)
+    mod = 0x00;
+  else if (fits_i8(m.disp))
+    mod = 0x40;
+  else
+    mod = 0x80;
+  const bool sib = m.index != Mem::kNoReg || base == 4;
+  if (sib) {
+    put8(mod | r | 4);
+    const uint8_t index = m.index == Mem::kNoReg ? 4 : (m.index & 7);
+    put8(uint8_t(scale_bits(m.scale) << 6 | index << 3 | base));
+  } else {
+    put8(mod | r | base);
+  }
+  if (mod == 0x40)
+    put8(uint8_t(int8_t(m.disp)));
+  else if (mod == 0x80)
+    put32(uint32_t(m.disp));
+}
+
+// ---------------------------------------------------------------- labels and control flow
+
+Label Assembler::new_label() {
+  labels_.emplace_back();
+  return Label{uint32_t(labels_.size() - 1)};
+}
+
+Label Assembler::label_at(uint32_t offset) {
+  assert(offset <= buf_.size());
+  labels_.emplace_back();
+  labels_.back().offset = offset;
+  return Label{uint32_t(labels_.size() - 1)};
+}
+
+void Assembler::bind(Label l) {
+  LabelState& s = labels_[l.id];
+  assert(s.offset == ~uint32_t{0} && "label bound twice");
+  s.offset = uint32_t(buf_.size());
+  for (uint32_t field : s.fixups) patch32(field, uint32_t(int32_t(s.offset) - int32_t(field + 4)));
+  s.fixups.clear();
+}
+
+bool Assembler::all_labels_bound() const {
+  for (const LabelState& s : labels_)
+    if (!s.fixups.empty()) return false;
+  return true;
+}
+
+void Assembler::jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near_op) {
+  LabelState& s = labels_[l.id];
+  if (s.offset != ~uint32_t{0}) {
+    // Backward: the distance is known, so take the 2-byte form when it reaches.
+    const int64_t short_rel = int64_t(s.offset) - int64_t(buf_.size() + 2);
+    if (short_op != 0 && fits_i8(short_rel)) {
+      put8(short_op);
+      put8(uint8_t(int8_t(short_rel)));
+      return;
+    }
+    buf_.insert(buf_.end(), near_op.begin(), near_op.end());
+    put32(uint32_t(int32_t(int64_t(s.offset) - int64_t(buf_.size() + 4))));
+    return;
+  }
+  buf_.insert(buf_.end(), near_op.begin(), near_op.end());
+  s.fixups.push_back(uint32_t(buf_.size()));
+  put32(0);
+}
+
+void Assembler::jmp(Label l) {
+  const uint8_t op[] = {0xe9};
+  jump_to(l, 0xeb, op);
+}
+
+void Assembler::jcc(Cond c, Label l) {
+  const uint8_t op[] = {0x0f, uint8_t(0x80 + uint8_t(c))};
+  jump_to(l, uint8_t(0x70 + uint8_t(c)), op);
+}
+
+void Assembler::call(Label l) {
+  const uint8_t op[] = {0xe8};
+  jump_to(l, 0, op);
+}
+
+void Assembler::jmp(Reg target) {
+  const uint8_t op[] = {0xff};
+  emit_op(kPrefixNone, false, op, 4, rm(target));
+}
+
+void Assembler::call(Reg target) {
+  const uint8_t op[] = {0xff};
+  emit_op(kPrefixNone, false, op, 2, rm(target));
+}
+
+void Assembler::ret() {
+  put8(0xc3);
+}
+
+void Assembler::push(Reg r) {
+  if (uint8_t(r) & 8) put8(0x41);
+  put8(uint8_t(0x50 + (uint8_t(r) & 7)));
+}
+
+void Assembler::pop(Reg r) {
+  if (uint8_t(r) & 8) put8(0x41);
+  put8(uint8_t(0x58 + (uint8_t(r) & 7)));
+}
+
+void Assembler::ud2() {
+  put8(0x0f);
+  put8(0x0b);
+}
+
+void Assembler::int3() {
+  put8(0xcc);
+}
+
+void Assembler::nop() {
+  put8(0x90);
+}
+
+// ---------------------------------------------------------------- integer moves
+
+void Assembler::mov(Size s, Reg dst, Reg src) {
+  const uint8_t op[] = {0x89};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst));
+}
+
+void Assembler::mov(Size s, Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x8b};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::mov(Size s, const Mem& dst, Reg src) {
+  const uint8_t op[] = {0x89};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst));
+}
+
+void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
+  const uint8_t r = uint8_t(dst);
+  if (s == Size::k32 || imm <= 0xffffffffu) {
+    // B8+r id: writing the 32-bit register zero-extends into the 64-bit one.
+    if (r & 8) put8(0x41);
+    put8(uint8_t(0xb8 + (r & 7)));
+    put32(uint32_t(imm));
+  } else if (int64_t(imm) >= INT32_MIN && int64_t(imm) <= INT32_MAX) {
+    const uint8_t op[] = {0xc7};  // REX.W C7 /0 id: sign-extended imm32
+    emit_op(kPrefixNone, true, op, 0, rm(dst));
+    put32(uint32_t(imm));
+  } else {
+    put8(uint8_t(0x48 | ((r & 8) ? 1 : 0)));  // REX.W B8+r io (movabs)
+    put8(uint8_t(0xb8 + (r & 7)));
+    put64(imm);
+  }
+}
+
+void Assembler::mov_imm(Size s, const Mem& dst, int32_t imm) {
+  const uint8_t op[] = {0xc7};
+  emit_op(kPrefixNone, s == Size::k64, op, 0, rm(dst));
+  put32(uint32_t(imm));
+}
+
+void Assembler::store8(const Mem& dst, Reg src) {
+  const uint8_t op[] = {0x88};
+  emit_op(kPrefixNone, false, op, uint8_t(src), rm(dst), kByteReg);
+}
+
+void Assembler::store16(const Mem& dst, Reg src) {
+  const uint8_t op[] = {0x89};
+  emit_op(kPrefixOpSize, false, op, uint8_t(src), rm(dst));
+}
+
+void Assembler::movzx8(Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, 0xb6};
+  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movzx16(Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, 0xb7};
+  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movzx8(Reg dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0xb6};
+  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src), kByteRm);
+}
+
+void Assembler::movsx8(Size s, Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, 0xbe};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movsx16(Size s, Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, 0xbf};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movsx8(Size s, Reg dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0xbe};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src), kByteRm);
+}
+
+void Assembler::movsx16(Size s, Reg dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0xbf};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movsxd(Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x63};
+  emit_op(kPrefixNone, true, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movsxd(Reg dst, Reg src) {
+  const uint8_t op[] = {0x63};
+  emit_op(kPrefixNone, true, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::lea(Size s, Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x8d};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+// ---------------------------------------------------------------- integer arithmetic
+
+void Assembler::alu(Alu op, Size s, Reg dst, Reg src) {
+  const uint8_t opc[] = {uint8_t(uint8_t(op) * 8 + 1)};  // op r/m, r
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(src), rm(dst));
+}
+
+void Assembler::alu(Alu op, Size s, Reg dst, const Mem& src) {
+  const uint8_t opc[] = {uint8_t(uint8_t(op) * 8 + 3)};  // op r, r/m
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(dst), rm(src));
+}
+
+void Assembler::alu(Alu op, Size s, const Mem& dst, Reg src) {
+  const uint8_t opc[] = {uint8_t(uint8_t(op) * 8 + 1)};
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(src), rm(dst));
+}
+
+void Assembler::alu(Alu op, Size s, Reg dst, int32_t imm) {
+  const uint8_t opc[] = {uint8_t(fits_i8(imm) ? 0x83 : 0x81)};
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(dst));
+  if (fits_i8(imm))
+    put8(uint8_t(int8_t(imm)));
+  else
+    put32(uint32_t(imm));
+}
+
+void Assembler::alu(Alu op, Size s, const Mem& dst, int32_t imm) {
+  const uint8_t opc[] = {uint8_t(fits_i8(imm) ? 0x83 : 0x81)};
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(dst));
+  if (fits_i8(imm))
+    put8(uint8_t(int8_t(imm)));
+  else
+    put32(uint32_t(imm));
+}
+
+void Assembler::test(Size s, Reg a, Reg b) {
+  const uint8_t op[] = {0x85};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(b), rm(a));
+}
+
+void Assembler::test(Size s, Reg a, int32_t imm) {
+  const uint8_t op[] = {0xf7};
+  emit_op(kPrefixNone, s == Size::k64, op, 0, rm(a));
+  put32(uint32_t(imm));
+}
+
+void Assembler::shift(Shift op, Size s, Reg dst) {
+  const uint8_t opc[] = {0xd3};
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(dst));
+}
+
+void Assembler::shift(Shift op, Size s, Reg dst, uint8_t count) {
+  const uint8_t opc[] = {0xc1};
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(dst));
+  put8(count);
+}
+
+void Assembler::unary(Unary op, Size s, Reg r) {
+  const uint8_t opc[] = {0xf7};
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(r));
+}
+
+void Assembler::unary(Unary op, Size s, const Mem& m) {
+  const uint8_t opc[] = {0xf7};
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(m));
+}
+
+void Assembler::imul(Size s, Reg dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0xaf};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::imul(Size s, Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, 0xaf};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::imul(Size s, Reg dst, Reg src, int32_t imm) {
+  const uint8_t op[] = {uint8_t(fits_i8(imm) ? 0x6b : 0x69)};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+  if (fits_i8(imm))
+    put8(uint8_t(int8_t(imm)));
+  else
+    put32(uint32_t(imm));
+}
+
+void Assembler::cdq_cqo(Size s) {
+  if (s == Size::k64) put8(0x48);
+  put8(0x99);
+}
+
+void Assembler::setcc(Cond c, Reg dst) {
+  const uint8_t op[] = {0x0f, uint8_t(0x90 + uint8_t(c))};
+  emit_op(kPrefixNone, false, op, 0, rm(dst), kByteRm);
+}
+
+void Assembler::cmovcc(Cond c, Size s, Reg dst, Reg src) {
+  const uint8_t op[] = {0x0f, uint8_t(0x40 + uint8_t(c))};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::cmovcc(Cond c, Size s, Reg dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, uint8_t(0x40 + uint8_t(c))};
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::lzcnt(Size s, Reg dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0xbd};
+  emit_op(kPrefixRep, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::tzcnt(Size s, Reg dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0xbc};
+  emit_op(kPrefixRep, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::popcnt(Size s, Reg dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0xb8};
+  emit_op(kPrefixRep, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::bswap(Size s, Reg r) {
+  uint8_t rex = s == Size::k64 ? 0x48 : 0;
+  if (uint8_t(r) & 8) rex |= 0x41;
+  if (rex) put8(rex);
+  put8(0x0f);
+  put8(uint8_t(0xc8 + (uint8_t(r) & 7)));
+}
+
+// ---------------------------------------------------------------- scalar floating point
+
+void Assembler::movs(Fp p, Xmm dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0x10};
+  emit_op(scalar_prefix(p), false, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movs(Fp p, Xmm dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, 0x10};
+  emit_op(scalar_prefix(p), false, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movs(Fp p, const Mem& dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0x11};
+  emit_op(scalar_prefix(p), false, op, uint8_t(src), rm(dst));
+}
+
+void Assembler::movaps(Xmm dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0x28};
+  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::sse(SseOp op, Fp p, Xmm dst, Xmm src) {
+  const uint8_t opc[] = {0x0f, uint8_t(op)};
+  emit_op(scalar_prefix(p), false, opc, uint8_t(dst), rm(src));
+}
+
+void Assembler::sse(SseOp op, Fp p, Xmm dst, const Mem& src) {
+  const uint8_t opc[] = {0x0f, uint8_t(op)};
+  emit_op(scalar_prefix(p), false, opc, uint8_t(dst), rm(src));
+}
+
+void Assembler::sse_logic(SseLogic op, Fp p, Xmm dst, Xmm src) {
+  const uint8_t opc[] = {0x0f, uint8_t(op)};
+  emit_op(p == Fp::kF64 ? kPrefixOpSize : kPrefixNone, false, opc, uint8_t(dst), rm(src));
+}
+
+void Assembler::ucomis(Fp p, Xmm a, Xmm b) {
+  const uint8_t op[] = {0x0f, 0x2e};
+  emit_op(p == Fp::kF64 ? kPrefixOpSize : kPrefixNone, false, op, uint8_t(a), rm(b));
+}
+
+void Assembler::ucomis(Fp p, Xmm a, const Mem& b) {
+  const uint8_t op[] = {0x0f, 0x2e};
+  emit_op(p == Fp::kF64 ? kPrefixOpSize : kPrefixNone, false, op, uint8_t(a), rm(b));
+}
+
+void Assembler::rounds(Fp p, Xmm dst, Xmm src, RoundMode mode) {
+  const uint8_t op[] = {0x0f, 0x3a, uint8_t(p == Fp::kF32 ? 0x0a : 0x0b)};
+  emit_op(kPrefixOpSize, false, op, uint8_t(dst), rm(src));
+  put8(uint8_t(mode));
+}
+
+void Assembler::cvtsi2s(Fp p, Size s, Xmm dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0x2a};
+  emit_op(scalar_prefix(p), s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::cvtts2si(Fp p, Size s, Reg dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0x2c};
+  emit_op(scalar_prefix(p), s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::cvts2s(Fp to, Xmm dst, Xmm src) {
+  // cvtss2sd (F3) widens an f32 to f64; cvtsd2ss (F2) narrows: the prefix names the source precision.
+  const uint8_t op[] = {0x0f, 0x5a};
+  emit_op(to == Fp::kF64 ? kPrefixRep : kPrefixRepne, false, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movd_to_xmm(Size s, Xmm dst, Reg src) {
+  const uint8_t op[] = {0x0f, 0x6e};
+  emit_op(kPrefixOpSize, s == Size::k64, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movd_from_xmm(Size s, Reg dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0x7e};
+  emit_op(kPrefixOpSize, s == Size::k64, op, uint8_t(src), rm(dst));
+}
+
+}  // namespace airwasm::jit

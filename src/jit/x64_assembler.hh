@@ -1,0 +1,237 @@
+// jit: an x86-64 assembler for the baseline compiler: encodes instructions (legacy prefix, REX, opcode,
+// ModRM, SIB, displacement, immediate) into a byte vector, with labels for jumps and calls whose
+// forward references are patched when the label is bound. Covers the integer forms a Wasm baseline
+// compiler needs (32/64-bit ALU, moves and extending loads, shifts, multiply/divide, compares,
+// setcc/cmovcc, bit counts) and the SSE2/SSE4.1 scalar float forms. Operands are typed (Reg, Xmm, Mem),
+// so an invalid combination does not compile; a Mem with rsp as index is rejected by assert (the
+// encoding does not exist). Encodings are checked against binutils' objdump in tests/unit/jit.
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace airwasm::jit {
+
+// General-purpose registers, numbered as in the encoding (bit 3 goes into REX).
+enum class Reg : uint8_t { rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15 };
+enum class Xmm : uint8_t {
+  xmm0,
+  xmm1,
+  xmm2,
+  xmm3,
+  xmm4,
+  xmm5,
+  xmm6,
+  xmm7,
+  xmm8,
+  xmm9,
+  xmm10,
+  xmm11,
+  xmm12,
+  xmm13,
+  xmm14,
+  xmm15
+};
+
+// Operand size of an integer instruction.
+enum class Size : uint8_t { k32, k64 };
+
+// Condition codes, numbered as in the encoding (Jcc = 0F 80+cc, SETcc = 0F 90+cc, CMOVcc = 0F 40+cc).
+enum class Cond : uint8_t {
+  kO,
+  kNO,
+  kB,
+  kAE,
+  kE,
+  kNE,
+  kBE,
+  kA,
+  kS,
+  kNS,
+  kP,
+  kNP,
+  kL,
+  kGE,
+  kLE,
+  kG,
+};
+constexpr Cond negate(Cond c) {
+  return Cond(uint8_t(c) ^ 1);
+}
+
+// A memory operand [base + index*scale + disp]; base and index are optional (absolute disp32 without both).
+struct Mem {
+  static constexpr uint8_t kNoReg = 0xff;
+  uint8_t base = kNoReg;
+  uint8_t index = kNoReg;
+  uint8_t scale = 1;  // 1, 2, 4 or 8
+  int32_t disp = 0;
+};
+inline Mem mem(Reg base, int32_t disp = 0) {
+  return Mem{uint8_t(base), Mem::kNoReg, 1, disp};
+}
+inline Mem mem(Reg base, Reg index, uint8_t scale, int32_t disp = 0) {
+  assert(index != Reg::rsp && "rsp cannot be an index register");
+  assert(scale == 1 || scale == 2 || scale == 4 || scale == 8);
+  return Mem{uint8_t(base), uint8_t(index), scale, disp};
+}
+inline Mem mem_index(Reg index, uint8_t scale, int32_t disp = 0) {  // [index*scale + disp32], no base
+  assert(index != Reg::rsp && "rsp cannot be an index register");
+  return Mem{Mem::kNoReg, uint8_t(index), scale, disp};
+}
+
+// The two-operand integer ALU group (its /digit in opcodes 80-83 and its row in 00-3F).
+enum class Alu : uint8_t { kAdd = 0, kOr = 1, kAdc = 2, kSbb = 3, kAnd = 4, kSub = 5, kXor = 6, kCmp = 7 };
+// Shifts and rotates (the /digit of C1/D3).
+enum class Shift : uint8_t { kRol = 0, kRor = 1, kShl = 4, kShr = 5, kSar = 7 };
+// One-operand group 3 (F7 /digit).
+enum class Unary : uint8_t { kNot = 2, kNeg = 3, kMul = 4, kImul = 5, kDiv = 6, kIdiv = 7 };
+// Scalar SSE arithmetic (the second opcode byte after 0F; F3 prefix: single, F2: double).
+enum class SseOp : uint8_t {
+  kSqrt = 0x51,
+  kAdd = 0x58,
+  kMul = 0x59,
+  kSub = 0x5c,
+  kMin = 0x5d,
+  kDiv = 0x5e,
+  kMax = 0x5f
+};
+// Packed bitwise SSE (0F 54..57; 66 prefix: the pd forms), used for float abs/neg/copysign.
+enum class SseLogic : uint8_t { kAnd = 0x54, kAndn = 0x55, kOr = 0x56, kXor = 0x57 };
+// Float precision of a scalar SSE instruction.
+enum class Fp : uint8_t { kF32, kF64 };
+// roundss/roundsd immediate: the rounding mode, with the precision exception suppressed (bit 3).
+enum class RoundMode : uint8_t { kNearest = 8, kFloor = 9, kCeil = 10, kTrunc = 11 };
+
+// A jump target. Created by Assembler::new_label, placed by bind; jumps to it may come before or after.
+struct Label {
+  uint32_t id = ~uint32_t{0};
+};
+
+class Assembler {
+ public:
+  std::span<const uint8_t> code() const { return buf_; }
+  size_t size() const { return buf_.size(); }
+  // True once every label that was jumped to has been bound (the code is complete).
+  bool all_labels_bound() const;
+
+  // ---- labels and control flow ----
+  Label new_label();
+  void bind(Label l);  // the label is the current position
+  // A label already bound at an earlier position `offset` (a target found after its code was emitted).
+  Label label_at(uint32_t offset);
+  uint32_t label_offset(Label l) const { return labels_[l.id].offset; }
+  void jmp(Label l);          // E9 rel32 (EB rel8 backwards when it fits)
+  void jcc(Cond c, Label l);  // 0F 80+cc rel32 (70+cc rel8 backwards when it fits)
+  void call(Label l);         // E8 rel32
+  void jmp(Reg target);
+  void call(Reg target);
+  void ret();
+  void push(Reg r);
+  void pop(Reg r);
+  void ud2();
+  void int3();
+  void nop();
+
+  // ---- integer moves ----
+  void mov(Size s, Reg dst, Reg src);
+  void mov(Size s, Reg dst, const Mem& src);
+  void mov(Size s, const Mem& dst, Reg src);
+  // dst = imm: 32-bit: mov r32, imm32 (zero-extends); 64-bit: the shortest of mov r32 (imm < 2^32),
+  // sign-extended mov r/m64 imm32, movabs imm64.
+  void mov_imm(Size s, Reg dst, uint64_t imm);
+  void mov_imm(Size s, const Mem& dst, int32_t imm);  // C7 /0; 64-bit sign-extends imm
+  void store8(const Mem& dst, Reg src);
+  void store16(const Mem& dst, Reg src);
+  void movzx8(Reg dst, const Mem& src);  // 32-bit destination (zero-extends to 64)
+  void movzx16(Reg dst, const Mem& src);
+  void movzx8(Reg dst, Reg src);
+  void movsx8(Size s, Reg dst, const Mem& src);
+  void movsx16(Size s, Reg dst, const Mem& src);
+  void movsx8(Size s, Reg dst, Reg src);
+  void movsx16(Size s, Reg dst, Reg src);
+  void movsxd(Reg dst, const Mem& src);  // 64 <- sign-extended 32
+  void movsxd(Reg dst, Reg src);
+  void lea(Size s, Reg dst, const Mem& src);
+
+  // ---- integer arithmetic ----
+  void alu(Alu op, Size s, Reg dst, Reg src);
+  void alu(Alu op, Size s, Reg dst, const Mem& src);
+  void alu(Alu op, Size s, const Mem& dst, Reg src);
+  void alu(Alu op, Size s, Reg dst, int32_t imm);  // 83 /op ib when imm fits in a byte, else 81 /op id
+  void alu(Alu op, Size s, const Mem& dst, int32_t imm);
+  void add(Size s, Reg dst, Reg src) { alu(Alu::kAdd, s, dst, src); }
+  void sub(Size s, Reg dst, Reg src) { alu(Alu::kSub, s, dst, src); }
+  void cmp(Size s, Reg a, Reg b) { alu(Alu::kCmp, s, a, b); }
+  void xor_(Size s, Reg dst, Reg src) { alu(Alu::kXor, s, dst, src); }
+  void test(Size s, Reg a, Reg b);
+  void test(Size s, Reg a, int32_t imm);
+  void shift(Shift op, Size s, Reg dst);  // by cl
+  void shift(Shift op, Size s, Reg dst, uint8_t count);
+  void unary(Unary op, Size s, Reg r);  // not/neg r; mul/imul/div/idiv rdx:rax by r
+  void unary(Unary op, Size s, const Mem& m);
+  void imul(Size s, Reg dst, Reg src);
+  void imul(Size s, Reg dst, const Mem& src);
+  void imul(Size s, Reg dst, Reg src, int32_t imm);
+  void cdq_cqo(Size s);         // sign-extends eax/rax into edx/rdx before idiv
+  void setcc(Cond c, Reg dst);  // the low byte of dst
+  void cmovcc(Cond c, Size s, Reg dst, Reg src);
+  void cmovcc(Cond c, Size s, Reg dst, const Mem& src);
+  void lzcnt(Size s, Reg dst, Reg src);
+  void tzcnt(Size s, Reg dst, Reg src);
+  void popcnt(Size s, Reg dst, Reg src);
+  void bswap(Size s, Reg r);
+
+  // ---- scalar floating point (SSE2, SSE4.1 for round) ----
+  void movs(Fp p, Xmm dst, Xmm src);  // movss/movsd register form (merges the low element)
+  void movs(Fp p, Xmm dst, const Mem& src);
+  void movs(Fp p, const Mem& dst, Xmm src);
+  void movaps(Xmm dst, Xmm src);
+  void sse(SseOp op, Fp p, Xmm dst, Xmm src);  // addss/addsd, ...
+  void sse(SseOp op, Fp p, Xmm dst, const Mem& src);
+  void sse_logic(SseLogic op, Fp p, Xmm dst, Xmm src);  // andps/andpd, ...
+  void ucomis(Fp p, Xmm a, Xmm b);
+  void ucomis(Fp p, Xmm a, const Mem& b);
+  void rounds(Fp p, Xmm dst, Xmm src, RoundMode mode);
+  void cvtsi2s(Fp p, Size s, Xmm dst, Reg src);   // int -> float (signed)
+  void cvtts2si(Fp p, Size s, Reg dst, Xmm src);  // float -> int, truncating
+  void cvts2s(Fp to, Xmm dst, Xmm src);           // cvtss2sd (to f64) / cvtsd2ss (to f32)
+  void movd_to_xmm(Size s, Xmm dst, Reg src);     // movd/movq xmm, r
+  void movd_from_xmm(Size s, Reg dst, Xmm src);   // movd/movq r, xmm
+
+  // Writes `bytes` verbatim (e.g. constants placed after the code).
+  void emit_bytes(std::span<const uint8_t> bytes) { buf_.insert(buf_.end(), bytes.begin(), bytes.end()); }
+
+ private:
+  // An r/m operand: a register number or a memory operand.
+  struct RM {
+    bool is_reg;
+    uint8_t reg;
+    Mem mem;
+  };
+  static RM rm(Reg r) { return RM{true, uint8_t(r), {}}; }
+  static RM rm(Xmm r) { return RM{true, uint8_t(r), {}}; }
+  static RM rm(const Mem& m) { return RM{false, 0, m}; }
+  // Emits [prefix] [REX] opcode ModRM [SIB] [disp]: `reg` is the ModRM reg field (a register or a /digit).
+  // byte_operands: which operands are 8-bit registers (spl/bpl/sil/dil need a REX, even an empty one).
+  static constexpr uint8_t kByteReg = 1, kByteRm = 2;
+  void emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg, const RM& operand,
+               uint8_t byte_operands = 0);
+  void emit_modrm(uint8_t reg, const RM& operand);
+  void put8(uint8_t b) { buf_.push_back(b); }
+  void put32(uint32_t v);
+  void put64(uint64_t v);
+  void patch32(size_t at, uint32_t v);
+  void jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near_op);
+
+  struct LabelState {
+    uint32_t offset = ~uint32_t{0};  // unbound until set
+    std::vector<uint32_t> fixups;    // positions of rel32 fields waiting for the label
+  };
+  std::vector<uint8_t> buf_;
+  std::vector<LabelState> labels_;
+};
+
+}  // namespace airwasm::jit

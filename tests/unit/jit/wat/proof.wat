@@ -1,0 +1,109 @@
+;; Functions for the baseline proof test (baseline_proof_test.cc): loops, if/else, block exits,
+;; constants, i32 arithmetic, comparisons, locals. No calls, memory or globals.
+(module
+  ;; n + (n-1) + ... + 1, with the exit test at the top of the loop
+  (func (export "sum") (param $n i32) (result i32) (local $s i32)
+    block $done
+      loop $top
+        local.get $n
+        i32.eqz
+        br_if $done
+        local.get $s
+        local.get $n
+        i32.add
+        local.set $s
+        local.get $n
+        i32.const 1
+        i32.sub
+        local.set $n
+        br $top
+      end
+    end
+    local.get $s)
+
+  ;; steps of the Collatz sequence from x to 1 (x > 0), with if/else and a test at the bottom
+  (func (export "collatz") (param $x i32) (result i32) (local $steps i32)
+    local.get $x
+    i32.const 1
+    i32.eq
+    if
+      i32.const 0
+      return
+    end
+    loop $next
+      local.get $x
+      i32.const 1
+      i32.and
+      if
+        local.get $x
+        i32.const 3
+        i32.mul
+        i32.const 1
+        i32.add
+        local.set $x
+      else
+        local.get $x
+        i32.const 1
+        i32.shr_u
+        local.set $x
+      end
+      local.get $steps
+      i32.const 1
+      i32.add
+      local.set $steps
+      local.get $x
+      i32.const 1
+      i32.ne
+      br_if $next
+    end
+    local.get $steps)
+
+  ;; sum over 0 <= j < i < n of (i xor j) * (i < 2j), nested loops and a comparison as a value
+  (func (export "nested") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $acc i32)
+    block $outer_done
+      loop $outer
+        local.get $i
+        local.get $n
+        i32.ge_u
+        br_if $outer_done
+        i32.const 0
+        local.set $j
+        block $inner_done
+          loop $inner
+            local.get $j
+            local.get $i
+            i32.ge_s
+            br_if $inner_done
+            local.get $acc
+            local.get $i
+            local.get $j
+            i32.xor
+            local.get $i
+            local.get $j
+            i32.const 1
+            i32.shl
+            i32.lt_u
+            i32.mul
+            i32.add
+            local.set $acc
+            local.get $j
+            i32.const 1
+            i32.add
+            local.set $j
+            br $inner
+          end
+        end
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        br $outer
+      end
+    end
+    local.get $acc)
+
+  ;; an empty infinite loop: a branch to itself, which only an interrupt or the fuel limit ends
+  (func (export "spin") (param i32)
+    loop $self
+      br $self
+    end))

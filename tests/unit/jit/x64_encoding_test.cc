@@ -1,0 +1,461 @@
+// jit: the assembler's encodings checked against an independent decoder, binutils' objdump. Each test
+// assembles many instructions (every register for the register forms, every base/index/scale/disp
+// shape for the memory forms), disassembles the bytes with `objdump -D -b binary -mi386:x86-64`, and
+// compares, instruction by instruction, the text objdump prints with the AT&T text we expect. A wrong
+// prefix, REX bit, ModRM/SIB field, displacement or immediate size shows up as a different text or as a
+// shifted instruction boundary.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "jit/x64_assembler.hh"
+
+namespace airwasm::jit {
+namespace {
+
+const char* const kReg64[] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                              "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+const char* const kReg32[] = {"eax", "ecx", "edx",  "ebx",  "esp",  "ebp",  "esi",  "edi",
+                              "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"};
+const char* const kReg16[] = {"ax",  "cx",  "dx",   "bx",   "sp",   "bp",   "si",   "di",
+                              "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"};
+const char* const kReg8[] = {"al",  "cl",  "dl",   "bl",   "spl",  "bpl",  "sil",  "dil",
+                             "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b"};
+const char* const kCond[] = {"o", "no", "b", "ae", "e", "ne", "be", "a",
+                             "s", "ns", "p", "np", "l", "ge", "le", "g"};
+
+std::string hex(uint64_t v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+std::string r(Size s, Reg x) {
+  return std::string("%") + (s == Size::k64 ? kReg64 : kReg32)[int(x)];
+}
+std::string r64(Reg x) {
+  return r(Size::k64, x);
+}
+std::string r32(Reg x) {
+  return r(Size::k32, x);
+}
+std::string x(Xmm v) {
+  return "%xmm" + std::to_string(int(v));
+}
+// An immediate as objdump prints it: sign-extended to the operand size, in hex.
+std::string imm(Size s, int64_t v) {
+  return "$" + hex(s == Size::k64 ? uint64_t(v) : uint64_t(uint32_t(v)));
+}
+// A memory operand in AT&T syntax as objdump prints it.
+std::string m(const Mem& mm) {
+  std::string out;
+  const bool rbp_like = mm.base != Mem::kNoReg && (mm.base & 7) == 5;
+  if (mm.base == Mem::kNoReg || mm.disp != 0 || rbp_like)
+    out += mm.disp < 0 ? "-" + hex(uint64_t(-int64_t(mm.disp))) : hex(uint64_t(mm.disp));
+  if (mm.base == Mem::kNoReg && mm.index == Mem::kNoReg) return out;
+  out += "(";
+  if (mm.base != Mem::kNoReg) out += std::string("%") + kReg64[mm.base];
+  if (mm.index != Mem::kNoReg) out += std::string(",%") + kReg64[mm.index] + "," + std::to_string(mm.scale);
+  return out + ")";
+}
+
+Reg reg(int i) {
+  return Reg(i);
+}
+Xmm xmm(int i) {
+  return Xmm(i);
+}
+
+// Memory operands of every shape: each base with no/8-bit/32-bit (positive and negative) displacements,
+// each base with each index and scale, index without base, absolute.
+std::vector<Mem> all_mems() {
+  std::vector<Mem> out;
+  for (int b = 0; b < 16; ++b)
+    for (int32_t d : {0, 8, -8, 127, -128, 128, -129, 0x12345678, -0x12345678}) out.push_back(mem(reg(b), d));
+  for (int b = 0; b < 16; ++b)
+    for (int i = 0; i < 16; ++i) {
+      if (i == 4) continue;
+      for (uint8_t sc : {1, 2, 4, 8})
+        out.push_back(mem(reg(b), reg(i), sc, (b + i + sc) % 3 == 0 ? 0 : 0x40 * sc));
+    }
+  for (int i = 0; i < 16; ++i)
+    if (i != 4) out.push_back(mem_index(reg(i), 8, 0x100));
+  out.push_back(Mem{Mem::kNoReg, Mem::kNoReg, 1, 0x1000});
+  return out;
+}
+// A smaller set for the many instructions that share the same ModRM code: the special bases (rsp, rbp,
+// r12, r13), an extended index, each displacement size.
+std::vector<Mem> some_mems() {
+  return {mem(Reg::rax),
+          mem(Reg::rsp, 8),
+          mem(Reg::rbp),
+          mem(Reg::r12, -8),
+          mem(Reg::r13, 0x1000),
+          mem(Reg::r15, Reg::r9, 4, 16),
+          mem(Reg::rbx, Reg::r12, 8),
+          mem_index(Reg::rcx, 2, 64)};
+}
+
+// Collects instructions and the text objdump must print for each, then checks them all at once.
+class Checker {
+ public:
+  Assembler a;
+  void add(const std::string& expected, const std::function<void(Assembler&)>& emit) {
+    starts_.push_back(uint32_t(a.size()));
+    expected_.push_back(expected);
+    emit(a);
+  }
+  void check() {
+    ASSERT_FALSE(expected_.empty());
+    std::map<uint32_t, std::string> got = disassemble(a.code());
+    // The instruction boundaries objdump finds must be exactly ours: a wrong length shows here.
+    std::vector<uint32_t> got_starts;
+    for (auto& [off, text] : got) got_starts.push_back(off);
+    size_t mismatches = 0;
+    for (size_t i = 0; i < expected_.size(); ++i) {
+      auto it = got.find(starts_[i]);
+      const std::string text = it == got.end() ? "<no instruction starts here>" : it->second;
+      if (text != expected_[i] && ++mismatches <= 40)
+        ADD_FAILURE() << "at " << hex(starts_[i]) << ": expected '" << expected_[i] << "', objdump says '"
+                      << text << "'";
+    }
+    EXPECT_EQ(got_starts, starts_) << "instruction boundaries differ";
+    EXPECT_EQ(mismatches, 0u);
+  }
+  size_t count() const { return expected_.size(); }
+  // For instructions whose text is known only later (forward jumps: the target is bound afterwards).
+  void set_expected(size_t item, std::string text) { expected_[item] = std::move(text); }
+
+ private:
+  // Runs objdump on the bytes; returns offset -> normalized instruction text.
+  static std::map<uint32_t, std::string> disassemble(std::span<const uint8_t> bytes) {
+    char path[] = "/tmp/airwasm_jit_XXXXXX";
+    const int fd = mkstemp(path);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(write(fd, bytes.data(), bytes.size()), ssize_t(bytes.size()));
+    close(fd);
+    const std::string cmd =
+        std::string(AIRWASM_OBJDUMP) + " -D -b binary -mi386:x86-64 --no-show-raw-insn " + path + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    EXPECT_NE(p, nullptr);
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    EXPECT_EQ(pclose(p), 0) << out.substr(0, 2000);
+    unlink(path);
+    std::map<uint32_t, std::string> result;
+    std::istringstream lines(out);
+    std::string line;
+    while (std::getline(lines, line)) {
+      // "   1f:\tadd    %ecx,%eax"
+      const size_t colon = line.find(":\t");
+      if (colon == std::string::npos) continue;
+      const std::string off = line.substr(0, colon);
+      if (off.find_first_not_of(" 0123456789abcdef") != std::string::npos) continue;
+      std::string text = line.substr(colon + 2);
+      // Collapse the padding between mnemonic and operands; drop trailing comments ("# 0x...").
+      if (auto hash = text.find(" #"); hash != std::string::npos) text.resize(hash);
+      std::string norm;
+      for (char c : text) {
+        if (c == ' ' || c == '\t') {
+          if (!norm.empty() && norm.back() != ' ') norm += ' ';
+        } else {
+          norm += c;
+        }
+      }
+      while (!norm.empty() && norm.back() == ' ') norm.pop_back();
+      result[uint32_t(std::stoul(off, nullptr, 16))] = norm;
+    }
+    return result;
+  }
+  std::vector<uint32_t> starts_;
+  std::vector<std::string> expected_;
+};
+
+const Size kSizes[] = {Size::k32, Size::k64};
+
+TEST(X64Encoding, MovRegisterAndMemoryForms) {
+  Checker c;
+  for (Size s : kSizes)
+    for (int d = 0; d < 16; ++d)
+      for (int src = 0; src < 16; ++src)
+        c.add("mov " + r(s, reg(src)) + "," + r(s, reg(d)),
+              [=](Assembler& a) { a.mov(s, reg(d), reg(src)); });
+  for (const Mem& mm : all_mems())
+    for (int i : {0, 5, 9, 12}) {
+      c.add("mov " + m(mm) + "," + r64(reg(i)), [=](Assembler& a) { a.mov(Size::k64, reg(i), mm); });
+      c.add("mov " + m(mm) + "," + r32(reg(i)), [=](Assembler& a) { a.mov(Size::k32, reg(i), mm); });
+      c.add("mov " + r64(reg(i)) + "," + m(mm), [=](Assembler& a) { a.mov(Size::k64, mm, reg(i)); });
+      c.add("mov " + r32(reg(i)) + "," + m(mm), [=](Assembler& a) { a.mov(Size::k32, mm, reg(i)); });
+    }
+  for (const Mem& mm : all_mems())
+    c.add("lea " + m(mm) + "," + r64(Reg::r11), [=](Assembler& a) { a.lea(Size::k64, Reg::r11, mm); });
+  c.add("lea 0x4(%rax,%rcx,2),%edx",
+        [](Assembler& a) { a.lea(Size::k32, Reg::rdx, mem(Reg::rax, Reg::rcx, 2, 4)); });
+  c.check();
+  EXPECT_GT(c.count(), 4000u);
+}
+
+TEST(X64Encoding, MovImmediates) {
+  Checker c;
+  for (int d = 0; d < 16; ++d) {
+    c.add("mov $0x12345678," + r32(reg(d)), [=](Assembler& a) { a.mov_imm(Size::k32, reg(d), 0x12345678); });
+    c.add("mov $0x0," + r32(reg(d)), [=](Assembler& a) { a.mov_imm(Size::k32, reg(d), 0); });
+    // 64-bit values that fit in 32 unsigned bits use the zero-extending 32-bit form.
+    c.add("mov $0xffffffff," + r32(reg(d)), [=](Assembler& a) { a.mov_imm(Size::k64, reg(d), 0xffffffffu); });
+    c.add("mov $0xffffffffffffff85," + r64(reg(d)),
+          [=](Assembler& a) { a.mov_imm(Size::k64, reg(d), uint64_t(-123)); });
+    c.add("movabs $0x123456789abcdef0," + r64(reg(d)),
+          [=](Assembler& a) { a.mov_imm(Size::k64, reg(d), 0x123456789abcdef0ull); });
+  }
+  for (const Mem& mm : some_mems()) {
+    c.add("movl $0x7," + m(mm), [=](Assembler& a) { a.mov_imm(Size::k32, mm, 7); });
+    c.add("movq $0xfffffffffffffff9," + m(mm), [=](Assembler& a) { a.mov_imm(Size::k64, mm, -7); });
+  }
+  c.check();
+}
+
+TEST(X64Encoding, NarrowLoadsAndStores) {
+  Checker c;
+  for (const Mem& mm : some_mems())
+    for (int i = 0; i < 16; ++i) {
+      c.add("mov " + std::string("%") + kReg8[i] + "," + m(mm), [=](Assembler& a) { a.store8(mm, reg(i)); });
+      c.add("mov " + std::string("%") + kReg16[i] + "," + m(mm),
+            [=](Assembler& a) { a.store16(mm, reg(i)); });
+      c.add("movzbl " + m(mm) + "," + r32(reg(i)), [=](Assembler& a) { a.movzx8(reg(i), mm); });
+      c.add("movzwl " + m(mm) + "," + r32(reg(i)), [=](Assembler& a) { a.movzx16(reg(i), mm); });
+      c.add("movsbl " + m(mm) + "," + r32(reg(i)), [=](Assembler& a) { a.movsx8(Size::k32, reg(i), mm); });
+      c.add("movsbq " + m(mm) + "," + r64(reg(i)), [=](Assembler& a) { a.movsx8(Size::k64, reg(i), mm); });
+      c.add("movswl " + m(mm) + "," + r32(reg(i)), [=](Assembler& a) { a.movsx16(Size::k32, reg(i), mm); });
+      c.add("movswq " + m(mm) + "," + r64(reg(i)), [=](Assembler& a) { a.movsx16(Size::k64, reg(i), mm); });
+      c.add("movslq " + m(mm) + "," + r64(reg(i)), [=](Assembler& a) { a.movsxd(reg(i), mm); });
+    }
+  for (int d = 0; d < 16; ++d)
+    for (int s = 0; s < 16; ++s) {
+      const std::string b8 = std::string("%") + kReg8[s], w16 = std::string("%") + kReg16[s];
+      c.add("movzbl " + b8 + "," + r32(reg(d)), [=](Assembler& a) { a.movzx8(reg(d), reg(s)); });
+      c.add("movsbl " + b8 + "," + r32(reg(d)), [=](Assembler& a) { a.movsx8(Size::k32, reg(d), reg(s)); });
+      c.add("movsbq " + b8 + "," + r64(reg(d)), [=](Assembler& a) { a.movsx8(Size::k64, reg(d), reg(s)); });
+      c.add("movswl " + w16 + "," + r32(reg(d)), [=](Assembler& a) { a.movsx16(Size::k32, reg(d), reg(s)); });
+      c.add("movswq " + w16 + "," + r64(reg(d)), [=](Assembler& a) { a.movsx16(Size::k64, reg(d), reg(s)); });
+      c.add("movslq " + r32(reg(s)) + "," + r64(reg(d)), [=](Assembler& a) { a.movsxd(reg(d), reg(s)); });
+    }
+  c.check();
+}
+
+TEST(X64Encoding, AluForms) {
+  const char* names[] = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"};
+  Checker c;
+  for (int op = 0; op < 8; ++op) {
+    const Alu alu = Alu(op);
+    const std::string n = names[op];
+    for (Size s : kSizes) {
+      const std::string suffix = s == Size::k64 ? "q" : "l";
+      for (int d = 0; d < 16; ++d) {
+        for (int src : {0, 3, 4, 8, 13, 15})
+          c.add(n + " " + r(s, reg(src)) + "," + r(s, reg(d)),
+                [=](Assembler& a) { a.alu(alu, s, reg(d), reg(src)); });
+        for (int32_t v : {1, -1, 127, -128, 128, -129, 0x12345678, INT32_MIN})
+          c.add(n + " " + imm(s, v) + "," + r(s, reg(d)), [=](Assembler& a) { a.alu(alu, s, reg(d), v); });
+      }
+      for (const Mem& mm : some_mems()) {
+        c.add(n + " " + m(mm) + "," + r(s, Reg::r10), [=](Assembler& a) { a.alu(alu, s, Reg::r10, mm); });
+        c.add(n + " " + r(s, Reg::rsi) + "," + m(mm), [=](Assembler& a) { a.alu(alu, s, mm, Reg::rsi); });
+        c.add(n + suffix + " " + imm(s, 5) + "," + m(mm), [=](Assembler& a) { a.alu(alu, s, mm, 5); });
+        c.add(n + suffix + " " + imm(s, 1000) + "," + m(mm), [=](Assembler& a) { a.alu(alu, s, mm, 1000); });
+      }
+    }
+  }
+  for (Size s : kSizes)
+    for (int d = 0; d < 16; ++d) {
+      c.add("test " + r(s, reg(15 - d)) + "," + r(s, reg(d)),
+            [=](Assembler& a) { a.test(s, reg(d), reg(15 - d)); });
+      c.add("test " + imm(s, 0x100) + "," + r(s, reg(d)), [=](Assembler& a) { a.test(s, reg(d), 0x100); });
+    }
+  c.check();
+}
+
+TEST(X64Encoding, ShiftsMultiplyDivide) {
+  const std::pair<Shift, const char*> shifts[] = {{Shift::kRol, "rol"},
+                                                  {Shift::kRor, "ror"},
+                                                  {Shift::kShl, "shl"},
+                                                  {Shift::kShr, "shr"},
+                                                  {Shift::kSar, "sar"}};
+  const std::pair<Unary, const char*> unaries[] = {{Unary::kNot, "not"}, {Unary::kNeg, "neg"},
+                                                   {Unary::kMul, "mul"}, {Unary::kImul, "imul"},
+                                                   {Unary::kDiv, "div"}, {Unary::kIdiv, "idiv"}};
+  Checker c;
+  for (Size s : kSizes) {
+    const std::string suffix = s == Size::k64 ? "q" : "l";
+    for (int d = 0; d < 16; ++d) {
+      for (auto [op, n] : shifts) {
+        c.add(std::string(n) + " %cl," + r(s, reg(d)), [=](Assembler& a) { a.shift(op, s, reg(d)); });
+        c.add(std::string(n) + " $0x1f," + r(s, reg(d)), [=](Assembler& a) { a.shift(op, s, reg(d), 31); });
+      }
+      for (auto [op, n] : unaries)
+        c.add(std::string(n) + " " + r(s, reg(d)), [=](Assembler& a) { a.unary(op, s, reg(d)); });
+      for (int src : {1, 4, 5, 12, 14}) {
+        c.add("imul " + r(s, reg(src)) + "," + r(s, reg(d)),
+              [=](Assembler& a) { a.imul(s, reg(d), reg(src)); });
+        c.add("imul $0x7," + r(s, reg(src)) + "," + r(s, reg(d)),
+              [=](Assembler& a) { a.imul(s, reg(d), reg(src), 7); });
+        c.add("imul $0x12345," + r(s, reg(src)) + "," + r(s, reg(d)),
+              [=](Assembler& a) { a.imul(s, reg(d), reg(src), 0x12345); });
+      }
+    }
+    for (const Mem& mm : some_mems()) {
+      for (auto [op, n] : unaries)
+        c.add(std::string(n) + suffix + " " + m(mm), [=](Assembler& a) { a.unary(op, s, mm); });
+      c.add("imul " + m(mm) + "," + r(s, Reg::r9), [=](Assembler& a) { a.imul(s, Reg::r9, mm); });
+    }
+  }
+  c.add("cltd", [](Assembler& a) { a.cdq_cqo(Size::k32); });
+  c.add("cqto", [](Assembler& a) { a.cdq_cqo(Size::k64); });
+  c.check();
+}
+
+TEST(X64Encoding, ConditionsAndBitCounts) {
+  Checker c;
+  for (int cc = 0; cc < 16; ++cc) {
+    for (int d = 0; d < 16; ++d) {
+      c.add("set" + std::string(kCond[cc]) + " %" + kReg8[d],
+            [=](Assembler& a) { a.setcc(Cond(cc), reg(d)); });
+      for (Size s : kSizes)
+        c.add("cmov" + std::string(kCond[cc]) + " " + r(s, reg(15 - d)) + "," + r(s, reg(d)),
+              [=](Assembler& a) { a.cmovcc(Cond(cc), s, reg(d), reg(15 - d)); });
+    }
+    for (const Mem& mm : some_mems())
+      c.add("cmov" + std::string(kCond[cc]) + " " + m(mm) + "," + r64(Reg::rdi),
+            [=](Assembler& a) { a.cmovcc(Cond(cc), Size::k64, Reg::rdi, mm); });
+  }
+  for (Size s : kSizes)
+    for (int d = 0; d < 16; ++d) {
+      const int src = (d * 7 + 3) % 16;
+      c.add("lzcnt " + r(s, reg(src)) + "," + r(s, reg(d)),
+            [=](Assembler& a) { a.lzcnt(s, reg(d), reg(src)); });
+      c.add("tzcnt " + r(s, reg(src)) + "," + r(s, reg(d)),
+            [=](Assembler& a) { a.tzcnt(s, reg(d), reg(src)); });
+      c.add("popcnt " + r(s, reg(src)) + "," + r(s, reg(d)),
+            [=](Assembler& a) { a.popcnt(s, reg(d), reg(src)); });
+      c.add("bswap " + r(s, reg(d)), [=](Assembler& a) { a.bswap(s, reg(d)); });
+    }
+  c.check();
+}
+
+TEST(X64Encoding, ControlFlow) {
+  Checker c;
+  for (int i = 0; i < 16; ++i) {
+    c.add("push " + r64(reg(i)), [=](Assembler& a) { a.push(reg(i)); });
+    c.add("pop " + r64(reg(i)), [=](Assembler& a) { a.pop(reg(i)); });
+    c.add("jmp *" + r64(reg(i)), [=](Assembler& a) { a.jmp(reg(i)); });
+    c.add("call *" + r64(reg(i)), [=](Assembler& a) { a.call(reg(i)); });
+  }
+  c.add("ret", [](Assembler& a) { a.ret(); });
+  c.add("ud2", [](Assembler& a) { a.ud2(); });
+  c.add("int3", [](Assembler& a) { a.int3(); });
+  c.add("nop", [](Assembler& a) { a.nop(); });
+  // Labels: a backward target near enough for rel8, one too far for it, and forward targets (rel32,
+  // patched at bind). Target addresses are offsets from the start of the buffer.
+  Label back = c.a.new_label();
+  Label fwd = c.a.new_label();
+  c.a.bind(back);
+  const uint32_t back_at = uint32_t(c.a.size());
+  for (int cc = 0; cc < 16; ++cc)
+    c.add("j" + std::string(kCond[cc]) + " " + hex(back_at), [=](Assembler& a) { a.jcc(Cond(cc), back); });
+  c.add("jmp " + hex(back_at), [=](Assembler& a) { a.jmp(back); });
+  c.add("call " + hex(back_at), [=](Assembler& a) { a.call(back); });
+  // Forward: the text is known only once the label is bound; placeholder texts are fixed below.
+  const size_t first_forward = c.count();
+  for (int cc = 0; cc < 16; ++cc) c.add("", [=](Assembler& a) { a.jcc(Cond(cc), fwd); });
+  c.add("", [=](Assembler& a) { a.jmp(fwd); });
+  c.add("", [=](Assembler& a) { a.call(fwd); });
+  for (int i = 0; i < 40; ++i)
+    c.add("movabs $0x1111111111111111,%rax",
+          [](Assembler& a) { a.mov_imm(Size::k64, Reg::rax, 0x1111111111111111ull); });
+  // Far backward: more than 127 bytes behind, so the rel32 forms.
+  for (int cc = 0; cc < 16; ++cc)
+    c.add("j" + std::string(kCond[cc]) + " " + hex(back_at), [=](Assembler& a) { a.jcc(Cond(cc), back); });
+  c.add("jmp " + hex(back_at), [=](Assembler& a) { a.jmp(back); });
+  // A label made for an earlier position after its code was emitted (label_at): far backward, rel32.
+  const Label late = c.a.label_at(back_at);
+  c.add("jmp " + hex(back_at), [=](Assembler& a) { a.jmp(late); });
+  c.add("jne " + hex(back_at), [=](Assembler& a) { a.jcc(Cond::kNE, late); });
+  EXPECT_FALSE(c.a.all_labels_bound());
+  c.a.bind(fwd);
+  EXPECT_TRUE(c.a.all_labels_bound());
+  c.add("ret", [](Assembler& a) { a.ret(); });
+  const std::string target = hex(c.a.label_offset(fwd));
+  for (int cc = 0; cc < 16; ++cc)
+    c.set_expected(first_forward + cc, "j" + std::string(kCond[cc]) + " " + target);
+  c.set_expected(first_forward + 16, "jmp " + target);
+  c.set_expected(first_forward + 17, "call " + target);
+  c.check();
+}
+
+TEST(X64Encoding, ScalarFloat) {
+  const std::pair<SseOp, const char*> ops[] = {
+      {SseOp::kAdd, "add"}, {SseOp::kSub, "sub"}, {SseOp::kMul, "mul"},  {SseOp::kDiv, "div"},
+      {SseOp::kMin, "min"}, {SseOp::kMax, "max"}, {SseOp::kSqrt, "sqrt"}};
+  const std::pair<SseLogic, const char*> logic[] = {
+      {SseLogic::kAnd, "and"}, {SseLogic::kAndn, "andn"}, {SseLogic::kOr, "or"}, {SseLogic::kXor, "xor"}};
+  Checker c;
+  for (Fp p : {Fp::kF32, Fp::kF64}) {
+    const std::string ss = p == Fp::kF32 ? "ss" : "sd", ps = p == Fp::kF32 ? "ps" : "pd";
+    for (int d = 0; d < 16; ++d) {
+      const int s = (d * 5 + 1) % 16;
+      c.add("mov" + ss + " " + x(xmm(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.movs(p, xmm(d), xmm(s)); });
+      for (auto [op, n] : ops)
+        c.add(std::string(n) + ss + " " + x(xmm(s)) + "," + x(xmm(d)),
+              [=](Assembler& a) { a.sse(op, p, xmm(d), xmm(s)); });
+      for (auto [op, n] : logic)
+        c.add(std::string(n) + ps + " " + x(xmm(s)) + "," + x(xmm(d)),
+              [=](Assembler& a) { a.sse_logic(op, p, xmm(d), xmm(s)); });
+      c.add("ucomi" + ss + " " + x(xmm(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.ucomis(p, xmm(d), xmm(s)); });
+      for (RoundMode mode : {RoundMode::kNearest, RoundMode::kFloor, RoundMode::kCeil, RoundMode::kTrunc})
+        c.add("round" + ss + " " + "$" + hex(uint8_t(mode)) + "," + x(xmm(s)) + "," + x(xmm(d)),
+              [=](Assembler& a) { a.rounds(p, xmm(d), xmm(s), mode); });
+      for (Size sz : kSizes) {
+        c.add("cvtsi2" + ss + " " + r(sz, reg(s)) + "," + x(xmm(d)),
+              [=](Assembler& a) { a.cvtsi2s(p, sz, xmm(d), reg(s)); });
+        c.add("cvtt" + ss + "2si " + x(xmm(s)) + "," + r(sz, reg(d)),
+              [=](Assembler& a) { a.cvtts2si(p, sz, reg(d), xmm(s)); });
+      }
+    }
+    for (const Mem& mm : some_mems()) {
+      c.add("mov" + ss + " " + m(mm) + ",%xmm9", [=](Assembler& a) { a.movs(p, Xmm::xmm9, mm); });
+      c.add("mov" + ss + " %xmm3," + m(mm), [=](Assembler& a) { a.movs(p, mm, Xmm::xmm3); });
+      c.add("add" + ss + " " + m(mm) + ",%xmm12",
+            [=](Assembler& a) { a.sse(SseOp::kAdd, p, Xmm::xmm12, mm); });
+      c.add("ucomi" + ss + " " + m(mm) + ",%xmm1", [=](Assembler& a) { a.ucomis(p, Xmm::xmm1, mm); });
+    }
+  }
+  for (int d = 0; d < 16; ++d) {
+    const int s = 15 - d;
+    c.add("movaps " + x(xmm(s)) + "," + x(xmm(d)), [=](Assembler& a) { a.movaps(xmm(d), xmm(s)); });
+    c.add("cvtss2sd " + x(xmm(s)) + "," + x(xmm(d)),
+          [=](Assembler& a) { a.cvts2s(Fp::kF64, xmm(d), xmm(s)); });
+    c.add("cvtsd2ss " + x(xmm(s)) + "," + x(xmm(d)),
+          [=](Assembler& a) { a.cvts2s(Fp::kF32, xmm(d), xmm(s)); });
+    c.add("movd " + r32(reg(s)) + "," + x(xmm(d)),
+          [=](Assembler& a) { a.movd_to_xmm(Size::k32, xmm(d), reg(s)); });
+    c.add("movq " + r64(reg(s)) + "," + x(xmm(d)),
+          [=](Assembler& a) { a.movd_to_xmm(Size::k64, xmm(d), reg(s)); });
+    c.add("movd " + x(xmm(s)) + "," + r32(reg(d)),
+          [=](Assembler& a) { a.movd_from_xmm(Size::k32, reg(d), xmm(s)); });
+    c.add("movq " + x(xmm(s)) + "," + r64(reg(d)),
+          [=](Assembler& a) { a.movd_from_xmm(Size::k64, reg(d), xmm(s)); });
+  }
+  c.check();
+}
+
+}  // namespace
+}  // namespace airwasm::jit
