@@ -189,7 +189,7 @@ LiftedCall::LiftedCall(Store& store, uint32_t func, const abi::Marshal& m, uint3
   acx_ = cx_.typed(fn_type_);
 }
 
-TrapResult<void> LiftedCall::enter_and_lower() {
+inline TrapResult<void> LiftedCall::enter_and_lower_inline() {
   if (f_.async_callback)
     return std::unexpected(
         Trap(TrapCode::kHostError, "async functions with a callback are not supported yet"));
@@ -210,7 +210,7 @@ TrapResult<void> LiftedCall::enter_and_lower() {
   return {};
 }
 
-TrapResult<void> LiftedCall::lift_and_return() {
+inline TrapResult<void> LiftedCall::lift_and_return_inline() {
   const TypeNode& fn = f_.owner->types().node(fn_type_);
   if (f_.async_lift) {
     // An async lift without callback returns its result through task.return.
@@ -245,12 +245,19 @@ TrapResult<void> LiftedCall::lift_and_return() {
   return {};
 }
 
+TrapResult<void> LiftedCall::enter_and_lower() {
+  return enter_and_lower_inline();
+}
+TrapResult<void> LiftedCall::lift_and_return() {
+  return lift_and_return_inline();
+}
+
 TrapResult<void> call_lifted(Store& store, uint32_t func, const abi::Marshal& m,
                              const CallOptions* call_options, uint32_t caller, bool fused) {
   LiftedCall call(store, func, m, caller, fused);
-  AIRWASM_TRY(call.enter_and_lower());
+  AIRWASM_TRY(call.enter_and_lower_inline());
   AIRWASM_TRY(store.impl().call_slots(call.core(), call.slots(), call_options));
-  return call.lift_and_return();
+  return call.lift_and_return_inline();
 }
 
 namespace {
