@@ -66,6 +66,7 @@ class SliceRunner {
   std::deque<std::shared_ptr<SliceTask>> ready_;
   std::multimap<SliceTask::Clock::time_point, std::shared_ptr<SliceTask>> parked_;
   size_t admitted_ = 0;  // tasks not done yet
+  size_t idle_ = 0;      // workers waiting for work (post() wakes one only if there is one)
   bool stopping_ = false;
   std::condition_variable all_done_;
   std::vector<std::thread> workers_;
