@@ -4,6 +4,8 @@
 // future is ready. A Store is never run by two threads at once (each Store has at most one task, and a
 // task is only ever in the run queue once).
 // Each Store needs fuel (Store::set_fuel) for its calls: slices are taken from it; running out traps.
+// A call whose host function would block and suspended instead (Store::suspend_and_retry) holds no worker:
+// it waits until its Store::blocked_on() descriptors are ready or its time comes, then runs again.
 #pragma once
 
 #include <chrono>

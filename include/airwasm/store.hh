@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "airwasm/engine.hh"
 #include "airwasm/error.hh"
@@ -95,6 +96,24 @@ class Store {
   // nothing, when the call cannot suspend there (it is not sliced, or the host function runs inside a call
   // that a host function made): the host function must then wait by itself.
   bool request_yield();
+  // Called by a host function that would block (waiting for a descriptor or a time): asks the sliced call
+  // in progress to suspend *before* this host call, which runs again from the start when the call resumes.
+  // Returns true when granted: the host function must then return at once with any trap (it is discarded),
+  // having changed nothing it would do again; `blocked_on()` then tells the embedder what to wait for before
+  // resuming (resuming earlier is harmless: the host function finds nothing ready and asks again). Returns
+  // false, changing nothing, where the call cannot suspend (as request_yield): the host function waits.
+  struct BlockedOn {
+    struct Fd {
+      int fd;
+      short events;  // POLLIN / POLLOUT
+    };
+    std::vector<Fd> fds;               // ready when any of these is
+    std::optional<uint64_t> until_ns;  // or at this std::chrono::steady_clock time (ns since its epoch)
+  };
+  bool suspend_and_retry(BlockedOn what);
+  // What the suspended sliced call waits for, if it suspended in suspend_and_retry; null otherwise (a
+  // call suspended by fuel or a yield can resume at once).
+  const BlockedOn* blocked_on() const;
 
   // ---- host data (one opaque pointer for the embedder; not owned) ----
   void set_data(void* data);

@@ -148,6 +148,9 @@ struct ExecContext {
   int64_t pending_charge = 0;  // fuel owed for the block at pc before it may run (see interpreter.cc)
   std::atomic<uint32_t>* interrupt = nullptr;
   bool yield_requested = false;
+  // Set by a host function that would block (Store::suspend_and_retry) together with its failure: the call
+  // suspends before the call instruction, which runs again, host function included, when it resumes.
+  bool retry_requested = false;
   uint32_t host_depth = 0;  // > 0 while a host function runs (re-entry makes a call unsuspendable)
 
   // exceptions thrown in this Store that may still be referenced (exnref values point into it). One that

@@ -357,7 +357,11 @@ namespace {
                                         uint64_t* args, TrapCode& trap_code) {
   Caller caller(static_cast<Store*>(ctx.store), instance_owner);
   TrapResult<void> r = (*callee->host)(caller, args);
-  if (r) return true;
+  if (r) [[likely]] {
+    ctx.retry_requested = false;  // asked for, but the host function answered after all
+    return true;
+  }
+  if (ctx.retry_requested) return false;  // not a trap: the call suspends and the host function runs again
   trap_code = r.error().code();
   ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
   return false;
@@ -1087,9 +1091,20 @@ do_call:
     --ctx.host_depth;
     fuel = ctx.fuel;
     RELOAD_MEMORY();
-    pc = call_return;
-    if (!host_ok) [[unlikely]]
+    if (!host_ok) [[unlikely]] {
+      if (ctx.retry_requested) {
+        // The host function would have blocked and asked to be run again (Store::suspend_and_retry, only
+        // granted to the outermost activation of a sliced call): suspend with pc still at the call
+        // instruction. The block's fuel was paid before it; the call's continuation is charged after the
+        // host function finally returns, as for any call.
+        ctx.retry_requested = false;
+        ctx.pending_charge = 0;
+        goto suspend;
+      }
+      pc = call_return;
       goto trap;
+    }
+    pc = call_return;
     if ((ctx.yield_requested || ctx.slice_overrun) && ctx.host_depth == 0) [[unlikely]] {
       const bool suspend_now = ctx.sliced;
       ctx.yield_requested = false;

@@ -105,4 +105,31 @@ TrapResult<void> wait_fd_interruptible(Store& store, int fd, short events) {
   return {};
 }
 
+TrapResult<WaitStatus> wait_or_suspend(Store& store, std::span<pollfd> fds,
+                                       std::optional<uint64_t> timeout_ns) {
+  int ready;
+  do {
+    ready = ::poll(fds.data(), nfds_t(fds.size()), 0);
+  } while (ready < 0 && errno == EINTR);
+  if (ready != 0) {  // ready, or poll failed: the caller's next operation reports the error
+    if (ready < 0)
+      for (pollfd& f : fds) f.revents = POLLERR;
+    return WaitStatus::kReady;
+  }
+  if (timeout_ns && *timeout_ns == 0) return WaitStatus::kTimedOut;
+  Store::BlockedOn what;
+  for (const pollfd& f : fds) what.fds.push_back({f.fd, f.events});
+  if (timeout_ns) what.until_ns = monotonic_ns() + *timeout_ns;
+  if (store.suspend_and_retry(std::move(what)))
+    return std::unexpected(Trap(TrapCode::kHostError, "suspended until ready (the call runs again)"));
+  return wait_interruptible(store, fds, timeout_ns);
+}
+
+TrapResult<void> wait_fd_or_suspend(Store& store, int fd, short events) {
+  pollfd p{fd, events, 0};
+  auto r = wait_or_suspend(store, {&p, 1}, std::nullopt);
+  if (!r) return std::unexpected(std::move(r.error()));
+  return {};
+}
+
 }  // namespace airwasm::internal

@@ -33,4 +33,13 @@ TrapResult<WaitStatus> wait_interruptible(Store& store, std::span<pollfd> fds,
 // read or write that could block forever (pipes, terminals, sockets; the caller knows the file type).
 TrapResult<void> wait_fd_interruptible(Store& store, int fd, short events);
 
+// The same for host functions that have done nothing yet that they would do again: when none of `fds` is
+// ready and the call is sliced and may suspend here, it suspends instead of waiting, and the host function
+// runs again from its start when the call resumes (Store::suspend_and_retry; Store::blocked_on() tells the
+// embedder what it waits for). The returned trap then only carries the suspension out of the host
+// function, which must return it at once. Elsewhere these wait as the functions above.
+TrapResult<WaitStatus> wait_or_suspend(Store& store, std::span<pollfd> fds,
+                                       std::optional<uint64_t> timeout_ns);
+TrapResult<void> wait_fd_or_suspend(Store& store, int fd, short events);
+
 }  // namespace airwasm::internal

@@ -176,6 +176,7 @@ TrapResult<CallStatus> StoreImpl::start_sliced_slots(const interp::FuncInst* fun
 TrapResult<CallStatus> StoreImpl::resume_sliced(uint64_t slice) {
   if (!sliced_suspended) return std::unexpected(usage_trap("no suspended call to resume"));
   sliced_suspended = false;
+  blocked_on.reset();
   load_fuel(slice);
   return finish_slice(interp::run(exec));
 }
@@ -186,6 +187,7 @@ TrapResult<CallStatus> StoreImpl::finish_slice(interp::RunStatus status) {
     sliced_suspended = true;
     return CallStatus::kSuspended;
   }
+  blocked_on.reset();
   call_active = false;
   exec.sliced = false;
   if (status == interp::RunStatus::kTrap) {
@@ -199,9 +201,11 @@ TrapResult<CallStatus> StoreImpl::finish_slice(interp::RunStatus status) {
 void StoreImpl::abandon_sliced() {
   if (!sliced_suspended) return;
   sliced_suspended = false;
+  blocked_on.reset();
   call_active = false;
   exec.sliced = false;
   exec.yield_requested = false;
+  exec.retry_requested = false;
   exec.frame_top = exec.frames_begin;
   ++sliced_generation;
 }

@@ -96,6 +96,8 @@ struct StoreImpl {
   bool sliced_suspended = false;
   uint64_t sliced_generation = 0;
   const interp::FuncInst* sliced_func = nullptr;
+  std::optional<Store::BlockedOn>
+      blocked_on;  // why the sliced call suspended, if a host function would block
 
   // Function instances by Store index (one pointer each: an instance adds one per function of its
   // module). Host functions are owned by `host_funcs`; the functions of an instance live in one block

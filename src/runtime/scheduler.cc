@@ -1,9 +1,19 @@
 // runtime: the round-robin slice scheduler behind Scheduler/CallFuture (see scheduler.hh).
 // Workers pop a task from a FIFO queue, run one fuel slice of its SlicedCall, and push it back unless it
 // finished; FIFO order over equal slices gives every call the same share of the workers.
+// A call that suspended because a host function would block (Store::suspend_and_retry) waits in `waiting`
+// instead, holding no worker: an idle worker polls the descriptors of all waiting calls (and an eventfd that
+// new work, cancellation and shutdown write) until one is ready or its time has come, then queues it again.
 #include "airwasm/scheduler.hh"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -17,6 +27,26 @@ namespace airwasm {
 
 namespace internal {
 
+// Wakes the worker that polls for waiting calls (an eventfd; shared with the tasks, whose futures may
+// cancel after the Scheduler is gone).
+struct SchedulerWaker {
+  int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  ~SchedulerWaker() {
+    if (fd >= 0) ::close(fd);
+  }
+  void wake() const {
+    const uint64_t one = 1;
+    if (fd >= 0) {
+      [[maybe_unused]] ssize_t n = ::write(fd, &one, sizeof one);  // EAGAIN: already signalled
+    }
+  }
+  void drain() const {
+    uint64_t v;
+    while (fd >= 0 && ::read(fd, &v, sizeof v) > 0) {
+    }
+  }
+};
+
 struct ScheduledTask {
   std::shared_ptr<Store> store;
   Func func;
@@ -27,6 +57,7 @@ struct ScheduledTask {
   std::atomic<uint64_t> slices{0};
   uint64_t fuel_at_start = 0;
   std::atomic<size_t>* active = nullptr;  // the scheduler's count of unfinished calls
+  std::shared_ptr<SchedulerWaker> waker;
 
   mutable std::mutex mutex;
   mutable std::condition_variable done_cv;
@@ -52,12 +83,18 @@ struct SchedulerImpl {
   std::mutex mutex;
   std::condition_variable work_cv;
   std::deque<std::shared_ptr<ScheduledTask>> queue;
+  std::vector<std::shared_ptr<ScheduledTask>> waiting;  // suspended until their Store::blocked_on() is met
+  bool polling = false;                                 // a worker polls for `waiting` (one at a time)
+  std::shared_ptr<SchedulerWaker> waker = std::make_shared<SchedulerWaker>();
   std::vector<std::shared_ptr<ScheduledTask>> all;  // for cancellation on shutdown
   std::atomic<size_t> active{0};
   bool stopping = false;
   std::vector<std::thread> workers;
 
   void worker();
+  // With the lock held, released meanwhile: waits until a waiting call may go on (or new work, a
+  // cancellation or shutdown wakes it), then queues the calls that may.
+  void poll_waiting(std::unique_lock<std::mutex>& lock);
   // Runs one slice; returns true if the task should be queued again.
   bool run_slice(ScheduledTask& task);
 };
@@ -98,19 +135,79 @@ bool SchedulerImpl::run_slice(ScheduledTask& task) {
   return true;
 }
 
+void SchedulerImpl::poll_waiting(std::unique_lock<std::mutex>& lock) {
+  polling = true;
+  std::vector<pollfd> fds{{waker->fd, POLLIN, 0}};
+  std::vector<size_t> first_fd;  // per waiting task: its first entry in fds
+  const uint64_t now = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    std::chrono::steady_clock::now().time_since_epoch())
+                                    .count());
+  int timeout_ms = -1;
+  for (const auto& task : waiting) {
+    first_fd.push_back(fds.size());
+    const Store::BlockedOn* b = task->store->blocked_on();
+    if (!b) {  // cannot happen (only blocked calls wait), but must not wait forever
+      timeout_ms = 0;
+      continue;
+    }
+    for (const auto& f : b->fds) fds.push_back({f.fd, f.events, 0});
+    if (b->until_ns) {
+      const int ms = *b->until_ns <= now
+                         ? 0
+                         : int(std::min<uint64_t>((*b->until_ns - now + 999'999) / 1'000'000, 60'000));
+      timeout_ms = timeout_ms < 0 ? ms : std::min(timeout_ms, ms);
+    }
+  }
+  std::vector<std::shared_ptr<ScheduledTask>> polled = waiting;
+  lock.unlock();
+  int n;
+  do {
+    n = ::poll(fds.data(), nfds_t(fds.size()), timeout_ms);
+  } while (n < 0 && errno == EINTR);
+  waker->drain();
+  const uint64_t after = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::steady_clock::now().time_since_epoch())
+                                      .count());
+  lock.lock();
+  polling = false;
+  for (size_t i = 0; i < polled.size(); ++i) {
+    const auto& task = polled[i];
+    const Store::BlockedOn* b = task->store->blocked_on();
+    bool go = n < 0 || !b || task->cancelled.load() || (b->until_ns && *b->until_ns <= after);
+    const size_t end = i + 1 < polled.size() ? first_fd[i + 1] : fds.size();
+    for (size_t j = first_fd[i]; j < end && !go; ++j) go = fds[j].revents != 0;
+    if (!go) continue;
+    std::erase(waiting, task);
+    queue.push_back(task);
+  }
+  work_cv.notify_all();
+}
+
 void SchedulerImpl::worker() {
   for (;;) {
     std::shared_ptr<ScheduledTask> task;
     {
       std::unique_lock lock(mutex);
-      work_cv.wait(lock, [&] { return stopping || !queue.empty(); });
-      if (queue.empty()) return;  // stopping and drained
+      for (;;) {
+        if (!queue.empty()) break;
+        if (!waiting.empty() && !polling) {
+          poll_waiting(lock);
+          continue;
+        }
+        if (stopping && waiting.empty()) return;  // stopping and drained
+        work_cv.wait(lock);
+      }
       task = std::move(queue.front());
       queue.pop_front();
     }
     if (run_slice(*task)) {
       std::lock_guard lock(mutex);
-      queue.push_back(std::move(task));
+      if (task->store->blocked_on()) {
+        waiting.push_back(std::move(task));
+        waker->wake();  // a polling worker adds it to its poll
+      } else {
+        queue.push_back(std::move(task));
+      }
       work_cv.notify_one();
     }
   }
@@ -135,12 +232,14 @@ Scheduler::~Scheduler() {
     impl_->stopping = true;
   }
   impl_->work_cv.notify_all();
+  impl_->waker->wake();
   for (std::thread& t : impl_->workers) t.join();
 }
 
 CallFuture Scheduler::spawn(std::shared_ptr<Store> store, Func func, std::vector<Val> args) {
   auto task = std::make_shared<internal::ScheduledTask>(std::move(store), func, std::move(args));
   task->active = &impl_->active;
+  task->waker = impl_->waker;
   {
     std::lock_guard lock(impl_->mutex);
     // Forget finished tasks so `all` does not grow without bound.
@@ -153,6 +252,7 @@ CallFuture Scheduler::spawn(std::shared_ptr<Store> store, Func func, std::vector
     impl_->active.fetch_add(1);
   }
   impl_->work_cv.notify_one();
+  impl_->waker->wake();  // the one idle worker may be polling for waiting calls
   return CallFuture(task);
 }
 
@@ -188,6 +288,7 @@ void CallFuture::cancel() const {
   }
   task_->cancelled.store(true);
   task_->store->interrupt_handle().interrupt();
+  if (task_->waker) task_->waker->wake();  // a call waiting for a descriptor goes on to end
 }
 
 uint64_t CallFuture::fuel_consumed() const {

@@ -289,6 +289,19 @@ void InterruptHandle::clear() const {
   state_->flag.compare_exchange_strong(requested, interp::kNoInterrupt);
 }
 
+bool Store::suspend_and_retry(BlockedOn what) {
+  internal::StoreImpl& s = impl();
+  if (!s.exec.sliced || s.exec.host_depth != 1) return false;
+  s.exec.retry_requested = true;
+  s.blocked_on = std::move(what);
+  return true;
+}
+
+const Store::BlockedOn* Store::blocked_on() const {
+  const internal::StoreImpl& s = impl();
+  return s.sliced_suspended && s.blocked_on ? &*s.blocked_on : nullptr;
+}
+
 bool Store::request_yield() {
   // host_depth counts the host functions on the stack: only one reached from the outermost activation
   // returns into a frame that can suspend (see the interpreter's host-call return path).

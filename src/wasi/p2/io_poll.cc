@@ -1,7 +1,8 @@
 // wasi/p2: wasi:io/poll. A pollable is ready when its fd is (poll(2)), when its monotonic deadline has
 // passed, or always (files, in-memory streams). `poll` waits for the first ready one with one wait over
 // all fds, its timeout the nearest deadline; the wait is runtime/blocking.hh's, so interruption and the
-// call's deadline stop a guest blocked here with the usual trap.
+// call's deadline stop a guest blocked here with the usual trap, and a sliced call suspends instead of
+// waiting (the embedder waits for Store::blocked_on(), then resumes: poll runs again).
 #include <poll.h>
 
 #include <algorithm>
@@ -44,7 +45,8 @@ TrapResult<void> pollables_wait(Store& store, std::span<PollableObj* const> ps) 
       timeout = deadline > now ? deadline - now : 0;
     }
     if (fds.empty() && !timeout) return {};  // nothing could ever become ready: do not hang
-    AIRWASM_TRY(airwasm::internal::wait_interruptible(store, fds, timeout));
+    // Nothing has been done yet: a sliced call suspends here instead and poll/block run again on resume.
+    AIRWASM_TRY(airwasm::internal::wait_or_suspend(store, fds, timeout));
   }
 }
 

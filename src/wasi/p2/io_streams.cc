@@ -57,14 +57,15 @@ TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking,
         pollfd f{fd, POLLIN, 0};
         if (::poll(&f, 1, 0) == 0) return ok(skip ? Val::u64(0) : Val::list({}));
       } else {
-        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, fd, POLLIN));
+        // Nothing read yet: a sliced call suspends here and the read runs again (blocking.hh).
+        AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(c.store, fd, POLLIN));
       }
       do {
         got = ::read(fd, buf.data(), n);
       } while (got < 0 && errno == EINTR);
       if (got < 0 && errno == EAGAIN) {
         if (!blocking) return ok(skip ? Val::u64(0) : Val::list({}));
-        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, fd, POLLIN));
+        AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(c.store, fd, POLLIN));
         do {
           got = ::read(fd, buf.data(), n);
         } while (got < 0 && errno == EINTR);
@@ -87,7 +88,7 @@ TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking,
         }
         if (errno != EAGAIN && errno != EWOULDBLOCK) break;
         if (!blocking) return ok(skip ? Val::u64(0) : Val::list({}));
-        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, s.fd->get(), POLLIN));
+        AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(c.store, s.fd->get(), POLLIN));
       }
       if (got < 0) {
         s.closed = true;

@@ -1,5 +1,10 @@
 // The async scheduler: many spinning guests on two threads all make progress, fairly, and can all be
-// stopped; finite calls deliver their results.
+// stopped; finite calls deliver their results; a call whose host function would block waits without a
+// worker (Store::suspend_and_retry) and goes on when its descriptor is ready, or ends when cancelled.
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <numeric>
@@ -87,6 +92,72 @@ TEST(Scheduler, OutOfFuelEndsTheCall) {
   auto r = scheduler.spawn(g.store, g.func("spin"), {}).get();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), TrapCode::kOutOfFuel);
+}
+
+// A host `yield` that waits for a pipe to be readable: in a scheduled (sliced) call it suspends with the
+// pipe as what it waits for, so that on ONE worker thread another call runs and finishes meanwhile; the
+// blocked call goes on once the test writes to the pipe. A second such call is cancelled while it waits.
+TEST(Scheduler, CallsWaitingForADescriptorHoldNoWorker) {
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK), 0);
+  const Engine engine(fuel_config());
+  auto module = Module::compile(engine, read_fixture("metering.wasm"));
+  ASSERT_TRUE(module);
+  Linker linker(engine);
+  std::atomic<int> would_block{0};
+  ASSERT_TRUE(linker.define_func("host", "yield", FuncType{},
+                                 [&](Caller& c, std::span<const Val>, std::span<Val>) -> TrapResult<void> {
+                                   pollfd p{pipe_fds[0], POLLIN, 0};
+                                   if (::poll(&p, 1, 0) == 1) return {};
+                                   ++would_block;
+                                   Store::BlockedOn what;
+                                   what.fds.push_back({pipe_fds[0], POLLIN});
+                                   if (c.store().suspend_and_retry(std::move(what)))
+                                     return std::unexpected(Trap(TrapCode::kHostError, "would block"));
+                                   return std::unexpected(Trap(TrapCode::kHostError, "not sliced"));
+                                 }));
+  ASSERT_TRUE(
+      linker.define_func("host", "charge", FuncType{{ValType::kI32}, {}},
+                         [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
+  ASSERT_TRUE(
+      linker.define_func("host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
+                         [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; }));
+  auto make = [&](const char* name) {
+    auto store = std::make_shared<Store>(engine);
+    EXPECT_TRUE(store->set_fuel(UINT64_MAX));
+    auto instance = linker.instantiate(*store, *module);
+    EXPECT_TRUE(instance);
+    return std::make_pair(store, *instance->get_func(*store, name));
+  };
+  auto [blocked_store, blocked_func] = make("yield_n");
+  auto [cancelled_store, cancelled_func] = make("yield_n");
+  auto [busy_store, busy_func] = make("sum");
+  Scheduler scheduler(SchedulerConfig{1, 10'000});
+  CallFuture blocked = scheduler.spawn(blocked_store, blocked_func, std::vector{Val::i32(2)});
+  CallFuture cancelled = scheduler.spawn(cancelled_store, cancelled_func, std::vector{Val::i32(1)});
+  CallFuture busy = scheduler.spawn(busy_store, busy_func, std::vector{Val::i32(100'000)});
+  // Would not come if a waiting call held the one worker (the pipe write then ends the wait, and we fail).
+  const bool in_time = busy.wait_for(std::chrono::seconds(10));
+  if (!in_time) {
+    ASSERT_EQ(::write(pipe_fds[1], "x", 1), 1);
+  }
+  ASSERT_TRUE(in_time);
+  auto sum = busy.get();
+  ASSERT_TRUE(sum);
+  EXPECT_EQ((*sum)[0].i64(), int64_t(100'000) * 100'001 / 2);
+  EXPECT_FALSE(blocked.ready());
+  EXPECT_FALSE(cancelled.ready());
+  EXPECT_GE(would_block.load(), 2);
+  cancelled.cancel();
+  auto c = cancelled.get();
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code(), TrapCode::kInterrupted);
+  ASSERT_EQ(::write(pipe_fds[1], "x", 1), 1);  // stays readable: both yields of `blocked` go on
+  auto r = blocked.get();
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ((*r)[0].i32(), 2);
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
 }
 
 }  // namespace

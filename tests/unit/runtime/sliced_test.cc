@@ -64,6 +64,71 @@ TEST(Sliced, HostFunctionCanYield) {
   EXPECT_EQ(call->results()[0].i32(), 3);
 }
 
+// A host function that would block asks to be run again (Store::suspend_and_retry): the call suspends
+// before the call instruction, says what it waits for, and the host function runs again on resume. The
+// fuel consumed is the blocking run's exactly (the call instruction runs twice, its block is paid once).
+TEST(Sliced, HostFunctionCanSuspendAndRunAgain) {
+  auto run = [](bool sliced, int* suspensions, int* host_runs) -> std::pair<int32_t, uint64_t> {
+    Engine engine(fuel_config());
+    auto store = std::make_shared<Store>(engine);
+    EXPECT_TRUE(store->set_fuel(UINT64_MAX));
+    auto module = Module::compile(engine, read_fixture("metering.wasm"));
+    EXPECT_TRUE(module);
+    Linker linker(engine);
+    bool retried = false;  // every other run of `yield` would block
+    (void)linker.define_func("host", "yield", FuncType{},
+                             [&](Caller& c, std::span<const Val>, std::span<Val>) -> TrapResult<void> {
+                               ++*host_runs;
+                               if (!retried) {
+                                 retried = true;
+                                 Store::BlockedOn what;
+                                 what.fds.push_back({0, 1});
+                                 if (c.store().suspend_and_retry(std::move(what)))
+                                   return std::unexpected(Trap(TrapCode::kHostError, "would block"));
+                                 return {};  // not sliced: the host function "waits" and answers
+                               }
+                               retried = false;
+                               return {};
+                             });
+    (void)linker.define_func(
+        "host", "charge", FuncType{{ValType::kI32}, {}},
+        [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
+    (void)linker.define_func(
+        "host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
+        [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
+    auto inst = linker.instantiate(*store, *module);
+    EXPECT_TRUE(inst);
+    Func f = *inst->get_func(*store, "yield_n");
+    int32_t result = 0;
+    if (!sliced) {
+      auto r = f.call(*store, std::vector{Val::i32(3)});
+      EXPECT_TRUE(r);
+      result = (*r)[0].i32();
+    } else {
+      auto call = SlicedCall::start(*store, f, std::vector{Val::i32(3)}, 1'000'000);
+      EXPECT_TRUE(call);
+      while (call && !call->finished()) {
+        const Store::BlockedOn* b = store->blocked_on();
+        EXPECT_TRUE(b != nullptr && b->fds.size() == 1 && b->fds[0].fd == 0);
+        ++*suspensions;
+        EXPECT_TRUE(call->resume(*store, 1'000'000));
+      }
+      EXPECT_EQ(store->blocked_on(), nullptr);
+      result = call->results()[0].i32();
+    }
+    return {result, *store->fuel_consumed()};
+  };
+  int suspensions = 0, host_runs = 0, plain_runs = 0, unused = 0;
+  const auto [sliced_result, sliced_fuel] = run(true, &suspensions, &host_runs);
+  const auto [plain_result, plain_fuel] = run(false, &unused, &plain_runs);
+  EXPECT_EQ(sliced_result, 3);
+  EXPECT_EQ(plain_result, 3);
+  EXPECT_EQ(suspensions, 3);  // one per yield call, before it
+  EXPECT_EQ(host_runs, 6);    // each yield ran twice
+  EXPECT_EQ(plain_runs, 3);   // refused outside a sliced call: the host function answered at once
+  EXPECT_EQ(sliced_fuel, plain_fuel);
+}
+
 TEST(Sliced, YieldIsIgnoredOutsideSlicedCalls) {
   MeteringGuest g(fuel_config());
   ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));

@@ -6,10 +6,12 @@
 // stays interruptible, and a refused connection is reported as connection-refused. wat/udp_lookup.wat
 // sends a datagram to a loopback UDP echo server and reads the answer (same policy), and resolves names
 // (a permission of its own: allow_ip_name_lookup). wat/tcp_server.wat binds, listens and accepts a
-// connection from the test.
+// connection from the test. Run as a sliced call, a guest blocked in a socket read suspends instead of
+// holding its thread, and says what it waits for (Store::blocked_on).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,10 +39,11 @@ namespace {
 using airwasm::testing::read_file;
 
 // A loopback TCP server on an ephemeral port. `reply` false: it accepts and then stays silent until
-// stopped (a guest reading from it blocks).
+// stopped (a guest reading from it blocks). With `hold`, it answers only once *hold is false.
 class EchoServer {
  public:
-  explicit EchoServer(bool reply = true) : reply_(reply) {
+  explicit EchoServer(bool reply = true, const std::atomic<bool>* hold = nullptr)
+      : reply_(reply), hold_(hold) {
     fd_ = airwasm::testing::listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
@@ -62,6 +65,7 @@ class EchoServer {
       if (reply_) {
         char buf[256];
         const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        while (hold_ && *hold_ && !stop_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         const std::string out = "echo: " + std::string(buf, size_t(std::max<ssize_t>(n, 0)));
         (void)!::send(c, out.data(), out.size(), MSG_NOSIGNAL);
       } else {
@@ -73,6 +77,7 @@ class EchoServer {
   int fd_ = -1;
   uint16_t port_ = 0;
   bool reply_;
+  const std::atomic<bool>* hold_;
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
   std::thread thread_;
@@ -247,6 +252,60 @@ TEST(WasiP2Sockets, BlockedSocketReadIsInterruptible) {
   EXPECT_TRUE(o.trapped);
   EXPECT_NE(o.trap.find("interrupt"), std::string::npos) << o.trap;
   EXPECT_LT(took, std::chrono::seconds(10));
+}
+
+// Sliced, the same guest suspends where it would block in its read of the socket (the server holds its
+// answer until then): the Store names the socket and POLLIN, the embedder waits for that itself, and the
+// resumed call runs the read again and finishes with the answer.
+TEST(WasiP2Sockets, SlicedCallBlockedInASocketReadSuspends) {
+  std::atomic<bool> hold{true};
+  EchoServer server(true, &hold);
+  WasiP2Config config;
+  config.allow_network = true;
+  airwasm::EngineConfig engine_config;
+  engine_config.consume_fuel = true;
+  Engine engine(engine_config);
+  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/tcp_client.wasm"));
+  ASSERT_TRUE(c) << c.error().to_string();
+  auto ctx = WasiP2Context::create(config);
+  ASSERT_TRUE(ctx);
+  Linker linker(engine);
+  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
+  Store store(engine);
+  ASSERT_TRUE(store.set_fuel(1'000'000'000));
+  auto inst = linker.instantiate(store, *c);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  // Should the read block the thread instead of suspending, the server answers after 5 s anyway, and the
+  // test fails (no read wait seen) instead of hanging.
+  std::thread watchdog([&hold] {
+    for (int i = 0; i < 5000 && hold; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    hold = false;
+  });
+  const Val args[] = {Val::u16(server.port())};
+  auto call = airwasm::component::SlicedCall::start(store, *inst->get_func(store, "echo"), args, 1'000'000);
+  ASSERT_TRUE(call) << call.error().message();
+  int read_waits = 0;
+  while (!call->finished()) {
+    if (const Store::BlockedOn* blocked = store.blocked_on()) {
+      std::vector<pollfd> fds;
+      for (const auto& f : blocked->fds) fds.push_back({f.fd, f.events, 0});
+      ASSERT_FALSE(fds.empty());
+      if (fds[0].events & POLLIN) {
+        ++read_waits;
+        hold = false;  // suspended in the read: now the server may answer
+      }
+      ASSERT_GT(::poll(fds.data(), nfds_t(fds.size()), 10'000), 0);  // the embedder's own wait
+    }
+    auto r = call->resume(store, 1'000'000);
+    ASSERT_TRUE(r) << r.error().message();
+  }
+  watchdog.join();
+  EXPECT_GE(read_waits, 1);
+  auto results = call->take_results();
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_TRUE(results[0].is_ok()) << results[0].to_string();
+  EXPECT_EQ(results[0].payload()->as_string(), "echo: hello from wasm");
+  EXPECT_EQ(store.blocked_on(), nullptr);
 }
 
 TEST(WasiP2Sockets, UdpDeniedByDefault) {
