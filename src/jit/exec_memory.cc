@@ -35,45 +35,26 @@ Result<WritableCode> WritableCode::create(size_t size) {
   if (p == MAP_FAILED)
     return make_error(ErrorKind::kLimit,
                       "executable memory: cannot map " + std::to_string(mapped) + " bytes");
-  return WritableCode(static_cast<uint8_t*>(p), size, mapped);
-}
-
-WritableCode::WritableCode(WritableCode&& o) noexcept
-    : base_(std::exchange(o.base_, nullptr)),
-      size_(std::exchange(o.size_, 0)),
-      mapped_(std::exchange(o.mapped_, 0)) {}
-
-WritableCode& WritableCode::operator=(WritableCode&& o) noexcept {
-  if (this != &o) {
-    unmap(base_, mapped_);
-    base_ = std::exchange(o.base_, nullptr);
-    size_ = std::exchange(o.size_, 0);
-    mapped_ = std::exchange(o.mapped_, 0);
-  }
-  return *this;
-}
-
-WritableCode::~WritableCode() {
-  unmap(base_, mapped_);
+  return WritableCode(detail::CodeMapping(static_cast<uint8_t*>(p), size, mapped));
 }
 
 Result<ExecutableCode> WritableCode::publish() && {
-  if (!base_) return make_error(ErrorKind::kUsage, "executable memory: publishing an empty code region");
+  if (!region_.base())
+    return make_error(ErrorKind::kUsage, "executable memory: publishing an empty code region");
   // One call flips every page from RW to RX: there is no moment at which a page is both.
-  if (mprotect(base_, mapped_, PROT_READ | PROT_EXEC) != 0)
+  if (mprotect(region_.base(), region_.mapped(), PROT_READ | PROT_EXEC) != 0)
     return make_error(ErrorKind::kLimit, "executable memory: cannot make the code region executable");
-  ExecutableCode code(base_, size_, mapped_);
-  base_ = nullptr;
-  size_ = mapped_ = 0;
-  return code;
+  return ExecutableCode(std::move(region_));
 }
 
-ExecutableCode::ExecutableCode(ExecutableCode&& o) noexcept
+namespace detail {
+
+CodeMapping::CodeMapping(CodeMapping&& o) noexcept
     : base_(std::exchange(o.base_, nullptr)),
       size_(std::exchange(o.size_, 0)),
       mapped_(std::exchange(o.mapped_, 0)) {}
 
-ExecutableCode& ExecutableCode::operator=(ExecutableCode&& o) noexcept {
+CodeMapping& CodeMapping::operator=(CodeMapping&& o) noexcept {
   if (this != &o) {
     unmap(base_, mapped_);
     base_ = std::exchange(o.base_, nullptr);
@@ -83,9 +64,11 @@ ExecutableCode& ExecutableCode::operator=(ExecutableCode&& o) noexcept {
   return *this;
 }
 
-ExecutableCode::~ExecutableCode() {
+CodeMapping::~CodeMapping() {
   unmap(base_, mapped_);
 }
+
+}  // namespace detail
 
 Result<ExecutableCode> publish_code(std::span<const uint8_t> code) {
   AIRWASM_TRY_ASSIGN(WritableCode w, WritableCode::create(code.size()));
