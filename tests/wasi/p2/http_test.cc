@@ -46,6 +46,7 @@ using airwasm::wasi::p2::WasiP2Context;
 
 namespace {
 
+using airwasm::testing::P2Guest;
 using airwasm::testing::read_file;
 
 // A loopback HTTP/1.1 server: one request per connection, answered with what it saw (or, `silent`,
@@ -324,18 +325,10 @@ Outcome fetch(const WasiP2Config& config, const std::string& authority,
               std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt,
               const char* export_name = "fetch") {
   Outcome out;
-  Engine engine;
-  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/http_client.wasm"));
-  EXPECT_TRUE(c) << c.error().to_string();
-  auto ctx = WasiP2Context::create(config);
-  EXPECT_TRUE(ctx);
-  if (!c || !ctx) return out;
-  Linker linker(engine);
-  EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
-  Store store(engine);
-  auto inst = linker.instantiate(store, *c);
-  EXPECT_TRUE(inst) << inst.error().to_string();
-  if (!inst) return out;
+  P2Guest guest("http_client", config);
+  if (!guest.ok()) return out;
+  Store& store = guest.store;
+  auto& inst = guest.instance;
   std::thread interrupter;
   if (interrupt_after) {
     interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
@@ -468,16 +461,10 @@ TEST(WasiP2Http, ALargeDownloadIsStreamedNotBuffered) {
   DownloadServer server(kSize);
   WasiP2Config config;
   config.allow_http = true;
-  Engine engine;
-  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/http_client.wasm"));
-  ASSERT_TRUE(c) << c.error().to_string();
-  auto ctx = WasiP2Context::create(config);
-  ASSERT_TRUE(ctx);
-  Linker linker(engine);
-  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
-  Store store(engine);
-  auto inst = linker.instantiate(store, *c);
-  ASSERT_TRUE(inst) << inst.error().to_string();
+  P2Guest guest("http_client", config);
+  ASSERT_TRUE(guest.ok());
+  Store& store = guest.store;
+  auto& inst = guest.instance;
   const uint64_t before = peak_rss();
   const auto t0 = std::chrono::steady_clock::now();
   const Val args[] = {Val::string(server.authority())};
@@ -500,17 +487,10 @@ Outcome download(const std::string& authority, std::optional<std::chrono::millis
   Outcome out;
   WasiP2Config config;
   config.allow_http = true;
-  Engine engine;
-  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/http_client.wasm"));
-  auto ctx = WasiP2Context::create(config);
-  EXPECT_TRUE(c && ctx);
-  if (!c || !ctx) return out;
-  Linker linker(engine);
-  EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
-  Store store(engine);
-  auto inst = linker.instantiate(store, *c);
-  EXPECT_TRUE(inst);
-  if (!inst) return out;
+  P2Guest guest("http_client", config);
+  if (!guest.ok()) return out;
+  Store& store = guest.store;
+  auto& inst = guest.instance;
   std::thread interrupter;
   if (interrupt_after) {
     interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
@@ -559,17 +539,10 @@ Outcome upload(const std::string& authority, const std::string& content_length, 
   Outcome out;
   WasiP2Config config;
   config.allow_http = true;
-  Engine engine;
-  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/http_client.wasm"));
-  auto ctx = WasiP2Context::create(config);
-  EXPECT_TRUE(c && ctx);
-  if (!c || !ctx) return out;
-  Linker linker(engine);
-  EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
-  Store store(engine);
-  auto inst = linker.instantiate(store, *c);
-  EXPECT_TRUE(inst);
-  if (!inst) return out;
+  P2Guest guest("http_client", config);
+  if (!guest.ok()) return out;
+  Store& store = guest.store;
+  auto& inst = guest.instance;
   const uint64_t before = peak_rss();
   const Val args[] = {Val::string(authority), Val::string(content_length), Val::u64(size)};
   auto r = inst->get_func(store, "upload")->call(store, args);

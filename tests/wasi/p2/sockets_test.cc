@@ -36,6 +36,7 @@ using airwasm::wasi::p2::WasiP2Context;
 
 namespace {
 
+using airwasm::testing::P2Guest;
 using airwasm::testing::read_file;
 
 // A loopback TCP server on an ephemeral port. `reply` false: it accepts and then stays silent until
@@ -95,18 +96,10 @@ struct Outcome {
 Outcome call(const char* fixture, const char* func, const WasiP2Config& config, Val arg,
              std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
   Outcome out;
-  Engine engine;
-  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/" + fixture + ".wasm"));
-  EXPECT_TRUE(c) << c.error().to_string();
-  auto ctx = WasiP2Context::create(config);
-  EXPECT_TRUE(ctx) << ctx.error().message;
-  if (!c || !ctx) return out;
-  Linker linker(engine);
-  EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
-  Store store(engine);
-  auto inst = linker.instantiate(store, *c);
-  EXPECT_TRUE(inst) << inst.error().to_string();
-  if (!inst) return out;
+  P2Guest guest(fixture, config);
+  if (!guest.ok()) return out;
+  Store& store = guest.store;
+  auto& inst = guest.instance;
   std::thread interrupter;
   if (interrupt_after) {
     interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
@@ -264,17 +257,11 @@ TEST(WasiP2Sockets, SlicedCallBlockedInASocketReadSuspends) {
   config.allow_network = true;
   airwasm::EngineConfig engine_config;
   engine_config.consume_fuel = true;
-  Engine engine(engine_config);
-  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/tcp_client.wasm"));
-  ASSERT_TRUE(c) << c.error().to_string();
-  auto ctx = WasiP2Context::create(config);
-  ASSERT_TRUE(ctx);
-  Linker linker(engine);
-  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
-  Store store(engine);
+  P2Guest guest("tcp_client", config, engine_config);
+  ASSERT_TRUE(guest.ok());
+  Store& store = guest.store;
+  auto& inst = guest.instance;
   ASSERT_TRUE(store.set_fuel(1'000'000'000));
-  auto inst = linker.instantiate(store, *c);
-  ASSERT_TRUE(inst) << inst.error().to_string();
   // Should the read block the thread instead of suspending, the server answers after 5 s anyway, and the
   // test fails (no read wait seen) instead of hanging.
   std::thread watchdog([&hold] {
@@ -371,18 +358,12 @@ TEST(WasiP2Sockets, NameLookupResolvesOffTheGuestThread) {
 // connection from this test, reads until the test shuts its side down, answers "echo: " + what it read
 // and shuts its own sending side down.
 TEST(WasiP2Sockets, TcpServerListensAndAccepts) {
-  Engine engine;
-  auto c = Component::compile(engine, read_file(std::string(AIRWASM_P2_WAT) + "/tcp_server.wasm"));
-  ASSERT_TRUE(c) << c.error().to_string();
   WasiP2Config config;
   config.allow_network = true;
-  auto ctx = WasiP2Context::create(config);
-  ASSERT_TRUE(ctx);
-  Linker linker(engine);
-  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
-  Store store(engine);
-  auto inst = linker.instantiate(store, *c);
-  ASSERT_TRUE(inst) << inst.error().to_string();
+  P2Guest guest("tcp_server", config);
+  ASSERT_TRUE(guest.ok());
+  Store& store = guest.store;
+  auto& inst = guest.instance;
   auto listened = inst->get_func(store, "listen")->call(store, {});
   ASSERT_TRUE(listened) << listened.error().message();
   ASSERT_TRUE((*listened)[0].is_ok()) << "error " << (*listened)[0].payload()->as_u32();
@@ -413,13 +394,9 @@ TEST(WasiP2Sockets, TcpServerListensAndAccepts) {
   EXPECT_EQ((*served)[0].payload()->as_string(), "hi from the host");
   EXPECT_EQ(answer, "echo: hi from the host");
   // Denied by default: no socket at all.
-  auto denied_ctx = WasiP2Context::create(WasiP2Config{});
-  Linker denied_linker(engine);
-  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(denied_linker, *denied_ctx));
-  Store denied_store(engine);
-  auto denied = denied_linker.instantiate(denied_store, *c);
-  ASSERT_TRUE(denied);
-  auto r = denied->get_func(denied_store, "listen")->call(denied_store, {});
+  P2Guest denied("tcp_server", WasiP2Config{});
+  ASSERT_TRUE(denied.ok());
+  auto r = denied.func("listen").call(denied.store, {});
   ASSERT_TRUE(r);
   EXPECT_EQ((*r)[0].payload()->as_u32(), 1 * 256 + kAccessDenied);
 }

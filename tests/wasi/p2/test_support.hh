@@ -1,5 +1,6 @@
-// tests/wasi/p2: what the WASI 0.2 gtests share: reading a fixture file, and a loopback listening socket on
-// an ephemeral port for the servers the socket and HTTP tests start.
+// tests/wasi/p2: what the WASI 0.2 gtests share: reading a fixture file, a WAT fixture instantiated with
+// WASI 0.2 in a Store of its own (P2Guest), and a loopback listening socket on an ephemeral port for the
+// servers the socket and HTTP tests start.
 #pragma once
 
 #include <arpa/inet.h>
@@ -10,8 +11,13 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "airwasm/airwasm.hh"
+#include "airwasm/component.hh"
+#include "airwasm/wasi_p2.hh"
 
 namespace airwasm::testing {
 
@@ -19,6 +25,34 @@ inline std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
+
+// wat/`fixture`.wasm (AIRWASM_P2_WAT) compiled, linked with WASI 0.2 under `config` and instantiated in a
+// Store of its own. Failures fail the test (EXPECT) and leave `instance` empty: check ok().
+struct P2Guest {
+  P2Guest(const std::string& fixture, const airwasm::wasi::p2::WasiP2Config& config,
+          const airwasm::EngineConfig& engine_config = {})
+      : engine(engine_config), store(engine) {
+    auto c = airwasm::component::Component::compile(
+        engine, read_file(std::string(AIRWASM_P2_WAT) + "/" + fixture + ".wasm"));
+    EXPECT_TRUE(c) << c.error().to_string();
+    auto created = airwasm::wasi::p2::WasiP2Context::create(config);
+    EXPECT_TRUE(created) << created.error().message;
+    if (!c || !created) return;
+    ctx.emplace(std::move(*created));
+    airwasm::component::Linker linker(engine);
+    EXPECT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
+    auto inst = linker.instantiate(store, *c);
+    EXPECT_TRUE(inst) << inst.error().to_string();
+    if (inst) instance = *inst;
+  }
+  bool ok() const { return instance.has_value(); }
+  airwasm::component::Func func(const char* name) { return *instance->get_func(store, name); }
+
+  airwasm::Engine engine;
+  std::optional<airwasm::wasi::p2::WasiP2Context> ctx;  // outlives the Store's calls (declared before it)
+  airwasm::Store store;
+  std::optional<airwasm::component::Instance> instance;
+};
 
 // A socket of `type` (SOCK_STREAM, SOCK_DGRAM) bound to 127.0.0.1 at a port the kernel picks; `port` gets
 // it. Failures fail the test.
