@@ -327,18 +327,8 @@ Outcome fetch(const WasiP2Config& config, const std::string& authority,
   Outcome out;
   P2Guest guest("http_client", config);
   if (!guest.ok()) return out;
-  Store& store = guest.store;
-  auto& inst = guest.instance;
-  std::thread interrupter;
-  if (interrupt_after) {
-    interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
-      std::this_thread::sleep_for(d);
-      h.interrupt();
-    });
-  }
   const Val args[] = {Val::string(authority)};
-  auto r = inst->get_func(store, export_name)->call(store, args);
-  if (interrupter.joinable()) interrupter.join();
+  auto r = guest.call(export_name, args, interrupt_after);
   if (!r) {
     out.trapped = true;
     out.trap = r.error().message();
@@ -489,18 +479,8 @@ Outcome download(const std::string& authority, std::optional<std::chrono::millis
   config.allow_http = true;
   P2Guest guest("http_client", config);
   if (!guest.ok()) return out;
-  Store& store = guest.store;
-  auto& inst = guest.instance;
-  std::thread interrupter;
-  if (interrupt_after) {
-    interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
-      std::this_thread::sleep_for(d);
-      h.interrupt();
-    });
-  }
   const Val args[] = {Val::string(authority)};
-  auto r = inst->get_func(store, "download")->call(store, args);
-  if (interrupter.joinable()) interrupter.join();
+  auto r = guest.call("download", args, interrupt_after);
   if (!r) {
     out.trapped = true;
     out.trap = r.error().message();

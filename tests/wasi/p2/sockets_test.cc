@@ -98,18 +98,8 @@ Outcome call(const char* fixture, const char* func, const WasiP2Config& config, 
   Outcome out;
   P2Guest guest(fixture, config);
   if (!guest.ok()) return out;
-  Store& store = guest.store;
-  auto& inst = guest.instance;
-  std::thread interrupter;
-  if (interrupt_after) {
-    interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
-      std::this_thread::sleep_for(d);
-      h.interrupt();
-    });
-  }
   const Val args[] = {std::move(arg)};
-  auto r = inst->get_func(store, func)->call(store, args);
-  if (interrupter.joinable()) interrupter.join();
+  auto r = guest.call(func, args, interrupt_after);
   if (!r) {
     out.trapped = true;
     out.trap = r.error().message();

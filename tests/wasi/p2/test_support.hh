@@ -8,11 +8,14 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "airwasm/airwasm.hh"
@@ -47,6 +50,21 @@ struct P2Guest {
   }
   bool ok() const { return instance.has_value(); }
   airwasm::component::Func func(const char* name) { return *instance->get_func(store, name); }
+  // Calls export `name`; with `interrupt_after`, another thread interrupts the Store after that long.
+  airwasm::TrapResult<std::vector<airwasm::component::Val>> call(
+      const char* name, std::span<const airwasm::component::Val> args,
+      std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
+    std::thread interrupter;
+    if (interrupt_after) {
+      interrupter = std::thread([h = store.interrupt_handle(), d = *interrupt_after] {
+        std::this_thread::sleep_for(d);
+        h.interrupt();
+      });
+    }
+    auto r = func(name).call(store, args);
+    if (interrupter.joinable()) interrupter.join();
+    return r;
+  }
 
   airwasm::Engine engine;
   std::optional<airwasm::wasi::p2::WasiP2Context> ctx;  // outlives the Store's calls (declared before it)
