@@ -327,19 +327,13 @@ void Assembler::alu(Alu op, Size s, const Mem& dst, Reg src) {
 void Assembler::alu(Alu op, Size s, Reg dst, int32_t imm) {
   const uint8_t opc[] = {uint8_t(fits_i8(imm) ? 0x83 : 0x81)};
   emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(dst));
-  if (fits_i8(imm))
-    put8(uint8_t(int8_t(imm)));
-  else
-    put32(uint32_t(imm));
+  put_imm8_or_32(imm);
 }
 
 void Assembler::alu(Alu op, Size s, const Mem& dst, int32_t imm) {
   const uint8_t opc[] = {uint8_t(fits_i8(imm) ? 0x83 : 0x81)};
   emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(dst));
-  if (fits_i8(imm))
-    put8(uint8_t(int8_t(imm)));
-  else
-    put32(uint32_t(imm));
+  put_imm8_or_32(imm);
 }
 
 void Assembler::test(Size s, Reg a, Reg b) {
@@ -387,10 +381,7 @@ void Assembler::imul(Size s, Reg dst, const Mem& src) {
 void Assembler::imul(Size s, Reg dst, Reg src, int32_t imm) {
   const uint8_t op[] = {uint8_t(fits_i8(imm) ? 0x6b : 0x69)};
   emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
-  if (fits_i8(imm))
-    put8(uint8_t(int8_t(imm)));
-  else
-    put32(uint32_t(imm));
+  put_imm8_or_32(imm);
 }
 
 void Assembler::cdq_cqo(Size s) {

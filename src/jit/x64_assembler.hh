@@ -222,6 +222,13 @@ class Assembler {
   void emit_modrm(uint8_t reg, const RM& operand);
   void put8(uint8_t b) { buf_.push_back(b); }
   void put32(uint32_t v);
+  // The immediate of an opcode chosen by fits_i8(imm): one sign-extended byte, else four.
+  void put_imm8_or_32(int32_t imm) {
+    if (imm >= -128 && imm <= 127)
+      put8(uint8_t(int8_t(imm)));
+    else
+      put32(uint32_t(imm));
+  }
   void put64(uint64_t v);
   void patch32(size_t at, uint32_t v);
   void jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near_op);
