@@ -669,7 +669,8 @@ TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bo
       }
     }
     if (!blocking) return ok(skip ? Val::u64(0) : Val::list({}));
-    AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, t.body_event->get(), POLLIN));
+    // Nothing taken from the body in this call yet: a sliced call suspends here and the read runs again.
+    AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(c.store, t.body_event->get(), POLLIN));
   }
 }
 
