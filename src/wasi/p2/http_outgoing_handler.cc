@@ -553,7 +553,7 @@ void body_dropped(BodyState& b) {
   b.changed.notify_all();
 }
 
-TrapResult<Val> request_body_write(Call& c, BodyState& b, const std::string& data) {
+TrapResult<Val> request_body_write(Call& c, BodyState& b, const std::string& data, bool may_suspend) {
   size_t done = 0;
   for (;;) {
     {
@@ -575,7 +575,10 @@ TrapResult<Val> request_body_write(Call& c, BodyState& b, const std::string& dat
         if (done == data.size()) return ok();
       }
     }
-    AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, b.room->get(), POLLIN));
+    if (may_suspend && done == 0)
+      AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(c.store, b.room->get(), POLLIN));
+    else
+      AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, b.room->get(), POLLIN));
   }
 }
 

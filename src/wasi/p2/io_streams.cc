@@ -111,15 +111,23 @@ TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking,
   return ok(bytes_val(reinterpret_cast<const uint8_t*>(buf.data()), size_t(got)));
 }
 
+// Waits until `fd` takes more; while nothing has been written (`untouched`) and the host function may run
+// again, a sliced call suspends instead (blocking.hh).
+TrapResult<void> wait_writable(Store& store, int fd, bool may_suspend, bool untouched) {
+  if (may_suspend && untouched) return airwasm::internal::wait_fd_or_suspend(store, fd, POLLOUT);
+  return airwasm::internal::wait_fd_interruptible(store, fd, POLLOUT);
+}
+
 // Writes all of `data` to `fd` (waiting while a non-blocking fd is full). Returns 0 or an errno, or the
-// trap of an interruption while waiting.
-TrapResult<int> write_all(Store& store, int fd, const char* data, size_t n) {
+// trap of an interruption while waiting (or of the suspension, see wait_writable).
+TrapResult<int> write_all(Store& store, int fd, const char* data, size_t n, bool may_suspend) {
+  const size_t total = n;
   while (n > 0) {
     ssize_t w = ::write(fd, data, n);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {
-        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(store, fd, POLLOUT));
+        AIRWASM_TRY(wait_writable(store, fd, may_suspend, n == total));
         continue;
       }
       return errno;
@@ -132,13 +140,14 @@ TrapResult<int> write_all(Store& store, int fd, const char* data, size_t n) {
 
 // send(2) of all of `data` on a non-blocking socket, waiting (interruptibly) while its buffer is full;
 // MSG_NOSIGNAL: a peer that went away gives EPIPE, not a SIGPIPE that would kill the host.
-TrapResult<int> send_all(Store& store, int fd, const char* data, size_t n) {
+TrapResult<int> send_all(Store& store, int fd, const char* data, size_t n, bool may_suspend) {
+  const size_t total = n;
   while (n > 0) {
     ssize_t w = ::send(fd, data, n, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(store, fd, POLLOUT));
+        AIRWASM_TRY(wait_writable(store, fd, may_suspend, n == total));
         continue;
       }
       return errno;
@@ -151,19 +160,19 @@ TrapResult<int> send_all(Store& store, int fd, const char* data, size_t n) {
 
 }  // namespace
 
-TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data) {
+TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data, bool may_suspend) {
   if (s.failed) return err(stream_error_closed());
   int e = 0;
   switch (s.what) {
     case OutputStreamObj::What::kDiscard:
       break;
     case OutputStreamObj::What::kHttpBody: {
-      AIRWASM_TRY_ASSIGN(Val v, request_body_write(c, *s.http_body, data));
+      AIRWASM_TRY_ASSIGN(Val v, request_body_write(c, *s.http_body, data, may_suspend));
       if (!v.is_ok()) s.failed = true;
       return v;
     }
     case OutputStreamObj::What::kSocket: {
-      AIRWASM_TRY_ASSIGN(const int se, send_all(c.store, s.fd->get(), data.data(), data.size()));
+      AIRWASM_TRY_ASSIGN(const int se, send_all(c.store, s.fd->get(), data.data(), data.size(), may_suspend));
       if (se != 0) {
         s.failed = true;
         return err(socket_stream_error(c, se));
@@ -184,7 +193,7 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
       }
       const int fd = out ? c.st.stdout_fd.get() : c.st.stderr_fd.get();
       if (fd >= 0) {
-        AIRWASM_TRY_ASSIGN(e, write_all(c.store, fd, data.data(), data.size()));
+        AIRWASM_TRY_ASSIGN(e, write_all(c.store, fd, data.data(), data.size(), may_suspend));
       }
       break;
     }
@@ -277,7 +286,7 @@ TrapResult<void> write(Call& c) {
   if (!s) return std::unexpected(bad_handle("output-stream"));
   if (c.p.size() < 2 || !bytes_arg(c.p[1], data))
     return std::unexpected(Trap(TrapCode::kHostError, "write: bad contents"));
-  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, data));
+  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, data, /*may_suspend=*/true));  // nothing done before
   return reply(c, std::move(v));
 }
 
@@ -294,7 +303,7 @@ TrapResult<void> write_zeroes(Call& c) {
   const uint64_t n = c.p.size() > 1 ? c.p[1].as_u64() : 0;
   if (n > kMaxChunk)
     return std::unexpected(Trap(TrapCode::kHostError, "write-zeroes: more than check-write permits"));
-  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, std::string(size_t(n), '\0')));
+  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, std::string(size_t(n), '\0'), /*may_suspend=*/true));
   return reply(c, std::move(v));
 }
 
@@ -323,7 +332,8 @@ TrapResult<void> splice_impl(Call& c, bool blocking) {
   }
   std::string data;
   bytes_arg(*r.payload(), data);
-  AIRWASM_TRY_ASSIGN(Val w, stream_write(c, *out, data));
+  // The read has consumed `data`: running the splice again would lose it, so the write waits here.
+  AIRWASM_TRY_ASSIGN(Val w, stream_write(c, *out, data, /*may_suspend=*/false));
   c.ret(w.is_ok() ? ok(Val::u64(data.size())) : std::move(w));
   return {};
 }

@@ -236,14 +236,17 @@ TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bo
 SharedFd response_body_event(const ResponseBody& body);
 // Writes all of `data` to an outgoing body: buffered until a transfer takes the body, then handed to it,
 // waiting (interruptibly) while the transfer has kRequestWindow bytes unsent. ok() or err(stream-error).
-TrapResult<Val> request_body_write(Call& c, BodyState& body, const std::string& data);
+// `may_suspend`: the calling host function has done nothing yet that it would do again, so a sliced call
+// may suspend (and the host function run again) while none of `data` has been taken.
+TrapResult<Val> request_body_write(Call& c, BodyState& body, const std::string& data, bool may_suspend);
 
 // Readiness of a pollable, and waiting for the first of several (io_poll.cc).
 bool pollable_ready(const PollableObj& p);
 TrapResult<void> pollables_wait(Store& store, std::span<PollableObj* const> ps);
 // Writes all of `data` to an output stream: ok() or err(stream-error), or the trap of an interruption
-// while waiting on a full pipe (io_streams.cc).
-TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data);
+// while waiting on a full pipe (io_streams.cc). `may_suspend` as for request_body_write: a sliced call
+// suspends instead of waiting while nothing of `data` is written (the write runs again on resume).
+TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data, bool may_suspend);
 
 // Value helpers.
 Val ok(Val v);

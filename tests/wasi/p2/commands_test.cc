@@ -3,8 +3,15 @@
 // WasiP2Context that captures their output: arguments and environment, exit statuses, file I/O in a
 // pre-opened directory, stdin given as bytes, one Linker serving many Stores through a context getter,
 // and a deadline stopping a guest blocked on stdin.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -129,6 +136,91 @@ TEST_F(Commands, StdinFromBytes) {
   Outcome o = run("cat", config);
   EXPECT_TRUE(o.ok) << o.trap;
   EXPECT_EQ(o.out, text);
+}
+
+// `cat` writing 256 KiB into a pipe that nobody reads, run sliced: once the pipe is full, its write (the
+// preview1 adapter's blocking-write-and-flush, nothing of it written yet) suspends the call with the pipe
+// and POLLOUT as what it waits for, instead of holding the thread; the test drains the pipe and resumes,
+// and the whole input comes out, in order, with nothing written twice.
+TEST_F(Commands, SlicedWriteToAFullPipeSuspends) {
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK), 0);
+  std::string text;
+  for (int i = 0; text.size() < (256u << 10); ++i) text += "line " + std::to_string(i) + "\n";
+  WasiP2Config config;
+  config.stdin_data = text;
+  config.stdout_fd = pipe_fds[1];
+  config.capture_stderr = true;
+  airwasm::EngineConfig engine_config;
+  engine_config.consume_fuel = true;
+  Engine fuel_engine(engine_config);
+  auto c =
+      Component::compile(fuel_engine, read_file(std::string(AIRWASM_P2_COMMANDS) + "/cat.component.wasm"));
+  ASSERT_TRUE(c) << c.error().to_string();
+  auto ctx = WasiP2Context::create(config);
+  ASSERT_TRUE(ctx);
+  ::close(pipe_fds[1]);  // the context holds its own duplicate
+  Linker linker(fuel_engine);
+  ASSERT_TRUE(airwasm::wasi::p2::add_to_linker(linker, *ctx));
+  Store store(fuel_engine);
+  ASSERT_TRUE(store.set_fuel(UINT64_MAX >> 2));
+  auto inst = linker.instantiate(store, *c);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  auto f = inst->get_func(store, "wasi:cli/run@0.2.12", "run");
+  ASSERT_TRUE(f);
+
+  std::mutex drain_mutex;
+  std::string out;
+  auto drain = [&] {
+    std::lock_guard lock(drain_mutex);
+    char buf[65536];
+    ssize_t n;
+    while ((n = ::read(pipe_fds[0], buf, sizeof buf)) > 0) out.append(buf, size_t(n));
+  };
+  // Should a write wait on the thread instead of suspending, nothing drains the pipe while the call is
+  // inside a slice: after 3 s without a finished slice this drains it, so that the test fails (rescued)
+  // instead of hanging.
+  std::atomic<bool> finished{false}, rescued{false};
+  std::atomic<int> write_waits{0};
+  std::atomic<int64_t> last_slice_ms{0};
+  auto now_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  last_slice_ms = now_ms();
+  std::thread watchdog([&] {
+    while (!finished) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (now_ms() - last_slice_ms > 3000) {
+        rescued = true;
+        drain();
+      }
+    }
+  });
+  auto call = airwasm::component::SlicedCall::start(store, *f, {}, 1'000'000);
+  ASSERT_TRUE(call) << call.error().message();
+  while (!call->finished()) {
+    if (const Store::BlockedOn* blocked = store.blocked_on()) {
+      ASSERT_EQ(blocked->fds.size(), 1u);
+      EXPECT_EQ(blocked->fds[0].events, POLLOUT);
+      ++write_waits;
+      drain();  // the embedder's wait: make room
+    }
+    auto r = call->resume(store, 1'000'000);
+    last_slice_ms = now_ms();
+    ASSERT_TRUE(r) << r.error().message();
+  }
+  finished = true;
+  watchdog.join();
+  drain();
+  ::close(pipe_fds[0]);
+  auto results = call->take_results();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_TRUE(results[0].is_ok()) << ctx->captured_stderr();
+  EXPECT_FALSE(rescued);
+  EXPECT_GE(write_waits.load(), 1);
+  EXPECT_EQ(out, text);
 }
 
 TEST_F(Commands, CaptureIsBounded) {
