@@ -115,8 +115,6 @@ Result<void> Instantiator::instance(Scope& sc, const ast::Instance& in) {
   } else {
     const Item& comp_item = sc.components.at(in.component);
     const ComponentVal& comp = *comp_item.component;
-    const ScopeRecord& child_rec = comp.owner->record.scopes.at(comp.ast);
-    (void)child_rec;
     // Arguments by name, in the callee's import order.
     std::vector<Item> args;
     for (const ast::Item& item : comp.ast->items) {

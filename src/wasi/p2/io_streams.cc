@@ -111,43 +111,22 @@ TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking,
   return ok(bytes_val(reinterpret_cast<const uint8_t*>(buf.data()), size_t(got)));
 }
 
-// Waits until `fd` takes more; while nothing has been written (`untouched`) and the host function may run
-// again, a sliced call suspends instead (blocking.hh).
-TrapResult<void> wait_writable(Store& store, int fd, bool may_suspend, bool untouched) {
-  if (may_suspend && untouched) return airwasm::internal::wait_fd_or_suspend(store, fd, POLLOUT);
-  return airwasm::internal::wait_fd_interruptible(store, fd, POLLOUT);
-}
-
-// Writes all of `data` to `fd` (waiting while a non-blocking fd is full). Returns 0 or an errno, or the
-// trap of an interruption while waiting (or of the suspension, see wait_writable).
-TrapResult<int> write_all(Store& store, int fd, const char* data, size_t n, bool may_suspend) {
+// Writes all of `data` to `fd`, waiting (interruptibly) while a non-blocking fd is full. A socket is written
+// with send(2) and MSG_NOSIGNAL, so that a peer that went away gives EPIPE, not a SIGPIPE that would kill
+// the host. While nothing has been written and the host function may run again (`may_suspend`), a sliced
+// call suspends instead of waiting (blocking.hh). Returns 0 or an errno, or the trap of an interruption
+// (or of the suspension).
+TrapResult<int> write_fully(Store& store, int fd, const char* data, size_t n, bool may_suspend, bool socket) {
   const size_t total = n;
   while (n > 0) {
-    ssize_t w = ::write(fd, data, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        AIRWASM_TRY(wait_writable(store, fd, may_suspend, n == total));
-        continue;
-      }
-      return errno;
-    }
-    data += w;
-    n -= size_t(w);
-  }
-  return 0;
-}
-
-// send(2) of all of `data` on a non-blocking socket, waiting (interruptibly) while its buffer is full;
-// MSG_NOSIGNAL: a peer that went away gives EPIPE, not a SIGPIPE that would kill the host.
-TrapResult<int> send_all(Store& store, int fd, const char* data, size_t n, bool may_suspend) {
-  const size_t total = n;
-  while (n > 0) {
-    ssize_t w = ::send(fd, data, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+    const ssize_t w = socket ? ::send(fd, data, n, MSG_DONTWAIT | MSG_NOSIGNAL) : ::write(fd, data, n);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        AIRWASM_TRY(wait_writable(store, fd, may_suspend, n == total));
+        if (may_suspend && n == total)
+          AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(store, fd, POLLOUT));
+        else
+          AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(store, fd, POLLOUT));
         continue;
       }
       return errno;
@@ -172,7 +151,8 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
       return v;
     }
     case OutputStreamObj::What::kSocket: {
-      AIRWASM_TRY_ASSIGN(const int se, send_all(c.store, s.fd->get(), data.data(), data.size(), may_suspend));
+      AIRWASM_TRY_ASSIGN(const int se, write_fully(c.store, s.fd->get(), data.data(), data.size(),
+                                                   may_suspend, /*socket=*/true));
       if (se != 0) {
         s.failed = true;
         return err(socket_stream_error(c, se));
@@ -193,7 +173,8 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
       }
       const int fd = out ? c.st.stdout_fd.get() : c.st.stderr_fd.get();
       if (fd >= 0) {
-        AIRWASM_TRY_ASSIGN(e, write_all(c.store, fd, data.data(), data.size(), may_suspend));
+        AIRWASM_TRY_ASSIGN(e,
+                           write_fully(c.store, fd, data.data(), data.size(), may_suspend, /*socket=*/false));
       }
       break;
     }
