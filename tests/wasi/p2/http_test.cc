@@ -46,6 +46,8 @@ using airwasm::wasi::p2::WasiP2Context;
 
 namespace {
 
+using airwasm::testing::Outcome;
+using airwasm::testing::outcome_of;
 using airwasm::testing::P2Guest;
 using airwasm::testing::read_file;
 
@@ -314,32 +316,13 @@ class UploadServer {
   std::thread thread_;
 };
 
-struct Outcome {
-  bool trapped = false;
-  std::string trap;
-  std::optional<std::string> text;
-  uint32_t code = 0;
-};
-
 Outcome fetch(const WasiP2Config& config, const std::string& authority,
               std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt,
               const char* export_name = "fetch") {
-  Outcome out;
   P2Guest guest("http_client", config);
-  if (!guest.ok()) return out;
+  if (!guest.ok()) return {};
   const Val args[] = {Val::string(authority)};
-  auto r = guest.call(export_name, args, interrupt_after);
-  if (!r) {
-    out.trapped = true;
-    out.trap = r.error().message();
-    return out;
-  }
-  if ((*r)[0].is_ok()) {
-    out.text = (*r)[0].payload()->as_string();
-  } else {
-    out.code = (*r)[0].payload()->as_u32();
-  }
-  return out;
+  return outcome_of(guest.call(export_name, args, interrupt_after));
 }
 
 // The error-code cases as http_client.wat declares them.
@@ -474,22 +457,12 @@ TEST(WasiP2Http, ALargeDownloadIsStreamedNotBuffered) {
 
 // download() through the WAT client: ok(length) or err(code), or the trap.
 Outcome download(const std::string& authority, std::optional<std::chrono::milliseconds> interrupt_after) {
-  Outcome out;
   WasiP2Config config;
   config.allow_http = true;
   P2Guest guest("http_client", config);
-  if (!guest.ok()) return out;
+  if (!guest.ok()) return {};
   const Val args[] = {Val::string(authority)};
-  auto r = guest.call("download", args, interrupt_after);
-  if (!r) {
-    out.trapped = true;
-    out.trap = r.error().message();
-  } else if ((*r)[0].is_ok()) {
-    out.text = std::to_string((*r)[0].payload()->as_u64());
-  } else {
-    out.code = (*r)[0].payload()->as_u32();
-  }
-  return out;
+  return outcome_of(guest.call("download", args, interrupt_after));
 }
 
 TEST(WasiP2Http, ABodyCutShortIsAStreamErrorNotTheEnd) {
@@ -516,26 +489,17 @@ TEST(WasiP2Http, WaitingForBodyBytesIsInterruptible) {
 // upload() through the WAT client, with the peak RSS growth while it ran.
 Outcome upload(const std::string& authority, const std::string& content_length, uint64_t size,
                uint64_t* rss_growth = nullptr) {
-  Outcome out;
   WasiP2Config config;
   config.allow_http = true;
   P2Guest guest("http_client", config);
-  if (!guest.ok()) return out;
+  if (!guest.ok()) return {};
   Store& store = guest.store;
   auto& inst = guest.instance;
   const uint64_t before = peak_rss();
   const Val args[] = {Val::string(authority), Val::string(content_length), Val::u64(size)};
   auto r = inst->get_func(store, "upload")->call(store, args);
   if (rss_growth) *rss_growth = peak_rss() - before;
-  if (!r) {
-    out.trapped = true;
-    out.trap = r.error().message();
-  } else if ((*r)[0].is_ok()) {
-    out.text = (*r)[0].payload()->as_string();
-  } else {
-    out.code = (*r)[0].payload()->as_u32();
-  }
-  return out;
+  return outcome_of(r);
 }
 
 TEST(WasiP2Http, ALargeUploadIsStreamedNotBuffered) {

@@ -36,6 +36,8 @@ using airwasm::wasi::p2::WasiP2Context;
 
 namespace {
 
+using airwasm::testing::Outcome;
+using airwasm::testing::outcome_of;
 using airwasm::testing::P2Guest;
 using airwasm::testing::read_file;
 
@@ -84,36 +86,14 @@ class EchoServer {
   std::thread thread_;
 };
 
-struct Outcome {
-  bool trapped = false;
-  std::string trap;
-  std::optional<std::string> text;  // ok(text)
-  uint32_t code = 0;                // err(stage * 256 + error-code index)
-};
-
 // Calls `func`(arg) of wat/`fixture`.wasm in a fresh Store under `config`; `interrupt_after` interrupts
 // the call from another thread.
 Outcome call(const char* fixture, const char* func, const WasiP2Config& config, Val arg,
              std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
-  Outcome out;
   P2Guest guest(fixture, config);
-  if (!guest.ok()) return out;
+  if (!guest.ok()) return {};
   const Val args[] = {std::move(arg)};
-  auto r = guest.call(func, args, interrupt_after);
-  if (!r) {
-    out.trapped = true;
-    out.trap = r.error().message();
-    return out;
-  }
-  const Val& v = (*r)[0];
-  if (v.is_ok()) {
-    out.text = v.payload()->kind() == airwasm::component::ValKind::kString
-                   ? v.payload()->as_string()
-                   : std::to_string(v.payload()->as_u32());
-  } else {
-    out.code = v.payload()->as_u32();
-  }
-  return out;
+  return outcome_of(guest.call(func, args, interrupt_after));
 }
 
 Outcome echo(const WasiP2Config& config, uint16_t port,

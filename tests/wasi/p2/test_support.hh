@@ -29,6 +29,34 @@ inline std::vector<uint8_t> read_file(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
+// What a call of a WAT client export gave: a trap, ok(text) (a string, or a number as decimal text), or
+// err(code) (the fixtures encode the failing stage and the error-code index as stage * 256 + index).
+struct Outcome {
+  bool trapped = false;
+  std::string trap;
+  std::optional<std::string> text;
+  uint32_t code = 0;
+};
+inline Outcome outcome_of(const airwasm::TrapResult<std::vector<airwasm::component::Val>>& r) {
+  using airwasm::component::ValKind;
+  Outcome out;
+  if (!r) {
+    out.trapped = true;
+    out.trap = r.error().message();
+    return out;
+  }
+  const airwasm::component::Val& v = (*r)[0];
+  if (!v.is_ok()) {
+    out.code = v.payload()->as_u32();
+    return out;
+  }
+  const airwasm::component::Val& ok = *v.payload();
+  out.text = ok.kind() == ValKind::kString ? ok.as_string()
+             : ok.kind() == ValKind::kU64  ? std::to_string(ok.as_u64())
+                                           : std::to_string(ok.as_u32());
+  return out;
+}
+
 // wat/`fixture`.wasm (AIRWASM_P2_WAT) compiled, linked with WASI 0.2 under `config` and instantiated in a
 // Store of its own. Failures fail the test (EXPECT) and leave `instance` empty: check ok().
 struct P2Guest {
