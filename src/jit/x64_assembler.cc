@@ -169,6 +169,21 @@ void Assembler::call(Label l) {
   jump_to(l, 0, op);
 }
 
+void Assembler::lea_label(Reg dst, Label l) {
+  // REX.W 8D /r with ModRM mod=00 rm=101: [rip + disp32], disp relative to the end of the instruction,
+  // which is the end of the disp32 field, as for a jump's rel32.
+  put8(uint8_t(0x48 | (uint8_t(dst) >= 8 ? 0x04 : 0)));
+  put8(0x8d);
+  put8(uint8_t(((uint8_t(dst) & 7) << 3) | 5));
+  LabelState& s = labels_[l.id];
+  if (s.offset != ~uint32_t{0}) {
+    put32(uint32_t(int32_t(s.offset) - int32_t(buf_.size() + 4)));
+    return;
+  }
+  s.fixups.push_back(uint32_t(buf_.size()));
+  put32(0);
+}
+
 void Assembler::jmp(Reg target) {
   const uint8_t op[] = {0xff};
   emit_op(kPrefixNone, false, op, 4, rm(target));

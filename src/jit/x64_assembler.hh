@@ -126,6 +126,9 @@ class Assembler {
   void jmp(Label l);          // E9 rel32 (EB rel8 backwards when it fits)
   void jcc(Cond c, Label l);  // 0F 80+cc rel32 (70+cc rel8 backwards when it fits)
   void call(Label l);         // E8 rel32
+  // dst = the address of label l (lea dst, [rip + rel32]): code addresses without knowing where the code
+  // will be published (the rel32 is patched like a jump's when l is bound).
+  void lea_label(Reg dst, Label l);
   void jmp(Reg target);
   void call(Reg target);
   void ret();
