@@ -255,7 +255,8 @@ void emit_convert_in_range(Assembler& a, Fp p, IntType t) {
       break;
     case IntType::kU64: {  // [2^63, 2^64): convert x - 2^63 (exact) and set the top bit back
       Label big = a.new_label(), done = a.new_label();
-      load_constant(a, p, Xmm::xmm1, p == Fp::kF32 ? bits_of(9223372036854775808.0f) : bits_of(9223372036854775808.0));
+      load_constant(a, p, Xmm::xmm1,
+                    p == Fp::kF32 ? bits_of(9223372036854775808.0f) : bits_of(9223372036854775808.0));
       a.ucomis(p, Xmm::xmm0, Xmm::xmm1);
       a.jcc(Cond::kAE, big);
       a.cvtts2si(p, Size::k64, Reg::rax, Xmm::xmm0);

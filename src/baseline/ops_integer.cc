@@ -179,7 +179,10 @@ uint32_t emit_arith(OpEmitter& e, IOp op, Size s) {
   }
 
   // Binary ops Add .. Rotr (register forms) and AddI .. RotrI (immediate forms).
-  enum Bin { kAdd, kSub, kMul, kDivS, kDivU, kRemS, kRemU, kAnd, kOr, kXor, kShl, kShrS, kShrU, kRotl, kRotr };
+  // clang-format off
+  enum Bin { kAdd, kSub, kMul, kDivS, kDivU, kRemS, kRemU, kAnd, kOr, kXor, kShl, kShrS, kShrU, kRotl,
+             kRotr };
+  // clang-format on
   int bin = index_in(op, rebase(IOp::I32Add, IOp::I64Add), 15);
   Operand b = slot_operand();
   if (bin < 0) {
@@ -196,9 +199,11 @@ uint32_t emit_arith(OpEmitter& e, IOp op, Size s) {
     case kAnd:
     case kOr:
     case kXor: {
-      const Alu alu = bin == kAdd ? Alu::kAdd : bin == kSub ? Alu::kSub : bin == kAnd ? Alu::kAnd
-                                                          : bin == kOr  ? Alu::kOr
-                                                                        : Alu::kXor;
+      Alu alu = Alu::kXor;
+      if (bin == kAdd) alu = Alu::kAdd;
+      if (bin == kSub) alu = Alu::kSub;
+      if (bin == kAnd) alu = Alu::kAnd;
+      if (bin == kOr) alu = Alu::kOr;
       a.mov(s, Reg::rax, e.slot(1));
       alu_with(e, alu, s, b);
       a.mov(s, e.slot(0), Reg::rax);

@@ -40,7 +40,8 @@ const char* const kOpNames[] = {
 #undef AIRWASM_IOP
 };
 
-// An OpEmitter for one instruction in a function `uint32_t f(uint64_t* fp)` returning 0, or the trap code + 1.
+// An OpEmitter for one instruction in a function `uint32_t f(uint64_t* fp)` returning 0, or the trap code
+// + 1.
 class TestEmitter : public OpEmitter {
  public:
   TestEmitter(Assembler& a, const uint8_t* pc) {
@@ -97,15 +98,15 @@ class TestEmitter : public OpEmitter {
 
 // The operand layout of an op (iops.def): slots are operands 0 (dst), 1, 2, 3; immediates as noted.
 enum class Shape {
-  kUnary,       // [dst][a]                          16
-  kBinary,      // [dst][a][b]                       20
-  kImm32,       // [dst][a][imm32]                   20
-  kImm64,       // [dst][a][imm64 at byte 16]        24
-  kTernary,     // [dst][a][b][c]                    24 (fused float ops, selects: c = cond)
-  kConst32,     // [dst][imm32]                      16
-  kConst64,     // [dst][imm64 at byte 12]           20
-  kConst128,    // [dst][16 bytes at byte 12]        28
-  kLea,         // [dst][a][b][shift][disp]          28
+  kUnary,     // [dst][a]                          16
+  kBinary,    // [dst][a][b]                       20
+  kImm32,     // [dst][a][imm32]                   20
+  kImm64,     // [dst][a][imm64 at byte 16]        24
+  kTernary,   // [dst][a][b][c]                    24 (fused float ops, selects: c = cond)
+  kConst32,   // [dst][imm32]                      16
+  kConst64,   // [dst][imm64 at byte 12]           20
+  kConst128,  // [dst][16 bytes at byte 12]        28
+  kLea,       // [dst][a][b][shift][disp]          28
 };
 struct OpInfo {
   Shape shape;
@@ -172,36 +173,114 @@ std::vector<IOp> expected_ops() {
 // ops must ignore) and f64 bits, then random bits.
 std::vector<uint64_t> value_pool(size_t random_count) {
   std::vector<uint64_t> v;
-  for (uint64_t x : {0ull, 1ull, 2ull, 3ull, 5ull, 7ull, 31ull, 32ull, 33ull, 63ull, 64ull, 65ull, 0x7full,
-                     0x80ull, 0xffull, 0x7fffull, 0x8000ull, 0xffffull, 0x7fffffffull, 0x80000000ull,
-                     0xffffffffull, 0x100000000ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
-                     0xffffffffffffffffull, 0xfffffffffffffffeull, 0xffffffff80000000ull, 0x123456789abcdef0ull,
+  for (uint64_t x : {0ull,
+                     1ull,
+                     2ull,
+                     3ull,
+                     5ull,
+                     7ull,
+                     31ull,
+                     32ull,
+                     33ull,
+                     63ull,
+                     64ull,
+                     65ull,
+                     0x7full,
+                     0x80ull,
+                     0xffull,
+                     0x7fffull,
+                     0x8000ull,
+                     0xffffull,
+                     0x7fffffffull,
+                     0x80000000ull,
+                     0xffffffffull,
+                     0x100000000ull,
+                     0x7fffffffffffffffull,
+                     0x8000000000000000ull,
+                     0xffffffffffffffffull,
+                     0xfffffffffffffffeull,
+                     0xffffffff80000000ull,
+                     0x123456789abcdef0ull,
                      0xdeadbeef00000000ull})
     v.push_back(x);
-  const float floats[] = {0.0f,        -0.0f,        1.0f,         -1.0f,         0.5f,
-                          -0.5f,       1.5f,         2.5f,         -2.5f,         3.5f,
-                          0.9999999f,  -0.9999999f,  1e-45f,       -1e-45f,       1.17549435e-38f,
-                          3.4028235e38f, -3.4028235e38f, 2147483520.0f, 2147483648.0f, -2147483648.0f,
-                          -2147483904.0f, 4294967040.0f, 4294967296.0f, 9.2233715e18f, 9223372036854775808.0f,
-                          -9223372036854775808.0f, -9.223373e18f, 1.8446743e19f, 18446744073709551616.0f,
-                          8388608.5f,  16777217.0f, 0.49999997f, -0.49999997f};
+  const float floats[] = {0.0f,
+                          -0.0f,
+                          1.0f,
+                          -1.0f,
+                          0.5f,
+                          -0.5f,
+                          1.5f,
+                          2.5f,
+                          -2.5f,
+                          3.5f,
+                          0.9999999f,
+                          -0.9999999f,
+                          1e-45f,
+                          -1e-45f,
+                          1.17549435e-38f,
+                          3.4028235e38f,
+                          -3.4028235e38f,
+                          2147483520.0f,
+                          2147483648.0f,
+                          -2147483648.0f,
+                          -2147483904.0f,
+                          4294967040.0f,
+                          4294967296.0f,
+                          9.2233715e18f,
+                          9223372036854775808.0f,
+                          -9223372036854775808.0f,
+                          -9.223373e18f,
+                          1.8446743e19f,
+                          18446744073709551616.0f,
+                          8388608.5f,
+                          16777217.0f,
+                          0.49999997f,
+                          -0.49999997f};
   for (float f : floats) v.push_back(0xa5a5a5a500000000ull | std::bit_cast<uint32_t>(f));
-  const double doubles[] = {0.0,  -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.49999999999999994,
-                            4.9e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1.7976931348623157e308,
-                            2147483647.0, 2147483647.9, 2147483648.0, -2147483648.0, -2147483648.9,
-                            -2147483649.0, 4294967295.0, 4294967295.9, 4294967296.0, -0.9999999999,
-                            9223372036854774784.0, 9223372036854775808.0, -9223372036854775808.0,
-                            -9223372036854777856.0, 18446744073709549568.0, 18446744073709551616.0,
-                            4503599627370496.5, 1e300, 3.4028235677973366e38, 1.401298464324817e-45,
+  const double doubles[] = {0.0,
+                            -0.0,
+                            1.0,
+                            -1.0,
+                            0.5,
+                            -0.5,
+                            1.5,
+                            2.5,
+                            -2.5,
+                            0.49999999999999994,
+                            4.9e-324,
+                            2.2250738585072014e-308,
+                            1.7976931348623157e308,
+                            -1.7976931348623157e308,
+                            2147483647.0,
+                            2147483647.9,
+                            2147483648.0,
+                            -2147483648.0,
+                            -2147483648.9,
+                            -2147483649.0,
+                            4294967295.0,
+                            4294967295.9,
+                            4294967296.0,
+                            -0.9999999999,
+                            9223372036854774784.0,
+                            9223372036854775808.0,
+                            -9223372036854775808.0,
+                            -9223372036854777856.0,
+                            18446744073709549568.0,
+                            18446744073709551616.0,
+                            4503599627370496.5,
+                            1e300,
+                            3.4028235677973366e38,
+                            1.401298464324817e-45,
                             7.006492321624085e-46};
   for (double d : doubles) v.push_back(std::bit_cast<uint64_t>(d));
   // infinities and NaNs: f32 in the low half, f64; quiet and signalling, both signs, with payloads
   for (uint32_t f : {0x7f800000u, 0xff800000u, 0x7fc00000u, 0xffc00000u, 0x7fa00001u, 0xff812345u,
                      0x7fc0beefu, 0xffffffffu, 0x7f800001u})
     v.push_back(0x5a5a5a5a00000000ull | f);
-  for (uint64_t d : {0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull, 0xfff8000000000000ull,
-                     0x7ff4000000000001ull, 0xfff0000012345678ull, 0x7ff8dead0000beefull, 0x7ff0000000000001ull,
-                     0xffffffffffffffffull, 0x7ff00000e0000000ull})
+  for (uint64_t d :
+       {0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull, 0xfff8000000000000ull,
+        0x7ff4000000000001ull, 0xfff0000012345678ull, 0x7ff8dead0000beefull, 0x7ff0000000000001ull,
+        0xffffffffffffffffull, 0x7ff00000e0000000ull})
     v.push_back(d);
   std::mt19937_64 rng(15);
   for (size_t i = 0; i < random_count; ++i) {
@@ -361,7 +440,8 @@ bool nan_order_depends_on_build(IOp op, Fp& p) {
   }
 }
 bool is_nan_bits(Fp p, uint64_t v) {
-  return p == Fp::kF32 ? (uint32_t(v) & 0x7fffffffu) > 0x7f800000u : (v & ~(1ull << 63)) > 0x7ff0000000000000ull;
+  return p == Fp::kF32 ? (uint32_t(v) & 0x7fffffffu) > 0x7f800000u
+                       : (v & ~(1ull << 63)) > 0x7ff0000000000000ull;
 }
 #ifdef __OPTIMIZE__
 constexpr bool kOptimized = true;
@@ -513,7 +593,9 @@ TEST_P(BaselineOpsAgainstInterpreter, SameFrameAndTrap) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllOps, BaselineOpsAgainstInterpreter, ::testing::ValuesIn(expected_ops()),
-                         [](const ::testing::TestParamInfo<IOp>& p) { return std::string(kOpNames[size_t(p.param)]); });
+                         [](const ::testing::TestParamInfo<IOp>& p) {
+                           return std::string(kOpNames[size_t(p.param)]);
+                         });
 
 }  // namespace
 }  // namespace airwasm::baseline
