@@ -12,6 +12,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -70,16 +71,34 @@ class TestEmitter : public OpEmitter {
   void select_memory(uint32_t) override { ADD_FAILURE() << "select_memory in a numeric op"; }
   void restore_memory0() override { ADD_FAILURE() << "restore_memory0 in a numeric op"; }
 
+  // The pinned registers other than fp hold sentinels while the op runs; the function returns
+  // kClobbered if the op changed one (ops may use only the scratch registers).
+  static constexpr Reg kPinned[] = {kCtxReg, kInstReg, kMemSizeReg, kMemBaseReg, kFuelReg};
+  static constexpr uint32_t kClobbered = 0xdead;
+  static uint64_t sentinel(Reg r) { return 0x5e7e1000000000ull + uint64_t(r); }
+
   void prologue() {
     exit_ = as_->new_label();
-    as_->push(kFpReg);  // also aligns the stack for helper calls
+    for (Reg r : kPinned) as_->push(r);
+    as_->push(kFpReg);  // 6 pushes after the return address: the stack is aligned for helper calls
     as_->mov(jit::Size::k64, kFpReg, Reg::rdi);
+    for (Reg r : kPinned) as_->mov_imm(jit::Size::k64, r, sentinel(r));
   }
   void epilogue() {
+    Label clobbered = as_->new_label();
+    for (Reg r : kPinned) {
+      as_->mov_imm(jit::Size::k64, Reg::rax, sentinel(r));
+      as_->cmp(jit::Size::k64, r, Reg::rax);
+      as_->jcc(Cond::kNE, clobbered);
+    }
     as_->mov_imm(jit::Size::k32, Reg::rax, 0);
     as_->bind(exit_);
     as_->pop(kFpReg);
+    for (int i = int(std::size(kPinned)) - 1; i >= 0; --i) as_->pop(kPinned[i]);
     as_->ret();
+    as_->bind(clobbered);
+    as_->mov_imm(jit::Size::k32, Reg::rax, kClobbered);
+    as_->jmp(exit_);
     for (const Stub& s : stubs_) {
       as_->bind(s.label);
       as_->mov_imm(jit::Size::k32, Reg::rax, uint32_t(s.code) + 1);
