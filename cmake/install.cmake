@@ -9,7 +9,7 @@ include(CMakePackageConfigHelpers)
 # Dependency order (a library before the ones it uses): the pkg-config link line follows it.
 set(AIRWASM_INSTALLED_LIBS
     airwasm_host airwasm_host_storage airwasm_host_services airwasm_wasi_p2 airwasm_wasi airwasm_component_runtime airwasm_canon airwasm_component airwasm_runtime
-    airwasm_interp airwasm_validate airwasm_decode airwasm_wasm airwasm_base)
+    airwasm_baseline airwasm_jit airwasm_interp airwasm_validate airwasm_decode airwasm_wasm airwasm_base)
 
 set_target_properties(airwasm PROPERTIES EXPORT_NAME cli)
 install(TARGETS ${AIRWASM_INSTALLED_LIBS} airwasm_all airwasm

@@ -26,6 +26,13 @@ bool option_value(int argc, char** argv, int& i, std::string_view name, std::str
   return false;
 }
 
+std::optional<CompilerMode> parse_compiler_mode(std::string_view s) {
+  if (s == "interpreter") return CompilerMode::kInterpreter;
+  if (s == "baseline") return CompilerMode::kBaseline;
+  if (s == "auto") return CompilerMode::kAuto;
+  return std::nullopt;
+}
+
 std::optional<uint64_t> parse_u64(std::string_view s) {
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

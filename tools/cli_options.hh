@@ -8,7 +8,12 @@
 #include <optional>
 #include <string_view>
 
+#include "airwasm/engine.hh"
+
 namespace airwasm::cli {
+
+// "interpreter", "baseline" or "auto" (the --compiler option of run and wast).
+std::optional<CompilerMode> parse_compiler_mode(std::string_view s);
 
 // If argv[i] is `name` or `name=...`, stores the value (taking argv[i+1] and advancing i for the first
 // form) and returns true. `missing` is set when the value is absent.

@@ -2,7 +2,6 @@
 // from wabt's wast2json, or component-model scripts from cm-wast2json) with the runner of src/wast. One
 // Engine serves all files; each file gets its own Store. Prints one summary line per file, then "N passed, N
 // failed, N skipped"; exit 1 if anything failed.
-#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -12,6 +11,7 @@
 
 #include "airwasm/engine.hh"
 #include "cli.hh"
+#include "cli_options.hh"
 #include "wast/script_runner.hh"
 
 namespace airwasm::cli {
@@ -19,7 +19,8 @@ namespace {
 
 void print_wast_usage(std::FILE* out) {
   std::fprintf(out,
-               "usage: airwasm wast [-v] [--fuel N] [--static] [--wasm2] [--disable PROPOSAL] FILE.json...\n"
+               "usage: airwasm wast [-v] [--fuel N] [--compiler M] [--static] [--wasm2] [--disable PROPOSAL] "
+               "FILE.json...\n"
                "\n"
                "Runs spec-test scripts (the .wasm files next to each .json): core WebAssembly scripts\n"
                "converted by wabt's wast2json, and Component Model scripts converted by the official\n"
@@ -29,6 +30,7 @@ void print_wast_usage(std::FILE* out) {
                "options:\n"
                "  -v, --verbose  print each failure with its line, command, expected and actual result\n"
                "  --fuel N       meter fuel; each file's store gets N units\n"
+               "  --compiler M   interpreter, baseline or auto (which tier runs the code)\n"
                "  --static       component scripts: validate definitions and run assert_invalid /\n"
                "                 assert_malformed only; skip instantiation and calls\n"
                "  --wasm2        Wasm 2.0 only: the proposals airwasm implements beyond it (multi-memory,\n"
@@ -38,13 +40,6 @@ void print_wast_usage(std::FILE* out) {
                "  -h, --help     show this help\n");
 }
 
-std::optional<uint64_t> parse_u64(std::string_view s) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 }  // namespace
 
 int cmd_wast(int argc, char** argv) {
@@ -52,6 +47,7 @@ int cmd_wast(int argc, char** argv) {
   std::vector<std::string> files;
   bool options_done = false;
   bool wasm2 = false;
+  std::optional<CompilerMode> compiler;
   bool no_multi_memory = false, no_exceptions = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -76,6 +72,15 @@ int cmd_wast(int argc, char** argv) {
         no_exceptions = true;
       } else {
         std::fprintf(stderr, "airwasm wast: --disable needs multi-memory or exceptions\n");
+        return kExitUsage;
+      }
+    } else if (arg == "--compiler" || arg.starts_with("--compiler=")) {
+      std::string_view value;
+      bool missing = false;
+      option_value(argc, argv, i, "--compiler", value, missing);
+      compiler = parse_compiler_mode(value);
+      if (missing || !compiler) {
+        std::fprintf(stderr, "airwasm wast: --compiler needs interpreter, baseline or auto\n");
         return kExitUsage;
       }
     } else if (arg == "--fuel" || arg.starts_with("--fuel=")) {
@@ -108,6 +113,7 @@ int cmd_wast(int argc, char** argv) {
 
   EngineConfig config;
   config.consume_fuel = options.fuel.has_value();
+  if (compiler) config.compiler = *compiler;
   if (wasm2 || no_multi_memory) config.features.multi_memory = false;
   if (wasm2 || no_exceptions) config.features.exceptions = false;
   Engine engine(config);

@@ -37,6 +37,15 @@ struct ModuleLimits {
   uint32_t max_nesting_depth = 100'000;  // nested block/loop/if in one function body
 };
 
+// Which tier runs WebAssembly code (docs/compiler.md). Compiled code keeps every guarantee of the
+// interpreter (exact fuel, interruption, sliced calls that suspend and resume on any thread, the same
+// traps and backtraces); a function the compiler cannot translate is interpreted.
+enum class CompilerMode : uint8_t {
+  kInterpreter,  // never compile
+  kBaseline,     // compile every function to x86-64 when the module is compiled (Module::compile)
+  kAuto,         // kBaseline where the compiler is available (x86-64 with SSE4.1, POPCNT, LZCNT, BMI1)
+};
+
 struct EngineConfig {
   Features features;
   ModuleLimits limits;
@@ -48,6 +57,8 @@ struct EngineConfig {
   size_t value_stack_bytes = size_t{8} << 20;
   // Threads used to lower the functions of a large module (0: one per hardware thread).
   unsigned compile_threads = 0;
+  // The execution tier. kBaseline on a machine without the compiler is an error at Module::compile.
+  CompilerMode compiler = CompilerMode::kAuto;
 };
 
 namespace internal {

@@ -22,12 +22,12 @@
 
 namespace airwasm::baseline {
 
-inline constexpr jit::Reg kCtxReg = jit::Reg::rbx;       // interp::ExecContext*
-inline constexpr jit::Reg kFpReg = jit::Reg::r15;        // frame base: slot byte offsets are relative to it
-inline constexpr jit::Reg kFuelReg = jit::Reg::r14;      // the activation's fuel budget (int64), if metered
-inline constexpr jit::Reg kInstReg = jit::Reg::rbp;      // interp::InstanceData* of the running function
-inline constexpr jit::Reg kMemBaseReg = jit::Reg::r13;   // the selected memory's base (memory 0 by default)
-inline constexpr jit::Reg kMemSizeReg = jit::Reg::r12;   // its size in bytes (uint64)
+inline constexpr jit::Reg kCtxReg = jit::Reg::rbx;      // interp::ExecContext*
+inline constexpr jit::Reg kFpReg = jit::Reg::r15;       // frame base: slot byte offsets are relative to it
+inline constexpr jit::Reg kFuelReg = jit::Reg::r14;     // the activation's fuel budget (int64), if metered
+inline constexpr jit::Reg kInstReg = jit::Reg::rbp;     // interp::InstanceData* of the running function
+inline constexpr jit::Reg kMemBaseReg = jit::Reg::r13;  // the selected memory's base (memory 0 by default)
+inline constexpr jit::Reg kMemSizeReg = jit::Reg::r12;  // its size in bytes (uint64)
 
 // What a C++ helper called from compiled code may do, so the call site saves and restores only that.
 enum class HelperEffects : uint8_t {
@@ -41,7 +41,7 @@ class OpEmitter {
   virtual ~OpEmitter() = default;
 
   jit::Assembler& as() { return *as_; }
-  uint32_t pos() const { return pos_; }     // lowered offset of the instruction (within its function)
+  uint32_t pos() const { return pos_; }      // lowered offset of the instruction (within its function)
   const uint8_t* pc() const { return pc_; }  // its first byte (the handler address)
 
   // Operand n: the u32 field at byte 8 + 4n (iops.def names them; `s` fields are slot byte offsets).
@@ -89,7 +89,8 @@ Result<uint32_t> emit_memory_op(OpEmitter& e, interp::IOp op);
 // Field offsets of the runtime structures compiled code reads (ExecContext, InstanceData, MemoryInst, ...),
 // measured once: these types are not standard-layout, so offsetof is not allowed.
 struct Layout {
-  int32_t ctx_fp, ctx_fuel, ctx_frame_top, ctx_interrupt, ctx_instance, ctx_pc, ctx_trap, ctx_trap_pc;
+  int32_t ctx_fp, ctx_fuel, ctx_frame_top, ctx_interrupt, ctx_instance, ctx_pc, ctx_trap, ctx_trap_pc,
+      ctx_pending_charge;
   int32_t inst_funcs, inst_tables, inst_memories, inst_globals, inst_memory0;  // vector data() pointers
   int32_t mem_base, mem_size;                                                  // MemoryInst
   int32_t global_value;                                                        // GlobalInst

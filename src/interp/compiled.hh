@@ -2,6 +2,7 @@
 // compilation thread), and per function the frame geometry the call sequence needs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -22,6 +23,24 @@ struct ExnHandler {
   uint32_t pad = 0;
 };
 
+// The compiled form of a function (baseline::NativeFunc, opaque here), published once by the baseline
+// compiler with a release store while other threads may already run the function in the interpreter.
+// Copyable so that CompiledFunc stays a plain element of a vector while the module is being lowered.
+class NativeCodeSlot {
+ public:
+  NativeCodeSlot() = default;
+  NativeCodeSlot(const NativeCodeSlot& o) : p_(o.get()) {}
+  NativeCodeSlot& operator=(const NativeCodeSlot& o) {
+    p_.store(o.get(), std::memory_order_relaxed);
+    return *this;
+  }
+  const void* get() const { return p_.load(std::memory_order_acquire); }
+  void publish(const void* native) const { p_.store(native, std::memory_order_release); }
+
+ private:
+  mutable std::atomic<const void*> p_{nullptr};
+};
+
 struct CompiledFunc {
   const uint8_t* entry = nullptr;  // first instruction (valid once the module's code is final)
   uint32_t segment = 0;            // index into CompiledModule::code
@@ -39,6 +58,7 @@ struct CompiledFunc {
   // instruction). Delta-encoded because it is kept for every function of every module (about two
   // bytes per wasm instruction) while it is read only when a trap is reported.
   std::vector<uint8_t> offset_map;
+  NativeCodeSlot native;  // compiled code (baseline), or null: interpreted
 };
 
 // The module offset of the wasm instruction whose lowered code contains `code_pos` (relative to the

@@ -109,9 +109,17 @@ struct Frame {
   const uint8_t* return_pc;  // where the caller continues (null: return to the host)
   uint64_t* caller_fp;
   InstanceData* caller_instance;
+  // The caller's native continuation when the caller is compiled code (baseline compiler), else null: a
+  // return through a frame that has one continues in compiled code (the interpreter hands over with
+  // kSwitchTier; compiled code jumps to it).
+  const void* native_return;
 };
 
-enum class RunStatus : uint8_t { kDone, kTrap, kSuspended };
+// kSwitchTier: the activation is to continue in the other tier (docs/compiler.md, "Calls"): the interpreter
+// called a compiled function or returned into a compiled caller, or compiled code the reverse. ctx holds
+// the whole state (pc, fp, instance, frame_top, fuel, pending_charge); baseline::run continues it. Only
+// returned when the module has compiled code.
+enum class RunStatus : uint8_t { kDone, kTrap, kSuspended, kSwitchTier };
 
 // Interruption request word shared with InterruptHandle and the deadline timer (0: none).
 enum InterruptReason : uint32_t { kNoInterrupt = 0, kInterruptRequested = 1, kDeadlineReached = 2 };

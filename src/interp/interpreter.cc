@@ -650,6 +650,11 @@ RunStatus run_impl(ExecContext* ctxp) {
     pc = frame_top->return_pc;
     fp = frame_top->caller_fp;
     if (pc == nullptr) goto done;
+    if (frame_top->native_return) [[unlikely]] {  // a compiled caller: it continues natively
+      inst = frame_top->caller_instance;
+      pending = 0;
+      goto switch_tier;
+    }
     if (frame_top->caller_instance != inst) {
       inst = frame_top->caller_instance;
       RELOAD_MEMORY();
@@ -661,6 +666,11 @@ RunStatus run_impl(ExecContext* ctxp) {
     pc = frame_top->return_pc;
     fp = frame_top->caller_fp;
     if (pc == nullptr) goto done;
+    if (frame_top->native_return) [[unlikely]] {  // a compiled caller: it continues natively
+      inst = frame_top->caller_instance;
+      pending = rd<uint32_t>(pc - 4);  // the continuation's cost, paid before the native code runs
+      goto switch_tier;
+    }
     if (frame_top->caller_instance != inst) {
       inst = frame_top->caller_instance;
       RELOAD_MEMORY();
@@ -1127,6 +1137,7 @@ do_call:
     frame_top->return_pc = call_return;
     frame_top->caller_fp = fp;
     frame_top->caller_instance = inst;
+    frame_top->native_return = nullptr;
     ++frame_top;
     std::memset(call_args + code->param_slots, 0, size_t(code->local_slots) * 8);
     fp = call_args;
@@ -1134,6 +1145,10 @@ do_call:
     if (callee->instance != inst) {
       inst = callee->instance;
       RELOAD_MEMORY();
+    }
+    if (code->native.get()) [[unlikely]] {  // compiled: the callee runs natively, its entry block paid first
+      pending = call_charged ? code->entry_cost : 0;
+      goto switch_tier;
     }
     if (call_charged) CHARGE_AND_DISPATCH(code->entry_cost);
     DISPATCH();
@@ -1202,6 +1217,17 @@ trap:
   ctx.fuel = fuel;
   return RunStatus::kTrap;
 
+switch_tier:
+  // pc is in a function with compiled code (a callee's entry or a compiled caller's continuation); the
+  // block there costs `pending`, which the compiled side pays before it runs (baseline::run).
+  ctx.pc = pc;
+  ctx.fp = fp;
+  ctx.instance = inst;
+  ctx.frame_top = frame_top;
+  ctx.fuel = fuel;
+  ctx.pending_charge = pending;
+  return RunStatus::kSwitchTier;
+
 done:
   ctx.frame_top = frame_top;
   ctx.fuel = fuel;
@@ -1244,11 +1270,13 @@ RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
   f->return_pc = nullptr;
   f->caller_fp = ctx.fp;
   f->caller_instance = ctx.instance;
+  f->native_return = nullptr;
   std::memset(args + code->param_slots, 0, size_t(code->local_slots) * 8);
   ctx.pc = code->entry;
   ctx.fp = args;
   ctx.instance = func->instance;
   ctx.pending_charge = ctx.fuel_enabled ? code->entry_cost : 0;  // the entry block, paid first
+  if (code->native.get()) return RunStatus::kSwitchTier;         // compiled: baseline::run enters it
   return run_impl(&ctx);
 }
 

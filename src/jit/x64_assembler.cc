@@ -129,6 +129,16 @@ void Assembler::bind(Label l) {
   s.fixups.clear();
 }
 
+void Assembler::rollback(Checkpoint c) {
+  assert(c.size <= buf_.size() && c.labels <= labels_.size());
+  buf_.resize(c.size);
+  labels_.resize(c.labels);
+  for (LabelState& s : labels_) {
+    std::erase_if(s.fixups, [&](uint32_t field) { return field >= c.size; });
+    if (s.offset != ~uint32_t{0} && s.offset > c.size) s.offset = ~uint32_t{0};
+  }
+}
+
 bool Assembler::all_labels_bound() const {
   for (const LabelState& s : labels_)
     if (!s.fixups.empty()) return false;
@@ -157,6 +167,11 @@ void Assembler::jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near
 void Assembler::jmp(Label l) {
   const uint8_t op[] = {0xe9};
   jump_to(l, 0xeb, op);
+}
+
+void Assembler::jmp_near(Label l) {
+  const uint8_t op[] = {0xe9};
+  jump_to(l, 0, op);  // no short opcode: always the rel32 form
 }
 
 void Assembler::jcc(Cond c, Label l) {

@@ -116,6 +116,14 @@ class Assembler {
   size_t size() const { return buf_.size(); }
   // True once every label that was jumped to has been bound (the code is complete).
   bool all_labels_bound() const;
+  // A position to go back to: rollback drops the code emitted and the labels created since, and the
+  // pending references of older labels from the dropped code (a function the compiler gave up on).
+  struct Checkpoint {
+    size_t size = 0;
+    size_t labels = 0;
+  };
+  Checkpoint checkpoint() const { return {buf_.size(), labels_.size()}; }
+  void rollback(Checkpoint c);
 
   // ---- labels and control flow ----
   Label new_label();
@@ -125,6 +133,7 @@ class Assembler {
   uint32_t label_offset(Label l) const { return labels_[l.id].offset; }
   void jmp(Label l);          // E9 rel32 (EB rel8 backwards when it fits)
   void jcc(Cond c, Label l);  // 0F 80+cc rel32 (70+cc rel8 backwards when it fits)
+  void jmp_near(Label l);     // always E9 rel32 (5 bytes): entries of jump tables
   void call(Label l);         // E8 rel32
   // dst = the address of label l (lea dst, [rip + rel32]): code addresses without knowing where the code
   // will be published (the rel32 is patched like a jump's when l is bound).

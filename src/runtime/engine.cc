@@ -87,6 +87,19 @@ Result<Module> compile_module(const Engine& engine, std::span<const uint8_t> bin
   options.threads = engine.config().compile_threads ? engine.config().compile_threads
                                                     : std::max(1u, std::thread::hardware_concurrency());
   AIRWASM_TRY(interp::lower_module(*impl->module, checked.ctx, options, impl->compiled));
+  const CompilerMode mode = engine.config().compiler;
+  if (mode == CompilerMode::kBaseline && !baseline::available())
+    return make_error(
+        ErrorKind::kUnsupported,
+        "the baseline compiler needs x86-64 with SSE4.1, POPCNT, LZCNT and BMI1; this machine has not");
+  if (mode != CompilerMode::kInterpreter && baseline::available()) {
+    auto native = baseline::compile_module(impl->compiled);
+    if (native) {
+      impl->native = std::move(*native);
+    } else if (mode == CompilerMode::kBaseline) {
+      return std::unexpected(native.error());
+    }  // kAuto: the module stays interpreted
+  }
   impl->memory_image = internal::build_memory_image(*impl->module);
   for (size_t i = 0; i < impl->module->exports.size(); ++i)
     impl->export_index.emplace(impl->module->exports[i].name, i);

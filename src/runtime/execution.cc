@@ -125,7 +125,7 @@ TrapResult<void> StoreImpl::call_slots(const interp::FuncInst* func, uint64_t* s
   const uint8_t* saved_pc = exec.pc;
   uint64_t* saved_fp = exec.fp;
   interp::InstanceData* saved_instance = exec.instance;
-  const interp::RunStatus status = interp::invoke(exec, func, base);
+  const interp::RunStatus status = baseline::invoke(exec, func, base);
   if (top_level) {
     if (ticket) DeadlineTimer::instance().disarm(interrupt, ticket);
     save_fuel();
@@ -170,7 +170,7 @@ TrapResult<CallStatus> StoreImpl::start_sliced_slots(const interp::FuncInst* fun
   call_active = true;
   exec.sliced = true;
   load_fuel(slice);
-  return finish_slice(interp::invoke(exec, func, base));
+  return finish_slice(baseline::invoke(exec, func, base));
 }
 
 TrapResult<CallStatus> StoreImpl::resume_sliced(uint64_t slice) {
@@ -178,7 +178,7 @@ TrapResult<CallStatus> StoreImpl::resume_sliced(uint64_t slice) {
   sliced_suspended = false;
   blocked_on.reset();
   load_fuel(slice);
-  return finish_slice(interp::run(exec));
+  return finish_slice(baseline::run(exec));
 }
 
 TrapResult<CallStatus> StoreImpl::finish_slice(interp::RunStatus status) {

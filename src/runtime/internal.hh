@@ -14,6 +14,7 @@
 #include "airwasm/airwasm.hh"
 #include "airwasm/sliced.hh"
 #include "base/result.hh"
+#include "baseline/native.hh"
 #include "interp/compiled.hh"
 #include "interp/exec.hh"
 #include "runtime/memory_image.hh"
@@ -35,6 +36,9 @@ struct ModuleImpl {
   Engine engine;
   std::unique_ptr<wasm::Module> module;
   interp::CompiledModule compiled;
+  // The compiled code of `compiled`'s functions (baseline compiler), or null (interpreted). Declared after
+  // `compiled`, so it goes first: nothing runs the module's code by then.
+  std::shared_ptr<const baseline::NativeModule> native;
   std::unique_ptr<MemoryImage> memory_image;  // memory 0's initial contents, when worth mapping (or null)
   // Per module type index: the engine's canonical type and its slot counts, looked up once at compile
   // time so that instantiation does not take the engine's type lock per function.

@@ -8,6 +8,8 @@
 //   clocks HOST    SystemTime within 5 s of HOST (the host's time in seconds since the epoch), Instant
 //                  monotonic, thread::sleep of 50 ms lasting at least 50 ms
 // The test runs it natively under `env -i` with the same variables and compares the output.
+#[path = "common.rs"]
+mod common; // for its cabi_realloc export (a component's allocator); the helpers are not used here
 use std::env;
 use std::io::{self, BufRead, Write};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -1,0 +1,692 @@
+// baseline: the translator's driver (docs/compiler.md). One forward pass over a function's lowered code;
+// every lowered instruction start gets a native position (a resume point), so an activation stopped at any
+// lowered pc can continue in compiled code or in the interpreter. The driver translates control flow
+// (branches with their fuel charges and interrupt checks, br_table, calls, returns, traps) itself and hands
+// every other op to the family files through OpEmitter (emitter.hh). Slow paths (out of fuel, interrupt,
+// traps) are out-of-line stubs after each function; they leave through the module's shared exit, which
+// stores the pinned registers back into ExecContext exactly as the interpreter's exits do.
+//
+// A module's functions are assembled into one code region, published once (W^X) after the last one. A
+// function with an op no family translates is rolled back and stays interpreted.
+#include <algorithm>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "base/result.hh"
+#include "baseline/emitter.hh"
+#include "baseline/helpers.hh"
+#include "baseline/native.hh"
+#include "interp/iop.hh"
+
+namespace airwasm::baseline {
+
+using interp::CompiledFunc;
+using interp::ExecContext;
+using interp::IOp;
+using jit::Alu;
+using jit::Assembler;
+using jit::Cond;
+using jit::Label;
+using jit::mem;
+using jit::Reg;
+using jit::Size;
+
+const Layout& layout() {
+  static const Layout l = [] {
+    // ExecContext and InstanceData are not standard-layout, so offsetof is not allowed: measure.
+    static ExecContext ctx;
+    static interp::InstanceData inst;
+    static interp::MemoryInst memory;
+    static interp::GlobalInst global;
+    auto at = [](const void* base, const void* field) {
+      return int32_t(static_cast<const char*>(field) - static_cast<const char*>(base));
+    };
+    // A std::vector's first word is its data pointer (libstdc++ and libc++ alike); compiled code loads it
+    // directly. Checked here once rather than assumed silently.
+    inst.funcs.resize(1);
+    void* first_word;
+    std::memcpy(&first_word, &inst.funcs, sizeof first_word);
+    if (first_word != inst.funcs.data()) std::abort();
+    Layout r{};
+    r.ctx_fp = at(&ctx, &ctx.fp);
+    r.ctx_fuel = at(&ctx, &ctx.fuel);
+    r.ctx_frame_top = at(&ctx, &ctx.frame_top);
+    r.ctx_interrupt = at(&ctx, &ctx.interrupt);
+    r.ctx_instance = at(&ctx, &ctx.instance);
+    r.ctx_pc = at(&ctx, &ctx.pc);
+    r.ctx_trap = at(&ctx, &ctx.trap);
+    r.ctx_trap_pc = at(&ctx, &ctx.trap_pc);
+    r.ctx_pending_charge = at(&ctx, &ctx.pending_charge);
+    r.inst_funcs = at(&inst, &inst.funcs);
+    r.inst_tables = at(&inst, &inst.tables);
+    r.inst_memories = at(&inst, &inst.memories);
+    r.inst_globals = at(&inst, &inst.globals);
+    r.inst_memory0 = at(&inst, &inst.memory0);
+    r.mem_base = at(&memory, &memory.base);
+    r.mem_size = at(&memory, &memory.size_bytes);
+    r.global_value = at(&global, &global.value);
+    return r;
+  }();
+  return l;
+}
+
+namespace {
+
+template <typename F>
+uint64_t address_of(F* f) {
+  return reinterpret_cast<uint64_t>(f);
+}
+
+// The reverse of interp::handler_table(): handler address -> op. Ops the dispatch loop does not implement
+// share one handler address and are left out, so they are "not translatable".
+const std::unordered_map<const void*, IOp>& op_by_handler() {
+  static const std::unordered_map<const void*, IOp> map = [] {
+    std::unordered_map<const void*, IOp> m;
+    for (size_t i = 0; i < interp::kIOpCount; ++i)
+      if (interp::iop_implemented(IOp(i))) m.emplace(interp::handler(IOp(i)), IOp(i));
+    return m;
+  }();
+  return map;
+}
+
+// Op names for refusals, in IOp order.
+const char* const kOpNames[] = {
+#define AIRWASM_OP(name, code, text, imm, sig, arg) #name,
+#include "wasm/opcodes.def"
+#undef AIRWASM_OP
+#define AIRWASM_IOP(name) #name,
+#include "interp/iops.def"
+#undef AIRWASM_IOP
+};
+static_assert(std::size(kOpNames) == interp::kIOpCount);
+
+// The ten integer comparisons in the order of the interpreter's INT_COMPARES (Eq, Ne, LtS, LtU, GtS, GtU,
+// LeS, LeU, GeS, GeU), as x86 conditions after `cmp a, b`.
+constexpr Cond kCompareConds[10] = {Cond::kE, Cond::kNE, Cond::kL,  Cond::kB,  Cond::kG,
+                                    Cond::kA, Cond::kLE, Cond::kBE, Cond::kGE, Cond::kAE};
+
+// Loads memory 0 of the instance in kInstReg into the memory registers (zero if it has none).
+void emit_reload_memory0(Assembler& a) {
+  const Layout& l = layout();
+  Label none = a.new_label(), done = a.new_label();
+  a.mov(Size::k64, Reg::rax, mem(kInstReg, l.inst_memory0));
+  a.test(Size::k64, Reg::rax, Reg::rax);
+  a.jcc(Cond::kE, none);
+  a.mov(Size::k64, kMemBaseReg, mem(Reg::rax, l.mem_base));
+  a.mov(Size::k64, kMemSizeReg, mem(Reg::rax, l.mem_size));
+  a.jmp(done);
+  a.bind(none);
+  a.alu(Alu::kXor, Size::k32, kMemBaseReg, kMemBaseReg);
+  a.alu(Alu::kXor, Size::k32, kMemSizeReg, kMemSizeReg);
+  a.bind(done);
+}
+
+// The module's shared entry and exits, at the start of its code.
+struct ModuleStubs {
+  uint32_t entry = 0;  // uint32_t entry(ExecContext* ctx, const void* native_pc)
+  Label exit_state;    // leave with eax = status, storing fp, instance and fuel
+  Label exit_done;     // leave after the entry frame returned: fuel only (as the interpreter's `done`)
+};
+
+ModuleStubs emit_module_stubs(Assembler& a) {
+  const Layout& l = layout();
+  ModuleStubs s;
+  s.entry = uint32_t(a.size());
+  for (Reg r : {Reg::rbx, Reg::rbp, Reg::r12, Reg::r13, Reg::r14, Reg::r15}) a.push(r);
+  a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16-byte alignment at helper calls
+  a.mov(Size::k64, kCtxReg, Reg::rdi);
+  a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
+  a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+  a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
+  a.mov(Size::k64, Reg::r11, Reg::rsi);
+  emit_reload_memory0(a);
+  a.jmp(Reg::r11);
+  s.exit_state = a.new_label();
+  a.bind(s.exit_state);
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
+  s.exit_done = a.new_label();
+  a.bind(s.exit_done);
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+  a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
+  for (Reg r : {Reg::r15, Reg::r14, Reg::r13, Reg::r12, Reg::rbp, Reg::rbx}) a.pop(r);
+  a.ret();
+  return s;
+}
+
+class FunctionTranslator final : public OpEmitter {
+ public:
+  FunctionTranslator(Assembler& a, const ModuleStubs& stubs, const CompiledFunc& f, std::deque<CallSite>& sites)
+      : stubs_(stubs), f_(f), sites_(sites) {
+    as_ = &a;
+  }
+
+  // Emits the function; `out` gets its entry offsets and resume points (native offsets in the module code).
+  Result<void> run(uint32_t& entry_charged, uint32_t& entry, std::vector<ResumePoint>& resume) {
+    Assembler& a = as();
+    trap_common_ = a.new_label();
+    entry_charged = uint32_t(a.size());
+    charge(f_.entry_cost, 0);
+    entry = uint32_t(a.size());
+    uint32_t pos = 0;
+    while (pos < f_.code_size) {
+      bind_instruction(pos);
+      pos_ = pos;
+      pc_ = f_.entry + pos;
+      auto size = translate_one();
+      if (!size) return std::unexpected(size.error());
+      pos += *size;
+    }
+    if (!pending_.empty()) return std::unexpected(refuse("a branch target is not an instruction start").error());
+    emit_stubs();
+    for (auto [lowered, native] : positions_)
+      if (!not_resumable_.contains(lowered)) resume.push_back(ResumePoint{lowered, native});
+    return {};
+  }
+
+  // ---- OpEmitter ----
+  void trap_if(Cond c, TrapCode code) override {
+    TrapSite s{as().new_label(), pos_, code, false};
+    as().jcc(c, s.stub);
+    trap_sites_.push_back(s);
+  }
+  void trap(TrapCode code) override {
+    TrapSite s{as().new_label(), pos_, code, false};
+    as().jmp(s.stub);
+    trap_sites_.push_back(s);
+  }
+  void call_helper(const void* fn, HelperEffects effects) override {
+    Assembler& a = as();
+    const Layout& l = layout();
+    if (effects != HelperEffects::kPure) {
+      a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
+      a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+      a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
+    }
+    a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(fn));
+    a.call(Reg::rax);
+    if (effects == HelperEffects::kGrowMemory) {
+      a.mov(Size::k64, Reg::rcx, Reg::rax);  // keep the helper's result across the reload
+      emit_reload_memory0(a);
+      a.mov(Size::k64, Reg::rax, Reg::rcx);
+    }
+  }
+  void call_trapping_helper(const void* fn, HelperEffects effects) override {
+    call_helper(fn, effects);
+    TrapSite s{as().new_label(), pos_, TrapCode::kUnreachable, true};
+    as().test(Size::k32, Reg::rax, Reg::rax);
+    as().jcc(Cond::kNE, s.stub);
+    trap_sites_.push_back(s);
+  }
+  void select_memory(uint32_t index) override {
+    Assembler& a = as();
+    const Layout& l = layout();
+    a.mov(Size::k64, Reg::rax, mem(kInstReg, l.inst_memories));
+    a.mov(Size::k64, Reg::rax, mem(Reg::rax, int32_t(index * 8)));
+    a.mov(Size::k64, kMemBaseReg, mem(Reg::rax, l.mem_base));
+    a.mov(Size::k64, kMemSizeReg, mem(Reg::rax, l.mem_size));
+  }
+  void restore_memory0() override { emit_reload_memory0(as()); }
+
+ private:
+  static constexpr uint64_t kNoCost = ~uint64_t{0};
+
+  Result<uint32_t> refuse(const std::string& why) const {
+    return make_error(ErrorKind::kUnsupported, "baseline: " + why + " (lowered offset " + std::to_string(pos_) +
+                                                   " of function " + std::to_string(f_.func_index) + ")");
+  }
+
+  // ---- positions ----
+  void bind_instruction(uint32_t pos) {
+    positions_.emplace_back(pos, uint32_t(as().size()));
+    if (auto it = pending_.find(pos); it != pending_.end()) {
+      as().bind(it->second);
+      pending_.erase(it);
+    }
+  }
+  Label target_label(uint32_t target) {
+    if (!positions_.empty() && target <= positions_.back().first) {
+      auto it = std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(target, uint32_t{0}));
+      return as().label_at(it->second);  // validated code only branches to instruction starts
+    }
+    auto [it, inserted] = pending_.try_emplace(target);
+    if (inserted) it->second = as().new_label();
+    return it->second;
+  }
+  const uint8_t* lowered(uint32_t pos) const { return f_.entry + pos; }
+
+  // ---- fuel and interruption on control transfers ----
+  // Charges `cost` for entering the block at lowered `target` (the interpreter's CHARGE_AND_DISPATCH).
+  void charge(uint64_t cost, uint32_t target) {
+    if (cost == 0 || cost == kNoCost) return;  // fuel >= 0 always pays 0
+    Assembler& a = as();
+    if (cost <= uint64_t(INT32_MAX)) {
+      a.alu(Alu::kSub, Size::k64, kFuelReg, int32_t(cost));
+    } else {
+      a.mov_imm(Size::k64, Reg::rax, cost);
+      a.sub(Size::k64, kFuelReg, Reg::rax);
+    }
+    FuelStub s{a.new_label(), a.new_label(), uint32_t(cost), target};
+    a.jcc(Cond::kL, s.stub);
+    a.bind(s.back);
+    fuel_stubs_.push_back(s);
+  }
+  // A taken backward branch checks for interruption (the interpreter's GO_REL with rel <= 0).
+  void interrupt_check(uint32_t target) {
+    Assembler& a = as();
+    a.mov(Size::k64, Reg::rax, mem(kCtxReg, layout().ctx_interrupt));
+    a.alu(Alu::kCmp, Size::k32, mem(Reg::rax), 0);
+    InterruptStub s{a.new_label(), target};
+    a.jcc(Cond::kNE, s.stub);
+    interrupt_stubs_.push_back(s);
+  }
+  // The taken edge of a branch from the current instruction to `target`, charging `cost` (kNoCost: none).
+  void edge(uint32_t target, uint64_t cost) {
+    if (target <= pos_) interrupt_check(target);
+    charge(cost, target);
+    as().jmp(target_label(target));
+  }
+  // A conditional branch on flags already set: taken when `c`; `fall_cost` is charged on the fall-through
+  // into `next` (the F forms).
+  void cond_branch(Cond c, uint32_t target, uint64_t taken_cost, uint64_t fall_cost, uint32_t next) {
+    Assembler& a = as();
+    if (target > pos_ && (taken_cost == kNoCost || taken_cost == 0)) {
+      a.jcc(c, target_label(target));
+    } else {
+      Label skip = a.new_label();
+      a.jcc(jit::negate(c), skip);
+      edge(target, taken_cost);
+      a.bind(skip);
+    }
+    charge(fall_cost, next);
+  }
+
+  // ---- stubs, after the function's code ----
+  void emit_stubs() {
+    Assembler& a = as();
+    const Layout& l = layout();
+    for (const FuelStub& s : fuel_stubs_) {
+      a.bind(s.stub);
+      a.alu(Alu::kAdd, Size::k64, kFuelReg, int32_t(s.cost));  // undo: the block was not entered
+      a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+      a.mov(Size::k64, Reg::rdi, kCtxReg);
+      a.mov_imm(Size::k32, Reg::rsi, s.cost);
+      a.mov_imm(Size::k64, Reg::rdx, reinterpret_cast<uint64_t>(lowered(s.target)));
+      a.mov_imm(Size::k64, Reg::rax, address_of(&helper_out_of_fuel));
+      a.call(Reg::rax);
+      a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+      a.test(Size::k32, Reg::rax, Reg::rax);
+      a.jcc(Cond::kE, s.back);  // paid from the reserve: enter the block
+      a.jmp(stubs_.exit_state);
+    }
+    for (const InterruptStub& s : interrupt_stubs_) {
+      a.bind(s.stub);
+      a.mov(Size::k64, Reg::rdi, kCtxReg);
+      a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(lowered(s.target)));
+      a.mov_imm(Size::k64, Reg::rax, address_of(&helper_interrupted));
+      a.call(Reg::rax);
+      a.jmp(stubs_.exit_state);
+    }
+    // Trap sites: eax = lowered offset, ecx = trap code, then the common tail.
+    for (const TrapSite& s : trap_sites_) {
+      a.bind(s.stub);
+      if (s.from_helper)
+        a.lea(Size::k32, Reg::rcx, mem(Reg::rax, -1));  // the helper returned code + 1
+      else
+        a.mov_imm(Size::k32, Reg::rcx, uint32_t(s.code));
+      a.mov_imm(Size::k32, Reg::rax, s.pos);
+      a.jmp(trap_common_);
+    }
+    a.bind(trap_common_);
+    a.mov_imm(Size::k64, Reg::rdx, reinterpret_cast<uint64_t>(f_.entry));
+    a.add(Size::k64, Reg::rdx, Reg::rax);
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_trap_pc), Reg::rdx);
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_pc), Reg::rdx);
+    a.store8(mem(kCtxReg, l.ctx_trap), Reg::rcx);
+    a.mov_imm(Size::k32, Reg::rax, kNativeTrap);
+    a.jmp(stubs_.exit_state);
+  }
+
+  // ---- one lowered instruction; returns its size ----
+  Result<uint32_t> translate_one() {
+    const void* handler;
+    std::memcpy(&handler, pc_, sizeof handler);
+    auto found = op_by_handler().find(handler);
+    if (found == op_by_handler().end()) return refuse("unknown handler");
+    const IOp op = found->second;
+    if (auto size = translate_control(op); !size || *size) return size;
+    for (auto family : {&emit_integer_op, &emit_float_op, &emit_memory_op}) {
+      auto size = family(*this, op);
+      if (!size || *size) return size;
+    }
+    return refuse(std::string("internal op ") + kOpNames[size_t(op)] + " is not translated");
+  }
+
+  // Control flow: returns 0 when `op` is not a control op.
+  Result<uint32_t> translate_control(IOp op) {
+    Assembler& a = as();
+    const uint32_t op_index = uint32_t(op);
+    // fused compare-and-branch: [a][b | imm][rel] (+ [tc][fc]); the i64 immediate takes 8 bytes
+    struct Family {
+      IOp first;
+      bool is64, imm, fuel;
+    };
+    for (Family fam :
+         {Family{IOp::BrIfI32Eq, false, false, false}, Family{IOp::BrIfI32EqI, false, true, false},
+          Family{IOp::BrIfI32EqF, false, false, true}, Family{IOp::BrIfI32EqIF, false, true, true},
+          Family{IOp::BrIfI64Eq, true, false, false}, Family{IOp::BrIfI64EqI, true, true, false},
+          Family{IOp::BrIfI64EqF, true, false, true}, Family{IOp::BrIfI64EqIF, true, true, true}}) {
+      const uint32_t first = uint32_t(fam.first);
+      if (op_index < first || op_index >= first + 10) continue;
+      const Size size = fam.is64 ? Size::k64 : Size::k32;
+      const Cond c = kCompareConds[op_index - first];
+      a.mov(size, Reg::rax, slot(0));
+      int rel_at = 16;  // byte position of rel
+      if (!fam.imm) {
+        a.alu(Alu::kCmp, size, Reg::rax, slot(1));
+      } else if (!fam.is64) {
+        a.alu(Alu::kCmp, size, Reg::rax, int32_t(opnd(1)));
+      } else {
+        const int64_t imm = rd<int64_t>(12);
+        if (imm >= INT32_MIN && imm <= INT32_MAX) {
+          a.alu(Alu::kCmp, size, Reg::rax, int32_t(imm));
+        } else {
+          a.mov_imm(Size::k64, Reg::rcx, uint64_t(imm));
+          a.cmp(Size::k64, Reg::rax, Reg::rcx);
+        }
+        rel_at = 20;
+      }
+      const uint32_t target = pos_ + uint32_t(rd<int32_t>(rel_at));
+      const uint32_t isize = uint32_t(rel_at + 4 + (fam.fuel ? 8 : 0));
+      cond_branch(c, target, fam.fuel ? rd<uint32_t>(rel_at + 4) : kNoCost,
+                  fam.fuel ? rd<uint32_t>(rel_at + 8) : kNoCost, pos_ + isize);
+      return isize;
+    }
+    switch (op) {
+      case IOp::Jump:
+        edge(pos_ + opnd(0), kNoCost);
+        return 12;
+      case IOp::JumpF:
+        edge(pos_ + opnd(0), opnd(1));
+        return 16;
+      case IOp::BrIfNez32:
+      case IOp::BrIfEqz32:
+      case IOp::BrIfNez64:
+      case IOp::BrIfEqz64:
+      case IOp::BrIfNez32F:
+      case IOp::BrIfEqz32F:
+      case IOp::BrIfNez64F:
+      case IOp::BrIfEqz64F: {
+        const bool is64 = op == IOp::BrIfNez64 || op == IOp::BrIfEqz64 || op == IOp::BrIfNez64F ||
+                          op == IOp::BrIfEqz64F;
+        const bool nez = op == IOp::BrIfNez32 || op == IOp::BrIfNez64 || op == IOp::BrIfNez32F ||
+                         op == IOp::BrIfNez64F;
+        const bool fuel = op >= IOp::BrIfNez32F && op <= IOp::BrIfEqz64F;
+        a.alu(Alu::kCmp, is64 ? Size::k64 : Size::k32, slot(0), 0);
+        const uint32_t isize = fuel ? 24 : 16;
+        cond_branch(nez ? Cond::kNE : Cond::kE, pos_ + opnd(1), fuel ? opnd(2) : kNoCost, fuel ? opnd(3) : kNoCost,
+                    pos_ + isize);
+        return isize;
+      }
+      case IOp::BrTableOp:
+      case IOp::BrTableOpF:
+        return br_table(op == IOp::BrTableOpF);
+      case IOp::Trap:
+        trap(TrapCode(opnd(0)));
+        return 12;
+      case IOp::Fuel:
+        charge(opnd(0), pos_ + 12);
+        return 12;
+      case IOp::CallOp:
+        return call(false, false);
+      case IOp::CallOpF:
+        return call(false, true);
+      case IOp::CallIndirectOp:
+        return call(true, false);
+      case IOp::CallIndirectOpF:
+        return call(true, true);
+      case IOp::ReturnOp:
+      case IOp::ReturnOpF:
+        emit_return(op == IOp::ReturnOpF);
+        return 8;
+      case IOp::ThrowOp:
+      case IOp::ThrowRefOp:
+        // The interpreter unwinds (its handler search works on lowered offsets and Frame records, which
+        // compiled frames share): hand it this instruction, which has no resume point, so it runs there.
+        exit_to_interpreter_here();
+        not_resumable_.insert(pos_);
+        return op == IOp::ThrowOp ? 20 : 12;
+      default:
+        return 0;
+    }
+  }
+
+  // [s index][u32 count][rel x count+1] or, with fuel, [(rel, tc) x count+1]: a table of 5-byte jumps.
+  uint32_t br_table(bool fuel) {
+    Assembler& a = as();
+    const uint32_t n = opnd(1);
+    a.mov(Size::k32, Reg::rax, slot(0));
+    a.mov_imm(Size::k32, Reg::rcx, n);
+    a.cmp(Size::k32, Reg::rax, Reg::rcx);
+    a.cmovcc(Cond::kA, Size::k32, Reg::rax, Reg::rcx);  // i > n: the default, the last entry
+    Label table = a.new_label();
+    a.lea_label(Reg::rcx, table);
+    a.lea(Size::k64, Reg::rax, mem(Reg::rax, Reg::rax, 4));
+    a.add(Size::k64, Reg::rax, Reg::rcx);
+    a.jmp(Reg::rax);
+    a.bind(table);
+    std::vector<Label> entries;
+    for (uint32_t i = 0; i <= n; ++i) {
+      entries.push_back(a.new_label());
+      a.jmp_near(entries.back());
+    }
+    const uint32_t stride = fuel ? 8 : 4;
+    for (uint32_t i = 0; i <= n; ++i) {
+      a.bind(entries[i]);
+      const int at = int(16 + stride * i);
+      edge(pos_ + uint32_t(rd<int32_t>(at)), fuel ? rd<uint32_t>(at + 4) : kNoCost);
+    }
+    return 16 + stride * (n + 1);
+  }
+
+  // A call: the helper pushes the Frame (or runs the host function) exactly as the interpreter's do_call;
+  // compiled code then continues at the address it returns (a compiled callee's entry, or the continuation
+  // below after a host function) or leaves with the status it returns.
+  uint32_t call(bool indirect, bool charged) {
+    Assembler& a = as();
+    const Layout& l = layout();
+    const uint32_t isize = indirect ? (charged ? 28 : 24) : (charged ? 20 : 16);
+    CallSite& site = sites_.emplace_back();
+    site.call_pc = pc_;
+    site.return_pc = pc_ + isize;
+    site.charged = charged;
+    site.indirect = indirect;
+    if (indirect) {
+      site.func_or_type = opnd(0);
+      site.table = opnd(1);
+      site.index_slot = opnd(2);
+      site.args_slot = opnd(3);
+      site.continuation_cost = charged ? opnd(4) : 0;
+    } else {
+      site.func_or_type = opnd(0);
+      site.args_slot = opnd(1);
+      site.continuation_cost = charged ? opnd(2) : 0;
+    }
+    Label continuation = a.new_label();
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
+    a.mov(Size::k64, Reg::rdi, kCtxReg);
+    a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(&site));
+    a.lea_label(Reg::rdx, continuation);
+    a.mov_imm(Size::k64, Reg::rax, address_of(&helper_call));
+    a.call(Reg::rax);
+    a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
+    a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+    a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
+    a.mov(Size::k64, Reg::r11, Reg::rax);
+    emit_reload_memory0(a);
+    a.mov(Size::k64, Reg::rax, Reg::r11);
+    a.alu(Alu::kCmp, Size::k64, Reg::rax, int32_t(kNativeStatusLimit));
+    a.jcc(Cond::kB, stubs_.exit_state);  // a status: ctx holds the state
+    a.jmp(Reg::rax);
+    // The callee returns here (compiled return, or the helper after a host function): the caller's
+    // continuation block is charged as the interpreter's ReturnOpF / do_call do.
+    a.bind(continuation);
+    charge(charged ? site.continuation_cost : kNoCost, pos_ + isize);
+    return isize;
+  }
+
+  // ReturnOp(F): pop the Frame. The entry frame (return_pc null) ends the activation; a compiled caller
+  // continues at its native continuation (which charges its continuation block); an interpreted caller
+  // continues in the interpreter, which is handed the continuation's cost as the pending charge.
+  void emit_return(bool charged) {
+    Assembler& a = as();
+    const Layout& l = layout();
+    a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+    a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    a.mov(Size::k64, Reg::rcx, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))));
+    a.test(Size::k64, Reg::rcx, Reg::rcx);
+    Label has_caller = a.new_label();
+    a.jcc(Cond::kNE, has_caller);
+    a.mov_imm(Size::k32, Reg::rax, kNativeDone);
+    a.jmp(stubs_.exit_done);
+    a.bind(has_caller);
+    a.mov(Size::k64, kFpReg, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))));
+    a.mov(Size::k64, Reg::rdx, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))));
+    a.mov(Size::k64, Reg::rsi, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))));
+    a.test(Size::k64, Reg::rdx, Reg::rdx);
+    Label interpreted = a.new_label();
+    a.jcc(Cond::kE, interpreted);
+    Label same_instance = a.new_label();
+    a.cmp(Size::k64, Reg::rsi, kInstReg);
+    a.jcc(Cond::kE, same_instance);
+    a.mov(Size::k64, kInstReg, Reg::rsi);
+    a.mov(Size::k64, Reg::r11, Reg::rdx);
+    emit_reload_memory0(a);
+    a.mov(Size::k64, Reg::rdx, Reg::r11);
+    a.bind(same_instance);
+    a.jmp(Reg::rdx);
+    a.bind(interpreted);
+    a.mov(Size::k64, kInstReg, Reg::rsi);
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_pc), Reg::rcx);
+    if (charged)
+      a.mov(Size::k32, Reg::rax, mem(Reg::rcx, -4));  // the call's continuation cost, its last field
+    else
+      a.alu(Alu::kXor, Size::k32, Reg::rax, Reg::rax);
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_pending_charge), Reg::rax);
+    a.mov_imm(Size::k32, Reg::rax, kNativeSwitchTier);
+    a.jmp(stubs_.exit_state);
+  }
+
+  // Leaves for the interpreter at the current instruction.
+  void exit_to_interpreter_here() {
+    Assembler& a = as();
+    const Layout& l = layout();
+    a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(pc_));
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_pc), Reg::rax);
+    a.mov_imm(Size::k64, mem(kCtxReg, l.ctx_pending_charge), 0);
+    a.mov_imm(Size::k32, Reg::rax, kNativeSwitchTier);
+    a.jmp(stubs_.exit_state);
+  }
+
+  struct FuelStub {
+    Label stub, back;
+    uint32_t cost, target;
+  };
+  struct InterruptStub {
+    Label stub;
+    uint32_t target;
+  };
+  struct TrapSite {
+    Label stub;
+    uint32_t pos;
+    TrapCode code;
+    bool from_helper;  // the code is in eax (+1)
+  };
+
+  const ModuleStubs& stubs_;
+  const CompiledFunc& f_;
+  std::deque<CallSite>& sites_;
+  Label trap_common_;
+  std::vector<std::pair<uint32_t, uint32_t>> positions_;  // (lowered, native) of every instruction
+  std::set<uint32_t> not_resumable_;                      // instructions only the interpreter runs
+  std::map<uint32_t, Label> pending_;                     // forward targets not reached yet
+  std::vector<FuelStub> fuel_stubs_;
+  std::vector<InterruptStub> interrupt_stubs_;
+  std::vector<TrapSite> trap_sites_;
+};
+
+}  // namespace
+
+namespace {
+bool trace_refusals() {
+  static const bool on = [] {
+    const char* v = std::getenv("AIRWASM_BASELINE_TRACE");
+    return v && *v && *v != '0';
+  }();
+  return on;
+}
+}  // namespace
+
+// Compiles a module's functions into one code region (friend of NativeModule).
+class ModuleCompiler {
+ public:
+  static Result<std::shared_ptr<const NativeModule>> compile(const interp::CompiledModule& module) {
+    auto native = std::make_shared<NativeModule>();
+    Assembler a;
+    const ModuleStubs stubs = emit_module_stubs(a);
+    native->entry_stub_ = stubs.entry;
+    struct Placed {
+      const CompiledFunc* func;
+      uint32_t entry_charged, entry;
+      std::vector<ResumePoint> resume;
+    };
+    std::vector<Placed> placed;
+    for (const CompiledFunc& f : module.funcs) {
+      const Assembler::Checkpoint cp = a.checkpoint();
+      Placed p{&f, 0, 0, {}};
+      FunctionTranslator t(a, stubs, f, native->sites_);
+      auto r = t.run(p.entry_charged, p.entry, p.resume);
+      if (!r) {
+        a.rollback(cp);
+        ++native->stats_.interpreted;
+        if (native->stats_.first_refusal.empty()) native->stats_.first_refusal = r.error().message;
+        // Diagnostics for compiler work: AIRWASM_BASELINE_TRACE=1 lists every function left interpreted.
+        if (trace_refusals()) std::fprintf(stderr, "%s\n", r.error().message.c_str());
+        continue;
+      }
+      ++native->stats_.compiled;
+      placed.push_back(std::move(p));
+    }
+    if (!a.all_labels_bound()) return make_error(ErrorKind::kUnsupported, "baseline: unbound label");
+    AIRWASM_TRY_ASSIGN(native->code_, jit::publish_code(a.code()));
+    const uint8_t* base = native->code_.data();
+    using Entry = uint32_t(ExecContext*, const void*);
+    for (Placed& p : placed) {
+      NativeFunc& nf = native->funcs_.emplace_back();
+      nf.func = p.func;
+      nf.code_base = base;
+      nf.enter = native->code_.entry<Entry>(native->entry_stub_);
+      nf.entry = base + p.entry;
+      nf.entry_charged = base + p.entry_charged;
+      nf.resume = std::move(p.resume);
+    }
+    for (const NativeFunc& nf : native->funcs_) nf.func->native.publish(&nf);
+    return std::shared_ptr<const NativeModule>(std::move(native));
+  }
+};
+
+Result<std::shared_ptr<const NativeModule>> compile_module(const interp::CompiledModule& module) {
+  return ModuleCompiler::compile(module);
+}
+
+}  // namespace airwasm::baseline
