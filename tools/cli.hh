@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "airwasm/engine.hh"
 #include "airwasm/error.hh"
 
 namespace airwasm {
@@ -62,7 +63,8 @@ struct ComponentRun {
   // and the extra HTTPS trust (-S http-ca-file=PATH).
   bool inherit_network = false, allow_ip_name_lookup = false, allow_http = false;
   std::vector<std::string> allow_net;
-  std::optional<std::string> http_ca_file;  // -S http-ca-file=PATH
+  std::optional<std::string> http_ca_file;      // -S http-ca-file=PATH
+  CompilerMode compiler = CompilerMode::kAuto;  // --compiler
 };
 int run_component(const ComponentRun& run, std::span<const uint8_t> bytes);
 

@@ -59,6 +59,8 @@ void print_run_usage(std::FILE* out) {
                "  --fuel N              give the guest N units of fuel; running out traps\n"
                "  --timeout DURATION    interrupt the guest after DURATION (e.g. 200ms, 2s, 1m)\n"
                "  --max-memory SIZE     cap the guest's linear memory (bytes, or a KiB/MiB/GiB suffix)\n"
+               "  --compiler MODE       interpreter, baseline (compile every function to x86-64) or auto\n"
+               "                        (the default: baseline where this CPU has the compiler)\n"
                "  -h, --help            show this help\n"
                "\n"
                "exit status:\n"
@@ -91,6 +93,7 @@ struct RunOptions {
   bool inherit_network = false, allow_ip_name_lookup = false, allow_http = false;
   std::vector<std::string> allow_net;
   std::optional<std::string> http_ca_file;
+  CompilerMode compiler = CompilerMode::kAuto;
 };
 
 // One -S option: NAME or NAME=y|n, several separated by commas (as wasmtime's -S). False if unknown.
@@ -177,6 +180,10 @@ std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
     } else if (option_value(argc, argv, i, "--allow-net", v, missing)) {
       if (missing || v.empty()) return needs("an address (ADDR, ADDR:PORT, [V6ADDR]:PORT)");
       o.allow_net.emplace_back(v);
+    } else if (option_value(argc, argv, i, "--compiler", v, missing)) {
+      const auto mode = parse_compiler_mode(v);
+      if (missing || !mode) return needs("interpreter, baseline or auto");
+      o.compiler = *mode;
     } else if (option_value(argc, argv, i, "--fuel", v, missing)) {
       if (missing) return needs("a number");
       o.fuel = parse_u64(v);
@@ -283,10 +290,12 @@ int cmd_run(int argc, char** argv) {
     run.allow_http = o.allow_http;
     run.allow_net = o.allow_net;
     run.http_ca_file = o.http_ca_file;
+    run.compiler = o.compiler;
     return run_component(run, *bytes);
   }
   EngineConfig config;
   config.consume_fuel = o.fuel.has_value();
+  config.compiler = o.compiler;
   Engine engine(config);
   auto module = Module::compile(engine, *bytes);
   if (!module) {

@@ -47,6 +47,7 @@ int report_component_trap(const ComponentRun& r, const Trap& trap) {
 int run_component(const ComponentRun& r, std::span<const uint8_t> bytes) {
   EngineConfig config;
   config.consume_fuel = r.fuel.has_value();
+  config.compiler = r.compiler;
   Engine engine(config);
   auto c = component::Component::compile(engine, bytes);
   if (!c) {

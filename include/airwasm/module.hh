@@ -30,6 +30,18 @@ class Module {
   // The module name from the name section, or empty.
   std::string name() const;
 
+  // What the baseline compiler made of the module (EngineConfig::compiler): how many of its functions run
+  // as compiled code and how many in the interpreter (the compiler leaves a function it cannot translate
+  // to the interpreter; all of them with CompilerMode::kInterpreter), the size of the machine code, and
+  // why the first interpreted function was not compiled.
+  struct CompileInfo {
+    uint32_t compiled_functions = 0;
+    uint32_t interpreted_functions = 0;
+    size_t code_bytes = 0;
+    std::string first_refusal;
+  };
+  CompileInfo compile_info() const;
+
   const internal::ModuleImpl& impl() const { return *impl_; }
   const std::shared_ptr<const internal::ModuleImpl>& shared_impl() const { return impl_; }
   explicit Module(std::shared_ptr<const internal::ModuleImpl> impl) : impl_(std::move(impl)) {}

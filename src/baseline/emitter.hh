@@ -90,10 +90,11 @@ Result<uint32_t> emit_memory_op(OpEmitter& e, interp::IOp op);
 // measured once: these types are not standard-layout, so offsetof is not allowed.
 struct Layout {
   int32_t ctx_fp, ctx_fuel, ctx_frame_top, ctx_interrupt, ctx_instance, ctx_pc, ctx_trap, ctx_trap_pc,
-      ctx_pending_charge;
+      ctx_pending_charge, ctx_frames_end, ctx_stack_end;
   int32_t inst_funcs, inst_tables, inst_memories, inst_globals, inst_memory0;  // vector data() pointers
   int32_t mem_base, mem_size;                                                  // MemoryInst
   int32_t global_value;                                                        // GlobalInst
+  int32_t native_entry, native_entry_charged;                                  // NativeFunc
 };
 const Layout& layout();
 

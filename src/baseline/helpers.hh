@@ -13,10 +13,10 @@ namespace airwasm::baseline {
 
 // What compiled code returns to run() in eax. ctx then holds the state, as after the interpreter's exits.
 enum NativeStatus : uint32_t {
-  kNativeDone = 0,        // the activation's entry frame returned
-  kNativeTrap = 1,        // ctx.trap / trap_pc set
-  kNativeSuspended = 2,   // ctx.pc (and pending_charge) where to resume
-  kNativeSwitchTier = 3,  // continue at ctx.pc in whichever tier has it (pending_charge first)
+  kNativeDone = 0,         // the activation's entry frame returned
+  kNativeTrap = 1,         // ctx.trap / trap_pc set
+  kNativeSuspended = 2,    // ctx.pc (and pending_charge) where to resume
+  kNativeSwitchTier = 3,   // continue at ctx.pc in whichever tier has it (pending_charge first)
   kNativeStatusLimit = 16  // helper results below this are statuses, above are native addresses
 };
 

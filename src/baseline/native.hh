@@ -44,7 +44,7 @@ struct NativeFunc {
   const uint8_t* entry = nullptr;          // native code of the first instruction (the entry block paid)
   const uint8_t* entry_charged = nullptr;  // charges CompiledFunc::entry_cost, then `entry`
   const interp::CompiledFunc* func = nullptr;
-  std::vector<ResumePoint> resume;  // ascending by lowered offset
+  std::vector<ResumePoint> resume;     // ascending by lowered offset
   const uint8_t* code_base = nullptr;  // the module's code (ResumePoint::native is relative to it)
   // The module's entry stub: loads the pinned registers from ctx and jumps to native_pc; returns a
   // NativeStatus (helpers.hh).
@@ -52,8 +52,8 @@ struct NativeFunc {
 };
 
 struct CompileStats {
-  uint32_t compiled = 0;     // functions translated
-  uint32_t interpreted = 0;  // functions left to the interpreter (an op not translated)
+  uint32_t compiled = 0;      // functions translated
+  uint32_t interpreted = 0;   // functions left to the interpreter (an op not translated)
   std::string first_refusal;  // why the first of those was refused (for diagnostics and tests)
 };
 

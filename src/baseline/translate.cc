@@ -64,6 +64,11 @@ const Layout& layout() {
     r.ctx_trap = at(&ctx, &ctx.trap);
     r.ctx_trap_pc = at(&ctx, &ctx.trap_pc);
     r.ctx_pending_charge = at(&ctx, &ctx.pending_charge);
+    r.ctx_frames_end = at(&ctx, &ctx.frames_end);
+    r.ctx_stack_end = at(&ctx, &ctx.stack_end);
+    static NativeFunc nf;
+    r.native_entry = at(&nf, &nf.entry);
+    r.native_entry_charged = at(&nf, &nf.entry_charged);
     r.inst_funcs = at(&inst, &inst.funcs);
     r.inst_tables = at(&inst, &inst.tables);
     r.inst_memories = at(&inst, &inst.memories);
@@ -163,8 +168,9 @@ ModuleStubs emit_module_stubs(Assembler& a) {
 
 class FunctionTranslator final : public OpEmitter {
  public:
-  FunctionTranslator(Assembler& a, const ModuleStubs& stubs, const CompiledFunc& f, std::deque<CallSite>& sites)
-      : stubs_(stubs), f_(f), sites_(sites) {
+  FunctionTranslator(Assembler& a, const ModuleStubs& stubs, const interp::CompiledModule& module,
+                     const CompiledFunc& f, std::deque<CallSite>& sites)
+      : stubs_(stubs), module_(module), f_(f), sites_(sites) {
     as_ = &a;
   }
 
@@ -184,7 +190,8 @@ class FunctionTranslator final : public OpEmitter {
       if (!size) return std::unexpected(size.error());
       pos += *size;
     }
-    if (!pending_.empty()) return std::unexpected(refuse("a branch target is not an instruction start").error());
+    if (!pending_.empty())
+      return std::unexpected(refuse("a branch target is not an instruction start").error());
     emit_stubs();
     for (auto [lowered, native] : positions_)
       if (!not_resumable_.contains(lowered)) resume.push_back(ResumePoint{lowered, native});
@@ -239,8 +246,9 @@ class FunctionTranslator final : public OpEmitter {
   static constexpr uint64_t kNoCost = ~uint64_t{0};
 
   Result<uint32_t> refuse(const std::string& why) const {
-    return make_error(ErrorKind::kUnsupported, "baseline: " + why + " (lowered offset " + std::to_string(pos_) +
-                                                   " of function " + std::to_string(f_.func_index) + ")");
+    return make_error(ErrorKind::kUnsupported, "baseline: " + why + " (lowered offset " +
+                                                   std::to_string(pos_) + " of function " +
+                                                   std::to_string(f_.func_index) + ")");
   }
 
   // ---- positions ----
@@ -424,15 +432,15 @@ class FunctionTranslator final : public OpEmitter {
       case IOp::BrIfEqz32F:
       case IOp::BrIfNez64F:
       case IOp::BrIfEqz64F: {
-        const bool is64 = op == IOp::BrIfNez64 || op == IOp::BrIfEqz64 || op == IOp::BrIfNez64F ||
-                          op == IOp::BrIfEqz64F;
-        const bool nez = op == IOp::BrIfNez32 || op == IOp::BrIfNez64 || op == IOp::BrIfNez32F ||
-                         op == IOp::BrIfNez64F;
+        const bool is64 =
+            op == IOp::BrIfNez64 || op == IOp::BrIfEqz64 || op == IOp::BrIfNez64F || op == IOp::BrIfEqz64F;
+        const bool nez =
+            op == IOp::BrIfNez32 || op == IOp::BrIfNez64 || op == IOp::BrIfNez32F || op == IOp::BrIfNez64F;
         const bool fuel = op >= IOp::BrIfNez32F && op <= IOp::BrIfEqz64F;
         a.alu(Alu::kCmp, is64 ? Size::k64 : Size::k32, slot(0), 0);
         const uint32_t isize = fuel ? 24 : 16;
-        cond_branch(nez ? Cond::kNE : Cond::kE, pos_ + opnd(1), fuel ? opnd(2) : kNoCost, fuel ? opnd(3) : kNoCost,
-                    pos_ + isize);
+        cond_branch(nez ? Cond::kNE : Cond::kE, pos_ + opnd(1), fuel ? opnd(2) : kNoCost,
+                    fuel ? opnd(3) : kNoCost, pos_ + isize);
         return isize;
       }
       case IOp::BrTableOp:
@@ -520,6 +528,10 @@ class FunctionTranslator final : public OpEmitter {
       site.continuation_cost = charged ? opnd(2) : 0;
     }
     Label continuation = a.new_label();
+    if (!indirect) {
+      if (const CompiledFunc* callee = defined_function(site.func_or_type))
+        call_compiled_inline(*callee, site, continuation);
+    }
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
     a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
@@ -542,6 +554,71 @@ class FunctionTranslator final : public OpEmitter {
     a.bind(continuation);
     charge(charged ? site.continuation_cost : kNoCost, pos_ + isize);
     return isize;
+  }
+
+  // The module's own function `index` (not an import), or null.
+  const CompiledFunc* defined_function(uint32_t index) const {
+    if (module_.funcs.empty()) return nullptr;
+    const uint32_t first = module_.funcs.front().func_index;  // defined functions follow the imports
+    if (index < first || index - first >= module_.funcs.size()) return nullptr;
+    return &module_.funcs[index - first];
+  }
+
+  // The fast path of a direct call to a function of the same module (so of the same instance): when the
+  // callee has compiled code, do what helper_call does inline (the same checks in the same order, the
+  // same Frame) and jump to its entry. Falls through to the helper path when the callee is interpreted,
+  // the stacks are full or an interrupt is pending (the helper then traps or switches tiers).
+  void call_compiled_inline(const CompiledFunc& callee, const CallSite& site, Label continuation) {
+    Assembler& a = as();
+    const Layout& l = layout();
+    Label slow = a.new_label();
+    const int32_t args = int32_t(site.args_slot);
+    a.mov_imm(Size::k64, Reg::rcx, reinterpret_cast<uint64_t>(&callee.native));  // its NativeFunc*
+    a.mov(Size::k64, Reg::rcx, mem(Reg::rcx));
+    a.test(Size::k64, Reg::rcx, Reg::rcx);
+    a.jcc(Cond::kE, slow);
+    a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+    a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frames_end));
+    a.jcc(Cond::kE, slow);
+    a.lea(Size::k64, Reg::rdx, mem(kFpReg, args + int32_t(callee.frame_slots) * 8));
+    a.alu(Alu::kCmp, Size::k64, Reg::rdx, mem(kCtxReg, l.ctx_stack_end));
+    a.jcc(Cond::kA, slow);
+    a.mov(Size::k64, Reg::rdx, mem(kCtxReg, l.ctx_interrupt));
+    a.alu(Alu::kCmp, Size::k32, mem(Reg::rdx), 0);
+    a.jcc(Cond::kNE, slow);
+    // the Frame: func, return_pc, caller_fp, caller_instance, native_return
+    a.mov(Size::k64, Reg::rsi, mem(kInstReg, l.inst_funcs));
+    a.mov(Size::k64, Reg::rsi, mem(Reg::rsi, int32_t(site.func_or_type * 8)));
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), Reg::rsi);
+    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
+    a.lea_label(Reg::rdi, continuation);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
+    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    // zero the callee's declared locals
+    const int32_t locals_at = args + int32_t(callee.param_slots) * 8;
+    if (callee.local_slots > 0) {
+      a.alu(Alu::kXor, Size::k32, Reg::rdx, Reg::rdx);
+      if (callee.local_slots <= 16) {
+        for (uint32_t i = 0; i < callee.local_slots; ++i)
+          a.mov(Size::k64, mem(kFpReg, locals_at + int32_t(i) * 8), Reg::rdx);
+      } else {
+        Label loop = a.new_label();
+        a.lea(Size::k64, Reg::rdi, mem(kFpReg, locals_at));
+        a.mov_imm(Size::k32, Reg::rsi, callee.local_slots);
+        a.bind(loop);
+        a.mov(Size::k64, mem(Reg::rdi), Reg::rdx);
+        a.alu(Alu::kAdd, Size::k64, Reg::rdi, 8);
+        a.alu(Alu::kSub, Size::k32, Reg::rsi, 1);
+        a.jcc(Cond::kNE, loop);
+      }
+    }
+    a.lea(Size::k64, kFpReg, mem(kFpReg, args));
+    a.jmp(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
+    a.bind(slow);
   }
 
   // ReturnOp(F): pop the Frame. The entry frame (return_pc null) ends the activation; a compiled caller
@@ -614,6 +691,7 @@ class FunctionTranslator final : public OpEmitter {
   };
 
   const ModuleStubs& stubs_;
+  const interp::CompiledModule& module_;
   const CompiledFunc& f_;
   std::deque<CallSite>& sites_;
   Label trap_common_;
@@ -654,7 +732,7 @@ class ModuleCompiler {
     for (const CompiledFunc& f : module.funcs) {
       const Assembler::Checkpoint cp = a.checkpoint();
       Placed p{&f, 0, 0, {}};
-      FunctionTranslator t(a, stubs, f, native->sites_);
+      FunctionTranslator t(a, stubs, module, f, native->sites_);
       auto r = t.run(p.entry_charged, p.entry, p.resume);
       if (!r) {
         a.rollback(cp);

@@ -199,6 +199,11 @@ void Assembler::lea_label(Reg dst, Label l) {
   put32(0);
 }
 
+void Assembler::jmp(const Mem& target) {
+  const uint8_t op[] = {0xff};
+  emit_op(kPrefixNone, false, op, 4, rm(target));
+}
+
 void Assembler::jmp(Reg target) {
   const uint8_t op[] = {0xff};
   emit_op(kPrefixNone, false, op, 4, rm(target));

@@ -139,6 +139,7 @@ class Assembler {
   // will be published (the rel32 is patched like a jump's when l is bound).
   void lea_label(Reg dst, Label l);
   void jmp(Reg target);
+  void jmp(const Mem& target);  // FF /4: jump to the address stored at target
   void call(Reg target);
   void ret();
   void push(Reg r);

@@ -117,6 +117,20 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bi
   return catching_bad_alloc([&] { return compile_module(engine, binary); });
 }
 
+Module::CompileInfo Module::compile_info() const {
+  CompileInfo info;
+  if (!impl_->native) {
+    info.interpreted_functions = uint32_t(impl_->compiled.funcs.size());
+    return info;
+  }
+  const baseline::CompileStats& stats = impl_->native->stats();
+  info.compiled_functions = stats.compiled;
+  info.interpreted_functions = stats.interpreted;
+  info.code_bytes = impl_->native->code_bytes();
+  info.first_refusal = stats.first_refusal;
+  return info;
+}
+
 Result<void> Module::validate(const Engine& engine, std::span<const uint8_t> binary) {
   return catching_bad_alloc([&] {
     return validate::check_module_binary(binary, engine.config().features, engine.config().limits);

@@ -357,6 +357,7 @@ TEST(X64Encoding, ControlFlow) {
     c.add("pop " + r64(reg(i)), [=](Assembler& a) { a.pop(reg(i)); });
     c.add("jmp *" + r64(reg(i)), [=](Assembler& a) { a.jmp(reg(i)); });
     c.add("call *" + r64(reg(i)), [=](Assembler& a) { a.call(reg(i)); });
+    c.add("jmp *0x10(" + r64(reg(i)) + ")", [=](Assembler& a) { a.jmp(mem(reg(i), 16)); });
   }
   c.add("ret", [](Assembler& a) { a.ret(); });
   c.add("ud2", [](Assembler& a) { a.ud2(); });
@@ -372,11 +373,13 @@ TEST(X64Encoding, ControlFlow) {
     c.add("j" + std::string(kCond[cc]) + " " + hex(back_at), [=](Assembler& a) { a.jcc(Cond(cc), back); });
   c.add("jmp " + hex(back_at), [=](Assembler& a) { a.jmp(back); });
   c.add("call " + hex(back_at), [=](Assembler& a) { a.call(back); });
+  c.add("jmp " + hex(back_at), [=](Assembler& a) { a.jmp_near(back); });  // near backwards: rel32 anyway
   // Forward: the text is known only once the label is bound; placeholder texts are fixed below.
   const size_t first_forward = c.count();
   for (int cc = 0; cc < 16; ++cc) c.add("", [=](Assembler& a) { a.jcc(Cond(cc), fwd); });
   c.add("", [=](Assembler& a) { a.jmp(fwd); });
   c.add("", [=](Assembler& a) { a.call(fwd); });
+  c.add("", [=](Assembler& a) { a.jmp_near(fwd); });
   for (int i = 0; i < 40; ++i)
     c.add("movabs $0x1111111111111111,%rax",
           [](Assembler& a) { a.mov_imm(Size::k64, Reg::rax, 0x1111111111111111ull); });
@@ -397,6 +400,7 @@ TEST(X64Encoding, ControlFlow) {
     c.set_expected(first_forward + cc, "j" + std::string(kCond[cc]) + " " + target);
   c.set_expected(first_forward + 16, "jmp " + target);
   c.set_expected(first_forward + 17, "call " + target);
+  c.set_expected(first_forward + 18, "jmp " + target);
   c.check();
 }
 

@@ -40,6 +40,34 @@ TEST(X64Run, LoopSum) {
   for (uint32_t n : {0u, 1u, 2u, 10u, 1000u, 100000u}) EXPECT_EQ(sum(n), uint64_t(n) * (n + 1) / 2) << n;
 }
 
+TEST(X64Run, LabelAddressesAndJumpsThroughMemory) {
+  // uint64_t f(uint64_t* slot): stores the address of `target` (lea_label, forward and backward) to *slot
+  // and jumps through it (jmp [mem]); target returns 42 + (address it computed again == the stored one).
+  Assembler a;
+  Label target = a.new_label(), back = a.new_label();
+  a.jmp(back);
+  a.bind(target);
+  a.lea_label(Reg::rcx, target);  // backward reference
+  a.alu(Alu::kCmp, Size::k64, Reg::rcx, mem(Reg::rdi));
+  a.setcc(Cond::kE, Reg::rax);
+  a.movzx8(Reg::rax, Reg::rax);
+  a.alu(Alu::kAdd, Size::k32, Reg::rax, 42);
+  a.ret();
+  a.bind(back);
+  Label fwd = a.new_label();
+  a.lea_label(Reg::r9, fwd);  // forward reference, patched at bind
+  a.jmp(Reg::r9);
+  a.int3();
+  a.bind(fwd);
+  a.lea_label(Reg::rdx, target);
+  a.mov(Size::k64, mem(Reg::rdi), Reg::rdx);
+  a.jmp(mem(Reg::rdi));
+  ExecutableCode code = publish(a);
+  uint64_t slot = 0;
+  EXPECT_EQ(code.entry<uint64_t(uint64_t*)>()(&slot), 43u);
+  EXPECT_EQ(slot, reinterpret_cast<uint64_t>(code.data()) + a.label_offset(target));
+}
+
 TEST(X64Run, ScaledIndexLoadsAndExtensions) {
   // int64_t f(const int64_t* words, const int8_t* bytes, uint32_t n):
   //   sum of words[i] + sign-extended bytes[i] + zero-extended bytes[i]; uses r12-r15 (callee-saved).

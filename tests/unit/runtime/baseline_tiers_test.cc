@@ -1,0 +1,136 @@
+// The baseline compiler keeps the interpreter's guarantees (issue 15, docs/compiler.md): the functions of
+// wat/tiers.wat run once on an interpreter-only Engine and once with CompilerMode::kBaseline, and must
+// agree on results, consumed fuel, trap texts with their backtraces, the call-depth limit, interruption,
+// and sliced calls (the same number of slices, resumed on other threads). Two of the functions use a SIMD
+// op the compiler does not translate, so calls cross tiers in both directions.
+#include <thread>
+
+#include "fixture.hh"
+
+namespace airwasm::testing {
+namespace {
+
+struct TierGuest {
+  TierGuest(CompilerMode mode, bool fuel) {
+    EngineConfig config;
+    config.compiler = mode;
+    config.consume_fuel = fuel;
+    engine.emplace(config);
+    store = std::make_shared<Store>(*engine);
+    auto m = Module::compile(*engine, read_fixture("tiers.wasm"));
+    EXPECT_TRUE(m) << m.error().to_string();
+    module.emplace(std::move(*m));
+    Linker linker(*engine);
+    (void)linker.define_func("host", "add1", FuncType{{ValType::kI32}, {ValType::kI32}},
+                             [](Caller&, std::span<const Val> p, std::span<Val> r) {
+                               r[0] = Val::i32(p[0].i32() + 1);
+                               return TrapResult<void>{};
+                             });
+    (void)linker.define_func("host", "yield", FuncType{}, [](Caller& c, std::span<const Val>, std::span<Val>) {
+      c.request_yield();
+      return TrapResult<void>{};
+    });
+    auto inst = linker.instantiate(*store, *module);
+    EXPECT_TRUE(inst) << inst.error().to_string();
+    instance = *inst;
+    if (fuel) {
+      EXPECT_TRUE(store->set_fuel(UINT64_MAX / 2));
+    }
+  }
+  Func func(const char* name) { return *instance->get_func(*store, name); }
+
+  // "ok <results>" or the trap's full text (message and backtrace), and the fuel it consumed.
+  std::pair<std::string, uint64_t> call(const char* name, std::vector<Val> args) {
+    const uint64_t before = store->fuel_consumed().value_or(0);
+    auto r = func(name).call(*store, args);
+    const uint64_t used = store->fuel_consumed().value_or(0) - before;
+    if (!r) return {r.error().to_string(), used};
+    std::string text = "ok";
+    for (const Val& v : *r) text += " " + std::to_string(v.i32());
+    return {text, used};
+  }
+
+  std::optional<Engine> engine;
+  std::shared_ptr<Store> store;
+  std::optional<Module> module;
+  std::optional<Instance> instance;
+};
+
+class BaselineTiers : public ::testing::TestWithParam<bool> {};  // parameter: fuel metering
+
+TEST_P(BaselineTiers, FunctionsAreCompiledExceptTheSimdOnes) {
+  TierGuest g(CompilerMode::kBaseline, GetParam());
+  const Module::CompileInfo info = g.module->compile_info();
+  EXPECT_GE(info.compiled_functions, 1u) << info.first_refusal;
+  EXPECT_GE(info.interpreted_functions, 2u);
+  EXPECT_GT(info.code_bytes, 0u);
+  TierGuest i(CompilerMode::kInterpreter, GetParam());
+  EXPECT_EQ(i.module->compile_info().compiled_functions, 0u);
+}
+
+TEST_P(BaselineTiers, SameResultsTrapsAndFuel) {
+  TierGuest interp(CompilerMode::kInterpreter, GetParam());
+  TierGuest compiled(CompilerMode::kBaseline, GetParam());
+  const std::vector<std::pair<const char*, std::vector<Val>>> calls = {
+      {"fib", {Val::i32(20)}},        {"sum", {Val::i32(100000)}},    {"mixed", {Val::i32(50)}},
+      {"switch", {Val::i32(1000)}},   {"yielding", {Val::i32(10)}},   {"bad_indirect", {Val::i32(4)}},
+      {"bad_indirect", {Val::i32(5)}}, {"bad_indirect", {Val::i32(3)}}, {"deep", {Val::i32(0)}},
+      {"trap_below", {Val::i32(7)}}};
+  for (const auto& [name, args] : calls) {
+    const auto expected = interp.call(name, args);
+    const auto actual = compiled.call(name, args);
+    EXPECT_EQ(actual.first, expected.first) << name;
+    EXPECT_EQ(actual.second, expected.second) << name << ": consumed fuel";
+  }
+  // the interpreter's own answers, so that agreeing on a wrong one fails too
+  EXPECT_EQ(compiled.call("fib", {Val::i32(20)}).first, "ok 6765");
+  EXPECT_EQ(compiled.call("sum", {Val::i32(1000)}).first, "ok 500500");
+  EXPECT_NE(compiled.call("deep", {Val::i32(0)}).first.find("call stack exhausted"), std::string::npos);
+  EXPECT_NE(compiled.call("trap_below", {Val::i32(0)}).first.find("unreachable"), std::string::npos);
+}
+
+TEST_P(BaselineTiers, InterruptStopsACompiledLoop) {
+  TierGuest g(CompilerMode::kBaseline, GetParam());
+  InterruptHandle handle = g.store->interrupt_handle();
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    handle.interrupt();
+  });
+  auto r = g.func("spin").call(*g.store, {});
+  stopper.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), TrapCode::kInterrupted);
+  EXPECT_EQ(g.call("fib", {Val::i32(10)}).first, "ok 55");  // the Store is usable again
+}
+
+INSTANTIATE_TEST_SUITE_P(Fuel, BaselineTiers, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "metered" : "unmetered"; });
+
+// Sliced calls: every slice boundary falls at the same lowered position in both tiers, so the number of
+// slices and the fuel are equal; each slice resumes on a new thread.
+TEST(BaselineTiersSliced, SlicedCallsSuspendAndResumeAcrossThreads) {
+  for (const char* name : {"fib", "mixed", "switch", "yielding"}) {
+    uint64_t slices[2], fuel[2];
+    int32_t result[2];
+    for (int t = 0; t < 2; ++t) {
+      TierGuest g(t == 0 ? CompilerMode::kInterpreter : CompilerMode::kBaseline, true);
+      const std::vector<Val> args{Val::i32(std::string(name) == "fib" ? 15 : 40)};
+      auto call = SlicedCall::start(*g.store, g.func(name), args, 29);
+      ASSERT_TRUE(call) << call.error().to_string();
+      slices[t] = 1;
+      while (!call->finished()) {
+        std::thread([&] { ASSERT_TRUE(call->resume(*g.store, 29)); }).join();
+        ++slices[t];
+      }
+      result[t] = call->results()[0].i32();
+      fuel[t] = *g.store->fuel_consumed();
+    }
+    EXPECT_EQ(result[1], result[0]) << name;
+    EXPECT_EQ(slices[1], slices[0]) << name;
+    EXPECT_EQ(fuel[1], fuel[0]) << name;
+    EXPECT_GT(slices[0], 5u) << name;
+  }
+}
+
+}  // namespace
+}  // namespace airwasm::testing
