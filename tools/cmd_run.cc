@@ -405,7 +405,8 @@ int cmd_run(int argc, char** argv) {
   std::fflush(stdout);
   auto called = func->call(store, args, results, call_options);
   if (o.print_fuel && o.fuel)  // after a trap or proc_exit too: the fuel-identity tests compare it
-    std::fprintf(stderr, "fuel consumed: %llu\n", static_cast<unsigned long long>(store.fuel_consumed().value_or(0)));
+    std::fprintf(stderr, "fuel consumed: %llu\n",
+                 static_cast<unsigned long long>(store.fuel_consumed().value_or(0)));
   if (!called) return report_trap(o, called.error());
   for (const Val& v : results) std::printf("%s\n", format_result(v).c_str());
   std::fflush(stdout);

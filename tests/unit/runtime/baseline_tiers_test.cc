@@ -26,10 +26,11 @@ struct TierGuest {
                                r[0] = Val::i32(p[0].i32() + 1);
                                return TrapResult<void>{};
                              });
-    (void)linker.define_func("host", "yield", FuncType{}, [](Caller& c, std::span<const Val>, std::span<Val>) {
-      c.request_yield();
-      return TrapResult<void>{};
-    });
+    (void)linker.define_func("host", "yield", FuncType{},
+                             [](Caller& c, std::span<const Val>, std::span<Val>) {
+                               c.request_yield();
+                               return TrapResult<void>{};
+                             });
     auto inst = linker.instantiate(*store, *module);
     EXPECT_TRUE(inst) << inst.error().to_string();
     instance = *inst;
@@ -72,8 +73,8 @@ TEST_P(BaselineTiers, SameResultsTrapsAndFuel) {
   TierGuest interp(CompilerMode::kInterpreter, GetParam());
   TierGuest compiled(CompilerMode::kBaseline, GetParam());
   const std::vector<std::pair<const char*, std::vector<Val>>> calls = {
-      {"fib", {Val::i32(20)}},        {"sum", {Val::i32(100000)}},    {"mixed", {Val::i32(50)}},
-      {"switch", {Val::i32(1000)}},   {"yielding", {Val::i32(10)}},   {"bad_indirect", {Val::i32(4)}},
+      {"fib", {Val::i32(20)}},         {"sum", {Val::i32(100000)}},     {"mixed", {Val::i32(50)}},
+      {"switch", {Val::i32(1000)}},    {"yielding", {Val::i32(10)}},    {"bad_indirect", {Val::i32(4)}},
       {"bad_indirect", {Val::i32(5)}}, {"bad_indirect", {Val::i32(3)}}, {"deep", {Val::i32(0)}},
       {"trap_below", {Val::i32(7)}}};
   for (const auto& [name, args] : calls) {
