@@ -139,6 +139,45 @@ void Assembler::rollback(Checkpoint c) {
   }
 }
 
+// ---------------------------------------------------------------- frame slots held in registers
+
+void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
+  slot_base_ = uint8_t(base);
+  slot_limit_ = limit;
+  slot_counting_ = counting;
+  slots_paused_ = false;
+  slot_violation_ = false;
+  slot_regs_.clear();
+  slot_counts_.assign(size_t(std::max(limit, 0) + 7) / 8, SlotCounts{});
+}
+
+const Assembler::SlotRegister* Assembler::held_slot(const Mem& m, bool sse) {
+  if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
+  if (slot_counting_) {
+    SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
+    ++(sse ? c.sse : c.integer);
+    if (m.disp % 8 != 0) c.partial = true;
+  }
+  if (slots_paused_) return nullptr;
+  for (const SlotRegister& r : slot_regs_) {
+    if (m.disp == r.disp) return &r;
+    if (m.disp > r.disp && m.disp < r.disp + 8) slot_violation_ = true;  // a part of a held slot
+  }
+  return nullptr;
+}
+
+Assembler::RM Assembler::rm(const Mem& m, Access access) {
+  const SlotRegister* held = held_slot(m, false);
+  if (held == nullptr) return RM{false, 0, m};
+  if (access == Access::kAddress || (held->xmm && access == Access::kWrite)) {
+    slot_violation_ = true;  // emitted against memory; the caller redoes the op with the slots spilled
+    return RM{false, 0, m};
+  }
+  if (!held->xmm) return RM{true, held->reg, {}};
+  movd_from_xmm(Size::k64, kSlotScratch, Xmm(held->reg));  // an integer read of an xmm-held slot
+  return RM{true, uint8_t(kSlotScratch), {}};
+}
+
 bool Assembler::all_labels_bound() const {
   for (const LabelState& s : labels_)
     if (!s.fixups.empty()) return false;
@@ -201,7 +240,7 @@ void Assembler::lea_label(Reg dst, Label l) {
 
 void Assembler::jmp(const Mem& target) {
   const uint8_t op[] = {0xff};
-  emit_op(kPrefixNone, false, op, 4, rm(target));
+  emit_op(kPrefixNone, false, op, 4, rm(target, Access::kAddress));
 }
 
 void Assembler::jmp(Reg target) {
@@ -254,8 +293,12 @@ void Assembler::mov(Size s, Reg dst, const Mem& src) {
 }
 
 void Assembler::mov(Size s, const Mem& dst, Reg src) {
+  if (const SlotRegister* held = held_slot(dst, false); held && held->xmm) {
+    movd_to_xmm(s, Xmm(held->reg), src);
+    return;
+  }
   const uint8_t op[] = {0x89};
-  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst));
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst, Access::kWrite));
 }
 
 void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
@@ -277,24 +320,29 @@ void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
 }
 
 void Assembler::mov_imm(Size s, const Mem& dst, int32_t imm) {
+  if (const SlotRegister* held = held_slot(dst, false); held && held->xmm) {
+    mov_imm(s, kSlotScratch, s == Size::k64 ? uint64_t(int64_t(imm)) : uint64_t(uint32_t(imm)));
+    movd_to_xmm(s, Xmm(held->reg), kSlotScratch);
+    return;
+  }
   const uint8_t op[] = {0xc7};
-  emit_op(kPrefixNone, s == Size::k64, op, 0, rm(dst));
+  emit_op(kPrefixNone, s == Size::k64, op, 0, rm(dst, Access::kWrite));
   put32(uint32_t(imm));
 }
 
 void Assembler::store8(const Mem& dst, Reg src) {
   const uint8_t op[] = {0x88};
-  emit_op(kPrefixNone, false, op, uint8_t(src), rm(dst), kByteReg);
+  emit_op(kPrefixNone, false, op, uint8_t(src), rm(dst, Access::kAddress), kByteReg);
 }
 
 void Assembler::store16(const Mem& dst, Reg src) {
   const uint8_t op[] = {0x89};
-  emit_op(kPrefixOpSize, false, op, uint8_t(src), rm(dst));
+  emit_op(kPrefixOpSize, false, op, uint8_t(src), rm(dst, Access::kAddress));
 }
 
 void Assembler::movzx8(Reg dst, const Mem& src) {
   const uint8_t op[] = {0x0f, 0xb6};
-  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src));
+  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src), kByteRm);  // kByteRm: a held slot in sil/dil
 }
 
 void Assembler::movzx16(Reg dst, const Mem& src) {
@@ -309,7 +357,7 @@ void Assembler::movzx8(Reg dst, Reg src) {
 
 void Assembler::movsx8(Size s, Reg dst, const Mem& src) {
   const uint8_t op[] = {0x0f, 0xbe};
-  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src), kByteRm);
 }
 
 void Assembler::movsx16(Size s, Reg dst, const Mem& src) {
@@ -339,7 +387,7 @@ void Assembler::movsxd(Reg dst, Reg src) {
 
 void Assembler::lea(Size s, Reg dst, const Mem& src) {
   const uint8_t op[] = {0x8d};
-  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src, Access::kAddress));
 }
 
 // ---------------------------------------------------------------- integer arithmetic
@@ -356,7 +404,8 @@ void Assembler::alu(Alu op, Size s, Reg dst, const Mem& src) {
 
 void Assembler::alu(Alu op, Size s, const Mem& dst, Reg src) {
   const uint8_t opc[] = {uint8_t(uint8_t(op) * 8 + 1)};
-  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(src), rm(dst));
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(src),
+          rm(dst, op == Alu::kCmp ? Access::kRead : Access::kWrite));
 }
 
 void Assembler::alu(Alu op, Size s, Reg dst, int32_t imm) {
@@ -367,7 +416,8 @@ void Assembler::alu(Alu op, Size s, Reg dst, int32_t imm) {
 
 void Assembler::alu(Alu op, Size s, const Mem& dst, int32_t imm) {
   const uint8_t opc[] = {uint8_t(fits_i8(imm) ? 0x83 : 0x81)};
-  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(dst));
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op),
+          rm(dst, op == Alu::kCmp ? Access::kRead : Access::kWrite));
   put_imm8_or_32(imm);
 }
 
@@ -400,7 +450,8 @@ void Assembler::unary(Unary op, Size s, Reg r) {
 
 void Assembler::unary(Unary op, Size s, const Mem& m) {
   const uint8_t opc[] = {0xf7};
-  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(m));
+  const bool writes = op == Unary::kNot || op == Unary::kNeg;
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(m, writes ? Access::kWrite : Access::kRead));
 }
 
 void Assembler::imul(Size s, Reg dst, Reg src) {
@@ -470,11 +521,25 @@ void Assembler::movs(Fp p, Xmm dst, Xmm src) {
 }
 
 void Assembler::movs(Fp p, Xmm dst, const Mem& src) {
+  if (const SlotRegister* held = held_slot(src, true)) {
+    if (held->xmm)
+      movaps(dst, Xmm(held->reg));  // the whole register: no dependency on dst's old upper lanes
+    else
+      movd_to_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, dst, Reg(held->reg));
+    return;
+  }
   const uint8_t op[] = {0x0f, 0x10};
   emit_op(scalar_prefix(p), false, op, uint8_t(dst), rm(src));
 }
 
 void Assembler::movs(Fp p, const Mem& dst, Xmm src) {
+  if (const SlotRegister* held = held_slot(dst, true)) {
+    if (held->xmm)
+      movaps(Xmm(held->reg), src);
+    else
+      movd_from_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, Reg(held->reg), src);
+    return;
+  }
   const uint8_t op[] = {0x0f, 0x11};
   emit_op(scalar_prefix(p), false, op, uint8_t(src), rm(dst));
 }
@@ -490,6 +555,15 @@ void Assembler::sse(SseOp op, Fp p, Xmm dst, Xmm src) {
 }
 
 void Assembler::sse(SseOp op, Fp p, Xmm dst, const Mem& src) {
+  if (const SlotRegister* held = held_slot(src, true)) {
+    Xmm value = Xmm(held->reg);
+    if (!held->xmm) {
+      value = kSlotScratchXmm;
+      movd_to_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, value, Reg(held->reg));
+    }
+    sse(op, p, dst, value);
+    return;
+  }
   const uint8_t opc[] = {0x0f, uint8_t(op)};
   emit_op(scalar_prefix(p), false, opc, uint8_t(dst), rm(src));
 }
@@ -505,6 +579,15 @@ void Assembler::ucomis(Fp p, Xmm a, Xmm b) {
 }
 
 void Assembler::ucomis(Fp p, Xmm a, const Mem& b) {
+  if (const SlotRegister* held = held_slot(b, true)) {
+    Xmm value = Xmm(held->reg);
+    if (!held->xmm) {
+      value = kSlotScratchXmm;
+      movd_to_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, value, Reg(held->reg));
+    }
+    ucomis(p, a, value);
+    return;
+  }
   const uint8_t op[] = {0x0f, 0x2e};
   emit_op(p == Fp::kF64 ? kPrefixOpSize : kPrefixNone, false, op, uint8_t(a), rm(b));
 }
