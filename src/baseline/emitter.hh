@@ -85,6 +85,7 @@ class OpEmitter {
 Result<uint32_t> emit_integer_op(OpEmitter& e, interp::IOp op);
 Result<uint32_t> emit_float_op(OpEmitter& e, interp::IOp op);
 Result<uint32_t> emit_memory_op(OpEmitter& e, interp::IOp op);
+Result<uint32_t> emit_simd_op(OpEmitter& e, interp::IOp op);
 
 // Field offsets of the runtime structures compiled code reads (ExecContext, InstanceData, MemoryInst, ...),
 // measured once: these types are not standard-layout, so offsetof is not allowed.
