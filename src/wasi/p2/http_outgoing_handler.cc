@@ -553,32 +553,30 @@ void body_dropped(BodyState& b) {
   b.changed.notify_all();
 }
 
-TrapResult<Val> request_body_write(Call& c, BodyState& b, const std::string& data, bool may_suspend) {
-  size_t done = 0;
+TrapResult<Val> request_body_write(Call& c, OutputStreamObj& s, std::string_view data, size_t done) {
+  BodyState& b = *s.http_body;
   for (;;) {
     {
       std::lock_guard lock(b.mu);
       if (b.sender_done || b.finished) return err(stream_error_closed());
       if (!b.attached) {
-        if (data.size() > kMaxHttpBody - std::min(b.unsent(), kMaxHttpBody))
+        if (data.size() - done > kMaxHttpBody - std::min(b.unsent(), kMaxHttpBody))
           return err(
               stream_error_failed(c, "the body is larger than the host accepts", "insufficient-space"));
-        b.data += data;
+        b.data += data.substr(done);
         return ok();
       }
       if (const size_t unsent = b.unsent(); unsent < kRequestWindow) {
         const size_t take = std::min(data.size() - done, kRequestWindow - unsent);
-        b.data.append(data, done, take);
+        b.data += data.substr(done, take);
         done += take;
         if (b.unsent() >= kRequestWindow) lower(b.room);
         b.changed.notify_all();
         if (done == data.size()) return ok();
       }
     }
-    if (may_suspend && done == 0)
-      AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(c.store, b.room->get(), POLLIN));
-    else
-      AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, b.room->get(), POLLIN));
+    // A sliced call suspends here, also part-way: its run again goes on at `done`.
+    AIRWASM_TRY(wait_to_write(c, s, b.room->get(), POLLIN, data.size(), done));
   }
 }
 
