@@ -10,11 +10,13 @@
 // it, each while the host's peak memory grows by far less than 64 MiB; an upload without content-length
 // is sent chunked, one that is done before 1 MiB with its exact length. Trailers: those given to
 // outgoing-body.finish follow the request's chunked body, and a chunked response's trailers reach the
-// guest through incoming-body.finish and future-trailers, also when it finishes the body unread.
+// guest through incoming-body.finish and future-trailers, also when it finishes the body unread. Run as a
+// sliced call, an upload suspends while the transfer's window is full, also part-way through a write.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -521,6 +523,40 @@ TEST(WasiP2Http, ALargeUploadIsStreamedNotBuffered) {
   }
   std::printf("64 MiB upload: %.2f s (%.0f MiB/s), peak RSS +%llu MiB\n", secs, 64 / secs,
               static_cast<unsigned long long>(grown >> 20));
+}
+
+// The same upload as a sliced call: a write that finds the transfer's window full suspends the call,
+// also when part of its 4 KiB went in (the window's last bytes), and its run again goes on from there:
+// the server checks that every byte arrived once, in order.
+TEST(WasiP2Http, ASlicedUploadSuspendsForRoomAndSendsEveryByteOnce) {
+  UploadServer server;
+  WasiP2Config config;
+  config.allow_http = true;
+  airwasm::EngineConfig engine_config;
+  engine_config.consume_fuel = true;
+  P2Guest guest("http_client", config, engine_config);
+  ASSERT_TRUE(guest.ok());
+  Store& store = guest.store;
+  ASSERT_TRUE(store.set_fuel(UINT64_MAX >> 2));
+  const Val args[] = {Val::string(server.authority()), Val::string(""), Val::u64(16 << 20)};
+  auto call = airwasm::component::SlicedCall::start(store, guest.func("upload"), args, 1'000'000);
+  ASSERT_TRUE(call) << call.error().message();
+  int waits = 0;
+  while (!call->finished()) {
+    if (const Store::BlockedOn* blocked = store.blocked_on()) {
+      std::vector<pollfd> fds;
+      for (const auto& f : blocked->fds) fds.push_back({f.fd, f.events, 0});
+      ASSERT_FALSE(fds.empty());
+      ++waits;
+      ASSERT_GT(::poll(fds.data(), nfds_t(fds.size()), 10'000), 0);  // the embedder's own wait
+    }
+    auto r = call->resume(store, 1'000'000);
+    ASSERT_TRUE(r) << r.error().message();
+  }
+  EXPECT_GE(waits, 1);
+  Outcome o = outcome_of(call->take_results());
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  EXPECT_EQ(*o.text, "200 got 16777216 bytes chunked, pattern ok");
 }
 
 TEST(WasiP2Http, AnUploadOfUnknownLengthIsSentChunked) {
