@@ -554,6 +554,7 @@ TEST(WasiP2Http, ASlicedUploadSuspendsForRoomAndSendsEveryByteOnce) {
     ASSERT_TRUE(r) << r.error().message();
   }
   EXPECT_GE(waits, 1);
+  std::printf("sliced 16 MiB upload: %d suspensions for room\n", waits);
   Outcome o = outcome_of(call->take_results());
   ASSERT_TRUE(o.text) << "error " << o.code;
   EXPECT_EQ(*o.text, "200 got 16777216 bytes chunked, pattern ok");
