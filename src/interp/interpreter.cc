@@ -356,6 +356,7 @@ namespace {
 [[gnu::noinline]] static bool call_host(ExecContext& ctx, const FuncInst* callee, void* instance_owner,
                                         uint64_t* args, TrapCode& trap_code) {
   Caller caller(static_cast<Store*>(ctx.store), instance_owner);
+  ctx.begin_host_call();
   TrapResult<void> r = (*callee->host)(caller, args);
   if (r) [[likely]] {
     ctx.retry_requested = false;  // asked for, but the host function answered after all
@@ -1108,6 +1109,7 @@ do_call:
         // instruction. The block's fuel was paid before it; the call's continuation is charged after the
         // host function finally returns, as for any call.
         ctx.retry_requested = false;
+        ctx.rerun_pending = true;  // the run again keeps the host call's number (Store::host_call_id)
         ctx.pending_charge = 0;
         goto suspend;
       }
@@ -1248,6 +1250,7 @@ RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
   }
   if (func->is_host()) {
     ++ctx.host_depth;
+    ctx.begin_host_call();
     Caller caller(static_cast<Store*>(ctx.store), nullptr);
     TrapResult<void> r = (*func->host)(caller, args);
     --ctx.host_depth;
