@@ -56,8 +56,8 @@ namespace run {
 #define SET(T, n, v) wr<T>(SLOT(n), (v))
 #define NEXT(size) return 0
 #define TRAP(code) return uint32_t(code) + 1
-#define HANDLE(name)                                                                     \
-  uint32_t simd_##name(uint8_t* fp, const uint8_t* pc, uint8_t* mem_base, uint64_t mem_size); \
+#define HANDLE(name)                                                                                      \
+  uint32_t simd_##name(uint8_t* fp, const uint8_t* pc, uint8_t* mem_base, uint64_t mem_size);             \
   [[maybe_unused]] const bool registered_##name = (tables().run[size_t(IOp::name)] = &simd_##name, true); \
   uint32_t simd_##name(uint8_t* fp, const uint8_t* pc, uint8_t* mem_base, uint64_t mem_size)
 #include "interp/simd_handlers.inc"
@@ -80,8 +80,8 @@ alignas(16) uint8_t scratch[64];
 #define SET(T, n, v) wr<T>(SLOT(n), (v))
 #define NEXT(size) return (size)
 #define TRAP(code) return 0
-#define HANDLE(name)                                                                        \
-  uint32_t size_##name(const uint8_t* pc);                                                 \
+#define HANDLE(name)                                                                                       \
+  uint32_t size_##name(const uint8_t* pc);                                                                 \
   [[maybe_unused]] const bool registered_##name = (tables().size[size_t(IOp::name)] = &size_##name, true); \
   uint32_t size_##name(const uint8_t* pc)
 // The handlers' memory accesses go to the scratch too, and never trap.
