@@ -303,6 +303,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, kMemSizeReg, mem(Reg::rax, l.mem_size));
   }
   void restore_memory0() override { emit_reload_memory0(as()); }
+  bool has_loop() const { return has_loop_; }
 
  private:
   static constexpr uint64_t kNoCost = ~uint64_t{0};
@@ -362,7 +363,10 @@ class FunctionTranslator final : public OpEmitter {
   }
   // The taken edge of a branch from the current instruction to `target`, charging `cost` (kNoCost: none).
   void edge(uint32_t target, uint64_t cost) {
-    if (target <= pos_) interrupt_check(target);
+    if (target <= pos_) {
+      interrupt_check(target);
+      has_loop_ = true;
+    }
     charge(cost, target);
     as().jmp(target_label(target));
   }
@@ -806,6 +810,7 @@ class FunctionTranslator final : public OpEmitter {
   const std::vector<Assembler::SlotRegister> pinned_;
   const bool counting_;
   bool helper_called_ = false;
+  bool has_loop_ = false;                // a backward branch was translated
   std::set<uint32_t> resume_positions_;  // where compiled code can be entered (with pinned_)
 };
 
@@ -937,9 +942,11 @@ class ModuleCompiler {
       }
       const Assembler::Checkpoint cp = a.checkpoint();
       Placed p{&f, 0, 0, {}};
-      Result<void> r = FunctionTranslator(a, stubs, module, f, native->sites_, {}, true)
-                           .run(p.entry_charged, p.entry, p.resume);
-      if (r) {
+      FunctionTranslator first(a, stubs, module, f, native->sites_, {}, true);
+      Result<void> r = first.run(p.entry_charged, p.entry, p.resume);
+      // Functions without a loop keep this translation: their locals are used a few times each, which
+      // registers would not repay, and translating once keeps compiling fast.
+      if (r && first.has_loop()) {
         // Translated with every value in memory; again with the most used locals in registers.
         std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts());
         if (trace_refusals()) {

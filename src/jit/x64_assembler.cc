@@ -125,6 +125,7 @@ void Assembler::bind(Label l) {
   LabelState& s = labels_[l.id];
   assert(s.offset == ~uint32_t{0} && "label bound twice");
   s.offset = uint32_t(buf_.size());
+  bind_log_.emplace_back(l.id, s.offset);
   for (uint32_t field : s.fixups) patch32(field, uint32_t(int32_t(s.offset) - int32_t(field + 4)));
   s.fixups.clear();
 }
@@ -133,9 +134,17 @@ void Assembler::rollback(Checkpoint c) {
   assert(c.size <= buf_.size() && c.labels <= labels_.size());
   buf_.resize(c.size);
   labels_.resize(c.labels);
-  for (LabelState& s : labels_) {
+  // Older labels bound inside the dropped code become unbound; their references from it disappear.
+  std::erase_if(labels_with_fixups_, [&](uint32_t id) {
+    if (id >= labels_.size()) return true;
+    LabelState& s = labels_[id];
     std::erase_if(s.fixups, [&](uint32_t field) { return field >= c.size; });
-    if (s.offset != ~uint32_t{0} && s.offset > c.size) s.offset = ~uint32_t{0};
+    return s.fixups.empty();
+  });
+  // Labels bound inside the dropped code: binds happen at the end of the code, so they are the last ones.
+  while (!bind_log_.empty() && bind_log_.back().second > c.size) {
+    if (bind_log_.back().first < labels_.size()) labels_[bind_log_.back().first].offset = ~uint32_t{0};
+    bind_log_.pop_back();
   }
 }
 
@@ -199,6 +208,7 @@ void Assembler::jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near
     return;
   }
   buf_.insert(buf_.end(), near_op.begin(), near_op.end());
+  if (s.fixups.empty()) labels_with_fixups_.push_back(l.id);
   s.fixups.push_back(uint32_t(buf_.size()));
   put32(0);
 }
@@ -234,6 +244,7 @@ void Assembler::lea_label(Reg dst, Label l) {
     put32(uint32_t(int32_t(s.offset) - int32_t(buf_.size() + 4)));
     return;
   }
+  if (s.fixups.empty()) labels_with_fixups_.push_back(l.id);
   s.fixups.push_back(uint32_t(buf_.size()));
   put32(0);
 }

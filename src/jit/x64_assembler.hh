@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace airwasm::jit {
@@ -295,6 +296,10 @@ class Assembler {
   };
   std::vector<uint8_t> buf_;
   std::vector<LabelState> labels_;
+  // Labels that got a forward reference while unbound (some may be bound since): what rollback must look
+  // at, instead of every label of a whole module's code.
+  std::vector<uint32_t> labels_with_fixups_;
+  std::vector<std::pair<uint32_t, uint32_t>> bind_log_;  // (label, offset) of every bind, in code order
   uint8_t slot_base_ = Mem::kNoReg;
   int32_t slot_limit_ = 0;
   bool slot_counting_ = false;
