@@ -885,8 +885,8 @@ bool trace_refusals() {
 
 // The locals to hold in registers, from the access counts of a translation without: the most used ones
 // (at least 3 accesses: each costs a load at the entry and a spill and reload around calls), each in the
-// register class most of its accesses use. General registers rsi, rdi, r8-r10 and xmm8-xmm14: the op
-// families use only rax, rcx, rdx and xmm0-xmm7 as scratch (and argument registers only around helper
+// register class most of its accesses use. General registers rsi, rdi, r8-r10 and xmm2-xmm14: the op
+// families use only rax, rcx, rdx, xmm0 and xmm1 as scratch (and argument registers only around helper
 // calls, which the driver emits between a spill and a reload); r11 and xmm15 are the assembler's.
 std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts) {
   struct Candidate {
@@ -897,13 +897,17 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   for (uint32_t i = 0; i < counts.size(); ++i) {
     const Assembler::SlotCounts& c = counts[i];
     if (c.partial || c.integer + c.sse < 3) continue;
-    candidates.push_back(Candidate{i, c.integer + c.sse, c.sse > c.integer});
+    // A float local is also moved and set by integer instructions (copies, constants): count it as
+    // float when a third of its accesses are SSE ones.
+    candidates.push_back(Candidate{i, c.integer + c.sse, c.sse * 2 >= c.integer});
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& x, const Candidate& y) { return x.total > y.total; });
   static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10};
   static constexpr jit::Xmm kXmm[] = {jit::Xmm::xmm8,  jit::Xmm::xmm9,  jit::Xmm::xmm10, jit::Xmm::xmm11,
-                                      jit::Xmm::xmm12, jit::Xmm::xmm13, jit::Xmm::xmm14};
+                                      jit::Xmm::xmm12, jit::Xmm::xmm13, jit::Xmm::xmm14, jit::Xmm::xmm2,
+                                      jit::Xmm::xmm3,  jit::Xmm::xmm4,  jit::Xmm::xmm5,  jit::Xmm::xmm6,
+                                      jit::Xmm::xmm7};
   size_t gp = 0, xmm = 0;
   std::vector<Assembler::SlotRegister> held;
   for (const Candidate& c : candidates) {

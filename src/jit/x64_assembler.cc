@@ -160,9 +160,9 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
   slot_counts_.assign(size_t(std::max(limit, 0) + 7) / 8, SlotCounts{});
 }
 
-const Assembler::SlotRegister* Assembler::held_slot(const Mem& m, bool sse) {
+const Assembler::SlotRegister* Assembler::held_slot(const Mem& m, bool sse, bool count) {
   if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
-  if (slot_counting_) {
+  if (slot_counting_ && count) {
     SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
     ++(sse ? c.sse : c.integer);
     if (m.disp % 8 != 0) c.partial = true;
@@ -304,7 +304,7 @@ void Assembler::mov(Size s, Reg dst, const Mem& src) {
 }
 
 void Assembler::mov(Size s, const Mem& dst, Reg src) {
-  if (const SlotRegister* held = held_slot(dst, false); held && held->xmm) {
+  if (const SlotRegister* held = held_slot(dst, false, /*count=*/false); held && held->xmm) {
     movd_to_xmm(s, Xmm(held->reg), src);
     return;
   }
@@ -331,7 +331,7 @@ void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
 }
 
 void Assembler::mov_imm(Size s, const Mem& dst, int32_t imm) {
-  if (const SlotRegister* held = held_slot(dst, false); held && held->xmm) {
+  if (const SlotRegister* held = held_slot(dst, false, /*count=*/false); held && held->xmm) {
     mov_imm(s, kSlotScratch, s == Size::k64 ? uint64_t(int64_t(imm)) : uint64_t(uint32_t(imm)));
     movd_to_xmm(s, Xmm(held->reg), kSlotScratch);
     return;

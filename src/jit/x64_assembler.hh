@@ -260,7 +260,7 @@ class Assembler {
   enum class Access : uint8_t { kRead, kWrite, kAddress };
   // The register holding the slot that `m` names, or null (not a held slot, or paused); counts the
   // access and flags a partial one.
-  const SlotRegister* held_slot(const Mem& m, bool sse);
+  const SlotRegister* held_slot(const Mem& m, bool sse, bool count = true);
   // An r/m operand: a register number or a memory operand.
   struct RM {
     bool is_reg;
