@@ -410,6 +410,7 @@ class FunctionTranslator final : public OpEmitter {
     }
     for (const InterruptStub& s : interrupt_stubs_) {
       a.bind(s.stub);
+      spill_all();  // the frame as the interpreter leaves it at an interrupt (nothing reads it after a trap)
       a.mov(Size::k64, Reg::rdi, kCtxReg);
       a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(lowered(s.target)));
       a.mov_imm(Size::k64, Reg::rax, address_of(&helper_interrupted));
