@@ -1,0 +1,205 @@
+// tests/fuzz: the differential check of the baseline compiler (baseline_diff.hh). Each run of a module
+// is recorded as text, one line per call (results as type:bits, or the trap's full text with its
+// backtrace, then the remaining fuel) and a last line with the final memories and globals; the two tiers
+// must produce the same lines.
+#include "baseline_diff.hh"
+
+#include <cstdio>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "airwasm/airwasm.hh"
+#include "baseline/native.hh"
+
+namespace airwasm::fuzzgen {
+
+namespace {
+
+Engine& engine(CompilerMode mode, bool fuel) {
+  auto make = [](CompilerMode m, bool f) {
+    EngineConfig c;
+    c.compiler = m;
+    c.consume_fuel = f;
+    c.compile_threads = 1;
+    // Shallow enough that the call budget's recursion sometimes exhausts it ("call stack exhausted").
+    c.max_call_depth = 24;
+    return c;
+  };
+  static Engine interp_fuel(make(CompilerMode::kInterpreter, true));
+  static Engine interp_plain(make(CompilerMode::kInterpreter, false));
+  static Engine baseline_fuel(make(CompilerMode::kBaseline, true));
+  static Engine baseline_plain(make(CompilerMode::kBaseline, false));
+  if (mode == CompilerMode::kInterpreter) return fuel ? interp_fuel : interp_plain;
+  return fuel ? baseline_fuel : baseline_plain;
+}
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string val_text(const Val& v) {
+  switch (v.type()) {
+    case ValType::kI32:
+      return "i32:" + hex(uint32_t(v.i32()));
+    case ValType::kI64:
+      return "i64:" + hex(uint64_t(v.i64()));
+    case ValType::kF32:
+      return "f32:" + hex(v.f32_bits());
+    case ValType::kF64:
+      return "f64:" + hex(v.f64_bits());
+    default:
+      return "other";
+  }
+}
+
+Val make_val(Ty t, uint64_t bits) {
+  switch (t) {
+    case Ty::kI32:
+      return Val::i32(int32_t(uint32_t(bits)));
+    case Ty::kI64:
+      return Val::i64(int64_t(bits));
+    case Ty::kF32:
+      return Val::f32_bits(uint32_t(bits));
+    case Ty::kF64:
+      return Val::f64_bits(bits);
+  }
+  return Val::i32(0);
+}
+
+// FNV-1a of a memory's bytes, with its size (the memories are at most 3 pages; a hash keeps the lines short,
+// and on a difference the first differing byte is reported as well).
+std::string memory_text(std::span<const uint8_t> bytes) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (uint8_t b : bytes) h = (h ^ b) * 0x100000001b3ull;
+  return std::to_string(bytes.size()) + "B#" + hex(h);
+}
+
+struct Run {
+  std::string error;               // the module did not compile or instantiate (a generator bug)
+  std::vector<std::string> lines;  // one per call, then the final state
+  std::vector<std::vector<uint8_t>> memories;
+  Module::CompileInfo info;
+};
+
+Run run_in(CompilerMode mode, bool fuel, const GenModule& m, DiffStats* stats) {
+  Run run;
+  Engine& eng = engine(mode, fuel);
+  auto module = Module::compile(eng, std::span<const uint8_t>(m.wasm));
+  if (!module) {
+    run.error = "Module::compile: " + module.error().to_string();
+    return run;
+  }
+  run.info = module->compile_info();
+  Store store(eng);
+  Linker linker(eng);
+  (void)linker.define_func(
+      "env", "h", FuncType{{ValType::kI32}, {ValType::kI32}},
+      [](Caller&, std::span<const Val> args, std::span<Val> results) -> TrapResult<void> {
+        const uint32_t x = uint32_t(args[0].i32());
+        // Now and then the host function fails, so that a host trap crosses compiled frames too.
+        if (x % 61 == 17) return std::unexpected(Trap(TrapCode::kHostError, "h refused " + std::to_string(x)));
+        results[0] = Val::i32(int32_t(host_h(x)));
+        return {};
+      });
+  if (fuel) (void)store.set_fuel(m.fuel);
+  auto instance = linker.instantiate(store, *module);
+  if (!instance) {
+    run.error = "instantiate: " + instance.error().to_string();
+    return run;
+  }
+  const std::optional<Global> budget = instance->get_global(store, "g0");
+  for (const GenCall& call : m.calls) {
+    const std::optional<Func> func = instance->get_func(store, "f" + std::to_string(call.func));
+    if (!func || !budget) {
+      run.error = "missing export";
+      return run;
+    }
+    std::vector<Val> args;
+    for (size_t i = 0; i < call.arg_types.size(); ++i) args.push_back(make_val(call.arg_types[i], call.arg_bits[i]));
+    (void)budget->set(store, Val::i32(0));
+    if (fuel) (void)store.set_fuel(m.fuel);
+    auto r = func->call(store, args);
+    std::string line = "f" + std::to_string(call.func) + "(";
+    for (const Val& a : args) line += val_text(a) + " ";
+    line += ") -> ";
+    if (r) {
+      for (const Val& v : *r) line += val_text(v) + " ";
+    } else {
+      line += "trap " + std::to_string(int(r.error().code())) + ": " + r.error().to_string();
+      if (stats && mode == CompilerMode::kBaseline) {
+        ++stats->traps;
+        if (r.error().code() == TrapCode::kOutOfFuel) ++stats->out_of_fuel;
+        ++stats->trap_kinds[trap_message(r.error().code())];
+      }
+    }
+    if (fuel) line += " fuel=" + std::to_string(store.fuel_remaining().value_or(~0ull));
+    run.lines.push_back(std::move(line));
+    if (stats && mode == CompilerMode::kBaseline) ++stats->calls;
+  }
+  std::string state = "final:";
+  for (const char* name : {"mem", "mem1"}) {
+    if (const std::optional<Memory> mem = instance->get_memory(store, name)) {
+      const std::span<uint8_t> bytes = mem->data(store);
+      state += std::string(" ") + name + "=" + memory_text(bytes);
+      run.memories.emplace_back(bytes.begin(), bytes.end());
+    }
+  }
+  for (uint32_t g = 0; g < m.num_globals; ++g) {
+    if (const std::optional<Global> global = instance->get_global(store, "g" + std::to_string(g)))
+      state += " g" + std::to_string(g) + "=" + val_text(global->get(store));
+  }
+  run.lines.push_back(std::move(state));
+  return run;
+}
+
+std::string first_byte_difference(const Run& a, const Run& b) {
+  for (size_t m = 0; m < a.memories.size() && m < b.memories.size(); ++m) {
+    const auto& x = a.memories[m];
+    const auto& y = b.memories[m];
+    for (size_t i = 0; i < x.size() && i < y.size(); ++i)
+      if (x[i] != y[i])
+        return "\n  memory " + std::to_string(m) + " first differs at " + hex(i) + ": interpreter " +
+               hex(x[i]) + ", baseline " + hex(y[i]);
+  }
+  return "";
+}
+
+}  // namespace
+
+bool baseline_available() {
+  return baseline::available();
+}
+
+std::string run_baseline_diff(const GenModule& m, DiffStats* stats) {
+  if (stats) ++stats->modules;
+  for (bool fuel : {true, false}) {
+    const Run interp = run_in(CompilerMode::kInterpreter, fuel, m, nullptr);
+    const Run compiled = run_in(CompilerMode::kBaseline, fuel, m, stats);
+    if (!interp.error.empty() || !compiled.error.empty())
+      return "generated module rejected (a generator bug): interpreter: " + interp.error +
+             "; baseline: " + compiled.error;
+    if (stats && fuel) {
+      stats->compiled += compiled.info.compiled_functions;
+      stats->interpreted += compiled.info.interpreted_functions;
+      if (const std::string& why = compiled.info.first_refusal; !why.empty())
+        ++stats->refusals[why.substr(0, why.find(" (lowered"))];
+    }
+    const char* mode = fuel ? "with fuel" : "without fuel";
+    for (size_t i = 0; i < interp.lines.size() && i < compiled.lines.size(); ++i) {
+      if (interp.lines[i] != compiled.lines[i]) {
+        std::string msg = std::string("baseline differs from the interpreter (") + mode + "), call " +
+                          std::to_string(i) + ":\n  interpreter: " + interp.lines[i] +
+                          "\n  baseline:    " + compiled.lines[i];
+        if (i + 1 == interp.lines.size()) msg += first_byte_difference(interp, compiled);
+        return msg;
+      }
+    }
+    if (interp.lines.size() != compiled.lines.size()) return std::string("different call counts ") + mode;
+  }
+  return "";
+}
+
+}  // namespace airwasm::fuzzgen

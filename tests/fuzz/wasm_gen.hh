@@ -1,0 +1,72 @@
+// tests/fuzz: a structured generator of VALID core modules for differential testing (the baseline
+// compiler against the interpreter: baseline_diff_fuzz.cc, tests/unit/jit/baseline_diff_test.cc). In the
+// spirit of wasm-smith, it is type-directed and emits the binary directly: every instruction is chosen
+// among those whose operand types are on the stack, so every output validates. Programs are made to
+// *run*: loops are bounded by counter locals the generic code never writes, calls by a global call
+// budget (so recursion ends), and they use what compiled code must get exactly right: all integer and
+// float arithmetic (including div/rem/trunc that trap and NaN/rounding edge cases), conversions, select,
+// locals and globals, nested block/loop/if with results and parameters (multi-value), br/br_if/br_table,
+// direct, indirect (some through null or ill-typed table entries) and host calls, loads and stores of
+// every width with offsets (some out of bounds), memory.size/grow/fill/copy on two memories, unreachable.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace airwasm::fuzzgen {
+
+// Where the generator's choices come from: a fuzz input (libFuzzer then mutates choices, not bytes of
+// wasm) or a seeded pseudo-random stream (the deterministic unit test). A fuzz input reads as zeros past
+// its end, and choice 0 is always the smallest option, so generation always terminates; size limits
+// inside the generator bound the module whatever the stream.
+class Choices {
+ public:
+  Choices(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  explicit Choices(uint64_t seed) : seeded_(true), state_(seed) {}
+
+  uint8_t byte();
+  uint32_t below(uint32_t n) { return n <= 1 ? 0 : (n <= 256 ? byte() % n : u32() % n); }
+  bool percent(uint32_t p) { return below(100) < p; }
+  uint32_t u32();
+  uint64_t u64();
+
+ private:
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  size_t pos_ = 0;
+  bool seeded_ = false;
+  uint64_t state_ = 0;
+};
+
+// Value types as their binary encodings.
+enum class Ty : uint8_t { kI32 = 0x7F, kI64 = 0x7E, kF32 = 0x7D, kF64 = 0x7C };
+
+// One call of an exported function ("f<index>") with arguments given as bit patterns.
+struct GenCall {
+  uint32_t func = 0;
+  std::vector<Ty> arg_types;
+  std::vector<uint64_t> arg_bits;
+};
+
+struct GenModule {
+  std::vector<uint8_t> wasm;
+  uint32_t num_funcs = 0;    // exported as "f1".."f<num_funcs>" (function 0 is the host import "env"."h")
+  uint32_t num_globals = 0;  // exported as "g0".."g<n-1>"; g0 is the call budget, reset to 0 before each call
+  bool has_memory1 = false;  // exports "mem" always, "mem1" if set
+  std::vector<GenCall> calls;
+  uint64_t fuel = 0;  // the fuel budget of each call when metering
+};
+
+GenModule generate(Choices& choices);
+
+// What the host import "env"."h" (i32) -> i32 computes, identically in every engine.
+inline uint32_t host_h(uint32_t x) {
+  return (x * 2654435761u) ^ 0x5bd1e995u;
+}
+
+// The call budget: a function entered with g0 >= its own limit (4..kCallBudget) returns at once.
+inline constexpr uint32_t kCallBudget = 40;
+
+}  // namespace airwasm::fuzzgen
