@@ -84,7 +84,12 @@ struct Run {
   Module::CompileInfo info;
 };
 
-Run run_in(CompilerMode mode, bool fuel, const GenModule& m, DiffStats* stats) {
+// The ways a module is run: plain calls with or without fuel, and sliced calls (suspended every `slice` units
+// of fuel and resumed until they finish: compiled frames kept in the Store across suspensions).
+enum class How { kFuel, kNoFuel, kSliced };
+
+Run run_in(CompilerMode mode, How how, const GenModule& m, DiffStats* stats) {
+  const bool fuel = how != How::kNoFuel;
   Run run;
   Engine& eng = engine(mode, fuel);
   auto module = Module::compile(eng, std::span<const uint8_t>(m.wasm));
@@ -97,10 +102,13 @@ Run run_in(CompilerMode mode, bool fuel, const GenModule& m, DiffStats* stats) {
   Linker linker(eng);
   (void)linker.define_func(
       "env", "h", FuncType{{ValType::kI32}, {ValType::kI32}},
-      [](Caller&, std::span<const Val> args, std::span<Val> results) -> TrapResult<void> {
+      [](Caller& caller, std::span<const Val> args, std::span<Val> results) -> TrapResult<void> {
         const uint32_t x = uint32_t(args[0].i32());
+        // ... and now and then it asks a sliced call to suspend when it returns.
+        if (x % 7 == 3) caller.request_yield();
         // Now and then the host function fails, so that a host trap crosses compiled frames too.
-        if (x % 61 == 17) return std::unexpected(Trap(TrapCode::kHostError, "h refused " + std::to_string(x)));
+        if (x % 61 == 17)
+          return std::unexpected(Trap(TrapCode::kHostError, "h refused " + std::to_string(x)));
         results[0] = Val::i32(int32_t(host_h(x)));
         return {};
       });
@@ -118,18 +126,44 @@ Run run_in(CompilerMode mode, bool fuel, const GenModule& m, DiffStats* stats) {
       return run;
     }
     std::vector<Val> args;
-    for (size_t i = 0; i < call.arg_types.size(); ++i) args.push_back(make_val(call.arg_types[i], call.arg_bits[i]));
+    for (size_t i = 0; i < call.arg_types.size(); ++i)
+      args.push_back(make_val(call.arg_types[i], call.arg_bits[i]));
     (void)budget->set(store, Val::i32(0));
     if (fuel) (void)store.set_fuel(m.fuel);
-    auto r = func->call(store, args);
     std::string line = "f" + std::to_string(call.func) + "(";
     for (const Val& a : args) line += val_text(a) + " ";
     line += ") -> ";
+    TrapResult<std::vector<Val>> r;
+    if (how == How::kSliced) {
+      // A slice smaller than the cost of the next basic block never gets through it (the call suspends
+      // again at once, in both tiers): a resume that consumed no fuel doubles the slice.
+      uint64_t slices = 1, slice = m.slice;
+      auto sliced = SlicedCall::start(store, *func, args, slice);
+      uint64_t before = store.fuel_remaining().value_or(0);
+      while (sliced && !sliced->finished()) {
+        auto status = sliced->resume(store, slice);
+        if (!status) {
+          r = std::unexpected(std::move(status.error()));
+          break;
+        }
+        ++slices;
+        const uint64_t after = store.fuel_remaining().value_or(0);
+        if (after == before) slice *= 2;
+        before = after;
+      }
+      if (!sliced)
+        r = std::unexpected(std::move(sliced.error()));
+      else if (sliced->finished())
+        r = sliced->results();
+      line += "[" + std::to_string(slices) + " slices] ";
+    } else {
+      r = func->call(store, args);
+    }
     if (r) {
       for (const Val& v : *r) line += val_text(v) + " ";
     } else {
       line += "trap " + std::to_string(int(r.error().code())) + ": " + r.error().to_string();
-      if (stats && mode == CompilerMode::kBaseline) {
+      if (stats && mode == CompilerMode::kBaseline && how == How::kFuel) {
         ++stats->traps;
         if (r.error().code() == TrapCode::kOutOfFuel) ++stats->out_of_fuel;
         ++stats->trap_kinds[trap_message(r.error().code())];
@@ -137,7 +171,7 @@ Run run_in(CompilerMode mode, bool fuel, const GenModule& m, DiffStats* stats) {
     }
     if (fuel) line += " fuel=" + std::to_string(store.fuel_remaining().value_or(~0ull));
     run.lines.push_back(std::move(line));
-    if (stats && mode == CompilerMode::kBaseline) ++stats->calls;
+    if (stats && mode == CompilerMode::kBaseline && how == How::kFuel) ++stats->calls;
   }
   std::string state = "final:";
   for (const char* name : {"mem", "mem1"}) {
@@ -175,9 +209,10 @@ bool baseline_available() {
 
 std::string run_baseline_diff(const GenModule& m, DiffStats* stats) {
   if (stats) ++stats->modules;
-  for (bool fuel : {true, false}) {
-    const Run interp = run_in(CompilerMode::kInterpreter, fuel, m, nullptr);
-    const Run compiled = run_in(CompilerMode::kBaseline, fuel, m, stats);
+  for (How how : {How::kFuel, How::kNoFuel, How::kSliced}) {
+    const bool fuel = how == How::kFuel;
+    const Run interp = run_in(CompilerMode::kInterpreter, how, m, nullptr);
+    const Run compiled = run_in(CompilerMode::kBaseline, how, m, stats);
     if (!interp.error.empty() || !compiled.error.empty())
       return "generated module rejected (a generator bug): interpreter: " + interp.error +
              "; baseline: " + compiled.error;
@@ -187,7 +222,7 @@ std::string run_baseline_diff(const GenModule& m, DiffStats* stats) {
       if (const std::string& why = compiled.info.first_refusal; !why.empty())
         ++stats->refusals[why.substr(0, why.find(" (lowered"))];
     }
-    const char* mode = fuel ? "with fuel" : "without fuel";
+    const char* mode = how == How::kFuel ? "with fuel" : how == How::kNoFuel ? "without fuel" : "sliced";
     for (size_t i = 0; i < interp.lines.size() && i < compiled.lines.size(); ++i) {
       if (interp.lines[i] != compiled.lines[i]) {
         std::string msg = std::string("baseline differs from the interpreter (") + mode + "), call " +

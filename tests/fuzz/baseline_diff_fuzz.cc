@@ -21,16 +21,20 @@ namespace {
 airwasm::fuzzgen::DiffStats stats;
 
 void print_stats() {
-  std::fprintf(stderr, "baseline_diff_fuzz: %llu modules, %llu calls (%llu trapped, %llu out of fuel), %llu of %llu functions compiled\n",
+  std::fprintf(stderr,
+               "baseline_diff_fuzz: %llu modules, %llu calls (%llu trapped, %llu out of fuel), %llu of %llu "
+               "functions compiled\n",
                static_cast<unsigned long long>(stats.modules), static_cast<unsigned long long>(stats.calls),
-               static_cast<unsigned long long>(stats.traps), static_cast<unsigned long long>(stats.out_of_fuel),
+               static_cast<unsigned long long>(stats.traps),
+               static_cast<unsigned long long>(stats.out_of_fuel),
                static_cast<unsigned long long>(stats.compiled),
                static_cast<unsigned long long>(stats.compiled + stats.interpreted));
   std::vector<std::pair<uint64_t, std::string>> top;
   for (const auto& [reason, n] : stats.refusals) top.emplace_back(n, reason);
   std::sort(top.rbegin(), top.rend());
   for (size_t i = 0; i < top.size() && i < 8; ++i)
-    std::fprintf(stderr, "  %6llu x %s\n", static_cast<unsigned long long>(top[i].first), top[i].second.c_str());
+    std::fprintf(stderr, "  %6llu x %s\n", static_cast<unsigned long long>(top[i].first),
+                 top[i].second.c_str());
 }
 
 }  // namespace

@@ -138,6 +138,7 @@ constexpr MemOp kStores[] = {{0x36, I32, 4}, {0x37, I64, 8}, {0x38, F32, 4}, {0x
                              {0x3B, I32, 2}, {0x3C, I64, 1}, {0x3D, I64, 2}, {0x3E, I64, 4}};
 
 constexpr uint32_t kMaxLoopLevels = 3;
+constexpr uint32_t kPassiveBytes = 16;  // the passive data segment (index 1)
 
 struct Label {
   Types types;  // what a branch to it carries
@@ -169,6 +170,13 @@ class Gen {
     for (uint32_t i = 0; i < total; ++i) table_.push_back((i + rot) % total);
     table_size_ = total + c_.below(3);
     has_mem1_ = c_.percent(30);
+    simd_ = c_.percent(40);
+    // Tags: none in half the modules; else one or two, with no parameter or one.
+    for (uint32_t n = c_.percent(50) ? 1 + c_.below(2) : 0; n > 0; --n) {
+      FuncSig sig;
+      if (c_.percent(60)) sig.params.push_back(any_type());
+      tags_.push_back(type_index(sig));
+    }
     mem0_max_ = 1 + c_.below(3);
     mem1_min_ = c_.below(4) == 0 ? 0 : 1;
     // Globals: g0 = the call budget (i32), then 1-5 of random types.
@@ -188,6 +196,7 @@ class Gen {
     m.num_globals = uint32_t(globals_.size());
     m.has_memory1 = has_mem1_;
     m.fuel = 1 + (c_.percent(30) ? c_.below(3000) : 20'000 + c_.below(200'000));
+    m.slice = std::max<uint64_t>(1 + c_.below(300), m.fuel / 64);
     for (uint32_t f = 1; f <= num_funcs_; ++f) {
       const uint32_t n = 1 + c_.below(2);
       for (uint32_t k = 0; k < n; ++k) {
@@ -220,7 +229,8 @@ class Gen {
   uint64_t const_bits(Ty t) {
     switch (t) {
       case Ty::kI32: {
-        static constexpr uint32_t special[] = {0, 1, 0xFFFFFFFF, 0x80000000, 0x7FFFFFFF, 2, 31, 32, 0xFFFF, 0x10000};
+        static constexpr uint32_t special[] = {0, 1,  0xFFFFFFFF, 0x80000000, 0x7FFFFFFF,
+                                               2, 31, 32,         0xFFFF,     0x10000};
         switch (c_.below(4)) {
           case 0:
             return c_.below(16);
@@ -233,8 +243,9 @@ class Gen {
         }
       }
       case Ty::kI64: {
-        static constexpr uint64_t special[] = {0, 1, ~0ull, 0x8000000000000000ull, 0x7FFFFFFFFFFFFFFFull,
-                                               0xFFFFFFFFull, 0x100000000ull, 63, 64, 0x80000000ull};
+        static constexpr uint64_t special[] = {
+            0,  1,  ~0ull,        0x8000000000000000ull, 0x7FFFFFFFFFFFFFFFull, 0xFFFFFFFFull, 0x100000000ull,
+            63, 64, 0x80000000ull};
         switch (c_.below(4)) {
           case 0:
             return c_.below(16);
@@ -266,14 +277,13 @@ class Gen {
         }
       }
       case Ty::kF64: {
-        static constexpr uint64_t special[] = {0x0000000000000000ull, 0x8000000000000000ull, 0x3FF0000000000000ull,
-                                               0xBFF0000000000000ull, 0x7FF8000000000000ull, 0xFFF8000000000000ull,
-                                               0x7FF4000000000001ull, 0x7FF0000000000000ull, 0xFFF0000000000000ull,
-                                               0x3FE0000000000000ull, 0xBFE0000000000000ull, 0x3FF8000000000000ull,
-                                               0x4004000000000000ull, 0x41E0000000000000ull, 0xC1E0000000000000ull,
-                                               0x41EFFFFFFFE00000ull, 0x41F0000000000000ull, 0xC1E0000000200000ull,
-                                               0x43E0000000000000ull, 0xC3E0000000000000ull, 0x43F0000000000000ull,
-                                               0x0000000000000001ull, 0x7FEFFFFFFFFFFFFFull, 0x3FEFFFFFFFFFFFFFull};
+        static constexpr uint64_t special[] = {
+            0x0000000000000000ull, 0x8000000000000000ull, 0x3FF0000000000000ull, 0xBFF0000000000000ull,
+            0x7FF8000000000000ull, 0xFFF8000000000000ull, 0x7FF4000000000001ull, 0x7FF0000000000000ull,
+            0xFFF0000000000000ull, 0x3FE0000000000000ull, 0xBFE0000000000000ull, 0x3FF8000000000000ull,
+            0x4004000000000000ull, 0x41E0000000000000ull, 0xC1E0000000000000ull, 0x41EFFFFFFFE00000ull,
+            0x41F0000000000000ull, 0xC1E0000000200000ull, 0x43E0000000000000ull, 0xC3E0000000000000ull,
+            0x43F0000000000000ull, 0x0000000000000001ull, 0x7FEFFFFFFFFFFFFFull, 0x3FEFFFFFFFFFFFFFull};
         switch (c_.below(4)) {
           case 0: {
             double d = double(int32_t(c_.below(2001)) - 1000) / 4.0;
@@ -506,6 +516,29 @@ class Gen {
       case 13:
         if (c_.percent(25)) {
           terminal(depth);
+          return;
+        }
+        set_local_or_drop(depth - 1);
+        return;
+      case 14:
+        table_stmt(depth);
+        return;
+      case 15:
+        if (c_.percent(70)) {  // memory.init from the passive segment (out of range once dropped)
+          address(depth - 1, 0);
+          i32_const(int32_t(c_.below(kPassiveBytes + 2)));
+          i32_const(int32_t(c_.below(8)));
+          out_.push_back(0xFC), put_u32(out_, 8), put_u32(out_, 1), put_u32(out_, 0);
+        } else {
+          out_.push_back(0xFC), put_u32(out_, 9), put_u32(out_, 1);
+        }
+        return;
+      case 16:
+        if (!tags_.empty() && c_.percent(30)) {
+          const uint32_t tag = c_.below(uint32_t(tags_.size()));
+          const Types params = types_[tags_[tag]].params;
+          values(params, depth - 1);
+          out_.push_back(0x08), put_u32(out_, tag);
           return;
         }
         set_local_or_drop(depth - 1);
@@ -829,8 +862,8 @@ class Gen {
         std::vector<uint32_t> ts;
         const bool any = c_.percent(20);
         for (uint32_t i = 0; i < types_.size(); ++i) {
-          const bool of_func = i < num_func_types_ &&
-                               std::find(func_type_.begin(), func_type_.end(), i) != func_type_.end();
+          const bool of_func =
+              i < num_func_types_ && std::find(func_type_.begin(), func_type_.end(), i) != func_type_.end();
           if (types_[i].results == Types{t} && (any || of_func)) ts.push_back(i);
         }
         if (ts.empty()) break;
@@ -921,6 +954,31 @@ class Gen {
         if (!c_.percent(15)) break;
         terminal(depth);
         return;
+      case 26:
+        if (t != I32) break;
+        switch (c_.below(3)) {
+          case 0:
+            ref(depth - 1);
+            out_.push_back(0xD1);  // ref.is_null
+            return;
+          case 1:
+            out_.push_back(0xFC), put_u32(out_, 16), put_u32(out_, 0);  // table.size
+            return;
+          default:
+            ref(depth - 1);
+            i32_const(int32_t(c_.below(3)));
+            out_.push_back(0xFC), put_u32(out_, 15), put_u32(out_, 0);  // table.grow
+            return;
+        }
+      case 27:
+        if (!simd_ || (t != I32 && t != I64)) break;
+        simd_detour(t, depth);
+        return;
+      case 28:
+      case 29:
+        if (tags_.empty()) break;
+        try_table(t, depth);
+        return;
       default:
         break;
     }
@@ -938,6 +996,107 @@ class Gen {
     } else {
       out_.push_back(uint8_t(op.op));
     }
+  }
+
+  // A funcref: null, a function, or a table element (out of range: a trap).
+  void ref(int depth) {
+    switch (c_.below(3)) {
+      case 0:
+        out_.push_back(0xD0), out_.push_back(0x70);
+        return;
+      case 1:
+        out_.push_back(0xD2), put_u32(out_, c_.below(num_funcs_ + 1));
+        return;
+      default:
+        if (depth > 0 && c_.percent(30)) {
+          expr(I32, depth - 1);
+        } else {
+          table_index();
+        }
+        out_.push_back(0x25), put_u32(out_, 0);  // table.get
+        return;
+    }
+  }
+
+  // A table index, out of range now and then.
+  void table_index() {
+    i32_const(int32_t(c_.percent(90) ? c_.below(table_size_) : table_size_ + c_.below(3)));
+  }
+
+  void table_stmt(int depth) {
+    switch (c_.below(3)) {
+      case 0:  // table.set
+        table_index();
+        ref(depth - 1);
+        out_.push_back(0x26), put_u32(out_, 0);
+        return;
+      case 1:  // table.fill
+        table_index();
+        ref(depth - 1);
+        i32_const(int32_t(c_.below(3)));
+        out_.push_back(0xFC), put_u32(out_, 17), put_u32(out_, 0);
+        return;
+      default:  // table.copy
+        table_index();
+        table_index();
+        i32_const(int32_t(c_.below(3)));
+        out_.push_back(0xFC), put_u32(out_, 14), put_u32(out_, 0), put_u32(out_, 0);
+        return;
+    }
+  }
+
+  // An i32 or i64 computed through v128 (splat, lane-wise op, extract): a function with it stays in the
+  // interpreter while the compiler has no SIMD, so calls and returns cross between the tiers.
+  void simd_detour(Ty t, int depth) {
+    const bool is32 = t == I32;
+    auto simd = [&](uint32_t op) { out_.push_back(0xFD), put_u32(out_, op); };
+    expr(t, depth - 1);
+    simd(is32 ? 0x11 : 0x12);  // splat
+    expr(t, depth - 1);
+    simd(is32 ? 0x11 : 0x12);
+    static constexpr uint32_t ops32[] = {0xAE, 0xB1, 0xB5}, ops64[] = {0xCE, 0xD1, 0xD5};  // add sub mul
+    simd(is32 ? ops32[c_.below(3)] : ops64[c_.below(3)]);
+    simd(is32 ? 0x1B : 0x1D);  // extract_lane
+    out_.push_back(uint8_t(c_.below(is32 ? 4 : 2)));
+  }
+
+  // try_table producing t, with a handler that catches one tag (its payload dropped) or anything:
+  //   block $done (result t)
+  //     block $handler (result <tag params>)   ;; or no result for catch_all
+  //       try_table (result t) (catch $tag $handler) | (catch_all $handler)
+  //         <statements, calls>  <t>
+  //       end
+  //       br $done
+  //     end
+  //     <drop the payload>  <t>
+  //   end
+  void try_table(Ty t, int depth) {
+    const bool all = c_.percent(30);
+    const uint32_t tag = c_.below(uint32_t(tags_.size()));
+    const Types payload = all ? Types{} : types_[tags_[tag]].params;
+    out_.push_back(0x02), block_type({}, {t});
+    labels_.push_back({{t}});
+    out_.push_back(0x02), block_type({}, payload);
+    labels_.push_back({payload});
+    out_.push_back(0x1F), block_type({}, {t});
+    put_u32(out_, 1);
+    if (all) {
+      out_.push_back(0x02), put_u32(out_, 0);
+    } else {
+      out_.push_back(0x00), put_u32(out_, tag), put_u32(out_, 0);
+    }
+    labels_.push_back({{t}});
+    stmts(depth - 1);
+    expr(t, depth - 1);
+    labels_.pop_back();
+    out_.push_back(0x0B);
+    out_.push_back(0x0C), put_u32(out_, 1);
+    labels_.pop_back();
+    out_.push_back(0x0B);
+    for (size_t i = 0; i < payload.size(); ++i) out_.push_back(0x1A);
+    expr(t, depth - 1);
+    labels_.pop_back();
+    out_.push_back(0x0B);
   }
 
   // --------------------------------------------------------------- the module
@@ -968,7 +1127,7 @@ class Gen {
 
     s.clear();
     put_u32(s, 1);
-    s.push_back(0x70), s.push_back(0x00), put_u32(s, table_size_);
+    s.push_back(0x70), s.push_back(0x01), put_u32(s, table_size_), put_u32(s, table_size_ + 4);
     put_section(m, 4, s);
 
     s.clear();
@@ -976,6 +1135,13 @@ class Gen {
     s.push_back(0x01), put_u32(s, 1), put_u32(s, mem0_max_);
     if (has_mem1_) s.push_back(0x01), put_u32(s, mem1_min_), put_u32(s, 2);
     put_section(m, 5, s);
+
+    if (!tags_.empty()) {
+      s.clear();
+      put_u32(s, tags_.size());
+      for (uint32_t type : tags_) s.push_back(0x00), put_u32(s, type);
+      put_section(m, 13, s);
+    }
 
     s.clear();
     put_u32(s, globals_.size());
@@ -1009,17 +1175,24 @@ class Gen {
     put_section(m, 9, s);
 
     s.clear();
+    put_u32(s, 2);
+    put_section(m, 12, s);  // data count (memory.init, data.drop)
+
+    s.clear();
     put_u32(s, bodies.size());
     for (const Bytes& b : bodies) s.insert(s.end(), b.begin(), b.end());
     put_section(m, 10, s);
 
     s.clear();
-    put_u32(s, 1);
+    put_u32(s, 2);
     s.push_back(0x00);
     s.push_back(0x41), put_s64(s, int32_t(c_.below(128))), s.push_back(0x0B);
     const uint32_t n = c_.below(32);
     put_u32(s, n);
     for (uint32_t i = 0; i < n; ++i) s.push_back(c_.byte());
+    s.push_back(0x01);  // passive, for memory.init
+    put_u32(s, kPassiveBytes);
+    for (uint32_t i = 0; i < kPassiveBytes; ++i) s.push_back(c_.byte());
     put_section(m, 11, s);
     return m;
   }
@@ -1034,6 +1207,8 @@ class Gen {
   bool has_mem1_ = false;
   uint32_t mem0_max_ = 1;
   uint32_t mem1_min_ = 0;
+  bool simd_ = false;
+  std::vector<uint32_t> tags_;  // type index of each tag
   Types globals_;
   std::vector<uint64_t> global_init_;
 

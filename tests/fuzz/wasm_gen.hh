@@ -56,7 +56,8 @@ struct GenModule {
   uint32_t num_globals = 0;  // exported as "g0".."g<n-1>"; g0 is the call budget, reset to 0 before each call
   bool has_memory1 = false;  // exports "mem" always, "mem1" if set
   std::vector<GenCall> calls;
-  uint64_t fuel = 0;  // the fuel budget of each call when metering
+  uint64_t fuel = 0;   // the fuel budget of each call when metering
+  uint64_t slice = 0;  // the fuel slice of sliced calls
 };
 
 GenModule generate(Choices& choices);
