@@ -11,16 +11,20 @@
 
 namespace airwasm::fuzzgen {
 
+Choices::Choices(const uint8_t* data, size_t size) : data_(data), size_(size) {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+  for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
+  state_ = h;
+}
+
 uint8_t Choices::byte() {
-  if (seeded_) {
-    // splitmix64: fast and good enough to spread choices.
-    state_ += 0x9e3779b97f4a7c15ull;
-    uint64_t z = state_;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return uint8_t(z ^ (z >> 31));
-  }
-  return pos_ < size_ ? data_[pos_++] : 0;
+  if (pos_ < size_) return data_[pos_++];
+  // splitmix64: fast and good enough to spread choices.
+  state_ += 0x9e3779b97f4a7c15ull;
+  uint64_t z = state_;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return uint8_t(z ^ (z >> 31));
 }
 
 uint32_t Choices::u32() {

@@ -18,13 +18,13 @@
 namespace airwasm::fuzzgen {
 
 // Where the generator's choices come from: a fuzz input (libFuzzer then mutates choices, not bytes of
-// wasm) or a seeded pseudo-random stream (the deterministic unit test). A fuzz input reads as zeros past
-// its end, and choice 0 is always the smallest option, so generation always terminates; size limits
-// inside the generator bound the module whatever the stream.
+// wasm) or a seeded pseudo-random stream (the deterministic unit test). Past its end, a fuzz input goes on
+// as a pseudo-random stream seeded with a hash of the input, so that short inputs give full modules too;
+// size limits inside the generator bound the module whatever the stream.
 class Choices {
  public:
-  Choices(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  explicit Choices(uint64_t seed) : seeded_(true), state_(seed) {}
+  Choices(const uint8_t* data, size_t size);
+  explicit Choices(uint64_t seed) : state_(seed) {}
 
   uint8_t byte();
   uint32_t below(uint32_t n) { return n <= 1 ? 0 : (n <= 256 ? byte() % n : u32() % n); }
@@ -36,7 +36,6 @@ class Choices {
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
   size_t pos_ = 0;
-  bool seeded_ = false;
   uint64_t state_ = 0;
 };
 
