@@ -112,6 +112,18 @@ Run run_in(CompilerMode mode, How how, const GenModule& m, DiffStats* stats) {
         results[0] = Val::i32(int32_t(host_h(x)));
         return {};
       });
+  std::vector<Val> reenter_args;
+  for (Ty t : m.reenter_params) reenter_args.push_back(make_val(t, 0));
+  (void)linker.define_func(
+      "env", "r", FuncType{{ValType::kI32}, {ValType::kI32}},
+      [&reenter_args](Caller& caller, std::span<const Val>, std::span<Val> results) -> TrapResult<void> {
+        const std::optional<Extern> f2 = caller.get_export("f" + std::to_string(kImports));
+        if (!f2 || !f2->func()) return std::unexpected(Trap(TrapCode::kHostError, "r: no f2"));
+        TrapResult<std::vector<Val>> r = f2->func()->call(caller.store(), reenter_args);
+        if (!r) return std::unexpected(std::move(r.error()));
+        results[0] = !r->empty() && (*r)[0].type() == ValType::kI32 ? (*r)[0] : Val::i32(0);
+        return {};
+      });
   if (fuel) (void)store.set_fuel(m.fuel);
   auto instance = linker.instantiate(store, *module);
   if (!instance) {

@@ -166,10 +166,11 @@ class Gen {
     }
     num_func_types_ = uint32_t(types_.size());
     num_funcs_ = 1 + c_.below(5);
-    func_type_.push_back(0);  // the host import
+    func_type_.push_back(0);  // the host imports
+    func_type_.push_back(0);
     for (uint32_t f = 0; f < num_funcs_; ++f) func_type_.push_back(1 + c_.below(num_func_types));
     // Table: the host function and every defined function in a rotated order, then 0-2 null entries.
-    const uint32_t total = num_funcs_ + 1;
+    const uint32_t total = num_funcs_ + kImports;
     const uint32_t rot = c_.below(total);
     for (uint32_t i = 0; i < total; ++i) table_.push_back((i + rot) % total);
     table_size_ = total + c_.below(3);
@@ -194,14 +195,16 @@ class Gen {
     }
 
     std::vector<Bytes> bodies;
-    for (uint32_t f = 1; f <= num_funcs_; ++f) bodies.push_back(function_body(types_[func_type_[f]]));
+    for (uint32_t f = kImports; f < kImports + num_funcs_; ++f)
+      bodies.push_back(function_body(types_[func_type_[f]]));
 
     m.num_funcs = num_funcs_;
+    m.reenter_params = types_[func_type_[kImports]].params;
     m.num_globals = uint32_t(globals_.size());
     m.has_memory1 = has_mem1_;
     m.fuel = 1 + (c_.percent(30) ? c_.below(3000) : 20'000 + c_.below(200'000));
     m.slice = std::max<uint64_t>(1 + c_.below(300), m.fuel / 64);
-    for (uint32_t f = 1; f <= num_funcs_; ++f) {
+    for (uint32_t f = kImports; f < kImports + num_funcs_; ++f) {
       const uint32_t n = 1 + c_.below(2);
       for (uint32_t k = 0; k < n; ++k) {
         GenCall call;
@@ -456,7 +459,7 @@ class Gen {
         store(depth);
         return;
       case 6: {  // a call, results dropped
-        const uint32_t f = c_.below(num_funcs_ + 1);
+        const uint32_t f = c_.below(num_funcs_ + kImports);
         const FuncSig sig = types_[func_type_[f]];
         values(sig.params, depth - 1);
         out_.push_back(0x10), put_u32(out_, f);
@@ -837,7 +840,7 @@ class Gen {
       }
       case 16: {  // call of a function returning t (the host function among them)
         std::vector<uint32_t> fs;
-        for (uint32_t f = 0; f <= num_funcs_; ++f)
+        for (uint32_t f = 0; f < num_funcs_ + kImports; ++f)
           if (types_[func_type_[f]].results == Types{t}) fs.push_back(f);
         if (fs.empty()) break;
         const uint32_t f = fs[c_.below(uint32_t(fs.size()))];
@@ -1009,7 +1012,7 @@ class Gen {
         out_.push_back(0xD0), out_.push_back(0x70);
         return;
       case 1:
-        out_.push_back(0xD2), put_u32(out_, c_.below(num_funcs_ + 1));
+        out_.push_back(0xD2), put_u32(out_, c_.below(num_funcs_ + kImports));
         return;
       default:
         if (depth > 0 && c_.percent(30)) {
@@ -1119,14 +1122,16 @@ class Gen {
     put_section(m, 1, s);
 
     s.clear();
-    put_u32(s, 1);
+    put_u32(s, kImports);
     put_name(s, "env"), put_name(s, "h");
+    s.push_back(0x00), put_u32(s, 0);
+    put_name(s, "env"), put_name(s, "r");
     s.push_back(0x00), put_u32(s, 0);
     put_section(m, 2, s);
 
     s.clear();
     put_u32(s, num_funcs_);
-    for (uint32_t f = 1; f <= num_funcs_; ++f) put_u32(s, func_type_[f]);
+    for (uint32_t f = kImports; f < kImports + num_funcs_; ++f) put_u32(s, func_type_[f]);
     put_section(m, 3, s);
 
     s.clear();
@@ -1158,7 +1163,7 @@ class Gen {
 
     s.clear();
     put_u32(s, num_funcs_ + (has_mem1_ ? 2 : 1) + globals_.size());
-    for (uint32_t f = 1; f <= num_funcs_; ++f) {
+    for (uint32_t f = kImports; f < kImports + num_funcs_; ++f) {
       put_name(s, "f" + std::to_string(f));
       s.push_back(0x00), put_u32(s, f);
     }
@@ -1205,7 +1210,7 @@ class Gen {
   std::vector<FuncSig> types_;
   uint32_t num_func_types_ = 0;
   uint32_t num_funcs_ = 0;
-  std::vector<uint32_t> func_type_;  // by function index; 0 = the host import
+  std::vector<uint32_t> func_type_;  // by function index; 0, 1 = the host imports
   std::vector<uint32_t> table_;      // the element segment at table offset 0
   uint32_t table_size_ = 0;
   bool has_mem1_ = false;

@@ -49,11 +49,18 @@ struct GenCall {
   std::vector<uint64_t> arg_bits;
 };
 
+// The host imports: "env"."h" (function 0, i32 -> i32) computes host_h, fails now and then and asks sliced
+// calls to yield; "env"."r" (function 1, i32 -> i32) re-enters the module: it calls the first defined
+// function (export "f2") with zero arguments and returns its first i32 result, if any, or 0; its traps
+// propagate. The call budget g0, not reset by nested calls, bounds the recursion through it.
+inline constexpr uint32_t kImports = 2;
+
 struct GenModule {
   std::vector<uint8_t> wasm;
-  uint32_t num_funcs = 0;    // exported as "f1".."f<num_funcs>" (function 0 is the host import "env"."h")
+  uint32_t num_funcs = 0;    // defined functions, exported as "f2".."f<num_funcs + 1>"
   uint32_t num_globals = 0;  // exported as "g0".."g<n-1>"; g0 is the call budget, reset to 0 before each call
   bool has_memory1 = false;  // exports "mem" always, "mem1" if set
+  std::vector<Ty> reenter_params;  // the parameters of "f2"
   std::vector<GenCall> calls;
   uint64_t fuel = 0;   // the fuel budget of each call when metering
   uint64_t slice = 0;  // the fuel slice of sliced calls
