@@ -219,6 +219,45 @@ bool baseline_available() {
   return baseline::available();
 }
 
+bool nan_operand_order_agrees() {
+  static const bool agrees = [] {
+    // o0..o7 = f32.add mul min max, f64.add mul min max of their two parameters.
+    static constexpr uint8_t ops[] = {0x92, 0x94, 0x96, 0x97, 0xA0, 0xA2, 0xA4, 0xA5};
+    std::vector<uint8_t> w = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,  // header
+                              0x01, 0x0D, 0x02, 0x60, 0x02, 0x7D, 0x7D, 0x01, 0x7D, 0x60, 0x02,
+                              0x7C, 0x7C, 0x01, 0x7C,  // types
+                              0x03, 0x09, 0x08, 0,    0,    0,    0,    1,    1,    1,    1};
+    std::vector<uint8_t> exports = {0x08};
+    for (uint8_t i = 0; i < 8; ++i) exports.insert(exports.end(), {0x02, 'o', uint8_t('0' + i), 0x00, i});
+    w.push_back(0x07), w.push_back(uint8_t(exports.size()));
+    w.insert(w.end(), exports.begin(), exports.end());
+    std::vector<uint8_t> code = {0x08};
+    for (uint8_t op : ops) code.insert(code.end(), {0x07, 0x00, 0x20, 0x00, 0x20, 0x01, op, 0x0B});
+    w.push_back(0x0A), w.push_back(uint8_t(code.size()));
+    w.insert(w.end(), code.begin(), code.end());
+    std::vector<std::string> results[2];
+    for (int tier = 0; tier < 2; ++tier) {
+      Engine& eng = engine(tier ? CompilerMode::kBaseline : CompilerMode::kInterpreter, false);
+      auto module = Module::compile(eng, std::span<const uint8_t>(w));
+      if (!module) return false;
+      Store store(eng);
+      auto instance = Instance::create(store, *module, {});
+      if (!instance) return false;
+      for (int i = 0; i < 8; ++i) {
+        const bool f32 = i < 4;
+        const Val a = f32 ? Val::f32_bits(0x7FA00001) : Val::f64_bits(0x7FF4000000000001ull);
+        const Val b = f32 ? Val::f32_bits(0xFFC00000) : Val::f64_bits(0xFFF8000000000000ull);
+        for (const auto& args : {std::vector<Val>{a, b}, std::vector<Val>{b, a}}) {
+          auto r = instance->get_func(store, "o" + std::to_string(i))->call(store, args);
+          results[tier].push_back(r ? val_text((*r)[0]) : "trap");
+        }
+      }
+    }
+    return results[0] == results[1];
+  }();
+  return agrees;
+}
+
 std::string run_baseline_diff(const GenModule& m, DiffStats* stats) {
   if (stats) ++stats->modules;
   for (How how : {How::kFuel, How::kNoFuel, How::kSliced}) {

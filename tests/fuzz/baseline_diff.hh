@@ -29,6 +29,10 @@ struct DiffStats {
 // False if the baseline compiler cannot run on this machine (the check is then skipped).
 bool baseline_available();
 
+// Whether the interpreter and the compiler pick the same NaN when a commutative float op (add, mul, min,
+// max) gets two NaNs (wasm_gen.hh, GenOptions::isolate_nan_operands): true in the Release build.
+bool nan_operand_order_agrees();
+
 // Runs `m` in both tiers; returns an empty string when they agree, else a description of the first
 // difference (or of a generator bug: a module that does not compile or instantiate).
 std::string run_baseline_diff(const GenModule& m, DiffStats* stats);

@@ -150,7 +150,7 @@ struct Label {
 
 class Gen {
  public:
-  explicit Gen(Choices& c) : c_(c) {}
+  Gen(Choices& c, const GenOptions& options) : c_(c), options_(options) {}
 
   GenModule run() {
     GenModule m;
@@ -358,6 +358,10 @@ class Gen {
     ++groups;
     put_u32(decl, kMaxLoopLevels);
     decl.push_back(uint8_t(I32));
+    // Scratch locals of emit_num_op, after the counters (f32, then f64).
+    groups += 2;
+    put_u32(decl, 1), decl.push_back(uint8_t(F32));
+    put_u32(decl, 1), decl.push_back(uint8_t(F64));
 
     // Prologue: a function entered with the call budget spent returns zeros at once; else it spends one.
     // Each function has its own limit, so that deep recursion exhausts the call stack now and then only.
@@ -800,12 +804,7 @@ class Gen {
           else
             expr(i == 0 ? op.a : op.b, depth - 1);
         }
-        if (op.op >= 0x100) {
-          out_.push_back(0xFC);
-          put_u32(out_, op.op & 0xFF);
-        } else {
-          out_.push_back(uint8_t(op.op));
-        }
+        emit_num_op(op);
         return;
       }
       case 12:
@@ -997,6 +996,26 @@ class Gen {
       return;
     }
     for (int i = 0; i < op.arity; ++i) expr(i == 0 ? op.a : op.b, depth - 1);
+    emit_num_op(op);
+  }
+
+  // A numeric instruction whose operands are on the stack. With GenOptions::isolate_nan_operands, the
+  // second operand of a commutative float op (add, mul, min, max) is replaced by 0 if it is a NaN:
+  //   local.tee $scratch  f.const 0  local.get $scratch  local.get $scratch  f.eq  select
+  // so that the op never sees two NaNs, whose result depends on the operand order.
+  void emit_num_op(const NumOp& op) {
+    static constexpr uint16_t commutative[] = {0x92, 0x94, 0x96, 0x97, 0xA0, 0xA2, 0xA4, 0xA5};
+    if (options_.isolate_nan_operands &&
+        std::find(std::begin(commutative), std::end(commutative), op.op) != std::end(commutative)) {
+      const bool f32 = op.a == F32;
+      const uint32_t scratch = first_counter_ + kMaxLoopLevels + (f32 ? 0 : 1);
+      out_.push_back(0x22), put_u32(out_, scratch);
+      emit_const(out_, op.a, 0);
+      out_.push_back(0x20), put_u32(out_, scratch);
+      out_.push_back(0x20), put_u32(out_, scratch);
+      out_.push_back(f32 ? 0x5B : 0x61);  // eq
+      out_.push_back(0x1B);
+    }
     if (op.op >= 0x100) {
       out_.push_back(0xFC);
       put_u32(out_, op.op & 0xFF);
@@ -1207,6 +1226,7 @@ class Gen {
   }
 
   Choices& c_;
+  const GenOptions options_;
   std::vector<FuncSig> types_;
   uint32_t num_func_types_ = 0;
   uint32_t num_funcs_ = 0;
@@ -1233,8 +1253,8 @@ class Gen {
 
 }  // namespace
 
-GenModule generate(Choices& choices) {
-  return Gen(choices).run();
+GenModule generate(Choices& choices, const GenOptions& options) {
+  return Gen(choices, options).run();
 }
 
 }  // namespace airwasm::fuzzgen

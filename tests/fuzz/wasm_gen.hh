@@ -66,7 +66,16 @@ struct GenModule {
   uint64_t slice = 0;  // the fuel slice of sliced calls
 };
 
-GenModule generate(Choices& choices);
+struct GenOptions {
+  // Keep commutative float ops (add, mul, min, max) from meeting two NaNs. When both operands are NaNs,
+  // SSE returns the first one's bits, and the interpreter's C++ `a + b` is compiled with either operand
+  // first (g++ -O2 and the compiler agree; unoptimized and clang builds differ, see docs/RATIONALE.md
+  // "Baseline compiler numeric ops"): where they differ (nan_operand_order_agrees() in baseline_diff.hh),
+  // this option keeps the rest of the comparison bit-exact.
+  bool isolate_nan_operands = false;
+};
+
+GenModule generate(Choices& choices, const GenOptions& options = {});
 
 // What the host import "env"."h" (i32) -> i32 computes, identically in every engine.
 inline uint32_t host_h(uint32_t x) {

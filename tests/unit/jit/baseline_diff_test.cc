@@ -23,11 +23,17 @@ constexpr uint64_t kMinCompiledPercent = 75;
 
 TEST(BaselineDiff, GeneratedModulesAgreeWithTheInterpreter) {
   if (!baseline_available()) GTEST_SKIP() << "the baseline compiler does not run on this machine";
+  // In an unoptimized (ASan) build the interpreter's NaN choice for two NaN operands differs from the
+  // compiler's (docs/RATIONALE.md): the generator then keeps such ops from meeting two NaNs.
+  GenOptions options;
+  options.isolate_nan_operands = !nan_operand_order_agrees();
+  if (options.isolate_nan_operands)
+    std::printf("NaN operands isolated (interpreter's operand order differs)\n");
   DiffStats stats;
   size_t failures = 0;
   for (uint64_t seed = 1; seed <= kSeeds && failures < 5; ++seed) {
     Choices choices(seed);
-    const GenModule m = generate(choices);
+    const GenModule m = generate(choices, options);
     const std::string diff = run_baseline_diff(m, &stats);
     if (!diff.empty()) {
       ++failures;
