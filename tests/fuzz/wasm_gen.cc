@@ -609,7 +609,7 @@ class Gen {
   //   block (result R)  ;; exit
   //     i32.const K  local.set $counter
   //     loop (result R)
-  //       local.get $counter  i32.eqz  if  <zeros of R>  br $exit  end
+  //       local.get $counter  i32.eqz  if  <constants of R>  br $exit  end
   //       local.get $counter  i32.const 1  i32.sub  local.set $counter
   //       <statements, which may br to the loop or the exit>  <values of R>
   //     end

@@ -6,8 +6,11 @@
 // budget (so recursion ends), and they use what compiled code must get exactly right: all integer and
 // float arithmetic (including div/rem/trunc that trap and NaN/rounding edge cases), conversions, select,
 // locals and globals, nested block/loop/if with results and parameters (multi-value), br/br_if/br_table,
-// direct, indirect (some through null or ill-typed table entries) and host calls, loads and stores of
-// every width with offsets (some out of bounds), memory.size/grow/fill/copy on two memories, unreachable.
+// direct, indirect (some through null or ill-typed table entries) and host calls (one re-entering the
+// module), loads and stores of every width with offsets (some out of bounds), memory.size/grow/fill/copy/
+// init and data.drop on two memories, table.get/set/size/grow/fill/copy and ref.func/null/is_null,
+// throw and try_table, unreachable, and a few SIMD ops (so that some functions stay interpreted while
+// the compiler has no SIMD, and calls cross the tiers).
 #pragma once
 
 #include <cstddef>
