@@ -120,7 +120,10 @@ def make_runtimes(args):
     if not args.no_airwasm:
         airwasm = Path(args.airwasm) if args.airwasm else Path(args.build_dir) / "tools" / "airwasm"
         problem = "" if executable(airwasm) else f"not built ({shown(airwasm)} missing)"
-        runtimes.append(Runtime("airwasm", [str(airwasm), "run"], problem))
+        # Both tiers side by side (issue 15): the baseline compiler forced, and the interpreter.
+        runtimes.append(Runtime("airwasm", [str(airwasm), "run", "--compiler", "baseline"], problem))
+        if not args.no_interpreter:
+            runtimes.append(Runtime("airwasm-interp", [str(airwasm), "run", "--compiler", "interpreter"], problem))
     if not args.no_node:
         node = shutil.which(args.node)
         problem = "" if node else f"{args.node} not found"
@@ -511,6 +514,8 @@ def main():
     ap.add_argument("--node", default="node", help="node executable (default: node from PATH)")
     ap.add_argument("--no-airwasm", action="store_true", help="leave out the airwasm column")
     ap.add_argument("--no-node", action="store_true", help="leave out the node column")
+    ap.add_argument("--no-interpreter", action="store_true",
+                    help="leave out the airwasm-interp column (airwasm with --compiler interpreter)")
     ap.add_argument("--no-programs", action="store_true", help="skip the program benchmarks")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
     ap.add_argument("--no-load", action="store_true", help="skip the large-module load-speed measurement")

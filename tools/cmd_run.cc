@@ -61,6 +61,7 @@ void print_run_usage(std::FILE* out) {
                "  --max-memory SIZE     cap the guest's linear memory (bytes, or a KiB/MiB/GiB suffix)\n"
                "  --compiler MODE       interpreter, baseline (compile every function to x86-64) or auto\n"
                "                        (the default: baseline where this CPU has the compiler)\n"
+               "  --print-fuel          with --fuel: print the fuel consumed to stderr when the call ends\n"
                "  -h, --help            show this help\n"
                "\n"
                "exit status:\n"
@@ -94,6 +95,7 @@ struct RunOptions {
   std::vector<std::string> allow_net;
   std::optional<std::string> http_ca_file;
   CompilerMode compiler = CompilerMode::kAuto;
+  bool print_fuel = false;  // --print-fuel
 };
 
 // One -S option: NAME or NAME=y|n, several separated by commas (as wasmtime's -S). False if unknown.
@@ -180,6 +182,8 @@ std::optional<int> parse_options(int argc, char** argv, RunOptions& o) {
     } else if (option_value(argc, argv, i, "--allow-net", v, missing)) {
       if (missing || v.empty()) return needs("an address (ADDR, ADDR:PORT, [V6ADDR]:PORT)");
       o.allow_net.emplace_back(v);
+    } else if (arg == "--print-fuel") {
+      o.print_fuel = true;
     } else if (option_value(argc, argv, i, "--compiler", v, missing)) {
       const auto mode = parse_compiler_mode(v);
       if (missing || !mode) return needs("interpreter, baseline or auto");
@@ -400,6 +404,9 @@ int cmd_run(int argc, char** argv) {
   for (ValType t : func->type(store).results) results.push_back(Val::zero(t));
   std::fflush(stdout);
   auto called = func->call(store, args, results, call_options);
+  if (o.print_fuel && o.fuel)  // after a trap or proc_exit too: the fuel-identity tests compare it
+    std::fprintf(stderr, "fuel consumed: %llu\n",
+                 static_cast<unsigned long long>(store.fuel_consumed().value_or(0)));
   if (!called) return report_trap(o, called.error());
   for (const Val& v : results) std::printf("%s\n", format_result(v).c_str());
   std::fflush(stdout);

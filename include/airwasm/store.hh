@@ -99,7 +99,8 @@ class Store {
   // Called by a host function that would block (waiting for a descriptor or a time): asks the sliced call
   // in progress to suspend *before* this host call, which runs again from the start when the call resumes.
   // Returns true when granted: the host function must then return at once with any trap (it is discarded),
-  // having changed nothing it would do again; `blocked_on()` then tells the embedder what to wait for before
+  // having changed nothing it would do again (or having kept what it did under host_call_id(), below, to
+  // skip it when it runs again); `blocked_on()` then tells the embedder what to wait for before
   // resuming (resuming earlier is harmless: the host function finds nothing ready and asks again). Returns
   // false, changing nothing, where the call cannot suspend (as request_yield): the host function waits.
   struct BlockedOn {
@@ -111,6 +112,13 @@ class Store {
     std::optional<uint64_t> until_ns;  // or at this std::chrono::steady_clock time (ns since its epoch)
   };
   bool suspend_and_retry(BlockedOn what);
+  // Called by a host function: a number for the host call in progress (the outermost one, if host
+  // functions are nested), new for every call except the run again of a call that suspended with
+  // suspend_and_retry, which keeps its number. So a host function that did part of its work before it
+  // suspended (wrote some of its bytes) keeps its progress under this number, and finds it again when, and
+  // only when, the same call runs again; a call abandoned meanwhile leaves a number nobody gets again.
+  // 0 outside host functions.
+  uint64_t host_call_id() const;
   // What the suspended sliced call waits for, if it suspended in suspend_and_retry; null otherwise (a
   // call suspended by fuel or a yield can resume at once).
   const BlockedOn* blocked_on() const;

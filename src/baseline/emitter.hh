@@ -6,10 +6,12 @@
 // (src/interp/interpreter.cc is the specification: same results, same trap codes at the same instruction).
 //
 // Machine state while compiled code runs (docs/compiler.md, "Registers"): the pinned registers below are
-// callee-saved in the System V ABI, so they survive calls to C++ helpers; everything else (rax, rcx, rdx,
-// rsi, rdi, r8-r11, xmm0-xmm15) is scratch, free for an op between its first and last instruction, and
-// clobbered by helper calls. Every value lives in its frame slot between ops (no register caching yet:
-// OpEmitter::load/store are the seam where it will go).
+// callee-saved in the System V ABI, so they survive calls to C++ helpers. An op may use rax, rcx, rdx,
+// xmm0 and xmm1 as scratch, and the argument registers only to call a helper. The driver holds the most
+// used locals in rsi, rdi, r8-r10 and xmm2-xmm14 for the whole function, and the assembler rewrites the
+// op's slot operands that name them (r11 and xmm15 are its own scratch for that); an op that calls a
+// helper is emitted between a spill and a reload of those registers (translate.cc), so it may use any
+// caller-saved register. Every other value lives in its frame slot between ops.
 #pragma once
 
 #include <cstdint>
@@ -85,6 +87,7 @@ class OpEmitter {
 Result<uint32_t> emit_integer_op(OpEmitter& e, interp::IOp op);
 Result<uint32_t> emit_float_op(OpEmitter& e, interp::IOp op);
 Result<uint32_t> emit_memory_op(OpEmitter& e, interp::IOp op);
+Result<uint32_t> emit_simd_op(OpEmitter& e, interp::IOp op);
 
 // Field offsets of the runtime structures compiled code reads (ExecContext, InstanceData, MemoryInst, ...),
 // measured once: these types are not standard-layout, so offsetof is not allowed.

@@ -65,34 +65,12 @@ void load_right(OpEmitter& e, Fp p, Xmm x, const RightOperand& b) {
     e.as().movs(p, x, e.slot(2));
 }
 
-// When both operands of a commutative operation are NaN, the result is the NaN of the operand the
-// instruction has first, and g++ may swap a commutative `a + b` into `addss b, a`: the interpreter's
-// result is then b's NaN. Which ops it swapped in the Release build (-O2, g++ 12) was measured by
-// tests/unit/jit/baseline_ops_test.cc, which fails if it changes; these ops put b first to match.
-// (Any NaN is correct per the spec; only bit-identity with the interpreter asks for this.)
-bool interpreter_puts_b_first(IOp op) {
-  switch (op) {
-    case IOp::F32Add:
-    case IOp::F32Mul:
-    case IOp::F32Max:
-    case IOp::F64Min:
-    case IOp::F64Max:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// dst = a OP b: the first operand's NaN wins, as in the interpreter's `a OP b` (b_first: `b OP a`, for
-// a commutative op the interpreter computes that way; see interpreter_puts_b_first).
-void emit_arith(OpEmitter& e, Fp p, SseOp op, const RightOperand& b, bool b_first = false) {
+// dst = a OP b. When both operands are NaN the result is the NaN of the operand the instruction has
+// first: a, as in the interpreter, which computes float add and mul (and min/max's NaN case) through
+// num::add / num::mul to fix that order in every build. (Any NaN is correct per the spec; only
+// bit-identity between the tiers asks for this.)
+void emit_arith(OpEmitter& e, Fp p, SseOp op, const RightOperand& b) {
   Assembler& a = e.as();
-  if (b_first) {
-    load_right(e, p, Xmm::xmm0, b);
-    a.sse(op, p, Xmm::xmm0, e.slot(1));
-    a.movs(p, e.slot(0), Xmm::xmm0);
-    return;
-  }
   a.movs(p, Xmm::xmm0, e.slot(1));
   if (b.is_imm) {
     load_constant(a, p, Xmm::xmm1, b.bits);
@@ -194,7 +172,7 @@ void emit_round(OpEmitter& e, Fp p, RoundMode mode) {
 
 // num::fmin / num::fmax: a NaN operand gives a + b; equal operands (+0 and -0 included) give the one with
 // the sign bit for min (or of the bits) and without for max (and of the bits); else the smaller / larger.
-void emit_minmax(OpEmitter& e, Fp p, bool is_min, bool b_first) {
+void emit_minmax(OpEmitter& e, Fp p, bool is_min) {
   Assembler& a = e.as();
   a.movs(p, Xmm::xmm0, e.slot(1));
   a.movs(p, Xmm::xmm1, e.slot(2));
@@ -208,26 +186,25 @@ void emit_minmax(OpEmitter& e, Fp p, bool is_min, bool b_first) {
   a.sse(is_min ? SseOp::kMin : SseOp::kMax, p, Xmm::xmm0, Xmm::xmm1);  // ordered and distinct: exact
   a.jmp(done);
   a.bind(nan);
-  if (b_first) {
-    a.sse(SseOp::kAdd, p, Xmm::xmm1, Xmm::xmm0);
-    a.movaps(Xmm::xmm0, Xmm::xmm1);
-  } else {
-    a.sse(SseOp::kAdd, p, Xmm::xmm0, Xmm::xmm1);
-  }
+  a.sse(SseOp::kAdd, p, Xmm::xmm0, Xmm::xmm1);
   a.bind(done);
   a.movs(p, e.slot(0), Xmm::xmm0);
 }
 
 // [s dst][s a][s b][s c]: t = a * b, then t + c (MulAdd), c + t (AddMul), t - c (MulSub), c - t (SubMul).
-// The interpreter (g++) computes AddMul's c + t as t + c (see interpreter_puts_b_first): same here.
+// AddMul computes c + t with c first, as the interpreter's num::add(c, t).
 void emit_fused(OpEmitter& e, Fp p, int kind) {
   Assembler& a = e.as();
   a.movs(p, Xmm::xmm0, e.slot(1));
   a.sse(SseOp::kMul, p, Xmm::xmm0, e.slot(2));
   switch (kind) {
     case 0:
-    case 1:
       a.sse(SseOp::kAdd, p, Xmm::xmm0, e.slot(3));
+      break;
+    case 1:
+      a.movs(p, Xmm::xmm1, e.slot(3));
+      a.sse(SseOp::kAdd, p, Xmm::xmm1, Xmm::xmm0);
+      a.movaps(Xmm::xmm0, Xmm::xmm1);
       break;
     case 2:
       a.sse(SseOp::kSub, p, Xmm::xmm0, e.slot(3));
@@ -444,22 +421,22 @@ uint32_t emit_precision(OpEmitter& e, IOp op, Fp p) {
         return 16;
       }
       case 7:
-        emit_arith(e, p, SseOp::kAdd, slot_b, interpreter_puts_b_first(op));
+        emit_arith(e, p, SseOp::kAdd, slot_b);
         return 20;
       case 8:
         emit_arith(e, p, SseOp::kSub, slot_b);
         return 20;
       case 9:
-        emit_arith(e, p, SseOp::kMul, slot_b, interpreter_puts_b_first(op));
+        emit_arith(e, p, SseOp::kMul, slot_b);
         return 20;
       case 10:
         emit_arith(e, p, SseOp::kDiv, slot_b);
         return 20;
       case 11:
-        emit_minmax(e, p, true, interpreter_puts_b_first(op));
+        emit_minmax(e, p, true);
         return 20;
       case 12:
-        emit_minmax(e, p, false, interpreter_puts_b_first(op));
+        emit_minmax(e, p, false);
         return 20;
       default:
         emit_copysign(e, p);

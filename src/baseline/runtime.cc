@@ -75,6 +75,7 @@ uintptr_t trap_at(ExecContext* ctx, TrapCode code, const uint8_t* pc) {
 [[gnu::noinline]] bool call_host(ExecContext& ctx, const interp::FuncInst* callee, void* instance_owner,
                                  uint64_t* args, TrapCode& trap_code) {
   Caller caller(static_cast<Store*>(ctx.store), instance_owner);
+  ctx.begin_host_call();
   TrapResult<void> r = (*callee->host)(caller, args);
   if (r) [[likely]] {
     ctx.retry_requested = false;
@@ -121,6 +122,7 @@ uintptr_t helper_call(ExecContext* ctx, const CallSite* site, const void* native
       if (ctx->retry_requested) {
         // Store::suspend_and_retry: suspend at the call instruction, which runs again on resumption.
         ctx->retry_requested = false;
+        ctx->rerun_pending = true;
         ctx->pending_charge = 0;
         ctx->pc = site->call_pc;
         return kNativeSuspended;

@@ -9,15 +9,19 @@
 // A module's functions are assembled into one code region, published once (W^X) after the last one. A
 // function with an op no family translates is rolled back and stays interpreted.
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <unordered_map>
+
+#include <unistd.h>
 
 #include "base/result.hh"
 #include "baseline/emitter.hh"
@@ -168,19 +172,30 @@ ModuleStubs emit_module_stubs(Assembler& a) {
 
 class FunctionTranslator final : public OpEmitter {
  public:
+  // `pinned`: the locals held in registers for the whole function (empty: none); `counting`: count the
+  // accesses to each local (Assembler::slot_counts) to choose them for the next translation.
   FunctionTranslator(Assembler& a, const ModuleStubs& stubs, const interp::CompiledModule& module,
-                     const CompiledFunc& f, std::deque<CallSite>& sites)
-      : stubs_(stubs), module_(module), f_(f), sites_(sites) {
+                     const CompiledFunc& f, std::deque<CallSite>& sites,
+                     std::vector<Assembler::SlotRegister> pinned, bool counting)
+      : stubs_(stubs),
+        module_(module),
+        f_(f),
+        sites_(sites),
+        pinned_(std::move(pinned)),
+        counting_(counting) {
     as_ = &a;
   }
 
   // Emits the function; `out` gets its entry offsets and resume points (native offsets in the module code).
   Result<void> run(uint32_t& entry_charged, uint32_t& entry, std::vector<ResumePoint>& resume) {
     Assembler& a = as();
+    a.configure_slots(kFpReg, int32_t((f_.param_slots + f_.local_slots) * 8), counting_);
     trap_common_ = a.new_label();
     entry_charged = uint32_t(a.size());
-    charge(f_.entry_cost, 0);
+    charge(f_.entry_cost, 0, /*registers_live=*/false);
     entry = uint32_t(a.size());
+    reload_all();  // parameters and zeroed locals are in their slots
+    a.set_slot_registers(pinned_);
     uint32_t pos = 0;
     while (pos < f_.code_size) {
       bind_instruction(pos);
@@ -192,10 +207,56 @@ class FunctionTranslator final : public OpEmitter {
     }
     if (!pending_.empty())
       return std::unexpected(refuse("a branch target is not an instruction start").error());
+    if (a.slot_register_violation())  // in the driver's own code: should not happen; translate unpinned
+      return std::unexpected(refuse("a local held in a register was addressed in memory").error());
     emit_stubs();
-    for (auto [lowered, native] : positions_)
-      if (!not_resumable_.contains(lowered)) resume.push_back(ResumePoint{lowered, native});
+    if (pinned_.empty()) {
+      for (auto [lowered, native] : positions_)
+        if (!not_resumable_.contains(lowered)) resume.push_back(ResumePoint{lowered, native});
+    } else {
+      // Only where an activation can stop and continue (the entry, fuel stops, calls and their
+      // continuations), and through a stub that loads the held locals first.
+      resume.push_back(ResumePoint{0, entry});
+      for (uint32_t lowered : resume_positions_) {
+        if (lowered == 0 || not_resumable_.contains(lowered)) continue;
+        auto it =
+            std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(lowered, uint32_t{0}));
+        if (it == positions_.end() || it->first != lowered) continue;
+        resume.push_back(ResumePoint{lowered, uint32_t(a.size())});
+        reload_all();
+        a.jmp(a.label_at(it->second));
+      }
+    }
+    a.end_slots();
     return {};
+  }
+
+  // ---- locals held in registers (docs/compiler.md, "Registers") ----
+  // Stores every held local to its slot: before anything that reads the frame in memory (calls, helpers,
+  // returns, suspension) or clobbers the registers.
+  void spill_all() { move_held(true); }
+  // Loads them back: at the entry, after calls and helpers, where a suspended activation resumes.
+  void reload_all() { move_held(false); }
+  void move_held(bool to_memory) {
+    if (pinned_.empty()) return;
+    Assembler& a = as();
+    const bool paused = a.slot_registers_paused();
+    a.pause_slot_registers(true);
+    for (const Assembler::SlotRegister& r : pinned_) {
+      const jit::Mem m = mem(kFpReg, r.disp);
+      if (r.xmm) {
+        if (to_memory)
+          a.movs(jit::Fp::kF64, m, jit::Xmm(r.reg));
+        else
+          a.movs(jit::Fp::kF64, jit::Xmm(r.reg), m);
+      } else {
+        if (to_memory)
+          a.mov(Size::k64, m, Reg(r.reg));
+        else
+          a.mov(Size::k64, Reg(r.reg), m);
+      }
+    }
+    a.pause_slot_registers(paused);
   }
 
   // ---- OpEmitter ----
@@ -210,6 +271,7 @@ class FunctionTranslator final : public OpEmitter {
     trap_sites_.push_back(s);
   }
   void call_helper(const void* fn, HelperEffects effects) override {
+    helper_called_ = true;
     Assembler& a = as();
     const Layout& l = layout();
     if (effects != HelperEffects::kPure) {
@@ -241,6 +303,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, kMemSizeReg, mem(Reg::rax, l.mem_size));
   }
   void restore_memory0() override { emit_reload_memory0(as()); }
+  bool has_loop() const { return has_loop_; }
 
  private:
   static constexpr uint64_t kNoCost = ~uint64_t{0};
@@ -272,8 +335,11 @@ class FunctionTranslator final : public OpEmitter {
 
   // ---- fuel and interruption on control transfers ----
   // Charges `cost` for entering the block at lowered `target` (the interpreter's CHARGE_AND_DISPATCH).
-  void charge(uint64_t cost, uint32_t target) {
+  // registers_live: the held locals are in their registers here (false only at the entry, before they
+  // are loaded), so the stub spills them before leaving and reloads them if it continues.
+  void charge(uint64_t cost, uint32_t target, bool registers_live = true) {
     if (cost == 0 || cost == kNoCost) return;  // fuel >= 0 always pays 0
+    resume_positions_.insert(target);
     Assembler& a = as();
     if (cost <= uint64_t(INT32_MAX)) {
       a.alu(Alu::kSub, Size::k64, kFuelReg, int32_t(cost));
@@ -281,7 +347,7 @@ class FunctionTranslator final : public OpEmitter {
       a.mov_imm(Size::k64, Reg::rax, cost);
       a.sub(Size::k64, kFuelReg, Reg::rax);
     }
-    FuelStub s{a.new_label(), a.new_label(), uint32_t(cost), target};
+    FuelStub s{a.new_label(), a.new_label(), uint32_t(cost), target, registers_live};
     a.jcc(Cond::kL, s.stub);
     a.bind(s.back);
     fuel_stubs_.push_back(s);
@@ -297,7 +363,10 @@ class FunctionTranslator final : public OpEmitter {
   }
   // The taken edge of a branch from the current instruction to `target`, charging `cost` (kNoCost: none).
   void edge(uint32_t target, uint64_t cost) {
-    if (target <= pos_) interrupt_check(target);
+    if (target <= pos_) {
+      interrupt_check(target);
+      has_loop_ = true;
+    }
     charge(cost, target);
     as().jmp(target_label(target));
   }
@@ -323,6 +392,7 @@ class FunctionTranslator final : public OpEmitter {
     for (const FuelStub& s : fuel_stubs_) {
       a.bind(s.stub);
       a.alu(Alu::kAdd, Size::k64, kFuelReg, int32_t(s.cost));  // undo: the block was not entered
+      if (s.registers_live) spill_all();
       a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
       a.mov(Size::k64, Reg::rdi, kCtxReg);
       a.mov_imm(Size::k32, Reg::rsi, s.cost);
@@ -331,11 +401,16 @@ class FunctionTranslator final : public OpEmitter {
       a.call(Reg::rax);
       a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
       a.test(Size::k32, Reg::rax, Reg::rax);
-      a.jcc(Cond::kE, s.back);  // paid from the reserve: enter the block
+      Label leave = a.new_label();
+      a.jcc(Cond::kNE, leave);
+      if (s.registers_live) reload_all();
+      a.jmp(s.back);  // paid from the reserve: enter the block
+      a.bind(leave);
       a.jmp(stubs_.exit_state);
     }
     for (const InterruptStub& s : interrupt_stubs_) {
       a.bind(s.stub);
+      spill_all();  // the frame as the interpreter leaves it at an interrupt (nothing reads it after a trap)
       a.mov(Size::k64, Reg::rdi, kCtxReg);
       a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(lowered(s.target)));
       a.mov_imm(Size::k64, Reg::rax, address_of(&helper_interrupted));
@@ -370,7 +445,30 @@ class FunctionTranslator final : public OpEmitter {
     if (found == op_by_handler().end()) return refuse("unknown handler");
     const IOp op = found->second;
     if (auto size = translate_control(op); !size || *size) return size;
-    for (auto family : {&emit_integer_op, &emit_float_op, &emit_memory_op}) {
+    if (pinned_.empty()) return emit_family_op(op);
+    // With locals held in registers: an op that calls a C++ helper (which reads the frame in memory and
+    // clobbers the registers) or addresses a held local in memory is emitted again between a spill and a
+    // reload, with the registers out of the way.
+    Assembler& a = as();
+    const Assembler::Checkpoint cp = a.checkpoint();
+    const size_t trap_sites = trap_sites_.size();
+    helper_called_ = false;
+    a.clear_slot_register_violation();
+    auto size = emit_family_op(op);
+    if (!size || (!helper_called_ && !a.slot_register_violation())) return size;
+    a.rollback(cp);
+    trap_sites_.resize(trap_sites);
+    a.clear_slot_register_violation();
+    spill_all();
+    a.pause_slot_registers(true);
+    size = emit_family_op(op);
+    a.pause_slot_registers(false);
+    reload_all();
+    return size;
+  }
+
+  Result<uint32_t> emit_family_op(IOp op) {
+    for (auto family : {&emit_integer_op, &emit_float_op, &emit_memory_op, &emit_simd_op}) {
       auto size = family(*this, op);
       if (!size || *size) return size;
     }
@@ -468,6 +566,7 @@ class FunctionTranslator final : public OpEmitter {
       case IOp::ThrowRefOp:
         // The interpreter unwinds (its handler search works on lowered offsets and Frame records, which
         // compiled frames share): hand it this instruction, which has no resume point, so it runs there.
+        spill_all();
         exit_to_interpreter_here();
         not_resumable_.insert(pos_);
         return op == IOp::ThrowOp ? 20 : 12;
@@ -528,6 +627,10 @@ class FunctionTranslator final : public OpEmitter {
       site.continuation_cost = charged ? opnd(2) : 0;
     }
     Label continuation = a.new_label();
+    resume_positions_.insert(pos_);          // a host function that asked to run again
+    resume_positions_.insert(pos_ + isize);  // an interpreted callee returns here
+    spill_all();  // the callee's frame starts above the locals, but helpers read them in memory
+    a.pause_slot_registers(true);
     if (!indirect) {
       if (const CompiledFunc* callee = defined_function(site.func_or_type))
         call_compiled_inline(*callee, site, continuation);
@@ -552,6 +655,8 @@ class FunctionTranslator final : public OpEmitter {
     // The callee returns here (compiled return, or the helper after a host function): the caller's
     // continuation block is charged as the interpreter's ReturnOpF / do_call do.
     a.bind(continuation);
+    a.pause_slot_registers(false);
+    reload_all();
     charge(charged ? site.continuation_cost : kNoCost, pos_ + isize);
     return isize;
   }
@@ -627,6 +732,7 @@ class FunctionTranslator final : public OpEmitter {
   void emit_return(bool charged) {
     Assembler& a = as();
     const Layout& l = layout();
+    spill_all();  // the results are in slots 0.., which may be held parameters
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
     a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
@@ -678,6 +784,7 @@ class FunctionTranslator final : public OpEmitter {
   struct FuelStub {
     Label stub, back;
     uint32_t cost, target;
+    bool registers_live;
   };
   struct InterruptStub {
     Label stub;
@@ -701,11 +808,73 @@ class FunctionTranslator final : public OpEmitter {
   std::vector<FuelStub> fuel_stubs_;
   std::vector<InterruptStub> interrupt_stubs_;
   std::vector<TrapSite> trap_sites_;
+  const std::vector<Assembler::SlotRegister> pinned_;
+  const bool counting_;
+  bool helper_called_ = false;
+  bool has_loop_ = false;                // a backward branch was translated
+  std::set<uint32_t> resume_positions_;  // where compiled code can be entered (with pinned_)
 };
 
 }  // namespace
 
 namespace {
+// Where a function's code lies in the module's code (for profilers).
+struct Extent {
+  uint32_t func_index, begin, end;
+};
+
+// AIRWASM_PERF_MAP=1: appends the compiled functions to /tmp/perf-PID.map, the format Linux perf reads to
+// name JIT code in its profiles ("START SIZE name", hexadecimal).
+void write_perf_map(const jit::ExecutableCode& code, const std::vector<Extent>& extents) {
+  static const bool on = [] {
+    const char* v = std::getenv("AIRWASM_PERF_MAP");
+    return v && *v && *v != '0';
+  }();
+  if (!on) return;
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  const std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
+  FILE* f = std::fopen(path.c_str(), "a");
+  if (!f) return;
+  for (const Extent& e : extents)
+    std::fprintf(f, "%llx %x wasm-function[%u]\n",
+                 static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(code.data()) + e.begin),
+                 e.end - e.begin, e.func_index);
+  std::fclose(f);
+}
+
+// AIRWASM_BASELINE_DUMP=PREFIX: writes each module's code to PREFIX.N.bin and its function extents to
+// PREFIX.N.txt (disassemble with objdump -D -b binary -m i386:x86-64 --start-address=...).
+void dump_code(const jit::ExecutableCode& code, const std::vector<Extent>& extents) {
+  const char* prefix = std::getenv("AIRWASM_BASELINE_DUMP");
+  if (!prefix || !*prefix) return;
+  static std::atomic<int> counter{0};
+  const std::string base = std::string(prefix) + "." + std::to_string(counter++);
+  if (FILE* f = std::fopen((base + ".bin").c_str(), "wb")) {
+    std::fwrite(code.data(), 1, code.size(), f);
+    std::fclose(f);
+  }
+  if (FILE* f = std::fopen((base + ".txt").c_str(), "w")) {
+    for (const Extent& e : extents) std::fprintf(f, "%u 0x%x 0x%x\n", e.func_index, e.begin, e.end);
+    std::fclose(f);
+  }
+}
+
+// AIRWASM_BASELINE_SKIP=3,17,...: functions (module function indices) left to the interpreter, for
+// bisecting a miscompilation and for tests that need calls between the tiers. Read at every compile.
+std::set<uint32_t> functions_to_skip() {
+  std::set<uint32_t> skipped;
+  const char* v = std::getenv("AIRWASM_BASELINE_SKIP");
+  while (v && *v) {
+    char* end = nullptr;
+    const unsigned long index = std::strtoul(v, &end, 10);
+    if (end == v) break;
+    skipped.insert(uint32_t(index));
+    v = *end == ',' ? end + 1 : end;
+  }
+  return skipped;
+}
+
 bool trace_refusals() {
   static const bool on = [] {
     const char* v = std::getenv("AIRWASM_BASELINE_TRACE");
@@ -714,6 +883,43 @@ bool trace_refusals() {
   return on;
 }
 }  // namespace
+
+// The locals to hold in registers, from the access counts of a translation without: the most used ones
+// (at least 3 accesses: each costs a load at the entry and a spill and reload around calls), each in the
+// register class most of its accesses use. General registers rsi, rdi, r8-r10 and xmm2-xmm14: the op
+// families use only rax, rcx, rdx, xmm0 and xmm1 as scratch (and argument registers only around helper
+// calls, which the driver emits between a spill and a reload); r11 and xmm15 are the assembler's.
+std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts) {
+  struct Candidate {
+    uint32_t slot, total;
+    bool sse;
+  };
+  std::vector<Candidate> candidates;
+  for (uint32_t i = 0; i < counts.size(); ++i) {
+    const Assembler::SlotCounts& c = counts[i];
+    if (c.partial || c.integer + c.sse < 3) continue;
+    // A float local is also moved and set by integer instructions (copies, constants): count it as
+    // float when a third of its accesses are SSE ones.
+    candidates.push_back(Candidate{i, c.integer + c.sse, c.sse * 2 >= c.integer});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& x, const Candidate& y) { return x.total > y.total; });
+  static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10};
+  static constexpr jit::Xmm kXmm[] = {jit::Xmm::xmm8,  jit::Xmm::xmm9,  jit::Xmm::xmm10, jit::Xmm::xmm11,
+                                      jit::Xmm::xmm12, jit::Xmm::xmm13, jit::Xmm::xmm14, jit::Xmm::xmm2,
+                                      jit::Xmm::xmm3,  jit::Xmm::xmm4,  jit::Xmm::xmm5,  jit::Xmm::xmm6,
+                                      jit::Xmm::xmm7};
+  size_t gp = 0, xmm = 0;
+  std::vector<Assembler::SlotRegister> held;
+  for (const Candidate& c : candidates) {
+    const bool want_xmm = c.sse;
+    if ((want_xmm && xmm < std::size(kXmm)) || (!want_xmm && gp == std::size(kGp) && xmm < std::size(kXmm)))
+      held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++])});
+    else if (gp < std::size(kGp))
+      held.push_back({int32_t(c.slot * 8), false, uint8_t(kGp[gp++])});
+  }
+  return held;
+}
 
 // Compiles a module's functions into one code region (friend of NativeModule).
 class ModuleCompiler {
@@ -729,11 +935,48 @@ class ModuleCompiler {
       std::vector<ResumePoint> resume;
     };
     std::vector<Placed> placed;
+    std::vector<Extent> placed_extents;
+    const std::set<uint32_t> skipped = functions_to_skip();
     for (const CompiledFunc& f : module.funcs) {
+      if (skipped.contains(f.func_index)) {
+        ++native->stats_.interpreted;
+        if (native->stats_.first_refusal.empty())
+          native->stats_.first_refusal =
+              "function " + std::to_string(f.func_index) + " is in AIRWASM_BASELINE_SKIP";
+        continue;
+      }
       const Assembler::Checkpoint cp = a.checkpoint();
       Placed p{&f, 0, 0, {}};
-      FunctionTranslator t(a, stubs, module, f, native->sites_);
-      auto r = t.run(p.entry_charged, p.entry, p.resume);
+      FunctionTranslator first(a, stubs, module, f, native->sites_, {}, true);
+      Result<void> r = first.run(p.entry_charged, p.entry, p.resume);
+      // Functions without a loop keep this translation: their locals are used a few times each, which
+      // registers would not repay, and translating once keeps compiling fast.
+      if (r && first.has_loop()) {
+        // Translated with every value in memory; again with the most used locals in registers.
+        std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts());
+        if (trace_refusals()) {
+          std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index,
+                       a.slot_counts().size(), held.size());
+          for (size_t i = 0; i < a.slot_counts().size(); ++i)
+            std::fprintf(stderr, " %zu:%u/%u%s", i, a.slot_counts()[i].integer, a.slot_counts()[i].sse,
+                         a.slot_counts()[i].partial ? "p" : "");
+          std::fprintf(stderr, "\n");
+        }
+        if (!held.empty()) {
+          a.rollback(cp);
+          p = Placed{&f, 0, 0, {}};
+          r = FunctionTranslator(a, stubs, module, f, native->sites_, std::move(held), false)
+                  .run(p.entry_charged, p.entry, p.resume);
+          if (!r) {
+            if (trace_refusals())
+              std::fprintf(stderr, "held locals dropped: %s\n", r.error().message.c_str());
+            a.rollback(cp);
+            p = Placed{&f, 0, 0, {}};
+            r = FunctionTranslator(a, stubs, module, f, native->sites_, {}, false)
+                    .run(p.entry_charged, p.entry, p.resume);
+          }
+        }
+      }
       if (!r) {
         a.rollback(cp);
         ++native->stats_.interpreted;
@@ -743,6 +986,7 @@ class ModuleCompiler {
         continue;
       }
       ++native->stats_.compiled;
+      placed_extents.push_back({f.func_index, p.entry_charged, uint32_t(a.size())});
       placed.push_back(std::move(p));
     }
     if (!a.all_labels_bound()) return make_error(ErrorKind::kUnsupported, "baseline: unbound label");
@@ -758,6 +1002,8 @@ class ModuleCompiler {
       nf.entry_charged = base + p.entry_charged;
       nf.resume = std::move(p.resume);
     }
+    write_perf_map(native->code_, placed_extents);
+    dump_code(native->code_, placed_extents);
     for (const NativeFunc& nf : native->funcs_) nf.func->native.publish(&nf);
     return std::shared_ptr<const NativeModule>(std::move(native));
   }

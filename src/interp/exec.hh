@@ -160,6 +160,20 @@ struct ExecContext {
   // suspends before the call instruction, which runs again, host function included, when it resumes.
   bool retry_requested = false;
   uint32_t host_depth = 0;  // > 0 while a host function runs (re-entry makes a call unsuspendable)
+  // Store::host_call_id: the number of the outermost host call in progress. Every call made from the
+  // top-level activation takes a new one, except the run again of a host call that suspended with
+  // suspend_and_retry (`rerun_pending`), which keeps its number, so that a host function can find again
+  // the progress it kept under it (begin_host_call).
+  uint64_t host_call_serial = 0;
+  uint64_t host_call_id = 0;
+  bool rerun_pending = false;
+  void begin_host_call() {
+    if (host_depth != 1) return;
+    if (rerun_pending)
+      rerun_pending = false;
+    else
+      host_call_id = ++host_call_serial;
+  }
 
   // exceptions thrown in this Store that may still be referenced (exnref values point into it). One that
   // is caught without a reference, or not caught, and was never exposed is freed at once.

@@ -267,14 +267,14 @@ namespace {
     wr<M>(mem_base + ea, M(GET(V, 1)));                                             \
     NEXT(32);                                                                       \
   }
-#define FUSED3(name, T, expr) \
-  HANDLE(name) {              \
-    const T a = GET(T, 1);    \
-    const T b = GET(T, 2);    \
-    const T c = GET(T, 3);    \
-    const T t = a * b;        \
-    SET(T, 0, (expr));        \
-    NEXT(24);                 \
+#define FUSED3(name, T, expr)   \
+  HANDLE(name) {                \
+    const T a = GET(T, 1);      \
+    const T b = GET(T, 2);      \
+    const T c = GET(T, 3);      \
+    const T t = num::mul(a, b); \
+    SET(T, 0, (expr));          \
+    NEXT(24);                   \
   }
 #define STORE_D(name, V, M)                                                       \
   HANDLE(name##D) {                                                               \
@@ -356,6 +356,7 @@ namespace {
 [[gnu::noinline]] static bool call_host(ExecContext& ctx, const FuncInst* callee, void* instance_owner,
                                         uint64_t* args, TrapCode& trap_code) {
   Caller caller(static_cast<Store*>(ctx.store), instance_owner);
+  ctx.begin_host_call();
   TrapResult<void> r = (*callee->host)(caller, args);
   if (r) [[likely]] {
     ctx.retry_requested = false;  // asked for, but the host function answered after all
@@ -718,9 +719,9 @@ RunStatus run_impl(ExecContext* ctxp) {
   UNOP(F32Trunc, float, float, num::trunc(a))
   UNOP(F32Nearest, float, float, num::nearest(a))
   UNOP(F32Sqrt, float, float, std::sqrt(a))
-  BINOP(F32Add, float, float, a + b)
+  BINOP(F32Add, float, float, num::add(a, b))
   BINOP(F32Sub, float, float, a - b)
-  BINOP(F32Mul, float, float, a* b)
+  BINOP(F32Mul, float, float, num::mul(a, b))
   BINOP(F32Div, float, float, a / b)
   BINOP(F32Min, float, float, num::fmin(a, b))
   BINOP(F32Max, float, float, num::fmax(a, b))
@@ -732,17 +733,17 @@ RunStatus run_impl(ExecContext* ctxp) {
   UNOP(F64Trunc, double, double, num::trunc(a))
   UNOP(F64Nearest, double, double, num::nearest(a))
   UNOP(F64Sqrt, double, double, std::sqrt(a))
-  BINOP(F64Add, double, double, a + b)
+  BINOP(F64Add, double, double, num::add(a, b))
   BINOP(F64Sub, double, double, a - b)
-  BINOP(F64Mul, double, double, a* b)
+  BINOP(F64Mul, double, double, num::mul(a, b))
   BINOP(F64Div, double, double, a / b)
   BINOP(F64Min, double, double, num::fmin(a, b))
   BINOP(F64Max, double, double, num::fmax(a, b))
   BINOP(F64Copysign, double, double, num::copysign_bits(a, b))
 
-  BINOP_F32I(F32AddI, float, a + b)
+  BINOP_F32I(F32AddI, float, num::add(a, b))
   BINOP_F32I(F32SubI, float, a - b)
-  BINOP_F32I(F32MulI, float, a* b)
+  BINOP_F32I(F32MulI, float, num::mul(a, b))
   BINOP_F32I(F32DivI, float, a / b)
   BINOP_F32I(F32EqI, uint32_t, a == b)
   BINOP_F32I(F32NeI, uint32_t, a != b)
@@ -750,9 +751,9 @@ RunStatus run_impl(ExecContext* ctxp) {
   BINOP_F32I(F32GtI, uint32_t, a > b)
   BINOP_F32I(F32LeI, uint32_t, a <= b)
   BINOP_F32I(F32GeI, uint32_t, a >= b)
-  BINOP_F64I(F64AddI, double, a + b)
+  BINOP_F64I(F64AddI, double, num::add(a, b))
   BINOP_F64I(F64SubI, double, a - b)
-  BINOP_F64I(F64MulI, double, a* b)
+  BINOP_F64I(F64MulI, double, num::mul(a, b))
   BINOP_F64I(F64DivI, double, a / b)
   BINOP_F64I(F64EqI, uint32_t, a == b)
   BINOP_F64I(F64NeI, uint32_t, a != b)
@@ -875,12 +876,12 @@ RunStatus run_impl(ExecContext* ctxp) {
     SET(uint32_t, 0, GET(uint32_t, 1) + (GET(uint32_t, 2) << OPND(3)) + OPND(4));
     NEXT(28);
   }
-  FUSED3(F32MulAdd, float, t + c)
-  FUSED3(F32AddMul, float, c + t)
+  FUSED3(F32MulAdd, float, num::add(t, c))
+  FUSED3(F32AddMul, float, num::add(c, t))
   FUSED3(F32MulSub, float, t - c)
   FUSED3(F32SubMul, float, c - t)
-  FUSED3(F64MulAdd, double, t + c)
-  FUSED3(F64AddMul, double, c + t)
+  FUSED3(F64MulAdd, double, num::add(t, c))
+  FUSED3(F64AddMul, double, num::add(c, t))
   FUSED3(F64MulSub, double, t - c)
   FUSED3(F64SubMul, double, c - t)
   HANDLE(MemorySize) {
@@ -1108,6 +1109,7 @@ do_call:
         // instruction. The block's fuel was paid before it; the call's continuation is charged after the
         // host function finally returns, as for any call.
         ctx.retry_requested = false;
+        ctx.rerun_pending = true;  // the run again keeps the host call's number (Store::host_call_id)
         ctx.pending_charge = 0;
         goto suspend;
       }
@@ -1248,6 +1250,7 @@ RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
   }
   if (func->is_host()) {
     ++ctx.host_depth;
+    ctx.begin_host_call();
     Caller caller(static_cast<Store*>(ctx.store), nullptr);
     TrapResult<void> r = (*func->host)(caller, args);
     --ctx.host_depth;

@@ -15,16 +15,45 @@ inline bool is_nan(F x) {
   return x != x;
 }
 
+// a + b and a * b with the NaN of `a` winning when both are NaN (x86 keeps the first source operand's).
+// The C++ operators let the compiler commute them, and g++ does so differently per optimization level;
+// the baseline compiler emits this same order, so both tiers give the same bits in every build. (Any NaN
+// is correct per the spec; -ffp-contract=off keeps these from fusing either way.)
+template <typename F>
+inline F add(F a, F b) {
+#if defined(__x86_64__) && defined(__SSE2__)
+  if constexpr (sizeof(F) == 4)
+    asm("addss %1, %0" : "+x"(a) : "x"(b));
+  else
+    asm("addsd %1, %0" : "+x"(a) : "x"(b));
+  return a;
+#else
+  return a + b;
+#endif
+}
+template <typename F>
+inline F mul(F a, F b) {
+#if defined(__x86_64__) && defined(__SSE2__)
+  if constexpr (sizeof(F) == 4)
+    asm("mulss %1, %0" : "+x"(a) : "x"(b));
+  else
+    asm("mulsd %1, %0" : "+x"(a) : "x"(b));
+  return a;
+#else
+  return a * b;
+#endif
+}
+
 // fmin/fmax per spec: NaN if either is NaN; -0 < +0.
 template <typename F>
 inline F fmin(F a, F b) {
-  if (is_nan(a) || is_nan(b)) return a + b;  // an arithmetic NaN
+  if (is_nan(a) || is_nan(b)) return add(a, b);  // an arithmetic NaN
   if (a == b) return std::signbit(a) ? a : b;
   return a < b ? a : b;
 }
 template <typename F>
 inline F fmax(F a, F b) {
-  if (is_nan(a) || is_nan(b)) return a + b;
+  if (is_nan(a) || is_nan(b)) return add(a, b);
   if (a == b) return std::signbit(a) ? b : a;
   return a > b ? a : b;
 }

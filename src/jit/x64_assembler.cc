@@ -125,6 +125,7 @@ void Assembler::bind(Label l) {
   LabelState& s = labels_[l.id];
   assert(s.offset == ~uint32_t{0} && "label bound twice");
   s.offset = uint32_t(buf_.size());
+  bind_log_.emplace_back(l.id, s.offset);
   for (uint32_t field : s.fixups) patch32(field, uint32_t(int32_t(s.offset) - int32_t(field + 4)));
   s.fixups.clear();
 }
@@ -133,10 +134,57 @@ void Assembler::rollback(Checkpoint c) {
   assert(c.size <= buf_.size() && c.labels <= labels_.size());
   buf_.resize(c.size);
   labels_.resize(c.labels);
-  for (LabelState& s : labels_) {
+  // Older labels bound inside the dropped code become unbound; their references from it disappear.
+  std::erase_if(labels_with_fixups_, [&](uint32_t id) {
+    if (id >= labels_.size()) return true;
+    LabelState& s = labels_[id];
     std::erase_if(s.fixups, [&](uint32_t field) { return field >= c.size; });
-    if (s.offset != ~uint32_t{0} && s.offset > c.size) s.offset = ~uint32_t{0};
+    return s.fixups.empty();
+  });
+  // Labels bound inside the dropped code: binds happen at the end of the code, so they are the last ones.
+  while (!bind_log_.empty() && bind_log_.back().second > c.size) {
+    if (bind_log_.back().first < labels_.size()) labels_[bind_log_.back().first].offset = ~uint32_t{0};
+    bind_log_.pop_back();
   }
+}
+
+// ---------------------------------------------------------------- frame slots held in registers
+
+void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
+  slot_base_ = uint8_t(base);
+  slot_limit_ = limit;
+  slot_counting_ = counting;
+  slots_paused_ = false;
+  slot_violation_ = false;
+  slot_regs_.clear();
+  slot_counts_.assign(size_t(std::max(limit, 0) + 7) / 8, SlotCounts{});
+}
+
+const Assembler::SlotRegister* Assembler::held_slot(const Mem& m, bool sse, bool count) {
+  if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
+  if (slot_counting_ && count) {
+    SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
+    ++(sse ? c.sse : c.integer);
+    if (m.disp % 8 != 0) c.partial = true;
+  }
+  if (slots_paused_) return nullptr;
+  for (const SlotRegister& r : slot_regs_) {
+    if (m.disp == r.disp) return &r;
+    if (m.disp > r.disp && m.disp < r.disp + 8) slot_violation_ = true;  // a part of a held slot
+  }
+  return nullptr;
+}
+
+Assembler::RM Assembler::rm(const Mem& m, Access access) {
+  const SlotRegister* held = held_slot(m, false);
+  if (held == nullptr) return RM{false, 0, m};
+  if (access == Access::kAddress || (held->xmm && access == Access::kWrite)) {
+    slot_violation_ = true;  // emitted against memory; the caller redoes the op with the slots spilled
+    return RM{false, 0, m};
+  }
+  if (!held->xmm) return RM{true, held->reg, {}};
+  movd_from_xmm(Size::k64, kSlotScratch, Xmm(held->reg));  // an integer read of an xmm-held slot
+  return RM{true, uint8_t(kSlotScratch), {}};
 }
 
 bool Assembler::all_labels_bound() const {
@@ -160,6 +208,7 @@ void Assembler::jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near
     return;
   }
   buf_.insert(buf_.end(), near_op.begin(), near_op.end());
+  if (s.fixups.empty()) labels_with_fixups_.push_back(l.id);
   s.fixups.push_back(uint32_t(buf_.size()));
   put32(0);
 }
@@ -195,13 +244,14 @@ void Assembler::lea_label(Reg dst, Label l) {
     put32(uint32_t(int32_t(s.offset) - int32_t(buf_.size() + 4)));
     return;
   }
+  if (s.fixups.empty()) labels_with_fixups_.push_back(l.id);
   s.fixups.push_back(uint32_t(buf_.size()));
   put32(0);
 }
 
 void Assembler::jmp(const Mem& target) {
   const uint8_t op[] = {0xff};
-  emit_op(kPrefixNone, false, op, 4, rm(target));
+  emit_op(kPrefixNone, false, op, 4, rm(target, Access::kAddress));
 }
 
 void Assembler::jmp(Reg target) {
@@ -254,8 +304,12 @@ void Assembler::mov(Size s, Reg dst, const Mem& src) {
 }
 
 void Assembler::mov(Size s, const Mem& dst, Reg src) {
+  if (const SlotRegister* held = held_slot(dst, false, /*count=*/false); held && held->xmm) {
+    movd_to_xmm(s, Xmm(held->reg), src);
+    return;
+  }
   const uint8_t op[] = {0x89};
-  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst));
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst, Access::kWrite));
 }
 
 void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
@@ -277,24 +331,29 @@ void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
 }
 
 void Assembler::mov_imm(Size s, const Mem& dst, int32_t imm) {
+  if (const SlotRegister* held = held_slot(dst, false, /*count=*/false); held && held->xmm) {
+    mov_imm(s, kSlotScratch, s == Size::k64 ? uint64_t(int64_t(imm)) : uint64_t(uint32_t(imm)));
+    movd_to_xmm(s, Xmm(held->reg), kSlotScratch);
+    return;
+  }
   const uint8_t op[] = {0xc7};
-  emit_op(kPrefixNone, s == Size::k64, op, 0, rm(dst));
+  emit_op(kPrefixNone, s == Size::k64, op, 0, rm(dst, Access::kWrite));
   put32(uint32_t(imm));
 }
 
 void Assembler::store8(const Mem& dst, Reg src) {
   const uint8_t op[] = {0x88};
-  emit_op(kPrefixNone, false, op, uint8_t(src), rm(dst), kByteReg);
+  emit_op(kPrefixNone, false, op, uint8_t(src), rm(dst, Access::kAddress), kByteReg);
 }
 
 void Assembler::store16(const Mem& dst, Reg src) {
   const uint8_t op[] = {0x89};
-  emit_op(kPrefixOpSize, false, op, uint8_t(src), rm(dst));
+  emit_op(kPrefixOpSize, false, op, uint8_t(src), rm(dst, Access::kAddress));
 }
 
 void Assembler::movzx8(Reg dst, const Mem& src) {
   const uint8_t op[] = {0x0f, 0xb6};
-  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src));
+  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src), kByteRm);  // kByteRm: a held slot in sil/dil
 }
 
 void Assembler::movzx16(Reg dst, const Mem& src) {
@@ -309,7 +368,7 @@ void Assembler::movzx8(Reg dst, Reg src) {
 
 void Assembler::movsx8(Size s, Reg dst, const Mem& src) {
   const uint8_t op[] = {0x0f, 0xbe};
-  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src), kByteRm);
 }
 
 void Assembler::movsx16(Size s, Reg dst, const Mem& src) {
@@ -339,7 +398,7 @@ void Assembler::movsxd(Reg dst, Reg src) {
 
 void Assembler::lea(Size s, Reg dst, const Mem& src) {
   const uint8_t op[] = {0x8d};
-  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
+  emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src, Access::kAddress));
 }
 
 // ---------------------------------------------------------------- integer arithmetic
@@ -356,7 +415,8 @@ void Assembler::alu(Alu op, Size s, Reg dst, const Mem& src) {
 
 void Assembler::alu(Alu op, Size s, const Mem& dst, Reg src) {
   const uint8_t opc[] = {uint8_t(uint8_t(op) * 8 + 1)};
-  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(src), rm(dst));
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(src),
+          rm(dst, op == Alu::kCmp ? Access::kRead : Access::kWrite));
 }
 
 void Assembler::alu(Alu op, Size s, Reg dst, int32_t imm) {
@@ -367,7 +427,8 @@ void Assembler::alu(Alu op, Size s, Reg dst, int32_t imm) {
 
 void Assembler::alu(Alu op, Size s, const Mem& dst, int32_t imm) {
   const uint8_t opc[] = {uint8_t(fits_i8(imm) ? 0x83 : 0x81)};
-  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(dst));
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op),
+          rm(dst, op == Alu::kCmp ? Access::kRead : Access::kWrite));
   put_imm8_or_32(imm);
 }
 
@@ -400,7 +461,8 @@ void Assembler::unary(Unary op, Size s, Reg r) {
 
 void Assembler::unary(Unary op, Size s, const Mem& m) {
   const uint8_t opc[] = {0xf7};
-  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(m));
+  const bool writes = op == Unary::kNot || op == Unary::kNeg;
+  emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(op), rm(m, writes ? Access::kWrite : Access::kRead));
 }
 
 void Assembler::imul(Size s, Reg dst, Reg src) {
@@ -470,11 +532,25 @@ void Assembler::movs(Fp p, Xmm dst, Xmm src) {
 }
 
 void Assembler::movs(Fp p, Xmm dst, const Mem& src) {
+  if (const SlotRegister* held = held_slot(src, true)) {
+    if (held->xmm)
+      movaps(dst, Xmm(held->reg));  // the whole register: no dependency on dst's old upper lanes
+    else
+      movd_to_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, dst, Reg(held->reg));
+    return;
+  }
   const uint8_t op[] = {0x0f, 0x10};
   emit_op(scalar_prefix(p), false, op, uint8_t(dst), rm(src));
 }
 
 void Assembler::movs(Fp p, const Mem& dst, Xmm src) {
+  if (const SlotRegister* held = held_slot(dst, true)) {
+    if (held->xmm)
+      movaps(Xmm(held->reg), src);
+    else
+      movd_from_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, Reg(held->reg), src);
+    return;
+  }
   const uint8_t op[] = {0x0f, 0x11};
   emit_op(scalar_prefix(p), false, op, uint8_t(src), rm(dst));
 }
@@ -490,6 +566,15 @@ void Assembler::sse(SseOp op, Fp p, Xmm dst, Xmm src) {
 }
 
 void Assembler::sse(SseOp op, Fp p, Xmm dst, const Mem& src) {
+  if (const SlotRegister* held = held_slot(src, true)) {
+    Xmm value = Xmm(held->reg);
+    if (!held->xmm) {
+      value = kSlotScratchXmm;
+      movd_to_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, value, Reg(held->reg));
+    }
+    sse(op, p, dst, value);
+    return;
+  }
   const uint8_t opc[] = {0x0f, uint8_t(op)};
   emit_op(scalar_prefix(p), false, opc, uint8_t(dst), rm(src));
 }
@@ -505,6 +590,15 @@ void Assembler::ucomis(Fp p, Xmm a, Xmm b) {
 }
 
 void Assembler::ucomis(Fp p, Xmm a, const Mem& b) {
+  if (const SlotRegister* held = held_slot(b, true)) {
+    Xmm value = Xmm(held->reg);
+    if (!held->xmm) {
+      value = kSlotScratchXmm;
+      movd_to_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, value, Reg(held->reg));
+    }
+    ucomis(p, a, value);
+    return;
+  }
   const uint8_t op[] = {0x0f, 0x2e};
   emit_op(p == Fp::kF64 ? kPrefixOpSize : kPrefixNone, false, op, uint8_t(a), rm(b));
 }

@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace airwasm::jit {
@@ -217,7 +218,49 @@ class Assembler {
   // Writes `bytes` verbatim (e.g. constants placed after the code).
   void emit_bytes(std::span<const uint8_t> bytes) { buf_.insert(buf_.end(), bytes.begin(), bytes.end()); }
 
+  // ---- frame slots held in registers (the baseline compiler's register cache) ----
+  // The baseline compiler's code addresses every wasm value as a frame slot, a memory operand
+  // [slot_base + disp]. For the slots given to set_slot_registers (8-byte slots at disp, 0 <= disp < limit),
+  // every such operand is rewritten here into the register holding the slot: the same integer instruction
+  // with a register operand (ModRM mod=11 encodes the same operation), and for the scalar SSE forms movd/movq
+  // between register classes or the register form. A slot may live in a general register or in an xmm
+  // register; an integer instruction reading an xmm-held slot goes through r11, an SSE instruction reading a
+  // general-register slot through xmm15 (both reserved for this). What cannot be rewritten (lea of such a
+  // slot, a part of a slot, an integer read-modify-write of an xmm-held slot, a byte/word store into one)
+  // is emitted unchanged against memory and sets slot_register_violation(), so that the caller can emit the
+  // instruction's op again with the registers spilled. With counting on, accesses to slots below `limit`
+  // are counted per slot (integer and SSE separately, and whether a part of a slot was addressed).
+  struct SlotRegister {
+    int32_t disp;
+    bool xmm;     // an xmm register (else a general one)
+    uint8_t reg;  // Reg or Xmm number
+  };
+  struct SlotCounts {
+    uint32_t integer = 0, sse = 0;
+    bool partial = false;
+  };
+  void configure_slots(Reg base, int32_t limit, bool counting);
+  // Stops rewriting and counting (the counts stay readable).
+  void end_slots() {
+    slot_limit_ = 0;
+    slot_counting_ = false;
+    slot_regs_.clear();
+  }
+  void set_slot_registers(std::vector<SlotRegister> slots) { slot_regs_ = std::move(slots); }
+  const std::vector<SlotRegister>& slot_registers() const { return slot_regs_; }
+  void pause_slot_registers(bool paused) { slots_paused_ = paused; }
+  bool slot_registers_paused() const { return slots_paused_; }
+  bool slot_register_violation() const { return slot_violation_; }
+  void clear_slot_register_violation() { slot_violation_ = false; }
+  const std::vector<SlotCounts>& slot_counts() const { return slot_counts_; }
+  static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
+  static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;
+
  private:
+  enum class Access : uint8_t { kRead, kWrite, kAddress };
+  // The register holding the slot that `m` names, or null (not a held slot, or paused); counts the
+  // access and flags a partial one.
+  const SlotRegister* held_slot(const Mem& m, bool sse, bool count = true);
   // An r/m operand: a register number or a memory operand.
   struct RM {
     bool is_reg;
@@ -226,7 +269,8 @@ class Assembler {
   };
   static RM rm(Reg r) { return RM{true, uint8_t(r), {}}; }
   static RM rm(Xmm r) { return RM{true, uint8_t(r), {}}; }
-  static RM rm(const Mem& m) { return RM{false, 0, m}; }
+  // A memory operand, rewritten into the register that holds it when it names a held frame slot.
+  RM rm(const Mem& m, Access access = Access::kRead);
   // Emits [prefix] [REX] opcode ModRM [SIB] [disp]: `reg` is the ModRM reg field (a register or a /digit).
   // byte_operands: which operands are 8-bit registers (spl/bpl/sil/dil need a REX, even an empty one).
   static constexpr uint8_t kByteReg = 1, kByteRm = 2;
@@ -252,6 +296,17 @@ class Assembler {
   };
   std::vector<uint8_t> buf_;
   std::vector<LabelState> labels_;
+  // Labels that got a forward reference while unbound (some may be bound since): what rollback must look
+  // at, instead of every label of a whole module's code.
+  std::vector<uint32_t> labels_with_fixups_;
+  std::vector<std::pair<uint32_t, uint32_t>> bind_log_;  // (label, offset) of every bind, in code order
+  uint8_t slot_base_ = Mem::kNoReg;
+  int32_t slot_limit_ = 0;
+  bool slot_counting_ = false;
+  bool slots_paused_ = false;
+  bool slot_violation_ = false;
+  std::vector<SlotRegister> slot_regs_;
+  std::vector<SlotCounts> slot_counts_;
 };
 
 }  // namespace airwasm::jit

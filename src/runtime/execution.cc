@@ -190,6 +190,7 @@ TrapResult<CallStatus> StoreImpl::finish_slice(interp::RunStatus status) {
   blocked_on.reset();
   call_active = false;
   exec.sliced = false;
+  exec.rerun_pending = false;  // a call that trapped before its host call ran again
   if (status == interp::RunStatus::kTrap) {
     Trap trap = make_trap(0);
     exec.frame_top = exec.frames_begin;
@@ -206,6 +207,7 @@ void StoreImpl::abandon_sliced() {
   exec.sliced = false;
   exec.yield_requested = false;
   exec.retry_requested = false;
+  exec.rerun_pending = false;
   exec.frame_top = exec.frames_begin;
   ++sliced_generation;
 }

@@ -297,6 +297,11 @@ bool Store::suspend_and_retry(BlockedOn what) {
   return true;
 }
 
+uint64_t Store::host_call_id() const {
+  const internal::StoreImpl& s = impl();
+  return s.exec.host_depth > 0 ? s.exec.host_call_id : 0;
+}
+
 const Store::BlockedOn* Store::blocked_on() const {
   const internal::StoreImpl& s = impl();
   return s.sliced_suspended && s.blocked_on ? &*s.blocked_on : nullptr;

@@ -39,6 +39,7 @@ struct BodyState {
   std::string data;                 // unsent bytes from `head` on
   size_t head = 0;
   bool finished = false;
+  HeaderList trailers;       // given to outgoing-body.finish (set with `finished`)
   bool dropped = false;      // the guest dropped the body without finishing it
   bool attached = false;     // `handle` gave the body to a transfer: writers now wait for room
   bool sender_done = false;  // the transfer is over: later writes fail
@@ -81,8 +82,9 @@ struct RequestOptionsObj : Object {
 // A new fields resource with a copy of `entries`.
 Val fields_copy(Call& c, const HeaderList& entries, bool immutable);
 
-// The guest finished or dropped an outgoing body: the transfer reading it, if any, learns of it.
-void body_finished(BodyState& b);
+// The guest finished (with these trailers) or dropped an outgoing body: the transfer reading it, if any,
+// learns of it.
+void body_finished(BodyState& b, HeaderList trailers);
 void body_dropped(BodyState& b);
 
 // The incoming side's functions (http_outgoing_handler.cc), listed in http_types.cc's table.

@@ -77,6 +77,7 @@ struct Transfer {
   uint16_t parsed_status = 0;
   HeaderList parsed_headers;
   bool headers_complete = false;
+  HeaderList parsed_trailers;  // header lines after the body: the response's trailers
   // Shared with the guest's thread, under `mu`.
   std::mutex mu;
   std::condition_variable room;  // the body buffer has room again, or the transfer was cancelled
@@ -88,8 +89,11 @@ struct Transfer {
   HeaderList response_headers;
   std::string body_buffer;  // received body bytes from `body_head` on, not yet read by the guest
   size_t body_head = 0;
+  bool discard_body = false;           // incoming-body.finish: the rest of the body is read and thrown away
+  HeaderList trailers;                 // the response's trailers, once done
   SharedFd event;                      // readable once responded or done (the future's pollable)
   SharedFd body_event;                 // readable while body bytes wait or done (the stream's pollable)
+  SharedFd done_event;                 // readable once done (the future-trailers' pollable)
   std::atomic<bool> cancelled{false};  // nobody will read the response: stop
   bool upload_dropped = false;         // the transfer thread's: on_upload found the body dropped
 
@@ -142,9 +146,12 @@ struct IncomingBodyObj : Object {
   bool stream_taken = false;
 };
 
+// Resolves when the transfer is over, with the response's trailers; keeps the transfer going meanwhile
+// (the rest of the body is thrown away).
 struct FutureTrailersObj : Object {
   static constexpr Kind kKind = Kind::kFutureTrailers;
   FutureTrailersObj() : Object(kKind) {}
+  std::shared_ptr<ResponseBody> body;
   bool taken = false;
 };
 
@@ -158,6 +165,7 @@ void finish(Transfer& t) {
   }
   std::lock_guard lock(t.mu);
   t.done = true;
+  t.trailers = std::move(t.parsed_trailers);
   if (!t.responded && t.error.empty()) {
     t.responded = true;
     t.status = t.parsed_status;
@@ -165,6 +173,7 @@ void finish(Transfer& t) {
   }
   raise(t.event);
   raise(t.body_event);
+  raise(t.done_event);
 }
 
 // The final response's header block is complete: the future can resolve while the body still arrives.
@@ -184,8 +193,9 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   const size_t len = size * n;
   if (!t->headers_complete) respond(*t);
   std::unique_lock lock(t->mu);
-  t->room.wait(lock, [&] { return t->cancelled || t->buffered() < kResponseWindow; });
+  t->room.wait(lock, [&] { return t->cancelled || t->discard_body || t->buffered() < kResponseWindow; });
   if (t->cancelled) return 0;
+  if (t->discard_body) return len;  // read on to the trailers, which the guest waits for
   if (t->body_head > 0 && t->body_head >= t->body_buffer.size() / 2) {
     t->body_buffer.erase(0, t->body_head);  // keeps the buffer near the window, not the download, in size
     t->body_head = 0;
@@ -206,7 +216,12 @@ std::string trim(std::string_view s) {
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * n);
-  if (t->headers_complete) return size * n;  // trailers: not reported (future-trailers gives none)
+  if (t->headers_complete) {
+    // After the body: a trailer line (curl passes a chunked response's trailers here), or the blank end.
+    if (const size_t colon = line.find(':'); colon != std::string_view::npos && colon > 0)
+      t->parsed_trailers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    return size * n;
+  }
   if (line.starts_with("HTTP/")) {
     // A new response (after 100 Continue): only the last one counts. "HTTP/1.1 200 OK", "HTTP/2 200".
     t->parsed_headers.clear();
@@ -329,6 +344,16 @@ const CurlApi& curl() {
   return api;
 }
 
+// curl's trailer callback, called after the last chunk of a chunked request body: the trailers the guest
+// gave to outgoing-body.finish.
+int on_trailers(curl_slist** list, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  BodyState& b = *t->upload;
+  std::lock_guard lock(b.mu);
+  for (const auto& [n, v] : b.trailers) *list = curl().slist_append(*list, (n + ": " + v).c_str());
+  return CURL_TRAILERFUNC_OK;
+}
+
 // A request body is sent as it is written once it outgrows kRequestWindow (with the guest's
 // content-length, or chunked without one); a body finished before that is sent whole, with its length.
 // Waits for one or the other; false if the guest dropped the body unfinished or the future.
@@ -337,7 +362,8 @@ bool wait_for_body(Transfer& t, bool& stream) {
   std::unique_lock lock(b.mu);
   b.changed.wait(lock,
                  [&] { return b.finished || b.dropped || t.cancelled || b.unsent() >= kRequestWindow; });
-  stream = !b.finished;
+  // Trailers can follow only a chunked body, which only the streaming path sends.
+  stream = !b.finished || !b.trailers.empty();
   return !t.cancelled && (b.finished || !b.dropped);
 }
 
@@ -407,6 +433,9 @@ void run(std::shared_ptr<Transfer> t) {
     api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, length);
     api.easy_setopt(h, CURLOPT_READFUNCTION, on_upload);
     api.easy_setopt(h, CURLOPT_READDATA, t.get());
+    // Sent only after a chunked body: with the guest's content-length, HTTP/1.1 has no place for them.
+    api.easy_setopt(h, CURLOPT_TRAILERFUNCTION, on_trailers);
+    api.easy_setopt(h, CURLOPT_TRAILERDATA, t.get());
   } else if (t->upload) {
     // Finished: nobody writes to it any more, so curl may read it without the lock.
     const BodyState& b = *t->upload;
@@ -497,8 +526,9 @@ TrapResult<void> handle(Call& c) {
   auto t = std::make_shared<Transfer>();
   t->event = new_event();
   t->body_event = new_event();
+  t->done_event = new_event();
   SharedFd room = req->body ? new_event() : SharedFd();
-  if (!t->event || !t->body_event || (req->body && !room))
+  if (!t->event || !t->body_event || !t->done_event || (req->body && !room))
     return reply(c, err(error_code("internal-error", "eventfd failed")));
   t->method = method_name(req->method);
   t->url = scheme + "://" + req->authority.payload()->as_string() + path;
@@ -536,9 +566,10 @@ constexpr FuncDef kFuncs[] = {{"handle", handle}};
 
 }  // namespace
 
-void body_finished(BodyState& b) {
+void body_finished(BodyState& b, HeaderList trailers) {
   {
     std::lock_guard lock(b.mu);
+    b.trailers = std::move(trailers);
     b.finished = true;
   }
   b.changed.notify_all();
@@ -553,32 +584,30 @@ void body_dropped(BodyState& b) {
   b.changed.notify_all();
 }
 
-TrapResult<Val> request_body_write(Call& c, BodyState& b, const std::string& data, bool may_suspend) {
-  size_t done = 0;
+TrapResult<Val> request_body_write(Call& c, OutputStreamObj& s, std::string_view data, size_t done) {
+  BodyState& b = *s.http_body;
   for (;;) {
     {
       std::lock_guard lock(b.mu);
       if (b.sender_done || b.finished) return err(stream_error_closed());
       if (!b.attached) {
-        if (data.size() > kMaxHttpBody - std::min(b.unsent(), kMaxHttpBody))
+        if (data.size() - done > kMaxHttpBody - std::min(b.unsent(), kMaxHttpBody))
           return err(
               stream_error_failed(c, "the body is larger than the host accepts", "insufficient-space"));
-        b.data += data;
+        b.data += data.substr(done);
         return ok();
       }
       if (const size_t unsent = b.unsent(); unsent < kRequestWindow) {
         const size_t take = std::min(data.size() - done, kRequestWindow - unsent);
-        b.data.append(data, done, take);
+        b.data += data.substr(done, take);
         done += take;
         if (b.unsent() >= kRequestWindow) lower(b.room);
         b.changed.notify_all();
         if (done == data.size()) return ok();
       }
     }
-    if (may_suspend && done == 0)
-      AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(c.store, b.room->get(), POLLIN));
-    else
-      AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(c.store, b.room->get(), POLLIN));
+    // A sliced call suspends here, also part-way: its run again goes on at `done`.
+    AIRWASM_TRY(wait_to_write(c, s, b.room->get(), POLLIN, data.size(), done));
   }
 }
 
@@ -688,23 +717,55 @@ TrapResult<void> http_error_code(Call& c) {
   return reply(c, Val::some(error_code(e->http_code, e->http_detail)));
 }
 
+// incoming-body.finish: the guest is done with the body (read or not); its future-trailers resolves when
+// the transfer is over. What the guest has not read of the body is thrown away as it arrives, so that the
+// transfer reaches the trailers (the WIT forbids a live body stream here; one still held just sees the
+// end of the body).
 TrapResult<void> incoming_body_finish(Call& c) {
-  if (!c.consume<IncomingBodyObj>(0)) return std::unexpected(bad_handle("incoming-body"));
-  return reply(c, c.own(std::make_unique<FutureTrailersObj>()));
+  auto b = c.consume<IncomingBodyObj>(0);
+  if (!b) return std::unexpected(bad_handle("incoming-body"));
+  auto f = std::make_unique<FutureTrailersObj>();
+  if (b->body) {
+    Transfer& t = *b->body->transfer;
+    {
+      std::lock_guard lock(t.mu);
+      t.discard_body = true;
+      t.body_buffer.clear();
+      t.body_head = 0;
+      if (!t.done) lower(t.body_event);  // nothing waits any more (a stream still held waits for the end)
+    }
+    t.room.notify_all();
+    f->body = std::move(b->body);
+  }
+  return reply(c, c.own(std::move(f)));
 }
 
 TrapResult<void> future_trailers_subscribe(Call& c) {
-  if (!c.arg<FutureTrailersObj>(0)) return std::unexpected(bad_handle("future-trailers"));
-  return reply(c, c.own(std::make_unique<PollableObj>(PollableObj::What::kReady)));
+  auto* f = c.arg<FutureTrailersObj>(0);
+  if (!f) return std::unexpected(bad_handle("future-trailers"));
+  if (!f->body) return reply(c, c.own(std::make_unique<PollableObj>(PollableObj::What::kReady)));
+  auto p = std::make_unique<PollableObj>(PollableObj::What::kFdRead);
+  p->fd = f->body->transfer->done_event;
+  p->raw_fd = p->fd->get();
+  return reply(c, c.own(std::move(p)));
 }
 
 TrapResult<void> future_trailers_get(Call& c) {
   auto* f = c.arg<FutureTrailersObj>(0);
   if (!f) return std::unexpected(bad_handle("future-trailers"));
+  if (!f->body) {  // a body without a transfer (cannot happen from the client side): no trailers
+    if (f->taken) return reply(c, Val::some(Val::err()));
+    f->taken = true;
+    return reply(c, Val::some(ok(ok(Val::none()))));
+  }
+  Transfer& t = *f->body->transfer;
+  std::lock_guard lock(t.mu);
+  if (!t.done) return reply(c, Val::none());
   if (f->taken) return reply(c, Val::some(Val::err()));
   f->taken = true;
-  // The whole response was read before the future resolved; curl does not report trailers: none.
-  return reply(c, Val::some(ok(ok(Val::none()))));
+  if (!t.error.empty()) return reply(c, Val::some(ok(err(error_code(t.error, t.detail)))));
+  if (t.trailers.empty()) return reply(c, Val::some(ok(ok(Val::none()))));
+  return reply(c, Val::some(ok(ok(Val::some(fields_copy(c, t.trailers, true))))));
 }
 
 Result<void> define_http_outgoing_handler(LinkerInstance inst, const ContextGetter& g) {

@@ -309,12 +309,18 @@ TrapResult<void> body_write(Call& c) {
 TrapResult<void> body_finish(Call& c) {
   auto b = c.consume<OutgoingBodyObj>(0);
   if (!b) return std::unexpected(bad_handle("outgoing-body"));
+  HeaderList trailers;
   if (c.p.size() > 1 && c.p[1].payload()) {
-    // The trailers are consumed with the body.
+    // The trailers are consumed with the body: their entries go to the transfer (sent after a chunked
+    // body: http_outgoing_handler.cc).
     const Val& t = *c.p[1].payload();
-    if (t.kind() == component::ValKind::kOwn) (void)component::resource_drop(c.store, t.as_resource());
+    if (t.kind() == component::ValKind::kOwn) {
+      if (auto rep = component::resource_rep(c.store, t.as_resource()))
+        if (auto* f = static_cast<FieldsObj*>(c.st.table.get(*rep, Kind::kFields))) trailers = f->entries;
+      (void)component::resource_drop(c.store, t.as_resource());
+    }
   }
-  body_finished(*b->state);
+  body_finished(*b->state, std::move(trailers));
   return reply(c, Val::ok());
 }
 

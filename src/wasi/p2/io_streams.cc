@@ -4,7 +4,9 @@
 // socket, or an HTTP request body. Writes are performed completely before they return, so flush has
 // nothing left to do and check-write always grants a fixed budget. Every length a guest passes is
 // clamped before anything is allocated. Waits on stdin, on a full pipe and on an HTTP body go through
-// runtime/blocking.hh, so the Store's interruption and deadlines still stop the guest.
+// runtime/blocking.hh, so the Store's interruption and deadlines still stop the guest, and a sliced call
+// suspends instead of waiting: before a read, and before or in the middle of a write, whose run again on
+// resume skips what went out (OutputStreamObj::unfinished, keyed by Store::host_call_id).
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -111,48 +113,66 @@ TrapResult<Val> do_read(Call& c, InputStreamObj& s, uint64_t len, bool blocking,
   return ok(bytes_val(reinterpret_cast<const uint8_t*>(buf.data()), size_t(got)));
 }
 
-// Writes all of `data` to `fd`, waiting (interruptibly) while a non-blocking fd is full. A socket is written
-// with send(2) and MSG_NOSIGNAL, so that a peer that went away gives EPIPE, not a SIGPIPE that would kill
-// the host. While nothing has been written and the host function may run again (`may_suspend`), a sliced
-// call suspends instead of waiting (blocking.hh). Returns 0 or an errno, or the trap of an interruption
-// (or of the suspension).
-TrapResult<int> write_fully(Store& store, int fd, const char* data, size_t n, bool may_suspend, bool socket) {
-  const size_t total = n;
-  while (n > 0) {
-    const ssize_t w = socket ? ::send(fd, data, n, MSG_DONTWAIT | MSG_NOSIGNAL) : ::write(fd, data, n);
+// Writes `data` from byte `done` on to `fd`, waiting while a non-blocking fd is full (wait_to_write: a
+// sliced call suspends, and its run again goes on from where this stopped). A socket is written with
+// send(2) and MSG_NOSIGNAL, so that a peer that went away gives EPIPE, not a SIGPIPE that would kill the
+// host. Returns 0 or an errno, or the trap of an interruption (or of the suspension).
+TrapResult<int> write_fully(Call& c, OutputStreamObj& s, int fd, std::string_view data, size_t done,
+                            bool socket) {
+  while (done < data.size()) {
+    const char* p = data.data() + done;
+    const size_t n = data.size() - done;
+    const ssize_t w = socket ? ::send(fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL) : ::write(fd, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (may_suspend && n == total)
-          AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(store, fd, POLLOUT));
-        else
-          AIRWASM_TRY(airwasm::internal::wait_fd_interruptible(store, fd, POLLOUT));
+        AIRWASM_TRY(wait_to_write(c, s, fd, POLLOUT, data.size(), done));
         continue;
       }
       return errno;
     }
-    data += w;
-    n -= size_t(w);
+    done += size_t(w);
   }
   return 0;
 }
 
+// How much of `size` bytes the running host call already wrote to `s` before it suspended: its record's
+// `written` if the record is this call's run again, else 0. The record is consumed either way.
+size_t resume_point(Call& c, OutputStreamObj& s, size_t size) {
+  OutputStreamObj::Unfinished& u = s.unfinished;
+  const size_t written = u.call != 0 && u.call == c.store.host_call_id() && u.size == size ? u.written : 0;
+  u.call = 0;
+  u.written = 0;
+  return written;
+}
+
 }  // namespace
 
-TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data, bool may_suspend) {
+TrapResult<void> wait_to_write(Call& c, OutputStreamObj& s, int fd, short events, size_t size,
+                               size_t written) {
+  // Kept before asking: if the call suspends, its run again finds this and skips the bytes written.
+  s.unfinished.call = c.store.host_call_id();
+  s.unfinished.size = size;
+  s.unfinished.written = written;
+  AIRWASM_TRY(airwasm::internal::wait_fd_or_suspend(c.store, fd, events));
+  s.unfinished.call = 0;  // waited here, on the thread: nothing runs again
+  return {};
+}
+
+TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, std::string_view data) {
+  const size_t done = resume_point(c, s, data.size());
   if (s.failed) return err(stream_error_closed());
   int e = 0;
   switch (s.what) {
     case OutputStreamObj::What::kDiscard:
       break;
     case OutputStreamObj::What::kHttpBody: {
-      AIRWASM_TRY_ASSIGN(Val v, request_body_write(c, *s.http_body, data, may_suspend));
+      AIRWASM_TRY_ASSIGN(Val v, request_body_write(c, s, data, done));
       if (!v.is_ok()) s.failed = true;
       return v;
     }
     case OutputStreamObj::What::kSocket: {
-      AIRWASM_TRY_ASSIGN(const int se, write_fully(c.store, s.fd->get(), data.data(), data.size(),
-                                                   may_suspend, /*socket=*/true));
+      AIRWASM_TRY_ASSIGN(const int se, write_fully(c, s, s.fd->get(), data, done, /*socket=*/true));
       if (se != 0) {
         s.failed = true;
         return err(socket_stream_error(c, se));
@@ -173,8 +193,7 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
       }
       const int fd = out ? c.st.stdout_fd.get() : c.st.stderr_fd.get();
       if (fd >= 0) {
-        AIRWASM_TRY_ASSIGN(e,
-                           write_fully(c.store, fd, data.data(), data.size(), may_suspend, /*socket=*/false));
+        AIRWASM_TRY_ASSIGN(e, write_fully(c, s, fd, data, done, /*socket=*/false));
       }
       break;
     }
@@ -189,15 +208,15 @@ TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& dat
         }
         s.offset = uint64_t(st.st_size);
       }
-      size_t done = 0;
-      while (done < data.size()) {
-        ssize_t w = ::pwrite(fd, data.data() + done, data.size() - done, off_t(s.offset));
+      size_t pos = 0;  // regular files never make a write wait, so never leave one unfinished
+      while (pos < data.size()) {
+        ssize_t w = ::pwrite(fd, data.data() + pos, data.size() - pos, off_t(s.offset));
         if (w < 0) {
           if (errno == EINTR) continue;
           e = errno;
           break;
         }
-        done += size_t(w);
+        pos += size_t(w);
         s.offset += uint64_t(w);
       }
       break;
@@ -267,7 +286,7 @@ TrapResult<void> write(Call& c) {
   if (!s) return std::unexpected(bad_handle("output-stream"));
   if (c.p.size() < 2 || !bytes_arg(c.p[1], data))
     return std::unexpected(Trap(TrapCode::kHostError, "write: bad contents"));
-  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, data, /*may_suspend=*/true));  // nothing done before
+  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, data));  // nothing else done: may suspend part-way
   return reply(c, std::move(v));
 }
 
@@ -284,7 +303,7 @@ TrapResult<void> write_zeroes(Call& c) {
   const uint64_t n = c.p.size() > 1 ? c.p[1].as_u64() : 0;
   if (n > kMaxChunk)
     return std::unexpected(Trap(TrapCode::kHostError, "write-zeroes: more than check-write permits"));
-  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, std::string(size_t(n), '\0'), /*may_suspend=*/true));
+  AIRWASM_TRY_ASSIGN(Val v, stream_write(c, *s, std::string(size_t(n), '\0')));
   return reply(c, std::move(v));
 }
 
@@ -301,21 +320,30 @@ TrapResult<void> out_subscribe(Call& c) {
   return {};
 }
 
+// The data read is kept in the output stream's unfinished record while it is written: should a sliced call
+// suspend in the write, its run again writes the rest of those bytes instead of reading again (which would
+// lose them).
 TrapResult<void> splice_impl(Call& c, bool blocking) {
   auto* out = c.arg<OutputStreamObj>(0);
   auto* in = c.arg<InputStreamObj>(1);
   if (!out) return std::unexpected(bad_handle("output-stream"));
   if (!in) return std::unexpected(bad_handle("input-stream"));
-  AIRWASM_TRY_ASSIGN(Val r, do_read(c, *in, c.p.size() > 2 ? c.p[2].as_u64() : 0, blocking, false));
-  if (!r.is_ok()) {
-    c.ret(std::move(r));
-    return {};
+  OutputStreamObj::Unfinished& u = out->unfinished;
+  if (u.call == 0 || u.call != c.store.host_call_id()) {
+    u = {};
+    AIRWASM_TRY_ASSIGN(Val r, do_read(c, *in, c.p.size() > 2 ? c.p[2].as_u64() : 0, blocking, false));
+    if (!r.is_ok()) {
+      c.ret(std::move(r));
+      return {};
+    }
+    bytes_arg(*r.payload(), u.spliced);
   }
-  std::string data;
-  bytes_arg(*r.payload(), data);
-  // The read has consumed `data`: running the splice again would lose it, so the write waits here.
-  AIRWASM_TRY_ASSIGN(Val w, stream_write(c, *out, data, /*may_suspend=*/false));
-  c.ret(w.is_ok() ? ok(Val::u64(data.size())) : std::move(w));
+  // stream_write consumes the record's progress but not `spliced` (which it writes); a suspension in it
+  // records the progress again.
+  AIRWASM_TRY_ASSIGN(Val w, stream_write(c, *out, u.spliced));
+  const uint64_t n = u.spliced.size();
+  std::string().swap(u.spliced);
+  c.ret(w.is_ok() ? ok(Val::u64(n)) : std::move(w));
   return {};
 }
 TrapResult<void> splice(Call& c) {

@@ -227,6 +227,16 @@ struct OutputStreamObj : Object {
   std::shared_ptr<BodyState> http_body;  // kHttpBody
   uint64_t offset = 0;                   // kFile
   bool failed = false;                   // after a write error the stream is closed
+  // A write that a sliced call suspended part-way through (Store::suspend_and_retry): the host call's
+  // number (Store::host_call_id), how many of its `size` bytes went out, and for a splice the bytes it had
+  // read. When that same call runs again on resume it goes on from there, so nothing is written twice and
+  // a splice does not read again; any other call finds a number that is not its own and drops the record
+  // (the call it belonged to was abandoned or trapped).
+  struct Unfinished {
+    uint64_t call = 0;  // 0: none
+    size_t size = 0, written = 0;
+    std::string spliced;
+  } unfinished;
 };
 
 // Reads for an incoming-body stream: up to `len` bytes of what has arrived (`blocking`: waiting,
@@ -234,19 +244,24 @@ struct OutputStreamObj : Object {
 // the fd its pollable watches, readable while bytes wait or the transfer is over (http_outgoing_handler.cc).
 TrapResult<Val> response_body_read(Call& c, ResponseBody& body, uint64_t len, bool blocking, bool skip);
 SharedFd response_body_event(const ResponseBody& body);
-// Writes all of `data` to an outgoing body: buffered until a transfer takes the body, then handed to it,
-// waiting (interruptibly) while the transfer has kRequestWindow bytes unsent. ok() or err(stream-error).
-// `may_suspend`: the calling host function has done nothing yet that it would do again, so a sliced call
-// may suspend (and the host function run again) while none of `data` has been taken.
-TrapResult<Val> request_body_write(Call& c, BodyState& body, const std::string& data, bool may_suspend);
+// Writes all of `data` (from byte `written` on) to an outgoing body: buffered until a transfer takes the
+// body, then handed to it, waiting while the transfer has kRequestWindow bytes unsent (wait_to_write: a
+// sliced call suspends). ok() or err(stream-error).
+TrapResult<Val> request_body_write(Call& c, OutputStreamObj& s, std::string_view data, size_t written);
 
 // Readiness of a pollable, and waiting for the first of several (io_poll.cc).
 bool pollable_ready(const PollableObj& p);
 TrapResult<void> pollables_wait(Store& store, std::span<PollableObj* const> ps);
-// Writes all of `data` to an output stream: ok() or err(stream-error), or the trap of an interruption
-// while waiting on a full pipe (io_streams.cc). `may_suspend` as for request_body_write: a sliced call
-// suspends instead of waiting while nothing of `data` is written (the write runs again on resume).
-TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, const std::string& data, bool may_suspend);
+// Writes all of `data` to an output stream: ok() or err(stream-error), or the trap of an interruption or of
+// a suspension (io_streams.cc). A sliced call suspends instead of waiting on a full pipe, socket or HTTP
+// body, also part-way through: when the same host call runs again, the bytes already written are skipped
+// (OutputStreamObj::unfinished), so the calling host function must have done nothing else it would do
+// again.
+TrapResult<Val> stream_write(Call& c, OutputStreamObj& s, std::string_view data);
+// Waits (interruptibly) until `fd` is ready for `events` in the middle of a write of `size` bytes to `s`,
+// `written` of them gone out; a sliced call suspends instead, keeping that progress in s.unfinished.
+TrapResult<void> wait_to_write(Call& c, OutputStreamObj& s, int fd, short events, size_t size,
+                               size_t written);
 
 // Value helpers.
 Val ok(Val v);

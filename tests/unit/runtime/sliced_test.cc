@@ -129,6 +129,71 @@ TEST(Sliced, HostFunctionCanSuspendAndRunAgain) {
   EXPECT_EQ(sliced_fuel, plain_fuel);
 }
 
+// Store::host_call_id: the run again of a host call that suspended with suspend_and_retry keeps the
+// number of the run that suspended; every other host call gets a new one, also the first call after a
+// call abandoned while suspended (so progress kept under the abandoned call's number is never taken up).
+// Both tiers (the interpreter's call path and the compiled code's).
+TEST(Sliced, RunAgainKeepsTheHostCallId) {
+  for (CompilerMode mode : {CompilerMode::kInterpreter, CompilerMode::kBaseline}) {
+    SCOPED_TRACE(mode == CompilerMode::kInterpreter ? "interpreter" : "baseline");
+    EngineConfig config = fuel_config();
+    config.compiler = mode;
+    Engine engine(config);
+    Store store(engine);
+    ASSERT_TRUE(store.set_fuel(UINT64_MAX));
+    auto module = Module::compile(engine, read_fixture("metering.wasm"));
+    if (!module && mode == CompilerMode::kBaseline) continue;  // no compiler on this machine
+    ASSERT_TRUE(module);
+    Linker linker(engine);
+    std::vector<uint64_t> ids;
+    bool retried = false;  // every other run of `yield` would block
+    (void)linker.define_func("host", "yield", FuncType{},
+                             [&](Caller& c, std::span<const Val>, std::span<Val>) -> TrapResult<void> {
+                               ids.push_back(c.store().host_call_id());
+                               if (!retried) {
+                                 retried = true;
+                                 if (c.store().suspend_and_retry({}))
+                                   return std::unexpected(Trap(TrapCode::kHostError, "would block"));
+                                 return {};
+                               }
+                               retried = false;
+                               return {};
+                             });
+    (void)linker.define_func(
+        "host", "charge", FuncType{{ValType::kI32}, {}},
+        [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
+    (void)linker.define_func(
+        "host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
+        [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
+    auto inst = linker.instantiate(store, *module);
+    ASSERT_TRUE(inst);
+    Func f = *inst->get_func(store, "yield_n");
+    EXPECT_EQ(store.host_call_id(), 0u);  // outside host functions
+    auto call = SlicedCall::start(store, f, std::vector{Val::i32(3)}, 1'000'000);
+    ASSERT_TRUE(call);
+    while (!call->finished()) ASSERT_TRUE(call->resume(store, 1'000'000));
+    ASSERT_EQ(ids.size(), 6u);
+    for (size_t i = 0; i < 6; i += 2) {
+      EXPECT_NE(ids[i], 0u);
+      EXPECT_EQ(ids[i + 1], ids[i]);  // the run again is the same call
+      if (i > 0) {
+        EXPECT_NE(ids[i], ids[i - 1]);  // the next call is another
+      }
+    }
+    // Abandoned while suspended before its run again: the next call's first host call is a new one.
+    ids.clear();
+    auto abandoned = SlicedCall::start(store, f, std::vector{Val::i32(1)}, 1'000'000);
+    ASSERT_TRUE(abandoned);
+    ASSERT_FALSE(abandoned->finished());
+    abandoned->abandon(store);
+    retried = false;
+    auto r = f.call(store, std::vector{Val::i32(1)});  // not sliced: the host function answers
+    ASSERT_TRUE(r);
+    ASSERT_EQ(ids.size(), 2u);  // the abandoned call's run, the plain call's (which answers at once)
+    EXPECT_NE(ids[1], ids[0]);
+  }
+}
+
 TEST(Sliced, YieldIsIgnoredOutsideSlicedCalls) {
   MeteringGuest g(fuel_config());
   ASSERT_TRUE(g.store->set_fuel(UINT64_MAX));

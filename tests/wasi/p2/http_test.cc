@@ -8,11 +8,15 @@
 // CA, and is TLS-certificate-error (an error value, not a trap) when it does not. Streaming: a 64 MiB
 // download reaches the guest as it arrives and a 64 MiB upload reaches the server as the guest writes
 // it, each while the host's peak memory grows by far less than 64 MiB; an upload without content-length
-// is sent chunked, one that is done before 1 MiB with its exact length.
+// is sent chunked, one that is done before 1 MiB with its exact length. Trailers: those given to
+// outgoing-body.finish follow the request's chunked body, and a chunked response's trailers reach the
+// guest through incoming-body.finish and future-trailers, also when it finishes the body unread. Run as a
+// sliced call, an upload suspends while the transfer's window is full, also part-way through a write.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -27,8 +31,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <thread>
 
 #include "airwasm/airwasm.hh"
@@ -519,6 +525,41 @@ TEST(WasiP2Http, ALargeUploadIsStreamedNotBuffered) {
               static_cast<unsigned long long>(grown >> 20));
 }
 
+// The same upload as a sliced call: a write that finds the transfer's window full suspends the call,
+// also when part of its 4 KiB went in (the window's last bytes), and its run again goes on from there:
+// the server checks that every byte arrived once, in order.
+TEST(WasiP2Http, ASlicedUploadSuspendsForRoomAndSendsEveryByteOnce) {
+  UploadServer server;
+  WasiP2Config config;
+  config.allow_http = true;
+  airwasm::EngineConfig engine_config;
+  engine_config.consume_fuel = true;
+  P2Guest guest("http_client", config, engine_config);
+  ASSERT_TRUE(guest.ok());
+  Store& store = guest.store;
+  ASSERT_TRUE(store.set_fuel(UINT64_MAX >> 2));
+  const Val args[] = {Val::string(server.authority()), Val::string(""), Val::u64(16 << 20)};
+  auto call = airwasm::component::SlicedCall::start(store, guest.func("upload"), args, 1'000'000);
+  ASSERT_TRUE(call) << call.error().message();
+  int waits = 0;
+  while (!call->finished()) {
+    if (const Store::BlockedOn* blocked = store.blocked_on()) {
+      std::vector<pollfd> fds;
+      for (const auto& f : blocked->fds) fds.push_back({f.fd, f.events, 0});
+      ASSERT_FALSE(fds.empty());
+      ++waits;
+      ASSERT_GT(::poll(fds.data(), nfds_t(fds.size()), 10'000), 0);  // the embedder's own wait
+    }
+    auto r = call->resume(store, 1'000'000);
+    ASSERT_TRUE(r) << r.error().message();
+  }
+  EXPECT_GE(waits, 1);
+  std::printf("sliced 16 MiB upload: %d suspensions for room\n", waits);
+  Outcome o = outcome_of(call->take_results());
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  EXPECT_EQ(*o.text, "200 got 16777216 bytes chunked, pattern ok");
+}
+
 TEST(WasiP2Http, AnUploadOfUnknownLengthIsSentChunked) {
   UploadServer server;
   Outcome o = upload(server.authority(), "", 3 << 20);
@@ -545,6 +586,134 @@ TEST(WasiP2Http, AServerThatStopsReadingDoesNotHangTheWriter) {
   EXPECT_FALSE(o.text) << *o.text;
   EXPECT_EQ(o.code, 1027u);  // the WAT's code for a failed write
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+// A loopback HTTP/1.1 server for one request with trailers: reads the request (a chunked body and the
+// trailer section after it), then answers 200 with a chunked body "got BODY chunked|by length, trailers:
+// LINES" followed by `pad` bytes of 'z', and the trailers x-reply: done and x-count: 2.
+class TrailerServer {
+ public:
+  explicit TrailerServer(size_t pad = 0) : pad_(pad) {
+    fd_ = airwasm::testing::listen_on_loopback(port_);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~TrailerServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  void serve() {
+    const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) return;
+    std::string buf;
+    auto line = [&](std::string& out) {  // up to CRLF
+      size_t at;
+      while ((at = buf.find("\r\n")) == std::string::npos) {
+        char tmp[4096];
+        const ssize_t n = ::recv(c, tmp, sizeof tmp, 0);
+        if (n <= 0) return false;
+        buf.append(tmp, size_t(n));
+      }
+      out = buf.substr(0, at);
+      buf.erase(0, at + 2);
+      return true;
+    };
+    std::string l, head, body, trailers;
+    while (line(l) && !l.empty()) head += l + "\n";
+    for (char& ch : head) ch = char(std::tolower(uint8_t(ch)));
+    const bool chunked = head.find("transfer-encoding: chunked") != std::string::npos;
+    if (chunked) {
+      while (line(l)) {
+        const size_t n = std::strtoul(l.c_str(), nullptr, 16);
+        if (n == 0) break;
+        while (buf.size() < n + 2) {
+          char tmp[4096];
+          const ssize_t got = ::recv(c, tmp, sizeof tmp, 0);
+          if (got <= 0) break;
+          buf.append(tmp, size_t(got));
+        }
+        body += buf.substr(0, n);
+        buf.erase(0, std::min(buf.size(), n + 2));
+      }
+      while (line(l) && !l.empty()) trailers += (trailers.empty() ? "" : "; ") + l;
+    } else if (const size_t at = head.find("content-length: "); at != std::string::npos) {
+      const size_t n = std::strtoul(head.c_str() + at + 16, nullptr, 10);
+      while (buf.size() < n) {
+        char tmp[4096];
+        const ssize_t got = ::recv(c, tmp, sizeof tmp, 0);
+        if (got <= 0) break;
+        buf.append(tmp, size_t(got));
+      }
+      body = buf.substr(0, n);
+    }
+    auto send_all = [&](const std::string& out) {
+      return ::send(c, out.data(), out.size(), MSG_NOSIGNAL) == ssize_t(out.size());
+    };
+    auto chunk = [](const std::string& data) {
+      char size[32];
+      std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+      return size + data + "\r\n";
+    };
+    bool ok = send_all(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: x-reply, x-count\r\nConnection: "
+        "close\r\n\r\n" +
+        chunk("got " + body + (chunked ? " chunked" : " by length") + ", trailers: " + trailers));
+    const std::string piece(64 << 10, 'z');
+    for (size_t sent = 0; ok && sent < pad_; sent += piece.size())
+      ok = send_all(chunk(piece.substr(0, std::min(piece.size(), pad_ - sent))));
+    if (ok) send_all("0\r\nx-reply: done\r\nx-count: 2\r\n\r\n");
+    ::close(c);
+  }
+  size_t pad_;
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+Outcome trailers(const std::string& authority, bool read_body) {
+  WasiP2Config config;
+  config.allow_http = true;
+  P2Guest guest("http_client", config);
+  if (!guest.ok()) return {};
+  const Val args[] = {Val::string(authority), Val::boolean(read_body)};
+  // Interrupted after 20 s: a transfer that never reaches the trailers fails the test instead of hanging it.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread watchdog([&, h = guest.store.interrupt_handle()] {
+    std::unique_lock lock(mu);
+    if (!cv.wait_for(lock, std::chrono::seconds(20), [&] { return done; })) h.interrupt();
+  });
+  auto r = guest.call("trailers", args);
+  {
+    std::lock_guard lock(mu);
+    done = true;
+  }
+  cv.notify_all();
+  watchdog.join();
+  return outcome_of(r);
+}
+
+TEST(WasiP2Http, TrailersAreSentAfterTheBodyAndReceivedAfterTheResponse) {
+  TrailerServer server;
+  Outcome o = trailers(server.authority(), true);
+  EXPECT_FALSE(o.trapped) << o.trap;
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  // The request's trailer made the body chunked (the guest gave no content-length).
+  EXPECT_EQ(*o.text, "200 got ping chunked, trailers: x-checksum: abcd|x-reply=done|x-count=2");
+}
+
+TEST(WasiP2Http, TrailersArriveWhenTheBodyIsFinishedUnread) {
+  // 3 MiB of body the guest never reads (three times what the host buffers): finishing the body throws
+  // the rest away as it arrives, so the transfer reaches the trailers.
+  TrailerServer server(3 << 20);
+  Outcome o = trailers(server.authority(), false);
+  EXPECT_FALSE(o.trapped) << o.trap;
+  ASSERT_TRUE(o.text) << "error " << o.code;
+  EXPECT_EQ(*o.text, "200 |x-reply=done|x-count=2");
 }
 
 }  // namespace

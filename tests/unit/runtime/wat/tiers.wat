@@ -1,7 +1,7 @@
 ;; Functions for baseline_tiers_test.cc: the same calls run by the interpreter and by compiled code must
-;; give the same results, traps, backtraces and fuel. $simd_* functions hold a SIMD op the baseline
-;; compiler does not translate, so they stay interpreted: calls between them and compiled functions cross
-;; tiers in both directions.
+;; give the same results, traps, backtraces and fuel. The test leaves $interp_* (functions 4 and 9) to the
+;; interpreter, so calls between them and compiled functions cross tiers in both directions; they also use
+;; SIMD ops, which compiled code runs through out-of-line functions.
 (module
   (import "host" "add1" (func $add1 (param i32) (result i32)))
   (import "host" "yield" (func $yield))
