@@ -5,6 +5,7 @@
 #include "baseline_diff.hh"
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <span>
 #include <vector>
@@ -92,7 +93,10 @@ Run run_in(CompilerMode mode, How how, const GenModule& m, DiffStats* stats) {
   const bool fuel = how != How::kNoFuel;
   Run run;
   Engine& eng = engine(mode, fuel);
+  // The compiler reads AIRWASM_BASELINE_SKIP at every compile (src/baseline/translate.cc).
+  if (mode == CompilerMode::kBaseline) setenv("AIRWASM_BASELINE_SKIP", m.interpreted.c_str(), 1);
   auto module = Module::compile(eng, std::span<const uint8_t>(m.wasm));
+  if (mode == CompilerMode::kBaseline) unsetenv("AIRWASM_BASELINE_SKIP");
   if (!module) {
     run.error = "Module::compile: " + module.error().to_string();
     return run;

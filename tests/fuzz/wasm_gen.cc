@@ -216,6 +216,8 @@ class Gen {
         m.calls.push_back(std::move(call));
       }
     }
+    for (uint32_t f = kImports; f < kImports + num_funcs_; ++f)
+      if (c_.percent(20)) m.interpreted += (m.interpreted.empty() ? "" : ",") + std::to_string(f);
     m.wasm = assemble(bodies);
     return m;
   }
@@ -1071,8 +1073,7 @@ class Gen {
     }
   }
 
-  // An i32 or i64 computed through v128 (splat, lane-wise op, extract): a function with it stays in the
-  // interpreter while the compiler has no SIMD, so calls and returns cross between the tiers.
+  // An i32 or i64 computed through v128 (splat, lane-wise op, extract).
   void simd_detour(Ty t, int depth) {
     const bool is32 = t == I32;
     auto simd = [&](uint32_t op) { out_.push_back(0xFD), put_u32(out_, op); };

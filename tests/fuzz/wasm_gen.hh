@@ -9,8 +9,8 @@
 // direct, indirect (some through null or ill-typed table entries) and host calls (one re-entering the
 // module), loads and stores of every width with offsets (some out of bounds), memory.size/grow/fill/copy/
 // init and data.drop on two memories, table.get/set/size/grow/fill/copy and ref.func/null/is_null,
-// throw and try_table, unreachable, and a few SIMD ops (so that some functions stay interpreted while
-// the compiler has no SIMD, and calls cross the tiers).
+// throw and try_table, unreachable, and a few SIMD ops. A fifth of the functions are marked to stay
+// interpreted (GenModule::interpreted), so that calls and returns cross the tiers.
 #pragma once
 
 #include <cstddef>
@@ -67,6 +67,9 @@ struct GenModule {
   std::vector<GenCall> calls;
   uint64_t fuel = 0;   // the fuel budget of each call when metering
   uint64_t slice = 0;  // the fuel slice of sliced calls
+  // Defined functions the compiler is to leave to the interpreter (AIRWASM_BASELINE_SKIP), so that calls
+  // and returns cross the tiers: "2,5" or empty.
+  std::string interpreted;
 };
 
 struct GenOptions {

@@ -2,8 +2,8 @@
 // (tests/fuzz/wasm_gen.hh) on fixed pseudo-random seeds, each module run in the interpreter and the
 // baseline compiler with fuel, without, and as sliced calls (tests/fuzz/baseline_diff.hh), which must
 // agree in results, traps, remaining fuel, slices, memories and globals. It also checks that the compiler
-// really compiled a good share of the generated functions (the others use SIMD, which it does not
-// translate yet, so calls cross the tiers), so that agreement is not the interpreter agreeing with itself.
+// really compiled a good share of the generated functions (a fifth are left to the interpreter on purpose,
+// so that calls cross the tiers), so that agreement is not the interpreter agreeing with itself.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -24,12 +24,12 @@ constexpr uint64_t kSeeds = 500;
 constexpr uint64_t kSeeds = 3000;
 #endif
 // The share of generated functions the compiler must translate (what it leaves: AIRWASM_BASELINE_TRACE=1).
-constexpr uint64_t kMinCompiledPercent = 75;
+constexpr uint64_t kMinCompiledPercent = 70;
 
 TEST(BaselineDiff, GeneratedModulesAgreeWithTheInterpreter) {
   if (!baseline_available()) GTEST_SKIP() << "the baseline compiler does not run on this machine";
-  // In an unoptimized (ASan) build the interpreter's NaN choice for two NaN operands differs from the
-  // compiler's (docs/RATIONALE.md): the generator then keeps such ops from meeting two NaNs.
+  // Where this build's interpreter picks another NaN than the compiler for two NaN operands
+  // (docs/RATIONALE.md), the generator keeps such ops from meeting two NaNs.
   GenOptions options;
   options.isolate_nan_operands = !nan_operand_order_agrees();
   if (options.isolate_nan_operands)
