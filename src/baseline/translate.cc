@@ -902,8 +902,11 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
     // float when a third of its accesses are SSE ones.
     candidates.push_back(Candidate{i, c.integer + c.sse, c.sse * 2 >= c.integer});
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& x, const Candidate& y) { return x.total > y.total; });
+  // std::sort with the slot as tie-break (deterministic, and no temporary buffer: stable_sort's nothrow
+  // allocation trips programs that replace only the throwing operator new, as typed_test.cc does).
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
+    return x.total != y.total ? x.total > y.total : x.slot < y.slot;
+  });
   static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10};
   static constexpr jit::Xmm kXmm[] = {jit::Xmm::xmm8,  jit::Xmm::xmm9,  jit::Xmm::xmm10, jit::Xmm::xmm11,
                                       jit::Xmm::xmm12, jit::Xmm::xmm13, jit::Xmm::xmm14, jit::Xmm::xmm2,
