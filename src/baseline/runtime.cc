@@ -70,23 +70,6 @@ uintptr_t trap_at(ExecContext* ctx, TrapCode code, const uint8_t* pc) {
   return kNativeTrap;
 }
 
-// The interpreter's call_host: runs the host function; false if it trapped (ctx.host_trap set) or asked
-// to run again later (ctx.retry_requested).
-[[gnu::noinline]] bool call_host(ExecContext& ctx, const interp::FuncInst* callee, void* instance_owner,
-                                 uint64_t* args, TrapCode& trap_code) {
-  Caller caller(static_cast<Store*>(ctx.store), instance_owner);
-  ctx.begin_host_call();
-  TrapResult<void> r = (*callee->host)(caller, args);
-  if (r) [[likely]] {
-    ctx.retry_requested = false;
-    return true;
-  }
-  if (ctx.retry_requested) return false;
-  trap_code = r.error().code();
-  ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
-  return false;
-}
-
 }  // namespace
 
 uintptr_t helper_call(ExecContext* ctx, const CallSite* site, const void* native_return) {
@@ -116,7 +99,7 @@ uintptr_t helper_call(ExecContext* ctx, const CallSite* site, const void* native
     ctx->host_stack_top = args + std::max(callee->param_slots, callee->result_slots);
     ++ctx->host_depth;
     TrapCode code = TrapCode::kUnreachable;
-    const bool ok = call_host(*ctx, callee, inst->owner, args, code);
+    const bool ok = interp::call_host(*ctx, callee, inst->owner, args, code);
     --ctx->host_depth;
     if (!ok) [[unlikely]] {
       if (ctx->retry_requested) {

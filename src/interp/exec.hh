@@ -192,6 +192,11 @@ struct ExecContext {
   int64_t (*table_grow)(ExecContext&, TableInst*, uint64_t delta, uint64_t init) = nullptr;
 };
 
+// Runs host function `callee` on `args` for a call from wasm code of `instance_owner`: false if it trapped
+// (trap_code and ctx.host_trap set) or asked to run again later (ctx.retry_requested).
+bool call_host(ExecContext& ctx, const FuncInst* callee, void* instance_owner, uint64_t* args,
+               TrapCode& trap_code);
+
 // Runs the activation saved in ctx (pc, fp, instance, frames) until the frame that returns to the
 // host (return_pc == null) returns, a trap, or a suspension.
 RunStatus run(ExecContext& ctx);

@@ -351,10 +351,13 @@ namespace {
   BINOP_IMM(P##RotlI, U, U, std::rotl(a, int(b & (BITS - 1)))) \
   BINOP_IMM(P##RotrI, U, U, std::rotr(a, int(b & (BITS - 1))))
 
-// Calls a host function. Kept out of line so that no object with a destructor (the TrapResult) lives in
-// the dispatch function's scope: clang rejects indirect gotos that could leave such a scope.
-[[gnu::noinline]] static bool call_host(ExecContext& ctx, const FuncInst* callee, void* instance_owner,
-                                        uint64_t* args, TrapCode& trap_code) {
+}  // namespace
+
+// Calls a host function (declared in exec.hh; compiled code's calls use it too). Kept out of line so that
+// no object with a destructor (the TrapResult) lives in the dispatch function's scope: clang rejects
+// indirect gotos that could leave such a scope.
+[[gnu::noinline]] bool call_host(ExecContext& ctx, const FuncInst* callee, void* instance_owner,
+                                 uint64_t* args, TrapCode& trap_code) {
   Caller caller(static_cast<Store*>(ctx.store), instance_owner);
   ctx.begin_host_call();
   TrapResult<void> r = (*callee->host)(caller, args);
@@ -367,6 +370,8 @@ namespace {
   ctx.host_trap = std::make_unique<Trap>(std::move(r.error()));
   return false;
 }
+
+namespace {
 
 // ---- exception handling, out of line for the same reason and to keep the dispatch loop's registers ----
 
