@@ -43,7 +43,10 @@ struct ModuleLimits {
 enum class CompilerMode : uint8_t {
   kInterpreter,  // never compile
   kBaseline,     // compile every function to x86-64 when the module is compiled (Module::compile)
-  kAuto,         // kBaseline where the compiler is available (x86-64 with SSE4.1, POPCNT, LZCNT, BMI1)
+  // Where the compiler is available (x86-64 with SSE4.1, POPCNT, LZCNT, BMI1): interpret first and compile
+  // each function once it is hot (many calls or loop iterations), on the thread that finds it hot; a
+  // running loop moves to the compiled code at its next iteration. Elsewhere: the interpreter.
+  kAuto,
 };
 
 struct EngineConfig {

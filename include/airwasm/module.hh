@@ -30,13 +30,17 @@ class Module {
   // The module name from the name section, or empty.
   std::string name() const;
 
-  // What the baseline compiler made of the module (EngineConfig::compiler): how many of its functions run
-  // as compiled code and how many in the interpreter (the compiler leaves a function it cannot translate
-  // to the interpreter; all of them with CompilerMode::kInterpreter), the size of the machine code, and
-  // why the first interpreted function was not compiled.
+  // What the baseline compiler made of the module (EngineConfig::compiler), at the time of the query: how
+  // many of its functions have compiled code and how many run in the interpreter, the size of the machine
+  // code, and why the first function the compiler refused was not compiled. kBaseline compiles every
+  // function it can when the module is compiled (it leaves a function it cannot translate to the
+  // interpreter); kInterpreter none; kAuto starts with none and compiles each function once it is hot
+  // (about 1,000 calls or 10,000 loop iterations in the interpreter), so its counts grow as the module
+  // runs, in every Store that shares it (hot_compiled_functions counts those).
   struct CompileInfo {
     uint32_t compiled_functions = 0;
-    uint32_t interpreted_functions = 0;
+    uint32_t interpreted_functions = 0;   // not compiled: refused, or (kAuto) not hot yet
+    uint32_t hot_compiled_functions = 0;  // of compiled_functions, those compiled lazily (kAuto)
     size_t code_bytes = 0;
     std::string first_refusal;
   };

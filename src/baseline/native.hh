@@ -1,6 +1,7 @@
 // baseline: the baseline compiler's public face to the runtime (docs/compiler.md). compile_module translates
 // every function of a lowered module it can into x86-64 code on the interpreter's own frames and publishes
-// it (CompiledFunc::native); run / invoke replace interp::run / interp::invoke and move an activation
+// it (CompiledFunc::native); lazy_native_module does the same per function once the interpreter finds it
+// hot (lazy tiering); run / invoke replace interp::run / interp::invoke and move an activation
 // between the two tiers (RunStatus::kSwitchTier) until it finishes, traps or suspends. A module without
 // compiled code runs exactly as before.
 #pragma once
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -52,20 +54,33 @@ struct NativeFunc {
 };
 
 struct CompileStats {
-  uint32_t compiled = 0;      // functions translated
-  uint32_t interpreted = 0;   // functions left to the interpreter (an op not translated)
+  uint32_t compiled = 0;     // functions with compiled code
+  uint32_t interpreted = 0;  // functions the compiler refused (an op not translated), left to the interpreter
+  uint32_t compiled_hot = 0;  // of `compiled`, those compiled lazily because they became hot
   std::string first_refusal;  // why the first of those was refused (for diagnostics and tests)
 };
 
-class NativeModule {
+// The compiled code of one module, shared by every Store and instance of it. Code lives in regions, one per
+// compile batch (the whole module at load, or one hot function), each published once (W^X) and kept until
+// the module goes away, so NativeFunc and CallSite addresses embedded in code stay valid.
+class NativeModule final : public interp::TierUp {
  public:
-  const CompileStats& stats() const { return stats_; }
-  size_t code_bytes() const { return code_.size(); }
+  CompileStats stats() const;
+  size_t code_bytes() const;
+
+  // interp::TierUp (lazy tiering): compiles `f` synchronously on the calling thread into a region of its
+  // own; a thread that finds it being compiled by another keeps interpreting.
+  void compile_hot(const interp::CompiledFunc& f) override;
+  bool can_enter_at(const interp::CompiledFunc& f, const uint8_t* pc) const override;
 
  private:
   friend class ModuleCompiler;
-  jit::ExecutableCode code_;
-  uint32_t entry_stub_ = 0;
+  explicit NativeModule(const interp::CompiledModule& module) : module_(module) {}
+
+  const interp::CompiledModule& module_;
+  // Guards what follows while a batch is compiled (compiling appends to sites_ as it goes).
+  mutable std::mutex mutex_;
+  std::deque<jit::ExecutableCode> regions_;
   std::deque<NativeFunc> funcs_;  // stable addresses: CompiledFunc::native points at them
   std::deque<CallSite> sites_;    // stable addresses: embedded in the code
   CompileStats stats_;
@@ -74,7 +89,11 @@ class NativeModule {
 // Translates the functions of `module` (lowered with or without fuel; every function was validated) and
 // publishes their code in module.funcs[i].native. Functions it cannot translate stay interpreted. The
 // result must outlive every execution of the module's code.
-Result<std::shared_ptr<const NativeModule>> compile_module(const interp::CompiledModule& module);
+Result<std::shared_ptr<NativeModule>> compile_module(const interp::CompiledModule& module);
+
+// A NativeModule that compiles nothing yet: functions are compiled when they become hot in the interpreter
+// (set module.tier_up to it; CompilerMode::kAuto). Starts every function's hotness budget.
+std::shared_ptr<NativeModule> lazy_native_module(const interp::CompiledModule& module);
 
 // interp::run / interp::invoke across tiers.
 interp::RunStatus run(interp::ExecContext& ctx);

@@ -139,8 +139,17 @@ uintptr_t helper_call(ExecContext* ctx, const CallSite* site, const void* native
   std::memset(args + code->param_slots, 0, size_t(code->local_slots) * 8);
   ctx->fp = args;
   ctx->instance = callee->instance;
-  if (const auto* native = static_cast<const NativeFunc*>(code->native.get()))
-    return reinterpret_cast<uintptr_t>(site->charged ? native->entry_charged : native->entry);
+  const auto* native = static_cast<const NativeFunc*>(code->native.get());
+  // An interpreted callee is counted as the interpreter's do_call counts it (lazy tiering).
+  if (!native && code->native.cool_down(interp::kTierCallUnits)) [[unlikely]] {
+    if (interp::TierUp* tier_up = callee->instance->code->tier_up) {
+      tier_up->compile_hot(*code);
+      native = static_cast<const NativeFunc*>(code->native.get());
+    } else {
+      code->native.set_hotness(INT32_MAX);
+    }
+  }
+  if (native) return reinterpret_cast<uintptr_t>(site->charged ? native->entry_charged : native->entry);
   ctx->pc = code->entry;
   ctx->pending_charge = site->charged ? code->entry_cost : 0;
   return kNativeSwitchTier;
@@ -185,6 +194,11 @@ RunStatus run_native(ExecContext& ctx, const NativeFunc& nf, const ResumePoint& 
 }
 
 }  // namespace
+
+bool NativeModule::can_enter_at(const interp::CompiledFunc& f, const uint8_t* pc) const {
+  const auto* nf = static_cast<const NativeFunc*>(f.native.get());
+  return nf && resume_point(*nf, pc);
+}
 
 RunStatus run(ExecContext& ctx) {
   for (;;) {

@@ -6,8 +6,9 @@
 // traps) are out-of-line stubs after each function; they leave through the module's shared exit, which
 // stores the pinned registers back into ExecContext exactly as the interpreter's exits do.
 //
-// A module's functions are assembled into one code region, published once (W^X) after the last one. A
-// function with an op no family translates is rolled back and stays interpreted.
+// Functions are assembled into code regions, one per batch (the whole module at load, or one function that
+// became hot), each published once (W^X) after its last function. A function with an op no family
+// translates is rolled back and stays interpreted.
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
@@ -366,6 +367,7 @@ class FunctionTranslator final : public OpEmitter {
     if (target <= pos_) {
       interrupt_check(target);
       has_loop_ = true;
+      resume_positions_.insert(target);  // a loop header: the interpreter switches here (lazy tiering)
     }
     charge(cost, target);
     as().jmp(target_label(target));
@@ -924,96 +926,173 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   return held;
 }
 
-// Compiles a module's functions into one code region (friend of NativeModule).
+// Compiles functions of a module into code regions of its NativeModule (friend of NativeModule): the whole
+// module at load (compile), or one hot function at a time (NativeModule::compile_hot).
 class ModuleCompiler {
  public:
-  static Result<std::shared_ptr<const NativeModule>> compile(const interp::CompiledModule& module) {
-    auto native = std::make_shared<NativeModule>();
+  // A function translated into the assembler's code (offsets relative to the region).
+  struct Placed {
+    const CompiledFunc* func;
+    uint32_t entry_charged, entry;
+    std::vector<ResumePoint> resume;
+  };
+
+  // Translates one function at the end of `a`'s code into `p`: first with every value in memory (counting
+  // the accesses to each local), then, for a function with a loop, again with the most used locals held in
+  // registers. On failure the assembler is rolled back to where it was.
+  static Result<void> translate_function(Assembler& a, const ModuleStubs& stubs,
+                                         const interp::CompiledModule& module, const CompiledFunc& f,
+                                         std::deque<CallSite>& sites, Placed& p) {
+    const Assembler::Checkpoint cp = a.checkpoint();
+    p = Placed{&f, 0, 0, {}};
+    FunctionTranslator first(a, stubs, module, f, sites, {}, true);
+    Result<void> r = first.run(p.entry_charged, p.entry, p.resume);
+    // Functions without a loop keep this translation: their locals are used a few times each, which
+    // registers would not repay, and translating once keeps compiling fast.
+    if (r && first.has_loop()) {
+      // Translated with every value in memory; again with the most used locals in registers.
+      std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts());
+      if (trace_refusals()) {
+        std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index, a.slot_counts().size(),
+                     held.size());
+        for (size_t i = 0; i < a.slot_counts().size(); ++i)
+          std::fprintf(stderr, " %zu:%u/%u%s", i, a.slot_counts()[i].integer, a.slot_counts()[i].sse,
+                       a.slot_counts()[i].partial ? "p" : "");
+        std::fprintf(stderr, "\n");
+      }
+      if (!held.empty()) {
+        a.rollback(cp);
+        p = Placed{&f, 0, 0, {}};
+        r = FunctionTranslator(a, stubs, module, f, sites, std::move(held), false)
+                .run(p.entry_charged, p.entry, p.resume);
+        if (!r) {
+          if (trace_refusals()) std::fprintf(stderr, "held locals dropped: %s\n", r.error().message.c_str());
+          a.rollback(cp);
+          p = Placed{&f, 0, 0, {}};
+          r = FunctionTranslator(a, stubs, module, f, sites, {}, false)
+                  .run(p.entry_charged, p.entry, p.resume);
+        }
+      }
+    }
+    if (!r) a.rollback(cp);
+    return r;
+  }
+
+  // Compiles `funcs` into one new code region of `native` and publishes them; a function the translator
+  // refuses is marked refused and stays interpreted. The caller holds native.mutex_ (or is the only user).
+  // `hot`: compiled lazily. An error (no executable memory) leaves every function of the batch interpreted.
+  static Result<void> compile_batch(NativeModule& native, const std::vector<const CompiledFunc*>& funcs,
+                                    bool hot) {
     Assembler a;
     const ModuleStubs stubs = emit_module_stubs(a);
-    native->entry_stub_ = stubs.entry;
-    struct Placed {
-      const CompiledFunc* func;
-      uint32_t entry_charged, entry;
-      std::vector<ResumePoint> resume;
-    };
     std::vector<Placed> placed;
     std::vector<Extent> placed_extents;
     const std::set<uint32_t> skipped = functions_to_skip();
-    for (const CompiledFunc& f : module.funcs) {
+    auto refuse = [&](const CompiledFunc& f, const std::string& why) {
+      ++native.stats_.interpreted;
+      if (native.stats_.first_refusal.empty()) native.stats_.first_refusal = why;
+      f.native.set_state(interp::NativeCodeSlot::kRefused);
+      f.native.set_hotness(INT32_MAX);
+    };
+    for (const CompiledFunc* fp : funcs) {
+      const CompiledFunc& f = *fp;
       if (skipped.contains(f.func_index)) {
-        ++native->stats_.interpreted;
-        if (native->stats_.first_refusal.empty())
-          native->stats_.first_refusal =
-              "function " + std::to_string(f.func_index) + " is in AIRWASM_BASELINE_SKIP";
+        refuse(f, "function " + std::to_string(f.func_index) + " is in AIRWASM_BASELINE_SKIP");
         continue;
       }
-      const Assembler::Checkpoint cp = a.checkpoint();
       Placed p{&f, 0, 0, {}};
-      FunctionTranslator first(a, stubs, module, f, native->sites_, {}, true);
-      Result<void> r = first.run(p.entry_charged, p.entry, p.resume);
-      // Functions without a loop keep this translation: their locals are used a few times each, which
-      // registers would not repay, and translating once keeps compiling fast.
-      if (r && first.has_loop()) {
-        // Translated with every value in memory; again with the most used locals in registers.
-        std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts());
-        if (trace_refusals()) {
-          std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index,
-                       a.slot_counts().size(), held.size());
-          for (size_t i = 0; i < a.slot_counts().size(); ++i)
-            std::fprintf(stderr, " %zu:%u/%u%s", i, a.slot_counts()[i].integer, a.slot_counts()[i].sse,
-                         a.slot_counts()[i].partial ? "p" : "");
-          std::fprintf(stderr, "\n");
-        }
-        if (!held.empty()) {
-          a.rollback(cp);
-          p = Placed{&f, 0, 0, {}};
-          r = FunctionTranslator(a, stubs, module, f, native->sites_, std::move(held), false)
-                  .run(p.entry_charged, p.entry, p.resume);
-          if (!r) {
-            if (trace_refusals())
-              std::fprintf(stderr, "held locals dropped: %s\n", r.error().message.c_str());
-            a.rollback(cp);
-            p = Placed{&f, 0, 0, {}};
-            r = FunctionTranslator(a, stubs, module, f, native->sites_, {}, false)
-                    .run(p.entry_charged, p.entry, p.resume);
-          }
-        }
-      }
+      Result<void> r = translate_function(a, stubs, native.module_, f, native.sites_, p);
       if (!r) {
-        a.rollback(cp);
-        ++native->stats_.interpreted;
-        if (native->stats_.first_refusal.empty()) native->stats_.first_refusal = r.error().message;
+        refuse(f, r.error().message);
         // Diagnostics for compiler work: AIRWASM_BASELINE_TRACE=1 lists every function left interpreted.
         if (trace_refusals()) std::fprintf(stderr, "%s\n", r.error().message.c_str());
         continue;
       }
-      ++native->stats_.compiled;
       placed_extents.push_back({f.func_index, p.entry_charged, uint32_t(a.size())});
       placed.push_back(std::move(p));
     }
-    if (!a.all_labels_bound()) return make_error(ErrorKind::kUnsupported, "baseline: unbound label");
-    AIRWASM_TRY_ASSIGN(native->code_, jit::publish_code(a.code()));
-    const uint8_t* base = native->code_.data();
+    if (placed.empty()) return {};
+    auto give_up = [&](Error e) -> Result<void> {
+      for (const Placed& p : placed) refuse(*p.func, e.message);
+      return std::unexpected(std::move(e));
+    };
+    if (!a.all_labels_bound()) return give_up(Error{ErrorKind::kUnsupported, "baseline: unbound label"});
+    auto code = jit::publish_code(a.code());
+    if (!code) return give_up(code.error());
+    const jit::ExecutableCode& region = native.regions_.emplace_back(std::move(*code));
+    const uint8_t* base = region.data();
     using Entry = uint32_t(ExecContext*, const void*);
+    std::vector<const NativeFunc*> published;
     for (Placed& p : placed) {
-      NativeFunc& nf = native->funcs_.emplace_back();
+      NativeFunc& nf = native.funcs_.emplace_back();
       nf.func = p.func;
       nf.code_base = base;
-      nf.enter = native->code_.entry<Entry>(native->entry_stub_);
+      nf.enter = region.entry<Entry>(stubs.entry);
       nf.entry = base + p.entry;
       nf.entry_charged = base + p.entry_charged;
       nf.resume = std::move(p.resume);
+      published.push_back(&nf);
     }
-    write_perf_map(native->code_, placed_extents);
-    dump_code(native->code_, placed_extents);
-    for (const NativeFunc& nf : native->funcs_) nf.func->native.publish(&nf);
-    return std::shared_ptr<const NativeModule>(std::move(native));
+    write_perf_map(region, placed_extents);
+    dump_code(region, placed_extents);
+    for (const NativeFunc* nf : published) {
+      nf->func->native.publish(nf);
+      nf->func->native.set_state(interp::NativeCodeSlot::kCompiled);
+    }
+    native.stats_.compiled += uint32_t(published.size());
+    if (hot) native.stats_.compiled_hot += uint32_t(published.size());
+    return {};
+  }
+
+  static Result<std::shared_ptr<NativeModule>> compile(const interp::CompiledModule& module) {
+    std::shared_ptr<NativeModule> native(new NativeModule(module));
+    std::vector<const CompiledFunc*> all;
+    for (const CompiledFunc& f : module.funcs) all.push_back(&f);
+    AIRWASM_TRY(compile_batch(*native, all, false));
+    return native;
+  }
+
+  static std::shared_ptr<NativeModule> lazy(const interp::CompiledModule& module) {
+    std::shared_ptr<NativeModule> native(new NativeModule(module));
+    for (const CompiledFunc& f : module.funcs) f.native.set_hotness(interp::kTierBudget);
+    return native;
+  }
+
+  static void compile_hot(NativeModule& native, const CompiledFunc& f) {
+    if (!f.native.claim()) {
+      // Being compiled by another thread (keep interpreting; count again from a full budget), or compiled
+      // or refused already.
+      f.native.set_hotness(f.native.state() == interp::NativeCodeSlot::kCompiling ? interp::kTierBudget
+                                                                                  : INT32_MAX);
+      return;
+    }
+    std::lock_guard lock(native.mutex_);
+    (void)compile_batch(native, {&f}, true);  // an error leaves f refused, interpreted
   }
 };
 
-Result<std::shared_ptr<const NativeModule>> compile_module(const interp::CompiledModule& module) {
+CompileStats NativeModule::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+size_t NativeModule::code_bytes() const {
+  std::lock_guard lock(mutex_);
+  size_t bytes = 0;
+  for (const jit::ExecutableCode& region : regions_) bytes += region.size();
+  return bytes;
+}
+
+void NativeModule::compile_hot(const interp::CompiledFunc& f) {
+  ModuleCompiler::compile_hot(*this, f);
+}
+
+Result<std::shared_ptr<NativeModule>> compile_module(const interp::CompiledModule& module) {
   return ModuleCompiler::compile(module);
+}
+
+std::shared_ptr<NativeModule> lazy_native_module(const interp::CompiledModule& module) {
+  return ModuleCompiler::lazy(module);
 }
 
 }  // namespace airwasm::baseline

@@ -26,19 +26,70 @@ struct ExnHandler {
 // The compiled form of a function (baseline::NativeFunc, opaque here), published once by the baseline
 // compiler with a release store while other threads may already run the function in the interpreter.
 // Copyable so that CompiledFunc stays a plain element of a vector while the module is being lowered.
+//
+// Lazy tiering (CompilerMode::kAuto, docs/compiler.md "Code cache and tiering"): while the function has no
+// compiled code the interpreter counts its hotness down (kTierCallUnits per call, back edges in chunks of
+// kTierBackEdgeChunk) and, at zero, asks the module's TierUp to compile it. `state` makes one thread the
+// compiler of the function when several Stores on several threads reach zero at once. Relaxed loads and
+// stores, not read-modify-writes: a count lost to a race only delays compilation, and a plain store costs
+// the interpreter's call path nothing measurable where a locked add would.
 class NativeCodeSlot {
  public:
+  enum State : uint8_t { kCold, kCompiling, kCompiled, kRefused };
+
   NativeCodeSlot() = default;
-  NativeCodeSlot(const NativeCodeSlot& o) : p_(o.get()) {}
+  NativeCodeSlot(const NativeCodeSlot& o)
+      : p_(o.get()), hotness_(o.hotness_.load(std::memory_order_relaxed)), state_(o.state()) {}
   NativeCodeSlot& operator=(const NativeCodeSlot& o) {
     p_.store(o.get(), std::memory_order_relaxed);
+    hotness_.store(o.hotness_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    state_.store(o.state(), std::memory_order_relaxed);
     return *this;
   }
   const void* get() const { return p_.load(std::memory_order_acquire); }
   void publish(const void* native) const { p_.store(native, std::memory_order_release); }
 
+  // Takes `units` off the hotness budget; true when it is used up (the caller then calls TierUp).
+  bool cool_down(int32_t units) const {
+    const int32_t left = hotness_.load(std::memory_order_relaxed) - units;
+    hotness_.store(left, std::memory_order_relaxed);
+    return left <= 0;
+  }
+  void set_hotness(int32_t budget) const { hotness_.store(budget, std::memory_order_relaxed); }
+  State state() const { return State(state_.load(std::memory_order_acquire)); }
+  // kCold -> kCompiling for exactly one caller.
+  bool claim() const {
+    uint8_t expected = kCold;
+    return state_.compare_exchange_strong(expected, kCompiling, std::memory_order_acq_rel);
+  }
+  void set_state(State s) const { state_.store(s, std::memory_order_release); }
+
  private:
+  // First member: compiled code loads the NativeFunc* from the slot's address (translate.cc).
   mutable std::atomic<const void*> p_{nullptr};
+  mutable std::atomic<int32_t> hotness_{INT32_MAX};  // no TierUp: never reaches zero in practice
+  mutable std::atomic<uint8_t> state_{kCold};
+};
+
+// Tiering units (see NativeCodeSlot): a function is compiled after about kTierBudget / kTierCallUnits =
+// 1,000 calls, or 10,000 taken backward branches, or a mix, counted while it is interpreted.
+inline constexpr int32_t kTierBudget = 10'000;
+inline constexpr int32_t kTierCallUnits = 10;
+inline constexpr int32_t kTierBackEdgeChunk = 500;  // back edges per poll (ExecContext::back_edges_left)
+
+struct CompiledFunc;
+
+// The compiler behind lazy tiering (baseline::NativeModule), reached from the interpreter through
+// CompiledModule::tier_up; null when the module is never compiled (CompilerMode::kInterpreter).
+class TierUp {
+ public:
+  virtual ~TierUp() = default;
+  // `f` used up its hotness budget in the interpreter: compile and publish it now (on this thread), unless
+  // another thread is compiling it, or it was compiled or refused already. Never fails: a function that
+  // cannot be compiled stays interpreted.
+  virtual void compile_hot(const CompiledFunc& f) = 0;
+  // True when f's compiled code (published) can be entered at lowered `pc` (a resume point).
+  virtual bool can_enter_at(const CompiledFunc& f, const uint8_t* pc) const = 0;
 };
 
 struct CompiledFunc {
@@ -69,6 +120,7 @@ struct CompiledModule {
   std::vector<CodeBuffer> code;     // segments; CompiledFunc::entry points into them
   std::vector<CompiledFunc> funcs;  // defined functions, in order
   std::vector<uint32_t> type_ids;   // module type index -> engine canonical type id
+  TierUp* tier_up = nullptr;        // the module's compiler, where functions are compiled (set by runtime/)
 };
 
 }  // namespace airwasm::interp

@@ -12,6 +12,7 @@
 
 #include "airwasm/extern.hh"
 #include "airwasm/trap.hh"
+#include "interp/compiled.hh"
 #include "wasm/module.hh"
 #include "wasm/types.hh"
 
@@ -155,6 +156,10 @@ struct ExecContext {
   bool sliced = false;         // the top-level call runs in slices (host yields suspend it)
   int64_t pending_charge = 0;  // fuel owed for the block at pc before it may run (see interpreter.cc)
   std::atomic<uint32_t>* interrupt = nullptr;
+  // Taken backward branches the interpreter runs before it next looks at tiering (interpreter.cc,
+  // tier_poll): the running function's hotness, and on-stack replacement into its compiled code.
+  int32_t back_edges_left = kTierBackEdgeChunk;
+  uint64_t tier_switches_at_loops = 0;  // on-stack replacements at loop headers (tests, diagnostics)
   bool yield_requested = false;
   // Set by a host function that would block (Store::suspend_and_retry) together with its failure: the call
   // suspends before the call instruction, which runs again, host function included, when it resumes.

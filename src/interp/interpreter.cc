@@ -40,6 +40,17 @@ const void* g_invalid_handler = nullptr;
 
 RunStatus run_impl(ExecContext* ctxp);
 
+// `f` (of `module`) used up its hotness budget: compile it through the module's TierUp (lazy tiering).
+// True when it now has compiled code. Out of line: the dispatch loop only jumps here.
+[[gnu::noinline, gnu::cold]] bool tier_up_hot(const CompiledFunc& f, const CompiledModule* module) {
+  if (module->tier_up == nullptr) {  // an interpreter-only module: stop counting
+    f.native.set_hotness(INT32_MAX);
+    return false;
+  }
+  module->tier_up->compile_hot(f);
+  return f.native.get() != nullptr;
+}
+
 }  // namespace
 
 #ifdef AIRWASM_OP_STATS
@@ -90,14 +101,22 @@ namespace {
     mem_size = m_ ? m_->size_bytes : 0; \
   } while (0)
 
-// Taking a branch: backward branches check for interruption; with fuel, entering a block charges it.
-#define GO_REL(rel)                                                         \
-  do {                                                                      \
-    const int32_t r_ = (rel);                                               \
-    pc += r_;                                                               \
-    if (r_ <= 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
-      goto interrupted;                                                     \
-    DISPATCH();                                                             \
+// Taking a branch: backward branches check for interruption and, every kTierBackEdgeChunk of them, look
+// at tiering (tier_poll); with fuel, entering a block charges it (after the poll, which hands the charge
+// to compiled code when it switches there).
+#define GO_REL(rel)                                                \
+  do {                                                             \
+    const int32_t r_ = (rel);                                      \
+    pc += r_;                                                      \
+    if (r_ <= 0) {                                                 \
+      if (interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
+        goto interrupted;                                          \
+      if (--ctx.back_edges_left == 0) [[unlikely]] {               \
+        pending = 0;                                               \
+        goto tier_poll;                                            \
+      }                                                            \
+    }                                                              \
+    DISPATCH();                                                    \
   } while (0)
 #define CHARGE_AND_DISPATCH(cost) \
   do {                            \
@@ -109,14 +128,20 @@ namespace {
     fuel -= c_;                   \
     DISPATCH();                   \
   } while (0)
-#define GO_REL_CHARGED(rel, cost)                                           \
-  do {                                                                      \
-    const int32_t r_ = (rel);                                               \
-    const uint32_t cost_ = (cost);                                          \
-    pc += r_;                                                               \
-    if (r_ <= 0 && interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
-      goto interrupted;                                                     \
-    CHARGE_AND_DISPATCH(cost_);                                             \
+#define GO_REL_CHARGED(rel, cost)                                  \
+  do {                                                             \
+    const int32_t r_ = (rel);                                      \
+    const uint32_t cost_ = (cost);                                 \
+    pc += r_;                                                      \
+    if (r_ <= 0) {                                                 \
+      if (interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
+        goto interrupted;                                          \
+      if (--ctx.back_edges_left == 0) [[unlikely]] {               \
+        pending = cost_;                                           \
+        goto tier_poll;                                            \
+      }                                                            \
+    }                                                              \
+    CHARGE_AND_DISPATCH(cost_);                                    \
   } while (0)
 
 // ---- handler families ----
@@ -1157,6 +1182,12 @@ do_call:
       pending = call_charged ? code->entry_cost : 0;
       goto switch_tier;
     }
+    if (code->native.cool_down(kTierCallUnits)) [[unlikely]] {  // hot: compile it and enter its code
+      if (tier_up_hot(*code, inst->code)) {
+        pending = call_charged ? code->entry_cost : 0;
+        goto switch_tier;
+      }
+    }
     if (call_charged) CHARGE_AND_DISPATCH(code->entry_cost);
     DISPATCH();
   }
@@ -1177,6 +1208,22 @@ do_throw: {
   deliver_exception(ctx, thrown, *site.handler, fp);
   pc = site.code->entry + site.handler->pad;  // the landing pad: a branch to the clause's label
   DISPATCH();
+}
+
+  // ======================================== tiering
+tier_poll: {
+  // pc is the target of a taken backward branch whose block costs `pending` (not paid yet). The running
+  // function is credited a chunk of back edges; once it has compiled code (now or from earlier) with a
+  // resume point here, the loop continues there (on-stack replacement: frames are shared, so this is a
+  // plain tier switch).
+  ctx.back_edges_left = kTierBackEdgeChunk;
+  const CompiledFunc& running = *frame_top[-1].func->code;
+  if (!running.native.get() && running.native.cool_down(kTierBackEdgeChunk)) tier_up_hot(running, inst->code);
+  if (running.native.get() && inst->code->tier_up && inst->code->tier_up->can_enter_at(running, pc)) {
+    ++ctx.tier_switches_at_loops;
+    goto switch_tier;
+  }
+  CHARGE_AND_DISPATCH(pending);
 }
 
   // ======================================== exits
@@ -1285,6 +1332,8 @@ RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
   ctx.instance = func->instance;
   ctx.pending_charge = ctx.fuel_enabled ? code->entry_cost : 0;  // the entry block, paid first
   if (code->native.get()) return RunStatus::kSwitchTier;         // compiled: baseline::run enters it
+  if (code->native.cool_down(kTierCallUnits) && tier_up_hot(*code, func->instance->code))
+    return RunStatus::kSwitchTier;  // just compiled (a hot export called by the host)
   return run_impl(&ctx);
 }
 

@@ -92,14 +92,14 @@ Result<Module> compile_module(const Engine& engine, std::span<const uint8_t> bin
     return make_error(
         ErrorKind::kUnsupported,
         "the baseline compiler needs x86-64 with SSE4.1, POPCNT, LZCNT and BMI1; this machine has not");
-  if (mode != CompilerMode::kInterpreter && baseline::available()) {
-    auto native = baseline::compile_module(impl->compiled);
-    if (native) {
-      impl->native = std::move(*native);
-    } else if (mode == CompilerMode::kBaseline) {
-      return std::unexpected(native.error());
-    }  // kAuto: the module stays interpreted
+  if (mode == CompilerMode::kBaseline) {
+    AIRWASM_TRY_ASSIGN(impl->native, baseline::compile_module(impl->compiled));
+  } else if (mode == CompilerMode::kAuto && baseline::available()) {
+    // Interpret first; a function is compiled once it is hot (docs/compiler.md, "Code cache and tiering").
+    impl->native = baseline::lazy_native_module(impl->compiled);
   }
+  // The interpreter reaches the compiler through the lowered module (hotness, loop-header switches).
+  if (impl->native) impl->compiled.tier_up = impl->native.get();
   impl->memory_image = internal::build_memory_image(*impl->module);
   for (size_t i = 0; i < impl->module->exports.size(); ++i)
     impl->export_index.emplace(impl->module->exports[i].name, i);
@@ -123,9 +123,10 @@ Module::CompileInfo Module::compile_info() const {
     info.interpreted_functions = uint32_t(impl_->compiled.funcs.size());
     return info;
   }
-  const baseline::CompileStats& stats = impl_->native->stats();
+  const baseline::CompileStats stats = impl_->native->stats();
   info.compiled_functions = stats.compiled;
-  info.interpreted_functions = stats.interpreted;
+  info.interpreted_functions = uint32_t(impl_->compiled.funcs.size()) - stats.compiled;
+  info.hot_compiled_functions = stats.compiled_hot;
   info.code_bytes = impl_->native->code_bytes();
   info.first_refusal = stats.first_refusal;
   return info;

@@ -36,9 +36,10 @@ struct ModuleImpl {
   Engine engine;
   std::unique_ptr<wasm::Module> module;
   interp::CompiledModule compiled;
-  // The compiled code of `compiled`'s functions (baseline compiler), or null (interpreted). Declared after
+  // The compiled code of `compiled`'s functions (baseline compiler), or null (interpreted); in
+  // CompilerMode::kAuto it fills as functions become hot (compiled.tier_up points at it). Declared after
   // `compiled`, so it goes first: nothing runs the module's code by then.
-  std::shared_ptr<const baseline::NativeModule> native;
+  std::shared_ptr<baseline::NativeModule> native;
   std::unique_ptr<MemoryImage> memory_image;  // memory 0's initial contents, when worth mapping (or null)
   // Per module type index: the engine's canonical type and its slot counts, looked up once at compile
   // time so that instantiation does not take the engine's type lock per function.

@@ -108,7 +108,7 @@ class Harness {
   interp::InstanceData instance_;
   std::vector<interp::FuncInst> funcs_;
   bool fuel_ = false;
-  std::shared_ptr<const NativeModule> native_;
+  std::shared_ptr<NativeModule> native_;
   std::vector<const void*> published_;
 };
 
