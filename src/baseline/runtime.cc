@@ -190,6 +190,7 @@ RunStatus run_native(ExecContext& ctx, const NativeFunc& nf, const ResumePoint& 
       ctx.fuel -= pending;
     }
   }
+  ++ctx.native_runs;
   return to_run_status(nf.enter(&ctx, nf.code_base + at.native));
 }
 

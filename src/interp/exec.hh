@@ -159,7 +159,10 @@ struct ExecContext {
   // Taken backward branches the interpreter runs before it next looks at tiering (interpreter.cc,
   // tier_poll): the running function's hotness, and on-stack replacement into its compiled code.
   int32_t back_edges_left = kTierBackEdgeChunk;
-  uint64_t tier_switches_at_loops = 0;  // on-stack replacements at loop headers (tests, diagnostics)
+  // Counts for tests and diagnostics: switches from the interpreter to compiled code at a loop header
+  // (on-stack replacement), and stretches run in compiled code (baseline::run).
+  uint64_t tier_switches_at_loops = 0;
+  uint64_t native_runs = 0;
   bool yield_requested = false;
   // Set by a host function that would block (Store::suspend_and_retry) together with its failure: the call
   // suspends before the call instruction, which runs again, host function included, when it resumes.
