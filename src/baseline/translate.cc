@@ -1066,8 +1066,14 @@ class ModuleCompiler {
                                                                                   : INT32_MAX);
       return;
     }
+    // Functions at least half-way to hot join the batch: they are likely to become hot soon, and one region
+    // for several functions saves the mappings and the page-rounding a region per function would cost.
+    std::vector<const CompiledFunc*> batch{&f};
+    for (const CompiledFunc& g : native.module_.funcs)
+      if (&g != &f && g.native.hotness() <= interp::kTierBudget / 2 && !g.native.get() && g.native.claim())
+        batch.push_back(&g);
     std::lock_guard lock(native.mutex_);
-    (void)compile_batch(native, {&f}, true);  // an error leaves f refused, interpreted
+    (void)compile_batch(native, batch, true);  // an error leaves the batch refused, interpreted
   }
 };
 

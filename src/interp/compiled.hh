@@ -56,6 +56,7 @@ class NativeCodeSlot {
     return left <= 0;
   }
   void set_hotness(int32_t budget) const { hotness_.store(budget, std::memory_order_relaxed); }
+  int32_t hotness() const { return hotness_.load(std::memory_order_relaxed); }
   State state() const { return State(state_.load(std::memory_order_acquire)); }
   // kCold -> kCompiling for exactly one caller.
   bool claim() const {

@@ -36,10 +36,11 @@ struct Guest {
                                r[0] = Val::i32(p[0].i32() + 1);
                                return TrapResult<void>{};
                              });
-    (void)linker.define_func("host", "yield", FuncType{}, [](Caller& c, std::span<const Val>, std::span<Val>) {
-      c.request_yield();
-      return TrapResult<void>{};
-    });
+    (void)linker.define_func("host", "yield", FuncType{},
+                             [](Caller& c, std::span<const Val>, std::span<Val>) {
+                               c.request_yield();
+                               return TrapResult<void>{};
+                             });
     auto inst = linker.instantiate(*store, module);
     EXPECT_TRUE(inst) << inst.error().to_string();
     instance = *inst;
