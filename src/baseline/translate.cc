@@ -189,7 +189,7 @@ class FunctionTranslator final : public OpEmitter {
   // Emits the function; `out` gets its entry offsets and resume points (native offsets in the module code).
   Result<void> run(uint32_t& entry_charged, uint32_t& entry, std::vector<ResumePoint>& resume) {
     Assembler& a = as();
-    a.configure_slots(kFpReg, int32_t((f_.param_slots + f_.local_slots) * 8), counting_);
+    a.configure_slots(kFpReg, int32_t(f_.frame_slots * 8), counting_);
     trap_common_ = a.new_label();
     entry_charged = uint32_t(a.size());
     charge(f_.entry_cost, 0, /*registers_live=*/false);
@@ -235,14 +235,17 @@ class FunctionTranslator final : public OpEmitter {
   // Stores every held local to its slot: before anything that reads the frame in memory (calls, helpers,
   // returns, suspension) or clobbers the registers.
   void spill_all() { move_held(true); }
+  // Stores only the held slots that hold results (a return: nothing else of the frame is read again).
+  void spill_results() { move_held(true, int32_t(f_.result_slots) * 8); }
   // Loads them back: at the entry, after calls and helpers, where a suspended activation resumes.
   void reload_all() { move_held(false); }
-  void move_held(bool to_memory) {
+  void move_held(bool to_memory, int32_t below = INT32_MAX) {
     if (pinned_.empty()) return;
     Assembler& a = as();
     const bool paused = a.slot_registers_paused();
     a.pause_slot_registers(true);
     for (const Assembler::SlotRegister& r : pinned_) {
+      if (r.disp >= below) continue;
       const jit::Mem m = mem(kFpReg, r.disp);
       if (r.xmm) {
         if (to_memory)
@@ -307,6 +310,8 @@ class FunctionTranslator final : public OpEmitter {
 
  private:
   static constexpr uint64_t kNoCost = ~uint64_t{0};
+  size_t next_loop_ = 0;                  // counting: the next entry of f_.loops to open
+  std::vector<uint32_t> open_loop_ends_;  // counting: the ends of the loops around the position
 
   Result<uint32_t> refuse(const std::string& why) const {
     return make_error(ErrorKind::kUnsupported, "baseline: " + why + " (lowered offset " +
@@ -316,11 +321,22 @@ class FunctionTranslator final : public OpEmitter {
 
   // ---- positions ----
   void bind_instruction(uint32_t pos) {
+    if (counting_) weigh_loops(pos);
     positions_.emplace_back(pos, uint32_t(as().size()));
     if (auto it = pending_.find(pos); it != pending_.end()) {
       as().bind(it->second);
       pending_.erase(it);
     }
+  }
+  // While counting: an access inside k nested loops counts 8^k (at most 4096), so that the registers go
+  // to the values of the inner loops rather than to those used most often in the code's text.
+  void weigh_loops(uint32_t pos) {
+    while (!open_loop_ends_.empty() && open_loop_ends_.back() <= pos) open_loop_ends_.pop_back();
+    while (next_loop_ < f_.loops.size() && f_.loops[next_loop_].begin <= pos) {
+      if (f_.loops[next_loop_].end > pos) open_loop_ends_.push_back(f_.loops[next_loop_].end);
+      ++next_loop_;
+    }
+    as().set_count_weight(1u << (3 * std::min<size_t>(open_loop_ends_.size(), 4)));
   }
   Label target_label(uint32_t target) {
     if (!positions_.empty() && target <= positions_.back().first) {
@@ -732,7 +748,7 @@ class FunctionTranslator final : public OpEmitter {
   void emit_return(bool charged) {
     Assembler& a = as();
     const Layout& l = layout();
-    spill_all();  // the results are in slots 0.., which may be held parameters
+    spill_results();  // the results are in slots 0.., which may be held; the rest of the frame is dead
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
     a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
@@ -884,14 +900,21 @@ bool trace_refusals() {
 }
 }  // namespace
 
-// The locals to hold in registers, from the access counts of a translation without: the most used ones
-// (at least 3 accesses: each costs a load at the entry and a spill and reload around calls), each in the
-// register class most of its accesses use. General registers rsi, rdi, r8-r10 and xmm2-xmm14: the op
-// families use only rax, rcx, rdx, xmm0 and xmm1 as scratch (and argument registers only around helper
-// calls, which the driver emits between a spill and a reload); r11 and xmm15 are the assembler's.
-std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts) {
+// The frame slots to hold in registers, from the access counts of a translation without: parameters,
+// locals and operand-stack temporaries alike, the most used first, an access inside k nested loops counting
+// 8^k (so the registers go to the inner loops' values), at least 3 (each held slot costs a load at the
+// entry and a spill and reload around calls). Each goes to the register class most of its accesses use.
+// General registers rsi, rdi, r8-r10 and xmm2-xmm14: the op families use only rax, rcx, rdx, xmm0 and xmm1
+// as scratch (and argument registers only around helper calls, which the driver emits between a spill and
+// a reload); r11 and xmm15 are the assembler's. When the general registers run out, integer locals may
+// take xmm registers (the assembler moves them through r11), but integer temporaries may not: they are
+// written and read once per use, and two domain crossings per use cost more than the memory slot
+// (measured: int_hash 0.58 s -> 0.80 s when they did).
+std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts,
+                                                        uint32_t local_slots) {
   struct Candidate {
-    uint32_t slot, total;
+    uint32_t slot;
+    uint64_t total;
     bool sse;
   };
   std::vector<Candidate> candidates;
@@ -904,7 +927,7 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   }
   // std::sort with the slot as tie-break (deterministic, and no temporary buffer: stable_sort's nothrow
   // allocation trips programs that replace only the throwing operator new, as typed_test.cc does).
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
+  std::sort(candidates.begin(), candidates.end(), [&](const Candidate& x, const Candidate& y) {
     return x.total != y.total ? x.total > y.total : x.slot < y.slot;
   });
   static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10};
@@ -916,7 +939,9 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   std::vector<Assembler::SlotRegister> held;
   for (const Candidate& c : candidates) {
     const bool want_xmm = c.sse;
-    if ((want_xmm && xmm < std::size(kXmm)) || (!want_xmm && gp == std::size(kGp) && xmm < std::size(kXmm)))
+    const bool local = c.slot < local_slots;
+    if ((want_xmm && xmm < std::size(kXmm)) ||
+        (!want_xmm && local && gp == std::size(kGp) && xmm < std::size(kXmm)))
       held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++])});
     else if (gp < std::size(kGp))
       held.push_back({int32_t(c.slot * 8), false, uint8_t(kGp[gp++])});
@@ -956,13 +981,14 @@ class ModuleCompiler {
       // registers would not repay, and translating once keeps compiling fast.
       if (r && first.has_loop()) {
         // Translated with every value in memory; again with the most used locals in registers.
-        std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts());
+        std::vector<Assembler::SlotRegister> held =
+            choose_held_locals(a.slot_counts(), f.param_slots + f.local_slots);
         if (trace_refusals()) {
           std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index,
                        a.slot_counts().size(), held.size());
           for (size_t i = 0; i < a.slot_counts().size(); ++i)
-            std::fprintf(stderr, " %zu:%u/%u%s", i, a.slot_counts()[i].integer, a.slot_counts()[i].sse,
-                         a.slot_counts()[i].partial ? "p" : "");
+            std::fprintf(stderr, " %zu:%llu/%llu%s", i, (unsigned long long)a.slot_counts()[i].integer,
+                         (unsigned long long)a.slot_counts()[i].sse, a.slot_counts()[i].partial ? "p" : "");
           std::fprintf(stderr, "\n");
         }
         if (!held.empty()) {

@@ -236,7 +236,7 @@ class Assembler {
     uint8_t reg;  // Reg or Xmm number
   };
   struct SlotCounts {
-    uint32_t integer = 0, sse = 0;
+    uint64_t integer = 0, sse = 0;  // weighted (set_count_weight)
     bool partial = false;
   };
   void configure_slots(Reg base, int32_t limit, bool counting);
@@ -253,6 +253,8 @@ class Assembler {
   bool slot_register_violation() const { return slot_violation_; }
   void clear_slot_register_violation() { slot_violation_ = false; }
   const std::vector<SlotCounts>& slot_counts() const { return slot_counts_; }
+  // What each access counts from here on (the caller weights accesses inside loops).
+  void set_count_weight(uint32_t weight) { count_weight_ = weight; }
   static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
   static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;
 
@@ -303,6 +305,7 @@ class Assembler {
   uint8_t slot_base_ = Mem::kNoReg;
   int32_t slot_limit_ = 0;
   bool slot_counting_ = false;
+  uint32_t count_weight_ = 1;
   bool slots_paused_ = false;
   bool slot_violation_ = false;
   std::vector<SlotRegister> slot_regs_;
