@@ -139,20 +139,24 @@ void emit_reload_memory0(Assembler& a) {
 
 // The module's shared entry and exits, at the start of its code.
 struct ModuleStubs {
+  // Compiled with fuel: r14 holds the fuel; without, the fuel is never touched and r14 is one more
+  // register for frame slots (docs/compiler.md, "Registers").
+  bool metered = true;
   uint32_t entry = 0;  // uint32_t entry(ExecContext* ctx, const void* native_pc)
   Label exit_state;    // leave with eax = status, storing fp, instance and fuel
   Label exit_done;     // leave after the entry frame returned: fuel only (as the interpreter's `done`)
 };
 
-ModuleStubs emit_module_stubs(Assembler& a) {
+ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   const Layout& l = layout();
   ModuleStubs s;
+  s.metered = metered;
   s.entry = uint32_t(a.size());
   for (Reg r : {Reg::rbx, Reg::rbp, Reg::r12, Reg::r13, Reg::r14, Reg::r15}) a.push(r);
   a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16-byte alignment at helper calls
   a.mov(Size::k64, kCtxReg, Reg::rdi);
   a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-  a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+  if (metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
   a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
   a.mov(Size::k64, Reg::r11, Reg::rsi);
   emit_reload_memory0(a);
@@ -163,7 +167,7 @@ ModuleStubs emit_module_stubs(Assembler& a) {
   a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
   s.exit_done = a.new_label();
   a.bind(s.exit_done);
-  a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+  if (metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
   a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
   for (Reg r : {Reg::r15, Reg::r14, Reg::r13, Reg::r12, Reg::rbp, Reg::rbx}) a.pop(r);
   a.ret();
@@ -279,7 +283,7 @@ class FunctionTranslator final : public OpEmitter {
     const Layout& l = layout();
     if (effects != HelperEffects::kPure) {
       a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-      a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+      if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
       a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
     }
     a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(fn));
@@ -355,6 +359,7 @@ class FunctionTranslator final : public OpEmitter {
   // are loaded), so the stub spills them before leaving and reloads them if it continues.
   void charge(uint64_t cost, uint32_t target, bool registers_live = true) {
     if (cost == 0 || cost == kNoCost) return;  // fuel >= 0 always pays 0
+    if (!stubs_.metered) return;               // (an unmetered lowering has no costs)
     resume_positions_.insert(target);
     Assembler& a = as();
     if (cost <= uint64_t(INT32_MAX)) {
@@ -652,7 +657,7 @@ class FunctionTranslator final : public OpEmitter {
         call_compiled_inline(*callee, site, continuation);
     }
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+    if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
     a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
     a.mov(Size::k64, Reg::rdi, kCtxReg);
     a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(&site));
@@ -660,7 +665,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov_imm(Size::k64, Reg::rax, address_of(&helper_call));
     a.call(Reg::rax);
     a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-    a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+    if (stubs_.metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
     a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
     a.mov(Size::k64, Reg::r11, Reg::rax);
     emit_reload_memory0(a);
@@ -903,15 +908,15 @@ bool trace_refusals() {
 // The frame slots to hold in registers, from the access counts of a translation without: parameters,
 // locals and operand-stack temporaries alike, the most used first, an access inside k nested loops counting
 // 8^k (so the registers go to the inner loops' values), at least 3 (each held slot costs a load at the
-// entry and a spill and reload around calls). Each goes to the register class most of its accesses use.
-// General registers rsi, rdi, r8-r10 and xmm2-xmm14: the op families use only rax, rcx, rdx, xmm0 and xmm1
-// as scratch (and argument registers only around helper calls, which the driver emits between a spill and
-// a reload); r11 and xmm15 are the assembler's. When the general registers run out, integer locals may
-// take xmm registers (the assembler moves them through r11), but integer temporaries may not: they are
-// written and read once per use, and two domain crossings per use cost more than the memory slot
-// (measured: int_hash 0.58 s -> 0.80 s when they did).
+// entry and a spill and reload around calls). Each goes to the register class most of its accesses use,
+// and only to that: general registers rsi, rdi, r8-r10 (and r14 without fuel), xmm2-xmm14. The op families
+// use only rax, rcx, rdx, xmm0 and xmm1 as scratch (and argument registers only around helper calls, which
+// the driver emits between a spill and a reload); r11 and xmm15 are the assembler's. An integer value in an
+// xmm register (or the reverse) is reached through r11 / xmm15, two domain crossings per use, which costs
+// more than the memory slot: measured, mixed_lz 0.91 s -> 0.65 s and branch_vm 0.68 -> 0.53-0.61 when
+// integer locals stopped overflowing into xmm registers.
 std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts,
-                                                        uint32_t local_slots) {
+                                                        bool metered) {
   struct Candidate {
     uint32_t slot;
     uint64_t total;
@@ -930,7 +935,8 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   std::sort(candidates.begin(), candidates.end(), [&](const Candidate& x, const Candidate& y) {
     return x.total != y.total ? x.total > y.total : x.slot < y.slot;
   });
-  static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10};
+  static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10, Reg::r14};
+  const size_t gp_count = metered ? std::size(kGp) - 1 : std::size(kGp);  // r14 is the fuel
   static constexpr jit::Xmm kXmm[] = {jit::Xmm::xmm8,  jit::Xmm::xmm9,  jit::Xmm::xmm10, jit::Xmm::xmm11,
                                       jit::Xmm::xmm12, jit::Xmm::xmm13, jit::Xmm::xmm14, jit::Xmm::xmm2,
                                       jit::Xmm::xmm3,  jit::Xmm::xmm4,  jit::Xmm::xmm5,  jit::Xmm::xmm6,
@@ -938,12 +944,9 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   size_t gp = 0, xmm = 0;
   std::vector<Assembler::SlotRegister> held;
   for (const Candidate& c : candidates) {
-    const bool want_xmm = c.sse;
-    const bool local = c.slot < local_slots;
-    if ((want_xmm && xmm < std::size(kXmm)) ||
-        (!want_xmm && local && gp == std::size(kGp) && xmm < std::size(kXmm)))
+    if (c.sse && xmm < std::size(kXmm))
       held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++])});
-    else if (gp < std::size(kGp))
+    else if (!c.sse && gp < gp_count)
       held.push_back({int32_t(c.slot * 8), false, uint8_t(kGp[gp++])});
   }
   return held;
@@ -955,7 +958,7 @@ class ModuleCompiler {
   static Result<std::shared_ptr<const NativeModule>> compile(const interp::CompiledModule& module) {
     auto native = std::make_shared<NativeModule>();
     Assembler a;
-    const ModuleStubs stubs = emit_module_stubs(a);
+    const ModuleStubs stubs = emit_module_stubs(a, module.metered);
     native->entry_stub_ = stubs.entry;
     struct Placed {
       const CompiledFunc* func;
@@ -981,8 +984,7 @@ class ModuleCompiler {
       // registers would not repay, and translating once keeps compiling fast.
       if (r && first.has_loop()) {
         // Translated with every value in memory; again with the most used locals in registers.
-        std::vector<Assembler::SlotRegister> held =
-            choose_held_locals(a.slot_counts(), f.param_slots + f.local_slots);
+        std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts(), module.metered);
         if (trace_refusals()) {
           std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index,
                        a.slot_counts().size(), held.size());

@@ -75,6 +75,7 @@ struct CompiledFunc {
 uint64_t module_offset_at(const CompiledFunc& func, uint32_t code_pos);
 
 struct CompiledModule {
+  bool metered = false;             // lowered with fuel costs (LowerOptions::fuel)
   std::vector<CodeBuffer> code;     // segments; CompiledFunc::entry points into them
   std::vector<CompiledFunc> funcs;  // defined functions, in order
   std::vector<uint32_t> type_ids;   // module type index -> engine canonical type id

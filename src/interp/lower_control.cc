@@ -978,6 +978,7 @@ Result<void> lower_module(const wasm::Module& module, const validate::BodyContex
         return std::unexpected(*malformed);
     return std::unexpected(std::move(r.error));
   }
+  out.metered = options.fuel;
   out.funcs.reserve(n);
   for (size_t t = 0; t < ranges; ++t)
     for (CompiledFunc& f : results[t].funcs) {
