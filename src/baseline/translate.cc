@@ -198,7 +198,7 @@ class FunctionTranslator final : public OpEmitter {
     entry_charged = uint32_t(a.size());
     charge(f_.entry_cost, 0, /*registers_live=*/false);
     entry = uint32_t(a.size());
-    reload_all();  // parameters and zeroed locals are in their slots
+    load_at_entry();
     a.set_slot_registers(pinned_);
     uint32_t pos = 0;
     while (pos < f_.code_size) {
@@ -220,7 +220,11 @@ class FunctionTranslator final : public OpEmitter {
     } else {
       // Only where an activation can stop and continue (the entry, fuel stops, calls and their
       // continuations), and through a stub that loads the held locals first.
-      resume.push_back(ResumePoint{0, entry});
+      // Lowered offset 0 may be a loop header, so a resumption there reloads everything (`entry` is
+      // only for a fresh call).
+      resume.push_back(ResumePoint{0, uint32_t(a.size())});
+      reload_all();
+      a.jmp(a.label_at(positions_.front().second));
       for (uint32_t lowered : resume_positions_) {
         if (lowered == 0 || not_resumable_.contains(lowered)) continue;
         auto it =
@@ -236,6 +240,28 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // ---- locals held in registers (docs/compiler.md, "Registers") ----
+  // A fresh call: parameters are in their slots, the declared locals are zero (the caller cleared
+  // them), operand-stack slots hold nothing yet.
+  void load_at_entry() {
+    Assembler& a = as();
+    const int32_t params_end = int32_t(f_.param_slots) * 8;
+    const int32_t locals_end = params_end + int32_t(f_.local_slots) * 8;
+    a.pause_slot_registers(true);
+    for (const Assembler::SlotRegister& r : pinned_) {
+      if (r.disp >= locals_end) continue;
+      if (r.disp < params_end) {
+        if (r.xmm)
+          a.movs(jit::Fp::kF64, jit::Xmm(r.reg), mem(kFpReg, r.disp));
+        else
+          a.mov(Size::k64, Reg(r.reg), mem(kFpReg, r.disp));
+      } else if (r.xmm) {
+        a.sse_logic(jit::SseLogic::kXor, jit::Fp::kF64, jit::Xmm(r.reg), jit::Xmm(r.reg));
+      } else {
+        a.alu(Alu::kXor, Size::k32, Reg(r.reg), Reg(r.reg));
+      }
+    }
+    a.pause_slot_registers(false);
+  }
   // Stores every held local to its slot: before anything that reads the frame in memory (calls, helpers,
   // returns, suspension) or clobbers the registers.
   void spill_all() { move_held(true); }
