@@ -305,10 +305,12 @@ void Assembler::mov(Size s, Reg dst, const Mem& src) {
 }
 
 void Assembler::mov(Size s, const Mem& dst, Reg src) {
-  if (const SlotRegister* held = held_slot(dst, false, /*count=*/false); held && held->xmm) {
+  const SlotRegister* held = held_slot(dst, false, /*count=*/false);
+  if (held && held->xmm) {
     movd_to_xmm(s, Xmm(held->reg), src);
     return;
   }
+  if (!held && whole_frame_slot(dst)) s = Size::k64;  // see whole_frame_slot
   const uint8_t op[] = {0x89};
   emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst, Access::kWrite));
 }
@@ -332,11 +334,15 @@ void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
 }
 
 void Assembler::mov_imm(Size s, const Mem& dst, int32_t imm) {
-  if (const SlotRegister* held = held_slot(dst, false, /*count=*/false); held && held->xmm) {
+  const SlotRegister* held = held_slot(dst, false, /*count=*/false);
+  if (held && held->xmm) {
     mov_imm(s, kSlotScratch, s == Size::k64 ? uint64_t(int64_t(imm)) : uint64_t(uint32_t(imm)));
     movd_to_xmm(s, Xmm(held->reg), kSlotScratch);
     return;
   }
+  if (!held && whole_frame_slot(dst))
+    s = Size::k64;  // see whole_frame_slot (sign-extended: the upper
+                    // half of a 32-bit value's slot is don't-care)
   const uint8_t op[] = {0xc7};
   emit_op(kPrefixNone, s == Size::k64, op, 0, rm(dst, Access::kWrite));
   put32(uint32_t(imm));
@@ -552,6 +558,7 @@ void Assembler::movs(Fp p, const Mem& dst, Xmm src) {
       movd_from_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, Reg(held->reg), src);
     return;
   }
+  if (whole_frame_slot(dst)) p = Fp::kF64;  // movsd: see whole_frame_slot
   const uint8_t op[] = {0x0f, 0x11};
   emit_op(scalar_prefix(p), false, op, uint8_t(src), rm(dst));
 }
