@@ -504,6 +504,12 @@ class FunctionTranslator final : public OpEmitter {
     if (found == op_by_handler().end()) return refuse("unknown handler");
     const IOp op = found->second;
     if (auto size = translate_control(op); !size || *size) return size;
+    if (counting_) {
+      as().set_count_neutral(moves_bits_only(op));
+      auto size = emit_family_op(op);
+      as().set_count_neutral(false);
+      return size;
+    }
     if (pinned_.empty()) return emit_family_op(op);
     // With locals held in registers: an op that calls a C++ helper (which reads the frame in memory and
     // clobbers the registers) or addresses a held local in memory is emitted again between a spill and a
@@ -524,6 +530,20 @@ class FunctionTranslator final : public OpEmitter {
     a.pause_slot_registers(false);
     reload_all();
     return size;
+  }
+
+  // Ops whose slot accesses say nothing about the value's register class (see choose_held_locals).
+  // (Float loads and stores move their value through xmm0: they count as SSE accesses.)
+  static bool moves_bits_only(IOp op) {
+    switch (op) {
+      case IOp::Copy8:
+      case IOp::Const32:
+      case IOp::Const64:
+      case IOp::Select8:
+        return true;
+      default:
+        return false;
+    }
   }
 
   Result<uint32_t> emit_family_op(IOp op) {
@@ -1035,10 +1055,11 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   std::vector<Candidate> candidates;
   for (uint32_t i = 0; i < counts.size(); ++i) {
     const Assembler::SlotCounts& c = counts[i];
-    if (c.partial || c.integer + c.sse < 3) continue;
-    // A float local is also moved and set by integer instructions (copies, constants): count it as
-    // float when a third of its accesses are SSE ones.
-    candidates.push_back(Candidate{i, c.integer + c.sse, c.sse * 2 >= c.integer});
+    const uint64_t total = c.integer + c.sse + c.neutral;
+    if (c.partial || total < 3) continue;
+    // Copies, constants and float loads/stores count for neither class; a value is a float one when a
+    // third of its other accesses are SSE ones.
+    candidates.push_back(Candidate{i, total, c.sse > 0 && c.sse * 2 >= c.integer});
   }
   // std::sort with the slot as tie-break (deterministic, and no temporary buffer: stable_sort's nothrow
   // allocation trips programs that replace only the throwing operator new, as typed_test.cc does).

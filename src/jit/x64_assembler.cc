@@ -155,6 +155,7 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
   slot_limit_ = limit;
   slot_counting_ = counting;
   count_weight_ = 1;
+  count_neutral_ = false;
   slots_paused_ = false;
   slot_violation_ = false;
   slot_regs_.clear();
@@ -165,7 +166,7 @@ const Assembler::SlotRegister* Assembler::held_slot(const Mem& m, bool sse, bool
   if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
   if (slot_counting_ && count) {
     SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
-    (sse ? c.sse : c.integer) += count_weight_;
+    (count_neutral_ ? c.neutral : sse ? c.sse : c.integer) += count_weight_;
     if (m.disp % 8 != 0) c.partial = true;
   }
   if (slots_paused_) return nullptr;

@@ -237,6 +237,7 @@ class Assembler {
   };
   struct SlotCounts {
     uint64_t integer = 0, sse = 0;  // weighted (set_count_weight)
+    uint64_t neutral = 0;           // by instructions that only move bits (set_count_neutral)
     bool partial = false;
   };
   void configure_slots(Reg base, int32_t limit, bool counting);
@@ -255,6 +256,9 @@ class Assembler {
   const std::vector<SlotCounts>& slot_counts() const { return slot_counts_; }
   // What each access counts from here on (the caller weights accesses inside loops).
   void set_count_weight(uint32_t weight) { count_weight_ = weight; }
+  // Counts the accesses from here on as neither integer nor SSE ones: instructions that only move bits
+  // (copies, constants, selects) say nothing about which register class suits the value.
+  void set_count_neutral(bool neutral) { count_neutral_ = neutral; }
   static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
   static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;
 
@@ -315,6 +319,7 @@ class Assembler {
   int32_t slot_limit_ = 0;
   bool slot_counting_ = false;
   uint32_t count_weight_ = 1;
+  bool count_neutral_ = false;
   bool slots_paused_ = false;
   bool slot_violation_ = false;
   std::vector<SlotRegister> slot_regs_;
