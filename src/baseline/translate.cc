@@ -59,7 +59,23 @@ const Layout& layout() {
     void* first_word;
     std::memcpy(&first_word, &inst.funcs, sizeof first_word);
     if (first_word != inst.funcs.data()) std::abort();
+    // ... and its second the end pointer (the inline call_indirect computes a table's size from both).
+    static interp::TableInst table;
+    table.elems.resize(3);
+    void* words[2];
+    std::memcpy(words, &table.elems, sizeof words);
+    if (words[0] != table.elems.data() || words[1] != table.elems.data() + 3) std::abort();
+    static interp::FuncInst func;
+    static interp::CompiledFunc code;
     Layout r{};
+    r.table_elems = at(&table, &table.elems);
+    r.func_type_id = at(&func, &func.type_id);
+    r.func_instance = at(&func, &func.instance);
+    r.func_code = at(&func, &func.code);
+    r.code_native = at(&code, &code.native);
+    r.code_frame_slots = at(&code, &code.frame_slots);
+    r.code_param_slots = at(&code, &code.param_slots);
+    r.code_local_slots = at(&code, &code.local_slots);
     r.ctx_fp = at(&ctx, &ctx.fp);
     r.ctx_fuel = at(&ctx, &ctx.fuel);
     r.ctx_frame_top = at(&ctx, &ctx.frame_top);
@@ -140,20 +156,24 @@ void emit_reload_memory0(Assembler& a) {
 
 // The module's shared entry and exits, at the start of its code.
 struct ModuleStubs {
+  // Compiled with fuel: r14 holds the fuel; without, the fuel is never touched and r14 is one more
+  // register for frame slots (docs/compiler.md, "Registers").
+  bool metered = true;
   uint32_t entry = 0;  // uint32_t entry(ExecContext* ctx, const void* native_pc)
   Label exit_state;    // leave with eax = status, storing fp, instance and fuel
   Label exit_done;     // leave after the entry frame returned: fuel only (as the interpreter's `done`)
 };
 
-ModuleStubs emit_module_stubs(Assembler& a) {
+ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   const Layout& l = layout();
   ModuleStubs s;
+  s.metered = metered;
   s.entry = uint32_t(a.size());
   for (Reg r : {Reg::rbx, Reg::rbp, Reg::r12, Reg::r13, Reg::r14, Reg::r15}) a.push(r);
   a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16-byte alignment at helper calls
   a.mov(Size::k64, kCtxReg, Reg::rdi);
   a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-  a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+  if (metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
   a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
   a.mov(Size::k64, Reg::r11, Reg::rsi);
   emit_reload_memory0(a);
@@ -164,7 +184,7 @@ ModuleStubs emit_module_stubs(Assembler& a) {
   a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
   s.exit_done = a.new_label();
   a.bind(s.exit_done);
-  a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+  if (metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
   a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
   for (Reg r : {Reg::r15, Reg::r14, Reg::r13, Reg::r12, Reg::rbp, Reg::rbx}) a.pop(r);
   a.ret();
@@ -190,12 +210,12 @@ class FunctionTranslator final : public OpEmitter {
   // Emits the function; `out` gets its entry offsets and resume points (native offsets in the module code).
   Result<void> run(uint32_t& entry_charged, uint32_t& entry, std::vector<ResumePoint>& resume) {
     Assembler& a = as();
-    a.configure_slots(kFpReg, int32_t((f_.param_slots + f_.local_slots) * 8), counting_);
+    a.configure_slots(kFpReg, int32_t(f_.frame_slots * 8), counting_);
     trap_common_ = a.new_label();
     entry_charged = uint32_t(a.size());
     charge(f_.entry_cost, 0, /*registers_live=*/false);
     entry = uint32_t(a.size());
-    reload_all();  // parameters and zeroed locals are in their slots
+    load_at_entry();
     a.set_slot_registers(pinned_);
     uint32_t pos = 0;
     while (pos < f_.code_size) {
@@ -217,7 +237,11 @@ class FunctionTranslator final : public OpEmitter {
     } else {
       // Only where an activation can stop and continue (the entry, fuel stops, calls and their
       // continuations), and through a stub that loads the held locals first.
-      resume.push_back(ResumePoint{0, entry});
+      // Lowered offset 0 may be a loop header, so a resumption there reloads everything (`entry` is
+      // only for a fresh call).
+      resume.push_back(ResumePoint{0, uint32_t(a.size())});
+      reload_all();
+      a.jmp(a.label_at(positions_.front().second));
       for (uint32_t lowered : resume_positions_) {
         if (lowered == 0 || not_resumable_.contains(lowered)) continue;
         auto it =
@@ -233,17 +257,42 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // ---- locals held in registers (docs/compiler.md, "Registers") ----
+  // A fresh call: parameters are in their slots, the declared locals are zero (the caller cleared
+  // them), operand-stack slots hold nothing yet.
+  void load_at_entry() {
+    Assembler& a = as();
+    const int32_t params_end = int32_t(f_.param_slots) * 8;
+    const int32_t locals_end = params_end + int32_t(f_.local_slots) * 8;
+    a.pause_slot_registers(true);
+    for (const Assembler::SlotRegister& r : pinned_) {
+      if (r.disp >= locals_end) continue;
+      if (r.disp < params_end) {
+        if (r.xmm)
+          a.movs(jit::Fp::kF64, jit::Xmm(r.reg), mem(kFpReg, r.disp));
+        else
+          a.mov(Size::k64, Reg(r.reg), mem(kFpReg, r.disp));
+      } else if (r.xmm) {
+        a.sse_logic(jit::SseLogic::kXor, jit::Fp::kF64, jit::Xmm(r.reg), jit::Xmm(r.reg));
+      } else {
+        a.alu(Alu::kXor, Size::k32, Reg(r.reg), Reg(r.reg));
+      }
+    }
+    a.pause_slot_registers(false);
+  }
   // Stores every held local to its slot: before anything that reads the frame in memory (calls, helpers,
   // returns, suspension) or clobbers the registers.
   void spill_all() { move_held(true); }
+  // Stores only the held slots that hold results (a return: nothing else of the frame is read again).
+  void spill_results() { move_held(true, int32_t(f_.result_slots) * 8); }
   // Loads them back: at the entry, after calls and helpers, where a suspended activation resumes.
   void reload_all() { move_held(false); }
-  void move_held(bool to_memory) {
+  void move_held(bool to_memory, int32_t below = INT32_MAX) {
     if (pinned_.empty()) return;
     Assembler& a = as();
     const bool paused = a.slot_registers_paused();
     a.pause_slot_registers(true);
     for (const Assembler::SlotRegister& r : pinned_) {
+      if (r.disp >= below) continue;
       const jit::Mem m = mem(kFpReg, r.disp);
       if (r.xmm) {
         if (to_memory)
@@ -277,7 +326,7 @@ class FunctionTranslator final : public OpEmitter {
     const Layout& l = layout();
     if (effects != HelperEffects::kPure) {
       a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-      a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+      if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
       a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
     }
     a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(fn));
@@ -304,10 +353,11 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, kMemSizeReg, mem(Reg::rax, l.mem_size));
   }
   void restore_memory0() override { emit_reload_memory0(as()); }
-  bool has_loop() const { return has_loop_; }
 
  private:
   static constexpr uint64_t kNoCost = ~uint64_t{0};
+  size_t next_loop_ = 0;                  // counting: the next entry of f_.loops to open
+  std::vector<uint32_t> open_loop_ends_;  // counting: the ends of the loops around the position
 
   Result<uint32_t> refuse(const std::string& why) const {
     return make_error(ErrorKind::kUnsupported, "baseline: " + why + " (lowered offset " +
@@ -317,11 +367,22 @@ class FunctionTranslator final : public OpEmitter {
 
   // ---- positions ----
   void bind_instruction(uint32_t pos) {
+    if (counting_) weigh_loops(pos);
     positions_.emplace_back(pos, uint32_t(as().size()));
     if (auto it = pending_.find(pos); it != pending_.end()) {
       as().bind(it->second);
       pending_.erase(it);
     }
+  }
+  // While counting: an access inside k nested loops counts 8^k (at most 4096), so that the registers go
+  // to the values of the inner loops rather than to those used most often in the code's text.
+  void weigh_loops(uint32_t pos) {
+    while (!open_loop_ends_.empty() && open_loop_ends_.back() <= pos) open_loop_ends_.pop_back();
+    while (next_loop_ < f_.loops.size() && f_.loops[next_loop_].begin <= pos) {
+      if (f_.loops[next_loop_].end > pos) open_loop_ends_.push_back(f_.loops[next_loop_].end);
+      ++next_loop_;
+    }
+    as().set_count_weight(1u << (3 * std::min<size_t>(open_loop_ends_.size(), 4)));
   }
   Label target_label(uint32_t target) {
     if (!positions_.empty() && target <= positions_.back().first) {
@@ -340,6 +401,7 @@ class FunctionTranslator final : public OpEmitter {
   // are loaded), so the stub spills them before leaving and reloads them if it continues.
   void charge(uint64_t cost, uint32_t target, bool registers_live = true) {
     if (cost == 0 || cost == kNoCost) return;  // fuel >= 0 always pays 0
+    if (!stubs_.metered) return;               // (an unmetered lowering has no costs)
     resume_positions_.insert(target);
     Assembler& a = as();
     if (cost <= uint64_t(INT32_MAX)) {
@@ -366,7 +428,6 @@ class FunctionTranslator final : public OpEmitter {
   void edge(uint32_t target, uint64_t cost) {
     if (target <= pos_) {
       interrupt_check(target);
-      has_loop_ = true;
       resume_positions_.insert(target);  // a loop header: the interpreter switches here (lazy tiering)
     }
     charge(cost, target);
@@ -447,6 +508,12 @@ class FunctionTranslator final : public OpEmitter {
     if (found == op_by_handler().end()) return refuse("unknown handler");
     const IOp op = found->second;
     if (auto size = translate_control(op); !size || *size) return size;
+    if (counting_) {
+      as().set_count_neutral(moves_bits_only(op));
+      auto size = emit_family_op(op);
+      as().set_count_neutral(false);
+      return size;
+    }
     if (pinned_.empty()) return emit_family_op(op);
     // With locals held in registers: an op that calls a C++ helper (which reads the frame in memory and
     // clobbers the registers) or addresses a held local in memory is emitted again between a spill and a
@@ -467,6 +534,20 @@ class FunctionTranslator final : public OpEmitter {
     a.pause_slot_registers(false);
     reload_all();
     return size;
+  }
+
+  // Ops whose slot accesses say nothing about the value's register class (see choose_held_locals).
+  // (Float loads and stores move their value through xmm0: they count as SSE accesses.)
+  static bool moves_bits_only(IOp op) {
+    switch (op) {
+      case IOp::Copy8:
+      case IOp::Const32:
+      case IOp::Const64:
+      case IOp::Select8:
+        return true;
+      default:
+        return false;
+    }
   }
 
   Result<uint32_t> emit_family_op(IOp op) {
@@ -636,9 +717,11 @@ class FunctionTranslator final : public OpEmitter {
     if (!indirect) {
       if (const CompiledFunc* callee = defined_function(site.func_or_type))
         call_compiled_inline(*callee, site, continuation);
+    } else {
+      call_indirect_inline(site, continuation);
     }
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+    if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
     a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
     a.mov(Size::k64, Reg::rdi, kCtxReg);
     a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(&site));
@@ -646,7 +729,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov_imm(Size::k64, Reg::rax, address_of(&helper_call));
     a.call(Reg::rax);
     a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-    a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+    if (stubs_.metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
     a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
     a.mov(Size::k64, Reg::r11, Reg::rax);
     emit_reload_memory0(a);
@@ -728,13 +811,84 @@ class FunctionTranslator final : public OpEmitter {
     a.bind(slow);
   }
 
+  // The fast path of call_indirect: when the element is a compiled function of the current instance with
+  // the expected type, and the stacks have room and no interrupt is pending, do what helper_call does
+  // inline (as call_compiled_inline, with the callee's sizes read from its CompiledFunc) and jump to its
+  // entry. Anything else (out of bounds, null, other type: the traps; host functions, other instances,
+  // interpreted callees) falls through to the helper, which checks everything again in its order.
+  void call_indirect_inline(const CallSite& site, Label continuation) {
+    Assembler& a = as();
+    const Layout& l = layout();
+    Label slow = a.new_label();
+    const int32_t args = int32_t(site.args_slot);
+    a.mov(Size::k32, Reg::rax, mem(kFpReg, int32_t(site.index_slot)));  // zero-extends: the index
+    a.mov(Size::k64, Reg::rcx, mem(kInstReg, l.inst_tables));
+    a.mov(Size::k64, Reg::rcx, mem(Reg::rcx, int32_t(site.table * 8)));  // TableInst*
+    a.mov(Size::k64, Reg::rdx, mem(Reg::rcx, l.table_elems));
+    a.mov(Size::k64, Reg::rsi, mem(Reg::rcx, l.table_elems + 8));
+    a.sub(Size::k64, Reg::rsi, Reg::rdx);
+    a.shift(jit::Shift::kShr, Size::k64, Reg::rsi, 3);  // the table's size
+    a.cmp(Size::k64, Reg::rax, Reg::rsi);
+    a.jcc(Cond::kAE, slow);
+    a.mov(Size::k64, Reg::rdx, mem(Reg::rdx, Reg::rax, 8));  // FuncInst* (or null)
+    a.test(Size::k64, Reg::rdx, Reg::rdx);
+    a.jcc(Cond::kE, slow);
+    a.alu(Alu::kCmp, Size::k32, mem(Reg::rdx, l.func_type_id), int32_t(site.func_or_type));
+    a.jcc(Cond::kNE, slow);
+    a.alu(Alu::kCmp, Size::k64, kInstReg, mem(Reg::rdx, l.func_instance));
+    a.jcc(Cond::kNE, slow);
+    a.mov(Size::k64, Reg::rsi, mem(Reg::rdx, l.func_code));  // CompiledFunc* (null: a host function)
+    a.test(Size::k64, Reg::rsi, Reg::rsi);
+    a.jcc(Cond::kE, slow);
+    a.mov(Size::k64, Reg::rcx, mem(Reg::rsi, l.code_native));  // its NativeFunc*
+    a.test(Size::k64, Reg::rcx, Reg::rcx);
+    a.jcc(Cond::kE, slow);
+    a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+    a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frames_end));
+    a.jcc(Cond::kE, slow);
+    a.mov(Size::k32, Reg::rdi, mem(Reg::rsi, l.code_frame_slots));
+    a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rdi, 8, args));
+    a.alu(Alu::kCmp, Size::k64, Reg::rdi, mem(kCtxReg, l.ctx_stack_end));
+    a.jcc(Cond::kA, slow);
+    a.mov(Size::k64, Reg::rdi, mem(kCtxReg, l.ctx_interrupt));
+    a.alu(Alu::kCmp, Size::k32, mem(Reg::rdi), 0);
+    a.jcc(Cond::kNE, slow);
+    // the Frame: func, return_pc, caller_fp, caller_instance, native_return
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), Reg::rdx);
+    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
+    a.lea_label(Reg::rdi, continuation);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
+    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    // zero the callee's declared locals: [args + param_slots * 8, + local_slots * 8)
+    a.mov(Size::k32, Reg::rax, mem(Reg::rsi, l.code_param_slots));
+    a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rax, 8, args));
+    a.mov(Size::k32, Reg::rsi, mem(Reg::rsi, l.code_local_slots));
+    a.alu(Alu::kXor, Size::k32, Reg::rdx, Reg::rdx);
+    Label zeroed = a.new_label(), loop = a.new_label();
+    a.test(Size::k32, Reg::rsi, Reg::rsi);
+    a.jcc(Cond::kE, zeroed);
+    a.bind(loop);
+    a.mov(Size::k64, mem(Reg::rdi), Reg::rdx);
+    a.alu(Alu::kAdd, Size::k64, Reg::rdi, 8);
+    a.alu(Alu::kSub, Size::k32, Reg::rsi, 1);
+    a.jcc(Cond::kNE, loop);
+    a.bind(zeroed);
+    a.lea(Size::k64, kFpReg, mem(kFpReg, args));
+    a.jmp(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
+    a.bind(slow);
+  }
+
   // ReturnOp(F): pop the Frame. The entry frame (return_pc null) ends the activation; a compiled caller
   // continues at its native continuation (which charges its continuation block); an interpreted caller
   // continues in the interpreter, which is handed the continuation's cost as the pending charge.
   void emit_return(bool charged) {
     Assembler& a = as();
     const Layout& l = layout();
-    spill_all();  // the results are in slots 0.., which may be held parameters
+    spill_results();  // the results are in slots 0.., which may be held; the rest of the frame is dead
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
     a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
@@ -813,7 +967,6 @@ class FunctionTranslator final : public OpEmitter {
   const std::vector<Assembler::SlotRegister> pinned_;
   const bool counting_;
   bool helper_called_ = false;
-  bool has_loop_ = false;                // a backward branch was translated
   std::set<uint32_t> resume_positions_;  // where compiled code can be entered (with pinned_)
 };
 
@@ -886,30 +1039,39 @@ bool trace_refusals() {
 }
 }  // namespace
 
-// The locals to hold in registers, from the access counts of a translation without: the most used ones
-// (at least 3 accesses: each costs a load at the entry and a spill and reload around calls), each in the
-// register class most of its accesses use. General registers rsi, rdi, r8-r10 and xmm2-xmm14: the op
-// families use only rax, rcx, rdx, xmm0 and xmm1 as scratch (and argument registers only around helper
-// calls, which the driver emits between a spill and a reload); r11 and xmm15 are the assembler's.
-std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts) {
+// The frame slots to hold in registers, from the access counts of a translation without: parameters,
+// locals and operand-stack temporaries alike, the most used first, an access inside k nested loops counting
+// 8^k (so the registers go to the inner loops' values), at least 3 (each held slot costs a load at the
+// entry and a spill and reload around calls). Each goes to the register class most of its accesses use,
+// and only to that: general registers rsi, rdi, r8-r10 (and r14 without fuel), xmm2-xmm14. The op families
+// use only rax, rcx, rdx, xmm0 and xmm1 as scratch (and argument registers only around helper calls, which
+// the driver emits between a spill and a reload); r11 and xmm15 are the assembler's. An integer value in an
+// xmm register (or the reverse) is reached through r11 / xmm15, two domain crossings per use, which costs
+// more than the memory slot: measured, mixed_lz 0.91 s -> 0.65 s and branch_vm 0.68 -> 0.53-0.61 when
+// integer locals stopped overflowing into xmm registers.
+std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts,
+                                                        bool metered) {
   struct Candidate {
-    uint32_t slot, total;
+    uint32_t slot;
+    uint64_t total;
     bool sse;
   };
   std::vector<Candidate> candidates;
   for (uint32_t i = 0; i < counts.size(); ++i) {
     const Assembler::SlotCounts& c = counts[i];
-    if (c.partial || c.integer + c.sse < 3) continue;
-    // A float local is also moved and set by integer instructions (copies, constants): count it as
-    // float when a third of its accesses are SSE ones.
-    candidates.push_back(Candidate{i, c.integer + c.sse, c.sse * 2 >= c.integer});
+    const uint64_t total = c.integer + c.sse + c.neutral;
+    if (c.partial || total < 3) continue;
+    // Copies, constants and float loads/stores count for neither class; a value is a float one when a
+    // third of its other accesses are SSE ones.
+    candidates.push_back(Candidate{i, total, c.sse > 0 && c.sse * 2 >= c.integer});
   }
   // std::sort with the slot as tie-break (deterministic, and no temporary buffer: stable_sort's nothrow
   // allocation trips programs that replace only the throwing operator new, as typed_test.cc does).
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
+  std::sort(candidates.begin(), candidates.end(), [&](const Candidate& x, const Candidate& y) {
     return x.total != y.total ? x.total > y.total : x.slot < y.slot;
   });
-  static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10};
+  static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10, Reg::r14};
+  const size_t gp_count = metered ? std::size(kGp) - 1 : std::size(kGp);  // r14 is the fuel
   static constexpr jit::Xmm kXmm[] = {jit::Xmm::xmm8,  jit::Xmm::xmm9,  jit::Xmm::xmm10, jit::Xmm::xmm11,
                                       jit::Xmm::xmm12, jit::Xmm::xmm13, jit::Xmm::xmm14, jit::Xmm::xmm2,
                                       jit::Xmm::xmm3,  jit::Xmm::xmm4,  jit::Xmm::xmm5,  jit::Xmm::xmm6,
@@ -917,10 +1079,9 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   size_t gp = 0, xmm = 0;
   std::vector<Assembler::SlotRegister> held;
   for (const Candidate& c : candidates) {
-    const bool want_xmm = c.sse;
-    if ((want_xmm && xmm < std::size(kXmm)) || (!want_xmm && gp == std::size(kGp) && xmm < std::size(kXmm)))
+    if (c.sse && xmm < std::size(kXmm))
       held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++])});
-    else if (gp < std::size(kGp))
+    else if (!c.sse && gp < gp_count)
       held.push_back({int32_t(c.slot * 8), false, uint8_t(kGp[gp++])});
   }
   return held;
@@ -938,8 +1099,8 @@ class ModuleCompiler {
   };
 
   // Translates one function at the end of `a`'s code into `p`: first with every value in memory (counting
-  // the accesses to each local), then, for a function with a loop, again with the most used locals held in
-  // registers. On failure the assembler is rolled back to where it was.
+  // the accesses to each slot), then again with the busiest slots held in registers. On failure the assembler
+  // is rolled back to where it was.
   static Result<void> translate_function(Assembler& a, const ModuleStubs& stubs,
                                          const interp::CompiledModule& module, const CompiledFunc& f,
                                          std::deque<CallSite>& sites, Placed& p) {
@@ -947,17 +1108,17 @@ class ModuleCompiler {
     p = Placed{&f, 0, 0, {}};
     FunctionTranslator first(a, stubs, module, f, sites, {}, true);
     Result<void> r = first.run(p.entry_charged, p.entry, p.resume);
-    // Functions without a loop keep this translation: their locals are used a few times each, which
-    // registers would not repay, and translating once keeps compiling fast.
-    if (r && first.has_loop()) {
+    // Every function is translated again with its busiest slots in registers: also those without a
+    // loop (recursive and call-heavy code: call_recursive 1.09 s -> 0.86 s).
+    if (r) {
       // Translated with every value in memory; again with the most used locals in registers.
-      std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts());
+      std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts(), module.metered);
       if (trace_refusals()) {
         std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index, a.slot_counts().size(),
                      held.size());
         for (size_t i = 0; i < a.slot_counts().size(); ++i)
-          std::fprintf(stderr, " %zu:%u/%u%s", i, a.slot_counts()[i].integer, a.slot_counts()[i].sse,
-                       a.slot_counts()[i].partial ? "p" : "");
+          std::fprintf(stderr, " %zu:%llu/%llu%s", i, (unsigned long long)a.slot_counts()[i].integer,
+                       (unsigned long long)a.slot_counts()[i].sse, a.slot_counts()[i].partial ? "p" : "");
         std::fprintf(stderr, "\n");
       }
       if (!held.empty()) {
@@ -984,7 +1145,7 @@ class ModuleCompiler {
   static Result<void> compile_batch(NativeModule& native, const std::vector<const CompiledFunc*>& funcs,
                                     bool hot) {
     Assembler a;
-    const ModuleStubs stubs = emit_module_stubs(a);
+    const ModuleStubs stubs = emit_module_stubs(a, native.module_.metered);
     std::vector<Placed> placed;
     std::vector<Extent> placed_extents;
     const std::set<uint32_t> skipped = functions_to_skip();
