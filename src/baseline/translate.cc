@@ -772,18 +772,9 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rdx, mem(kCtxReg, l.ctx_interrupt));
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rdx), 0);
     a.jcc(Cond::kNE, slow);
-    // the Frame: func, return_pc, caller_fp, caller_instance, native_return
     a.mov(Size::k64, Reg::rsi, mem(kInstReg, l.inst_funcs));
     a.mov(Size::k64, Reg::rsi, mem(Reg::rsi, int32_t(site.func_or_type * 8)));
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), Reg::rsi);
-    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
-    a.lea_label(Reg::rdi, continuation);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
-    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    push_frame(Reg::rsi, site, continuation);
     // zero the callee's declared locals
     const int32_t locals_at = args + int32_t(callee.param_slots) * 8;
     if (callee.local_slots > 0) {
@@ -805,6 +796,22 @@ class FunctionTranslator final : public OpEmitter {
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
     a.jmp(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
     a.bind(slow);
+  }
+
+  // Fills the Frame at rax (ctx.frame_top, checked) for a call of `func` (a FuncInst* register) from
+  // `site` returning to `continuation`, as helper_call / do_call do, and bumps frame_top. Uses rdi.
+  void push_frame(Reg func, const CallSite& site, Label continuation) {
+    Assembler& a = as();
+    const Layout& l = layout();
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), func);
+    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
+    a.lea_label(Reg::rdi, continuation);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
+    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
   }
 
   // The fast path of call_indirect: when the element is a compiled function of the current instance with
@@ -849,16 +856,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rdi, mem(kCtxReg, l.ctx_interrupt));
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rdi), 0);
     a.jcc(Cond::kNE, slow);
-    // the Frame: func, return_pc, caller_fp, caller_instance, native_return
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), Reg::rdx);
-    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
-    a.lea_label(Reg::rdi, continuation);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
-    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    push_frame(Reg::rdx, site, continuation);
     // zero the callee's declared locals: [args + param_slots * 8, + local_slots * 8)
     a.mov(Size::k32, Reg::rax, mem(Reg::rsi, l.code_param_slots));
     a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rax, 8, args));
