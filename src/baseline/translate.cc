@@ -654,7 +654,7 @@ class FunctionTranslator final : public OpEmitter {
     }
   }
 
-  // [s index][u32 count][rel x count+1] or, with fuel, [(rel, tc) x count+1]: a table of 5-byte jumps.
+  // [s index][u32 count][rel x count+1] or, with fuel, [(rel, tc) x count+1]: a jump table.
   uint32_t br_table(bool fuel) {
     Assembler& a = as();
     const uint32_t n = opnd(1);
@@ -662,16 +662,18 @@ class FunctionTranslator final : public OpEmitter {
     a.mov_imm(Size::k32, Reg::rcx, n);
     a.cmp(Size::k32, Reg::rax, Reg::rcx);
     a.cmovcc(Cond::kA, Size::k32, Reg::rax, Reg::rcx);  // i > n: the default, the last entry
+    // One indirect jump through a table of rel32 entries (entry i holds target_i - the end of entry i).
     Label table = a.new_label();
     a.lea_label(Reg::rcx, table);
-    a.lea(Size::k64, Reg::rax, mem(Reg::rax, Reg::rax, 4));
-    a.add(Size::k64, Reg::rax, Reg::rcx);
+    a.movsxd(Reg::rdx, mem(Reg::rcx, Reg::rax, 4));
+    a.lea(Size::k64, Reg::rax, mem(Reg::rcx, Reg::rax, 4, 4));
+    a.add(Size::k64, Reg::rax, Reg::rdx);
     a.jmp(Reg::rax);
     a.bind(table);
     std::vector<Label> entries;
     for (uint32_t i = 0; i <= n; ++i) {
       entries.push_back(a.new_label());
-      a.jmp_near(entries.back());
+      a.rel32_to(entries.back());
     }
     const uint32_t stride = fuel ? 8 : 4;
     for (uint32_t i = 0; i <= n; ++i) {

@@ -241,6 +241,10 @@ void Assembler::lea_label(Reg dst, Label l) {
   put8(uint8_t(0x48 | (uint8_t(dst) >= 8 ? 0x04 : 0)));
   put8(0x8d);
   put8(uint8_t(((uint8_t(dst) & 7) << 3) | 5));
+  rel32_to(l);
+}
+
+void Assembler::rel32_to(Label l) {
   LabelState& s = labels_[l.id];
   if (s.offset != ~uint32_t{0}) {
     put32(uint32_t(int32_t(s.offset) - int32_t(buf_.size() + 4)));

@@ -139,6 +139,8 @@ class Assembler {
   // dst = the address of label l (lea dst, [rip + rel32]): code addresses without knowing where the code
   // will be published (the rel32 is patched like a jump's when l is bound).
   void lea_label(Reg dst, Label l);
+  // A 32-bit field (data, e.g. a jump table's entry) holding l - (the field's end), as a rel32 operand.
+  void rel32_to(Label l);
   void jmp(Reg target);
   void jmp(const Mem& target);  // FF /4: jump to the address stored at target
   void call(Reg target);
