@@ -15,11 +15,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
-#include <map>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
-#include <unordered_map>
+
 
 #include <unistd.h>
 
@@ -94,15 +94,46 @@ uint64_t address_of(F* f) {
 }
 
 // The reverse of interp::handler_table(): handler address -> op. Ops the dispatch loop does not implement
-// share one handler address and are left out, so they are "not translatable".
-const std::unordered_map<const void*, IOp>& op_by_handler() {
-  static const std::unordered_map<const void*, IOp> map = [] {
-    std::unordered_map<const void*, IOp> m;
-    for (size_t i = 0; i < interp::kIOpCount; ++i)
-      if (interp::iop_implemented(IOp(i))) m.emplace(interp::handler(IOp(i)), IOp(i));
-    return m;
-  }();
-  return map;
+// share one handler address and are left out, so they are "not translatable". Looked up once per lowered
+// instruction, so an open-addressed table (a multiplicative hash of the address, linear probing) rather
+// than a node-based map.
+class OpByHandler {
+ public:
+  OpByHandler() {
+    for (size_t i = 0; i < interp::kIOpCount; ++i) {
+      if (!interp::iop_implemented(IOp(i))) continue;
+      const void* h = interp::handler(IOp(i));
+      size_t at = slot_of(h);
+      while (keys_[at] != nullptr && keys_[at] != h) at = (at + 1) & (kSize - 1);
+      if (keys_[at] == h) continue;  // the first op with this handler, as the map's emplace kept
+      keys_[at] = h;
+      ops_[at] = IOp(i);
+    }
+  }
+  // The op whose handler is `h`, or false.
+  bool find(const void* h, IOp& op) const {
+    for (size_t at = slot_of(h);; at = (at + 1) & (kSize - 1)) {
+      if (keys_[at] == h) {
+        op = ops_[at];
+        return true;
+      }
+      if (keys_[at] == nullptr) return false;
+    }
+  }
+
+ private:
+  static constexpr size_t kBits = 12, kSize = size_t{1} << kBits;  // at most a quarter full
+  static_assert(interp::kIOpCount * 4 <= kSize);
+  static size_t slot_of(const void* h) {
+    return size_t((reinterpret_cast<uintptr_t>(h) * 0x9e3779b97f4a7c15u) >> (64 - kBits));
+  }
+  const void* keys_[kSize] = {};
+  IOp ops_[kSize] = {};
+};
+
+const OpByHandler& op_by_handler() {
+  static const OpByHandler table;
+  return table;
 }
 
 // Op names for refusals, in IOp order.
@@ -211,14 +242,25 @@ class FunctionTranslator final : public OpEmitter {
       return std::unexpected(refuse("a local held in a register was addressed in memory").error());
     emit_stubs();
     if (pinned_.empty()) {
-      for (auto [lowered, native] : positions_)
-        if (!not_resumable_.contains(lowered)) resume.push_back(ResumePoint{lowered, native});
+      resume.reserve(positions_.size() - not_resumable_.size());
+      size_t skip = 0;  // not_resumable_ is in code order, as positions_
+      for (auto [lowered, native] : positions_) {
+        if (skip < not_resumable_.size() && not_resumable_[skip] == lowered) {
+          ++skip;
+          continue;
+        }
+        resume.push_back(ResumePoint{lowered, native});
+      }
     } else {
       // Only where an activation can stop and continue (the entry, fuel stops, calls and their
       // continuations), and through a stub that loads the held locals first.
       resume.push_back(ResumePoint{0, entry});
+      std::sort(resume_positions_.begin(), resume_positions_.end());
+      resume_positions_.erase(std::unique(resume_positions_.begin(), resume_positions_.end()),
+                              resume_positions_.end());
       for (uint32_t lowered : resume_positions_) {
-        if (lowered == 0 || not_resumable_.contains(lowered)) continue;
+        if (lowered == 0 || std::binary_search(not_resumable_.begin(), not_resumable_.end(), lowered))
+          continue;
         auto it =
             std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(lowered, uint32_t{0}));
         if (it == positions_.end() || it->first != lowered) continue;
@@ -317,9 +359,10 @@ class FunctionTranslator final : public OpEmitter {
   // ---- positions ----
   void bind_instruction(uint32_t pos) {
     positions_.emplace_back(pos, uint32_t(as().size()));
-    if (auto it = pending_.find(pos); it != pending_.end()) {
-      as().bind(it->second);
-      pending_.erase(it);
+    while (!pending_.empty() && pending_.front().first == pos) {
+      as().bind(Label{pending_.front().second});
+      std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
+      pending_.pop_back();
     }
   }
   Label target_label(uint32_t target) {
@@ -327,9 +370,11 @@ class FunctionTranslator final : public OpEmitter {
       auto it = std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(target, uint32_t{0}));
       return as().label_at(it->second);  // validated code only branches to instruction starts
     }
-    auto [it, inserted] = pending_.try_emplace(target);
-    if (inserted) it->second = as().new_label();
-    return it->second;
+    // A label per forward branch (several may be bound at one target): cheaper than finding the target's.
+    const Label l = as().new_label();
+    pending_.emplace_back(target, l.id);
+    std::push_heap(pending_.begin(), pending_.end(), std::greater<>{});
+    return l;
   }
   const uint8_t* lowered(uint32_t pos) const { return f_.entry + pos; }
 
@@ -339,7 +384,7 @@ class FunctionTranslator final : public OpEmitter {
   // are loaded), so the stub spills them before leaving and reloads them if it continues.
   void charge(uint64_t cost, uint32_t target, bool registers_live = true) {
     if (cost == 0 || cost == kNoCost) return;  // fuel >= 0 always pays 0
-    resume_positions_.insert(target);
+    resume_positions_.push_back(target);
     Assembler& a = as();
     if (cost <= uint64_t(INT32_MAX)) {
       a.alu(Alu::kSub, Size::k64, kFuelReg, int32_t(cost));
@@ -441,9 +486,8 @@ class FunctionTranslator final : public OpEmitter {
   Result<uint32_t> translate_one() {
     const void* handler;
     std::memcpy(&handler, pc_, sizeof handler);
-    auto found = op_by_handler().find(handler);
-    if (found == op_by_handler().end()) return refuse("unknown handler");
-    const IOp op = found->second;
+    IOp op;
+    if (!op_by_handler().find(handler, op)) return refuse("unknown handler");
     if (auto size = translate_control(op); !size || *size) return size;
     if (pinned_.empty()) return emit_family_op(op);
     // With locals held in registers: an op that calls a C++ helper (which reads the frame in memory and
@@ -568,7 +612,7 @@ class FunctionTranslator final : public OpEmitter {
         // compiled frames share): hand it this instruction, which has no resume point, so it runs there.
         spill_all();
         exit_to_interpreter_here();
-        not_resumable_.insert(pos_);
+        not_resumable_.push_back(pos_);
         return op == IOp::ThrowOp ? 20 : 12;
       default:
         return 0;
@@ -627,8 +671,8 @@ class FunctionTranslator final : public OpEmitter {
       site.continuation_cost = charged ? opnd(2) : 0;
     }
     Label continuation = a.new_label();
-    resume_positions_.insert(pos_);          // a host function that asked to run again
-    resume_positions_.insert(pos_ + isize);  // an interpreted callee returns here
+    resume_positions_.push_back(pos_);          // a host function that asked to run again
+    resume_positions_.push_back(pos_ + isize);  // an interpreted callee returns here
     spill_all();  // the callee's frame starts above the locals, but helpers read them in memory
     a.pause_slot_registers(true);
     if (!indirect) {
@@ -803,8 +847,9 @@ class FunctionTranslator final : public OpEmitter {
   std::deque<CallSite>& sites_;
   Label trap_common_;
   std::vector<std::pair<uint32_t, uint32_t>> positions_;  // (lowered, native) of every instruction
-  std::set<uint32_t> not_resumable_;                      // instructions only the interpreter runs
-  std::map<uint32_t, Label> pending_;                     // forward targets not reached yet
+  std::vector<uint32_t> not_resumable_;  // instructions only the interpreter runs, in code order
+  // Forward targets not reached yet, (lowered target, label id): a min-heap on the target.
+  std::vector<std::pair<uint32_t, uint32_t>> pending_;
   std::vector<FuelStub> fuel_stubs_;
   std::vector<InterruptStub> interrupt_stubs_;
   std::vector<TrapSite> trap_sites_;
@@ -812,7 +857,8 @@ class FunctionTranslator final : public OpEmitter {
   const bool counting_;
   bool helper_called_ = false;
   bool has_loop_ = false;                // a backward branch was translated
-  std::set<uint32_t> resume_positions_;  // where compiled code can be entered (with pinned_)
+  // Where compiled code can be entered (with pinned_); sorted and deduplicated when used.
+  std::vector<uint32_t> resume_positions_;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <utility>
 #include <vector>
@@ -113,8 +114,8 @@ struct Label {
 
 class Assembler {
  public:
-  std::span<const uint8_t> code() const { return buf_; }
-  size_t size() const { return buf_.size(); }
+  std::span<const uint8_t> code() const { return {buf_.data(), size_}; }
+  size_t size() const { return size_; }
   // True once every label that was jumped to has been bound (the code is complete).
   bool all_labels_bound() const;
   // A position to go back to: rollback drops the code emitted and the labels created since, and the
@@ -123,7 +124,7 @@ class Assembler {
     size_t size = 0;
     size_t labels = 0;
   };
-  Checkpoint checkpoint() const { return {buf_.size(), labels_.size()}; }
+  Checkpoint checkpoint() const { return {size_, labels_.size()}; }
   void rollback(Checkpoint c);
 
   // ---- labels and control flow ----
@@ -216,7 +217,9 @@ class Assembler {
   void movd_from_xmm(Size s, Reg dst, Xmm src);   // movd/movq r, xmm
 
   // Writes `bytes` verbatim (e.g. constants placed after the code).
-  void emit_bytes(std::span<const uint8_t> bytes) { buf_.insert(buf_.end(), bytes.begin(), bytes.end()); }
+  void emit_bytes(std::span<const uint8_t> bytes) {
+    if (!bytes.empty()) std::memcpy(grow(bytes.size()), bytes.data(), bytes.size());
+  }
 
   // ---- frame slots held in registers (the baseline compiler's register cache) ----
   // The baseline compiler's code addresses every wasm value as a frame slot, a memory operand
@@ -246,7 +249,8 @@ class Assembler {
     slot_counting_ = false;
     slot_regs_.clear();
   }
-  void set_slot_registers(std::vector<SlotRegister> slots) { slot_regs_ = std::move(slots); }
+  // Call after configure_slots: every slot must lie below its limit.
+  void set_slot_registers(std::vector<SlotRegister> slots);
   const std::vector<SlotRegister>& slot_registers() const { return slot_regs_; }
   void pause_slot_registers(bool paused) { slots_paused_ = paused; }
   bool slot_registers_paused() const { return slots_paused_; }
@@ -276,9 +280,20 @@ class Assembler {
   static constexpr uint8_t kByteReg = 1, kByteRm = 2;
   void emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg, const RM& operand,
                uint8_t byte_operands = 0);
-  void emit_modrm(uint8_t reg, const RM& operand);
-  void put8(uint8_t b) { buf_.push_back(b); }
-  void put32(uint32_t v);
+  // Writes ModRM [SIB] [disp] at p; returns the end.
+  static uint8_t* emit_modrm(uint8_t* p, uint8_t reg, const RM& operand);
+  // Room for n more bytes at the end of the code, which now counts them: the caller writes them all.
+  // The buffer is kept larger than the code, so the common case is a compare and an add.
+  uint8_t* grow(size_t n) {
+    if (buf_.size() - size_ < n) [[unlikely]]
+      reserve_more(n);
+    uint8_t* p = buf_.data() + size_;
+    size_ += n;
+    return p;
+  }
+  void reserve_more(size_t n);
+  void put8(uint8_t b) { *grow(1) = b; }
+  void put32(uint32_t v) { std::memcpy(grow(4), &v, 4); }
   // The immediate of an opcode chosen by fits_i8(imm): one sign-extended byte, else four.
   void put_imm8_or_32(int32_t imm) {
     if (imm >= -128 && imm <= 127)
@@ -286,16 +301,27 @@ class Assembler {
     else
       put32(uint32_t(imm));
   }
-  void put64(uint64_t v);
+  void put64(uint64_t v) { std::memcpy(grow(8), &v, 8); }
   void patch32(size_t at, uint32_t v);
   void jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near_op);
 
+  static constexpr uint32_t kNone = ~uint32_t{0};
   struct LabelState {
-    uint32_t offset = ~uint32_t{0};  // unbound until set
-    std::vector<uint32_t> fixups;    // positions of rel32 fields waiting for the label
+    uint32_t offset = kNone;  // unbound until set
+    uint32_t fixups = kNone;  // the newest of its waiting references (index into fixups_), or none
   };
-  std::vector<uint8_t> buf_;
+  // A rel32 field waiting for its label: the references of one label form a list, newest first, in one
+  // pool for all labels (a vector per label cost an allocation per forward jump). Fields grow with the
+  // pool index (code is appended), which rollback relies on.
+  struct Fixup {
+    uint32_t field;  // code position of the rel32
+    uint32_t next;   // the label's previous reference, or kNone
+  };
+  void add_fixup(LabelState& s, uint32_t label_id);
+  std::vector<uint8_t> buf_;  // the code is its first size_ bytes; the rest is room to grow
+  size_t size_ = 0;
   std::vector<LabelState> labels_;
+  std::vector<Fixup> fixups_;
   // Labels that got a forward reference while unbound (some may be bound since): what rollback must look
   // at, instead of every label of a whole module's code.
   std::vector<uint32_t> labels_with_fixups_;
@@ -306,6 +332,7 @@ class Assembler {
   bool slots_paused_ = false;
   bool slot_violation_ = false;
   std::vector<SlotRegister> slot_regs_;
+  std::vector<int8_t> slot_reg_index_;  // per 8-byte slot below the limit: its index in slot_regs_, or -1
   std::vector<SlotCounts> slot_counts_;
 };
 
