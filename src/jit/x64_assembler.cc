@@ -185,8 +185,7 @@ void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
   }
 }
 
-const Assembler::SlotRegister* Assembler::held_slot(const Mem& m, bool sse, bool count) {
-  if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
+const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool sse, bool count) {
   if (slot_counting_ && count) {
     SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
     ++(sse ? c.sse : c.integer);
@@ -202,9 +201,7 @@ const Assembler::SlotRegister* Assembler::held_slot(const Mem& m, bool sse, bool
   return &slot_regs_[size_t(held)];
 }
 
-Assembler::RM Assembler::rm(const Mem& m, Access access) {
-  const SlotRegister* held = held_slot(m, false);
-  if (held == nullptr) return RM{false, 0, m};
+Assembler::RM Assembler::rm_held(const Mem& m, const SlotRegister* held, Access access) {
   if (access == Access::kAddress || (held->xmm && access == Access::kWrite)) {
     slot_violation_ = true;  // emitted against memory; the caller redoes the op with the slots spilled
     return RM{false, 0, m};

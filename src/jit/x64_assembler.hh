@@ -264,7 +264,12 @@ class Assembler {
   enum class Access : uint8_t { kRead, kWrite, kAddress };
   // The register holding the slot that `m` names, or null (not a held slot, or paused); counts the
   // access and flags a partial one.
-  const SlotRegister* held_slot(const Mem& m, bool sse, bool count = true);
+  const SlotRegister* held_slot(const Mem& m, bool sse, bool count = true) {
+    // Inline: most operands are not frame slots below the limit (memory accesses, runtime structures).
+    if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
+    return held_slot_of_frame(m, sse, count);
+  }
+  const SlotRegister* held_slot_of_frame(const Mem& m, bool sse, bool count);
   // An r/m operand: a register number or a memory operand.
   struct RM {
     bool is_reg;
@@ -274,7 +279,12 @@ class Assembler {
   static RM rm(Reg r) { return RM{true, uint8_t(r), {}}; }
   static RM rm(Xmm r) { return RM{true, uint8_t(r), {}}; }
   // A memory operand, rewritten into the register that holds it when it names a held frame slot.
-  RM rm(const Mem& m, Access access = Access::kRead);
+  RM rm(const Mem& m, Access access = Access::kRead) {
+    const SlotRegister* held = held_slot(m, false);
+    if (held == nullptr) return RM{false, 0, m};
+    return rm_held(m, held, access);
+  }
+  RM rm_held(const Mem& m, const SlotRegister* held, Access access);
   // Emits [prefix] [REX] opcode ModRM [SIB] [disp]: `reg` is the ModRM reg field (a register or a /digit).
   // byte_operands: which operands are 8-bit registers (spl/bpl/sil/dil need a REX, even an empty one).
   static constexpr uint8_t kByteReg = 1, kByteRm = 2;
