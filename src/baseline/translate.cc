@@ -14,12 +14,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 #include <functional>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <string>
-
 
 #include <unistd.h>
 
@@ -203,8 +202,9 @@ ModuleStubs emit_module_stubs(Assembler& a) {
 
 class FunctionTranslator final : public OpEmitter {
  public:
-  // `pinned`: the locals held in registers for the whole function (empty: none); `counting`: count the
-  // accesses to each local (Assembler::slot_counts) to choose them for the next translation.
+  // `pinned`: the locals held in registers for the whole function (empty: none); `counting`: a dry run
+  // that emits no code and counts the accesses to each local (Assembler::slot_counts) to choose them for
+  // the translation that follows (the caller rolls the assembler back to before it).
   FunctionTranslator(Assembler& a, const ModuleStubs& stubs, const interp::CompiledModule& module,
                      const CompiledFunc& f, std::deque<CallSite>& sites,
                      std::vector<Assembler::SlotRegister> pinned, bool counting)
@@ -856,7 +856,7 @@ class FunctionTranslator final : public OpEmitter {
   const std::vector<Assembler::SlotRegister> pinned_;
   const bool counting_;
   bool helper_called_ = false;
-  bool has_loop_ = false;                // a backward branch was translated
+  bool has_loop_ = false;  // a backward branch was translated
   // Where compiled code can be entered (with pinned_); sorted and deduplicated when used.
   std::vector<uint32_t> resume_positions_;
 };
@@ -996,13 +996,16 @@ class ModuleCompiler {
       }
       const Assembler::Checkpoint cp = a.checkpoint();
       Placed p{&f, 0, 0, {}};
-      FunctionTranslator first(a, stubs, module, f, native->sites_, {}, true);
-      Result<void> r = first.run(p.entry_charged, p.entry, p.resume);
-      // Functions without a loop keep this translation: their locals are used a few times each, which
-      // registers would not repay, and translating once keeps compiling fast.
-      if (r && first.has_loop()) {
-        // Translated with every value in memory; again with the most used locals in registers.
-        std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts());
+      // Count first: a dry run of the translation (the assembler emits nothing) counts the accesses to
+      // each local; then translate once, with the most used locals in registers.
+      FunctionTranslator counter(a, stubs, module, f, native->sites_, {}, true);
+      Result<void> r = counter.run(p.entry_charged, p.entry, p.resume);
+      a.rollback(cp);
+      // Functions without a loop hold no locals: theirs are used a few times each, which registers would
+      // not repay.
+      std::vector<Assembler::SlotRegister> held;
+      if (r && counter.has_loop()) {
+        held = choose_held_locals(a.slot_counts());
         if (trace_refusals()) {
           std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index,
                        a.slot_counts().size(), held.size());
@@ -1011,19 +1014,18 @@ class ModuleCompiler {
                          a.slot_counts()[i].partial ? "p" : "");
           std::fprintf(stderr, "\n");
         }
-        if (!held.empty()) {
+      }
+      if (r) {
+        p = Placed{&f, 0, 0, {}};
+        const bool holding = !held.empty();
+        r = FunctionTranslator(a, stubs, module, f, native->sites_, std::move(held), false)
+                .run(p.entry_charged, p.entry, p.resume);
+        if (!r && holding) {
+          if (trace_refusals()) std::fprintf(stderr, "held locals dropped: %s\n", r.error().message.c_str());
           a.rollback(cp);
           p = Placed{&f, 0, 0, {}};
-          r = FunctionTranslator(a, stubs, module, f, native->sites_, std::move(held), false)
+          r = FunctionTranslator(a, stubs, module, f, native->sites_, {}, false)
                   .run(p.entry_charged, p.entry, p.resume);
-          if (!r) {
-            if (trace_refusals())
-              std::fprintf(stderr, "held locals dropped: %s\n", r.error().message.c_str());
-            a.rollback(cp);
-            p = Placed{&f, 0, 0, {}};
-            r = FunctionTranslator(a, stubs, module, f, native->sites_, {}, false)
-                    .run(p.entry_charged, p.entry, p.resume);
-          }
         }
       }
       if (!r) {

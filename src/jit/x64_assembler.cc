@@ -43,6 +43,8 @@ void Assembler::patch32(size_t at, uint32_t v) {
 
 void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg,
                         const RM& operand, uint8_t byte_operands) {
+  if (dry_run_) [[unlikely]]
+    return;  // the operands were counted when they were made (rm)
   // At most 11 bytes (prefix, REX, 3 opcode bytes, ModRM, SIB, disp32): written through a pointer.
   if (buf_.size() - size_ < 16) [[unlikely]]
     reserve_more(16);
@@ -156,8 +158,9 @@ void Assembler::rollback(Checkpoint c) {
     return s.fixups == kNone;
   });
   while (!fixups_.empty() && fixups_.back().field >= c.size) fixups_.pop_back();
-  // Labels bound inside the dropped code: binds happen at the end of the code, so they are the last ones.
-  while (!bind_log_.empty() && bind_log_.back().second > c.size) {
+  // Labels bound inside the dropped code: binds happen at the end of the code, so they are the last ones
+  // (the binds of a dry run are at c.size itself, of labels created since c).
+  while (!bind_log_.empty() && (bind_log_.back().second > c.size || bind_log_.back().first >= c.labels)) {
     if (bind_log_.back().first < labels_.size()) labels_[bind_log_.back().first].offset = kNone;
     bind_log_.pop_back();
   }
@@ -169,6 +172,7 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
   slot_base_ = uint8_t(base);
   slot_limit_ = limit;
   slot_counting_ = counting;
+  dry_run_ = counting;
   slots_paused_ = false;
   slot_violation_ = false;
   slot_regs_.clear();
@@ -218,6 +222,7 @@ bool Assembler::all_labels_bound() const {
 }
 
 void Assembler::jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near_op) {
+  if (dry_run_) return;
   LabelState& s = labels_[l.id];
   if (s.offset != ~uint32_t{0}) {
     // Backward: the distance is known, so take the 2-byte form when it reaches.
@@ -259,6 +264,7 @@ void Assembler::call(Label l) {
 void Assembler::lea_label(Reg dst, Label l) {
   // REX.W 8D /r with ModRM mod=00 rm=101: [rip + disp32], disp relative to the end of the instruction,
   // which is the end of the disp32 field, as for a jump's rel32.
+  if (dry_run_) return;
   put8(uint8_t(0x48 | (uint8_t(dst) >= 8 ? 0x04 : 0)));
   put8(0x8d);
   put8(uint8_t(((uint8_t(dst) & 7) << 3) | 5));

@@ -232,7 +232,10 @@ class Assembler {
   // slot, a part of a slot, an integer read-modify-write of an xmm-held slot, a byte/word store into one)
   // is emitted unchanged against memory and sets slot_register_violation(), so that the caller can emit the
   // instruction's op again with the registers spilled. With counting on, accesses to slots below `limit`
-  // are counted per slot (integer and SSE separately, and whether a part of a slot was addressed).
+  // are counted per slot (integer and SSE separately, and whether a part of a slot was addressed), and
+  // the assembler runs dry: it emits nothing (the size stays, labels bind at the current position, jumps
+  // record no reference), so that counting costs the translator's walk but not the encoding. Roll back
+  // to a checkpoint taken before configure_slots once the dry run is over (its labels are garbage).
   struct SlotRegister {
     int32_t disp;
     bool xmm;     // an xmm register (else a general one)
@@ -247,6 +250,7 @@ class Assembler {
   void end_slots() {
     slot_limit_ = 0;
     slot_counting_ = false;
+    dry_run_ = false;
     slot_regs_.clear();
   }
   // Call after configure_slots: every slot must lie below its limit.
@@ -294,11 +298,13 @@ class Assembler {
   static uint8_t* emit_modrm(uint8_t* p, uint8_t reg, const RM& operand);
   // Room for n more bytes at the end of the code, which now counts them: the caller writes them all.
   // The buffer is kept larger than the code, so the common case is a compare and an add.
+  // In a dry run the bytes are written past the end and not counted.
   uint8_t* grow(size_t n) {
     if (buf_.size() - size_ < n) [[unlikely]]
       reserve_more(n);
     uint8_t* p = buf_.data() + size_;
-    size_ += n;
+    if (!dry_run_) [[likely]]
+      size_ += n;
     return p;
   }
   void reserve_more(size_t n);
@@ -339,6 +345,7 @@ class Assembler {
   uint8_t slot_base_ = Mem::kNoReg;
   int32_t slot_limit_ = 0;
   bool slot_counting_ = false;
+  bool dry_run_ = false;  // counting: emit nothing (see configure_slots)
   bool slots_paused_ = false;
   bool slot_violation_ = false;
   std::vector<SlotRegister> slot_regs_;
