@@ -9,6 +9,7 @@
 // A module's functions are assembled into one code region, published once (W^X) after the last one. A
 // function with an op no family translates is rolled back and stays interpreted.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdio>
@@ -99,35 +100,43 @@ uint64_t address_of(F* f) {
 class OpByHandler {
  public:
   OpByHandler() {
+    std::fill(std::begin(ops_), std::end(ops_), kEmpty);
     for (size_t i = 0; i < interp::kIOpCount; ++i) {
       if (!interp::iop_implemented(IOp(i))) continue;
       const void* h = interp::handler(IOp(i));
       size_t at = slot_of(h);
-      while (keys_[at] != nullptr && keys_[at] != h) at = (at + 1) & (kSize - 1);
-      if (keys_[at] == h) continue;  // the first op with this handler, as the map's emplace kept
-      keys_[at] = h;
-      ops_[at] = IOp(i);
+      while (ops_[at] != kEmpty && interp::handler(IOp(ops_[at])) != h) at = (at + 1) & (kSize - 1);
+      if (ops_[at] != kEmpty) continue;  // the first op with this handler, as the map's emplace kept
+      ops_[at] = uint16_t(i);
+      low_[at] = low_bits(h);
     }
   }
   // The op whose handler is `h`, or false.
   bool find(const void* h, IOp& op) const {
+    const uint32_t low = low_bits(h);
     for (size_t at = slot_of(h);; at = (at + 1) & (kSize - 1)) {
-      if (keys_[at] == h) {
-        op = ops_[at];
+      if (ops_[at] == kEmpty) return false;
+      // The low half of the address decides (handlers lie within one binary's code); the whole address
+      // is checked once, in the handler table.
+      if (low_[at] == low && interp::handler(IOp(ops_[at])) == h) {
+        op = IOp(ops_[at]);
         return true;
       }
-      if (keys_[at] == nullptr) return false;
     }
   }
 
  private:
-  static constexpr size_t kBits = 12, kSize = size_t{1} << kBits;  // at most a quarter full
-  static_assert(interp::kIOpCount * 4 <= kSize);
+  // At most half full, 12 KiB: small, so that it stays in the L1 cache while the lowered code streams
+  // past (the address itself would double it).
+  static constexpr size_t kBits = 11, kSize = size_t{1} << kBits;
+  static constexpr uint16_t kEmpty = 0xffff;
+  static_assert(interp::kIOpCount * 2 <= kSize);
   static size_t slot_of(const void* h) {
     return size_t((reinterpret_cast<uintptr_t>(h) * 0x9e3779b97f4a7c15u) >> (64 - kBits));
   }
-  const void* keys_[kSize] = {};
-  IOp ops_[kSize] = {};
+  static uint32_t low_bits(const void* h) { return uint32_t(reinterpret_cast<uintptr_t>(h)); }
+  uint16_t ops_[kSize];
+  uint32_t low_[kSize] = {};
 };
 
 const OpByHandler& op_by_handler() {
@@ -528,13 +537,22 @@ class FunctionTranslator final : public OpEmitter {
       IOp first;
       bool is64, imm, fuel;
     };
-    for (Family fam :
-         {Family{IOp::BrIfI32Eq, false, false, false}, Family{IOp::BrIfI32EqI, false, true, false},
-          Family{IOp::BrIfI32EqF, false, false, true}, Family{IOp::BrIfI32EqIF, false, true, true},
-          Family{IOp::BrIfI64Eq, true, false, false}, Family{IOp::BrIfI64EqI, true, true, false},
-          Family{IOp::BrIfI64EqF, true, false, true}, Family{IOp::BrIfI64EqIF, true, true, true}}) {
+    static constexpr Family kFamilies[] = {
+        {IOp::BrIfI32Eq, false, false, false}, {IOp::BrIfI32EqI, false, true, false},
+        {IOp::BrIfI32EqF, false, false, true}, {IOp::BrIfI32EqIF, false, true, true},
+        {IOp::BrIfI64Eq, true, false, false},  {IOp::BrIfI64EqI, true, true, false},
+        {IOp::BrIfI64EqF, true, false, true},  {IOp::BrIfI64EqIF, true, true, true}};
+    // op -> its family (index into kFamilies), or -1: one load per op instead of eight range tests.
+    static const auto kFamilyOf = [] {
+      std::array<int8_t, interp::kIOpCount> t;
+      t.fill(-1);
+      for (size_t i = 0; i < std::size(kFamilies); ++i)
+        for (uint32_t k = 0; k < 10; ++k) t[size_t(kFamilies[i].first) + k] = int8_t(i);
+      return t;
+    }();
+    if (const int8_t family = kFamilyOf[op_index]; family >= 0) {
+      const Family fam = kFamilies[family];
       const uint32_t first = uint32_t(fam.first);
-      if (op_index < first || op_index >= first + 10) continue;
       const Size size = fam.is64 ? Size::k64 : Size::k32;
       const Cond c = kCompareConds[op_index - first];
       a.mov(size, Reg::rax, slot(0));

@@ -34,11 +34,15 @@ constexpr uint8_t scalar_prefix(Fp p) {
 // ---------------------------------------------------------------- core encoding
 
 void Assembler::reserve_more(size_t n) {
-  buf_.resize(std::max<size_t>(size_ + n + 64, buf_.size() * 2));
+  const size_t capacity = std::max<size_t>(size_ + n + 4096, capacity_ * 2);
+  auto grown = std::make_unique_for_overwrite<uint8_t[]>(capacity);
+  if (size_ != 0) std::memcpy(grown.get(), buf_.get(), size_);
+  buf_ = std::move(grown);
+  capacity_ = capacity;
 }
 
 void Assembler::patch32(size_t at, uint32_t v) {
-  std::memcpy(buf_.data() + at, &v, 4);
+  std::memcpy(buf_.get() + at, &v, 4);
 }
 
 void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg,
@@ -46,9 +50,9 @@ void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opc
   if (dry_run_) [[unlikely]]
     return;  // the operands were counted when they were made (rm)
   // At most 11 bytes (prefix, REX, 3 opcode bytes, ModRM, SIB, disp32): written through a pointer.
-  if (buf_.size() - size_ < 16) [[unlikely]]
+  if (capacity_ - size_ < 16) [[unlikely]]
     reserve_more(16);
-  uint8_t* p = buf_.data() + size_;
+  uint8_t* p = buf_.get() + size_;
   if (prefix != kPrefixNone) *p++ = prefix;
   uint8_t rex = 0;
   if (rex_w) rex |= 0x08;
@@ -66,7 +70,7 @@ void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opc
   if (rex != 0 || needs_empty_rex) *p++ = uint8_t(0x40 | rex);
   for (uint8_t b : opcode) *p++ = b;
   p = emit_modrm(p, reg, operand);
-  size_ = size_t(p - buf_.data());
+  size_ = size_t(p - buf_.get());
 }
 
 uint8_t* Assembler::emit_modrm(uint8_t* p, uint8_t reg, const RM& operand) {

@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -114,7 +115,7 @@ struct Label {
 
 class Assembler {
  public:
-  std::span<const uint8_t> code() const { return {buf_.data(), size_}; }
+  std::span<const uint8_t> code() const { return {buf_.get(), size_}; }
   size_t size() const { return size_; }
   // True once every label that was jumped to has been bound (the code is complete).
   bool all_labels_bound() const;
@@ -300,9 +301,9 @@ class Assembler {
   // The buffer is kept larger than the code, so the common case is a compare and an add.
   // In a dry run the bytes are written past the end and not counted.
   uint8_t* grow(size_t n) {
-    if (buf_.size() - size_ < n) [[unlikely]]
+    if (capacity_ - size_ < n) [[unlikely]]
       reserve_more(n);
-    uint8_t* p = buf_.data() + size_;
+    uint8_t* p = buf_.get() + size_;
     if (!dry_run_) [[likely]]
       size_ += n;
     return p;
@@ -334,7 +335,10 @@ class Assembler {
     uint32_t next;   // the label's previous reference, or kNone
   };
   void add_fixup(LabelState& s, uint32_t label_id);
-  std::vector<uint8_t> buf_;  // the code is its first size_ bytes; the rest is room to grow
+  // The code is the first size_ bytes of buf_; the rest, up to capacity_, is room to grow, left
+  // uninitialized (a vector would zero it first: megabytes per module written twice).
+  std::unique_ptr<uint8_t[]> buf_;
+  size_t capacity_ = 0;
   size_t size_ = 0;
   std::vector<LabelState> labels_;
   std::vector<Fixup> fixups_;
