@@ -249,6 +249,10 @@ class FunctionTranslator final : public OpEmitter {
       return std::unexpected(refuse("a branch target is not an instruction start").error());
     if (a.slot_register_violation())  // in the driver's own code: should not happen; translate unpinned
       return std::unexpected(refuse("a local held in a register was addressed in memory").error());
+    if (counting_) {  // a dry run: the counts are all it is for (the stubs address no local)
+      a.end_slots();
+      return {};
+    }
     emit_stubs();
     if (pinned_.empty()) {
       resume.reserve(positions_.size() - not_resumable_.size());
