@@ -110,22 +110,32 @@ class OpByHandler {
       ops_[at] = uint16_t(i);
       low_[at] = low_bits(h);
     }
+    // Every handler the lowered code can hold (also the shared one of the ops left out) must be found
+    // alike by its low half alone; otherwise (code spanning 4 GiB) lookups compare whole addresses.
+    for (size_t i = 0; i < interp::kIOpCount && low_bits_decide_; ++i) {
+      const void* h = interp::handler(IOp(i));
+      IOp exact{}, by_low{};
+      const bool found_exact = lookup(h, exact, false), found_by_low = lookup(h, by_low, true);
+      if (found_exact != found_by_low || (found_exact && exact != by_low)) low_bits_decide_ = false;
+    }
   }
   // The op whose handler is `h`, or false.
-  bool find(const void* h, IOp& op) const {
+  bool find(const void* h, IOp& op) const { return lookup(h, op, low_bits_decide_); }
+
+ private:
+  // by_low_bits: the low half of the address decides (the handlers lie within one binary's code, so
+  // less than 4 GiB apart; checked when the table is built), sparing a load from the handler table.
+  bool lookup(const void* h, IOp& op, bool by_low_bits) const {
     const uint32_t low = low_bits(h);
     for (size_t at = slot_of(h);; at = (at + 1) & (kSize - 1)) {
       if (ops_[at] == kEmpty) return false;
-      // The low half of the address decides (handlers lie within one binary's code); the whole address
-      // is checked once, in the handler table.
-      if (low_[at] == low && interp::handler(IOp(ops_[at])) == h) {
+      if (low_[at] == low && (by_low_bits || interp::handler(IOp(ops_[at])) == h)) {
         op = IOp(ops_[at]);
         return true;
       }
     }
   }
 
- private:
   // At most half full, 12 KiB: small, so that it stays in the L1 cache while the lowered code streams
   // past (the address itself would double it).
   static constexpr size_t kBits = 11, kSize = size_t{1} << kBits;
@@ -137,6 +147,7 @@ class OpByHandler {
   static uint32_t low_bits(const void* h) { return uint32_t(reinterpret_cast<uintptr_t>(h)); }
   uint16_t ops_[kSize];
   uint32_t low_[kSize] = {};
+  bool low_bits_decide_ = true;
 };
 
 const OpByHandler& op_by_handler() {
