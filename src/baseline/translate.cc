@@ -189,20 +189,24 @@ void emit_reload_memory0(Assembler& a) {
 
 // The module's shared entry and exits, at the start of its code.
 struct ModuleStubs {
+  // Compiled with fuel: r14 holds the fuel; without, the fuel is never touched and r14 is one more
+  // register for frame slots (docs/compiler.md, "Registers").
+  bool metered = true;
   uint32_t entry = 0;  // uint32_t entry(ExecContext* ctx, const void* native_pc)
   Label exit_state;    // leave with eax = status, storing fp, instance and fuel
   Label exit_done;     // leave after the entry frame returned: fuel only (as the interpreter's `done`)
 };
 
-ModuleStubs emit_module_stubs(Assembler& a) {
+ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   const Layout& l = layout();
   ModuleStubs s;
+  s.metered = metered;
   s.entry = uint32_t(a.size());
   for (Reg r : {Reg::rbx, Reg::rbp, Reg::r12, Reg::r13, Reg::r14, Reg::r15}) a.push(r);
   a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16-byte alignment at helper calls
   a.mov(Size::k64, kCtxReg, Reg::rdi);
   a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-  a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+  if (metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
   a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
   a.mov(Size::k64, Reg::r11, Reg::rsi);
   emit_reload_memory0(a);
@@ -213,7 +217,7 @@ ModuleStubs emit_module_stubs(Assembler& a) {
   a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
   s.exit_done = a.new_label();
   a.bind(s.exit_done);
-  a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+  if (metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
   a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
   for (Reg r : {Reg::r15, Reg::r14, Reg::r13, Reg::r12, Reg::rbp, Reg::rbx}) a.pop(r);
   a.ret();
@@ -240,12 +244,12 @@ class FunctionTranslator final : public OpEmitter {
   // Emits the function; `out` gets its entry offsets and resume points (native offsets in the module code).
   Result<void> run(uint32_t& entry_charged, uint32_t& entry, std::vector<ResumePoint>& resume) {
     Assembler& a = as();
-    a.configure_slots(kFpReg, int32_t((f_.param_slots + f_.local_slots) * 8), counting_);
+    a.configure_slots(kFpReg, int32_t(f_.frame_slots * 8), counting_);
     trap_common_ = a.new_label();
     entry_charged = uint32_t(a.size());
     charge(f_.entry_cost, 0, /*registers_live=*/false);
     entry = uint32_t(a.size());
-    reload_all();  // parameters and zeroed locals are in their slots
+    load_at_entry();
     a.set_slot_registers(pinned_);
     uint32_t pos = 0;
     while (pos < f_.code_size) {
@@ -278,7 +282,11 @@ class FunctionTranslator final : public OpEmitter {
     } else {
       // Only where an activation can stop and continue (the entry, fuel stops, calls and their
       // continuations), and through a stub that loads the held locals first.
-      resume.push_back(ResumePoint{0, entry});
+      // Lowered offset 0 may be a loop header, so a resumption there reloads everything (`entry` is
+      // only for a fresh call).
+      resume.push_back(ResumePoint{0, uint32_t(a.size())});
+      reload_all();
+      a.jmp(a.label_at(positions_.front().second));
       std::sort(resume_positions_.begin(), resume_positions_.end());
       resume_positions_.erase(std::unique(resume_positions_.begin(), resume_positions_.end()),
                               resume_positions_.end());
@@ -298,17 +306,42 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // ---- locals held in registers (docs/compiler.md, "Registers") ----
+  // A fresh call: parameters are in their slots, the declared locals are zero (the caller cleared
+  // them), operand-stack slots hold nothing yet.
+  void load_at_entry() {
+    Assembler& a = as();
+    const int32_t params_end = int32_t(f_.param_slots) * 8;
+    const int32_t locals_end = params_end + int32_t(f_.local_slots) * 8;
+    a.pause_slot_registers(true);
+    for (const Assembler::SlotRegister& r : pinned_) {
+      if (r.disp >= locals_end) continue;
+      if (r.disp < params_end) {
+        if (r.xmm)
+          a.movs(jit::Fp::kF64, jit::Xmm(r.reg), mem(kFpReg, r.disp));
+        else
+          a.mov(Size::k64, Reg(r.reg), mem(kFpReg, r.disp));
+      } else if (r.xmm) {
+        a.sse_logic(jit::SseLogic::kXor, jit::Fp::kF64, jit::Xmm(r.reg), jit::Xmm(r.reg));
+      } else {
+        a.alu(Alu::kXor, Size::k32, Reg(r.reg), Reg(r.reg));
+      }
+    }
+    a.pause_slot_registers(false);
+  }
   // Stores every held local to its slot: before anything that reads the frame in memory (calls, helpers,
   // returns, suspension) or clobbers the registers.
   void spill_all() { move_held(true); }
+  // Stores only the held slots that hold results (a return: nothing else of the frame is read again).
+  void spill_results() { move_held(true, int32_t(f_.result_slots) * 8); }
   // Loads them back: at the entry, after calls and helpers, where a suspended activation resumes.
   void reload_all() { move_held(false); }
-  void move_held(bool to_memory) {
+  void move_held(bool to_memory, int32_t below = INT32_MAX) {
     if (pinned_.empty()) return;
     Assembler& a = as();
     const bool paused = a.slot_registers_paused();
     a.pause_slot_registers(true);
     for (const Assembler::SlotRegister& r : pinned_) {
+      if (r.disp >= below) continue;
       const jit::Mem m = mem(kFpReg, r.disp);
       if (r.xmm) {
         if (to_memory)
@@ -342,7 +375,7 @@ class FunctionTranslator final : public OpEmitter {
     const Layout& l = layout();
     if (effects != HelperEffects::kPure) {
       a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-      a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+      if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
       a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
     }
     a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(fn));
@@ -369,10 +402,11 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, kMemSizeReg, mem(Reg::rax, l.mem_size));
   }
   void restore_memory0() override { emit_reload_memory0(as()); }
-  bool has_loop() const { return has_loop_; }
 
  private:
   static constexpr uint64_t kNoCost = ~uint64_t{0};
+  size_t next_loop_ = 0;                  // counting: the next entry of f_.loops to open
+  std::vector<uint32_t> open_loop_ends_;  // counting: the ends of the loops around the position
 
   Result<uint32_t> refuse(const std::string& why) const {
     return make_error(ErrorKind::kUnsupported, "baseline: " + why + " (lowered offset " +
@@ -382,12 +416,23 @@ class FunctionTranslator final : public OpEmitter {
 
   // ---- positions ----
   void bind_instruction(uint32_t pos) {
+    if (counting_) weigh_loops(pos);
     positions_.emplace_back(pos, uint32_t(as().size()));
     while (!pending_.empty() && pending_.front().first == pos) {
       as().bind(Label{pending_.front().second});
       std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
       pending_.pop_back();
     }
+  }
+  // While counting: an access inside k nested loops counts 8^k (at most 4096), so that the registers go
+  // to the values of the inner loops rather than to those used most often in the code's text.
+  void weigh_loops(uint32_t pos) {
+    while (!open_loop_ends_.empty() && open_loop_ends_.back() <= pos) open_loop_ends_.pop_back();
+    while (next_loop_ < f_.loops.size() && f_.loops[next_loop_].begin <= pos) {
+      if (f_.loops[next_loop_].end > pos) open_loop_ends_.push_back(f_.loops[next_loop_].end);
+      ++next_loop_;
+    }
+    as().set_count_weight(1u << (3 * std::min<size_t>(open_loop_ends_.size(), 4)));
   }
   Label target_label(uint32_t target) {
     if (!positions_.empty() && target <= positions_.back().first) {
@@ -408,6 +453,7 @@ class FunctionTranslator final : public OpEmitter {
   // are loaded), so the stub spills them before leaving and reloads them if it continues.
   void charge(uint64_t cost, uint32_t target, bool registers_live = true) {
     if (cost == 0 || cost == kNoCost) return;  // fuel >= 0 always pays 0
+    if (!stubs_.metered) return;               // (an unmetered lowering has no costs)
     resume_positions_.push_back(target);
     Assembler& a = as();
     if (cost <= uint64_t(INT32_MAX)) {
@@ -432,10 +478,7 @@ class FunctionTranslator final : public OpEmitter {
   }
   // The taken edge of a branch from the current instruction to `target`, charging `cost` (kNoCost: none).
   void edge(uint32_t target, uint64_t cost) {
-    if (target <= pos_) {
-      interrupt_check(target);
-      has_loop_ = true;
-    }
+    if (target <= pos_) interrupt_check(target);
     charge(cost, target);
     as().jmp(target_label(target));
   }
@@ -713,7 +756,7 @@ class FunctionTranslator final : public OpEmitter {
         call_compiled_inline(*callee, site, continuation);
     }
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+    if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
     a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
     a.mov(Size::k64, Reg::rdi, kCtxReg);
     a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(&site));
@@ -721,7 +764,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov_imm(Size::k64, Reg::rax, address_of(&helper_call));
     a.call(Reg::rax);
     a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-    a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+    if (stubs_.metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
     a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
     a.mov(Size::k64, Reg::r11, Reg::rax);
     emit_reload_memory0(a);
@@ -809,7 +852,7 @@ class FunctionTranslator final : public OpEmitter {
   void emit_return(bool charged) {
     Assembler& a = as();
     const Layout& l = layout();
-    spill_all();  // the results are in slots 0.., which may be held parameters
+    spill_results();  // the results are in slots 0.., which may be held; the rest of the frame is dead
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
     a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
@@ -889,7 +932,6 @@ class FunctionTranslator final : public OpEmitter {
   const std::vector<Assembler::SlotRegister> pinned_;
   const bool counting_;
   bool helper_called_ = false;
-  bool has_loop_ = false;  // a backward branch was translated
   // Where compiled code can be entered (with pinned_); sorted and deduplicated when used.
   std::vector<uint32_t> resume_positions_;
 };
@@ -963,14 +1005,21 @@ bool trace_refusals() {
 }
 }  // namespace
 
-// The locals to hold in registers, from the access counts of a translation without: the most used ones
-// (at least 3 accesses: each costs a load at the entry and a spill and reload around calls), each in the
-// register class most of its accesses use. General registers rsi, rdi, r8-r10 and xmm2-xmm14: the op
-// families use only rax, rcx, rdx, xmm0 and xmm1 as scratch (and argument registers only around helper
-// calls, which the driver emits between a spill and a reload); r11 and xmm15 are the assembler's.
-std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts) {
+// The frame slots to hold in registers, from the access counts of a translation without: parameters,
+// locals and operand-stack temporaries alike, the most used first, an access inside k nested loops counting
+// 8^k (so the registers go to the inner loops' values), at least 3 (each held slot costs a load at the
+// entry and a spill and reload around calls). Each goes to the register class most of its accesses use,
+// and only to that: general registers rsi, rdi, r8-r10 (and r14 without fuel), xmm2-xmm14. The op families
+// use only rax, rcx, rdx, xmm0 and xmm1 as scratch (and argument registers only around helper calls, which
+// the driver emits between a spill and a reload); r11 and xmm15 are the assembler's. An integer value in an
+// xmm register (or the reverse) is reached through r11 / xmm15, two domain crossings per use, which costs
+// more than the memory slot: measured, mixed_lz 0.91 s -> 0.65 s and branch_vm 0.68 -> 0.53-0.61 when
+// integer locals stopped overflowing into xmm registers.
+std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts,
+                                                        bool metered) {
   struct Candidate {
-    uint32_t slot, total;
+    uint32_t slot;
+    uint64_t total;
     bool sse;
   };
   std::vector<Candidate> candidates;
@@ -983,10 +1032,11 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   }
   // std::sort with the slot as tie-break (deterministic, and no temporary buffer: stable_sort's nothrow
   // allocation trips programs that replace only the throwing operator new, as typed_test.cc does).
-  std::sort(candidates.begin(), candidates.end(), [](const Candidate& x, const Candidate& y) {
+  std::sort(candidates.begin(), candidates.end(), [&](const Candidate& x, const Candidate& y) {
     return x.total != y.total ? x.total > y.total : x.slot < y.slot;
   });
-  static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10};
+  static constexpr Reg kGp[] = {Reg::rsi, Reg::rdi, Reg::r8, Reg::r9, Reg::r10, Reg::r14};
+  const size_t gp_count = metered ? std::size(kGp) - 1 : std::size(kGp);  // r14 is the fuel
   static constexpr jit::Xmm kXmm[] = {jit::Xmm::xmm8,  jit::Xmm::xmm9,  jit::Xmm::xmm10, jit::Xmm::xmm11,
                                       jit::Xmm::xmm12, jit::Xmm::xmm13, jit::Xmm::xmm14, jit::Xmm::xmm2,
                                       jit::Xmm::xmm3,  jit::Xmm::xmm4,  jit::Xmm::xmm5,  jit::Xmm::xmm6,
@@ -994,10 +1044,9 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   size_t gp = 0, xmm = 0;
   std::vector<Assembler::SlotRegister> held;
   for (const Candidate& c : candidates) {
-    const bool want_xmm = c.sse;
-    if ((want_xmm && xmm < std::size(kXmm)) || (!want_xmm && gp == std::size(kGp) && xmm < std::size(kXmm)))
+    if (c.sse && xmm < std::size(kXmm))
       held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++])});
-    else if (gp < std::size(kGp))
+    else if (!c.sse && gp < gp_count)
       held.push_back({int32_t(c.slot * 8), false, uint8_t(kGp[gp++])});
   }
   return held;
@@ -1009,7 +1058,7 @@ class ModuleCompiler {
   static Result<std::shared_ptr<const NativeModule>> compile(const interp::CompiledModule& module) {
     auto native = std::make_shared<NativeModule>();
     Assembler a;
-    const ModuleStubs stubs = emit_module_stubs(a);
+    const ModuleStubs stubs = emit_module_stubs(a, module.metered);
     native->entry_stub_ = stubs.entry;
     struct Placed {
       const CompiledFunc* func;
@@ -1030,21 +1079,20 @@ class ModuleCompiler {
       const Assembler::Checkpoint cp = a.checkpoint();
       Placed p{&f, 0, 0, {}};
       // Count first: a dry run of the translation (the assembler emits nothing) counts the accesses to
-      // each local; then translate once, with the most used locals in registers.
+      // each slot; then translate once, with the busiest slots in registers (every function, also those
+      // without a loop: recursive and call-heavy code, call_recursive 1.09 s -> 0.86 s).
       FunctionTranslator counter(a, stubs, module, f, native->sites_, {}, true);
       Result<void> r = counter.run(p.entry_charged, p.entry, p.resume);
       a.rollback(cp);
-      // Functions without a loop hold no locals: theirs are used a few times each, which registers would
-      // not repay.
       std::vector<Assembler::SlotRegister> held;
-      if (r && counter.has_loop()) {
-        held = choose_held_locals(a.slot_counts());
+      if (r) {
+        held = choose_held_locals(a.slot_counts(), module.metered);
         if (trace_refusals()) {
           std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index,
                        a.slot_counts().size(), held.size());
           for (size_t i = 0; i < a.slot_counts().size(); ++i)
-            std::fprintf(stderr, " %zu:%u/%u%s", i, a.slot_counts()[i].integer, a.slot_counts()[i].sse,
-                         a.slot_counts()[i].partial ? "p" : "");
+            std::fprintf(stderr, " %zu:%llu/%llu%s", i, (unsigned long long)a.slot_counts()[i].integer,
+                         (unsigned long long)a.slot_counts()[i].sse, a.slot_counts()[i].partial ? "p" : "");
           std::fprintf(stderr, "\n");
         }
       }

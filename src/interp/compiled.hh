@@ -41,6 +41,13 @@ class NativeCodeSlot {
   mutable std::atomic<const void*> p_{nullptr};
 };
 
+// The lowered code of one wasm `loop` (offsets relative to the function's first lowered byte): the
+// baseline compiler weights the accesses inside loops when it chooses what to keep in registers.
+struct LoopExtent {
+  uint32_t begin = 0;  // the loop header
+  uint32_t end = 0;    // just past the loop's `end`
+};
+
 struct CompiledFunc {
   const uint8_t* entry = nullptr;  // first instruction (valid once the module's code is final)
   uint32_t segment = 0;            // index into CompiledModule::code
@@ -51,8 +58,10 @@ struct CompiledFunc {
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;          // declared locals (zeroed on entry), excluding parameters
   uint32_t frame_slots = 0;          // parameters + locals + deepest operand stack
+  uint32_t result_slots = 0;         // the results, which a return leaves in slots 0..
   uint32_t entry_cost = 0;           // fuel cost of the first basic block (charged by the call)
   std::vector<ExnHandler> handlers;  // exception handlers (exception handling), innermost first
+  std::vector<LoopExtent> loops;     // every reachable loop, ascending by begin (nested ones after theirs)
   // Where each piece of lowered code came from, for backtraces ("0x1a2 - name"): a run of
   // (uleb code-position delta, sleb module-offset delta) pairs, starting from (0, the body's first
   // instruction). Delta-encoded because it is kept for every function of every module (about two
@@ -66,6 +75,7 @@ struct CompiledFunc {
 uint64_t module_offset_at(const CompiledFunc& func, uint32_t code_pos);
 
 struct CompiledModule {
+  bool metered = false;             // lowered with fuel costs (LowerOptions::fuel)
   std::vector<CodeBuffer> code;     // segments; CompiledFunc::entry points into them
   std::vector<CompiledFunc> funcs;  // defined functions, in order
   std::vector<uint32_t> type_ids;   // module type index -> engine canonical type id

@@ -209,6 +209,7 @@ class FunctionLowerer {
   };
   std::vector<OpenTry> open_tries_;
   std::vector<ExnHandler> exn_handlers_;
+  std::vector<LoopExtent> loops_;  // the loops closed so far in the current function
   uint32_t func_start_ = 0;
   LastOp last_;  // the most recently emitted instruction, while nothing has been emitted after it
   bool block_open_ = false;

@@ -89,6 +89,7 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   func_start_ = start;
   open_tries_.clear();
   exn_handlers_.clear();
+  loops_.clear();
   ctrls_.push_back(
       Ctrl{Opcode::Block, {{}, ft.results}, 0, num_local_slots_, kNone, kNone, 0, false, 0, kNone});
   fuel_open({kEntryCostField});
@@ -121,9 +122,15 @@ Result<CompiledFunc> FunctionLowerer::lower(uint32_t func_index, const wasm::Fun
   cf.param_slots = param_slots;
   cf.local_slots = num_local_slots_ - param_slots;
   cf.frame_slots = std::max(max_slot_, slots_of(ft.results));
+  cf.result_slots = slots_of(ft.results);
   cf.entry_cost = entry_cost_;
   cf.handlers = std::move(exn_handlers_);
   exn_handlers_.clear();
+  // Loops close innermost first; the compiler walks them in code order.
+  std::sort(loops_.begin(), loops_.end(),
+            [](const LoopExtent& x, const LoopExtent& y) { return x.begin < y.begin; });
+  cf.loops = std::move(loops_);
+  loops_.clear();
   cf.offset_map = encode_offset_marks();
   return cf;
 }
@@ -323,6 +330,8 @@ void FunctionLowerer::lower_end() {
     ctrls_.pop_back();
     return;
   }
+  if (c.kind == Opcode::Loop && !c.dead_at_entry)
+    loops_.push_back(LoopExtent{c.loop_pos - func_start_, pos() - func_start_});
   const bool fallthrough = !dead_;
   if (fallthrough) materialize_range(c.base);
   const bool merge = c.fixups != kNone || c.else_fixup != kNone;
@@ -969,6 +978,7 @@ Result<void> lower_module(const wasm::Module& module, const validate::BodyContex
         return std::unexpected(*malformed);
     return std::unexpected(std::move(r.error));
   }
+  out.metered = options.fuel;
   out.funcs.reserve(n);
   for (size_t t = 0; t < ranges; ++t)
     for (CompiledFunc& f : results[t].funcs) {

@@ -177,6 +177,7 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
   slot_limit_ = limit;
   slot_counting_ = counting;
   dry_run_ = counting;
+  count_weight_ = 1;
   slots_paused_ = false;
   slot_violation_ = false;
   slot_regs_.clear();
@@ -196,7 +197,7 @@ void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
 const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool sse, bool count) {
   if (slot_counting_ && count) {
     SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
-    ++(sse ? c.sse : c.integer);
+    (sse ? c.sse : c.integer) += count_weight_;
     if (m.disp % 8 != 0) c.partial = true;
   }
   if (slots_paused_ || slot_regs_.empty()) return nullptr;
@@ -336,10 +337,12 @@ void Assembler::mov(Size s, Reg dst, const Mem& src) {
 }
 
 void Assembler::mov(Size s, const Mem& dst, Reg src) {
-  if (const SlotRegister* held = held_slot(dst, false, /*count=*/false); held && held->xmm) {
+  const SlotRegister* held = held_slot(dst, false, /*count=*/false);
+  if (held && held->xmm) {
     movd_to_xmm(s, Xmm(held->reg), src);
     return;
   }
+  if (!held && whole_frame_slot(dst)) s = Size::k64;  // see whole_frame_slot
   const uint8_t op[] = {0x89};
   emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst, Access::kWrite));
 }
@@ -363,11 +366,15 @@ void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
 }
 
 void Assembler::mov_imm(Size s, const Mem& dst, int32_t imm) {
-  if (const SlotRegister* held = held_slot(dst, false, /*count=*/false); held && held->xmm) {
+  const SlotRegister* held = held_slot(dst, false, /*count=*/false);
+  if (held && held->xmm) {
     mov_imm(s, kSlotScratch, s == Size::k64 ? uint64_t(int64_t(imm)) : uint64_t(uint32_t(imm)));
     movd_to_xmm(s, Xmm(held->reg), kSlotScratch);
     return;
   }
+  if (!held && whole_frame_slot(dst))
+    s = Size::k64;  // see whole_frame_slot (sign-extended: the upper
+                    // half of a 32-bit value's slot is don't-care)
   const uint8_t op[] = {0xc7};
   emit_op(kPrefixNone, s == Size::k64, op, 0, rm(dst, Access::kWrite));
   put32(uint32_t(imm));
@@ -583,6 +590,7 @@ void Assembler::movs(Fp p, const Mem& dst, Xmm src) {
       movd_from_xmm(p == Fp::kF32 ? Size::k32 : Size::k64, Reg(held->reg), src);
     return;
   }
+  if (whole_frame_slot(dst)) p = Fp::kF64;  // movsd: see whole_frame_slot
   const uint8_t op[] = {0x0f, 0x11};
   emit_op(scalar_prefix(p), false, op, uint8_t(src), rm(dst));
 }
