@@ -98,6 +98,9 @@ struct Layout {
   int32_t mem_base, mem_size;                                                  // MemoryInst
   int32_t global_value;                                                        // GlobalInst
   int32_t native_entry, native_entry_charged;                                  // NativeFunc
+  int32_t table_elems;  // TableInst: the elements' vector (data pointer, then end pointer)
+  int32_t func_type_id, func_instance, func_code;                             // FuncInst
+  int32_t code_native, code_frame_slots, code_param_slots, code_local_slots;  // CompiledFunc
 };
 const Layout& layout();
 

@@ -146,34 +146,35 @@ const void* fn(F* f) {
 struct Access {
   uint8_t bytes;  // 1, 2, 4, 8
   bool store;
-  bool sign;      // loads: sign-extend (else zero-extend)
-  bool result64;  // loads: the result is 64-bit (i64, f64) and stored as 8 bytes
+  bool sign;        // loads: sign-extend (else zero-extend)
+  bool result64;    // loads: the result is 64-bit (i64, f64) and stored as 8 bytes
+  bool fp = false;  // f32/f64: moved through xmm0 (a float value held in an xmm register stays there)
 };
 
 // The plain forms, in one list (name, Access); the D and X forms have the same Access.
-#define AIRWASM_MEMORY_ACCESSES(X)                \
-  X(I32Load, (Access{4, false, false, false}))    \
-  X(I64Load, (Access{8, false, false, true}))     \
-  X(F32Load, (Access{4, false, false, false}))    \
-  X(F64Load, (Access{8, false, false, true}))     \
-  X(I32Load8S, (Access{1, false, true, false}))   \
-  X(I32Load8U, (Access{1, false, false, false}))  \
-  X(I32Load16S, (Access{2, false, true, false}))  \
-  X(I32Load16U, (Access{2, false, false, false})) \
-  X(I64Load8S, (Access{1, false, true, true}))    \
-  X(I64Load8U, (Access{1, false, false, true}))   \
-  X(I64Load16S, (Access{2, false, true, true}))   \
-  X(I64Load16U, (Access{2, false, false, true}))  \
-  X(I64Load32S, (Access{4, false, true, true}))   \
-  X(I64Load32U, (Access{4, false, false, true}))  \
-  X(I32Store, (Access{4, true, false, false}))    \
-  X(I64Store, (Access{8, true, false, false}))    \
-  X(F32Store, (Access{4, true, false, false}))    \
-  X(F64Store, (Access{8, true, false, false}))    \
-  X(I32Store8, (Access{1, true, false, false}))   \
-  X(I32Store16, (Access{2, true, false, false}))  \
-  X(I64Store8, (Access{1, true, false, false}))   \
-  X(I64Store16, (Access{2, true, false, false}))  \
+#define AIRWASM_MEMORY_ACCESSES(X)                   \
+  X(I32Load, (Access{4, false, false, false}))       \
+  X(I64Load, (Access{8, false, false, true}))        \
+  X(F32Load, (Access{4, false, false, false, true})) \
+  X(F64Load, (Access{8, false, false, true, true}))  \
+  X(I32Load8S, (Access{1, false, true, false}))      \
+  X(I32Load8U, (Access{1, false, false, false}))     \
+  X(I32Load16S, (Access{2, false, true, false}))     \
+  X(I32Load16U, (Access{2, false, false, false}))    \
+  X(I64Load8S, (Access{1, false, true, true}))       \
+  X(I64Load8U, (Access{1, false, false, true}))      \
+  X(I64Load16S, (Access{2, false, true, true}))      \
+  X(I64Load16U, (Access{2, false, false, true}))     \
+  X(I64Load32S, (Access{4, false, true, true}))      \
+  X(I64Load32U, (Access{4, false, false, true}))     \
+  X(I32Store, (Access{4, true, false, false}))       \
+  X(I64Store, (Access{8, true, false, false}))       \
+  X(F32Store, (Access{4, true, false, false, true})) \
+  X(F64Store, (Access{8, true, false, false, true})) \
+  X(I32Store8, (Access{1, true, false, false}))      \
+  X(I32Store16, (Access{2, true, false, false}))     \
+  X(I64Store8, (Access{1, true, false, false}))      \
+  X(I64Store16, (Access{2, true, false, false}))     \
   X(I64Store32, (Access{4, true, false, false}))
 
 enum class Form : uint8_t { kPlain, kDisp, kIndexed };
@@ -232,7 +233,16 @@ uint32_t emit_access(OpEmitter& e, Form form, Access acc) {
   // Loads: [dst][base]...; stores: [base][value]...
   const uint32_t offset = address(e, form, acc.store ? 0 : 1);
   const jit::Mem at = checked_address(e, offset, acc.bytes);
-  if (acc.store) {
+  if (acc.fp) {  // movss/movsd move the bits unchanged (NaN payloads included)
+    const jit::Fp p = acc.bytes == 8 ? jit::Fp::kF64 : jit::Fp::kF32;
+    if (acc.store) {
+      a.movs(p, jit::Xmm::xmm0, e.slot(1));
+      a.movs(p, at, jit::Xmm::xmm0);
+    } else {
+      a.movs(p, jit::Xmm::xmm0, at);
+      a.movs(p, e.slot(0), jit::Xmm::xmm0);
+    }
+  } else if (acc.store) {
     a.mov(acc.bytes == 8 ? Size::k64 : Size::k32, Reg::rdx, e.slot(1));
     switch (acc.bytes) {
       case 1:

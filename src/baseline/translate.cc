@@ -58,7 +58,23 @@ const Layout& layout() {
     void* first_word;
     std::memcpy(&first_word, &inst.funcs, sizeof first_word);
     if (first_word != inst.funcs.data()) std::abort();
+    // ... and its second the end pointer (the inline call_indirect computes a table's size from both).
+    static interp::TableInst table;
+    table.elems.resize(3);
+    void* words[2];
+    std::memcpy(words, &table.elems, sizeof words);
+    if (words[0] != table.elems.data() || words[1] != table.elems.data() + 3) std::abort();
+    static interp::FuncInst func;
+    static interp::CompiledFunc code;
     Layout r{};
+    r.table_elems = at(&table, &table.elems);
+    r.func_type_id = at(&func, &func.type_id);
+    r.func_instance = at(&func, &func.instance);
+    r.func_code = at(&func, &func.code);
+    r.code_native = at(&code, &code.native);
+    r.code_frame_slots = at(&code, &code.frame_slots);
+    r.code_param_slots = at(&code, &code.param_slots);
+    r.code_local_slots = at(&code, &code.local_slots);
     r.ctx_fp = at(&ctx, &ctx.fp);
     r.ctx_fuel = at(&ctx, &ctx.fuel);
     r.ctx_frame_top = at(&ctx, &ctx.frame_top);
@@ -556,6 +572,12 @@ class FunctionTranslator final : public OpEmitter {
     IOp op;
     if (!op_by_handler().find(handler, op)) return refuse("unknown handler");
     if (auto size = translate_control(op); !size || *size) return size;
+    if (counting_) {
+      as().set_count_neutral(moves_bits_only(op));
+      auto size = emit_family_op(op);
+      as().set_count_neutral(false);
+      return size;
+    }
     if (pinned_.empty()) return emit_family_op(op);
     // With locals held in registers: an op that calls a C++ helper (which reads the frame in memory and
     // clobbers the registers) or addresses a held local in memory is emitted again between a spill and a
@@ -576,6 +598,20 @@ class FunctionTranslator final : public OpEmitter {
     a.pause_slot_registers(false);
     reload_all();
     return size;
+  }
+
+  // Ops whose slot accesses say nothing about the value's register class (see choose_held_locals).
+  // (Float loads and stores move their value through xmm0: they count as SSE accesses.)
+  static bool moves_bits_only(IOp op) {
+    switch (op) {
+      case IOp::Copy8:
+      case IOp::Const32:
+      case IOp::Const64:
+      case IOp::Select8:
+        return true;
+      default:
+        return false;
+    }
   }
 
   Result<uint32_t> emit_family_op(IOp op) {
@@ -754,6 +790,8 @@ class FunctionTranslator final : public OpEmitter {
     if (!indirect) {
       if (const CompiledFunc* callee = defined_function(site.func_or_type))
         call_compiled_inline(*callee, site, continuation);
+    } else {
+      call_indirect_inline(site, continuation);
     }
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
     if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
@@ -841,6 +879,77 @@ class FunctionTranslator final : public OpEmitter {
         a.jcc(Cond::kNE, loop);
       }
     }
+    a.lea(Size::k64, kFpReg, mem(kFpReg, args));
+    a.jmp(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
+    a.bind(slow);
+  }
+
+  // The fast path of call_indirect: when the element is a compiled function of the current instance with
+  // the expected type, and the stacks have room and no interrupt is pending, do what helper_call does
+  // inline (as call_compiled_inline, with the callee's sizes read from its CompiledFunc) and jump to its
+  // entry. Anything else (out of bounds, null, other type: the traps; host functions, other instances,
+  // interpreted callees) falls through to the helper, which checks everything again in its order.
+  void call_indirect_inline(const CallSite& site, Label continuation) {
+    Assembler& a = as();
+    const Layout& l = layout();
+    Label slow = a.new_label();
+    const int32_t args = int32_t(site.args_slot);
+    a.mov(Size::k32, Reg::rax, mem(kFpReg, int32_t(site.index_slot)));  // zero-extends: the index
+    a.mov(Size::k64, Reg::rcx, mem(kInstReg, l.inst_tables));
+    a.mov(Size::k64, Reg::rcx, mem(Reg::rcx, int32_t(site.table * 8)));  // TableInst*
+    a.mov(Size::k64, Reg::rdx, mem(Reg::rcx, l.table_elems));
+    a.mov(Size::k64, Reg::rsi, mem(Reg::rcx, l.table_elems + 8));
+    a.sub(Size::k64, Reg::rsi, Reg::rdx);
+    a.shift(jit::Shift::kShr, Size::k64, Reg::rsi, 3);  // the table's size
+    a.cmp(Size::k64, Reg::rax, Reg::rsi);
+    a.jcc(Cond::kAE, slow);
+    a.mov(Size::k64, Reg::rdx, mem(Reg::rdx, Reg::rax, 8));  // FuncInst* (or null)
+    a.test(Size::k64, Reg::rdx, Reg::rdx);
+    a.jcc(Cond::kE, slow);
+    a.alu(Alu::kCmp, Size::k32, mem(Reg::rdx, l.func_type_id), int32_t(site.func_or_type));
+    a.jcc(Cond::kNE, slow);
+    a.alu(Alu::kCmp, Size::k64, kInstReg, mem(Reg::rdx, l.func_instance));
+    a.jcc(Cond::kNE, slow);
+    a.mov(Size::k64, Reg::rsi, mem(Reg::rdx, l.func_code));  // CompiledFunc* (null: a host function)
+    a.test(Size::k64, Reg::rsi, Reg::rsi);
+    a.jcc(Cond::kE, slow);
+    a.mov(Size::k64, Reg::rcx, mem(Reg::rsi, l.code_native));  // its NativeFunc*
+    a.test(Size::k64, Reg::rcx, Reg::rcx);
+    a.jcc(Cond::kE, slow);
+    a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+    a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frames_end));
+    a.jcc(Cond::kE, slow);
+    a.mov(Size::k32, Reg::rdi, mem(Reg::rsi, l.code_frame_slots));
+    a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rdi, 8, args));
+    a.alu(Alu::kCmp, Size::k64, Reg::rdi, mem(kCtxReg, l.ctx_stack_end));
+    a.jcc(Cond::kA, slow);
+    a.mov(Size::k64, Reg::rdi, mem(kCtxReg, l.ctx_interrupt));
+    a.alu(Alu::kCmp, Size::k32, mem(Reg::rdi), 0);
+    a.jcc(Cond::kNE, slow);
+    // the Frame: func, return_pc, caller_fp, caller_instance, native_return
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), Reg::rdx);
+    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
+    a.lea_label(Reg::rdi, continuation);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
+    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    // zero the callee's declared locals: [args + param_slots * 8, + local_slots * 8)
+    a.mov(Size::k32, Reg::rax, mem(Reg::rsi, l.code_param_slots));
+    a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rax, 8, args));
+    a.mov(Size::k32, Reg::rsi, mem(Reg::rsi, l.code_local_slots));
+    a.alu(Alu::kXor, Size::k32, Reg::rdx, Reg::rdx);
+    Label zeroed = a.new_label(), loop = a.new_label();
+    a.test(Size::k32, Reg::rsi, Reg::rsi);
+    a.jcc(Cond::kE, zeroed);
+    a.bind(loop);
+    a.mov(Size::k64, mem(Reg::rdi), Reg::rdx);
+    a.alu(Alu::kAdd, Size::k64, Reg::rdi, 8);
+    a.alu(Alu::kSub, Size::k32, Reg::rsi, 1);
+    a.jcc(Cond::kNE, loop);
+    a.bind(zeroed);
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
     a.jmp(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
     a.bind(slow);
@@ -1025,10 +1134,11 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   std::vector<Candidate> candidates;
   for (uint32_t i = 0; i < counts.size(); ++i) {
     const Assembler::SlotCounts& c = counts[i];
-    if (c.partial || c.integer + c.sse < 3) continue;
-    // A float local is also moved and set by integer instructions (copies, constants): count it as
-    // float when a third of its accesses are SSE ones.
-    candidates.push_back(Candidate{i, c.integer + c.sse, c.sse * 2 >= c.integer});
+    const uint64_t total = c.integer + c.sse + c.neutral;
+    if (c.partial || total < 3) continue;
+    // Copies, constants and float loads/stores count for neither class; a value is a float one when a
+    // third of its other accesses are SSE ones.
+    candidates.push_back(Candidate{i, total, c.sse > 0 && c.sse * 2 >= c.integer});
   }
   // std::sort with the slot as tie-break (deterministic, and no temporary buffer: stable_sort's nothrow
   // allocation trips programs that replace only the throwing operator new, as typed_test.cc does).

@@ -178,6 +178,7 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
   slot_counting_ = counting;
   dry_run_ = counting;
   count_weight_ = 1;
+  count_neutral_ = false;
   slots_paused_ = false;
   slot_violation_ = false;
   slot_regs_.clear();
@@ -197,7 +198,7 @@ void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
 const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool sse, bool count) {
   if (slot_counting_ && count) {
     SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
-    (sse ? c.sse : c.integer) += count_weight_;
+    (count_neutral_ ? c.neutral : sse ? c.sse : c.integer) += count_weight_;
     if (m.disp % 8 != 0) c.partial = true;
   }
   if (slots_paused_ || slot_regs_.empty()) return nullptr;

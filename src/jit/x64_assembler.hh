@@ -244,6 +244,7 @@ class Assembler {
   };
   struct SlotCounts {
     uint64_t integer = 0, sse = 0;  // weighted (set_count_weight)
+    uint64_t neutral = 0;           // by instructions that only move bits (set_count_neutral)
     bool partial = false;
   };
   void configure_slots(Reg base, int32_t limit, bool counting);
@@ -264,6 +265,9 @@ class Assembler {
   const std::vector<SlotCounts>& slot_counts() const { return slot_counts_; }
   // What each access counts from here on (the caller weights accesses inside loops).
   void set_count_weight(uint32_t weight) { count_weight_ = weight; }
+  // Counts the accesses from here on as neither integer nor SSE ones: instructions that only move bits
+  // (copies, constants, selects) say nothing about which register class suits the value.
+  void set_count_neutral(bool neutral) { count_neutral_ = neutral; }
   static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
   static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;
 
@@ -362,6 +366,7 @@ class Assembler {
   bool slot_counting_ = false;
   bool dry_run_ = false;  // counting: emit nothing (see configure_slots)
   uint32_t count_weight_ = 1;
+  bool count_neutral_ = false;
   bool slots_paused_ = false;
   bool slot_violation_ = false;
   std::vector<SlotRegister> slot_regs_;
