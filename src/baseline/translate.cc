@@ -572,6 +572,63 @@ class FunctionTranslator final : public OpEmitter {
     IOp op;
     if (!op_by_handler().find(handler, op)) return refuse("unknown handler");
     if (auto size = translate_control(op); !size || *size) return size;
+    if (auto size = float_compare_and_branch(op); !size || *size) return size;
+    return translate_family_op(op);
+  }
+
+  // f32/f64 lt, gt, le, ge whose result only feeds the br_if right after it (the lowering fuses integer
+  // compares with branches, not float ones): the compare is emitted as usual, result slot included, and
+  // the branch then tests the compare's flags instead of reading the result back (which crossed from an
+  // xmm register to a general one on the critical path). Only when the result is an operand-stack
+  // temporary (dead after the br_if pops it), and the br_if is no branch target (no forward branch seen
+  // so far, not a loop header) and so cannot be reached without the compare. Returns the size of both
+  // instructions, or 0 (not this pattern).
+  Result<uint32_t> float_compare_and_branch(IOp op) {
+    // Which of Eq Ne Lt Gt Le Ge (slot forms, 20 bytes; immediate forms after AddI..DivI, 20 or 24).
+    int which = -1;
+    uint32_t compare_size = 20;
+    if (int i = int(op) - int(IOp::F32Eq); i >= 0 && i < 6) {
+      which = i;
+    } else if (int j = int(op) - int(IOp::F64Eq); j >= 0 && j < 6) {
+      which = j;
+    } else if (int k = int(op) - int(IOp::F32AddI); k >= 4 && k < 10) {
+      which = k - 4;
+    } else if (int m = int(op) - int(IOp::F64AddI); m >= 4 && m < 10) {
+      which = m - 4;
+      compare_size = 24;
+    }
+    if (which < 2) return 0;  // not a compare, or Eq / Ne (their result combines two flags)
+    // Lt, Gt: above; Le, Ge: above or equal (emit_compare swaps Lt's and Le's operands)
+    const Cond cond = which <= 3 ? Cond::kA : Cond::kAE;
+    const uint32_t next = pos_ + compare_size;
+    if (next + 16 > f_.code_size) return 0;
+    const void* handler;
+    std::memcpy(&handler, f_.entry + next, sizeof handler);
+    IOp branch;
+    if (!op_by_handler().find(handler, branch)) return 0;
+    const bool nez = branch == IOp::BrIfNez32 || branch == IOp::BrIfNez32F;
+    const bool fuel = branch == IOp::BrIfNez32F || branch == IOp::BrIfEqz32F;
+    if (!nez && branch != IOp::BrIfEqz32 && branch != IOp::BrIfEqz32F) return 0;
+    uint32_t result_slot, tested_slot;
+    std::memcpy(&result_slot, pc_ + 8, 4);
+    std::memcpy(&tested_slot, f_.entry + next + 8, 4);
+    if (result_slot != tested_slot || result_slot < (f_.param_slots + f_.local_slots) * 8) return 0;
+    for (const interp::LoopExtent& loop : f_.loops)
+      if (loop.begin == next) return 0;
+    for (const auto& [target, label] : pending_)
+      if (target == next) return 0;
+    auto size = translate_family_op(op);  // the flags of its ucomis survive: only moves follow it
+    if (!size) return size;
+    pos_ = next;  // (not bound as an instruction start: so no resume point either)
+    pc_ = f_.entry + next;
+    const uint32_t isize = fuel ? 24 : 16;
+    cond_branch(nez ? cond : jit::negate(cond), next + opnd(1), fuel ? opnd(2) : kNoCost,
+                fuel ? opnd(3) : kNoCost, next + isize);
+    return compare_size + isize;
+  }
+
+  // An op of the families (not control), with the held-register handling.
+  Result<uint32_t> translate_family_op(IOp op) {
     if (counting_) {
       as().set_count_neutral(moves_bits_only(op));
       auto size = emit_family_op(op);
