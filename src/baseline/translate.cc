@@ -10,17 +10,17 @@
 // became hot), each published once (W^X) after its last function. A function with an op no family
 // translates is rolled back and stays interpreted.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iterator>
-#include <map>
 #include <mutex>
 #include <set>
 #include <string>
-#include <unordered_map>
 
 #include <unistd.h>
 
@@ -111,15 +111,65 @@ uint64_t address_of(F* f) {
 }
 
 // The reverse of interp::handler_table(): handler address -> op. Ops the dispatch loop does not implement
-// share one handler address and are left out, so they are "not translatable".
-const std::unordered_map<const void*, IOp>& op_by_handler() {
-  static const std::unordered_map<const void*, IOp> map = [] {
-    std::unordered_map<const void*, IOp> m;
-    for (size_t i = 0; i < interp::kIOpCount; ++i)
-      if (interp::iop_implemented(IOp(i))) m.emplace(interp::handler(IOp(i)), IOp(i));
-    return m;
-  }();
-  return map;
+// share one handler address and are left out, so they are "not translatable". Looked up once per lowered
+// instruction, so an open-addressed table (a multiplicative hash of the address, linear probing) rather
+// than a node-based map.
+class OpByHandler {
+ public:
+  OpByHandler() {
+    std::fill(std::begin(ops_), std::end(ops_), kEmpty);
+    for (size_t i = 0; i < interp::kIOpCount; ++i) {
+      if (!interp::iop_implemented(IOp(i))) continue;
+      const void* h = interp::handler(IOp(i));
+      size_t at = slot_of(h);
+      while (ops_[at] != kEmpty && interp::handler(IOp(ops_[at])) != h) at = (at + 1) & (kSize - 1);
+      if (ops_[at] != kEmpty) continue;  // the first op with this handler, as the map's emplace kept
+      ops_[at] = uint16_t(i);
+      low_[at] = low_bits(h);
+    }
+    // Every handler the lowered code can hold (also the shared one of the ops left out) must be found
+    // alike by its low half alone; otherwise (code spanning 4 GiB) lookups compare whole addresses.
+    for (size_t i = 0; i < interp::kIOpCount && low_bits_decide_; ++i) {
+      const void* h = interp::handler(IOp(i));
+      IOp exact{}, by_low{};
+      const bool found_exact = lookup(h, exact, false), found_by_low = lookup(h, by_low, true);
+      if (found_exact != found_by_low || (found_exact && exact != by_low)) low_bits_decide_ = false;
+    }
+  }
+  // The op whose handler is `h`, or false.
+  bool find(const void* h, IOp& op) const { return lookup(h, op, low_bits_decide_); }
+
+ private:
+  // by_low_bits: the low half of the address decides (the handlers lie within one binary's code, so
+  // less than 4 GiB apart; checked when the table is built), sparing a load from the handler table.
+  bool lookup(const void* h, IOp& op, bool by_low_bits) const {
+    const uint32_t low = low_bits(h);
+    for (size_t at = slot_of(h);; at = (at + 1) & (kSize - 1)) {
+      if (ops_[at] == kEmpty) return false;
+      if (low_[at] == low && (by_low_bits || interp::handler(IOp(ops_[at])) == h)) {
+        op = IOp(ops_[at]);
+        return true;
+      }
+    }
+  }
+
+  // At most half full, 12 KiB: small, so that it stays in the L1 cache while the lowered code streams
+  // past (the address itself would double it).
+  static constexpr size_t kBits = 11, kSize = size_t{1} << kBits;
+  static constexpr uint16_t kEmpty = 0xffff;
+  static_assert(interp::kIOpCount * 2 <= kSize);
+  static size_t slot_of(const void* h) {
+    return size_t((reinterpret_cast<uintptr_t>(h) * 0x9e3779b97f4a7c15u) >> (64 - kBits));
+  }
+  static uint32_t low_bits(const void* h) { return uint32_t(reinterpret_cast<uintptr_t>(h)); }
+  uint16_t ops_[kSize];
+  uint32_t low_[kSize] = {};
+  bool low_bits_decide_ = true;
+};
+
+const OpByHandler& op_by_handler() {
+  static const OpByHandler table;
+  return table;
 }
 
 // Op names for refusals, in IOp order.
@@ -193,8 +243,9 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
 
 class FunctionTranslator final : public OpEmitter {
  public:
-  // `pinned`: the locals held in registers for the whole function (empty: none); `counting`: count the
-  // accesses to each local (Assembler::slot_counts) to choose them for the next translation.
+  // `pinned`: the locals held in registers for the whole function (empty: none); `counting`: a dry run
+  // that emits no code and counts the accesses to each local (Assembler::slot_counts) to choose them for
+  // the translation that follows (the caller rolls the assembler back to before it).
   FunctionTranslator(Assembler& a, const ModuleStubs& stubs, const interp::CompiledModule& module,
                      const CompiledFunc& f, std::deque<CallSite>& sites,
                      std::vector<Assembler::SlotRegister> pinned, bool counting)
@@ -230,10 +281,21 @@ class FunctionTranslator final : public OpEmitter {
       return std::unexpected(refuse("a branch target is not an instruction start").error());
     if (a.slot_register_violation())  // in the driver's own code: should not happen; translate unpinned
       return std::unexpected(refuse("a local held in a register was addressed in memory").error());
+    if (counting_) {  // a dry run: the counts are all it is for (the stubs address no local)
+      a.end_slots();
+      return {};
+    }
     emit_stubs();
     if (pinned_.empty()) {
-      for (auto [lowered, native] : positions_)
-        if (!not_resumable_.contains(lowered)) resume.push_back(ResumePoint{lowered, native});
+      resume.reserve(positions_.size() - not_resumable_.size());
+      size_t skip = 0;  // not_resumable_ is in code order, as positions_
+      for (auto [lowered, native] : positions_) {
+        if (skip < not_resumable_.size() && not_resumable_[skip] == lowered) {
+          ++skip;
+          continue;
+        }
+        resume.push_back(ResumePoint{lowered, native});
+      }
     } else {
       // Only where an activation can stop and continue (the entry, fuel stops, calls and their
       // continuations), and through a stub that loads the held locals first.
@@ -242,8 +304,12 @@ class FunctionTranslator final : public OpEmitter {
       resume.push_back(ResumePoint{0, uint32_t(a.size())});
       reload_all();
       a.jmp(a.label_at(positions_.front().second));
+      std::sort(resume_positions_.begin(), resume_positions_.end());
+      resume_positions_.erase(std::unique(resume_positions_.begin(), resume_positions_.end()),
+                              resume_positions_.end());
       for (uint32_t lowered : resume_positions_) {
-        if (lowered == 0 || not_resumable_.contains(lowered)) continue;
+        if (lowered == 0 || std::binary_search(not_resumable_.begin(), not_resumable_.end(), lowered))
+          continue;
         auto it =
             std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(lowered, uint32_t{0}));
         if (it == positions_.end() || it->first != lowered) continue;
@@ -369,9 +435,10 @@ class FunctionTranslator final : public OpEmitter {
   void bind_instruction(uint32_t pos) {
     if (counting_) weigh_loops(pos);
     positions_.emplace_back(pos, uint32_t(as().size()));
-    if (auto it = pending_.find(pos); it != pending_.end()) {
-      as().bind(it->second);
-      pending_.erase(it);
+    while (!pending_.empty() && pending_.front().first == pos) {
+      as().bind(Label{pending_.front().second});
+      std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
+      pending_.pop_back();
     }
   }
   // While counting: an access inside k nested loops counts 8^k (at most 4096), so that the registers go
@@ -389,9 +456,11 @@ class FunctionTranslator final : public OpEmitter {
       auto it = std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(target, uint32_t{0}));
       return as().label_at(it->second);  // validated code only branches to instruction starts
     }
-    auto [it, inserted] = pending_.try_emplace(target);
-    if (inserted) it->second = as().new_label();
-    return it->second;
+    // A label per forward branch (several may be bound at one target): cheaper than finding the target's.
+    const Label l = as().new_label();
+    pending_.emplace_back(target, l.id);
+    std::push_heap(pending_.begin(), pending_.end(), std::greater<>{});
+    return l;
   }
   const uint8_t* lowered(uint32_t pos) const { return f_.entry + pos; }
 
@@ -402,7 +471,7 @@ class FunctionTranslator final : public OpEmitter {
   void charge(uint64_t cost, uint32_t target, bool registers_live = true) {
     if (cost == 0 || cost == kNoCost) return;  // fuel >= 0 always pays 0
     if (!stubs_.metered) return;               // (an unmetered lowering has no costs)
-    resume_positions_.insert(target);
+    resume_positions_.push_back(target);
     Assembler& a = as();
     if (cost <= uint64_t(INT32_MAX)) {
       a.alu(Alu::kSub, Size::k64, kFuelReg, int32_t(cost));
@@ -504,10 +573,66 @@ class FunctionTranslator final : public OpEmitter {
   Result<uint32_t> translate_one() {
     const void* handler;
     std::memcpy(&handler, pc_, sizeof handler);
-    auto found = op_by_handler().find(handler);
-    if (found == op_by_handler().end()) return refuse("unknown handler");
-    const IOp op = found->second;
+    IOp op;
+    if (!op_by_handler().find(handler, op)) return refuse("unknown handler");
     if (auto size = translate_control(op); !size || *size) return size;
+    if (auto size = float_compare_and_branch(op); !size || *size) return size;
+    return translate_family_op(op);
+  }
+
+  // f32/f64 lt, gt, le, ge whose result only feeds the br_if right after it (the lowering fuses integer
+  // compares with branches, not float ones): the compare is emitted as usual, result slot included, and
+  // the branch then tests the compare's flags instead of reading the result back (which crossed from an
+  // xmm register to a general one on the critical path). Only when the result is an operand-stack
+  // temporary (dead after the br_if pops it), and the br_if is no branch target (no forward branch seen
+  // so far, not a loop header) and so cannot be reached without the compare. Returns the size of both
+  // instructions, or 0 (not this pattern).
+  Result<uint32_t> float_compare_and_branch(IOp op) {
+    // Which of Eq Ne Lt Gt Le Ge (slot forms, 20 bytes; immediate forms after AddI..DivI, 20 or 24).
+    int which = -1;
+    uint32_t compare_size = 20;
+    if (int i = int(op) - int(IOp::F32Eq); i >= 0 && i < 6) {
+      which = i;
+    } else if (int j = int(op) - int(IOp::F64Eq); j >= 0 && j < 6) {
+      which = j;
+    } else if (int k = int(op) - int(IOp::F32AddI); k >= 4 && k < 10) {
+      which = k - 4;
+    } else if (int m = int(op) - int(IOp::F64AddI); m >= 4 && m < 10) {
+      which = m - 4;
+      compare_size = 24;
+    }
+    if (which < 2) return 0;  // not a compare, or Eq / Ne (their result combines two flags)
+    // Lt, Gt: above; Le, Ge: above or equal (emit_compare swaps Lt's and Le's operands)
+    const Cond cond = which <= 3 ? Cond::kA : Cond::kAE;
+    const uint32_t next = pos_ + compare_size;
+    if (next + 16 > f_.code_size) return 0;
+    const void* handler;
+    std::memcpy(&handler, f_.entry + next, sizeof handler);
+    IOp branch;
+    if (!op_by_handler().find(handler, branch)) return 0;
+    const bool nez = branch == IOp::BrIfNez32 || branch == IOp::BrIfNez32F;
+    const bool fuel = branch == IOp::BrIfNez32F || branch == IOp::BrIfEqz32F;
+    if (!nez && branch != IOp::BrIfEqz32 && branch != IOp::BrIfEqz32F) return 0;
+    uint32_t result_slot, tested_slot;
+    std::memcpy(&result_slot, pc_ + 8, 4);
+    std::memcpy(&tested_slot, f_.entry + next + 8, 4);
+    if (result_slot != tested_slot || result_slot < (f_.param_slots + f_.local_slots) * 8) return 0;
+    for (const interp::LoopExtent& loop : f_.loops)
+      if (loop.begin == next) return 0;
+    for (const auto& [target, label] : pending_)
+      if (target == next) return 0;
+    auto size = translate_family_op(op);  // the flags of its ucomis survive: only moves follow it
+    if (!size) return size;
+    pos_ = next;  // (not bound as an instruction start: so no resume point either)
+    pc_ = f_.entry + next;
+    const uint32_t isize = fuel ? 24 : 16;
+    cond_branch(nez ? cond : jit::negate(cond), next + opnd(1), fuel ? opnd(2) : kNoCost,
+                fuel ? opnd(3) : kNoCost, next + isize);
+    return compare_size + isize;
+  }
+
+  // An op of the families (not control), with the held-register handling.
+  Result<uint32_t> translate_family_op(IOp op) {
     if (counting_) {
       as().set_count_neutral(moves_bits_only(op));
       auto size = emit_family_op(op);
@@ -567,13 +692,22 @@ class FunctionTranslator final : public OpEmitter {
       IOp first;
       bool is64, imm, fuel;
     };
-    for (Family fam :
-         {Family{IOp::BrIfI32Eq, false, false, false}, Family{IOp::BrIfI32EqI, false, true, false},
-          Family{IOp::BrIfI32EqF, false, false, true}, Family{IOp::BrIfI32EqIF, false, true, true},
-          Family{IOp::BrIfI64Eq, true, false, false}, Family{IOp::BrIfI64EqI, true, true, false},
-          Family{IOp::BrIfI64EqF, true, false, true}, Family{IOp::BrIfI64EqIF, true, true, true}}) {
+    static constexpr Family kFamilies[] = {
+        {IOp::BrIfI32Eq, false, false, false}, {IOp::BrIfI32EqI, false, true, false},
+        {IOp::BrIfI32EqF, false, false, true}, {IOp::BrIfI32EqIF, false, true, true},
+        {IOp::BrIfI64Eq, true, false, false},  {IOp::BrIfI64EqI, true, true, false},
+        {IOp::BrIfI64EqF, true, false, true},  {IOp::BrIfI64EqIF, true, true, true}};
+    // op -> its family (index into kFamilies), or -1: one load per op instead of eight range tests.
+    static const auto kFamilyOf = [] {
+      std::array<int8_t, interp::kIOpCount> t;
+      t.fill(-1);
+      for (size_t i = 0; i < std::size(kFamilies); ++i)
+        for (uint32_t k = 0; k < 10; ++k) t[size_t(kFamilies[i].first) + k] = int8_t(i);
+      return t;
+    }();
+    if (const int8_t family = kFamilyOf[op_index]; family >= 0) {
+      const Family fam = kFamilies[family];
       const uint32_t first = uint32_t(fam.first);
-      if (op_index < first || op_index >= first + 10) continue;
       const Size size = fam.is64 ? Size::k64 : Size::k32;
       const Cond c = kCompareConds[op_index - first];
       a.mov(size, Reg::rax, slot(0));
@@ -651,14 +785,14 @@ class FunctionTranslator final : public OpEmitter {
         // compiled frames share): hand it this instruction, which has no resume point, so it runs there.
         spill_all();
         exit_to_interpreter_here();
-        not_resumable_.insert(pos_);
+        not_resumable_.push_back(pos_);
         return op == IOp::ThrowOp ? 20 : 12;
       default:
         return 0;
     }
   }
 
-  // [s index][u32 count][rel x count+1] or, with fuel, [(rel, tc) x count+1]: a table of 5-byte jumps.
+  // [s index][u32 count][rel x count+1] or, with fuel, [(rel, tc) x count+1]: a jump table.
   uint32_t br_table(bool fuel) {
     Assembler& a = as();
     const uint32_t n = opnd(1);
@@ -666,16 +800,18 @@ class FunctionTranslator final : public OpEmitter {
     a.mov_imm(Size::k32, Reg::rcx, n);
     a.cmp(Size::k32, Reg::rax, Reg::rcx);
     a.cmovcc(Cond::kA, Size::k32, Reg::rax, Reg::rcx);  // i > n: the default, the last entry
+    // One indirect jump through a table of rel32 entries (entry i holds target_i - the end of entry i).
     Label table = a.new_label();
     a.lea_label(Reg::rcx, table);
-    a.lea(Size::k64, Reg::rax, mem(Reg::rax, Reg::rax, 4));
-    a.add(Size::k64, Reg::rax, Reg::rcx);
+    a.movsxd(Reg::rdx, mem(Reg::rcx, Reg::rax, 4));
+    a.lea(Size::k64, Reg::rax, mem(Reg::rcx, Reg::rax, 4, 4));
+    a.add(Size::k64, Reg::rax, Reg::rdx);
     a.jmp(Reg::rax);
     a.bind(table);
     std::vector<Label> entries;
     for (uint32_t i = 0; i <= n; ++i) {
       entries.push_back(a.new_label());
-      a.jmp_near(entries.back());
+      a.rel32_to(entries.back());
     }
     const uint32_t stride = fuel ? 8 : 4;
     for (uint32_t i = 0; i <= n; ++i) {
@@ -710,8 +846,8 @@ class FunctionTranslator final : public OpEmitter {
       site.continuation_cost = charged ? opnd(2) : 0;
     }
     Label continuation = a.new_label();
-    resume_positions_.insert(pos_);          // a host function that asked to run again
-    resume_positions_.insert(pos_ + isize);  // an interpreted callee returns here
+    resume_positions_.push_back(pos_);          // a host function that asked to run again
+    resume_positions_.push_back(pos_ + isize);  // an interpreted callee returns here
     spill_all();  // the callee's frame starts above the locals, but helpers read them in memory
     a.pause_slot_registers(true);
     if (!indirect) {
@@ -776,18 +912,9 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rdx, mem(kCtxReg, l.ctx_interrupt));
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rdx), 0);
     a.jcc(Cond::kNE, slow);
-    // the Frame: func, return_pc, caller_fp, caller_instance, native_return
     a.mov(Size::k64, Reg::rsi, mem(kInstReg, l.inst_funcs));
     a.mov(Size::k64, Reg::rsi, mem(Reg::rsi, int32_t(site.func_or_type * 8)));
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), Reg::rsi);
-    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
-    a.lea_label(Reg::rdi, continuation);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
-    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    push_frame(Reg::rsi, site, continuation);
     // zero the callee's declared locals
     const int32_t locals_at = args + int32_t(callee.param_slots) * 8;
     if (callee.local_slots > 0) {
@@ -809,6 +936,22 @@ class FunctionTranslator final : public OpEmitter {
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
     a.jmp(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
     a.bind(slow);
+  }
+
+  // Fills the Frame at rax (ctx.frame_top, checked) for a call of `func` (a FuncInst* register) from
+  // `site` returning to `continuation`, as helper_call / do_call do, and bumps frame_top. Uses rdi.
+  void push_frame(Reg func, const CallSite& site, Label continuation) {
+    Assembler& a = as();
+    const Layout& l = layout();
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), func);
+    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
+    a.lea_label(Reg::rdi, continuation);
+    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
+    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
   }
 
   // The fast path of call_indirect: when the element is a compiled function of the current instance with
@@ -853,16 +996,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rdi, mem(kCtxReg, l.ctx_interrupt));
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rdi), 0);
     a.jcc(Cond::kNE, slow);
-    // the Frame: func, return_pc, caller_fp, caller_instance, native_return
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), Reg::rdx);
-    a.mov_imm(Size::k64, Reg::rdi, reinterpret_cast<uint64_t>(site.return_pc));
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
-    a.lea_label(Reg::rdi, continuation);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
-    a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    push_frame(Reg::rdx, site, continuation);
     // zero the callee's declared locals: [args + param_slots * 8, + local_slots * 8)
     a.mov(Size::k32, Reg::rax, mem(Reg::rsi, l.code_param_slots));
     a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rax, 8, args));
@@ -959,15 +1093,17 @@ class FunctionTranslator final : public OpEmitter {
   std::deque<CallSite>& sites_;
   Label trap_common_;
   std::vector<std::pair<uint32_t, uint32_t>> positions_;  // (lowered, native) of every instruction
-  std::set<uint32_t> not_resumable_;                      // instructions only the interpreter runs
-  std::map<uint32_t, Label> pending_;                     // forward targets not reached yet
+  std::vector<uint32_t> not_resumable_;  // instructions only the interpreter runs, in code order
+  // Forward targets not reached yet, (lowered target, label id): a min-heap on the target.
+  std::vector<std::pair<uint32_t, uint32_t>> pending_;
   std::vector<FuelStub> fuel_stubs_;
   std::vector<InterruptStub> interrupt_stubs_;
   std::vector<TrapSite> trap_sites_;
   const std::vector<Assembler::SlotRegister> pinned_;
   const bool counting_;
   bool helper_called_ = false;
-  std::set<uint32_t> resume_positions_;  // where compiled code can be entered (with pinned_)
+  // Where compiled code can be entered (with pinned_); sorted and deduplicated when used.
+  std::vector<uint32_t> resume_positions_;
 };
 
 }  // namespace
@@ -1098,21 +1234,23 @@ class ModuleCompiler {
     std::vector<ResumePoint> resume;
   };
 
-  // Translates one function at the end of `a`'s code into `p`: first with every value in memory (counting
-  // the accesses to each slot), then again with the busiest slots held in registers. On failure the assembler
+  // Translates one function at the end of `a`'s code into `p`: a dry run counts the accesses to each slot,
+  // then the translation holds the busiest slots in registers. On failure the assembler
   // is rolled back to where it was.
   static Result<void> translate_function(Assembler& a, const ModuleStubs& stubs,
                                          const interp::CompiledModule& module, const CompiledFunc& f,
                                          std::deque<CallSite>& sites, Placed& p) {
     const Assembler::Checkpoint cp = a.checkpoint();
     p = Placed{&f, 0, 0, {}};
-    FunctionTranslator first(a, stubs, module, f, sites, {}, true);
-    Result<void> r = first.run(p.entry_charged, p.entry, p.resume);
-    // Every function is translated again with its busiest slots in registers: also those without a
-    // loop (recursive and call-heavy code: call_recursive 1.09 s -> 0.86 s).
+    // Count first: a dry run of the translation (the assembler emits nothing) counts the accesses to
+    // each slot; then translate once, with the busiest slots in registers (every function, also those
+    // without a loop: recursive and call-heavy code, call_recursive 1.09 s -> 0.86 s).
+    FunctionTranslator counter(a, stubs, module, f, sites, {}, true);
+    Result<void> r = counter.run(p.entry_charged, p.entry, p.resume);
+    a.rollback(cp);
+    std::vector<Assembler::SlotRegister> held;
     if (r) {
-      // Translated with every value in memory; again with the most used locals in registers.
-      std::vector<Assembler::SlotRegister> held = choose_held_locals(a.slot_counts(), module.metered);
+      held = choose_held_locals(a.slot_counts(), module.metered);
       if (trace_refusals()) {
         std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index, a.slot_counts().size(),
                      held.size());
@@ -1121,18 +1259,17 @@ class ModuleCompiler {
                        (unsigned long long)a.slot_counts()[i].sse, a.slot_counts()[i].partial ? "p" : "");
         std::fprintf(stderr, "\n");
       }
-      if (!held.empty()) {
+    }
+    if (r) {
+      p = Placed{&f, 0, 0, {}};
+      const bool holding = !held.empty();
+      r = FunctionTranslator(a, stubs, module, f, sites, std::move(held), false)
+              .run(p.entry_charged, p.entry, p.resume);
+      if (!r && holding) {
+        if (trace_refusals()) std::fprintf(stderr, "held locals dropped: %s\n", r.error().message.c_str());
         a.rollback(cp);
         p = Placed{&f, 0, 0, {}};
-        r = FunctionTranslator(a, stubs, module, f, sites, std::move(held), false)
-                .run(p.entry_charged, p.entry, p.resume);
-        if (!r) {
-          if (trace_refusals()) std::fprintf(stderr, "held locals dropped: %s\n", r.error().message.c_str());
-          a.rollback(cp);
-          p = Placed{&f, 0, 0, {}};
-          r = FunctionTranslator(a, stubs, module, f, sites, {}, false)
-                  .run(p.entry_charged, p.entry, p.resume);
-        }
+        r = FunctionTranslator(a, stubs, module, f, sites, {}, false).run(p.entry_charged, p.entry, p.resume);
       }
     }
     if (!r) a.rollback(cp);

@@ -8,6 +8,7 @@
 // - a mandatory prefix (66/F2/F3) must come before REX, and REX immediately before the opcode.
 #include "jit/x64_assembler.hh"
 
+#include <algorithm>
 #include <cstring>
 
 namespace airwasm::jit {
@@ -32,25 +33,27 @@ constexpr uint8_t scalar_prefix(Fp p) {
 
 // ---------------------------------------------------------------- core encoding
 
-void Assembler::put32(uint32_t v) {
-  uint8_t b[4];
-  std::memcpy(b, &v, 4);
-  buf_.insert(buf_.end(), b, b + 4);
-}
-
-void Assembler::put64(uint64_t v) {
-  uint8_t b[8];
-  std::memcpy(b, &v, 8);
-  buf_.insert(buf_.end(), b, b + 8);
+void Assembler::reserve_more(size_t n) {
+  const size_t capacity = std::max<size_t>(size_ + n + 4096, capacity_ * 2);
+  auto grown = std::make_unique_for_overwrite<uint8_t[]>(capacity);
+  if (size_ != 0) std::memcpy(grown.get(), buf_.get(), size_);
+  buf_ = std::move(grown);
+  capacity_ = capacity;
 }
 
 void Assembler::patch32(size_t at, uint32_t v) {
-  std::memcpy(buf_.data() + at, &v, 4);
+  std::memcpy(buf_.get() + at, &v, 4);
 }
 
 void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg,
                         const RM& operand, uint8_t byte_operands) {
-  if (prefix != kPrefixNone) put8(prefix);
+  if (dry_run_) [[unlikely]]
+    return;  // the operands were counted when they were made (rm)
+  // At most 11 bytes (prefix, REX, 3 opcode bytes, ModRM, SIB, disp32): written through a pointer.
+  if (capacity_ - size_ < 16) [[unlikely]]
+    reserve_more(16);
+  uint8_t* p = buf_.get() + size_;
+  if (prefix != kPrefixNone) *p++ = prefix;
   uint8_t rex = 0;
   if (rex_w) rex |= 0x08;
   if (reg & 8) rex |= 0x04;
@@ -64,26 +67,27 @@ void Assembler::emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opc
   const bool needs_empty_rex =
       ((byte_operands & kByteReg) && reg >= 4 && reg <= 7) ||
       ((byte_operands & kByteRm) && operand.is_reg && operand.reg >= 4 && operand.reg <= 7);
-  if (rex != 0 || needs_empty_rex) put8(0x40 | rex);
-  buf_.insert(buf_.end(), opcode.begin(), opcode.end());
-  emit_modrm(reg, operand);
+  if (rex != 0 || needs_empty_rex) *p++ = uint8_t(0x40 | rex);
+  for (uint8_t b : opcode) *p++ = b;
+  p = emit_modrm(p, reg, operand);
+  size_ = size_t(p - buf_.get());
 }
 
-void Assembler::emit_modrm(uint8_t reg, const RM& operand) {
+uint8_t* Assembler::emit_modrm(uint8_t* p, uint8_t reg, const RM& operand) {
   const uint8_t r = uint8_t((reg & 7) << 3);
   if (operand.is_reg) {
-    put8(0xc0 | r | (operand.reg & 7));
-    return;
+    *p++ = uint8_t(0xc0 | r | (operand.reg & 7));
+    return p;
   }
   const Mem& m = operand.mem;
   if (m.base == Mem::kNoReg) {
     // [index*scale + disp32] or [disp32]: mod 00, rm 100, SIB base 101 (no base). rm 101 alone would be
     // RIP-relative in 64-bit mode.
-    put8(0x04 | r);
+    *p++ = uint8_t(0x04 | r);
     const uint8_t index = m.index == Mem::kNoReg ? 4 : (m.index & 7);
-    put8(uint8_t(scale_bits(m.scale) << 6 | index << 3 | 5));
-    put32(uint32_t(m.disp));
-    return;
+    *p++ = uint8_t(scale_bits(m.scale) << 6 | index << 3 | 5);
+    std::memcpy(p, &m.disp, 4);
+    return p + 4;
   }
   const uint8_t base = m.base & 7;
   uint8_t mod;
@@ -95,16 +99,19 @@ void Assembler::emit_modrm(uint8_t reg, const RM& operand) {
     mod = 0x80;
   const bool sib = m.index != Mem::kNoReg || base == 4;
   if (sib) {
-    put8(mod | r | 4);
+    *p++ = uint8_t(mod | r | 4);
     const uint8_t index = m.index == Mem::kNoReg ? 4 : (m.index & 7);
-    put8(uint8_t(scale_bits(m.scale) << 6 | index << 3 | base));
+    *p++ = uint8_t(scale_bits(m.scale) << 6 | index << 3 | base);
   } else {
-    put8(mod | r | base);
+    *p++ = uint8_t(mod | r | base);
   }
-  if (mod == 0x40)
-    put8(uint8_t(int8_t(m.disp)));
-  else if (mod == 0x80)
-    put32(uint32_t(m.disp));
+  if (mod == 0x40) {
+    *p++ = uint8_t(int8_t(m.disp));
+  } else if (mod == 0x80) {
+    std::memcpy(p, &m.disp, 4);
+    p += 4;
+  }
+  return p;
 }
 
 // ---------------------------------------------------------------- labels and control flow
@@ -115,35 +122,50 @@ Label Assembler::new_label() {
 }
 
 Label Assembler::label_at(uint32_t offset) {
-  assert(offset <= buf_.size());
-  labels_.emplace_back();
-  labels_.back().offset = offset;
+  assert(offset <= size_);
+  labels_.push_back(LabelState{offset, kNone});
   return Label{uint32_t(labels_.size() - 1)};
+}
+
+void Assembler::add_fixup(LabelState& s, uint32_t label_id) {
+  if (s.fixups == kNone) labels_with_fixups_.push_back(label_id);
+  fixups_.push_back(Fixup{uint32_t(size_), s.fixups});
+  s.fixups = uint32_t(fixups_.size() - 1);
 }
 
 void Assembler::bind(Label l) {
   LabelState& s = labels_[l.id];
-  assert(s.offset == ~uint32_t{0} && "label bound twice");
-  s.offset = uint32_t(buf_.size());
+  assert(s.offset == kNone && "label bound twice");
+  s.offset = uint32_t(size_);
   bind_log_.emplace_back(l.id, s.offset);
-  for (uint32_t field : s.fixups) patch32(field, uint32_t(int32_t(s.offset) - int32_t(field + 4)));
-  s.fixups.clear();
+  for (uint32_t i = s.fixups; i != kNone; i = fixups_[i].next) {
+    const uint32_t field = fixups_[i].field;
+    patch32(field, uint32_t(int32_t(s.offset) - int32_t(field + 4)));
+    fixups_[i].field = kNone;  // resolved
+  }
+  s.fixups = kNone;
+  // Resolved references at the pool's end go (no list points at them any more), so the pool stays about
+  // as large as the references still waiting rather than growing with the module's code.
+  while (!fixups_.empty() && fixups_.back().field == kNone) fixups_.pop_back();
 }
 
 void Assembler::rollback(Checkpoint c) {
-  assert(c.size <= buf_.size() && c.labels <= labels_.size());
-  buf_.resize(c.size);
+  assert(c.size <= size_ && c.labels <= labels_.size());
+  size_ = c.size;
   labels_.resize(c.labels);
-  // Older labels bound inside the dropped code become unbound; their references from it disappear.
+  // Older labels bound inside the dropped code become unbound; their references from it disappear (the
+  // newest ones of each list, since a list is newest first).
   std::erase_if(labels_with_fixups_, [&](uint32_t id) {
     if (id >= labels_.size()) return true;
     LabelState& s = labels_[id];
-    std::erase_if(s.fixups, [&](uint32_t field) { return field >= c.size; });
-    return s.fixups.empty();
+    while (s.fixups != kNone && fixups_[s.fixups].field >= c.size) s.fixups = fixups_[s.fixups].next;
+    return s.fixups == kNone;
   });
-  // Labels bound inside the dropped code: binds happen at the end of the code, so they are the last ones.
-  while (!bind_log_.empty() && bind_log_.back().second > c.size) {
-    if (bind_log_.back().first < labels_.size()) labels_[bind_log_.back().first].offset = ~uint32_t{0};
+  while (!fixups_.empty() && fixups_.back().field >= c.size) fixups_.pop_back();
+  // Labels bound inside the dropped code: binds happen at the end of the code, so they are the last ones
+  // (the binds of a dry run are at c.size itself, of labels created since c).
+  while (!bind_log_.empty() && (bind_log_.back().second > c.size || bind_log_.back().first >= c.labels)) {
+    if (bind_log_.back().first < labels_.size()) labels_[bind_log_.back().first].offset = kNone;
     bind_log_.pop_back();
   }
 }
@@ -154,32 +176,42 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
   slot_base_ = uint8_t(base);
   slot_limit_ = limit;
   slot_counting_ = counting;
+  dry_run_ = counting;
   count_weight_ = 1;
   count_neutral_ = false;
   slots_paused_ = false;
   slot_violation_ = false;
   slot_regs_.clear();
   slot_counts_.assign(size_t(std::max(limit, 0) + 7) / 8, SlotCounts{});
+  slot_reg_index_.assign(slot_counts_.size(), -1);
 }
 
-const Assembler::SlotRegister* Assembler::held_slot(const Mem& m, bool sse, bool count) {
-  if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
+void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
+  for (const SlotRegister& r : slot_regs_) slot_reg_index_[size_t(r.disp) / 8] = -1;
+  slot_regs_ = std::move(slots);
+  for (size_t i = 0; i < slot_regs_.size(); ++i) {
+    assert(slot_regs_[i].disp >= 0 && slot_regs_[i].disp % 8 == 0 && slot_regs_[i].disp < slot_limit_);
+    slot_reg_index_[size_t(slot_regs_[i].disp) / 8] = int8_t(i);
+  }
+}
+
+const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool sse, bool count) {
   if (slot_counting_ && count) {
     SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
     (count_neutral_ ? c.neutral : sse ? c.sse : c.integer) += count_weight_;
     if (m.disp % 8 != 0) c.partial = true;
   }
-  if (slots_paused_) return nullptr;
-  for (const SlotRegister& r : slot_regs_) {
-    if (m.disp == r.disp) return &r;
-    if (m.disp > r.disp && m.disp < r.disp + 8) slot_violation_ = true;  // a part of a held slot
+  if (slots_paused_ || slot_regs_.empty()) return nullptr;
+  const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
+  if (held < 0) return nullptr;
+  if (m.disp % 8 != 0) {
+    slot_violation_ = true;  // a part of a held slot
+    return nullptr;
   }
-  return nullptr;
+  return &slot_regs_[size_t(held)];
 }
 
-Assembler::RM Assembler::rm(const Mem& m, Access access) {
-  const SlotRegister* held = held_slot(m, false);
-  if (held == nullptr) return RM{false, 0, m};
+Assembler::RM Assembler::rm_held(const Mem& m, const SlotRegister* held, Access access) {
   if (access == Access::kAddress || (held->xmm && access == Access::kWrite)) {
     slot_violation_ = true;  // emitted against memory; the caller redoes the op with the slots spilled
     return RM{false, 0, m};
@@ -191,27 +223,27 @@ Assembler::RM Assembler::rm(const Mem& m, Access access) {
 
 bool Assembler::all_labels_bound() const {
   for (const LabelState& s : labels_)
-    if (!s.fixups.empty()) return false;
+    if (s.fixups != kNone) return false;
   return true;
 }
 
 void Assembler::jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near_op) {
+  if (dry_run_) return;
   LabelState& s = labels_[l.id];
   if (s.offset != ~uint32_t{0}) {
     // Backward: the distance is known, so take the 2-byte form when it reaches.
-    const int64_t short_rel = int64_t(s.offset) - int64_t(buf_.size() + 2);
+    const int64_t short_rel = int64_t(s.offset) - int64_t(size_ + 2);
     if (short_op != 0 && fits_i8(short_rel)) {
       put8(short_op);
       put8(uint8_t(int8_t(short_rel)));
       return;
     }
-    buf_.insert(buf_.end(), near_op.begin(), near_op.end());
-    put32(uint32_t(int32_t(int64_t(s.offset) - int64_t(buf_.size() + 4))));
+    emit_bytes(near_op);
+    put32(uint32_t(int32_t(int64_t(s.offset) - int64_t(size_ + 4))));
     return;
   }
-  buf_.insert(buf_.end(), near_op.begin(), near_op.end());
-  if (s.fixups.empty()) labels_with_fixups_.push_back(l.id);
-  s.fixups.push_back(uint32_t(buf_.size()));
+  emit_bytes(near_op);
+  add_fixup(s, l.id);
   put32(0);
 }
 
@@ -238,16 +270,20 @@ void Assembler::call(Label l) {
 void Assembler::lea_label(Reg dst, Label l) {
   // REX.W 8D /r with ModRM mod=00 rm=101: [rip + disp32], disp relative to the end of the instruction,
   // which is the end of the disp32 field, as for a jump's rel32.
+  if (dry_run_) return;
   put8(uint8_t(0x48 | (uint8_t(dst) >= 8 ? 0x04 : 0)));
   put8(0x8d);
   put8(uint8_t(((uint8_t(dst) & 7) << 3) | 5));
+  rel32_to(l);
+}
+
+void Assembler::rel32_to(Label l) {
   LabelState& s = labels_[l.id];
   if (s.offset != ~uint32_t{0}) {
-    put32(uint32_t(int32_t(s.offset) - int32_t(buf_.size() + 4)));
+    put32(uint32_t(int32_t(s.offset) - int32_t(size_ + 4)));
     return;
   }
-  if (s.fixups.empty()) labels_with_fixups_.push_back(l.id);
-  s.fixups.push_back(uint32_t(buf_.size()));
+  add_fixup(s, l.id);
   put32(0);
 }
 

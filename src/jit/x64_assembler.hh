@@ -9,6 +9,8 @@
 
 #include <cassert>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -113,8 +115,8 @@ struct Label {
 
 class Assembler {
  public:
-  std::span<const uint8_t> code() const { return buf_; }
-  size_t size() const { return buf_.size(); }
+  std::span<const uint8_t> code() const { return {buf_.get(), size_}; }
+  size_t size() const { return size_; }
   // True once every label that was jumped to has been bound (the code is complete).
   bool all_labels_bound() const;
   // A position to go back to: rollback drops the code emitted and the labels created since, and the
@@ -123,7 +125,7 @@ class Assembler {
     size_t size = 0;
     size_t labels = 0;
   };
-  Checkpoint checkpoint() const { return {buf_.size(), labels_.size()}; }
+  Checkpoint checkpoint() const { return {size_, labels_.size()}; }
   void rollback(Checkpoint c);
 
   // ---- labels and control flow ----
@@ -139,6 +141,8 @@ class Assembler {
   // dst = the address of label l (lea dst, [rip + rel32]): code addresses without knowing where the code
   // will be published (the rel32 is patched like a jump's when l is bound).
   void lea_label(Reg dst, Label l);
+  // A 32-bit field (data, e.g. a jump table's entry) holding l - (the field's end), as a rel32 operand.
+  void rel32_to(Label l);
   void jmp(Reg target);
   void jmp(const Mem& target);  // FF /4: jump to the address stored at target
   void call(Reg target);
@@ -216,7 +220,9 @@ class Assembler {
   void movd_from_xmm(Size s, Reg dst, Xmm src);   // movd/movq r, xmm
 
   // Writes `bytes` verbatim (e.g. constants placed after the code).
-  void emit_bytes(std::span<const uint8_t> bytes) { buf_.insert(buf_.end(), bytes.begin(), bytes.end()); }
+  void emit_bytes(std::span<const uint8_t> bytes) {
+    if (!bytes.empty()) std::memcpy(grow(bytes.size()), bytes.data(), bytes.size());
+  }
 
   // ---- frame slots held in registers (the baseline compiler's register cache) ----
   // The baseline compiler's code addresses every wasm value as a frame slot, a memory operand
@@ -229,7 +235,10 @@ class Assembler {
   // slot, a part of a slot, an integer read-modify-write of an xmm-held slot, a byte/word store into one)
   // is emitted unchanged against memory and sets slot_register_violation(), so that the caller can emit the
   // instruction's op again with the registers spilled. With counting on, accesses to slots below `limit`
-  // are counted per slot (integer and SSE separately, and whether a part of a slot was addressed).
+  // are counted per slot (integer and SSE separately, and whether a part of a slot was addressed), and
+  // the assembler runs dry: it emits nothing (the size stays, labels bind at the current position, jumps
+  // record no reference), so that counting costs the translator's walk but not the encoding. Roll back
+  // to a checkpoint taken before configure_slots once the dry run is over (its labels are garbage).
   struct SlotRegister {
     int32_t disp;
     bool xmm;     // an xmm register (else a general one)
@@ -245,9 +254,11 @@ class Assembler {
   void end_slots() {
     slot_limit_ = 0;
     slot_counting_ = false;
+    dry_run_ = false;
     slot_regs_.clear();
   }
-  void set_slot_registers(std::vector<SlotRegister> slots) { slot_regs_ = std::move(slots); }
+  // Call after configure_slots: every slot must lie below its limit.
+  void set_slot_registers(std::vector<SlotRegister> slots);
   const std::vector<SlotRegister>& slot_registers() const { return slot_regs_; }
   void pause_slot_registers(bool paused) { slots_paused_ = paused; }
   bool slot_registers_paused() const { return slots_paused_; }
@@ -266,7 +277,12 @@ class Assembler {
   enum class Access : uint8_t { kRead, kWrite, kAddress };
   // The register holding the slot that `m` names, or null (not a held slot, or paused); counts the
   // access and flags a partial one.
-  const SlotRegister* held_slot(const Mem& m, bool sse, bool count = true);
+  const SlotRegister* held_slot(const Mem& m, bool sse, bool count = true) {
+    // Inline: most operands are not frame slots below the limit (memory accesses, runtime structures).
+    if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
+    return held_slot_of_frame(m, sse, count);
+  }
+  const SlotRegister* held_slot_of_frame(const Mem& m, bool sse, bool count);
   // True when `m` is a whole frame slot (configure_slots). A 32-bit value stored there is stored as 64
   // bits: the upper half of an i32/f32 slot is don't-care (as in the interpreter), and a copy that then
   // reads the slot with 64 bits (local.set / tee, results, arguments: the lowering's copies do not know
@@ -285,15 +301,33 @@ class Assembler {
   static RM rm(Reg r) { return RM{true, uint8_t(r), {}}; }
   static RM rm(Xmm r) { return RM{true, uint8_t(r), {}}; }
   // A memory operand, rewritten into the register that holds it when it names a held frame slot.
-  RM rm(const Mem& m, Access access = Access::kRead);
+  RM rm(const Mem& m, Access access = Access::kRead) {
+    const SlotRegister* held = held_slot(m, false);
+    if (held == nullptr) return RM{false, 0, m};
+    return rm_held(m, held, access);
+  }
+  RM rm_held(const Mem& m, const SlotRegister* held, Access access);
   // Emits [prefix] [REX] opcode ModRM [SIB] [disp]: `reg` is the ModRM reg field (a register or a /digit).
   // byte_operands: which operands are 8-bit registers (spl/bpl/sil/dil need a REX, even an empty one).
   static constexpr uint8_t kByteReg = 1, kByteRm = 2;
   void emit_op(uint8_t prefix, bool rex_w, std::span<const uint8_t> opcode, uint8_t reg, const RM& operand,
                uint8_t byte_operands = 0);
-  void emit_modrm(uint8_t reg, const RM& operand);
-  void put8(uint8_t b) { buf_.push_back(b); }
-  void put32(uint32_t v);
+  // Writes ModRM [SIB] [disp] at p; returns the end.
+  static uint8_t* emit_modrm(uint8_t* p, uint8_t reg, const RM& operand);
+  // Room for n more bytes at the end of the code, which now counts them: the caller writes them all.
+  // The buffer is kept larger than the code, so the common case is a compare and an add.
+  // In a dry run the bytes are written past the end and not counted.
+  uint8_t* grow(size_t n) {
+    if (capacity_ - size_ < n) [[unlikely]]
+      reserve_more(n);
+    uint8_t* p = buf_.get() + size_;
+    if (!dry_run_) [[likely]]
+      size_ += n;
+    return p;
+  }
+  void reserve_more(size_t n);
+  void put8(uint8_t b) { *grow(1) = b; }
+  void put32(uint32_t v) { std::memcpy(grow(4), &v, 4); }
   // The immediate of an opcode chosen by fits_i8(imm): one sign-extended byte, else four.
   void put_imm8_or_32(int32_t imm) {
     if (imm >= -128 && imm <= 127)
@@ -301,16 +335,30 @@ class Assembler {
     else
       put32(uint32_t(imm));
   }
-  void put64(uint64_t v);
+  void put64(uint64_t v) { std::memcpy(grow(8), &v, 8); }
   void patch32(size_t at, uint32_t v);
   void jump_to(Label l, uint8_t short_op, std::span<const uint8_t> near_op);
 
+  static constexpr uint32_t kNone = ~uint32_t{0};
   struct LabelState {
-    uint32_t offset = ~uint32_t{0};  // unbound until set
-    std::vector<uint32_t> fixups;    // positions of rel32 fields waiting for the label
+    uint32_t offset = kNone;  // unbound until set
+    uint32_t fixups = kNone;  // the newest of its waiting references (index into fixups_), or none
   };
-  std::vector<uint8_t> buf_;
+  // A rel32 field waiting for its label: the references of one label form a list, newest first, in one
+  // pool for all labels (a vector per label cost an allocation per forward jump). Fields grow with the
+  // pool index (code is appended), which rollback relies on.
+  struct Fixup {
+    uint32_t field;  // code position of the rel32
+    uint32_t next;   // the label's previous reference, or kNone
+  };
+  void add_fixup(LabelState& s, uint32_t label_id);
+  // The code is the first size_ bytes of buf_; the rest, up to capacity_, is room to grow, left
+  // uninitialized (a vector would zero it first: megabytes per module written twice).
+  std::unique_ptr<uint8_t[]> buf_;
+  size_t capacity_ = 0;
+  size_t size_ = 0;
   std::vector<LabelState> labels_;
+  std::vector<Fixup> fixups_;
   // Labels that got a forward reference while unbound (some may be bound since): what rollback must look
   // at, instead of every label of a whole module's code.
   std::vector<uint32_t> labels_with_fixups_;
@@ -318,11 +366,13 @@ class Assembler {
   uint8_t slot_base_ = Mem::kNoReg;
   int32_t slot_limit_ = 0;
   bool slot_counting_ = false;
+  bool dry_run_ = false;  // counting: emit nothing (see configure_slots)
   uint32_t count_weight_ = 1;
   bool count_neutral_ = false;
   bool slots_paused_ = false;
   bool slot_violation_ = false;
   std::vector<SlotRegister> slot_regs_;
+  std::vector<int8_t> slot_reg_index_;  // per 8-byte slot below the limit: its index in slot_regs_, or -1
   std::vector<SlotCounts> slot_counts_;
 };
 

@@ -42,11 +42,14 @@ case $target in
     run_flags="-max_len=4096 -timeout=10 -rss_limit_mb=2048" ;;
   *) echo "unknown FUZZ_TARGET $target" >&2; exit 2 ;;
 esac
-# One object per source, two compilers at a time (the machine has 2 cores), then one link.
+# One object per source, two compilers at a time (the machine has 2 cores), then one link; through ccache
+# when it is installed (a rebuild after a small change then recompiles only what changed).
 mkdir -p "$out/obj-$target"
+cxx=clang++-19
+if command -v ccache >/dev/null 2>&1; then cxx="ccache clang++-19"; fi
 # shellcheck disable=SC2086
 for src in $srcs; do echo "$src"; done |
-  xargs -P "${FUZZ_JOBS:-2}" -I{} sh -c 'o="$1/$(echo "$2" | tr / _).o"; clang++-19 $3 -c "$2" -o "$o"' _ "$out/obj-$target" {} "$flags"
+  xargs -P "${FUZZ_JOBS:-2}" -I{} sh -c 'o="$1/$(echo "$2" | tr / _).o"; $4 $3 -c "$2" -o "$o"' _ "$out/obj-$target" {} "$flags" "$cxx"
 clang++-19 $flags "$out/obj-$target"/*.o -o "$out/$target"
 if [ $# -ge 2 ]; then
   mkdir -p "$out/corpus-$target"
