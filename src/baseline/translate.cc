@@ -497,7 +497,7 @@ class FunctionTranslator final : public OpEmitter {
   void edge(uint32_t target, uint64_t cost) {
     if (target <= pos_) {
       interrupt_check(target);
-      resume_positions_.insert(target);  // a loop header: the interpreter switches here (lazy tiering)
+      resume_positions_.push_back(target);  // a loop header: the interpreter switches here (lazy tiering)
     }
     charge(cost, target);
     as().jmp(target_label(target));
