@@ -7,56 +7,31 @@
 #include <thread>
 
 #include "fixture.hh"
+#include "tiers_guest.hh"
 
 namespace airwasm::testing {
 namespace {
 
-struct TierGuest {
-  TierGuest(CompilerMode mode, bool fuel) {
-    setenv("AIRWASM_BASELINE_SKIP", "4,9", 1);  // $interp_double, $interp_trap
+// An Engine of `mode` with tiers.wasm compiled, functions 4 and 9 ($interp_double, $interp_trap) left to
+// the interpreter.
+struct TiersModule {
+  TiersModule(CompilerMode mode, bool fuel) {
+    setenv("AIRWASM_BASELINE_SKIP", "4,9", 1);
     EngineConfig config;
     config.compiler = mode;
     config.consume_fuel = fuel;
     engine.emplace(config);
-    store = std::make_shared<Store>(*engine);
     auto m = Module::compile(*engine, read_fixture("tiers.wasm"));
     EXPECT_TRUE(m) << m.error().to_string();
     module.emplace(std::move(*m));
-    Linker linker(*engine);
-    (void)linker.define_func("host", "add1", FuncType{{ValType::kI32}, {ValType::kI32}},
-                             [](Caller&, std::span<const Val> p, std::span<Val> r) {
-                               r[0] = Val::i32(p[0].i32() + 1);
-                               return TrapResult<void>{};
-                             });
-    (void)linker.define_func("host", "yield", FuncType{},
-                             [](Caller& c, std::span<const Val>, std::span<Val>) {
-                               c.request_yield();
-                               return TrapResult<void>{};
-                             });
-    auto inst = linker.instantiate(*store, *module);
-    EXPECT_TRUE(inst) << inst.error().to_string();
-    instance = *inst;
-    if (fuel) {
-      EXPECT_TRUE(store->set_fuel(UINT64_MAX / 2));
-    }
   }
-  Func func(const char* name) { return *instance->get_func(*store, name); }
-
-  // "ok <results>" or the trap's full text (message and backtrace), and the fuel it consumed.
-  std::pair<std::string, uint64_t> call(const char* name, std::vector<Val> args) {
-    const uint64_t before = store->fuel_consumed().value_or(0);
-    auto r = func(name).call(*store, args);
-    const uint64_t used = store->fuel_consumed().value_or(0) - before;
-    if (!r) return {r.error().to_string(), used};
-    std::string text = "ok";
-    for (const Val& v : *r) text += " " + std::to_string(v.i32());
-    return {text, used};
-  }
-
   std::optional<Engine> engine;
-  std::shared_ptr<Store> store;
   std::optional<Module> module;
-  std::optional<Instance> instance;
+};
+
+// ... and one Store with it instantiated (the bases are built in this order).
+struct TierGuest : TiersModule, TiersStore {
+  TierGuest(CompilerMode mode, bool fuel) : TiersModule(mode, fuel), TiersStore(*engine, *module, fuel) {}
 };
 
 class BaselineTiers : public ::testing::TestWithParam<bool> {};  // parameter: fuel metering

@@ -9,6 +9,7 @@
 
 #include "fixture.hh"
 #include "runtime/internal.hh"
+#include "tiers_guest.hh"
 
 namespace airwasm::testing {
 namespace {
@@ -27,42 +28,10 @@ Engine make_engine(CompilerMode mode, bool fuel) {
   return Engine(config);
 }
 
-// One Store with tiers.wasm instantiated (its host imports as in baseline_tiers_test.cc).
-struct Guest {
-  Guest(const Engine& engine, const Module& module, bool fuel) : store(std::make_shared<Store>(engine)) {
-    Linker linker(engine);
-    (void)linker.define_func("host", "add1", FuncType{{ValType::kI32}, {ValType::kI32}},
-                             [](Caller&, std::span<const Val> p, std::span<Val> r) {
-                               r[0] = Val::i32(p[0].i32() + 1);
-                               return TrapResult<void>{};
-                             });
-    (void)linker.define_func("host", "yield", FuncType{},
-                             [](Caller& c, std::span<const Val>, std::span<Val>) {
-                               c.request_yield();
-                               return TrapResult<void>{};
-                             });
-    auto inst = linker.instantiate(*store, module);
-    EXPECT_TRUE(inst) << inst.error().to_string();
-    instance = *inst;
-    if (fuel) {
-      EXPECT_TRUE(store->set_fuel(UINT64_MAX / 2));
-    }
-  }
-  Func func(const char* name) { return *instance->get_func(*store, name); }
-  // "ok <results>" or the trap's text, and the fuel the call consumed.
-  std::pair<std::string, uint64_t> call(const char* name, std::vector<Val> args) {
-    const uint64_t before = store->fuel_consumed().value_or(0);
-    auto r = func(name).call(*store, args);
-    const uint64_t used = store->fuel_consumed().value_or(0) - before;
-    if (!r) return {r.error().to_string(), used};
-    std::string text = "ok";
-    for (const Val& v : *r) text += " " + std::to_string(v.i32());
-    return {text, used};
-  }
+// One Store with tiers.wasm instantiated, and its execution context's tier counters.
+struct Guest : TiersStore {
+  Guest(const Engine& engine, const Module& module, bool fuel) : TiersStore(engine, module, fuel) {}
   const interp::ExecContext& exec() const { return store->impl().exec; }
-
-  std::shared_ptr<Store> store;
-  std::optional<Instance> instance;
 };
 
 struct Loaded {
