@@ -141,14 +141,9 @@ uintptr_t helper_call(ExecContext* ctx, const CallSite* site, const void* native
   ctx->instance = callee->instance;
   const auto* native = static_cast<const NativeFunc*>(code->native.get());
   // An interpreted callee is counted as the interpreter's do_call counts it (lazy tiering).
-  if (!native && code->native.cool_down(interp::kTierCallUnits)) [[unlikely]] {
-    if (interp::TierUp* tier_up = callee->instance->code->tier_up) {
-      tier_up->compile_hot(*code);
-      native = static_cast<const NativeFunc*>(code->native.get());
-    } else {
-      code->native.set_hotness(INT32_MAX);
-    }
-  }
+  if (!native && interp::count_and_tier_up(*code, *callee->instance->code, interp::kTierCallUnits))
+      [[unlikely]]
+    native = static_cast<const NativeFunc*>(code->native.get());
   if (native) return reinterpret_cast<uintptr_t>(site->charged ? native->entry_charged : native->entry);
   ctx->pc = code->entry;
   ctx->pending_charge = site->charged ? code->entry_cost : 0;

@@ -134,4 +134,15 @@ struct CompiledModule {
   TierUp* tier_up = nullptr;        // the module's compiler, where functions are compiled (set by runtime/)
 };
 
+// Lazy tiering, for every place that enters an interpreted function (calls in either tier, invoke) or
+// loops in one: takes `units` off f's hotness budget and compiles f once it is used up. Only where the
+// module compiles at all: an interpreter-only module counts nothing, so its calls write nothing to the
+// CompiledFunc that every thread running the module shares. True when f now has compiled code.
+inline bool count_and_tier_up(const CompiledFunc& f, const CompiledModule& module, int32_t units) {
+  if (module.tier_up == nullptr || !f.native.cool_down(units)) [[likely]]
+    return false;
+  module.tier_up->compile_hot(f);
+  return f.native.get() != nullptr;
+}
+
 }  // namespace airwasm::interp

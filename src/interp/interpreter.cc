@@ -40,17 +40,6 @@ const void* g_invalid_handler = nullptr;
 
 RunStatus run_impl(ExecContext* ctxp);
 
-// `f` (of `module`) used up its hotness budget: compile it through the module's TierUp (lazy tiering).
-// True when it now has compiled code. Out of line: the dispatch loop only jumps here.
-[[gnu::noinline, gnu::cold]] bool tier_up_hot(const CompiledFunc& f, const CompiledModule* module) {
-  if (module->tier_up == nullptr) {  // an interpreter-only module: stop counting
-    f.native.set_hotness(INT32_MAX);
-    return false;
-  }
-  module->tier_up->compile_hot(f);
-  return f.native.get() != nullptr;
-}
-
 }  // namespace
 
 #ifdef AIRWASM_OP_STATS
@@ -104,19 +93,21 @@ namespace {
 // Taking a branch: backward branches check for interruption and, every kTierBackEdgeChunk of them, look
 // at tiering (tier_poll); with fuel, entering a block charges it (after the poll, which hands the charge
 // to compiled code when it switches there).
-#define GO_REL(rel)                                                \
-  do {                                                             \
-    const int32_t r_ = (rel);                                      \
-    pc += r_;                                                      \
-    if (r_ <= 0) {                                                 \
-      if (interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
-        goto interrupted;                                          \
-      if (--ctx.back_edges_left == 0) [[unlikely]] {               \
-        pending = 0;                                               \
-        goto tier_poll;                                            \
-      }                                                            \
-    }                                                              \
-    DISPATCH();                                                    \
+#define BACK_EDGE(cost)                                          \
+  do {                                                           \
+    if (interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
+      goto interrupted;                                          \
+    if (--ctx.back_edges_left == 0) [[unlikely]] {               \
+      pending = (cost);                                          \
+      goto tier_poll;                                            \
+    }                                                            \
+  } while (0)
+#define GO_REL(rel)            \
+  do {                         \
+    const int32_t r_ = (rel);  \
+    pc += r_;                  \
+    if (r_ <= 0) BACK_EDGE(0); \
+    DISPATCH();                \
   } while (0)
 #define CHARGE_AND_DISPATCH(cost) \
   do {                            \
@@ -128,20 +119,13 @@ namespace {
     fuel -= c_;                   \
     DISPATCH();                   \
   } while (0)
-#define GO_REL_CHARGED(rel, cost)                                  \
-  do {                                                             \
-    const int32_t r_ = (rel);                                      \
-    const uint32_t cost_ = (cost);                                 \
-    pc += r_;                                                      \
-    if (r_ <= 0) {                                                 \
-      if (interrupt->load(std::memory_order_relaxed)) [[unlikely]] \
-        goto interrupted;                                          \
-      if (--ctx.back_edges_left == 0) [[unlikely]] {               \
-        pending = cost_;                                           \
-        goto tier_poll;                                            \
-      }                                                            \
-    }                                                              \
-    CHARGE_AND_DISPATCH(cost_);                                    \
+#define GO_REL_CHARGED(rel, cost)  \
+  do {                             \
+    const int32_t r_ = (rel);      \
+    const uint32_t cost_ = (cost); \
+    pc += r_;                      \
+    if (r_ <= 0) BACK_EDGE(cost_); \
+    CHARGE_AND_DISPATCH(cost_);    \
   } while (0)
 
 // ---- handler families ----
@@ -1182,11 +1166,9 @@ do_call:
       pending = call_charged ? code->entry_cost : 0;
       goto switch_tier;
     }
-    if (code->native.cool_down(kTierCallUnits)) [[unlikely]] {  // hot: compile it and enter its code
-      if (tier_up_hot(*code, inst->code)) {
-        pending = call_charged ? code->entry_cost : 0;
-        goto switch_tier;
-      }
+    if (count_and_tier_up(*code, *inst->code, kTierCallUnits)) [[unlikely]] {  // hot: compiled now
+      pending = call_charged ? code->entry_cost : 0;
+      goto switch_tier;
     }
     if (call_charged) CHARGE_AND_DISPATCH(code->entry_cost);
     DISPATCH();
@@ -1218,7 +1200,7 @@ tier_poll: {
   // plain tier switch).
   ctx.back_edges_left = kTierBackEdgeChunk;
   const CompiledFunc& running = *frame_top[-1].func->code;
-  if (!running.native.get() && running.native.cool_down(kTierBackEdgeChunk)) tier_up_hot(running, inst->code);
+  if (!running.native.get()) count_and_tier_up(running, *inst->code, kTierBackEdgeChunk);
   if (running.native.get() && inst->code->tier_up && inst->code->tier_up->can_enter_at(running, pc)) {
     ++ctx.tier_switches_at_loops;
     goto switch_tier;
@@ -1332,7 +1314,7 @@ RunStatus invoke(ExecContext& ctx, const FuncInst* func, uint64_t* args) {
   ctx.instance = func->instance;
   ctx.pending_charge = ctx.fuel_enabled ? code->entry_cost : 0;  // the entry block, paid first
   if (code->native.get()) return RunStatus::kSwitchTier;         // compiled: baseline::run enters it
-  if (code->native.cool_down(kTierCallUnits) && tier_up_hot(*code, func->instance->code))
+  if (count_and_tier_up(*code, *func->instance->code, kTierCallUnits))
     return RunStatus::kSwitchTier;  // just compiled (a hot export called by the host)
   return run_impl(&ctx);
 }
