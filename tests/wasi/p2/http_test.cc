@@ -61,17 +61,9 @@ using airwasm::testing::read_file;
 // never answered until the server stops).
 class HttpServer {
  public:
-  explicit HttpServer(bool silent = false) : silent_(silent) {
-    fd_ = airwasm::testing::listen_on_loopback(port_);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~HttpServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-  }
-  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+  explicit HttpServer(bool silent = false) : silent_(silent) {}
+  ~HttpServer() { stop_ = true; }
+  std::string authority() const { return listener_.authority(); }
   int requests() const { return requests_; }
 
  private:
@@ -81,9 +73,9 @@ class HttpServer {
     const size_t from = at + name.size() + 4;
     return head.substr(from, head.find("\r\n", from) - from);
   }
-  void serve() {
+  void serve(int listen_fd) {
     while (!stop_) {
-      const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      const int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
       if (c < 0) return;
       std::string in;
       char buf[4096];
@@ -117,12 +109,10 @@ class HttpServer {
       ::close(c);
     }
   }
-  int fd_ = -1;
-  uint16_t port_ = 0;
   bool silent_;
   std::atomic<bool> stop_{false};
   std::atomic<int> requests_{0};
-  std::thread thread_;
+  airwasm::testing::LoopbackListener listener_{[this](int fd) { serve(fd); }};
 };
 
 // A loopback HTTPS server: https_server.py run by python3 with a certificate signed by a CA made for
@@ -186,21 +176,13 @@ class DownloadServer {
   enum class Then { kClose, kStall };
   explicit DownloadServer(uint64_t size, std::optional<uint64_t> stop_after = std::nullopt,
                           Then then = Then::kClose)
-      : size_(size), stop_after_(stop_after.value_or(size)), then_(then) {
-    fd_ = airwasm::testing::listen_on_loopback(port_);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~DownloadServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-  }
-  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+      : size_(size), stop_after_(stop_after.value_or(size)), then_(then) {}
+  ~DownloadServer() { stop_ = true; }
+  std::string authority() const { return listener_.authority(); }
 
  private:
-  void serve() {
-    const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  void serve(int listen_fd) {
+    const int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) return;
     std::string in;
     char buf[4096];
@@ -228,9 +210,7 @@ class DownloadServer {
   uint64_t size_, stop_after_;
   Then then_;
   std::atomic<bool> stop_{false};
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::thread thread_;
+  airwasm::testing::LoopbackListener listener_{[this](int fd) { serve(fd); }};
 };
 
 // A loopback HTTP/1.1 server for one upload: reads the request body (by Content-Length, or chunked),
@@ -238,16 +218,8 @@ class DownloadServer {
 // With `reject_after`, it reads no more than that many bytes of the request, then answers 413 and closes.
 class UploadServer {
  public:
-  explicit UploadServer(std::optional<size_t> reject_after = std::nullopt) : reject_after_(reject_after) {
-    fd_ = airwasm::testing::listen_on_loopback(port_);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~UploadServer() {
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-  }
-  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+  explicit UploadServer(std::optional<size_t> reject_after = std::nullopt) : reject_after_(reject_after) {}
+  std::string authority() const { return listener_.authority(); }
 
  private:
   // Buffered reading from the connection (the server keeps at most a little of the body).
@@ -270,8 +242,8 @@ class UploadServer {
       return true;
     }
   };
-  void serve() {
-    const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  void serve(int listen_fd) {
+    const int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) return;
     Conn in{c, {}};
     if (reject_after_) {
@@ -317,9 +289,7 @@ class UploadServer {
     ::close(c);
   }
   std::optional<size_t> reject_after_;
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::thread thread_;
+  airwasm::testing::LoopbackListener listener_{[this](int fd) { serve(fd); }};
 };
 
 Outcome fetch(const WasiP2Config& config, const std::string& authority,
@@ -593,20 +563,12 @@ TEST(WasiP2Http, AServerThatStopsReadingDoesNotHangTheWriter) {
 // LINES" followed by `pad` bytes of 'z', and the trailers x-reply: done and x-count: 2.
 class TrailerServer {
  public:
-  explicit TrailerServer(size_t pad = 0) : pad_(pad) {
-    fd_ = airwasm::testing::listen_on_loopback(port_);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~TrailerServer() {
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-  }
-  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+  explicit TrailerServer(size_t pad = 0) : pad_(pad) {}
+  std::string authority() const { return listener_.authority(); }
 
  private:
-  void serve() {
-    const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  void serve(int listen_fd) {
+    const int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) return;
     std::string buf;
     auto line = [&](std::string& out) {  // up to CRLF
@@ -668,9 +630,7 @@ class TrailerServer {
     ::close(c);
   }
   size_t pad_;
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::thread thread_;
+  airwasm::testing::LoopbackListener listener_{[this](int fd) { serve(fd); }};
 };
 
 Outcome trailers(const std::string& authority, bool read_body) {

@@ -46,23 +46,15 @@ using airwasm::testing::read_file;
 class EchoServer {
  public:
   explicit EchoServer(bool reply = true, const std::atomic<bool>* hold = nullptr)
-      : reply_(reply), hold_(hold) {
-    fd_ = airwasm::testing::listen_on_loopback(port_);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~EchoServer() {
-    stop_ = true;
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-  }
-  uint16_t port() const { return port_; }
+      : reply_(reply), hold_(hold) {}
+  ~EchoServer() { stop_ = true; }
+  uint16_t port() const { return listener_.port(); }
   int connections() const { return connections_; }
 
  private:
-  void serve() {
+  void serve(int listen_fd) {
     while (!stop_) {
-      const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      const int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
       if (c < 0) return;
       ++connections_;
       if (reply_) {
@@ -77,13 +69,11 @@ class EchoServer {
       ::close(c);
     }
   }
-  int fd_ = -1;
-  uint16_t port_ = 0;
   bool reply_;
   const std::atomic<bool>* hold_;
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
-  std::thread thread_;
+  airwasm::testing::LoopbackListener listener_{[this](int fd) { serve(fd); }};
 };
 
 // Calls `func`(arg) of wat/`fixture`.wasm in a fresh Store under `config`; `interrupt_after` interrupts

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <span>
@@ -120,5 +122,29 @@ inline int listen_on_loopback(uint16_t& port) {
   EXPECT_EQ(::listen(fd, 8), 0);
   return fd;
 }
+
+// A TCP listener on 127.0.0.1 served by a thread: `serve(listen_fd)` runs until the destructor shuts the
+// listener down (accept then fails) and joins it. A test server holds one as its last member, so that the
+// thread starts after, and stops before, the state it serves from.
+class LoopbackListener {
+ public:
+  explicit LoopbackListener(std::function<void(int)> serve) : fd_(listen_on_loopback(port_)) {
+    thread_ = std::thread([this, serve = std::move(serve)] { serve(fd_); });
+  }
+  ~LoopbackListener() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+  uint16_t port() const { return port_; }
+  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  uint16_t port_ = 0;  // before fd_: listen_on_loopback sets it
+  int fd_;
+  std::thread thread_;
+};
 
 }  // namespace airwasm::testing
