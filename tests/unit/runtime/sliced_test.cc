@@ -64,6 +64,14 @@ TEST(Sliced, HostFunctionCanYield) {
   EXPECT_EQ(call->results()[0].i32(), 3);
 }
 
+// metering.wasm's imports host.charge and host.reenter, as no-ops (the retry tests call only host.yield).
+void define_unused_imports(Linker& linker) {
+  (void)linker.define_func("host", "charge", FuncType{{ValType::kI32}, {}},
+                           [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
+  (void)linker.define_func("host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
+                           [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
+}
+
 // A host function that would block asks to be run again (Store::suspend_and_retry): the call suspends
 // before the call instruction, says what it waits for, and the host function runs again on resume. The
 // fuel consumed is the blocking run's exactly (the call instruction runs twice, its block is paid once).
@@ -90,12 +98,7 @@ TEST(Sliced, HostFunctionCanSuspendAndRunAgain) {
                                retried = false;
                                return {};
                              });
-    (void)linker.define_func(
-        "host", "charge", FuncType{{ValType::kI32}, {}},
-        [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
-    (void)linker.define_func(
-        "host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
-        [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
+    define_unused_imports(linker);
     auto inst = linker.instantiate(*store, *module);
     EXPECT_TRUE(inst);
     Func f = *inst->get_func(*store, "yield_n");
@@ -159,12 +162,7 @@ TEST(Sliced, RunAgainKeepsTheHostCallId) {
                                retried = false;
                                return {};
                              });
-    (void)linker.define_func(
-        "host", "charge", FuncType{{ValType::kI32}, {}},
-        [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
-    (void)linker.define_func(
-        "host", "reenter", FuncType{{ValType::kI32}, {ValType::kI32}},
-        [](Caller&, std::span<const Val>, std::span<Val>) { return TrapResult<void>{}; });
+    define_unused_imports(linker);
     auto inst = linker.instantiate(store, *module);
     ASSERT_TRUE(inst);
     Func f = *inst->get_func(store, "yield_n");
