@@ -570,11 +570,16 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // ---- one lowered instruction; returns its size ----
-  Result<uint32_t> translate_one() {
+  // The op of the lowered instruction at `at` (identified by its handler address); false if unknown.
+  static bool op_at(const uint8_t* at, IOp& op) {
     const void* handler;
-    std::memcpy(&handler, pc_, sizeof handler);
+    std::memcpy(&handler, at, sizeof handler);
+    return op_by_handler().find(handler, op);
+  }
+
+  Result<uint32_t> translate_one() {
     IOp op;
-    if (!op_by_handler().find(handler, op)) return refuse("unknown handler");
+    if (!op_at(pc_, op)) return refuse("unknown handler");
     if (auto size = translate_control(op); !size || *size) return size;
     if (auto size = float_compare_and_branch(op); !size || *size) return size;
     return translate_family_op(op);
@@ -606,10 +611,8 @@ class FunctionTranslator final : public OpEmitter {
     const Cond cond = which <= 3 ? Cond::kA : Cond::kAE;
     const uint32_t next = pos_ + compare_size;
     if (next + 16 > f_.code_size) return 0;
-    const void* handler;
-    std::memcpy(&handler, f_.entry + next, sizeof handler);
     IOp branch;
-    if (!op_by_handler().find(handler, branch)) return 0;
+    if (!op_at(f_.entry + next, branch)) return 0;
     const bool nez = branch == IOp::BrIfNez32 || branch == IOp::BrIfNez32F;
     const bool fuel = branch == IOp::BrIfNez32F || branch == IOp::BrIfEqz32F;
     if (!nez && branch != IOp::BrIfEqz32 && branch != IOp::BrIfEqz32F) return 0;
