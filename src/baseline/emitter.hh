@@ -93,7 +93,8 @@ Result<uint32_t> emit_simd_op(OpEmitter& e, interp::IOp op);
 // measured once: these types are not standard-layout, so offsetof is not allowed.
 struct Layout {
   int32_t ctx_fp, ctx_fuel, ctx_frame_top, ctx_interrupt, ctx_instance, ctx_pc, ctx_trap, ctx_trap_pc,
-      ctx_pending_charge, ctx_frames_end, ctx_stack_end;
+      ctx_pending_charge, ctx_frames_end, ctx_stack_end, ctx_native_sp, ctx_native_frames_end,
+      ctx_native_frames_base;
   int32_t inst_funcs, inst_tables, inst_memories, inst_globals, inst_memory0;  // vector data() pointers
   int32_t mem_base, mem_size;                                                  // MemoryInst
   int32_t global_value;                                                        // GlobalInst

@@ -5,6 +5,7 @@
 // its result last (the lowering may alias the destination with an operand). The interpreter's handlers
 // (src/interp/interpreter.cc) are the specification: i32 results are stored as 32 bits, like SET(uint32_t).
 #include <cstdint>
+#include <optional>
 
 #include "baseline/emitter.hh"
 
@@ -66,6 +67,92 @@ void alu_with(OpEmitter& e, Alu op, Size s, const Operand& b) {
   }
 }
 
+// ---- straight into a held destination ----
+// When the destination slot is held in a general register (docs/compiler.md, "Registers"), an op computes
+// in that register instead of in rax: `mov d, a; add d, b` (or `add d, b` when d is a) rather than
+// `mov eax, a; add eax, b; mov d, eax`. Each returns false (emitting nothing) where it does not apply.
+// The lowering may alias the destination with either operand; writing d before reading b is wrong when
+// b is d, so that case uses commutativity or declines.
+
+// slot 0 = slot 1 OP b for the two-operand ALU group (add, sub, and, or, xor).
+bool alu_into_held(OpEmitter& e, Alu op, Size s, const Operand& b) {
+  Assembler& a = e.as();
+  const std::optional<Reg> d = a.held_general_register(e.slot(0));
+  if (!d) return false;
+  const bool d_is_a = e.opnd(0) == e.opnd(1);
+  if (!b.is_imm && !d_is_a && e.opnd(2) == e.opnd(0)) {  // d = a OP d
+    if (op == Alu::kSub) return false;
+    a.alu(op, s, *d, e.slot(1));
+    return true;
+  }
+  if (!d_is_a) a.mov(s, *d, e.slot(1));
+  if (!b.is_imm) {
+    a.alu(op, s, *d, e.slot(2));
+  } else if (s == Size::k32 || fits_i32(b.imm)) {
+    a.alu(op, s, *d, int32_t(b.imm));
+  } else {
+    a.mov_imm(Size::k64, Reg::rcx, uint64_t(b.imm));
+    a.alu(op, s, *d, Reg::rcx);
+  }
+  return true;
+}
+
+// slot 0 = slot 1 * b.
+bool mul_into_held(OpEmitter& e, Size s, const Operand& b) {
+  Assembler& a = e.as();
+  const std::optional<Reg> d = a.held_general_register(e.slot(0));
+  if (!d) return false;
+  const bool d_is_a = e.opnd(0) == e.opnd(1);
+  if (b.is_imm && (s == Size::k32 || fits_i32(b.imm))) {
+    const std::optional<Reg> src = a.held_general_register(e.slot(1));
+    if (!src) a.mov(s, *d, e.slot(1));
+    a.imul(s, *d, src ? *src : *d, int32_t(b.imm));
+    return true;
+  }
+  if (!b.is_imm && !d_is_a && e.opnd(2) == e.opnd(0)) {  // d = a * d
+    a.imul(s, *d, e.slot(1));
+    return true;
+  }
+  if (b.is_imm) a.mov_imm(Size::k64, Reg::rcx, uint64_t(b.imm));
+  if (!d_is_a) a.mov(s, *d, e.slot(1));
+  if (b.is_imm)
+    a.imul(s, *d, Reg::rcx);
+  else
+    a.imul(s, *d, e.slot(2));
+  return true;
+}
+
+// slot 0 = slot 1 shifted or rotated by b (the count read into cl before d is written).
+bool shift_into_held(OpEmitter& e, Size s, Shift op, const Operand& b) {
+  Assembler& a = e.as();
+  const std::optional<Reg> d = a.held_general_register(e.slot(0));
+  if (!d) return false;
+  const bool d_is_a = e.opnd(0) == e.opnd(1);
+  if (!b.is_imm) a.mov(Size::k32, Reg::rcx, e.slot(2));
+  if (!d_is_a) a.mov(s, *d, e.slot(1));
+  if (b.is_imm) {
+    const uint8_t count = uint8_t(uint64_t(b.imm) & uint64_t(s == Size::k32 ? 31 : 63));
+    if (count != 0) a.shift(op, s, *d, count);
+  } else {
+    a.shift(op, s, *d);
+  }
+  return true;
+}
+
+// A 64-bit copy of slot 1 into slot 0 without rax when either is held in a general register.
+bool copy_with_held(OpEmitter& e) {
+  Assembler& a = e.as();
+  if (const std::optional<Reg> d = a.held_general_register(e.slot(0))) {
+    if (e.opnd(0) != e.opnd(1)) a.mov(Size::k64, *d, e.slot(1));
+    return true;
+  }
+  if (const std::optional<Reg> src = a.held_general_register(e.slot(1))) {
+    a.mov(Size::k64, e.slot(0), *src);
+    return true;
+  }
+  return false;
+}
+
 // A comparison of slot 1 with b: dst = (a cond b) as u32.
 void emit_compare(OpEmitter& e, Size s, Cond c, const Operand& b) {
   Assembler& a = e.as();
@@ -78,6 +165,7 @@ void emit_compare(OpEmitter& e, Size s, Cond c, const Operand& b) {
 
 // Shifts and rotates: the count is masked to the width, as the hardware does for shift by cl or imm8.
 void emit_shift(OpEmitter& e, Size s, Shift op, const Operand& b) {
+  if (shift_into_held(e, s, op, b)) return;
   Assembler& a = e.as();
   const int bits = s == Size::k32 ? 32 : 64;
   if (b.is_imm) {
@@ -93,6 +181,7 @@ void emit_shift(OpEmitter& e, Size s, Shift op, const Operand& b) {
 }
 
 void emit_mul(OpEmitter& e, Size s, const Operand& b) {
+  if (mul_into_held(e, s, b)) return;
   Assembler& a = e.as();
   a.mov(s, Reg::rax, e.slot(1));
   if (!b.is_imm) {
@@ -204,6 +293,7 @@ uint32_t emit_arith(OpEmitter& e, IOp op, Size s) {
       if (bin == kSub) alu = Alu::kSub;
       if (bin == kAnd) alu = Alu::kAnd;
       if (bin == kOr) alu = Alu::kOr;
+      if (alu_into_held(e, alu, s, b)) break;
       a.mov(s, Reg::rax, e.slot(1));
       alu_with(e, alu, s, b);
       a.mov(s, e.slot(0), Reg::rax);
@@ -261,6 +351,7 @@ Result<uint32_t> emit_integer_op(OpEmitter& e, IOp op) {
     case IOp::I64ReinterpretF64:
     case IOp::F64ReinterpretI64:
     case IOp::Copy8:
+      if (copy_with_held(e)) return 16;
       a.mov(Size::k64, Reg::rax, e.slot(1));
       a.mov(Size::k64, e.slot(0), Reg::rax);
       return 16;

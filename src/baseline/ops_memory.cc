@@ -7,9 +7,11 @@
 // handlers do, with the same trap codes.
 //
 // Register use: rax = the 32-bit address (zero-extended), rcx = the end of the access for the check, rdx =
-// the value; helpers take their arguments in rdi, rsi, rdx, rcx, r8, r9.
+// the value (unless a general register holds the loaded or stored slot: then that register); helpers
+// take their arguments in rdi, rsi, rdx, rcx, r8, r9.
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -243,47 +245,54 @@ uint32_t emit_access(OpEmitter& e, Form form, Access acc) {
       a.movs(p, e.slot(0), jit::Xmm::xmm0);
     }
   } else if (acc.store) {
-    a.mov(acc.bytes == 8 ? Size::k64 : Size::k32, Reg::rdx, e.slot(1));
+    // The value straight from the general register holding it, if one does (else through rdx).
+    const std::optional<Reg> held = a.held_general_register(e.slot(1));
+    const Reg value = held.value_or(Reg::rdx);
+    if (!held) a.mov(acc.bytes == 8 ? Size::k64 : Size::k32, Reg::rdx, e.slot(1));
     switch (acc.bytes) {
       case 1:
-        a.store8(at, Reg::rdx);
+        a.store8(at, value);
         break;
       case 2:
-        a.store16(at, Reg::rdx);
+        a.store16(at, value);
         break;
       case 4:
-        a.mov(Size::k32, at, Reg::rdx);
+        a.mov(Size::k32, at, value);
         break;
       default:
-        a.mov(Size::k64, at, Reg::rdx);
+        a.mov(Size::k64, at, value);
         break;
     }
   } else {
+    // Loaded straight into the general register holding the destination, if one does (else into rdx,
+    // then stored to the slot).
     const Size rs = acc.result64 ? Size::k64 : Size::k32;
+    const std::optional<Reg> held = a.held_general_register(e.slot(0));
+    const Reg value = held.value_or(Reg::rdx);
     switch (acc.bytes) {
       case 1:
         if (acc.sign)
-          a.movsx8(rs, Reg::rdx, at);
+          a.movsx8(rs, value, at);
         else
-          a.movzx8(Reg::rdx, at);
+          a.movzx8(value, at);
         break;
       case 2:
         if (acc.sign)
-          a.movsx16(rs, Reg::rdx, at);
+          a.movsx16(rs, value, at);
         else
-          a.movzx16(Reg::rdx, at);
+          a.movzx16(value, at);
         break;
       case 4:
         if (acc.sign && acc.result64)
-          a.movsxd(Reg::rdx, at);
+          a.movsxd(value, at);
         else
-          a.mov(Size::k32, Reg::rdx, at);  // zero-extends
+          a.mov(Size::k32, value, at);  // zero-extends
         break;
       default:
-        a.mov(Size::k64, Reg::rdx, at);
+        a.mov(Size::k64, value, at);
         break;
     }
-    a.mov(rs, e.slot(0), Reg::rdx);
+    if (!held) a.mov(rs, e.slot(0), Reg::rdx);
   }
   switch (form) {
     case Form::kPlain:

@@ -87,6 +87,9 @@ const Layout& layout() {
     r.ctx_pending_charge = at(&ctx, &ctx.pending_charge);
     r.ctx_frames_end = at(&ctx, &ctx.frames_end);
     r.ctx_stack_end = at(&ctx, &ctx.stack_end);
+    r.ctx_native_sp = at(&ctx, &ctx.native_sp);
+    r.ctx_native_frames_end = at(&ctx, &ctx.native_frames_end);
+    r.ctx_native_frames_base = at(&ctx, &ctx.native_frames_base);
     static NativeFunc nf;
     r.native_entry = at(&nf, &nf.entry);
     r.native_entry_charged = at(&nf, &nf.entry_charged);
@@ -204,6 +207,23 @@ void emit_reload_memory0(Assembler& a) {
   a.bind(done);
 }
 
+// How many calls between compiled functions may nest as native calls in one activation (16 bytes of
+// native stack each: 128 KiB, a quarter of wasmtime's default wasm stack); deeper calls take the call
+// helper, which jumps, and return through their Frame (docs/compiler.md, "Calls"). Bounded because host
+// functions and helpers run at the deepest point, on a thread whose stack size the embedder chose.
+constexpr uint32_t kNativeCallFrames = 8192;
+
+// ctx.native_frames_end = min(frames_end, rax + kNativeCallFrames frames), rax = ctx.native_frames_base:
+// the inline call paths push frames (marked, native calls) only below it, so that at most
+// kNativeCallFrames marked frames of one activation are live (all lie at or above the base). Uses rax.
+void emit_native_frames_end(Assembler& a) {
+  const Layout& l = layout();
+  a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(kNativeCallFrames * sizeof(interp::Frame)));
+  a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frames_end));
+  a.cmovcc(Cond::kA, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frames_end));
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_native_frames_end), Reg::rax);
+}
+
 // The module's shared entry and exits, at the start of its code.
 struct ModuleStubs {
   // Compiled with fuel: r14 holds the fuel; without, the fuel is never touched and r14 is one more
@@ -220,8 +240,17 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   s.metered = metered;
   s.entry = uint32_t(a.size());
   for (Reg r : {Reg::rbx, Reg::rbp, Reg::r12, Reg::r13, Reg::r14, Reg::r15}) a.push(r);
-  a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16-byte alignment at helper calls
   a.mov(Size::k64, kCtxReg, Reg::rdi);
+  // The outer activation's native-call fields (a host function re-entering wasm nests activations on
+  // one ExecContext); three pushes after six leave rsp 16-byte aligned for helper calls.
+  for (int32_t field : {l.ctx_native_sp, l.ctx_native_frames_base, l.ctx_native_frames_end}) {
+    a.mov(Size::k64, Reg::rax, mem(kCtxReg, field));
+    a.push(Reg::rax);
+  }
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_native_sp), Reg::rsp);
+  a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_native_frames_base), Reg::rax);
+  emit_native_frames_end(a);
   a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
   if (metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
   a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
@@ -235,7 +264,24 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   s.exit_done = a.new_label();
   a.bind(s.exit_done);
   if (metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
-  a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
+  // Unmark the frames this activation pushed with a native call (their return addresses are discarded
+  // with the native stack below): whoever continues them returns through native_return's address.
+  // Each frame is unmarked at most once, so this costs O(1) per call overall.
+  Label unmark = a.new_label(), unmark_test = a.new_label();
+  a.mov(Size::k64, Reg::rcx, mem(kCtxReg, l.ctx_frame_top));
+  a.mov(Size::k64, Reg::rdx, mem(kCtxReg, l.ctx_native_frames_base));
+  a.jmp(unmark_test);
+  a.bind(unmark);
+  a.alu(Alu::kSub, Size::k64, Reg::rcx, int32_t(sizeof(interp::Frame)));
+  a.bit_reset(mem(Reg::rcx, int32_t(offsetof(interp::Frame, native_return))), 63);
+  a.bind(unmark_test);
+  a.cmp(Size::k64, Reg::rcx, Reg::rdx);
+  a.jcc(Cond::kA, unmark);
+  a.mov(Size::k64, Reg::rsp, mem(kCtxReg, l.ctx_native_sp));
+  for (int32_t field : {l.ctx_native_frames_end, l.ctx_native_frames_base, l.ctx_native_sp}) {
+    a.pop(Reg::rcx);
+    a.mov(Size::k64, mem(kCtxReg, field), Reg::rcx);
+  }
   for (Reg r : {Reg::r15, Reg::r14, Reg::r13, Reg::r12, Reg::rbp, Reg::rbx}) a.pop(r);
   a.ret();
   return s;
@@ -281,6 +327,8 @@ class FunctionTranslator final : public OpEmitter {
       return std::unexpected(refuse("a branch target is not an instruction start").error());
     if (a.slot_register_violation())  // in the driver's own code: should not happen; translate unpinned
       return std::unexpected(refuse("a local held in a register was addressed in memory").error());
+    if (backward_to_non_loop_ && !pinned_.empty())  // should not happen either: see target_label
+      return std::unexpected(refuse("a backward branch to an instruction that is not a loop header").error());
     if (counting_) {  // a dry run: the counts are all it is for (the stubs address no local)
       a.end_slots();
       return {};
@@ -344,21 +392,32 @@ class FunctionTranslator final : public OpEmitter {
       }
     }
     a.pause_slot_registers(false);
+    // Parameters and locals now agree with their slots; operand-stack temporaries hold nothing yet, but
+    // count as touched (their slots are not read before they are written, so this only costs stores).
+    uint32_t touched = 0;
+    for (size_t i = 0; i < pinned_.size(); ++i)
+      if (pinned_[i].disp >= locals_end) touched |= 1u << i;
+    a.set_touched_slot_registers(touched);
   }
-  // Stores every held local to its slot: before anything that reads the frame in memory (calls, helpers,
-  // returns, suspension) or clobbers the registers.
-  void spill_all() { move_held(true); }
+  // Stores the held locals to their slots: before anything that reads the frame in memory (calls,
+  // helpers, returns, suspension) or clobbers the registers. Only those touched since registers and
+  // slots last agreed (Assembler::touched_slot_registers); in the out-of-line stubs, every one (they are
+  // emitted after the function, so the tracking does not describe the state where they are entered).
+  void spill_all() { move_held(true, INT32_MAX, /*only_touched=*/true); }
+  void spill_all_in_stub() { move_held(true, INT32_MAX, /*only_touched=*/false); }
   // Stores only the held slots that hold results (a return: nothing else of the frame is read again).
-  void spill_results() { move_held(true, int32_t(f_.result_slots) * 8); }
+  void spill_results() { move_held(true, int32_t(f_.result_slots) * 8, /*only_touched=*/true); }
   // Loads them back: at the entry, after calls and helpers, where a suspended activation resumes.
   void reload_all() { move_held(false); }
-  void move_held(bool to_memory, int32_t below = INT32_MAX) {
+  void move_held(bool to_memory, int32_t below = INT32_MAX, bool only_touched = false) {
     if (pinned_.empty()) return;
     Assembler& a = as();
     const bool paused = a.slot_registers_paused();
+    const uint32_t touched = a.touched_slot_registers();
     a.pause_slot_registers(true);
-    for (const Assembler::SlotRegister& r : pinned_) {
-      if (r.disp >= below) continue;
+    for (size_t i = 0; i < pinned_.size(); ++i) {
+      const Assembler::SlotRegister& r = pinned_[i];
+      if (r.disp >= below || (only_touched && !(touched >> i & 1))) continue;
       const jit::Mem m = mem(kFpReg, r.disp);
       if (r.xmm) {
         if (to_memory)
@@ -373,6 +432,7 @@ class FunctionTranslator final : public OpEmitter {
       }
     }
     a.pause_slot_registers(paused);
+    if (below == INT32_MAX) a.set_touched_slot_registers(0);  // registers and slots agree
   }
 
   // ---- OpEmitter ----
@@ -423,6 +483,8 @@ class FunctionTranslator final : public OpEmitter {
  private:
   static constexpr uint64_t kNoCost = ~uint64_t{0};
   size_t next_loop_ = 0;                  // counting: the next entry of f_.loops to open
+  size_t loop_head_ = 0;                  // the next entry of f_.loops whose header is not reached yet
+  bool backward_to_non_loop_ = false;     // a backward branch to an instruction not a loop header
   std::vector<uint32_t> open_loop_ends_;  // counting: the ends of the loops around the position
 
   Result<uint32_t> refuse(const std::string& why) const {
@@ -435,11 +497,20 @@ class FunctionTranslator final : public OpEmitter {
   void bind_instruction(uint32_t pos) {
     if (counting_) weigh_loops(pos);
     positions_.emplace_back(pos, uint32_t(as().size()));
+    // Where paths join (a forward branch's target, a loop header) the registers that may differ from
+    // their slots are those of any path: all of them, for spill_all.
+    bool join = false;
+    while (loop_head_ < f_.loops.size() && f_.loops[loop_head_].begin <= pos) {
+      join |= f_.loops[loop_head_].begin == pos;
+      ++loop_head_;
+    }
     while (!pending_.empty() && pending_.front().first == pos) {
       as().bind(Label{pending_.front().second});
       std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
       pending_.pop_back();
+      join = true;
     }
+    if (join) as().set_touched_slot_registers(~0u);
   }
   // While counting: an access inside k nested loops counts 8^k (at most 4096), so that the registers go
   // to the values of the inner loops rather than to those used most often in the code's text.
@@ -453,6 +524,13 @@ class FunctionTranslator final : public OpEmitter {
   }
   Label target_label(uint32_t target) {
     if (!positions_.empty() && target <= positions_.back().first) {
+      // Backward branches go to loop headers, which bind_instruction treated as joins; anything else
+      // would make its spills miss registers: refuse (the function is translated again without any).
+      if (!std::binary_search(f_.loops.begin(), f_.loops.end(), interp::LoopExtent{target, 0},
+                              [](const interp::LoopExtent& x, const interp::LoopExtent& y) {
+                                return x.begin < y.begin;
+                              }))
+        backward_to_non_loop_ = true;
       auto it = std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(target, uint32_t{0}));
       return as().label_at(it->second);  // validated code only branches to instruction starts
     }
@@ -524,7 +602,7 @@ class FunctionTranslator final : public OpEmitter {
     for (const FuelStub& s : fuel_stubs_) {
       a.bind(s.stub);
       a.alu(Alu::kAdd, Size::k64, kFuelReg, int32_t(s.cost));  // undo: the block was not entered
-      if (s.registers_live) spill_all();
+      if (s.registers_live) spill_all_in_stub();
       a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
       a.mov(Size::k64, Reg::rdi, kCtxReg);
       a.mov_imm(Size::k32, Reg::rsi, s.cost);
@@ -542,7 +620,7 @@ class FunctionTranslator final : public OpEmitter {
     }
     for (const InterruptStub& s : interrupt_stubs_) {
       a.bind(s.stub);
-      spill_all();  // the frame as the interpreter leaves it at an interrupt (nothing reads it after a trap)
+      spill_all_in_stub();  // the frame as the interpreter leaves it (nothing reads it after a trap)
       a.mov(Size::k64, Reg::rdi, kCtxReg);
       a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(lowered(s.target)));
       a.mov_imm(Size::k64, Reg::rax, address_of(&helper_interrupted));
@@ -907,8 +985,8 @@ class FunctionTranslator final : public OpEmitter {
     a.test(Size::k64, Reg::rcx, Reg::rcx);
     a.jcc(Cond::kE, slow);
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
-    a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frames_end));
-    a.jcc(Cond::kE, slow);
+    a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_native_frames_end));
+    a.jcc(Cond::kAE, slow);  // the helper checks frames_end, pushes beyond, and jumps
     a.lea(Size::k64, Reg::rdx, mem(kFpReg, args + int32_t(callee.frame_slots) * 8));
     a.alu(Alu::kCmp, Size::k64, Reg::rdx, mem(kCtxReg, l.ctx_stack_end));
     a.jcc(Cond::kA, slow);
@@ -937,8 +1015,22 @@ class FunctionTranslator final : public OpEmitter {
       }
     }
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
-    a.jmp(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
+    enter_callee(site, continuation);
     a.bind(slow);
+  }
+
+  // The end of an inline call: enter the callee whose NativeFunc is in rcx with a native `call`, so that
+  // its return is a `ret` the CPU predicts (an indirect jump through the Frame mispredicts whenever a
+  // function returns to a different call site than last time). The return address is a landing pad that
+  // drops the alignment word and goes on to the continuation. The inline paths took the helper instead
+  // beyond ctx.native_frames_end, which bounds the native stack this uses.
+  void enter_callee(const CallSite& site, Label continuation) {
+    Assembler& a = as();
+    const Layout& l = layout();
+    a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16 bytes per call: helper calls stay aligned
+    a.call(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
+    a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
+    a.jmp(continuation);
   }
 
   // Fills the Frame at rax (ctx.frame_top, checked) for a call of `func` (a FuncInst* register) from
@@ -952,6 +1044,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
     a.lea_label(Reg::rdi, continuation);
+    a.bit_set(Reg::rdi, 63);  // kNativeCalledMark: enter_callee calls
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), Reg::rdi);
     a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
@@ -990,8 +1083,8 @@ class FunctionTranslator final : public OpEmitter {
     a.test(Size::k64, Reg::rcx, Reg::rcx);
     a.jcc(Cond::kE, slow);
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
-    a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frames_end));
-    a.jcc(Cond::kE, slow);
+    a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_native_frames_end));
+    a.jcc(Cond::kAE, slow);  // the helper checks frames_end, pushes beyond, and jumps
     a.mov(Size::k32, Reg::rdi, mem(Reg::rsi, l.code_frame_slots));
     a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rdi, 8, args));
     a.alu(Alu::kCmp, Size::k64, Reg::rdi, mem(kCtxReg, l.ctx_stack_end));
@@ -1015,7 +1108,7 @@ class FunctionTranslator final : public OpEmitter {
     a.jcc(Cond::kNE, loop);
     a.bind(zeroed);
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
-    a.jmp(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
+    enter_callee(site, continuation);
     a.bind(slow);
   }
 
@@ -1029,6 +1122,15 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
     a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    // Called by a native call in this activation (kNativeCalledMark): the caller is compiled code of the
+    // same instance (only the inline call paths mark), so restoring fp is all there is before `ret`.
+    a.mov(Size::k64, Reg::rdx, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))));
+    a.test(Size::k64, Reg::rdx, Reg::rdx);
+    Label not_called = a.new_label();
+    a.jcc(Cond::kNS, not_called);
+    a.mov(Size::k64, kFpReg, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))));
+    a.ret();
+    a.bind(not_called);
     a.mov(Size::k64, Reg::rcx, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))));
     a.test(Size::k64, Reg::rcx, Reg::rcx);
     Label has_caller = a.new_label();
@@ -1037,11 +1139,20 @@ class FunctionTranslator final : public OpEmitter {
     a.jmp(stubs_.exit_done);
     a.bind(has_caller);
     a.mov(Size::k64, kFpReg, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))));
-    a.mov(Size::k64, Reg::rdx, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))));
     a.mov(Size::k64, Reg::rsi, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))));
     a.test(Size::k64, Reg::rdx, Reg::rdx);
     Label interpreted = a.new_label();
     a.jcc(Cond::kE, interpreted);
+    // Returning by a jump into a frame below where this activation started marking: the exit's unmarking
+    // must start from here, and the bound of marked frames follows (frames pushed from now on lie above).
+    Label base_ok = a.new_label();
+    a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_native_frames_base));
+    a.jcc(Cond::kAE, base_ok);
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_native_frames_base), Reg::rax);
+    a.mov(Size::k64, Reg::rcx, Reg::rax);
+    emit_native_frames_end(a);
+    a.mov(Size::k64, Reg::rax, Reg::rcx);
+    a.bind(base_ok);
     Label same_instance = a.new_label();
     a.cmp(Size::k64, Reg::rsi, kInstReg);
     a.jcc(Cond::kE, same_instance);

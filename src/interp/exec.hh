@@ -112,9 +112,14 @@ struct Frame {
   InstanceData* caller_instance;
   // The caller's native continuation when the caller is compiled code (baseline compiler), else null: a
   // return through a frame that has one continues in compiled code (the interpreter hands over with
-  // kSwitchTier; compiled code jumps to it).
+  // kSwitchTier; compiled code jumps to it). Bit 63 (kNativeCalledMark) set: the compiled caller entered
+  // the callee with a native `call`, so the return address is on the native stack and compiled code
+  // returns with `ret` (predicted, unlike an indirect jump). Only ever set while that native activation
+  // runs: its exit clears the bit on every frame it pushed (docs/compiler.md, "Calls"), so the
+  // interpreter and later activations see plain addresses.
   const void* native_return;
 };
+inline constexpr uint64_t kNativeCalledMark = uint64_t{1} << 63;
 
 // kSwitchTier: the activation is to continue in the other tier (docs/compiler.md, "Calls"): the interpreter
 // called a compiled function or returned into a compiled caller, or compiled code the reverse. ctx holds
@@ -168,6 +173,14 @@ struct ExecContext {
   // suspends before the call instruction, which runs again, host function included, when it resumes.
   bool retry_requested = false;
   uint32_t host_depth = 0;  // > 0 while a host function runs (re-entry makes a call unsuspendable)
+  // The running compiled activation's native calls (baseline compiler, docs/compiler.md "Calls"): the
+  // stack pointer its entry stub left (every exit returns to it), the lowest frame it may have pushed
+  // with kNativeCalledMark (frames from there to frame_top are unmarked when it exits), and the frame
+  // from which its calls stop being native calls (which bounds its native stack). Saved and restored by
+  // the entry stub, so nested activations (a host function re-entering wasm) keep their own.
+  void* native_sp = nullptr;
+  Frame* native_frames_base = nullptr;
+  Frame* native_frames_end = nullptr;
   // Store::host_call_id: the number of the outermost host call in progress. Every call made from the
   // top-level activation takes a new one, except the run again of a host call that suspended with
   // suspend_and_retry (`rerun_pending`), which keeps its number, so that a host function can find again

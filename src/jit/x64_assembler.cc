@@ -189,6 +189,8 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
 void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
   for (const SlotRegister& r : slot_regs_) slot_reg_index_[size_t(r.disp) / 8] = -1;
   slot_regs_ = std::move(slots);
+  assert(slot_regs_.size() <= 32);  // touched_slots_ has a bit for each
+  touched_slots_ = ~0u;
   for (size_t i = 0; i < slot_regs_.size(); ++i) {
     assert(slot_regs_[i].disp >= 0 && slot_regs_[i].disp % 8 == 0 && slot_regs_[i].disp < slot_limit_);
     slot_reg_index_[size_t(slot_regs_[i].disp) / 8] = int8_t(i);
@@ -208,6 +210,7 @@ const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool 
     slot_violation_ = true;  // a part of a held slot
     return nullptr;
   }
+  touched_slots_ |= 1u << held;
   return &slot_regs_[size_t(held)];
 }
 
@@ -300,6 +303,11 @@ void Assembler::jmp(Reg target) {
 void Assembler::call(Reg target) {
   const uint8_t op[] = {0xff};
   emit_op(kPrefixNone, false, op, 2, rm(target));
+}
+
+void Assembler::call(const Mem& target) {
+  const uint8_t op[] = {0xff};
+  emit_op(kPrefixNone, false, op, 2, rm(target, Access::kAddress));
 }
 
 void Assembler::ret() {
@@ -485,6 +493,18 @@ void Assembler::test(Size s, Reg a, int32_t imm) {
   const uint8_t op[] = {0xf7};
   emit_op(kPrefixNone, s == Size::k64, op, 0, rm(a));
   put32(uint32_t(imm));
+}
+
+void Assembler::bit_set(Reg dst, uint8_t bit) {
+  const uint8_t op[] = {0x0f, 0xba};
+  emit_op(kPrefixNone, true, op, 5, rm(dst));
+  put8(bit);
+}
+
+void Assembler::bit_reset(const Mem& dst, uint8_t bit) {
+  const uint8_t op[] = {0x0f, 0xba};
+  emit_op(kPrefixNone, true, op, 6, rm(dst, Access::kAddress));
+  put8(bit);
 }
 
 void Assembler::shift(Shift op, Size s, Reg dst) {

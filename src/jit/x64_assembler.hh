@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -146,6 +147,7 @@ class Assembler {
   void jmp(Reg target);
   void jmp(const Mem& target);  // FF /4: jump to the address stored at target
   void call(Reg target);
+  void call(const Mem& target);  // FF /2: call the address stored at target
   void ret();
   void push(Reg r);
   void pop(Reg r);
@@ -188,6 +190,9 @@ class Assembler {
   void test(Size s, Reg a, int32_t imm);
   void shift(Shift op, Size s, Reg dst);  // by cl
   void shift(Shift op, Size s, Reg dst, uint8_t count);
+  // bts / btr with an immediate bit number (0F BA /5, /6 ib): set or clear one bit of a 64-bit operand.
+  void bit_set(Reg dst, uint8_t bit);
+  void bit_reset(const Mem& dst, uint8_t bit);
   void unary(Unary op, Size s, Reg r);  // not/neg r; mul/imul/div/idiv rdx:rax by r
   void unary(Unary op, Size s, const Mem& m);
   void imul(Size s, Reg dst, Reg src);
@@ -270,6 +275,25 @@ class Assembler {
   // Counts the accesses from here on as neither integer nor SSE ones: instructions that only move bits
   // (copies, constants, selects) say nothing about which register class suits the value.
   void set_count_neutral(bool neutral) { count_neutral_ = neutral; }
+  // Which held slots may differ from their frame slots: bit i for slot_registers()[i], set by every access
+  // rewritten into the register (read or write: an access says nothing reliable about writing here, and a
+  // read costs only a spill that was not needed). The baseline compiler clears it when registers and
+  // slots agree (after a spill or a reload) and sets all bits where paths join; a spill then stores only
+  // the registers touched since.
+  uint32_t touched_slot_registers() const { return touched_slots_; }
+  // The general register holding the whole frame slot `m` names (not paused), else nullopt: an op family
+  // may then compute straight into it (`mov r, a; add r, b` rather than through rax). Counts as touching
+  // it, since the caller is about to write it with a register operand the rewriting never sees.
+  std::optional<Reg> held_general_register(const Mem& m) {
+    if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_ ||
+        m.disp % 8 != 0 || slots_paused_ || slot_regs_.empty())
+      return std::nullopt;
+    const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
+    if (held < 0 || slot_regs_[size_t(held)].xmm) return std::nullopt;
+    touched_slots_ |= 1u << held;
+    return Reg(slot_regs_[size_t(held)].reg);
+  }
+  void set_touched_slot_registers(uint32_t bits) { touched_slots_ = bits; }
   static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
   static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;
 
@@ -283,6 +307,7 @@ class Assembler {
     return held_slot_of_frame(m, sse, count);
   }
   const SlotRegister* held_slot_of_frame(const Mem& m, bool sse, bool count);
+  uint32_t touched_slots_ = ~0u;
   // True when `m` is a whole frame slot (configure_slots). A 32-bit value stored there is stored as 64
   // bits: the upper half of an i32/f32 slot is don't-care (as in the interpreter), and a copy that then
   // reads the slot with 64 bits (local.set / tee, results, arguments: the lowering's copies do not know

@@ -358,6 +358,9 @@ TEST(X64Encoding, ControlFlow) {
     c.add("jmp *" + r64(reg(i)), [=](Assembler& a) { a.jmp(reg(i)); });
     c.add("call *" + r64(reg(i)), [=](Assembler& a) { a.call(reg(i)); });
     c.add("jmp *0x10(" + r64(reg(i)) + ")", [=](Assembler& a) { a.jmp(mem(reg(i), 16)); });
+    c.add("call *0x10(" + r64(reg(i)) + ")", [=](Assembler& a) { a.call(mem(reg(i), 16)); });
+    c.add("bts $0x3f," + r64(reg(i)), [=](Assembler& a) { a.bit_set(reg(i), 63); });
+    c.add("btrq $0x3f,0x20(" + r64(reg(i)) + ")", [=](Assembler& a) { a.bit_reset(mem(reg(i), 32), 63); });
   }
   c.add("ret", [](Assembler& a) { a.ret(); });
   c.add("ud2", [](Assembler& a) { a.ud2(); });

@@ -39,7 +39,7 @@ class BaselineTiers : public ::testing::TestWithParam<bool> {};  // parameter: f
 TEST_P(BaselineTiers, FunctionsAreCompiledExceptTheSkippedOnes) {
   TierGuest g(CompilerMode::kBaseline, GetParam());
   const Module::CompileInfo info = g.module->compile_info();
-  EXPECT_EQ(info.compiled_functions, 11u) << info.first_refusal;
+  EXPECT_EQ(info.compiled_functions, 12u) << info.first_refusal;
   EXPECT_EQ(info.interpreted_functions, 2u);
   EXPECT_EQ(info.first_refusal, "function 4 is in AIRWASM_BASELINE_SKIP");
   EXPECT_GT(info.code_bytes, 0u);
@@ -54,7 +54,7 @@ TEST_P(BaselineTiers, SameResultsTrapsAndFuel) {
       {"fib", {Val::i32(20)}},         {"sum", {Val::i32(100000)}},     {"mixed", {Val::i32(50)}},
       {"switch", {Val::i32(1000)}},    {"yielding", {Val::i32(10)}},    {"bad_indirect", {Val::i32(4)}},
       {"bad_indirect", {Val::i32(5)}}, {"bad_indirect", {Val::i32(3)}}, {"deep", {Val::i32(0)}},
-      {"trap_below", {Val::i32(7)}}};
+      {"trap_below", {Val::i32(7)}},   {"depth", {Val::i32(12000)}}};
   for (const auto& [name, args] : calls) {
     const auto expected = interp.call(name, args);
     const auto actual = compiled.call(name, args);
@@ -66,6 +66,7 @@ TEST_P(BaselineTiers, SameResultsTrapsAndFuel) {
   EXPECT_EQ(compiled.call("sum", {Val::i32(1000)}).first, "ok 500500");
   EXPECT_NE(compiled.call("deep", {Val::i32(0)}).first.find("call stack exhausted"), std::string::npos);
   EXPECT_NE(compiled.call("trap_below", {Val::i32(0)}).first.find("unreachable"), std::string::npos);
+  EXPECT_EQ(compiled.call("depth", {Val::i32(12000)}).first, "ok 12000");
 }
 
 TEST_P(BaselineTiers, InterruptStopsACompiledLoop) {
@@ -109,6 +110,32 @@ TEST(BaselineTiersSliced, SlicedCallsSuspendAndResumeAcrossThreads) {
     EXPECT_EQ(fuel[1], fuel[0]) << name;
     EXPECT_GT(slices[0], 5u) << name;
   }
+}
+
+// A recursion deeper than compiled code nests native calls, run in slices on new threads: each slice
+// ends with native-called frames on the native stack that its exit must unmark (or the next slice would
+// `ret` through a stack that is gone), and later slices return from below where they started.
+TEST(BaselineTiersSliced, DeepRecursionSuspendsAndResumesAcrossThreads) {
+  uint64_t slices[2], fuel[2];
+  int32_t result[2];
+  for (int t = 0; t < 2; ++t) {
+    TierGuest g(t == 0 ? CompilerMode::kInterpreter : CompilerMode::kBaseline, true);
+    const std::vector<Val> args{Val::i32(12000)};
+    auto call = SlicedCall::start(*g.store, g.func("depth"), args, 9973);
+    ASSERT_TRUE(call) << call.error().to_string();
+    slices[t] = 1;
+    while (!call->finished()) {
+      std::thread([&] { ASSERT_TRUE(call->resume(*g.store, 9973)); }).join();
+      ++slices[t];
+    }
+    result[t] = call->results()[0].i32();
+    fuel[t] = *g.store->fuel_consumed();
+  }
+  EXPECT_EQ(result[0], 12000);
+  EXPECT_EQ(result[1], result[0]);
+  EXPECT_EQ(slices[1], slices[0]);
+  EXPECT_EQ(fuel[1], fuel[0]);
+  EXPECT_GT(slices[0], 10u);
 }
 
 }  // namespace

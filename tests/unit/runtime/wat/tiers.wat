@@ -182,4 +182,20 @@
       end
     end
     local.get $s)
+;; 1 + 1 + ... (n times) by recursion. Compiled code nests at most 8,192 calls as native calls
+  ;; (translate.cc, kNativeCallFrames); deeper frames are entered by jumps and return through their
+  ;; Frame, so depth 12,000 returns through both kinds.
+  (func $depth (export "depth") (param $n i32) (result i32)
+    local.get $n
+    i32.eqz
+    if (result i32)
+      i32.const 0
+    else
+      local.get $n
+      i32.const 1
+      i32.sub
+      call $depth
+      i32.const 1
+      i32.add
+    end)
 )
