@@ -358,6 +358,10 @@ class FunctionTranslator final : public OpEmitter {
       for (uint32_t lowered : resume_positions_) {
         if (lowered == 0 || std::binary_search(not_resumable_.begin(), not_resumable_.end(), lowered))
           continue;
+        // Every resume point must be a place where store forwarding stopped (bind_instruction); should
+        // not fail: a function that breaks this is translated again without held registers.
+        if (!std::binary_search(forwarding_ends_.begin(), forwarding_ends_.end(), lowered))
+          return std::unexpected(refuse("a resume point inside a store-forwarding pair").error());
         auto it =
             std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(lowered, uint32_t{0}));
         if (it == positions_.end() || it->first != lowered) continue;
@@ -485,6 +489,8 @@ class FunctionTranslator final : public OpEmitter {
   size_t next_loop_ = 0;                  // counting: the next entry of f_.loops to open
   size_t loop_head_ = 0;                  // the next entry of f_.loops whose header is not reached yet
   bool backward_to_non_loop_ = false;     // a backward branch to an instruction not a loop header
+  bool after_family_op_ = false;          // the previous instruction was a plain (not control) op
+  std::vector<uint32_t> forwarding_ends_;  // instruction starts where store forwarding stopped (ascending)
   std::vector<uint32_t> open_loop_ends_;  // counting: the ends of the loops around the position
 
   Result<uint32_t> refuse(const std::string& why) const {
@@ -511,6 +517,15 @@ class FunctionTranslator final : public OpEmitter {
       join = true;
     }
     if (join) as().set_touched_slot_registers(~0u);
+    // The assembler's store-to-load forwarding pairs a store with the load right after it; that is only
+    // sound where nothing else jumps in between. Jumps reach an instruction start through a label of
+    // the assembler (bind ends the pairing itself) or, without one, as a resume point or loop header:
+    // resume points follow control ops (calls end it themselves), so only an instruction after a plain
+    // op that is no join keeps it. Without held registers every instruction start is a resume point.
+    if (join || !after_family_op_ || pinned_.empty()) {
+      as().end_store_forwarding();
+      forwarding_ends_.push_back(pos);
+    }
   }
   // While counting: an access inside k nested loops counts 8^k (at most 4096), so that the registers go
   // to the values of the inner loops rather than to those used most often in the code's text.
@@ -657,10 +672,13 @@ class FunctionTranslator final : public OpEmitter {
 
   Result<uint32_t> translate_one() {
     IOp op;
+    after_family_op_ = false;
     if (!op_at(pc_, op)) return refuse("unknown handler");
     if (auto size = translate_control(op); !size || *size) return size;
     if (auto size = float_compare_and_branch(op); !size || *size) return size;
-    return translate_family_op(op);
+    auto size = translate_family_op(op);
+    after_family_op_ = true;
+    return size;
   }
 
   // f32/f64 lt, gt, le, ge whose result only feeds the br_if right after it (the lowering fuses integer
@@ -927,6 +945,8 @@ class FunctionTranslator final : public OpEmitter {
       site.continuation_cost = charged ? opnd(2) : 0;
     }
     Label continuation = a.new_label();
+    a.end_store_forwarding();  // a resume point (below), after a plain op perhaps
+    forwarding_ends_.push_back(pos_);
     resume_positions_.push_back(pos_);          // a host function that asked to run again
     resume_positions_.push_back(pos_ + isize);  // an interpreted callee returns here
     spill_all();  // the callee's frame starts above the locals, but helpers read them in memory

@@ -123,6 +123,7 @@ Label Assembler::new_label() {
 
 Label Assembler::label_at(uint32_t offset) {
   assert(offset <= size_);
+  if (offset == size_) end_store_forwarding();
   labels_.push_back(LabelState{offset, kNone});
   return Label{uint32_t(labels_.size() - 1)};
 }
@@ -134,6 +135,7 @@ void Assembler::add_fixup(LabelState& s, uint32_t label_id) {
 }
 
 void Assembler::bind(Label l) {
+  end_store_forwarding();
   LabelState& s = labels_[l.id];
   assert(s.offset == kNone && "label bound twice");
   s.offset = uint32_t(size_);
@@ -152,6 +154,7 @@ void Assembler::bind(Label l) {
 void Assembler::rollback(Checkpoint c) {
   assert(c.size <= size_ && c.labels <= labels_.size());
   size_ = c.size;
+  end_store_forwarding();
   labels_.resize(c.labels);
   // Older labels bound inside the dropped code become unbound; their references from it disappear (the
   // newest ones of each list, since a list is newest first).
@@ -345,6 +348,10 @@ void Assembler::mov(Size s, Reg dst, Reg src) {
 }
 
 void Assembler::mov(Size s, Reg dst, const Mem& src) {
+  if (const std::optional<Reg> stored = forwarded_slot(src)) {
+    if (!(s == Size::k64 && dst == *stored)) mov(s, dst, *stored);
+    return;
+  }
   const uint8_t op[] = {0x8b};
   emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
 }
@@ -358,6 +365,7 @@ void Assembler::mov(Size s, const Mem& dst, Reg src) {
   if (!held && whole_frame_slot(dst)) s = Size::k64;  // see whole_frame_slot
   const uint8_t op[] = {0x89};
   emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst, Access::kWrite));
+  if (!held && s == Size::k64 && whole_frame_slot(dst)) last_slot_store_ = SlotStore{uint32_t(size_), dst.disp, src};
 }
 
 void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
@@ -461,6 +469,10 @@ void Assembler::alu(Alu op, Size s, Reg dst, Reg src) {
 }
 
 void Assembler::alu(Alu op, Size s, Reg dst, const Mem& src) {
+  if (const std::optional<Reg> stored = forwarded_slot(src)) {
+    alu(op, s, dst, *stored);
+    return;
+  }
   const uint8_t opc[] = {uint8_t(uint8_t(op) * 8 + 3)};  // op r, r/m
   emit_op(kPrefixNone, s == Size::k64, opc, uint8_t(dst), rm(src));
 }
@@ -535,6 +547,10 @@ void Assembler::imul(Size s, Reg dst, Reg src) {
 }
 
 void Assembler::imul(Size s, Reg dst, const Mem& src) {
+  if (const std::optional<Reg> stored = forwarded_slot(src)) {
+    imul(s, dst, *stored);
+    return;
+  }
   const uint8_t op[] = {0x0f, 0xaf};
   emit_op(kPrefixNone, s == Size::k64, op, uint8_t(dst), rm(src));
 }

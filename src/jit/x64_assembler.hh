@@ -294,6 +294,15 @@ class Assembler {
     return Reg(slot_regs_[size_t(held)].reg);
   }
   void set_touched_slot_registers(uint32_t bits) { touched_slots_ = bits; }
+  // Store-to-load forwarding of frame slots: a load of a frame slot (mov r, [slot]; alu r, [slot];
+  // imul r, [slot]) emitted right after a 64-bit store of a register to the same slot, nothing in
+  // between, reads that register instead: the value is the same and the CPU's store forwarding costs
+  // about five cycles on the critical path (an op's result stored to an operand-stack slot and read by
+  // the next op). The store stays (the slot may be read again). Code can only reach the load other than
+  // from the store through a label, so bind() ends the pairing; so does end_store_forwarding(), which
+  // the baseline compiler calls at instruction starts that a jump can reach without a label of this
+  // assembler (resume points, loop headers found with label_at).
+  void end_store_forwarding() { last_slot_store_.end = kNoStore; }
   static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
   static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;
 
@@ -308,6 +317,20 @@ class Assembler {
   }
   const SlotRegister* held_slot_of_frame(const Mem& m, bool sse, bool count);
   uint32_t touched_slots_ = ~0u;
+  // The last 64-bit store of a register into a frame slot (end: the code size after it; kNoStore: none).
+  static constexpr uint32_t kNoStore = ~uint32_t{0};
+  struct SlotStore {
+    uint32_t end = kNoStore;
+    int32_t disp = 0;
+    Reg reg = Reg::rax;
+  } last_slot_store_;
+  // The register just stored into the frame slot `m` (see end_store_forwarding), if any.
+  std::optional<Reg> forwarded_slot(const Mem& m) const {
+    if (last_slot_store_.end != size_ || dry_run_ || m.base != slot_base_ || m.index != Mem::kNoReg ||
+        m.disp != last_slot_store_.disp)
+      return std::nullopt;
+    return last_slot_store_.reg;
+  }
   // True when `m` is a whole frame slot (configure_slots). A 32-bit value stored there is stored as 64
   // bits: the upper half of an i32/f32 slot is don't-care (as in the interpreter), and a copy that then
   // reads the slot with 64 bits (local.set / tee, results, arguments: the lowering's copies do not know
