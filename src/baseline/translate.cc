@@ -232,6 +232,11 @@ struct ModuleStubs {
   uint32_t entry = 0;  // uint32_t entry(ExecContext* ctx, const void* native_pc)
   Label exit_state;    // leave with eax = status, storing fp, instance and fuel
   Label exit_done;     // leave after the entry frame returned: fuel only (as the interpreter's `done`)
+  // The code offsets of the entries (charged, uncharged) of the functions translated so far into this
+  // batch, by defined-function index (kNotInBatch: none). They are published together with any caller
+  // in the batch or not at all, so a call to one is a direct call, without looking up NativeFunc.
+  static constexpr uint32_t kNotInBatch = ~uint32_t{0};
+  std::vector<std::pair<uint32_t, uint32_t>> batch_entries;
 };
 
 ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
@@ -312,6 +317,7 @@ class FunctionTranslator final : public OpEmitter {
     entry_charged = uint32_t(a.size());
     charge(f_.entry_cost, 0, /*registers_live=*/false);
     entry = uint32_t(a.size());
+    own_entries_ = {entry_charged, entry};
     load_at_entry();
     a.set_slot_registers(pinned_);
     uint32_t pos = 0;
@@ -490,6 +496,7 @@ class FunctionTranslator final : public OpEmitter {
   size_t loop_head_ = 0;                  // the next entry of f_.loops whose header is not reached yet
   bool backward_to_non_loop_ = false;     // a backward branch to an instruction not a loop header
   bool after_family_op_ = false;          // the previous instruction was a plain (not control) op
+  std::pair<uint32_t, uint32_t> own_entries_;  // this function's entries (charged, uncharged): offsets
   std::vector<uint32_t> forwarding_ends_;  // instruction starts where store forwarding stopped (ascending)
   std::vector<uint32_t> open_loop_ends_;  // counting: the ends of the loops around the position
 
@@ -1000,10 +1007,21 @@ class FunctionTranslator final : public OpEmitter {
     const Layout& l = layout();
     Label slow = a.new_label();
     const int32_t args = int32_t(site.args_slot);
-    a.mov_imm(Size::k64, Reg::rcx, reinterpret_cast<uint64_t>(&callee.native));  // its NativeFunc*
-    a.mov(Size::k64, Reg::rcx, mem(Reg::rcx));
-    a.test(Size::k64, Reg::rcx, Reg::rcx);
-    a.jcc(Cond::kE, slow);
+    // The callee's entries when it is this function or one translated before it into this batch: then
+    // it is certainly compiled when this code runs, and the call is direct.
+    std::optional<std::pair<uint32_t, uint32_t>> known;
+    if (&callee == &f_) {
+      known = own_entries_;
+    } else if (const size_t i = size_t(&callee - module_.funcs.data());
+               i < stubs_.batch_entries.size() && stubs_.batch_entries[i].first != ModuleStubs::kNotInBatch) {
+      known = stubs_.batch_entries[i];
+    }
+    if (!known) {
+      a.mov_imm(Size::k64, Reg::rcx, reinterpret_cast<uint64_t>(&callee.native));  // its NativeFunc*
+      a.mov(Size::k64, Reg::rcx, mem(Reg::rcx));
+      a.test(Size::k64, Reg::rcx, Reg::rcx);
+      a.jcc(Cond::kE, slow);
+    }
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
     a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_native_frames_end));
     a.jcc(Cond::kAE, slow);  // the helper checks frames_end, pushes beyond, and jumps
@@ -1035,7 +1053,14 @@ class FunctionTranslator final : public OpEmitter {
       }
     }
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
-    enter_callee(site, continuation);
+    if (known) {
+      a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // as enter_callee
+      a.call(a.label_at(site.charged ? known->first : known->second));
+      a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
+      a.jmp(continuation);
+    } else {
+      enter_callee(site, continuation);
+    }
     a.bind(slow);
   }
 
@@ -1416,7 +1441,8 @@ class ModuleCompiler {
   static Result<void> compile_batch(NativeModule& native, const std::vector<const CompiledFunc*>& funcs,
                                     bool hot) {
     Assembler a;
-    const ModuleStubs stubs = emit_module_stubs(a, native.module_.metered);
+    ModuleStubs stubs = emit_module_stubs(a, native.module_.metered);
+    stubs.batch_entries.assign(native.module_.funcs.size(), {ModuleStubs::kNotInBatch, 0});
     std::vector<Placed> placed;
     std::vector<Extent> placed_extents;
     const std::set<uint32_t> skipped = functions_to_skip();
@@ -1441,6 +1467,7 @@ class ModuleCompiler {
         continue;
       }
       placed_extents.push_back({f.func_index, p.entry_charged, uint32_t(a.size())});
+      stubs.batch_entries[size_t(&f - native.module_.funcs.data())] = {p.entry_charged, p.entry};
       placed.push_back(std::move(p));
     }
     if (placed.empty()) return {};
