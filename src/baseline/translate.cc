@@ -208,10 +208,11 @@ void emit_reload_memory0(Assembler& a) {
 }
 
 // How many calls between compiled functions may nest as native calls in one activation (16 bytes of
-// native stack each: 128 KiB, a quarter of wasmtime's default wasm stack); deeper calls take the call
-// helper, which jumps, and return through their Frame (docs/compiler.md, "Calls"). Bounded because host
-// functions and helpers run at the deepest point, on a thread whose stack size the embedder chose.
-constexpr uint32_t kNativeCallFrames = 8192;
+// native stack each: 64 KiB at most); deeper calls take the call helper, which jumps, and return through
+// their Frame (docs/compiler.md, "Calls"). Bounded because host functions and helpers run at the deepest
+// point, on a thread whose stack size the embedder chose: 64 KiB leaves most of even a small thread stack
+// (musl's default is 128 KiB) to them, and no benchmark recursion comes near 4,096 calls.
+constexpr uint32_t kNativeCallFrames = 4096;
 
 // ctx.native_frames_end = min(frames_end, rax + kNativeCallFrames frames), rax = ctx.native_frames_base:
 // the inline call paths push frames (marked, native calls) only below it, so that at most

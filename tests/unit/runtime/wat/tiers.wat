@@ -182,7 +182,7 @@
       end
     end
     local.get $s)
-;; 1 + 1 + ... (n times) by recursion. Compiled code nests at most 8,192 calls as native calls
+;; 1 + 1 + ... (n times) by recursion. Compiled code nests at most 4,096 calls as native calls
   ;; (translate.cc, kNativeCallFrames); deeper frames are entered by jumps and return through their
   ;; Frame, so depth 12,000 returns through both kinds.
   (func $depth (export "depth") (param $n i32) (result i32)
