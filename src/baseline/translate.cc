@@ -493,13 +493,13 @@ class FunctionTranslator final : public OpEmitter {
 
  private:
   static constexpr uint64_t kNoCost = ~uint64_t{0};
-  size_t next_loop_ = 0;                  // counting: the next entry of f_.loops to open
-  size_t loop_head_ = 0;                  // the next entry of f_.loops whose header is not reached yet
-  bool backward_to_non_loop_ = false;     // a backward branch to an instruction not a loop header
-  bool after_family_op_ = false;          // the previous instruction was a plain (not control) op
+  size_t next_loop_ = 0;                       // counting: the next entry of f_.loops to open
+  size_t loop_head_ = 0;                       // the next entry of f_.loops whose header is not reached yet
+  bool backward_to_non_loop_ = false;          // a backward branch to an instruction not a loop header
+  bool after_family_op_ = false;               // the previous instruction was a plain (not control) op
   std::pair<uint32_t, uint32_t> own_entries_;  // this function's entries (charged, uncharged): offsets
   std::vector<uint32_t> forwarding_ends_;  // instruction starts where store forwarding stopped (ascending)
-  std::vector<uint32_t> open_loop_ends_;  // counting: the ends of the loops around the position
+  std::vector<uint32_t> open_loop_ends_;   // counting: the ends of the loops around the position
 
   Result<uint32_t> refuse(const std::string& why) const {
     return make_error(ErrorKind::kUnsupported, "baseline: " + why + " (lowered offset " +
@@ -549,10 +549,9 @@ class FunctionTranslator final : public OpEmitter {
     if (!positions_.empty() && target <= positions_.back().first) {
       // Backward branches go to loop headers, which bind_instruction treated as joins; anything else
       // would make its spills miss registers: refuse (the function is translated again without any).
-      if (!std::binary_search(f_.loops.begin(), f_.loops.end(), interp::LoopExtent{target, 0},
-                              [](const interp::LoopExtent& x, const interp::LoopExtent& y) {
-                                return x.begin < y.begin;
-                              }))
+      if (!std::binary_search(
+              f_.loops.begin(), f_.loops.end(), interp::LoopExtent{target, 0},
+              [](const interp::LoopExtent& x, const interp::LoopExtent& y) { return x.begin < y.begin; }))
         backward_to_non_loop_ = true;
       auto it = std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(target, uint32_t{0}));
       return as().label_at(it->second);  // validated code only branches to instruction starts

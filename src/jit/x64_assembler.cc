@@ -365,7 +365,8 @@ void Assembler::mov(Size s, const Mem& dst, Reg src) {
   if (!held && whole_frame_slot(dst)) s = Size::k64;  // see whole_frame_slot
   const uint8_t op[] = {0x89};
   emit_op(kPrefixNone, s == Size::k64, op, uint8_t(src), rm(dst, Access::kWrite));
-  if (!held && s == Size::k64 && whole_frame_slot(dst)) last_slot_store_ = SlotStore{uint32_t(size_), dst.disp, src};
+  if (!held && s == Size::k64 && whole_frame_slot(dst))
+    last_slot_store_ = SlotStore{uint32_t(size_), dst.disp, src};
 }
 
 void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {

@@ -468,19 +468,16 @@ TEST(X64Encoding, ScalarFloat) {
 // stored reads the stored register instead; anything between them (an instruction, a label, an explicit
 // end) keeps the load. Compared byte for byte with the same code written out by hand.
 TEST(X64Encoding, FrameSlotStoreForwarding) {
-  auto frame = [](auto&& emit) {
+  // The bytes of `emit`, with frame slots below 64 configured at r15 (frame) or not (plain).
+  auto assemble = [](bool slots, auto&& emit) {
     Assembler a;
-    a.configure_slots(Reg::r15, 64, /*counting=*/false);
+    if (slots) a.configure_slots(Reg::r15, 64, /*counting=*/false);
     emit(a);
     const auto code = a.code();
     return std::vector<uint8_t>(code.begin(), code.end());
   };
-  auto plain = [](auto&& emit) {
-    Assembler a;
-    emit(a);
-    const auto code = a.code();
-    return std::vector<uint8_t>(code.begin(), code.end());
-  };
+  auto frame = [&](auto&& emit) { return assemble(true, emit); };
+  auto plain = [&](auto&& emit) { return assemble(false, emit); };
   const Mem slot = mem(Reg::r15, 8);
   // forwarded: a 32-bit load, an ALU source, a multiply source; a 64-bit load into the stored register
   EXPECT_EQ(frame([&](Assembler& a) {

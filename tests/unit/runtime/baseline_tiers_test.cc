@@ -86,29 +86,39 @@ TEST_P(BaselineTiers, InterruptStopsACompiledLoop) {
 INSTANTIATE_TEST_SUITE_P(Fuel, BaselineTiers, ::testing::Bool(),
                          [](const auto& info) { return info.param ? "metered" : "unmetered"; });
 
+// A sliced call of `name` with one i32 argument, `slice` fuel a slice, each slice after the first resumed
+// on a new thread: its result, the number of slices and the fuel consumed.
+struct SlicedRun {
+  int32_t result = 0;
+  uint64_t slices = 1, fuel = 0;
+};
+SlicedRun run_sliced(CompilerMode mode, const char* name, int32_t arg, uint64_t slice) {
+  TierGuest g(mode, true);
+  const std::vector<Val> args{Val::i32(arg)};
+  auto call = SlicedCall::start(*g.store, g.func(name), args, slice);
+  EXPECT_TRUE(call) << call.error().to_string();
+  SlicedRun run;
+  if (!call) return run;
+  while (!call->finished()) {
+    std::thread([&] { ASSERT_TRUE(call->resume(*g.store, slice)); }).join();
+    ++run.slices;
+  }
+  run.result = call->results()[0].i32();
+  run.fuel = *g.store->fuel_consumed();
+  return run;
+}
+
 // Sliced calls: every slice boundary falls at the same lowered position in both tiers, so the number of
 // slices and the fuel are equal; each slice resumes on a new thread.
 TEST(BaselineTiersSliced, SlicedCallsSuspendAndResumeAcrossThreads) {
   for (const char* name : {"fib", "mixed", "switch", "yielding"}) {
-    uint64_t slices[2], fuel[2];
-    int32_t result[2];
-    for (int t = 0; t < 2; ++t) {
-      TierGuest g(t == 0 ? CompilerMode::kInterpreter : CompilerMode::kBaseline, true);
-      const std::vector<Val> args{Val::i32(std::string(name) == "fib" ? 15 : 40)};
-      auto call = SlicedCall::start(*g.store, g.func(name), args, 29);
-      ASSERT_TRUE(call) << call.error().to_string();
-      slices[t] = 1;
-      while (!call->finished()) {
-        std::thread([&] { ASSERT_TRUE(call->resume(*g.store, 29)); }).join();
-        ++slices[t];
-      }
-      result[t] = call->results()[0].i32();
-      fuel[t] = *g.store->fuel_consumed();
-    }
-    EXPECT_EQ(result[1], result[0]) << name;
-    EXPECT_EQ(slices[1], slices[0]) << name;
-    EXPECT_EQ(fuel[1], fuel[0]) << name;
-    EXPECT_GT(slices[0], 5u) << name;
+    const int32_t arg = std::string(name) == "fib" ? 15 : 40;
+    const SlicedRun interp = run_sliced(CompilerMode::kInterpreter, name, arg, 29);
+    const SlicedRun compiled = run_sliced(CompilerMode::kBaseline, name, arg, 29);
+    EXPECT_EQ(compiled.result, interp.result) << name;
+    EXPECT_EQ(compiled.slices, interp.slices) << name;
+    EXPECT_EQ(compiled.fuel, interp.fuel) << name;
+    EXPECT_GT(interp.slices, 5u) << name;
   }
 }
 
@@ -116,26 +126,13 @@ TEST(BaselineTiersSliced, SlicedCallsSuspendAndResumeAcrossThreads) {
 // ends with native-called frames on the native stack that its exit must unmark (or the next slice would
 // `ret` through a stack that is gone), and later slices return from below where they started.
 TEST(BaselineTiersSliced, DeepRecursionSuspendsAndResumesAcrossThreads) {
-  uint64_t slices[2], fuel[2];
-  int32_t result[2];
-  for (int t = 0; t < 2; ++t) {
-    TierGuest g(t == 0 ? CompilerMode::kInterpreter : CompilerMode::kBaseline, true);
-    const std::vector<Val> args{Val::i32(12000)};
-    auto call = SlicedCall::start(*g.store, g.func("depth"), args, 9973);
-    ASSERT_TRUE(call) << call.error().to_string();
-    slices[t] = 1;
-    while (!call->finished()) {
-      std::thread([&] { ASSERT_TRUE(call->resume(*g.store, 9973)); }).join();
-      ++slices[t];
-    }
-    result[t] = call->results()[0].i32();
-    fuel[t] = *g.store->fuel_consumed();
-  }
-  EXPECT_EQ(result[0], 12000);
-  EXPECT_EQ(result[1], result[0]);
-  EXPECT_EQ(slices[1], slices[0]);
-  EXPECT_EQ(fuel[1], fuel[0]);
-  EXPECT_GT(slices[0], 10u);
+  const SlicedRun interp = run_sliced(CompilerMode::kInterpreter, "depth", 12000, 9973);
+  const SlicedRun compiled = run_sliced(CompilerMode::kBaseline, "depth", 12000, 9973);
+  EXPECT_EQ(interp.result, 12000);
+  EXPECT_EQ(compiled.result, interp.result);
+  EXPECT_EQ(compiled.slices, interp.slices);
+  EXPECT_EQ(compiled.fuel, interp.fuel);
+  EXPECT_GT(interp.slices, 10u);
 }
 
 }  // namespace
