@@ -135,5 +135,52 @@ TEST(BaselineTiersSliced, DeepRecursionSuspendsAndResumesAcrossThreads) {
   EXPECT_GT(interp.slices, 10u);
 }
 
+// A host function re-entering compiled wasm from the bottom of a compiled recursion, three activations
+// deep (wat/reenter_deep.wat): each nested activation keeps its own native-call fields and unmarks only
+// its own frames when it exits, and the outer one then returns through its marked frames with `ret`.
+// The host passes the depth back down, so rec(5000, 2) = 3 x 5000 in both tiers.
+TEST(BaselineTiers, HostReentryNestsActivationsWithNativeCalls) {
+  for (CompilerMode mode : {CompilerMode::kInterpreter, CompilerMode::kBaseline}) {
+    SCOPED_TRACE(mode == CompilerMode::kInterpreter ? "interpreter" : "baseline");
+    EngineConfig config;
+    config.compiler = mode;
+    Engine engine(config);
+    Store store(engine);
+    auto module = Module::compile(engine, read_fixture("reenter_deep.wasm"));
+    ASSERT_TRUE(module) << module.error().to_string();
+    if (mode == CompilerMode::kBaseline) {
+      ASSERT_EQ(module->compile_info().compiled_functions, 1u) << module->compile_info().first_refusal;
+    }
+    std::optional<Instance> instance;
+    uint32_t host_calls = 0;
+    Linker linker(engine);
+    ASSERT_TRUE(linker.define_func(
+        "host", "reenter", FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}},
+        [&](Caller& c, std::span<const Val> p, std::span<Val> r) -> TrapResult<void> {
+          ++host_calls;
+          if (p[1].i32() == 0) {
+            r[0] = Val::i32(0);
+            return {};
+          }
+          auto rec = instance->get_func(c.store(), "rec");
+          auto results = rec->call(c.store(), std::vector{Val::i32(5000), Val::i32(p[1].i32() - 1)});
+          if (!results) return std::unexpected(results.error());
+          r[0] = (*results)[0];
+          return {};
+        }));
+    auto inst = linker.instantiate(store, *module);
+    ASSERT_TRUE(inst) << inst.error().to_string();
+    instance = *inst;
+    auto r = instance->get_func(store, "rec")->call(store, std::vector{Val::i32(5000), Val::i32(2)});
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ((*r)[0].i32(), 15000);
+    EXPECT_EQ(host_calls, 3u);
+    // and again on the same Store: nothing of the nested activations is left behind
+    r = instance->get_func(store, "rec")->call(store, std::vector{Val::i32(4000), Val::i32(2)});
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ((*r)[0].i32(), 4000 + 2 * 5000);
+  }
+}
+
 }  // namespace
 }  // namespace airwasm::testing
