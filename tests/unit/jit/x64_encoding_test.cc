@@ -479,38 +479,29 @@ TEST(X64Encoding, FrameSlotStoreForwarding) {
   auto frame = [&](auto&& emit) { return assemble(true, emit); };
   auto plain = [&](auto&& emit) { return assemble(false, emit); };
   const Mem slot = mem(Reg::r15, 8);
-  // forwarded: a 32-bit load, an ALU source, a multiply source; a 64-bit load into the stored register
-  EXPECT_EQ(frame([&](Assembler& a) {
-              a.mov(Size::k64, slot, Reg::rax);
-              a.mov(Size::k32, Reg::rcx, slot);
-            }),
-            plain([&](Assembler& a) {
-              a.mov(Size::k64, slot, Reg::rax);
-              a.mov(Size::k32, Reg::rcx, Reg::rax);
-            }));
-  EXPECT_EQ(frame([&](Assembler& a) {
-              a.mov(Size::k64, slot, Reg::rax);
-              a.alu(Alu::kAdd, Size::k64, Reg::rdx, slot);
-            }),
-            plain([&](Assembler& a) {
-              a.mov(Size::k64, slot, Reg::rax);
-              a.alu(Alu::kAdd, Size::k64, Reg::rdx, Reg::rax);
-            }));
-  EXPECT_EQ(frame([&](Assembler& a) {
-              a.mov(Size::k64, slot, Reg::rdx);
-              a.imul(Size::k32, Reg::rsi, slot);
-            }),
-            plain([&](Assembler& a) {
-              a.mov(Size::k64, slot, Reg::rdx);
-              a.imul(Size::k32, Reg::rsi, Reg::rdx);
-            }));
+  // Forwarded: `stored` stored into the slot, then `load` reading the slot, assembles as the same store
+  // followed by `load` reading `stored` (a 32-bit load, an ALU source, a multiply source).
+  const auto forwarded = [&](Reg stored, auto&& load) {
+    EXPECT_EQ(frame([&](Assembler& a) {
+                a.mov(Size::k64, slot, stored);
+                load(a, slot);
+              }),
+              plain([&](Assembler& a) {
+                a.mov(Size::k64, slot, stored);
+                load(a, stored);
+              }));
+  };
+  forwarded(Reg::rax, [](Assembler& a, auto src) { a.mov(Size::k32, Reg::rcx, src); });
+  forwarded(Reg::rax, [](Assembler& a, auto src) { a.alu(Alu::kAdd, Size::k64, Reg::rdx, src); });
+  forwarded(Reg::rdx, [](Assembler& a, auto src) { a.imul(Size::k32, Reg::rsi, src); });
+  // a 64-bit load back into the register just stored: nothing to emit
   EXPECT_EQ(frame([&](Assembler& a) {
               a.mov(Size::k64, slot, Reg::rax);
               a.mov(Size::k64, Reg::rax, slot);
             }),
             plain([&](Assembler& a) { a.mov(Size::k64, slot, Reg::rax); }));
-  // not forwarded: another slot, a label between, an explicit end, an instruction between; and a
-  // 32-bit store into a slot that is not whole (the assembler widens only whole-slot stores)
+  // not forwarded: another slot, a label between, an explicit end, an instruction between, and the same
+  // displacement from another base register (not a frame slot)
   const auto kept = [&](auto&& between, Mem load) {
     const auto emit = [&](Assembler& a) {
       a.mov(Size::k64, slot, Reg::rax);
