@@ -283,15 +283,13 @@ class Assembler {
   uint32_t touched_slot_registers() const { return touched_slots_; }
   // The general register holding the whole frame slot `m` names (not paused), else nullopt: an op family
   // may then compute straight into it (`mov r, a; add r, b` rather than through rax). Counts as touching
-  // it, since the caller is about to write it with a register operand the rewriting never sees.
+  // it (held_slot does), since the caller is about to write it with a register operand the rewriting
+  // never sees; a part of a slot is no register's (and is not flagged: the caller addresses it no more).
   std::optional<Reg> held_general_register(const Mem& m) {
-    if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_ ||
-        m.disp % 8 != 0 || slots_paused_ || slot_regs_.empty())
-      return std::nullopt;
-    const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
-    if (held < 0 || slot_regs_[size_t(held)].xmm) return std::nullopt;
-    touched_slots_ |= 1u << held;
-    return Reg(slot_regs_[size_t(held)].reg);
+    if (m.disp % 8 != 0) return std::nullopt;
+    const SlotRegister* held = held_slot(m, false, /*count=*/false);
+    if (held == nullptr || held->xmm) return std::nullopt;
+    return Reg(held->reg);
   }
   void set_touched_slot_registers(uint32_t bits) { touched_slots_ = bits; }
   // Store-to-load forwarding of frame slots: a load of a frame slot (mov r, [slot]; alu r, [slot];
