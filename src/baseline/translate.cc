@@ -1053,27 +1053,25 @@ class FunctionTranslator final : public OpEmitter {
       }
     }
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
-    if (known) {
-      a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // as enter_callee
-      a.call(a.label_at(site.charged ? known->first : known->second));
-      a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
-      a.jmp(continuation);
-    } else {
-      enter_callee(site, continuation);
-    }
+    enter_callee(site, continuation, known);
     a.bind(slow);
   }
 
-  // The end of an inline call: enter the callee whose NativeFunc is in rcx with a native `call`, so that
+  // The end of an inline call: enter the callee (whose NativeFunc is in rcx, unless `known` gives its entries
+  // as code offsets of this batch: then a direct call) with a native `call`, so that
   // its return is a `ret` the CPU predicts (an indirect jump through the Frame mispredicts whenever a
   // function returns to a different call site than last time). The return address is a landing pad that
   // drops the alignment word and goes on to the continuation. The inline paths took the helper instead
   // beyond ctx.native_frames_end, which bounds the native stack this uses.
-  void enter_callee(const CallSite& site, Label continuation) {
+  void enter_callee(const CallSite& site, Label continuation,
+                    std::optional<std::pair<uint32_t, uint32_t>> known = std::nullopt) {
     Assembler& a = as();
     const Layout& l = layout();
     a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16 bytes per call: helper calls stay aligned
-    a.call(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
+    if (known)
+      a.call(a.label_at(site.charged ? known->first : known->second));
+    else
+      a.call(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
     a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
     a.jmp(continuation);
   }
