@@ -3,7 +3,7 @@
 // two is the speedup the SIMD interpreter gives. scalar_hash and fib exist only to time the non-SIMD
 // dispatch path (they compile to the same scalar code in both builds).
 // The .wasm paths are compiled in (AIRWASM_KERNELS_SIMD / AIRWASM_KERNELS_SCALAR) and can be overridden
-// with the environment variables of the same names.
+// with the environment variables of the same names; AIRWASM_BENCH_COMPILER picks the tier (engine()).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -31,8 +31,17 @@ std::vector<uint8_t> read_file(const char* path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
+// AIRWASM_BENCH_COMPILER=interpreter|baseline|auto (default auto: what users get) picks the tier, so the
+// baseline compiler's SIMD code can be compared with the interpreter's on the same kernels.
 const Engine& engine() {
-  static Engine e;
+  static Engine e([] {
+    EngineConfig config;
+    const char* mode = std::getenv("AIRWASM_BENCH_COMPILER");
+    const std::string m = mode ? mode : "auto";
+    if (m == "interpreter") config.compiler = CompilerMode::kInterpreter;
+    if (m == "baseline") config.compiler = CompilerMode::kBaseline;
+    return config;
+  }());
   return e;
 }
 

@@ -89,6 +89,11 @@ Result<uint32_t> emit_float_op(OpEmitter& e, interp::IOp op);
 Result<uint32_t> emit_memory_op(OpEmitter& e, interp::IOp op);
 Result<uint32_t> emit_simd_op(OpEmitter& e, interp::IOp op);
 
+// The bounds check of a linear-memory access of `bytes` at rax + offset (rax = the zero-extended 32-bit
+// address; ea + bytes > memory size traps at this instruction). Returns the operand that addresses the
+// checked bytes (ops_memory.cc; the SIMD loads and stores use it too).
+jit::Mem checked_address(OpEmitter& e, uint32_t offset, uint32_t bytes);
+
 // Field offsets of the runtime structures compiled code reads (ExecContext, InstanceData, MemoryInst, ...),
 // measured once: these types are not standard-layout, so offsetof is not allowed.
 struct Layout {

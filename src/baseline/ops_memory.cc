@@ -181,8 +181,8 @@ struct Access {
 
 enum class Form : uint8_t { kPlain, kDisp, kIndexed };
 
-// The bounds check of an access of `bytes` at rax + offset (rax = the zero-extended 32-bit address):
-// ea + bytes > size traps. Returns the operand that addresses the checked bytes.
+}  // namespace
+
 jit::Mem checked_address(OpEmitter& e, uint32_t offset, uint32_t bytes) {
   Assembler& a = e.as();
   const uint64_t end = uint64_t(offset) + bytes;
@@ -199,6 +199,8 @@ jit::Mem checked_address(OpEmitter& e, uint32_t offset, uint32_t bytes) {
   a.add(Size::k64, Reg::rax, Reg::rcx);
   return mem(Reg::rax, kMemBaseReg, 1, 0);
 }
+
+namespace {
 
 // rax = the access's 32-bit address from the address operand `base` (and, for the indexed form, the
 // index operand shifted, plus the displacement), zero-extended; returns the static offset.

@@ -717,4 +717,114 @@ void Assembler::movd_from_xmm(Size s, Reg dst, Xmm src) {
   emit_op(kPrefixOpSize, s == Size::k64, op, uint8_t(src), rm(dst));
 }
 
+// ---------------------------------------------------------------- packed SSE
+
+namespace {
+// The opcode bytes of a Vec after its prefix: 0F [38|3A] op.
+struct VecBytes {
+  uint8_t prefix;
+  uint8_t bytes[3];
+  uint8_t count;
+};
+constexpr VecBytes vec_bytes(Vec op) {
+  const uint32_t v = uint32_t(op);
+  const uint8_t prefix = uint8_t(v >> 16), map = uint8_t(v >> 8), code = uint8_t(v);
+  if (map == 0) return VecBytes{prefix, {0x0f, code, 0}, 2};
+  return VecBytes{prefix, {0x0f, map, code}, 3};
+}
+}  // namespace
+
+Assembler::RM Assembler::vector_rm(const Mem& m, int32_t bytes) {
+  if (m.base == slot_base_ && m.index == Mem::kNoReg && m.disp + bytes > 0 && m.disp < slot_limit_) {
+    // Every 8-byte slot the access covers: never held (counting), and not held now (else the caller
+    // emits the op again with the registers spilled).
+    const int32_t first = std::max(m.disp, 0) / 8, end = std::min(m.disp + bytes, slot_limit_);
+    for (int32_t slot = first; slot * 8 < end; ++slot) {
+      if (slot_counting_) slot_counts_[size_t(slot)].partial = true;
+      if (!slots_paused_ && !slot_regs_.empty() && slot_reg_index_[size_t(slot)] >= 0) slot_violation_ = true;
+    }
+  }
+  return RM{false, 0, m};
+}
+
+void Assembler::vec(Vec op, Xmm dst, Xmm src) {
+  const VecBytes b = vec_bytes(op);
+  emit_op(b.prefix, false, std::span<const uint8_t>(b.bytes, b.count), uint8_t(dst), rm(src));
+}
+
+void Assembler::vec(Vec op, Xmm dst, Xmm src, uint8_t imm) {
+  vec(op, dst, src);
+  put8(imm);
+}
+
+void Assembler::vec_shift(VecShiftImm op, Xmm dst, uint8_t count) {
+  const uint8_t opc[] = {0x0f, uint8_t(uint16_t(op) >> 8)};
+  emit_op(kPrefixOpSize, false, opc, uint8_t(uint16_t(op) & 7), rm(dst));
+  put8(count);
+}
+
+void Assembler::movdqu(Xmm dst, const Mem& src) {
+  const RM operand = vector_rm(src, 16);  // counts and checks the slots even when forwarded
+  if (const std::optional<Xmm> stored = forwarded_vector(src)) {
+    if (*stored != dst) movaps(dst, *stored);
+    return;
+  }
+  const uint8_t op[] = {0x0f, 0x6f};
+  emit_op(kPrefixRep, false, op, uint8_t(dst), operand);
+}
+
+void Assembler::movdqu(const Mem& dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0x7f};
+  emit_op(kPrefixRep, false, op, uint8_t(src), vector_rm(dst, 16));
+  if (dst.base == slot_base_ && dst.index == Mem::kNoReg)
+    last_vector_store_ = VectorStore{uint32_t(size_), dst.disp, src};
+}
+
+void Assembler::movq_load(Xmm dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, 0x7e};
+  emit_op(kPrefixRep, false, op, uint8_t(dst), vector_rm(src, 8));
+}
+
+void Assembler::movd_load(Xmm dst, const Mem& src) {
+  const uint8_t op[] = {0x0f, 0x6e};
+  emit_op(kPrefixOpSize, false, op, uint8_t(dst), vector_rm(src, 4));
+}
+
+void Assembler::pinsr(LaneBytes w, Xmm dst, Reg src, uint8_t lane) {
+  if (w == LaneBytes::k2) {  // pinsrw is SSE2: 66 0F C4
+    const uint8_t op[] = {0x0f, 0xc4};
+    emit_op(kPrefixOpSize, false, op, uint8_t(dst), rm(src));
+  } else {
+    const uint8_t op[] = {0x0f, 0x3a, uint8_t(w == LaneBytes::k1 ? 0x20 : 0x22)};
+    emit_op(kPrefixOpSize, w == LaneBytes::k8, op, uint8_t(dst), rm(src));
+  }
+  put8(lane);
+}
+
+void Assembler::pextr(LaneBytes w, Reg dst, Xmm src, uint8_t lane) {
+  if (w == LaneBytes::k2) {  // pextrw r32, xmm is SSE2: 66 0F C5 (the destination in ModRM.reg)
+    const uint8_t op[] = {0x0f, 0xc5};
+    emit_op(kPrefixOpSize, false, op, uint8_t(dst), rm(src));
+  } else {  // 66 0F 3A 14 / 16: the xmm in ModRM.reg, the destination in r/m
+    const uint8_t op[] = {0x0f, 0x3a, uint8_t(w == LaneBytes::k1 ? 0x14 : 0x16)};
+    emit_op(kPrefixOpSize, w == LaneBytes::k8, op, uint8_t(src), rm(dst));
+  }
+  put8(lane);
+}
+
+void Assembler::pmovmskb(Reg dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0xd7};
+  emit_op(kPrefixOpSize, false, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movmskps(Reg dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0x50};
+  emit_op(kPrefixNone, false, op, uint8_t(dst), rm(src));
+}
+
+void Assembler::movmskpd(Reg dst, Xmm src) {
+  const uint8_t op[] = {0x0f, 0x50};
+  emit_op(kPrefixOpSize, false, op, uint8_t(dst), rm(src));
+}
+
 }  // namespace airwasm::jit

@@ -109,6 +109,122 @@ enum class Fp : uint8_t { kF32, kF64 };
 // roundss/roundsd immediate: the rounding mode, with the precision exception suppressed (bit 3).
 enum class RoundMode : uint8_t { kNearest = 8, kFloor = 9, kCeil = 10, kTrunc = 11 };
 
+// Packed SSE instructions (SSE2 to SSE4.1) between xmm registers, for the SIMD ops: the value is the
+// encoding, mandatory prefix (0, 0x66, 0xF3) << 16 | opcode map (0 for 0F, 0x38 for 0F 38, 0x3A for
+// 0F 3A) << 8 | opcode. Legacy SSE requires 16-byte alignment of a memory operand (frame slots have 8),
+// so these take registers only; vector values move with movdqu.
+constexpr uint32_t vec_encoding(uint8_t prefix, uint8_t map, uint8_t op) {
+  return uint32_t(prefix) << 16 | uint32_t(map) << 8 | op;
+}
+enum class Vec : uint32_t {
+  // integer lanes (66 0F xx unless noted)
+  kPaddb = vec_encoding(0x66, 0, 0xfc),
+  kPaddw = vec_encoding(0x66, 0, 0xfd),
+  kPaddd = vec_encoding(0x66, 0, 0xfe),
+  kPaddq = vec_encoding(0x66, 0, 0xd4),
+  kPsubb = vec_encoding(0x66, 0, 0xf8),
+  kPsubw = vec_encoding(0x66, 0, 0xf9),
+  kPsubd = vec_encoding(0x66, 0, 0xfa),
+  kPsubq = vec_encoding(0x66, 0, 0xfb),
+  kPaddsb = vec_encoding(0x66, 0, 0xec),
+  kPaddsw = vec_encoding(0x66, 0, 0xed),
+  kPaddusb = vec_encoding(0x66, 0, 0xdc),
+  kPaddusw = vec_encoding(0x66, 0, 0xdd),
+  kPsubsb = vec_encoding(0x66, 0, 0xe8),
+  kPsubsw = vec_encoding(0x66, 0, 0xe9),
+  kPsubusb = vec_encoding(0x66, 0, 0xd8),
+  kPsubusw = vec_encoding(0x66, 0, 0xd9),
+  kPmullw = vec_encoding(0x66, 0, 0xd5),
+  kPmulld = vec_encoding(0x66, 0x38, 0x40),
+  kPmaddwd = vec_encoding(0x66, 0, 0xf5),
+  kPand = vec_encoding(0x66, 0, 0xdb),
+  kPandn = vec_encoding(0x66, 0, 0xdf),
+  kPor = vec_encoding(0x66, 0, 0xeb),
+  kPxor = vec_encoding(0x66, 0, 0xef),
+  kPminub = vec_encoding(0x66, 0, 0xda),
+  kPmaxub = vec_encoding(0x66, 0, 0xde),
+  kPminsw = vec_encoding(0x66, 0, 0xea),
+  kPmaxsw = vec_encoding(0x66, 0, 0xee),
+  kPminsb = vec_encoding(0x66, 0x38, 0x38),
+  kPmaxsb = vec_encoding(0x66, 0x38, 0x3c),
+  kPminuw = vec_encoding(0x66, 0x38, 0x3a),
+  kPmaxuw = vec_encoding(0x66, 0x38, 0x3e),
+  kPminsd = vec_encoding(0x66, 0x38, 0x39),
+  kPmaxsd = vec_encoding(0x66, 0x38, 0x3d),
+  kPminud = vec_encoding(0x66, 0x38, 0x3b),
+  kPmaxud = vec_encoding(0x66, 0x38, 0x3f),
+  kPavgb = vec_encoding(0x66, 0, 0xe0),
+  kPavgw = vec_encoding(0x66, 0, 0xe3),
+  kPcmpeqb = vec_encoding(0x66, 0, 0x74),
+  kPcmpeqw = vec_encoding(0x66, 0, 0x75),
+  kPcmpeqd = vec_encoding(0x66, 0, 0x76),
+  kPcmpeqq = vec_encoding(0x66, 0x38, 0x29),
+  kPcmpgtb = vec_encoding(0x66, 0, 0x64),
+  kPcmpgtw = vec_encoding(0x66, 0, 0x65),
+  kPcmpgtd = vec_encoding(0x66, 0, 0x66),
+  kPabsb = vec_encoding(0x66, 0x38, 0x1c),
+  kPabsw = vec_encoding(0x66, 0x38, 0x1d),
+  kPabsd = vec_encoding(0x66, 0x38, 0x1e),
+  kPshufb = vec_encoding(0x66, 0x38, 0x00),
+  kPtest = vec_encoding(0x66, 0x38, 0x17),
+  kPacksswb = vec_encoding(0x66, 0, 0x63),
+  kPackuswb = vec_encoding(0x66, 0, 0x67),
+  kPackssdw = vec_encoding(0x66, 0, 0x6b),
+  kPackusdw = vec_encoding(0x66, 0x38, 0x2b),
+  kPunpcklbw = vec_encoding(0x66, 0, 0x60),
+  kPunpcklqdq = vec_encoding(0x66, 0, 0x6c),
+  kPmovsxbw = vec_encoding(0x66, 0x38, 0x20),
+  kPmovsxwd = vec_encoding(0x66, 0x38, 0x23),
+  kPmovsxdq = vec_encoding(0x66, 0x38, 0x25),
+  kPmovzxbw = vec_encoding(0x66, 0x38, 0x30),
+  kPmovzxwd = vec_encoding(0x66, 0x38, 0x33),
+  kPmovzxdq = vec_encoding(0x66, 0x38, 0x35),
+  // shifts of every lane by the count in the low 64 bits of the source register
+  kPsllw = vec_encoding(0x66, 0, 0xf1),
+  kPslld = vec_encoding(0x66, 0, 0xf2),
+  kPsllq = vec_encoding(0x66, 0, 0xf3),
+  kPsrlw = vec_encoding(0x66, 0, 0xd1),
+  kPsrld = vec_encoding(0x66, 0, 0xd2),
+  kPsrlq = vec_encoding(0x66, 0, 0xd3),
+  kPsraw = vec_encoding(0x66, 0, 0xe1),
+  kPsrad = vec_encoding(0x66, 0, 0xe2),
+  // with an immediate (the vec form with imm8)
+  kPshufd = vec_encoding(0x66, 0, 0x70),
+  kPshuflw = vec_encoding(0xf2, 0, 0x70),
+  // float lanes (no prefix: ps, 66: pd)
+  kAddps = vec_encoding(0, 0, 0x58),
+  kAddpd = vec_encoding(0x66, 0, 0x58),
+  kSubps = vec_encoding(0, 0, 0x5c),
+  kSubpd = vec_encoding(0x66, 0, 0x5c),
+  kMulps = vec_encoding(0, 0, 0x59),
+  kMulpd = vec_encoding(0x66, 0, 0x59),
+  kDivps = vec_encoding(0, 0, 0x5e),
+  kDivpd = vec_encoding(0x66, 0, 0x5e),
+  kSqrtps = vec_encoding(0, 0, 0x51),
+  kSqrtpd = vec_encoding(0x66, 0, 0x51),
+  kMinps = vec_encoding(0, 0, 0x5d),
+  kMinpd = vec_encoding(0x66, 0, 0x5d),
+  kMaxps = vec_encoding(0, 0, 0x5f),
+  kMaxpd = vec_encoding(0x66, 0, 0x5f),
+  kCmpps = vec_encoding(0, 0, 0xc2),
+  kCmppd = vec_encoding(0x66, 0, 0xc2),  // imm8: the predicate
+  kCvtdq2ps = vec_encoding(0, 0, 0x5b),
+};
+// Shifts by an immediate (66 0F 71/72/73 /digit ib): opcode << 8 | digit.
+enum class VecShiftImm : uint16_t {
+  kPsrlw = 0x7102,
+  kPsraw = 0x7104,
+  kPsllw = 0x7106,
+  kPsrld = 0x7202,
+  kPsrad = 0x7204,
+  kPslld = 0x7206,
+  kPsrlq = 0x7302,
+  kPsrldq = 0x7303,
+  kPsllq = 0x7306,  // psrldq shifts the whole register by bytes
+};
+// The lane width of pinsr*/pextr* (SSE4.1).
+enum class LaneBytes : uint8_t { k1 = 1, k2 = 2, k4 = 4, k8 = 8 };
+
 // A jump target. Created by Assembler::new_label, placed by bind; jumps to it may come before or after.
 struct Label {
   uint32_t id = ~uint32_t{0};
@@ -224,6 +340,24 @@ class Assembler {
   void movd_to_xmm(Size s, Xmm dst, Reg src);     // movd/movq xmm, r
   void movd_from_xmm(Size s, Reg dst, Xmm src);   // movd/movq r, xmm
 
+  // ---- packed SSE (the SIMD ops) ----
+  void vec(Vec op, Xmm dst, Xmm src);
+  void vec(Vec op, Xmm dst, Xmm src, uint8_t imm);  // pshufd, pshuflw, cmpps/cmppd
+  void vec_shift(VecShiftImm op, Xmm dst, uint8_t count);
+  // Unaligned 16-byte moves. A frame slot operand is never rewritten into a held register: its 8-byte
+  // slots count as addressed in part (so they are not chosen to be held), and when one of them is held
+  // the instruction is emitted against memory and flags slot_register_violation() (see below).
+  void movdqu(Xmm dst, const Mem& src);
+  void movdqu(const Mem& dst, Xmm src);
+  void movq_load(Xmm dst, const Mem& src);  // F3 0F 7E: the low 8 bytes, the upper lanes zeroed
+  void movd_load(Xmm dst, const Mem& src);  // 66 0F 6E: the low 4 bytes, the upper lanes zeroed
+  // pinsrb/w/d/q xmm, r32/r64, lane and pextrb/w/d/q r32/r64, xmm, lane (zero-extending).
+  void pinsr(LaneBytes w, Xmm dst, Reg src, uint8_t lane);
+  void pextr(LaneBytes w, Reg dst, Xmm src, uint8_t lane);
+  void pmovmskb(Reg dst, Xmm src);
+  void movmskps(Reg dst, Xmm src);
+  void movmskpd(Reg dst, Xmm src);
+
   // Writes `bytes` verbatim (e.g. constants placed after the code).
   void emit_bytes(std::span<const uint8_t> bytes) {
     if (!bytes.empty()) std::memcpy(grow(bytes.size()), bytes.data(), bytes.size());
@@ -300,7 +434,15 @@ class Assembler {
   // from the store through a label, so bind() ends the pairing; so does end_store_forwarding(), which
   // the baseline compiler calls at instruction starts that a jump can reach without a label of this
   // assembler (resume points, loop headers found with label_at).
-  void end_store_forwarding() { last_slot_store_.end = kNoStore; }
+  // The same holds for a vector (movdqu) store into a frame slot and a movdqu load of it right after:
+  // the load becomes a register move, or nothing when it names the stored register.
+  void end_store_forwarding() {
+    last_slot_store_.end = kNoStore;
+    last_vector_store_.end = kNoStore;
+  }
+  // True when a movdqu load of frame slot `m` emitted now would be forwarded (an op may then load that
+  // operand first).
+  bool vector_load_forwarded(const Mem& m) const { return forwarded_vector(m).has_value(); }
   static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
   static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;
 
@@ -322,6 +464,17 @@ class Assembler {
     int32_t disp = 0;
     Reg reg = Reg::rax;
   } last_slot_store_;
+  struct VectorStore {
+    uint32_t end = kNoStore;
+    int32_t disp = 0;
+    Xmm reg = Xmm::xmm0;
+  } last_vector_store_;
+  std::optional<Xmm> forwarded_vector(const Mem& m) const {
+    if (last_vector_store_.end != size_ || dry_run_ || m.base != slot_base_ || m.index != Mem::kNoReg ||
+        m.disp != last_vector_store_.disp)
+      return std::nullopt;
+    return last_vector_store_.reg;
+  }
   // The register just stored into the frame slot `m` (see end_store_forwarding), if any.
   std::optional<Reg> forwarded_slot(const Mem& m) const {
     if (last_slot_store_.end != size_ || dry_run_ || m.base != slot_base_ || m.index != Mem::kNoReg ||
@@ -353,6 +506,8 @@ class Assembler {
     return rm_held(m, held, access);
   }
   RM rm_held(const Mem& m, const SlotRegister* held, Access access);
+  // A memory operand of `bytes` bytes read or written as a whole by a vector instruction (see movdqu).
+  RM vector_rm(const Mem& m, int32_t bytes);
   // Emits [prefix] [REX] opcode ModRM [SIB] [disp]: `reg` is the ModRM reg field (a register or a /digit).
   // byte_operands: which operands are 8-bit registers (spl/bpl/sil/dil need a REX, even an empty one).
   static constexpr uint8_t kByteReg = 1, kByteRm = 2;
