@@ -462,7 +462,10 @@ class Gen {
       }
       case 4:
       case 5:
-        store(depth);
+        if (simd_ && c_.percent(20))
+          simd_store(depth);
+        else
+          store(depth);
         return;
       case 6: {  // a call, results dropped
         const uint32_t f = c_.below(num_funcs_ + kImports);
@@ -1073,18 +1076,214 @@ class Gen {
     }
   }
 
-  // An i32 or i64 computed through v128 (splat, lane-wise op, extract).
+  // ---- SIMD: an i32 or i64 computed through v128 expressions (the baseline compiler translates most
+  // SIMD ops inline, the rest into calls of the interpreter's handlers: both are compared here). Float
+  // vectors come only from integer conversions, so every NaN in them is the one x86 creates (0/0,
+  // inf - inf, sqrt(-1): the default NaN): whichever operand of two NaNs an implementation propagates,
+  // the bits are the same. (A NaN with a payload could otherwise make two correct tiers disagree.)
+  void simd_op(uint32_t op) { out_.push_back(0xFD), put_u32(out_, op); }
   void simd_detour(Ty t, int depth) {
-    const bool is32 = t == I32;
-    auto simd = [&](uint32_t op) { out_.push_back(0xFD), put_u32(out_, op); };
-    expr(t, depth - 1);
-    simd(is32 ? 0x11 : 0x12);  // splat
-    expr(t, depth - 1);
-    simd(is32 ? 0x11 : 0x12);
-    static constexpr uint32_t ops32[] = {0xAE, 0xB1, 0xB5}, ops64[] = {0xCE, 0xD1, 0xD5};  // add sub mul
-    simd(is32 ? ops32[c_.below(3)] : ops64[c_.below(3)]);
-    simd(is32 ? 0x1B : 0x1D);  // extract_lane
-    out_.push_back(uint8_t(c_.below(is32 ? 4 : 2)));
+    ivec(depth - 1);
+    if (t == I64) {
+      simd_op(0x1D), out_.push_back(uint8_t(c_.below(2)));  // i64x2.extract_lane
+      return;
+    }
+    switch (c_.below(5)) {
+      case 0: {  // extract_lane: i8x16 s/u, i16x8 s/u, i32x4
+        static constexpr uint8_t ops[] = {0x15, 0x16, 0x18, 0x19, 0x1B}, lanes[] = {16, 16, 8, 8, 4};
+        const uint32_t k = c_.below(5);
+        simd_op(ops[k]), out_.push_back(uint8_t(c_.below(lanes[k])));
+        return;
+      }
+      case 1:
+        simd_op(0x53);  // v128.any_true
+        return;
+      case 2: {  // all_true
+        static constexpr uint32_t ops[] = {0x63, 0x83, 0xA3, 0xC3};
+        simd_op(ops[c_.below(4)]);
+        return;
+      }
+      case 3: {  // bitmask
+        static constexpr uint32_t ops[] = {0x64, 0x84, 0xA4, 0xC4};
+        simd_op(ops[c_.below(4)]);
+        return;
+      }
+      default:
+        simd_op(0x1B), out_.push_back(uint8_t(c_.below(4)));
+        return;
+    }
+  }
+  // A v128 of integer lanes (or any bits).
+  void ivec(int depth) {
+    --budget_;
+    const uint32_t k = depth <= 0 || budget_ <= 0 ? c_.below(2) : c_.below(14);
+    switch (k) {
+      case 0: {  // splat
+        static constexpr uint32_t ops[] = {0x0F, 0x10, 0x11, 0x12};
+        const uint32_t op = ops[c_.below(4)];
+        expr(op == 0x12 ? I64 : I32, depth - 1);
+        simd_op(op);
+        return;
+      }
+      case 1:  // v128.const
+        simd_op(0x0C);
+        for (int i = 0; i < 4; ++i) {
+          const uint32_t w = c_.u32();
+          for (int b = 0; b < 4; ++b) out_.push_back(uint8_t(w >> (8 * b)));
+        }
+        return;
+      case 2: {  // loads: v128, extending, splatting, zero-filling
+        static constexpr std::pair<uint32_t, uint8_t> ops[] = {
+            {0x00, 16}, {0x01, 8}, {0x02, 8}, {0x03, 8}, {0x04, 8}, {0x05, 8}, {0x06, 8},
+            {0x07, 1},  {0x08, 2}, {0x09, 4}, {0x0A, 8}, {0x5C, 4}, {0x5D, 8}};
+        const auto [op, bytes] = ops[c_.below(std::size(ops))];
+        const uint32_t mem = mem_index();
+        address(depth - 1, mem);
+        simd_op(op);
+        memarg(bytes == 16 ? 8 : bytes, mem);
+        return;
+      }
+      case 3:
+      case 4:
+      case 5: {  // binary
+        static constexpr uint8_t ops[] = {
+            0x0E, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x2D, 0x2E, 0x2F, 0x30, 0x31,
+            0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3A, 0x3B, 0x3C, 0x3D, 0x3E, 0x3F, 0x40, 0x4E,
+            0x4F, 0x50, 0x51, 0x65, 0x66, 0x6E, 0x6F, 0x70, 0x71, 0x72, 0x73, 0x76, 0x77, 0x78, 0x79, 0x7B,
+            0x82, 0x85, 0x86, 0x8E, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9B, 0x9C,
+            0x9D, 0x9E, 0x9F, 0xAE, 0xB1, 0xB5, 0xB6, 0xB7, 0xB8, 0xB9, 0xBA, 0xBC, 0xBD, 0xBE, 0xBF, 0xCE,
+            0xD1, 0xD5, 0xD6, 0xD7, 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF};
+        ivec(depth - 1);
+        ivec(depth - 1);
+        simd_op(ops[c_.below(std::size(ops))]);
+        return;
+      }
+      case 6: {  // unary
+        static constexpr uint8_t ops[] = {0x4D, 0x60, 0x61, 0x62, 0x7C, 0x7D, 0x7E, 0x7F, 0x80,
+                                          0x81, 0x87, 0x88, 0x89, 0x8A, 0xA0, 0xA1, 0xA7, 0xA8,
+                                          0xA9, 0xAA, 0xC0, 0xC1, 0xC7, 0xC8, 0xC9, 0xCA};
+        ivec(depth - 1);
+        simd_op(ops[c_.below(std::size(ops))]);
+        return;
+      }
+      case 7: {  // shifts by an i32 (any value: taken modulo the lane width)
+        static constexpr uint8_t ops[] = {0x6B, 0x6C, 0x6D, 0x8B, 0x8C, 0x8D,
+                                          0xAB, 0xAC, 0xAD, 0xCB, 0xCC, 0xCD};
+        ivec(depth - 1);
+        expr(I32, depth - 1);
+        simd_op(ops[c_.below(std::size(ops))]);
+        return;
+      }
+      case 8:  // i8x16.shuffle
+        ivec(depth - 1);
+        ivec(depth - 1);
+        simd_op(0x0D);
+        for (int i = 0; i < 16; ++i) out_.push_back(uint8_t(c_.below(32)));
+        return;
+      case 9:  // v128.bitselect
+        ivec(depth - 1);
+        ivec(depth - 1);
+        ivec(depth - 1);
+        simd_op(0x52);
+        return;
+      case 10: {  // replace_lane (integer scalars; the float forms take their bits through a splat)
+        static constexpr uint8_t ops[] = {0x17, 0x1A, 0x1C, 0x1E}, lanes[] = {16, 8, 4, 2};
+        const uint32_t i = c_.below(4);
+        ivec(depth - 1);
+        expr(ops[i] == 0x1E ? I64 : I32, depth - 1);
+        simd_op(ops[i]), out_.push_back(uint8_t(c_.below(lanes[i])));
+        return;
+      }
+      case 11: {  // load lane
+        static constexpr std::pair<uint32_t, uint8_t> ops[] = {{0x54, 1}, {0x55, 2}, {0x56, 4}, {0x57, 8}};
+        const auto [op, bytes] = ops[c_.below(4)];
+        const uint32_t mem = mem_index();
+        address(depth - 1, mem);
+        ivec(depth - 1);
+        simd_op(op);
+        memarg(bytes, mem);
+        out_.push_back(uint8_t(c_.below(16 / bytes)));
+        return;
+      }
+      case 12: {  // f32x4 to lanes: compares, abs/neg, trunc_sat, or the bits
+        const bool f64 = c_.percent(40);
+        switch (c_.below(4)) {
+          case 0:
+            fvec(f64, depth - 1);
+            fvec(f64, depth - 1);
+            simd_op((f64 ? 0x47 : 0x41) + c_.below(6));  // eq ne lt gt le ge
+            return;
+          case 1:
+            fvec(f64, depth - 1);
+            simd_op(f64 ? (c_.percent(50) ? 0xEC : 0xED) : (c_.percent(50) ? 0xE0 : 0xE1));  // abs, neg
+            return;
+          case 2:
+            fvec(f64, depth - 1);
+            simd_op(f64 ? (c_.percent(50) ? 0xFC : 0xFD) : (c_.percent(50) ? 0xF8 : 0xF9));  // trunc_sat
+            return;
+          default:
+            fvec(f64, depth - 1);
+            return;
+        }
+      }
+      default:  // f32x4 lanes replaced from f32/f64 scalars, splats of floats
+        if (c_.percent(50)) {
+          ivec(depth - 1);
+          expr(F32, depth - 1);
+          simd_op(0x20), out_.push_back(uint8_t(c_.below(4)));  // f32x4.replace_lane
+        } else {
+          expr(F64, depth - 1);
+          simd_op(0x14);  // f64x2.splat
+        }
+        return;
+    }
+  }
+  // A v128 of float lanes made from integers (see above), f32x4 or f64x2.
+  void fvec(bool f64, int depth) {
+    --budget_;
+    const uint32_t k = depth <= 0 || budget_ <= 0 ? c_.below(2) : c_.below(5);
+    switch (k) {
+      case 0:  // converted integer lanes
+        ivec(depth - 1);
+        simd_op(f64 ? (c_.percent(50) ? 0xFE : 0xFF) : (c_.percent(50) ? 0xFA : 0xFB));
+        return;
+      case 1:  // a splat of a converted i32
+        expr(I32, depth - 1);
+        out_.push_back(f64 ? 0xB7 : 0xB2);  // f64.convert_i32_s, f32.convert_i32_s
+        simd_op(f64 ? 0x14 : 0x13);
+        return;
+      case 2:
+      case 3: {  // add sub mul div min max pmin pmax
+        fvec(f64, depth - 1);
+        fvec(f64, depth - 1);
+        simd_op((f64 ? 0xF0 : 0xE4) + c_.below(8));
+        return;
+      }
+      default: {  // sqrt, ceil, floor, trunc, nearest; promote / demote
+        if (c_.percent(15)) {
+          fvec(!f64, depth - 1);
+          simd_op(f64 ? 0x5F : 0x5E);
+          return;
+        }
+        static constexpr uint32_t f32_ops[] = {0xE3, 0x67, 0x68, 0x69, 0x6A},
+                                  f64_ops[] = {0xEF, 0x74, 0x75, 0x7A, 0x94};
+        fvec(f64, depth - 1);
+        simd_op((f64 ? f64_ops : f32_ops)[c_.below(5)]);
+        return;
+      }
+    }
+  }
+  // v128.store or a lane store (a statement).
+  void simd_store(int depth) {
+    static constexpr std::pair<uint32_t, uint8_t> ops[] = {
+        {0x0B, 16}, {0x58, 1}, {0x59, 2}, {0x5A, 4}, {0x5B, 8}};
+    const auto [op, bytes] = ops[c_.percent(60) ? 0 : 1 + c_.below(4)];
+    const uint32_t mem = mem_index();
+    address(depth - 1, mem);
+    ivec(depth - 1);
+    simd_op(op);
+    memarg(bytes == 16 ? 8 : bytes, mem);
+    if (bytes != 16) out_.push_back(uint8_t(c_.below(16 / bytes)));
   }
 
   // try_table producing t, with a handler that catches one tag (its payload dropped) or anything:

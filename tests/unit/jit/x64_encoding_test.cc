@@ -517,5 +517,218 @@ TEST(X64Encoding, FrameSlotStoreForwarding) {
   kept([](Assembler&) {}, mem(Reg::r14, 8));
 }
 
+// The packed SSE forms of the SIMD ops: every Vec with low and high registers (REX.R / REX.B), the
+// immediate forms, the unaligned moves with memory operands, lane inserts/extracts and mask moves.
+TEST(X64Encoding, PackedSse) {
+  const std::pair<Vec, const char*> ops[] = {{Vec::kPaddb, "paddb"},
+                                             {Vec::kPaddw, "paddw"},
+                                             {Vec::kPaddd, "paddd"},
+                                             {Vec::kPaddq, "paddq"},
+                                             {Vec::kPsubb, "psubb"},
+                                             {Vec::kPsubw, "psubw"},
+                                             {Vec::kPsubd, "psubd"},
+                                             {Vec::kPsubq, "psubq"},
+                                             {Vec::kPaddsb, "paddsb"},
+                                             {Vec::kPaddsw, "paddsw"},
+                                             {Vec::kPaddusb, "paddusb"},
+                                             {Vec::kPaddusw, "paddusw"},
+                                             {Vec::kPsubsb, "psubsb"},
+                                             {Vec::kPsubsw, "psubsw"},
+                                             {Vec::kPsubusb, "psubusb"},
+                                             {Vec::kPsubusw, "psubusw"},
+                                             {Vec::kPmullw, "pmullw"},
+                                             {Vec::kPmulld, "pmulld"},
+                                             {Vec::kPmaddwd, "pmaddwd"},
+                                             {Vec::kPand, "pand"},
+                                             {Vec::kPandn, "pandn"},
+                                             {Vec::kPor, "por"},
+                                             {Vec::kPxor, "pxor"},
+                                             {Vec::kPminub, "pminub"},
+                                             {Vec::kPmaxub, "pmaxub"},
+                                             {Vec::kPminsw, "pminsw"},
+                                             {Vec::kPmaxsw, "pmaxsw"},
+                                             {Vec::kPminsb, "pminsb"},
+                                             {Vec::kPmaxsb, "pmaxsb"},
+                                             {Vec::kPminuw, "pminuw"},
+                                             {Vec::kPmaxuw, "pmaxuw"},
+                                             {Vec::kPminsd, "pminsd"},
+                                             {Vec::kPmaxsd, "pmaxsd"},
+                                             {Vec::kPminud, "pminud"},
+                                             {Vec::kPmaxud, "pmaxud"},
+                                             {Vec::kPavgb, "pavgb"},
+                                             {Vec::kPavgw, "pavgw"},
+                                             {Vec::kPcmpeqb, "pcmpeqb"},
+                                             {Vec::kPcmpeqw, "pcmpeqw"},
+                                             {Vec::kPcmpeqd, "pcmpeqd"},
+                                             {Vec::kPcmpeqq, "pcmpeqq"},
+                                             {Vec::kPcmpgtb, "pcmpgtb"},
+                                             {Vec::kPcmpgtw, "pcmpgtw"},
+                                             {Vec::kPcmpgtd, "pcmpgtd"},
+                                             {Vec::kPabsb, "pabsb"},
+                                             {Vec::kPabsw, "pabsw"},
+                                             {Vec::kPabsd, "pabsd"},
+                                             {Vec::kPshufb, "pshufb"},
+                                             {Vec::kPtest, "ptest"},
+                                             {Vec::kPacksswb, "packsswb"},
+                                             {Vec::kPackuswb, "packuswb"},
+                                             {Vec::kPackssdw, "packssdw"},
+                                             {Vec::kPackusdw, "packusdw"},
+                                             {Vec::kPunpcklbw, "punpcklbw"},
+                                             {Vec::kPunpcklqdq, "punpcklqdq"},
+                                             {Vec::kPmovsxbw, "pmovsxbw"},
+                                             {Vec::kPmovsxwd, "pmovsxwd"},
+                                             {Vec::kPmovsxdq, "pmovsxdq"},
+                                             {Vec::kPmovzxbw, "pmovzxbw"},
+                                             {Vec::kPmovzxwd, "pmovzxwd"},
+                                             {Vec::kPmovzxdq, "pmovzxdq"},
+                                             {Vec::kPsllw, "psllw"},
+                                             {Vec::kPslld, "pslld"},
+                                             {Vec::kPsllq, "psllq"},
+                                             {Vec::kPsrlw, "psrlw"},
+                                             {Vec::kPsrld, "psrld"},
+                                             {Vec::kPsrlq, "psrlq"},
+                                             {Vec::kPsraw, "psraw"},
+                                             {Vec::kPsrad, "psrad"},
+                                             {Vec::kAddps, "addps"},
+                                             {Vec::kAddpd, "addpd"},
+                                             {Vec::kSubps, "subps"},
+                                             {Vec::kSubpd, "subpd"},
+                                             {Vec::kMulps, "mulps"},
+                                             {Vec::kMulpd, "mulpd"},
+                                             {Vec::kDivps, "divps"},
+                                             {Vec::kDivpd, "divpd"},
+                                             {Vec::kSqrtps, "sqrtps"},
+                                             {Vec::kSqrtpd, "sqrtpd"},
+                                             {Vec::kMinps, "minps"},
+                                             {Vec::kMinpd, "minpd"},
+                                             {Vec::kMaxps, "maxps"},
+                                             {Vec::kMaxpd, "maxpd"},
+                                             {Vec::kCvtdq2ps, "cvtdq2ps"}};
+  const std::pair<VecShiftImm, const char*> shifts[] = {
+      {VecShiftImm::kPsrlw, "psrlw"}, {VecShiftImm::kPsraw, "psraw"},   {VecShiftImm::kPsllw, "psllw"},
+      {VecShiftImm::kPsrld, "psrld"}, {VecShiftImm::kPsrad, "psrad"},   {VecShiftImm::kPslld, "pslld"},
+      {VecShiftImm::kPsrlq, "psrlq"}, {VecShiftImm::kPsrldq, "psrldq"}, {VecShiftImm::kPsllq, "psllq"}};
+  Checker c;
+  for (int d = 0; d < 16; d += 5) {
+    for (int s : {1, 9, 15}) {
+      for (auto [op, n] : ops)
+        c.add(std::string(n) + " " + x(xmm(s)) + "," + x(xmm(d)),
+              [=](Assembler& a) { a.vec(op, xmm(d), xmm(s)); });
+      c.add("pshufd $0x1b," + x(xmm(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.vec(Vec::kPshufd, xmm(d), xmm(s), 0x1b); });
+      c.add("pshuflw $0x0," + x(xmm(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.vec(Vec::kPshuflw, xmm(d), xmm(s), 0); });
+      // objdump names cmpps/cmppd by predicate
+      for (auto [pred, n] : {std::pair<uint8_t, const char*>{0, "eq"}, {1, "lt"}, {2, "le"}, {4, "neq"}}) {
+        c.add(std::string("cmp") + n + "ps " + x(xmm(s)) + "," + x(xmm(d)),
+              [=](Assembler& a) { a.vec(Vec::kCmpps, xmm(d), xmm(s), pred); });
+        c.add(std::string("cmp") + n + "pd " + x(xmm(s)) + "," + x(xmm(d)),
+              [=](Assembler& a) { a.vec(Vec::kCmppd, xmm(d), xmm(s), pred); });
+      }
+      c.add("pinsrb $0xf," + r32(reg(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.pinsr(LaneBytes::k1, xmm(d), reg(s), 15); });
+      c.add("pinsrw $0x7," + r32(reg(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.pinsr(LaneBytes::k2, xmm(d), reg(s), 7); });
+      c.add("pinsrd $0x3," + r32(reg(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.pinsr(LaneBytes::k4, xmm(d), reg(s), 3); });
+      c.add("pinsrq $0x1," + r64(reg(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.pinsr(LaneBytes::k8, xmm(d), reg(s), 1); });
+      c.add("pextrb $0xf," + x(xmm(s)) + "," + r32(reg(d)),
+            [=](Assembler& a) { a.pextr(LaneBytes::k1, reg(d), xmm(s), 15); });
+      c.add("pextrw $0x7," + x(xmm(s)) + "," + r32(reg(d)),
+            [=](Assembler& a) { a.pextr(LaneBytes::k2, reg(d), xmm(s), 7); });
+      c.add("pextrd $0x3," + x(xmm(s)) + "," + r32(reg(d)),
+            [=](Assembler& a) { a.pextr(LaneBytes::k4, reg(d), xmm(s), 3); });
+      c.add("pextrq $0x1," + x(xmm(s)) + "," + r64(reg(d)),
+            [=](Assembler& a) { a.pextr(LaneBytes::k8, reg(d), xmm(s), 1); });
+      c.add("pmovmskb " + x(xmm(s)) + "," + r32(reg(d)), [=](Assembler& a) { a.pmovmskb(reg(d), xmm(s)); });
+      c.add("movmskps " + x(xmm(s)) + "," + r32(reg(d)), [=](Assembler& a) { a.movmskps(reg(d), xmm(s)); });
+      c.add("movmskpd " + x(xmm(s)) + "," + r32(reg(d)), [=](Assembler& a) { a.movmskpd(reg(d), xmm(s)); });
+    }
+    for (auto [op, n] : shifts)
+      c.add(std::string(n) + " $0x3," + x(xmm(d)), [=](Assembler& a) { a.vec_shift(op, xmm(d), 3); });
+  }
+  for (const Mem& mm : some_mems()) {
+    c.add("movdqu " + m(mm) + ",%xmm9", [=](Assembler& a) { a.movdqu(Xmm::xmm9, mm); });
+    c.add("movdqu %xmm3," + m(mm), [=](Assembler& a) { a.movdqu(mm, Xmm::xmm3); });
+    c.add("movq " + m(mm) + ",%xmm1", [=](Assembler& a) { a.movq_load(Xmm::xmm1, mm); });
+    c.add("movd " + m(mm) + ",%xmm12", [=](Assembler& a) { a.movd_load(Xmm::xmm12, mm); });
+  }
+  c.check();
+}
+
+// Vector store-to-load forwarding: a movdqu load of the frame slot just stored with movdqu becomes a
+// register move (nothing when it is the stored register); anything between keeps the load.
+TEST(X64Encoding, FrameSlotVectorForwarding) {
+  auto assemble = [](bool slots, auto&& emit) {
+    Assembler a;
+    if (slots) a.configure_slots(Reg::r15, 64, /*counting=*/false);
+    emit(a);
+    const auto code = a.code();
+    return std::vector<uint8_t>(code.begin(), code.end());
+  };
+  const Mem slot = mem(Reg::r15, 16);
+  const auto store = [&](Assembler& a) { a.movdqu(slot, Xmm::xmm0); };
+  // into another register: movaps
+  EXPECT_EQ(assemble(true,
+                     [&](Assembler& a) {
+                       store(a);
+                       EXPECT_TRUE(a.vector_load_forwarded(slot));
+                       a.movdqu(Xmm::xmm1, slot);
+                     }),
+            assemble(false, [&](Assembler& a) {
+              store(a);
+              a.movaps(Xmm::xmm1, Xmm::xmm0);
+            }));
+  // into the stored register: nothing, and a second load is still forwarded
+  EXPECT_EQ(assemble(true,
+                     [&](Assembler& a) {
+                       store(a);
+                       a.movdqu(Xmm::xmm0, slot);
+                       a.movdqu(Xmm::xmm15, slot);
+                     }),
+            assemble(false, [&](Assembler& a) {
+              store(a);
+              a.movaps(Xmm::xmm15, Xmm::xmm0);
+            }));
+  // kept: another slot, a label, an explicit end, an instruction between, another base register
+  const auto kept = [&](auto&& between, Mem load) {
+    const auto emit = [&](Assembler& a) {
+      store(a);
+      between(a);
+      a.movdqu(Xmm::xmm1, load);
+    };
+    EXPECT_EQ(assemble(true, emit), assemble(false, emit));
+  };
+  kept([](Assembler&) {}, mem(Reg::r15, 24));
+  kept([](Assembler& a) { a.bind(a.new_label()); }, slot);
+  kept([](Assembler& a) { a.end_store_forwarding(); }, slot);
+  kept([](Assembler& a) { a.vec(Vec::kPaddd, Xmm::xmm0, Xmm::xmm1); }, slot);
+  kept([](Assembler&) {}, mem(Reg::r14, 16));
+}
+
+// A vector access of a held frame slot cannot be rewritten into the register: it is emitted against
+// memory and flags a violation (the baseline compiler then emits the op again with the slots spilled);
+// while counting, the slots it covers count as addressed in part, so they are never chosen.
+TEST(X64Encoding, VectorAccessOfHeldSlots) {
+  Assembler counting;
+  counting.configure_slots(Reg::r15, 64, /*counting=*/true);
+  counting.movdqu(Xmm::xmm0, mem(Reg::r15, 8));      // slots 1 and 2
+  counting.movq_load(Xmm::xmm0, mem(Reg::r15, 40));  // slot 5
+  const auto& counts = counting.slot_counts();
+  EXPECT_FALSE(counts[0].partial);
+  EXPECT_TRUE(counts[1].partial);
+  EXPECT_TRUE(counts[2].partial);
+  EXPECT_FALSE(counts[3].partial);
+  EXPECT_TRUE(counts[5].partial);
+  Assembler a;
+  a.configure_slots(Reg::r15, 64, /*counting=*/false);
+  a.set_slot_registers({{16, false, uint8_t(Reg::rsi)}});
+  a.movdqu(Xmm::xmm0, mem(Reg::r15, 24));  // slots 3 and 4: not held
+  EXPECT_FALSE(a.slot_register_violation());
+  a.movdqu(mem(Reg::r15, 8), Xmm::xmm0);  // slots 1 and 2: 2 is held
+  EXPECT_TRUE(a.slot_register_violation());
+}
+
 }  // namespace
 }  // namespace airwasm::jit
