@@ -7,11 +7,10 @@
 // aligned memory operands, slots are 8-byte aligned), computes in xmm0/xmm1 (and xmm15, the assembler's
 // scratch, which no instruction of these sequences rewrites a slot through) and stores with movdqu.
 //
-// The rest (rounding, float min/max, conversions, extended multiplies, i8 and i64 shifts, load/store
-// lane, ...) are calls of out-of-line functions made from the interpreter's own SIMD handlers
-// (src/interp/simd_handlers.inc is included twice here with other macro definitions), so both tiers share
-// one implementation of them and cannot disagree on a lane. A call costs more than the interpreter's
-// dispatch; what it gives is that a function using them is compiled as a whole.
+// Without SSE4.2 (pcmpgtq), the i64x2 signed compares are calls of out-of-line functions made from the
+// interpreter's own SIMD handlers (src/interp/simd_handlers.inc is included twice here with other macro
+// definitions), so both tiers share one implementation of them and cannot disagree on a lane. A call costs
+// more than the interpreter's dispatch; what it gives is that a function using them is compiled as a whole.
 //
 // Each handler becomes `uint32_t f(uint8_t* fp, const uint8_t* pc, uint8_t* mem_base, uint64_t mem_size)`
 // returning 0, or a TrapCode + 1 (a load or store out of bounds), as OpEmitter::call_trapping_helper
@@ -525,6 +524,92 @@ jit::Mem memory_operand(OpEmitter& e, int address_operand, int offset_operand, u
   return checked_address(e, e.opnd(offset_operand), bytes);
 }
 
+bool has_sse42() {
+  static const bool yes = __builtin_cpu_supports("sse4.2");
+  return yes;
+}
+
+// x = the 32-bit (64-bit) `bits` in every lane, through rax.
+void splat_constant32(jit::Assembler& a, Xmm x, uint32_t bits) {
+  a.mov_imm(Size::k32, Reg::rax, bits);
+  a.movd_to_xmm(Size::k32, x, Reg::rax);
+  a.vec(Vec::kPshufd, x, x, 0);
+}
+void splat_constant64(jit::Assembler& a, Xmm x, uint64_t bits) {
+  a.mov_imm(Size::k64, Reg::rax, bits);
+  a.movd_to_xmm(Size::k64, x, Reg::rax);
+  a.vec(Vec::kPunpcklqdq, x, x);
+}
+
+// The extended multiplies: which half, how each operand is widened, the multiply of the wide lanes
+// (pmuldq/pmuludq multiply the low dwords of the 64-bit lanes, which hold the widened values).
+struct ExtMul {
+  bool high;
+  Vec widen, multiply;
+};
+ExtMul extmul_of(IOp op) {
+  switch (op) {
+    case IOp::I16x8ExtmulLowI8x16S:
+      return {false, Vec::kPmovsxbw, Vec::kPmullw};
+    case IOp::I16x8ExtmulHighI8x16S:
+      return {true, Vec::kPmovsxbw, Vec::kPmullw};
+    case IOp::I16x8ExtmulLowI8x16U:
+      return {false, Vec::kPmovzxbw, Vec::kPmullw};
+    case IOp::I16x8ExtmulHighI8x16U:
+      return {true, Vec::kPmovzxbw, Vec::kPmullw};
+    case IOp::I32x4ExtmulLowI16x8S:
+      return {false, Vec::kPmovsxwd, Vec::kPmulld};
+    case IOp::I32x4ExtmulHighI16x8S:
+      return {true, Vec::kPmovsxwd, Vec::kPmulld};
+    case IOp::I32x4ExtmulLowI16x8U:
+      return {false, Vec::kPmovzxwd, Vec::kPmulld};
+    case IOp::I32x4ExtmulHighI16x8U:
+      return {true, Vec::kPmovzxwd, Vec::kPmulld};
+    case IOp::I64x2ExtmulLowI32x4S:
+      return {false, Vec::kPmovsxdq, Vec::kPmuldq};
+    case IOp::I64x2ExtmulHighI32x4S:
+      return {true, Vec::kPmovsxdq, Vec::kPmuldq};
+    case IOp::I64x2ExtmulLowI32x4U:
+      return {false, Vec::kPmovzxdq, Vec::kPmuludq};
+    default:
+      return {true, Vec::kPmovzxdq, Vec::kPmuludq};  // I64x2ExtmulHighI32x4U
+  }
+}
+
+// A lane of `w` bytes between linear memory and a general register (zero-extended).
+void load_scalar(jit::Assembler& a, LaneBytes w, Reg dst, const jit::Mem& at) {
+  switch (w) {
+    case LaneBytes::k1:
+      a.movzx8(dst, at);
+      break;
+    case LaneBytes::k2:
+      a.movzx16(dst, at);
+      break;
+    case LaneBytes::k4:
+      a.mov(Size::k32, dst, at);
+      break;
+    case LaneBytes::k8:
+      a.mov(Size::k64, dst, at);
+      break;
+  }
+}
+void store_scalar(jit::Assembler& a, LaneBytes w, const jit::Mem& at, Reg src) {
+  switch (w) {
+    case LaneBytes::k1:
+      a.store8(at, src);
+      break;
+    case LaneBytes::k2:
+      a.store16(at, src);
+      break;
+    case LaneBytes::k4:
+      a.mov(Size::k32, at, src);
+      break;
+    case LaneBytes::k8:
+      a.mov(Size::k64, at, src);
+      break;
+  }
+}
+
 // The lane width of a replace_lane op.
 LaneBytes replaced_lane(IOp op) {
   switch (op) {
@@ -807,6 +892,347 @@ bool emit_inline(OpEmitter& e, IOp op) {
       }
       a.mov(Size::k32, e.slot(0), Reg::rax);
       return true;
+    // rounding: roundps/roundpd give the interpreter's lanes bit for bit (its SSE2 sequence returns a
+    // NaN quieted with its payload, as roundps does, and -0 for -0.5 ceil)
+    case IOp::F32x4Ceil:
+    case IOp::F32x4Floor:
+    case IOp::F32x4Trunc:
+    case IOp::F32x4Nearest:
+    case IOp::F64x2Ceil:
+    case IOp::F64x2Floor:
+    case IOp::F64x2Trunc:
+    case IOp::F64x2Nearest: {
+      const bool f64 =
+          op == IOp::F64x2Ceil || op == IOp::F64x2Floor || op == IOp::F64x2Trunc || op == IOp::F64x2Nearest;
+      const jit::RoundMode mode = (op == IOp::F32x4Ceil || op == IOp::F64x2Ceil)     ? jit::RoundMode::kCeil
+                                  : (op == IOp::F32x4Floor || op == IOp::F64x2Floor) ? jit::RoundMode::kFloor
+                                  : (op == IOp::F32x4Trunc || op == IOp::F64x2Trunc)
+                                      ? jit::RoundMode::kTrunc
+                                      : jit::RoundMode::kNearest;
+      a.movdqu(x1, e.slot(1));
+      a.vec(f64 ? Vec::kRoundpd : Vec::kRoundps, x0, x1, uint8_t(mode));
+      a.movdqu(e.slot(0), x0);
+      return true;
+    }
+    // conversions the interpreter does with the same instruction
+    case IOp::F32x4DemoteF64x2Zero:
+    case IOp::F64x2PromoteLowF32x4:
+    case IOp::F64x2ConvertLowI32x4S:
+      a.movdqu(x1, e.slot(1));
+      a.vec(op == IOp::F32x4DemoteF64x2Zero   ? Vec::kCvtpd2ps
+            : op == IOp::F64x2PromoteLowF32x4 ? Vec::kCvtps2pd
+                                              : Vec::kCvtdq2pd,
+            x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::F32x4ConvertI32x4U:  // hi16 * 65536 + lo16: both exact, one rounding in the add
+      a.movdqu(x0, e.slot(1));
+      a.movaps(x1, x0);
+      a.vec_shift(VecShiftImm::kPsrld, x0, 16);
+      a.vec_shift(VecShiftImm::kPslld, x1, 16);
+      a.vec_shift(VecShiftImm::kPsrld, x1, 16);
+      a.vec(Vec::kCvtdq2ps, x0, x0);
+      a.vec(Vec::kCvtdq2ps, x1, x1);
+      splat_constant32(a, x15, 0x47800000u);  // 65536.0f
+      a.vec(Vec::kMulps, x0, x15);
+      a.vec(Vec::kAddps, x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::F64x2ConvertLowI32x4U:  // (x - 2^31 as signed) + 2^31, exact
+      a.movdqu(x0, e.slot(1));
+      splat_constant32(a, x1, 0x80000000u);
+      a.vec(Vec::kPxor, x0, x1);
+      a.vec(Vec::kCvtdq2pd, x0, x0);
+      splat_constant64(a, x1, 0x41E0000000000000ull);  // 2^31
+      a.vec(Vec::kAddpd, x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I32x4TruncSatF32x4S:  // NaN lanes to 0; cvttps2dq gives 0x80000000 out of range, flipped
+      a.movdqu(x0, e.slot(1));      // to 0x7fffffff where x >= 2^31
+      a.movaps(x1, x0);
+      a.vec(Vec::kCmpps, x1, x0, 7);  // ordered
+      a.vec(Vec::kPand, x0, x1);
+      splat_constant32(a, x1, 0x4F000000u);  // 2^31
+      a.vec(Vec::kCmpps, x1, x0, 2);         // 2^31 <= x
+      a.vec(Vec::kCvttps2dq, x0, x0);
+      a.vec(Vec::kPxor, x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    // float min/max: the interpreter's sequences (both operand orders merged; NaN lanes canonical)
+    case IOp::F32x4Min:
+    case IOp::F64x2Min:
+    case IOp::F32x4Max:
+    case IOp::F64x2Max: {
+      const bool f64 = op == IOp::F64x2Min || op == IOp::F64x2Max;
+      const bool min = op == IOp::F32x4Min || op == IOp::F64x2Min;
+      const Vec minmax = f64 ? (min ? Vec::kMinpd : Vec::kMaxpd) : (min ? Vec::kMinps : Vec::kMaxps);
+      a.movdqu(x0, e.slot(2));
+      a.movdqu(x1, e.slot(1));
+      a.vec(minmax, x0, x1);  // t = op(b, a)
+      a.movaps(x15, x1);
+      a.movdqu(x1, e.slot(2));
+      a.vec(minmax, x15, x1);  // u (min) or d (max) = op(a, b)
+      if (min) {
+        a.vec(Vec::kPor, x0, x15);                           // t |= u
+        a.vec(f64 ? Vec::kCmppd : Vec::kCmpps, x15, x0, 3);  // nan = unord(u, t)
+        a.vec(Vec::kPor, x0, x15);                           // t |= nan
+      } else {
+        a.vec(Vec::kPxor, x15, x0);                          // d ^= t
+        a.vec(Vec::kPor, x0, x15);                           // t |= d
+        a.vec(f64 ? Vec::kSubpd : Vec::kSubps, x0, x15);     // t -= d
+        a.vec(f64 ? Vec::kCmppd : Vec::kCmpps, x15, x0, 3);  // nan = unord(d, t)
+      }
+      a.vec_shift(f64 ? VecShiftImm::kPsrlq : VecShiftImm::kPsrld, x15, f64 ? 13 : 10);
+      a.vec(Vec::kPandn, x15, x0);  // ~nan & t
+      a.movdqu(e.slot(0), x15);
+      return true;
+    }
+    // extended multiplies: both operands widened (the high halves moved down first), then multiplied
+    case IOp::I16x8ExtmulLowI8x16S:
+    case IOp::I16x8ExtmulHighI8x16S:
+    case IOp::I16x8ExtmulLowI8x16U:
+    case IOp::I16x8ExtmulHighI8x16U:
+    case IOp::I32x4ExtmulLowI16x8S:
+    case IOp::I32x4ExtmulHighI16x8S:
+    case IOp::I32x4ExtmulLowI16x8U:
+    case IOp::I32x4ExtmulHighI16x8U:
+    case IOp::I64x2ExtmulLowI32x4S:
+    case IOp::I64x2ExtmulHighI32x4S:
+    case IOp::I64x2ExtmulLowI32x4U:
+    case IOp::I64x2ExtmulHighI32x4U: {
+      const ExtMul m = extmul_of(op);
+      for (auto [reg, operand] : {std::pair{x0, 1}, std::pair{x1, 2}}) {
+        a.movdqu(reg, e.slot(operand));
+        if (m.high) a.vec_shift(VecShiftImm::kPsrldq, reg, 8);
+        a.vec(m.widen, reg, reg);
+      }
+      a.vec(m.multiply, x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    }
+    case IOp::I16x8ExtaddPairwiseI8x16S:  // pmaddubsw(ones as unsigned, a as signed)
+    case IOp::I16x8ExtaddPairwiseI8x16U:  // pmaddubsw(a as unsigned, ones as signed)
+      a.vec(Vec::kPcmpeqb, x1, x1);
+      a.vec(Vec::kPabsb, x1, x1);  // 1 in every byte
+      if (op == IOp::I16x8ExtaddPairwiseI8x16S) {
+        a.movaps(x0, x1);
+        a.movdqu(x1, e.slot(1));
+      } else {
+        a.movdqu(x0, e.slot(1));
+      }
+      a.vec(Vec::kPmaddubsw, x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I32x4ExtaddPairwiseI16x8S:  // pmaddwd with 1 in every word
+      a.movdqu(x0, e.slot(1));
+      a.vec(Vec::kPcmpeqw, x1, x1);
+      a.vec_shift(VecShiftImm::kPsrlw, x1, 15);
+      a.vec(Vec::kPmaddwd, x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I32x4ExtaddPairwiseI16x8U:  // (a & 0xffff) + (a >> 16) per dword
+      a.movdqu(x0, e.slot(1));
+      a.movaps(x1, x0);
+      a.vec_shift(VecShiftImm::kPslld, x0, 16);
+      a.vec_shift(VecShiftImm::kPsrld, x0, 16);
+      a.vec_shift(VecShiftImm::kPsrld, x1, 16);
+      a.vec(Vec::kPaddd, x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I16x8Q15mulrSatS:  // pmulhrsw, then its one overflow (0x8000 * 0x8000 = 0x8000) to 0x7fff
+      a.movdqu(x0, e.slot(1));
+      a.movdqu(x1, e.slot(2));
+      a.vec(Vec::kPmulhrsw, x0, x1);
+      a.vec(Vec::kPcmpeqw, x1, x1);
+      a.vec_shift(VecShiftImm::kPsllw, x1, 15);
+      a.vec(Vec::kPcmpeqw, x1, x0);
+      a.vec(Vec::kPxor, x0, x1);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I8x16Popcnt:  // the interpreter's bit-slicing sequence
+      a.movdqu(x0, e.slot(1));
+      a.movaps(x1, x0);
+      a.vec_shift(VecShiftImm::kPsrlw, x1, 1);
+      splat_constant32(a, x15, 0x55555555u);
+      a.vec(Vec::kPand, x1, x15);
+      a.vec(Vec::kPsubb, x0, x1);
+      a.movaps(x1, x0);
+      a.vec_shift(VecShiftImm::kPsrlw, x1, 2);
+      splat_constant32(a, x15, 0x33333333u);
+      a.vec(Vec::kPand, x1, x15);
+      a.vec(Vec::kPand, x0, x15);
+      a.vec(Vec::kPaddb, x0, x1);
+      a.movaps(x1, x0);
+      a.vec_shift(VecShiftImm::kPsrlw, x1, 4);
+      a.vec(Vec::kPaddb, x0, x1);
+      splat_constant32(a, x15, 0x0f0f0f0fu);
+      a.vec(Vec::kPand, x0, x15);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    // byte shifts (SSE shifts words): shift the words, then clear the bits that crossed into the
+    // neighbouring byte with a mask made by shifting all-ones the same way
+    case IOp::I8x16Shl:
+    case IOp::I8x16ShrU: {
+      const bool left = op == IOp::I8x16Shl;
+      a.mov(Size::k32, Reg::rcx, e.slot(2));
+      a.alu(jit::Alu::kAnd, Size::k32, Reg::rcx, 7);
+      a.movd_to_xmm(Size::k32, x1, Reg::rcx);
+      a.movdqu(x0, e.slot(1));
+      a.vec(left ? Vec::kPsllw : Vec::kPsrlw, x0, x1);
+      all_ones(a, x15);
+      a.vec(left ? Vec::kPsllw : Vec::kPsrlw, x15, x1);  // words 0xffff << s or >> s
+      // the byte that was shifted within its word: byte 0 (left) or byte 1 (right), to every byte
+      a.vec(Vec::kPxor, x1, x1);
+      if (!left) {
+        a.vec(Vec::kPcmpeqb, x1, x1);
+        a.vec(Vec::kPabsb, x1, x1);
+      }
+      a.vec(Vec::kPshufb, x15, x1);
+      a.vec(Vec::kPand, x0, x15);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    }
+    case IOp::I8x16ShrS:  // bytes doubled into words, shifted by 8 + s, packed back with saturation
+      a.mov(Size::k32, Reg::rcx, e.slot(2));
+      a.alu(jit::Alu::kAnd, Size::k32, Reg::rcx, 7);
+      a.alu(jit::Alu::kAdd, Size::k32, Reg::rcx, 8);
+      a.movd_to_xmm(Size::k32, x1, Reg::rcx);
+      a.movdqu(x0, e.slot(1));
+      a.movaps(x15, x0);
+      a.vec(Vec::kPunpcklbw, x0, x0);
+      a.vec(Vec::kPunpckhbw, x15, x15);
+      a.vec(Vec::kPsraw, x0, x1);
+      a.vec(Vec::kPsraw, x15, x1);
+      a.vec(Vec::kPacksswb, x0, x15);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I64x2ShrS:  // sign ^ ((a ^ sign) >>u s): no 64-bit arithmetic shift in SSE
+      a.movdqu(x0, e.slot(1));
+      a.movaps(x15, x0);
+      a.vec_shift(VecShiftImm::kPsrad, x15, 31);
+      a.vec(Vec::kPshufd, x15, x15, 0xf5);  // the high dwords' signs over each 64-bit lane
+      a.vec(Vec::kPxor, x0, x15);
+      a.mov(Size::k32, Reg::rcx, e.slot(2));
+      a.alu(jit::Alu::kAnd, Size::k32, Reg::rcx, 63);
+      a.movd_to_xmm(Size::k32, x1, Reg::rcx);
+      a.vec(Vec::kPsrlq, x0, x1);
+      a.vec(Vec::kPxor, x0, x15);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    // load lane [dst][addr][vector][offset][lane u8 at 24]; store lane [addr][vector][offset][lane at 20]
+    case IOp::V128Load8Lane:
+    case IOp::V128Load16Lane:
+    case IOp::V128Load32Lane:
+    case IOp::V128Load64Lane: {
+      const LaneBytes w = op == IOp::V128Load8Lane    ? LaneBytes::k1
+                          : op == IOp::V128Load16Lane ? LaneBytes::k2
+                          : op == IOp::V128Load32Lane ? LaneBytes::k4
+                                                      : LaneBytes::k8;
+      const jit::Mem at = memory_operand(e, 1, 3, uint32_t(w));
+      load_scalar(a, w, Reg::rcx, at);
+      a.movdqu(x0, e.slot(2));
+      a.pinsr(w, x0, Reg::rcx, e.rd<uint8_t>(24) & (16 / uint8_t(w) - 1));
+      a.movdqu(e.slot(0), x0);
+      return true;
+    }
+    case IOp::V128Store8Lane:
+    case IOp::V128Store16Lane:
+    case IOp::V128Store32Lane:
+    case IOp::V128Store64Lane: {
+      const LaneBytes w = op == IOp::V128Store8Lane    ? LaneBytes::k1
+                          : op == IOp::V128Store16Lane ? LaneBytes::k2
+                          : op == IOp::V128Store32Lane ? LaneBytes::k4
+                                                       : LaneBytes::k8;
+      const jit::Mem at = memory_operand(e, 0, 2, uint32_t(w));
+      a.movdqu(x0, e.slot(1));
+      a.pextr(w, Reg::rcx, x0, e.rd<uint8_t>(20) & (16 / uint8_t(w) - 1));
+      store_scalar(a, w, at, Reg::rcx);
+      return true;
+    }
+    case IOp::I64x2Abs:  // (a ^ sign) - sign
+      a.movdqu(x0, e.slot(1));
+      a.movaps(x15, x0);
+      a.vec_shift(VecShiftImm::kPsrad, x15, 31);
+      a.vec(Vec::kPshufd, x15, x15, 0xf5);  // the high dwords' signs over each 64-bit lane
+      a.vec(Vec::kPxor, x0, x15);
+      a.vec(Vec::kPsubq, x0, x15);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I64x2Mul:  // lo(a) lo(b) + ((hi(a) lo(b) + lo(a) hi(b)) << 32), with pmuludq
+      a.movdqu(x0, e.slot(1));
+      a.movdqu(x1, e.slot(2));
+      a.movaps(x15, x1);
+      a.vec_shift(VecShiftImm::kPsrlq, x15, 32);
+      a.vec(Vec::kPmuludq, x15, x0);  // hi(b) lo(a)
+      a.vec_shift(VecShiftImm::kPsrlq, x0, 32);
+      a.vec(Vec::kPmuludq, x0, x1);  // hi(a) lo(b)
+      a.vec(Vec::kPaddq, x15, x0);
+      a.vec_shift(VecShiftImm::kPsllq, x15, 32);
+      a.movdqu(x0, e.slot(1));
+      a.vec(Vec::kPmuludq, x0, x1);  // lo(a) lo(b)
+      a.vec(Vec::kPaddq, x0, x15);
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I64x2GtS:
+    case IOp::I64x2LtS:
+    case IOp::I64x2LeS:
+    case IOp::I64x2GeS:  // pcmpgtq is SSE4.2, which the compiler does not require: else a handler call
+      if (!has_sse42()) return false;
+      emit_binary(e, Binary{Vec::kPcmpgtq, op == IOp::I64x2LtS || op == IOp::I64x2GeS,
+                            op == IOp::I64x2LeS || op == IOp::I64x2GeS});
+      return true;
+    // saturating truncations: integer results, so any exact sequence gives the interpreter's lanes
+    case IOp::I32x4TruncSatF32x4U:  // lo = cvtt(x), hi = cvtt(x - 2^31) where x >= 2^31, all-ones >= 2^32
+      a.movdqu(x0, e.slot(1));
+      a.vec(Vec::kPxor, x1, x1);
+      a.vec(Vec::kMaxps, x0, x1);             // NaN and negative lanes to 0
+      splat_constant32(a, x15, 0x4F000000u);  // 2^31
+      a.movaps(x1, x0);
+      a.vec(Vec::kSubps, x1, x15);
+      a.vec(Vec::kCvttps2dq, x1, x1);
+      a.vec(Vec::kCmpps, x15, x0, 2);  // 2^31 <= x
+      a.vec(Vec::kPand, x1, x15);
+      a.movaps(x15, x0);
+      a.vec(Vec::kCvttps2dq, x15, x15);
+      a.vec(Vec::kPaddd, x1, x15);
+      splat_constant32(a, x15, 0x4F800000u);  // 2^32
+      a.vec(Vec::kCmpps, x15, x0, 2);         // 2^32 <= x
+      a.vec(Vec::kPor, x1, x15);
+      a.movdqu(e.slot(0), x1);
+      return true;
+    case IOp::I32x4TruncSatF64x2SZero:  // NaN lanes to 0, clamped above; cvttpd2dq gives INT32_MIN below
+      a.movdqu(x0, e.slot(1));
+      a.movaps(x1, x0);
+      a.vec(Vec::kCmppd, x1, x0, 7);  // ordered
+      a.vec(Vec::kPand, x0, x1);
+      splat_constant64(a, x1, 0x41DFFFFFFFC00000ull);  // 2147483647.0
+      a.vec(Vec::kMinpd, x0, x1);
+      a.vec(Vec::kCvttpd2dq, x0, x0);  // the upper two lanes zero
+      a.movdqu(e.slot(0), x0);
+      return true;
+    case IOp::I32x4TruncSatF64x2UZero: {  // clamped to [0, 2^32 - 1], truncated with the 2^52 trick
+      a.movdqu(x0, e.slot(1));
+      a.vec(Vec::kPxor, x1, x1);
+      a.vec(Vec::kMaxpd, x0, x1);
+      splat_constant64(a, x1, 0x41EFFFFFFFE00000ull);  // 4294967295.0
+      a.vec(Vec::kMinpd, x0, x1);
+      splat_constant64(a, x15, 0x4330000000000000ull);  // 2^52
+      a.movaps(x1, x0);
+      a.vec(Vec::kAddpd, x1, x15);
+      a.vec(Vec::kSubpd, x1, x15);  // n = x rounded to nearest
+      a.movaps(x15, x0);
+      a.vec(Vec::kCmppd, x15, x1, 1);                  // x < n: n was rounded up
+      splat_constant64(a, x0, 0x3FF0000000000000ull);  // 1.0
+      a.vec(Vec::kPand, x15, x0);
+      a.vec(Vec::kSubpd, x1, x15);
+      splat_constant64(a, x15, 0x4330000000000000ull);
+      a.vec(Vec::kAddpd, x1, x15);        // the integer in the low 32 bits of each lane
+      a.vec(Vec::kPshufd, x1, x1, 0xd8);  // dwords 0 and 2 to lanes 0 and 1
+      a.vec_shift(VecShiftImm::kPslldq, x1, 8);
+      a.vec_shift(VecShiftImm::kPsrldq, x1, 8);  // the upper two lanes zero
+      a.movdqu(e.slot(0), x1);
+      return true;
+    }
     default:
       return false;
   }

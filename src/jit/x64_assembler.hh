@@ -209,6 +209,19 @@ enum class Vec : uint32_t {
   kCmpps = vec_encoding(0, 0, 0xc2),
   kCmppd = vec_encoding(0x66, 0, 0xc2),  // imm8: the predicate
   kCvtdq2ps = vec_encoding(0, 0, 0x5b),
+  kCvttps2dq = vec_encoding(0xf3, 0, 0x5b),
+  kCvtdq2pd = vec_encoding(0xf3, 0, 0xe6),
+  kCvtps2pd = vec_encoding(0, 0, 0x5a),
+  kCvtpd2ps = vec_encoding(0x66, 0, 0x5a),
+  kRoundps = vec_encoding(0x66, 0x3a, 0x08),  // imm8: RoundMode
+  kRoundpd = vec_encoding(0x66, 0x3a, 0x09),
+  kPunpckhbw = vec_encoding(0x66, 0, 0x68),
+  kPmaddubsw = vec_encoding(0x66, 0x38, 0x04),
+  kPmulhrsw = vec_encoding(0x66, 0x38, 0x0b),
+  kPmuldq = vec_encoding(0x66, 0x38, 0x28),
+  kPmuludq = vec_encoding(0x66, 0, 0xf4),
+  kCvttpd2dq = vec_encoding(0x66, 0, 0xe6),
+  kPcmpgtq = vec_encoding(0x66, 0x38, 0x37),  // SSE4.2
 };
 // Shifts by an immediate (66 0F 71/72/73 /digit ib): opcode << 8 | digit.
 enum class VecShiftImm : uint16_t {
@@ -220,6 +233,7 @@ enum class VecShiftImm : uint16_t {
   kPslld = 0x7206,
   kPsrlq = 0x7302,
   kPsrldq = 0x7303,
+  kPslldq = 0x7307,
   kPsllq = 0x7306,  // psrldq shifts the whole register by bytes
 };
 // The lane width of pinsr*/pextr* (SSE4.1).

@@ -603,11 +603,23 @@ TEST(X64Encoding, PackedSse) {
                                              {Vec::kMinpd, "minpd"},
                                              {Vec::kMaxps, "maxps"},
                                              {Vec::kMaxpd, "maxpd"},
-                                             {Vec::kCvtdq2ps, "cvtdq2ps"}};
+                                             {Vec::kCvtdq2ps, "cvtdq2ps"},
+                                             {Vec::kCvttps2dq, "cvttps2dq"},
+                                             {Vec::kCvtdq2pd, "cvtdq2pd"},
+                                             {Vec::kCvtps2pd, "cvtps2pd"},
+                                             {Vec::kCvtpd2ps, "cvtpd2ps"},
+                                             {Vec::kCvttpd2dq, "cvttpd2dq"},
+                                             {Vec::kPunpckhbw, "punpckhbw"},
+                                             {Vec::kPmaddubsw, "pmaddubsw"},
+                                             {Vec::kPmulhrsw, "pmulhrsw"},
+                                             {Vec::kPmuldq, "pmuldq"},
+                                             {Vec::kPmuludq, "pmuludq"},
+                                             {Vec::kPcmpgtq, "pcmpgtq"}};
   const std::pair<VecShiftImm, const char*> shifts[] = {
-      {VecShiftImm::kPsrlw, "psrlw"}, {VecShiftImm::kPsraw, "psraw"},   {VecShiftImm::kPsllw, "psllw"},
-      {VecShiftImm::kPsrld, "psrld"}, {VecShiftImm::kPsrad, "psrad"},   {VecShiftImm::kPslld, "pslld"},
-      {VecShiftImm::kPsrlq, "psrlq"}, {VecShiftImm::kPsrldq, "psrldq"}, {VecShiftImm::kPsllq, "psllq"}};
+      {VecShiftImm::kPsrlw, "psrlw"},  {VecShiftImm::kPsraw, "psraw"},   {VecShiftImm::kPsllw, "psllw"},
+      {VecShiftImm::kPsrld, "psrld"},  {VecShiftImm::kPsrad, "psrad"},   {VecShiftImm::kPslld, "pslld"},
+      {VecShiftImm::kPsrlq, "psrlq"},  {VecShiftImm::kPsrldq, "psrldq"}, {VecShiftImm::kPsllq, "psllq"},
+      {VecShiftImm::kPslldq, "pslldq"}};
   Checker c;
   for (int d = 0; d < 16; d += 5) {
     for (int s : {1, 9, 15}) {
@@ -616,6 +628,10 @@ TEST(X64Encoding, PackedSse) {
               [=](Assembler& a) { a.vec(op, xmm(d), xmm(s)); });
       c.add("pshufd $0x1b," + x(xmm(s)) + "," + x(xmm(d)),
             [=](Assembler& a) { a.vec(Vec::kPshufd, xmm(d), xmm(s), 0x1b); });
+      c.add("roundps $0x9," + x(xmm(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.vec(Vec::kRoundps, xmm(d), xmm(s), 9); });
+      c.add("roundpd $0xb," + x(xmm(s)) + "," + x(xmm(d)),
+            [=](Assembler& a) { a.vec(Vec::kRoundpd, xmm(d), xmm(s), 11); });
       c.add("pshuflw $0x0," + x(xmm(s)) + "," + x(xmm(d)),
             [=](Assembler& a) { a.vec(Vec::kPshuflw, xmm(d), xmm(s), 0); });
       // objdump names cmpps/cmppd by predicate
