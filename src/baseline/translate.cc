@@ -640,6 +640,13 @@ class FunctionTranslator final : public OpEmitter {
       a.bind(leave);
       a.jmp(stubs_.exit_state);
     }
+    const bool paused = a.slot_registers_paused();
+    a.pause_slot_registers(true);  // spilled at the call; the helper path reads none
+    for (const CallSlowPath& s : call_slow_paths_) {
+      a.bind(s.stub);
+      emit_call_helper(*s.site, s.continuation);
+    }
+    a.pause_slot_registers(paused);
     for (const InterruptStub& s : interrupt_stubs_) {
       a.bind(s.stub);
       spill_all_in_stub();  // the frame as the interpreter leaves it (nothing reads it after a trap)
@@ -933,7 +940,6 @@ class FunctionTranslator final : public OpEmitter {
   // below after a host function) or leaves with the status it returns.
   uint32_t call(bool indirect, bool charged) {
     Assembler& a = as();
-    const Layout& l = layout();
     const uint32_t isize = indirect ? (charged ? 28 : 24) : (charged ? 20 : 16);
     CallSite& site = sites_.emplace_back();
     site.call_pc = pc_;
@@ -958,12 +964,33 @@ class FunctionTranslator final : public OpEmitter {
     resume_positions_.push_back(pos_ + isize);  // an interpreted callee returns here
     spill_all();  // the callee's frame starts above the locals, but helpers read them in memory
     a.pause_slot_registers(true);
+    // With an inline path (a callee of this module, or call_indirect), the helper path is a stub after
+    // the function's code: the inline path's return lands right on the continuation.
+    std::optional<Label> slow;
     if (!indirect) {
       if (const CompiledFunc* callee = defined_function(site.func_or_type))
-        call_compiled_inline(*callee, site, continuation);
+        slow = call_compiled_inline(*callee, site, continuation);
     } else {
-      call_indirect_inline(site, continuation);
+      slow = call_indirect_inline(site, continuation);
     }
+    if (slow) {
+      call_slow_paths_.push_back(CallSlowPath{*slow, &site, continuation});
+    } else {
+      emit_call_helper(site, continuation);
+    }
+    // The callee returns here (compiled return, or the helper after a host function): the caller's
+    // continuation block is charged as the interpreter's ReturnOpF / do_call do.
+    a.bind(continuation);
+    a.pause_slot_registers(false);
+    reload_all();
+    charge(charged ? site.continuation_cost : kNoCost, pos_ + isize);
+    return isize;
+  }
+
+  // The call through helper_call (see call()), which continues at `continuation` after a host function.
+  void emit_call_helper(const CallSite& site, Label continuation) {
+    Assembler& a = as();
+    const Layout& l = layout();
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
     if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
     a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
@@ -981,13 +1008,6 @@ class FunctionTranslator final : public OpEmitter {
     a.alu(Alu::kCmp, Size::k64, Reg::rax, int32_t(kNativeStatusLimit));
     a.jcc(Cond::kB, stubs_.exit_state);  // a status: ctx holds the state
     a.jmp(Reg::rax);
-    // The callee returns here (compiled return, or the helper after a host function): the caller's
-    // continuation block is charged as the interpreter's ReturnOpF / do_call do.
-    a.bind(continuation);
-    a.pause_slot_registers(false);
-    reload_all();
-    charge(charged ? site.continuation_cost : kNoCost, pos_ + isize);
-    return isize;
   }
 
   // The module's own function `index` (not an import), or null.
@@ -1002,7 +1022,7 @@ class FunctionTranslator final : public OpEmitter {
   // callee has compiled code, do what helper_call does inline (the same checks in the same order, the
   // same Frame) and jump to its entry. Falls through to the helper path when the callee is interpreted,
   // the stacks are full or an interrupt is pending (the helper then traps or switches tiers).
-  void call_compiled_inline(const CompiledFunc& callee, const CallSite& site, Label continuation) {
+  Label call_compiled_inline(const CompiledFunc& callee, const CallSite& site, Label continuation) {
     Assembler& a = as();
     const Layout& l = layout();
     Label slow = a.new_label();
@@ -1031,8 +1051,13 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rdx, mem(kCtxReg, l.ctx_interrupt));
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rdx), 0);
     a.jcc(Cond::kNE, slow);
-    a.mov(Size::k64, Reg::rsi, mem(kInstReg, l.inst_funcs));
-    a.mov(Size::k64, Reg::rsi, mem(Reg::rsi, int32_t(site.func_or_type * 8)));
+    if (&callee == &f_) {  // itself: the FuncInst of the running frame, just below frame_top
+      a.mov(Size::k64, Reg::rsi,
+            mem(Reg::rax, int32_t(offsetof(interp::Frame, func)) - int32_t(sizeof(interp::Frame))));
+    } else {
+      a.mov(Size::k64, Reg::rsi, mem(kInstReg, l.inst_funcs));
+      a.mov(Size::k64, Reg::rsi, mem(Reg::rsi, int32_t(site.func_or_type * 8)));
+    }
     push_frame(Reg::rsi, site, continuation);
     // zero the callee's declared locals
     const int32_t locals_at = args + int32_t(callee.param_slots) * 8;
@@ -1053,8 +1078,8 @@ class FunctionTranslator final : public OpEmitter {
       }
     }
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
-    enter_callee(site, continuation, known);
-    a.bind(slow);
+    enter_callee(site, known);
+    return slow;
   }
 
   // The end of an inline call: enter the callee (whose NativeFunc is in rcx, unless `known` gives its entries
@@ -1063,8 +1088,7 @@ class FunctionTranslator final : public OpEmitter {
   // function returns to a different call site than last time). The return address is a landing pad that
   // drops the alignment word and goes on to the continuation. The inline paths took the helper instead
   // beyond ctx.native_frames_end, which bounds the native stack this uses.
-  void enter_callee(const CallSite& site, Label continuation,
-                    std::optional<std::pair<uint32_t, uint32_t>> known = std::nullopt) {
+  void enter_callee(const CallSite& site, std::optional<std::pair<uint32_t, uint32_t>> known = std::nullopt) {
     Assembler& a = as();
     const Layout& l = layout();
     a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16 bytes per call: helper calls stay aligned
@@ -1072,8 +1096,7 @@ class FunctionTranslator final : public OpEmitter {
       a.call(a.label_at(site.charged ? known->first : known->second));
     else
       a.call(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
-    a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
-    a.jmp(continuation);
+    a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);  // the continuation follows
   }
 
   // Fills the Frame at rax (ctx.frame_top, checked) for a call of `func` (a FuncInst* register) from
@@ -1098,7 +1121,7 @@ class FunctionTranslator final : public OpEmitter {
   // inline (as call_compiled_inline, with the callee's sizes read from its CompiledFunc) and jump to its
   // entry. Anything else (out of bounds, null, other type: the traps; host functions, other instances,
   // interpreted callees) falls through to the helper, which checks everything again in its order.
-  void call_indirect_inline(const CallSite& site, Label continuation) {
+  Label call_indirect_inline(const CallSite& site, Label continuation) {
     Assembler& a = as();
     const Layout& l = layout();
     Label slow = a.new_label();
@@ -1151,8 +1174,8 @@ class FunctionTranslator final : public OpEmitter {
     a.jcc(Cond::kNE, loop);
     a.bind(zeroed);
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
-    enter_callee(site, continuation);
-    a.bind(slow);
+    enter_callee(site);
+    return slow;
   }
 
   // ReturnOp(F): pop the Frame. The entry frame (return_pc null) ends the activation; a compiled caller
@@ -1237,6 +1260,12 @@ class FunctionTranslator final : public OpEmitter {
     Label stub;
     uint32_t target;
   };
+  // The helper path of a call that has an inline path (call()): the inline checks jump to `stub`.
+  struct CallSlowPath {
+    Label stub;
+    const CallSite* site;
+    Label continuation;
+  };
   struct TrapSite {
     Label stub;
     uint32_t pos;
@@ -1255,6 +1284,7 @@ class FunctionTranslator final : public OpEmitter {
   std::vector<std::pair<uint32_t, uint32_t>> pending_;
   std::vector<FuelStub> fuel_stubs_;
   std::vector<InterruptStub> interrupt_stubs_;
+  std::vector<CallSlowPath> call_slow_paths_;
   std::vector<TrapSite> trap_sites_;
   const std::vector<Assembler::SlotRegister> pinned_;
   const bool counting_;
