@@ -395,11 +395,9 @@ Result<uint32_t> emit_integer_op(OpEmitter& e, IOp op) {
     }
 
     // ---- moves and constants ----
-    case IOp::Copy16:
-      a.mov(Size::k64, Reg::rax, e.slot(1));
-      a.mov(Size::k64, Reg::rcx, e.slot(1, 8));
-      a.mov(Size::k64, e.slot(0), Reg::rax);
-      a.mov(Size::k64, e.slot(0, 8), Reg::rcx);
+    case IOp::Copy16:  // a v128: one vector move, so that a v128 held in an xmm register stays held
+      a.movdqu(jit::Xmm::xmm0, e.slot(1));
+      a.movdqu(e.slot(0), jit::Xmm::xmm0);
       return 16;
     case IOp::Const32:
       a.mov_imm(Size::k32, e.slot(0), int32_t(e.opnd(1)));
@@ -414,16 +412,19 @@ Result<uint32_t> emit_integer_op(OpEmitter& e, IOp op) {
       }
       return 20;
     }
-    case IOp::Const128: {  // [s dst][16 bytes] at byte 12
-      for (int half = 0; half < 2; ++half) {
-        const int64_t v = e.rd<int64_t>(12 + 8 * half);
-        if (fits_i32(v)) {
-          a.mov_imm(Size::k64, e.slot(0, 8 * half), int32_t(v));
-        } else {
-          a.mov_imm(Size::k64, Reg::rax, uint64_t(v));
-          a.mov(Size::k64, e.slot(0, 8 * half), Reg::rax);
+    case IOp::Const128: {  // [s dst][16 bytes] at byte 12: built in xmm0 (see Copy16)
+      const uint64_t lo = e.rd<uint64_t>(12), hi = e.rd<uint64_t>(20);
+      if (lo == 0 && hi == 0) {
+        a.vec(jit::Vec::kPxor, jit::Xmm::xmm0, jit::Xmm::xmm0);
+      } else {
+        a.mov_imm(Size::k64, Reg::rax, lo);
+        a.movd_to_xmm(Size::k64, jit::Xmm::xmm0, Reg::rax);
+        if (hi != 0) {
+          a.mov_imm(Size::k64, Reg::rax, hi);
+          a.pinsr(jit::LaneBytes::k8, jit::Xmm::xmm0, Reg::rax, 1);
         }
       }
+      a.movdqu(e.slot(0), jit::Xmm::xmm0);
       return 28;
     }
     case IOp::Select8:  // [s dst][s a][s b][s cond]: cond (u32) ? a : b

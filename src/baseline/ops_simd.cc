@@ -347,6 +347,16 @@ void emit_binary(OpEmitter& e, const Binary& b) {
     a.movdqu(x1, e.slot(1));
     a.vec(b.op, x0, x1);  // min or max of (a, b)
     a.vec(*b.unsigned_compare_eq, x0, x1);
+  } else if (const std::optional<Xmm> held = a.held_vector_register(e.slot(0)); held && !b.invert) {
+    // The destination is held in a register: compute in it (acc = acc + x: one instruction). The second
+    // operand is read first, so it may be the destination too.
+    a.movdqu(x1, e.slot(b.swap ? 1 : 2));
+    a.movdqu(*held, e.slot(b.swap ? 2 : 1));  // nothing when the first operand is the destination
+    if (b.imm != 0xff)
+      a.vec(b.op, *held, x1, b.imm);
+    else
+      a.vec(b.op, *held, x1);
+    return;
   } else {
     const jit::Mem first = e.slot(b.swap ? 2 : 1), second = e.slot(b.swap ? 1 : 2);
     if (a.vector_load_forwarded(second)) {  // the forwarded load first, while it still is
@@ -766,39 +776,30 @@ bool emit_inline(OpEmitter& e, IOp op) {
       splat_low(a, 8);
       a.movdqu(e.slot(0), x0);
       return true;
-    // extract [dst][vector][lane u8 at 16]: a scalar load of the lane straight from the vector's slot
+    // extract [dst][vector][lane u8 at 16]: the vector into xmm0 (a register move when it is held), the
+    // lane out with pextr* (the integer lanes sign-extended where asked)
     case IOp::I8x16ExtractLaneS:
-      a.movsx8(Size::k32, Reg::rax, e.slot(1, e.rd<uint8_t>(16) & 15));
-      a.mov(Size::k32, e.slot(0), Reg::rax);
-      return true;
     case IOp::I8x16ExtractLaneU:
-      a.movzx8(Reg::rax, e.slot(1, e.rd<uint8_t>(16) & 15));
-      a.mov(Size::k32, e.slot(0), Reg::rax);
-      return true;
     case IOp::I16x8ExtractLaneS:
-      a.movsx16(Size::k32, Reg::rax, e.slot(1, 2 * (e.rd<uint8_t>(16) & 7)));
-      a.mov(Size::k32, e.slot(0), Reg::rax);
-      return true;
     case IOp::I16x8ExtractLaneU:
-      a.movzx16(Reg::rax, e.slot(1, 2 * (e.rd<uint8_t>(16) & 7)));
-      a.mov(Size::k32, e.slot(0), Reg::rax);
-      return true;
     case IOp::I32x4ExtractLane:
-      a.mov(Size::k32, Reg::rax, e.slot(1, 4 * (e.rd<uint8_t>(16) & 3)));
-      a.mov(Size::k32, e.slot(0), Reg::rax);
-      return true;
     case IOp::I64x2ExtractLane:
-      a.mov(Size::k64, Reg::rax, e.slot(1, 8 * (e.rd<uint8_t>(16) & 1)));
-      a.mov(Size::k64, e.slot(0), Reg::rax);
-      return true;
     case IOp::F32x4ExtractLane:
-      a.movs(jit::Fp::kF32, x0, e.slot(1, 4 * (e.rd<uint8_t>(16) & 3)));
-      a.movs(jit::Fp::kF32, e.slot(0), x0);
+    case IOp::F64x2ExtractLane: {
+      const bool bytes = op == IOp::I8x16ExtractLaneS || op == IOp::I8x16ExtractLaneU;
+      const bool words = op == IOp::I16x8ExtractLaneS || op == IOp::I16x8ExtractLaneU;
+      const bool quads = op == IOp::I64x2ExtractLane || op == IOp::F64x2ExtractLane;
+      const LaneBytes w = bytes   ? LaneBytes::k1
+                          : words ? LaneBytes::k2
+                          : quads ? LaneBytes::k8
+                                  : LaneBytes::k4;
+      a.movdqu(x0, e.slot(1));
+      a.pextr(w, Reg::rax, x0, e.rd<uint8_t>(16) & (16 / uint8_t(w) - 1));
+      if (op == IOp::I8x16ExtractLaneS) a.movsx8(Size::k32, Reg::rax, Reg::rax);
+      if (op == IOp::I16x8ExtractLaneS) a.movsx16(Size::k32, Reg::rax, Reg::rax);
+      a.mov(quads ? Size::k64 : Size::k32, e.slot(0), Reg::rax);  // into an xmm if the result is held there
       return true;
-    case IOp::F64x2ExtractLane:
-      a.movs(jit::Fp::kF64, x0, e.slot(1, 8 * (e.rd<uint8_t>(16) & 1)));
-      a.movs(jit::Fp::kF64, e.slot(0), x0);
-      return true;
+    }
     // replace [dst][vector][scalar][lane u8 at 20]: in a register (a 32-bit store into a frame slot is
     // widened to 64 bits, see Assembler::whole_frame_slot); the scalar is read first (dst may alias)
     case IOp::I8x16ReplaceLane:

@@ -392,7 +392,9 @@ class FunctionTranslator final : public OpEmitter {
     for (const Assembler::SlotRegister& r : pinned_) {
       if (r.disp >= locals_end) continue;
       if (r.disp < params_end) {
-        if (r.xmm)
+        if (r.vector)
+          a.movdqu(jit::Xmm(r.reg), mem(kFpReg, r.disp));
+        else if (r.xmm)
           a.movs(jit::Fp::kF64, jit::Xmm(r.reg), mem(kFpReg, r.disp));
         else
           a.mov(Size::k64, Reg(r.reg), mem(kFpReg, r.disp));
@@ -430,7 +432,12 @@ class FunctionTranslator final : public OpEmitter {
       const Assembler::SlotRegister& r = pinned_[i];
       if (r.disp >= below || (only_touched && !(touched >> i & 1))) continue;
       const jit::Mem m = mem(kFpReg, r.disp);
-      if (r.xmm) {
+      if (r.vector) {
+        if (to_memory)
+          a.movdqu(m, jit::Xmm(r.reg));
+        else
+          a.movdqu(jit::Xmm(r.reg), m);
+      } else if (r.xmm) {
         if (to_memory)
           a.movs(jit::Fp::kF64, m, jit::Xmm(r.reg));
         else
@@ -1378,15 +1385,25 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
     uint32_t slot;
     uint64_t total;
     bool sse;
+    bool vector = false;
   };
   std::vector<Candidate> candidates;
   for (uint32_t i = 0; i < counts.size(); ++i) {
     const Assembler::SlotCounts& c = counts[i];
-    const uint64_t total = c.integer + c.sse + c.neutral;
-    if (c.partial || total < 3) continue;
+    const uint64_t scalar = c.integer + c.sse + c.neutral;
+    if (c.vector > 0) {
+      // A v128 (two slots) only ever accessed whole, at this slot: an xmm register can hold it.
+      const Assembler::SlotCounts* tail = i + 1 < counts.size() ? &counts[i + 1] : nullptr;
+      if (scalar == 0 && !c.partial && !c.vector_tail && tail &&
+          tail->integer + tail->sse + tail->neutral == 0 && tail->vector == 0 && !tail->partial &&
+          c.vector >= 3)
+        candidates.push_back(Candidate{i, c.vector, true, true});
+      continue;
+    }
+    if (c.partial || c.vector_tail || scalar < 3) continue;
     // Copies, constants and float loads/stores count for neither class; a value is a float one when a
     // third of its other accesses are SSE ones.
-    candidates.push_back(Candidate{i, total, c.sse > 0 && c.sse * 2 >= c.integer});
+    candidates.push_back(Candidate{i, scalar, c.sse > 0 && c.sse * 2 >= c.integer});
   }
   // std::sort with the slot as tie-break (deterministic, and no temporary buffer: stable_sort's nothrow
   // allocation trips programs that replace only the throwing operator new, as typed_test.cc does).
@@ -1402,9 +1419,11 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
   size_t gp = 0, xmm = 0;
   std::vector<Assembler::SlotRegister> held;
   for (const Candidate& c : candidates) {
-    if (c.sse && xmm < std::size(kXmm))
+    if (c.vector && xmm < std::size(kXmm))
+      held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++]), true});
+    else if (c.sse && !c.vector && xmm < std::size(kXmm))
       held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++])});
-    else if (!c.sse && gp < gp_count)
+    else if (!c.sse && !c.vector && gp < gp_count)
       held.push_back({int32_t(c.slot * 8), false, uint8_t(kGp[gp++])});
   }
   return held;
@@ -1442,8 +1461,10 @@ class ModuleCompiler {
         std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index, a.slot_counts().size(),
                      held.size());
         for (size_t i = 0; i < a.slot_counts().size(); ++i)
-          std::fprintf(stderr, " %zu:%llu/%llu%s", i, (unsigned long long)a.slot_counts()[i].integer,
-                       (unsigned long long)a.slot_counts()[i].sse, a.slot_counts()[i].partial ? "p" : "");
+          std::fprintf(stderr, " %zu:%llu/%llu/v%llu%s%s", i, (unsigned long long)a.slot_counts()[i].integer,
+                       (unsigned long long)a.slot_counts()[i].sse,
+                       (unsigned long long)a.slot_counts()[i].vector,
+                       a.slot_counts()[i].vector_tail ? "t" : "", a.slot_counts()[i].partial ? "p" : "");
         std::fprintf(stderr, "\n");
       }
     }

@@ -190,13 +190,19 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
 }
 
 void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
-  for (const SlotRegister& r : slot_regs_) slot_reg_index_[size_t(r.disp) / 8] = -1;
+  for (const SlotRegister& r : slot_regs_) {
+    slot_reg_index_[size_t(r.disp) / 8] = -1;
+    if (r.vector) slot_reg_index_[size_t(r.disp) / 8 + 1] = -1;
+  }
   slot_regs_ = std::move(slots);
   assert(slot_regs_.size() <= 32);  // touched_slots_ has a bit for each
   touched_slots_ = ~0u;
   for (size_t i = 0; i < slot_regs_.size(); ++i) {
-    assert(slot_regs_[i].disp >= 0 && slot_regs_[i].disp % 8 == 0 && slot_regs_[i].disp < slot_limit_);
-    slot_reg_index_[size_t(slot_regs_[i].disp) / 8] = int8_t(i);
+    const SlotRegister& r = slot_regs_[i];
+    assert(r.disp >= 0 && r.disp % 8 == 0 && r.disp + (r.vector ? 8 : 0) < slot_limit_);
+    assert(!r.vector || r.xmm);
+    slot_reg_index_[size_t(r.disp) / 8] = int8_t(i);
+    if (r.vector) slot_reg_index_[size_t(r.disp) / 8 + 1] = int8_t(i);  // both halves name it
   }
 }
 
@@ -209,8 +215,8 @@ const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool 
   if (slots_paused_ || slot_regs_.empty()) return nullptr;
   const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
   if (held < 0) return nullptr;
-  if (m.disp % 8 != 0) {
-    slot_violation_ = true;  // a part of a held slot
+  if (m.disp % 8 != 0 || slot_regs_[size_t(held)].vector) {
+    slot_violation_ = true;  // a part of a held slot (a scalar access of a held v128 is one too)
     return nullptr;
   }
   touched_slots_ |= 1u << held;
@@ -735,14 +741,28 @@ constexpr VecBytes vec_bytes(Vec op) {
 }  // namespace
 
 Assembler::RM Assembler::vector_rm(const Mem& m, int32_t bytes) {
-  if (m.base == slot_base_ && m.index == Mem::kNoReg && m.disp + bytes > 0 && m.disp < slot_limit_) {
-    // Every 8-byte slot the access covers: never held (counting), and not held now (else the caller
-    // emits the op again with the registers spilled).
-    const int32_t first = std::max(m.disp, 0) / 8, end = std::min(m.disp + bytes, slot_limit_);
-    for (int32_t slot = first; slot * 8 < end; ++slot) {
-      if (slot_counting_) slot_counts_[size_t(slot)].partial = true;
-      if (!slots_paused_ && !slot_regs_.empty() && slot_reg_index_[size_t(slot)] >= 0) slot_violation_ = true;
+  if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp + bytes <= 0 || m.disp >= slot_limit_)
+    return RM{false, 0, m};
+  // A whole v128 in two slots: counted as a vector access, and rewritten into the register that holds
+  // it (movdqu between registers is a move).
+  const bool whole = bytes == 16 && m.disp >= 0 && m.disp % 8 == 0 && m.disp + 16 <= slot_limit_;
+  if (whole && slot_counting_) {
+    slot_counts_[size_t(m.disp) / 8].vector += count_weight_;
+    slot_counts_[size_t(m.disp) / 8 + 1].vector_tail = true;
+  }
+  if (whole && !slots_paused_ && !slot_regs_.empty()) {
+    const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
+    if (held >= 0 && slot_regs_[size_t(held)].vector && slot_regs_[size_t(held)].disp == m.disp) {
+      touched_slots_ |= 1u << held;
+      return RM{true, slot_regs_[size_t(held)].reg, {}};
     }
+  }
+  // Anything else covering a slot: never held as a scalar (counting), and not held now (else the
+  // caller emits the op again with the registers spilled).
+  const int32_t first = std::max(m.disp, 0) / 8, end = std::min(m.disp + bytes, slot_limit_);
+  for (int32_t slot = first; slot * 8 < end; ++slot) {
+    if (slot_counting_ && !whole) slot_counts_[size_t(slot)].partial = true;
+    if (!slots_paused_ && !slot_regs_.empty() && slot_reg_index_[size_t(slot)] >= 0) slot_violation_ = true;
   }
   return RM{false, 0, m};
 }
@@ -765,6 +785,10 @@ void Assembler::vec_shift(VecShiftImm op, Xmm dst, uint8_t count) {
 
 void Assembler::movdqu(Xmm dst, const Mem& src) {
   const RM operand = vector_rm(src, 16);  // counts and checks the slots even when forwarded
+  if (operand.is_reg) {                   // held in a register
+    if (Xmm(operand.reg) != dst) movaps(dst, Xmm(operand.reg));
+    return;
+  }
   if (const std::optional<Xmm> stored = forwarded_vector(src)) {
     if (*stored != dst) movaps(dst, *stored);
     return;
@@ -774,8 +798,13 @@ void Assembler::movdqu(Xmm dst, const Mem& src) {
 }
 
 void Assembler::movdqu(const Mem& dst, Xmm src) {
+  const RM operand = vector_rm(dst, 16);
+  if (operand.is_reg) {  // held in a register
+    if (Xmm(operand.reg) != src) movaps(Xmm(operand.reg), src);
+    return;
+  }
   const uint8_t op[] = {0x0f, 0x7f};
-  emit_op(kPrefixRep, false, op, uint8_t(src), vector_rm(dst, 16));
+  emit_op(kPrefixRep, false, op, uint8_t(src), operand);
   if (dst.base == slot_base_ && dst.index == Mem::kNoReg)
     last_vector_store_ = VectorStore{uint32_t(size_), dst.disp, src};
 }

@@ -394,12 +394,15 @@ class Assembler {
   // to a checkpoint taken before configure_slots once the dry run is over (its labels are garbage).
   struct SlotRegister {
     int32_t disp;
-    bool xmm;     // an xmm register (else a general one)
-    uint8_t reg;  // Reg or Xmm number
+    bool xmm;             // an xmm register (else a general one)
+    uint8_t reg;          // Reg or Xmm number
+    bool vector = false;  // a v128 in an xmm register: the slots at disp and disp + 8
   };
   struct SlotCounts {
     uint64_t integer = 0, sse = 0;  // weighted (set_count_weight)
     uint64_t neutral = 0;           // by instructions that only move bits (set_count_neutral)
+    uint64_t vector = 0;            // 16-byte accesses starting at this slot (movdqu)
+    bool vector_tail = false;       // the second half of a 16-byte access
     bool partial = false;
   };
   void configure_slots(Reg base, int32_t limit, bool counting);
@@ -438,6 +441,18 @@ class Assembler {
     const SlotRegister* held = held_slot(m, false, /*count=*/false);
     if (held == nullptr || held->xmm) return std::nullopt;
     return Reg(held->reg);
+  }
+  // The xmm register holding the whole v128 at frame slot `m` (SlotRegister::vector, not paused), else
+  // nullopt: a SIMD op may compute straight in it. Counts as touching it.
+  std::optional<Xmm> held_vector_register(const Mem& m) {
+    if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp % 8 != 0 ||
+        m.disp + 16 > slot_limit_ || slots_paused_ || slot_regs_.empty())
+      return std::nullopt;
+    const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
+    if (held < 0 || !slot_regs_[size_t(held)].vector || slot_regs_[size_t(held)].disp != m.disp)
+      return std::nullopt;
+    touched_slots_ |= 1u << held;
+    return Xmm(slot_regs_[size_t(held)].reg);
   }
   void set_touched_slot_registers(uint32_t bits) { touched_slots_ = bits; }
   // Store-to-load forwarding of frame slots: a load of a frame slot (mov r, [slot]; alu r, [slot];

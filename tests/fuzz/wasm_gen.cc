@@ -364,6 +364,12 @@ class Gen {
     groups += 2;
     put_u32(decl, 1), decl.push_back(uint8_t(F32));
     put_u32(decl, 1), decl.push_back(uint8_t(F64));
+    // With SIMD: two v128 locals after those, which v128 expressions tee and read (values that live
+    // across calls and loop iterations: the compiler may hold them in xmm registers).
+    if (simd_) {
+      ++groups;
+      put_u32(decl, 2), decl.push_back(0x7B);
+    }
 
     // Prologue: a function entered with the call budget spent returns zeros at once; else it spends one.
     // Each function has its own limit, so that deep recursion exhausts the call stack now and then only.
@@ -462,10 +468,14 @@ class Gen {
       }
       case 4:
       case 5:
-        if (simd_ && c_.percent(20))
+        if (simd_ && c_.percent(15)) {
           simd_store(depth);
-        else
+        } else if (simd_ && c_.percent(20)) {  // local.set of a v128 local
+          ivec(depth - 1);
+          out_.push_back(0x21), put_u32(out_, first_counter_ + kMaxLoopLevels + 2 + c_.below(2));
+        } else {
           store(depth);
+        }
         return;
       case 6: {  // a call, results dropped
         const uint32_t f = c_.below(num_funcs_ + kImports);
@@ -1116,8 +1126,20 @@ class Gen {
   // A v128 of integer lanes (or any bits).
   void ivec(int depth) {
     --budget_;
-    const uint32_t k = depth <= 0 || budget_ <= 0 ? c_.below(2) : c_.below(14);
+    const uint32_t v128_local = first_counter_ + kMaxLoopLevels + 2 + c_.below(2);
+    const uint32_t k = depth <= 0 || budget_ <= 0 ? c_.below(3) : c_.below(20);
     switch (k) {
+      case 2:
+      case 17:
+      case 18:  // a v128 local (zero until set)
+        out_.push_back(0x20), put_u32(out_, v128_local);
+        return;
+      case 14:
+      case 15:
+      case 19:  // local.tee of a v128 local
+        ivec(depth - 1);
+        out_.push_back(0x22), put_u32(out_, v128_local);
+        return;
       case 0: {  // splat
         static constexpr uint32_t ops[] = {0x0F, 0x10, 0x11, 0x12};
         const uint32_t op = ops[c_.below(4)];
@@ -1132,7 +1154,7 @@ class Gen {
           for (int b = 0; b < 4; ++b) out_.push_back(uint8_t(w >> (8 * b)));
         }
         return;
-      case 2: {  // loads: v128, extending, splatting, zero-filling
+      case 13: {  // loads: v128, extending, splatting, zero-filling
         static constexpr std::pair<uint32_t, uint8_t> ops[] = {
             {0x00, 16}, {0x01, 8}, {0x02, 8}, {0x03, 8}, {0x04, 8}, {0x05, 8}, {0x06, 8},
             {0x07, 1},  {0x08, 2}, {0x09, 4}, {0x0A, 8}, {0x5C, 4}, {0x5D, 8}};

@@ -723,27 +723,71 @@ TEST(X64Encoding, FrameSlotVectorForwarding) {
   kept([](Assembler&) {}, mem(Reg::r14, 16));
 }
 
-// A vector access of a held frame slot cannot be rewritten into the register: it is emitted against
-// memory and flags a violation (the baseline compiler then emits the op again with the slots spilled);
-// while counting, the slots it covers count as addressed in part, so they are never chosen.
+// Vector accesses and held slots. Counting: a whole v128 access counts as a vector access of its first
+// slot and marks the second as its tail; a narrower one marks the slots as addressed in part. Held: a
+// v128 held in an xmm register (SlotRegister::vector) is read and written by register moves, a scalar
+// access of either half flags a violation (the baseline compiler then emits the op again with the slots
+// spilled), and so does a vector access of a slot held as a scalar.
 TEST(X64Encoding, VectorAccessOfHeldSlots) {
   Assembler counting;
   counting.configure_slots(Reg::r15, 64, /*counting=*/true);
   counting.movdqu(Xmm::xmm0, mem(Reg::r15, 8));      // slots 1 and 2
   counting.movq_load(Xmm::xmm0, mem(Reg::r15, 40));  // slot 5
   const auto& counts = counting.slot_counts();
-  EXPECT_FALSE(counts[0].partial);
-  EXPECT_TRUE(counts[1].partial);
-  EXPECT_TRUE(counts[2].partial);
-  EXPECT_FALSE(counts[3].partial);
+  EXPECT_EQ(counts[1].vector, 1u);
+  EXPECT_FALSE(counts[1].partial);
+  EXPECT_TRUE(counts[2].vector_tail);
+  EXPECT_EQ(counts[2].vector, 0u);
+  EXPECT_EQ(counts[3].vector + counts[3].vector_tail, 0u);
   EXPECT_TRUE(counts[5].partial);
-  Assembler a;
-  a.configure_slots(Reg::r15, 64, /*counting=*/false);
-  a.set_slot_registers({{16, false, uint8_t(Reg::rsi)}});
-  a.movdqu(Xmm::xmm0, mem(Reg::r15, 24));  // slots 3 and 4: not held
-  EXPECT_FALSE(a.slot_register_violation());
-  a.movdqu(mem(Reg::r15, 8), Xmm::xmm0);  // slots 1 and 2: 2 is held
-  EXPECT_TRUE(a.slot_register_violation());
+
+  auto assemble = [](auto&& emit, bool* violation = nullptr) {
+    Assembler a;
+    a.configure_slots(Reg::r15, 64, /*counting=*/false);
+    a.set_slot_registers({{16, false, uint8_t(Reg::rsi)}, {32, true, uint8_t(Xmm::xmm9), true}});
+    emit(a);
+    if (violation) *violation = a.slot_register_violation();
+    const auto code = a.code();
+    return std::vector<uint8_t>(code.begin(), code.end());
+  };
+  auto plain = [](auto&& emit) {
+    Assembler a;
+    emit(a);
+    const auto code = a.code();
+    return std::vector<uint8_t>(code.begin(), code.end());
+  };
+  bool violation = true;
+  // the held v128 at 32: loads and stores are register moves (none into itself)
+  EXPECT_EQ(assemble(
+                [](Assembler& a) {
+                  a.movdqu(Xmm::xmm0, mem(Reg::r15, 32));
+                  a.movdqu(mem(Reg::r15, 32), Xmm::xmm1);
+                  a.movdqu(Xmm::xmm9, mem(Reg::r15, 32));
+                  EXPECT_EQ(a.held_vector_register(mem(Reg::r15, 32)), Xmm::xmm9);
+                  EXPECT_FALSE(a.held_vector_register(mem(Reg::r15, 40)));
+                  EXPECT_FALSE(a.held_vector_register(mem(Reg::r15, 16)));
+                },
+                &violation),
+            plain([](Assembler& a) {
+              a.movaps(Xmm::xmm0, Xmm::xmm9);
+              a.movaps(Xmm::xmm9, Xmm::xmm1);
+            }));
+  EXPECT_FALSE(violation);
+  // not held: slots 3 and 6: emitted against memory, no violation
+  const auto unheld = [](Assembler& a) {
+    a.movdqu(Xmm::xmm0, mem(Reg::r15, 48));
+    a.movdqu(mem(Reg::r15, 0), Xmm::xmm0);
+  };
+  EXPECT_EQ(assemble(unheld, &violation), plain(unheld));
+  EXPECT_FALSE(violation);
+  // violations: a scalar read of the held v128's second half, a v128 over the scalar held at 16, a
+  // v128 straddling the held one
+  assemble([](Assembler& a) { a.mov(Size::k64, Reg::rax, mem(Reg::r15, 40)); }, &violation);
+  EXPECT_TRUE(violation);
+  assemble([](Assembler& a) { a.movdqu(mem(Reg::r15, 8), Xmm::xmm0); }, &violation);
+  EXPECT_TRUE(violation);
+  assemble([](Assembler& a) { a.movdqu(Xmm::xmm0, mem(Reg::r15, 24)); }, &violation);
+  EXPECT_TRUE(violation);
 }
 
 }  // namespace
