@@ -1,16 +1,18 @@
-// baseline: the SIMD ops. The common ones are translated inline into SSE4.1 code (emit_inline below:
-// memory, splats, lanes, shuffles, integer and float lane arithmetic, compares, bitwise ops), each written
-// to give exactly the interpreter's result: integer lanes have one right answer, and the float ones use
-// the same instruction as the interpreter's simd_x86.hh (addps, cmpps, minps for pmin, ...) so that even
-// the NaN bits the spec leaves open agree (the differential fuzzer compares them). v128 values stay in
-// their frame slots between ops: an op loads its vector operands with movdqu (legacy SSE needs 16-byte
-// aligned memory operands, slots are 8-byte aligned), computes in xmm0/xmm1 (and xmm15, the assembler's
-// scratch, which no instruction of these sequences rewrites a slot through) and stores with movdqu.
+// baseline: the SIMD ops, translated inline into SSE4.1 code (emit_inline below: memory, splats, lanes,
+// shuffles, integer and float lane arithmetic, compares, conversions, bitwise ops; docs/compiler.md,
+// "SIMD"), each written to give exactly the interpreter's result: integer lanes have one right answer,
+// and the float ones use the instructions of the interpreter's simd_x86.hh (addps, cmpps, minps for
+// pmin, its min/max sequences, ...) so that even the NaN bits the spec leaves open agree (the
+// differential fuzzer compares them). An op reads its vector operands with movdqu (legacy SSE needs
+// 16-byte aligned memory operands, slots are 8-byte aligned), which the assembler turns into a register
+// move when the v128 is held in an xmm register (Assembler::SlotRegister::vector); it computes in
+// xmm0/xmm1 (and xmm15, the assembler's scratch, which no instruction of these sequences rewrites a slot
+// through), or straight in a held destination, and writes the result with movdqu.
 //
 // Without SSE4.2 (pcmpgtq), the i64x2 signed compares are calls of out-of-line functions made from the
 // interpreter's own SIMD handlers (src/interp/simd_handlers.inc is included twice here with other macro
-// definitions), so both tiers share one implementation of them and cannot disagree on a lane. A call costs
-// more than the interpreter's dispatch; what it gives is that a function using them is compiled as a whole.
+// definitions), so both tiers share one implementation of them and cannot disagree on a lane; the same
+// calls serve every op with AIRWASM_BASELINE_SIMD_CALLS=1.
 //
 // Each handler becomes `uint32_t f(uint8_t* fp, const uint8_t* pc, uint8_t* mem_base, uint64_t mem_size)`
 // returning 0, or a TrapCode + 1 (a load or store out of bounds), as OpEmitter::call_trapping_helper
