@@ -383,6 +383,18 @@ struct Compiled {
   uint32_t (*fn)(uint64_t*) = nullptr;
 };
 
+// Publishes the assembled function into `out`.
+bool publish(const Assembler& a, Compiled& out) {
+  auto code = jit::publish_code(a.code());
+  if (!code) {
+    ADD_FAILURE() << code.error().message;
+    return false;
+  }
+  out.code = std::move(*code);
+  out.fn = out.code.entry<uint32_t(uint64_t*)>();
+  return true;
+}
+
 // Translates the instruction; fails the test if the family does not take it or gets its size wrong.
 bool compile(IOp op, const std::vector<uint8_t>& ins, uint32_t expected_size, Compiled& out) {
   Assembler a;
@@ -400,14 +412,7 @@ bool compile(IOp op, const std::vector<uint8_t>& ins, uint32_t expected_size, Co
   }
   e.epilogue();
   EXPECT_TRUE(a.all_labels_bound());
-  auto code = jit::publish_code(a.code());
-  if (!code) {
-    ADD_FAILURE() << code.error().message;
-    return false;
-  }
-  out.code = std::move(*code);
-  out.fn = out.code.entry<uint32_t(uint64_t*)>();
-  return true;
+  return publish(a, out);
 }
 
 // The interpreter on the same frame: 0, or the trap code + 1.
@@ -657,14 +662,7 @@ bool compile_simd(IOp op, const std::vector<uint8_t>& ins, Compiled& out) {
     return false;
   }
   e.epilogue();
-  auto code = jit::publish_code(a.code());
-  if (!code) {
-    ADD_FAILURE() << code.error().message;
-    return false;
-  }
-  out.code = std::move(*code);
-  out.fn = out.code.entry<uint32_t(uint64_t*)>();
-  return true;
+  return publish(a, out);
 }
 
 class BaselineSimdAgainstInterpreter : public ::testing::TestWithParam<SimdOp> {};

@@ -464,20 +464,29 @@ TEST(X64Encoding, ScalarFloat) {
   c.check();
 }
 
+// The bytes `emit` assembles, with frame slots below 64 at r15 configured (and `held` in registers) or
+// not (plain); `violation`, if given, receives whether an access of a held slot could not be rewritten.
+template <typename Emit>
+std::vector<uint8_t> assemble_bytes(bool frame_slots, Emit&& emit,
+                                    std::vector<Assembler::SlotRegister> held = {},
+                                    bool* violation = nullptr) {
+  Assembler a;
+  if (frame_slots) {
+    a.configure_slots(Reg::r15, 64, /*counting=*/false);
+    if (!held.empty()) a.set_slot_registers(std::move(held));
+  }
+  emit(a);
+  if (violation) *violation = a.slot_register_violation();
+  const auto code = a.code();
+  return std::vector<uint8_t>(code.begin(), code.end());
+}
+
 // Store-to-load forwarding of frame slots (Assembler::end_store_forwarding): a load of the slot just
 // stored reads the stored register instead; anything between them (an instruction, a label, an explicit
 // end) keeps the load. Compared byte for byte with the same code written out by hand.
 TEST(X64Encoding, FrameSlotStoreForwarding) {
-  // The bytes of `emit`, with frame slots below 64 configured at r15 (frame) or not (plain).
-  auto assemble = [](bool slots, auto&& emit) {
-    Assembler a;
-    if (slots) a.configure_slots(Reg::r15, 64, /*counting=*/false);
-    emit(a);
-    const auto code = a.code();
-    return std::vector<uint8_t>(code.begin(), code.end());
-  };
-  auto frame = [&](auto&& emit) { return assemble(true, emit); };
-  auto plain = [&](auto&& emit) { return assemble(false, emit); };
+  auto frame = [&](auto&& emit) { return assemble_bytes(true, emit); };
+  auto plain = [&](auto&& emit) { return assemble_bytes(false, emit); };
   const Mem slot = mem(Reg::r15, 8);
   // Forwarded: `stored` stored into the slot, then `load` reading the slot, assembles as the same store
   // followed by `load` reading `stored` (a 32-bit load, an ALU source, a multiply source).
@@ -676,13 +685,7 @@ TEST(X64Encoding, PackedSse) {
 // Vector store-to-load forwarding: a movdqu load of the frame slot just stored with movdqu becomes a
 // register move (nothing when it is the stored register); anything between keeps the load.
 TEST(X64Encoding, FrameSlotVectorForwarding) {
-  auto assemble = [](bool slots, auto&& emit) {
-    Assembler a;
-    if (slots) a.configure_slots(Reg::r15, 64, /*counting=*/false);
-    emit(a);
-    const auto code = a.code();
-    return std::vector<uint8_t>(code.begin(), code.end());
-  };
+  auto assemble = [](bool slots, auto&& emit) { return assemble_bytes(slots, emit); };
   const Mem slot = mem(Reg::r15, 16);
   const auto store = [&](Assembler& a) { a.movdqu(slot, Xmm::xmm0); };
   // into another register: movaps
@@ -741,21 +744,12 @@ TEST(X64Encoding, VectorAccessOfHeldSlots) {
   EXPECT_EQ(counts[3].vector + counts[3].vector_tail, 0u);
   EXPECT_TRUE(counts[5].partial);
 
+  // a scalar held at 16 (rsi), a v128 held at 32 (xmm9)
   auto assemble = [](auto&& emit, bool* violation = nullptr) {
-    Assembler a;
-    a.configure_slots(Reg::r15, 64, /*counting=*/false);
-    a.set_slot_registers({{16, false, uint8_t(Reg::rsi)}, {32, true, uint8_t(Xmm::xmm9), true}});
-    emit(a);
-    if (violation) *violation = a.slot_register_violation();
-    const auto code = a.code();
-    return std::vector<uint8_t>(code.begin(), code.end());
+    return assemble_bytes(true, emit, {{16, false, uint8_t(Reg::rsi)}, {32, true, uint8_t(Xmm::xmm9), true}},
+                          violation);
   };
-  auto plain = [](auto&& emit) {
-    Assembler a;
-    emit(a);
-    const auto code = a.code();
-    return std::vector<uint8_t>(code.begin(), code.end());
-  };
+  auto plain = [](auto&& emit) { return assemble_bytes(false, emit); };
   bool violation = true;
   // the held v128 at 32: loads and stores are register moves (none into itself)
   EXPECT_EQ(assemble(
