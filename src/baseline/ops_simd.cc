@@ -344,6 +344,33 @@ void all_ones(jit::Assembler& a, Xmm x) {
 // [dst][a][b] -> dst (see Binary).
 void emit_binary(OpEmitter& e, const Binary& b) {
   jit::Assembler& a = e.as();
+  const jit::Mem first = e.slot(b.swap ? 2 : 1), second = e.slot(b.swap ? 1 : 2);
+  if (jit::Assembler::has_avx() && !b.unsigned_compare_eq) {
+    // VEX: dst = op(first, second) without copying first, second straight from its slot (or register)
+    std::optional<Xmm> src1 = a.held_vector_register(first);
+    // `second` just stored from a register: keep that register (loading `first` would end the pairing)
+    const std::optional<Xmm> src2 = src1 ? std::nullopt : a.vector_forwarded_from(second);
+    if (!src1) {
+      src1 = src2 == x0 ? x1 : x0;
+      a.movdqu(*src1, first);
+    }
+    const std::optional<Xmm> held = b.invert ? std::nullopt : a.held_vector_register(e.slot(0));
+    const Xmm dst = held.value_or(x0);
+    if (src2 && b.imm != 0xff)
+      a.vex(b.op, dst, *src1, *src2, b.imm);
+    else if (src2)
+      a.vex(b.op, dst, *src1, *src2);
+    else if (b.imm != 0xff)
+      a.vex(b.op, dst, *src1, second, b.imm);
+    else
+      a.vex(b.op, dst, *src1, second);
+    if (b.invert) {
+      all_ones(a, x1);
+      a.vec(Vec::kPxor, x0, x1);
+    }
+    if (!held) a.movdqu(e.slot(0), x0);
+    return;
+  }
   if (b.unsigned_compare_eq) {
     a.movdqu(x0, e.slot(2));
     a.movdqu(x1, e.slot(1));
@@ -360,7 +387,6 @@ void emit_binary(OpEmitter& e, const Binary& b) {
       a.vec(b.op, *held, x1);
     return;
   } else {
-    const jit::Mem first = e.slot(b.swap ? 2 : 1), second = e.slot(b.swap ? 1 : 2);
     if (a.vector_load_forwarded(second)) {  // the forwarded load first, while it still is
       a.movdqu(x1, second);
       a.movdqu(x0, first);

@@ -9,6 +9,7 @@
 #include "jit/x64_assembler.hh"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace airwasm::jit {
@@ -856,4 +857,64 @@ void Assembler::movmskpd(Reg dst, Xmm src) {
   emit_op(kPrefixOpSize, false, op, uint8_t(dst), rm(src));
 }
 
+// ---------------------------------------------------------------- VEX (AVX) forms
+
+bool Assembler::has_avx() {
+  // AIRWASM_BASELINE_AVX=0 turns the AVX forms off (the SSE4.1 code is then what runs: for tests).
+  static const bool yes = [] {
+    const char* v = std::getenv("AIRWASM_BASELINE_AVX");
+    return __builtin_cpu_supports("avx") && !(v && *v == '0');
+  }();
+  return yes;
+}
+
+void Assembler::emit_vex(Vec op, uint8_t reg, uint8_t vvvv, const RM& operand) {
+  if (dry_run_) [[unlikely]]
+    return;
+  if (capacity_ - size_ < 16) [[unlikely]]
+    reserve_more(16);
+  const uint32_t v = uint32_t(op);
+  const uint8_t prefix = uint8_t(v >> 16), map = uint8_t(v >> 8), code = uint8_t(v);
+  const uint8_t pp = prefix == 0x66 ? 1 : prefix == 0xf3 ? 2 : prefix == 0xf2 ? 3 : 0;
+  const uint8_t mmmmm = map == 0 ? 1 : map == 0x38 ? 2 : 3;
+  // R, X, B are stored inverted; so is vvvv.
+  const bool r = reg & 8;
+  const bool x = !operand.is_reg && operand.mem.index != Mem::kNoReg && (operand.mem.index & 8);
+  const bool b =
+      operand.is_reg ? (operand.reg & 8) : (operand.mem.base != Mem::kNoReg && (operand.mem.base & 8));
+  uint8_t* p = buf_.get() + size_;
+  const uint8_t last = uint8_t(((~vvvv & 15) << 3) | pp);  // W = 0, L = 0 (128 bits)
+  if (mmmmm == 1 && !x && !b) {
+    *p++ = 0xc5;
+    *p++ = uint8_t((r ? 0 : 0x80) | last);
+  } else {
+    *p++ = 0xc4;
+    *p++ = uint8_t((r ? 0 : 0x80) | (x ? 0 : 0x40) | (b ? 0 : 0x20) | mmmmm);
+    *p++ = last;
+  }
+  *p++ = code;
+  p = emit_modrm(p, reg, operand);
+  size_ = size_t(p - buf_.get());
+}
+
+void Assembler::vex(Vec op, Xmm dst, Xmm src1, Xmm src2) {
+  emit_vex(op, uint8_t(dst), uint8_t(src1), rm(src2));
+}
+
+void Assembler::vex(Vec op, Xmm dst, Xmm src1, const Mem& src2) {
+  RM operand = vector_rm(src2, 16);
+  if (!operand.is_reg)
+    if (const std::optional<Xmm> stored = forwarded_vector(src2)) operand = rm(*stored);
+  emit_vex(op, uint8_t(dst), uint8_t(src1), operand);
+}
+
+void Assembler::vex(Vec op, Xmm dst, Xmm src1, const Mem& src2, uint8_t imm) {
+  vex(op, dst, src1, src2);
+  put8(imm);
+}
+
+void Assembler::vex(Vec op, Xmm dst, Xmm src1, Xmm src2, uint8_t imm) {
+  vex(op, dst, src1, src2);
+  put8(imm);
+}
 }  // namespace airwasm::jit

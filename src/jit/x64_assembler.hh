@@ -368,6 +368,15 @@ class Assembler {
   // pinsrb/w/d/q xmm, r32/r64, lane and pextrb/w/d/q r32/r64, xmm, lane (zero-extending).
   void pinsr(LaneBytes w, Xmm dst, Reg src, uint8_t lane);
   void pextr(LaneBytes w, Reg dst, Xmm src, uint8_t lane);
+  // The VEX.128 (AVX) form of `op`: dst = op(src1, src2), non-destructive, and a memory src2 needs no
+  // alignment. A frame slot src2 is rewritten like movdqu's (a held v128's register; the register just
+  // stored into it). Only where has_avx(); the result's upper 128 bits are zeroed (no SSE/AVX transition
+  // penalty: nothing here writes 256-bit registers).
+  static bool has_avx();
+  void vex(Vec op, Xmm dst, Xmm src1, Xmm src2);
+  void vex(Vec op, Xmm dst, Xmm src1, const Mem& src2);
+  void vex(Vec op, Xmm dst, Xmm src1, const Mem& src2, uint8_t imm);  // vcmpps/vcmppd
+  void vex(Vec op, Xmm dst, Xmm src1, Xmm src2, uint8_t imm);
   void pmovmskb(Reg dst, Xmm src);
   void movmskps(Reg dst, Xmm src);
   void movmskpd(Reg dst, Xmm src);
@@ -472,6 +481,8 @@ class Assembler {
   // True when a movdqu load of frame slot `m` emitted now would be forwarded (an op may then load that
   // operand first).
   bool vector_load_forwarded(const Mem& m) const { return forwarded_vector(m).has_value(); }
+  // The register a movdqu load of frame slot `m` emitted now would be forwarded from, if any.
+  std::optional<Xmm> vector_forwarded_from(const Mem& m) const { return forwarded_vector(m); }
   static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
   static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;
 
@@ -537,6 +548,8 @@ class Assembler {
   RM rm_held(const Mem& m, const SlotRegister* held, Access access);
   // A memory operand of `bytes` bytes read or written as a whole by a vector instruction (see movdqu).
   RM vector_rm(const Mem& m, int32_t bytes);
+  // [VEX prefix] opcode ModRM [SIB] [disp] for a Vec with the second source `vvvv`.
+  void emit_vex(Vec op, uint8_t reg, uint8_t vvvv, const RM& operand);
   // Emits [prefix] [REX] opcode ModRM [SIB] [disp]: `reg` is the ModRM reg field (a register or a /digit).
   // byte_operands: which operands are 8-bit registers (spl/bpl/sil/dil need a REX, even an empty one).
   static constexpr uint8_t kByteReg = 1, kByteRm = 2;

@@ -682,6 +682,34 @@ TEST(X64Encoding, PackedSse) {
   c.check();
 }
 
+// The VEX.128 forms (AVX): the two-byte prefix where it suffices (0F map, no REX.X/B), the three-byte
+// one otherwise (0F 38 / 0F 3A maps, r8-r15 in the r/m operand), the second source in vvvv, memory
+// operands of every shape, and the immediate of vcmpps/vcmppd.
+TEST(X64Encoding, VexForms) {
+  const std::pair<Vec, const char*> ops[] = {{Vec::kPaddd, "vpaddd"},     {Vec::kPxor, "vpxor"},
+                                             {Vec::kPmulld, "vpmulld"},   {Vec::kPshufb, "vpshufb"},
+                                             {Vec::kAddps, "vaddps"},     {Vec::kMulpd, "vmulpd"},
+                                             {Vec::kPminud, "vpminud"},   {Vec::kPackusdw, "vpackusdw"},
+                                             {Vec::kPcmpgtq, "vpcmpgtq"}, {Vec::kPsubusb, "vpsubusb"}};
+  Checker c;
+  for (auto [op, n] : ops) {
+    for (int d : {0, 3, 8, 15})
+      for (int s1 : {1, 9, 14})
+        for (int s2 : {2, 10}) {
+          c.add(std::string(n) + " " + x(xmm(s2)) + "," + x(xmm(s1)) + "," + x(xmm(d)),
+                [=](Assembler& a) { a.vex(op, xmm(d), xmm(s1), xmm(s2)); });
+        }
+    for (const Mem& mm : some_mems())
+      c.add(std::string(n) + " " + m(mm) + ",%xmm11,%xmm4",
+            [=](Assembler& a) { a.vex(op, Xmm::xmm4, Xmm::xmm11, mm); });
+  }
+  c.add("vcmpltps %xmm2,%xmm9,%xmm12",
+        [](Assembler& a) { a.vex(Vec::kCmpps, Xmm::xmm12, Xmm::xmm9, Xmm::xmm2, 1); });
+  c.add("vcmpneqpd 0x8(%r15),%xmm1,%xmm0",
+        [](Assembler& a) { a.vex(Vec::kCmppd, Xmm::xmm0, Xmm::xmm1, mem(Reg::r15, 8), 4); });
+  c.check();
+}
+
 // Vector store-to-load forwarding: a movdqu load of the frame slot just stored with movdqu becomes a
 // register move (nothing when it is the stored register); anything between keeps the load.
 TEST(X64Encoding, FrameSlotVectorForwarding) {
