@@ -130,7 +130,7 @@ struct Binary {
   bool swap = false;
   bool invert = false;
   std::optional<Vec> unsigned_compare_eq = std::nullopt;
-  uint8_t imm = 0xff;  // cmpps/cmppd predicate (0xff: no immediate)
+  std::optional<uint8_t> imm = std::nullopt;  // the cmpps/cmppd predicate
 };
 
 std::optional<Binary> binary_of(IOp op) {
@@ -345,8 +345,18 @@ void all_ones(jit::Assembler& a, Xmm x) {
 void emit_binary(OpEmitter& e, const Binary& b) {
   jit::Assembler& a = e.as();
   const jit::Mem first = e.slot(b.swap ? 2 : 1), second = e.slot(b.swap ? 1 : 2);
-  if (jit::Assembler::has_avx() && !b.unsigned_compare_eq) {
-    // VEX: dst = op(first, second) without copying first, second straight from its slot (or register)
+  // Computed straight in the destination's register when it is held (acc = acc + x: one instruction),
+  // else in x0 and stored; with `invert` or an unsigned compare always in x0.
+  const std::optional<Xmm> held =
+      b.invert || b.unsigned_compare_eq ? std::nullopt : a.held_vector_register(e.slot(0));
+  const Xmm dst = held.value_or(x0);
+  if (b.unsigned_compare_eq) {
+    a.movdqu(x0, e.slot(2));
+    a.movdqu(x1, e.slot(1));
+    a.vec(b.op, x0, x1);  // min or max of (a, b)
+    a.vec(*b.unsigned_compare_eq, x0, x1);
+  } else if (jit::Assembler::has_avx()) {
+    // VEX: dst = op(first, second) without copying first; second straight from its slot or register.
     std::optional<Xmm> src1 = a.held_vector_register(first);
     // `second` just stored from a register: keep that register (loading `first` would end the pairing)
     const std::optional<Xmm> src2 = src1 ? std::nullopt : a.vector_forwarded_from(second);
@@ -354,105 +364,74 @@ void emit_binary(OpEmitter& e, const Binary& b) {
       src1 = src2 == x0 ? x1 : x0;
       a.movdqu(*src1, first);
     }
-    const std::optional<Xmm> held = b.invert ? std::nullopt : a.held_vector_register(e.slot(0));
-    const Xmm dst = held.value_or(x0);
-    if (src2 && b.imm != 0xff)
+    if (src2)
       a.vex(b.op, dst, *src1, *src2, b.imm);
-    else if (src2)
-      a.vex(b.op, dst, *src1, *src2);
-    else if (b.imm != 0xff)
+    else
       a.vex(b.op, dst, *src1, second, b.imm);
-    else
-      a.vex(b.op, dst, *src1, second);
-    if (b.invert) {
-      all_ones(a, x1);
-      a.vec(Vec::kPxor, x0, x1);
-    }
-    if (!held) a.movdqu(e.slot(0), x0);
-    return;
-  }
-  if (b.unsigned_compare_eq) {
-    a.movdqu(x0, e.slot(2));
-    a.movdqu(x1, e.slot(1));
-    a.vec(b.op, x0, x1);  // min or max of (a, b)
-    a.vec(*b.unsigned_compare_eq, x0, x1);
-  } else if (const std::optional<Xmm> held = a.held_vector_register(e.slot(0)); held && !b.invert) {
-    // The destination is held in a register: compute in it (acc = acc + x: one instruction). The second
-    // operand is read first, so it may be the destination too.
-    a.movdqu(x1, e.slot(b.swap ? 1 : 2));
-    a.movdqu(*held, e.slot(b.swap ? 2 : 1));  // nothing when the first operand is the destination
-    if (b.imm != 0xff)
-      a.vec(b.op, *held, x1, b.imm);
-    else
-      a.vec(b.op, *held, x1);
-    return;
   } else {
-    if (a.vector_load_forwarded(second)) {  // the forwarded load first, while it still is
+    // SSE: second into x1, first into dst, then dst = op(dst, x1). Second goes first when dst is held
+    // (dst may be second's own register) or when it was just stored (to forward it while it still is).
+    if (held || a.vector_load_forwarded(second)) {
       a.movdqu(x1, second);
-      a.movdqu(x0, first);
+      a.movdqu(dst, first);  // nothing when the first operand is the held destination
     } else {
       a.movdqu(x0, first);
       a.movdqu(x1, second);
     }
-    if (b.imm != 0xff)
-      a.vec(b.op, x0, x1, b.imm);
-    else
-      a.vec(b.op, x0, x1);
+    a.vec(b.op, dst, x1, b.imm);
   }
   if (b.invert) {
     all_ones(a, x1);
     a.vec(Vec::kPxor, x0, x1);
   }
-  a.movdqu(e.slot(0), x0);
+  if (!held) a.movdqu(e.slot(0), x0);
 }
 
 // [dst][a]: dst = op(a) by one instruction (abs, sqrt, low-half extends, a conversion). The interpreter
 // computes i8/i16 abs as min_u(a, -a) / max_s(a, -a): the same lanes as pabs (abs(-128) stays -128).
-std::optional<Vec> unary_of(IOp op) {
+struct Unary {
+  Vec op;
+  bool high_half = false;  // applied to the upper 8 bytes (moved down first)
+};
+std::optional<Unary> unary_of(IOp op) {
   switch (op) {
     case IOp::I8x16Abs:
-      return Vec::kPabsb;
+      return Unary{Vec::kPabsb};
     case IOp::I16x8Abs:
-      return Vec::kPabsw;
+      return Unary{Vec::kPabsw};
     case IOp::I32x4Abs:
-      return Vec::kPabsd;
+      return Unary{Vec::kPabsd};
     case IOp::F32x4Sqrt:
-      return Vec::kSqrtps;
+      return Unary{Vec::kSqrtps};
     case IOp::F64x2Sqrt:
-      return Vec::kSqrtpd;
+      return Unary{Vec::kSqrtpd};
     case IOp::F32x4ConvertI32x4S:
-      return Vec::kCvtdq2ps;
+      return Unary{Vec::kCvtdq2ps};
     case IOp::I16x8ExtendLowI8x16S:
-      return Vec::kPmovsxbw;
+      return Unary{Vec::kPmovsxbw};
     case IOp::I16x8ExtendLowI8x16U:
-      return Vec::kPmovzxbw;
+      return Unary{Vec::kPmovzxbw};
     case IOp::I32x4ExtendLowI16x8S:
-      return Vec::kPmovsxwd;
+      return Unary{Vec::kPmovsxwd};
     case IOp::I32x4ExtendLowI16x8U:
-      return Vec::kPmovzxwd;
+      return Unary{Vec::kPmovzxwd};
     case IOp::I64x2ExtendLowI32x4S:
-      return Vec::kPmovsxdq;
+      return Unary{Vec::kPmovsxdq};
     case IOp::I64x2ExtendLowI32x4U:
-      return Vec::kPmovzxdq;
-    default:
-      return std::nullopt;
-  }
-}
-// The high-half extends: the upper 8 bytes moved down, then the low-half extend.
-std::optional<Vec> extend_high_of(IOp op) {
-  switch (op) {
+      return Unary{Vec::kPmovzxdq};
+    // the high-half extends: the upper 8 bytes moved down, then the low-half extend
     case IOp::I16x8ExtendHighI8x16S:
-      return Vec::kPmovsxbw;
+      return Unary{Vec::kPmovsxbw, true};
     case IOp::I16x8ExtendHighI8x16U:
-      return Vec::kPmovzxbw;
+      return Unary{Vec::kPmovzxbw, true};
     case IOp::I32x4ExtendHighI16x8S:
-      return Vec::kPmovsxwd;
+      return Unary{Vec::kPmovsxwd, true};
     case IOp::I32x4ExtendHighI16x8U:
-      return Vec::kPmovzxwd;
+      return Unary{Vec::kPmovzxwd, true};
     case IOp::I64x2ExtendHighI32x4S:
-      return Vec::kPmovsxdq;
+      return Unary{Vec::kPmovsxdq, true};
     case IOp::I64x2ExtendHighI32x4U:
-      return Vec::kPmovzxdq;
+      return Unary{Vec::kPmovzxdq, true};
     default:
       return std::nullopt;
   }
@@ -648,15 +627,27 @@ void store_scalar(jit::Assembler& a, LaneBytes w, const jit::Mem& at, Reg src) {
   }
 }
 
-// The lane width of a replace_lane op.
-LaneBytes replaced_lane(IOp op) {
+// The lane width of an extract_lane, replace_lane, load lane or store lane op.
+LaneBytes lane_width(IOp op) {
   switch (op) {
+    case IOp::I8x16ExtractLaneS:
+    case IOp::I8x16ExtractLaneU:
     case IOp::I8x16ReplaceLane:
+    case IOp::V128Load8Lane:
+    case IOp::V128Store8Lane:
       return LaneBytes::k1;
+    case IOp::I16x8ExtractLaneS:
+    case IOp::I16x8ExtractLaneU:
     case IOp::I16x8ReplaceLane:
+    case IOp::V128Load16Lane:
+    case IOp::V128Store16Lane:
       return LaneBytes::k2;
+    case IOp::I32x4ExtractLane:
+    case IOp::F32x4ExtractLane:
     case IOp::I32x4ReplaceLane:
     case IOp::F32x4ReplaceLane:
+    case IOp::V128Load32Lane:
+    case IOp::V128Store32Lane:
       return LaneBytes::k4;
     default:
       return LaneBytes::k8;
@@ -670,16 +661,10 @@ bool emit_inline(OpEmitter& e, IOp op) {
     emit_binary(e, *b);
     return true;
   }
-  if (const std::optional<Vec> u = unary_of(op)) {
+  if (const std::optional<Unary> u = unary_of(op)) {
     a.movdqu(x1, e.slot(1));
-    a.vec(*u, x0, x1);
-    a.movdqu(e.slot(0), x0);
-    return true;
-  }
-  if (const std::optional<Vec> u = extend_high_of(op)) {
-    a.movdqu(x1, e.slot(1));
-    a.vec_shift(VecShiftImm::kPsrldq, x1, 8);
-    a.vec(*u, x0, x1);
+    if (u->high_half) a.vec_shift(VecShiftImm::kPsrldq, x1, 8);
+    a.vec(u->op, x0, x1);
     a.movdqu(e.slot(0), x0);
     return true;
   }
@@ -814,18 +799,13 @@ bool emit_inline(OpEmitter& e, IOp op) {
     case IOp::I64x2ExtractLane:
     case IOp::F32x4ExtractLane:
     case IOp::F64x2ExtractLane: {
-      const bool bytes = op == IOp::I8x16ExtractLaneS || op == IOp::I8x16ExtractLaneU;
-      const bool words = op == IOp::I16x8ExtractLaneS || op == IOp::I16x8ExtractLaneU;
-      const bool quads = op == IOp::I64x2ExtractLane || op == IOp::F64x2ExtractLane;
-      const LaneBytes w = bytes   ? LaneBytes::k1
-                          : words ? LaneBytes::k2
-                          : quads ? LaneBytes::k8
-                                  : LaneBytes::k4;
+      const LaneBytes w = lane_width(op);
       a.movdqu(x0, e.slot(1));
       a.pextr(w, Reg::rax, x0, e.rd<uint8_t>(16) & (16 / uint8_t(w) - 1));
       if (op == IOp::I8x16ExtractLaneS) a.movsx8(Size::k32, Reg::rax, Reg::rax);
       if (op == IOp::I16x8ExtractLaneS) a.movsx16(Size::k32, Reg::rax, Reg::rax);
-      a.mov(quads ? Size::k64 : Size::k32, e.slot(0), Reg::rax);  // into an xmm if the result is held there
+      a.mov(w == LaneBytes::k8 ? Size::k64 : Size::k32, e.slot(0),
+            Reg::rax);  // into an xmm if the result is held there
       return true;
     }
     // replace [dst][vector][scalar][lane u8 at 20]: in a register (a 32-bit store into a frame slot is
@@ -836,7 +816,7 @@ bool emit_inline(OpEmitter& e, IOp op) {
     case IOp::F32x4ReplaceLane:
     case IOp::I64x2ReplaceLane:
     case IOp::F64x2ReplaceLane: {
-      const LaneBytes w = replaced_lane(op);
+      const LaneBytes w = lane_width(op);
       const uint8_t lane = e.rd<uint8_t>(20) & (16 / uint8_t(w) - 1);
       a.mov(w == LaneBytes::k8 ? Size::k64 : Size::k32, Reg::rcx, e.slot(2));
       a.movdqu(x0, e.slot(1));
@@ -1153,10 +1133,7 @@ bool emit_inline(OpEmitter& e, IOp op) {
     case IOp::V128Load16Lane:
     case IOp::V128Load32Lane:
     case IOp::V128Load64Lane: {
-      const LaneBytes w = op == IOp::V128Load8Lane    ? LaneBytes::k1
-                          : op == IOp::V128Load16Lane ? LaneBytes::k2
-                          : op == IOp::V128Load32Lane ? LaneBytes::k4
-                                                      : LaneBytes::k8;
+      const LaneBytes w = lane_width(op);
       const jit::Mem at = memory_operand(e, 1, 3, uint32_t(w));
       load_scalar(a, w, Reg::rcx, at);
       a.movdqu(x0, e.slot(2));
@@ -1168,10 +1145,7 @@ bool emit_inline(OpEmitter& e, IOp op) {
     case IOp::V128Store16Lane:
     case IOp::V128Store32Lane:
     case IOp::V128Store64Lane: {
-      const LaneBytes w = op == IOp::V128Store8Lane    ? LaneBytes::k1
-                          : op == IOp::V128Store16Lane ? LaneBytes::k2
-                          : op == IOp::V128Store32Lane ? LaneBytes::k4
-                                                       : LaneBytes::k8;
+      const LaneBytes w = lane_width(op);
       const jit::Mem at = memory_operand(e, 0, 2, uint32_t(w));
       a.movdqu(x0, e.slot(1));
       a.pextr(w, Reg::rcx, x0, e.rd<uint8_t>(20) & (16 / uint8_t(w) - 1));

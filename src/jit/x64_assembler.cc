@@ -727,17 +727,24 @@ void Assembler::movd_from_xmm(Size s, Reg dst, Xmm src) {
 // ---------------------------------------------------------------- packed SSE
 
 namespace {
-// The opcode bytes of a Vec after its prefix: 0F [38|3A] op.
+// The fields of a Vec (see vec_encoding): mandatory prefix, opcode map (0, 0x38, 0x3A), opcode.
+struct VecParts {
+  uint8_t prefix, map, code;
+};
+constexpr VecParts vec_parts(Vec op) {
+  const uint32_t v = uint32_t(op);
+  return VecParts{uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
+}
+// The legacy encoding's opcode bytes after the prefix: 0F [38|3A] op.
 struct VecBytes {
   uint8_t prefix;
   uint8_t bytes[3];
   uint8_t count;
 };
 constexpr VecBytes vec_bytes(Vec op) {
-  const uint32_t v = uint32_t(op);
-  const uint8_t prefix = uint8_t(v >> 16), map = uint8_t(v >> 8), code = uint8_t(v);
-  if (map == 0) return VecBytes{prefix, {0x0f, code, 0}, 2};
-  return VecBytes{prefix, {0x0f, map, code}, 3};
+  const VecParts v = vec_parts(op);
+  if (v.map == 0) return VecBytes{v.prefix, {0x0f, v.code, 0}, 2};
+  return VecBytes{v.prefix, {0x0f, v.map, v.code}, 3};
 }
 }  // namespace
 
@@ -768,14 +775,10 @@ Assembler::RM Assembler::vector_rm(const Mem& m, int32_t bytes) {
   return RM{false, 0, m};
 }
 
-void Assembler::vec(Vec op, Xmm dst, Xmm src) {
+void Assembler::vec(Vec op, Xmm dst, Xmm src, std::optional<uint8_t> imm) {
   const VecBytes b = vec_bytes(op);
   emit_op(b.prefix, false, std::span<const uint8_t>(b.bytes, b.count), uint8_t(dst), rm(src));
-}
-
-void Assembler::vec(Vec op, Xmm dst, Xmm src, uint8_t imm) {
-  vec(op, dst, src);
-  put8(imm);
+  if (imm) put8(*imm);
 }
 
 void Assembler::vec_shift(VecShiftImm op, Xmm dst, uint8_t count) {
@@ -785,13 +788,9 @@ void Assembler::vec_shift(VecShiftImm op, Xmm dst, uint8_t count) {
 }
 
 void Assembler::movdqu(Xmm dst, const Mem& src) {
-  const RM operand = vector_rm(src, 16);  // counts and checks the slots even when forwarded
-  if (operand.is_reg) {                   // held in a register
+  const RM operand = vector_source(src);
+  if (operand.is_reg) {  // held in a register, or just stored from one
     if (Xmm(operand.reg) != dst) movaps(dst, Xmm(operand.reg));
-    return;
-  }
-  if (const std::optional<Xmm> stored = forwarded_vector(src)) {
-    if (*stored != dst) movaps(dst, *stored);
     return;
   }
   const uint8_t op[] = {0x0f, 0x6f};
@@ -873,10 +872,9 @@ void Assembler::emit_vex(Vec op, uint8_t reg, uint8_t vvvv, const RM& operand) {
     return;
   if (capacity_ - size_ < 16) [[unlikely]]
     reserve_more(16);
-  const uint32_t v = uint32_t(op);
-  const uint8_t prefix = uint8_t(v >> 16), map = uint8_t(v >> 8), code = uint8_t(v);
-  const uint8_t pp = prefix == 0x66 ? 1 : prefix == 0xf3 ? 2 : prefix == 0xf2 ? 3 : 0;
-  const uint8_t mmmmm = map == 0 ? 1 : map == 0x38 ? 2 : 3;
+  const VecParts v = vec_parts(op);
+  const uint8_t pp = v.prefix == 0x66 ? 1 : v.prefix == 0xf3 ? 2 : v.prefix == 0xf2 ? 3 : 0;
+  const uint8_t mmmmm = v.map == 0 ? 1 : v.map == 0x38 ? 2 : 3;
   // R, X, B are stored inverted; so is vvvv.
   const bool r = reg & 8;
   const bool x = !operand.is_reg && operand.mem.index != Mem::kNoReg && (operand.mem.index & 8);
@@ -892,29 +890,19 @@ void Assembler::emit_vex(Vec op, uint8_t reg, uint8_t vvvv, const RM& operand) {
     *p++ = uint8_t((r ? 0 : 0x80) | (x ? 0 : 0x40) | (b ? 0 : 0x20) | mmmmm);
     *p++ = last;
   }
-  *p++ = code;
+  *p++ = v.code;
   p = emit_modrm(p, reg, operand);
   size_ = size_t(p - buf_.get());
 }
 
-void Assembler::vex(Vec op, Xmm dst, Xmm src1, Xmm src2) {
+void Assembler::vex(Vec op, Xmm dst, Xmm src1, Xmm src2, std::optional<uint8_t> imm) {
   emit_vex(op, uint8_t(dst), uint8_t(src1), rm(src2));
+  if (imm) put8(*imm);
 }
 
-void Assembler::vex(Vec op, Xmm dst, Xmm src1, const Mem& src2) {
-  RM operand = vector_rm(src2, 16);
-  if (!operand.is_reg)
-    if (const std::optional<Xmm> stored = forwarded_vector(src2)) operand = rm(*stored);
-  emit_vex(op, uint8_t(dst), uint8_t(src1), operand);
+void Assembler::vex(Vec op, Xmm dst, Xmm src1, const Mem& src2, std::optional<uint8_t> imm) {
+  emit_vex(op, uint8_t(dst), uint8_t(src1), vector_source(src2));
+  if (imm) put8(*imm);
 }
 
-void Assembler::vex(Vec op, Xmm dst, Xmm src1, const Mem& src2, uint8_t imm) {
-  vex(op, dst, src1, src2);
-  put8(imm);
-}
-
-void Assembler::vex(Vec op, Xmm dst, Xmm src1, Xmm src2, uint8_t imm) {
-  vex(op, dst, src1, src2);
-  put8(imm);
-}
 }  // namespace airwasm::jit

@@ -355,8 +355,8 @@ class Assembler {
   void movd_from_xmm(Size s, Reg dst, Xmm src);   // movd/movq r, xmm
 
   // ---- packed SSE (the SIMD ops) ----
-  void vec(Vec op, Xmm dst, Xmm src);
-  void vec(Vec op, Xmm dst, Xmm src, uint8_t imm);  // pshufd, pshuflw, cmpps/cmppd
+  // `imm`: the immediate of pshufd, pshuflw, roundps/pd, cmpps/pd (none for the others).
+  void vec(Vec op, Xmm dst, Xmm src, std::optional<uint8_t> imm = std::nullopt);
   void vec_shift(VecShiftImm op, Xmm dst, uint8_t count);
   // Unaligned 16-byte moves. A frame slot operand is never rewritten into a held register: its 8-byte
   // slots count as addressed in part (so they are not chosen to be held), and when one of them is held
@@ -373,10 +373,8 @@ class Assembler {
   // stored into it). Only where has_avx(); the result's upper 128 bits are zeroed (no SSE/AVX transition
   // penalty: nothing here writes 256-bit registers).
   static bool has_avx();
-  void vex(Vec op, Xmm dst, Xmm src1, Xmm src2);
-  void vex(Vec op, Xmm dst, Xmm src1, const Mem& src2);
-  void vex(Vec op, Xmm dst, Xmm src1, const Mem& src2, uint8_t imm);  // vcmpps/vcmppd
-  void vex(Vec op, Xmm dst, Xmm src1, Xmm src2, uint8_t imm);
+  void vex(Vec op, Xmm dst, Xmm src1, Xmm src2, std::optional<uint8_t> imm = std::nullopt);
+  void vex(Vec op, Xmm dst, Xmm src1, const Mem& src2, std::optional<uint8_t> imm = std::nullopt);
   void pmovmskb(Reg dst, Xmm src);
   void movmskps(Reg dst, Xmm src);
   void movmskpd(Reg dst, Xmm src);
@@ -548,6 +546,14 @@ class Assembler {
   RM rm_held(const Mem& m, const SlotRegister* held, Access access);
   // A memory operand of `bytes` bytes read or written as a whole by a vector instruction (see movdqu).
   RM vector_rm(const Mem& m, int32_t bytes);
+  // A v128 source operand: vector_rm, then, if it stayed in memory, the register just stored into that
+  // frame slot (store forwarding).
+  RM vector_source(const Mem& m) {
+    const RM operand = vector_rm(m, 16);  // counts and checks the slots even when forwarded
+    if (operand.is_reg) return operand;
+    if (const std::optional<Xmm> stored = forwarded_vector(m)) return rm(*stored);
+    return operand;
+  }
   // [VEX prefix] opcode ModRM [SIB] [disp] for a Vec with the second source `vvvv`.
   void emit_vex(Vec op, uint8_t reg, uint8_t vvvv, const RM& operand);
   // Emits [prefix] [REX] opcode ModRM [SIB] [disp]: `reg` is the ModRM reg field (a register or a /digit).
