@@ -392,12 +392,7 @@ class FunctionTranslator final : public OpEmitter {
     for (const Assembler::SlotRegister& r : pinned_) {
       if (r.disp >= locals_end) continue;
       if (r.disp < params_end) {
-        if (r.vector)
-          a.movdqu(jit::Xmm(r.reg), mem(kFpReg, r.disp));
-        else if (r.xmm)
-          a.movs(jit::Fp::kF64, jit::Xmm(r.reg), mem(kFpReg, r.disp));
-        else
-          a.mov(Size::k64, Reg(r.reg), mem(kFpReg, r.disp));
+        move_slot(r, /*to_memory=*/false);
       } else if (r.xmm) {
         a.sse_logic(jit::SseLogic::kXor, jit::Fp::kF64, jit::Xmm(r.reg), jit::Xmm(r.reg));
       } else {
@@ -431,26 +426,32 @@ class FunctionTranslator final : public OpEmitter {
     for (size_t i = 0; i < pinned_.size(); ++i) {
       const Assembler::SlotRegister& r = pinned_[i];
       if (r.disp >= below || (only_touched && !(touched >> i & 1))) continue;
-      const jit::Mem m = mem(kFpReg, r.disp);
-      if (r.vector) {
-        if (to_memory)
-          a.movdqu(m, jit::Xmm(r.reg));
-        else
-          a.movdqu(jit::Xmm(r.reg), m);
-      } else if (r.xmm) {
-        if (to_memory)
-          a.movs(jit::Fp::kF64, m, jit::Xmm(r.reg));
-        else
-          a.movs(jit::Fp::kF64, jit::Xmm(r.reg), m);
-      } else {
-        if (to_memory)
-          a.mov(Size::k64, m, Reg(r.reg));
-        else
-          a.mov(Size::k64, Reg(r.reg), m);
-      }
+      move_slot(r, to_memory);
     }
     a.pause_slot_registers(paused);
     if (below == INT32_MAX) a.set_touched_slot_registers(0);  // registers and slots agree
+  }
+  // One held slot stored to its frame slot or loaded from it (slot registers paused): 16 bytes for a
+  // v128, 8 for a scalar of either class.
+  void move_slot(const Assembler::SlotRegister& r, bool to_memory) {
+    Assembler& a = as();
+    const jit::Mem m = mem(kFpReg, r.disp);
+    if (r.vector) {
+      if (to_memory)
+        a.movdqu(m, jit::Xmm(r.reg));
+      else
+        a.movdqu(jit::Xmm(r.reg), m);
+    } else if (r.xmm) {
+      if (to_memory)
+        a.movs(jit::Fp::kF64, m, jit::Xmm(r.reg));
+      else
+        a.movs(jit::Fp::kF64, jit::Xmm(r.reg), m);
+    } else {
+      if (to_memory)
+        a.mov(Size::k64, m, Reg(r.reg));
+      else
+        a.mov(Size::k64, Reg(r.reg), m);
+    }
   }
 
   // ---- OpEmitter ----
