@@ -104,7 +104,7 @@ bool mul_into_held(OpEmitter& e, Size s, const Operand& b) {
   if (!d) return false;
   const bool d_is_a = e.opnd(0) == e.opnd(1);
   if (b.is_imm && (s == Size::k32 || fits_i32(b.imm))) {
-    const std::optional<Reg> src = a.held_general_register(e.slot(1));
+    const std::optional<Reg> src = a.held_general_register(e.slot(1), /*writes=*/false);
     if (!src) a.mov(s, *d, e.slot(1));
     a.imul(s, *d, src ? *src : *d, int32_t(b.imm));
     return true;
@@ -146,7 +146,7 @@ bool copy_with_held(OpEmitter& e) {
     if (e.opnd(0) != e.opnd(1)) a.mov(Size::k64, *d, e.slot(1));
     return true;
   }
-  if (const std::optional<Reg> src = a.held_general_register(e.slot(1))) {
+  if (const std::optional<Reg> src = a.held_general_register(e.slot(1), /*writes=*/false)) {
     a.mov(Size::k64, e.slot(0), *src);
     return true;
   }

@@ -248,7 +248,7 @@ uint32_t emit_access(OpEmitter& e, Form form, Access acc) {
     }
   } else if (acc.store) {
     // The value straight from the general register holding it, if one does (else through rdx).
-    const std::optional<Reg> held = a.held_general_register(e.slot(1));
+    const std::optional<Reg> held = a.held_general_register(e.slot(1), /*writes=*/false);
     const Reg value = held.value_or(Reg::rdx);
     if (!held) a.mov(acc.bytes == 8 ? Size::k64 : Size::k32, Reg::rdx, e.slot(1));
     switch (acc.bytes) {

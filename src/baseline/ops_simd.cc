@@ -357,7 +357,7 @@ void emit_binary(OpEmitter& e, const Binary& b) {
     a.vec(*b.unsigned_compare_eq, x0, x1);
   } else if (jit::Assembler::has_avx()) {
     // VEX: dst = op(first, second) without copying first; second straight from its slot or register.
-    std::optional<Xmm> src1 = a.held_vector_register(first);
+    std::optional<Xmm> src1 = a.held_vector_register(first, /*writes=*/false);
     // `second` just stored from a register: keep that register (loading `first` would end the pairing)
     const std::optional<Xmm> src2 = src1 ? std::nullopt : a.vector_forwarded_from(second);
     if (!src1) {

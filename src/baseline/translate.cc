@@ -319,8 +319,8 @@ class FunctionTranslator final : public OpEmitter {
     charge(f_.entry_cost, 0, /*registers_live=*/false);
     entry = uint32_t(a.size());
     own_entries_ = {entry_charged, entry};
-    load_at_entry();
     a.set_slot_registers(pinned_);
+    load_at_entry();  // after set_slot_registers, which marks every held slot written
     uint32_t pos = 0;
     while (pos < f_.code_size) {
       bind_instruction(pos);
@@ -400,36 +400,43 @@ class FunctionTranslator final : public OpEmitter {
       }
     }
     a.pause_slot_registers(false);
-    // Parameters and locals now agree with their slots; operand-stack temporaries hold nothing yet, but
-    // count as touched (their slots are not read before they are written, so this only costs stores).
-    uint32_t touched = 0;
-    for (size_t i = 0; i < pinned_.size(); ++i)
-      if (pinned_[i].disp >= locals_end) touched |= 1u << i;
-    a.set_touched_slot_registers(touched);
+    // Parameters and locals now agree with their slots; operand-stack temporaries hold nothing yet, and
+    // nothing reads one before it is written (which sets its bit).
+    a.set_written_slot_registers(0);
   }
   // Stores the held locals to their slots: before anything that reads the frame in memory (calls,
-  // helpers, returns, suspension) or clobbers the registers. Only those touched since registers and
-  // slots last agreed (Assembler::touched_slot_registers); in the out-of-line stubs, every one (they are
+  // helpers, returns, suspension) or clobbers the registers. Only those written since registers and
+  // slots last agreed (Assembler::written_slot_registers); in the out-of-line stubs, every one (they are
   // emitted after the function, so the tracking does not describe the state where they are entered).
-  void spill_all() { move_held(true, INT32_MAX, /*only_touched=*/true); }
-  void spill_all_in_stub() { move_held(true, INT32_MAX, /*only_touched=*/false); }
+  void spill_all() { move_held(true, INT32_MAX, /*only_written=*/true); }
+  void spill_all_in_stub() { move_held(true, INT32_MAX, /*only_written=*/false); }
+  // Stores only the held slots below `live_end` (bytes): a call, whose callee's frame starts at its
+  // arguments, so that the slots above them are dead (and the callee's).
+  void spill_below(int32_t live_end) { move_held(true, live_end, /*only_written=*/true); }
   // Stores only the held slots that hold results (a return: nothing else of the frame is read again).
-  void spill_results() { move_held(true, int32_t(f_.result_slots) * 8, /*only_touched=*/true); }
+  void spill_results() { spill_below(int32_t(f_.result_slots) * 8); }
   // Loads them back: at the entry, after calls and helpers, where a suspended activation resumes.
   void reload_all() { move_held(false); }
-  void move_held(bool to_memory, int32_t below = INT32_MAX, bool only_touched = false) {
+  // Loads back those below `live_end` (bytes): after a call, whose results end the live part of the
+  // frame. The registers of the dead slots above keep what the callee left; nothing reads such a slot
+  // before writing it, and a spill of one stores a dead value.
+  void reload_below(int32_t live_end) {
+    move_held(false, live_end);
+    as().set_written_slot_registers(0);
+  }
+  void move_held(bool to_memory, int32_t below = INT32_MAX, bool only_written = false) {
     if (pinned_.empty()) return;
     Assembler& a = as();
     const bool paused = a.slot_registers_paused();
-    const uint32_t touched = a.touched_slot_registers();
+    const uint32_t written = a.written_slot_registers();
     a.pause_slot_registers(true);
     for (size_t i = 0; i < pinned_.size(); ++i) {
       const Assembler::SlotRegister& r = pinned_[i];
-      if (r.disp >= below || (only_touched && !(touched >> i & 1))) continue;
+      if (r.disp >= below || (only_written && !(written >> i & 1))) continue;
       move_slot(r, to_memory);
     }
     a.pause_slot_registers(paused);
-    if (below == INT32_MAX) a.set_touched_slot_registers(0);  // registers and slots agree
+    if (below == INT32_MAX) a.set_written_slot_registers(0);  // registers and slots agree
   }
   // One held slot stored to its frame slot or loaded from it (slot registers paused): 16 bytes for a
   // v128, 8 for a scalar of either class.
@@ -519,20 +526,28 @@ class FunctionTranslator final : public OpEmitter {
   void bind_instruction(uint32_t pos) {
     if (counting_) weigh_loops(pos);
     positions_.emplace_back(pos, uint32_t(as().size()));
-    // Where paths join (a forward branch's target, a loop header) the registers that may differ from
-    // their slots are those of any path: all of them, for spill_all.
-    bool join = false;
+    // Where paths join, the registers that may differ from their slots are those of any path: at a
+    // forward branch's target those written on the fall-through or on any branch to it; at a loop
+    // header (its back edges are not translated yet) all of them.
+    bool join = false, loop_header = false;
     while (loop_head_ < f_.loops.size() && f_.loops[loop_head_].begin <= pos) {
-      join |= f_.loops[loop_head_].begin == pos;
+      loop_header |= f_.loops[loop_head_].begin == pos;
       ++loop_head_;
     }
-    while (!pending_.empty() && pending_.front().first == pos) {
-      as().bind(Label{pending_.front().second});
+    uint32_t written = as().written_slot_registers();
+    while (!pending_.empty() && pending_.front().target == pos) {
+      as().bind(Label{pending_.front().label});
+      written |= pending_.front().written;
       std::pop_heap(pending_.begin(), pending_.end(), std::greater<>{});
       pending_.pop_back();
       join = true;
     }
-    if (join) as().set_touched_slot_registers(~0u);
+    if (loop_header) {
+      as().set_written_slot_registers(~0u);
+      join = true;
+    } else if (join) {
+      as().set_written_slot_registers(written);
+    }
     // The assembler's store-to-load forwarding pairs a store with the load right after it; that is only
     // sound where nothing else jumps in between. Jumps reach an instruction start through a label of
     // the assembler (bind ends the pairing itself) or, without one, as a resume point or loop header:
@@ -565,8 +580,9 @@ class FunctionTranslator final : public OpEmitter {
       return as().label_at(it->second);  // validated code only branches to instruction starts
     }
     // A label per forward branch (several may be bound at one target): cheaper than finding the target's.
+    // The caller jumps to it right away, so the written registers are those where the branch leaves.
     const Label l = as().new_label();
-    pending_.emplace_back(target, l.id);
+    pending_.push_back(PendingBranch{target, l.id, as().written_slot_registers()});
     std::push_heap(pending_.begin(), pending_.end(), std::greater<>{});
     return l;
   }
@@ -740,8 +756,8 @@ class FunctionTranslator final : public OpEmitter {
     if (result_slot != tested_slot || result_slot < (f_.param_slots + f_.local_slots) * 8) return 0;
     for (const interp::LoopExtent& loop : f_.loops)
       if (loop.begin == next) return 0;
-    for (const auto& [target, label] : pending_)
-      if (target == next) return 0;
+    for (const PendingBranch& p : pending_)
+      if (p.target == next) return 0;
     auto size = translate_family_op(op);  // the flags of its ucomis survive: only moves follow it
     if (!size) return size;
     pos_ = next;  // (not bound as an instruction start: so no resume point either)
@@ -970,14 +986,20 @@ class FunctionTranslator final : public OpEmitter {
     forwarding_ends_.push_back(pos_);
     resume_positions_.push_back(pos_);          // a host function that asked to run again
     resume_positions_.push_back(pos_ + isize);  // an interpreted callee returns here
-    spill_all();  // the callee's frame starts above the locals, but helpers read them in memory
+    // A callee of this module: only its arguments and what lies below them are live in the frame (the
+    // callee's frame starts at the arguments), and after the call only that and its results. Anything
+    // else (imports, call_indirect, whose index slot lies above the arguments): the whole frame.
+    const CompiledFunc* defined = indirect ? nullptr : defined_function(site.func_or_type);
+    const int32_t args_end = defined ? int32_t(site.args_slot + defined->param_slots * 8) : INT32_MAX;
+    const int32_t results_end = defined ? int32_t(site.args_slot + defined->result_slots * 8) : INT32_MAX;
+    // the callee's frame starts above the locals, but helpers and the interpreter read them in memory
+    spill_below(args_end);
     a.pause_slot_registers(true);
     // With an inline path (a callee of this module, or call_indirect), the helper path is a stub after
     // the function's code: the inline path's return lands right on the continuation.
     std::optional<Label> slow;
     if (!indirect) {
-      if (const CompiledFunc* callee = defined_function(site.func_or_type))
-        slow = call_compiled_inline(*callee, site, continuation);
+      if (defined != nullptr) slow = call_compiled_inline(*defined, site, continuation);
     } else {
       slow = call_indirect_inline(site, continuation);
     }
@@ -990,7 +1012,7 @@ class FunctionTranslator final : public OpEmitter {
     // continuation block is charged as the interpreter's ReturnOpF / do_call do.
     a.bind(continuation);
     a.pause_slot_registers(false);
-    reload_all();
+    reload_below(results_end);
     charge(charged ? site.continuation_cost : kNoCost, pos_ + isize);
     return isize;
   }
@@ -1288,8 +1310,14 @@ class FunctionTranslator final : public OpEmitter {
   Label trap_common_;
   std::vector<std::pair<uint32_t, uint32_t>> positions_;  // (lowered, native) of every instruction
   std::vector<uint32_t> not_resumable_;  // instructions only the interpreter runs, in code order
-  // Forward targets not reached yet, (lowered target, label id): a min-heap on the target.
-  std::vector<std::pair<uint32_t, uint32_t>> pending_;
+  // A forward branch whose target is not reached yet: a min-heap on the target.
+  struct PendingBranch {
+    uint32_t target;   // lowered
+    uint32_t label;    // the assembler's label id
+    uint32_t written;  // Assembler::written_slot_registers where the branch leaves
+    auto operator<=>(const PendingBranch&) const = default;
+  };
+  std::vector<PendingBranch> pending_;
   std::vector<FuelStub> fuel_stubs_;
   std::vector<InterruptStub> interrupt_stubs_;
   std::vector<CallSlowPath> call_slow_paths_;

@@ -196,8 +196,8 @@ void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
     if (r.vector) slot_reg_index_[size_t(r.disp) / 8 + 1] = -1;
   }
   slot_regs_ = std::move(slots);
-  assert(slot_regs_.size() <= 32);  // touched_slots_ has a bit for each
-  touched_slots_ = ~0u;
+  assert(slot_regs_.size() <= 32);  // written_slots_ has a bit for each
+  written_slots_ = ~0u;
   for (size_t i = 0; i < slot_regs_.size(); ++i) {
     const SlotRegister& r = slot_regs_[i];
     assert(r.disp >= 0 && r.disp % 8 == 0 && r.disp + (r.vector ? 8 : 0) < slot_limit_);
@@ -207,7 +207,8 @@ void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
   }
 }
 
-const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool sse, bool count) {
+const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool sse, Access access,
+                                                             bool count) {
   if (slot_counting_ && count) {
     SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
     (count_neutral_ ? c.neutral : sse ? c.sse : c.integer) += count_weight_;
@@ -220,7 +221,7 @@ const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool 
     slot_violation_ = true;  // a part of a held slot (a scalar access of a held v128 is one too)
     return nullptr;
   }
-  touched_slots_ |= 1u << held;
+  if (access != Access::kRead) written_slots_ |= 1u << held;
   return &slot_regs_[size_t(held)];
 }
 
@@ -364,7 +365,7 @@ void Assembler::mov(Size s, Reg dst, const Mem& src) {
 }
 
 void Assembler::mov(Size s, const Mem& dst, Reg src) {
-  const SlotRegister* held = held_slot(dst, false, /*count=*/false);
+  const SlotRegister* held = held_slot(dst, false, Access::kWrite, /*count=*/false);
   if (held && held->xmm) {
     movd_to_xmm(s, Xmm(held->reg), src);
     return;
@@ -395,7 +396,7 @@ void Assembler::mov_imm(Size s, Reg dst, uint64_t imm) {
 }
 
 void Assembler::mov_imm(Size s, const Mem& dst, int32_t imm) {
-  const SlotRegister* held = held_slot(dst, false, /*count=*/false);
+  const SlotRegister* held = held_slot(dst, false, Access::kWrite, /*count=*/false);
   if (held && held->xmm) {
     mov_imm(s, kSlotScratch, s == Size::k64 ? uint64_t(int64_t(imm)) : uint64_t(uint32_t(imm)));
     movd_to_xmm(s, Xmm(held->reg), kSlotScratch);
@@ -620,7 +621,7 @@ void Assembler::movs(Fp p, Xmm dst, Xmm src) {
 }
 
 void Assembler::movs(Fp p, Xmm dst, const Mem& src) {
-  if (const SlotRegister* held = held_slot(src, true)) {
+  if (const SlotRegister* held = held_slot(src, true, Access::kRead)) {
     if (held->xmm)
       movaps(dst, Xmm(held->reg));  // the whole register: no dependency on dst's old upper lanes
     else
@@ -632,7 +633,7 @@ void Assembler::movs(Fp p, Xmm dst, const Mem& src) {
 }
 
 void Assembler::movs(Fp p, const Mem& dst, Xmm src) {
-  if (const SlotRegister* held = held_slot(dst, true)) {
+  if (const SlotRegister* held = held_slot(dst, true, Access::kWrite)) {
     if (held->xmm)
       movaps(Xmm(held->reg), src);
     else
@@ -655,7 +656,7 @@ void Assembler::sse(SseOp op, Fp p, Xmm dst, Xmm src) {
 }
 
 void Assembler::sse(SseOp op, Fp p, Xmm dst, const Mem& src) {
-  if (const SlotRegister* held = held_slot(src, true)) {
+  if (const SlotRegister* held = held_slot(src, true, Access::kRead)) {
     Xmm value = Xmm(held->reg);
     if (!held->xmm) {
       value = kSlotScratchXmm;
@@ -679,7 +680,7 @@ void Assembler::ucomis(Fp p, Xmm a, Xmm b) {
 }
 
 void Assembler::ucomis(Fp p, Xmm a, const Mem& b) {
-  if (const SlotRegister* held = held_slot(b, true)) {
+  if (const SlotRegister* held = held_slot(b, true, Access::kRead)) {
     Xmm value = Xmm(held->reg);
     if (!held->xmm) {
       value = kSlotScratchXmm;
@@ -748,7 +749,7 @@ constexpr VecBytes vec_bytes(Vec op) {
 }
 }  // namespace
 
-Assembler::RM Assembler::vector_rm(const Mem& m, int32_t bytes) {
+Assembler::RM Assembler::vector_rm(const Mem& m, int32_t bytes, Access access) {
   if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp + bytes <= 0 || m.disp >= slot_limit_)
     return RM{false, 0, m};
   // A whole v128 in two slots: counted as a vector access, and rewritten into the register that holds
@@ -761,7 +762,7 @@ Assembler::RM Assembler::vector_rm(const Mem& m, int32_t bytes) {
   if (whole && !slots_paused_ && !slot_regs_.empty()) {
     const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
     if (held >= 0 && slot_regs_[size_t(held)].vector && slot_regs_[size_t(held)].disp == m.disp) {
-      touched_slots_ |= 1u << held;
+      if (access != Access::kRead) written_slots_ |= 1u << held;
       return RM{true, slot_regs_[size_t(held)].reg, {}};
     }
   }
@@ -798,7 +799,7 @@ void Assembler::movdqu(Xmm dst, const Mem& src) {
 }
 
 void Assembler::movdqu(const Mem& dst, Xmm src) {
-  const RM operand = vector_rm(dst, 16);
+  const RM operand = vector_rm(dst, 16, Access::kWrite);
   if (operand.is_reg) {  // held in a register
     if (Xmm(operand.reg) != src) movaps(Xmm(operand.reg), src);
     return;
@@ -811,12 +812,12 @@ void Assembler::movdqu(const Mem& dst, Xmm src) {
 
 void Assembler::movq_load(Xmm dst, const Mem& src) {
   const uint8_t op[] = {0x0f, 0x7e};
-  emit_op(kPrefixRep, false, op, uint8_t(dst), vector_rm(src, 8));
+  emit_op(kPrefixRep, false, op, uint8_t(dst), vector_rm(src, 8, Access::kRead));
 }
 
 void Assembler::movd_load(Xmm dst, const Mem& src) {
   const uint8_t op[] = {0x0f, 0x6e};
-  emit_op(kPrefixOpSize, false, op, uint8_t(dst), vector_rm(src, 4));
+  emit_op(kPrefixOpSize, false, op, uint8_t(dst), vector_rm(src, 4, Access::kRead));
 }
 
 void Assembler::pinsr(LaneBytes w, Xmm dst, Reg src, uint8_t lane) {

@@ -433,35 +433,37 @@ class Assembler {
   // Counts the accesses from here on as neither integer nor SSE ones: instructions that only move bits
   // (copies, constants, selects) say nothing about which register class suits the value.
   void set_count_neutral(bool neutral) { count_neutral_ = neutral; }
-  // Which held slots may differ from their frame slots: bit i for slot_registers()[i], set by every access
-  // rewritten into the register (read or write: an access says nothing reliable about writing here, and a
-  // read costs only a spill that was not needed). The baseline compiler clears it when registers and
+  // Which held slots may differ from their frame slots: bit i for slot_registers()[i], set by every
+  // access that writes the register (rewritten operands of writing instructions, and the registers handed
+  // out by held_general_register / held_vector_register for writing). A read leaves the bit alone: the
+  // register still holds what the slot holds. The baseline compiler clears the bits when registers and
   // slots agree (after a spill or a reload) and sets all bits where paths join; a spill then stores only
-  // the registers touched since.
-  uint32_t touched_slot_registers() const { return touched_slots_; }
+  // the registers written since (a local only read between two calls costs no store at either).
+  uint32_t written_slot_registers() const { return written_slots_; }
   // The general register holding the whole frame slot `m` names (not paused), else nullopt: an op family
-  // may then compute straight into it (`mov r, a; add r, b` rather than through rax). Counts as touching
-  // it (held_slot does), since the caller is about to write it with a register operand the rewriting
-  // never sees; a part of a slot is no register's (and is not flagged: the caller addresses it no more).
-  std::optional<Reg> held_general_register(const Mem& m) {
+  // may then compute straight into it (`mov r, a; add r, b` rather than through rax). With `writes`,
+  // counts as writing it, since the caller is about to write it with a register operand the rewriting
+  // never sees (false: the caller only reads it, as a source operand); a part of a slot is no register's
+  // (and is not flagged: the caller addresses it no more).
+  std::optional<Reg> held_general_register(const Mem& m, bool writes = true) {
     if (m.disp % 8 != 0) return std::nullopt;
-    const SlotRegister* held = held_slot(m, false, /*count=*/false);
+    const SlotRegister* held = held_slot(m, false, writes ? Access::kWrite : Access::kRead, /*count=*/false);
     if (held == nullptr || held->xmm) return std::nullopt;
     return Reg(held->reg);
   }
   // The xmm register holding the whole v128 at frame slot `m` (SlotRegister::vector, not paused), else
-  // nullopt: a SIMD op may compute straight in it. Counts as touching it.
-  std::optional<Xmm> held_vector_register(const Mem& m) {
+  // nullopt: a SIMD op may compute straight in it. With `writes`, counts as writing it.
+  std::optional<Xmm> held_vector_register(const Mem& m, bool writes = true) {
     if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp % 8 != 0 ||
         m.disp + 16 > slot_limit_ || slots_paused_ || slot_regs_.empty())
       return std::nullopt;
     const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
     if (held < 0 || !slot_regs_[size_t(held)].vector || slot_regs_[size_t(held)].disp != m.disp)
       return std::nullopt;
-    touched_slots_ |= 1u << held;
+    if (writes) written_slots_ |= 1u << held;
     return Xmm(slot_regs_[size_t(held)].reg);
   }
-  void set_touched_slot_registers(uint32_t bits) { touched_slots_ = bits; }
+  void set_written_slot_registers(uint32_t bits) { written_slots_ = bits; }
   // Store-to-load forwarding of frame slots: a load of a frame slot (mov r, [slot]; alu r, [slot];
   // imul r, [slot]) emitted right after a 64-bit store of a register to the same slot, nothing in
   // between, reads that register instead: the value is the same and the CPU's store forwarding costs
@@ -487,14 +489,14 @@ class Assembler {
  private:
   enum class Access : uint8_t { kRead, kWrite, kAddress };
   // The register holding the slot that `m` names, or null (not a held slot, or paused); counts the
-  // access and flags a partial one.
-  const SlotRegister* held_slot(const Mem& m, bool sse, bool count = true) {
+  // access, flags a partial one and notes a write (any access but kRead) in written_slot_registers.
+  const SlotRegister* held_slot(const Mem& m, bool sse, Access access, bool count = true) {
     // Inline: most operands are not frame slots below the limit (memory accesses, runtime structures).
     if (m.base != slot_base_ || m.index != Mem::kNoReg || m.disp < 0 || m.disp >= slot_limit_) return nullptr;
-    return held_slot_of_frame(m, sse, count);
+    return held_slot_of_frame(m, sse, access, count);
   }
-  const SlotRegister* held_slot_of_frame(const Mem& m, bool sse, bool count);
-  uint32_t touched_slots_ = ~0u;
+  const SlotRegister* held_slot_of_frame(const Mem& m, bool sse, Access access, bool count);
+  uint32_t written_slots_ = ~0u;
   // The last 64-bit store of a register into a frame slot (end: the code size after it; kNoStore: none).
   static constexpr uint32_t kNoStore = ~uint32_t{0};
   struct SlotStore {
@@ -539,17 +541,17 @@ class Assembler {
   static RM rm(Xmm r) { return RM{true, uint8_t(r), {}}; }
   // A memory operand, rewritten into the register that holds it when it names a held frame slot.
   RM rm(const Mem& m, Access access = Access::kRead) {
-    const SlotRegister* held = held_slot(m, false);
+    const SlotRegister* held = held_slot(m, false, access);
     if (held == nullptr) return RM{false, 0, m};
     return rm_held(m, held, access);
   }
   RM rm_held(const Mem& m, const SlotRegister* held, Access access);
   // A memory operand of `bytes` bytes read or written as a whole by a vector instruction (see movdqu).
-  RM vector_rm(const Mem& m, int32_t bytes);
+  RM vector_rm(const Mem& m, int32_t bytes, Access access);
   // A v128 source operand: vector_rm, then, if it stayed in memory, the register just stored into that
   // frame slot (store forwarding).
   RM vector_source(const Mem& m) {
-    const RM operand = vector_rm(m, 16);  // counts and checks the slots even when forwarded
+    const RM operand = vector_rm(m, 16, Access::kRead);  // counts and checks the slots even when forwarded
     if (operand.is_reg) return operand;
     if (const std::optional<Xmm> stored = forwarded_vector(m)) return rm(*stored);
     return operand;
