@@ -293,34 +293,69 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   return s;
 }
 
+// The frame slots held in registers, per region of a function: [0] outside every loop, [1 + i] in
+// CompiledFunc::loops[i] outside the loops nested in it (docs/compiler.md, "Registers").
+using RegionSets = std::vector<std::vector<Assembler::SlotRegister>>;
+
+// For each loop of `loops` (ascending by begin, nested ones after theirs), the region of the loop around
+// it: 1 + that loop's index, or 0 for none.
+std::vector<uint32_t> loop_parents(const std::vector<interp::LoopExtent>& loops) {
+  std::vector<uint32_t> parents(loops.size(), 0);
+  std::vector<size_t> open;  // the loops around the current one, innermost last
+  for (size_t i = 0; i < loops.size(); ++i) {
+    while (!open.empty() &&
+           !(loops[open.back()].begin <= loops[i].begin && loops[i].end <= loops[open.back()].end))
+      open.pop_back();
+    parents[i] = open.empty() ? 0 : uint32_t(open.back() + 1);
+    open.push_back(i);
+  }
+  return parents;
+}
+
+// The region of lowered position `pos`: 1 + the index of the innermost loop that contains it, else 0. The
+// last loop beginning at or before `pos` is that loop or one nested in it (loops nest), so the answer
+// is found walking up from there.
+size_t innermost_loop_region(const std::vector<interp::LoopExtent>& loops,
+                             const std::vector<uint32_t>& parents, uint32_t pos) {
+  auto it = std::upper_bound(loops.begin(), loops.end(), pos,
+                             [](uint32_t p, const interp::LoopExtent& l) { return p < l.begin; });
+  if (it == loops.begin()) return 0;
+  size_t region = size_t(it - loops.begin());  // 1 + the index of the loop before `it`
+  while (region != 0 && pos >= loops[region - 1].end) region = parents[region - 1];
+  return region;
+}
+
 class FunctionTranslator final : public OpEmitter {
  public:
-  // `pinned`: the locals held in registers for the whole function (empty: none); `counting`: a dry run
-  // that emits no code and counts the accesses to each local (Assembler::slot_counts) to choose them for
-  // the translation that follows (the caller rolls the assembler back to before it).
+  // `held_sets`: the frame slots held in registers in each region of the function (empty: none), by
+  // region (RegionSets); `counting`: a dry run that emits no code and counts the accesses to each slot
+  // per region (Assembler::slot_counts) to choose them for the translation that follows (the caller
+  // rolls the assembler back to before it).
   FunctionTranslator(Assembler& a, const ModuleStubs& stubs, const interp::CompiledModule& module,
-                     const CompiledFunc& f, std::deque<CallSite>& sites,
-                     std::vector<Assembler::SlotRegister> pinned, bool counting)
+                     const CompiledFunc& f, std::deque<CallSite>& sites, RegionSets held_sets, bool counting)
       : stubs_(stubs),
         module_(module),
         f_(f),
         sites_(sites),
-        pinned_(std::move(pinned)),
+        sets_(std::move(held_sets)),
+        holding_(std::any_of(sets_.begin(), sets_.end(), [](const auto& set) { return !set.empty(); })),
+        loop_parents_(loop_parents(f.loops)),
         counting_(counting) {
     as_ = &a;
+    if (!holding_) sets_.clear();
   }
 
   // Emits the function; `out` gets its entry offsets and resume points (native offsets in the module code).
   Result<void> run(uint32_t& entry_charged, uint32_t& entry, std::vector<ResumePoint>& resume) {
     Assembler& a = as();
-    a.configure_slots(kFpReg, int32_t(f_.frame_slots * 8), counting_);
+    a.configure_slots(kFpReg, int32_t(f_.frame_slots * 8), counting_, counting_ ? 1 + f_.loops.size() : 1);
     trap_common_ = a.new_label();
     entry_charged = uint32_t(a.size());
     charge(f_.entry_cost, 0, /*registers_live=*/false);
     entry = uint32_t(a.size());
     own_entries_ = {entry_charged, entry};
-    a.set_slot_registers(pinned_);
-    load_at_entry();  // after set_slot_registers, which marks every held slot written
+    a.set_slot_registers(held());  // region 0's
+    load_at_entry();               // after set_slot_registers, which marks every held slot written
     uint32_t pos = 0;
     while (pos < f_.code_size) {
       bind_instruction(pos);
@@ -334,14 +369,14 @@ class FunctionTranslator final : public OpEmitter {
       return std::unexpected(refuse("a branch target is not an instruction start").error());
     if (a.slot_register_violation())  // in the driver's own code: should not happen; translate unpinned
       return std::unexpected(refuse("a local held in a register was addressed in memory").error());
-    if (backward_to_non_loop_ && !pinned_.empty())  // should not happen either: see target_label
+    if (backward_to_non_loop_ && holding_)  // should not happen either: see target_label
       return std::unexpected(refuse("a backward branch to an instruction that is not a loop header").error());
     if (counting_) {  // a dry run: the counts are all it is for (the stubs address no local)
       a.end_slots();
       return {};
     }
     emit_stubs();
-    if (pinned_.empty()) {
+    if (!holding_) {
       resume.reserve(positions_.size() - not_resumable_.size());
       size_t skip = 0;  // not_resumable_ is in code order, as positions_
       for (auto [lowered, native] : positions_) {
@@ -355,8 +390,10 @@ class FunctionTranslator final : public OpEmitter {
       // Only where an activation can stop and continue (the entry, fuel stops, calls and their
       // continuations), and through a stub that loads the held locals first.
       // Lowered offset 0 may be a loop header, so a resumption there reloads everything (`entry` is
-      // only for a fresh call).
+      // only for a fresh call). Each stub loads the registers of its position's region and jumps past
+      // the region's entry moves (positions_ is bound after them).
       resume.push_back(ResumePoint{0, uint32_t(a.size())});
+      use_region(region_of(0));
       reload_all();
       a.jmp(a.label_at(positions_.front().second));
       std::sort(resume_positions_.begin(), resume_positions_.end());
@@ -373,6 +410,7 @@ class FunctionTranslator final : public OpEmitter {
             std::lower_bound(positions_.begin(), positions_.end(), std::make_pair(lowered, uint32_t{0}));
         if (it == positions_.end() || it->first != lowered) continue;
         resume.push_back(ResumePoint{lowered, uint32_t(a.size())});
+        use_region(region_of(lowered));
         reload_all();
         a.jmp(a.label_at(it->second));
       }
@@ -382,6 +420,55 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // ---- locals held in registers (docs/compiler.md, "Registers") ----
+  // Regions: 0 is the code outside every loop, 1 + i the code of f_.loops[i] outside the loops nested in
+  // it. Each region holds its own set of frame slots in registers (chosen from its own accesses, sharing
+  // what it can with the region around it: choose_held_locals); code that passes from one region to
+  // another spills what the next does not hold the same way and loads what it holds anew.
+  const std::vector<Assembler::SlotRegister>& held() const {
+    static const std::vector<Assembler::SlotRegister> kNone;
+    return sets_.empty() ? kNone : sets_[region_];
+  }
+  // The region of the instruction at lowered `pos`: its innermost loop's (see loop_parents).
+  size_t region_of(uint32_t pos) const { return innermost_loop_region(f_.loops, loop_parents_, pos); }
+  // Makes `region`'s set the assembler's (stubs, and the code after an edge that left the region);
+  // every held register counts as written.
+  void use_region(size_t region) {
+    region_ = region;
+    if (holding_) as().set_slot_registers(sets_[region]);
+  }
+  // Emits the passage from the current region to `to`: stores the registers the current region holds
+  // and `to` does not hold identically (only those written), loads those `to` holds anew; a register
+  // both hold for the same slot stays, with its written bit.
+  void switch_region(size_t to) {
+    Assembler& a = as();
+    const std::vector<Assembler::SlotRegister>& from = sets_[region_];
+    const std::vector<Assembler::SlotRegister>& next = sets_[to];
+    auto same = [](const Assembler::SlotRegister& x, const Assembler::SlotRegister& y) {
+      return x.disp == y.disp && x.xmm == y.xmm && x.reg == y.reg && x.vector == y.vector;
+    };
+    auto index_in = [&](const std::vector<Assembler::SlotRegister>& set, const Assembler::SlotRegister& r) {
+      for (size_t i = 0; i < set.size(); ++i)
+        if (same(set[i], r)) return int(i);
+      return -1;
+    };
+    const uint32_t written = a.written_slot_registers();
+    const bool paused = a.slot_registers_paused();
+    a.pause_slot_registers(true);
+    for (size_t i = 0; i < from.size(); ++i)  // all stores before any load: a load may reuse a register
+      if (index_in(next, from[i]) < 0 && (written >> i & 1)) move_slot(from[i], /*to_memory=*/true);
+    uint32_t carried = 0;
+    for (size_t i = 0; i < next.size(); ++i) {
+      const int k = index_in(from, next[i]);
+      if (k < 0)
+        move_slot(next[i], /*to_memory=*/false);
+      else if (written >> k & 1)
+        carried |= 1u << i;
+    }
+    a.pause_slot_registers(paused);
+    use_region(to);
+    a.set_written_slot_registers(carried);
+  }
+
   // A fresh call: parameters are in their slots, the declared locals are zero (the caller cleared
   // them), operand-stack slots hold nothing yet.
   void load_at_entry() {
@@ -389,7 +476,7 @@ class FunctionTranslator final : public OpEmitter {
     const int32_t params_end = int32_t(f_.param_slots) * 8;
     const int32_t locals_end = params_end + int32_t(f_.local_slots) * 8;
     a.pause_slot_registers(true);
-    for (const Assembler::SlotRegister& r : pinned_) {
+    for (const Assembler::SlotRegister& r : held()) {
       if (r.disp >= locals_end) continue;
       if (r.disp < params_end) {
         move_slot(r, /*to_memory=*/false);
@@ -425,13 +512,14 @@ class FunctionTranslator final : public OpEmitter {
     as().set_written_slot_registers(0);
   }
   void move_held(bool to_memory, int32_t below = INT32_MAX, bool only_written = false) {
-    if (pinned_.empty()) return;
+    const std::vector<Assembler::SlotRegister>& set = held();
+    if (set.empty()) return;
     Assembler& a = as();
     const bool paused = a.slot_registers_paused();
     const uint32_t written = a.written_slot_registers();
     a.pause_slot_registers(true);
-    for (size_t i = 0; i < pinned_.size(); ++i) {
-      const Assembler::SlotRegister& r = pinned_[i];
+    for (size_t i = 0; i < set.size(); ++i) {
+      const Assembler::SlotRegister& r = set[i];
       if (r.disp >= below || (only_written && !(written >> i & 1))) continue;
       move_slot(r, to_memory);
     }
@@ -524,7 +612,15 @@ class FunctionTranslator final : public OpEmitter {
 
   // ---- positions ----
   void bind_instruction(uint32_t pos) {
-    if (counting_) weigh_loops(pos);
+    if (counting_) {
+      weigh_loops(pos);
+      as().set_count_region(region_of(pos));
+    } else if (holding_) {
+      // Entering another region by falling through (into a loop, or out of one past its end): its
+      // registers are loaded here, before the labels of the branches to this instruction (which load
+      // them on their way, edge()) and the position that backward branches and resume stubs jump to.
+      if (const size_t region = region_of(pos); region != region_) switch_region(region);
+    }
     positions_.emplace_back(pos, uint32_t(as().size()));
     // Where paths join, the registers that may differ from their slots are those of any path: at a
     // forward branch's target those written on the fall-through or on any branch to it; at a loop
@@ -553,7 +649,7 @@ class FunctionTranslator final : public OpEmitter {
     // the assembler (bind ends the pairing itself) or, without one, as a resume point or loop header:
     // resume points follow control ops (calls end it themselves), so only an instruction after a plain
     // op that is no join keeps it. Without held registers every instruction start is a resume point.
-    if (join || !after_family_op_ || pinned_.empty()) {
+    if (join || !after_family_op_ || !holding_) {
       as().end_store_forwarding();
       forwarding_ends_.push_back(pos);
     }
@@ -603,7 +699,7 @@ class FunctionTranslator final : public OpEmitter {
       a.mov_imm(Size::k64, Reg::rax, cost);
       a.sub(Size::k64, kFuelReg, Reg::rax);
     }
-    FuelStub s{a.new_label(), a.new_label(), uint32_t(cost), target, registers_live};
+    FuelStub s{a.new_label(), a.new_label(), uint32_t(cost), target, registers_live, region_};
     a.jcc(Cond::kL, s.stub);
     a.bind(s.back);
     fuel_stubs_.push_back(s);
@@ -613,24 +709,37 @@ class FunctionTranslator final : public OpEmitter {
     Assembler& a = as();
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, layout().ctx_interrupt));
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rax), 0);
-    InterruptStub s{a.new_label(), target};
+    InterruptStub s{a.new_label(), target, region_};
     a.jcc(Cond::kNE, s.stub);
     interrupt_stubs_.push_back(s);
   }
   // The taken edge of a branch from the current instruction to `target`, charging `cost` (kNoCost: none).
+  // A branch into another region (out of a loop: forward past its end, or back to an outer loop's
+  // header) loads that region's registers on its way; the code after it continues in this region.
   void edge(uint32_t target, uint64_t cost) {
     if (target <= pos_) {
       interrupt_check(target);
       resume_positions_.push_back(target);  // a loop header: the interpreter switches here (lazy tiering)
     }
     charge(cost, target);
+    const size_t region = holding_ ? region_of(target) : region_;
+    if (region == region_) {
+      as().jmp(target_label(target));
+      return;
+    }
+    const size_t here = region_;
+    const uint32_t written = as().written_slot_registers();
+    switch_region(region);
     as().jmp(target_label(target));
+    use_region(here);
+    as().set_written_slot_registers(written);
   }
   // A conditional branch on flags already set: taken when `c`; `fall_cost` is charged on the fall-through
   // into `next` (the F forms).
   void cond_branch(Cond c, uint32_t target, uint64_t taken_cost, uint64_t fall_cost, uint32_t next) {
     Assembler& a = as();
-    if (target > pos_ && (taken_cost == kNoCost || taken_cost == 0)) {
+    if (target > pos_ && (taken_cost == kNoCost || taken_cost == 0) &&
+        (!holding_ || region_of(target) == region_)) {
       a.jcc(c, target_label(target));
     } else {
       Label skip = a.new_label();
@@ -647,6 +756,7 @@ class FunctionTranslator final : public OpEmitter {
     const Layout& l = layout();
     for (const FuelStub& s : fuel_stubs_) {
       a.bind(s.stub);
+      use_region(s.region);
       a.alu(Alu::kAdd, Size::k64, kFuelReg, int32_t(s.cost));  // undo: the block was not entered
       if (s.registers_live) spill_all_in_stub();
       a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
@@ -673,6 +783,7 @@ class FunctionTranslator final : public OpEmitter {
     a.pause_slot_registers(paused);
     for (const InterruptStub& s : interrupt_stubs_) {
       a.bind(s.stub);
+      use_region(s.region);
       spill_all_in_stub();  // the frame as the interpreter leaves it (nothing reads it after a trap)
       a.mov(Size::k64, Reg::rdi, kCtxReg);
       a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(lowered(s.target)));
@@ -756,6 +867,7 @@ class FunctionTranslator final : public OpEmitter {
     if (result_slot != tested_slot || result_slot < (f_.param_slots + f_.local_slots) * 8) return 0;
     for (const interp::LoopExtent& loop : f_.loops)
       if (loop.begin == next) return 0;
+    if (region_of(next) != region_of(pos_)) return 0;  // the end of a loop: a region's start
     for (const PendingBranch& p : pending_)
       if (p.target == next) return 0;
     auto size = translate_family_op(op);  // the flags of its ucomis survive: only moves follow it
@@ -776,7 +888,7 @@ class FunctionTranslator final : public OpEmitter {
       as().set_count_neutral(false);
       return size;
     }
-    if (pinned_.empty()) return emit_family_op(op);
+    if (held().empty()) return emit_family_op(op);
     // With locals held in registers: an op that calls a C++ helper (which reads the frame in memory and
     // clobbers the registers) or addresses a held local in memory is emitted again between a spill and a
     // reload, with the registers out of the way.
@@ -1285,10 +1397,12 @@ class FunctionTranslator final : public OpEmitter {
     Label stub, back;
     uint32_t cost, target;
     bool registers_live;
+    size_t region;  // whose registers are live at the charge
   };
   struct InterruptStub {
     Label stub;
     uint32_t target;
+    size_t region;
   };
   // The helper path of a call that has an inline path (call()): the inline checks jump to `stub`.
   struct CallSlowPath {
@@ -1322,10 +1436,14 @@ class FunctionTranslator final : public OpEmitter {
   std::vector<InterruptStub> interrupt_stubs_;
   std::vector<CallSlowPath> call_slow_paths_;
   std::vector<TrapSite> trap_sites_;
-  const std::vector<Assembler::SlotRegister> pinned_;
+  RegionSets sets_;     // the held slots of each region (empty: none held anywhere)
+  const bool holding_;  // some region holds slots
+  size_t region_ = 0;   // the region whose registers the code being emitted has (see switch_region)
+  const std::vector<uint32_t> loop_parents_;  // loop_parents(f_.loops)
   const bool counting_;
   bool helper_called_ = false;
-  // Where compiled code can be entered (with pinned_); sorted and deduplicated when used.
+  // Where compiled code can be entered (with the registers of the position's region); sorted and
+  // deduplicated when used.
   std::vector<uint32_t> resume_positions_;
 };
 
@@ -1409,7 +1527,18 @@ bool trace_refusals() {
 // more than the memory slot: measured, mixed_lz 0.91 s -> 0.65 s and branch_vm 0.68 -> 0.53-0.61 when
 // integer locals stopped overflowing into xmm registers.
 std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assembler::SlotCounts>& counts,
-                                                        bool metered) {
+                                                        bool metered,
+                                                        const std::vector<Assembler::SlotRegister>& around) {
+  // Whether slot i (and i + 1) can be held as a v128 / as a scalar of class `sse` given these accesses.
+  auto vector_ok = [&](uint32_t i) {
+    const Assembler::SlotCounts& c = counts[i];
+    const Assembler::SlotCounts* tail = i + 1 < counts.size() ? &counts[i + 1] : nullptr;
+    return c.integer + c.sse + c.neutral == 0 && !c.partial && !c.vector_tail && tail &&
+           tail->integer + tail->sse + tail->neutral == 0 && tail->vector == 0 && !tail->partial;
+  };
+  // Copies, constants and float loads/stores count for neither class; a value is a float one when a
+  // third of its other accesses are SSE ones.
+  auto is_sse = [](const Assembler::SlotCounts& c) { return c.sse > 0 && c.sse * 2 >= c.integer; };
   struct Candidate {
     uint32_t slot;
     uint64_t total;
@@ -1422,17 +1551,11 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
     const uint64_t scalar = c.integer + c.sse + c.neutral;
     if (c.vector > 0) {
       // A v128 (two slots) only ever accessed whole, at this slot: an xmm register can hold it.
-      const Assembler::SlotCounts* tail = i + 1 < counts.size() ? &counts[i + 1] : nullptr;
-      if (scalar == 0 && !c.partial && !c.vector_tail && tail &&
-          tail->integer + tail->sse + tail->neutral == 0 && tail->vector == 0 && !tail->partial &&
-          c.vector >= 3)
-        candidates.push_back(Candidate{i, c.vector, true, true});
+      if (vector_ok(i) && c.vector >= 3) candidates.push_back(Candidate{i, c.vector, true, true});
       continue;
     }
     if (c.partial || c.vector_tail || scalar < 3) continue;
-    // Copies, constants and float loads/stores count for neither class; a value is a float one when a
-    // third of its other accesses are SSE ones.
-    candidates.push_back(Candidate{i, scalar, c.sse > 0 && c.sse * 2 >= c.integer});
+    candidates.push_back(Candidate{i, scalar, is_sse(c)});
   }
   // std::sort with the slot as tie-break (deterministic, and no temporary buffer: stable_sort's nothrow
   // allocation trips programs that replace only the throwing operator new, as typed_test.cc does).
@@ -1445,15 +1568,67 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
                                       jit::Xmm::xmm12, jit::Xmm::xmm13, jit::Xmm::xmm14, jit::Xmm::xmm2,
                                       jit::Xmm::xmm3,  jit::Xmm::xmm4,  jit::Xmm::xmm5,  jit::Xmm::xmm6,
                                       jit::Xmm::xmm7};
+  // The busiest slots, as many as each class has registers.
+  std::vector<Candidate> chosen;
   size_t gp = 0, xmm = 0;
-  std::vector<Assembler::SlotRegister> held;
   for (const Candidate& c : candidates) {
-    if (c.vector && xmm < std::size(kXmm))
-      held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++]), true});
-    else if (c.sse && !c.vector && xmm < std::size(kXmm))
-      held.push_back({int32_t(c.slot * 8), true, uint8_t(kXmm[xmm++])});
-    else if (!c.sse && !c.vector && gp < gp_count)
-      held.push_back({int32_t(c.slot * 8), false, uint8_t(kGp[gp++])});
+    if ((c.sse || c.vector) ? xmm < std::size(kXmm) : gp < gp_count) {
+      chosen.push_back(c);
+      ++((c.sse || c.vector) ? xmm : gp);
+    }
+  }
+  // Registers: a slot the region around holds the same way keeps that register (no move between the
+  // two regions), the others take the first free ones.
+  uint32_t used_gp = 0, used_xmm = 0;  // bit per register number
+  std::vector<Assembler::SlotRegister> held(chosen.size());
+  std::vector<bool> assigned(chosen.size(), false);
+  std::vector<bool> taken(counts.size() + 1, false);  // slots covered by a chosen one
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    const Candidate& c = chosen[k];
+    taken[c.slot] = true;
+    if (c.vector) taken[c.slot + 1] = true;
+    for (const Assembler::SlotRegister& r : around) {
+      if (r.disp == int32_t(c.slot * 8) && r.xmm == (c.sse || c.vector) && r.vector == c.vector) {
+        held[k] = r;
+        assigned[k] = true;
+        (r.xmm ? used_xmm : used_gp) |= 1u << r.reg;
+      }
+    }
+  }
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    if (assigned[k]) continue;
+    const Candidate& c = chosen[k];
+    if (c.sse || c.vector) {
+      for (jit::Xmm x : kXmm)
+        if (!(used_xmm >> uint8_t(x) & 1)) {
+          used_xmm |= 1u << uint8_t(x);
+          held[k] = {int32_t(c.slot * 8), true, uint8_t(x), c.vector};
+          break;
+        }
+    } else {
+      for (size_t g = 0; g < gp_count; ++g)
+        if (!(used_gp >> uint8_t(kGp[g]) & 1)) {
+          used_gp |= 1u << uint8_t(kGp[g]);
+          held[k] = {int32_t(c.slot * 8), false, uint8_t(kGp[g])};
+          break;
+        }
+    }
+  }
+  // Registers left free keep what the region around holds in them, where this region's accesses allow
+  // it (none at all, or of that kind): then passing between the two regions moves nothing for them (an
+  // inner loop that needs few registers costs its outer loop nothing).
+  for (const Assembler::SlotRegister& r : around) {
+    const uint32_t slot = uint32_t(r.disp / 8);
+    if ((r.xmm ? used_xmm : used_gp) >> r.reg & 1) continue;
+    if (slot >= counts.size() || taken[slot] || (r.vector && taken[slot + 1])) continue;
+    const Assembler::SlotCounts& c = counts[slot];
+    const bool untouched = c.integer + c.sse + c.neutral + c.vector == 0 && !c.partial && !c.vector_tail &&
+                           (!r.vector || vector_ok(slot));
+    const bool fits =
+        r.vector ? vector_ok(slot) : !c.partial && !c.vector_tail && c.vector == 0 && is_sse(c) == r.xmm;
+    if (!untouched && !fits) continue;
+    (r.xmm ? used_xmm : used_gp) |= 1u << r.reg;
+    held.push_back(r);
   }
   return held;
 }
@@ -1483,23 +1658,35 @@ class ModuleCompiler {
     FunctionTranslator counter(a, stubs, module, f, sites, {}, true);
     Result<void> r = counter.run(p.entry_charged, p.entry, p.resume);
     a.rollback(cp);
-    std::vector<Assembler::SlotRegister> held;
+    RegionSets held;
+    bool holding = false;
     if (r) {
-      held = choose_held_locals(a.slot_counts(), module.metered);
+      // Per region, the region around first (loops are in that order): each chooses from its own
+      // counts, keeping the registers of the slots the region around holds too.
+      const std::vector<uint32_t> parents = loop_parents(f.loops);
+      held.resize(a.count_regions());
+      for (size_t region = 0; region < held.size(); ++region) {
+        static const std::vector<Assembler::SlotRegister> kNone;
+        held[region] = choose_held_locals(a.slot_counts(region), module.metered,
+                                          region == 0 ? kNone : held[parents[region - 1]]);
+        holding |= !held[region].empty();
+      }
       if (trace_refusals()) {
-        std::fprintf(stderr, "function %u: %zu local slots, %zu held:", f.func_index, a.slot_counts().size(),
-                     held.size());
-        for (size_t i = 0; i < a.slot_counts().size(); ++i)
-          std::fprintf(stderr, " %zu:%llu/%llu/v%llu%s%s", i, (unsigned long long)a.slot_counts()[i].integer,
-                       (unsigned long long)a.slot_counts()[i].sse,
-                       (unsigned long long)a.slot_counts()[i].vector,
-                       a.slot_counts()[i].vector_tail ? "t" : "", a.slot_counts()[i].partial ? "p" : "");
-        std::fprintf(stderr, "\n");
+        for (size_t region = 0; region < held.size(); ++region) {
+          const std::vector<Assembler::SlotCounts>& counts = a.slot_counts(region);
+          std::fprintf(stderr, "function %u region %zu: %zu local slots, %zu held:", f.func_index, region,
+                       counts.size(), held[region].size());
+          for (size_t i = 0; i < counts.size(); ++i)
+            if (counts[i].integer + counts[i].sse + counts[i].vector + counts[i].neutral > 0)
+              std::fprintf(stderr, " %zu:%llu/%llu/v%llu%s%s", i, (unsigned long long)counts[i].integer,
+                           (unsigned long long)counts[i].sse, (unsigned long long)counts[i].vector,
+                           counts[i].vector_tail ? "t" : "", counts[i].partial ? "p" : "");
+          std::fprintf(stderr, "\n");
+        }
       }
     }
     if (r) {
       p = Placed{&f, 0, 0, {}};
-      const bool holding = !held.empty();
       r = FunctionTranslator(a, stubs, module, f, sites, std::move(held), false)
               .run(p.entry_charged, p.entry, p.resume);
       if (!r && holding) {

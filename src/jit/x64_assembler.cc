@@ -176,7 +176,7 @@ void Assembler::rollback(Checkpoint c) {
 
 // ---------------------------------------------------------------- frame slots held in registers
 
-void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
+void Assembler::configure_slots(Reg base, int32_t limit, bool counting, size_t regions) {
   slot_base_ = uint8_t(base);
   slot_limit_ = limit;
   slot_counting_ = counting;
@@ -186,8 +186,10 @@ void Assembler::configure_slots(Reg base, int32_t limit, bool counting) {
   slots_paused_ = false;
   slot_violation_ = false;
   slot_regs_.clear();
-  slot_counts_.assign(size_t(std::max(limit, 0) + 7) / 8, SlotCounts{});
-  slot_reg_index_.assign(slot_counts_.size(), -1);
+  const size_t slots = size_t(std::max(limit, 0) + 7) / 8;
+  slot_counts_.assign(std::max<size_t>(regions, 1), std::vector<SlotCounts>(counting ? slots : 0));
+  count_region_ = 0;
+  slot_reg_index_.assign(slots, -1);
 }
 
 void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
@@ -210,7 +212,7 @@ void Assembler::set_slot_registers(std::vector<SlotRegister> slots) {
 const Assembler::SlotRegister* Assembler::held_slot_of_frame(const Mem& m, bool sse, Access access,
                                                              bool count) {
   if (slot_counting_ && count) {
-    SlotCounts& c = slot_counts_[size_t(m.disp) / 8];
+    SlotCounts& c = counts()[size_t(m.disp) / 8];
     (count_neutral_ ? c.neutral : sse ? c.sse : c.integer) += count_weight_;
     if (m.disp % 8 != 0) c.partial = true;
   }
@@ -756,8 +758,8 @@ Assembler::RM Assembler::vector_rm(const Mem& m, int32_t bytes, Access access) {
   // it (movdqu between registers is a move).
   const bool whole = bytes == 16 && m.disp >= 0 && m.disp % 8 == 0 && m.disp + 16 <= slot_limit_;
   if (whole && slot_counting_) {
-    slot_counts_[size_t(m.disp) / 8].vector += count_weight_;
-    slot_counts_[size_t(m.disp) / 8 + 1].vector_tail = true;
+    counts()[size_t(m.disp) / 8].vector += count_weight_;
+    counts()[size_t(m.disp) / 8 + 1].vector_tail = true;
   }
   if (whole && !slots_paused_ && !slot_regs_.empty()) {
     const int8_t held = slot_reg_index_[size_t(m.disp) / 8];
@@ -770,7 +772,7 @@ Assembler::RM Assembler::vector_rm(const Mem& m, int32_t bytes, Access access) {
   // caller emits the op again with the registers spilled).
   const int32_t first = std::max(m.disp, 0) / 8, end = std::min(m.disp + bytes, slot_limit_);
   for (int32_t slot = first; slot * 8 < end; ++slot) {
-    if (slot_counting_ && !whole) slot_counts_[size_t(slot)].partial = true;
+    if (slot_counting_ && !whole) counts()[size_t(slot)].partial = true;
     if (!slots_paused_ && !slot_regs_.empty() && slot_reg_index_[size_t(slot)] >= 0) slot_violation_ = true;
   }
   return RM{false, 0, m};

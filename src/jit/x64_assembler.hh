@@ -412,7 +412,9 @@ class Assembler {
     bool vector_tail = false;       // the second half of a 16-byte access
     bool partial = false;
   };
-  void configure_slots(Reg base, int32_t limit, bool counting);
+  // `regions`: how many sets of counts to keep (set_count_region chooses the one accesses go to: the
+  // baseline compiler counts each loop's accesses apart, to choose registers per loop).
+  void configure_slots(Reg base, int32_t limit, bool counting, size_t regions = 1);
   // Stops rewriting and counting (the counts stay readable).
   void end_slots() {
     slot_limit_ = 0;
@@ -427,7 +429,10 @@ class Assembler {
   bool slot_registers_paused() const { return slots_paused_; }
   bool slot_register_violation() const { return slot_violation_; }
   void clear_slot_register_violation() { slot_violation_ = false; }
-  const std::vector<SlotCounts>& slot_counts() const { return slot_counts_; }
+  const std::vector<SlotCounts>& slot_counts(size_t region = 0) const { return slot_counts_[region]; }
+  size_t count_regions() const { return slot_counts_.size(); }
+  // Counts the accesses from here on into `region` (< the configured count).
+  void set_count_region(size_t region) { count_region_ = region; }
   // What each access counts from here on (the caller weights accesses inside loops).
   void set_count_weight(uint32_t weight) { count_weight_ = weight; }
   // Counts the accesses from here on as neither integer nor SSE ones: instructions that only move bits
@@ -624,7 +629,9 @@ class Assembler {
   bool slot_violation_ = false;
   std::vector<SlotRegister> slot_regs_;
   std::vector<int8_t> slot_reg_index_;  // per 8-byte slot below the limit: its index in slot_regs_, or -1
-  std::vector<SlotCounts> slot_counts_;
+  std::vector<std::vector<SlotCounts>> slot_counts_;  // per region (configure_slots)
+  size_t count_region_ = 0;
+  std::vector<SlotCounts>& counts() { return slot_counts_[count_region_]; }
 };
 
 }  // namespace airwasm::jit
