@@ -122,13 +122,41 @@ uint32_t reference(const std::string& name, uint32_t x) {
     }
     return steps;
   }
+  if (name == "regions") {
+    uint32_t i = 0, j = 0, a = 1, b = 0, c = 0, d = 0, e = 0, k = 0;
+    for (; i < x; ++i) {
+      a = a * 3 + i;
+      b ^= a;
+    }
+    for (bool done = false; !done;) {
+      if (++j > x) break;
+      c += j * (j + 1) / 2;  // sum(j)
+      k = 0;
+      for (;;) {
+        d += k * j;
+        e ^= d << 1;
+        ++k;
+        if (d > 1000000) {
+          done = true;
+          break;
+        }
+        if (k >= j) break;  // to the header of the outer loop
+      }
+    }
+    i = 0;
+    do {
+      a += e;
+      e = (e << 7) | (e >> 25);
+    } while (++i < x);
+    return a ^ b ^ c ^ d ^ e ^ j;
+  }
   uint32_t acc = 0;  // nested
   for (uint32_t i = 0; i < x; ++i)
     for (uint32_t j = 0; int32_t(j) < int32_t(i); ++j) acc += (i ^ j) * uint32_t(i < (j << 1));
   return acc;
 }
 
-const char* const kFuncs[] = {"sum", "collatz", "nested"};
+const char* const kFuncs[] = {"sum", "collatz", "nested", "regions"};
 const uint32_t kInputs[] = {1, 2, 3, 7, 27, 100};
 
 // The translator identifies a lowered op by its handler address (docs/compiler.md): that is only sound if
@@ -245,11 +273,15 @@ TEST(BaselineProof, ResumesAcrossTiers) {
                                : h.interpreted([&] { return interp::invoke(*ctx, f, ctx->stack_begin); });
         int64_t added = slice;
         int switches = 0;
-        while (s == RunStatus::kSuspended) {
+        while (s == RunStatus::kSuspended || s == RunStatus::kSwitchTier) {
           compiled = !compiled;
-          ++switches;
-          ctx->fuel += slice;
-          added += slice;
+          // kSwitchTier: compiled code returned into a frame the interpreter called from (a call of
+          // "regions"); the runtime continues it in the interpreter, without a new slice.
+          if (s == RunStatus::kSuspended) {
+            ++switches;
+            ctx->fuel += slice;
+            added += slice;
+          }
           s = compiled ? baseline::run(*ctx) : h.interpreted([&] { return interp::run(*ctx); });
         }
         const int64_t total = added - ctx->fuel;

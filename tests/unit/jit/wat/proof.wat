@@ -1,8 +1,8 @@
 ;; Functions for the baseline proof test (baseline_proof_test.cc): loops, if/else, block exits,
-;; constants, i32 arithmetic, comparisons, locals. No calls, memory or globals.
+;; constants, i32 arithmetic, comparisons, locals, one call. No memory or globals.
 (module
   ;; n + (n-1) + ... + 1, with the exit test at the top of the loop
-  (func (export "sum") (param $n i32) (result i32) (local $s i32)
+  (func $sum (export "sum") (param $n i32) (result i32) (local $s i32)
     block $done
       loop $top
         local.get $n
@@ -101,6 +101,42 @@
       end
     end
     local.get $acc)
+
+;; Regions of held registers (docs/compiler.md, "Registers"): loops that each keep other locals in
+  ;; registers, one nested in another, left by a branch past the end of the loop around it, by a br_table
+  ;; back to the header of the loop around it and by falling through its end; a call inside a loop.
+  (func (export "regions") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32)
+    (local $k i32)
+    (local.set $a (i32.const 1))
+    (block $done1
+      (loop $l1
+        (br_if $done1 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $a (i32.add (i32.mul (local.get $a) (i32.const 3)) (local.get $i)))
+        (local.set $b (i32.xor (local.get $b) (local.get $a)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l1)))
+    (block $done2
+      (loop $l2
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $done2 (i32.gt_u (local.get $j) (local.get $n)))
+        (local.set $c (i32.add (local.get $c) (call $sum (local.get $j))))
+        (local.set $k (i32.const 0))
+        (loop $l3
+          (local.set $d (i32.add (local.get $d) (i32.mul (local.get $k) (local.get $j))))
+          (local.set $e (i32.xor (local.get $e) (i32.shl (local.get $d) (i32.const 1))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $done2 (i32.gt_u (local.get $d) (i32.const 1000000)))
+          ;; k < j: this loop again (the default), else the header of $l2
+          (br_table $l2 $l3 (i32.lt_u (local.get $k) (local.get $j))))))
+    (local.set $i (i32.const 0))
+    (loop $l4
+      (local.set $a (i32.add (local.get $a) (local.get $e)))
+      (local.set $e (i32.rotl (local.get $e) (i32.const 7)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l4 (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.xor (i32.xor (i32.xor (local.get $a) (local.get $b)) (i32.xor (local.get $c) (local.get $d)))
+             (i32.xor (local.get $e) (local.get $j))))
 
   ;; an empty infinite loop: a branch to itself, which only an interrupt or the fuel limit ends
   (func (export "spin") (param i32)
