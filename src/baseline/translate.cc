@@ -430,6 +430,16 @@ class FunctionTranslator final : public OpEmitter {
   }
   // The region of the instruction at lowered `pos`: its innermost loop's (see loop_parents).
   size_t region_of(uint32_t pos) const { return innermost_loop_region(f_.loops, loop_parents_, pos); }
+  // region_of(pos) for the instruction being bound, in O(1) amortized: positions only increase, so the
+  // loops around them are entered in the order of f_.loops and left innermost first.
+  size_t advance_region(uint32_t pos) {
+    while (!open_regions_.empty() && f_.loops[open_regions_.back() - 1].end <= pos) open_regions_.pop_back();
+    while (next_region_loop_ < f_.loops.size() && f_.loops[next_region_loop_].begin <= pos) {
+      if (f_.loops[next_region_loop_].end > pos) open_regions_.push_back(next_region_loop_ + 1);
+      ++next_region_loop_;
+    }
+    return open_regions_.empty() ? 0 : open_regions_.back();
+  }
   // Makes `region`'s set the assembler's (stubs, and the code after an edge that left the region);
   // every held register counts as written.
   void use_region(size_t region) {
@@ -614,12 +624,12 @@ class FunctionTranslator final : public OpEmitter {
   void bind_instruction(uint32_t pos) {
     if (counting_) {
       weigh_loops(pos);
-      as().set_count_region(region_of(pos));
+      as().set_count_region(advance_region(pos));
     } else if (holding_) {
       // Entering another region by falling through (into a loop, or out of one past its end): its
       // registers are loaded here, before the labels of the branches to this instruction (which load
       // them on their way, edge()) and the position that backward branches and resume stubs jump to.
-      if (const size_t region = region_of(pos); region != region_) switch_region(region);
+      if (const size_t region = advance_region(pos); region != region_) switch_region(region);
     }
     positions_.emplace_back(pos, uint32_t(as().size()));
     // Where paths join, the registers that may differ from their slots are those of any path: at a
@@ -1439,6 +1449,8 @@ class FunctionTranslator final : public OpEmitter {
   RegionSets sets_;     // the held slots of each region (empty: none held anywhere)
   const bool holding_;  // some region holds slots
   size_t region_ = 0;   // the region whose registers the code being emitted has (see switch_region)
+  std::vector<size_t> open_regions_;          // advance_region: the loops around the position, innermost last
+  size_t next_region_loop_ = 0;               // advance_region: the next entry of f_.loops to enter
   const std::vector<uint32_t> loop_parents_;  // loop_parents(f_.loops)
   const bool counting_;
   bool helper_called_ = false;
@@ -1671,8 +1683,7 @@ class ModuleCompiler {
       // come after theirs, so a reverse walk adds each region into the one around it before that one
       // is added on.
       const std::vector<uint32_t> parents = loop_parents(f.loops);
-      std::vector<std::vector<Assembler::SlotCounts>> counts(a.count_regions());
-      for (size_t region = 0; region < counts.size(); ++region) counts[region] = a.slot_counts(region);
+      std::vector<std::vector<Assembler::SlotCounts>> counts = a.take_slot_counts();
       for (size_t region = counts.size(); region-- > 1;) {
         std::vector<Assembler::SlotCounts>& around = counts[parents[region - 1]];
         for (size_t slot = 0; slot < around.size(); ++slot) {

@@ -431,6 +431,8 @@ class Assembler {
   void clear_slot_register_violation() { slot_violation_ = false; }
   const std::vector<SlotCounts>& slot_counts(size_t region = 0) const { return slot_counts_[region]; }
   size_t count_regions() const { return slot_counts_.size(); }
+  // Moves the counts out (one vector per region); slot_counts() is empty until the next configure_slots.
+  std::vector<std::vector<SlotCounts>> take_slot_counts() { return std::move(slot_counts_); }
   // Counts the accesses from here on into `region` (< the configured count).
   void set_count_region(size_t region) { count_region_ = region; }
   // What each access counts from here on (the caller weights accesses inside loops).
