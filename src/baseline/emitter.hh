@@ -8,7 +8,8 @@
 // Machine state while compiled code runs (docs/compiler.md, "Registers"): the pinned registers below are
 // callee-saved in the System V ABI, so they survive calls to C++ helpers. An op may use rax, rcx, rdx,
 // xmm0 and xmm1 as scratch, and the argument registers only to call a helper. The driver holds the most
-// used locals in rsi, rdi, r8-r10 and xmm2-xmm14 for the whole function, and the assembler rewrites the
+// used locals in rsi, rdi, r8-r10 (r14 without fuel) and xmm2-xmm14, a set per loop and one for the code
+// outside loops (the op sees only the current one), and the assembler rewrites the
 // op's slot operands that name them (r11 and xmm15 are its own scratch for that); an op that calls a
 // helper is emitted between a spill and a reload of those registers (translate.cc), so it may use any
 // caller-saved register. Every other value lives in its frame slot between ops.

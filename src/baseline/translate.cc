@@ -1,6 +1,8 @@
-// baseline: the translator's driver (docs/compiler.md). One forward pass over a function's lowered code;
-// every lowered instruction start gets a native position (a resume point), so an activation stopped at any
-// lowered pc can continue in compiled code or in the interpreter. The driver translates control flow
+// baseline: the translator's driver (docs/compiler.md). One forward pass over a function's lowered code
+// (after a dry run that counts frame-slot accesses per loop, to choose the slots held in registers in
+// each loop); every lowered instruction start gets a native position, and the resume points among them
+// (all of them without held registers) let an activation stopped at that lowered pc continue in compiled
+// code or in the interpreter. The driver translates control flow
 // (branches with their fuel charges and interrupt checks, br_table, calls, returns, traps) itself and hands
 // every other op to the family files through OpEmitter (emitter.hh). Slow paths (out of fuel, interrupt,
 // traps) are out-of-line stubs after each function; they leave through the module's shared exit, which
