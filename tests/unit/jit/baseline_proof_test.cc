@@ -150,13 +150,21 @@ uint32_t reference(const std::string& name, uint32_t x) {
     } while (++i < x);
     return a ^ b ^ c ^ d ^ e ^ j;
   }
+  if (name == "vkeep") {
+    uint32_t a = x, b = 7;  // vclobber, one lane (all four are equal)
+    for (int i = 0; i < 4; ++i) {
+      a += b;
+      b *= a;
+    }
+    return (a + b) + 4 * x - 3;  // v = 2x - 3, w = 2x
+  }
   uint32_t acc = 0;  // nested
   for (uint32_t i = 0; i < x; ++i)
     for (uint32_t j = 0; int32_t(j) < int32_t(i); ++j) acc += (i ^ j) * uint32_t(i < (j << 1));
   return acc;
 }
 
-const char* const kFuncs[] = {"sum", "collatz", "nested", "regions"};
+const char* const kFuncs[] = {"sum", "collatz", "nested", "regions", "vkeep"};
 const uint32_t kInputs[] = {1, 2, 3, 7, 27, 100};
 
 // The translator identifies a lowered op by its handler address (docs/compiler.md): that is only sound if

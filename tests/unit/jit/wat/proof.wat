@@ -1,5 +1,5 @@
 ;; Functions for the baseline proof test (baseline_proof_test.cc): loops, if/else, block exits,
-;; constants, i32 arithmetic, comparisons, locals, one call. No memory or globals.
+;; constants, i32 arithmetic, comparisons, locals, calls, v128 locals. No memory or globals.
 (module
   ;; n + (n-1) + ... + 1, with the exit test at the top of the loop
   (func $sum (export "sum") (param $n i32) (result i32) (local $s i32)
@@ -137,6 +137,24 @@
       (br_if $l4 (i32.lt_u (local.get $i) (local.get $n))))
     (i32.xor (i32.xor (i32.xor (local.get $a) (local.get $b)) (i32.xor (local.get $c) (local.get $d)))
              (i32.xor (local.get $e) (local.get $j))))
+
+;; v128 locals held in xmm registers across a call whose callee holds its own v128s in the same
+  ;; registers: the caller must load its own back after the call (a missing reload reads the callee's)
+  (func $vclobber (param $x i32) (result i32) (local $a v128) (local $b v128) (local $i i32)
+    (local.set $a (i32x4.splat (local.get $x)))
+    (local.set $b (i32x4.splat (i32.const 7)))
+    (loop $l
+      (local.set $a (i32x4.add (local.get $a) (local.get $b)))
+      (local.set $b (i32x4.mul (local.get $b) (local.get $a)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 4))))
+    (i32x4.extract_lane 1 (i32x4.add (local.get $a) (local.get $b))))
+  (func (export "vkeep") (param $x i32) (result i32) (local $v v128) (local $w v128)
+    (local.set $v (i32x4.splat (local.get $x)))
+    (local.set $w (i32x4.add (local.get $v) (local.get $v)))
+    (local.set $v (i32x4.sub (local.get $w) (i32x4.splat (i32.const 3))))
+    (i32.add (call $vclobber (local.get $x))
+             (i32x4.extract_lane 2 (i32x4.add (local.get $v) (local.get $w)))))
 
   ;; an empty infinite loop: a branch to itself, which only an interrupt or the fuel limit ends
   (func (export "spin") (param i32)
