@@ -371,7 +371,7 @@ void emit_binary(OpEmitter& e, const Binary& b) {
   } else {
     // SSE: second into x1, first into dst, then dst = op(dst, x1). Second goes first when dst is held
     // (dst may be second's own register) or when it was just stored (to forward it while it still is).
-    if (held || a.vector_load_forwarded(second)) {
+    if (held || a.vector_forwarded_from(second).has_value()) {
       a.movdqu(x1, second);
       a.movdqu(dst, first);  // nothing when the first operand is the held destination
     } else {

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -333,15 +334,17 @@ class FunctionTranslator final : public OpEmitter {
   // region (RegionSets); `counting`: a dry run that emits no code and counts the accesses to each slot
   // per region (Assembler::slot_counts) to choose them for the translation that follows (the caller
   // rolls the assembler back to before it).
+  // `parents`: loop_parents(f.loops).
   FunctionTranslator(Assembler& a, const ModuleStubs& stubs, const interp::CompiledModule& module,
-                     const CompiledFunc& f, std::deque<CallSite>& sites, RegionSets held_sets, bool counting)
+                     const CompiledFunc& f, const std::vector<uint32_t>& parents, std::deque<CallSite>& sites,
+                     RegionSets held_sets, bool counting)
       : stubs_(stubs),
         module_(module),
         f_(f),
         sites_(sites),
         sets_(std::move(held_sets)),
         holding_(std::any_of(sets_.begin(), sets_.end(), [](const auto& set) { return !set.empty(); })),
-        loop_parents_(loop_parents(f.loops)),
+        loop_parents_(parents),
         counting_(counting) {
     as_ = &a;
     if (!holding_) sets_.clear();
@@ -440,7 +443,9 @@ class FunctionTranslator final : public OpEmitter {
       if (f_.loops[next_region_loop_].end > pos) open_regions_.push_back(next_region_loop_ + 1);
       ++next_region_loop_;
     }
-    return open_regions_.empty() ? 0 : open_regions_.back();
+    const size_t region = open_regions_.empty() ? 0 : open_regions_.back();
+    assert(region == region_of(pos));
+    return region;
   }
   // Makes `region`'s set the assembler's (stubs, and the code after an edge that left the region);
   // every held register counts as written.
@@ -455,25 +460,18 @@ class FunctionTranslator final : public OpEmitter {
     Assembler& a = as();
     const std::vector<Assembler::SlotRegister>& from = sets_[region_];
     const std::vector<Assembler::SlotRegister>& next = sets_[to];
-    auto same = [](const Assembler::SlotRegister& x, const Assembler::SlotRegister& y) {
-      return x.disp == y.disp && x.xmm == y.xmm && x.reg == y.reg && x.vector == y.vector;
-    };
-    auto index_in = [&](const std::vector<Assembler::SlotRegister>& set, const Assembler::SlotRegister& r) {
-      for (size_t i = 0; i < set.size(); ++i)
-        if (same(set[i], r)) return int(i);
-      return -1;
-    };
     const uint32_t written = a.written_slot_registers();
     const bool paused = a.slot_registers_paused();
     a.pause_slot_registers(true);
     for (size_t i = 0; i < from.size(); ++i)  // all stores before any load: a load may reuse a register
-      if (index_in(next, from[i]) < 0 && (written >> i & 1)) move_slot(from[i], /*to_memory=*/true);
+      if ((written >> i & 1) && std::find(next.begin(), next.end(), from[i]) == next.end())
+        move_slot(from[i], /*to_memory=*/true);
     uint32_t carried = 0;
     for (size_t i = 0; i < next.size(); ++i) {
-      const int k = index_in(from, next[i]);
-      if (k < 0)
+      const auto same = std::find(from.begin(), from.end(), next[i]);
+      if (same == from.end())
         move_slot(next[i], /*to_memory=*/false);
-      else if (written >> k & 1)
+      else if (written >> (same - from.begin()) & 1)
         carried |= 1u << i;
     }
     a.pause_slot_registers(paused);
@@ -1451,9 +1449,9 @@ class FunctionTranslator final : public OpEmitter {
   RegionSets sets_;     // the held slots of each region (empty: none held anywhere)
   const bool holding_;  // some region holds slots
   size_t region_ = 0;   // the region whose registers the code being emitted has (see switch_region)
-  std::vector<size_t> open_regions_;          // advance_region: the loops around the position, innermost last
-  size_t next_region_loop_ = 0;               // advance_region: the next entry of f_.loops to enter
-  const std::vector<uint32_t> loop_parents_;  // loop_parents(f_.loops)
+  std::vector<size_t> open_regions_;  // advance_region: the loops around the position, innermost last
+  size_t next_region_loop_ = 0;       // advance_region: the next entry of f_.loops to enter
+  const std::vector<uint32_t>& loop_parents_;  // loop_parents(f_.loops)
   const bool counting_;
   bool helper_called_ = false;
   // Where compiled code can be entered (with the registers of the position's region); sorted and
@@ -1636,11 +1634,9 @@ std::vector<Assembler::SlotRegister> choose_held_locals(const std::vector<Assemb
     if ((r.xmm ? used_xmm : used_gp) >> r.reg & 1) continue;
     if (slot >= counts.size() || taken[slot] || (r.vector && taken[slot + 1])) continue;
     const Assembler::SlotCounts& c = counts[slot];
-    const bool untouched = c.integer + c.sse + c.neutral + c.vector == 0 && !c.partial && !c.vector_tail &&
-                           (!r.vector || vector_ok(slot));
-    const bool fits =
-        r.vector ? vector_ok(slot) : !c.partial && !c.vector_tail && c.vector == 0 && is_sse(c) == r.xmm;
-    if (!untouched && !fits) continue;
+    const bool scalar_fits = !c.partial && !c.vector_tail && c.vector == 0 &&
+                             (c.integer + c.sse + c.neutral == 0 || is_sse(c) == r.xmm);
+    if (!(r.vector ? vector_ok(slot) : scalar_fits)) continue;
     (r.xmm ? used_xmm : used_gp) |= 1u << r.reg;
     held.push_back(r);
   }
@@ -1669,7 +1665,8 @@ class ModuleCompiler {
     // Count first: a dry run of the translation (the assembler emits nothing) counts the accesses to
     // each slot; then translate once, with the busiest slots in registers (every function, also those
     // without a loop: recursive and call-heavy code, call_recursive 1.09 s -> 0.86 s).
-    FunctionTranslator counter(a, stubs, module, f, sites, {}, true);
+    const std::vector<uint32_t> parents = loop_parents(f.loops);
+    FunctionTranslator counter(a, stubs, module, f, parents, sites, {}, true);
     Result<void> r = counter.run(p.entry_charged, p.entry, p.resume);
     a.rollback(cp);
     RegionSets held;
@@ -1684,7 +1681,6 @@ class ModuleCompiler {
       // (counting the loops in full cost mem_sort 0.29 -> 0.33 s and int_hash nothing). Nested loops
       // come after theirs, so a reverse walk adds each region into the one around it before that one
       // is added on.
-      const std::vector<uint32_t> parents = loop_parents(f.loops);
       std::vector<std::vector<Assembler::SlotCounts>> counts = a.take_slot_counts();
       for (size_t region = counts.size(); region-- > 1;) {
         std::vector<Assembler::SlotCounts>& around = counts[parents[region - 1]];
@@ -1724,13 +1720,14 @@ class ModuleCompiler {
     }
     if (r) {
       p = Placed{&f, 0, 0, {}};
-      r = FunctionTranslator(a, stubs, module, f, sites, std::move(held), false)
+      r = FunctionTranslator(a, stubs, module, f, parents, sites, std::move(held), false)
               .run(p.entry_charged, p.entry, p.resume);
       if (!r && holding) {
         if (trace_refusals()) std::fprintf(stderr, "held locals dropped: %s\n", r.error().message.c_str());
         a.rollback(cp);
         p = Placed{&f, 0, 0, {}};
-        r = FunctionTranslator(a, stubs, module, f, sites, {}, false).run(p.entry_charged, p.entry, p.resume);
+        r = FunctionTranslator(a, stubs, module, f, parents, sites, {}, false)
+                .run(p.entry_charged, p.entry, p.resume);
       }
     }
     if (!r) a.rollback(cp);

@@ -404,6 +404,7 @@ class Assembler {
     bool xmm;             // an xmm register (else a general one)
     uint8_t reg;          // Reg or Xmm number
     bool vector = false;  // a v128 in an xmm register: the slots at disp and disp + 8
+    bool operator==(const SlotRegister&) const = default;
   };
   struct SlotCounts {
     uint64_t integer = 0, sse = 0;  // weighted (set_count_weight)
@@ -430,7 +431,6 @@ class Assembler {
   bool slot_register_violation() const { return slot_violation_; }
   void clear_slot_register_violation() { slot_violation_ = false; }
   const std::vector<SlotCounts>& slot_counts(size_t region = 0) const { return slot_counts_[region]; }
-  size_t count_regions() const { return slot_counts_.size(); }
   // Moves the counts out (one vector per region); slot_counts() is empty until the next configure_slots.
   std::vector<std::vector<SlotCounts>> take_slot_counts() { return std::move(slot_counts_); }
   // Counts the accesses from here on into `region` (< the configured count).
@@ -444,8 +444,9 @@ class Assembler {
   // access that writes the register (rewritten operands of writing instructions, and the registers handed
   // out by held_general_register / held_vector_register for writing). A read leaves the bit alone: the
   // register still holds what the slot holds. The baseline compiler clears the bits when registers and
-  // slots agree (after a spill or a reload) and sets all bits where paths join; a spill then stores only
-  // the registers written since (a local only read between two calls costs no store at either).
+  // slots agree (after a spill or a reload) and, where paths join, sets those written on any of them; a
+  // spill then stores only the registers written since (a local only read between two calls costs no
+  // store at either).
   uint32_t written_slot_registers() const { return written_slots_; }
   // The general register holding the whole frame slot `m` names (not paused), else nullopt: an op family
   // may then compute straight into it (`mov r, a; add r, b` rather than through rax). With `writes`,
@@ -485,10 +486,8 @@ class Assembler {
     last_slot_store_.end = kNoStore;
     last_vector_store_.end = kNoStore;
   }
-  // True when a movdqu load of frame slot `m` emitted now would be forwarded (an op may then load that
-  // operand first).
-  bool vector_load_forwarded(const Mem& m) const { return forwarded_vector(m).has_value(); }
-  // The register a movdqu load of frame slot `m` emitted now would be forwarded from, if any.
+  // The register a movdqu load of frame slot `m` emitted now would be forwarded from, if any (an op may
+  // then load that operand first, or use the register).
   std::optional<Xmm> vector_forwarded_from(const Mem& m) const { return forwarded_vector(m); }
   static constexpr Reg kSlotScratch = Reg::r11;  // reserved while slots are held in registers
   static constexpr Xmm kSlotScratchXmm = Xmm::xmm15;

@@ -720,7 +720,7 @@ TEST(X64Encoding, FrameSlotVectorForwarding) {
   EXPECT_EQ(assemble(true,
                      [&](Assembler& a) {
                        store(a);
-                       EXPECT_TRUE(a.vector_load_forwarded(slot));
+                       EXPECT_TRUE(a.vector_forwarded_from(slot).has_value());
                        a.movdqu(Xmm::xmm1, slot);
                      }),
             assemble(false, [&](Assembler& a) {
