@@ -158,13 +158,29 @@ uint32_t reference(const std::string& name, uint32_t x) {
     }
     return (a + b) + 4 * x - 3;  // v = 2x - 3, w = 2x
   }
+  if (name == "passing") {
+    // $rot, $half, $zeroed and $even of proof.wat
+    auto rot = [](auto& self, uint32_t a, uint32_t b, uint32_t c, double x, double y,
+                  uint32_t k) -> uint32_t {
+      if (k == 0) return a + (b * 3 + c * 5) + uint32_t(int32_t((x + x * 0.5) + y * 7));
+      return self(self, b ^ (k + b), c + (a & 1), a - (c & 1), y - y * 0.125, x + double(a & 3), k - 1);
+    };
+    uint32_t s = 0;
+    for (uint32_t i = 0; i < x; ++i) {
+      const double h = double(i) * 0.5;
+      s += rot(rot, i, x, s, h, double(x), i & 7);
+      s ^= i * i + i;
+      s += (i % 2 == 0) ? 1 : 0;
+    }
+    return s;
+  }
   uint32_t acc = 0;  // nested
   for (uint32_t i = 0; i < x; ++i)
     for (uint32_t j = 0; int32_t(j) < int32_t(i); ++j) acc += (i ^ j) * uint32_t(i < (j << 1));
   return acc;
 }
 
-const char* const kFuncs[] = {"sum", "collatz", "nested", "regions", "vkeep"};
+const char* const kFuncs[] = {"sum", "collatz", "nested", "regions", "vkeep", "passing"};
 const uint32_t kInputs[] = {1, 2, 3, 7, 27, 100};
 
 // The translator identifies a lowered op by its handler address (docs/compiler.md): that is only sound if

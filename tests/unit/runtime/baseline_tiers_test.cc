@@ -39,7 +39,7 @@ class BaselineTiers : public ::testing::TestWithParam<bool> {};  // parameter: f
 TEST_P(BaselineTiers, FunctionsAreCompiledExceptTheSkippedOnes) {
   TierGuest g(CompilerMode::kBaseline, GetParam());
   const Module::CompileInfo info = g.module->compile_info();
-  EXPECT_EQ(info.compiled_functions, 12u) << info.first_refusal;
+  EXPECT_EQ(info.compiled_functions, 13u) << info.first_refusal;
   EXPECT_EQ(info.interpreted_functions, 2u);
   EXPECT_EQ(info.first_refusal, "function 4 is in AIRWASM_BASELINE_SKIP");
   EXPECT_GT(info.code_bytes, 0u);
@@ -51,10 +51,12 @@ TEST_P(BaselineTiers, SameResultsTrapsAndFuel) {
   TierGuest interp(CompilerMode::kInterpreter, GetParam());
   TierGuest compiled(CompilerMode::kBaseline, GetParam());
   const std::vector<std::pair<const char*, std::vector<Val>>> calls = {
-      {"fib", {Val::i32(20)}},         {"sum", {Val::i32(100000)}},     {"mixed", {Val::i32(50)}},
-      {"switch", {Val::i32(1000)}},    {"yielding", {Val::i32(10)}},    {"bad_indirect", {Val::i32(4)}},
-      {"bad_indirect", {Val::i32(5)}}, {"bad_indirect", {Val::i32(3)}}, {"deep", {Val::i32(0)}},
-      {"trap_below", {Val::i32(7)}},   {"depth", {Val::i32(12000)}}};
+      {"fib", {Val::i32(20)}},         {"sum", {Val::i32(100000)}},
+      {"mixed", {Val::i32(50)}},       {"switch", {Val::i32(1000)}},
+      {"yielding", {Val::i32(10)}},    {"bad_indirect", {Val::i32(4)}},
+      {"bad_indirect", {Val::i32(5)}}, {"bad_indirect", {Val::i32(3)}},
+      {"deep", {Val::i32(0)}},         {"trap_below", {Val::i32(7)}},
+      {"depth", {Val::i32(12000)}},    {"depth_args", {Val::i32(12000), Val::i32(1)}}};
   for (const auto& [name, args] : calls) {
     const auto expected = interp.call(name, args);
     const auto actual = compiled.call(name, args);

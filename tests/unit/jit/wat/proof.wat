@@ -156,6 +156,56 @@
     (i32.add (call $vclobber (local.get $x))
              (i32x4.extract_lane 2 (i32x4.add (local.get $v) (local.get $w)))))
 
+  ;; Calls between compiled functions that pass arguments and results in registers (ModuleStubs::Entries in
+  ;; src/baseline/translate.cc): $rot calls itself with its arguments rotated (general and xmm registers,
+  ;; register-to-register moves, loads of arguments not held), $half returns an f64 (the result's bits
+  ;; in rcx, moved to an xmm register), $zeroed reads a declared local before writing it (held in a
+  ;; register: the callee zeroes it, the caller does not zero its slot, which holds garbage), and
+  ;; $even / $odd recurse into each other (a cycle: one of the two calls does not know its callee's
+  ;; entries and takes the path through NativeFunc).
+  (func $rot (param $a i32) (param $b i32) (param $c i32) (param $x f64) (param $y f64) (param $k i32)
+    (result i32)
+    (if (result i32) (i32.eqz (local.get $k))
+      (then
+        (i32.add
+          (i32.add (local.get $a)
+                   (i32.add (i32.mul (local.get $b) (i32.const 3)) (i32.mul (local.get $c) (i32.const 5))))
+          (i32.trunc_f64_s (f64.add (f64.add (local.get $x) (f64.mul (local.get $x) (f64.const 0.5)))
+                                    (f64.mul (local.get $y) (f64.const 7))))))
+      (else
+        (call $rot
+          (i32.xor (local.get $b) (i32.add (local.get $k) (local.get $b)))
+          (i32.add (local.get $c) (i32.and (local.get $a) (i32.const 1)))
+          (i32.sub (local.get $a) (i32.and (local.get $c) (i32.const 1)))
+          (f64.sub (local.get $y) (f64.mul (local.get $y) (f64.const 0.125)))
+          (f64.add (local.get $x) (f64.convert_i32_u (i32.and (local.get $a) (i32.const 3))))
+          (i32.sub (local.get $k) (i32.const 1))))))
+  (func $half (param $v f64) (result f64) (f64.mul (local.get $v) (f64.const 0.5)))
+  (func $zeroed (param $p i32) (result i32) (local $z i32)
+    (local.set $z (i32.add (local.get $z) (local.get $p)))
+    (local.set $z (i32.mul (local.get $z) (local.get $z)))
+    (i32.add (local.get $z) (local.get $p)))
+  (func $even (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 1))
+      (else (call $odd (i32.sub (local.get $n) (i32.const 1))))))
+  (func $odd (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+      (else (call $even (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "passing") (param $n i32) (result i32) (local $s i32) (local $i i32) (local $h f64)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $h (call $half (f64.convert_i32_u (local.get $i))))
+        (local.set $s
+          (i32.add (local.get $s)
+                   (call $rot (local.get $i) (local.get $n) (local.get $s) (local.get $h)
+                              (f64.convert_i32_u (local.get $n)) (i32.and (local.get $i) (i32.const 7)))))
+        (local.set $s (i32.xor (local.get $s) (call $zeroed (local.get $i))))
+        (local.set $s (i32.add (local.get $s) (call $even (i32.and (local.get $i) (i32.const 7)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $s))
+
   ;; an empty infinite loop: a branch to itself, which only an interrupt or the fuel limit ends
   (func (export "spin") (param i32)
     loop $self
