@@ -500,14 +500,18 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // The entries (ModuleStubs::Entries), in this order:
-  //   registers_charged: charge the entry cost; if short, undo and take `charged` (whose stub handles
-  //                      it: the arguments are in their slots too); else jump to `registers`
+  //   registers_charged: charge the entry cost and jump to `registers`; if short of fuel, undo, store
+  //                      the parameters held and zero the slots of the locals held, and go on to
+  //                      `charged` (whose stub leaves with the frame the interpreter expects)
   //   charged:           charge the entry cost (a stub: out of fuel)
   //   plain:             load the parameters held in registers
   //   registers:         zero the declared locals held in registers
-  // On a fresh call the parameters are in their slots, the declared locals are zero (the caller cleared
-  // them) and operand-stack slots hold nothing yet. A function that holds no parameter at its entry has
-  // registers = plain and registers_charged = charged.
+  // Entered at `charged` or `plain` (the interpreter, the call helper, calls through NativeFunc), the
+  // parameters are in their slots and the declared locals are zero; entered at `registers` (a direct
+  // call from compiled code that knows the entries), the parameters held are in their registers and
+  // perhaps not in their slots, and the slots of the locals held are garbage. Operand-stack slots hold
+  // nothing yet. A function that holds no parameter and no declared local at its entry has registers =
+  // plain and registers_charged = charged.
   void emit_entries(ModuleStubs::Entries& e) {
     Assembler& a = as();
     const int32_t params_end = int32_t(f_.param_slots) * 8;
@@ -522,9 +526,7 @@ class FunctionTranslator final : public OpEmitter {
     }
     const Label registers = a.new_label();
     // `registers_charged` is a path of its own when something is skipped at `registers` and there is a
-    // cost to charge: short of fuel, it stores the arguments and zeroes the held locals' slots (which
-    // the caller did not) and takes `charged`, whose stub leaves with the frame as the interpreter
-    // expects it at the entry.
+    // cost to charge
     const bool skips = !e.params.empty() || !e.held_locals.empty();
     const bool charging = stubs_.metered && f_.entry_cost != 0;
     auto fuel_add = [&](bool subtract) {
