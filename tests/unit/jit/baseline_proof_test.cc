@@ -57,6 +57,12 @@ class Harness {
       f.code = &compiled_.funcs[i];
       instance_.funcs.push_back(&f);
     }
+    // globals (defined ones only; "swap" sets its global before reading it)
+    globals_.resize(module_->globals.size());
+    for (size_t i = 0; i < globals_.size(); ++i) {
+      globals_[i].type = module_->globals[i].type;
+      instance_.globals.push_back(&globals_[i]);
+    }
     instance_.code = &compiled_;
     fuel_ = fuel;
     auto native = compile_module(compiled_);
@@ -107,6 +113,7 @@ class Harness {
   interp::CompiledModule compiled_;
   interp::InstanceData instance_;
   std::vector<interp::FuncInst> funcs_;
+  std::vector<interp::GlobalInst> globals_;
   bool fuel_ = false;
   std::shared_ptr<NativeModule> native_;
   std::vector<const void*> published_;
@@ -174,13 +181,25 @@ uint32_t reference(const std::string& name, uint32_t x) {
     }
     return s;
   }
+  if (name == "swap") {
+    uint32_t g = x;
+    g = g * 3 + g * 5;
+    g = g * 7 + g * 9;
+    g = (g + 11) * 13;
+    g = (g + 15) * 17;
+    uint32_t p = g * 3, q = g + x;
+    q = ((q + q) ^ 5);
+    q = ((q + q) ^ 9);
+    p = (p + p) ^ 3;
+    return p - q;
+  }
   uint32_t acc = 0;  // nested
   for (uint32_t i = 0; i < x; ++i)
     for (uint32_t j = 0; int32_t(j) < int32_t(i); ++j) acc += (i ^ j) * uint32_t(i < (j << 1));
   return acc;
 }
 
-const char* const kFuncs[] = {"sum", "collatz", "nested", "regions", "vkeep", "passing"};
+const char* const kFuncs[] = {"sum", "collatz", "nested", "regions", "vkeep", "passing", "swap"};
 const uint32_t kInputs[] = {1, 2, 3, 7, 27, 100};
 
 // The translator identifies a lowered op by its handler address (docs/compiler.md): that is only sound if

@@ -206,6 +206,29 @@
         (br $l)))
     (local.get $s))
 
+  ;; The arguments of a call whose caller holds them in the registers its callee holds its parameters
+  ;; in, crosswise (the caller's busiest slots are the arguments, the callee's busiest parameter is the
+  ;; second): passing them is a cycle of moves, broken through rax.
+  (global $swap_g (mut i32) (i32.const 0))
+  (func $swap_callee (param $p i32) (param $q i32) (result i32)
+    (local.set $q (i32.add (local.get $q) (local.get $q)))
+    (local.set $q (i32.xor (local.get $q) (i32.const 5)))
+    (local.set $q (i32.add (local.get $q) (local.get $q)))
+    (local.set $q (i32.xor (local.get $q) (i32.const 9)))
+    (local.set $p (i32.add (local.get $p) (local.get $p)))
+    (local.set $p (i32.xor (local.get $p) (i32.const 3)))
+    (i32.sub (local.get $p) (local.get $q)))
+  (func (export "swap") (param $n i32) (result i32)
+    (global.set $swap_g (local.get $n))
+    (global.set $swap_g
+      (i32.add (i32.mul (global.get $swap_g) (i32.const 3)) (i32.mul (global.get $swap_g) (i32.const 5))))
+    (global.set $swap_g
+      (i32.add (i32.mul (global.get $swap_g) (i32.const 7)) (i32.mul (global.get $swap_g) (i32.const 9))))
+    (global.set $swap_g (i32.mul (i32.add (global.get $swap_g) (i32.const 11)) (i32.const 13)))
+    (global.set $swap_g (i32.mul (i32.add (global.get $swap_g) (i32.const 15)) (i32.const 17)))
+    (call $swap_callee (i32.mul (global.get $swap_g) (i32.const 3))
+                       (i32.add (global.get $swap_g) (local.get $n))))
+
   ;; an empty infinite loop: a branch to itself, which only an interrupt or the fuel limit ends
   (func (export "spin") (param i32)
     loop $self
