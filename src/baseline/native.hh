@@ -42,9 +42,26 @@ struct CallSite {
   uint32_t args_slot = 0;     // slot of the first argument (the callee's frame base)
 };
 
+// Where a compiled caller enters a function when it passes the arguments in registers (translate.cc,
+// ModuleStubs::Entries), for callers compiled in later batches (lazy tiering): the entries and the
+// parameters and declared locals the function holds in registers there.
+struct RegisterEntries {
+  struct Held {
+    int32_t disp;  // frame offset
+    uint8_t reg;   // Reg or Xmm number
+    bool xmm;
+    bool vector;
+  };
+  const uint8_t* registers = nullptr;
+  const uint8_t* registers_charged = nullptr;
+  std::vector<Held> params;
+  std::vector<int32_t> held_locals;  // frame offsets
+};
+
 struct NativeFunc {
   const uint8_t* entry = nullptr;          // native code of the first instruction (the entry block paid)
   const uint8_t* entry_charged = nullptr;  // charges CompiledFunc::entry_cost, then `entry`
+  RegisterEntries register_entries;
   const interp::CompiledFunc* func = nullptr;
   std::vector<ResumePoint> resume;     // ascending by lowered offset
   const uint8_t* code_base = nullptr;  // the module's code (ResumePoint::native is relative to it)

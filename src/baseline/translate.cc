@@ -250,10 +250,14 @@ struct ModuleStubs {
     // Declared locals held in registers at the entry: `registers` zeroes them in their registers, so a
     // caller that enters there need not zero their slots.
     std::vector<int32_t> held_locals;  // frame offsets
+    // Null: the offsets are in this batch's code. Else the function was published by an earlier batch
+    // and the offsets are from this address (its region's start): a call goes to the absolute address.
+    const uint8_t* published_base = nullptr;
   };
-  // The entries of the functions translated so far into this batch, by defined-function index (charged
-  // kNotInBatch: none). They are published together with any caller in the batch or not at all, so a
-  // call to one is a direct call, without looking up NativeFunc.
+  // The entries of the functions translated so far into this batch, and of those published by earlier
+  // batches, by defined-function index (charged kNotInBatch: none). Those of this batch are published
+  // together with any caller in it or not at all, those of earlier batches stay as long as the module:
+  // a call to one is direct (a call to a label or to an absolute address), without looking up NativeFunc.
   std::vector<Entries> batch_entries;
 };
 
@@ -1392,10 +1396,10 @@ class FunctionTranslator final : public OpEmitter {
     }
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
     if (known && !kRegArgs) {
-      enter_callee(site, site.charged ? known->charged : known->plain);
+      enter_callee(site, site.charged ? known->charged : known->plain, known->published_base);
     } else if (known) {
       pass_arguments(known->params, args);
-      enter_callee(site, site.charged ? known->registers_charged : known->registers);
+      enter_callee(site, site.charged ? known->registers_charged : known->registers, known->published_base);
     } else {
       enter_callee(site);
     }
@@ -1408,13 +1412,19 @@ class FunctionTranslator final : public OpEmitter {
   // function returns to a different call site than last time). The return address is a landing pad that
   // drops the alignment word and goes on to the continuation. The inline paths took the helper instead
   // beyond ctx.native_frames_end, which bounds the native stack this uses.
-  void enter_callee(const CallSite& site, std::optional<uint32_t> known = std::nullopt) {
+  // (`published_base`: the entry is an offset in the code of an earlier batch that starts there; rax, free
+  // after the arguments moved, holds the absolute address.)
+  void enter_callee(const CallSite& site, std::optional<uint32_t> known = std::nullopt,
+                    const uint8_t* published_base = nullptr) {
     Assembler& a = as();
     const Layout& l = layout();
     a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16 bytes per call: helper calls stay aligned
-    if (known)
+    if (known && published_base != nullptr) {
+      a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(published_base + *known));
+      a.call(Reg::rax);
+    } else if (known) {
       a.call(a.label_at(*known));
-    else
+    } else
       a.call(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
     a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);  // the continuation follows
   }
@@ -2052,6 +2062,22 @@ class ModuleCompiler {
     Assembler a;
     ModuleStubs stubs = emit_module_stubs(a, native.module_.metered);
     stubs.batch_entries.assign(native.module_.funcs.size(), {});
+    // Functions published by earlier batches (lazy tiering): calls to them pass arguments in registers
+    // too, to the absolute addresses of their entries.
+    for (size_t i = 0; i < native.module_.funcs.size(); ++i) {
+      const auto* nf = static_cast<const NativeFunc*>(native.module_.funcs[i].native.get());
+      if (nf == nullptr) continue;
+      const RegisterEntries& r = nf->register_entries;
+      ModuleStubs::Entries& e = stubs.batch_entries[i];
+      e.published_base = nf->code_base;
+      auto offset = [&](const uint8_t* p) { return uint32_t(p - nf->code_base); };
+      e.charged = offset(nf->entry_charged);
+      e.plain = offset(nf->entry);
+      e.registers = offset(r.registers);
+      e.registers_charged = offset(r.registers_charged);
+      for (const RegisterEntries::Held& h : r.params) e.params.push_back({h.disp, h.xmm, h.reg, h.vector});
+      e.held_locals = r.held_locals;
+    }
     std::vector<Placed> placed;
     std::vector<Extent> placed_extents;
     const std::set<uint32_t> skipped = functions_to_skip();
@@ -2110,6 +2136,11 @@ class ModuleCompiler {
       nf.enter = region.entry<Entry>(stubs.entry);
       nf.entry = base + p.entries.plain;
       nf.entry_charged = base + p.entries.charged;
+      nf.register_entries.registers = base + p.entries.registers;
+      nf.register_entries.registers_charged = base + p.entries.registers_charged;
+      for (const Assembler::SlotRegister& r : p.entries.params)
+        nf.register_entries.params.push_back({r.disp, r.reg, r.xmm, r.vector});
+      nf.register_entries.held_locals = p.entries.held_locals;
       nf.resume = std::move(p.resume);
       published.push_back(&nf);
     }

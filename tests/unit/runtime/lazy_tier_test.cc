@@ -49,6 +49,29 @@ class LazyTier : public ::testing::TestWithParam<bool> {  // parameter: fuel met
   }
 };
 
+// A caller compiled in a later batch than its callee (wat/lazy_calls.wat) calls into the callee's code at
+// its registers entry, an absolute address in the earlier batch's code, with the arguments in registers.
+TEST_P(LazyTier, ACallerCompiledLaterCallsIntoAnEarlierBatch) {
+  Engine ref_engine = make_engine(CompilerMode::kInterpreter, GetParam());
+  Engine lazy_engine = make_engine(CompilerMode::kAuto, GetParam());
+  auto ref_module = Module::compile(ref_engine, read_fixture("lazy_calls.wasm"));
+  auto lazy_module = Module::compile(lazy_engine, read_fixture("lazy_calls.wasm"));
+  ASSERT_TRUE(ref_module && lazy_module);
+  TiersStore interp(ref_engine, *ref_module, GetParam()), guest(lazy_engine, *lazy_module, GetParam());
+  for (int32_t i = 0; i < 1500; ++i) {  // the callee becomes hot (about 1,000 calls) and is compiled alone
+    const std::vector<Val> args{Val::i32(i * 7919), Val::f64(i * 0.25)};
+    ASSERT_EQ(guest.call("callee", args), interp.call("callee", args)) << i;
+  }
+  EXPECT_EQ(lazy_module->compile_info().compiled_functions, 1u);
+  // the caller's loop becomes hot (10,000 iterations) and moves to compiled code at its header
+  for (int32_t n : {100, 30000, 30000}) {
+    EXPECT_EQ(guest.call("caller", {Val::i32(n)}), interp.call("caller", {Val::i32(n)})) << n;
+  }
+  const Module::CompileInfo info = lazy_module->compile_info();
+  EXPECT_EQ(info.compiled_functions, 2u) << info.first_refusal;
+  EXPECT_EQ(info.hot_compiled_functions, 2u);
+}
+
 TEST_P(LazyTier, AHotFunctionIsCompiledAndAgreesWithTheInterpreter) {
   Loaded ref(CompilerMode::kInterpreter, GetParam()), lazy(CompilerMode::kAuto, GetParam());
   Guest interp(ref.engine, ref.module, GetParam()), guest(lazy.engine, lazy.module, GetParam());
