@@ -530,28 +530,18 @@ class FunctionTranslator final : public OpEmitter {
     }
     const Label registers = a.new_label();
     // `registers_charged` is a path of its own when something is skipped at `registers` and there is a
-    // cost to charge
-    const bool skips = !e.params.empty() || !e.held_locals.empty();
+    // cost to charge. With AIRWASM_BASELINE_MEMORY_ARGS=1 no caller skips anything: the entries are the
+    // slot ones (below), and every call site follows from them.
+    const bool skips = kRegArgs && (!e.params.empty() || !e.held_locals.empty());
     const bool charging = stubs_.metered && f_.entry_cost != 0;
-    auto fuel_add = [&](bool subtract) {
-      if (f_.entry_cost <= uint64_t(INT32_MAX)) {
-        a.alu(subtract ? Alu::kSub : Alu::kAdd, Size::k64, kFuelReg, int32_t(f_.entry_cost));
-      } else {
-        a.mov_imm(Size::k64, Reg::rax, f_.entry_cost);
-        if (subtract)
-          a.sub(Size::k64, kFuelReg, Reg::rax);
-        else
-          a.add(Size::k64, kFuelReg, Reg::rax);
-      }
-    };
     e.registers_charged = uint32_t(a.size());
     if (skips && charging) {
       const Label short_of_fuel = a.new_label();
-      fuel_add(/*subtract=*/true);
+      adjust_fuel(Alu::kSub, f_.entry_cost);
       a.jcc(Cond::kL, short_of_fuel);
       a.jmp(registers);
       a.bind(short_of_fuel);
-      fuel_add(/*subtract=*/false);
+      adjust_fuel(Alu::kAdd, f_.entry_cost);
       for (const Assembler::SlotRegister& r : held()) {
         if (r.disp < params_end) {
           move_slot(r, /*to_memory=*/true);
@@ -573,6 +563,11 @@ class FunctionTranslator final : public OpEmitter {
       e.registers_charged = e.charged;  // (and registers == plain)
     else if (!charging)
       e.registers_charged = e.registers;  // nothing to charge
+    if (!kRegArgs) {
+      e.registers = e.plain;
+      e.params.clear();
+      e.held_locals.clear();
+    }
     for (const Assembler::SlotRegister& r : held()) {
       if (r.disp < params_end || r.disp >= locals_end) continue;
       if (r.xmm)
@@ -795,16 +790,21 @@ class FunctionTranslator final : public OpEmitter {
     if (!stubs_.metered) return;               // (an unmetered lowering has no costs)
     resume_positions_.push_back(target);
     Assembler& a = as();
-    if (cost <= uint64_t(INT32_MAX)) {
-      a.alu(Alu::kSub, Size::k64, kFuelReg, int32_t(cost));
-    } else {
-      a.mov_imm(Size::k64, Reg::rax, cost);
-      a.sub(Size::k64, kFuelReg, Reg::rax);
-    }
+    adjust_fuel(Alu::kSub, cost);
     FuelStub s{a.new_label(), a.new_label(), uint32_t(cost), target, registers_live, region_};
     a.jcc(Cond::kL, s.stub);
     a.bind(s.back);
     fuel_stubs_.push_back(s);
+  }
+  // fuel -= cost (kSub) or fuel += cost (kAdd); a cost beyond an imm32 goes through rax.
+  void adjust_fuel(Alu op, uint64_t cost) {
+    Assembler& a = as();
+    if (cost <= uint64_t(INT32_MAX)) {
+      a.alu(op, Size::k64, kFuelReg, int32_t(cost));
+    } else {
+      a.mov_imm(Size::k64, Reg::rax, cost);
+      a.alu(op, Size::k64, kFuelReg, Reg::rax);
+    }
   }
   // A taken backward branch checks for interruption (the interpreter's GO_REL with rel <= 0).
   void interrupt_check(uint32_t target) {
@@ -1217,7 +1217,7 @@ class FunctionTranslator final : public OpEmitter {
     // The callee's entries, when known (a direct call passing arguments in registers), and which of
     // this function's held registers pass an argument (`passed`, indices into held()).
     const ModuleStubs::Entries* known = defined ? known_entries(*defined) : nullptr;
-    const uint32_t passed = known && kRegArgs ? passed_arguments(known->params, int32_t(site.args_slot)) : 0;
+    const uint32_t passed = known ? passed_arguments(known->params, int32_t(site.args_slot)) : 0;
     // The callee's frame starts above the locals, but helpers and the interpreter read them in memory.
     // An argument passed in a register is not stored: the callee counts it written (emit_entries) and
     // stores it where it needs the slot; the helper path stores it first (emit_stubs).
@@ -1323,12 +1323,22 @@ class FunctionTranslator final : public OpEmitter {
   // the same slot, the same register class.
   uint32_t passed_arguments(const std::vector<Assembler::SlotRegister>& params, int32_t args) const {
     uint32_t passed = 0;
-    const auto& mine = held();
     for (const Assembler::SlotRegister& p : params)
-      for (size_t i = 0; i < mine.size(); ++i)
-        if (mine[i].disp == args + p.disp && mine[i].xmm == p.xmm && mine[i].vector == p.vector)
-          passed |= 1u << i;
+      if (const int i = held_index(args + p.disp, p.xmm, p.vector); i >= 0) passed |= 1u << i;
     return passed;
+  }
+  // The index in held() of the register holding frame slot `disp` in the class (`xmm`, `vector`), or -1.
+  int held_index(int32_t disp, bool xmm, bool vector) const {
+    const auto& set = held();
+    for (size_t i = 0; i < set.size(); ++i)
+      if (set[i].disp == disp && set[i].xmm == xmm && set[i].vector == vector) return int(i);
+    return -1;
+  }
+  // The register holding the scalar frame slot at `disp` (in either class; not a v128), or null.
+  const Assembler::SlotRegister* held_scalar(int32_t disp) const {
+    for (const Assembler::SlotRegister& r : held())
+      if (r.disp == disp && !r.vector) return &r;
+    return nullptr;
   }
 
   // `known`: the callee's entries (known_entries), or null. Until the arguments move (last, right before
@@ -1369,9 +1379,8 @@ class FunctionTranslator final : public OpEmitter {
     // zeroes in registers when entered at `registers`
     const int32_t locals_at = args + int32_t(callee.param_slots) * 8;
     auto zeroed_by_callee = [&](int32_t disp) {
-      return known && kRegArgs &&
-             std::find(known->held_locals.begin(), known->held_locals.end(), disp) !=
-                 known->held_locals.end();
+      return known && std::find(known->held_locals.begin(), known->held_locals.end(), disp) !=
+                          known->held_locals.end();
     };
     uint32_t to_zero = 0;
     for (uint32_t i = 0; i < callee.local_slots; ++i)
@@ -1395,9 +1404,7 @@ class FunctionTranslator final : public OpEmitter {
       }
     }
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
-    if (known && !kRegArgs) {
-      enter_callee(site, site.charged ? known->charged : known->plain, known->published_base);
-    } else if (known) {
+    if (known) {
       pass_arguments(known->params, args);
       enter_callee(site, site.charged ? known->registers_charged : known->registers, known->published_base);
     } else {
@@ -1461,14 +1468,11 @@ class FunctionTranslator final : public OpEmitter {
     std::vector<Move> moves;
     std::vector<Assembler::SlotRegister> loads;
     for (const Assembler::SlotRegister& p : params) {
-      const auto& mine = held();
-      const auto it = std::find_if(mine.begin(), mine.end(), [&](const Assembler::SlotRegister& r) {
-        return r.disp == args + p.disp && r.xmm == p.xmm && r.vector == p.vector;
-      });
-      if (it == mine.end())
+      const int i = held_index(args + p.disp, p.xmm, p.vector);
+      if (i < 0)
         loads.push_back(p);
-      else if (it->reg != p.reg)
-        moves.push_back(Move{p, it->reg});
+      else if (held()[size_t(i)].reg != p.reg)
+        moves.push_back(Move{p, held()[size_t(i)].reg});
     }
     auto emit_move = [&](bool xmm, uint8_t to, uint8_t from) {
       if (xmm)
@@ -1512,11 +1516,8 @@ class FunctionTranslator final : public OpEmitter {
     const int32_t args = int32_t(site.args_slot);
     // The index (zero-extended), from its held register if any: the slot has it too (spilled), but a
     // load right after the spill's store would wait for it
-    const auto& set = held();
-    const auto index = std::find_if(set.begin(), set.end(), [&](const Assembler::SlotRegister& r) {
-      return r.disp == int32_t(site.index_slot) && !r.vector;
-    });
-    if (index == set.end())
+    const Assembler::SlotRegister* index = held_scalar(int32_t(site.index_slot));
+    if (index == nullptr)
       a.mov(Size::k32, Reg::rax, mem(kFpReg, int32_t(site.index_slot)));
     else if (index->xmm)
       a.movd_from_xmm(Size::k32, Reg::rax, jit::Xmm(index->reg));
@@ -1583,17 +1584,15 @@ class FunctionTranslator final : public OpEmitter {
     // The first result's 8 bytes (all of a scalar's) also go back in rcx, for a compiled caller's landing
     // pad (call()): taken from a register, the result does not wait for a store and a load either.
     if (f_.result_slots > 0) {
-      const auto& set = held();
-      const auto it = std::find_if(set.begin(), set.end(),
-                                   [](const Assembler::SlotRegister& r) { return r.disp == 0 && !r.vector; });
+      const Assembler::SlotRegister* result = held_scalar(0);
       const bool paused = a.slot_registers_paused();
       a.pause_slot_registers(true);
-      if (it == set.end())
+      if (result == nullptr)
         a.mov(Size::k64, Reg::rcx, mem(kFpReg, 0));
-      else if (it->xmm)
-        a.movd_from_xmm(Size::k64, Reg::rcx, jit::Xmm(it->reg));
+      else if (result->xmm)
+        a.movd_from_xmm(Size::k64, Reg::rcx, jit::Xmm(result->reg));
       else
-        a.mov(Size::k64, Reg::rcx, Reg(it->reg));
+        a.mov(Size::k64, Reg::rcx, Reg(result->reg));
       a.pause_slot_registers(paused);
     }
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
