@@ -217,6 +217,12 @@ void emit_reload_memory0(Assembler& a) {
 // (musl's default is 128 KiB) to them, and no benchmark recursion comes near 4,096 calls.
 constexpr uint32_t kNativeCallFrames = 4096;
 
+// The data right before the out-of-line continuation of an inline call (emit_stubs), which the Frame's
+// native_return points to: the call's return_pc (8 bytes) and the offset of its arguments in the
+// caller's frame (4 bytes, then 4 of padding). The exit stub reads them to complete the Frames that
+// the inline paths left partly unwritten (emit_module_stubs).
+constexpr uint32_t kContinuationData = 16;
+
 // ctx.native_frames_end = min(frames_end, rax + kNativeCallFrames frames), rax = ctx.native_frames_base:
 // the inline call paths push frames (marked, native calls) only below it, so that at most
 // kNativeCallFrames marked frames of one activation are live (all lie at or above the base). Uses rax.
@@ -292,15 +298,38 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   a.bind(s.exit_done);
   if (metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
   // Unmark the frames this activation pushed with a native call (their return addresses are discarded
-  // with the native stack below): whoever continues them returns through native_return's address.
-  // Each frame is unmarked at most once, so this costs O(1) per call overall.
-  Label unmark = a.new_label(), unmark_test = a.new_label();
+  // with the native stack below): whoever continues them returns through native_return's address. The
+  // inline call paths left return_pc, caller_fp and caller_instance of those frames unwritten (nothing
+  // reads them while the frame is marked: emit_return's marked path needs none), so they are filled
+  // here, from the top down: return_pc and the arguments' offset are the 16 bytes of data right before
+  // the continuation native_return points to (emit_stubs), caller_fp is the frame's own fp (r8, from
+  // fp at the top, then each frame's caller_fp) minus that offset, and caller_instance is the callee's
+  // instance (the inline paths call only within the instance). Each frame is unmarked at most once, so
+  // this costs O(1) per call overall. eax (the status) is kept.
+  Label unmark = a.new_label(), unmark_test = a.new_label(), not_marked = a.new_label();
   a.mov(Size::k64, Reg::rcx, mem(kCtxReg, l.ctx_frame_top));
   a.mov(Size::k64, Reg::rdx, mem(kCtxReg, l.ctx_native_frames_base));
+  a.mov(Size::k64, Reg::r8, kFpReg);
   a.jmp(unmark_test);
   a.bind(unmark);
   a.alu(Alu::kSub, Size::k64, Reg::rcx, int32_t(sizeof(interp::Frame)));
-  a.bit_reset(mem(Reg::rcx, int32_t(offsetof(interp::Frame, native_return))), 63);
+  a.mov(Size::k64, Reg::rsi, mem(Reg::rcx, int32_t(offsetof(interp::Frame, native_return))));
+  a.test(Size::k64, Reg::rsi, Reg::rsi);
+  a.jcc(Cond::kNS, not_marked);                       // pushed by the call helper, complete
+  a.shift(jit::Shift::kShl, Size::k64, Reg::rsi, 1);  // clear bit 63, the mark
+  a.shift(jit::Shift::kShr, Size::k64, Reg::rsi, 1);
+  a.mov(Size::k64, mem(Reg::rcx, int32_t(offsetof(interp::Frame, native_return))), Reg::rsi);
+  a.mov(Size::k64, Reg::rdi, mem(Reg::rsi, -int32_t(kContinuationData)));  // return_pc
+  a.mov(Size::k64, mem(Reg::rcx, int32_t(offsetof(interp::Frame, return_pc))), Reg::rdi);
+  a.movsxd(Reg::rdi, mem(Reg::rsi, -int32_t(kContinuationData) + 8));  // the arguments' offset
+  a.sub(Size::k64, Reg::r8, Reg::rdi);
+  a.mov(Size::k64, mem(Reg::rcx, int32_t(offsetof(interp::Frame, caller_fp))), Reg::r8);
+  a.mov(Size::k64, Reg::rdi, mem(Reg::rcx, int32_t(offsetof(interp::Frame, func))));
+  a.mov(Size::k64, Reg::rdi, mem(Reg::rdi, l.func_instance));
+  a.mov(Size::k64, mem(Reg::rcx, int32_t(offsetof(interp::Frame, caller_instance))), Reg::rdi);
+  a.jmp(unmark_test);
+  a.bind(not_marked);
+  a.mov(Size::k64, Reg::r8, mem(Reg::rcx, int32_t(offsetof(interp::Frame, caller_fp))));
   a.bind(unmark_test);
   a.cmp(Size::k64, Reg::rcx, Reg::rdx);
   a.jcc(Cond::kA, unmark);
@@ -885,6 +914,13 @@ class FunctionTranslator final : public OpEmitter {
     }
     a.pause_slot_registers(paused);
     for (const Continuation& c : continuations_) {
+      // (never executed: the code before ends with a jump)
+      const uint64_t return_pc = reinterpret_cast<uint64_t>(c.site->return_pc);
+      const int32_t args = int32_t(c.site->args_slot);
+      uint8_t data[kContinuationData] = {};
+      std::memcpy(data, &return_pc, 8);
+      std::memcpy(data + 8, &args, 4);
+      a.emit_bytes(data);
       a.bind(c.continuation);
       use_region(c.region);
       reload_below(c.results_end);
@@ -1258,7 +1294,7 @@ class FunctionTranslator final : public OpEmitter {
       }
       a.set_written_slot_registers(0);
       const Label joined = a.new_label();
-      continuations_.push_back(Continuation{continuation, joined, region_, results_end});
+      continuations_.push_back(Continuation{&site, continuation, joined, region_, results_end});
       a.bind(joined);
     } else {
       emit_call_helper(site, continuation);
@@ -1374,7 +1410,7 @@ class FunctionTranslator final : public OpEmitter {
       a.mov(Size::k64, func, mem(kInstReg, l.inst_funcs));
       a.mov(Size::k64, func, mem(func, int32_t(site.func_or_type * 8)));
     }
-    push_frame(func, known ? Reg::rcx : Reg::rdi, site, continuation);
+    push_frame(func, known ? Reg::rcx : Reg::rdi, continuation);
     // zero the callee's declared locals (rax, the frame top, is free after push_frame), but for those it
     // zeroes in registers when entered at `registers`
     const int32_t locals_at = args + int32_t(callee.param_slots) * 8;
@@ -1434,18 +1470,20 @@ class FunctionTranslator final : public OpEmitter {
     } else
       a.call(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
     a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);  // the continuation follows
+    // fp is still the callee's (a `ret` comes only from emit_return's marked path, which leaves fp as
+    // the callee had it: this call's fp + the arguments' offset): derive the caller's from it rather
+    // than load the Frame's caller_fp, a load every reload after the call would wait for.
+    a.lea(Size::k64, kFpReg, mem(kFpReg, -int32_t(site.args_slot)));
   }
 
-  // Fills the Frame at rax (ctx.frame_top, checked) for a call of `func` (a FuncInst* register) from
-  // `site` returning to `continuation`, as helper_call / do_call do, and bumps frame_top. Uses `temp`.
-  void push_frame(Reg func, Reg temp, const CallSite& site, Label continuation) {
+  // Fills the Frame at rax (ctx.frame_top, checked) for a native call of `func` (a FuncInst* register)
+  // returning to `continuation`, marked (kNativeCalledMark), and bumps frame_top. Uses `temp`.
+  void push_frame(Reg func, Reg temp, Label continuation) {
     Assembler& a = as();
     const Layout& l = layout();
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), func);
-    a.mov_imm(Size::k64, temp, reinterpret_cast<uint64_t>(site.return_pc));
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))), temp);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))), kFpReg);
-    a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_instance))), kInstReg);
+    // return_pc, caller_fp and caller_instance stay unwritten while the frame is marked: the exit stub
+    // fills them when the activation leaves (emit_module_stubs); a `ret` needs none of them.
     a.lea_label(temp, continuation);
     a.bit_set(temp, 63);  // kNativeCalledMark: enter_callee calls
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), temp);
@@ -1554,7 +1592,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rdi, mem(kCtxReg, l.ctx_interrupt));
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rdi), 0);
     a.jcc(Cond::kNE, slow);
-    push_frame(Reg::rdx, Reg::rdi, site, continuation);
+    push_frame(Reg::rdx, Reg::rdi, continuation);
     // zero the callee's declared locals: [args + param_slots * 8, + local_slots * 8)
     a.mov(Size::k32, Reg::rax, mem(Reg::rsi, l.code_param_slots));
     a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rax, 8, args));
@@ -1604,8 +1642,7 @@ class FunctionTranslator final : public OpEmitter {
     a.test(Size::k64, Reg::rdx, Reg::rdx);
     Label not_called = a.new_label();
     a.jcc(Cond::kNS, not_called);
-    a.mov(Size::k64, kFpReg, mem(Reg::rax, int32_t(offsetof(interp::Frame, caller_fp))));
-    a.ret();
+    a.ret();  // (the caller's landing pad restores its fp from ours: enter_callee)
     a.bind(not_called);
     a.mov(Size::k64, Reg::rcx, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))));
     a.test(Size::k64, Reg::rcx, Reg::rcx);
@@ -1682,6 +1719,7 @@ class FunctionTranslator final : public OpEmitter {
   // Where a call with an inline path continues when the callee did not return to its landing pad
   // (call()): reload the held slots below `results_end` of `region` from memory, then go to `joined`.
   struct Continuation {
+    const CallSite* site;
     Label continuation, joined;
     size_t region;
     int32_t results_end;
