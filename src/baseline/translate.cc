@@ -223,6 +223,16 @@ constexpr uint32_t kNativeCallFrames = 4096;
 // the inline paths left partly unwritten (emit_module_stubs).
 constexpr uint32_t kContinuationData = 16;
 
+// The frame top (ctx.frame_top: one past the running function's Frame) as compiled code reads it: from
+// the 8 bytes above its return address on the native stack (16 bytes a native call: the caller stores
+// the callee's frame top there, enter_callee; the entry stub its own), not from ctx.frame_top, which
+// compiled code still writes at every call and return for the helpers and the exits but never reads.
+// Read from ctx, every call and return would wait for the store the previous one made (store-to-load
+// forwarding, about 5 cycles, a chain through every call of a recursion); each function's slot is
+// written once, at its call. A callee entered by a jump (the call helper's path) shares its caller's
+// slot: the helper path stores the callee's frame top there, the callee's return its caller's.
+const jit::Mem kFrameTopSlot = mem(Reg::rsp, 8);
+
 // ctx.native_frames_end = min(frames_end, rax + kNativeCallFrames frames), rax = ctx.native_frames_base:
 // the inline call paths push frames (marked, native calls) only below it, so that at most
 // kNativeCallFrames marked frames of one activation are live (all lie at or above the base). Uses rax.
@@ -280,8 +290,11 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
     a.mov(Size::k64, Reg::rax, mem(kCtxReg, field));
     a.push(Reg::rax);
   }
+  // and 16 bytes for the frame-top slot of the code entered here ([rsp + 8], kFrameTopSlot)
+  a.alu(Alu::kSub, Size::k64, Reg::rsp, 16);
   a.mov(Size::k64, mem(kCtxReg, l.ctx_native_sp), Reg::rsp);
   a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+  a.mov(Size::k64, kFrameTopSlot, Reg::rax);
   a.mov(Size::k64, mem(kCtxReg, l.ctx_native_frames_base), Reg::rax);
   emit_native_frames_end(a);
   a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
@@ -334,6 +347,7 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   a.cmp(Size::k64, Reg::rcx, Reg::rdx);
   a.jcc(Cond::kA, unmark);
   a.mov(Size::k64, Reg::rsp, mem(kCtxReg, l.ctx_native_sp));
+  a.alu(Alu::kAdd, Size::k64, Reg::rsp, 16);
   for (int32_t field : {l.ctx_native_frames_end, l.ctx_native_frames_base, l.ctx_native_sp}) {
     a.pop(Reg::rcx);
     a.mov(Size::k64, mem(kCtxReg, field), Reg::rcx);
@@ -1323,6 +1337,10 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
     if (stubs_.metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
     a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
+    // the frame top the helper left: the callee's, when it pushed a Frame and the callee is entered by the
+    // jump below (kFrameTopSlot)
+    a.mov(Size::k64, Reg::rcx, mem(kCtxReg, l.ctx_frame_top));
+    a.mov(Size::k64, kFrameTopSlot, Reg::rcx);
     a.mov(Size::k64, Reg::r11, Reg::rax);
     emit_reload_memory0(a);
     a.mov(Size::k64, Reg::rax, Reg::r11);
@@ -1391,7 +1409,7 @@ class FunctionTranslator final : public OpEmitter {
       a.test(Size::k64, Reg::rcx, Reg::rcx);
       a.jcc(Cond::kE, slow);
     }
-    a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+    a.mov(Size::k64, Reg::rax, kFrameTopSlot);
     a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_native_frames_end));
     a.jcc(Cond::kAE, slow);  // the helper checks frames_end, pushes beyond, and jumps
     a.lea(Size::k64, Reg::rdx, mem(kFpReg, args + int32_t(callee.frame_slots) * 8));
@@ -1489,6 +1507,9 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), temp);
     a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
+    // the callee's frame-top slot: 8 bytes below rsp now, 8 above its return address once enter_callee
+    // called it (the red zone below rsp is safe from signal handlers, System V ABI)
+    a.mov(Size::k64, mem(Reg::rsp, -8), Reg::rax);
   }
 
   // Puts the arguments of a direct call into the registers its callee holds its parameters in at its
@@ -1582,7 +1603,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rcx, mem(Reg::rsi, l.code_native));  // its NativeFunc*
     a.test(Size::k64, Reg::rcx, Reg::rcx);
     a.jcc(Cond::kE, slow);
-    a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+    a.mov(Size::k64, Reg::rax, kFrameTopSlot);
     a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_native_frames_end));
     a.jcc(Cond::kAE, slow);  // the helper checks frames_end, pushes beyond, and jumps
     a.mov(Size::k32, Reg::rdi, mem(Reg::rsi, l.code_frame_slots));
@@ -1633,7 +1654,7 @@ class FunctionTranslator final : public OpEmitter {
         a.mov(Size::k64, Reg::rcx, Reg(result->reg));
       a.pause_slot_registers(paused);
     }
-    a.mov(Size::k64, Reg::rax, mem(kCtxReg, l.ctx_frame_top));
+    a.mov(Size::k64, Reg::rax, kFrameTopSlot);
     a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
     // Called by a native call in this activation (kNativeCalledMark): the caller is compiled code of the
@@ -1666,6 +1687,7 @@ class FunctionTranslator final : public OpEmitter {
     emit_native_frames_end(a);
     a.mov(Size::k64, Reg::rax, Reg::rcx);
     a.bind(base_ok);
+    a.mov(Size::k64, kFrameTopSlot, Reg::rax);  // the caller's, whose slot this is (kFrameTopSlot)
     Label same_instance = a.new_label();
     a.cmp(Size::k64, Reg::rsi, kInstReg);
     a.jcc(Cond::kE, same_instance);
