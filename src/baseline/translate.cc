@@ -76,9 +76,9 @@ const Layout& layout() {
     r.func_instance = at(&func, &func.instance);
     r.func_code = at(&func, &func.code);
     r.code_native = at(&code, &code.native);
+    r.code_call_entry = at(&code, code.native.call_entry_address(false));
+    r.code_call_entry_charged = at(&code, code.native.call_entry_address(true));
     r.code_frame_slots = at(&code, &code.frame_slots);
-    r.code_param_slots = at(&code, &code.param_slots);
-    r.code_local_slots = at(&code, &code.local_slots);
     r.ctx_fp = at(&ctx, &ctx.fp);
     r.ctx_fuel = at(&ctx, &ctx.fuel);
     r.ctx_frame_top = at(&ctx, &ctx.frame_top);
@@ -262,6 +262,8 @@ struct ModuleStubs {
   // call (in recursive pointer-chasing code, on the critical path).
   struct Entries {
     uint32_t charged = kNotInBatch, plain = 0, registers_charged = 0, registers = 0;
+    // `charged` and `plain` after zeroing the slots of the declared locals (NativeFunc::entry_zeroing)
+    uint32_t zeroing_charged = 0, zeroing = 0;
     std::vector<Assembler::SlotRegister> params;
     // Declared locals held in registers at the entry: `registers` zeroes them in their registers, so a
     // caller that enters there need not zero their slots.
@@ -572,6 +574,18 @@ class FunctionTranslator final : public OpEmitter {
         e.held_locals.push_back(r.disp);
     }
     const Label registers = a.new_label();
+    // `zeroing(_charged)`: zero every declared local's slot (held or not: an out-of-fuel exit at `charged`
+    // leaves the frame as the interpreter expects it at an entry), then `plain` / `charged`.
+    const Label charged = a.new_label(), plain = a.new_label();
+    e.zeroing_charged = e.zeroing = 0;
+    if (f_.local_slots > 0) {
+      e.zeroing_charged = uint32_t(a.size());
+      zero_slots(params_end, f_.local_slots, Reg::rcx);
+      a.jmp(charged);
+      e.zeroing = uint32_t(a.size());
+      zero_slots(params_end, f_.local_slots, Reg::rcx);
+      a.jmp(plain);
+    }
     // `registers_charged` is a path of its own when something is skipped at `registers` and there is a
     // cost to charge. With AIRWASM_BASELINE_MEMORY_ARGS=1 no caller skips anything: the entries are the
     // slot ones (below), and every call site follows from them.
@@ -594,9 +608,15 @@ class FunctionTranslator final : public OpEmitter {
         }
       }
     }
+    a.bind(charged);
     e.charged = uint32_t(a.size());
     charge(f_.entry_cost, 0, /*registers_live=*/false);
+    a.bind(plain);
     e.plain = uint32_t(a.size());
+    if (f_.local_slots == 0) {
+      e.zeroing_charged = e.charged;
+      e.zeroing = e.plain;
+    }
     a.set_slot_registers(held());
     a.pause_slot_registers(true);
     for (const Assembler::SlotRegister& r : e.params) move_slot(r, /*to_memory=*/false);
@@ -1432,31 +1452,13 @@ class FunctionTranslator final : public OpEmitter {
     // zero the callee's declared locals (rax, the frame top, is free after push_frame), but for those it
     // zeroes in registers when entered at `registers`
     const int32_t locals_at = args + int32_t(callee.param_slots) * 8;
-    auto zeroed_by_callee = [&](int32_t disp) {
+    auto zeroed_by_callee = [&](int32_t disp) {  // (an offset in the callee's frame)
       return known && std::find(known->held_locals.begin(), known->held_locals.end(), disp) !=
                           known->held_locals.end();
     };
-    uint32_t to_zero = 0;
-    for (uint32_t i = 0; i < callee.local_slots; ++i)
-      to_zero += !zeroed_by_callee(int32_t((callee.param_slots + i) * 8));
-    if (to_zero > 0) {
-      a.alu(Alu::kXor, Size::k32, Reg::rdx, Reg::rdx);
-      if (callee.local_slots <= 16) {
-        for (uint32_t i = 0; i < callee.local_slots; ++i)
-          if (!zeroed_by_callee(int32_t((callee.param_slots + i) * 8)))
-            a.mov(Size::k64, mem(kFpReg, locals_at + int32_t(i) * 8), Reg::rdx);
-      } else {
-        Label loop = a.new_label();
-        a.lea(Size::k64, Reg::rax, mem(kFpReg, locals_at));
-        const Reg count = known ? Reg::rcx : Reg::rsi;  // (rcx: the NativeFunc of an unknown callee)
-        a.mov_imm(Size::k32, count, callee.local_slots);
-        a.bind(loop);
-        a.mov(Size::k64, mem(Reg::rax), Reg::rdx);
-        a.alu(Alu::kAdd, Size::k64, Reg::rax, 8);
-        a.alu(Alu::kSub, Size::k32, count, 1);
-        a.jcc(Cond::kNE, loop);
-      }
-    }
+    // (the count: rcx is the NativeFunc of an unknown callee)
+    zero_slots(locals_at, callee.local_slots, known ? Reg::rcx : Reg::rsi,
+               [&](int32_t disp) { return zeroed_by_callee(disp - args); });
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
     if (known) {
       pass_arguments(known->params, args);
@@ -1468,7 +1470,8 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // The end of an inline call: enter the callee (whose NativeFunc is in rcx, unless `known` gives its entry
-  // as a code offset of this batch: then a direct call) with a native `call`, so that
+  // as a code offset of this batch: then a direct call; `entry_in_rcx`: rcx is the entry itself,
+  // call_indirect's) with a native `call`, so that
   // its return is a `ret` the CPU predicts (an indirect jump through the Frame mispredicts whenever a
   // function returns to a different call site than last time). The return address is a landing pad that
   // drops the alignment word and goes on to the continuation. The inline paths took the helper instead
@@ -1476,7 +1479,7 @@ class FunctionTranslator final : public OpEmitter {
   // (`published_base`: the entry is an offset in the code of an earlier batch that starts there; rax, free
   // after the arguments moved, holds the absolute address.)
   void enter_callee(const CallSite& site, std::optional<uint32_t> known = std::nullopt,
-                    const uint8_t* published_base = nullptr) {
+                    const uint8_t* published_base = nullptr, bool entry_in_rcx = false) {
     Assembler& a = as();
     const Layout& l = layout();
     a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16 bytes per call: helper calls stay aligned
@@ -1485,13 +1488,42 @@ class FunctionTranslator final : public OpEmitter {
       a.call(Reg::rax);
     } else if (known) {
       a.call(a.label_at(*known));
-    } else
+    } else if (entry_in_rcx) {
+      a.call(Reg::rcx);
+    } else {
       a.call(mem(Reg::rcx, site.charged ? l.native_entry_charged : l.native_entry));
+    }
     a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);  // the continuation follows
     // fp is still the callee's (a `ret` comes only from emit_return's marked path, which leaves fp as
     // the callee had it: this call's fp + the arguments' offset): derive the caller's from it rather
     // than load the Frame's caller_fp, a load every reload after the call would wait for.
     a.lea(Size::k64, kFpReg, mem(kFpReg, -int32_t(site.args_slot)));
+  }
+
+  // Zeroes the `count` 8-byte frame slots from fp + `from`, but those `skip(disp)` says the callee zeroes
+  // itself (then all of them when there are more than 16: a loop, counting in `count_reg`). Uses rax and
+  // rdx.
+  void zero_slots(
+      int32_t from, uint32_t count, Reg count_reg,
+      const std::function<bool(int32_t)>& skip = [](int32_t) { return false; }) {
+    Assembler& a = as();
+    uint32_t to_zero = 0;
+    for (uint32_t i = 0; i < count; ++i) to_zero += !skip(from + int32_t(i) * 8);
+    if (to_zero == 0) return;
+    a.alu(Alu::kXor, Size::k32, Reg::rdx, Reg::rdx);
+    if (count <= 16) {
+      for (uint32_t i = 0; i < count; ++i)
+        if (!skip(from + int32_t(i) * 8)) a.mov(Size::k64, mem(kFpReg, from + int32_t(i) * 8), Reg::rdx);
+      return;
+    }
+    Label loop = a.new_label();
+    a.lea(Size::k64, Reg::rax, mem(kFpReg, from));
+    a.mov_imm(Size::k32, count_reg, count);
+    a.bind(loop);
+    a.mov(Size::k64, mem(Reg::rax), Reg::rdx);
+    a.alu(Alu::kAdd, Size::k64, Reg::rax, 8);
+    a.alu(Alu::kSub, Size::k32, count_reg, 1);
+    a.jcc(Cond::kNE, loop);
   }
 
   // Fills the Frame at rax (ctx.frame_top, checked) for a native call of `func` (a FuncInst* register)
@@ -1585,12 +1617,10 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rcx, mem(kInstReg, l.inst_tables));
     a.mov(Size::k64, Reg::rcx, mem(Reg::rcx, int32_t(site.table * 8)));  // TableInst*
     a.mov(Size::k64, Reg::rdx, mem(Reg::rcx, l.table_elems));
-    a.mov(Size::k64, Reg::rsi, mem(Reg::rcx, l.table_elems + 8));
-    a.sub(Size::k64, Reg::rsi, Reg::rdx);
-    a.shift(jit::Shift::kShr, Size::k64, Reg::rsi, 3);  // the table's size
-    a.cmp(Size::k64, Reg::rax, Reg::rsi);
+    a.lea(Size::k64, Reg::rdx, mem(Reg::rdx, Reg::rax, 8));  // the element, if below the elements' end
+    a.alu(Alu::kCmp, Size::k64, Reg::rdx, mem(Reg::rcx, l.table_elems + 8));
     a.jcc(Cond::kAE, slow);
-    a.mov(Size::k64, Reg::rdx, mem(Reg::rdx, Reg::rax, 8));  // FuncInst* (or null)
+    a.mov(Size::k64, Reg::rdx, mem(Reg::rdx));  // FuncInst* (or null)
     a.test(Size::k64, Reg::rdx, Reg::rdx);
     a.jcc(Cond::kE, slow);
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rdx, l.func_type_id), int32_t(site.func_or_type));
@@ -1600,7 +1630,8 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, Reg::rsi, mem(Reg::rdx, l.func_code));  // CompiledFunc* (null: a host function)
     a.test(Size::k64, Reg::rsi, Reg::rsi);
     a.jcc(Cond::kE, slow);
-    a.mov(Size::k64, Reg::rcx, mem(Reg::rsi, l.code_native));  // its NativeFunc*
+    // the entry that zeroes the callee's locals (null: not compiled), read right from the CompiledFunc
+    a.mov(Size::k64, Reg::rcx, mem(Reg::rsi, site.charged ? l.code_call_entry_charged : l.code_call_entry));
     a.test(Size::k64, Reg::rcx, Reg::rcx);
     a.jcc(Cond::kE, slow);
     a.mov(Size::k64, Reg::rax, kFrameTopSlot);
@@ -1614,22 +1645,8 @@ class FunctionTranslator final : public OpEmitter {
     a.alu(Alu::kCmp, Size::k32, mem(Reg::rdi), 0);
     a.jcc(Cond::kNE, slow);
     push_frame(Reg::rdx, Reg::rdi, continuation);
-    // zero the callee's declared locals: [args + param_slots * 8, + local_slots * 8)
-    a.mov(Size::k32, Reg::rax, mem(Reg::rsi, l.code_param_slots));
-    a.lea(Size::k64, Reg::rdi, mem(kFpReg, Reg::rax, 8, args));
-    a.mov(Size::k32, Reg::rsi, mem(Reg::rsi, l.code_local_slots));
-    a.alu(Alu::kXor, Size::k32, Reg::rdx, Reg::rdx);
-    Label zeroed = a.new_label(), loop = a.new_label();
-    a.test(Size::k32, Reg::rsi, Reg::rsi);
-    a.jcc(Cond::kE, zeroed);
-    a.bind(loop);
-    a.mov(Size::k64, mem(Reg::rdi), Reg::rdx);
-    a.alu(Alu::kAdd, Size::k64, Reg::rdi, 8);
-    a.alu(Alu::kSub, Size::k32, Reg::rsi, 1);
-    a.jcc(Cond::kNE, loop);
-    a.bind(zeroed);
     a.lea(Size::k64, kFpReg, mem(kFpReg, args));
-    enter_callee(site);
+    enter_callee(site, std::nullopt, nullptr, /*entry_in_rcx=*/true);  // (the callee zeroes its locals)
     return slow;
   }
 
@@ -2195,6 +2212,7 @@ class ModuleCompiler {
       nf.enter = region.entry<Entry>(stubs.entry);
       nf.entry = base + p.entries.plain;
       nf.entry_charged = base + p.entries.charged;
+      p.func->native.set_call_entries(base + p.entries.zeroing, base + p.entries.zeroing_charged);
       nf.register_entries.registers = base + p.entries.registers;
       nf.register_entries.registers_charged = base + p.entries.registers_charged;
       for (const Assembler::SlotRegister& r : p.entries.params)
