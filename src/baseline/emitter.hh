@@ -106,9 +106,8 @@ struct Layout {
   int32_t global_value;                                                        // GlobalInst
   int32_t native_entry, native_entry_charged;                                  // NativeFunc
   int32_t table_elems;  // TableInst: the elements' vector (data pointer, then end pointer)
-  int32_t func_type_id, func_instance, func_code;  // FuncInst
-  // CompiledFunc: its NativeCodeSlot's NativeFunc* and call entries (call_entry), its frame size
-  int32_t code_native, code_call_entry, code_call_entry_charged, code_frame_slots;
+  int32_t func_type_id, func_instance, func_code, func_call_entry;  // FuncInst
+  int32_t code_native, code_frame_slots;                            // CompiledFunc
 };
 const Layout& layout();
 

@@ -144,7 +144,10 @@ uintptr_t helper_call(ExecContext* ctx, const CallSite* site, const void* native
   if (!native && interp::count_and_tier_up(*code, *callee->instance->code, interp::kTierCallUnits))
       [[unlikely]]
     native = static_cast<const NativeFunc*>(code->native.get());
-  if (native) return reinterpret_cast<uintptr_t>(site->charged ? native->entry_charged : native->entry);
+  if (native) {
+    callee->compiled_call_entry = code->native.call_entry(callee->instance->code->metered);
+    return reinterpret_cast<uintptr_t>(site->charged ? native->entry_charged : native->entry);
+  }
   ctx->pc = code->entry;
   ctx->pending_charge = site->charged ? code->entry_cost : 0;
   return kNativeSwitchTier;

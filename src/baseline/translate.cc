@@ -75,9 +75,8 @@ const Layout& layout() {
     r.func_type_id = at(&func, &func.type_id);
     r.func_instance = at(&func, &func.instance);
     r.func_code = at(&func, &func.code);
+    r.func_call_entry = at(&func, &func.compiled_call_entry);
     r.code_native = at(&code, &code.native);
-    r.code_call_entry = at(&code, code.native.call_entry_address(false));
-    r.code_call_entry_charged = at(&code, code.native.call_entry_address(true));
     r.code_frame_slots = at(&code, &code.frame_slots);
     r.ctx_fp = at(&ctx, &ctx.fp);
     r.ctx_fuel = at(&ctx, &ctx.fuel);
@@ -1627,13 +1626,13 @@ class FunctionTranslator final : public OpEmitter {
     a.jcc(Cond::kNE, slow);
     a.alu(Alu::kCmp, Size::k64, kInstReg, mem(Reg::rdx, l.func_instance));
     a.jcc(Cond::kNE, slow);
-    a.mov(Size::k64, Reg::rsi, mem(Reg::rdx, l.func_code));  // CompiledFunc* (null: a host function)
-    a.test(Size::k64, Reg::rsi, Reg::rsi);
-    a.jcc(Cond::kE, slow);
-    // the entry that zeroes the callee's locals (null: not compiled), read right from the CompiledFunc
-    a.mov(Size::k64, Reg::rcx, mem(Reg::rsi, site.charged ? l.code_call_entry_charged : l.code_call_entry));
+    // The entry that zeroes the callee's locals, cached in the FuncInst (null: not compiled, or not called
+    // through the helper yet, which caches it). A host function, whose field holds its callback
+    // instead, has no instance: the check above excluded it.
+    a.mov(Size::k64, Reg::rcx, mem(Reg::rdx, l.func_call_entry));
     a.test(Size::k64, Reg::rcx, Reg::rcx);
     a.jcc(Cond::kE, slow);
+    a.mov(Size::k64, Reg::rsi, mem(Reg::rdx, l.func_code));  // CompiledFunc* (for its frame size)
     a.mov(Size::k64, Reg::rax, kFrameTopSlot);
     a.alu(Alu::kCmp, Size::k64, Reg::rax, mem(kCtxReg, l.ctx_native_frames_end));
     a.jcc(Cond::kAE, slow);  // the helper checks frames_end, pushes beyond, and jumps

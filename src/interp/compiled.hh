@@ -55,9 +55,8 @@ class NativeCodeSlot {
   void publish(const void* native) const { p_.store(native, std::memory_order_release); }
   // Two code addresses of the compiled form (the baseline's entries for a call that leaves zeroing the
   // callee's locals to it; `charged`: the one that charges the entry cost first), set before publish().
-  // Here rather than in the NativeFunc so that compiled call_indirect reaches the address with one
-  // dependent load fewer (it is the target of an indirect call: the sooner it is known, the sooner a
-  // mispredicted call is corrected).
+  // The call helper copies the one for the module's metering into FuncInst::compiled_call_entry, where
+  // compiled call_indirect reads it (exec.hh).
   const void* call_entry(bool charged) const {
     return call_entries_[charged].load(std::memory_order_acquire);
   }
@@ -65,7 +64,6 @@ class NativeCodeSlot {
     call_entries_[0].store(plain, std::memory_order_relaxed);
     call_entries_[1].store(charged, std::memory_order_relaxed);
   }
-  const std::atomic<const void*>* call_entry_address(bool charged) const { return &call_entries_[charged]; }
 
   // Takes `units` off the hotness budget; true when it is used up (the caller then calls TierUp).
   bool cool_down(int32_t units) const {

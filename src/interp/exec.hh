@@ -31,9 +31,16 @@ struct FuncInst {
   uint32_t result_slots = 0;
   uint32_t store_index = 0;  // index in the Store's function list (for Func handles)
   const wasm::FuncType* type = nullptr;
-  InstanceData* instance = nullptr;       // wasm functions: the defining instance
-  const CompiledFunc* code = nullptr;     // wasm functions: the lowered body; null for host functions
-  const RawHostCallback* host = nullptr;  // host functions: the callback (in their HostFuncInst)
+  InstanceData* instance = nullptr;    // wasm functions: the defining instance
+  const CompiledFunc* code = nullptr;  // wasm functions: the lowered body; null for host functions
+  union {
+    const RawHostCallback* host = nullptr;  // host functions: the callback (in their HostFuncInst)
+    // Wasm functions: the compiled code's entry for a call_indirect from compiled code of the same
+    // instance (NativeCodeSlot::call_entry of `code`, for the module's metering), or null until the
+    // baseline's call helper first calls the function compiled. Cached here, per instance, because it
+    // is the target of the indirect call: one dependent load from the table element rather than two.
+    mutable const void* compiled_call_entry;
+  };
   bool is_host() const { return code == nullptr; }
 };
 static_assert(sizeof(FuncInst) == 48);
