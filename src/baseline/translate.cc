@@ -222,14 +222,16 @@ constexpr uint32_t kNativeCallFrames = 4096;
 // the inline paths left partly unwritten (emit_module_stubs).
 constexpr uint32_t kContinuationData = 16;
 
-// The frame top (ctx.frame_top: one past the running function's Frame) as compiled code reads it: from
+// The frame top (ctx.frame_top: one past the running function's Frame) as compiled code keeps it: in
 // the 8 bytes above its return address on the native stack (16 bytes a native call: the caller stores
-// the callee's frame top there, enter_callee; the entry stub its own), not from ctx.frame_top, which
-// compiled code still writes at every call and return for the helpers and the exits but never reads.
-// Read from ctx, every call and return would wait for the store the previous one made (store-to-load
-// forwarding, about 5 cycles, a chain through every call of a recursion); each function's slot is
-// written once, at its call. A callee entered by a jump (the call helper's path) shares its caller's
-// slot: the helper path stores the callee's frame top there, the callee's return its caller's.
+// the callee's frame top there, push_frame; the entry stub its own), not in ctx.frame_top, which
+// compiled code brings up to date only where C++ reads it: before the call helper (emit_call_helper)
+// and when the activation leaves (exit_state; a return that does not `ret` writes both). Kept in ctx,
+// every call and return would wait for the store the previous one made (store-to-load forwarding,
+// about 5 cycles, a chain through every call of a recursion) and store it again; each function's slot
+// is written once, at its call. A callee entered by a jump (the call helper's path) shares its
+// caller's slot: the helper path stores the callee's frame top there, the callee's return its
+// caller's.
 const jit::Mem kFrameTopSlot = mem(Reg::rsp, 8);
 
 // ctx.native_frames_end = min(frames_end, rax + kNativeCallFrames frames), rax = ctx.native_frames_base:
@@ -306,6 +308,8 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   a.jmp(Reg::r11);
   s.exit_state = a.new_label();
   a.bind(s.exit_state);
+  a.mov(Size::k64, Reg::rcx, kFrameTopSlot);  // (compiled code keeps it there: kFrameTopSlot)
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rcx);
   a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
   a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
   s.exit_done = a.new_label();
@@ -1348,6 +1352,8 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
     if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
     a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
+    a.mov(Size::k64, Reg::rcx, kFrameTopSlot);  // (compiled code keeps it there: kFrameTopSlot)
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rcx);
     a.mov(Size::k64, Reg::rdi, kCtxReg);
     a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(&site));
     a.lea_label(Reg::rdx, continuation);
@@ -1529,7 +1535,6 @@ class FunctionTranslator final : public OpEmitter {
   // returning to `continuation`, marked (kNativeCalledMark), and bumps frame_top. Uses `temp`.
   void push_frame(Reg func, Reg temp, Label continuation) {
     Assembler& a = as();
-    const Layout& l = layout();
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, func))), func);
     // return_pc, caller_fp and caller_instance stay unwritten while the frame is marked: the exit stub
     // fills them when the activation leaves (emit_module_stubs); a `ret` needs none of them.
@@ -1537,7 +1542,6 @@ class FunctionTranslator final : public OpEmitter {
     a.bit_set(temp, 63);  // kNativeCalledMark: enter_callee calls
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), temp);
     a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
     // the callee's frame-top slot: 8 bytes below rsp now, 8 above its return address once enter_callee
     // called it (the red zone below rsp is safe from signal handlers, System V ABI)
     a.mov(Size::k64, mem(Reg::rsp, -8), Reg::rax);
@@ -1672,15 +1676,20 @@ class FunctionTranslator final : public OpEmitter {
     }
     a.mov(Size::k64, Reg::rax, kFrameTopSlot);
     a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
     // Called by a native call in this activation (kNativeCalledMark): the caller is compiled code of the
-    // same instance (only the inline call paths mark), so restoring fp is all there is before `ret`.
+    // same instance (only the inline call paths mark), so popping the Frame is all there is before `ret`
+    // (the caller's frame top is in its own slot; the caller's landing pad restores its fp from ours).
     a.mov(Size::k64, Reg::rdx, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))));
     a.test(Size::k64, Reg::rdx, Reg::rdx);
     Label not_called = a.new_label();
     a.jcc(Cond::kNS, not_called);
-    a.ret();  // (the caller's landing pad restores its fp from ours: enter_callee)
+    a.ret();
     a.bind(not_called);
+    // Any other way continues at this level (the caller entered by the entry stub or the call helper's
+    // jump, whose slot this is) or leaves: the frame top goes to the slot and to ctx (exit_done does not
+    // take it from the slot).
+    a.mov(Size::k64, kFrameTopSlot, Reg::rax);
+    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rax);
     a.mov(Size::k64, Reg::rcx, mem(Reg::rax, int32_t(offsetof(interp::Frame, return_pc))));
     a.test(Size::k64, Reg::rcx, Reg::rcx);
     Label has_caller = a.new_label();
@@ -1703,7 +1712,6 @@ class FunctionTranslator final : public OpEmitter {
     emit_native_frames_end(a);
     a.mov(Size::k64, Reg::rax, Reg::rcx);
     a.bind(base_ok);
-    a.mov(Size::k64, kFrameTopSlot, Reg::rax);  // the caller's, whose slot this is (kFrameTopSlot)
     Label same_instance = a.new_label();
     a.cmp(Size::k64, Reg::rsi, kInstReg);
     a.jcc(Cond::kE, same_instance);
