@@ -39,7 +39,7 @@ class BaselineTiers : public ::testing::TestWithParam<bool> {};  // parameter: f
 TEST_P(BaselineTiers, FunctionsAreCompiledExceptTheSkippedOnes) {
   TierGuest g(CompilerMode::kBaseline, GetParam());
   const Module::CompileInfo info = g.module->compile_info();
-  EXPECT_EQ(info.compiled_functions, 13u) << info.first_refusal;
+  EXPECT_EQ(info.compiled_functions, 17u) << info.first_refusal;
   EXPECT_EQ(info.interpreted_functions, 2u);
   EXPECT_EQ(info.first_refusal, "function 4 is in AIRWASM_BASELINE_SKIP");
   EXPECT_GT(info.code_bytes, 0u);
@@ -56,7 +56,8 @@ TEST_P(BaselineTiers, SameResultsTrapsAndFuel) {
       {"yielding", {Val::i32(10)}},    {"bad_indirect", {Val::i32(4)}},
       {"bad_indirect", {Val::i32(5)}}, {"bad_indirect", {Val::i32(3)}},
       {"deep", {Val::i32(0)}},         {"trap_below", {Val::i32(7)}},
-      {"depth", {Val::i32(12000)}},    {"depth_args", {Val::i32(12000), Val::i32(1)}}};
+      {"depth", {Val::i32(12000)}},    {"depth_args", {Val::i32(12000), Val::i32(1)}},
+      {"indirect_locals", {Val::i32(1000)}}};
   for (const auto& [name, args] : calls) {
     const auto expected = interp.call(name, args);
     const auto actual = compiled.call(name, args);
@@ -69,6 +70,7 @@ TEST_P(BaselineTiers, SameResultsTrapsAndFuel) {
   EXPECT_NE(compiled.call("deep", {Val::i32(0)}).first.find("call stack exhausted"), std::string::npos);
   EXPECT_NE(compiled.call("trap_below", {Val::i32(0)}).first.find("unreachable"), std::string::npos);
   EXPECT_EQ(compiled.call("depth", {Val::i32(12000)}).first, "ok 12000");
+  EXPECT_EQ(compiled.call("indirect_locals", {Val::i32(1000)}).first, "ok 499500");
 }
 
 TEST_P(BaselineTiers, InterruptStopsACompiledLoop) {
