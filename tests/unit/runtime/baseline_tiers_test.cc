@@ -51,12 +51,18 @@ TEST_P(BaselineTiers, SameResultsTrapsAndFuel) {
   TierGuest interp(CompilerMode::kInterpreter, GetParam());
   TierGuest compiled(CompilerMode::kBaseline, GetParam());
   const std::vector<std::pair<const char*, std::vector<Val>>> calls = {
-      {"fib", {Val::i32(20)}},         {"sum", {Val::i32(100000)}},
-      {"mixed", {Val::i32(50)}},       {"switch", {Val::i32(1000)}},
-      {"yielding", {Val::i32(10)}},    {"bad_indirect", {Val::i32(4)}},
-      {"bad_indirect", {Val::i32(5)}}, {"bad_indirect", {Val::i32(3)}},
-      {"deep", {Val::i32(0)}},         {"trap_below", {Val::i32(7)}},
-      {"depth", {Val::i32(12000)}},    {"depth_args", {Val::i32(12000), Val::i32(1)}},
+      {"fib", {Val::i32(20)}},
+      {"sum", {Val::i32(100000)}},
+      {"mixed", {Val::i32(50)}},
+      {"switch", {Val::i32(1000)}},
+      {"yielding", {Val::i32(10)}},
+      {"bad_indirect", {Val::i32(4)}},
+      {"bad_indirect", {Val::i32(5)}},
+      {"bad_indirect", {Val::i32(3)}},
+      {"deep", {Val::i32(0)}},
+      {"trap_below", {Val::i32(7)}},
+      {"depth", {Val::i32(12000)}},
+      {"depth_args", {Val::i32(12000), Val::i32(1)}},
       {"indirect_locals", {Val::i32(1000)}}};
   for (const auto& [name, args] : calls) {
     const auto expected = interp.call(name, args);
