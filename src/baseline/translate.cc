@@ -1674,17 +1674,18 @@ class FunctionTranslator final : public OpEmitter {
         a.mov(Size::k64, Reg::rcx, Reg(result->reg));
       a.pause_slot_registers(paused);
     }
-    a.mov(Size::k64, Reg::rax, kFrameTopSlot);
-    a.alu(Alu::kSub, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
     // Called by a native call in this activation (kNativeCalledMark): the caller is compiled code of the
     // same instance (only the inline call paths mark), so popping the Frame is all there is before `ret`
     // (the caller's frame top is in its own slot; the caller's landing pad restores its fp from ours).
-    a.mov(Size::k64, Reg::rdx, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))));
+    constexpr int32_t kFrameSize = int32_t(sizeof(interp::Frame));
+    a.mov(Size::k64, Reg::rax, kFrameTopSlot);
+    a.mov(Size::k64, Reg::rdx, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return)) - kFrameSize));
     a.test(Size::k64, Reg::rdx, Reg::rdx);
     Label not_called = a.new_label();
     a.jcc(Cond::kNS, not_called);
     a.ret();
     a.bind(not_called);
+    a.alu(Alu::kSub, Size::k64, Reg::rax, kFrameSize);  // the Frame popped
     // Any other way continues at this level (the caller entered by the entry stub or the call helper's
     // jump, whose slot this is) or leaves: the frame top goes to the slot and to ctx (exit_done does not
     // take it from the slot).
