@@ -1479,15 +1479,15 @@ class FunctionTranslator final : public OpEmitter {
   // call_indirect's) with a native `call`, so that
   // its return is a `ret` the CPU predicts (an indirect jump through the Frame mispredicts whenever a
   // function returns to a different call site than last time). The return address is a landing pad that
-  // drops the alignment word and goes on to the continuation. The inline paths took the helper instead
-  // beyond ctx.native_frames_end, which bounds the native stack this uses.
+  // drops the callee's frame-top slot (push_frame pushed it) and goes on to the continuation. The inline
+  // paths took the helper instead beyond ctx.native_frames_end, which bounds the native stack this uses.
   // (`published_base`: the entry is an offset in the code of an earlier batch that starts there; rax, free
   // after the arguments moved, holds the absolute address.)
   void enter_callee(const CallSite& site, std::optional<uint32_t> known = std::nullopt,
                     const uint8_t* published_base = nullptr, bool entry_in_rcx = false) {
     Assembler& a = as();
     const Layout& l = layout();
-    a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);  // 16 bytes per call: helper calls stay aligned
+    // (push_frame pushed the callee's frame-top slot)
     if (known && published_base != nullptr) {
       a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(published_base + *known));
       a.call(Reg::rax);
@@ -1542,9 +1542,9 @@ class FunctionTranslator final : public OpEmitter {
     a.bit_set(temp, 63);  // kNativeCalledMark: enter_callee calls
     a.mov(Size::k64, mem(Reg::rax, int32_t(offsetof(interp::Frame, native_return))), temp);
     a.alu(Alu::kAdd, Size::k64, Reg::rax, int32_t(sizeof(interp::Frame)));
-    // the callee's frame-top slot: 8 bytes below rsp now, 8 above its return address once enter_callee
-    // called it (the red zone below rsp is safe from signal handlers, System V ABI)
-    a.mov(Size::k64, mem(Reg::rsp, -8), Reg::rax);
+    // the callee's frame-top slot, 8 bytes above its return address once enter_callee called it (and 16
+    // bytes a call keep helper calls aligned); nothing between here and the call addresses through rsp
+    a.push(Reg::rax);
   }
 
   // Puts the arguments of a direct call into the registers its callee holds its parameters in at its
