@@ -263,7 +263,8 @@ struct ModuleStubs {
   // call (in recursive pointer-chasing code, on the critical path).
   struct Entries {
     uint32_t charged = kNotInBatch, plain = 0, registers_charged = 0, registers = 0;
-    // `charged` and `plain` after zeroing the slots of the declared locals (NativeFunc::entry_zeroing)
+    // `charged` and `plain` after zeroing the slots of the declared locals, for compiled call_indirect
+    // (NativeCodeSlot::call_entry, copied to FuncInst::compiled_call_entry)
     uint32_t zeroing_charged = 0, zeroing = 0;
     std::vector<Assembler::SlotRegister> params;
     // Declared locals held in registers at the entry: `registers` zeroes them in their registers, so a

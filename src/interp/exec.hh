@@ -123,7 +123,8 @@ struct Frame {
   // the callee with a native `call`, so the return address is on the native stack and compiled code
   // returns with `ret` (predicted, unlike an indirect jump). Only ever set while that native activation
   // runs: its exit clears the bit on every frame it pushed (docs/compiler.md, "Calls"), so the
-  // interpreter and later activations see plain addresses.
+  // interpreter and later activations see plain addresses. While the bit is set, only `func` and this
+  // field are written: the exit fills return_pc, caller_fp and caller_instance as it clears the bit.
   const void* native_return;
 };
 inline constexpr uint64_t kNativeCalledMark = uint64_t{1} << 63;
