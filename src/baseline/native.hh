@@ -61,6 +61,10 @@ struct RegisterEntries {
 struct NativeFunc {
   const uint8_t* entry = nullptr;          // native code of the first instruction (the entry block paid)
   const uint8_t* entry_charged = nullptr;  // charges CompiledFunc::entry_cost, then `entry`
+  // `entry` and `entry_charged` after zeroing the slots of the declared locals, which compiled
+  // call_indirect leaves to the callee (the call helper copies one into FuncInst::compiled_call_entry)
+  const uint8_t* entry_zeroing = nullptr;
+  const uint8_t* entry_zeroing_charged = nullptr;
   RegisterEntries register_entries;
   const interp::CompiledFunc* func = nullptr;
   std::vector<ResumePoint> resume;     // ascending by lowered offset

@@ -145,7 +145,8 @@ uintptr_t helper_call(ExecContext* ctx, const CallSite* site, const void* native
       [[unlikely]]
     native = static_cast<const NativeFunc*>(code->native.get());
   if (native) {
-    callee->compiled_call_entry = code->native.call_entry(callee->instance->code->metered);
+    callee->compiled_call_entry =
+        callee->instance->code->metered ? native->entry_zeroing_charged : native->entry_zeroing;
     return reinterpret_cast<uintptr_t>(site->charged ? native->entry_charged : native->entry);
   }
   ctx->pc = code->entry;

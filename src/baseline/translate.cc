@@ -234,6 +234,12 @@ constexpr uint32_t kContinuationData = 16;
 // caller's.
 const jit::Mem kFrameTopSlot = mem(Reg::rsp, 8);
 
+// ctx.frame_top = the frame-top slot, where C++ is about to read it (kFrameTopSlot). Uses rcx.
+void emit_frame_top_to_ctx(Assembler& a) {
+  a.mov(Size::k64, Reg::rcx, kFrameTopSlot);
+  a.mov(Size::k64, mem(kCtxReg, layout().ctx_frame_top), Reg::rcx);
+}
+
 // ctx.native_frames_end = min(frames_end, rax + kNativeCallFrames frames), rax = ctx.native_frames_base:
 // the inline call paths push frames (marked, native calls) only below it, so that at most
 // kNativeCallFrames marked frames of one activation are live (all lie at or above the base). Uses rax.
@@ -264,7 +270,7 @@ struct ModuleStubs {
   struct Entries {
     uint32_t charged = kNotInBatch, plain = 0, registers_charged = 0, registers = 0;
     // `charged` and `plain` after zeroing the slots of the declared locals, for compiled call_indirect
-    // (NativeCodeSlot::call_entry, copied to FuncInst::compiled_call_entry)
+    // (NativeFunc::entry_zeroing(_charged), copied to FuncInst::compiled_call_entry)
     uint32_t zeroing_charged = 0, zeroing = 0;
     std::vector<Assembler::SlotRegister> params;
     // Declared locals held in registers at the entry: `registers` zeroes them in their registers, so a
@@ -309,8 +315,7 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   a.jmp(Reg::r11);
   s.exit_state = a.new_label();
   a.bind(s.exit_state);
-  a.mov(Size::k64, Reg::rcx, kFrameTopSlot);  // (compiled code keeps it there: kFrameTopSlot)
-  a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rcx);
+  emit_frame_top_to_ctx(a);
   a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
   a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
   s.exit_done = a.new_label();
@@ -1353,8 +1358,7 @@ class FunctionTranslator final : public OpEmitter {
     a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
     if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
     a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
-    a.mov(Size::k64, Reg::rcx, kFrameTopSlot);  // (compiled code keeps it there: kFrameTopSlot)
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_frame_top), Reg::rcx);
+    emit_frame_top_to_ctx(a);
     a.mov(Size::k64, Reg::rdi, kCtxReg);
     a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(&site));
     a.lea_label(Reg::rdx, continuation);
@@ -2221,7 +2225,8 @@ class ModuleCompiler {
       nf.enter = region.entry<Entry>(stubs.entry);
       nf.entry = base + p.entries.plain;
       nf.entry_charged = base + p.entries.charged;
-      p.func->native.set_call_entries(base + p.entries.zeroing, base + p.entries.zeroing_charged);
+      nf.entry_zeroing = base + p.entries.zeroing;
+      nf.entry_zeroing_charged = base + p.entries.zeroing_charged;
       nf.register_entries.registers = base + p.entries.registers;
       nf.register_entries.registers_charged = base + p.entries.registers_charged;
       for (const Assembler::SlotRegister& r : p.entries.params)

@@ -39,31 +39,15 @@ class NativeCodeSlot {
 
   NativeCodeSlot() = default;
   NativeCodeSlot(const NativeCodeSlot& o)
-      : p_(o.get()),
-        call_entries_{o.call_entry(false), o.call_entry(true)},
-        hotness_(o.hotness_.load(std::memory_order_relaxed)),
-        state_(o.state()) {}
+      : p_(o.get()), hotness_(o.hotness_.load(std::memory_order_relaxed)), state_(o.state()) {}
   NativeCodeSlot& operator=(const NativeCodeSlot& o) {
     p_.store(o.get(), std::memory_order_relaxed);
-    for (bool charged : {false, true})
-      call_entries_[charged].store(o.call_entry(charged), std::memory_order_relaxed);
     hotness_.store(o.hotness_.load(std::memory_order_relaxed), std::memory_order_relaxed);
     state_.store(o.state(), std::memory_order_relaxed);
     return *this;
   }
   const void* get() const { return p_.load(std::memory_order_acquire); }
   void publish(const void* native) const { p_.store(native, std::memory_order_release); }
-  // Two code addresses of the compiled form (the baseline's entries for a call that leaves zeroing the
-  // callee's locals to it; `charged`: the one that charges the entry cost first), set before publish().
-  // The call helper copies the one for the module's metering into FuncInst::compiled_call_entry, where
-  // compiled call_indirect reads it (exec.hh).
-  const void* call_entry(bool charged) const {
-    return call_entries_[charged].load(std::memory_order_acquire);
-  }
-  void set_call_entries(const void* plain, const void* charged) const {
-    call_entries_[0].store(plain, std::memory_order_relaxed);
-    call_entries_[1].store(charged, std::memory_order_relaxed);
-  }
 
   // Takes `units` off the hotness budget; true when it is used up (the caller then calls TierUp).
   bool cool_down(int32_t units) const {
@@ -84,7 +68,6 @@ class NativeCodeSlot {
  private:
   // First member: compiled code loads the NativeFunc* from the slot's address (translate.cc).
   mutable std::atomic<const void*> p_{nullptr};
-  mutable std::atomic<const void*> call_entries_[2] = {nullptr, nullptr};
   mutable std::atomic<int32_t> hotness_{INT32_MAX};  // no TierUp: never reaches zero in practice
   mutable std::atomic<uint8_t> state_{kCold};
 };

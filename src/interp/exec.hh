@@ -36,7 +36,7 @@ struct FuncInst {
   union {
     const RawHostCallback* host = nullptr;  // host functions: the callback (in their HostFuncInst)
     // Wasm functions: the compiled code's entry for a call_indirect from compiled code of the same
-    // instance (NativeCodeSlot::call_entry of `code`, for the module's metering), or null until the
+    // instance (baseline::NativeFunc::entry_zeroing(_charged), by the module's metering), or null until the
     // baseline's call helper first calls the function compiled. Cached here, per instance, because it
     // is the target of the indirect call: one dependent load from the table element rather than two.
     mutable const void* compiled_call_entry;
