@@ -45,6 +45,9 @@ void print_plugin_usage(std::FILE* out) {
                "  --fuel N              fuel per call (running out: resource-limit-exceeded)\n"
                "  --max-memory SIZE     memory limit (bytes, or a KiB/MiB/GiB suffix)\n"
                "  --timeout DURATION    deadline per call (e.g. 200ms, 2s)\n"
+               "  --compiler MODE       interpreter, baseline (compile every function at load) or auto\n"
+               "                        (the default: interpret first, compile hot functions where this\n"
+               "                        CPU has the compiler)\n"
                "  -h, --help            show this help\n"
                "\n"
                "exit status: 0 all actions ran in the guest; 1 the component could not be loaded, or a\n"
@@ -118,6 +121,7 @@ int cmd_plugin(int argc, char** argv) {
   std::optional<std::string> file;
   std::optional<ComponentId> id;
   std::string storage;
+  CompilerMode compiler = CompilerMode::kAuto;
   host::ComponentConfig config;
   std::vector<Action> actions;
   for (int i = 1; i < argc; ++i) {
@@ -163,6 +167,10 @@ int cmd_plugin(int argc, char** argv) {
       if (!d || d->count() <= 0) return usage_error("--timeout needs a duration (e.g. 200ms)");
       config.resource_limits.max_execution_time_ms =
           uint64_t((d->count() + 999'999) / 1'000'000);  // whole milliseconds, rounded up
+    } else if (option_value(argc, argv, i, "--compiler", v, missing)) {
+      const auto mode = missing ? std::nullopt : parse_compiler_mode(v);
+      if (!mode) return usage_error("--compiler needs interpreter, baseline or auto");
+      compiler = *mode;
     } else if (arg.starts_with("-")) {
       return usage_error("unknown option " + std::string(arg));
     } else if (!file) {
@@ -187,6 +195,7 @@ int cmd_plugin(int argc, char** argv) {
   host::EngineOptions options;
   options.worker_threads = 1;
   options.storage_path = storage;
+  options.compiler = compiler;
   auto engine = host::HostEngine::create(std::move(options));
   if (!engine) {
     std::fprintf(stderr, "airwasm plugin: %s\n", engine.error().to_string().c_str());

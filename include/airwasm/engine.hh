@@ -72,6 +72,9 @@ class Engine {
  public:
   explicit Engine(EngineConfig config = {});
   const EngineConfig& config() const;
+  // Whether this machine can run the baseline compiler's code (x86-64 with SSE4.1, POPCNT, LZCNT, BMI1):
+  // without it kBaseline is an error at Module::compile and kAuto interprets everything.
+  static bool compiler_available();
   internal::EngineImpl& impl() const { return *impl_; }
 
  private:

@@ -75,6 +75,19 @@ std::vector<ComponentItem> Component::exports() const {
   return describe(ts, ts.component(impl_->validated.type).exports);
 }
 
+Module::CompileInfo Component::compile_info() const {
+  Module::CompileInfo sum;
+  for (const auto& [bytes, module] : impl_->modules) {
+    const Module::CompileInfo m = module.compile_info();
+    sum.compiled_functions += m.compiled_functions;
+    sum.interpreted_functions += m.interpreted_functions;
+    sum.hot_compiled_functions += m.hot_compiled_functions;
+    sum.code_bytes += m.code_bytes;
+    if (sum.first_refusal.empty()) sum.first_refusal = m.first_refusal;
+  }
+  return sum;
+}
+
 }  // namespace airwasm::component
 
 namespace airwasm::component::rt {

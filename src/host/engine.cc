@@ -184,6 +184,7 @@ struct HostEngine::Impl {
     EngineConfig c;
     c.consume_fuel = o.consume_fuel;
     c.value_stack_bytes = o.value_stack_bytes;
+    c.compiler = o.compiler;
     c.compile_threads = 1;  // components are small; loads run in parallel on the callers' threads instead
     return c;
   }
@@ -563,6 +564,10 @@ HostEngine::~HostEngine() {
 }
 
 std::expected<std::unique_ptr<HostEngine>, airwasm::Error> HostEngine::create(EngineOptions options) {
+  if (options.compiler == CompilerMode::kBaseline && !Engine::compiler_available())
+    return make_error(ErrorKind::kUnsupported,
+                      "the baseline compiler needs x86-64 with SSE4.1, POPCNT, LZCNT and BMI1; this machine "
+                      "has not (use CompilerMode::kAuto or kInterpreter)");
   auto impl = std::make_unique<Impl>(std::move(options));
   if (impl->options.storage) {
     impl->storage = impl->options.storage;
@@ -809,6 +814,12 @@ EngineStats HostEngine::stats() {
   std::shared_lock lock(impl_->table_mutex);
   s.loaded = impl_->by_handle.size();
   return s;
+}
+
+std::expected<Module::CompileInfo, WasmError> HostEngine::compile_info(const ComponentHandle& handle) {
+  auto c = impl_->find(handle.handle_id);
+  if (!c) return std::unexpected(not_found(handle));
+  return c->compiled->component.compile_info();
 }
 
 // ---------------------------------------------------------------- accessors for the host interfaces

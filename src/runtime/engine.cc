@@ -37,6 +37,10 @@ Engine::Engine(EngineConfig config) : impl_(std::make_shared<internal::EngineImp
   impl_->config = config;
 }
 
+bool Engine::compiler_available() {
+  return baseline::available();
+}
+
 const EngineConfig& Engine::config() const {
   return impl_->config;
 }

@@ -12,6 +12,7 @@
 
 #include "airwasm/engine.hh"
 #include "airwasm/error.hh"
+#include "airwasm/module.hh"
 
 namespace airwasm::component {
 
@@ -35,6 +36,10 @@ class Component {
 
   std::vector<ComponentItem> imports() const;
   std::vector<ComponentItem> exports() const;
+  // What the baseline compiler made of the component's core modules (Module::compile_info, summed over
+  // every core module the component embeds, at any depth; first_refusal is one of the modules' refusals,
+  // if any). Under CompilerMode::kAuto the counts grow as the component's functions become hot.
+  Module::CompileInfo compile_info() const;
 
   const rt::ComponentImpl& impl() const { return *impl_; }
   const std::shared_ptr<const rt::ComponentImpl>& shared_impl() const { return impl_; }

@@ -41,12 +41,14 @@
 #include <string_view>
 #include <vector>
 
+#include "airwasm/engine.hh"
 #include "airwasm/error.hh"
 #include "airwasm/host/capabilities.hh"
 #include "airwasm/host/log.hh"
 #include "airwasm/host/messaging.hh"
 #include "airwasm/host/storage.hh"
 #include "airwasm/host/types.hh"
+#include "airwasm/module.hh"
 
 namespace airwasm::host {
 
@@ -129,6 +131,13 @@ struct EngineOptions {
   // holds no thread. (Without consume_fuel, an asynchronous call holds its thread until it ends.)
   unsigned worker_threads = 2;
   uint64_t async_slice_fuel = 100'000;
+  // Which tier runs the components' code (airwasm::CompilerMode). kAuto, the default: each function is
+  // interpreted until it is hot, then compiled to x86-64 (where the compiler is available), so a
+  // component's load costs no compile time and its busy code runs compiled. kBaseline compiles every
+  // function at the first load (slower loads: about 0.5 s for a 12 MB JavaScript component; create()
+  // fails on a machine without the compiler); kInterpreter never compiles. Fuel, limits, deadlines and
+  // interrupt() work the same in all three.
+  CompilerMode compiler = CompilerMode::kAuto;
   // Keep compiled components by content hash, so a second load of the same bytes skips compilation.
   bool cache_compiled = true;
   // The storage interface's backend. None: an SQLite database at storage_path ("" or ":memory:": a
@@ -207,6 +216,10 @@ class HostEngine final : public RuntimeEngine, public MessageEndpoint {
   CapabilityRegistry& capabilities();
 
   EngineStats stats();
+  // What the compiler made of a loaded component's code so far (Component::compile_info): under kAuto,
+  // hot_compiled_functions grows as its functions become hot. Shared by every component loaded from the
+  // same bytes (the compiled-code cache) and kept across reloads.
+  std::expected<Module::CompileInfo, WasmError> compile_info(const ComponentHandle& handle);
 
   struct Impl;
 

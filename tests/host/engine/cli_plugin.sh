@@ -33,6 +33,15 @@ check 1 'runtime-error("trap: unreachable")' "$dir/runaway.wasm" --send trap
 # initialize runs under the limits too: one unit of fuel cannot load it (nothing is printed on stdout).
 check 1 "$dir/runaway.wasm: load failed: resource-limit-exceeded(\"fuel exhausted (max-fuel 1 per call)\")" \
   "$dir/runaway.wasm" --fuel 1 --send x
+# The same answers and limits in each tier (--compiler; auto is the default above).
+for mode in interpreter baseline; do
+  check 0 'ok(some([49]))
+ok(some([50]))' "$dir/counter.wasm" --compiler $mode --send a --send b
+  check 1 'resource-limit-exceeded("fuel exhausted (max-fuel 100000 per call)")' \
+    "$dir/runaway.wasm" --compiler=$mode --fuel 100000 --send loop
+done
+check 2 "airwasm plugin: --compiler needs interpreter, baseline or auto
+Run 'airwasm plugin --help' for usage." "$dir/echo.wasm" --compiler fast
 check 2 "airwasm plugin: --id: expected NAMESPACE/NAME/INSTANCE, got x
 Run 'airwasm plugin --help' for usage." "$dir/echo.wasm" --id x
 [ $fail = 0 ] && echo "cli_plugin: all passed"

@@ -54,29 +54,63 @@ std::unique_ptr<HostEngine> make_engine(EngineOptions options = {}) {
   return std::move(*e);
 }
 
-class EngineTest : public ::testing::TestWithParam<std::string> {
+// A fixture family ("wat", "c", "js") run under one compiler mode (EngineOptions::compiler). The plain
+// family names run under kAuto, the default; "_interpreter" and "_baseline" force one tier for every
+// function, so each reference test checks the host's behaviour (fuel, limits, deadlines, interrupts,
+// traps) with the guest's code interpreted and compiled.
+struct FamilyMode {
+  std::string family;
+  CompilerMode mode;
+};
+std::string family_mode_name(const FamilyMode& p) {
+  switch (p.mode) {
+    case CompilerMode::kInterpreter:
+      return p.family + "_interpreter";
+    case CompilerMode::kBaseline:
+      return p.family + "_baseline";
+    case CompilerMode::kAuto:
+      break;
+  }
+  return p.family;
+}
+void PrintTo(const FamilyMode& p, std::ostream* os) {  // (test listings, instead of the bytes)
+  *os << family_mode_name(p);
+}
+
+class EngineTest : public ::testing::TestWithParam<FamilyMode> {
  protected:
+  const std::string& family() const { return GetParam().family; }
+  CompilerMode mode() const { return GetParam().mode; }
   std::vector<uint8_t> fixture(const std::string& name) {
-    const std::string path = fixture_path(GetParam(), name);
+    const std::string path = fixture_path(family(), name);
     if (!std::filesystem::exists(path)) return {};
     return read_file(path);
   }
+  // The engine of a test: the given options under this instance's compiler mode.
+  std::unique_ptr<HostEngine> make_engine(EngineOptions options = {}) {
+    options.compiler = mode();
+    return host::make_engine(std::move(options));
+  }
   void SetUp() override {
+    if (mode() == CompilerMode::kBaseline && !Engine::compiler_available())
+      GTEST_SKIP() << "no baseline compiler on this machine";
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     // A JS component under a sanitizer build takes ~30 s per test (SpiderMonkey in an instrumented
-    // interpreter): there, two JS tests stand for the family, which the release run covers in full.
+    // interpreter): there, two JS tests under the default mode stand for the family, which the release
+    // run covers in full.
     const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    if (GetParam() == "js" && !test.starts_with("MessageOk/") && !test.starts_with("UnloadDuringCall/"))
-      GTEST_SKIP() << "JS family: only MessageOk and UnloadDuringCall under sanitizers";
+    if (family() == "js" && (mode() != CompilerMode::kAuto ||
+                             (!test.starts_with("MessageOk/") && !test.starts_with("UnloadDuringCall/"))))
+      GTEST_SKIP() << "JS family: only MessageOk and UnloadDuringCall, under kAuto, under sanitizers";
 #endif
     echo_ = fixture("echo");
     if (echo_.empty())
-      GTEST_SKIP() << "no " << GetParam() << " fixtures (" << fixture_path(GetParam(), "echo") << ")";
+      GTEST_SKIP() << "no " << family() << " fixtures (" << fixture_path(family(), "echo") << ")";
     counter_ = fixture("counter");
   }
   // Limits that leave a well-behaved component room: a JavaScript component (SpiderMonkey) starts with
   // about 12 MiB of memory and runs about 5 million units of fuel in its first call.
-  bool js() const { return GetParam() == "js"; }
+  bool js() const { return family() == "js"; }
   uint64_t roomy_memory() const { return js() ? 64 << 20 : 4 << 20; }
   uint64_t roomy_fuel() const { return js() ? 100'000'000 : 1'000'000; }
   std::vector<uint8_t> echo_, counter_;
@@ -293,7 +327,7 @@ TEST_P(EngineTest, ErrorPropagation) {
   ASSERT_FALSE(corrupted.has_value());
   EXPECT_EQ(corrupted.error().kind, WasmError::Case::kInstantiationFailed);
   // The guest's err(...) comes back as is, apart from host failures, in call_handle_message_ex.
-  if (GetParam() == "wat") {
+  if (family() == "wat") {
     auto h = engine->load_component({"test", "runaway", "e"}, fixture("runaway"));
     ASSERT_TRUE(h.has_value());
     auto ex = engine->call_handle_message_ex(*h, text("err"));
@@ -319,7 +353,7 @@ TEST_P(EngineTest, ErrorPropagation) {
   ASSERT_FALSE(trap.has_value());
   EXPECT_EQ(trap.error().kind, WasmError::Case::kRuntimeError);
   EXPECT_TRUE(trap.error().message.starts_with("trap: ")) << trap.error().message;
-  if (GetParam() != "js") {
+  if (family() != "js") {
     EXPECT_EQ(trap.error().to_string(), "runtime-error(\"trap: unreachable\")");
   }
   EXPECT_EQ(engine->health(*h).value(), HealthStatus::kUnhealthy);
@@ -345,7 +379,7 @@ TEST_P(EngineTest, ErrorPropagation) {
 // Not an airssys component: invalid-component at load. A lifecycle instance without handle-message:
 // the load works, the call gives export-not-found.
 TEST_P(EngineTest, MissingExports) {
-  if (GetParam() != "wat") GTEST_SKIP() << "the incomplete components are .wat ones";
+  if (family() != "wat") GTEST_SKIP() << "the incomplete components are .wat ones";
   auto engine = make_engine();
   auto foreign = engine->load_component({"test", "foreign", "0"}, fixture("not_airssys"));
   ASSERT_FALSE(foreign.has_value());
@@ -437,7 +471,7 @@ TEST_P(EngineTest, DeadlineGivesTimeout) {
 
 // A guest sleeping in the host (host-services.sleep-millis) is stopped by its deadline too.
 TEST_P(EngineTest, DeadlineStopsASleepInTheHost) {
-  if (GetParam() != "wat") GTEST_SKIP() << "only the wat runaway sleeps";
+  if (family() != "wat") GTEST_SKIP() << "only the wat runaway sleeps";
   auto engine = make_engine();
   ComponentConfig config;
   config.resource_limits.max_execution_time_ms = 50;
@@ -655,8 +689,69 @@ TEST_P(EngineTest, ParallelCallsToManyComponents) {
   EXPECT_EQ(failures.load(), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, EngineTest, ::testing::Values("wat", "c", "js"),
-                         [](const auto& info) { return info.param; });
+// ---------------------------------------------------------------- compiler modes
+
+// EngineOptions::compiler reaches the components' code: kInterpreter compiles nothing, kBaseline every
+// function at load, and kAuto nothing at load but the functions that 1,500 messages make hot (the
+// interpreter's threshold is about 1,000 calls), compiled lazily. The answers are the same in each.
+TEST_P(EngineTest, CompilerModeIsHonoured) {
+  auto engine = make_engine();
+  auto h = engine->load_component({"t", "echo", "0"}, echo_);
+  ASSERT_TRUE(h.has_value()) << h.error().to_string();
+  auto info = engine->compile_info(*h);
+  ASSERT_TRUE(info.has_value());
+  const uint32_t functions = info->compiled_functions + info->interpreted_functions;
+  EXPECT_GT(functions, 0u);
+  switch (mode()) {
+    case CompilerMode::kInterpreter:
+      EXPECT_EQ(info->compiled_functions, 0u);
+      break;
+    case CompilerMode::kBaseline:
+      // Everything the compiler accepts (all of these components' code).
+      EXPECT_EQ(info->compiled_functions, functions) << info->first_refusal;
+      EXPECT_EQ(info->hot_compiled_functions, 0u);
+      EXPECT_GT(info->code_bytes, 0u);
+      break;
+    case CompilerMode::kAuto:
+      if (!Engine::compiler_available()) break;
+      // Only what `initialize` made hot (a JavaScript component's start-up runs millions of instructions).
+      EXPECT_EQ(info->compiled_functions, info->hot_compiled_functions);
+      EXPECT_LT(info->compiled_functions, functions);
+      break;
+  }
+  const uint32_t before = info->compiled_functions;
+  for (int i = 0; i < 1500; ++i) {
+    const std::string payload = "message " + std::to_string(i);
+    auto r = engine->call_handle_message(*h, text(payload));
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    ASSERT_TRUE(r->has_value());
+    ASSERT_EQ(as_text(**r), payload);
+  }
+  info = engine->compile_info(*h);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->compiled_functions + info->interpreted_functions, functions);
+  if (mode() == CompilerMode::kAuto && Engine::compiler_available()) {
+    EXPECT_GT(info->compiled_functions, before);
+    EXPECT_EQ(info->compiled_functions, info->hot_compiled_functions);
+  } else {
+    EXPECT_EQ(info->compiled_functions, before);
+  }
+  // An unknown handle is an error, not a crash.
+  ASSERT_TRUE(engine->unload_component(*h).has_value());
+  auto gone = engine->compile_info(*h);
+  ASSERT_FALSE(gone.has_value());
+  EXPECT_EQ(gone.error().kind, WasmError::Case::kComponentNotFound);
+}
+
+std::vector<FamilyMode> all_family_modes() {
+  std::vector<FamilyMode> all;
+  for (const char* family : {"wat", "c", "js"})
+    for (CompilerMode mode : {CompilerMode::kAuto, CompilerMode::kInterpreter, CompilerMode::kBaseline})
+      all.push_back({family, mode});
+  return all;
+}
+INSTANTIATE_TEST_SUITE_P(Fixtures, EngineTest, ::testing::ValuesIn(all_family_modes()),
+                         [](const auto& info) { return family_mode_name(info.param); });
 
 }  // namespace
 }  // namespace airwasm::host
