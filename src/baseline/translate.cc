@@ -259,6 +259,10 @@ struct ModuleStubs {
   uint32_t entry = 0;  // uint32_t entry(ExecContext* ctx, const void* native_pc)
   Label exit_state;    // leave with eax = status, storing fp, instance and fuel
   Label exit_done;     // leave after the entry frame returned: fuel only (as the interpreter's `done`)
+  // The helper path of a call: rsi = the CallSite, rdx = where the callee returns to (its continuation);
+  // the held registers are stored. Calls helper_call, which runs the callee (or sets it up to be entered
+  // by the jump that follows) and returns where to go on, or a status.
+  Label call_helper;
   static constexpr uint32_t kNotInBatch = ~uint32_t{0};
   // A function's entries, as code offsets. `charged` charges CompiledFunc::entry_cost and goes on to
   // `plain`, which loads the parameters the function holds in registers at its entry (`params`) from
@@ -365,6 +369,29 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   }
   for (Reg r : {Reg::r15, Reg::r14, Reg::r13, Reg::r12, Reg::rbp, Reg::rbx}) a.pop(r);
   a.ret();
+
+  s.call_helper = a.new_label();
+  a.bind(s.call_helper);
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
+  if (metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
+  emit_frame_top_to_ctx(a);  // (entered by a jump: the frame-top slot is the calling function's)
+  a.mov(Size::k64, Reg::rdi, kCtxReg);
+  a.mov_imm(Size::k64, Reg::rax, address_of(&helper_call));
+  a.call(Reg::rax);
+  a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
+  if (metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+  a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
+  // the frame top the helper left: the callee's, when it pushed a Frame and the callee is entered by the
+  // jump below (kFrameTopSlot)
+  a.mov(Size::k64, Reg::rcx, mem(kCtxReg, l.ctx_frame_top));
+  a.mov(Size::k64, kFrameTopSlot, Reg::rcx);
+  a.mov(Size::k64, Reg::r11, Reg::rax);
+  emit_reload_memory0(a);
+  a.mov(Size::k64, Reg::rax, Reg::r11);
+  a.alu(Alu::kCmp, Size::k64, Reg::rax, int32_t(kNativeStatusLimit));
+  a.jcc(Cond::kB, s.exit_state);  // a status: ctx holds the state
+  a.jmp(Reg::rax);
   return s;
 }
 
@@ -925,27 +952,58 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // ---- stubs, after the function's code ----
+  // The label of `key`'s shared tail in `tails` (a function has few regions), added when new.
+  Label tail_for(std::vector<std::pair<size_t, Label>>& tails, size_t key) {
+    for (const auto& [k, label] : tails)
+      if (k == key) return label;
+    tails.emplace_back(key, as().new_label());
+    return tails.back().second;
+  }
   void emit_stubs() {
     Assembler& a = as();
     const Layout& l = layout();
+    // A block short of fuel: each charge's stub passes its cost (ecx) and target (edx, lowered offset) to
+    // a tail shared by the charges of its region (the held registers to store and load are the region's),
+    // or by the entry's charge, made before the held registers are loaded. Sharing the tail keeps a
+    // stub at 15-18 bytes: a metered function has a charge per block, and per-charge copies of the
+    // spills, the helper call and the reloads made metered code about three times the size of unmetered
+    // code. rcx and rdx are free at a charge (a helper call would clobber them anyway); the held
+    // registers are not (rsi and rdi among them), so the tail moves the arguments after its spill.
+    constexpr size_t kNoRegisters = SIZE_MAX;
+    std::vector<std::pair<size_t, Label>> fuel_tails;  // (region, its tail); kNoRegisters: the entry's
     for (const FuelStub& s : fuel_stubs_) {
+      const Label tail = tail_for(fuel_tails, s.registers_live ? s.region : kNoRegisters);
       a.bind(s.stub);
-      use_region(s.region);
-      a.alu(Alu::kAdd, Size::k64, kFuelReg, int32_t(s.cost));  // undo: the block was not entered
-      if (s.registers_live) spill_all_in_stub();
+      a.mov_imm(Size::k32, Reg::rcx, s.cost);
+      a.mov_imm(Size::k32, Reg::rdx, s.target);
+      a.call(tail);
+      a.jmp(s.back);  // paid from the reserve: enter the block
+    }
+    for (const auto& [region, tail] : fuel_tails) {
+      // Entered by a call from the stub: 8 bytes below the function's (aligned) stack.
+      a.bind(tail);
+      a.alu(Alu::kSub, Size::k64, Reg::rsp, 8);
+      a.alu(Alu::kAdd, Size::k64, kFuelReg, Reg::rcx);  // undo: the block was not entered
+      if (region != kNoRegisters) {
+        use_region(region);
+        spill_all_in_stub();
+      }
       a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
       a.mov(Size::k64, Reg::rdi, kCtxReg);
-      a.mov_imm(Size::k32, Reg::rsi, s.cost);
-      a.mov_imm(Size::k64, Reg::rdx, reinterpret_cast<uint64_t>(lowered(s.target)));
+      a.mov(Size::k32, Reg::rsi, Reg::rcx);
+      a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(f_.entry));
+      a.add(Size::k64, Reg::rdx, Reg::rax);
       a.mov_imm(Size::k64, Reg::rax, address_of(&helper_out_of_fuel));
       a.call(Reg::rax);
       a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
       a.test(Size::k32, Reg::rax, Reg::rax);
       Label leave = a.new_label();
       a.jcc(Cond::kNE, leave);
-      if (s.registers_live) reload_all();
-      a.jmp(s.back);  // paid from the reserve: enter the block
+      if (region != kNoRegisters) reload_all();
+      a.alu(Alu::kAdd, Size::k64, Reg::rsp, 8);
+      a.ret();
       a.bind(leave);
+      a.alu(Alu::kAdd, Size::k64, Reg::rsp, 16);  // the function's stack again (the stub's return address)
       a.jmp(stubs_.exit_state);
     }
     const bool paused = a.slot_registers_paused();
@@ -969,24 +1027,44 @@ class FunctionTranslator final : public OpEmitter {
       reload_below(c.results_end);
       a.jmp(c.joined);
     }
+    // An interruption at a back edge: the stub passes the loop header (edx, lowered offset) to its
+    // region's tail, which stores the held registers and leaves (as the fuel stubs share theirs).
+    std::vector<std::pair<size_t, Label>> interrupt_tails;
     for (const InterruptStub& s : interrupt_stubs_) {
+      const Label tail = tail_for(interrupt_tails, s.region);
       a.bind(s.stub);
-      use_region(s.region);
+      a.mov_imm(Size::k32, Reg::rdx, s.target);
+      a.jmp(tail);
+    }
+    for (const auto& [region, tail] : interrupt_tails) {
+      a.bind(tail);
+      use_region(region);
       spill_all_in_stub();  // the frame as the interpreter leaves it (nothing reads it after a trap)
       a.mov(Size::k64, Reg::rdi, kCtxReg);
-      a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(lowered(s.target)));
+      a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(f_.entry));
+      a.add(Size::k64, Reg::rsi, Reg::rdx);
       a.mov_imm(Size::k64, Reg::rax, address_of(&helper_interrupted));
       a.call(Reg::rax);
       a.jmp(stubs_.exit_state);
     }
-    // Trap sites: eax = lowered offset, ecx = trap code, then the common tail.
+    // Trap sites: eax = lowered offset, ecx = trap code, then the common tail. A site whose code is
+    // known passes only its offset, to a tail per code that sets ecx (10 bytes a site instead of 15: a
+    // function has a site per memory access, division and indirect call).
+    std::vector<std::pair<size_t, Label>> code_tails;
     for (const TrapSite& s : trap_sites_) {
       a.bind(s.stub);
-      if (s.from_helper)
+      if (s.from_helper) {
         a.lea(Size::k32, Reg::rcx, mem(Reg::rax, -1));  // the helper returned code + 1
-      else
-        a.mov_imm(Size::k32, Reg::rcx, uint32_t(s.code));
-      a.mov_imm(Size::k32, Reg::rax, s.pos);
+        a.mov_imm(Size::k32, Reg::rax, s.pos);
+        a.jmp(trap_common_);
+      } else {
+        a.mov_imm(Size::k32, Reg::rax, s.pos);
+        a.jmp(tail_for(code_tails, size_t(s.code)));
+      }
+    }
+    for (const auto& [code, tail] : code_tails) {
+      a.bind(tail);
+      a.mov_imm(Size::k32, Reg::rcx, uint32_t(code));
       a.jmp(trap_common_);
     }
     a.bind(trap_common_);
@@ -1352,31 +1430,13 @@ class FunctionTranslator final : public OpEmitter {
   }
 
   // The call through helper_call (see call()), which continues at `continuation` after a host function.
+  // The helper path of a call (helper_call with the CallSite and the continuation), shared by the
+  // module's calls (ModuleStubs::call_helper): 22 bytes a call site.
   void emit_call_helper(const CallSite& site, Label continuation) {
     Assembler& a = as();
-    const Layout& l = layout();
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-    if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
-    a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
-    emit_frame_top_to_ctx(a);
-    a.mov(Size::k64, Reg::rdi, kCtxReg);
     a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(&site));
     a.lea_label(Reg::rdx, continuation);
-    a.mov_imm(Size::k64, Reg::rax, address_of(&helper_call));
-    a.call(Reg::rax);
-    a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-    if (stubs_.metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
-    a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
-    // the frame top the helper left: the callee's, when it pushed a Frame and the callee is entered by the
-    // jump below (kFrameTopSlot)
-    a.mov(Size::k64, Reg::rcx, mem(kCtxReg, l.ctx_frame_top));
-    a.mov(Size::k64, kFrameTopSlot, Reg::rcx);
-    a.mov(Size::k64, Reg::r11, Reg::rax);
-    emit_reload_memory0(a);
-    a.mov(Size::k64, Reg::rax, Reg::r11);
-    a.alu(Alu::kCmp, Size::k64, Reg::rax, int32_t(kNativeStatusLimit));
-    a.jcc(Cond::kB, stubs_.exit_state);  // a status: ctx holds the state
-    a.jmp(Reg::rax);
+    a.jmp(stubs_.call_helper);
   }
 
   // The module's own function `index` (not an import), or null.
