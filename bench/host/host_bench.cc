@@ -2,7 +2,8 @@
 // JavaScript). Messages per second through call_handle_message with a 64-byte payload, on 1 and 2 threads
 // (each thread its own component: calls to one component are serialized); load time of a component first
 // seen (compiled) and seen before (compiled-code cache); RSS per loaded component; and the asynchronous
-// path's messages per second (call_handle_message_async, sliced calls on the engine's workers).
+// path's messages per second (call_handle_message_async, sliced calls on the engine's workers); messages
+// and a first load under each compiler mode (EngineOptions::compiler).
 // Run: ctest -R '^host_fixtures$' (once, builds the components), then build/bench/host_bench.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -37,14 +38,15 @@ struct MessageSetup {
   std::unique_ptr<HostEngine> engine;
   std::vector<ComponentHandle> handles;
 };
-MessageSetup& setup_for(const std::string& name) {
+MessageSetup& setup_for(const std::string& name, CompilerMode mode = CompilerMode::kAuto) {
   static std::mutex mutex;
-  static std::map<std::string, MessageSetup> setups;
+  static std::map<std::pair<std::string, CompilerMode>, MessageSetup> setups;
   std::lock_guard lock(mutex);
-  auto& s = setups[name];
+  auto& s = setups[{name, mode}];
   if (!s.engine) {
     EngineOptions options;
     options.log = std::make_shared<CapturingLogSink>();
+    options.compiler = mode;
     s.engine = std::move(*HostEngine::create(std::move(options)));
     const auto bytes = fixture(name);
     for (int i = 0; i < 2; ++i) {
@@ -59,8 +61,9 @@ MessageSetup& setup_for(const std::string& name) {
   return s;
 }
 
-void handle_message(benchmark::State& state, const std::string& name) {
-  auto& s = setup_for(name);
+void handle_message(benchmark::State& state, const std::string& name,
+                    CompilerMode mode = CompilerMode::kAuto) {
+  auto& s = setup_for(name, mode);
   const ComponentHandle handle = s.handles[size_t(state.thread_index()) % s.handles.size()];
   ComponentMessage msg;
   msg.sender = ComponentId{"bench", "sender", "0"};
@@ -84,6 +87,55 @@ void BM_HandleMessage_JS_Echo(benchmark::State& state) {
 }
 BENCHMARK(BM_HandleMessage_C_Echo)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_HandleMessage_JS_Echo)->Threads(1)->Threads(2)->UseRealTime();
+// The same on one thread with every function interpreted or every function compiled at load (the
+// benchmarks above run under the default kAuto, measured once the busy functions were compiled).
+BENCHMARK_CAPTURE(handle_message, C_Echo_Interpreter, "c_echo", CompilerMode::kInterpreter)->UseRealTime();
+BENCHMARK_CAPTURE(handle_message, C_Echo_Baseline, "c_echo", CompilerMode::kBaseline)->UseRealTime();
+BENCHMARK_CAPTURE(handle_message, JS_Echo_Interpreter, "js_echo", CompilerMode::kInterpreter)->UseRealTime();
+BENCHMARK_CAPTURE(handle_message, JS_Echo_Baseline, "js_echo", CompilerMode::kBaseline)->UseRealTime();
+
+// The first `count` messages after a first load (compiled-code cache cold), per message: under kAuto the
+// JavaScript component starts in the interpreter and its busy functions are compiled while these run
+// (their compile time is in the figure); the steady state is BM_HandleMessage_*.
+void first_messages(benchmark::State& state, const std::string& name, CompilerMode mode, int count) {
+  const auto bytes = fixture(name);
+  ComponentMessage msg;
+  msg.sender = ComponentId{"bench", "sender", "0"};
+  msg.payload.assign(64, 0x5a);
+  for (auto _ : state) {
+    state.PauseTiming();
+    EngineOptions options;
+    options.log = std::make_shared<CapturingLogSink>();
+    options.compiler = mode;
+    auto engine = std::move(*HostEngine::create(std::move(options)));
+    auto h = engine->load_component({"bench", name, "0"}, bytes);
+    if (!h) {
+      state.SkipWithError(h.error().to_string().c_str());
+      break;
+    }
+    state.ResumeTiming();
+    for (int i = 0; i < count; ++i) {
+      auto r = engine->call_handle_message(*h, msg);
+      if (!r || !*r || (*r)->size() != 64) {
+        state.SkipWithError("echo did not answer its payload");
+        return;
+      }
+    }
+    state.PauseTiming();
+    engine.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * count);
+}
+BENCHMARK_CAPTURE(first_messages, JS_Echo_First100_Auto, "js_echo", CompilerMode::kAuto, 100)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(first_messages, JS_Echo_First100_Interpreter, "js_echo", CompilerMode::kInterpreter, 100)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+BENCHMARK_CAPTURE(first_messages, JS_Echo_First1000_Auto, "js_echo", CompilerMode::kAuto, 1000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 // The asynchronous path (sliced calls on the engine's 2 worker threads): batches of 64 messages spread over
 // the 2 components, submitted at once, then all awaited. Measures the scheduler's cost per message.
@@ -111,10 +163,12 @@ BENCHMARK(BM_HandleMessageAsync_C_Echo)->UseRealTime();
 
 // Load (compile + instantiate + initialize) and unload, with the compiled-code cache cold (a new engine
 // per iteration, its creation not timed) or warm (the same bytes loaded before).
-void load(benchmark::State& state, const std::string& name, bool cached) {
+void load(benchmark::State& state, const std::string& name, bool cached,
+          CompilerMode mode = CompilerMode::kAuto) {
   const auto bytes = fixture(name);
   EngineOptions options;
   options.log = std::make_shared<CapturingLogSink>();
+  options.compiler = mode;
   auto engine = std::move(*HostEngine::create(options));
   if (cached) (void)engine->unload_component(*engine->load_component({"bench", "warm", "0"}, bytes));
   for (auto _ : state) {
@@ -147,6 +201,10 @@ BENCHMARK(BM_Load_C_Echo_First)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Load_C_Echo_Cached)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Load_JS_Echo_First)->Unit(benchmark::kMillisecond)->Iterations(5);
 BENCHMARK(BM_Load_JS_Echo_Cached)->Unit(benchmark::kMillisecond);
+// A first load with every function compiled at load (kBaseline): the compile time the default avoids.
+BENCHMARK_CAPTURE(load, JS_Echo_First_Baseline, "js_echo", false, CompilerMode::kBaseline)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 // RSS growth per loaded (and once called) component, N components at once: counter rss_per_component.
 void rss_per_component(benchmark::State& state, const std::string& name) {
