@@ -134,7 +134,7 @@ struct EngineOptions {
   // Which tier runs the components' code (airwasm::CompilerMode). kAuto, the default: each function is
   // interpreted until it is hot, then compiled to x86-64 (where the compiler is available), so a
   // component's load costs no compile time and its busy code runs compiled. kBaseline compiles every
-  // function at the first load (slower loads: about 0.5 s for a 12 MB JavaScript component; create()
+  // function at the first load (slower loads: about 1 s for a 12 MB JavaScript component; create()
   // fails on a machine without the compiler); kInterpreter never compiles. Fuel, limits, deadlines and
   // interrupt() work the same in all three.
   CompilerMode compiler = CompilerMode::kAuto;
