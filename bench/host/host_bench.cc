@@ -105,6 +105,7 @@ void first_messages(benchmark::State& state, const std::string& name, CompilerMo
   msg.sender = ComponentId{"bench", "sender", "0"};
   msg.payload.assign(64, 0x5a);
   double slowest = 0;  // ms: the longest single message (under kAuto, one that compiled a large function)
+  uint32_t compiled = 0;  // functions compiled after the messages
   for (auto _ : state) {
     state.PauseTiming();
     EngineOptions options;
@@ -129,11 +130,13 @@ void first_messages(benchmark::State& state, const std::string& name, CompilerMo
       }
     }
     state.PauseTiming();
+    if (auto info = engine->compile_info(*h)) compiled = info->compiled_functions;
     engine.reset();
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * count);
   state.counters["slowest_ms"] = slowest;
+  state.counters["compiled"] = compiled;
 }
 BENCHMARK_CAPTURE(first_messages, JS_Echo_First100_Auto, "js_echo", CompilerMode::kAuto, 100)
     ->Unit(benchmark::kMillisecond)

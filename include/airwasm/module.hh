@@ -35,7 +35,7 @@ class Module {
   // code, and why the first function the compiler refused was not compiled. kBaseline compiles every
   // function it can when the module is compiled (it leaves a function it cannot translate to the
   // interpreter); kInterpreter none; kAuto starts with none and compiles each function once it is hot
-  // (about 1,000 calls or 10,000 loop iterations in the interpreter), so its counts grow as the module
+  // (about 200 calls or 2,000 loop iterations in the interpreter), so its counts grow as the module
   // runs, in every Store that shares it (hot_compiled_functions counts those).
   struct CompileInfo {
     uint32_t compiled_functions = 0;

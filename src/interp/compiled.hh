@@ -73,8 +73,9 @@ class NativeCodeSlot {
 };
 
 // Tiering units (see NativeCodeSlot): a function is compiled after about kTierBudget / kTierCallUnits =
-// 1,000 calls, or 10,000 taken backward branches, or a mix, counted while it is interpreted.
-inline constexpr int32_t kTierBudget = 10'000;
+// 200 calls, or 2,000 taken backward branches, or a mix, counted while it is interpreted (5x lower than
+// the first choice: docs/RATIONALE.md, "Why does --compiler auto ...").
+inline constexpr int32_t kTierBudget = 2'000;
 inline constexpr int32_t kTierCallUnits = 10;
 inline constexpr int32_t kTierBackEdgeChunk = 500;  // back edges per poll (ExecContext::back_edges_left)
 

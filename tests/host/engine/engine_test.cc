@@ -693,7 +693,7 @@ TEST_P(EngineTest, ParallelCallsToManyComponents) {
 
 // EngineOptions::compiler reaches the components' code: kInterpreter compiles nothing, kBaseline every
 // function at load, and kAuto nothing at load but the functions that 1,500 messages make hot (the
-// interpreter's threshold is about 1,000 calls), compiled lazily. The answers are the same in each.
+// interpreter's threshold is about 200 calls), compiled lazily. The answers are the same in each.
 TEST_P(EngineTest, CompilerModeIsHonoured) {
   auto engine = make_engine();
   auto h = engine->load_component({"t", "echo", "0"}, echo_);
