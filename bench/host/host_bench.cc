@@ -104,7 +104,7 @@ void first_messages(benchmark::State& state, const std::string& name, CompilerMo
   ComponentMessage msg;
   msg.sender = ComponentId{"bench", "sender", "0"};
   msg.payload.assign(64, 0x5a);
-  double slowest = 0;  // ms: the longest single message (under kAuto, one that compiled a large function)
+  double slowest = 0;     // ms: the longest single message (under kAuto, one that compiled a large function)
   uint32_t compiled = 0;  // functions compiled after the messages
   for (auto _ : state) {
     state.PauseTiming();

@@ -93,7 +93,7 @@ TEST_P(LazyTier, AHotFunctionIsCompiledAndAgreesWithTheInterpreter) {
   // every function of the suite, twice (the second time with what the first made hot compiled)
   const std::vector<std::pair<const char*, std::vector<Val>>> calls = {
       {"fib", {Val::i32(18)}},         {"sum", {Val::i32(100000)}},     {"mixed", {Val::i32(600)}},
-      {"switch", {Val::i32(30000)}},   {"yielding", {Val::i32(400)}},  {"bad_indirect", {Val::i32(4)}},
+      {"switch", {Val::i32(30000)}},   {"yielding", {Val::i32(400)}},   {"bad_indirect", {Val::i32(4)}},
       {"bad_indirect", {Val::i32(5)}}, {"bad_indirect", {Val::i32(3)}}, {"deep", {Val::i32(0)}},
       {"trap_below", {Val::i32(7)}}};
   for (int round = 0; round < 2; ++round)
