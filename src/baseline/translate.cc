@@ -965,7 +965,7 @@ class FunctionTranslator final : public OpEmitter {
     // A block short of fuel: each charge's stub passes its cost (ecx) and target (edx, lowered offset) to
     // a tail shared by the charges of its region (the held registers to store and load are the region's),
     // or by the entry's charge, made before the held registers are loaded. Sharing the tail keeps a
-    // stub at 15-18 bytes: a metered function has a charge per block, and per-charge copies of the
+    // stub at 20 bytes: a metered function has a charge per block, and per-charge copies of the
     // spills, the helper call and the reloads made metered code about three times the size of unmetered
     // code. rcx and rdx are free at a charge (a helper call would clobber them anyway); the held
     // registers are not (rsi and rdi among them), so the tail moves the arguments after its spill.
@@ -1429,9 +1429,9 @@ class FunctionTranslator final : public OpEmitter {
     return isize;
   }
 
-  // The call through helper_call (see call()), which continues at `continuation` after a host function.
-  // The helper path of a call (helper_call with the CallSite and the continuation), shared by the
-  // module's calls (ModuleStubs::call_helper): 22 bytes a call site.
+  // The call through helper_call (see call()), which continues at `continuation` after a host function:
+  // the CallSite and the continuation, then the module's shared helper path (ModuleStubs::call_helper),
+  // 22 bytes a call site.
   void emit_call_helper(const CallSite& site, Label continuation) {
     Assembler& a = as();
     a.mov_imm(Size::k64, Reg::rsi, reinterpret_cast<uint64_t>(&site));
