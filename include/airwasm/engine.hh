@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "airwasm/error.hh"
+
 namespace airwasm {
 
 struct Features {
@@ -75,6 +77,9 @@ class Engine {
   // Whether this machine can run the baseline compiler's code (x86-64 with SSE4.1, POPCNT, LZCNT, BMI1):
   // without it kBaseline is an error at Module::compile and kAuto interprets everything.
   static bool compiler_available();
+  // That error (kUnsupported, naming what the CPU lacks) for `mode`, or success: for embedders that
+  // want to refuse a configuration before compiling anything (the plugin host's create()).
+  static Result<void> check_compiler_mode(CompilerMode mode);
   internal::EngineImpl& impl() const { return *impl_; }
 
  private:

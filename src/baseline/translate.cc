@@ -209,6 +209,21 @@ void emit_reload_memory0(Assembler& a) {
   a.bind(done);
 }
 
+// The registers of the running activation's state stored into ctx (fp, fuel when metered, instance),
+// where C++ (a helper) is about to read them, and loaded back from it.
+void emit_state_to_ctx(Assembler& a, bool metered) {
+  const Layout& l = layout();
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
+  if (metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
+  a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
+}
+void emit_state_from_ctx(Assembler& a, bool metered) {
+  const Layout& l = layout();
+  a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
+  if (metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
+  a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
+}
+
 // How many calls between compiled functions may nest as native calls in one activation (16 bytes of
 // native stack each: 64 KiB at most); deeper calls take the call helper, which jumps, and return through
 // their Frame (docs/compiler.md, "Calls"). Bounded because host functions and helpers run at the deepest
@@ -311,9 +326,7 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
   a.mov(Size::k64, kFrameTopSlot, Reg::rax);
   a.mov(Size::k64, mem(kCtxReg, l.ctx_native_frames_base), Reg::rax);
   emit_native_frames_end(a);
-  a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-  if (metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
-  a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
+  emit_state_from_ctx(a, metered);
   a.mov(Size::k64, Reg::r11, Reg::rsi);
   emit_reload_memory0(a);
   a.jmp(Reg::r11);
@@ -372,16 +385,12 @@ ModuleStubs emit_module_stubs(Assembler& a, bool metered) {
 
   s.call_helper = a.new_label();
   a.bind(s.call_helper);
-  a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-  if (metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
-  a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
+  emit_state_to_ctx(a, metered);
   emit_frame_top_to_ctx(a);  // (entered by a jump: the frame-top slot is the calling function's)
   a.mov(Size::k64, Reg::rdi, kCtxReg);
   a.mov_imm(Size::k64, Reg::rax, address_of(&helper_call));
   a.call(Reg::rax);
-  a.mov(Size::k64, kFpReg, mem(kCtxReg, l.ctx_fp));
-  if (metered) a.mov(Size::k64, kFuelReg, mem(kCtxReg, l.ctx_fuel));
-  a.mov(Size::k64, kInstReg, mem(kCtxReg, l.ctx_instance));
+  emit_state_from_ctx(a, metered);
   // the frame top the helper left: the callee's, when it pushed a Frame and the callee is entered by the
   // jump below (kFrameTopSlot)
   a.mov(Size::k64, Reg::rcx, mem(kCtxReg, l.ctx_frame_top));
@@ -759,12 +768,7 @@ class FunctionTranslator final : public OpEmitter {
   void call_helper(const void* fn, HelperEffects effects) override {
     helper_called_ = true;
     Assembler& a = as();
-    const Layout& l = layout();
-    if (effects != HelperEffects::kPure) {
-      a.mov(Size::k64, mem(kCtxReg, l.ctx_fp), kFpReg);
-      if (stubs_.metered) a.mov(Size::k64, mem(kCtxReg, l.ctx_fuel), kFuelReg);
-      a.mov(Size::k64, mem(kCtxReg, l.ctx_instance), kInstReg);
-    }
+    if (effects != HelperEffects::kPure) emit_state_to_ctx(a, stubs_.metered);
     a.mov_imm(Size::k64, Reg::rax, reinterpret_cast<uint64_t>(fn));
     a.call(Reg::rax);
     if (effects == HelperEffects::kGrowMemory) {
@@ -878,7 +882,6 @@ class FunctionTranslator final : public OpEmitter {
     std::push_heap(pending_.begin(), pending_.end(), std::greater<>{});
     return l;
   }
-  const uint8_t* lowered(uint32_t pos) const { return f_.entry + pos; }
 
   // ---- fuel and interruption on control transfers ----
   // Charges `cost` for entering the block at lowered `target` (the interpreter's CHARGE_AND_DISPATCH).

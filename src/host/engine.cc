@@ -564,10 +564,8 @@ HostEngine::~HostEngine() {
 }
 
 std::expected<std::unique_ptr<HostEngine>, airwasm::Error> HostEngine::create(EngineOptions options) {
-  if (options.compiler == CompilerMode::kBaseline && !Engine::compiler_available())
-    return make_error(ErrorKind::kUnsupported,
-                      "the baseline compiler needs x86-64 with SSE4.1, POPCNT, LZCNT and BMI1; this machine "
-                      "has not (use CompilerMode::kAuto or kInterpreter)");
+  if (auto supported = Engine::check_compiler_mode(options.compiler); !supported)
+    return std::unexpected(std::move(supported.error()));
   auto impl = std::make_unique<Impl>(std::move(options));
   if (impl->options.storage) {
     impl->storage = impl->options.storage;

@@ -41,6 +41,14 @@ bool Engine::compiler_available() {
   return baseline::available();
 }
 
+Result<void> Engine::check_compiler_mode(CompilerMode mode) {
+  if (mode == CompilerMode::kBaseline && !baseline::available())
+    return make_error(
+        ErrorKind::kUnsupported,
+        "the baseline compiler needs x86-64 with SSE4.1, POPCNT, LZCNT and BMI1; this machine has not");
+  return {};
+}
+
 const EngineConfig& Engine::config() const {
   return impl_->config;
 }
@@ -92,10 +100,7 @@ Result<Module> compile_module(const Engine& engine, std::span<const uint8_t> bin
                                                     : std::max(1u, std::thread::hardware_concurrency());
   AIRWASM_TRY(interp::lower_module(*impl->module, checked.ctx, options, impl->compiled));
   const CompilerMode mode = engine.config().compiler;
-  if (mode == CompilerMode::kBaseline && !baseline::available())
-    return make_error(
-        ErrorKind::kUnsupported,
-        "the baseline compiler needs x86-64 with SSE4.1, POPCNT, LZCNT and BMI1; this machine has not");
+  AIRWASM_TRY(Engine::check_compiler_mode(mode));
   if (mode == CompilerMode::kBaseline) {
     AIRWASM_TRY_ASSIGN(impl->native, baseline::compile_module(impl->compiled));
   } else if (mode == CompilerMode::kAuto && baseline::available()) {
